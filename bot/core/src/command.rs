@@ -1,0 +1,257 @@
+//! The chat command grammar shared by every platform.
+//!
+//! Parsing is pure and total: every input yields a [`Command`] or a
+//! [`CommandError`] that carries the Fluent id of its explanation.
+
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::str::FromStr;
+
+/// Operating system of the instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Os {
+    Windows,
+    Linux,
+    /// Decide from which of 22/3389 answers.
+    Auto,
+}
+
+impl Os {
+    pub fn key(self) -> &'static str {
+        match self {
+            Os::Windows => "windows",
+            Os::Linux => "linux",
+            Os::Auto => "auto",
+        }
+    }
+
+    /// Accepts the common names users type, in English and Korean.
+    pub fn parse(s: &str) -> Option<Os> {
+        let t = s.trim().to_lowercase();
+        match t.as_str() {
+            "windows" | "win" | "windows server" | "윈도우" | "윈도우즈" | "윈도" => {
+                Some(Os::Windows)
+            }
+            "linux" | "ubuntu" | "centos" | "debian" | "rocky" | "rhel" | "almalinux"
+            | "opencloudos" | "tencentos" | "리눅스" | "우분투" | "센트os" | "센토스" => {
+                Some(Os::Linux)
+            }
+            "auto" | "unknown" | "자동" | "모름" | "모르겠어요" => Some(Os::Auto),
+            _ => None,
+        }
+    }
+}
+
+/// Languages the bot speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    #[serde(rename = "en-US")]
+    En,
+    #[serde(rename = "ko-KR")]
+    Ko,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ko];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en-US",
+            Lang::Ko => "ko-KR",
+        }
+    }
+
+    /// Accepts `ko`, `ko-KR`, `kr`, `한국어`, `en`, `en-US`, `en-GB`, `english`, ...
+    /// Platform locale codes (Discord sends `ko`, `en-US`) map the same way.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let t = s.trim().to_lowercase().replace('_', "-");
+        if t == "ko" || t.starts_with("ko-") || matches!(t.as_str(), "kr" | "korean" | "한국어")
+        {
+            Some(Lang::Ko)
+        } else if t == "en" || t.starts_with("en-") || matches!(t.as_str(), "english" | "영어") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+}
+
+/// A parsed chat command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Command {
+    /// `/diagnose [ip] [os] [port]`: any missing part is asked for.
+    Diagnose {
+        ip: Option<IpAddr>,
+        os: Option<Os>,
+        port: Option<u16>,
+    },
+    Back,
+    Restart,
+    Lang(Lang),
+    Status,
+    Ticket,
+    Help,
+    Quit,
+}
+
+/// Why a command line was not understood; `id()` is the Fluent message to show.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("unknown command")]
+    Unknown,
+    #[error("not an IP address")]
+    BadIp,
+    #[error("unknown operating system")]
+    BadOs,
+    #[error("port out of range")]
+    BadPort,
+    #[error("unknown language")]
+    BadLang,
+    #[error("too many arguments")]
+    TooMany,
+}
+
+impl CommandError {
+    pub fn id(&self) -> &'static str {
+        match self {
+            CommandError::Unknown => "err-unknown-command",
+            CommandError::BadIp => "err-not-ip",
+            CommandError::BadOs => "err-bad-os",
+            CommandError::BadPort => "err-bad-port",
+            CommandError::BadLang => "err-bad-lang",
+            CommandError::TooMany => "err-too-many-args",
+        }
+    }
+}
+
+/// Parses an IP literal as users paste it (`203.0.113.5`, `[2001:db8::1]`, with spaces).
+pub fn parse_ip(s: &str) -> Result<IpAddr, CommandError> {
+    let t = s.trim().trim_start_matches('[').trim_end_matches(']');
+    IpAddr::from_str(t).map_err(|_| CommandError::BadIp)
+}
+
+/// Parses a TCP port, 1..=65535.
+pub fn parse_port(s: &str) -> Result<u16, CommandError> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=65535).contains(&n) => Ok(n as u16),
+        _ => Err(CommandError::BadPort),
+    }
+}
+
+/// `Some` when `text` is a command (starts with `/`), else `None`.
+pub fn parse(text: &str) -> Option<Result<Command, CommandError>> {
+    let text = text.trim();
+    let rest = text.strip_prefix('/')?;
+    let mut words = rest.split_whitespace();
+    let name = words.next().unwrap_or("").to_lowercase();
+    let args: Vec<&str> = words.collect();
+    let no_args = |c: Command| {
+        if args.is_empty() {
+            Ok(c)
+        } else {
+            Err(CommandError::TooMany)
+        }
+    };
+    Some(match name.as_str() {
+        "diagnose" | "진단" => parse_diagnose(&args),
+        "back" | "뒤로" => no_args(Command::Back),
+        "restart" | "처음부터" => no_args(Command::Restart),
+        "status" | "상태" => no_args(Command::Status),
+        "ticket" | "티켓" => no_args(Command::Ticket),
+        "help" | "도움말" => no_args(Command::Help),
+        "quit" | "exit" | "종료" => no_args(Command::Quit),
+        "lang" | "language" | "언어" => match args.as_slice() {
+            [l] => Lang::parse(l)
+                .map(Command::Lang)
+                .ok_or(CommandError::BadLang),
+            [] => Err(CommandError::BadLang),
+            _ => Err(CommandError::TooMany),
+        },
+        _ => Err(CommandError::Unknown),
+    })
+}
+
+fn parse_diagnose(args: &[&str]) -> Result<Command, CommandError> {
+    if args.len() > 3 {
+        return Err(CommandError::TooMany);
+    }
+    let ip = args.first().map(|s| parse_ip(s)).transpose()?;
+    let os = args
+        .get(1)
+        .map(|s| Os::parse(s).ok_or(CommandError::BadOs))
+        .transpose()?;
+    let port = args.get(2).map(|s| parse_port(s)).transpose()?;
+    Ok(Command::Diagnose { ip, os, port })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: Option<Result<Command, CommandError>>) {
+        assert_eq!(parse(input), expect, "input: {input:?}");
+    }
+
+    #[test]
+    fn grammar() {
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        check("hello", None);
+        check(
+            "/diagnose 203.0.113.7 windows",
+            Some(Ok(Command::Diagnose {
+                ip: Some(ip),
+                os: Some(Os::Windows),
+                port: None,
+            })),
+        );
+        check(
+            "  /diagnose [203.0.113.7] 리눅스 2222 ",
+            Some(Ok(Command::Diagnose {
+                ip: Some(ip),
+                os: Some(Os::Linux),
+                port: Some(2222),
+            })),
+        );
+        check(
+            "/diagnose",
+            Some(Ok(Command::Diagnose {
+                ip: None,
+                os: None,
+                port: None,
+            })),
+        );
+        check("/diagnose 999.1.1.1 linux", Some(Err(CommandError::BadIp)));
+        check("/diagnose 203.0.113.7 beos", Some(Err(CommandError::BadOs)));
+        check(
+            "/diagnose 203.0.113.7 linux 0",
+            Some(Err(CommandError::BadPort)),
+        );
+        check(
+            "/diagnose 203.0.113.7 linux 65536",
+            Some(Err(CommandError::BadPort)),
+        );
+        check("/diagnose a b c d", Some(Err(CommandError::TooMany)));
+        check("/lang ko", Some(Ok(Command::Lang(Lang::Ko))));
+        check("/lang en-US", Some(Ok(Command::Lang(Lang::En))));
+        check("/lang fr", Some(Err(CommandError::BadLang)));
+        check("/lang", Some(Err(CommandError::BadLang)));
+        check("/back", Some(Ok(Command::Back)));
+        check("/BACK", Some(Ok(Command::Back)));
+        check("/back now", Some(Err(CommandError::TooMany)));
+        check("/restart", Some(Ok(Command::Restart)));
+        check("/status", Some(Ok(Command::Status)));
+        check("/ticket", Some(Ok(Command::Ticket)));
+        check("/quit", Some(Ok(Command::Quit)));
+        check("/frobnicate", Some(Err(CommandError::Unknown)));
+        check("/", Some(Err(CommandError::Unknown)));
+    }
+
+    #[test]
+    fn langs_from_platform_codes() {
+        assert_eq!(Lang::parse("ko"), Some(Lang::Ko));
+        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::parse("ko_KR"), Some(Lang::Ko));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

@@ -1,0 +1,973 @@
+//! The conversation engine: `(session, input, now) -> effects`, with no I/O.
+//!
+//! Like quinn-proto, the engine never touches a socket, a clock or a disk: the
+//! runtime passes `now`, executes the returned [`Effect`]s in order (persist
+//! first, then replies, then probes) and feeds probe results back as
+//! [`Input::ProbeDone`].
+
+use crate::command::{self, Command, Lang, Os};
+use crate::findings::{self, Finding};
+use crate::msg::{Arg, Choice, Expect, Msg, Reply, Severity};
+use crate::policy::TargetPolicy;
+use crate::probe::{PortSpec, PortState, ProbeReport, ProbeRequest, Service};
+use crate::report::Report;
+use crate::runbook::{Cond, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition};
+use crate::session::{Answer, Outcome, Pending, Phase, ProbeRecord, Purpose, Session};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// Longest free-text answer kept (pasted command output).
+pub const MAX_TEXT: usize = 2000;
+
+/// Something that happened in the conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// A line the user typed (commands start with `/`).
+    Text(String),
+    /// A command already parsed by the platform (e.g. a Discord slash command).
+    Command(Command),
+    /// The user picked an option by key (a button).
+    Choose(String),
+    /// A probe the engine asked for has finished.
+    ProbeDone(Box<ProbeReport>),
+    /// The runtime (re)started: show where the conversation stands.
+    Resume,
+}
+
+/// What the runtime must do, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Store the session now (always before any reply of the same turn).
+    Persist,
+    Say(Reply),
+    /// Measure this and answer with [`Input::ProbeDone`].
+    Probe(ProbeRequest),
+    /// Hand over: show the report and the ticket link.
+    Escalate(Box<Report>),
+    /// The conversation reached an end.
+    Ended(Outcome),
+}
+
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// A session idle longer than this starts afresh.
+    pub idle_ttl_ms: u64,
+    pub policy: TargetPolicy,
+}
+
+pub struct Engine {
+    rb: Runbooks,
+    cfg: EngineConfig,
+}
+
+/// Fluent ids the engine itself uses (runbooks bring their own).
+pub const ENGINE_MESSAGE_IDS: &[&str] = &[
+    "welcome",
+    "ask-ip",
+    "ask-os",
+    "os-windows",
+    "os-linux",
+    "os-auto",
+    "os-detected",
+    "os-undecided",
+    "err-not-ip",
+    "err-bad-os",
+    "err-bad-port",
+    "err-bad-lang",
+    "err-unknown-command",
+    "err-too-many-args",
+    "err-not-an-option",
+    "err-empty-text",
+    "err-text-too-long",
+    "probing",
+    "probing-resume",
+    "still-probing",
+    "probe-summary",
+    "probe-icmp",
+    "probe-port",
+    "probe-ssh",
+    "probe-rdp",
+    "probe-findings-none",
+    "recheck-start",
+    "recheck-result",
+    "recheck-better",
+    "recheck-same",
+    "back-done",
+    "back-nothing",
+    "restarted",
+    "lang-set",
+    "status",
+    "status-step",
+    "status-findings",
+    "status-none",
+    "help",
+    "bye",
+    "ended-fixed",
+    "ended-escalated",
+    "session-expired",
+    "ticket-continue",
+    "ruled-out-port-blocked",
+    "ruled-out-host-down",
+];
+
+type Out = Vec<Effect>;
+
+fn say(out: &mut Out, r: Reply) {
+    out.push(Effect::Say(r));
+}
+
+impl Engine {
+    pub fn new(rb: Runbooks, cfg: EngineConfig) -> Self {
+        Engine { rb, cfg }
+    }
+
+    pub fn runbooks(&self) -> &Runbooks {
+        &self.rb
+    }
+
+    /// Handles one input. Never panics on user input; every effect list that
+    /// changes the session starts with [`Effect::Persist`].
+    pub fn handle(&self, s: &mut Session, input: Input, now_ms: u64) -> Vec<Effect> {
+        let before = s.clone();
+        let mut out = Vec::new();
+        if s.phase != Phase::New
+            && !matches!(input, Input::ProbeDone(_))
+            && now_ms.saturating_sub(s.updated_ms) > self.cfg.idle_ttl_ms
+        {
+            let lang = s.lang;
+            *s = Session::new(now_ms);
+            s.lang = lang;
+            say(&mut out, Reply::one("session-expired"));
+        }
+        match input {
+            Input::Text(t) => match command::parse(&t) {
+                Some(Ok(c)) => self.command(s, c, now_ms, &mut out),
+                Some(Err(e)) => {
+                    say(&mut out, Reply::one(e.id()).severity(Severity::Warning));
+                    self.prompt(s, &mut out);
+                }
+                None => self.text(s, t.trim(), now_ms, &mut out),
+            },
+            Input::Command(c) => self.command(s, c, now_ms, &mut out),
+            Input::Choose(k) => self.choose(s, &k, now_ms, &mut out),
+            Input::ProbeDone(r) => self.probe_done(s, *r, now_ms, &mut out),
+            Input::Resume => self.resume(s, &mut out),
+        }
+        if *s != before {
+            s.updated_ms = now_ms;
+            out.insert(0, Effect::Persist);
+        }
+        out
+    }
+
+    // ----- inputs -------------------------------------------------------
+
+    fn text(&self, s: &mut Session, t: &str, now: u64, out: &mut Out) {
+        match s.phase.clone() {
+            Phase::New => {
+                if let Ok(ip) = command::parse_ip(t) {
+                    self.set_ip(s, ip, now, out);
+                } else {
+                    say(out, Reply::one("welcome"));
+                    s.phase = Phase::AskIp;
+                    self.prompt(s, out);
+                }
+            }
+            Phase::AskIp => match command::parse_ip(t) {
+                Ok(ip) => self.set_ip(s, ip, now, out),
+                Err(e) => {
+                    say(
+                        out,
+                        Reply::info(vec![Msg::new(e.id()).arg("value", clip(t))])
+                            .severity(Severity::Warning),
+                    );
+                    self.prompt(s, out);
+                }
+            },
+            Phase::AskOs => match pick_index(t, 3).map(|i| ["windows", "linux", "auto"][i]) {
+                Some(k) => self.choose(s, k, now, out),
+                None => match Os::parse(t) {
+                    Some(os) => self.set_os(s, os, now, out),
+                    None => {
+                        say(
+                            out,
+                            Reply::info(vec![Msg::new("err-bad-os").arg("value", clip(t))])
+                                .severity(Severity::Warning),
+                        );
+                        self.prompt(s, out);
+                    }
+                },
+            },
+            Phase::Probing(_) => say(out, Reply::one("still-probing")),
+            Phase::Step(id) => {
+                let Some(step) = self.rb.step(&id) else {
+                    return self.lost(s, out);
+                };
+                match step.kind {
+                    StepKind::Input => self.input_answer(s, step, t, now, out),
+                    _ => {
+                        let by_index = pick_index(t, step.options.len());
+                        let by_key = step
+                            .options
+                            .iter()
+                            .position(|o| o.key.eq_ignore_ascii_case(t));
+                        match by_index.or(by_key) {
+                            Some(i) => {
+                                let key = step.options[i].key.clone();
+                                self.choose(s, &key, now, out)
+                            }
+                            None => {
+                                say(
+                                    out,
+                                    Reply::info(vec![Msg::new("err-not-an-option")
+                                        .arg("value", clip(t))
+                                        .arg("count", step.options.len() as i64)])
+                                    .severity(Severity::Warning),
+                                );
+                                self.prompt(s, out);
+                            }
+                        }
+                    }
+                }
+            }
+            Phase::Ended(_) => self.prompt(s, out),
+        }
+    }
+
+    fn choose(&self, s: &mut Session, key: &str, now: u64, out: &mut Out) {
+        match s.phase.clone() {
+            Phase::AskOs => match Os::parse(key) {
+                Some(os) => self.set_os(s, os, now, out),
+                None => self.stale(s, out),
+            },
+            Phase::Step(id) => {
+                let Some(step) = self.rb.step(&id) else {
+                    return self.lost(s, out);
+                };
+                let Some(opt) = step.options.iter().find(|o| o.key == key) else {
+                    return self.stale(s, out);
+                };
+                s.answers.push(Answer {
+                    at_ms: now,
+                    step: id.clone(),
+                    option: Some(opt.key.clone()),
+                    value: None,
+                });
+                for (k, v) in &opt.set {
+                    s.vars.insert(k.clone(), v.clone());
+                }
+                match opt.reprobe {
+                    Some(kind) => self.start_probe(
+                        s,
+                        Purpose::Recheck {
+                            step: id.clone(),
+                            option: Some(opt.key.clone()),
+                        },
+                        kind,
+                        out,
+                    ),
+                    None => self.go(s, &opt.go, now, out),
+                }
+            }
+            _ => self.stale(s, out),
+        }
+    }
+
+    /// A button from an earlier step, or for a phase that takes none.
+    fn stale(&self, s: &mut Session, out: &mut Out) {
+        say(
+            out,
+            Reply::one("err-not-an-option").severity(Severity::Warning),
+        );
+        self.prompt(s, out);
+    }
+
+    /// The stored step no longer exists (runbooks changed between releases).
+    fn lost(&self, s: &mut Session, out: &mut Out) {
+        s.trail.clear();
+        self.enter(s, self.rb.entry(), 0, out);
+    }
+
+    fn input_answer(&self, s: &mut Session, step: &Step, t: &str, now: u64, out: &mut Out) {
+        let value = match step.input {
+            Some(InputKind::Ip) => command::parse_ip(t).map(|ip| ip.to_string()),
+            Some(InputKind::Port) => command::parse_port(t).map(|p| p.to_string()),
+            _ => Ok(t.to_owned()),
+        };
+        let err = match (&value, step.input) {
+            (Err(e), _) => Some(Msg::new(e.id()).arg("value", clip(t))),
+            (Ok(v), Some(InputKind::Text)) if v.is_empty() => Some(Msg::new("err-empty-text")),
+            (Ok(v), _) if v.chars().count() > MAX_TEXT => {
+                Some(Msg::new("err-text-too-long").arg("max", MAX_TEXT as i64))
+            }
+            _ => None,
+        };
+        if let Some(m) = err {
+            say(out, Reply::info(vec![m]).severity(Severity::Warning));
+            return self.prompt(s, out);
+        }
+        let value = value.unwrap_or_default();
+        if let Some(var) = &step.var {
+            s.vars.insert(var.clone(), value.clone());
+        }
+        if step.sets_port {
+            s.custom_port = value.parse().ok();
+        }
+        s.answers.push(Answer {
+            at_ms: now,
+            step: step.id.clone(),
+            option: None,
+            value: Some(value),
+        });
+        match (step.probe, &step.go) {
+            (Some(kind), _) => self.start_probe(
+                s,
+                Purpose::Recheck {
+                    step: step.id.clone(),
+                    option: None,
+                },
+                kind,
+                out,
+            ),
+            (None, Some(go)) => self.go(s, go, now, out),
+            (None, None) => self.lost(s, out),
+        }
+    }
+
+    fn command(&self, s: &mut Session, c: Command, now: u64, out: &mut Out) {
+        match c {
+            Command::Diagnose { ip, os, port } => {
+                let lang = s.lang;
+                *s = Session::new(now);
+                s.lang = lang;
+                s.custom_port = port;
+                s.os = os;
+                s.phase = Phase::AskIp;
+                match ip {
+                    Some(ip) => self.set_ip(s, ip, now, out),
+                    None => self.prompt(s, out),
+                }
+            }
+            Command::Back => self.back(s, out),
+            Command::Restart => {
+                let lang = s.lang;
+                *s = Session::new(now);
+                s.lang = lang;
+                s.phase = Phase::AskIp;
+                say(out, Reply::one("restarted"));
+                self.prompt(s, out);
+            }
+            Command::Lang(l) => {
+                s.lang = Some(l);
+                say(
+                    out,
+                    Reply::info(vec![Msg::new("lang-set").arg("lang", l.tag())]),
+                );
+                self.prompt(s, out);
+            }
+            Command::Status => say(out, self.status(s)),
+            Command::Ticket => {
+                out.push(Effect::Escalate(Box::new(Report::build(&self.rb, s, now))));
+                if !matches!(s.phase, Phase::Ended(_)) {
+                    say(out, Reply::one("ticket-continue"));
+                    self.prompt(s, out);
+                }
+            }
+            Command::Help => say(out, Reply::one("help")),
+            Command::Quit => say(out, Reply::one("bye")),
+        }
+    }
+
+    fn back(&self, s: &mut Session, out: &mut Out) {
+        match s.phase.clone() {
+            Phase::Step(_) | Phase::Ended(_) if s.trail.len() >= 2 => {
+                s.trail.pop();
+                let prev = s.trail.last().cloned().unwrap_or_default();
+                if s.answers.last().is_some_and(|a| a.step == prev) {
+                    s.answers.pop();
+                }
+                s.phase = Phase::Step(prev);
+                say(out, Reply::one("back-done"));
+                self.prompt(s, out);
+            }
+            Phase::AskOs => {
+                s.target = None;
+                s.phase = Phase::AskIp;
+                say(out, Reply::one("back-done"));
+                self.prompt(s, out);
+            }
+            Phase::Probing(_) => say(out, Reply::one("still-probing")),
+            _ => {
+                say(out, Reply::one("back-nothing"));
+                self.prompt(s, out);
+            }
+        }
+    }
+
+    fn resume(&self, s: &mut Session, out: &mut Out) {
+        if let Phase::Probing(p) = &s.phase {
+            say(out, Reply::one("probing-resume"));
+            out.push(Effect::Probe(p.request.clone()));
+        } else {
+            self.prompt(s, out);
+        }
+    }
+
+    // ----- target and OS ------------------------------------------------
+
+    fn set_ip(&self, s: &mut Session, ip: IpAddr, now: u64, out: &mut Out) {
+        match self.cfg.policy.check(ip) {
+            Ok(ip) => {
+                s.target = Some(ip);
+                match s.os {
+                    Some(os) => self.set_os(s, os, now, out),
+                    None => {
+                        s.phase = Phase::AskOs;
+                        self.prompt(s, out);
+                    }
+                }
+            }
+            Err(refusal) => {
+                s.phase = Phase::AskIp;
+                say(
+                    out,
+                    Reply::info(vec![
+                        Msg::new(format!("refusal-{}", refusal.code())).arg("ip", ip.to_string())
+                    ])
+                    .severity(Severity::Warning),
+                );
+                self.prompt(s, out);
+            }
+        }
+    }
+
+    fn set_os(&self, s: &mut Session, os: Os, now: u64, out: &mut Out) {
+        s.os = Some(os);
+        if s.probes.is_empty() {
+            self.start_probe(s, Purpose::Initial, ProbeKind::Full, out);
+        } else {
+            // The first probe already ran but could not tell the OS.
+            let _ = now;
+            s.trail.clear();
+            self.enter(s, self.rb.entry(), 0, out);
+        }
+    }
+
+    // ----- probes ---------------------------------------------------------
+
+    fn request(&self, s: &Session, kind: ProbeKind) -> Option<ProbeRequest> {
+        let target = s.target?;
+        let mut ports: Vec<PortSpec> = Vec::new();
+        let mut add = |port: u16, service: Option<Service>| {
+            if !ports.iter().any(|p| p.port == port) {
+                ports.push(PortSpec { port, service });
+            }
+        };
+        match kind {
+            ProbeKind::Service => add(s.service_port(), s.service()),
+            ProbeKind::Full => {
+                if let Some(p) = s.custom_port {
+                    add(p, s.service());
+                }
+                add(22, Some(Service::Ssh));
+                add(3389, Some(Service::Rdp));
+            }
+        }
+        Some(ProbeRequest {
+            target,
+            icmp: kind == ProbeKind::Full,
+            ports,
+        })
+    }
+
+    fn start_probe(&self, s: &mut Session, purpose: Purpose, kind: ProbeKind, out: &mut Out) {
+        let Some(request) = self.request(s, kind) else {
+            s.phase = Phase::AskIp;
+            return self.prompt(s, out);
+        };
+        let id = match purpose {
+            Purpose::Initial => "probing",
+            Purpose::Recheck { .. } => "recheck-start",
+        };
+        say(
+            out,
+            Reply::info(vec![Msg::new(id)
+                .arg("ip", request.target.to_string())
+                .arg("ports", port_list(&request))]),
+        );
+        s.phase = Phase::Probing(Pending {
+            purpose,
+            kind,
+            request: request.clone(),
+        });
+        out.push(Effect::Probe(request));
+    }
+
+    fn probe_done(&self, s: &mut Session, report: ProbeReport, now: u64, out: &mut Out) {
+        let Phase::Probing(pending) = s.phase.clone() else {
+            return; // a late result for a conversation that moved on
+        };
+        if report.target != pending.request.target {
+            return;
+        }
+        let mut undecided = false;
+        if s.os == Some(Os::Auto) {
+            match decide_os(&report) {
+                Some(os) => {
+                    s.os = Some(os);
+                    say(
+                        out,
+                        Reply::info(vec![Msg::new("os-detected").arg("os", os.key())]),
+                    );
+                }
+                None => undecided = true,
+            }
+        }
+        // A service-only re-check keeps what the last full probe knew (ICMP, other ports).
+        let merged = match (pending.kind, s.last_probe()) {
+            (ProbeKind::Service, Some(prev)) => merge(&prev.report, &report),
+            _ => report.clone(),
+        };
+        let port = s.service_port();
+        let found = findings::derive(&merged, port, s.service());
+        let before = s
+            .last_probe()
+            .and_then(|p| (p.service_port == port).then(|| p.report.port(port).map(|r| r.state)));
+        s.probes.push(ProbeRecord {
+            at_ms: now,
+            purpose: pending.purpose.clone(),
+            service_port: port,
+            report: report.clone(),
+            findings: found.clone(),
+        });
+        match pending.purpose {
+            Purpose::Initial => {
+                say(out, summary_reply(s, &report, &found));
+                if undecided {
+                    say(out, Reply::one("os-undecided"));
+                    s.phase = Phase::AskOs;
+                    return self.prompt(s, out);
+                }
+                self.enter(s, self.rb.entry(), now, out);
+            }
+            Purpose::Recheck { step, option } => {
+                let after = report.port(port).map(|r| r.state);
+                let healthy = findings::service_healthy(&found);
+                let mut parts = vec![Msg::new("recheck-result")
+                    .arg("port", port)
+                    .arg("before", state_key(before.flatten()))
+                    .arg("after", state_key(after))];
+                let better = healthy
+                    && !s.probes[..s.probes.len() - 1].last().is_some_and(|p| {
+                        findings::service_healthy(&p.findings) && p.service_port == port
+                    });
+                parts.push(Msg::new(if better {
+                    "recheck-better"
+                } else {
+                    "recheck-same"
+                }));
+                parts.extend(
+                    found
+                        .iter()
+                        .filter(|f| f.is_problem())
+                        .map(|f| finding_msg(*f, s)),
+                );
+                say(
+                    out,
+                    Reply::info(parts).severity(if healthy {
+                        Severity::Good
+                    } else {
+                        Severity::Problem
+                    }),
+                );
+                let Some(st) = self.rb.step(&step) else {
+                    return self.lost(s, out);
+                };
+                let opt = option
+                    .as_ref()
+                    .and_then(|k| st.options.iter().find(|o| &o.key == k));
+                match opt {
+                    Some(o) => match (&o.fixed, healthy) {
+                        (Some(fixed), true) => {
+                            let fixed = fixed.clone();
+                            self.enter(s, &fixed, now, out)
+                        }
+                        _ => self.go(s, &o.go, now, out),
+                    },
+                    None => match &st.go {
+                        Some(go) => self.go(s, go, now, out),
+                        None => self.lost(s, out),
+                    },
+                }
+            }
+        }
+    }
+
+    // ----- runbook walking ----------------------------------------------
+
+    fn holds(&self, s: &Session, c: &Cond) -> bool {
+        match c {
+            Cond::Finding(f) => s.findings().contains(f),
+            Cond::NotFinding(f) => !s.findings().contains(f),
+            Cond::Os(os) => s.known_os() == Some(*os),
+            Cond::Service(sv) => s.service() == Some(*sv),
+            Cond::Var(k, v) => s.vars.get(k) == Some(v),
+            Cond::VarNot(k, v) => s.vars.get(k) != Some(v),
+        }
+    }
+
+    fn go(&self, s: &mut Session, t: &Transition, now: u64, out: &mut Out) {
+        let to = t
+            .routes
+            .iter()
+            .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
+            .map(|(_, to)| to.clone())
+            .unwrap_or_else(|| t.next.clone());
+        self.enter(s, &to, now, out);
+    }
+
+    fn enter(&self, s: &mut Session, id: &str, now: u64, out: &mut Out) {
+        let mut id = id.to_owned();
+        // Skip rules can chain; the validated graph has no endless chains in
+        // practice, and the bound keeps a bad runbook from hanging a turn.
+        for _ in 0..64 {
+            let Some(step) = self.rb.step(&id) else {
+                break;
+            };
+            let skip = step
+                .skip
+                .iter()
+                .find(|k| k.when.iter().all(|c| self.holds(s, c)));
+            if let Some(k) = skip {
+                say(out, Reply::info(vec![self.msg(s, &k.note)]));
+                id = k.to.clone();
+                continue;
+            }
+            if s.trail.last() != Some(&id) {
+                s.trail.push(id.clone());
+            }
+            match step.kind {
+                StepKind::Success => {
+                    s.phase = Phase::Ended(Outcome::Fixed);
+                    say(out, self.step_reply(s, step).severity(Severity::Good));
+                    out.push(Effect::Ended(Outcome::Fixed));
+                }
+                StepKind::Escalate => {
+                    s.phase = Phase::Ended(Outcome::Escalated);
+                    say(out, self.step_reply(s, step).severity(Severity::Problem));
+                    out.push(Effect::Escalate(Box::new(Report::build(&self.rb, s, now))));
+                    out.push(Effect::Ended(Outcome::Escalated));
+                }
+                StepKind::Question | StepKind::Input => {
+                    s.phase = Phase::Step(id.clone());
+                    say(out, self.step_reply(s, step));
+                }
+            }
+            return;
+        }
+        self.lost(s, out);
+    }
+
+    // ----- replies ------------------------------------------------------
+
+    /// Arguments every runbook message can use.
+    fn context(&self, s: &Session) -> BTreeMap<String, Arg> {
+        let mut a: BTreeMap<String, Arg> = BTreeMap::new();
+        for (k, v) in &s.vars {
+            a.insert(k.clone(), Arg::Str(v.clone()));
+        }
+        a.insert(
+            "ip".into(),
+            Arg::Str(s.target.map(|t| t.to_string()).unwrap_or_default()),
+        );
+        a.insert("port".into(), Arg::Num(s.service_port().into()));
+        a.insert(
+            "os".into(),
+            Arg::Str(s.os.map(Os::key).unwrap_or("auto").into()),
+        );
+        a.entry("client".into())
+            .or_insert_with(|| Arg::Str("unknown".into()));
+        let state = s
+            .last_probe()
+            .and_then(|p| p.report.port(s.service_port()))
+            .map(|p| p.state);
+        a.insert("port_state".into(), Arg::Str(state_key(state).into()));
+        let icmp = s
+            .probes
+            .iter()
+            .rev()
+            .find_map(|p| p.report.icmp.as_ref())
+            .map(|i| match i.state {
+                crate::probe::IcmpState::Reply => "reply",
+                crate::probe::IcmpState::NoReply => "no_reply",
+                crate::probe::IcmpState::Unavailable => "unavailable",
+            })
+            .unwrap_or("unknown");
+        a.insert("icmp".into(), Arg::Str(icmp.into()));
+        a
+    }
+
+    /// The options the conversation currently waits on (for matching free text).
+    pub fn current_options(&self, s: &Session) -> Vec<Choice> {
+        let mut tmp = s.clone();
+        let mut out = Vec::new();
+        self.prompt(&mut tmp, &mut out);
+        out.into_iter()
+            .find_map(|e| match e {
+                Effect::Say(r) => Some(r.options),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    fn msg(&self, s: &Session, id: &str) -> Msg {
+        Msg::new(id).with_args(&self.context(s))
+    }
+
+    fn step_reply(&self, s: &Session, step: &Step) -> Reply {
+        let parts = step.say.iter().map(|id| self.msg(s, id)).collect();
+        let options: Vec<Choice> = step
+            .options
+            .iter()
+            .map(|o| Choice {
+                key: o.key.clone(),
+                label: self.msg(s, &o.label),
+                aliases: Some(o.label.clone()),
+            })
+            .collect();
+        let expect = match (step.kind, step.input) {
+            (StepKind::Question, _) => Expect::Choice,
+            (StepKind::Input, Some(InputKind::Ip)) => Expect::Ip,
+            (StepKind::Input, Some(InputKind::Port)) => Expect::Port,
+            (StepKind::Input, _) => Expect::Text,
+            _ => Expect::Nothing,
+        };
+        Reply {
+            severity: Severity::Info,
+            parts,
+            options,
+            expect,
+            step: Some(step.id.clone()),
+        }
+    }
+
+    /// The question the conversation is waiting on, again.
+    fn prompt(&self, s: &mut Session, out: &mut Out) {
+        let r = match s.phase.clone() {
+            Phase::New | Phase::AskIp => {
+                s.phase = Phase::AskIp;
+                Reply::one("ask-ip").expect(Expect::Ip)
+            }
+            Phase::AskOs => Reply {
+                severity: Severity::Info,
+                parts: vec![Msg::new("ask-os")
+                    .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())],
+                options: ["windows", "linux", "auto"]
+                    .iter()
+                    .map(|k| Choice {
+                        key: (*k).into(),
+                        label: Msg::new(format!("os-{k}")),
+                        aliases: Some(format!("os-{k}")),
+                    })
+                    .collect(),
+                expect: Expect::Choice,
+                step: None,
+            },
+            Phase::Probing(_) => Reply::one("still-probing"),
+            Phase::Step(id) => match self.rb.step(&id) {
+                Some(step) => self.step_reply(s, step),
+                None => return self.lost(s, out),
+            },
+            Phase::Ended(o) => Reply::one(match o {
+                Outcome::Fixed => "ended-fixed",
+                Outcome::Escalated => "ended-escalated",
+            }),
+        };
+        say(out, r);
+    }
+
+    fn status(&self, s: &Session) -> Reply {
+        let mut parts = Vec::new();
+        match s.target {
+            None => parts.push(Msg::new("status-none")),
+            Some(ip) => {
+                parts.push(
+                    Msg::new("status")
+                        .arg("ip", ip.to_string())
+                        .arg("os", s.os.map(Os::key).unwrap_or("auto"))
+                        .arg("port", s.service_port())
+                        .arg("probes", s.probes.len() as i64)
+                        .arg("answers", s.answers.len() as i64),
+                );
+                if let Some(step) = s.trail.last().and_then(|id| self.rb.step(id)) {
+                    parts.push(Msg::new("status-step"));
+                    parts.push(Msg::new(step.title.clone()));
+                }
+                if let Some(p) = s.last_probe() {
+                    parts.push(Msg::new("status-findings"));
+                    parts.extend(p.findings.iter().map(|f| finding_msg(*f, s)));
+                }
+            }
+        }
+        Reply::info(parts)
+    }
+}
+
+/// The "what I see from outside" reply for a probe report.
+pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
+    let mut parts = vec![Msg::new("probe-summary")
+        .arg("ip", r.target.to_string())
+        .arg("elapsed", r.elapsed_ms)];
+    if let Some(i) = &r.icmp {
+        let state = match i.state {
+            crate::probe::IcmpState::Reply => "reply",
+            crate::probe::IcmpState::NoReply => "no_reply",
+            crate::probe::IcmpState::Unavailable => "unavailable",
+        };
+        parts.push(
+            Msg::new("probe-icmp")
+                .arg("state", state)
+                .arg("sent", i64::from(i.sent))
+                .arg("received", i64::from(i.received))
+                .arg("rtt", i.rtt_ms.map(|x| x.round() as i64).unwrap_or(-1)),
+        );
+    }
+    for p in &r.ports {
+        parts.push(
+            Msg::new("probe-port")
+                .arg("port", p.port)
+                .arg("state", state_key(Some(p.state)))
+                .arg("reason", reason_key(p.reason))
+                .arg("rtt", p.rtt_ms.map(|x| x.round() as i64).unwrap_or(-1)),
+        );
+    }
+    if let Some(ssh) = r.ssh.as_ref().filter(|x| x.banner.is_some()) {
+        parts.push(
+            Msg::new("probe-ssh")
+                .arg("port", ssh.port)
+                .arg("banner", ssh.banner.clone().unwrap_or_default()),
+        );
+    }
+    if let Some(rdp) = r.rdp.as_ref().filter(|x| x.error.is_none()) {
+        let accepts: Vec<&str> = rdp
+            .accepts
+            .iter()
+            .map(|l| match l {
+                crate::probe::RdpLayer::Rdp => "RDP",
+                crate::probe::RdpLayer::Tls => "TLS",
+                crate::probe::RdpLayer::Nla => "NLA",
+            })
+            .collect();
+        parts.push(
+            Msg::new("probe-rdp")
+                .arg("port", rdp.port)
+                .arg("accepts", accepts.join(", ")),
+        );
+    }
+    let mut sorted: Vec<Finding> = found.to_vec();
+    sorted.sort_by_key(|f| !f.is_problem());
+    parts.extend(sorted.iter().map(|f| finding_msg(*f, s)));
+    let severity = if findings::service_healthy(found) && s.known_os().is_some() {
+        Severity::Good
+    } else if found.iter().any(|f| f.is_problem()) {
+        Severity::Problem
+    } else {
+        Severity::Info
+    };
+    Reply::info(parts).severity(severity)
+}
+
+fn finding_msg(f: Finding, s: &Session) -> Msg {
+    Msg::new(format!("finding-{}", f.code()))
+        .arg("port", s.service_port())
+        .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())
+}
+
+fn decide_os(r: &ProbeReport) -> Option<Os> {
+    let open = |p: u16| r.port(p).is_some_and(|x| x.state == PortState::Open);
+    let ssh_ok = r
+        .ssh
+        .as_ref()
+        .is_some_and(|x| x.banner.is_some() && x.error.is_none());
+    let rdp_ok = r.rdp.as_ref().is_some_and(|x| x.error.is_none());
+    match (open(22) || ssh_ok, open(3389) || rdp_ok) {
+        (true, false) => Some(Os::Linux),
+        (false, true) => Some(Os::Windows),
+        _ => None,
+    }
+}
+
+fn merge(prev: &ProbeReport, now: &ProbeReport) -> ProbeReport {
+    let mut m = prev.clone();
+    for p in &now.ports {
+        m.ports.retain(|x| x.port != p.port);
+        m.ports.push(p.clone());
+    }
+    if now.ssh.is_some() {
+        m.ssh = now.ssh.clone();
+    }
+    if now.rdp.is_some() {
+        m.rdp = now.rdp.clone();
+    }
+    if now.icmp.is_some() {
+        m.icmp = now.icmp.clone();
+    }
+    m.elapsed_ms = now.elapsed_ms;
+    m
+}
+
+fn port_list(r: &ProbeRequest) -> String {
+    r.ports
+        .iter()
+        .map(|p| p.port.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn state_key(s: Option<PortState>) -> &'static str {
+    match s {
+        Some(PortState::Open) => "open",
+        Some(PortState::Closed) => "closed",
+        Some(PortState::Filtered) => "filtered",
+        Some(PortState::Inconclusive) => "inconclusive",
+        None => "unknown",
+    }
+}
+
+pub fn reason_key(r: crate::probe::PortReason) -> &'static str {
+    use crate::probe::PortReason::*;
+    match r {
+        SynAck => "syn_ack",
+        Reset => "reset",
+        Timeout => "timeout",
+        HostUnreachable => "host_unreachable",
+        NetUnreachable => "net_unreachable",
+        AdminProhibited => "admin_prohibited",
+        LocalError => "local_error",
+    }
+}
+
+/// `"2"` picks the second of `n` options.
+fn pick_index(t: &str, n: usize) -> Option<usize> {
+    let i: usize = t.trim().trim_end_matches(['.', ')']).parse().ok()?;
+    (1..=n).contains(&i).then(|| i - 1)
+}
+
+/// Echoed user text is capped and kept to one line.
+fn clip(t: &str) -> String {
+    let one_line: String = t
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(60)
+        .collect();
+    if t.chars().count() > 60 {
+        format!("{one_line}…")
+    } else {
+        one_line
+    }
+}
+
+/// The effective language: the user's `/lang`, else the platform's, else the default.
+pub fn effective_lang(s: &Session, platform: Option<Lang>, default: Lang) -> Lang {
+    s.lang.or(platform).unwrap_or(default)
+}

@@ -1,0 +1,256 @@
+//! Stable finding codes: what a probe report means, in words the runbooks branch on.
+//!
+//! Codes are part of the public contract (runbook conditions and Fluent ids
+//! `finding-<code>` use them); renaming one is a breaking change.
+
+use crate::probe::{
+    IcmpState, PortReason, PortState, ProbeReport, RdpError, RdpLayer, Service, SshError,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Finding {
+    /// The host answers ping.
+    IcmpReply,
+    /// Ping got no answer (common on cloud VMs: never "down" on its own).
+    IcmpNoReply,
+    /// The bot could not send ping from where it runs.
+    IcmpUnavailable,
+    /// Ping is blocked but the service port answers: the host is up.
+    IcmpBlockedPortOpen,
+    /// The service port completed a TCP handshake.
+    PortOpen,
+    /// The host answered with a reset: nothing listens on the service port.
+    PortClosed,
+    /// No answer on the service port: a security group or firewall drops it.
+    PortFiltered,
+    /// A router or the host said the port/host is unreachable or prohibited.
+    HostUnreachable,
+    /// The bot's own network failed the attempt; says nothing about the server.
+    ProbeInconclusive,
+    /// Ping gets no answer and neither does any port.
+    NoAnswerAtAll,
+    /// SSH answered and negotiates with a current client.
+    SshOk,
+    /// Port open but no SSH identification arrived in time.
+    SshNoBanner,
+    /// The connection was closed before any identification (TCP wrappers, a ban).
+    SshClosedBeforeBanner,
+    /// The server refused us with a message such as `Exceeded MaxStartups`.
+    SshServerRefused,
+    /// Something that is not SSH listens on the SSH port.
+    SshNotSsh,
+    /// Only legacy algorithms are offered; current OpenSSH clients refuse them.
+    SshLegacyOnly,
+    /// RDP answered the negotiation.
+    RdpOk,
+    /// The server only accepts Network Level Authentication (CredSSP).
+    RdpNlaRequired,
+    /// The server requires TLS and refuses classic RDP security.
+    RdpTlsOnly,
+    /// The server only does classic RDP security (no TLS, no NLA).
+    RdpClassicOnly,
+    /// The server answered without negotiation data (very old RDP stack).
+    RdpLegacy,
+    /// Port open but the RDP negotiation got no answer.
+    RdpNoAnswer,
+    /// Something that is not RDP listens on the RDP port.
+    RdpNotRdp,
+}
+
+impl Finding {
+    /// The stable code, as used in runbook conditions and Fluent ids.
+    pub fn code(self) -> &'static str {
+        use Finding::*;
+        match self {
+            IcmpReply => "icmp-reply",
+            IcmpNoReply => "icmp-no-reply",
+            IcmpUnavailable => "icmp-unavailable",
+            IcmpBlockedPortOpen => "icmp-blocked-port-open",
+            PortOpen => "port-open",
+            PortClosed => "port-closed",
+            PortFiltered => "port-filtered",
+            HostUnreachable => "host-unreachable",
+            ProbeInconclusive => "probe-inconclusive",
+            NoAnswerAtAll => "no-answer-at-all",
+            SshOk => "ssh-ok",
+            SshNoBanner => "ssh-no-banner",
+            SshClosedBeforeBanner => "ssh-closed-before-banner",
+            SshServerRefused => "ssh-server-refused",
+            SshNotSsh => "ssh-not-ssh",
+            SshLegacyOnly => "ssh-legacy-only",
+            RdpOk => "rdp-ok",
+            RdpNlaRequired => "rdp-nla-required",
+            RdpTlsOnly => "rdp-tls-only",
+            RdpClassicOnly => "rdp-classic-only",
+            RdpLegacy => "rdp-legacy",
+            RdpNoAnswer => "rdp-no-answer",
+            RdpNotRdp => "rdp-not-rdp",
+        }
+    }
+
+    pub const ALL: [Finding; 23] = {
+        use Finding::*;
+        [
+            IcmpReply,
+            IcmpNoReply,
+            IcmpUnavailable,
+            IcmpBlockedPortOpen,
+            PortOpen,
+            PortClosed,
+            PortFiltered,
+            HostUnreachable,
+            ProbeInconclusive,
+            NoAnswerAtAll,
+            SshOk,
+            SshNoBanner,
+            SshClosedBeforeBanner,
+            SshServerRefused,
+            SshNotSsh,
+            SshLegacyOnly,
+            RdpOk,
+            RdpNlaRequired,
+            RdpTlsOnly,
+            RdpClassicOnly,
+            RdpLegacy,
+            RdpNoAnswer,
+            RdpNotRdp,
+        ]
+    };
+
+    pub fn from_code(code: &str) -> Option<Finding> {
+        Finding::ALL.iter().copied().find(|f| f.code() == code)
+    }
+
+    /// Whether this finding is a problem (drives severity in replies).
+    pub fn is_problem(self) -> bool {
+        use Finding::*;
+        !matches!(
+            self,
+            IcmpReply | IcmpUnavailable | IcmpBlockedPortOpen | PortOpen | SshOk | RdpOk
+        )
+    }
+}
+
+/// Derive the findings of a report for the port the runbook cares about.
+///
+/// `service_port` is the port the user logs in through (22, 3389 or a custom one);
+/// `service` tells which handshake result belongs to it.
+pub fn derive(report: &ProbeReport, service_port: u16, service: Option<Service>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let port = report.port(service_port);
+    let port_state = port.map(|p| p.state);
+
+    match report.icmp.as_ref().map(|i| i.state) {
+        Some(IcmpState::Reply) => out.push(Finding::IcmpReply),
+        Some(IcmpState::NoReply) => out.push(Finding::IcmpNoReply),
+        Some(IcmpState::Unavailable) => out.push(Finding::IcmpUnavailable),
+        None => {}
+    }
+
+    if let Some(p) = port {
+        match p.state {
+            PortState::Open => out.push(Finding::PortOpen),
+            PortState::Closed => out.push(Finding::PortClosed),
+            PortState::Filtered => match p.reason {
+                PortReason::HostUnreachable
+                | PortReason::NetUnreachable
+                | PortReason::AdminProhibited => {
+                    out.push(Finding::PortFiltered);
+                    out.push(Finding::HostUnreachable);
+                }
+                _ => out.push(Finding::PortFiltered),
+            },
+            PortState::Inconclusive => out.push(Finding::ProbeInconclusive),
+        }
+    }
+
+    let icmp_silent = matches!(
+        report.icmp.as_ref().map(|i| i.state),
+        Some(IcmpState::NoReply)
+    );
+    if icmp_silent && port_state == Some(PortState::Open) {
+        out.push(Finding::IcmpBlockedPortOpen);
+    }
+    let any_port_answered = report
+        .ports
+        .iter()
+        .any(|p| matches!(p.state, PortState::Open | PortState::Closed));
+    if icmp_silent && !report.ports.is_empty() && !any_port_answered {
+        out.push(Finding::NoAnswerAtAll);
+    }
+
+    if port_state == Some(PortState::Open) {
+        match service {
+            Some(Service::Ssh) => {
+                if let Some(ssh) = report.ssh.as_ref().filter(|s| s.port == service_port) {
+                    match ssh.error {
+                        None if ssh.legacy_only => out.push(Finding::SshLegacyOnly),
+                        None => out.push(Finding::SshOk),
+                        Some(SshError::NoBanner) => out.push(Finding::SshNoBanner),
+                        Some(SshError::ClosedBeforeBanner) => {
+                            out.push(Finding::SshClosedBeforeBanner)
+                        }
+                        Some(SshError::ServerRefused) => out.push(Finding::SshServerRefused),
+                        Some(SshError::NotSsh) => out.push(Finding::SshNotSsh),
+                        // A banner came but the kex packet did not: still SSH, still odd.
+                        Some(SshError::BadKexinit) => out.push(Finding::SshOk),
+                        Some(SshError::Connect) => out.push(Finding::ProbeInconclusive),
+                    }
+                }
+            }
+            Some(Service::Rdp) => {
+                if let Some(rdp) = report.rdp.as_ref().filter(|r| r.port == service_port) {
+                    match rdp.error {
+                        Some(RdpError::NoAnswer) => out.push(Finding::RdpNoAnswer),
+                        Some(RdpError::NotRdp) => out.push(Finding::RdpNotRdp),
+                        Some(RdpError::Connect) => out.push(Finding::ProbeInconclusive),
+                        None => {
+                            out.push(Finding::RdpOk);
+                            if rdp.legacy {
+                                out.push(Finding::RdpLegacy);
+                            } else {
+                                let a = &rdp.accepts;
+                                let has = |l| a.contains(&l);
+                                if has(RdpLayer::Nla) && !has(RdpLayer::Tls) && !has(RdpLayer::Rdp)
+                                {
+                                    out.push(Finding::RdpNlaRequired);
+                                } else if has(RdpLayer::Tls) && !has(RdpLayer::Rdp) {
+                                    out.push(Finding::RdpTlsOnly);
+                                } else if has(RdpLayer::Rdp)
+                                    && !has(RdpLayer::Tls)
+                                    && !has(RdpLayer::Nla)
+                                {
+                                    out.push(Finding::RdpClassicOnly);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// True when the login path looks healthy from outside: port open and, where a
+/// handshake was attempted, the service answered as the expected protocol.
+pub fn service_healthy(findings: &[Finding]) -> bool {
+    use Finding::*;
+    findings.contains(&PortOpen)
+        && !findings.iter().any(|f| {
+            matches!(
+                f,
+                SshNoBanner
+                    | SshClosedBeforeBanner
+                    | SshServerRefused
+                    | SshNotSsh
+                    | RdpNoAnswer
+                    | RdpNotRdp
+            )
+        })
+}

@@ -1,0 +1,19 @@
+//! # vmd-core
+//!
+//! The pure heart of vm-doctor: the command grammar, the runbook model and its
+//! validation, the conversation engine, findings and the target policy.
+//!
+//! **Architecture invariant:** nothing in this crate performs I/O, reads a clock
+//! or knows a chat platform or a language. Inputs come in, effects go out.
+
+pub mod command;
+pub mod engine;
+pub mod findings;
+pub mod msg;
+pub mod policy;
+pub mod probe;
+pub mod report;
+pub mod runbook;
+pub mod session;
+
+pub use engine::{Effect, Engine, EngineConfig, Input};

@@ -1,0 +1,105 @@
+//! The diagnosis report handed over with a support ticket, as data.
+//! Rendering (markdown, in the user's language) happens outside the core.
+
+use crate::command::Os;
+use crate::findings::Finding;
+use crate::msg::Msg;
+use crate::runbook::Runbooks;
+use crate::session::{Outcome, Phase, ProbeRecord, Session};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+
+/// One manual check and the user's answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckLine {
+    pub at_ms: u64,
+    pub step: String,
+    /// Fluent id of the step's title.
+    pub title: String,
+    /// Fluent id of the chosen option's label.
+    pub answer: Option<String>,
+    /// Value typed at an input step.
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub target: Option<IpAddr>,
+    pub os: Option<Os>,
+    pub service_port: u16,
+    pub started_ms: u64,
+    pub generated_ms: u64,
+    pub outcome: Option<Outcome>,
+    /// Title id of the step the conversation was at.
+    pub at_step: Option<String>,
+    pub probes: Vec<ProbeRecord>,
+    pub checks: Vec<CheckLine>,
+    /// What the diagnosis excluded, as messages.
+    pub ruled_out: Vec<Msg>,
+    /// Findings of the latest probe.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn build(rb: &Runbooks, s: &Session, now_ms: u64) -> Report {
+        let mut ruled_out: Vec<Msg> = Vec::new();
+        let port = s.service_port();
+        let ever_open = s
+            .probes
+            .iter()
+            .any(|p| p.findings.contains(&Finding::PortOpen));
+        if ever_open {
+            ruled_out.push(Msg::new("ruled-out-port-blocked").arg("port", port));
+        }
+        if s.probes
+            .iter()
+            .any(|p| p.findings.contains(&Finding::IcmpReply))
+        {
+            ruled_out.push(Msg::new("ruled-out-host-down"));
+        }
+        let mut checks = Vec::new();
+        for a in &s.answers {
+            let step = rb.step(&a.step);
+            let opt = step.and_then(|st| {
+                a.option
+                    .as_ref()
+                    .and_then(|k| st.options.iter().find(|o| &o.key == k))
+            });
+            if let Some(r) = opt.and_then(|o| o.rules_out.as_ref()) {
+                let m = Msg::new(r.clone()).arg("port", port);
+                if !ruled_out.contains(&m) {
+                    ruled_out.push(m);
+                }
+            }
+            checks.push(CheckLine {
+                at_ms: a.at_ms,
+                step: a.step.clone(),
+                title: step
+                    .map(|st| st.title.clone())
+                    .unwrap_or_else(|| a.step.clone()),
+                answer: opt.map(|o| o.label.clone()),
+                value: a.value.clone(),
+            });
+        }
+        let (outcome, at_step) = match &s.phase {
+            Phase::Ended(o) => (Some(*o), s.trail.last()),
+            Phase::Step(id) => (None, Some(id)),
+            _ => (None, s.trail.last()),
+        };
+        Report {
+            target: s.target,
+            os: s.known_os().or(s.os),
+            service_port: port,
+            started_ms: s.created_ms,
+            generated_ms: now_ms,
+            outcome,
+            at_step: at_step
+                .and_then(|id| rb.step(id))
+                .map(|st| st.title.clone()),
+            probes: s.probes.clone(),
+            checks,
+            ruled_out,
+            findings: s.findings().to_vec(),
+        }
+    }
+}

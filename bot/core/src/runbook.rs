@@ -1,0 +1,766 @@
+//! Runbooks as data: TOML files of steps that reference Fluent message ids.
+//!
+//! A runbook file looks like
+//! ```toml
+//! [runbook]
+//! id = "windows"
+//! entry = "ping"
+//!
+//! [[step]]
+//! id = "ping"
+//! kind = "question"
+//! title = "win-ping-title"
+//! say = ["win-ping-body"]
+//! [[step.option]]
+//! key = "reply"
+//! label = "opt-ping-reply"
+//! next = "port_test"
+//! ```
+//! Step ids are qualified as `runbook.step`; a target without a dot refers to the
+//! same runbook. [`Runbooks::load`] validates the whole graph: unknown targets,
+//! dead ends, unreachable steps and steps that cannot reach an end are errors.
+
+use crate::findings::Finding;
+use crate::probe::Service;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    runbook: HeaderDef,
+    #[serde(default, rename = "step")]
+    steps: Vec<StepDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderDef {
+    id: String,
+    title: String,
+    entry: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepDef {
+    id: String,
+    kind: StepKind,
+    title: String,
+    #[serde(default)]
+    say: Vec<String>,
+    #[serde(default)]
+    skip: Vec<SkipDef>,
+    #[serde(default, rename = "option")]
+    options: Vec<OptionDef>,
+    input: Option<InputKind>,
+    var: Option<String>,
+    next: Option<String>,
+    #[serde(default)]
+    route: Vec<RouteDef>,
+    /// For input steps: probe again after the answer (e.g. a new port).
+    probe: Option<ProbeKind>,
+    /// For input steps: the answer becomes the service port.
+    #[serde(default)]
+    sets_port: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionDef {
+    key: String,
+    label: String,
+    next: String,
+    #[serde(default)]
+    route: Vec<RouteDef>,
+    reprobe: Option<ProbeKind>,
+    fixed: Option<String>,
+    #[serde(default)]
+    set: BTreeMap<String, String>,
+    rules_out: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RouteDef {
+    when: Vec<String>,
+    to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SkipDef {
+    when: Vec<String>,
+    to: String,
+    note: String,
+}
+
+/// What a step does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Shows text and options; an option leads on.
+    Question,
+    /// Asks for a value (IP, port, text), stores it in a variable, leads on.
+    Input,
+    /// Terminal: the user can log in again.
+    Success,
+    /// Terminal: hand over to support with the report.
+    Escalate,
+}
+
+/// The value an input step asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    Ip,
+    Port,
+    Text,
+}
+
+/// Probes a runbook can ask to re-run. Validated: unknown names fail to load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeKind {
+    /// The login port (TCP + handshake).
+    Service,
+    /// ICMP echo plus every port.
+    Full,
+}
+
+/// A condition over what is known; all conditions of a list must hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    Finding(Finding),
+    NotFinding(Finding),
+    Os(crate::command::Os),
+    Service(Service),
+    Var(String, String),
+    VarNot(String, String),
+}
+
+impl Cond {
+    pub fn parse(s: &str) -> Result<Cond, String> {
+        let (kind, rest) = s
+            .split_once(':')
+            .ok_or_else(|| format!("condition `{s}` has no `kind:`"))?;
+        let finding =
+            |r: &str| Finding::from_code(r).ok_or_else(|| format!("unknown finding `{r}`"));
+        match kind {
+            "finding" => finding(rest).map(Cond::Finding),
+            "not-finding" => finding(rest).map(Cond::NotFinding),
+            "os" => match crate::command::Os::parse(rest) {
+                Some(os) if os != crate::command::Os::Auto => Ok(Cond::Os(os)),
+                _ => Err(format!("unknown os `{rest}`")),
+            },
+            "service" => match rest {
+                "ssh" => Ok(Cond::Service(Service::Ssh)),
+                "rdp" => Ok(Cond::Service(Service::Rdp)),
+                _ => Err(format!("unknown service `{rest}`")),
+            },
+            "var" => {
+                if let Some((k, v)) = rest.split_once("!=") {
+                    Ok(Cond::VarNot(k.to_owned(), v.to_owned()))
+                } else if let Some((k, v)) = rest.split_once('=') {
+                    Ok(Cond::Var(k.to_owned(), v.to_owned()))
+                } else {
+                    Err(format!("var condition `{rest}` needs `=` or `!=`"))
+                }
+            }
+            _ => Err(format!("unknown condition kind `{kind}`")),
+        }
+    }
+}
+
+/// A validated transition: routes are tried in order, then `next`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    pub routes: Vec<(Vec<Cond>, String)>,
+    pub next: String,
+}
+
+impl Transition {
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.routes
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .chain(std::iter::once(self.next.as_str()))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepOption {
+    pub key: String,
+    pub label: String,
+    pub go: Transition,
+    pub reprobe: Option<ProbeKind>,
+    /// Where to go when the re-probe shows the login path healthy.
+    pub fixed: Option<String>,
+    pub set: BTreeMap<String, String>,
+    pub rules_out: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skip {
+    pub when: Vec<Cond>,
+    pub to: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Qualified id, `runbook.step`.
+    pub id: String,
+    pub kind: StepKind,
+    pub title: String,
+    pub say: Vec<String>,
+    pub skip: Vec<Skip>,
+    pub options: Vec<StepOption>,
+    pub input: Option<InputKind>,
+    pub var: Option<String>,
+    pub go: Option<Transition>,
+    pub probe: Option<ProbeKind>,
+    pub sets_port: bool,
+}
+
+impl Step {
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.kind, StepKind::Success | StepKind::Escalate)
+    }
+
+    /// Every step id this step can lead to.
+    pub fn targets(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.skip {
+            out.push(&s.to);
+        }
+        for o in &self.options {
+            out.extend(o.go.targets());
+            if let Some(f) = &o.fixed {
+                out.push(f);
+            }
+        }
+        if let Some(g) = &self.go {
+            out.extend(g.targets());
+        }
+        out
+    }
+
+    /// Every Fluent id this step references.
+    pub fn message_ids(&self) -> Vec<&str> {
+        let mut out = vec![self.title.as_str()];
+        out.extend(self.say.iter().map(String::as_str));
+        out.extend(self.skip.iter().map(|s| s.note.as_str()));
+        for o in &self.options {
+            out.push(&o.label);
+            if let Some(r) = &o.rules_out {
+                out.push(r);
+            }
+        }
+        out
+    }
+}
+
+/// Everything that can be wrong with a set of runbooks.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum RunbookError {
+    #[error("{file}: not valid runbook TOML: {msg}")]
+    Syntax { file: String, msg: String },
+    #[error("runbook `{0}` is defined twice")]
+    DuplicateRunbook(String),
+    #[error("step `{0}` is defined twice")]
+    DuplicateStep(String),
+    #[error("step `{step}` leads to `{target}`, which does not exist")]
+    UnknownTarget { step: String, target: String },
+    #[error("step `{step}`: {msg}")]
+    Invalid { step: String, msg: String },
+    #[error("step `{0}` is a dead end: it has no way on and is neither success nor escalation")]
+    DeadEnd(String),
+    #[error("step `{0}` can never be reached from the entry")]
+    Unreachable(String),
+    #[error("from step `{0}` no success or escalation can be reached")]
+    NoWayOut(String),
+    #[error("no entry runbook `{0}`")]
+    NoEntry(String),
+    #[error("message `{id}` (used by `{step}`) is missing in locale {locale}")]
+    MissingMessage {
+        step: String,
+        id: String,
+        locale: String,
+    },
+}
+
+/// A validated set of runbooks.
+#[derive(Clone, Debug)]
+pub struct Runbooks {
+    steps: BTreeMap<String, Step>,
+    /// Runbook id to (title message id, qualified entry step), in load order.
+    books: Vec<(String, String, String)>,
+    entry: String,
+}
+
+impl Runbooks {
+    /// Parses and validates runbook files; `entry_book` is the runbook a diagnosis starts in.
+    pub fn load(files: &[(&str, &str)], entry_book: &str) -> Result<Runbooks, RunbookError> {
+        let mut steps = BTreeMap::new();
+        let mut books = Vec::new();
+        for (name, text) in files {
+            let def: FileDef = toml::from_str(text).map_err(|e| RunbookError::Syntax {
+                file: (*name).to_owned(),
+                msg: e.to_string(),
+            })?;
+            let book = def.runbook.id.clone();
+            if books.iter().any(|(b, _, _)| *b == book) {
+                return Err(RunbookError::DuplicateRunbook(book));
+            }
+            books.push((
+                book.clone(),
+                def.runbook.title.clone(),
+                qualify(&book, &def.runbook.entry),
+            ));
+            for s in def.steps {
+                let step = convert(&book, s)?;
+                if steps.contains_key(&step.id) {
+                    return Err(RunbookError::DuplicateStep(step.id));
+                }
+                steps.insert(step.id.clone(), step);
+            }
+        }
+        let entry = books
+            .iter()
+            .find(|(b, _, _)| b == entry_book)
+            .map(|(_, _, e)| e.clone())
+            .ok_or_else(|| RunbookError::NoEntry(entry_book.to_owned()))?;
+        let rb = Runbooks {
+            steps,
+            books,
+            entry,
+        };
+        rb.validate()?;
+        Ok(rb)
+    }
+
+    fn validate(&self) -> Result<(), RunbookError> {
+        for (_, _, e) in &self.books {
+            if !self.steps.contains_key(e) {
+                return Err(RunbookError::UnknownTarget {
+                    step: "(entry)".into(),
+                    target: e.clone(),
+                });
+            }
+        }
+        for step in self.steps.values() {
+            for t in step.targets() {
+                if !self.steps.contains_key(t) {
+                    return Err(RunbookError::UnknownTarget {
+                        step: step.id.clone(),
+                        target: t.to_owned(),
+                    });
+                }
+            }
+            if !step.is_terminal() && step.options.is_empty() && step.go.is_none() {
+                return Err(RunbookError::DeadEnd(step.id.clone()));
+            }
+        }
+        // Reachability from the entry.
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::from([self.entry.as_str()]);
+        while let Some(id) = queue.pop_front() {
+            if !seen.insert(id) {
+                continue;
+            }
+            queue.extend(self.steps[id].targets());
+        }
+        if let Some(s) = self.steps.keys().find(|k| !seen.contains(k.as_str())) {
+            return Err(RunbookError::Unreachable(s.clone()));
+        }
+        // Every step must be able to reach a terminal: walk the reverse graph.
+        let mut can_end: BTreeSet<&str> = self
+            .steps
+            .values()
+            .filter(|s| s.is_terminal())
+            .map(|s| s.id.as_str())
+            .collect();
+        loop {
+            let before = can_end.len();
+            for s in self.steps.values() {
+                if s.targets().iter().any(|t| can_end.contains(t)) {
+                    can_end.insert(&s.id);
+                }
+            }
+            if can_end.len() == before {
+                break;
+            }
+        }
+        if let Some(s) = self.steps.keys().find(|k| !can_end.contains(k.as_str())) {
+            return Err(RunbookError::NoWayOut(s.clone()));
+        }
+        Ok(())
+    }
+
+    /// Checks that every referenced message id exists, using `has(id)` per locale.
+    pub fn check_messages(
+        &self,
+        locale: &str,
+        has: impl Fn(&str) -> bool,
+    ) -> Result<(), RunbookError> {
+        for (book, title, _) in &self.books {
+            if !has(title) {
+                return Err(RunbookError::MissingMessage {
+                    step: book.clone(),
+                    id: title.clone(),
+                    locale: locale.to_owned(),
+                });
+            }
+        }
+        for step in self.steps.values() {
+            for id in step.message_ids() {
+                if !has(id) {
+                    return Err(RunbookError::MissingMessage {
+                        step: step.id.clone(),
+                        id: id.to_owned(),
+                        locale: locale.to_owned(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.get(id)
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.steps.values()
+    }
+
+    /// (runbook id, title message id, entry step) in load order.
+    pub fn books(&self) -> &[(String, String, String)] {
+        &self.books
+    }
+
+    /// The flow as a Mermaid flowchart. Labels are step ids and option keys, so
+    /// the diagram is the same in every language.
+    pub fn mermaid(&self) -> String {
+        let node = |id: &str| id.replace('.', "_");
+        let mut out = String::from("flowchart TD\n");
+        for (book, _, _) in &self.books {
+            out.push_str(&format!("  subgraph {book}\n"));
+            for s in self
+                .steps
+                .values()
+                .filter(|s| s.id.split('.').next() == Some(book.as_str()))
+            {
+                let shape = match s.kind {
+                    StepKind::Success => format!("{}([{}])", node(&s.id), s.id),
+                    StepKind::Escalate => format!("{}[[{}]]", node(&s.id), s.id),
+                    StepKind::Input => format!("{}[/{}/]", node(&s.id), s.id),
+                    StepKind::Question => format!("{}{{{}}}", node(&s.id), s.id),
+                };
+                out.push_str(&format!("    {shape}\n"));
+            }
+            out.push_str("  end\n");
+        }
+        out.push_str(&format!("  start((start)) --> {}\n", node(&self.entry)));
+        for s in self.steps.values() {
+            let from = node(&s.id);
+            for k in &s.skip {
+                out.push_str(&format!("  {from} -.->|skip| {}\n", node(&k.to)));
+            }
+            for o in &s.options {
+                for (_, t) in &o.go.routes {
+                    out.push_str(&format!("  {from} -->|{}?| {}\n", o.key, node(t)));
+                }
+                out.push_str(&format!("  {from} -->|{}| {}\n", o.key, node(&o.go.next)));
+                if let Some(f) = &o.fixed {
+                    out.push_str(&format!("  {from} -->|{} fixed| {}\n", o.key, node(f)));
+                }
+            }
+            if let Some(g) = &s.go {
+                for (_, t) in &g.routes {
+                    out.push_str(&format!("  {from} -->|if| {}\n", node(t)));
+                }
+                out.push_str(&format!("  {from} --> {}\n", node(&g.next)));
+            }
+        }
+        out
+    }
+}
+
+fn qualify(book: &str, target: &str) -> String {
+    if target.contains('.') {
+        target.to_owned()
+    } else {
+        format!("{book}.{target}")
+    }
+}
+
+fn conds(step: &str, when: &[String]) -> Result<Vec<Cond>, RunbookError> {
+    if when.is_empty() {
+        return Err(RunbookError::Invalid {
+            step: step.to_owned(),
+            msg: "a route or skip needs at least one condition".into(),
+        });
+    }
+    when.iter()
+        .map(|w| {
+            Cond::parse(w).map_err(|msg| RunbookError::Invalid {
+                step: step.to_owned(),
+                msg,
+            })
+        })
+        .collect()
+}
+
+fn transition(
+    book: &str,
+    step: &str,
+    next: &str,
+    routes: &[RouteDef],
+) -> Result<Transition, RunbookError> {
+    Ok(Transition {
+        routes: routes
+            .iter()
+            .map(|r| Ok((conds(step, &r.when)?, qualify(book, &r.to))))
+            .collect::<Result<_, RunbookError>>()?,
+        next: qualify(book, next),
+    })
+}
+
+fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
+    let id = qualify(book, &s.id);
+    let invalid = |msg: &str| RunbookError::Invalid {
+        step: id.clone(),
+        msg: msg.to_owned(),
+    };
+    if s.id.contains('.') {
+        return Err(invalid("step ids must not contain `.`"));
+    }
+    let mut keys = BTreeSet::new();
+    for o in &s.options {
+        if !keys.insert(o.key.as_str()) {
+            return Err(invalid(&format!("option key `{}` used twice", o.key)));
+        }
+        if o.fixed.is_some() && o.reprobe.is_none() {
+            return Err(invalid("`fixed` only makes sense with `reprobe`"));
+        }
+        if o.key.parse::<u32>().is_ok() {
+            return Err(invalid(
+                "option keys must not be numbers (numbers pick by position)",
+            ));
+        }
+    }
+    let go = match &s.next {
+        Some(n) => Some(transition(book, &id, n, &s.route)?),
+        None if !s.route.is_empty() => return Err(invalid("`route` without `next`")),
+        None => None,
+    };
+    match s.kind {
+        StepKind::Question => {
+            if s.options.is_empty() {
+                return Err(invalid("a question needs options"));
+            }
+            if s.input.is_some() || s.var.is_some() || go.is_some() {
+                return Err(invalid("a question takes options, not input/var/next"));
+            }
+        }
+        StepKind::Input => {
+            if s.input.is_none() || s.var.is_none() || go.is_none() {
+                return Err(invalid("an input step needs `input`, `var` and `next`"));
+            }
+            if !s.options.is_empty() {
+                return Err(invalid("an input step takes no options"));
+            }
+            if s.sets_port && s.input != Some(InputKind::Port) {
+                return Err(invalid("`sets_port` needs `input = \"port\"`"));
+            }
+        }
+        StepKind::Success | StepKind::Escalate => {
+            if !s.options.is_empty() || go.is_some() || !s.skip.is_empty() {
+                return Err(invalid("a terminal step leads nowhere"));
+            }
+        }
+    }
+    if s.say.is_empty() {
+        return Err(invalid("a step must say something"));
+    }
+    let options = s
+        .options
+        .iter()
+        .map(|o| {
+            Ok(StepOption {
+                key: o.key.clone(),
+                label: o.label.clone(),
+                go: transition(book, &id, &o.next, &o.route)?,
+                reprobe: o.reprobe,
+                fixed: o.fixed.as_deref().map(|f| qualify(book, f)),
+                set: o.set.clone(),
+                rules_out: o.rules_out.clone(),
+            })
+        })
+        .collect::<Result<_, RunbookError>>()?;
+    let skip = s
+        .skip
+        .iter()
+        .map(|k| {
+            Ok(Skip {
+                when: conds(&id, &k.when)?,
+                to: qualify(book, &k.to),
+                note: k.note.clone(),
+            })
+        })
+        .collect::<Result<_, RunbookError>>()?;
+    Ok(Step {
+        id,
+        kind: s.kind,
+        title: s.title,
+        say: s.say,
+        skip,
+        options,
+        input: s.input,
+        var: s.var,
+        go,
+        probe: s.probe,
+        sets_port: s.sets_port,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+[runbook]
+id = "t"
+title = "t-title"
+entry = "a"
+
+[[step]]
+id = "a"
+kind = "question"
+title = "a-title"
+say = ["a-body"]
+[[step.option]]
+key = "yes"
+label = "opt-yes"
+next = "done"
+[[step.option]]
+key = "no"
+label = "opt-no"
+next = "help"
+
+[[step]]
+id = "done"
+kind = "success"
+title = "done-title"
+say = ["done-body"]
+
+[[step]]
+id = "help"
+kind = "escalate"
+title = "help-title"
+say = ["help-body"]
+"#;
+
+    fn load(text: &str) -> Result<Runbooks, RunbookError> {
+        Runbooks::load(&[("t.toml", text)], "t")
+    }
+
+    #[test]
+    fn loads_a_valid_runbook() {
+        let rb = load(OK).unwrap();
+        assert_eq!(rb.entry(), "t.a");
+        assert_eq!(rb.steps().count(), 3);
+        assert!(rb.mermaid().contains("t_a -->|yes| t_done"));
+    }
+
+    #[test]
+    fn rejects_unknown_target() {
+        let bad = OK.replace("next = \"done\"", "next = \"nowhere\"");
+        assert!(matches!(
+            load(&bad),
+            Err(RunbookError::UnknownTarget { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_unreachable_step() {
+        let bad = OK.replace("next = \"help\"", "next = \"done\"");
+        assert_eq!(
+            load(&bad).unwrap_err(),
+            RunbookError::Unreachable("t.help".into())
+        );
+    }
+
+    #[test]
+    fn rejects_a_loop_without_exit() {
+        let bad = OK.replace(
+            "[[step]]\nid = \"done\"",
+            "[[step.option]]\nkey = \"maybe\"\nlabel = \"x\"\nnext = \"loop\"\n\n[[step]]\nid = \"loop\"\nkind = \"question\"\ntitle = \"x\"\nsay = [\"x\"]\n[[step.option]]\nkey = \"again\"\nlabel = \"x\"\nnext = \"loop\"\n\n[[step]]\nid = \"done\"",
+        );
+        let err = load(&bad).unwrap_err();
+        assert!(
+            matches!(err, RunbookError::NoWayOut(ref s) if s == "t.loop"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_fields_and_conditions() {
+        let bad = OK.replace(
+            "label = \"opt-yes\"",
+            "label = \"opt-yes\"\ncolour = \"red\"",
+        );
+        assert!(matches!(load(&bad), Err(RunbookError::Syntax { .. })));
+        let bad = OK.replace(
+            "next = \"done\"",
+            "next = \"done\"\nroute = [{ when = [\"finding:port-purple\"], to = \"help\" }]",
+        );
+        assert!(matches!(load(&bad), Err(RunbookError::Invalid { .. })));
+        let bad = OK.replace(
+            "next = \"done\"",
+            "next = \"done\"\nreprobe = \"telepathy\"",
+        );
+        assert!(matches!(load(&bad), Err(RunbookError::Syntax { .. })));
+    }
+
+    #[test]
+    fn rejects_question_without_options() {
+        let bad = OK.replace(
+            "kind = \"success\"\ntitle = \"done-title\"",
+            "kind = \"question\"\ntitle = \"done-title\"",
+        );
+        assert!(matches!(load(&bad), Err(RunbookError::Invalid { .. })));
+    }
+
+    #[test]
+    fn missing_messages_are_reported() {
+        let rb = load(OK).unwrap();
+        let err = rb.check_messages("xx", |id| id != "help-body").unwrap_err();
+        assert!(matches!(err, RunbookError::MissingMessage { ref id, .. } if id == "help-body"));
+        rb.check_messages("xx", |_| true).unwrap();
+    }
+
+    #[test]
+    fn conditions_parse() {
+        assert_eq!(
+            Cond::parse("finding:port-open"),
+            Ok(Cond::Finding(Finding::PortOpen))
+        );
+        assert_eq!(
+            Cond::parse("var:user_port=failed"),
+            Ok(Cond::Var("user_port".into(), "failed".into()))
+        );
+        assert_eq!(
+            Cond::parse("var:a!=b"),
+            Ok(Cond::VarNot("a".into(), "b".into()))
+        );
+        assert!(Cond::parse("os:auto").is_err());
+        assert!(Cond::parse("nonsense").is_err());
+    }
+}

@@ -1,0 +1,161 @@
+//! The state of one conversation. Plain data, serialisable, versioned by the store.
+
+use crate::command::{Lang, Os};
+use crate::findings::Finding;
+use crate::probe::{ProbeReport, ProbeRequest, Service};
+use crate::runbook::ProbeKind;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// Identifies a conversation: one per (platform, conversation, user).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SessionKey {
+    pub platform: String,
+    pub conversation: String,
+    pub user: String,
+}
+
+impl SessionKey {
+    pub fn new(platform: &str, conversation: &str, user: &str) -> Self {
+        SessionKey {
+            platform: platform.to_owned(),
+            conversation: conversation.to_owned(),
+            user: user.to_owned(),
+        }
+    }
+}
+
+/// How a conversation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Fixed,
+    Escalated,
+}
+
+/// Why a probe is under way, so its result can be routed when it arrives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// The first look at the target.
+    Initial,
+    /// After the user changed something at `step` (option `option`, or an input).
+    Recheck {
+        step: String,
+        option: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub purpose: Purpose,
+    pub kind: ProbeKind,
+    pub request: ProbeRequest,
+}
+
+/// Where the conversation stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Nothing asked yet.
+    New,
+    AskIp,
+    AskOs,
+    /// Waiting for a probe result.
+    Probing(Pending),
+    /// At a runbook step (question or input).
+    Step(String),
+    Ended(Outcome),
+}
+
+/// One probe run and what it meant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProbeRecord {
+    pub at_ms: u64,
+    pub purpose: Purpose,
+    pub service_port: u16,
+    pub report: ProbeReport,
+    pub findings: Vec<Finding>,
+}
+
+/// One answer the user gave at a runbook step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    pub at_ms: u64,
+    pub step: String,
+    /// The option key, or `None` for an input step.
+    pub option: Option<String>,
+    /// The value typed at an input step.
+    pub value: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// The user's explicit choice (`/lang`), if any.
+    pub lang: Option<Lang>,
+    pub target: Option<IpAddr>,
+    /// As given: may be `Auto` until the first probe decides.
+    pub os: Option<Os>,
+    pub custom_port: Option<u16>,
+    pub phase: Phase,
+    /// Steps shown, oldest first; `/back` walks it.
+    pub trail: Vec<String>,
+    pub vars: BTreeMap<String, String>,
+    pub probes: Vec<ProbeRecord>,
+    pub answers: Vec<Answer>,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+}
+
+impl Session {
+    pub fn new(now_ms: u64) -> Self {
+        Session {
+            lang: None,
+            target: None,
+            os: None,
+            custom_port: None,
+            phase: Phase::New,
+            trail: Vec::new(),
+            vars: BTreeMap::new(),
+            probes: Vec::new(),
+            answers: Vec::new(),
+            created_ms: now_ms,
+            updated_ms: now_ms,
+        }
+    }
+
+    /// The OS once known (never `Auto`).
+    pub fn known_os(&self) -> Option<Os> {
+        self.os.filter(|o| *o != Os::Auto)
+    }
+
+    /// The port the user logs in through.
+    pub fn service_port(&self) -> u16 {
+        if let Some(p) = self.custom_port {
+            return p;
+        }
+        match self.known_os() {
+            Some(Os::Linux) => 22,
+            _ => 3389,
+        }
+    }
+
+    pub fn service(&self) -> Option<Service> {
+        match self.known_os() {
+            Some(Os::Windows) => Some(Service::Rdp),
+            Some(Os::Linux) => Some(Service::Ssh),
+            _ => None,
+        }
+    }
+
+    pub fn last_probe(&self) -> Option<&ProbeRecord> {
+        self.probes.last()
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        self.last_probe()
+            .map(|p| p.findings.as_slice())
+            .unwrap_or(&[])
+    }
+}

@@ -1,0 +1,277 @@
+//! The driver: loads a session, feeds the engine, executes its effects.
+//!
+//! Every adapter (console, Discord, Slack) calls [`Driver::turn`] with a neutral
+//! [`Input`] and receives neutral [`Outgoing`] events through a sink, in order,
+//! as they happen (so "checking…" shows before the probe finishes).
+
+use crate::i18n::Localizer;
+use crate::render;
+use crate::store::{Store, StoreError};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+use vmd_core::command::{self, Command, Lang};
+use vmd_core::engine::{effective_lang, Effect, Engine, Input};
+use vmd_core::msg::Reply;
+use vmd_core::report::Report;
+use vmd_core::session::{Outcome, Phase, Session, SessionKey};
+use vmd_probe::Prober;
+
+/// What an adapter shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outgoing {
+    Reply {
+        lang: Lang,
+        reply: Reply,
+    },
+    /// A hand-off: the link, the report (data and rendered markdown).
+    Escalation {
+        lang: Lang,
+        url: String,
+        report: Box<Report>,
+        markdown: String,
+    },
+    Ended(Outcome),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Clone, Debug)]
+pub struct DriverConfig {
+    pub default_lang: Lang,
+    /// Ticket URL template with `{ip}`, `{os}`, `{port}`, `{summary}`.
+    pub ticket_template: String,
+    /// How many probe runs may be under way at once, over all conversations.
+    pub max_concurrent_probes: usize,
+    /// Upper bound on one probe run, on top of the prober's own timeouts.
+    pub probe_deadline: Duration,
+}
+
+pub struct Driver<P: Prober, S: Store> {
+    engine: Engine,
+    prober: P,
+    store: S,
+    loc: Localizer,
+    cfg: DriverConfig,
+    locks: Mutex<HashMap<SessionKey, Arc<tokio::sync::Mutex<()>>>>,
+    slots: Semaphore,
+}
+
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+impl<P: Prober, S: Store> Driver<P, S> {
+    pub fn new(engine: Engine, prober: P, store: S, loc: Localizer, cfg: DriverConfig) -> Self {
+        let slots = Semaphore::new(cfg.max_concurrent_probes.max(1));
+        Driver {
+            engine,
+            prober,
+            store,
+            loc,
+            cfg,
+            locks: Mutex::new(HashMap::new()),
+            slots,
+        }
+    }
+
+    pub fn localizer(&self) -> &Localizer {
+        &self.loc
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The language this conversation is spoken in.
+    pub fn lang_of(&self, key: &SessionKey, platform: Option<Lang>) -> Lang {
+        let session = self.store.load(key).ok().flatten();
+        let user = self
+            .store
+            .user_lang(&key.platform, &key.user)
+            .ok()
+            .flatten();
+        match session {
+            Some(s) => effective_lang(&s, platform.or(user), self.cfg.default_lang),
+            None => user.or(platform).unwrap_or(self.cfg.default_lang),
+        }
+    }
+
+    /// The session's current phase, for adapters that need it (e.g. to know
+    /// whether a button is stale). `None` when there is no session.
+    pub fn phase(&self, key: &SessionKey) -> Result<Option<Phase>, DriverError> {
+        Ok(self.store.load(key)?.map(|s| s.phase))
+    }
+
+    fn lock_for(&self, key: &SessionKey) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() > 10_000 {
+            m.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        m.entry(key.clone()).or_default().clone()
+    }
+
+    /// Handles one input to completion (probes included), emitting events into `sink`.
+    pub async fn turn(
+        &self,
+        key: &SessionKey,
+        input: Input,
+        platform_lang: Option<Lang>,
+        sink: &mut (dyn FnMut(Outgoing) + Send),
+    ) -> Result<(), DriverError> {
+        let span = tracing::info_span!(
+            "conversation",
+            platform = %key.platform,
+            conversation = %key.conversation,
+            user = %key.user
+        );
+        self.turn_inner(key, input, platform_lang, sink)
+            .instrument(span)
+            .await
+    }
+
+    async fn turn_inner(
+        &self,
+        key: &SessionKey,
+        input: Input,
+        platform_lang: Option<Lang>,
+        sink: &mut (dyn FnMut(Outgoing) + Send),
+    ) -> Result<(), DriverError> {
+        let lock = self.lock_for(key);
+        let _guard = lock.lock().await;
+        let mut s = self
+            .store
+            .load(key)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "unreadable session; starting afresh");
+                None
+            })
+            .unwrap_or_else(|| Session::new(now_ms()));
+        if s.lang.is_none() {
+            s.lang = self.store.user_lang(&key.platform, &key.user)?;
+        }
+        let input = self.resolve_text(&s, input, platform_lang);
+        let lang_before = s.lang;
+        tracing::debug!(input = input_kind(&input), "turn");
+        let mut queue = VecDeque::from([input]);
+        while let Some(input) = queue.pop_front() {
+            let effects = self.engine.handle(&mut s, input, now_ms());
+            for e in effects {
+                let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
+                match e {
+                    Effect::Persist => self.store.save(key, &s)?,
+                    Effect::Say(reply) => sink(Outgoing::Reply { lang, reply }),
+                    Effect::Probe(req) => {
+                        let report = {
+                            let _slot = self.slots.acquire().await;
+                            tracing::info!(target = %req.target, ports = req.ports.len(), "probe");
+                            match tokio::time::timeout(
+                                self.cfg.probe_deadline,
+                                self.prober.probe(&req),
+                            )
+                            .await
+                            {
+                                Ok(r) => r,
+                                Err(_) => {
+                                    tracing::warn!("probe run exceeded its deadline");
+                                    timed_out_report(&req, self.cfg.probe_deadline)
+                                }
+                            }
+                        };
+                        queue.push_back(Input::ProbeDone(Box::new(report)));
+                    }
+                    Effect::Escalate(report) => {
+                        let url = render::ticket_url(&self.cfg.ticket_template, &report);
+                        let markdown = render::report_markdown(&self.loc, lang, &report);
+                        tracing::info!("escalation");
+                        sink(Outgoing::Escalation {
+                            lang,
+                            url,
+                            report,
+                            markdown,
+                        });
+                    }
+                    Effect::Ended(o) => {
+                        tracing::info!(outcome = ?o, "conversation ended");
+                        sink(Outgoing::Ended(o))
+                    }
+                }
+            }
+        }
+        if s.lang != lang_before {
+            if let Some(l) = s.lang {
+                self.store.set_user_lang(&key.platform, &key.user, l)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Free text that names an option becomes a choice.
+    fn resolve_text(&self, s: &Session, input: Input, platform: Option<Lang>) -> Input {
+        let Input::Text(t) = &input else {
+            return input;
+        };
+        if command::parse(t).is_some() {
+            return input;
+        }
+        let options = self.engine.current_options(s);
+        if options.is_empty() {
+            return input;
+        }
+        let lang = effective_lang(s, platform, self.cfg.default_lang);
+        match render::match_choice(&self.loc, lang, &options, t) {
+            Some(k) => Input::Choose(k),
+            None => input,
+        }
+    }
+}
+
+fn input_kind(i: &Input) -> &'static str {
+    match i {
+        Input::Text(_) => "text",
+        Input::Command(Command::Diagnose { .. }) => "diagnose",
+        Input::Command(_) => "command",
+        Input::Choose(_) => "choose",
+        Input::ProbeDone(_) => "probe_done",
+        Input::Resume => "resume",
+    }
+}
+
+/// What the engine gets when a whole probe run overran its deadline: every port
+/// filtered by timeout, ICMP unknown. Conservative and honest.
+fn timed_out_report(
+    req: &vmd_core::probe::ProbeRequest,
+    d: Duration,
+) -> vmd_core::probe::ProbeReport {
+    use vmd_core::probe::*;
+    ProbeReport {
+        target: req.target,
+        elapsed_ms: d.as_millis() as u64,
+        icmp: None,
+        ports: req
+            .ports
+            .iter()
+            .map(|p| PortResult {
+                port: p.port,
+                state: PortState::Filtered,
+                reason: PortReason::Timeout,
+                rtt_ms: None,
+            })
+            .collect(),
+        ssh: None,
+        rdp: None,
+    }
+}

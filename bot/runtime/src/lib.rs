@@ -1,0 +1,47 @@
+//! # vmd-runtime
+//!
+//! Everything the adapters share around the pure engine: the [`driver`] that
+//! executes effects, the sled [`store`], Fluent [`i18n`] and text [`render`]ing,
+//! and the embedded runbooks.
+
+pub mod driver;
+pub mod i18n;
+pub mod render;
+pub mod store;
+
+pub use driver::{Driver, DriverConfig, DriverError, Outgoing};
+
+use vmd_core::engine::ENGINE_MESSAGE_IDS;
+use vmd_core::runbook::{RunbookError, Runbooks};
+
+/// The runbooks shipped in the binary, as (file name, text).
+pub const RUNBOOK_FILES: &[(&str, &str)] = &[
+    ("triage.toml", include_str!("../../runbooks/triage.toml")),
+    ("common.toml", include_str!("../../runbooks/common.toml")),
+    ("windows.toml", include_str!("../../runbooks/windows.toml")),
+    ("linux.toml", include_str!("../../runbooks/linux.toml")),
+];
+
+/// The runbook a diagnosis starts in.
+pub const ENTRY_RUNBOOK: &str = "triage";
+
+/// Loads and fully validates runbooks: graph, then every message id in every locale.
+pub fn load_runbooks(
+    files: &[(&str, &str)],
+    loc: &i18n::Localizer,
+) -> Result<Runbooks, RunbookError> {
+    let rb = Runbooks::load(files, ENTRY_RUNBOOK)?;
+    for lang in vmd_core::command::Lang::ALL {
+        rb.check_messages(lang.tag(), |id| loc.has(lang, id))?;
+        for id in ENGINE_MESSAGE_IDS {
+            if !loc.has(lang, id) {
+                return Err(RunbookError::MissingMessage {
+                    step: "(engine)".into(),
+                    id: (*id).into(),
+                    locale: lang.tag().into(),
+                });
+            }
+        }
+    }
+    Ok(rb)
+}

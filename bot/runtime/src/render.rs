@@ -1,0 +1,246 @@
+//! Neutral replies to text: plain text for the console, markdown for reports,
+//! the ticket link, and matching of free text against options.
+
+use crate::i18n::{normalize, Localizer};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use std::time::{Duration, UNIX_EPOCH};
+use vmd_core::command::Lang;
+use vmd_core::engine::{reason_key, state_key};
+use vmd_core::msg::{Choice, Msg, Reply};
+use vmd_core::report::Report;
+use vmd_core::session::{Outcome, Purpose};
+
+/// A reply as plain text: paragraphs, then options as `[N] label`, one per line.
+pub fn plain(loc: &Localizer, lang: Lang, r: &Reply) -> String {
+    let mut out: Vec<String> = r.parts.iter().map(|m| loc.render(lang, m)).collect();
+    for (i, c) in r.options.iter().enumerate() {
+        out.push(format!("[{}] {}", i + 1, loc.render(lang, &c.label)));
+    }
+    out.join("\n")
+}
+
+/// Picks the option free text refers to: the number, the key, the rendered label
+/// or one of the label's `.aliases` (in every language, so "yes" and "네" both
+/// work). `None` when nothing or more than one option matches.
+pub fn match_choice(loc: &Localizer, lang: Lang, options: &[Choice], text: &str) -> Option<String> {
+    let t = normalize(text);
+    if t.is_empty() {
+        return None;
+    }
+    if let Ok(n) = t.trim_end_matches(')').parse::<usize>() {
+        return options.get(n.checked_sub(1)?).map(|c| c.key.clone());
+    }
+    let exact: Vec<&Choice> = options
+        .iter()
+        .filter(|c| {
+            normalize(&c.key) == t
+                || normalize(&loc.render(lang, &c.label)) == t
+                || Lang::ALL
+                    .iter()
+                    .any(|l| normalize(&loc.render(*l, &c.label)) == t)
+        })
+        .collect();
+    if let [c] = exact.as_slice() {
+        return Some(c.key.clone());
+    }
+    let by_alias: Vec<&Choice> = options
+        .iter()
+        .filter(|c| {
+            let id = c.aliases.as_deref().unwrap_or(&c.label.id);
+            Lang::ALL.iter().any(|l| loc.aliases(*l, id).contains(&t))
+        })
+        .collect();
+    match by_alias.as_slice() {
+        [c] => Some(c.key.clone()),
+        _ => None,
+    }
+}
+
+pub fn utc(ms: u64) -> String {
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_millis(ms))
+        .to_string()
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_owned()
+}
+
+/// The ticket URL: `{ip}`, `{os}`, `{port}`, `{summary}` in the template are
+/// replaced by percent-encoded values. Capped so browsers and consoles accept it.
+pub fn ticket_url(template: &str, r: &Report) -> String {
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let ip = r.target.map(|t| t.to_string()).unwrap_or_default();
+    let os = r.os.map(|o| o.key()).unwrap_or("auto");
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code()).collect();
+    let mut summary = format!(
+        "vm-doctor: cannot log in to {ip} ({os}, port {}); findings: {}",
+        r.service_port,
+        codes.join(", ")
+    );
+    summary.truncate(600);
+    template
+        .replace("{ip}", &enc(&ip))
+        .replace("{os}", &enc(os))
+        .replace("{port}", &r.service_port.to_string())
+        .replace("{summary}", &enc(&summary))
+}
+
+/// The diagnosis report as markdown, in the user's language.
+pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
+    let t = |m: Msg| loc.render(lang, &m);
+    let mut md = format!("# {}\n\n", loc.text(lang, "report-title"));
+    md.push_str(&format!(
+        "- {}\n",
+        t(Msg::new("report-target")
+            .arg("ip", r.target.map(|x| x.to_string()).unwrap_or_default())
+            .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"))
+            .arg("port", r.service_port))
+    ));
+    md.push_str(&format!(
+        "- {}\n",
+        t(Msg::new("report-times")
+            .arg("started", utc(r.started_ms))
+            .arg("generated", utc(r.generated_ms)))
+    ));
+    let outcome = match r.outcome {
+        Some(Outcome::Fixed) => "fixed",
+        Some(Outcome::Escalated) => "escalated",
+        None => "open",
+    };
+    md.push_str(&format!(
+        "- {}\n",
+        t(Msg::new("report-outcome").arg("outcome", outcome))
+    ));
+    if let Some(step) = &r.at_step {
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-at-step").arg("step", loc.text(lang, step)))
+        ));
+    }
+
+    md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-findings")));
+    if r.findings.is_empty() {
+        md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
+    }
+    let ip = r.target.map(|x| x.to_string()).unwrap_or_default();
+    for f in &r.findings {
+        let m = Msg::new(format!("finding-{}", f.code()))
+            .arg("port", r.service_port)
+            .arg("ip", ip.clone());
+        md.push_str(&format!("- `{}`: {}\n", f.code(), one_line(&t(m))));
+    }
+
+    md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-probes")));
+    if r.probes.is_empty() {
+        md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
+    }
+    for p in &r.probes {
+        let purpose = match p.purpose {
+            Purpose::Initial => "initial",
+            Purpose::Recheck { .. } => "recheck",
+        };
+        md.push_str(&format!(
+            "### {}\n\n",
+            t(Msg::new("report-probe-run")
+                .arg("at", utc(p.at_ms))
+                .arg("purpose", purpose)
+                .arg("elapsed", p.report.elapsed_ms))
+        ));
+        md.push_str("| probe | state | reason | rtt |\n|---|---|---|---|\n");
+        if let Some(i) = &p.report.icmp {
+            md.push_str(&format!(
+                "| ICMP | {} | {}/{} | {} |\n",
+                match i.state {
+                    vmd_core::probe::IcmpState::Reply => "reply",
+                    vmd_core::probe::IcmpState::NoReply => "no_reply",
+                    vmd_core::probe::IcmpState::Unavailable => "unavailable",
+                },
+                i.received,
+                i.sent,
+                i.rtt_ms
+                    .map(|x| format!("{x:.1} ms"))
+                    .unwrap_or_else(|| "-".into())
+            ));
+        }
+        for port in &p.report.ports {
+            md.push_str(&format!(
+                "| TCP {} | {} | {} | {} |\n",
+                port.port,
+                state_key(Some(port.state)),
+                reason_key(port.reason),
+                port.rtt_ms
+                    .map(|x| format!("{x:.1} ms"))
+                    .unwrap_or_else(|| "-".into())
+            ));
+        }
+        if let Some(ssh) = &p.report.ssh {
+            md.push_str(&format!(
+                "| SSH {} | {} | {} | - |\n",
+                ssh.port,
+                ssh.error
+                    .map(|e| format!("{e:?}"))
+                    .unwrap_or_else(|| "ok".into()),
+                md_cell(ssh.banner.as_deref().unwrap_or("-"))
+            ));
+        }
+        if let Some(rdp) = &p.report.rdp {
+            let accepts: Vec<String> = rdp.accepts.iter().map(|a| format!("{a:?}")).collect();
+            md.push_str(&format!(
+                "| RDP {} | {} | accepts: {} | - |\n",
+                rdp.port,
+                rdp.error
+                    .map(|e| format!("{e:?}"))
+                    .unwrap_or_else(|| "ok".into()),
+                if accepts.is_empty() {
+                    "-".into()
+                } else {
+                    accepts.join(", ")
+                }
+            ));
+        }
+        if let Some(ssh) = p.report.ssh.as_ref().filter(|s| !s.kex.is_empty()) {
+            md.push_str(&format!(
+                "\n{}\n",
+                t(Msg::new("report-ssh-algos")
+                    .arg("kex", ssh.kex.join(", "))
+                    .arg("hostkey", ssh.host_key.join(", ")))
+            ));
+        }
+        md.push('\n');
+    }
+
+    md.push_str(&format!("## {}\n\n", loc.text(lang, "report-checks")));
+    if r.checks.is_empty() {
+        md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
+    }
+    for c in &r.checks {
+        let answer = match (&c.answer, &c.value) {
+            (Some(a), _) => loc.text(lang, a),
+            (None, Some(v)) => format!("`{}`", md_cell(v)),
+            (None, None) => "-".into(),
+        };
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-check-answer")
+                .arg("at", utc(c.at_ms))
+                .arg("step", loc.text(lang, &c.title))
+                .arg("answer", one_line(&answer)))
+        ));
+    }
+
+    md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-ruled-out")));
+    if r.ruled_out.is_empty() {
+        md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
+    }
+    for m in &r.ruled_out {
+        md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
+    }
+    md
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn md_cell(s: &str) -> String {
+    one_line(s).replace('|', "\\|").replace('`', "'")
+}

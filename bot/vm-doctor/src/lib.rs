@@ -1,0 +1,44 @@
+//! The `vm-doctor` binary's library half: configuration, wiring, and the
+//! console adapter. `main.rs` is only the command line.
+
+pub mod config;
+pub mod console;
+
+use anyhow::{Context, Result};
+use config::Config;
+use vmd_core::engine::{Engine, EngineConfig};
+use vmd_core::policy::TargetPolicy;
+use vmd_probe::Prober;
+use vmd_runtime::i18n::Localizer;
+use vmd_runtime::store::Store;
+use vmd_runtime::{Driver, DriverConfig};
+
+/// Builds a driver from config, runbooks and the given prober and store.
+pub fn build_driver<P: Prober, S: Store>(
+    cfg: &Config,
+    runbook_files: &[(&str, &str)],
+    prober: P,
+    store: S,
+) -> Result<Driver<P, S>> {
+    let loc = Localizer::embedded().context("loading locales")?;
+    let rb = vmd_runtime::load_runbooks(runbook_files, &loc).context("loading runbooks")?;
+    let engine = Engine::new(
+        rb,
+        EngineConfig {
+            idle_ttl_ms: cfg.session_ttl.as_millis() as u64,
+            policy: TargetPolicy::new(cfg.allow_targets.clone()),
+        },
+    );
+    Ok(Driver::new(
+        engine,
+        prober,
+        store,
+        loc,
+        DriverConfig {
+            default_lang: cfg.default_lang,
+            ticket_template: cfg.ticket_url.clone(),
+            max_concurrent_probes: cfg.max_concurrent_probes,
+            probe_deadline: cfg.probe_deadline(),
+        },
+    ))
+}

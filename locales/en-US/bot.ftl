@@ -1,0 +1,96 @@
+## Conversation frame: greeting, questions, errors, commands.
+
+welcome = Hi, I'm vm-doctor. I'll check your server from outside, then walk you through the checks only you can do inside it, until you can log in again or have a support ticket with a full report.
+ask-ip = What is your server's public IP address? (for example 203.0.113.10)
+ask-os = Which operating system does { $ip } run?
+os-windows = Windows
+    .aliases = windows, win, 윈도우
+os-linux = Linux
+    .aliases = linux, ubuntu, centos, debian, 리눅스
+os-auto = Not sure, detect it
+    .aliases = auto, not sure, unknown, detect
+os-detected = Judging by which login port answers, this looks like a { $os ->
+        [windows] Windows
+       *[linux] Linux
+    } server.
+os-undecided = I couldn't tell the operating system from the ports, so please pick it.
+
+err-not-ip = "{ $value }" isn't an IP address. Please type it as four numbers separated by dots, like 203.0.113.10 (IPv6 works too).
+err-bad-os = I don't know the operating system "{ $value }". Please choose Windows or Linux, or let me detect it.
+err-bad-port = "{ $value }" isn't a valid port. A port is a whole number from 1 to 65535.
+err-bad-lang = I speak English (`/lang en`) and Korean (`/lang ko`).
+err-unknown-command = I don't know that command. Type /help to see what I understand.
+err-too-many-args = That command got more than it takes. Type /help to see how it's used.
+err-not-an-option = { $count ->
+        [0] I didn't catch that. Please pick one of the options.
+       *[other] I didn't catch "{ $value }". Please answer with one of the options, or its number from 1 to { $count }.
+    }
+err-empty-text = Please type an answer.
+err-text-too-long = That's too long; please keep it under { $max } characters.
+
+probing = Checking { $ip } from here (ping, ports { $ports })…
+probing-resume = I was in the middle of checking your server when I restarted; checking again now.
+still-probing = I'm still checking; this takes a few seconds.
+probe-summary = **What I see from outside** ({ $ip }, { $elapsed } ms):
+probe-icmp = Ping: { $state ->
+        [reply] replies ({ $received }/{ $sent }, about { $rtt } ms)
+        [no_reply] no reply ({ $received }/{ $sent })
+       *[unavailable] not available from where I run
+    }
+probe-port = Port { $port }: { $state ->
+        [open] open
+        [closed] closed (the server answered that nothing listens there)
+        [filtered] no answer (filtered)
+       *[other] inconclusive (a problem on my side, not yours)
+    }
+probe-ssh = SSH on port { $port } says: `{ $banner }`
+probe-rdp = Remote desktop on port { $port } accepts: { $accepts }
+probe-findings-none = Nothing unusual.
+
+recheck-start = Checking { $ip } again (port { $ports })…
+recheck-result = Port { $port } before: { $before ->
+        [open] open
+        [closed] closed
+        [filtered] filtered
+        [inconclusive] inconclusive
+       *[other] not tested
+    }; now: { $after ->
+        [open] open
+        [closed] closed
+        [filtered] filtered
+        [inconclusive] inconclusive
+       *[other] not tested
+    }.
+recheck-better = That made the difference: the login port answers properly now.
+recheck-same = No change from outside yet. Let's keep going.
+
+back-done = OK, one step back.
+back-nothing = There's no earlier step to go back to.
+restarted = Starting over.
+lang-set = From now on I'll answer in English.
+status = **Where we are:** { $ip } ({ $os }), login port { $port }; { $probes } probe runs, { $answers } answers so far.
+status-step = Current step:
+status-findings = Latest findings:
+status-none = No diagnosis is running yet. Type /diagnose, or just tell me your server's IP address.
+help = Here's what I understand:
+    /diagnose <ip> <windows|linux|auto> [port]: start checking a server
+    /back: go back one step
+    /restart: start over
+    /status: where we are and what I found
+    /ticket: get the support-ticket link and the report now
+    /lang ko|en: switch language (한국어: /lang ko)
+    You can answer a question with the option's number, its name, or words like "yes".
+bye = Bye for now. Your diagnosis is saved; come back any time and we'll continue where we left off.
+ended-fixed = This diagnosis is finished: you're back in. Type /diagnose to check another server, or /back to revisit the last step.
+ended-escalated = This diagnosis has been handed to support. Type /ticket to get the link and report again, /back to revisit the last step, or /diagnose to start a new one.
+session-expired = Our previous conversation sat idle too long, so I've started a fresh one.
+ticket-continue = You can keep going with the checks while you wait for support.
+
+ruled-out-port-blocked = The network path and security group let port { $port } through (it answered from outside).
+ruled-out-host-down = The instance is up and reachable (it answered ping).
+
+## Hand-off
+ticket-link = Open a support ticket here (target and summary are filled in): { $url }
+report-saved = The full report is saved at `{ $path }`; attach it to the ticket.
+report-attached = The full report is attached below; attach it to the ticket.
+err-internal = Something went wrong on my side (not with your server). Please try again in a moment; if it keeps happening, type /ticket.

@@ -1,0 +1,26 @@
+## The diagnosis report (markdown) handed over with a ticket.
+
+report-title = vm-doctor diagnosis report
+report-target = Server: { $ip } ({ $os ->
+        [windows] Windows
+        [linux] Linux
+       *[other] OS not determined
+    }), login port { $port }
+report-times = Started { $started }, report made { $generated } (UTC)
+report-outcome = Outcome: { $outcome ->
+        [fixed] fixed, the user can log in
+        [escalated] handed to support
+       *[open] diagnosis still open
+    }
+report-at-step = Last step: { $step }
+report-findings = Findings
+report-probes = Probes from outside
+report-probe-run = { $at } ({ $purpose ->
+        [initial] first look
+       *[recheck] re-check after a change
+    }, { $elapsed } ms)
+report-checks = Checks done inside the server
+report-check-answer = { $at }: { $step }: { $answer }
+report-ruled-out = Ruled out
+report-none = (none)
+report-ssh-algos = SSH key exchange: { $kex }; host keys: { $hostkey }

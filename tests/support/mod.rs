@@ -1,0 +1,239 @@
+//! Shared test helpers: a fake prober that fails loudly, a store that records
+//! every step a conversation reaches, and scripted console runs.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeSet, VecDeque};
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use vm_doctor::config::Config;
+use vm_doctor::console::Console;
+use vmd_core::command::Lang;
+use vmd_core::probe::*;
+use vmd_core::session::{Phase, Session, SessionKey};
+use vmd_probe::Prober;
+use vmd_runtime::store::{MemStore, Store, StoreError};
+use vmd_runtime::Driver;
+
+/// Answers probe requests from a script, in order. An unexpected request panics:
+/// a conversation that probes when the script didn't expect it is a bug.
+/// One scripted answer to a probe request.
+pub type Answer = Box<dyn Fn(&ProbeRequest) -> ProbeReport + Send>;
+
+#[derive(Clone, Default)]
+pub struct FakeProber {
+    pub queue: Arc<Mutex<VecDeque<Answer>>>,
+    pub requests: Arc<Mutex<Vec<ProbeRequest>>>,
+}
+
+impl FakeProber {
+    pub fn then(&self, f: impl Fn(&ProbeRequest) -> ProbeReport + Send + 'static) -> &Self {
+        self.queue.lock().unwrap().push_back(Box::new(f));
+        self
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.queue.lock().unwrap().len()
+    }
+}
+
+impl Prober for FakeProber {
+    fn probe(&self, req: &ProbeRequest) -> impl Future<Output = ProbeReport> + Send {
+        self.requests.lock().unwrap().push(req.clone());
+        let f = self
+            .queue
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| panic!("FakeProber: unexpected probe request {req:?}"));
+        let r = f(req);
+        async move { r }
+    }
+}
+
+/// A world as seen from outside: what each port does.
+#[derive(Clone, Copy, Debug)]
+pub struct World {
+    pub icmp: IcmpState,
+    pub port: PortState,
+    pub ssh: SshKind,
+    pub rdp: RdpKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SshKind {
+    Ok,
+    Legacy,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RdpKind {
+    Ok,
+    None,
+}
+
+impl World {
+    pub fn open() -> World {
+        World {
+            icmp: IcmpState::NoReply,
+            port: PortState::Open,
+            ssh: SshKind::Ok,
+            rdp: RdpKind::Ok,
+        }
+    }
+    pub fn filtered() -> World {
+        World {
+            icmp: IcmpState::NoReply,
+            port: PortState::Filtered,
+            ssh: SshKind::None,
+            rdp: RdpKind::None,
+        }
+    }
+    pub fn closed() -> World {
+        World {
+            icmp: IcmpState::Reply,
+            port: PortState::Closed,
+            ssh: SshKind::None,
+            rdp: RdpKind::None,
+        }
+    }
+    pub fn legacy() -> World {
+        World {
+            ssh: SshKind::Legacy,
+            ..World::open()
+        }
+    }
+
+    /// The report this world gives for a request: every requested port in `self.port`.
+    pub fn report(self, req: &ProbeRequest) -> ProbeReport {
+        let reason = match self.port {
+            PortState::Open => PortReason::SynAck,
+            PortState::Closed => PortReason::Reset,
+            _ => PortReason::Timeout,
+        };
+        let open = self.port == PortState::Open;
+        let ssh_port = req.ports.iter().find(|p| p.service == Some(Service::Ssh));
+        let rdp_port = req.ports.iter().find(|p| p.service == Some(Service::Rdp));
+        ProbeReport {
+            target: req.target,
+            elapsed_ms: 42,
+            icmp: req.icmp.then_some(IcmpResult {
+                state: self.icmp,
+                sent: 3,
+                received: if self.icmp == IcmpState::Reply { 3 } else { 0 },
+                rtt_ms: (self.icmp == IcmpState::Reply).then_some(12.0),
+            }),
+            ports: req
+                .ports
+                .iter()
+                .map(|p| PortResult {
+                    port: p.port,
+                    state: self.port,
+                    reason,
+                    rtt_ms: open.then_some(3.0),
+                })
+                .collect(),
+            ssh: ssh_port
+                .filter(|_| open && self.ssh != SshKind::None)
+                .map(|p| SshResult {
+                    port: p.port,
+                    banner: Some("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3".into()),
+                    kex: vec!["curve25519-sha256".into()],
+                    host_key: vec!["ssh-ed25519".into()],
+                    ciphers: vec![],
+                    macs: vec![],
+                    legacy_only: self.ssh == SshKind::Legacy,
+                    client_hint: None,
+                    server_message: None,
+                    error: None,
+                }),
+            rdp: rdp_port
+                .filter(|_| open && self.rdp == RdpKind::Ok)
+                .map(|p| RdpResult {
+                    port: p.port,
+                    accepts: vec![RdpLayer::Tls, RdpLayer::Nla],
+                    legacy: false,
+                    failure_codes: vec![],
+                    error: None,
+                }),
+        }
+    }
+}
+
+/// Wraps a store and records every runbook step a saved session stood at.
+#[derive(Clone, Default)]
+pub struct RecordingStore {
+    pub inner: Arc<MemStore>,
+    pub steps: Arc<Mutex<BTreeSet<String>>>,
+}
+
+impl Store for RecordingStore {
+    fn load(&self, key: &SessionKey) -> Result<Option<Session>, StoreError> {
+        self.inner.load(key)
+    }
+    fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
+        let mut steps = self.steps.lock().unwrap();
+        steps.extend(s.trail.iter().cloned());
+        if let Phase::Step(id) = &s.phase {
+            steps.insert(id.clone());
+        }
+        self.inner.save(key, s)
+    }
+    fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
+        self.inner.delete(key)
+    }
+    fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
+        self.inner.prune(cutoff_ms)
+    }
+    fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
+        self.inner.user_lang(platform, user)
+    }
+    fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError> {
+        self.inner.set_user_lang(platform, user, lang)
+    }
+}
+
+pub fn test_config() -> Config {
+    let mut env = std::collections::HashMap::new();
+    env.insert(
+        "VM_DOCTOR_ALLOW_TARGETS".to_owned(),
+        "203.0.113.0/24".to_owned(),
+    );
+    Config::load(None, &env).unwrap()
+}
+
+pub fn driver(prober: FakeProber, store: RecordingStore) -> Driver<FakeProber, RecordingStore> {
+    vm_doctor::build_driver(&test_config(), vmd_runtime::RUNBOOK_FILES, prober, store).unwrap()
+}
+
+/// Runs a scripted console conversation (one line per turn) and returns its output.
+pub fn console(
+    driver: &Driver<FakeProber, RecordingStore>,
+    lang: Option<Lang>,
+    user: &str,
+    report_dir: &std::path::Path,
+    script: &str,
+) -> String {
+    let console = Console {
+        key: SessionKey::new("console", "test", user),
+        lang,
+        tty: false,
+        report_dir,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    rt.block_on(console.run(driver, std::io::Cursor::new(script.to_owned()), &mut out))
+        .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+pub const TARGET: &str = "203.0.113.10";
+
+pub fn target() -> IpAddr {
+    TARGET.parse().unwrap()
+}
