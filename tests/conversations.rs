@@ -617,6 +617,63 @@ fn auto_detects_the_os() {
     assert!(out.contains("Port 3389: closed"), "{out}");
 }
 
+#[test]
+fn windows_allow_remote_fixed_in_korean() {
+    let r = run(
+        Some(Lang::Ko),
+        &[World::closed(), World::open()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "윈도우",
+            "없음",
+            "건너뛰기",
+            "응답",
+            "아니요",     // port test: failed (bot sees closed too)
+            "접속했어요", // VNC
+            "선택했어요", // allow remote was off; re-check: open -> confirm
+            "성공",
+        ],
+    );
+    let steps = reached(&r);
+    assert!(steps.contains("windows.allow_remote"), "{steps:?}");
+    assert!(steps.contains("triage.fixed"), "{steps:?}");
+    assert!(
+        r.out.contains("이 컴퓨터에 대한 원격 연결 허용"),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("I didn't catch"), "{}", r.out);
+}
+
+#[test]
+fn linux_sshd_started_fixed_in_korean() {
+    let r = run(
+        Some(Lang::Ko),
+        &[World::closed(), World::open()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "맥",
+            "없음",
+            "건너뛰기",
+            "응답",
+            "아니요",
+            "네",   // in through VNC
+            "허용", // firewall allows
+            "1",    // security group already allows
+            "중지", // sshd stopped
+            "완료", // started; re-check: open -> confirm
+            "성공",
+        ],
+    );
+    let steps = reached(&r);
+    for s in ["linux.firewall", "linux.sshd_start", "triage.fixed"] {
+        assert!(steps.contains(s), "{s}: {steps:?}");
+    }
+    assert!(r.out.contains("sudo systemctl status sshd"), "{}", r.out);
+    assert!(r.out.contains("nc -vz 203.0.113.10 22"), "{}", r.out);
+    assert!(!r.out.contains("I didn't catch"), "{}", r.out);
+}
+
 /// Runs last by name order is not guaranteed, so it drives the other scripts itself.
 #[test]
 fn every_step_is_exercised() {
