@@ -233,7 +233,7 @@ linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on po
 linux-skip-legacy = An SSH server answers on port { $port }, but it only offers old algorithms that current SSH clients refuse. That explains a lot; let's deal with it.
 
 linux-sshd-start-title = Start sshd
-linux-sshd-start = First check the configuration for errors with `sudo sshd -t` (it prints nothing when the file is fine; otherwise fix the line it names in `/etc/ssh/sshd_config`). Then run `sudo systemctl restart sshd` and `sudo systemctl enable sshd`. If it won't start, `sudo journalctl -u sshd -n 50` says why. Tell me when it's running and I'll check again.
+linux-sshd-start = First check the configuration for errors with `sudo sshd -t` (it prints nothing when the file is fine; otherwise fix the line it names in `/etc/ssh/sshd_config`). Then run `sudo systemctl restart sshd` and `sudo systemctl enable sshd`. If it won't start, `sudo journalctl -u sshd -n 50` says why. On Ubuntu and Debian the service is named `ssh`: use `ssh` instead of `sshd` in the `systemctl` and `journalctl` commands. Tell me when it's running and I'll check again.
 linux-opt-sshd-fails = It won't start
     .aliases = fails, won't start, error
 

@@ -234,7 +234,7 @@ linux-skip-sshd = sshd 점검은 건너뛰겠습니다. 포트 { $port }에서 S
 linux-skip-legacy = 포트 { $port }에서 SSH 서버가 응답하지만, 최신 SSH 클라이언트가 거부하는 오래된 알고리즘만 제공하고 있습니다. 로그인이 안 되는 이유가 여기에 있을 가능성이 큽니다. 이 문제부터 해결해 보겠습니다.
 
 linux-sshd-start-title = sshd 시작
-linux-sshd-start = 먼저 `sudo sshd -t`로 설정 파일에 오류가 없는지 확인해 주세요(문제가 없으면 아무것도 출력되지 않으며, 오류가 있으면 `/etc/ssh/sshd_config`에서 표시된 줄을 수정해 주세요). 그런 다음 `sudo systemctl restart sshd`와 `sudo systemctl enable sshd`를 실행합니다. 시작되지 않는다면 `sudo journalctl -u sshd -n 50`에서 원인을 확인하실 수 있습니다. 실행되면 알려 주세요. 다시 점검하겠습니다.
+linux-sshd-start = 먼저 `sudo sshd -t`로 설정 파일에 오류가 없는지 확인해 주세요(문제가 없으면 아무것도 출력되지 않으며, 오류가 있으면 `/etc/ssh/sshd_config`에서 표시된 줄을 수정해 주세요). 그런 다음 `sudo systemctl restart sshd`와 `sudo systemctl enable sshd`를 실행합니다. 시작되지 않는다면 `sudo journalctl -u sshd -n 50`에서 원인을 확인하실 수 있습니다. Ubuntu와 Debian에서는 서비스 이름이 `ssh`이므로 `systemctl`과 `journalctl` 명령의 `sshd`를 `ssh`로 바꿔 입력해 주세요. 실행되면 알려 주세요. 다시 점검하겠습니다.
 linux-opt-sshd-fails = 시작되지 않아요
     .aliases = 시작 안 됨, 시작 실패, 실패, 오류, 에러, error
 

@@ -175,13 +175,14 @@ impl TargetPolicy {
         if self.allow.iter().any(|net| net.contains(&ip)) {
             return Ok(ip);
         }
+        // The deny table first: its reason is the more telling one.
+        if let Some(refusal) = classify(ip) {
+            return Err(refusal);
+        }
         if self.own.contains(&ip) {
             return Err(Refusal::OwnAddress);
         }
-        match classify(ip) {
-            Some(refusal) => Err(refusal),
-            None => Ok(ip),
-        }
+        Ok(ip)
     }
 }
 

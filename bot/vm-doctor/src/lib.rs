@@ -13,6 +13,19 @@ use vmd_runtime::i18n::Localizer;
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, DriverConfig};
 
+/// The target policy: deny-by-default, the operator's allow list, and the
+/// addresses of this machine's own interfaces (never a target).
+pub fn policy(cfg: &Config) -> TargetPolicy {
+    let own = match if_addrs::get_if_addrs() {
+        Ok(ifs) => ifs.into_iter().map(|i| i.ip()).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list own addresses");
+            Vec::new()
+        }
+    };
+    TargetPolicy::new(cfg.allow_targets.clone()).with_own_addresses(own)
+}
+
 /// Builds a driver from config, runbooks and the given prober and store.
 pub fn build_driver<P: Prober, S: Store>(
     cfg: &Config,
@@ -26,7 +39,7 @@ pub fn build_driver<P: Prober, S: Store>(
         rb,
         EngineConfig {
             idle_ttl_ms: cfg.session_ttl.as_millis() as u64,
-            policy: TargetPolicy::new(cfg.allow_targets.clone()),
+            policy: policy(cfg),
         },
     );
     Ok(Driver::new(

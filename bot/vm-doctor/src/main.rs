@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use vm_doctor::config::Config;
 use vm_doctor::console::Console;
 use vmd_core::command::{parse_ip, Lang};
-use vmd_core::policy::TargetPolicy;
 use vmd_core::runbook::Runbooks;
 use vmd_core::session::SessionKey;
 use vmd_probe::{NetProber, ProbeConfig, Prober};
@@ -239,8 +238,8 @@ fn probe(
     if port == Some(0) {
         bail!("--port must be 1..65535");
     }
-    let policy = TargetPolicy::new(cfg.allow_targets.clone());
-    let target = policy.check(ip).map_err(|r| {
+    let target = vm_doctor::policy(&cfg)
+        .check(ip).map_err(|r| {
         anyhow::anyhow!(
             "refusing to probe {ip}: {} (not a public unicast address; operators can allow ranges with VM_DOCTOR_ALLOW_TARGETS)",
             r.code()
