@@ -24,3 +24,7 @@ report-check-answer = { $at }: { $step }: { $answer }
 report-ruled-out = Ruled out
 report-none = (none)
 report-ssh-algos = SSH key exchange: { $kex }; host keys: { $hostkey }
+report-col-probe = Probe
+report-col-state = State
+report-col-reason = Details
+report-col-rtt = Round trip

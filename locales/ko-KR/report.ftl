@@ -24,3 +24,7 @@ report-check-answer = { $at }: { $step }: { $answer }
 report-ruled-out = 배제된 원인
 report-none = (없음)
 report-ssh-algos = SSH 키 교환 알고리즘: { $kex } / 호스트 키 알고리즘: { $hostkey }
+report-col-probe = 점검 항목
+report-col-state = 상태
+report-col-reason = 세부 내용
+report-col-rtt = 응답 시간

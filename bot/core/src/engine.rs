@@ -697,11 +697,7 @@ impl Engine {
             .iter()
             .rev()
             .find_map(|p| p.report.icmp.as_ref())
-            .map(|i| match i.state {
-                crate::probe::IcmpState::Reply => "reply",
-                crate::probe::IcmpState::NoReply => "no_reply",
-                crate::probe::IcmpState::Unavailable => "unavailable",
-            })
+            .map(|i| i.state.key())
             .unwrap_or("unknown");
         a.insert("icmp".into(), Arg::Str(icmp.into()));
         a
@@ -819,11 +815,7 @@ pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
         .arg("ip", r.target.to_string())
         .arg("elapsed", r.elapsed_ms)];
     if let Some(i) = &r.icmp {
-        let state = match i.state {
-            crate::probe::IcmpState::Reply => "reply",
-            crate::probe::IcmpState::NoReply => "no_reply",
-            crate::probe::IcmpState::Unavailable => "unavailable",
-        };
+        let state = i.state.key();
         parts.push(
             Msg::new("probe-icmp")
                 .arg("state", state)

@@ -40,6 +40,17 @@ pub enum IcmpState {
     Unavailable,
 }
 
+impl IcmpState {
+    /// Stable key, as in the probe JSON and Fluent selectors.
+    pub fn key(self) -> &'static str {
+        match self {
+            IcmpState::Reply => "reply",
+            IcmpState::NoReply => "no_reply",
+            IcmpState::Unavailable => "unavailable",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IcmpResult {
     pub state: IcmpState,

@@ -145,15 +145,21 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
                 .arg("purpose", purpose)
                 .arg("elapsed", p.report.elapsed_ms))
         ));
-        md.push_str("| probe | state | reason | rtt |\n|---|---|---|---|\n");
+        md.push_str(&format!(
+            "| {} |\n|---|---|---|---|\n",
+            [
+                "report-col-probe",
+                "report-col-state",
+                "report-col-reason",
+                "report-col-rtt"
+            ]
+            .map(|id| loc.text(lang, id))
+            .join(" | ")
+        ));
         if let Some(i) = &p.report.icmp {
             md.push_str(&format!(
                 "| ICMP | {} | {}/{} | {} |\n",
-                match i.state {
-                    vmd_core::probe::IcmpState::Reply => "reply",
-                    vmd_core::probe::IcmpState::NoReply => "no_reply",
-                    vmd_core::probe::IcmpState::Unavailable => "unavailable",
-                },
+                i.state.key(),
                 i.received,
                 i.sent,
                 i.rtt_ms
