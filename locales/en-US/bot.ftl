@@ -94,3 +94,47 @@ ticket-link = Open a support ticket here (target and summary are filled in): { $
 report-saved = The full report is saved at `{ $path }`; attach it to the ticket.
 report-attached = The full report is attached below; attach it to the ticket.
 err-internal = Something went wrong on my side (not with your server). Please try again in a moment; if it keeps happening, type /ticket.
+
+## Discord
+discord-cmd-diagnose-name = diagnose
+discord-cmd-diagnose-desc = Check why you can't log in to a server
+discord-opt-ip-name = ip
+discord-opt-ip-desc = The server's public IP address
+discord-opt-os-name = os
+discord-opt-os-desc = The server's operating system
+discord-opt-port-name = port
+discord-opt-port-desc = Login port, if not 22 (Linux) or 3389 (Windows)
+discord-cmd-back-name = back
+discord-cmd-back-desc = Go back one step
+discord-cmd-restart-name = restart
+discord-cmd-restart-desc = Start over
+discord-cmd-status-name = status
+discord-cmd-status-desc = Where we are and what was found
+discord-cmd-ticket-name = ticket
+discord-cmd-ticket-desc = Get the support-ticket link and the report now
+discord-cmd-lang-name = lang
+discord-cmd-lang-desc = Switch language
+discord-opt-lang-name = language
+discord-opt-lang-desc = English or Korean
+discord-cmd-help-name = help
+discord-cmd-help-desc = What I understand
+discord-thread-name = vm-doctor { $ip }
+discord-continue-in-thread = I'm checking { $ip } in { $thread }. Follow along there.
+discord-started-here = I'm checking { $ip } here.
+discord-not-yours = Only { $owner } can answer this diagnosis; you're welcome to follow along.
+discord-stale = That question has already been answered or has moved on. Please use the newest message.
+discord-rate-limited = You've started several diagnoses in a short time. Please try again in { $seconds } s.
+discord-channel-not-allowed = I don't run diagnoses in this channel. Please ask in one of the support channels.
+discord-role-required = Running a diagnosis needs a role you don't have here. Please ask a moderator.
+discord-answer-button = Type your answer
+discord-modal-title = Your answer
+discord-modal-label = { $expect ->
+        [ip] IP address
+        [port] Port number
+       *[other] Answer
+    }
+discord-ticket-button = Open a support ticket
+discord-report-attached = The full diagnosis report is attached; add it to your ticket.
+discord-field-probe = Probe
+discord-field-finding = Finding
+discord-see-below = Done; see below.

@@ -94,3 +94,47 @@ ticket-link = 아래 링크에서 지원 티켓을 접수해 주세요(대상 �
 report-saved = 전체 진단 보고서는 `{ $path }`에 저장되어 있습니다. 티켓에 첨부해 주세요.
 report-attached = 전체 진단 보고서를 아래에 첨부했습니다. 티켓에 첨부해 주세요.
 err-internal = 봇 쪽에서 문제가 발생했습니다(고객님 서버의 문제는 아닙니다). 잠시 후 다시 시도해 주세요. 같은 문제가 계속되면 /ticket을 입력해 주세요.
+
+## Discord
+discord-cmd-diagnose-name = 진단
+discord-cmd-diagnose-desc = 서버에 로그인할 수 없는 원인을 점검합니다
+discord-opt-ip-name = ip
+discord-opt-ip-desc = 서버의 공인 IP 주소
+discord-opt-os-name = 운영체제
+discord-opt-os-desc = 서버의 운영 체제
+discord-opt-port-name = 포트
+discord-opt-port-desc = 로그인 포트(Linux 22, Windows 3389가 아닌 경우에만 입력)
+discord-cmd-back-name = 이전
+discord-cmd-back-desc = 한 단계 이전으로 돌아갑니다
+discord-cmd-restart-name = 처음부터
+discord-cmd-restart-desc = 진단을 처음부터 다시 시작합니다
+discord-cmd-status-name = 상태
+discord-cmd-status-desc = 현재 진행 단계와 점검 결과를 보여 드립니다
+discord-cmd-ticket-name = 티켓
+discord-cmd-ticket-desc = 지원 티켓 링크와 진단 보고서를 바로 받습니다
+discord-cmd-lang-name = 언어
+discord-cmd-lang-desc = 답변 언어를 바꿉니다
+discord-opt-lang-name = 언어
+discord-opt-lang-desc = 한국어 또는 영어
+discord-cmd-help-name = 도움말
+discord-cmd-help-desc = 사용할 수 있는 명령어를 안내합니다
+discord-thread-name = vm-doctor { $ip }
+discord-continue-in-thread = { $ip } 서버 점검은 { $thread }에서 진행합니다. 그쪽에서 이어서 확인해 주세요.
+discord-started-here = 여기에서 { $ip } 서버 점검을 시작합니다.
+discord-not-yours = 이 진단에는 { $owner }님만 답변하실 수 있습니다. 진행 상황은 함께 보실 수 있습니다.
+discord-stale = 이미 답변했거나 지난 질문입니다. 가장 최근 메시지에서 답변해 주세요.
+discord-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨습니다. { $seconds }초 후에 다시 시도해 주세요.
+discord-channel-not-allowed = 이 채널에서는 진단을 진행하지 않습니다. 지원 채널에서 요청해 주세요.
+discord-role-required = 이 서버에서 진단을 실행하려면 별도의 역할이 필요합니다. 관리자에게 문의해 주세요.
+discord-answer-button = 답변 입력하기
+discord-modal-title = 답변 입력
+discord-modal-label = { $expect ->
+        [ip] IP 주소
+        [port] 포트 번호
+       *[other] 답변
+    }
+discord-ticket-button = 지원 티켓 접수하기
+discord-report-attached = 전체 진단 보고서를 첨부했습니다. 티켓에 함께 첨부해 주세요.
+discord-field-probe = 점검 결과
+discord-field-finding = 진단 내용
+discord-see-below = 처리했습니다. 아래 메시지를 확인해 주세요.

@@ -116,6 +116,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         Ok(self.store.load(key)?.map(|s| s.phase))
     }
 
+    /// The stored session, if any (adapters use it to tell stale buttons).
+    pub fn session(&self, key: &SessionKey) -> Result<Option<Session>, DriverError> {
+        Ok(self.store.load(key)?)
+    }
+
     fn lock_for(&self, key: &SessionKey) -> Arc<tokio::sync::Mutex<()>> {
         let mut m = self.locks.lock().unwrap_or_else(|p| p.into_inner());
         if m.len() > 10_000 {

@@ -26,6 +26,24 @@ struct FileConfig {
     allow_targets: Vec<String>,
     #[serde(default)]
     probe: ProbeSection,
+    #[serde(default)]
+    discord: DiscordSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiscordSection {
+    api_url: Option<String>,
+    #[serde(default)]
+    guilds: Vec<u64>,
+    #[serde(default)]
+    channels: Vec<u64>,
+    support_role: Option<u64>,
+    probe_role: Option<u64>,
+    threads: Option<bool>,
+    /// "N/SECONDS", e.g. "5/600".
+    user_limit: Option<String>,
+    guild_limit: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,6 +66,39 @@ pub struct Config {
     pub allow_targets: Vec<IpNet>,
     pub probe: ProbeConfig,
     pub max_concurrent_probes: usize,
+    pub discord: vmd_discord::DiscordConfig,
+}
+
+fn ids(what: &str, v: &str) -> Result<Vec<u64>> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u64>()
+                .with_context(|| format!("{what}: {s:?} is not a Discord id"))
+        })
+        .collect()
+}
+
+fn limit(what: &str, v: &str) -> Result<vmd_discord::limits::Limit> {
+    let (n, secs) = v
+        .split_once('/')
+        .with_context(|| format!("{what} must look like 5/600 (starts per seconds)"))?;
+    let max: u32 = n
+        .trim()
+        .parse()
+        .with_context(|| format!("{what}: bad count"))?;
+    let secs: u64 = secs
+        .trim()
+        .parse()
+        .with_context(|| format!("{what}: bad seconds"))?;
+    if max == 0 || secs == 0 {
+        bail!("{what}: both numbers must be more than 0");
+    }
+    Ok(vmd_discord::limits::Limit {
+        max,
+        per: Duration::from_secs(secs),
+    })
 }
 
 impl Config {
@@ -142,7 +193,52 @@ impl Config {
             .or(fc.probe.max_concurrent)
             .unwrap_or(16)
             .clamp(1, 1024);
+        let ds = fc.discord;
+        let guilds = match var("VM_DOCTOR_DISCORD_GUILDS") {
+            Some(v) => ids("VM_DOCTOR_DISCORD_GUILDS", &v)?,
+            None => ds.guilds,
+        };
+        let channels = match var("VM_DOCTOR_DISCORD_CHANNELS") {
+            Some(v) => ids("VM_DOCTOR_DISCORD_CHANNELS", &v)?,
+            None => ds.channels,
+        };
+        let role = |k: &str, file: Option<u64>| -> Result<Option<u64>> {
+            match var(k) {
+                Some(v) => Ok(ids(k, &v)?.first().copied()),
+                None => Ok(file),
+            }
+        };
+        let threads = match var("VM_DOCTOR_DISCORD_THREADS") {
+            Some(v) => match v.trim() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                other => bail!("VM_DOCTOR_DISCORD_THREADS must be true or false, not {other:?}"),
+            },
+            None => ds.threads.unwrap_or(true),
+        };
+        let discord = vmd_discord::DiscordConfig {
+            token: var("VM_DOCTOR_DISCORD_TOKEN").unwrap_or_default(),
+            api_url: var("VM_DOCTOR_DISCORD_API_URL").or(ds.api_url),
+            guilds,
+            channels,
+            support_role: role("VM_DOCTOR_DISCORD_SUPPORT_ROLE", ds.support_role)?,
+            probe_role: role("VM_DOCTOR_DISCORD_PROBE_ROLE", ds.probe_role)?,
+            threads,
+            user_limit: limit(
+                "discord user_limit",
+                &var("VM_DOCTOR_DISCORD_USER_LIMIT")
+                    .or(ds.user_limit)
+                    .unwrap_or_else(|| "5/600".into()),
+            )?,
+            guild_limit: limit(
+                "discord guild_limit",
+                &var("VM_DOCTOR_DISCORD_GUILD_LIMIT")
+                    .or(ds.guild_limit)
+                    .unwrap_or_else(|| "60/600".into()),
+            )?,
+        };
         Ok(Config {
+            discord,
             data_dir,
             default_lang,
             session_ttl: Duration::from_secs(ttl.max(60)),

@@ -44,6 +44,12 @@ enum Cmd {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Run the Discord bot (token from VM_DOCTOR_DISCORD_TOKEN).
+    Discord {
+        /// Where sessions are kept.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Validate or draw the runbooks.
     Runbook {
         #[command(subcommand)]
@@ -106,6 +112,7 @@ fn run() -> Result<()> {
             lang,
             user,
         } => console(cfg, data_dir, lang, user, &env),
+        Cmd::Discord { data_dir } => discord(cfg, data_dir),
         Cmd::Runbook { cmd } => match cmd {
             RunbookCmd::Check { dir } => {
                 let rb = load_runbooks(dir)?;
@@ -220,6 +227,40 @@ fn console(
         let stdin = std::io::stdin();
         let mut stdout = std::io::stdout();
         console.run(&driver, stdin.lock(), &mut stdout).await
+    })
+}
+
+fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
+    if let Some(d) = data_dir {
+        cfg.data_dir = d;
+    }
+    if cfg.discord.token.trim().is_empty() {
+        bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
+    }
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
+    let store = SledStore::open(&cfg.data_dir.join("sled")).with_context(|| {
+        format!(
+            "opening the session store in {} (is another vm-doctor using it?)",
+            cfg.data_dir.display()
+        )
+    })?;
+    let prober = NetProber::new(cfg.probe.clone());
+    let driver = std::sync::Arc::new(vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober,
+        store,
+    )?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let bot = vmd_discord::start(cfg.discord.clone(), driver).await?;
+        tokio::select! {
+            r = bot.wait() => r.map_err(anyhow::Error::from),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
     })
 }
 

@@ -1,0 +1,857 @@
+//! # vmd-discord
+//!
+//! The Discord adapter. It translates Discord interactions into engine
+//! [`Input`]s and the driver's [`Outgoing`] events into Discord messages,
+//! nothing else. **Architecture invariant:** this is the only crate that knows
+//! serenity; no serenity type appears in its public API.
+//!
+//! Every interaction gets its first response before any slow work (defer,
+//! update or modal), so Discord's 3-second deadline holds even while probes run.
+
+pub mod custom_id;
+pub mod limits;
+mod render;
+
+use custom_id::{ButtonId, INPUT_KEY};
+use limits::{Limit, RateLimiter};
+use serenity::all::{
+    ActionRowComponent, ButtonKind, ButtonStyle, ChannelId, ChannelType, ClientBuilder,
+    Command as DiscordCommand, CommandInteraction, CommandOptionType, ComponentInteraction,
+    Context, CreateActionRow, CreateAttachment, CreateButton, CreateCommand, CreateCommandOption,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    CreateModal, CreateThread, EditInteractionResponse, EditMessage, EventHandler, GatewayIntents,
+    GuildId, HttpBuilder, InputTextStyle, Interaction, Member, MessageId, ModalInteraction, Ready,
+    ResolvedValue, RoleId, ShardManager,
+};
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tracing::Instrument;
+use vmd_core::command::{self, Command, Lang};
+use vmd_core::engine::Input;
+use vmd_core::msg::Msg;
+use vmd_core::session::{Phase, SessionKey};
+use vmd_probe::Prober;
+use vmd_runtime::store::Store;
+use vmd_runtime::{Driver, Outgoing};
+
+/// Everything the Discord adapter needs to know.
+#[derive(Clone, Debug)]
+pub struct DiscordConfig {
+    /// Bot token (from the environment only).
+    pub token: String,
+    /// REST base URL, for a rate-limit proxy or a test double; the gateway URL
+    /// is then asked of it. `None`: Discord itself.
+    pub api_url: Option<String>,
+    /// Guilds the bot answers in; commands are registered per guild when set,
+    /// globally otherwise.
+    pub guilds: Vec<u64>,
+    /// Channels where `/diagnose` may start (empty: any).
+    pub channels: Vec<u64>,
+    /// Members with this role may answer anyone's diagnosis.
+    pub support_role: Option<u64>,
+    /// When set, only members with this role may start a diagnosis.
+    pub probe_role: Option<u64>,
+    /// Open a thread per diagnosis (else answer in the channel).
+    pub threads: bool,
+    pub user_limit: Limit,
+    pub guild_limit: Limit,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    #[error("discord client: {0}")]
+    Client(String),
+    #[error("no Discord token: set VM_DOCTOR_DISCORD_TOKEN")]
+    NoToken,
+}
+
+/// A running bot.
+pub struct BotHandle {
+    shards: Arc<ShardManager>,
+    task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+}
+
+impl BotHandle {
+    /// Disconnects from the gateway and waits for the client to stop.
+    pub async fn stop(self) {
+        self.shards.shutdown_all().await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
+    }
+
+    /// Runs until the client stops (it reconnects by itself on gateway trouble).
+    pub async fn wait(self) -> Result<(), DiscordError> {
+        match self.task.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(DiscordError::Client(e.to_string())),
+            Err(e) => Err(DiscordError::Client(e.to_string())),
+        }
+    }
+}
+
+/// Connects to Discord (or to `api_url`) and starts answering interactions.
+pub async fn start<P, S>(
+    cfg: DiscordConfig,
+    driver: Arc<Driver<P, S>>,
+) -> Result<BotHandle, DiscordError>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
+    if cfg.token.trim().is_empty() {
+        return Err(DiscordError::NoToken);
+    }
+    let mut http = HttpBuilder::new(cfg.token.trim());
+    if let Some(api) = &cfg.api_url {
+        // serenity ignores the proxy while its own rate limiter is on; a proxy
+        // in front of the API is where rate limits are handled then.
+        http = http
+            .proxy(api.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let handler = Handler {
+        bot: Arc::new(Bot {
+            limiter: RateLimiter::new(cfg.user_limit, cfg.guild_limit),
+            cfg,
+            driver,
+            seen: Mutex::new((HashSet::new(), VecDeque::new())),
+        }),
+    };
+    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
+        .event_handler(handler)
+        .await
+        .map_err(|e| DiscordError::Client(e.to_string()))?;
+    let shards = client.shard_manager.clone();
+    let task = tokio::spawn(async move { client.start().await });
+    Ok(BotHandle { shards, task })
+}
+
+struct Bot<P: Prober, S: Store> {
+    cfg: DiscordConfig,
+    driver: Arc<Driver<P, S>>,
+    limiter: RateLimiter,
+    /// Interaction ids already handled (a resumed gateway may replay events).
+    seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
+}
+
+struct Handler<P: Prober, S: Store> {
+    bot: Arc<Bot<P, S>>,
+}
+
+#[serenity::async_trait]
+impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        self.bot.register(&ctx).await;
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let id = interaction.id().get();
+        if !self.bot.first_time(id) {
+            tracing::debug!(interaction = id, "duplicate interaction ignored");
+            return;
+        }
+        match interaction {
+            Interaction::Command(c) => self.bot.on_command(&ctx, c).await,
+            Interaction::Component(c) => self.bot.on_component(&ctx, c).await,
+            Interaction::Modal(m) => self.bot.on_modal(&ctx, m).await,
+            _ => {}
+        }
+    }
+}
+
+fn lang_of(locale: &str) -> Option<Lang> {
+    Lang::parse(locale)
+}
+
+fn has_role(member: Option<&Member>, role: Option<u64>) -> bool {
+    match (member, role) {
+        (Some(m), Some(r)) => m.roles.contains(&RoleId::new(r)),
+        _ => false,
+    }
+}
+
+/// Retries a Discord call that failed on the server's side (5xx, 429) or in
+/// transit; gives up after three tries and logs.
+async fn retry<T, F, Fut>(what: &str, mut f: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, serenity::Error>>,
+{
+    let mut delay = Duration::from_millis(200);
+    for attempt in 1..=3 {
+        match f().await {
+            Ok(v) => return Some(v),
+            Err(e) => {
+                let retryable = match &e {
+                    serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
+                        r.status_code.is_server_error() || r.status_code.as_u16() == 429
+                    }
+                    serenity::Error::Http(serenity::http::HttpError::Request(_)) => true,
+                    _ => false,
+                };
+                tracing::warn!(call = what, attempt, error = %e, "Discord call failed");
+                if !retryable || attempt == 3 {
+                    return None;
+                }
+                tokio::time::sleep(delay).await;
+                delay *= 4;
+            }
+        }
+    }
+    None
+}
+
+impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
+    fn first_time(&self, id: u64) -> bool {
+        let mut g = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let (set, order) = &mut *g;
+        if !set.insert(id) {
+            return false;
+        }
+        order.push_back(id);
+        if order.len() > 4096 {
+            if let Some(old) = order.pop_front() {
+                set.remove(&old);
+            }
+        }
+        true
+    }
+
+    fn text(&self, lang: Lang, m: Msg) -> String {
+        self.driver.localizer().render(lang, &m)
+    }
+
+    fn lang(&self, locale: &str, key: Option<&SessionKey>) -> Lang {
+        match key {
+            Some(k) => self.driver.lang_of(k, lang_of(locale)),
+            None => lang_of(locale).unwrap_or(Lang::En),
+        }
+    }
+
+    // ----- command registration ------------------------------------------
+
+    fn commands(&self) -> Vec<CreateCommand> {
+        let loc = self.driver.localizer();
+        let en = |id: &str| loc.text(Lang::En, id);
+        let ko = |id: &str| loc.text(Lang::Ko, id);
+        let cmd = |name: &str| {
+            let base = format!("discord-cmd-{name}");
+            CreateCommand::new(en(&format!("{base}-name")))
+                .description(en(&format!("{base}-desc")))
+                .name_localized("ko", ko(&format!("{base}-name")))
+                .description_localized("ko", ko(&format!("{base}-desc")))
+        };
+        let opt = |kind: CommandOptionType, name: &str| {
+            let base = format!("discord-opt-{name}");
+            CreateCommandOption::new(
+                kind,
+                en(&format!("{base}-name")),
+                en(&format!("{base}-desc")),
+            )
+            .name_localized("ko", ko(&format!("{base}-name")))
+            .description_localized("ko", ko(&format!("{base}-desc")))
+        };
+        let mut os = opt(CommandOptionType::String, "os").required(true);
+        for k in ["windows", "linux", "auto"] {
+            let id = format!("os-{k}");
+            os = os.add_string_choice_localized(en(&id), k, [("ko", ko(&id))]);
+        }
+        let lang = opt(CommandOptionType::String, "lang")
+            .required(true)
+            .add_string_choice_localized("English", "en", [("ko", "영어")])
+            .add_string_choice_localized("Korean", "ko", [("ko", "한국어")]);
+        vec![
+            cmd("diagnose")
+                .add_option(opt(CommandOptionType::String, "ip").required(true))
+                .add_option(os)
+                .add_option(
+                    opt(CommandOptionType::Integer, "port")
+                        .min_int_value(1)
+                        .max_int_value(65535),
+                ),
+            cmd("back"),
+            cmd("restart"),
+            cmd("status"),
+            cmd("ticket"),
+            cmd("lang").add_option(lang),
+            cmd("help"),
+        ]
+    }
+
+    async fn register(&self, ctx: &Context) {
+        let cmds = self.commands();
+        if self.cfg.guilds.is_empty() {
+            if retry("register global commands", || {
+                DiscordCommand::set_global_commands(&ctx.http, cmds.clone())
+            })
+            .await
+            .is_none()
+            {
+                tracing::error!("could not register slash commands");
+            }
+        } else {
+            for g in &self.cfg.guilds {
+                let gid = GuildId::new(*g);
+                if retry("register guild commands", || {
+                    gid.set_commands(&ctx.http, cmds.clone())
+                })
+                .await
+                .is_none()
+                {
+                    tracing::error!(guild = g, "could not register slash commands");
+                }
+            }
+        }
+    }
+
+    // ----- interactions --------------------------------------------------
+
+    async fn ephemeral_command(&self, ctx: &Context, c: &CommandInteraction, text: String) {
+        let r = CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .content(text)
+                .ephemeral(true),
+        );
+        retry("ephemeral reply", || {
+            c.create_response(&ctx.http, r.clone())
+        })
+        .await;
+    }
+
+    async fn ephemeral_component(&self, ctx: &Context, c: &ComponentInteraction, text: String) {
+        let r = CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .content(text)
+                .ephemeral(true),
+        );
+        retry("ephemeral reply", || {
+            c.create_response(&ctx.http, r.clone())
+        })
+        .await;
+    }
+
+    async fn on_command(&self, ctx: &Context, c: CommandInteraction) {
+        let user = c.user.id.get();
+        let guild = c.guild_id.map(|g| g.get());
+        let channel = c.channel_id.get();
+        let span = tracing::info_span!("discord_command", command = %c.data.name, user, channel);
+        async {
+            let key = SessionKey::new("discord", &channel.to_string(), &user.to_string());
+            let lang = self.lang(&c.locale, Some(&key));
+            if !self.cfg.guilds.is_empty() && !guild.is_some_and(|g| self.cfg.guilds.contains(&g)) {
+                return self
+                    .ephemeral_command(
+                        ctx,
+                        &c,
+                        self.text(lang, Msg::new("discord-channel-not-allowed")),
+                    )
+                    .await;
+            }
+            let parsed = match c.data.name.as_str() {
+                "diagnose" => self.diagnose_input(&c),
+                "back" => Ok(Command::Back),
+                "restart" => Ok(Command::Restart),
+                "status" => Ok(Command::Status),
+                "ticket" => Ok(Command::Ticket),
+                "help" => Ok(Command::Help),
+                "lang" => match c.data.options().first().map(|o| &o.value) {
+                    Some(ResolvedValue::String(s)) => Lang::parse(s)
+                        .map(Command::Lang)
+                        .ok_or(command::CommandError::BadLang),
+                    _ => Err(command::CommandError::BadLang),
+                },
+                _ => Err(command::CommandError::Unknown),
+            };
+            let cmd = match parsed {
+                Ok(cmd) => cmd,
+                Err(e) => {
+                    return self
+                        .ephemeral_command(
+                            ctx,
+                            &c,
+                            self.text(lang, Msg::new(e.id()).arg("value", "")),
+                        )
+                        .await
+                }
+            };
+            if let Command::Diagnose { ip, .. } = &cmd {
+                if !self.cfg.channels.is_empty() && !self.cfg.channels.contains(&channel) {
+                    return self
+                        .ephemeral_command(
+                            ctx,
+                            &c,
+                            self.text(lang, Msg::new("discord-channel-not-allowed")),
+                        )
+                        .await;
+                }
+                if self.cfg.probe_role.is_some()
+                    && !has_role(c.member.as_deref(), self.cfg.probe_role)
+                {
+                    return self
+                        .ephemeral_command(
+                            ctx,
+                            &c,
+                            self.text(lang, Msg::new("discord-role-required")),
+                        )
+                        .await;
+                }
+                if let Err(wait) = self.limiter.check(user, guild, Instant::now()) {
+                    let secs = wait.as_secs().max(1);
+                    return self
+                        .ephemeral_command(
+                            ctx,
+                            &c,
+                            self.text(lang, Msg::new("discord-rate-limited").arg("seconds", secs)),
+                        )
+                        .await;
+                }
+                // First response now, before any slow work: Discord's 3 s deadline.
+                if retry("defer", || c.defer(&ctx.http)).await.is_none() {
+                    return;
+                }
+                let ip_text = ip.map(|i| i.to_string()).unwrap_or_default();
+                let conv = if self.cfg.threads && guild.is_some() {
+                    let name = self.text(
+                        lang,
+                        Msg::new("discord-thread-name").arg("ip", ip_text.clone()),
+                    );
+                    let builder =
+                        CreateThread::new(render::clip(&name, 100)).kind(ChannelType::PublicThread);
+                    match retry("create thread", || {
+                        c.channel_id.create_thread(&ctx.http, builder.clone())
+                    })
+                    .await
+                    {
+                        Some(t) => {
+                            let note = self.text(
+                                lang,
+                                Msg::new("discord-continue-in-thread")
+                                    .arg("ip", ip_text.clone())
+                                    .arg("thread", format!("<#{}>", t.id.get())),
+                            );
+                            retry("edit original", || {
+                                c.edit_response(
+                                    &ctx.http,
+                                    EditInteractionResponse::new().content(note.clone()),
+                                )
+                            })
+                            .await;
+                            t.id
+                        }
+                        None => c.channel_id,
+                    }
+                } else {
+                    c.channel_id
+                };
+                if conv == c.channel_id {
+                    let note = self.text(lang, Msg::new("discord-started-here").arg("ip", ip_text));
+                    retry("edit original", || {
+                        c.edit_response(
+                            &ctx.http,
+                            EditInteractionResponse::new().content(note.clone()),
+                        )
+                    })
+                    .await;
+                }
+                let key = SessionKey::new("discord", &conv.get().to_string(), &user.to_string());
+                self.turn(
+                    ctx,
+                    key,
+                    conv,
+                    user,
+                    lang_of(&c.locale),
+                    Input::Command(cmd),
+                )
+                .await;
+            } else {
+                if retry("defer", || c.defer(&ctx.http)).await.is_none() {
+                    return;
+                }
+                let done = self.text(lang, Msg::new("discord-see-below"));
+                retry("edit original", || {
+                    c.edit_response(
+                        &ctx.http,
+                        EditInteractionResponse::new().content(done.clone()),
+                    )
+                })
+                .await;
+                self.turn(
+                    ctx,
+                    key,
+                    c.channel_id,
+                    user,
+                    lang_of(&c.locale),
+                    Input::Command(cmd),
+                )
+                .await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn diagnose_input(&self, c: &CommandInteraction) -> Result<Command, command::CommandError> {
+        let mut ip = None;
+        let mut os = None;
+        let mut port = None;
+        for o in c.data.options() {
+            match (o.name, o.value) {
+                ("ip", ResolvedValue::String(s)) => ip = Some(command::parse_ip(s)?),
+                ("os", ResolvedValue::String(s)) => {
+                    os = Some(command::Os::parse(s).ok_or(command::CommandError::BadOs)?)
+                }
+                ("port", ResolvedValue::Integer(n)) => {
+                    port = Some(command::parse_port(&n.to_string())?)
+                }
+                _ => {}
+            }
+        }
+        Ok(Command::Diagnose { ip, os, port })
+    }
+
+    /// Checks that `clicker` may answer the session behind `id` and that the
+    /// question is still the current one. Returns the session key when it is.
+    fn admit(
+        &self,
+        id: &ButtonId,
+        clicker: u64,
+        member: Option<&Member>,
+        lang: Lang,
+    ) -> Result<SessionKey, String> {
+        if clicker != id.owner && !has_role(member, self.cfg.support_role) {
+            return Err(self.text(
+                lang,
+                Msg::new("discord-not-yours").arg("owner", format!("<@{}>", id.owner)),
+            ));
+        }
+        let key = SessionKey::new(
+            "discord",
+            &id.conversation.to_string(),
+            &id.owner.to_string(),
+        );
+        let current = match self.driver.session(&key) {
+            Ok(Some(s)) => match s.phase {
+                Phase::Step(step) => step,
+                Phase::AskOs => "os".into(),
+                Phase::AskIp | Phase::New => "ip".into(),
+                _ => String::new(),
+            },
+            Ok(None) => String::new(),
+            Err(e) => {
+                tracing::error!(error = %e, "session store");
+                return Err(self.text(lang, Msg::new("err-internal")));
+            }
+        };
+        if current != id.step {
+            return Err(self.text(lang, Msg::new("discord-stale")));
+        }
+        Ok(key)
+    }
+
+    async fn on_component(&self, ctx: &Context, c: ComponentInteraction) {
+        let span = tracing::info_span!(
+            "discord_click",
+            user = c.user.id.get(),
+            channel = c.channel_id.get()
+        );
+        async {
+            let locale_lang = lang_of(&c.locale).unwrap_or(Lang::En);
+            let Some(id) = ButtonId::decode(&c.data.custom_id) else {
+                return self
+                    .ephemeral_component(ctx, &c, self.text(locale_lang, Msg::new("discord-stale")))
+                    .await;
+            };
+            let owner_key = SessionKey::new(
+                "discord",
+                &id.conversation.to_string(),
+                &id.owner.to_string(),
+            );
+            let lang = self.lang(&c.locale, Some(&owner_key));
+            let key = match self.admit(&id, c.user.id.get(), c.member.as_ref(), lang) {
+                Ok(k) => k,
+                Err(text) => return self.ephemeral_component(ctx, &c, text).await,
+            };
+            if id.key == INPUT_KEY {
+                let expect = match id.step.as_str() {
+                    "ip" => "ip",
+                    s if s.ends_with("port") => "port",
+                    _ => "other",
+                };
+                let modal = CreateModal::new(
+                    c.data.custom_id.clone(),
+                    self.text(lang, Msg::new("discord-modal-title")),
+                )
+                .components(vec![CreateActionRow::InputText(
+                    CreateInputText::new(
+                        InputTextStyle::Short,
+                        render::clip(
+                            &self.text(lang, Msg::new("discord-modal-label").arg("expect", expect)),
+                            45,
+                        ),
+                        "answer",
+                    )
+                    .max_length(200),
+                )]);
+                retry("open modal", || {
+                    c.create_response(&ctx.http, CreateInteractionResponse::Modal(modal.clone()))
+                })
+                .await;
+                return;
+            }
+            // First response: the answered buttons become disabled, the choice highlighted.
+            let rows = disabled_rows(&c.message.components, Some(&c.data.custom_id));
+            let update = CreateInteractionResponse::UpdateMessage(
+                CreateInteractionResponseMessage::new().components(rows),
+            );
+            if retry("update message", || {
+                c.create_response(&ctx.http, update.clone())
+            })
+            .await
+            .is_none()
+            {
+                return;
+            }
+            self.turn(
+                ctx,
+                key,
+                c.channel_id,
+                id.owner,
+                lang_of(&c.locale),
+                Input::Choose(id.key),
+            )
+            .await;
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn on_modal(&self, ctx: &Context, m: ModalInteraction) {
+        let span = tracing::info_span!(
+            "discord_modal",
+            user = m.user.id.get(),
+            channel = m.channel_id.get()
+        );
+        async {
+            let locale_lang = lang_of(&m.locale).unwrap_or(Lang::En);
+            let reply_ephemeral = |text: String| {
+                CreateInteractionResponse::Message(
+                    CreateInteractionResponseMessage::new()
+                        .content(text)
+                        .ephemeral(true),
+                )
+            };
+            let Some(id) = ButtonId::decode(&m.data.custom_id) else {
+                let r = reply_ephemeral(self.text(locale_lang, Msg::new("discord-stale")));
+                retry("ephemeral reply", || {
+                    m.create_response(&ctx.http, r.clone())
+                })
+                .await;
+                return;
+            };
+            let owner_key = SessionKey::new(
+                "discord",
+                &id.conversation.to_string(),
+                &id.owner.to_string(),
+            );
+            let lang = self.lang(&m.locale, Some(&owner_key));
+            let key = match self.admit(&id, m.user.id.get(), m.member.as_ref(), lang) {
+                Ok(k) => k,
+                Err(text) => {
+                    let r = reply_ephemeral(text);
+                    retry("ephemeral reply", || {
+                        m.create_response(&ctx.http, r.clone())
+                    })
+                    .await;
+                    return;
+                }
+            };
+            let value = m
+                .data
+                .components
+                .iter()
+                .flat_map(|row| row.components.iter())
+                .find_map(|c| match c {
+                    ActionRowComponent::InputText(t) => t.value.clone(),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            // First response: disable the buttons of the question the modal answered.
+            let response = match &m.message {
+                Some(msg) => CreateInteractionResponse::UpdateMessage(
+                    CreateInteractionResponseMessage::new()
+                        .components(disabled_rows(&msg.components, Some(&m.data.custom_id))),
+                ),
+                None => CreateInteractionResponse::Acknowledge,
+            };
+            if retry("ack modal", || {
+                m.create_response(&ctx.http, response.clone())
+            })
+            .await
+            .is_none()
+            {
+                return;
+            }
+            self.turn(
+                ctx,
+                key,
+                m.channel_id,
+                id.owner,
+                lang_of(&m.locale),
+                Input::Text(value),
+            )
+            .await;
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs one turn of the driver and posts its events, in order, as they come.
+    async fn turn(
+        &self,
+        ctx: &Context,
+        key: SessionKey,
+        channel: ChannelId,
+        owner: u64,
+        platform_lang: Option<Lang>,
+        input: Input,
+    ) {
+        let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
+        let driver = self.driver.clone();
+        let turn = async move {
+            let mut sink = move |ev: Outgoing| {
+                let _ = tx.send(ev);
+            };
+            driver.turn(&key, input, platform_lang, &mut sink).await
+        };
+        let post = self.post(ctx, rx, channel, owner);
+        let (result, ()) = tokio::join!(turn, post);
+        if let Err(e) = result {
+            tracing::error!(error = %e, "turn failed");
+            let lang = platform_lang.unwrap_or(Lang::En);
+            let text = self.text(lang, Msg::new("err-internal"));
+            retry("send error", || {
+                channel.send_message(&ctx.http, CreateMessage::new().content(text.clone()))
+            })
+            .await;
+        }
+    }
+
+    async fn post(
+        &self,
+        ctx: &Context,
+        mut rx: mpsc::UnboundedReceiver<Outgoing>,
+        channel: ChannelId,
+        owner: u64,
+    ) {
+        let loc = self.driver.localizer();
+        let conv = channel.get();
+        let mut progress: Option<MessageId> = None;
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                Outgoing::Reply { lang, reply } => {
+                    let r = render::reply(loc, lang, &reply, conv, owner);
+                    if render::is_summary(&reply) {
+                        if let Some(mid) = progress.take() {
+                            let mut edit = EditMessage::new()
+                                .content(r.content.clone())
+                                .components(r.rows.clone());
+                            if let Some(e) = r.embed.clone() {
+                                edit = edit.embed(e);
+                            }
+                            if retry("edit progress", || {
+                                channel.edit_message(&ctx.http, mid, edit.clone())
+                            })
+                            .await
+                            .is_some()
+                            {
+                                continue;
+                            }
+                        }
+                    }
+                    let mut msg = CreateMessage::new().components(r.rows);
+                    if !r.content.is_empty() {
+                        msg = msg.content(r.content);
+                    }
+                    if let Some(e) = r.embed {
+                        msg = msg.embed(e);
+                    }
+                    let sent = retry("send message", || {
+                        channel.send_message(&ctx.http, msg.clone())
+                    })
+                    .await;
+                    if render::is_progress(&reply) {
+                        progress = sent.map(|m| m.id);
+                    }
+                }
+                Outgoing::Escalation {
+                    lang,
+                    url,
+                    markdown,
+                    ..
+                } => {
+                    let mut text = self.text(lang, Msg::new("discord-report-attached"));
+                    text.push_str("\n\n");
+                    text.push_str(
+                        &self.text(lang, Msg::new("ticket-link").arg("url", url.clone())),
+                    );
+                    let mut msg = CreateMessage::new()
+                        .content(render::clip(&text, 2000))
+                        .add_file(CreateAttachment::bytes(
+                            markdown.into_bytes(),
+                            "vm-doctor-report.md",
+                        ));
+                    if url.len() <= 512 {
+                        msg = msg.components(vec![CreateActionRow::Buttons(vec![
+                            CreateButton::new_link(url)
+                                .label(self.text(lang, Msg::new("discord-ticket-button"))),
+                        ])]);
+                    }
+                    retry("send report", || {
+                        channel.send_message(&ctx.http, msg.clone())
+                    })
+                    .await;
+                }
+                Outgoing::Ended(_) => {}
+            }
+        }
+    }
+}
+
+/// The rows of an answered question: every button disabled, the chosen one green.
+fn disabled_rows(rows: &[serenity::all::ActionRow], chosen: Option<&str>) -> Vec<CreateActionRow> {
+    rows.iter()
+        .map(|row| {
+            let buttons = row
+                .components
+                .iter()
+                .filter_map(|c| match c {
+                    ActionRowComponent::Button(b) => {
+                        let label = b.label.clone().unwrap_or_default();
+                        Some(match &b.data {
+                            ButtonKind::NonLink { custom_id, .. } => {
+                                CreateButton::new(custom_id.clone())
+                                    .label(label)
+                                    .style(if chosen == Some(custom_id.as_str()) {
+                                        ButtonStyle::Success
+                                    } else {
+                                        ButtonStyle::Secondary
+                                    })
+                                    .disabled(true)
+                            }
+                            ButtonKind::Link { url } => {
+                                CreateButton::new_link(url.clone()).label(label)
+                            }
+                            ButtonKind::Premium { sku_id } => CreateButton::new_premium(*sku_id),
+                        })
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>();
+            CreateActionRow::Buttons(buttons)
+        })
+        .filter(|r| !matches!(r, CreateActionRow::Buttons(b) if b.is_empty()))
+        .collect()
+}
