@@ -2,7 +2,14 @@
 //! the ticket link, and matching of free text against options.
 
 use crate::i18n::{normalize, Localizer};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// RFC 3986 unreserved characters stay as they are; everything else is encoded.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 use std::time::{Duration, UNIX_EPOCH};
 use vmd_core::command::Lang;
 use vmd_core::engine::{reason_key, state_key};
@@ -67,7 +74,7 @@ pub fn utc(ms: u64) -> String {
 /// The ticket URL: `{ip}`, `{os}`, `{port}`, `{summary}` in the template are
 /// replaced by percent-encoded values. Capped so browsers and consoles accept it.
 pub fn ticket_url(template: &str, r: &Report) -> String {
-    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let enc = |s: &str| utf8_percent_encode(s, QUERY_VALUE).to_string();
     let ip = r.target.map(|t| t.to_string()).unwrap_or_default();
     let os = r.os.map(|o| o.key()).unwrap_or("auto");
     let codes: Vec<&str> = r.findings.iter().map(|f| f.code()).collect();

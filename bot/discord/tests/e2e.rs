@@ -1,0 +1,725 @@
+//! End-to-end: the real adapter on a real serenity client, against an
+//! in-process fake Discord (HTTP + gateway WebSocket), with a scripted prober.
+
+mod fake;
+
+use fake::*;
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use vmd_core::engine::{Engine, EngineConfig};
+use vmd_core::policy::TargetPolicy;
+use vmd_core::probe::*;
+use vmd_discord::limits::Limit;
+use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_probe::Prober;
+use vmd_runtime::i18n::Localizer;
+use vmd_runtime::store::SledStore;
+use vmd_runtime::{Driver, DriverConfig};
+
+const GUILD: u64 = 1_200_000_000_000_000_001;
+const CHANNEL: u64 = 1_200_000_000_000_000_002;
+const ALICE: u64 = 1_200_000_000_000_000_003;
+const BOB: u64 = 1_200_000_000_000_000_004;
+const CAROL: u64 = 1_200_000_000_000_000_005;
+const SUPPORT_ROLE: u64 = 1_200_000_000_000_000_006;
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Probe results from a script; each run waits for a permit of `gate`, so a
+/// test can hold probes back. An unexpected probe panics.
+#[derive(Clone)]
+struct GateProber {
+    worlds: Arc<Mutex<VecDeque<PortState>>>,
+    gate: Arc<Semaphore>,
+    finished: Arc<AtomicUsize>,
+}
+
+impl GateProber {
+    fn new(worlds: &[PortState], open: bool) -> GateProber {
+        GateProber {
+            worlds: Arc::new(Mutex::new(worlds.iter().copied().collect())),
+            gate: Arc::new(Semaphore::new(if open { 1000 } else { 0 })),
+            finished: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
+
+impl Prober for GateProber {
+    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
+        let me = self.clone();
+        let req = req.clone();
+        async move {
+            me.gate.acquire().await.expect("gate").forget();
+            let state = me
+                .worlds
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or_else(|| panic!("unexpected probe {req:?}"));
+            me.finished.fetch_add(1, Ordering::SeqCst);
+            report(&req, state)
+        }
+    }
+}
+
+fn report(req: &ProbeRequest, state: PortState) -> ProbeReport {
+    let open = state == PortState::Open;
+    ProbeReport {
+        target: req.target,
+        elapsed_ms: 7,
+        icmp: req.icmp.then_some(IcmpResult {
+            state: IcmpState::NoReply,
+            sent: 3,
+            received: 0,
+            rtt_ms: None,
+        }),
+        ports: req
+            .ports
+            .iter()
+            .map(|p| PortResult {
+                port: p.port,
+                state,
+                reason: if open {
+                    PortReason::SynAck
+                } else {
+                    PortReason::Timeout
+                },
+                rtt_ms: None,
+            })
+            .collect(),
+        ssh: req
+            .ports
+            .iter()
+            .find(|p| open && p.service == Some(Service::Ssh))
+            .map(|p| SshResult {
+                port: p.port,
+                banner: Some("SSH-2.0-OpenSSH_9.2p1".into()),
+                kex: vec!["curve25519-sha256".into()],
+                host_key: vec!["ssh-ed25519".into()],
+                ciphers: vec![],
+                macs: vec![],
+                legacy_only: false,
+                client_hint: None,
+                server_message: None,
+                error: None,
+            }),
+        rdp: req
+            .ports
+            .iter()
+            .find(|p| open && p.service == Some(Service::Rdp))
+            .map(|p| RdpResult {
+                port: p.port,
+                accepts: vec![RdpLayer::Tls],
+                legacy: false,
+                failure_codes: vec![],
+                error: None,
+            }),
+    }
+}
+
+fn config(fake: &FakeDiscord, user_limit: u32) -> DiscordConfig {
+    DiscordConfig {
+        token: "Bot.fake.token".into(),
+        api_url: Some(fake.url()),
+        guilds: vec![GUILD],
+        channels: vec![],
+        support_role: Some(SUPPORT_ROLE),
+        probe_role: None,
+        threads: true,
+        user_limit: Limit {
+            max: user_limit,
+            per: Duration::from_secs(600),
+        },
+        guild_limit: Limit {
+            max: 100,
+            per: Duration::from_secs(600),
+        },
+    }
+}
+
+type TestDriver = Driver<GateProber, SledStore>;
+
+async fn start_bot(
+    fake: &FakeDiscord,
+    data: &Path,
+    prober: GateProber,
+    user_limit: u32,
+) -> BotHandle {
+    start_bot_weak(fake, data, prober, user_limit).await.0
+}
+
+async fn start_bot_weak(
+    fake: &FakeDiscord,
+    data: &Path,
+    prober: GateProber,
+    user_limit: u32,
+) -> (BotHandle, std::sync::Weak<TestDriver>) {
+    // sled releases its file lock from a background thread shortly after the
+    // last handle is dropped: a restarted bot in the same process retries.
+    let mut tries = 0;
+    let store = loop {
+        match SledStore::open(&data.join("sled")) {
+            Ok(s) => break s,
+            Err(e) if tries < 100 => {
+                tries += 1;
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("sled: {e}"),
+        }
+    };
+    let loc = Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let engine = Engine::new(
+        rb,
+        EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+        },
+    );
+    let driver = Arc::new(Driver::new(
+        engine,
+        prober,
+        store,
+        loc,
+        DriverConfig {
+            default_lang: vmd_core::command::Lang::En,
+            ticket_template: "https://support.example/ticket?ip={ip}&os={os}&s={summary}".into(),
+            max_concurrent_probes: 8,
+            probe_deadline: Duration::from_secs(10),
+        },
+    ));
+    let n = fake.identify_count() + fake.resume_count();
+    let weak = Arc::downgrade(&driver);
+    let bot = vmd_discord::start(config(fake, user_limit), driver)
+        .await
+        .unwrap();
+    assert!(
+        fake.wait_identified(n + 1, WAIT).await,
+        "bot never connected"
+    );
+    // Commands are registered on READY.
+    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+        .await
+        .expect("commands registered");
+    (bot, weak)
+}
+
+struct Chat {
+    fake: FakeDiscord,
+    locale: &'static str,
+}
+
+impl Chat {
+    async fn diagnose(&self, user: u64, ip: &str, os: &str) -> u64 {
+        let id = self.fake.new_id();
+        let token = format!("tok-{id}");
+        self.fake
+            .dispatch(
+                "INTERACTION_CREATE",
+                slash_command(
+                    id,
+                    &token,
+                    GUILD,
+                    CHANNEL,
+                    user,
+                    self.locale,
+                    "diagnose",
+                    json!([
+                        {"name": "ip", "type": 3, "value": ip},
+                        {"name": "os", "type": 3, "value": os},
+                    ]),
+                ),
+            )
+            .await;
+        id
+    }
+
+    /// The callback of interaction `id`.
+    async fn callback(&self, id: u64) -> Recorded {
+        self.fake
+            .wait_for(
+                |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
+                WAIT,
+            )
+            .await
+            .unwrap_or_else(|| panic!("no callback for interaction {id}"))
+    }
+
+    /// The thread the diagnosis started by interaction `id` moved to.
+    async fn thread_of(&self, id: u64) -> u64 {
+        let token = format!("tok-{id}");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Some(m) = self.fake.original_message(&token) {
+                let content = m["content"].as_str().unwrap_or("");
+                if let Some(start) = content.find("<#") {
+                    let rest = &content[start + 2..];
+                    let end = rest.find('>').unwrap();
+                    return rest[..end].parse().unwrap();
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no thread announced"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits for the message in `channel` asking step `step`; returns it.
+    async fn question(&self, channel: u64, step: &str) -> Value {
+        let needle = format!("|{step}|");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let found = self
+                .fake
+                .channel_messages(channel)
+                .into_iter()
+                .rev()
+                .find(|m| buttons(m).iter().any(|(id, _)| id.contains(&needle)));
+            if let Some(m) = found {
+                return m;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no question {step} in {channel}: {:#?}",
+                self.fake
+                    .channel_messages(channel)
+                    .iter()
+                    .map(|m| m["content"].clone())
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn click_as(
+        &self,
+        user: u64,
+        roles: &[u64],
+        channel: u64,
+        msg: &Value,
+        key: &str,
+    ) -> Recorded {
+        let custom = buttons(msg)
+            .into_iter()
+            .map(|(id, _)| id)
+            .find(|id| id.ends_with(&format!("|{key}")))
+            .unwrap_or_else(|| panic!("no button {key} on {msg:#}"));
+        let id = self.fake.new_id();
+        let mut payload = component_click(
+            id,
+            &format!("tok-{id}"),
+            GUILD,
+            channel,
+            user,
+            self.locale,
+            &custom,
+            msg.clone(),
+        );
+        payload["member"]["roles"] = json!(roles.iter().map(|r| r.to_string()).collect::<Vec<_>>());
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        self.callback(id).await
+    }
+
+    async fn click(&self, channel: u64, step: &str, key: &str) -> Recorded {
+        let msg = self.question(channel, step).await;
+        let cb = self.click_as(ALICE, &[], channel, &msg, key).await;
+        assert_eq!(
+            cb.callback_type(),
+            Some(7),
+            "a click updates its message: {:#}",
+            cb.json
+        );
+        cb
+    }
+}
+
+fn buttons(m: &Value) -> Vec<(String, bool)> {
+    m["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| {
+            Some((
+                b["custom_id"].as_str()?.to_owned(),
+                b["disabled"].as_bool().unwrap_or(false),
+            ))
+        })
+        .collect()
+}
+
+fn all_text(fake: &FakeDiscord, channel: u64) -> String {
+    fake.channel_messages(channel)
+        .iter()
+        .map(|m| {
+            let mut t = m["content"].as_str().unwrap_or("").to_owned();
+            for e in m["embeds"].as_array().into_iter().flatten() {
+                t.push_str(e["title"].as_str().unwrap_or(""));
+                for f in e["fields"].as_array().into_iter().flatten() {
+                    t.push('\n');
+                    t.push_str(f["value"].as_str().unwrap_or(""));
+                }
+            }
+            t
+        })
+        .collect::<Vec<_>>()
+        .join("\n---\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_diagnosis_to_ticket_answers_before_probing() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let prober = GateProber::new(&[PortState::Filtered], false);
+    let bot = start_bot(&fake, data.path(), prober.clone(), 5).await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+
+    let id = chat.diagnose(ALICE, "203.0.113.10", "windows").await;
+    let first = chat.callback(id).await;
+    // The 3 s deadline, structurally: the first callback is there while the
+    // probe is still held back by the gate.
+    assert_eq!(first.callback_type(), Some(5), "{:#}", first.json);
+    assert_eq!(prober.finished.load(Ordering::SeqCst), 0);
+    let thread = chat.thread_of(id).await;
+    prober.gate.add_permits(100);
+
+    let q = chat.question(thread, "triage.client").await;
+    let summary = fake
+        .channel_messages(thread)
+        .into_iter()
+        .find(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("What I see from outside"))
+        })
+        .expect("the progress message became the summary embed");
+    assert!(
+        summary["embeds"][0]["fields"].as_array().unwrap().len() >= 3,
+        "{summary:#}"
+    );
+    assert!(summary["embeds"][0]["color"].as_u64().is_some());
+
+    chat.click(thread, "triage.client", "windows").await;
+    // Answered buttons are disabled, the chosen one kept.
+    let answered = fake.message(id_of(&q["id"]).unwrap()).unwrap();
+    assert!(
+        buttons(&answered).iter().all(|(_, disabled)| *disabled),
+        "{answered:#}"
+    );
+    // Port filtered: the self-diagnosis is skipped for the security group.
+    chat.click(thread, "triage.security_group", "already").await;
+    chat.click(thread, "triage.restart", "skip").await;
+    chat.click(thread, "common.ping", "timeout").await;
+    chat.click(thread, "common.port_test", "failed").await;
+    chat.click(thread, "windows.vnc", "cannot").await;
+
+    let report = fake
+        .wait_for(|r| r.method == "POST" && !r.files.is_empty(), WAIT)
+        .await
+        .expect("the report is posted");
+    let (name, bytes) = &report.files[0];
+    assert_eq!(name, "vm-doctor-report.md");
+    let md = String::from_utf8_lossy(bytes);
+    assert!(
+        md.contains("203.0.113.10") && md.contains("port-filtered"),
+        "{md}"
+    );
+    let link = report.json["components"][0]["components"][0]["url"]
+        .as_str()
+        .unwrap();
+    assert!(
+        link.starts_with("https://support.example/ticket?ip=203.0.113.10"),
+        "{link}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linux_diagnosis_to_success_in_korean() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let prober = GateProber::new(&[PortState::Closed, PortState::Open], true);
+    let bot = start_bot(&fake, data.path(), prober, 5).await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "ko",
+    };
+
+    // Commands carry Korean names and descriptions.
+    let cmds = fake.commands(Some(GUILD));
+    let diagnose = cmds
+        .iter()
+        .find(|c| c["name"] == "diagnose")
+        .expect("diagnose registered");
+    assert_eq!(diagnose["name_localizations"]["ko"], "진단", "{diagnose:#}");
+
+    let id = chat.diagnose(ALICE, "203.0.113.20", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.click(thread, "triage.client", "mac").await;
+    chat.click(thread, "triage.self_check", "load").await;
+    chat.click(thread, "triage.load", "changed").await; // re-check: open now
+    chat.click(thread, "triage.confirm_login", "works").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !all_text(&fake, thread).contains("다시 로그인") && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let text = all_text(&fake, thread);
+    assert!(text.contains("외부에서 확인한 결과"), "{text}");
+    assert!(text.contains("자가 진단"), "{text}");
+    assert!(text.contains("다시 로그인"), "success in Korean: {text}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn others_watch_support_answers_and_stale_clicks_are_refused() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    let id = chat.diagnose(ALICE, "203.0.113.30", "linux").await;
+    let thread = chat.thread_of(id).await;
+    let q = chat.question(thread, "triage.client").await;
+
+    let cb = chat.click_as(BOB, &[], thread, &q, "linux").await;
+    assert_eq!(cb.callback_type(), Some(4), "{:#}", cb.json);
+    assert_eq!(cb.json["data"]["flags"], 64, "ephemeral: {:#}", cb.json);
+    let text = cb.json["data"]["content"].as_str().unwrap();
+    assert!(text.contains(&format!("<@{ALICE}>")), "{text}");
+    assert!(buttons(&fake.message(id_of(&q["id"]).unwrap()).unwrap())
+        .iter()
+        .all(|(_, d)| !d));
+
+    // A member of the support role may answer for Alice.
+    let cb = chat
+        .click_as(CAROL, &[SUPPORT_ROLE], thread, &q, "linux")
+        .await;
+    assert_eq!(cb.callback_type(), Some(7), "{:#}", cb.json);
+    chat.question(thread, "triage.self_check").await;
+
+    // The same old button again: stale, politely.
+    let cb = chat.click_as(ALICE, &[], thread, &q, "windows").await;
+    assert_eq!(cb.callback_type(), Some(4));
+    assert!(cb.json["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("already been answered"));
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_bot_continues_from_old_buttons() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let (bot, weak) = start_bot_weak(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    let id = chat.diagnose(ALICE, "203.0.113.40", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.click(thread, "triage.client", "linux").await;
+    let q = chat.question(thread, "triage.self_check").await;
+    bot.stop().await;
+    // The old driver (and with it the sled lock) is gone once the client stopped.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while weak.strong_count() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stopped bot still holds its driver"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // A new process: new driver, same sled directory, same buttons.
+    let bot = start_bot(&fake, data.path(), GateProber::new(&[], true), 5).await;
+    let cb = chat.click_as(ALICE, &[], thread, &q, "nothing").await;
+    assert_eq!(cb.callback_type(), Some(7), "{:#}", cb.json);
+    chat.question(thread, "triage.restart").await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_disconnect_loses_and_duplicates_nothing() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    let id = chat.diagnose(ALICE, "203.0.113.50", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.click(thread, "triage.client", "linux").await;
+    let q = chat.question(thread, "triage.self_check").await;
+
+    let before = fake.resume_count() + fake.identify_count();
+    fake.disconnect().await;
+    assert!(
+        fake.wait_identified(before + 1, WAIT).await,
+        "the bot came back"
+    );
+
+    chat.click_as(ALICE, &[], thread, &q, "nothing").await;
+    chat.question(thread, "triage.restart").await;
+    // The same interaction delivered twice (a replay) is handled once.
+    let n = fake.channel_messages(thread).len();
+    let dup_id = fake.new_id();
+    let payload = component_click(
+        dup_id,
+        "tok-dup",
+        GUILD,
+        thread,
+        ALICE,
+        "en-US",
+        "v1|0|0|x|y",
+        q.clone(),
+    );
+    fake.dispatch("INTERACTION_CREATE", payload.clone()).await;
+    fake.dispatch("INTERACTION_CREATE", payload).await;
+    chat.callback(dup_id).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let callbacks = fake
+        .requests()
+        .iter()
+        .filter(|r| r.is_callback() && r.path.contains(&format!("/interactions/{dup_id}/")))
+        .count();
+    assert_eq!(callbacks, 1);
+    // Nothing new was posted for the replay but its one ephemeral answer.
+    assert!(fake.channel_messages(thread).len() <= n + 1);
+    let restarts = fake
+        .channel_messages(thread)
+        .iter()
+        .filter(|m| {
+            buttons(m)
+                .iter()
+                .any(|(id, _)| id.contains("|triage.restart|"))
+        })
+        .count();
+    assert_eq!(restarts, 1, "the next question was posted exactly once");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_answers_come_through_a_modal() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    let id = chat.diagnose(ALICE, "203.0.113.60", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.click(thread, "triage.client", "linux").await;
+    chat.click(thread, "triage.self_check", "nothing").await;
+    chat.click(thread, "triage.restart", "skip").await;
+    chat.click(thread, "common.ping", "replies").await;
+    chat.click(thread, "common.port_test", "failed").await; // the bot sees it open: your side
+    let q = chat.question(thread, "common.your_side").await;
+    let cb = chat.click_as(ALICE, &[], thread, &q, "@input").await;
+    assert_eq!(cb.callback_type(), Some(9), "a modal opens: {:#}", cb.json);
+    let custom = cb.json["data"]["custom_id"].as_str().unwrap().to_owned();
+
+    let submit = |value: &str| {
+        let mid = fake.new_id();
+        (
+            mid,
+            modal_submit(
+                mid,
+                &format!("tok-{mid}"),
+                GUILD,
+                thread,
+                ALICE,
+                "en-US",
+                &custom,
+                &[("answer", value)],
+            ),
+        )
+    };
+    // Bad input: a localised re-prompt, the conversation goes on.
+    let (mid, p) = submit("my laptop");
+    fake.dispatch("INTERACTION_CREATE", p).await;
+    chat.callback(mid).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !all_text(&fake, thread).contains("\"my laptop\" isn't an IP address") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{}",
+            all_text(&fake, thread)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (mid, p) = submit("198.51.100.7");
+    fake.dispatch("INTERACTION_CREATE", p).await;
+    chat.callback(mid).await;
+    let next = chat.question(thread, "common.source_rule").await;
+    assert!(
+        next["content"].as_str().unwrap().contains("198.51.100.7"),
+        "{next:#}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_are_friendly() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        1,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "ko",
+    };
+    let first = chat.diagnose(ALICE, "203.0.113.70", "linux").await;
+    assert_eq!(chat.callback(first).await.callback_type(), Some(5));
+    let second = chat.diagnose(ALICE, "203.0.113.71", "linux").await;
+    let cb = chat.callback(second).await;
+    assert_eq!(cb.callback_type(), Some(4));
+    assert_eq!(cb.json["data"]["flags"], 64);
+    let text = cb.json["data"]["content"].as_str().unwrap();
+    assert!(text.contains("초 후에 다시 시도해 주세요"), "{text}");
+    bot.stop().await;
+}
