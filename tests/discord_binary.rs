@@ -1,0 +1,123 @@
+//! The released binary as a Discord bot, pointed at a local fake Discord with
+//! `VM_DOCTOR_DISCORD_API_URL`: it asks that API for the gateway, registers its
+//! commands, answers `/diagnose` and probes a real loopback listener.
+
+#[path = "../bot/discord/tests/fake/mod.rs"]
+mod fake;
+
+use fake::*;
+use serde_json::json;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
+const WAIT: Duration = Duration::from_secs(20);
+
+#[test]
+fn discord_without_token_is_a_clear_error() {
+    let out = Command::new(BIN)
+        .env_remove("VM_DOCTOR_DISCORD_TOKEN")
+        .args(["discord"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("VM_DOCTOR_DISCORD_TOKEN"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_runs_against_a_fake_discord() {
+    let fake = FakeDiscord::start().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let data = tempfile::tempdir().unwrap();
+    let child = Command::new(BIN)
+        .args(["discord", "--data-dir"])
+        .arg(data.path())
+        .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
+        .env("VM_DOCTOR_DISCORD_API_URL", fake.url())
+        .env("VM_DOCTOR_DISCORD_GUILDS", "1300000000000000001")
+        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_ICMP_COUNT", "1")
+        .env("VM_DOCTOR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(child);
+
+    assert!(
+        fake.wait_identified(1, WAIT).await,
+        "the binary never reached the gateway"
+    );
+    assert!(fake
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path == "/api/v10/gateway"));
+    fake.wait_for(
+        |r| r.method == "PUT" && r.path.contains("/guilds/1300000000000000001/commands"),
+        WAIT,
+    )
+    .await
+    .expect("guild commands registered");
+
+    let id = fake.new_id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash_command(
+            id,
+            "tok-bin",
+            1_300_000_000_000_000_001,
+            1_300_000_000_000_000_002,
+            1_300_000_000_000_000_003,
+            "en-US",
+            "diagnose",
+            json!([
+                {"name": "ip", "type": 3, "value": "127.0.0.1"},
+                {"name": "os", "type": 3, "value": "linux"},
+                {"name": "port", "type": 4, "value": port},
+            ]),
+        ),
+    )
+    .await;
+    let cb = fake
+        .wait_for(
+            |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
+            WAIT,
+        )
+        .await
+        .expect("first callback");
+    assert_eq!(cb.callback_type(), Some(5));
+    // The real probe ran: the summary shows the open loopback port.
+    let needle = format!("Port {port}: open");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let seen = fake.messages().iter().any(|m| {
+            m["embeds"][0]["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|f| f["value"].as_str().is_some_and(|v| v.contains(&needle)))
+        });
+        if seen {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no probe summary: {:#?}",
+            fake.messages()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(listener);
+}
