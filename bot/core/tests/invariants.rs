@@ -40,3 +40,34 @@ fn core_source_uses_no_io() {
         }
     }
 }
+
+/// Only the Discord adapter knows serenity (the binary may use it in tests, to
+/// reuse the fake Discord, but not in its code).
+#[test]
+fn only_the_discord_crate_depends_on_serenity() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for krate in ["core", "probe", "runtime", "vm-doctor"] {
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
+        let deps = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .unwrap_or("")
+            .split("\n[")
+            .next()
+            .unwrap_or("");
+        assert!(
+            !deps.contains("serenity"),
+            "bot/{krate} must not depend on serenity"
+        );
+        let src = root.join(krate).join("src");
+        for e in std::fs::read_dir(src).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            assert!(
+                !text.contains("serenity::"),
+                "{} uses serenity",
+                p.display()
+            );
+        }
+    }
+}
