@@ -46,6 +46,10 @@ probe-port = Port { $port }: { $state ->
 probe-ssh = SSH on port { $port } says: `{ $banner }`
 probe-rdp = Remote desktop on port { $port } accepts: { $accepts }
 probe-findings-none = Nothing unusual.
+probe-pending = { $what ->
+        [ping] Ping: checking…
+       *[port] Port { $port }: checking…
+    }
 
 recheck-start = Checking { $ip } again (port { $ports })…
 recheck-result = Port { $port } before: { $before ->

@@ -46,6 +46,10 @@ probe-port = 포트 { $port }: { $state ->
 probe-ssh = 포트 { $port }의 SSH 응답: `{ $banner }`
 probe-rdp = 포트 { $port }의 원격 데스크톱이 허용하는 방식: { $accepts }
 probe-findings-none = 특이 사항이 없습니다.
+probe-pending = { $what ->
+        [ping] Ping: 확인 중…
+       *[port] 포트 { $port }: 확인 중…
+    }
 
 recheck-start = { $ip } 서버를 다시 점검하고 있습니다. (포트 { $ports })…
 recheck-result = 포트 { $port } 이전: { $before ->

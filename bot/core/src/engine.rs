@@ -88,6 +88,7 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "probe-ssh",
     "probe-rdp",
     "probe-findings-none",
+    "probe-pending",
     "recheck-start",
     "recheck-result",
     "recheck-better",
@@ -809,29 +810,65 @@ impl Engine {
     }
 }
 
+/// One line for an ICMP result.
+pub fn icmp_msg(i: &crate::probe::IcmpResult) -> Msg {
+    Msg::new("probe-icmp")
+        .arg("state", i.state.key())
+        .arg("sent", i64::from(i.sent))
+        .arg("received", i64::from(i.received))
+        .arg("rtt", i.rtt_ms.map(|x| x.round() as i64).unwrap_or(-1))
+}
+
+/// One line for a port result.
+pub fn port_msg(p: &crate::probe::PortResult) -> Msg {
+    Msg::new("probe-port")
+        .arg("port", p.port)
+        .arg("state", state_key(Some(p.state)))
+        .arg("reason", reason_key(p.reason))
+        .arg("rtt", p.rtt_ms.map(|x| x.round() as i64).unwrap_or(-1))
+}
+
+/// Live progress of a probe run: a line per part, finished or still pending.
+pub fn progress_lines(
+    req: &ProbeRequest,
+    icmp: Option<&crate::probe::IcmpResult>,
+    ports: &[crate::probe::PortResult],
+) -> Vec<Msg> {
+    let mut out = Vec::new();
+    if req.icmp {
+        out.push(match icmp {
+            Some(i) => icmp_msg(i),
+            None => Msg::new("probe-pending")
+                .arg("what", "ping")
+                .arg("port", 0u16),
+        });
+    }
+    let mut seen: Vec<u16> = Vec::new();
+    for spec in &req.ports {
+        if seen.contains(&spec.port) {
+            continue;
+        }
+        seen.push(spec.port);
+        out.push(match ports.iter().find(|p| p.port == spec.port) {
+            Some(p) => port_msg(p),
+            None => Msg::new("probe-pending")
+                .arg("what", "port")
+                .arg("port", spec.port),
+        });
+    }
+    out
+}
+
 /// The "what I see from outside" reply for a probe report.
 pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
     let mut parts = vec![Msg::new("probe-summary")
         .arg("ip", r.target.to_string())
         .arg("elapsed", r.elapsed_ms)];
     if let Some(i) = &r.icmp {
-        let state = i.state.key();
-        parts.push(
-            Msg::new("probe-icmp")
-                .arg("state", state)
-                .arg("sent", i64::from(i.sent))
-                .arg("received", i64::from(i.received))
-                .arg("rtt", i.rtt_ms.map(|x| x.round() as i64).unwrap_or(-1)),
-        );
+        parts.push(icmp_msg(i));
     }
     for p in &r.ports {
-        parts.push(
-            Msg::new("probe-port")
-                .arg("port", p.port)
-                .arg("state", state_key(Some(p.state)))
-                .arg("reason", reason_key(p.reason))
-                .arg("rtt", p.rtt_ms.map(|x| x.round() as i64).unwrap_or(-1)),
-        );
+        parts.push(port_msg(p));
     }
     if let Some(ssh) = r.ssh.as_ref().filter(|x| x.banner.is_some()) {
         parts.push(

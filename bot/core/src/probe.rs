@@ -180,3 +180,10 @@ impl ProbeReport {
         self.ports.iter().find(|p| p.port == port)
     }
 }
+
+/// One part of a probe run that has finished, for live progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ProbeProgress {
+    Icmp(IcmpResult),
+    Port(PortResult),
+}

@@ -162,8 +162,15 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
     }
 }
 
+/// Discord's locale picks the language: Korean for `ko`, English otherwise.
 fn lang_of(locale: &str) -> Option<Lang> {
-    Lang::parse(locale)
+    if locale.trim().is_empty() {
+        return None;
+    }
+    Some(match Lang::parse(locale) {
+        Some(Lang::Ko) => Lang::Ko,
+        _ => Lang::En,
+    })
 }
 
 fn has_role(member: Option<&Member>, role: Option<u64>) -> bool {
@@ -748,13 +755,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     ) {
         let loc = self.driver.localizer();
         let conv = channel.get();
-        let mut progress: Option<MessageId> = None;
+        let mut progress: Option<(MessageId, String)> = None;
         while let Some(ev) = rx.recv().await {
             match ev {
                 Outgoing::Reply { lang, reply } => {
                     let r = render::reply(loc, lang, &reply, conv, owner);
                     if render::is_summary(&reply) {
-                        if let Some(mid) = progress.take() {
+                        if let Some((mid, _)) = progress.take() {
                             let mut edit = EditMessage::new()
                                 .content(r.content.clone())
                                 .components(r.rows.clone());
@@ -783,7 +790,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     })
                     .await;
                     if render::is_progress(&reply) {
-                        progress = sent.map(|m| m.id);
+                        progress = sent.map(|m| (m.id, m.content.clone()));
                     }
                 }
                 Outgoing::Escalation {
@@ -813,6 +820,21 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         channel.send_message(&ctx.http, msg.clone())
                     })
                     .await;
+                }
+                Outgoing::Progress { lang, lines } => {
+                    // The "checking…" message shows each probe as it finishes.
+                    if let Some((mid, header)) = &progress {
+                        let mut text = header.clone();
+                        for l in &lines {
+                            text.push('\n');
+                            text.push_str(&loc.render(lang, l));
+                        }
+                        let edit = EditMessage::new().content(render::clip(&text, 2000));
+                        retry("edit progress", || {
+                            channel.edit_message(&ctx.http, *mid, edit.clone())
+                        })
+                        .await;
+                    }
                 }
                 Outgoing::Ended(_) => {}
             }

@@ -50,6 +50,15 @@ impl GateProber {
 
 impl Prober for GateProber {
     fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        self.probe_with_progress(req, tx)
+    }
+
+    fn probe_with_progress(
+        &self,
+        req: &ProbeRequest,
+        progress: tokio::sync::mpsc::UnboundedSender<ProbeProgress>,
+    ) -> impl std::future::Future<Output = ProbeReport> + Send {
         let me = self.clone();
         let req = req.clone();
         async move {
@@ -60,8 +69,12 @@ impl Prober for GateProber {
                 .unwrap()
                 .pop_front()
                 .unwrap_or_else(|| panic!("unexpected probe {req:?}"));
+            let r = report(&req, state);
+            for p in &r.ports {
+                let _ = progress.send(ProbeProgress::Port(p.clone()));
+            }
             me.finished.fetch_add(1, Ordering::SeqCst);
-            report(&req, state)
+            r
         }
     }
 }
@@ -409,6 +422,36 @@ async fn windows_diagnosis_to_ticket_answers_before_probing() {
     );
     assert!(summary["embeds"][0]["color"].as_u64().is_some());
 
+    // Live progress: the "checking…" message showed each port as it finished,
+    // before it became the summary.
+    let progress = fake
+        .requests()
+        .into_iter()
+        .find(|r| {
+            r.method == "PATCH"
+                && r.path
+                    .starts_with(&format!("/api/v10/channels/{thread}/messages/"))
+                && r.json["content"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("Port 3389: no answer"))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "a progress edit: {:#?}",
+                fake.requests()
+                    .iter()
+                    .filter(|r| r.method != "GET")
+                    .map(|r| (r.method.clone(), r.path.clone(), r.json["content"].clone()))
+                    .collect::<Vec<_>>()
+            )
+        });
+    let summary_edit = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH" && r.path == progress.path && r.json["embeds"].is_array())
+        .expect("the same message became the summary");
+    assert!(progress.seq < summary_edit.seq);
+
     chat.click(thread, "triage.client", "windows").await;
     // Answered buttons are disabled, the chosen one kept.
     let answered = fake.message(id_of(&q["id"]).unwrap()).unwrap();
@@ -509,12 +552,28 @@ async fn others_watch_support_answers_and_stale_clicks_are_refused() {
         .iter()
         .all(|(_, d)| !d));
 
-    // A member of the support role may answer for Alice.
+    // A member of the support role may answer for Alice. Discord fails the
+    // next message once (a 500): the bot retries, and the question shows once.
+    fake.set_fail_next(&format!("/channels/{thread}/messages"), 500);
     let cb = chat
         .click_as(CAROL, &[SUPPORT_ROLE], thread, &q, "linux")
         .await;
     assert_eq!(cb.callback_type(), Some(7), "{:#}", cb.json);
     chat.question(thread, "triage.self_check").await;
+    let asked = fake
+        .channel_messages(thread)
+        .iter()
+        .filter(|m| {
+            buttons(m)
+                .iter()
+                .any(|(id, _)| id.contains("|triage.self_check|"))
+        })
+        .count();
+    assert_eq!(asked, 1);
+    assert!(fake
+        .requests()
+        .iter()
+        .any(|r| r.method == "POST" && r.path.ends_with(&format!("/channels/{thread}/messages"))));
 
     // The same old button again: stale, politely.
     let cb = chat.click_as(ALICE, &[], thread, &q, "windows").await;

@@ -22,7 +22,7 @@ use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use vmd_core::probe::{
-    PortResult, PortState, ProbeReport, ProbeRequest, RdpResult, Service, SshResult,
+    PortResult, PortState, ProbeProgress, ProbeReport, ProbeRequest, RdpResult, Service, SshResult,
 };
 
 pub use tcp::classify_errno;
@@ -30,6 +30,18 @@ pub use tcp::classify_errno;
 /// Something that can measure a target from outside.
 pub trait Prober: Send + Sync {
     fn probe(&self, req: &ProbeRequest) -> impl Future<Output = ProbeReport> + Send;
+
+    /// Like [`Prober::probe`], and sends each finished part (ping, a port with
+    /// its handshake) to `progress` as soon as it is known. The default sends
+    /// nothing.
+    fn probe_with_progress(
+        &self,
+        req: &ProbeRequest,
+        progress: tokio::sync::mpsc::UnboundedSender<ProbeProgress>,
+    ) -> impl Future<Output = ProbeReport> + Send {
+        drop(progress);
+        self.probe(req)
+    }
 }
 
 /// Limits of every network operation. All of them are bounded.
@@ -84,7 +96,17 @@ impl Prober for NetProber {
     fn probe(&self, req: &ProbeRequest) -> impl Future<Output = ProbeReport> + Send {
         let cfg = self.cfg.clone();
         let req = req.clone();
-        async move { run(cfg, req).await }
+        async move { run(cfg, req, None).await }
+    }
+
+    fn probe_with_progress(
+        &self,
+        req: &ProbeRequest,
+        progress: tokio::sync::mpsc::UnboundedSender<ProbeProgress>,
+    ) -> impl Future<Output = ProbeReport> + Send {
+        let cfg = self.cfg.clone();
+        let req = req.clone();
+        async move { run(cfg, req, Some(progress)).await }
     }
 }
 
@@ -95,7 +117,11 @@ struct PortOutcome {
     rdp: Option<RdpResult>,
 }
 
-async fn run(cfg: ProbeConfig, req: ProbeRequest) -> ProbeReport {
+async fn run(
+    cfg: ProbeConfig,
+    req: ProbeRequest,
+    progress: Option<tokio::sync::mpsc::UnboundedSender<ProbeProgress>>,
+) -> ProbeReport {
     let start = Instant::now();
     let target = req.target;
 
@@ -121,7 +147,11 @@ async fn run(cfg: ProbeConfig, req: ProbeRequest) -> ProbeReport {
     }
     let icmp_fut = async {
         if req.icmp {
-            Some(icmp::ping(target, cfg.icmp_count, cfg.icmp_timeout).await)
+            let r = icmp::ping(target, cfg.icmp_count, cfg.icmp_timeout).await;
+            if let Some(tx) = &progress {
+                let _ = tx.send(ProbeProgress::Icmp(r.clone()));
+            }
+            Some(r)
         } else {
             None
         }
@@ -130,6 +160,9 @@ async fn run(cfg: ProbeConfig, req: ProbeRequest) -> ProbeReport {
         let mut out: Vec<Option<PortOutcome>> = (0..ports.len()).map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
             if let Ok((idx, outcome)) = joined {
+                if let Some(tx) = &progress {
+                    let _ = tx.send(ProbeProgress::Port(outcome.port.clone()));
+                }
                 if let Some(slot) = out.get_mut(idx) {
                     *slot = Some(outcome);
                 }

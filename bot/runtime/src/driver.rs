@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::{effective_lang, Effect, Engine, Input};
-use vmd_core::msg::Reply;
+use vmd_core::msg::{Msg, Reply};
 use vmd_core::report::Report;
 use vmd_core::session::{Outcome, Phase, Session, SessionKey};
 use vmd_probe::Prober;
@@ -34,6 +34,12 @@ pub enum Outgoing {
         markdown: String,
     },
     Ended(Outcome),
+    /// A probe run under way: a line per part, finished or pending. Adapters
+    /// that can edit a message show it in the "checking…" message.
+    Progress {
+        lang: Lang,
+        lines: Vec<Msg>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -183,18 +189,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         let report = {
                             let _slot = self.slots.acquire().await;
                             tracing::info!(target = %req.target, ports = req.ports.len(), "probe");
-                            match tokio::time::timeout(
-                                self.cfg.probe_deadline,
-                                self.prober.probe(&req),
-                            )
-                            .await
-                            {
-                                Ok(r) => r,
-                                Err(_) => {
-                                    tracing::warn!("probe run exceeded its deadline");
-                                    timed_out_report(&req, self.cfg.probe_deadline)
-                                }
-                            }
+                            self.probe_live(&req, lang, sink).await
                         };
                         queue.push_back(Input::ProbeDone(Box::new(report)));
                     }
@@ -222,6 +217,61 @@ impl<P: Prober, S: Store> Driver<P, S> {
             }
         }
         Ok(())
+    }
+
+    /// Runs one probe under the deadline, reporting each finished part.
+    async fn probe_live(
+        &self,
+        req: &vmd_core::probe::ProbeRequest,
+        lang: Lang,
+        sink: &mut (dyn FnMut(Outgoing) + Send),
+    ) -> vmd_core::probe::ProbeReport {
+        use vmd_core::probe::ProbeProgress;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let run = self.prober.probe_with_progress(req, tx);
+        tokio::pin!(run);
+        let deadline = tokio::time::sleep(self.cfg.probe_deadline);
+        tokio::pin!(deadline);
+        let mut icmp = None;
+        let mut ports = Vec::new();
+        let mut progress_open = true;
+        loop {
+            tokio::select! {
+                report = &mut run => {
+                    // Parts that finished together with the run still show.
+                    let mut more = false;
+                    while let Ok(p) = rx.try_recv() {
+                        more = true;
+                        match p {
+                            ProbeProgress::Icmp(i) => icmp = Some(i),
+                            ProbeProgress::Port(p) => ports.push(p),
+                        }
+                    }
+                    if more {
+                        let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
+                        sink(Outgoing::Progress { lang, lines });
+                    }
+                    return report;
+                }
+                p = rx.recv(), if progress_open => match p {
+                    Some(ProbeProgress::Icmp(i)) => {
+                        icmp = Some(i);
+                        let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
+                        sink(Outgoing::Progress { lang, lines });
+                    }
+                    Some(ProbeProgress::Port(p)) => {
+                        ports.push(p);
+                        let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
+                        sink(Outgoing::Progress { lang, lines });
+                    }
+                    None => progress_open = false,
+                },
+                _ = &mut deadline => {
+                    tracing::warn!("probe run exceeded its deadline");
+                    return timed_out_report(req, self.cfg.probe_deadline);
+                }
+            }
+        }
     }
 
     /// Free text that names an option becomes a choice.

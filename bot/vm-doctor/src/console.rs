@@ -110,7 +110,7 @@ impl Console<'_> {
                     }
                     format!("{t}\n")
                 }
-                Outgoing::Ended(_) => return,
+                Outgoing::Ended(_) | Outgoing::Progress { .. } => return,
             };
             if let Err(e) = writeln!(out, "{text}").and_then(|_| out.flush()) {
                 failed = Some(e);
