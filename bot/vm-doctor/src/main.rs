@@ -175,6 +175,24 @@ fn load_runbooks(dir: Option<PathBuf>) -> Result<Runbooks> {
     }
 }
 
+/// Opens the sled store under the data directory and drops expired sessions.
+fn open_store(cfg: &Config) -> Result<SledStore> {
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
+    let store = SledStore::open(&cfg.data_dir.join("sled")).with_context(|| {
+        format!(
+            "opening the session store in {} (is another vm-doctor using it?)",
+            cfg.data_dir.display()
+        )
+    })?;
+    let cutoff = vmd_runtime::driver::now_ms().saturating_sub(cfg.session_ttl.as_millis() as u64);
+    match vmd_runtime::store::Store::prune(&store, cutoff) {
+        Ok(n) => tracing::debug!(pruned = n, "expired sessions removed"),
+        Err(e) => tracing::warn!(error = %e, "could not prune expired sessions"),
+    }
+    Ok(store)
+}
+
 fn console(
     mut cfg: Config,
     data_dir: Option<PathBuf>,
@@ -196,18 +214,7 @@ fn console(
         .get("LANG")
         .and_then(|l| Lang::parse(l.split('.').next().unwrap_or("")));
     let lang = explicit.or(sys);
-    std::fs::create_dir_all(&cfg.data_dir)
-        .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
-    let store = SledStore::open(&cfg.data_dir.join("sled")).with_context(|| {
-        format!(
-            "opening the session store in {} (is another vm-doctor using it?)",
-            cfg.data_dir.display()
-        )
-    })?;
-    let cutoff = vmd_runtime::driver::now_ms().saturating_sub(cfg.session_ttl.as_millis() as u64);
-    if let Ok(n) = vmd_runtime::store::Store::prune(&store, cutoff) {
-        tracing::debug!(pruned = n, "expired sessions removed");
-    }
+    let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
     let driver = vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?;
     let user = user
@@ -237,14 +244,7 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
     if cfg.discord.token.trim().is_empty() {
         bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
     }
-    std::fs::create_dir_all(&cfg.data_dir)
-        .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
-    let store = SledStore::open(&cfg.data_dir.join("sled")).with_context(|| {
-        format!(
-            "opening the session store in {} (is another vm-doctor using it?)",
-            cfg.data_dir.display()
-        )
-    })?;
+    let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
     let driver = std::sync::Arc::new(vm_doctor::build_driver(
         &cfg,
