@@ -45,7 +45,6 @@ probe-port = Port { $port }: { $state ->
     }
 probe-ssh = SSH on port { $port } says: `{ $banner }`
 probe-rdp = Remote desktop on port { $port } accepts: { $accepts }
-probe-findings-none = Nothing unusual.
 probe-pending = { $what ->
         [ping] Ping: checking…
        *[port] Port { $port }: checking…
@@ -96,7 +95,6 @@ ruled-out-host-down = The instance is up and reachable (it answered ping).
 ## Hand-off
 ticket-link = Open a support ticket here (target and summary are filled in): { $url }
 report-saved = The full report is saved at `{ $path }`; attach it to the ticket.
-report-attached = The full report is attached below; attach it to the ticket.
 err-internal = Something went wrong on my side (not with your server). Please try again in a moment; if it keeps happening, type /ticket.
 
 ## Discord

@@ -28,3 +28,4 @@ report-col-probe = Probe
 report-col-state = State
 report-col-reason = Details
 report-col-rtt = Round trip
+ticket-summary = vm-doctor: cannot log in to { $ip } ({ $os }, port { $port }); findings: { $findings }

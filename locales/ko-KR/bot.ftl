@@ -45,7 +45,6 @@ probe-port = 포트 { $port }: { $state ->
     }
 probe-ssh = 포트 { $port }의 SSH 응답: `{ $banner }`
 probe-rdp = 포트 { $port }의 원격 데스크톱이 허용하는 방식: { $accepts }
-probe-findings-none = 특이 사항이 없습니다.
 probe-pending = { $what ->
         [ping] Ping: 확인 중…
        *[port] 포트 { $port }: 확인 중…
@@ -96,7 +95,6 @@ ruled-out-host-down = 인스턴스가 실행 중이며 네트워크로 접근할
 ## 지원 이관
 ticket-link = 아래 링크에서 지원 티켓을 접수해 주세요(대상 서버와 요약은 미리 입력되어 있습니다): { $url }
 report-saved = 전체 진단 보고서는 `{ $path }`에 저장되어 있습니다. 티켓에 첨부해 주세요.
-report-attached = 전체 진단 보고서를 아래에 첨부했습니다. 티켓에 첨부해 주세요.
 err-internal = 봇 쪽에서 문제가 발생했습니다(고객님 서버의 문제는 아닙니다). 잠시 후 다시 시도해 주세요. 같은 문제가 계속되면 /ticket을 입력해 주세요.
 
 ## Discord

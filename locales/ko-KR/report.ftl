@@ -28,3 +28,4 @@ report-col-probe = 점검 항목
 report-col-state = 상태
 report-col-reason = 세부 내용
 report-col-rtt = 응답 시간
+ticket-summary = vm-doctor: { $ip } 서버({ $os }, 포트 { $port })에 로그인할 수 없음. 진단 결과: { $findings }

@@ -87,7 +87,6 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "probe-port",
     "probe-ssh",
     "probe-rdp",
-    "probe-findings-none",
     "probe-pending",
     "recheck-start",
     "recheck-result",
@@ -111,7 +110,17 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "ruled-out-host-down",
 ];
 
-type Out = Vec<Effect>;
+/// The effects of one turn so far, and the time the turn happens at.
+struct Out {
+    fx: Vec<Effect>,
+    now: u64,
+}
+
+impl Out {
+    fn push(&mut self, e: Effect) {
+        self.fx.push(e);
+    }
+}
 
 fn say(out: &mut Out, r: Reply) {
     out.push(Effect::Say(r));
@@ -130,7 +139,10 @@ impl Engine {
     /// changes the session starts with [`Effect::Persist`].
     pub fn handle(&self, s: &mut Session, input: Input, now_ms: u64) -> Vec<Effect> {
         let before = s.clone();
-        let mut out = Vec::new();
+        let mut out = Out {
+            fx: Vec::new(),
+            now: now_ms,
+        };
         if s.phase != Phase::New
             && !matches!(input, Input::ProbeDone(_))
             && now_ms.saturating_sub(s.updated_ms) > self.cfg.idle_ttl_ms
@@ -142,32 +154,32 @@ impl Engine {
         }
         match input {
             Input::Text(t) => match command::parse(&t) {
-                Some(Ok(c)) => self.command(s, c, now_ms, &mut out),
+                Some(Ok(c)) => self.command(s, c, &mut out),
                 Some(Err(e)) => {
                     say(&mut out, Reply::one(e.id()).severity(Severity::Warning));
                     self.prompt(s, &mut out);
                 }
-                None => self.text(s, t.trim(), now_ms, &mut out),
+                None => self.text(s, t.trim(), &mut out),
             },
-            Input::Command(c) => self.command(s, c, now_ms, &mut out),
-            Input::Choose(k) => self.choose(s, &k, now_ms, &mut out),
-            Input::ProbeDone(r) => self.probe_done(s, *r, now_ms, &mut out),
+            Input::Command(c) => self.command(s, c, &mut out),
+            Input::Choose(k) => self.choose(s, &k, &mut out),
+            Input::ProbeDone(r) => self.probe_done(s, *r, &mut out),
             Input::Resume => self.resume(s, &mut out),
         }
         if *s != before {
             s.updated_ms = now_ms;
-            out.insert(0, Effect::Persist);
+            out.fx.insert(0, Effect::Persist);
         }
-        out
+        out.fx
     }
 
     // ----- inputs -------------------------------------------------------
 
-    fn text(&self, s: &mut Session, t: &str, now: u64, out: &mut Out) {
+    fn text(&self, s: &mut Session, t: &str, out: &mut Out) {
         match s.phase.clone() {
             Phase::New => {
                 if let Ok(ip) = command::parse_ip(t) {
-                    self.set_ip(s, ip, now, out);
+                    self.set_ip(s, ip, out);
                 } else {
                     say(out, Reply::one("welcome"));
                     s.phase = Phase::AskIp;
@@ -175,7 +187,7 @@ impl Engine {
                 }
             }
             Phase::AskIp => match command::parse_ip(t) {
-                Ok(ip) => self.set_ip(s, ip, now, out),
+                Ok(ip) => self.set_ip(s, ip, out),
                 Err(e) => {
                     say(
                         out,
@@ -186,9 +198,9 @@ impl Engine {
                 }
             },
             Phase::AskOs => match pick_index(t, 3).map(|i| ["windows", "linux", "auto"][i]) {
-                Some(k) => self.choose(s, k, now, out),
+                Some(k) => self.choose(s, k, out),
                 None => match Os::parse(t) {
-                    Some(os) => self.set_os(s, os, now, out),
+                    Some(os) => self.set_os(s, os, out),
                     None => {
                         say(
                             out,
@@ -205,7 +217,7 @@ impl Engine {
                     return self.lost(s, out);
                 };
                 match step.kind {
-                    StepKind::Input => self.input_answer(s, step, t, now, out),
+                    StepKind::Input => self.input_answer(s, step, t, out),
                     _ => {
                         let by_index = pick_index(t, step.options.len());
                         let by_key = step
@@ -215,7 +227,7 @@ impl Engine {
                         match by_index.or(by_key) {
                             Some(i) => {
                                 let key = step.options[i].key.clone();
-                                self.choose(s, &key, now, out)
+                                self.choose(s, &key, out)
                             }
                             None => {
                                 say(
@@ -235,10 +247,10 @@ impl Engine {
         }
     }
 
-    fn choose(&self, s: &mut Session, key: &str, now: u64, out: &mut Out) {
+    fn choose(&self, s: &mut Session, key: &str, out: &mut Out) {
         match s.phase.clone() {
             Phase::AskOs => match Os::parse(key) {
-                Some(os) => self.set_os(s, os, now, out),
+                Some(os) => self.set_os(s, os, out),
                 None => self.stale(s, out),
             },
             Phase::Step(id) => {
@@ -249,7 +261,7 @@ impl Engine {
                     return self.stale(s, out);
                 };
                 s.answers.push(Answer {
-                    at_ms: now,
+                    at_ms: out.now,
                     step: id.clone(),
                     option: Some(opt.key.clone()),
                     value: None,
@@ -267,7 +279,7 @@ impl Engine {
                         kind,
                         out,
                     ),
-                    None => self.go(s, &opt.go, now, out),
+                    None => self.go(s, &opt.go, out),
                 }
             }
             _ => self.stale(s, out),
@@ -286,10 +298,10 @@ impl Engine {
     /// The stored step no longer exists (runbooks changed between releases).
     fn lost(&self, s: &mut Session, out: &mut Out) {
         s.trail.clear();
-        self.enter(s, self.rb.entry(), 0, out);
+        self.enter(s, self.rb.entry(), out);
     }
 
-    fn input_answer(&self, s: &mut Session, step: &Step, t: &str, now: u64, out: &mut Out) {
+    fn input_answer(&self, s: &mut Session, step: &Step, t: &str, out: &mut Out) {
         let value = match step.input {
             Some(InputKind::Ip) => command::parse_ip(t).map(|ip| ip.to_string()),
             Some(InputKind::Port) => command::parse_port(t).map(|p| p.to_string()),
@@ -315,7 +327,7 @@ impl Engine {
             s.custom_port = value.parse().ok();
         }
         s.answers.push(Answer {
-            at_ms: now,
+            at_ms: out.now,
             step: step.id.clone(),
             option: None,
             value: Some(value),
@@ -330,29 +342,29 @@ impl Engine {
                 kind,
                 out,
             ),
-            (None, Some(go)) => self.go(s, go, now, out),
+            (None, Some(go)) => self.go(s, go, out),
             (None, None) => self.lost(s, out),
         }
     }
 
-    fn command(&self, s: &mut Session, c: Command, now: u64, out: &mut Out) {
+    fn command(&self, s: &mut Session, c: Command, out: &mut Out) {
         match c {
             Command::Diagnose { ip, os, port } => {
                 let lang = s.lang;
-                *s = Session::new(now);
+                *s = Session::new(out.now);
                 s.lang = lang;
                 s.custom_port = port;
                 s.os = os;
                 s.phase = Phase::AskIp;
                 match ip {
-                    Some(ip) => self.set_ip(s, ip, now, out),
+                    Some(ip) => self.set_ip(s, ip, out),
                     None => self.prompt(s, out),
                 }
             }
             Command::Back => self.back(s, out),
             Command::Restart => {
                 let lang = s.lang;
-                *s = Session::new(now);
+                *s = Session::new(out.now);
                 s.lang = lang;
                 s.phase = Phase::AskIp;
                 say(out, Reply::one("restarted"));
@@ -368,7 +380,9 @@ impl Engine {
             }
             Command::Status => say(out, self.status(s)),
             Command::Ticket => {
-                out.push(Effect::Escalate(Box::new(Report::build(&self.rb, s, now))));
+                out.push(Effect::Escalate(Box::new(Report::build(
+                    &self.rb, s, out.now,
+                ))));
                 if !matches!(s.phase, Phase::Ended(_)) {
                     say(out, Reply::one("ticket-continue"));
                     self.prompt(s, out);
@@ -416,12 +430,12 @@ impl Engine {
 
     // ----- target and OS ------------------------------------------------
 
-    fn set_ip(&self, s: &mut Session, ip: IpAddr, now: u64, out: &mut Out) {
+    fn set_ip(&self, s: &mut Session, ip: IpAddr, out: &mut Out) {
         match self.cfg.policy.check(ip) {
             Ok(ip) => {
                 s.target = Some(ip);
                 match s.os {
-                    Some(os) => self.set_os(s, os, now, out),
+                    Some(os) => self.set_os(s, os, out),
                     None => {
                         s.phase = Phase::AskOs;
                         self.prompt(s, out);
@@ -442,15 +456,14 @@ impl Engine {
         }
     }
 
-    fn set_os(&self, s: &mut Session, os: Os, now: u64, out: &mut Out) {
+    fn set_os(&self, s: &mut Session, os: Os, out: &mut Out) {
         s.os = Some(os);
         if s.probes.is_empty() {
             self.start_probe(s, Purpose::Initial, ProbeKind::Full, out);
         } else {
             // The first probe already ran but could not tell the OS.
-            let _ = now;
             s.trail.clear();
-            self.enter(s, self.rb.entry(), 0, out);
+            self.enter(s, self.rb.entry(), out);
         }
     }
 
@@ -504,7 +517,7 @@ impl Engine {
         out.push(Effect::Probe(request));
     }
 
-    fn probe_done(&self, s: &mut Session, report: ProbeReport, now: u64, out: &mut Out) {
+    fn probe_done(&self, s: &mut Session, report: ProbeReport, out: &mut Out) {
         let Phase::Probing(pending) = s.phase.clone() else {
             return; // a late result for a conversation that moved on
         };
@@ -535,7 +548,7 @@ impl Engine {
             .last_probe()
             .and_then(|p| (p.service_port == port).then(|| p.report.port(port).map(|r| r.state)));
         s.probes.push(ProbeRecord {
-            at_ms: now,
+            at_ms: out.now,
             purpose: pending.purpose.clone(),
             service_port: port,
             report: report.clone(),
@@ -549,7 +562,7 @@ impl Engine {
                     s.phase = Phase::AskOs;
                     return self.prompt(s, out);
                 }
-                self.enter(s, self.rb.entry(), now, out);
+                self.enter(s, self.rb.entry(), out);
             }
             Purpose::Recheck { step, option } => {
                 let after = report.port(port).map(|r| r.state);
@@ -591,12 +604,12 @@ impl Engine {
                     Some(o) => match (&o.fixed, healthy) {
                         (Some(fixed), true) => {
                             let fixed = fixed.clone();
-                            self.enter(s, &fixed, now, out)
+                            self.enter(s, &fixed, out)
                         }
-                        _ => self.go(s, &o.go, now, out),
+                        _ => self.go(s, &o.go, out),
                     },
                     None => match &st.go {
-                        Some(go) => self.go(s, go, now, out),
+                        Some(go) => self.go(s, go, out),
                         None => self.lost(s, out),
                     },
                 }
@@ -617,17 +630,17 @@ impl Engine {
         }
     }
 
-    fn go(&self, s: &mut Session, t: &Transition, now: u64, out: &mut Out) {
+    fn go(&self, s: &mut Session, t: &Transition, out: &mut Out) {
         let to = t
             .routes
             .iter()
             .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
             .map(|(_, to)| to.clone())
             .unwrap_or_else(|| t.next.clone());
-        self.enter(s, &to, now, out);
+        self.enter(s, &to, out);
     }
 
-    fn enter(&self, s: &mut Session, id: &str, now: u64, out: &mut Out) {
+    fn enter(&self, s: &mut Session, id: &str, out: &mut Out) {
         let mut id = id.to_owned();
         // Skip rules can chain; the validated graph has no endless chains in
         // practice, and the bound keeps a bad runbook from hanging a turn.
@@ -656,7 +669,9 @@ impl Engine {
                 StepKind::Escalate => {
                     s.phase = Phase::Ended(Outcome::Escalated);
                     say(out, self.step_reply(s, step).severity(Severity::Problem));
-                    out.push(Effect::Escalate(Box::new(Report::build(&self.rb, s, now))));
+                    out.push(Effect::Escalate(Box::new(Report::build(
+                        &self.rb, s, out.now,
+                    ))));
                     out.push(Effect::Ended(Outcome::Escalated));
                 }
                 StepKind::Question | StepKind::Input => {
@@ -707,9 +722,13 @@ impl Engine {
     /// The options the conversation currently waits on (for matching free text).
     pub fn current_options(&self, s: &Session) -> Vec<Choice> {
         let mut tmp = s.clone();
-        let mut out = Vec::new();
+        let mut out = Out {
+            fx: Vec::new(),
+            now: s.updated_ms,
+        };
         self.prompt(&mut tmp, &mut out);
-        out.into_iter()
+        out.fx
+            .into_iter()
             .find_map(|e| match e {
                 Effect::Say(r) => Some(r.options),
                 _ => None,
@@ -729,7 +748,6 @@ impl Engine {
             .map(|o| Choice {
                 key: o.key.clone(),
                 label: self.msg(s, &o.label),
-                aliases: Some(o.label.clone()),
             })
             .collect();
         let expect = match (step.kind, step.input) {
@@ -764,7 +782,6 @@ impl Engine {
                     .map(|k| Choice {
                         key: (*k).into(),
                         label: Msg::new(format!("os-{k}")),
-                        aliases: Some(format!("os-{k}")),
                     })
                     .collect(),
                 expect: Expect::Choice,

@@ -85,10 +85,9 @@ pub enum Severity {
 pub struct Choice {
     /// Stable key sent back as [`crate::engine::Input::Choose`].
     pub key: String,
+    /// Its Fluent message; the message's `.aliases` attribute lists extra
+    /// words that pick this option (e.g. "yes, y, 네").
     pub label: Msg,
-    /// Fluent id whose attribute `.aliases` lists extra words that pick this
-    /// option (e.g. "yes, y, 네"). Usually the label's own id.
-    pub aliases: Option<String>,
 }
 
 /// What kind of free text the bot is waiting for, if any.
@@ -144,13 +143,5 @@ impl Reply {
     pub fn expect(mut self, e: Expect) -> Self {
         self.expect = e;
         self
-    }
-
-    /// Every message id this reply references (for tests and validation).
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.parts
-            .iter()
-            .map(|m| m.id.as_str())
-            .chain(self.options.iter().map(|c| c.label.id.as_str()))
     }
 }

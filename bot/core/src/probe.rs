@@ -176,6 +176,35 @@ pub struct ProbeReport {
 }
 
 impl ProbeReport {
+    /// A report where every requested port got `state` for `reason` and
+    /// nothing else was measured (a whole run that timed out; test doubles).
+    pub fn uniform(
+        req: &ProbeRequest,
+        state: PortState,
+        reason: PortReason,
+        elapsed_ms: u64,
+    ) -> ProbeReport {
+        let mut ports: Vec<PortResult> = Vec::new();
+        for spec in &req.ports {
+            if !ports.iter().any(|p| p.port == spec.port) {
+                ports.push(PortResult {
+                    port: spec.port,
+                    state,
+                    reason,
+                    rtt_ms: None,
+                });
+            }
+        }
+        ProbeReport {
+            target: req.target,
+            elapsed_ms,
+            icmp: None,
+            ports,
+            ssh: None,
+            rdp: None,
+        }
+    }
+
     pub fn port(&self, port: u16) -> Option<&PortResult> {
         self.ports.iter().find(|p| p.port == port)
     }

@@ -35,23 +35,7 @@ fn ip() -> IpAddr {
 }
 
 fn open_report(req: &ProbeRequest) -> ProbeReport {
-    ProbeReport {
-        target: req.target,
-        elapsed_ms: 5,
-        icmp: None,
-        ports: req
-            .ports
-            .iter()
-            .map(|p| PortResult {
-                port: p.port,
-                state: PortState::Open,
-                reason: PortReason::SynAck,
-                rtt_ms: Some(1.0),
-            })
-            .collect(),
-        ssh: None,
-        rdp: None,
-    }
+    ProbeReport::uniform(req, PortState::Open, PortReason::SynAck, 5)
 }
 
 fn says(effects: &[Effect]) -> Vec<&Reply> {

@@ -30,23 +30,7 @@ struct Instant0;
 
 impl Prober for Instant0 {
     fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        let r = ProbeReport {
-            target: req.target,
-            elapsed_ms: 0,
-            icmp: None,
-            ports: req
-                .ports
-                .iter()
-                .map(|p| PortResult {
-                    port: p.port,
-                    state: PortState::Open,
-                    reason: PortReason::SynAck,
-                    rtt_ms: None,
-                })
-                .collect(),
-            ssh: None,
-            rdp: None,
-        };
+        let r = ProbeReport::uniform(req, PortState::Open, PortReason::SynAck, 0);
         async move { r }
     }
 }

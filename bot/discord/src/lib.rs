@@ -317,23 +317,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     // ----- interactions --------------------------------------------------
 
     async fn ephemeral_command(&self, ctx: &Context, c: &CommandInteraction, text: String) {
-        let r = CreateInteractionResponse::Message(
-            CreateInteractionResponseMessage::new()
-                .content(text)
-                .ephemeral(true),
-        );
-        retry("ephemeral reply", || {
-            c.create_response(&ctx.http, r.clone())
-        })
-        .await;
-    }
-
-    async fn ephemeral_component(&self, ctx: &Context, c: &ComponentInteraction, text: String) {
-        let r = CreateInteractionResponse::Message(
-            CreateInteractionResponseMessage::new()
-                .content(text)
-                .ephemeral(true),
-        );
+        let r = ephemeral(text);
         retry("ephemeral reply", || {
             c.create_response(&ctx.http, r.clone())
         })
@@ -519,26 +503,33 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         Ok(Command::Diagnose { ip, os, port })
     }
 
-    /// Checks that `clicker` may answer the session behind `id` and that the
-    /// question is still the current one. Returns the session key when it is.
+    /// Checks a click or modal: the id is ours, `clicker` may answer the
+    /// session behind it, and the question is still the current one. Returns
+    /// the id, the session key and the conversation's language, or the
+    /// ephemeral text to answer with.
     fn admit(
         &self,
-        id: &ButtonId,
+        custom_id: &str,
         clicker: u64,
         member: Option<&Member>,
-        lang: Lang,
-    ) -> Result<SessionKey, String> {
+        locale: &str,
+    ) -> Result<(ButtonId, SessionKey, Lang), String> {
+        let Some(id) = ButtonId::decode(custom_id) else {
+            let lang = lang_of(locale).unwrap_or(Lang::En);
+            return Err(self.text(lang, Msg::new("discord-stale")));
+        };
+        let key = SessionKey::new(
+            "discord",
+            &id.conversation.to_string(),
+            &id.owner.to_string(),
+        );
+        let lang = self.lang(locale, Some(&key));
         if clicker != id.owner && !has_role(member, self.cfg.support_role) {
             return Err(self.text(
                 lang,
                 Msg::new("discord-not-yours").arg("owner", format!("<@{}>", id.owner)),
             ));
         }
-        let key = SessionKey::new(
-            "discord",
-            &id.conversation.to_string(),
-            &id.owner.to_string(),
-        );
         let current = match self.driver.session(&key) {
             Ok(Some(s)) => match s.phase {
                 Phase::Step(step) => step,
@@ -555,7 +546,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         if current != id.step {
             return Err(self.text(lang, Msg::new("discord-stale")));
         }
-        Ok(key)
+        Ok((id, key, lang))
     }
 
     async fn on_component(&self, ctx: &Context, c: ComponentInteraction) {
@@ -565,21 +556,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel = c.channel_id.get()
         );
         async {
-            let locale_lang = lang_of(&c.locale).unwrap_or(Lang::En);
-            let Some(id) = ButtonId::decode(&c.data.custom_id) else {
-                return self
-                    .ephemeral_component(ctx, &c, self.text(locale_lang, Msg::new("discord-stale")))
-                    .await;
-            };
-            let owner_key = SessionKey::new(
-                "discord",
-                &id.conversation.to_string(),
-                &id.owner.to_string(),
+            let admitted = self.admit(
+                &c.data.custom_id,
+                c.user.id.get(),
+                c.member.as_ref(),
+                &c.locale,
             );
-            let lang = self.lang(&c.locale, Some(&owner_key));
-            let key = match self.admit(&id, c.user.id.get(), c.member.as_ref(), lang) {
-                Ok(k) => k,
-                Err(text) => return self.ephemeral_component(ctx, &c, text).await,
+            let (id, key, lang) = match admitted {
+                Ok(a) => a,
+                Err(text) => {
+                    let r = ephemeral(text);
+                    retry("ephemeral reply", || {
+                        c.create_response(&ctx.http, r.clone())
+                    })
+                    .await;
+                    return;
+                }
             };
             if id.key == INPUT_KEY {
                 let expect = match id.step.as_str() {
@@ -642,32 +634,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel = m.channel_id.get()
         );
         async {
-            let locale_lang = lang_of(&m.locale).unwrap_or(Lang::En);
-            let reply_ephemeral = |text: String| {
-                CreateInteractionResponse::Message(
-                    CreateInteractionResponseMessage::new()
-                        .content(text)
-                        .ephemeral(true),
-                )
-            };
-            let Some(id) = ButtonId::decode(&m.data.custom_id) else {
-                let r = reply_ephemeral(self.text(locale_lang, Msg::new("discord-stale")));
-                retry("ephemeral reply", || {
-                    m.create_response(&ctx.http, r.clone())
-                })
-                .await;
-                return;
-            };
-            let owner_key = SessionKey::new(
-                "discord",
-                &id.conversation.to_string(),
-                &id.owner.to_string(),
+            let admitted = self.admit(
+                &m.data.custom_id,
+                m.user.id.get(),
+                m.member.as_ref(),
+                &m.locale,
             );
-            let lang = self.lang(&m.locale, Some(&owner_key));
-            let key = match self.admit(&id, m.user.id.get(), m.member.as_ref(), lang) {
-                Ok(k) => k,
+            let (id, key, _lang) = match admitted {
+                Ok(a) => a,
                 Err(text) => {
-                    let r = reply_ephemeral(text);
+                    let r = ephemeral(text);
                     retry("ephemeral reply", || {
                         m.create_response(&ctx.http, r.clone())
                     })
@@ -840,6 +816,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
         }
     }
+}
+
+/// A reply only the clicking user sees.
+fn ephemeral(text: String) -> CreateInteractionResponse {
+    CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .ephemeral(true),
+    )
 }
 
 /// The rows of an answered question: every button disabled, the chosen one green.

@@ -194,7 +194,8 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         queue.push_back(Input::ProbeDone(Box::new(report)));
                     }
                     Effect::Escalate(report) => {
-                        let url = render::ticket_url(&self.cfg.ticket_template, &report);
+                        let url =
+                            render::ticket_url(&self.loc, lang, &self.cfg.ticket_template, &report);
                         let markdown = render::report_markdown(&self.loc, lang, &report);
                         tracing::info!("escalation");
                         sink(Outgoing::Escalation {
@@ -311,22 +312,11 @@ fn timed_out_report(
     req: &vmd_core::probe::ProbeRequest,
     d: Duration,
 ) -> vmd_core::probe::ProbeReport {
-    use vmd_core::probe::*;
-    ProbeReport {
-        target: req.target,
-        elapsed_ms: d.as_millis() as u64,
-        icmp: None,
-        ports: req
-            .ports
-            .iter()
-            .map(|p| PortResult {
-                port: p.port,
-                state: PortState::Filtered,
-                reason: PortReason::Timeout,
-                rtt_ms: None,
-            })
-            .collect(),
-        ssh: None,
-        rdp: None,
-    }
+    use vmd_core::probe::{PortReason, PortState, ProbeReport};
+    ProbeReport::uniform(
+        req,
+        PortState::Filtered,
+        PortReason::Timeout,
+        d.as_millis() as u64,
+    )
 }

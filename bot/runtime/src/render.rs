@@ -53,8 +53,9 @@ pub fn match_choice(loc: &Localizer, lang: Lang, options: &[Choice], text: &str)
     let by_alias: Vec<&Choice> = options
         .iter()
         .filter(|c| {
-            let id = c.aliases.as_deref().unwrap_or(&c.label.id);
-            Lang::ALL.iter().any(|l| loc.aliases(*l, id).contains(&t))
+            Lang::ALL
+                .iter()
+                .any(|l| loc.aliases(*l, &c.label.id).contains(&t))
         })
         .collect();
     match by_alias.as_slice() {
@@ -71,19 +72,25 @@ pub fn utc(ms: u64) -> String {
         .to_owned()
 }
 
+/// Longest ticket summary, in characters, before encoding.
+const MAX_SUMMARY: usize = 300;
+
 /// The ticket URL: `{ip}`, `{os}`, `{port}`, `{summary}` in the template are
-/// replaced by percent-encoded values. Capped so browsers and consoles accept it.
-pub fn ticket_url(template: &str, r: &Report) -> String {
+/// replaced by percent-encoded values; the summary is the user's language.
+pub fn ticket_url(loc: &Localizer, lang: Lang, template: &str, r: &Report) -> String {
     let enc = |s: &str| utf8_percent_encode(s, QUERY_VALUE).to_string();
     let ip = r.target.map(|t| t.to_string()).unwrap_or_default();
     let os = r.os.map(|o| o.key()).unwrap_or("auto");
     let codes: Vec<&str> = r.findings.iter().map(|f| f.code()).collect();
-    let mut summary = format!(
-        "vm-doctor: cannot log in to {ip} ({os}, port {}); findings: {}",
-        r.service_port,
-        codes.join(", ")
+    let summary = loc.render(
+        lang,
+        &Msg::new("ticket-summary")
+            .arg("ip", ip.clone())
+            .arg("os", os)
+            .arg("port", r.service_port)
+            .arg("findings", codes.join(", ")),
     );
-    summary.truncate(600);
+    let summary: String = summary.chars().take(MAX_SUMMARY).collect();
     template
         .replace("{ip}", &enc(&ip))
         .replace("{os}", &enc(os))
@@ -189,20 +196,16 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             md.push_str(&format!(
                 "| SSH {} | {} | {} | - |\n",
                 ssh.port,
-                ssh.error
-                    .map(|e| format!("{e:?}"))
-                    .unwrap_or_else(|| "ok".into()),
+                ssh.error.map(|e| code(&e)).unwrap_or_else(|| "ok".into()),
                 md_cell(ssh.banner.as_deref().unwrap_or("-"))
             ));
         }
         if let Some(rdp) = &p.report.rdp {
-            let accepts: Vec<String> = rdp.accepts.iter().map(|a| format!("{a:?}")).collect();
+            let accepts: Vec<String> = rdp.accepts.iter().map(code).collect();
             md.push_str(&format!(
                 "| RDP {} | {} | accepts: {} | - |\n",
                 rdp.port,
-                rdp.error
-                    .map(|e| format!("{e:?}"))
-                    .unwrap_or_else(|| "ok".into()),
+                rdp.error.map(|e| code(&e)).unwrap_or_else(|| "ok".into()),
                 if accepts.is_empty() {
                     "-".into()
                 } else {
@@ -248,6 +251,14 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
         md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
     }
     md
+}
+
+/// The stable code of a result enum: its serde name, as in `probe --json`.
+fn code<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn one_line(s: &str) -> String {

@@ -50,8 +50,8 @@ fn every_used_id_resolves_in_every_locale() {
         [
             "err-internal",
             "ticket-link",
+            "ticket-summary",
             "report-saved",
-            "report-attached",
             "report-title",
             "report-target",
             "report-times",
@@ -104,12 +104,10 @@ fn free_text_matches_options_in_both_languages() {
         Choice {
             key: "works".into(),
             label: Msg::new("opt-login-works"),
-            aliases: None,
         },
         Choice {
             key: "still".into(),
             label: Msg::new("opt-login-still-fails"),
-            aliases: None,
         },
     ];
     let m = |t: &str| match_choice(&loc, Lang::Ko, &opts, t);
@@ -121,4 +119,27 @@ fn free_text_matches_options_in_both_languages() {
     assert_eq!(m("  STILL "), Some("still".into()));
     assert_eq!(m("banana"), None);
     assert_eq!(m(""), None);
+}
+
+#[test]
+fn ticket_url_carries_a_localised_encoded_summary() {
+    let loc = Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let mut s = vmd_core::session::Session::new(0);
+    s.target = Some("203.0.113.5".parse().unwrap());
+    s.os = Some(vmd_core::command::Os::Linux);
+    let report = vmd_core::report::Report::build(&rb, &s, 1);
+    let t = "https://t.example/new?ip={ip}&os={os}&port={port}&d={summary}";
+    let ko = vmd_runtime::render::ticket_url(&loc, Lang::Ko, t, &report);
+    assert!(
+        ko.starts_with("https://t.example/new?ip=203.0.113.5&os=linux&port=22&d="),
+        "{ko}"
+    );
+    assert!(ko.is_ascii() && !ko.contains(' '), "{ko}");
+    assert!(
+        ko.contains("%EC%84%9C%EB%B2%84"),
+        "Korean summary, encoded: {ko}"
+    );
+    let en = vmd_runtime::render::ticket_url(&loc, Lang::En, t, &report);
+    assert!(en.contains("cannot%20log%20in"), "{en}");
 }
