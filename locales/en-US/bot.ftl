@@ -1,7 +1,11 @@
 ## Conversation frame: greeting, questions, errors, commands.
 
 welcome = Hi, I'm vm-doctor. I'll check your server from outside, then walk you through the checks only you can do inside it, until you can log in again or have a support ticket with a full report.
-ask-ip = What is your server's public IP address? (for example 203.0.113.10)
+ask-ip = What is your server's public IP address? (for example 203.0.113.10; the cloud console's instance list shows it.) You can also just describe it, like "203.0.113.10, Ubuntu, port 2222".
+ask-ip-have-os = Got it, a { $os ->
+        [windows] Windows
+       *[linux] Linux
+    } server. What is its public IP address? (The cloud console's instance list shows it, for example 203.0.113.10.)
 ask-os = Which operating system does { $ip } run?
 os-windows = Windows
     .aliases = windows, win, 윈도우
@@ -16,6 +20,7 @@ os-detected = Judging by which login port answers, this looks like a { $os ->
 os-undecided = I couldn't tell the operating system from the ports, so please pick it.
 
 err-not-ip = "{ $value }" isn't an IP address. Please type it as four numbers separated by dots, like 203.0.113.10 (IPv6 works too).
+err-not-ip-sentence = I couldn't find an IP address in "{ $value }". Please include the server's public IP, like 203.0.113.10 (IPv6 works too).
 err-bad-os = I don't know the operating system "{ $value }". Please choose Windows or Linux, or let me detect it.
 err-bad-port = "{ $value }" isn't a valid port. A port is a whole number from 1 to 65535.
 err-bad-lang = I speak English (`/lang en`) and Korean (`/lang ko`).
@@ -64,6 +69,11 @@ recheck-result = Port { $port } before: { $before ->
         [inconclusive] inconclusive
        *[other] not tested
     }.
+target-changed = Checking { $ip } instead, from the start.
+answer-unknown = No problem, let's try another way.
+answer-works = Good news!
+back-from-confirm = OK, back to where we were.
+nav-hint = At any time: /back goes back a step, /restart starts over, /ticket gives you a support ticket with the full report.
 recheck-better = That made the difference: the login port answers properly now.
 recheck-same = No change from outside yet. Let's keep going.
 
@@ -71,7 +81,11 @@ back-done = OK, one step back.
 back-nothing = There's no earlier step to go back to.
 restarted = Starting over.
 lang-set = From now on I'll answer in English.
-status = **Where we are:** { $ip } ({ $os }), login port { $port }; { $probes } probe runs, { $answers } answers so far.
+status = **Where we are:** { $ip } ({ $os ->
+        [windows] Windows
+        [linux] Linux
+       *[other] OS not determined yet
+    }), login port { $port }; { $probes } probe runs, { $answers } answers so far.
 status-step = Current step:
 status-findings = Latest findings:
 status-none = No diagnosis is running yet. Type /diagnose, or just tell me your server's IP address.
@@ -82,7 +96,7 @@ help = Here's what I understand:
     /status: where we are and what I found
     /ticket: get the support-ticket link and the report now
     /lang ko|en: switch language (한국어: /lang ko)
-    You can answer a question with the option's number, its name, or words like "yes".
+    You can answer a question with the option's number, its name, or words like "yes", "no" or "I don't know". Every question also offers "It works now".
 bye = Bye for now. Your diagnosis is saved; come back any time and we'll continue where we left off.
 ended-fixed = This diagnosis is finished: you're back in. Type /diagnose to check another server, or /back to revisit the last step.
 ended-escalated = This diagnosis has been handed to support. Type /ticket to get the link and report again, /back to revisit the last step, or /diagnose to start a new one.
@@ -140,3 +154,11 @@ discord-report-attached = The full diagnosis report is attached; add it to your 
 discord-field-probe = Probe
 discord-field-finding = Finding
 discord-see-below = Done; see below.
+
+## Plain answers, matched at any question (comma-separated; spacing and
+## punctuation are ignored). Both languages' lists are used whatever the
+## conversation's language.
+phrases-yes = yes, y, yep, yeah, yup, sure, ok, okay, correct, right, affirmative, it is, it does, i do, done, did it
+phrases-no = no, n, nope, nah, not really, negative, it isn't, it doesn't, i don't, not yet
+phrases-unknown = idk, i don't know, dont know, don't know, not sure, no idea, unsure, can't check, cannot check, i can't check, dunno
+phrases-works = it works, works now, it works now, working now, it's working, fixed, solved, resolved, i can log in, i'm in now

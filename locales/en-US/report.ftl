@@ -22,6 +22,7 @@ report-probe-run = { $at } ({ $purpose ->
 report-checks = Checks done inside the server
 report-check-answer = { $at }: { $step }: { $answer }
 report-ruled-out = Ruled out
+report-disputed = Reported by the user, contradicted by the probes
 report-none = (none)
 report-ssh-algos = SSH key exchange: { $kex }; host keys: { $hostkey }
 report-col-probe = Probe

@@ -1,8 +1,13 @@
 ## Runbook content. Arguments available to every step: $ip, $port (the login
 ## port), $os (windows | linux | auto), $client (windows | mac | linux | unknown),
 ## $port_state (open | closed | filtered | inconclusive | unknown), $icmp
-## (reply | no_reply | unavailable | unknown) and any variable a step stored
-## ($user_ip, $registry_port, $sshd_port).
+## (reply | no_reply | unavailable | unknown), $egress (the bot's source
+## addresses as CIDRs, or "none"), $user_ip / $user_cidr (or "none"),
+## $user_ping / $user_port (ok | failed | unknown) and any variable a step
+## stored ($registry_port, $sshd_port).
+
+-self-diagnosis-url = https://console.cloud.tencent.com/workorder/check
+-port-tool-url = https://console.cloud.tencent.com/vpc/helper
 
 rb-triage = First checks
 rb-common = Your side versus ours
@@ -10,39 +15,40 @@ rb-windows = Windows remote desktop
 rb-linux = Linux SSH
 
 ## Shared option labels
-opt-yes = Yes
-    .aliases = yes, y, yep, ok
-opt-no = No
-    .aliases = no, n, nope
 opt-done-recheck = Done, check again
-    .aliases = done, fixed, recheck, check
+    .aliases = done, fixed, recheck, check, check again
 opt-changed-recheck = I changed something, check again
-    .aliases = changed, recheck, check
+    .aliases = changed, recheck, check, check again
 opt-not-this = That is not it
-    .aliases = no, not it, skip
+    .aliases = not it, skip, not this
 opt-cannot-do = I can't do that
-    .aliases = can't, cannot, no
+    .aliases = can't, cannot, can't do it
 opt-login-works = I can log in now
-    .aliases = works, yes, fixed, it works
+    .aliases = works, it works, fixed, logged in, i'm in
 opt-login-still-fails = Still can't log in
-    .aliases = still, no, fails, still fails
+    .aliases = still, fails, still fails, still failing
 opt-vnc-in = I'm in through VNC
-    .aliases = in, yes, logged in
+    .aliases = in, logged in, i'm in
 opt-vnc-cannot = VNC doesn't work either
-    .aliases = cannot, no, doesn't work
+    .aliases = cannot, doesn't work, vnc fails
+opt-works-now = It works now
+    .aliases = works now, it works now, solved, resolved
+opt-dont-know = I don't know / I can't check this
+    .aliases = don't know, not sure, can't check, no idea
+
+## Why the conversation starts where it does (one line after the first probe)
+route-no-answer = Nothing answered from { $ip }: not ping, not any port. Before anything inside the server, let's make sure the instance is running and that this is still its address.
+route-ssh-legacy = The SSH server answers, but only with algorithms current clients refuse. That is very likely your problem, so let's start there.
+route-ssh-ok = SSH answers properly from outside, so the server, the network path and sshd are fine. The problem is on the client side or with the account: let's look there.
+route-rdp-ok = Remote desktop answers properly from outside, so the server, the network path and the service are fine. Let's look at what your client says.
+route-filtered = Port { $port } got no answer at all: something drops the traffic before it reaches the server. The security group comes first, then the firewall inside the server.
+route-closed = Port { $port } answered "closed": the server is up and the network lets traffic through, but nothing accepts connections on that port. So I'll skip the network checks and go straight to the service inside the server.
+route-service-broken = Port { $port } accepts connections, but the login service doesn't behave normally. The fix is inside the server, so let's get in through the console.
+route-inconclusive = I couldn't test { $ip } from where I run (this is about my network, not your server), so your own tests will have to tell us more.
 
 ## Triage
-triage-client-title = Your computer
-triage-client = Before the checks: which computer are you connecting from? I'll give you commands that work there.
-client-windows = Windows
-    .aliases = windows, win, pc
-client-mac = macOS
-    .aliases = mac, macos, osx, macbook
-client-linux = Linux
-    .aliases = linux, ubuntu
-
 triage-self-check-title = Console self-diagnosis
-triage-self-check = In the cloud console, open the instance's **self-diagnosis** tool (Tickets, Self-diagnosis) and run it. It looks for the problems that cause most login failures. Which of these did it report?
+triage-self-check = Run the provider's **self-diagnosis** tool on the instance: { -self-diagnosis-url } (in the console: Tickets, then Self-diagnosis). It looks for the causes behind most login failures. What did it report?
 triage-opt-bandwidth = Bandwidth: usage maxed out, or public bandwidth set to 0
     .aliases = bandwidth
 triage-opt-load = High server load
@@ -53,85 +59,133 @@ triage-opt-blocked = DDoS blocking or security isolation
     .aliases = ddos, blocked, isolation
 triage-opt-arrears = Account overdue
     .aliases = overdue, arrears, billing
-triage-opt-nothing = Nothing found, or I can't run it
-    .aliases = nothing, none, can't
-triage-skip-filtered = I'm skipping the self-diagnosis for now: port { $port } on { $ip } gave me no answer at all, which is exactly what a security group or firewall that drops traffic looks like. Let's look at that first.
+triage-opt-nothing = Nothing found
+    .aliases = nothing, none, nothing found
+
+triage-instance-title = Instance state and address
+triage-instance = In the cloud console's instance list ({ -self-diagnosis-url } is the self-diagnosis, the list is under Cloud Virtual Machine, Instances), check three things: the instance's status is **Running** (not Stopped or Starting), its **public IP** (or the EIP bound to it) is { $ip }, and the account is not overdue. What do you find?
+triage-opt-was-stopped = It was stopped; I started it, check again
+    .aliases = stopped, started, i started it
+triage-opt-running = It's running and the address is right
+    .aliases = running, it's running, address is right
+triage-opt-other-ip = Its public IP is a different one
+    .aliases = other ip, different ip, wrong ip, different address
+
+triage-new-ip-title = The right address
+triage-new-ip = Which public IP does the console show for the instance? Type it and I'll check that address from the start.
 
 triage-bandwidth-title = Bandwidth
-triage-bandwidth = When public bandwidth is used up, new connections time out; when it is set to 0 Mbps, no public traffic reaches the instance at all. In the console, check the instance's public bandwidth cap and its monitoring graph for outbound traffic at the limit. Raise the cap (or stop whatever is saturating it), then tell me and I'll check again.
+triage-bandwidth = When public bandwidth is used up, new connections time out; when it is set to 0 Mbps, no public traffic reaches the instance at all. In the console, check the instance's public bandwidth cap and its outbound-traffic graph for a flat line at the limit. Raise the cap (or stop whatever saturates it), then tell me and I'll check again.
 
 triage-load-title = Server load
-triage-load = A server with CPU or memory exhausted often accepts a connection and then never finishes the login. Check the instance's CPU and memory graphs in the console. If they are pegged, restart the instance or stop the heavy workload (through the VNC console), or move to a larger instance type. Then tell me and I'll check again.
+triage-load = A server with CPU or memory exhausted often accepts a connection and then never finishes the login. Look at the instance's CPU and memory graphs in the console. If they are pegged, restart the instance or stop the heavy workload through the VNC console, or move to a larger instance type. Then tell me and I'll check again.
 
 triage-sg-title = Security group
-triage-sg = Your security group must allow inbound TCP { $port } from your address. In the console, open the **security group (port) diagnosis tool** and use **Open all ports**, or add an inbound rule yourself: protocol TCP, port { $port }, source your public IP (or 0.0.0.0/0 while you test). Tell me when it's saved and I'll check again.
-triage-opt-sg-opened = I opened the port, check again
-    .aliases = opened, done, open
-triage-opt-sg-already = The rule already allows it
-    .aliases = already, allowed, it does
+triage-sg = The security group bound to the instance must allow inbound **TCP { $port }**, and from two places: your own public address, and the address I test from ({ $egress ->
+        [none] this bot's operator hasn't told me mine; if you don't know it, use 0.0.0.0/0 as the source while you test, then narrow it to your own address
+       *[other] { $egress }
+    }). Otherwise my re-check can never pass, even when your rule is right. The **port tool** ({ -port-tool-url }) checks this for you, and its **Open all ports** action adds the common rules in one go. Tell me when the rule is saved.
+triage-opt-sg-opened = I added the rule, check again
+    .aliases = opened, added, done, open
+triage-opt-sg-already = The rule was already there
+    .aliases = already, allowed, it does, already there
+
+triage-sg-firewall-title = Into the server
+triage-sg-firewall = Next suspect: the firewall inside the server. For that, log in through the browser console: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and sign in. Are you in?
 
 triage-blocked-title = Blocked by the provider
-triage-blocked = When an instance is under a DDoS attack its public IP can be put in a "black hole" for a while, and an instance flagged for a security problem can be isolated. Nothing on the server unblocks this. Check the console notifications and security centre: a black hole lifts on its own after the stated time; isolation needs the security issue fixed and an unblock request.
-triage-opt-released = It has been released, check again
-    .aliases = released, unblocked
+triage-blocked = When an instance is under a DDoS attack its public IP can be put in a "black hole" for a while, and an instance flagged for a security problem can be isolated. Nothing on the server lifts this. Check the console's notifications and security centre: a black hole lifts on its own after the stated time; isolation needs the security issue fixed and an unblock request.
+triage-opt-released = It has been lifted, check again
+    .aliases = released, lifted, unblocked
 triage-opt-still-blocked = It's still blocked
-    .aliases = still, blocked
+    .aliases = still, still blocked
 
 triage-arrears-title = Account overdue
-triage-arrears = An overdue account gets its instances shut down or its network cut off until the balance is settled. Top up the account in the billing centre, start the instance if it was stopped, and tell me: I'll check again.
+triage-arrears = An overdue account gets its instances stopped or their network cut off until the balance is settled. Top up in the billing centre, start the instance if it was stopped, and tell me: I'll check again.
 triage-opt-paid = Paid and started, check again
-    .aliases = paid, done
+    .aliases = paid, topped up
 
 triage-restart-title = Restart the instance
-triage-restart = A restart clears a lot: a hung remote-login service, a full memory, a stuck network stack. In the console, restart the instance (use a forced restart if a normal one hangs), wait a minute or two for it to boot, and I'll check again. If you can't restart now, we can go on without it.
+triage-restart = A restart clears a lot: a hung login service, exhausted memory, a stuck network stack. In the console, select the instance and choose **Restart** (use the forced restart if a normal one hangs), wait a minute or two for it to boot, and I'll check again. If you can't restart it now, we'll go on without.
 triage-opt-restarted = Restarted, check again
-    .aliases = restarted, done
+    .aliases = restarted, rebooted
 triage-opt-no-restart = I can't restart it now
-    .aliases = skip, can't, no
+    .aliases = skip, can't restart, later
 
 triage-confirm-title = Try logging in
 triage-confirm = Port { $port } answers properly now. Please try logging in again. Does it work?
 
+triage-works-title = Confirm
+triage-works = Glad to hear it! Just to be sure before I close this: you have logged in successfully?
+triage-opt-works-yes = Yes, I'm logged in
+    .aliases = logged in, i'm in, i am in
+triage-opt-works-not-yet = Not yet, go back
+    .aliases = not yet, go back, back
+
 triage-fixed-title = Fixed
 triage-fixed = Great, you're back in. If it happens again, just start a new diagnosis.
+
+skip-sg-port-answers = Skipping the security group: port { $port } answers me from outside, so the rule lets traffic through.
 
 ## Common: the user's vantage point
 common-ping-title = Ping from your computer
 common-ping = Now let's compare my view with yours. { $icmp ->
         [reply] Your server answers my ping.
-        [no_reply] Your server does not answer my ping (many cloud servers block ping, so that alone means little).
+        [no_reply] Your server doesn't answer my ping (many cloud servers block ping, so that alone means little).
        *[other] I couldn't ping from where I run.
-    } On your computer, { $client ->
-        [windows] open Command Prompt (Win+R, `cmd`) and run `ping { $ip }`.
-       *[other] open Terminal and run `ping -c 4 { $ip }`.
+    } From your computer, run { $client ->
+        [windows] `ping { $ip }` in Command Prompt (Win+R, `cmd`).
+        [mac] `ping -c 4 { $ip }` in Terminal.
+        [linux] `ping -c 4 { $ip }` in a terminal.
+       *[other] `ping { $ip }` (Windows: Command Prompt) or `ping -c 4 { $ip }` (macOS, Linux: Terminal).
     } Do you get replies?
 common-opt-ping-replies = I get replies
-    .aliases = replies, yes, reply
+    .aliases = replies, reply, i get replies
 common-opt-ping-timeout = Request timed out / no replies
-    .aliases = timeout, timed out, no
+    .aliases = timeout, timed out, request timed out, no replies
 
 common-port-test-title = Port test from your computer
-common-port-test = Next, test the login port from your computer: { $client ->
+common-port-test = Now test the login port from your computer: { $client ->
         [windows] in PowerShell run `Test-NetConnection { $ip } -Port { $port }` and look at `TcpTestSucceeded`.
-       *[other] in Terminal run `nc -vz { $ip } { $port }`; "succeeded" or "open" means it connected.
+        [mac] in Terminal run `nc -vz -w 5 { $ip } { $port }`; "succeeded" or "open" means it connected.
+        [linux] run `nc -vz -w 5 { $ip } { $port }`; "succeeded", "open" or "Connected to" means it connected.
+       *[other] on Windows, in PowerShell: `Test-NetConnection { $ip } -Port { $port }` (look at `TcpTestSucceeded`); on macOS or Linux: `nc -vz -w 5 { $ip } { $port }` ("succeeded", "open" or "Connected to" means it connected).
     } From here, port { $port } is { $port_state ->
         [open] open.
-        [closed] closed (nothing is listening).
-        [filtered] not answering (filtered).
+        [closed] closed (nothing accepts connections).
+        [filtered] not answering (dropped).
        *[other] not conclusively tested.
     } What do you see?
 common-opt-port-ok = It connected
-    .aliases = connected, ok, true, yes, succeeded
+    .aliases = connected, ok, true, succeeded, open
 common-opt-port-failed = It failed or timed out
-    .aliases = failed, false, no, timeout
+    .aliases = failed, false, timeout, timed out, refused
+
+common-bot-blocked-title = You get through, I don't
+common-bot-blocked = Your computer reaches port { $port }, but I can't. So the path to the server works for you, and a rule lets only certain source addresses in: most likely a security-group rule (or a firewall rule) limited to your address. That is fine for logging in. If you want my re-checks to work too, add my address as a source as well: { $egress ->
+        [none] this bot's operator hasn't configured it, so ask them, or allow 0.0.0.0/0 only while testing.
+       *[other] { $egress }.
+    } Can you log in now?
+
+common-both-blocked-title = Blocked for both of us
+common-both-blocked = Neither your computer nor I get an answer on port { $port }, although the security group and the firewall inside the server look right. What's left is outside the server: check that the security group you edited is the one **bound to this instance** (an instance can have several; the rules are evaluated together), that the subnet's **network ACL** allows TCP { $port } inbound and the replies outbound, and that nothing in front of the instance (a load balancer, NAT or port forward) points elsewhere. The port tool ({ -port-tool-url }) shows the effective rules. Found something?
+common-opt-found-fixed = Found it and fixed it, check again
+    .aliases = found, fixed, found it
+common-opt-nothing-found = Nothing wrong there
+    .aliases = nothing, nothing wrong, all fine
 
 common-your-side-title = Your public address
-common-your-side = That's an important clue: port { $port } is open when I try it, but not when you do. So the server is reachable, and something between you and it is in the way. Usually it's one of three things: a security-group rule that only admits certain source addresses, a ban on your address (fail2ban and similar tools ban after repeated failed logins), or your own network (a company firewall or an ISP blocking the port). What is your public IP address? (Search "what is my IP" on your computer, then paste it here.)
+common-your-side = That's an important clue: port { $port } is open when I try it, but not when you do. So the server is reachable, and something between you and it is in the way. Usually it's one of three things: a security-group rule that only admits certain source addresses, a ban on your address (fail2ban and similar tools ban after repeated failed logins), or your own network (a company firewall or an ISP blocking the port). What is your public IP address? (Search "what is my IP" on that computer, then paste it here.)
 
 common-source-rule-title = Rule for your address
-common-source-rule = Check these for { $user_ip }:
-    1. Security group: the inbound rule for TCP { $port } must include { $user_ip } (for example `{ $user_ip }/32`), or 0.0.0.0/0 while you test.
-    2. Bans on the server (Linux, via VNC): `sudo fail2ban-client status sshd`; if { $user_ip } is listed, run `sudo fail2ban-client set sshd unbanip { $user_ip }`. Also check `/etc/hosts.deny`.
+common-source-rule = { $user_ip ->
+        [none] Check these for your public address:
+    1. Security group: the inbound rule for TCP { $port } must include your address (as a /32 for IPv4, /128 for IPv6), or 0.0.0.0/0 while you test.
+    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip <your address>` lifts a ban. Also look at `/etc/hosts.deny`.
+       *[other] Check these for { $user_ip }:
+    1. Security group: the inbound rule for TCP { $port } must include { $user_ip } (as `{ $user_cidr }`), or 0.0.0.0/0 while you test.
+    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip { $user_ip }` lifts the ban. Also look at `/etc/hosts.deny`.
+    }
     3. Your network: try from another network, for example your phone's hotspot. If that works, your office or ISP blocks the port.
     Can you log in now?
 
@@ -140,127 +194,200 @@ common-escalate = We've gone through every check I can guide from here, so this 
 
 ## Windows
 win-vnc-title = Log in through VNC
-win-vnc = The next checks happen inside Windows, so log in through the browser console, which works even when remote desktop doesn't: in the cloud console pick the instance, click **Log In**, choose **VNC** (the alternative login method) and click **Log In Now**. At the lock screen, open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in. Are you in?
+win-vnc = The next checks happen inside Windows, so log in through the browser console, which works even when remote desktop doesn't: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and click **Log In Now**. At the lock screen, open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in. Are you in?
 
 win-allow-remote-title = Allow remote connections
-win-allow-remote = In Windows, right-click **This PC** and open **Properties**, then **Advanced system settings** and the **Remote** tab (or run `SystemPropertiesRemote`). Under Remote Desktop, is **Allow remote connections to this computer** selected?
-win-opt-allow-was-on = It was already selected
-    .aliases = was on, already, yes, selected
-win-opt-allow-turned-on = It wasn't; I selected it, check again
-    .aliases = turned on, enabled, fixed, no
+win-allow-remote = In Windows, run `SystemPropertiesRemote` (or right-click **This PC**, **Properties**, **Advanced system settings**, tab **Remote**). Under Remote Desktop, is **Allow remote connections to this computer** selected?
+win-opt-allow-was-on = Yes, it's selected
+    .aliases = selected, was on, already on, it is
+win-opt-allow-off = No, it isn't
+    .aliases = not selected, off, it isn't, disabled
 
-win-netstat-title = Is RDP listening?
-win-netstat = Open PowerShell inside the server and run `netstat -ant | findstr { $port }`. A healthy server shows a line with `0.0.0.0:{ $port }` and `LISTENING`. What do you see?
+win-allow-remote-fix-title = Turn on remote connections
+win-allow-remote-fix = Select **Allow remote connections to this computer** and click **OK** (Windows also turns on the matching firewall rule for port 3389). In PowerShell the same is `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` followed by `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. Tell me when it's done and I'll check again.
+
+win-firewall-title = Windows Defender Firewall
+win-firewall = Port { $port } is dropped before Windows answers, and Windows Defender Firewall is a common cause. Through VNC, open PowerShell and run `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile`. This works in every display language. The built-in Remote Desktop rules must be **Enabled**, but they only cover port 3389. To enable them: `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. If remote desktop uses another port, add a rule for it: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. What did you find?
+win-opt-firewall-allows = The rule is there and enabled
+    .aliases = enabled, allowed, allows, it's there
+win-opt-firewall-fixed = It was missing; I fixed it, check again
+    .aliases = fixed, added, enabled it, missing
+
+win-netstat-title = Is remote desktop listening?
+win-netstat = In PowerShell on the server, run `netstat -ano | findstr LISTENING | findstr :{ $port }`. A healthy server shows `0.0.0.0:{ $port }` (and `[::]:{ $port }`) with the state `LISTENING`. What do you see?
 win-opt-netstat-listening = A LISTENING line on { $port }
-    .aliases = listening, yes
-win-opt-netstat-nothing = Nothing, or no LISTENING line
-    .aliases = nothing, no, empty
+    .aliases = listening, listening line
+win-opt-netstat-other = It listens, but on another port
+    .aliases = other port, another port, different port
+win-opt-netstat-nothing = Nothing, no LISTENING line
+    .aliases = nothing, empty, no line
 
 win-registry-title = Registry port numbers
-win-registry = Remote desktop listens on the port written in the registry, in two places that must agree. Run `regedit` and look at **PortNumber** in both keys (switch the view to **Decimal**):
-    1. `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\Wds\rdpwd\Tds\tcp`
-    2. `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp`
-    Or in PowerShell: `Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' -Name PortNumber`. Are the two numbers the same?
+win-registry = Remote desktop keeps its port in the registry, in two places that must agree. The one under **RDP-Tcp** is the port it actually listens on. Read both at once in PowerShell:
+    `'Wds\rdpwd\Tds\tcp','WinStations\RDP-Tcp' | ForEach-Object {"{"} (Get-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\$_").PortNumber {"}"}`
+    It prints two decimal numbers. In `regedit` the same values are **PortNumber** under `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\Wds\rdpwd\Tds\tcp` and `...\Terminal Server\WinStations\RDP-Tcp`, shown as hex unless you switch to **Decimal** (0xd3d is 3389). Are the two numbers the same?
 win-opt-registry-same = They're the same
-    .aliases = same, yes, match
+    .aliases = same, match, they match
 win-opt-registry-differ = They differ
-    .aliases = differ, different, no, mismatch
+    .aliases = differ, different, mismatch
 
-win-registry-fix-title = Fix the port mismatch
-win-registry-fix = Double-click **PortNumber** under `RDP-Tcp`, select **Decimal**, and set it to the same value as the one under `Tds\tcp` (pick a port between 1 and 65535 that nothing else uses; 3389 is the standard). Click **OK**, make sure your security group allows that port, then restart the instance from the console so Remote Desktop picks it up.
-win-opt-registry-fixed = Done, and the instance restarted
-    .aliases = done, fixed
+win-registry-fix-title = Make the port numbers agree
+win-registry-fix = Decide which port remote desktop should use: **3389**, the standard, unless you changed it on purpose. Set **PortNumber** under both keys to that number (in regedit: double-click it, choose **Decimal**, type the number), or in PowerShell run for each key `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` (and the same for `Wds\rdpwd\Tds\tcp`). If you choose a port other than 3389, the built-in firewall rule doesn't cover it: add one with `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow`, and allow that port in the security group. Then apply it with `Restart-Service TermService -Force` (your VNC session stays up), or restart the instance.
+win-opt-registry-fixed = Done, and remote desktop restarted
+    .aliases = done, fixed, restarted
 
 win-registry-port-title = Remote desktop port
-win-registry-port = Which port number do the registry keys hold now? Type it as a decimal number (3389 unless someone changed it) and I'll test that port from here.
+win-registry-port = Which port does **RDP-Tcp** hold now? Type it as a decimal number (3389 unless someone changed it) and I'll test that port from here.
 
 win-restart-rds-title = Restart Remote Desktop Services
-win-restart-rds = Restart the service that accepts remote logins: run `services.msc`, find **Remote Desktop Services**, right-click it and choose **Restart** (or in PowerShell: `Restart-Service TermService -Force`). Your VNC session stays up. Tell me when it's done and I'll check again.
+win-restart-rds = Inside Windows (through VNC), restart the service that accepts remote logins: run `services.msc`, find **Remote Desktop Services**, right-click it and choose **Restart**, or in PowerShell: `Restart-Service TermService -Force`. Your VNC session stays up. Tell me when it's done and I'll check again.
 
-win-errors-title = The error you see
+win-errors-title = What your client says
 win-errors = Which message does your remote desktop client show when it fails?
+win-opt-err-password = "The logon attempt failed" / wrong or forgotten password
+    .aliases = password, wrong password, logon attempt failed, forgot password
 win-opt-err-no-right = "The connection was denied because the user account is not authorized for remote login"
     .aliases = denied, not authorized, no right
-win-opt-err-mac = I'm on a Mac and it fails there
-    .aliases = mac
 win-opt-err-auth = "An authentication error has occurred" (CredSSP)
-    .aliases = authentication, credssp, auth
+    .aliases = authentication, credssp, auth, authentication error
 win-opt-err-cannot-connect = "Remote Desktop can't connect to the remote computer"
     .aliases = can't connect, cannot connect
+win-opt-err-mac = I'm on a Mac and it fails there
+    .aliases = mac
 win-opt-err-other = Something else
     .aliases = other, something else
 
+win-credentials-title = User name and password
+win-credentials = Check the account first: the default user name is **Administrator** (type it without a domain, or as `.\Administrator`), and the password is case-sensitive. If you've forgotten the password, reset it in the cloud console: select the instance, **More**, **Reset Password** (the instance has to restart for it to take effect; the console offers to stop it). Then connect to `{ $ip }:{ $port }` with the new password. Can you log in now?
+
 win-err-logon-right-title = Remote logon right
-win-err-logon-right = Your account is missing the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account is not listed under **Deny log on through Remote Desktop Services**. Then run `gpupdate /force` and try again.
+win-err-logon-right = Your account lacks the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account isn't listed under **Deny log on through Remote Desktop Services**. Then run `gpupdate /force` and try again.
 
 win-err-mac-title = Connecting from a Mac
-win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and if it warns about the certificate, accept it. If it still fails, check the error it shows.
+win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and accept the certificate warning if it shows one. If it still fails, note the error it shows.
 
 win-err-auth-title = Authentication error (CredSSP)
-win-err-auth = This usually means the client and the server disagree on Network Level Authentication (CredSSP), often after one side got security updates and the other didn't. Fix it properly by installing the latest Windows updates on both. To get in right away: through VNC, open `SystemPropertiesRemote` on the server and untick **Allow connections only from computers running Remote Desktop with Network Level Authentication**, then connect and update. Also double-check the user name and password (the password is case-sensitive).
+win-err-auth = This usually means the client and the server disagree on Network Level Authentication (CredSSP), often after one side got security updates and the other didn't. The proper fix is the latest Windows updates on both. To get in right away: through VNC, run `SystemPropertiesRemote` on the server and untick **Allow connections only from computers running Remote Desktop with Network Level Authentication**, connect and update, then tick it again. It also appears with a wrong password, so double-check it (it's case-sensitive).
 
 win-err-cannot-connect-title = Can't connect to the remote computer
-win-err-cannot-connect = This message means the client got no usable answer. Besides what we checked, look at **Windows Defender Firewall** on the server (through VNC): run `wf.msc` and make sure the inbound rule **Remote Desktop - User Mode (TCP-In)** is enabled for your port, or run `Enable-NetFirewallRule -DisplayGroup "Remote Desktop"`. If you changed the RDP port, connect as `{ $ip }:{ $port }`.
+win-err-cannot-connect = This message means your client got no usable answer from port { $port }, while I get one. Check, through VNC, that Windows Defender Firewall allows it: `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` lists the built-in Remote Desktop rules (enable them with `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. If the port isn't 3389, connect as `{ $ip }:{ $port }`.
 
 ## Linux
 linux-vnc-title = Log in through VNC
-linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console pick the instance, click **Log In** and choose **VNC**. Log in as root or your user. Are you in?
+linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. Log in as root or your user. Are you in?
 linux-opt-vnc-slow = It's extremely slow or frozen
     .aliases = slow, frozen, hangs
 
-linux-firewall-title = Instance firewall
+linux-firewall-title = Firewall inside the server
 linux-firewall = Check the firewall inside the server for port { $port }. Depending on the distribution:
-    `sudo iptables -L INPUT -n --line-numbers`
-    `sudo firewall-cmd --list-all` (CentOS, Rocky, RHEL)
-    `sudo ufw status` (Ubuntu)
-    Is TCP { $port } allowed (or is there no firewall at all)?
-linux-opt-firewall-allows = It allows { $port } / no firewall
-    .aliases = allows, allowed, yes, no firewall
+    • Ubuntu/Debian with ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
+    • CentOS, Rocky, RHEL with firewalld: `sudo firewall-cmd --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
+    • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it. To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`.
+    Does the firewall let TCP { $port } in (or is there no firewall at all)?
+linux-opt-firewall-allows = It lets { $port } in / no firewall
+    .aliases = allows, allowed, lets it in, no firewall
 linux-opt-firewall-fixed = It blocked it; I opened it, check again
     .aliases = fixed, opened, blocked
-linux-skip-firewall = Skipping the firewall and security-group checks: port { $port } answers from outside, so neither of them is blocking it.
-
-linux-sg-title = Security group
-linux-sg = My connection to port { $port } got no answer, so something drops it before sshd sees it. In the console, check the instance's security group: an inbound rule must allow TCP { $port } from your address. You can also use the **port diagnosis tool** and its **Open all ports** action.
+linux-skip-firewall = Skipping the firewall and security-group checks: port { $port } answers from outside, so neither of them blocks it.
 
 linux-sshd-title = Is sshd running?
-linux-sshd = On the server, run `sudo systemctl status sshd` (on Ubuntu and Debian the service is called `ssh`). Does it say **active (running)**?
-linux-opt-sshd-running = Active (running)
-    .aliases = running, active, yes
-linux-opt-sshd-stopped = Inactive, failed, or not found
-    .aliases = stopped, inactive, failed, dead, no
+linux-sshd = On the server, run `sudo systemctl status ssh` on Ubuntu and Debian, or `sudo systemctl status sshd` on CentOS, Rocky and RHEL. Ubuntu 22.10 and later start SSH on demand: there `ssh.service` can show **inactive** while `sudo systemctl status ssh.socket` shows **active (listening)**, and that is fine. What do you see?
+linux-opt-sshd-running = active (running)
+    .aliases = running, active, active running
+linux-opt-sshd-socket = ssh inactive, but ssh.socket active (listening)
+    .aliases = socket, ssh.socket, listening socket
+linux-opt-sshd-stopped = inactive, failed, or not found
+    .aliases = stopped, inactive, failed, dead, not found
 linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on port { $port }, so sshd is running and listening.
-linux-skip-legacy = An SSH server answers on port { $port }, but it only offers old algorithms that current SSH clients refuse. That explains a lot; let's deal with it.
+linux-skip-legacy = An SSH server answers on port { $port }, but it only offers old algorithms that current SSH clients refuse. That explains a lot, so let's deal with it.
 
 linux-sshd-start-title = Start sshd
-linux-sshd-start = First check the configuration for errors with `sudo sshd -t` (it prints nothing when the file is fine; otherwise fix the line it names in `/etc/ssh/sshd_config`). Then run `sudo systemctl restart sshd` and `sudo systemctl enable sshd`. If it won't start, `sudo journalctl -u sshd -n 50` says why. On Ubuntu and Debian the service is named `ssh`: use `ssh` instead of `sshd` in the `systemctl` and `journalctl` commands. Tell me when it's running and I'll check again.
+linux-sshd-start = Start it and make it start at boot: `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sudo systemctl enable --now sshd` (CentOS, Rocky, RHEL). Then check `sudo systemctl status ssh` (or `sshd`) again. Tell me when it's running and I'll check again.
 linux-opt-sshd-fails = It won't start
-    .aliases = fails, won't start, error
+    .aliases = fails, won't start, error, failed
+
+linux-sshd-config-title = Why sshd won't start or listen
+linux-sshd-config = Let's find the reason:
+    • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix. On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
+    • `sudo journalctl -u ssh -n 50` (or `-u sshd`) shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one.
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses. With socket activation (Ubuntu 22.10 and later) the port is set in `ssh.socket` instead: `sudo systemctl edit ssh.socket`.
+    • `df -h /` shows whether the disk is full; sshd can't start sessions on a full root disk.
+    After fixing, restart it (`sudo systemctl restart ssh` or `sshd`) and tell me: I'll check again.
 
 linux-listen-title = Is sshd listening?
-linux-listen = Run `sudo ss -tlnp | grep sshd`. You should see sshd on `0.0.0.0:{ $port }` or `[::]:{ $port }`. If it only shows `127.0.0.1`, fix `ListenAddress` in `/etc/ssh/sshd_config` and restart sshd. What do you see?
-linux-opt-listen-yes = Listening on { $port }
-    .aliases = yes, listening
+linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. What do you see?
+linux-opt-listen-yes = Listening on { $port }, on all addresses
+    .aliases = listening, yes listening, all addresses
 linux-opt-listen-other = Listening on a different port
-    .aliases = other, different port
+    .aliases = other, different port, other port
+linux-opt-listen-localhost = Only on 127.0.0.1 or one internal address
+    .aliases = localhost, 127.0.0.1, only localhost
 linux-opt-listen-none = Not listening at all
-    .aliases = none, nothing, no
+    .aliases = none, nothing, not listening
 
 linux-custom-port-title = SSH port
-linux-custom-port = Which port is sshd listening on? Type the number and I'll test it from here. (Remember to connect with `ssh -p <port>` and to allow that port in the security group.)
+linux-custom-port = Which port does sshd listen on? Type the number and I'll test it from here. (Connect with `ssh -p <port>`, and allow that port in the security group and the firewall.)
+
+linux-bans-title = Bans and access lists
+linux-bans = Something accepts the connection and closes it, or turns away only some addresses. On the server, check:
+    • fail2ban: `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip <address>` lifts a ban.{ $egress ->
+        [none] {""}
+       *[other] { " " }My addresses are { $egress }.
+    }
+    • TCP wrappers: `cat /etc/hosts.deny /etc/hosts.allow`. A line like `sshd: ALL` in hosts.deny blocks everyone not listed in hosts.allow.
+    • sshd itself: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
+    Did you find and remove a ban or a rule?
+linux-opt-bans-found = Yes, removed it, check again
+    .aliases = found, removed, unbanned
+linux-opt-bans-none = Nothing there
+    .aliases = nothing, none, nothing there
 
 linux-legacy-title = Old SSH algorithms
-linux-legacy = The server only offers key-exchange or host-key algorithms that current OpenSSH clients no longer accept, so your client gives up with "no matching key exchange method" or "no matching host key type". To get in now, allow them for this one connection: `ssh -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }`. Then update OpenSSH on the server, or add modern algorithms to `/etc/ssh/sshd_config`. Can you log in now?
+linux-legacy = The server only offers key-exchange or host-key algorithms that current OpenSSH clients no longer accept, so your client gives up with "no matching key exchange method" or "no matching host key type". To get in now, allow them for this one connection: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }`. Then update OpenSSH on the server so it offers current algorithms. Can you log in now?
+
+linux-client-error-title = What ssh says
+linux-client-error = Which message does ssh (or your SSH client) show when it fails?
+linux-opt-err-publickey = "Permission denied (publickey)"
+    .aliases = publickey, permission denied publickey, key
+linux-opt-err-password = "Permission denied, please try again" / wrong password
+    .aliases = password, wrong password, permission denied
+linux-opt-err-hostkey = "REMOTE HOST IDENTIFICATION HAS CHANGED" / "Host key verification failed"
+    .aliases = host key, identification has changed, host key verification failed
+linux-opt-err-algorithms = "no matching key exchange method" / "no matching host key type"
+    .aliases = no matching, key exchange, host key type
+linux-opt-err-refused = "Connection refused" or "Connection timed out"
+    .aliases = refused, connection refused, timed out, connection timed out
+linux-opt-err-closed = "Connection closed" or "reset" right after connecting
+    .aliases = closed, connection closed, reset, connection reset
+linux-opt-err-other = Something else
+    .aliases = other, something else
+
+linux-key-title = Key login
+linux-key = The server wants a key and didn't accept yours. Check:
+    • The user name depends on the image: `ubuntu` on Ubuntu, `root` on CentOS, Rocky and Debian images of most providers.
+    • Use the private key that belongs to the key pair bound to the instance: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. On macOS and Linux the key file must be private: `chmod 600 /path/to/key.pem`.
+    • In the console, check which SSH key pair is bound to the instance; binding a key (instance, **More**, **Password/Key**, **Bind Key**) needs the instance stopped.
+    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user.
+    Can you log in now?
+
+linux-credentials-title = Password login
+linux-credentials = Passwords are case-sensitive, and the user name depends on the image (`ubuntu` on Ubuntu, `root` on most others). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -i passwordauthentication` says `no` when only keys are accepted. Use a key then, or set `PasswordAuthentication yes` in `/etc/ssh/sshd_config` and restart ssh. Can you log in now?
+
+linux-hostkey-title = Changed host key
+linux-hostkey = Your computer remembers a different key for { $ip }, which is normal after the instance was reinstalled or the address moved to a new instance. If that's the case, forget the old key with `ssh-keygen -R { $ip }` (for a port other than 22: `ssh-keygen -R "[{ $ip }]:{ $port }"`), then connect again and accept the new key. If nothing changed on your side, don't override it: ask support first. Can you log in now?
+
+linux-verbose-title = ssh in detail
+linux-verbose = Let's see where the login stops. Run `ssh -v -p { $port } <user>@{ $ip }` and read the last lines before the error: they name the step that failed (key exchange, authentication method, the key offered). Keep that output: it goes into the ticket if this doesn't solve it. Can you log in now?
 
 linux-resources-title = CPU and memory
-linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console run `top` (press `q` to quit), `free -m` and `uptime`. Is the CPU near 100%, the load far above the number of CPUs, or memory almost used up?
-linux-opt-resources-high = Yes, it's overloaded
-    .aliases = yes, high, overloaded
+linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console, run `top` (press `q` to quit), `free -m` and `uptime`, and `df -h /` for the disk. Is the CPU near 100%, the load far above the number of CPUs, memory almost used up, or the disk full?
+linux-opt-resources-high = Yes, it's overloaded or full
+    .aliases = high, overloaded, full
 linux-opt-resources-normal = No, they look normal
-    .aliases = no, normal, fine
+    .aliases = normal, fine, looks normal
 
 linux-resources-fix-title = Relieve the load
-linux-resources-fix = Find the culprit with `ps aux --sort=-%cpu | head` and `ps aux --sort=-%mem | head`, and check whether the kernel killed things for lack of memory with `dmesg | grep -i oom`. Stop or restart the process that's eating the machine (`sudo systemctl stop <service>` or `sudo kill <pid>`), or restart the instance. If it's normal load, move to a larger instance type. Tell me when it's done and I'll check again.
+linux-resources-fix = Find the culprit with `ps aux --sort=-%cpu | head` and `ps aux --sort=-%mem | head`, and check whether the kernel killed processes for lack of memory with `sudo dmesg | grep -i oom` (or `sudo journalctl -k | grep -i oom`). Stop or restart the process that's eating the machine (`sudo systemctl stop <service>` or `sudo kill <pid>`), free disk space if it's full, or restart the instance. If it's normal load, move to a larger instance type. Tell me when it's done and I'll check again.
 
 ## What a diagnosis ruled out (for the report)
 ruled-out-self-check = The console self-diagnosis found nothing (bandwidth, load, security group, DDoS, isolation, billing).
@@ -268,5 +395,10 @@ ruled-out-security-group = The security group allows the login port (user checke
 ruled-out-allow-remote = "Allow remote connections to this computer" is enabled.
 ruled-out-not-listening = The remote-login service listens on port { $port } inside the server.
 ruled-out-registry = Both registry PortNumber values agree.
-ruled-out-firewall = The instance firewall allows port { $port }.
-ruled-out-resources = CPU and memory are not exhausted.
+ruled-out-firewall = The firewall inside the server allows port { $port }.
+ruled-out-resources = CPU, memory and disk are not exhausted.
+ruled-out-bans = No ban or access list turns connections away (user checked).
+
+## What the user reported but the probes contradict (for the report)
+disputed-security-group = The user found a security-group rule for port { $port }, but port { $port } was still dropped when the bot tested it: the rule may not admit the bot's address, may be in a group not bound to the instance, or a network ACL may drop it.
+disputed-firewall = The user reports that the firewall inside the server allows port { $port }, but port { $port } was still dropped when the bot tested it.

@@ -1,36 +1,41 @@
 ## 대화 틀: 인사, 질문, 오류, 명령어
 
-welcome = 안녕하세요, vm-doctor입니다. 먼저 외부에서 서버 상태를 점검한 뒤, 서버 안에서 직접 확인하셔야 하는 항목을 하나씩 안내해 드리겠습니다. 다시 로그인하실 수 있을 때까지, 또는 전체 진단 보고서를 첨부해 지원 티켓을 접수하실 수 있을 때까지 함께하겠습니다.
-ask-ip = 서버의 공인 IP 주소를 알려 주세요. (예: 203.0.113.10)
+welcome = 안녕하세요, vm-doctor예요. 먼저 외부에서 서버 상태를 점검하고, 서버 안에서 직접 확인하셔야 하는 항목을 하나씩 안내해 드릴게요. 다시 로그인하실 수 있을 때까지, 또는 전체 진단 보고서를 첨부해 지원 티켓을 접수하실 수 있을 때까지 함께할게요.
+ask-ip = 서버의 공인 IP 주소를 알려 주세요. (예: 203.0.113.10, 클라우드 콘솔의 인스턴스 목록에서 확인할 수 있어요.) "203.0.113.10 우분투 2222번 포트"처럼 한 번에 말씀해 주셔도 돼요.
+ask-ip-have-os = 네, { $os ->
+        [windows] Windows
+       *[linux] Linux
+    } 서버군요. 서버의 공인 IP 주소를 알려 주세요. (클라우드 콘솔의 인스턴스 목록에서 확인할 수 있어요. 예: 203.0.113.10)
 ask-os = { $ip } 서버의 운영 체제는 무엇인가요?
 os-windows = Windows
-    .aliases = windows, win, 윈도우, 윈도, 윈도즈
+    .aliases = windows, win, 윈도우, 윈도, 윈도즈, 윈도우 서버, 윈도우서버
 os-linux = Linux
-    .aliases = linux, ubuntu, centos, debian, 리눅스, 우분투, 센토스, 데비안
+    .aliases = linux, ubuntu, centos, debian, rocky, 리눅스, 우분투, 센토스, 데비안, 록키
 os-auto = 잘 모르겠어요, 자동으로 확인해 주세요
-    .aliases = auto, 자동, 자동 감지, 모름, 모르겠어요, 잘 모르겠어요
+    .aliases = auto, 자동, 자동 감지, 자동으로, 자동 확인, 모름, 모르겠어요, 잘 모르겠어요
 os-detected = 응답하는 로그인 포트로 보아 { $os ->
         [windows] Windows
        *[linux] Linux
-    } 서버로 보입니다.
-os-undecided = 포트만으로는 운영 체제를 판단하지 못했습니다. 직접 선택해 주세요.
+    } 서버로 보여요.
+os-undecided = 포트만으로는 운영 체제를 판단하지 못했어요. 직접 선택해 주세요.
 
-err-not-ip = "{ $value }"은(는) IP 주소가 아닙니다. 203.0.113.10처럼 점으로 구분된 숫자 네 개로 입력해 주세요. (IPv6 주소도 입력하실 수 있습니다.)
-err-bad-os = "{ $value }"은(는) 알 수 없는 운영 체제입니다. Windows 또는 Linux를 선택하시거나, 자동 확인을 선택해 주세요.
-err-bad-port = "{ $value }"은(는) 올바른 포트 번호가 아닙니다. 포트는 1부터 65535 사이의 정수입니다.
-err-bad-lang = 지원하는 언어는 영어(`/lang en`)와 한국어(`/lang ko`)입니다.
-err-unknown-command = 알 수 없는 명령어입니다. /help를 입력하시면 사용할 수 있는 명령어를 확인하실 수 있습니다.
-err-too-many-args = 명령어에 입력값이 너무 많습니다. /help를 입력하시면 사용법을 확인하실 수 있습니다.
+err-not-ip = IP 주소가 아니에요: "{ $value }". 203.0.113.10처럼 점으로 구분한 숫자 네 개로 입력해 주세요. (IPv6 주소도 돼요.)
+err-not-ip-sentence = 보내 주신 내용에서 IP 주소를 찾지 못했어요: "{ $value }". 203.0.113.10처럼 서버의 공인 IP 주소를 함께 적어 주세요. (IPv6 주소도 돼요.)
+err-bad-os = 알 수 없는 운영 체제예요: "{ $value }". Windows나 Linux 중에서 선택하시거나, 자동 확인을 선택해 주세요.
+err-bad-port = 올바른 포트 번호가 아니에요: "{ $value }". 포트는 1부터 65535 사이의 정수예요.
+err-bad-lang = 영어(`/lang en`)와 한국어(`/lang ko`)로 안내해 드릴 수 있어요.
+err-unknown-command = 알 수 없는 명령어예요. /도움말(/help)을 입력하시면 사용할 수 있는 명령어를 볼 수 있어요.
+err-too-many-args = 명령어에 입력값이 너무 많아요. /도움말(/help)을 입력하시면 사용법을 볼 수 있어요.
 err-not-an-option = { $count ->
-        [0] 말씀을 이해하지 못했습니다. 보기 중 하나를 선택해 주세요.
-       *[other] "{ $value }"은(는) 이해하지 못했습니다. 보기 중 하나를 선택하시거나, 1부터 { $count } 사이의 번호로 답해 주세요.
+        [0] 말씀을 이해하지 못했어요. 보기 중 하나를 선택해 주세요.
+       *[other] 이해하지 못한 답변이에요: "{ $value }". 보기 중 하나를 고르시거나 보기 번호(1~{ $count }번)로 답해 주세요.
     }
 err-empty-text = 답변을 입력해 주세요.
-err-text-too-long = 입력하신 내용이 너무 깁니다. { $max }자 이내로 입력해 주세요.
+err-text-too-long = 입력하신 내용이 너무 길어요. { $max }자 이내로 입력해 주세요.
 
-probing = 이쪽에서 { $ip } 서버를 점검하고 있습니다. (Ping, 포트 { $ports })…
-probing-resume = 서버를 점검하던 중에 봇이 재시작되었습니다. 지금 다시 점검하겠습니다.
-still-probing = 아직 점검 중입니다. 몇 초 정도 걸립니다.
+probing = 봇이 있는 곳에서 { $ip } 서버를 점검하고 있어요. (Ping, 포트 { $ports })…
+probing-resume = 서버를 점검하던 중에 봇이 재시작됐어요. 지금 다시 점검할게요.
+still-probing = 아직 점검 중이에요. 몇 초만 기다려 주세요.
 probe-summary = **외부에서 확인한 결과** ({ $ip }, { $elapsed }ms):
 probe-icmp = Ping: { $state ->
         [reply] 응답 있음 ({ $received }/{ $sent }, 약 { $rtt }ms)
@@ -41,16 +46,16 @@ probe-port = 포트 { $port }: { $state ->
         [open] 열림
         [closed] 닫힘 (서버가 이 포트에서 대기 중인 서비스가 없다고 응답함)
         [filtered] 응답 없음 (필터링됨)
-       *[other] 판단 불가 (고객님 쪽이 아니라 봇 쪽의 문제)
+       *[other] 판단 불가 (고객님 서버가 아니라 봇 쪽의 문제)
     }
-probe-ssh = 포트 { $port }의 SSH 응답: `{ $banner }`
-probe-rdp = 포트 { $port }의 원격 데스크톱이 허용하는 방식: { $accepts }
+probe-ssh = { $port }번 포트 SSH 응답: `{ $banner }`
+probe-rdp = { $port }번 포트 원격 데스크톱이 허용하는 방식: { $accepts }
 probe-pending = { $what ->
         [ping] Ping: 확인 중…
        *[port] 포트 { $port }: 확인 중…
     }
 
-recheck-start = { $ip } 서버를 다시 점검하고 있습니다. (포트 { $ports })…
+recheck-start = { $ip } 서버를 다시 점검하고 있어요. (포트 { $ports })…
 recheck-result = 포트 { $port } 이전: { $before ->
         [open] 열림
         [closed] 닫힘
@@ -64,70 +69,79 @@ recheck-result = 포트 { $port } 이전: { $before ->
         [inconclusive] 판단 불가
        *[other] 점검 안 함
     }
-recheck-better = 효과가 있었습니다. 이제 로그인 포트가 정상적으로 응답합니다.
-recheck-same = 외부에서 보기에는 아직 변화가 없습니다. 계속 점검해 보겠습니다.
+target-changed = 대신 { $ip } 서버를 처음부터 점검할게요.
+answer-unknown = 괜찮아요. 다른 방법으로 확인해 볼게요.
+answer-works = 다행이에요!
+back-from-confirm = 네, 하던 단계로 돌아갈게요.
+nav-hint = 언제든지 /이전(/back) 명령으로 한 단계 전으로, /처음부터(/restart) 명령으로 처음으로 돌아갈 수 있어요. /티켓(/ticket) 명령을 쓰시면 전체 보고서와 함께 지원 티켓을 바로 받으실 수 있어요.
+recheck-better = 효과가 있었어요. 이제 로그인 포트가 정상적으로 응답해요.
+recheck-same = 외부에서 보기에는 아직 달라진 게 없어요. 계속 점검해 볼게요.
 
-back-done = 네, 한 단계 전으로 돌아갑니다.
-back-nothing = 돌아갈 이전 단계가 없습니다.
-restarted = 처음부터 다시 시작합니다.
-lang-set = 지금부터 한국어로 안내해 드리겠습니다.
-status = **진행 상황:** { $ip } ({ $os }), 로그인 포트 { $port } / 외부 점검 { $probes }회, 답변 { $answers }개
+back-done = 네, 한 단계 전으로 돌아갈게요.
+back-nothing = 돌아갈 이전 단계가 없어요.
+restarted = 처음부터 다시 시작할게요.
+lang-set = 지금부터 한국어로 안내해 드릴게요.
+status = **진행 상황:** { $ip } ({ $os ->
+        [windows] Windows
+        [linux] Linux
+       *[other] 운영 체제 아직 확인 전
+    }), 로그인 포트 { $port } / 외부 점검 { $probes }회, 답변 { $answers }개
 status-step = 현재 단계:
 status-findings = 최근 진단 결과:
-status-none = 아직 진행 중인 진단이 없습니다. /diagnose를 입력하시거나, 서버의 IP 주소를 바로 알려 주세요.
-help = 사용할 수 있는 명령어는 다음과 같습니다.
-    /diagnose <ip> <windows|linux|auto> [포트]: 서버 점검 시작
-    /back: 한 단계 전으로 돌아가기
-    /restart: 처음부터 다시 시작
-    /status: 진행 상황과 지금까지의 진단 결과 보기
-    /ticket: 지원 티켓 링크와 진단 보고서 바로 받기
-    /lang ko|en: 언어 변경 (English: /lang en)
-    질문에는 보기의 번호나 이름으로 답하시거나, "네"처럼 말로 답하셔도 됩니다.
-bye = 오늘은 여기까지 하겠습니다. 진단 내용은 저장되어 있으니 언제든 다시 오시면 이어서 진행하실 수 있습니다.
-ended-fixed = 다시 로그인하실 수 있게 되어 이번 진단을 마칩니다. 다른 서버를 점검하시려면 /diagnose를, 마지막 단계를 다시 보시려면 /back을 입력해 주세요.
-ended-escalated = 이번 진단은 기술 지원팀으로 이관되었습니다. 링크와 보고서를 다시 받으시려면 /ticket을, 마지막 단계를 다시 보시려면 /back을, 새로 진단을 시작하시려면 /diagnose를 입력해 주세요.
-session-expired = 이전 대화가 오랫동안 진행되지 않아 새 대화를 시작했습니다.
-ticket-continue = 지원팀의 답변을 기다리시는 동안에도 점검을 계속 진행하실 수 있습니다.
+status-none = 아직 진행 중인 진단이 없어요. /진단(/diagnose)을 입력하시거나, 서버의 IP 주소를 바로 알려 주세요.
+help = 사용할 수 있는 명령어예요.
+    /진단(/diagnose) <ip> <windows|linux|auto> [포트]: 서버 점검 시작
+    /이전(/back): 한 단계 전으로 돌아가기
+    /처음부터(/restart): 처음부터 다시 시작
+    /상태(/status): 진행 상황과 지금까지의 진단 결과 보기
+    /티켓(/ticket): 지원 티켓 링크와 진단 보고서 바로 받기
+    /언어(/lang) ko|en: 언어 변경 (English: /lang en)
+    질문에는 보기 번호나 보기 이름으로 답하셔도 되고, "네", "아니요", "모르겠어요"처럼 말로 답하셔도 돼요. 모든 질문에서 "이제 돼요"도 선택하실 수 있어요.
+bye = 오늘은 여기까지 할게요. 진단 내용은 저장되어 있으니 언제든 다시 오시면 이어서 진행할 수 있어요.
+ended-fixed = 다시 로그인하실 수 있게 되어 이번 진단을 마쳤어요. 다른 서버를 점검하시려면 /진단(/diagnose), 마지막 단계를 다시 보시려면 /이전(/back)을 입력해 주세요.
+ended-escalated = 이번 진단은 기술 지원팀으로 이관됐어요. 링크와 보고서를 다시 받으시려면 /티켓(/ticket), 마지막 단계를 다시 보시려면 /이전(/back), 새로 진단을 시작하시려면 /진단(/diagnose)을 입력해 주세요.
+session-expired = 이전 대화가 너무 오래 멈춰 있어서 새 대화를 시작했어요.
+ticket-continue = 지원팀 답변을 기다리시는 동안에도 점검은 계속 진행하실 수 있어요.
 
-ruled-out-port-blocked = 네트워크 경로와 보안 그룹이 포트 { $port }을(를) 허용하고 있습니다. (외부에서 응답함)
-ruled-out-host-down = 인스턴스가 실행 중이며 네트워크로 접근할 수 있습니다. (Ping에 응답함)
+ruled-out-port-blocked = 네트워크 경로와 보안 그룹은 { $port }번 포트를 통과시키고 있어요. (외부에서 응답함)
+ruled-out-host-down = 인스턴스는 실행 중이고 네트워크로 접근할 수 있어요. (Ping에 응답함)
 
 ## 지원 이관
-ticket-link = 아래 링크에서 지원 티켓을 접수해 주세요(대상 서버와 요약은 미리 입력되어 있습니다): { $url }
-report-saved = 전체 진단 보고서는 `{ $path }`에 저장되어 있습니다. 티켓에 첨부해 주세요.
-err-internal = 봇 쪽에서 문제가 발생했습니다(고객님 서버의 문제는 아닙니다). 잠시 후 다시 시도해 주세요. 같은 문제가 계속되면 /ticket을 입력해 주세요.
+ticket-link = 아래 링크에서 지원 티켓을 접수해 주세요. (대상 서버와 요약은 미리 입력되어 있어요.) { $url }
+report-saved = 전체 진단 보고서를 다음 위치에 저장했어요: `{ $path }`. 티켓에 첨부해 주세요.
+err-internal = 봇 쪽에서 문제가 생겼어요. (고객님 서버 문제는 아니에요.) 잠시 후 다시 시도해 주시고, 같은 문제가 계속되면 /티켓(/ticket)을 입력해 주세요.
 
 ## Discord
 discord-cmd-diagnose-name = 진단
-discord-cmd-diagnose-desc = 서버에 로그인할 수 없는 원인을 점검합니다
+discord-cmd-diagnose-desc = 서버에 로그인할 수 없는 원인을 점검해요
 discord-opt-ip-name = ip
 discord-opt-ip-desc = 서버의 공인 IP 주소
 discord-opt-os-name = 운영체제
 discord-opt-os-desc = 서버의 운영 체제
 discord-opt-port-name = 포트
-discord-opt-port-desc = 로그인 포트(Linux 22, Windows 3389가 아닌 경우에만 입력)
+discord-opt-port-desc = 로그인 포트(Linux 22, Windows 3389가 아닐 때만 입력)
 discord-cmd-back-name = 이전
-discord-cmd-back-desc = 한 단계 이전으로 돌아갑니다
+discord-cmd-back-desc = 한 단계 전으로 돌아가요
 discord-cmd-restart-name = 처음부터
-discord-cmd-restart-desc = 진단을 처음부터 다시 시작합니다
+discord-cmd-restart-desc = 진단을 처음부터 다시 시작해요
 discord-cmd-status-name = 상태
-discord-cmd-status-desc = 현재 진행 단계와 점검 결과를 보여 드립니다
+discord-cmd-status-desc = 현재 진행 단계와 점검 결과를 보여 드려요
 discord-cmd-ticket-name = 티켓
-discord-cmd-ticket-desc = 지원 티켓 링크와 진단 보고서를 바로 받습니다
+discord-cmd-ticket-desc = 지원 티켓 링크와 진단 보고서를 바로 받아요
 discord-cmd-lang-name = 언어
-discord-cmd-lang-desc = 답변 언어를 바꿉니다
+discord-cmd-lang-desc = 안내 언어를 바꿔요
 discord-opt-lang-name = 언어
 discord-opt-lang-desc = 한국어 또는 영어
 discord-cmd-help-name = 도움말
-discord-cmd-help-desc = 사용할 수 있는 명령어를 안내합니다
+discord-cmd-help-desc = 사용할 수 있는 명령어를 안내해요
 discord-thread-name = vm-doctor { $ip }
-discord-continue-in-thread = { $ip } 서버 점검은 { $thread }에서 진행합니다. 그쪽에서 이어서 확인해 주세요.
-discord-started-here = 여기에서 { $ip } 서버 점검을 시작합니다.
-discord-not-yours = 이 진단에는 { $owner }님만 답변하실 수 있습니다. 진행 상황은 함께 보실 수 있습니다.
-discord-stale = 이미 답변했거나 지난 질문입니다. 가장 최근 메시지에서 답변해 주세요.
-discord-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨습니다. { $seconds }초 후에 다시 시도해 주세요.
-discord-channel-not-allowed = 이 채널에서는 진단을 진행하지 않습니다. 지원 채널에서 요청해 주세요.
-discord-role-required = 이 서버에서 진단을 실행하려면 별도의 역할이 필요합니다. 관리자에게 문의해 주세요.
+discord-continue-in-thread = { $ip } 서버 점검은 스레드 { $thread } 안에서 진행할게요. 그쪽에서 이어서 봐 주세요.
+discord-started-here = 여기에서 { $ip } 서버 점검을 시작할게요.
+discord-not-yours = 이 진단에는 { $owner }님만 답하실 수 있어요. 진행 상황은 함께 보셔도 돼요.
+discord-stale = 이미 답변했거나 지나간 질문이에요. 가장 최근 메시지에서 답해 주세요.
+discord-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨어요. { $seconds }초 후에 다시 시도해 주세요.
+discord-channel-not-allowed = 이 채널에서는 진단을 진행하지 않아요. 지원 채널에서 요청해 주세요.
+discord-role-required = 이 서버에서 진단을 실행하려면 별도의 역할이 필요해요. 관리자에게 문의해 주세요.
 discord-answer-button = 답변 입력하기
 discord-modal-title = 답변 입력
 discord-modal-label = { $expect ->
@@ -136,7 +150,15 @@ discord-modal-label = { $expect ->
        *[other] 답변
     }
 discord-ticket-button = 지원 티켓 접수하기
-discord-report-attached = 전체 진단 보고서를 첨부했습니다. 티켓에 함께 첨부해 주세요.
+discord-report-attached = 전체 진단 보고서를 첨부했어요. 티켓에 함께 첨부해 주세요.
 discord-field-probe = 점검 결과
 discord-field-finding = 진단 내용
-discord-see-below = 처리했습니다. 아래 메시지를 확인해 주세요.
+discord-see-below = 처리했어요. 아래 메시지를 확인해 주세요.
+
+## 어느 질문에서나 받아들이는 일반적인 답변 (쉼표로 구분, 띄어쓰기와 문장 부호는
+## 무시함). 대화 언어와 관계없이 두 언어의 목록을 모두 사용해요.
+## 한 표현은 네 목록 중 한 곳에만 넣어 주세요.
+phrases-yes = 네, 예, 넵, 넹, 넴, 녜, 옙, 응, 웅, 어, 엉, ㅇㅇ, ㅇㅇㅇ, ㅇㅋ, ㅇㅋㅇㅋ, 오케이, 오키, 예스, 네네, 넵넵, 네 맞아요, 맞아요, 맞아, 맞음, 맞습니다, 맞네요, 그래요, 그렇습니다, 그럼요, 당연하죠, 됐어요, 됐습니다, 됐음, 했어요, 했습니다, 했음, 해 봤어요, 있어요, 있습니다, 있음, 있네요, 켜져 있어요, 좋아요
+phrases-no = 아니요, 아뇨, 아니오, 아니, 아니야, 아니에요, 아닙니다, 아닌데요, 아님, ㄴㄴ, ㄴ, 노, 놉, 안 돼요, 안돼요, 안 돼, 안 됩니다, 안 되네요, 아직이요, 아직요, 아직, 아직 안 돼요, 없어요, 없습니다, 없음, 없네요, 안 했어요, 안 나와요, 꺼져 있어요
+phrases-unknown = 모르겠어요, 몰라요, 잘 모르겠어요, 잘 몰라요, 모르겠습니다, 모르겠네요, 모름, 몰라, 모르겠음, 확인할 수 없어요, 확인 못 해요, 확인 못 하겠어요, 확인이 안 돼요, 확인 불가, 확인 어려워요, 어떻게 확인해요, 어떻게 하는지 몰라요, 글쎄요, 글쎄
+phrases-works = 이제 돼요, 이제 됩니다, 이제 돼, 이제 잘 돼요, 돼요, 됩니다, 잘 돼요, 접속돼요, 접속됩니다, 접속됐어요, 이제 접속돼요, 로그인돼요, 로그인됩니다, 로그인됐어요, 이제 로그인돼요, 접속 성공, 로그인 성공, 해결됐어요, 해결됐습니다, 해결했어요, 해결됨, 해결, 들어가져요, 들어가졌어요, 고쳐졌어요

@@ -4,7 +4,7 @@ report-title = vm-doctor 진단 보고서
 report-target = 서버: { $ip } ({ $os ->
         [windows] Windows
         [linux] Linux
-       *[other] 운영 체제 확인 안 됨
+       *[other] 운영 체제 확인 전
     }), 로그인 포트 { $port }
 report-times = 진단 시작: { $started } / 보고서 작성: { $generated } (UTC)
 report-outcome = 결과: { $outcome ->
@@ -22,10 +22,15 @@ report-probe-run = { $at } ({ $purpose ->
 report-checks = 서버 내부 점검 내역
 report-check-answer = { $at }: { $step }: { $answer }
 report-ruled-out = 배제된 원인
+report-disputed = 사용자 답변과 외부 점검 결과가 어긋나는 항목
 report-none = (없음)
 report-ssh-algos = SSH 키 교환 알고리즘: { $kex } / 호스트 키 알고리즘: { $hostkey }
 report-col-probe = 점검 항목
 report-col-state = 상태
 report-col-reason = 세부 내용
 report-col-rtt = 응답 시간
-ticket-summary = vm-doctor: { $ip } 서버({ $os }, 포트 { $port })에 로그인할 수 없음. 진단 결과: { $findings }
+ticket-summary = vm-doctor: { $ip } 서버({ $os ->
+        [windows] Windows
+        [linux] Linux
+       *[other] 운영 체제 확인 전
+    }, 포트 { $port })에 로그인할 수 없음. 진단 결과: { $findings }

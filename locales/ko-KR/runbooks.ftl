@@ -1,273 +1,405 @@
-## Runbook content. Arguments available to every step: $ip, $port (the login
-## port), $os (windows | linux | auto), $client (windows | mac | linux | unknown),
+## 런북 내용. 모든 단계에서 쓸 수 있는 인자: $ip, $port (로그인 포트),
+## $os (windows | linux | auto), $client (windows | mac | linux | unknown),
 ## $port_state (open | closed | filtered | inconclusive | unknown), $icmp
-## (reply | no_reply | unavailable | unknown) and any variable a step stored
-## ($user_ip, $registry_port, $sshd_port).
-## 런북 내용. 모든 단계에서 위 변수를 사용할 수 있습니다.
+## (reply | no_reply | unavailable | unknown), $egress (봇이 점검하는 출발지
+## 주소의 CIDR 목록, 또는 "none"), $user_ip / $user_cidr (또는 "none"),
+## $user_ping / $user_port (ok | failed | unknown), 그리고 단계에서 저장한
+## 변수($registry_port, $sshd_port).
+## 변수 바로 뒤에 조사를 붙이지 마세요: "{ $ip } 주소는", "{ $port }번 포트를".
+
+-self-diagnosis-url = https://console.cloud.tencent.com/workorder/check
+-port-tool-url = https://console.cloud.tencent.com/vpc/helper
 
 rb-triage = 기본 점검
-rb-common = 고객님 환경과 외부 점검 결과 비교
+rb-common = 고객님 쪽과 봇 쪽 결과 비교
 rb-windows = Windows 원격 데스크톱
 rb-linux = Linux SSH
 
 ## 공통 보기
-opt-yes = 네
-    .aliases = 네, 예, 응, 맞아요, 맞습니다, 그래요, yes, y, ok
-opt-no = 아니요
-    .aliases = 아니요, 아니오, 아뇨, 아니, 아니에요, no, n
-opt-done-recheck = 완료했어요, 다시 점검해 주세요
-    .aliases = 완료, 했어요, 다시 점검, 재점검, 해결, done, recheck
-opt-changed-recheck = 설정을 변경했어요, 다시 점검해 주세요
-    .aliases = 변경, 변경했어요, 바꿨어요, 다시 점검, 재점검, changed, recheck
-opt-not-this = 이건 해당되지 않아요
-    .aliases = 해당 없음, 아니요, 아니오, 아뇨, 건너뛰기, 넘어가기, skip
-opt-cannot-do = 할 수 없어요
-    .aliases = 못 해요, 못해요, 할 수 없음, 불가, 안 돼요, 아니요
+opt-done-recheck = 다 했어요, 다시 점검해 주세요
+    .aliases = 완료, 완료했어요, 다시 점검, 재점검, 다시 확인, 다시 확인해 주세요
+opt-changed-recheck = 설정을 바꿨어요, 다시 점검해 주세요
+    .aliases = 바꿨어요, 변경했어요, 수정했어요, 조치했어요, 다시 점검, 재점검, 다시 확인
+opt-not-this = 이건 해당 없어요
+    .aliases = 해당 없음, 해당 없어요, 이거 아니에요, 이건 아니에요, 건너뛰기, 넘어가기, 패스
+opt-cannot-do = 그건 할 수 없어요
+    .aliases = 할 수 없어요, 할 수 없음, 못 해요, 못해요, 불가, 어려워요
 opt-login-works = 이제 로그인돼요
-    .aliases = 돼요, 됩니다, 로그인 성공, 성공, 해결, 네, works
+    .aliases = 로그인돼요, 로그인 돼요, 로그인 성공, 로그인했어요, 들어가져요
 opt-login-still-fails = 여전히 로그인이 안 돼요
-    .aliases = 여전히, 안 돼요, 안돼요, 실패, 아니요, still
+    .aliases = 여전히 안 돼요, 아직도 안 돼요, 그래도 안 돼요, 계속 안 돼요, 로그인 실패, 실패
 opt-vnc-in = VNC로 로그인했어요
-    .aliases = 로그인했어요, 접속했어요, 들어왔어요, 네, 예
+    .aliases = 접속했어요, 들어왔어요, 로그인했어요, 접속함, 로그인됨
 opt-vnc-cannot = VNC도 안 돼요
-    .aliases = 안 돼요, 안돼요, vnc 안 됨, 아니요, 아뇨
+    .aliases = vnc도 안 돼요, vnc 안 돼요, vnc 안 됨, vnc 실패, vnc 접속 안 돼요
+opt-works-now = 이제 돼요
+    .aliases = 이제 됩니다, 이제 잘 돼요, 해결됐어요, 해결됨
+opt-dont-know = 모르겠어요 / 확인할 수 없어요
+    .aliases = 모르겠어요, 잘 모르겠어요, 몰라요, 확인할 수 없어요, 확인 못 해요
+
+## 대화를 왜 이 단계에서 시작하는지 (첫 점검 직후 한 줄)
+route-no-answer = { $ip } 주소에서 아무것도 응답하지 않았어요. Ping도, 어떤 포트도요. 서버 안을 보기 전에 인스턴스가 실행 중인지, 이 주소가 지금도 인스턴스의 주소인지부터 확인할게요.
+route-ssh-legacy = SSH 서버가 응답하기는 하지만, 최신 클라이언트가 거부하는 알고리즘만 제공해요. 로그인이 안 되는 원인일 가능성이 아주 높으니 여기서부터 시작할게요.
+route-ssh-ok = 외부에서 SSH가 정상적으로 응답하니 서버, 네트워크 경로, sshd에는 문제가 없어요. 원인은 클라이언트 쪽이나 계정에 있으니 그쪽을 살펴볼게요.
+route-rdp-ok = 외부에서 원격 데스크톱이 정상적으로 응답하니 서버, 네트워크 경로, 서비스에는 문제가 없어요. 클라이언트에 어떤 메시지가 나오는지 살펴볼게요.
+route-filtered = { $port }번 포트에서 아무 응답이 없어요. 트래픽이 서버에 닿기 전에 어딘가에서 버려지고 있다는 뜻이에요. 보안 그룹부터 확인하고, 그다음에 서버 내부 방화벽을 볼게요.
+route-closed = { $port }번 포트가 "닫힘"으로 응답했어요. 서버는 켜져 있고 네트워크도 트래픽을 통과시키지만, 이 포트에서 연결을 받는 서비스가 없어요. 그래서 네트워크 점검은 건너뛰고 바로 서버 안의 서비스를 확인할게요.
+route-service-broken = { $port }번 포트로 연결은 되지만 로그인 서비스가 정상적으로 동작하지 않아요. 서버 안에서 고쳐야 하니 콘솔로 접속해 볼게요.
+route-inconclusive = 봇이 있는 곳에서 { $ip } 주소를 점검하지 못했어요. (고객님 서버가 아니라 봇 쪽 네트워크 문제예요.) 그래서 고객님이 직접 해 보시는 테스트로 더 알아봐야 해요.
 
 ## 기본 점검
-triage-client-title = 사용 중인 컴퓨터
-triage-client = 점검에 앞서, 어떤 컴퓨터에서 접속하고 계신가요? 그 환경에서 바로 실행하실 수 있는 명령어로 안내해 드리겠습니다.
-client-windows = Windows
-    .aliases = windows, win, pc, 윈도우, 윈도
-client-mac = macOS
-    .aliases = mac, macos, osx, macbook, 맥, 맥북, 맥os
-client-linux = Linux
-    .aliases = linux, ubuntu, 리눅스, 우분투
-
 triage-self-check-title = 콘솔 자가 진단
-triage-self-check = 클라우드 콘솔에서 **자가 진단** 툴(티켓 > 자가 진단)을 열고 해당 인스턴스를 진단해 주세요. 로그인 장애의 대부분을 차지하는 원인을 자동으로 점검해 줍니다. 진단 결과에 다음 중 어떤 항목이 표시되었나요?
-triage-opt-bandwidth = 대역폭: 사용률이 한도에 도달했거나 공인 대역폭이 0으로 설정됨
-    .aliases = 대역폭, 트래픽, bandwidth
-triage-opt-load = 서버 과부하
-    .aliases = 과부하, 부하, 고부하, cpu, 메모리, load
+triage-self-check = 클라우드 콘솔의 **자가 진단** 도구로 이 인스턴스를 진단해 주세요: { -self-diagnosis-url } (콘솔에서는 **티켓** > **자가 진단**). 로그인 장애 원인 대부분을 자동으로 찾아 줘요. 진단 결과가 어떻게 나왔나요?
+triage-opt-bandwidth = 대역폭: 사용량이 한도에 도달했거나 공인 대역폭이 0으로 설정됨
+    .aliases = 대역폭, 트래픽, 대역폭 초과, 대역폭 0
+triage-opt-load = 서버 부하가 높음
+    .aliases = 부하, 과부하, 고부하, 부하 높음, cpu, 메모리
 triage-opt-security-group = 보안 그룹 규칙
-    .aliases = 보안 그룹, 보안그룹, 규칙, sg, security group
+    .aliases = 보안 그룹, 보안그룹, 보안 그룹 규칙, sg
 triage-opt-blocked = DDoS 차단 또는 보안 격리
-    .aliases = ddos, 차단, 블랙홀, 격리, 보안 격리
+    .aliases = ddos, 디도스, 차단, 블랙홀, 격리, 보안 격리
 triage-opt-arrears = 계정 연체
-    .aliases = 연체, 미납, 요금, 결제, 잔액
-triage-opt-nothing = 발견된 문제가 없거나, 자가 진단을 실행할 수 없음
-    .aliases = 없음, 문제 없음, 정상, 실행 불가, 못 해요, nothing, none
-triage-skip-filtered = 자가 진단은 잠시 건너뛰겠습니다. { $ip } 서버의 포트 { $port }에서 아무런 응답이 없는데, 이는 보안 그룹이나 방화벽이 트래픽을 차단(드롭)할 때 나타나는 전형적인 증상입니다. 이 부분부터 먼저 확인해 보겠습니다.
+    .aliases = 연체, 미납, 요금, 결제, 잔액 부족
+triage-opt-nothing = 발견된 문제 없음
+    .aliases = 문제 없음, 이상 없음, 정상, 발견된 것 없음, 아무것도 없음
+
+triage-instance-title = 인스턴스 상태와 주소
+triage-instance = 클라우드 콘솔의 인스턴스 목록(**CVM**(Cloud Virtual Machine) > **인스턴스**(Instances), 자가 진단은 { -self-diagnosis-url })에서 세 가지를 확인해 주세요. 인스턴스 상태가 **실행 중**(Running)인지(**중지됨**(Stopped)이나 **시작 중**(Starting)이 아닌지), **공인 IP**(또는 연결된 EIP)가 { $ip } 주소와 같은지, 계정이 연체되지 않았는지요. 확인해 보니 어떤가요?
+triage-opt-was-stopped = 중지되어 있어서 시작했어요, 다시 점검해 주세요
+    .aliases = 중지됨, 중지되어 있었어요, 시작했어요, 켰어요, 꺼져 있었어요
+triage-opt-running = 실행 중이고 주소도 맞아요
+    .aliases = 실행 중, 실행중, 주소 맞아요, 주소도 맞아요, 정상
+triage-opt-other-ip = 공인 IP가 다른 주소예요
+    .aliases = 다른 ip, 다른 주소, ip가 달라요, 주소가 달라요, ip가 바뀌었어요
+
+triage-new-ip-title = 올바른 주소
+triage-new-ip = 콘솔에 표시된 인스턴스의 공인 IP는 무엇인가요? 입력해 주시면 그 주소로 처음부터 다시 점검할게요.
 
 triage-bandwidth-title = 대역폭
-triage-bandwidth = 공인 대역폭을 모두 사용하면 새 연결이 시간 초과로 끊기고, 대역폭이 0Mbps로 설정되어 있으면 공인 네트워크 트래픽이 인스턴스에 전혀 도달하지 못합니다. 콘솔에서 인스턴스의 공인 대역폭 상한과, 모니터링 그래프에서 아웃바운드 트래픽이 상한에 닿아 있는지 확인해 주세요. 대역폭 상한을 높이시거나 대역폭을 점유하는 작업을 중지하신 뒤 알려 주시면 다시 점검하겠습니다.
+triage-bandwidth = 공인 대역폭을 다 쓰고 있으면 새 연결이 시간 초과로 끊기고, 대역폭이 0Mbps로 설정되어 있으면 공인 트래픽이 인스턴스에 전혀 닿지 않아요. 콘솔에서 인스턴스의 공인 대역폭 상한과, 아웃바운드 트래픽 그래프가 상한에 붙어 평평하게 이어지는지 확인해 주세요. 상한을 높이시거나 대역폭을 다 쓰는 작업을 멈추신 뒤 알려 주시면 다시 점검할게요.
 
 triage-load-title = 서버 부하
-triage-load = CPU나 메모리가 한계에 도달한 서버는 연결은 받아들이지만 로그인을 끝내 완료하지 못하는 경우가 많습니다. 콘솔에서 인스턴스의 CPU와 메모리 모니터링 그래프를 확인해 주세요. 사용률이 최대치에 붙어 있다면 인스턴스를 재시작하시거나 VNC 콘솔로 접속해 부하가 큰 작업을 중지해 주세요. 더 높은 사양의 인스턴스 유형으로 변경하는 방법도 있습니다. 조치하신 뒤 알려 주시면 다시 점검하겠습니다.
+triage-load = CPU나 메모리가 바닥난 서버는 연결은 받아도 로그인을 끝내 마치지 못하는 경우가 많아요. 콘솔에서 인스턴스의 CPU와 메모리 그래프를 확인해 주세요. 최대치에 붙어 있다면 인스턴스를 재시작하시거나 VNC 콘솔로 접속해 부하가 큰 작업을 멈춰 주세요. 더 큰 인스턴스 유형으로 바꾸는 방법도 있어요. 조치하신 뒤 알려 주시면 다시 점검할게요.
 
 triage-sg-title = 보안 그룹
-triage-sg = 보안 그룹의 인바운드 규칙에서 고객님의 주소로부터 들어오는 TCP { $port } 포트를 허용해야 합니다. 콘솔에서 **보안 그룹(포트) 진단 툴**을 열고 **원클릭 오픈**(모든 포트 열기)을 사용하시거나, 인바운드 규칙을 직접 추가해 주세요. 프로토콜은 TCP, 포트는 { $port }, 소스는 고객님의 공인 IP(테스트하는 동안에는 0.0.0.0/0도 가능)로 설정하시면 됩니다. 저장하신 뒤 알려 주시면 다시 점검하겠습니다.
-triage-opt-sg-opened = 포트를 열었어요, 다시 점검해 주세요
-    .aliases = 열었어요, 오픈, 원클릭 오픈, 완료, opened, done
-triage-opt-sg-already = 이미 규칙에서 허용하고 있어요
-    .aliases = 이미, 이미 허용, 허용됨, 이미 열려 있음, already
+triage-sg = 인스턴스에 연결된 보안 그룹이 인바운드 **TCP { $port }번 포트**를 두 곳에서 허용해야 해요. 하나는 고객님의 공인 주소, 다른 하나는 봇이 점검하는 주소예요({ $egress ->
+        [none] 봇 운영자가 봇의 주소를 설정해 두지 않았어요. 모르신다면 테스트하는 동안에만 소스를 0.0.0.0/0으로 두고, 끝나면 고객님 주소로 좁혀 주세요
+       *[other] { $egress }
+    }). 봇의 주소가 빠져 있으면 고객님 규칙이 맞더라도 봇의 재점검은 통과할 수 없어요. **포트 진단 도구**(Port Verification, { -port-tool-url })로 확인할 수 있고, **원클릭 오픈**(Open all ports)을 누르면 자주 쓰는 규칙을 한 번에 추가해 줘요. 규칙을 저장하셨으면 알려 주세요.
+triage-opt-sg-opened = 규칙을 추가했어요, 다시 점검해 주세요
+    .aliases = 추가했어요, 규칙 추가, 규칙 추가했어요, 열었어요, 포트 열었어요, 원클릭 오픈, 오픈했어요
+triage-opt-sg-already = 규칙이 이미 있었어요
+    .aliases = 이미 있어요, 이미 있었어요, 이미 허용, 이미 열려 있어요, 허용되어 있어요
+
+triage-sg-firewall-title = 서버 안으로
+triage-sg-firewall = 다음으로 의심되는 곳은 서버 내부 방화벽이에요. 확인하려면 브라우저 콘솔로 로그인해야 해요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤, 다른 로그인 방식인 **VNC**를 선택해 로그인해 주세요. 로그인되셨나요?
 
 triage-blocked-title = 클라우드 측 차단
-triage-blocked = 인스턴스가 DDoS 공격을 받으면 공인 IP가 일정 시간 동안 블랙홀(DDoS 차단) 상태가 될 수 있고, 보안 문제가 탐지된 인스턴스는 보안 격리될 수 있습니다. 이런 차단은 서버 안에서 조치해서는 풀리지 않습니다. 콘솔의 알림과 보안 센터를 확인해 주세요. 블랙홀은 안내된 시간이 지나면 자동으로 해제되며, 보안 격리는 보안 문제를 해결한 뒤 차단 해제를 신청해야 풀립니다.
-triage-opt-released = 해제되었어요, 다시 점검해 주세요
-    .aliases = 해제, 해제됨, 풀렸어요, released
+triage-blocked = 인스턴스가 DDoS 공격을 받으면 공인 IP가 일정 시간 "블랙홀"에 들어갈 수 있고, 보안 문제가 탐지된 인스턴스는 격리될 수 있어요. 서버 안에서 무엇을 해도 풀리지 않아요. 콘솔의 알림과 보안 센터를 확인해 주세요. 블랙홀은 안내된 시간이 지나면 저절로 풀리고, 격리는 보안 문제를 해결한 뒤 차단 해제를 신청해야 풀려요.
+triage-opt-released = 해제됐어요, 다시 점검해 주세요
+    .aliases = 해제, 해제됨, 해제됐어요, 풀렸어요, 차단 해제
 triage-opt-still-blocked = 아직 차단되어 있어요
-    .aliases = 아직, 여전히, 차단, 차단됨, still
+    .aliases = 여전히 차단, 아직 차단, 차단됨, 차단 중
 
 triage-arrears-title = 계정 연체
-triage-arrears = 계정이 연체되면 잔액을 정산할 때까지 인스턴스가 종료되거나 네트워크가 차단됩니다. 비용 센터에서 계정을 충전하시고, 인스턴스가 중지되어 있다면 시작해 주세요. 완료되면 알려 주시면 다시 점검하겠습니다.
+triage-arrears = 계정이 연체되면 잔액을 정산할 때까지 인스턴스가 중지되거나 네트워크가 끊겨요. 비용 센터에서 충전하시고, 인스턴스가 중지되어 있다면 시작한 뒤 알려 주세요. 다시 점검할게요.
 triage-opt-paid = 결제하고 인스턴스를 시작했어요, 다시 점검해 주세요
-    .aliases = 결제, 결제했어요, 충전, 충전했어요, 완료, paid
+    .aliases = 결제했어요, 충전했어요, 결제 완료, 충전 완료, 납부했어요
 
 triage-restart-title = 인스턴스 재시작
-triage-restart = 재시작만으로 해결되는 문제가 많습니다. 응답하지 않는 원격 로그인 서비스, 가득 찬 메모리, 멈춘 네트워크 스택 등이 대표적입니다. 콘솔에서 인스턴스를 재시작하시고(일반 재시작이 진행되지 않으면 강제 재시작을 사용해 주세요), 부팅이 끝날 때까지 1~2분 정도 기다려 주시면 다시 점검하겠습니다. 지금 재시작하기 어려우시다면 재시작 없이 계속 진행하셔도 됩니다.
+triage-restart = 재시작으로 해결되는 문제가 많아요. 멈춘 로그인 서비스, 가득 찬 메모리, 꼬인 네트워크 스택 같은 것들이요. 콘솔에서 인스턴스를 선택하고 **재시작**(Restart)을 선택한 뒤(일반 재시작이 진행되지 않으면 강제 재시작을 사용해 주세요), 부팅될 때까지 1~2분 기다려 주시면 다시 점검할게요. 지금 재시작하기 어려우시면 재시작 없이 계속 진행할게요.
 triage-opt-restarted = 재시작했어요, 다시 점검해 주세요
-    .aliases = 재시작, 재시작했어요, 재부팅, 완료, restarted
+    .aliases = 재시작했어요, 재부팅했어요, 재시작 완료, 재부팅
 triage-opt-no-restart = 지금은 재시작할 수 없어요
-    .aliases = 건너뛰기, 재시작 불가, 못 해요, 아니요, skip
+    .aliases = 재시작 불가, 재시작 못 해요, 나중에, 건너뛰기, 넘어가기
 
-triage-confirm-title = 로그인 시도
-triage-confirm = 이제 포트 { $port }이(가) 정상적으로 응답합니다. 다시 로그인해 보시겠어요? 로그인되나요?
+triage-confirm-title = 로그인해 보기
+triage-confirm = 이제 { $port }번 포트가 정상적으로 응답해요. 다시 로그인해 보세요. 로그인되나요?
+
+triage-works-title = 확인
+triage-works = 다행이에요! 마치기 전에 한 번만 확인할게요. 로그인에 성공하셨나요?
+triage-opt-works-yes = 네, 로그인했어요
+    .aliases = 로그인했어요, 들어왔어요, 접속했어요, 로그인 성공
+triage-opt-works-not-yet = 아직이에요, 돌아갈게요
+    .aliases = 아직 안 됐어요, 돌아가기, 이전, 이전으로
 
 triage-fixed-title = 해결됨
-triage-fixed = 다시 로그인되셨다니 다행입니다. 같은 문제가 다시 생기면 언제든 새 진단을 시작해 주세요.
+triage-fixed = 다시 로그인되셨다니 다행이에요. 같은 문제가 또 생기면 언제든 새 진단을 시작해 주세요.
+
+skip-sg-port-answers = 보안 그룹 점검은 건너뛸게요. 외부에서 봇이 { $port }번 포트의 응답을 받았으니 규칙이 트래픽을 통과시키고 있어요.
 
 ## 공통: 고객님 쪽에서 본 상태
 common-ping-title = 고객님 컴퓨터에서 Ping 테스트
-common-ping = 이제 이쪽에서 본 결과와 고객님 쪽에서 보이는 결과를 비교해 보겠습니다. { $icmp ->
-        [reply] 서버가 이쪽의 Ping에 응답합니다.
-        [no_reply] 서버가 이쪽의 Ping에 응답하지 않습니다. (Ping을 차단해 둔 클라우드 서버가 많으므로 이것만으로는 판단하기 어렵습니다.)
-       *[other] 봇이 실행되는 환경에서는 Ping을 보낼 수 없었습니다.
+common-ping = 이제 봇이 본 결과와 고객님 쪽에서 보이는 결과를 비교해 볼게요. { $icmp ->
+        [reply] 서버가 봇의 Ping에 응답해요.
+        [no_reply] 서버가 봇의 Ping에 응답하지 않아요. (Ping을 막아 둔 클라우드 서버가 많아서 이것만으로는 알 수 있는 게 별로 없어요.)
+       *[other] 봇이 있는 곳에서는 Ping을 보낼 수 없었어요.
     } 고객님 컴퓨터에서 { $client ->
-        [windows] 명령 프롬프트를 열고(Win+R을 누른 뒤 `cmd` 입력) `ping { $ip }`를 실행해 주세요.
-       *[other] 터미널을 열고 `ping -c 4 { $ip }`를 실행해 주세요.
+        [windows] 명령 프롬프트(Win+R을 누르고 `cmd` 입력)를 열고 `ping { $ip }` 명령을 실행해 주세요.
+        [mac] 터미널에서 `ping -c 4 { $ip }` 명령을 실행해 주세요.
+        [linux] 터미널에서 `ping -c 4 { $ip }` 명령을 실행해 주세요.
+       *[other] `ping { $ip }` 명령(Windows: 명령 프롬프트) 또는 `ping -c 4 { $ip }` 명령(macOS, Linux: 터미널)을 실행해 주세요.
     } 응답이 오나요?
 common-opt-ping-replies = 응답이 와요
-    .aliases = 응답, 응답 있음, 와요, 네, 예, reply
-common-opt-ping-timeout = 요청 시간이 만료됨 / 응답 없음
-    .aliases = 시간 초과, 시간 만료, 타임아웃, 응답 없음, 아니요, timeout
+    .aliases = 응답, 응답 와요, 응답 있음, 응답이 있어요
+common-opt-ping-timeout = "요청 시간이 만료되었습니다"(Request timed out) / 응답 없음
+    .aliases = 요청 시간 만료, 요청 시간이 만료되었습니다, 시간 초과, 타임아웃, 응답 없음, 응답이 없어요
 
 common-port-test-title = 고객님 컴퓨터에서 포트 테스트
-common-port-test = 다음으로 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
-        [windows] PowerShell에서 `Test-NetConnection { $ip } -Port { $port }`를 실행하고 `TcpTestSucceeded` 값을 확인해 주세요.
-       *[other] 터미널에서 `nc -vz { $ip } { $port }`를 실행해 주세요. "succeeded" 또는 "open"이 표시되면 연결에 성공한 것입니다.
-    } 이쪽에서 확인한 포트 { $port } 상태는 { $port_state ->
-        [open] 열림입니다.
-        [closed] 닫힘(대기 중인 서비스 없음)입니다.
-        [filtered] 응답 없음(필터링됨)입니다.
-       *[other] 확실하게 판단하지 못했습니다.
+common-port-test = 이번에는 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
+        [windows] PowerShell에서 `Test-NetConnection { $ip } -Port { $port }` 명령을 실행하고 `TcpTestSucceeded` 값을 확인해 주세요.
+        [mac] 터미널에서 `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded"나 "open"이 나오면 연결된 거예요.
+        [linux] `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded", "open" 또는 "Connected to"가 나오면 연결된 거예요.
+       *[other] Windows라면 PowerShell에서 `Test-NetConnection { $ip } -Port { $port }` 명령을 실행해 `TcpTestSucceeded` 값을 확인하시고, macOS나 Linux라면 `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. ("succeeded", "open" 또는 "Connected to"가 나오면 연결된 거예요.)
+    } 봇이 있는 곳에서 보면 { $port }번 포트는 { $port_state ->
+        [open] 열려 있어요.
+        [closed] 닫혀 있어요. (연결을 받는 서비스가 없어요.)
+        [filtered] 응답하지 않아요. (드롭되고 있어요.)
+       *[other] 확실하게 점검하지 못했어요.
     } 고객님 쪽에서는 어떻게 나오나요?
 common-opt-port-ok = 연결돼요
-    .aliases = 연결됨, 연결돼요, 성공, 네, true, ok, succeeded
-common-opt-port-failed = 실패하거나 시간 초과돼요
-    .aliases = 실패, 시간 초과, 타임아웃, 아니요, false, timeout
+    .aliases = 연결됨, 연결됐어요, 연결 성공, 성공, 열려 있어요, 열림
+common-opt-port-failed = 실패하거나 시간이 초과돼요
+    .aliases = 실패, 연결 실패, 시간 초과, 타임아웃, 연결 안 돼요, 연결 거부
 
-common-your-side-title = 고객님의 공인 IP
-common-your-side = 중요한 단서입니다. 이쪽에서는 포트 { $port }이(가) 열려 있는데 고객님 쪽에서는 연결되지 않습니다. 즉 서버 자체에는 접근할 수 있고, 고객님과 서버 사이의 무언가가 연결을 막고 있다는 뜻입니다. 대부분 다음 세 가지 중 하나입니다. 특정 소스 주소만 허용하는 보안 그룹 규칙, 고객님 IP 주소에 대한 차단(fail2ban 같은 도구는 로그인 실패가 반복되면 해당 IP를 차단합니다), 또는 고객님 쪽 네트워크(회사 방화벽이나 통신사의 포트 차단)입니다. 고객님의 공인 IP 주소는 무엇인가요? (검색창에 "내 IP 확인"을 검색하신 뒤 여기에 붙여 넣어 주세요.)
+common-bot-blocked-title = 고객님은 되고, 봇은 안 돼요
+common-bot-blocked = 고객님 컴퓨터에서는 { $port }번 포트에 연결되는데 봇은 연결되지 않아요. 서버까지 가는 길은 고객님에게는 열려 있고, 특정 소스 주소만 들여보내는 규칙이 있다는 뜻이에요. 대개 고객님 주소로만 제한된 보안 그룹 규칙(또는 방화벽 규칙)이에요. 로그인하는 데는 문제없어요. 봇의 재점검도 통과하게 하시려면 봇의 주소도 소스로 추가해 주세요. { $egress ->
+        [none] 봇 운영자가 이 주소를 설정해 두지 않았으니 운영자에게 물어보시거나, 테스트하는 동안에만 0.0.0.0/0을 허용해 주세요.
+       *[other] 봇의 주소: { $egress }.
+    } 이제 로그인되나요?
+
+common-both-blocked-title = 양쪽 모두 막혀 있어요
+common-both-blocked = 보안 그룹과 서버 내부 방화벽은 맞게 보이는데, 고객님 컴퓨터에서도 봇에서도 { $port }번 포트가 응답하지 않아요. 남은 건 서버 바깥이에요. 수정하신 보안 그룹이 **이 인스턴스에 연결된** 그룹이 맞는지(인스턴스에는 보안 그룹이 여러 개 연결될 수 있고, 규칙은 모두 함께 적용돼요), 서브넷의 **네트워크 ACL**이 인바운드 TCP { $port }번 포트와 아웃바운드 응답 트래픽을 허용하는지, 인스턴스 앞의 로드 밸런서, NAT, 포트 포워딩이 다른 곳을 가리키고 있지 않은지 확인해 주세요. **포트 진단 도구**(Port Verification, { -port-tool-url })에서 실제로 적용되는 규칙을 볼 수 있어요. 문제를 찾으셨나요?
+common-opt-found-fixed = 찾아서 고쳤어요, 다시 점검해 주세요
+    .aliases = 찾았어요, 고쳤어요, 원인 찾음, 원인 찾았어요
+common-opt-nothing-found = 거기에는 문제가 없어요
+    .aliases = 문제 없어요, 문제 없음, 이상 없음, 다 정상이에요
+
+common-your-side-title = 고객님의 공인 주소
+common-your-side = 중요한 단서예요. 봇이 시도하면 { $port }번 포트가 열려 있는데, 고객님 쪽에서는 연결되지 않아요. 서버에는 접근할 수 있고, 고객님과 서버 사이의 무언가가 막고 있다는 뜻이에요. 보통 셋 중 하나예요. 특정 소스 주소만 허용하는 보안 그룹 규칙, 고객님 주소에 대한 차단(fail2ban 같은 도구는 로그인 실패가 반복되면 그 주소를 차단해요), 또는 고객님 쪽 네트워크(회사 방화벽이나 통신사의 포트 차단)예요. 고객님의 공인 IP 주소는 무엇인가요? (그 컴퓨터에서 "내 IP 확인"을 검색한 뒤 여기에 붙여 넣어 주세요.)
 
 common-source-rule-title = 고객님 주소에 대한 규칙
-common-source-rule = { $user_ip } 주소를 기준으로 다음 항목을 확인해 주세요.
-    1. 보안 그룹: TCP { $port } 인바운드 규칙의 소스에 { $user_ip }(예: `{ $user_ip }/32`)이(가) 포함되어 있어야 합니다. 테스트하는 동안에는 0.0.0.0/0으로 설정하셔도 됩니다.
-    2. 서버의 IP 차단(Linux, VNC로 접속해 확인): `sudo fail2ban-client status sshd`를 실행해 { $user_ip }이(가) 목록에 있다면 `sudo fail2ban-client set sshd unbanip { $user_ip }`로 차단을 해제해 주세요. `/etc/hosts.deny` 파일도 확인해 주세요.
-    3. 고객님 쪽 네트워크: 휴대폰 핫스팟 등 다른 네트워크에서 접속해 보세요. 다른 네트워크에서는 접속된다면 회사나 통신사에서 해당 포트를 차단하고 있는 것입니다.
+common-source-rule = { $user_ip ->
+        [none] 고객님의 공인 주소를 기준으로 다음을 확인해 주세요.
+    1. 보안 그룹: TCP { $port }번 포트의 인바운드 규칙에 고객님 주소가 포함되어 있어야 해요(IPv4는 /32, IPv6는 /128로). 테스트하는 동안에는 0.0.0.0/0으로 두셔도 돼요.
+    2. 서버의 차단 목록(Linux, VNC로 접속해서): `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip <your address>` 명령으로 차단을 풀 수 있어요. `/etc/hosts.deny` 파일도 확인해 주세요.
+       *[other] { $user_ip } 주소를 기준으로 다음을 확인해 주세요.
+    1. 보안 그룹: TCP { $port }번 포트의 인바운드 규칙에 { $user_ip } 주소가 포함되어 있어야 해요(`{ $user_cidr }` 형식으로). 테스트하는 동안에는 0.0.0.0/0으로 두셔도 돼요.
+    2. 서버의 차단 목록(Linux, VNC로 접속해서): `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip { $user_ip }` 명령으로 차단을 풀 수 있어요. `/etc/hosts.deny` 파일도 확인해 주세요.
+    }
+    3. 고객님 쪽 네트워크: 휴대폰 핫스팟 같은 다른 네트워크에서 접속해 보세요. 거기서는 된다면 회사나 통신사에서 이 포트를 막고 있는 거예요.
     이제 로그인되나요?
 
 common-escalate-title = 기술 지원팀으로 이관
-common-escalate = 여기서 안내해 드릴 수 있는 점검은 모두 진행했습니다. 이제 기술 지원팀의 확인이 필요합니다. 지금까지 확인하고 시도한 내용을 모두 담은 진단 보고서를 준비했으니, 티켓에 첨부해 주세요. 같은 질문을 다시 받지 않으셔도 됩니다.
+common-escalate = 여기서 안내해 드릴 수 있는 점검은 모두 해 봤으니, 이제 기술 지원팀이 봐야 해요. 지금까지 확인하고 시도한 내용을 모두 담은 진단 보고서를 만들어 두었어요. 티켓에 첨부해 주시면 같은 질문을 다시 받지 않으셔도 돼요.
 
 ## Windows
 win-vnc-title = VNC로 로그인
-win-vnc = 다음 점검은 Windows 안에서 진행해야 하므로, 원격 데스크톱이 안 될 때도 사용할 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**을 클릭한 뒤, 다른 로그인 방식인 **VNC**를 선택하고 **지금 로그인**을 클릭합니다. 잠금 화면이 나타나면 왼쪽 상단의 **원격 명령 보내기**에서 **Ctrl-Alt-Delete**를 보낸 뒤 로그인해 주세요. 로그인되셨나요?
+win-vnc = 다음 점검은 Windows 안에서 해야 하니, 원격 데스크톱이 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤, 다른 로그인 방식인 **VNC**를 선택하고 **지금 로그인**(Log In Now)을 클릭해 주세요. 잠금 화면이 나오면 왼쪽 위의 **원격 명령 보내기**(Send Remote Command)에서 **Ctrl-Alt-Delete**를 보낸 뒤 로그인해 주세요. 로그인되셨나요?
 
 win-allow-remote-title = 원격 연결 허용
-win-allow-remote = Windows에서 **내 PC**(This PC)를 마우스 오른쪽 버튼으로 클릭해 **속성**(Properties)을 열고, **고급 시스템 설정**(Advanced system settings) > **원격**(Remote) 탭으로 이동해 주세요. `SystemPropertiesRemote`를 실행하셔도 바로 열립니다. 원격 데스크톱 항목에서 **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)이 선택되어 있나요?
-win-opt-allow-was-on = 이미 선택되어 있었어요
-    .aliases = 이미, 선택됨, 켜져 있음, 네, 예, already
-win-opt-allow-turned-on = 선택되어 있지 않아서 선택했어요, 다시 점검해 주세요
-    .aliases = 선택했어요, 켰어요, 허용했어요, 아니요, 아니오, 아뇨, enabled
+win-allow-remote = Windows에서 `SystemPropertiesRemote` 명령을 실행해 주세요. (또는 **내 PC**(This PC)를 마우스 오른쪽 버튼으로 클릭하고 **속성**(Properties) > **고급 시스템 설정**(Advanced system settings) > **원격**(Remote) 탭으로 가도 돼요.) 원격 데스크톱 항목에서 **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)이 선택되어 있나요?
+win-opt-allow-was-on = 네, 선택되어 있어요
+    .aliases = 선택되어 있어요, 선택됨, 체크되어 있어요, 체크됨, 허용되어 있어요
+win-opt-allow-off = 아니요, 선택되어 있지 않아요
+    .aliases = 선택 안 됨, 선택되어 있지 않아요, 체크 안 됨, 체크 안 되어 있어요, 허용 안 됨
 
-win-netstat-title = RDP 포트 대기 상태
-win-netstat = 서버 안에서 PowerShell을 열고 `netstat -ant | findstr { $port }`를 실행해 주세요. 정상이라면 `0.0.0.0:{ $port }`와 `LISTENING`이 포함된 줄이 표시됩니다. 어떻게 나오나요?
-win-opt-netstat-listening = 포트 { $port }에 LISTENING 줄이 있어요
-    .aliases = listening, 리스닝, 있어요, 네, 예
-win-opt-netstat-nothing = 아무것도 안 나오거나 LISTENING 줄이 없어요
-    .aliases = 없음, 없어요, 아무것도, 아니요, 아뇨
+win-allow-remote-fix-title = 원격 연결 켜기
+win-allow-remote-fix = **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)을 선택하고 **확인**(OK)을 클릭해 주세요. (3389번 포트용 방화벽 규칙도 Windows가 함께 켜 줘요.) PowerShell에서는 `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` 명령을 실행한 다음 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행하면 같아요. 다 되면 알려 주세요. 다시 점검할게요.
+
+win-firewall-title = Windows Defender 방화벽
+win-firewall = { $port }번 포트로 들어오는 연결이 응답을 받기 전에 버려지고 있어요. 흔한 원인은 Windows Defender 방화벽이에요. VNC로 접속해 PowerShell을 열고 `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` 명령을 실행해 주세요. Windows 표시 언어와 관계없이 동작하는 명령이에요. 기본 제공 원격 데스크톱 규칙은 `Enabled` 값이 **True**여야 하지만, 이 규칙은 3389번 포트만 허용해요. 규칙을 켜려면 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행해 주세요. 원격 데스크톱이 다른 포트를 쓴다면 그 포트용 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 확인해 보니 어떤가요?
+win-opt-firewall-allows = 규칙이 있고 켜져 있어요
+    .aliases = 규칙 있음, 규칙이 있어요, 사용 중, 허용됨, 켜져 있음
+win-opt-firewall-fixed = 규칙이 없어서 고쳤어요, 다시 점검해 주세요
+    .aliases = 추가했어요, 켰어요, 규칙 추가, 규칙 추가했어요, 고쳤어요
+
+win-netstat-title = 원격 데스크톱이 대기 중인가요?
+win-netstat = 서버의 PowerShell에서 `netstat -ano | findstr LISTENING | findstr :{ $port }` 명령을 실행해 주세요. 정상이라면 `0.0.0.0:{ $port }`(그리고 `[::]:{ $port }`) 줄이 `LISTENING` 상태로 보여요. 어떻게 나오나요?
+win-opt-netstat-listening = { $port }번 포트에 LISTENING 줄이 있어요
+    .aliases = 리스닝, 대기 중, listening 있음, listening 줄 있음
+win-opt-netstat-other = 대기 중이지만 다른 포트예요
+    .aliases = 다른 포트, 포트가 달라요, 다른 포트에서 대기
+win-opt-netstat-nothing = 아무것도 없어요, LISTENING 줄이 없어요
+    .aliases = 아무것도 없어요, 아무것도 안 나와요, 결과 없음, 빈 화면
 
 win-registry-title = 레지스트리의 포트 번호
-win-registry = 원격 데스크톱은 레지스트리에 기록된 포트에서 연결을 기다리며, 이 값은 두 곳에 있고 서로 같아야 합니다. `regedit`를 실행해 레지스트리 편집기를 열고, 아래 두 키의 **PortNumber** 값을 확인해 주세요(단위를 **10진수**로 바꿔서 확인해 주세요).
-    1. `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\Wds\rdpwd\Tds\tcp`
-    2. `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp`
-    PowerShell에서는 `Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp' -Name PortNumber`로 확인하실 수 있습니다. 두 값이 같은가요?
+win-registry = 원격 데스크톱은 포트 번호를 레지스트리 두 곳에 저장하고, 두 값은 같아야 해요. 실제로 대기하는 포트는 **RDP-Tcp** 아래의 값이에요. PowerShell에서 두 값을 한 번에 읽어 보세요.
+    `'Wds\rdpwd\Tds\tcp','WinStations\RDP-Tcp' | ForEach-Object {"{"} (Get-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\$_").PortNumber {"}"}`
+    10진수 숫자 두 개가 출력돼요. `regedit`에서는 `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\Wds\rdpwd\Tds\tcp`와 `...\Terminal Server\WinStations\RDP-Tcp` 아래의 **PortNumber** 값이에요. **10진수**(Decimal)로 바꾸지 않으면 16진수로 보여요(0xd3d는 3389예요). 두 숫자가 같은가요?
 win-opt-registry-same = 같아요
-    .aliases = 같아요, 같음, 일치, 네, 예, same
+    .aliases = 같음, 일치, 일치해요, 둘 다 같아요
 win-opt-registry-differ = 달라요
-    .aliases = 달라요, 다름, 불일치, 아니요, 아뇨, different
+    .aliases = 다름, 불일치, 일치하지 않아요, 서로 달라요
 
-win-registry-fix-title = 포트 불일치 수정
-win-registry-fix = `RDP-Tcp` 아래의 **PortNumber**를 더블 클릭하고 단위를 **10진수**로 선택한 뒤, `Tds\tcp` 아래의 값과 같은 값으로 입력해 주세요(다른 프로그램이 사용하지 않는 1~65535 사이의 포트를 사용하시고, 기본값은 3389입니다). **확인**을 클릭하고, 보안 그룹에서 해당 포트를 허용하고 있는지 확인하신 뒤 콘솔에서 인스턴스를 재시작해 주세요. 재시작해야 원격 데스크톱에 변경 사항이 적용됩니다.
-win-opt-registry-fixed = 수정하고 인스턴스를 재시작했어요
-    .aliases = 수정했어요, 재시작했어요, 완료, done
+win-registry-fix-title = 포트 번호 맞추기
+win-registry-fix = 원격 데스크톱이 쓸 포트를 정해 주세요. 일부러 바꾼 게 아니라면 표준 포트인 **3389**예요. 두 키의 **PortNumber**를 모두 그 번호로 설정해 주세요. regedit에서는 값을 더블 클릭하고 **10진수**(Decimal)를 선택한 뒤 번호를 입력하면 되고, PowerShell에서는 키마다 `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` 명령을 실행하면 돼요(`Wds\rdpwd\Tds\tcp` 키도 똑같이요). 3389가 아닌 포트를 고르셨다면 기본 제공 방화벽 규칙이 그 포트를 허용하지 않으니, `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow` 명령으로 규칙을 추가하고 보안 그룹에서도 그 포트를 허용해 주세요. 그런 다음 `Restart-Service TermService -Force` 명령으로 적용하시거나(VNC 세션은 끊기지 않아요) 인스턴스를 재시작해 주세요.
+win-opt-registry-fixed = 맞추고 원격 데스크톱을 다시 시작했어요
+    .aliases = 맞췄어요, 수정했어요, 다시 시작했어요, 재시작했어요, 수정 완료, 완료
 
 win-registry-port-title = 원격 데스크톱 포트
-win-registry-port = 지금 레지스트리 키에 설정된 포트 번호는 몇 번인가요? 10진수로 입력해 주세요(변경한 적이 없다면 3389입니다). 이쪽에서 해당 포트를 테스트해 보겠습니다.
+win-registry-port = 지금 **RDP-Tcp** 키에 설정된 포트는 몇 번인가요? 10진수로 입력해 주세요(누가 바꾸지 않았다면 3389예요). 봇이 있는 곳에서 그 포트를 테스트해 볼게요.
 
-win-restart-rds-title = Remote Desktop Services 다시 시작
-win-restart-rds = 원격 로그인을 받는 서비스를 다시 시작해 주세요. `services.msc`를 실행해 서비스 창에서 **Remote Desktop Services**를 찾고, 마우스 오른쪽 버튼으로 클릭해 **다시 시작**을 선택합니다(PowerShell에서는 `Restart-Service TermService -Force`). VNC 세션은 끊기지 않습니다. 완료되면 알려 주세요. 다시 점검하겠습니다.
+win-restart-rds-title = 원격 데스크톱 서비스 다시 시작
+win-restart-rds = Windows 안에서(VNC로 접속해서) 원격 로그인을 받는 서비스를 다시 시작해 주세요. `services.msc`를 실행하고 **원격 데스크톱 서비스**(Remote Desktop Services)를 찾아 마우스 오른쪽 버튼으로 클릭한 뒤 **다시 시작**(Restart)을 선택하거나, PowerShell에서 `Restart-Service TermService -Force` 명령을 실행해 주세요. VNC 세션은 끊기지 않아요. 다 되면 알려 주세요. 다시 점검할게요.
 
-win-errors-title = 표시되는 오류 메시지
-win-errors = 원격 데스크톱 클라이언트에서 연결에 실패할 때 어떤 메시지가 표시되나요?
-win-opt-err-no-right = "사용자 계정에 원격 로그인 권한이 없으므로 연결이 거부되었습니다"
-    .aliases = 거부, 연결 거부, 권한, 권한 없음, denied
-win-opt-err-mac = Mac에서 접속하는데 연결이 안 돼요
-    .aliases = mac, 맥, 맥북
-win-opt-err-auth = "인증 오류가 발생했습니다" (CredSSP)
-    .aliases = 인증, 인증 오류, credssp
-win-opt-err-cannot-connect = "원격 데스크톱에서 원격 컴퓨터에 연결할 수 없습니다"
-    .aliases = 연결할 수 없음, 연결할 수 없습니다, 연결 불가
+win-errors-title = 클라이언트에 나오는 메시지
+win-errors = 원격 데스크톱 클라이언트에서 연결에 실패할 때 어떤 메시지가 나오나요?
+win-opt-err-password = "로그온 시도가 실패했습니다"(The logon attempt failed) / 비밀번호가 틀렸거나 기억나지 않음
+    .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 로그온 실패, 로그온 시도 실패, 자격 증명, 비밀번호 분실
+win-opt-err-no-right = "사용자 계정에 원격 로그인 권한이 없으므로 연결이 거부되었습니다"(The connection was denied because the user account is not authorized for remote login)
+    .aliases = 연결 거부, 거부, 권한, 권한 없음, 원격 로그인 권한
+win-opt-err-auth = "인증 오류가 발생했습니다"(An authentication error has occurred) (CredSSP)
+    .aliases = 인증 오류, 인증, 인증 오류가 발생했습니다
+win-opt-err-cannot-connect = "원격 데스크톱에서 원격 컴퓨터에 연결할 수 없습니다"(Remote Desktop can't connect to the remote computer)
+    .aliases = 연결할 수 없음, 연결할 수 없습니다, 연결 불가, 원격 컴퓨터에 연결할 수 없습니다
+win-opt-err-mac = Mac에서 접속하는데 안 돼요
+    .aliases = 맥, 맥북, 맥에서, mac에서
 win-opt-err-other = 다른 메시지가 나와요
-    .aliases = 기타, 다른 메시지, 다른 오류, other
+    .aliases = 기타, 다른 메시지, 다른 오류, 그 외
+
+win-credentials-title = 사용자 이름과 비밀번호
+win-credentials = 먼저 계정을 확인해 주세요. 기본 사용자 이름은 **Administrator**예요(도메인 없이 입력하시거나 `.\Administrator`로 입력해 주세요). 비밀번호는 대소문자를 구분해요. 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요. 인스턴스를 선택하고 **더 보기**(More) > **비밀번호 재설정**(Reset Password)을 선택하면 돼요. (인스턴스를 재시작해야 적용돼요. 콘솔에서 인스턴스를 중지할지 함께 물어봐요.) 그런 다음 새 비밀번호로 `{ $ip }:{ $port }` 주소에 접속해 보세요. 이제 로그인되나요?
 
 win-err-logon-right-title = 원격 로그온 권한
-win-err-logon-right = 사용 중인 계정에 원격 데스크톱으로 로그온할 권한이 없습니다. VNC로 접속해 `secpol.msc`를 실행하고 **로컬 정책** > **사용자 권한 할당**에서 **원격 데스크톱 서비스를 통한 로그온 허용**을 열어 주세요. 여기에 **Administrators**와 **Remote Desktop Users**(또는 사용 중인 계정)가 있어야 합니다. 또 **원격 데스크톱 서비스를 통한 로그온 거부**에 사용 중인 계정이 들어 있지 않은지도 확인해 주세요. 그런 다음 `gpupdate /force`를 실행하고 다시 접속해 보세요.
+win-err-logon-right = 사용 중인 계정에 원격 데스크톱으로 로그온할 권한이 없어요. VNC로 접속해 `secpol.msc`를 실행하고 **로컬 정책**(Local Policies) > **사용자 권한 할당**(User Rights Assignment)에서 **원격 데스크톱 서비스를 통한 로그온 허용**(Allow log on through Remote Desktop Services)을 열어 주세요. 여기에 **Administrators**와 **Remote Desktop Users**(또는 사용 중인 계정)가 있어야 해요. **원격 데스크톱 서비스를 통한 로그온 거부**(Deny log on through Remote Desktop Services)에 계정이 들어 있지 않은지도 확인해 주세요. 그런 다음 `gpupdate /force` 명령을 실행하고 다시 접속해 보세요.
 
 win-err-mac-title = Mac에서 접속하는 경우
-win-err-mac = App Store에서 Microsoft의 공식 클라이언트인 **Windows App**(이전 이름: Microsoft Remote Desktop)을 설치하고 최신 버전으로 업데이트해 주세요. 오래된 서드파티 클라이언트는 최신 Windows 서버에 연결하지 못하는 경우가 많습니다. PC를 `{ $ip }:{ $port }`로 추가하고 사용자 이름은 `Administrator`(또는 사용 중인 계정)로 입력하신 뒤, 인증서 경고가 나오면 수락해 주세요. 그래도 실패하면 표시되는 오류 메시지를 확인해 주세요.
+win-err-mac = Microsoft의 공식 클라이언트인 **Windows App**(이전 이름: Microsoft Remote Desktop)을 App Store에서 설치해 최신 버전으로 업데이트해 주세요. 오래된 서드파티 클라이언트는 최신 Windows 서버에 연결하지 못하는 경우가 많아요. PC를 `{ $ip }:{ $port }` 주소로 추가하고 사용자 이름은 `Administrator`(또는 사용 중인 계정)로 입력한 뒤, 인증서 경고가 나오면 수락해 주세요. 그래도 안 되면 표시되는 오류 메시지를 적어 두세요.
 
 win-err-auth-title = 인증 오류(CredSSP)
-win-err-auth = 대개 클라이언트와 서버의 NLA(네트워크 수준 인증, CredSSP) 설정이 맞지 않을 때 발생하며, 한쪽에만 보안 업데이트가 설치된 경우에 자주 나타납니다. 근본적으로는 양쪽 모두에 최신 Windows 업데이트를 설치해야 해결됩니다. 당장 접속하셔야 한다면 VNC로 서버에 접속해 `SystemPropertiesRemote`를 열고 **네트워크 수준 인증을 사용하여 원격 데스크톱을 실행하는 컴퓨터에서만 연결 허용**의 선택을 해제한 뒤, 접속해서 업데이트를 진행해 주세요. 사용자 이름과 비밀번호도 다시 확인해 주세요(비밀번호는 대소문자를 구분합니다).
+win-err-auth = 대개 클라이언트와 서버의 네트워크 수준 인증(NLA, CredSSP) 설정이 맞지 않을 때 나오고, 한쪽에만 보안 업데이트가 설치된 경우가 많아요. 제대로 해결하려면 양쪽 모두에 최신 Windows 업데이트를 설치해야 해요. 당장 접속하셔야 한다면 VNC로 서버에 접속해 `SystemPropertiesRemote`를 실행하고 **네트워크 수준 인증을 사용하여 원격 데스크톱을 실행하는 컴퓨터에서만 연결 허용**(Allow connections only from computers running Remote Desktop with Network Level Authentication)의 선택을 해제한 뒤, 접속해서 업데이트하고 다시 선택해 주세요. 비밀번호가 틀렸을 때도 이 메시지가 나오니 비밀번호도 다시 확인해 주세요(대소문자를 구분해요).
 
 win-err-cannot-connect-title = 원격 컴퓨터에 연결할 수 없음
-win-err-cannot-connect = 이 메시지는 클라이언트가 서버로부터 사용할 수 있는 응답을 받지 못했다는 뜻입니다. 지금까지 점검한 항목 외에, VNC로 서버에 접속해 **Windows Defender 방화벽**을 확인해 주세요. `wf.msc`를 실행해 인바운드 규칙 중 **원격 데스크톱 - 사용자 모드(TCP-In)**(Remote Desktop - User Mode (TCP-In))가 사용 중인 포트에 대해 사용으로 설정되어 있는지 확인하시거나, `Enable-NetFirewallRule -DisplayGroup "Remote Desktop"`을 실행해 주세요(한국어판 Windows에서는 그룹 이름이 "원격 데스크톱"이므로 `-DisplayGroup "원격 데스크톱"`으로 실행해 주세요). RDP 포트를 변경하셨다면 `{ $ip }:{ $port }` 형식으로 접속해 주세요.
+win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $port }번 포트에서 쓸 만한 응답을 받지 못했다는 뜻이에요. 봇이 점검할 때는 응답이 와요. VNC로 접속해 Windows Defender 방화벽이 이 포트를 허용하는지 확인해 주세요. `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 기본 제공 원격 데스크톱 규칙을 볼 수 있어요(`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 켤 수 있고, 3389번 포트에만 해당돼요). 다른 포트라면 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 포트가 3389가 아니라면 `{ $ip }:{ $port }` 형식으로 접속해 주세요.
 
 ## Linux
 linux-vnc-title = VNC로 로그인
-linux-vnc = 다음 점검은 서버에서 직접 진행해야 하므로, SSH가 안 될 때도 사용할 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**을 클릭한 뒤 **VNC**를 선택하시면 됩니다. root 또는 사용 중인 계정으로 로그인해 주세요. 로그인되셨나요?
-linux-opt-vnc-slow = 매우 느리거나 멈춰 있어요
-    .aliases = 느려요, 느림, 멈춤, 멈췄어요, 먹통, slow, frozen
+linux-vnc = 다음 점검은 서버에서 직접 해야 하니, SSH가 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤 **VNC**를 선택하면 돼요. root 또는 사용 중인 계정으로 로그인해 주세요. 로그인되셨나요?
+linux-opt-vnc-slow = 너무 느리거나 멈춰 있어요
+    .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤
 
-linux-firewall-title = 인스턴스 방화벽
-linux-firewall = 서버 내부 방화벽에서 포트 { $port }이(가) 허용되어 있는지 확인해 주세요. 배포판에 따라 다음 명령어를 사용합니다.
-    `sudo iptables -L INPUT -n --line-numbers`
-    `sudo firewall-cmd --list-all` (CentOS, Rocky, RHEL)
-    `sudo ufw status` (Ubuntu)
-    TCP { $port }이(가) 허용되어 있나요? (또는 방화벽이 아예 없나요?)
-linux-opt-firewall-allows = { $port } 포트를 허용하고 있어요 / 방화벽이 없어요
-    .aliases = 허용, 허용됨, 방화벽 없음, 네, 예, allowed
+linux-firewall-title = 서버 내부 방화벽
+linux-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요. 배포판에 따라 달라요.
+    • ufw를 쓰는 Ubuntu/Debian: `sudo ufw status`. 22번 포트는 `OpenSSH` 또는 `22/tcp` 줄에 `ALLOW`로 표시돼요. 열려면: `sudo ufw allow { $port }/tcp`.
+    • firewalld를 쓰는 CentOS, Rocky, RHEL: `sudo firewall-cmd --list-all`. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
+    • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`.
+    방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
+linux-opt-firewall-allows = { $port }번 포트를 허용해요 / 방화벽이 없어요
+    .aliases = 허용, 허용돼요, 허용됨, 방화벽 없음, 방화벽 없어요
 linux-opt-firewall-fixed = 막혀 있어서 열었어요, 다시 점검해 주세요
-    .aliases = 열었어요, 막혀 있었어요, 차단, 수정, fixed, opened
-linux-skip-firewall = 방화벽과 보안 그룹 점검은 건너뛰겠습니다. 외부에서 포트 { $port }이(가) 응답하므로 둘 다 이 포트를 막고 있지 않습니다.
+    .aliases = 열었어요, 막혀 있었어요, 포트 열었어요, 고쳤어요
+linux-skip-firewall = 방화벽과 보안 그룹 점검은 건너뛸게요. 외부에서 { $port }번 포트가 응답하니 둘 다 이 포트를 막고 있지 않아요.
 
-linux-sg-title = 보안 그룹
-linux-sg = 이쪽에서 포트 { $port }(으)로 연결을 시도했지만 응답이 없었습니다. sshd에 닿기 전에 어딘가에서 트래픽이 차단(드롭)되고 있다는 뜻입니다. 콘솔에서 인스턴스의 보안 그룹을 확인해 주세요. 고객님의 주소에서 들어오는 TCP { $port }을(를) 허용하는 인바운드 규칙이 있어야 합니다. **보안 그룹(포트) 진단 툴**의 **원클릭 오픈**(모든 포트 열기) 기능을 사용하셔도 됩니다.
-
-linux-sshd-title = sshd 실행 상태
-linux-sshd = 서버에서 `sudo systemctl status sshd`를 실행해 주세요(Ubuntu와 Debian에서는 서비스 이름이 `ssh`입니다). **active (running)**으로 표시되나요?
+linux-sshd-title = sshd가 실행 중인가요?
+linux-sshd = 서버에서 Ubuntu와 Debian은 `sudo systemctl status ssh`, CentOS, Rocky, RHEL은 `sudo systemctl status sshd` 명령을 실행해 주세요. Ubuntu 22.10 이상은 SSH를 필요할 때 시작해요. 그래서 `ssh.service`가 **inactive**로 보여도 `sudo systemctl status ssh.socket` 결과가 **active (listening)**이면 정상이에요. 어떻게 나오나요?
 linux-opt-sshd-running = active (running)
-    .aliases = running, active, 실행 중, 실행중, 네, 예
+    .aliases = 실행 중, 실행중, 돌아가요, 동작 중
+linux-opt-sshd-socket = ssh는 inactive지만 ssh.socket은 active (listening)이에요
+    .aliases = 소켓, 소켓 활성, ssh.socket 활성, ssh.socket active
 linux-opt-sshd-stopped = inactive, failed 또는 서비스를 찾을 수 없음
-    .aliases = inactive, failed, dead, 중지, 중지됨, 실패, 없음, 아니요
-linux-skip-sshd = sshd 점검은 건너뛰겠습니다. 포트 { $port }에서 SSH 서버가 정상적으로 응답하므로 sshd는 실행 중이며 연결을 기다리고 있습니다.
-linux-skip-legacy = 포트 { $port }에서 SSH 서버가 응답하지만, 최신 SSH 클라이언트가 거부하는 오래된 알고리즘만 제공하고 있습니다. 로그인이 안 되는 이유가 여기에 있을 가능성이 큽니다. 이 문제부터 해결해 보겠습니다.
+    .aliases = 중지, 중지됨, 멈춤, 실패, 서비스 없음, 찾을 수 없음
+linux-skip-sshd = sshd 점검은 건너뛸게요. { $port }번 포트에서 SSH 서버가 정상적으로 응답하니 sshd는 실행 중이고 연결을 기다리고 있어요.
+linux-skip-legacy = { $port }번 포트에서 SSH 서버가 응답하지만, 최신 SSH 클라이언트가 거부하는 오래된 알고리즘만 제공해요. 로그인이 안 되는 이유가 여기에 있을 가능성이 크니 이것부터 해결해 볼게요.
 
 linux-sshd-start-title = sshd 시작
-linux-sshd-start = 먼저 `sudo sshd -t`로 설정 파일에 오류가 없는지 확인해 주세요(문제가 없으면 아무것도 출력되지 않으며, 오류가 있으면 `/etc/ssh/sshd_config`에서 표시된 줄을 수정해 주세요). 그런 다음 `sudo systemctl restart sshd`와 `sudo systemctl enable sshd`를 실행합니다. 시작되지 않는다면 `sudo journalctl -u sshd -n 50`에서 원인을 확인하실 수 있습니다. Ubuntu와 Debian에서는 서비스 이름이 `ssh`이므로 `systemctl`과 `journalctl` 명령의 `sshd`를 `ssh`로 바꿔 입력해 주세요. 실행되면 알려 주세요. 다시 점검하겠습니다.
+linux-sshd-start = sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sudo systemctl enable --now sshd`(CentOS, Rocky, RHEL). 그런 다음 `sudo systemctl status ssh`(또는 `sshd`)로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
 linux-opt-sshd-fails = 시작되지 않아요
-    .aliases = 시작 안 됨, 시작 실패, 실패, 오류, 에러, error
+    .aliases = 시작 안 돼요, 시작 안 됨, 시작 실패, 오류, 에러
 
-linux-listen-title = sshd 포트 대기 상태
-linux-listen = `sudo ss -tlnp | grep sshd`를 실행해 주세요. sshd가 `0.0.0.0:{ $port }` 또는 `[::]:{ $port }`에서 대기 중이어야 합니다. `127.0.0.1`만 표시된다면 `/etc/ssh/sshd_config`의 `ListenAddress`를 수정하고 sshd를 재시작해 주세요. 어떻게 나오나요?
-linux-opt-listen-yes = 포트 { $port }에서 대기 중이에요
-    .aliases = 대기 중, 리스닝, listening, 네, 예
+linux-sshd-config-title = sshd가 시작되지 않거나 대기하지 않는 이유
+linux-sshd-config = 원인을 찾아볼게요.
+    • `sudo sshd -t` 명령은 설정을 검사해요. 파일에 문제가 없으면 아무것도 출력하지 않고, 문제가 있으면 고칠 파일과 줄을 알려 줘요. Debian과 Ubuntu에서는 ssh가 중지된 상태일 때 "Missing privilege separation directory: /run/sshd"라는 메시지도 나오는데, 이건 설정 오류가 아니에요. `sudo mkdir -p -m 0755 /run/sshd` 명령으로 디렉터리를 만들고 다시 검사해 주세요.
+    • `sudo journalctl -u ssh -n 50`(또는 `-u sshd`) 명령으로 멈춘 이유를 볼 수 있어요. "Address already in use"가 나오면 다른 프로그램이 그 포트를 쓰고 있는 거예요. `sudo ss -tlnp` 명령으로 어떤 프로그램인지 확인할 수 있어요.
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` 명령으로 sshd가 쓰는 포트와 주소를 볼 수 있어요. 소켓 활성화를 쓰는 경우(Ubuntu 22.10 이상)에는 포트를 `ssh.socket`에서 설정해요: `sudo systemctl edit ssh.socket`.
+    • `df -h /` 명령으로 디스크가 가득 찼는지 확인해 주세요. 루트 디스크가 가득 차면 sshd가 세션을 시작하지 못해요.
+    고친 뒤 다시 시작하고(`sudo systemctl restart ssh` 또는 `sshd`) 알려 주세요. 다시 점검할게요.
+
+linux-listen-title = sshd가 대기 중인가요?
+linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요. Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요. 어떻게 나오나요?
+linux-opt-listen-yes = { $port }번 포트에서 모든 주소로 대기 중이에요
+    .aliases = 대기 중, 리스닝, 모든 주소, 0.0.0.0
 linux-opt-listen-other = 다른 포트에서 대기 중이에요
-    .aliases = 다른 포트, 다른, 다름, other
-linux-opt-listen-none = 대기 중인 포트가 없어요
-    .aliases = 없음, 없어요, 아무것도, 아니요, none
+    .aliases = 다른 포트, 포트가 달라요, 다른 번호
+linux-opt-listen-localhost = 127.0.0.1이나 내부 주소 하나에서만 대기 중이에요
+    .aliases = 로컬호스트, 로컬만, 내부 주소만, 127.0.0.1만
+linux-opt-listen-none = 전혀 대기하지 않아요
+    .aliases = 대기 안 함, 대기 안 해요, 아무것도 없어요, 결과 없음
 
 linux-custom-port-title = SSH 포트
-linux-custom-port = sshd가 대기 중인 포트 번호는 몇 번인가요? 번호를 입력해 주시면 이쪽에서 테스트해 보겠습니다. (접속할 때는 `ssh -p <port>`로 포트를 지정하시고, 보안 그룹에서도 해당 포트를 허용해 주세요.)
+linux-custom-port = sshd가 대기 중인 포트는 몇 번인가요? 번호를 입력해 주시면 봇이 있는 곳에서 테스트해 볼게요. (접속할 때는 `ssh -p <port>`로 포트를 지정하시고, 보안 그룹과 방화벽에서도 그 포트를 허용해 주세요.)
+
+linux-bans-title = 차단 목록과 접근 제어
+linux-bans = 무언가가 연결을 받은 뒤 끊거나, 일부 주소만 돌려보내고 있어요. 서버에서 다음을 확인해 주세요.
+    • fail2ban: `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip <address>` 명령으로 차단을 풀 수 있어요.{ $egress ->
+        [none] {""}
+       *[other] { " " }봇의 주소도 차단 목록에 없는지 봐 주세요: { $egress }
+    }
+    • TCP Wrapper: `cat /etc/hosts.deny /etc/hosts.allow`. hosts.deny에 `sshd: ALL` 같은 줄이 있으면 hosts.allow에 없는 모든 주소가 막혀요.
+    • sshd 자체 설정: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
+    차단이나 규칙을 찾아서 없애셨나요?
+linux-opt-bans-found = 네, 찾아서 없앴어요, 다시 점검해 주세요
+    .aliases = 찾았어요, 없앴어요, 지웠어요, 차단 해제, 해제했어요, 풀었어요
+linux-opt-bans-none = 아무것도 없어요
+    .aliases = 차단 없음, 차단된 것 없음, 차단된 거 없어요, 아무것도 없었어요
 
 linux-legacy-title = 오래된 SSH 알고리즘
-linux-legacy = 서버가 최신 OpenSSH 클라이언트에서 더 이상 허용하지 않는 키 교환 또는 호스트 키 알고리즘만 제공하고 있어, 클라이언트가 "no matching key exchange method" 또는 "no matching host key type" 오류를 내고 연결을 포기합니다. 우선 접속하시려면 이번 연결에 한해 해당 알고리즘을 허용해 주세요: `ssh -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }`. 그런 다음 서버의 OpenSSH를 업데이트하시거나 `/etc/ssh/sshd_config`에 최신 알고리즘을 추가해 주세요. 이제 로그인되나요?
+linux-legacy = 서버가 최신 OpenSSH 클라이언트가 더 이상 받아들이지 않는 키 교환 또는 호스트 키 알고리즘만 제공해서, 클라이언트가 "no matching key exchange method" 또는 "no matching host key type" 오류를 내며 연결을 포기해요. 지금 바로 접속하시려면 이번 연결에서만 그 알고리즘을 허용해 주세요: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }`. 그런 다음 서버의 OpenSSH를 업데이트해 최신 알고리즘을 제공하게 해 주세요. 이제 로그인되나요?
+
+linux-client-error-title = ssh에 나오는 메시지
+linux-client-error = 실패할 때 ssh(또는 사용 중인 SSH 클라이언트)에 어떤 메시지가 나오나요?
+linux-opt-err-publickey = "Permission denied (publickey)"
+    .aliases = 공개키, 공개 키, 퍼블릭키, 키 오류
+linux-opt-err-password = "Permission denied, please try again" / 비밀번호가 틀림
+    .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 비번 틀림
+linux-opt-err-hostkey = "REMOTE HOST IDENTIFICATION HAS CHANGED" / "Host key verification failed"
+    .aliases = 호스트 키, 호스트키, 호스트 키 변경, 호스트 키 오류
+linux-opt-err-algorithms = "no matching key exchange method" / "no matching host key type"
+    .aliases = 알고리즘, 알고리즘 오류, 키 교환
+linux-opt-err-refused = "Connection refused" 또는 "Connection timed out"
+    .aliases = 연결 거부, 거부, 시간 초과, 타임아웃
+linux-opt-err-closed = 연결 직후 "Connection closed" 또는 "reset"
+    .aliases = 연결 끊김, 끊겨요, 바로 끊겨요, 리셋
+linux-opt-err-other = 다른 메시지가 나와요
+    .aliases = 기타, 다른 메시지, 다른 오류, 그 외
+
+linux-key-title = 키 로그인
+linux-key = 서버는 키 인증을 요구하는데 고객님의 키를 받아들이지 않았어요. 다음을 확인해 주세요.
+    • 사용자 이름은 이미지에 따라 달라요. Ubuntu는 `ubuntu`, 대부분의 클라우드에서 CentOS, Rocky, Debian 이미지는 `root`예요.
+    • 인스턴스에 연결된 키 페어의 개인 키를 사용해 주세요: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. macOS와 Linux에서는 키 파일을 본인만 읽을 수 있어야 해요: `chmod 600 /path/to/key.pem`.
+    • 콘솔에서 인스턴스에 어떤 SSH 키 페어가 연결되어 있는지 확인해 주세요. 키를 연결하려면(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **키 연결**(Bind Key)) 인스턴스를 중지해야 해요.
+    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요.
+    이제 로그인되나요?
+
+linux-credentials-title = 비밀번호 로그인
+linux-credentials = 비밀번호는 대소문자를 구분하고, 사용자 이름은 이미지에 따라 달라요(Ubuntu는 `ubuntu`, 대부분의 다른 이미지는 `root`). 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). SSH 비밀번호 로그인을 꺼 둔 이미지도 많아요. VNC로 접속해 `sudo sshd -T | grep -i passwordauthentication` 명령을 실행했을 때 `no`가 나오면 키로만 로그인할 수 있어요. 그럴 때는 키를 쓰시거나, `/etc/ssh/sshd_config`에 `PasswordAuthentication yes`를 설정하고 ssh를 재시작해 주세요. 이제 로그인되나요?
+
+linux-hostkey-title = 바뀐 호스트 키
+linux-hostkey = 고객님 컴퓨터가 { $ip } 주소에 대해 다른 키를 기억하고 있어요. 인스턴스를 재설치했거나 주소가 새 인스턴스로 옮겨 갔다면 정상이에요. 그런 경우라면 `ssh-keygen -R { $ip }` 명령으로 예전 키를 지우고(22번이 아닌 포트라면 `ssh-keygen -R "[{ $ip }]:{ $port }"`), 다시 접속해 새 키를 수락해 주세요. 고객님 쪽에서 바뀐 게 없다면 키를 지우지 마시고 먼저 지원팀에 문의해 주세요. 이제 로그인되나요?
+
+linux-verbose-title = ssh 상세 로그
+linux-verbose = 로그인이 어디에서 멈추는지 볼게요. `ssh -v -p { $port } <user>@{ $ip }` 명령을 실행하고 오류 직전의 마지막 몇 줄을 읽어 보세요. 실패한 단계(키 교환, 인증 방식, 제시한 키)가 나와 있어요. 이 출력은 꼭 보관해 주세요. 여기서 해결되지 않으면 티켓에 함께 들어가요. 이제 로그인되나요?
 
 linux-resources-title = CPU와 메모리
-linux-resources = CPU나 메모리가 바닥난 서버는 연결은 받아들이지만 로그인을 끝내 완료하지 못할 수 있습니다. VNC 콘솔에서 `top`(`q`를 누르면 종료), `free -m`, `uptime`을 실행해 주세요. CPU 사용률이 100%에 가깝거나, 로드 평균(load average)이 CPU 개수보다 훨씬 높거나, 메모리가 거의 남아 있지 않나요?
-linux-opt-resources-high = 네, 과부하 상태예요
-    .aliases = 과부하, 높음, 높아요, 네, 예, high
+linux-resources = CPU나 메모리가 바닥난 서버는 연결은 받아도 로그인을 끝내 마치지 못할 수 있어요. VNC 콘솔에서 `top`(`q`를 누르면 종료), `free -m`, `uptime`, 그리고 디스크는 `df -h /` 명령으로 확인해 주세요. CPU가 100%에 가깝거나, 로드 평균(load average)이 CPU 개수보다 훨씬 높거나, 메모리가 거의 남지 않았거나, 디스크가 가득 찼나요?
+linux-opt-resources-high = 네, 과부하 상태이거나 가득 찼어요
+    .aliases = 과부하, 높아요, 가득 찼어요, 꽉 찼어요, 부하 높음
 linux-opt-resources-normal = 아니요, 정상으로 보여요
-    .aliases = 정상, 괜찮아요, 아니요, 아뇨, normal
+    .aliases = 정상, 정상이에요, 괜찮아요, 문제 없어요
 
 linux-resources-fix-title = 부하 줄이기
-linux-resources-fix = `ps aux --sort=-%cpu | head`와 `ps aux --sort=-%mem | head`로 자원을 많이 쓰는 프로세스를 찾고, `dmesg | grep -i oom`으로 메모리 부족 때문에 커널이 프로세스를 강제 종료했는지 확인해 주세요. 자원을 과도하게 쓰는 프로세스를 중지하거나 재시작하시고(`sudo systemctl stop <service>` 또는 `sudo kill <pid>`), 필요하면 인스턴스를 재시작해 주세요. 평소 수준의 부하라면 더 높은 사양의 인스턴스 유형으로 변경하셔야 합니다. 완료되면 알려 주세요. 다시 점검하겠습니다.
+linux-resources-fix = `ps aux --sort=-%cpu | head`와 `ps aux --sort=-%mem | head` 명령으로 원인 프로세스를 찾고, `sudo dmesg | grep -i oom`(또는 `sudo journalctl -k | grep -i oom`) 명령으로 메모리가 부족해 커널이 프로세스를 강제 종료했는지 확인해 주세요. 서버 자원을 잡아먹는 프로세스를 중지하거나 재시작하시고(`sudo systemctl stop <service>` 또는 `sudo kill <pid>`), 디스크가 가득 찼다면 공간을 확보하시거나 인스턴스를 재시작해 주세요. 평소 수준의 부하라면 더 큰 인스턴스 유형으로 바꿔 주세요. 다 되면 알려 주세요. 다시 점검할게요.
 
 ## 진단에서 배제된 원인 (보고서용)
-ruled-out-self-check = 콘솔 자가 진단에서 문제가 발견되지 않았습니다. (대역폭, 부하, 보안 그룹, DDoS, 보안 격리, 요금)
-ruled-out-security-group = 보안 그룹에서 로그인 포트를 허용하고 있습니다. (사용자 확인)
-ruled-out-allow-remote = "이 컴퓨터에 대한 원격 연결 허용"이 사용으로 설정되어 있습니다.
-ruled-out-not-listening = 서버 내부에서 원격 로그인 서비스가 포트 { $port }에서 대기 중입니다.
-ruled-out-registry = 레지스트리의 PortNumber 값 두 개가 일치합니다.
-ruled-out-firewall = 인스턴스 방화벽에서 포트 { $port }을(를) 허용하고 있습니다.
-ruled-out-resources = CPU와 메모리가 고갈되지 않았습니다.
+ruled-out-self-check = 콘솔 자가 진단에서 문제가 발견되지 않았어요. (대역폭, 부하, 보안 그룹, DDoS, 보안 격리, 요금)
+ruled-out-security-group = 보안 그룹이 로그인 포트를 허용하고 있어요. (사용자 확인)
+ruled-out-allow-remote = "이 컴퓨터에 대한 원격 연결 허용"(Allow remote connections to this computer)이 켜져 있어요.
+ruled-out-not-listening = 서버 안에서 원격 로그인 서비스가 { $port }번 포트에서 대기하고 있어요.
+ruled-out-registry = 레지스트리의 PortNumber 값 두 개가 일치해요.
+ruled-out-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용해요.
+ruled-out-resources = CPU, 메모리, 디스크가 바닥나지 않았어요.
+ruled-out-bans = 연결을 거부하는 차단 목록이나 접근 제어 규칙이 없어요. (사용자 확인)
+
+## 사용자 답변과 외부 점검 결과가 어긋나는 항목 (보고서용)
+disputed-security-group = 사용자는 { $port }번 포트에 대한 보안 그룹 규칙을 확인했지만, 봇이 점검했을 때 { $port }번 포트는 여전히 드롭됐어요. 규칙이 봇의 주소를 허용하지 않거나, 인스턴스에 연결되지 않은 보안 그룹에 있거나, 네트워크 ACL이 막고 있을 수 있어요.
+disputed-firewall = 사용자는 서버 내부 방화벽이 { $port }번 포트를 허용한다고 답했지만, 봇이 점검했을 때 { $port }번 포트는 여전히 드롭됐어요.

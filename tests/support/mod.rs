@@ -65,12 +65,16 @@ pub struct World {
 pub enum SshKind {
     Ok,
     Legacy,
+    /// Connected, no identification line.
+    Silent,
     None,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RdpKind {
     Ok,
+    /// Connected, no negotiation answer.
+    Silent,
     None,
 }
 
@@ -99,6 +103,33 @@ impl World {
             rdp: RdpKind::None,
         }
     }
+    /// Ping answers, the login port drops: a security group at work.
+    pub fn sg_drop() -> World {
+        World {
+            icmp: IcmpState::Reply,
+            ..World::filtered()
+        }
+    }
+    /// Ping blocked and every port dropped: nothing answers at all.
+    pub fn dark() -> World {
+        World::filtered()
+    }
+    pub fn inconclusive() -> World {
+        World {
+            icmp: IcmpState::Unavailable,
+            port: PortState::Inconclusive,
+            ssh: SshKind::None,
+            rdp: RdpKind::None,
+        }
+    }
+    /// The port accepts connections but the service never answers.
+    pub fn hung() -> World {
+        World {
+            ssh: SshKind::Silent,
+            rdp: RdpKind::Silent,
+            ..World::open()
+        }
+    }
     pub fn legacy() -> World {
         World {
             ssh: SshKind::Legacy,
@@ -111,6 +142,7 @@ impl World {
         let reason = match self.port {
             PortState::Open => PortReason::SynAck,
             PortState::Closed => PortReason::Reset,
+            PortState::Inconclusive => PortReason::LocalError,
             _ => PortReason::Timeout,
         };
         let open = self.port == PortState::Open;
@@ -139,7 +171,8 @@ impl World {
                 .filter(|_| open && self.ssh != SshKind::None)
                 .map(|p| SshResult {
                     port: p.port,
-                    banner: Some("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3".into()),
+                    banner: (self.ssh != SshKind::Silent)
+                        .then(|| "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3".into()),
                     kex: vec!["curve25519-sha256".into()],
                     host_key: vec!["ssh-ed25519".into()],
                     ciphers: vec![],
@@ -147,26 +180,32 @@ impl World {
                     legacy_only: self.ssh == SshKind::Legacy,
                     client_hint: None,
                     server_message: None,
-                    error: None,
+                    error: (self.ssh == SshKind::Silent).then_some(SshError::NoBanner),
                 }),
             rdp: rdp_port
-                .filter(|_| open && self.rdp == RdpKind::Ok)
+                .filter(|_| open && self.rdp != RdpKind::None)
                 .map(|p| RdpResult {
                     port: p.port,
-                    accepts: vec![RdpLayer::Tls, RdpLayer::Nla],
+                    accepts: if self.rdp == RdpKind::Ok {
+                        vec![RdpLayer::Tls, RdpLayer::Nla]
+                    } else {
+                        vec![]
+                    },
                     legacy: false,
                     failure_codes: vec![],
-                    error: None,
+                    error: (self.rdp == RdpKind::Silent).then_some(RdpError::NoAnswer),
                 }),
         }
     }
 }
 
-/// Wraps a store and records every runbook step a saved session stood at.
+/// Wraps a store and records every runbook step a saved session stood at,
+/// and, in order, each step with the number of answers given before it.
 #[derive(Clone, Default)]
 pub struct RecordingStore {
     pub inner: Arc<MemStore>,
     pub steps: Arc<Mutex<BTreeSet<String>>>,
+    pub first_seen: Arc<Mutex<Vec<(String, u32)>>>,
 }
 
 impl Store for RecordingStore {
@@ -178,6 +217,12 @@ impl Store for RecordingStore {
         steps.extend(s.trail.iter().cloned());
         if let Phase::Step(id) = &s.phase {
             steps.insert(id.clone());
+        }
+        let mut seen = self.first_seen.lock().unwrap();
+        for id in &s.visited {
+            if !seen.iter().any(|(x, _)| x == id) {
+                seen.push((id.clone(), s.answer_count));
+            }
         }
         self.inner.save(key, s)
     }
@@ -206,6 +251,20 @@ pub fn test_config() -> Config {
 
 pub fn driver(prober: FakeProber, store: RecordingStore) -> Driver<FakeProber, RecordingStore> {
     vm_doctor::build_driver(&test_config(), vmd_runtime::RUNBOOK_FILES, prober, store).unwrap()
+}
+
+/// A driver whose config names the bot's egress addresses.
+pub fn driver_with_egress(
+    prober: FakeProber,
+    store: RecordingStore,
+    egress: &str,
+) -> Driver<FakeProber, RecordingStore> {
+    let mut cfg = test_config();
+    cfg.egress_ips = egress
+        .split(',')
+        .map(|s| s.trim().parse().unwrap())
+        .collect();
+    vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store).unwrap()
 }
 
 /// Runs a scripted console conversation (one line per turn) and returns its output.

@@ -139,6 +139,188 @@ pub fn parse_port(s: &str) -> Result<u16, CommandError> {
     }
 }
 
+/// What a sentence names: "my server is 203.0.113.7 and it's windows, can't
+/// rdp", "우분투 서버 203.0.113.7 2222번 포트로 접속이 안 돼요".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub ip: Option<IpAddr>,
+    pub os: Option<Os>,
+    pub port: Option<u16>,
+}
+
+/// Longest sentence looked at; the rest is ignored (bounded work per message).
+const MAX_SENTENCE: usize = 1000;
+
+/// Finds an IP address (v4 or v6, also `[v6]:port` and `v4:port`), an
+/// operating system and a port in free text, in English or Korean.
+/// Deterministic and linear in the input; the first address wins.
+pub fn extract(text: &str) -> Extracted {
+    let text: String = text.chars().take(MAX_SENTENCE).collect();
+    let mut x = Extracted::default();
+    let lower = text.to_lowercase();
+
+    // Addresses: maximal runs of the characters an address can contain.
+    let is_addr_char =
+        |c: char| c.is_ascii_hexdigit() || c == '.' || c == ':' || c == '[' || c == ']';
+    let chars: Vec<char> = lower.chars().collect();
+    let mut i = 0;
+    while i < chars.len() && x.ip.is_none() {
+        if !is_addr_char(chars[i]) || (i > 0 && chars[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_addr_char(chars[i]) {
+            i += 1;
+        }
+        // A run glued to letters ("abc1.2.3.4x") is a word, not an address;
+        // Korean particles after it ("203.0.113.7이고") are fine.
+        if i < chars.len() && chars[i].is_ascii_alphabetic() {
+            continue;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let run = run.trim_end_matches(['.', ':']);
+        let found = addr_with_port(run).or_else(|| addr_with_port(run.trim_start_matches(':')));
+        if let Some((ip, port)) = found {
+            x.ip = Some(ip);
+            if port.is_some() {
+                x.port = port;
+            }
+        }
+    }
+
+    // Operating system: explicit names first, then what the user tried.
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w) || (!w.is_ascii() && lower.contains(w));
+    const WINDOWS: &[&str] = &[
+        "windows",
+        "win",
+        "winserver",
+        "windows2019",
+        "windows2022",
+        "윈도우",
+        "윈도우즈",
+        "윈도",
+        "윈도우서버",
+    ];
+    const LINUX: &[&str] = &[
+        "linux",
+        "ubuntu",
+        "centos",
+        "debian",
+        "rocky",
+        "rhel",
+        "almalinux",
+        "fedora",
+        "opensuse",
+        "suse",
+        "tencentos",
+        "opencloudos",
+        "amazon-linux",
+        "리눅스",
+        "우분투",
+        "센토스",
+        "데비안",
+        "레드햇",
+        "로키",
+    ];
+    if WINDOWS.iter().any(|w| has(w)) {
+        x.os = Some(Os::Windows);
+    } else if LINUX.iter().any(|w| has(w)) {
+        x.os = Some(Os::Linux);
+    } else if [
+        "rdp",
+        "mstsc",
+        "원격데스크톱",
+        "원격 데스크톱",
+        "remote desktop",
+    ]
+    .iter()
+    .any(|w| has(w) || lower.contains(w))
+    {
+        x.os = Some(Os::Windows);
+    } else if ["ssh", "sshd", "putty"].iter().any(|w| has(w)) {
+        x.os = Some(Os::Linux);
+    }
+
+    // A port: "port 2222", "port: 2222", "-p 2222", "2222번 포트", "포트 2222", "2222번".
+    if x.port.is_none() {
+        x.port = port_phrase(&lower);
+    }
+    x
+}
+
+fn addr_with_port(run: &str) -> Option<(IpAddr, Option<u16>)> {
+    if let Ok(ip) = parse_ip(run) {
+        return Some((ip, None));
+    }
+    // [v6]:port
+    if let Some(rest) = run.strip_prefix('[') {
+        let (addr, tail) = rest.split_once(']')?;
+        let ip = IpAddr::from_str(addr).ok()?;
+        let port = tail.strip_prefix(':').and_then(|p| parse_port(p).ok());
+        return Some((ip, port));
+    }
+    // v4:port (a v6 literal has more than one colon)
+    if run.matches(':').count() == 1 {
+        let (addr, port) = run.split_once(':')?;
+        let ip: std::net::Ipv4Addr = addr.parse().ok()?;
+        return Some((IpAddr::V4(ip), parse_port(port).ok()));
+    }
+    None
+}
+
+fn port_phrase(lower: &str) -> Option<u16> {
+    let tokens: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let num = |t: &str| -> Option<u16> {
+        let digits: String = t
+            .trim_start_matches([':', '='])
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if digits.is_empty() || digits.len() > 5 {
+            return None;
+        }
+        parse_port(&digits).ok()
+    };
+    for (i, t) in tokens.iter().enumerate() {
+        // "port 2222", "port:2222", "port=2222", "-p 2222", "포트 2222", "포트는 2222"
+        for key in ["port", "-p", "포트"] {
+            if let Some(rest) = t.strip_prefix(key) {
+                let rest =
+                    rest.trim_start_matches(|c: char| !c.is_ascii_digit() && c != ':' && c != '=');
+                if let Some(p) = num(rest) {
+                    return Some(p);
+                }
+                if rest.is_empty() || !rest.chars().any(|c| c.is_ascii_digit()) {
+                    if let Some(p) = tokens.get(i + 1).and_then(|n| num(n)) {
+                        return Some(p);
+                    }
+                }
+            }
+        }
+        // "2222번", "2222번 포트", "2222 포트", "2222/tcp"
+        if let Some(p) = num(t) {
+            let tail = t.trim_start_matches(|c: char| c.is_ascii_digit());
+            let next = tokens.get(i + 1).copied().unwrap_or("");
+            if tail.starts_with('번')
+                || tail.starts_with("/tcp")
+                || next.starts_with("포트")
+                || next == "port"
+            {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
 /// `Some` when `text` is a command (starts with `/`), else `None`.
 pub fn parse(text: &str) -> Option<Result<Command, CommandError>> {
     let text = text.trim();
@@ -155,7 +337,7 @@ pub fn parse(text: &str) -> Option<Result<Command, CommandError>> {
     };
     Some(match name.as_str() {
         "diagnose" | "진단" => parse_diagnose(&args),
-        "back" | "뒤로" => no_args(Command::Back),
+        "back" | "이전" | "뒤로" => no_args(Command::Back),
         "restart" | "처음부터" => no_args(Command::Restart),
         "status" | "상태" => no_args(Command::Status),
         "ticket" | "티켓" => no_args(Command::Ticket),

@@ -8,10 +8,14 @@
 use crate::command::{self, Command, Lang, Os};
 use crate::findings::{self, Finding};
 use crate::msg::{Arg, Choice, Expect, Msg, Reply, Severity};
+use crate::outcome::OutcomeRecord;
 use crate::policy::TargetPolicy;
 use crate::probe::{PortSpec, PortState, ProbeReport, ProbeRequest, Service};
 use crate::report::Report;
-use crate::runbook::{Cond, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition};
+use crate::runbook::{
+    Cond, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition, BACK_TARGET, UNKNOWN_KEY,
+    UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
+};
 use crate::session::{Answer, Outcome, Pending, Phase, ProbeRecord, Purpose, Session};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -46,6 +50,8 @@ pub enum Effect {
     Escalate(Box<Report>),
     /// The conversation reached an end.
     Ended(Outcome),
+    /// Append this line to the outcome log (every end, abandoned ones too).
+    Record(Box<OutcomeRecord>),
 }
 
 #[derive(Clone, Debug)]
@@ -53,6 +59,9 @@ pub struct EngineConfig {
     /// A session idle longer than this starts afresh.
     pub idle_ttl_ms: u64,
     pub policy: TargetPolicy,
+    /// The addresses the bot probes from, named in security-group advice so
+    /// that a re-check from here can pass. Empty: not configured.
+    pub egress: Vec<IpAddr>,
 }
 
 pub struct Engine {
@@ -108,6 +117,13 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "ticket-continue",
     "ruled-out-port-blocked",
     "ruled-out-host-down",
+    "nav-hint",
+    "err-not-ip-sentence",
+    "ask-ip-have-os",
+    "target-changed",
+    "answer-unknown",
+    "answer-works",
+    "back-from-confirm",
 ];
 
 /// The effects of one turn so far, and the time the turn happens at.
@@ -147,6 +163,13 @@ impl Engine {
             && !matches!(input, Input::ProbeDone(_))
             && now_ms.saturating_sub(s.updated_ms) > self.cfg.idle_ttl_ms
         {
+            if s.in_progress() {
+                out.push(Effect::Record(Box::new(OutcomeRecord::of(
+                    s,
+                    Outcome::Abandoned,
+                    now_ms,
+                ))));
+            }
             let lang = s.lang;
             *s = Session::new(now_ms);
             s.lang = lang;
@@ -177,29 +200,42 @@ impl Engine {
 
     fn text(&self, s: &mut Session, t: &str, out: &mut Out) {
         match s.phase.clone() {
-            Phase::New => {
-                if let Ok(ip) = command::parse_ip(t) {
-                    self.set_ip(s, ip, out);
-                } else {
-                    say(out, Reply::one("welcome"));
-                    s.phase = Phase::AskIp;
-                    self.prompt(s, out);
+            Phase::New | Phase::AskIp => {
+                let fresh = s.phase == Phase::New;
+                let x = command::extract(t);
+                if x.os.is_some() {
+                    s.os = x.os;
+                }
+                if x.port.is_some() {
+                    s.custom_port = x.port;
+                }
+                match x.ip {
+                    Some(ip) => self.set_ip(s, ip, out),
+                    None if fresh => {
+                        say(out, Reply::one("welcome"));
+                        s.phase = Phase::AskIp;
+                        self.prompt(s, out);
+                    }
+                    None => {
+                        // A sentence without an address: say what was
+                        // understood, ask for the rest.
+                        let id = if t.split_whitespace().count() > 1 || x.os.is_some() {
+                            "err-not-ip-sentence"
+                        } else {
+                            "err-not-ip"
+                        };
+                        say(
+                            out,
+                            Reply::info(vec![Msg::new(id).arg("value", clip(t))])
+                                .severity(Severity::Warning),
+                        );
+                        self.prompt(s, out);
+                    }
                 }
             }
-            Phase::AskIp => match command::parse_ip(t) {
-                Ok(ip) => self.set_ip(s, ip, out),
-                Err(e) => {
-                    say(
-                        out,
-                        Reply::info(vec![Msg::new(e.id()).arg("value", clip(t))])
-                            .severity(Severity::Warning),
-                    );
-                    self.prompt(s, out);
-                }
-            },
             Phase::AskOs => match pick_index(t, 3).map(|i| ["windows", "linux", "auto"][i]) {
                 Some(k) => self.choose(s, k, out),
-                None => match Os::parse(t) {
+                None => match Os::parse(t).or(command::extract(t).os) {
                     Some(os) => self.set_os(s, os, out),
                     None => {
                         say(
@@ -234,7 +270,13 @@ impl Engine {
                                     out,
                                     Reply::info(vec![Msg::new("err-not-an-option")
                                         .arg("value", clip(t))
-                                        .arg("count", step.options.len() as i64)])
+                                        .arg(
+                                            "count",
+                                            (step.options.len()
+                                                + usize::from(step.offers_works)
+                                                + usize::from(step.unknown.is_some()))
+                                                as i64,
+                                        )])
                                     .severity(Severity::Warning),
                                 );
                                 self.prompt(s, out);
@@ -257,9 +299,13 @@ impl Engine {
                 let Some(step) = self.rb.step(&id) else {
                     return self.lost(s, out);
                 };
+                if key == UNKNOWN_KEY || key == WORKS_KEY {
+                    return self.universal(s, step, key, out);
+                }
                 let Some(opt) = step.options.iter().find(|o| o.key == key) else {
                     return self.stale(s, out);
                 };
+                s.answer_count = s.answer_count.saturating_add(1);
                 s.answers.push(Answer {
                     at_ms: out.now,
                     step: id.clone(),
@@ -286,6 +332,43 @@ impl Engine {
         }
     }
 
+    /// "I don't know / I can't check this" and "it works now", offered at
+    /// every question and input step.
+    fn universal(&self, s: &mut Session, step: &Step, key: &str, out: &mut Out) {
+        let to = if key == UNKNOWN_KEY {
+            step.unknown.as_ref().map(|t| {
+                t.routes
+                    .iter()
+                    .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
+                    .map(|(_, to)| to.clone())
+                    .unwrap_or_else(|| t.next.clone())
+            })
+        } else if step.offers_works {
+            Some(self.rb.works_step().to_owned())
+        } else {
+            None
+        };
+        let Some(to) = to else {
+            return self.stale(s, out);
+        };
+        s.answer_count = s.answer_count.saturating_add(1);
+        s.answers.push(Answer {
+            at_ms: out.now,
+            step: step.id.clone(),
+            option: Some(key.to_owned()),
+            value: None,
+        });
+        say(
+            out,
+            Reply::one(if key == UNKNOWN_KEY {
+                "answer-unknown"
+            } else {
+                "answer-works"
+            }),
+        );
+        self.enter(s, &to, out);
+    }
+
     /// A button from an earlier step, or for a phase that takes none.
     fn stale(&self, s: &mut Session, out: &mut Out) {
         say(
@@ -303,8 +386,16 @@ impl Engine {
 
     fn input_answer(&self, s: &mut Session, step: &Step, t: &str, out: &mut Out) {
         let value = match step.input {
-            Some(InputKind::Ip) => command::parse_ip(t).map(|ip| ip.to_string()),
-            Some(InputKind::Port) => command::parse_port(t).map(|p| p.to_string()),
+            Some(InputKind::Ip) => command::parse_ip(t)
+                .ok()
+                .or(command::extract(t).ip)
+                .map(|ip| ip.to_string())
+                .ok_or(command::CommandError::BadIp),
+            Some(InputKind::Port) => command::parse_port(t)
+                .ok()
+                .or(command::extract(t).port)
+                .map(|p| p.to_string())
+                .ok_or(command::CommandError::BadPort),
             _ => Ok(t.to_owned()),
         };
         let err = match (&value, step.input) {
@@ -320,9 +411,15 @@ impl Engine {
             return self.prompt(s, out);
         }
         let value = value.unwrap_or_default();
+        if step.sets_target {
+            if let Ok(ip) = command::parse_ip(&value) {
+                return self.change_target(s, step, ip, out);
+            }
+        }
         if let Some(var) = &step.var {
             s.vars.insert(var.clone(), value.clone());
         }
+        s.answer_count = s.answer_count.saturating_add(1);
         if step.sets_port {
             s.custom_port = value.parse().ok();
         }
@@ -347,9 +444,54 @@ impl Engine {
         }
     }
 
+    /// The user gave a different address for the server: check it afresh
+    /// (policy first), keeping what the conversation learned about the user.
+    fn change_target(&self, s: &mut Session, step: &Step, ip: IpAddr, out: &mut Out) {
+        match self.cfg.policy.check(ip) {
+            Ok(ip) => {
+                s.answer_count = s.answer_count.saturating_add(1);
+                s.answers.push(Answer {
+                    at_ms: out.now,
+                    step: step.id.clone(),
+                    option: None,
+                    value: Some(ip.to_string()),
+                });
+                s.target = Some(ip);
+                s.probes.clear();
+                say(
+                    out,
+                    Reply::info(vec![Msg::new("target-changed").arg("ip", ip.to_string())]),
+                );
+                self.start_probe(s, Purpose::Initial, ProbeKind::Full, out);
+            }
+            Err(refusal) => {
+                say(
+                    out,
+                    Reply::info(vec![
+                        Msg::new(format!("refusal-{}", refusal.code())).arg("ip", ip.to_string())
+                    ])
+                    .severity(Severity::Warning),
+                );
+                self.prompt(s, out);
+            }
+        }
+    }
+
+    /// A diagnosis under way is replaced by a new one: log it as abandoned.
+    fn abandon(&self, s: &Session, out: &mut Out) {
+        if s.in_progress() {
+            out.push(Effect::Record(Box::new(OutcomeRecord::of(
+                s,
+                Outcome::Abandoned,
+                out.now,
+            ))));
+        }
+    }
+
     fn command(&self, s: &mut Session, c: Command, out: &mut Out) {
         match c {
             Command::Diagnose { ip, os, port } => {
+                self.abandon(s, out);
                 let lang = s.lang;
                 *s = Session::new(out.now);
                 s.lang = lang;
@@ -363,6 +505,7 @@ impl Engine {
             }
             Command::Back => self.back(s, out),
             Command::Restart => {
+                self.abandon(s, out);
                 let lang = s.lang;
                 *s = Session::new(out.now);
                 s.lang = lang;
@@ -463,7 +606,7 @@ impl Engine {
         } else {
             // The first probe already ran but could not tell the OS.
             s.trail.clear();
-            self.enter(s, self.rb.entry(), out);
+            self.enter_first(s, out);
         }
     }
 
@@ -547,6 +690,9 @@ impl Engine {
         let before = s
             .last_probe()
             .and_then(|p| (p.service_port == port).then(|| p.report.port(port).map(|r| r.state)));
+        if pending.purpose == Purpose::Initial {
+            s.first_findings = found.clone();
+        }
         s.probes.push(ProbeRecord {
             at_ms: out.now,
             purpose: pending.purpose.clone(),
@@ -562,7 +708,7 @@ impl Engine {
                     s.phase = Phase::AskOs;
                     return self.prompt(s, out);
                 }
-                self.enter(s, self.rb.entry(), out);
+                self.enter_first(s, out);
             }
             Purpose::Recheck { step, option } => {
                 let after = report.port(port).map(|r| r.state);
@@ -637,7 +783,54 @@ impl Engine {
             .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
             .map(|(_, to)| to.clone())
             .unwrap_or_else(|| t.next.clone());
+        if to == BACK_TARGET {
+            return self.return_back(s, out);
+        }
         self.enter(s, &to, out);
+    }
+
+    /// Back to the step before the current one (the "not yet" of a confirmation).
+    fn return_back(&self, s: &mut Session, out: &mut Out) {
+        if s.trail.len() >= 2 {
+            s.trail.pop();
+        }
+        match s.trail.last().cloned() {
+            Some(prev) => {
+                s.phase = Phase::Step(prev);
+                say(out, Reply::one("back-from-confirm"));
+                self.prompt(s, out);
+            }
+            None => self.lost(s, out),
+        }
+    }
+
+    /// The first question after the first probe: the finding-route table
+    /// decides it (the runbook entry when no row matches), with a one-line
+    /// "why", and the first question says how to move around.
+    fn enter_first(&self, s: &mut Session, out: &mut Out) {
+        let row = self
+            .rb
+            .first_routes()
+            .iter()
+            .find(|r| r.when.iter().all(|c| self.holds(s, c)));
+        let to = match row {
+            Some(r) => {
+                if let Some(note) = &r.note {
+                    say(out, Reply::info(vec![self.msg(s, note)]));
+                }
+                r.to.clone()
+            }
+            None => self.rb.entry().to_owned(),
+        };
+        let from = out.fx.len();
+        self.enter(s, &to, out);
+        if let Some(Effect::Say(r)) = out.fx[from..]
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Effect::Say(r) if r.step.is_some()))
+        {
+            r.parts.push(Msg::new("nav-hint"));
+        }
     }
 
     fn enter(&self, s: &mut Session, id: &str, out: &mut Out) {
@@ -660,11 +853,17 @@ impl Engine {
             if s.trail.last() != Some(&id) {
                 s.trail.push(id.clone());
             }
+            s.visit(&id);
             match step.kind {
                 StepKind::Success => {
                     s.phase = Phase::Ended(Outcome::Fixed);
                     say(out, self.step_reply(s, step).severity(Severity::Good));
                     out.push(Effect::Ended(Outcome::Fixed));
+                    out.push(Effect::Record(Box::new(OutcomeRecord::of(
+                        s,
+                        Outcome::Fixed,
+                        out.now,
+                    ))));
                 }
                 StepKind::Escalate => {
                     s.phase = Phase::Ended(Outcome::Escalated);
@@ -673,6 +872,11 @@ impl Engine {
                         &self.rb, s, out.now,
                     ))));
                     out.push(Effect::Ended(Outcome::Escalated));
+                    out.push(Effect::Record(Box::new(OutcomeRecord::of(
+                        s,
+                        Outcome::Escalated,
+                        out.now,
+                    ))));
                 }
                 StepKind::Question | StepKind::Input => {
                     s.phase = Phase::Step(id.clone());
@@ -703,6 +907,37 @@ impl Engine {
         );
         a.entry("client".into())
             .or_insert_with(|| Arg::Str("unknown".into()));
+        // The user's own address as a security-group source: /32 or /128.
+        match s.vars.get("user_ip").and_then(|v| v.parse::<IpAddr>().ok()) {
+            Some(ip) => {
+                let bits = if ip.is_ipv4() { 32 } else { 128 };
+                a.insert("user_cidr".into(), Arg::Str(format!("{ip}/{bits}")));
+            }
+            None => {
+                a.insert("user_ip".into(), Arg::Str("none".into()));
+                a.insert("user_cidr".into(), Arg::Str("none".into()));
+            }
+        }
+        a.insert(
+            "egress".into(),
+            Arg::Str(if self.cfg.egress.is_empty() {
+                "none".into()
+            } else {
+                self.cfg
+                    .egress
+                    .iter()
+                    .map(|ip| {
+                        let bits = if ip.is_ipv4() { 32 } else { 128 };
+                        format!("{ip}/{bits}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+        );
+        for k in ["user_ping", "user_port"] {
+            a.entry(k.into())
+                .or_insert_with(|| Arg::Str("unknown".into()));
+        }
         let state = s
             .last_probe()
             .and_then(|p| p.report.port(s.service_port()))
@@ -717,6 +952,21 @@ impl Engine {
             .unwrap_or("unknown");
         a.insert("icmp".into(), Arg::Str(icmp.into()));
         a
+    }
+
+    /// The question the conversation currently waits on (options and the
+    /// kind of answer expected), for matching free text.
+    pub fn current_prompt(&self, s: &Session) -> Option<Reply> {
+        let mut tmp = s.clone();
+        let mut out = Out {
+            fx: Vec::new(),
+            now: s.updated_ms,
+        };
+        self.prompt(&mut tmp, &mut out);
+        out.fx.into_iter().find_map(|e| match e {
+            Effect::Say(r) => Some(r),
+            _ => None,
+        })
     }
 
     /// The options the conversation currently waits on (for matching free text).
@@ -742,14 +992,29 @@ impl Engine {
 
     fn step_reply(&self, s: &Session, step: &Step) -> Reply {
         let parts = step.say.iter().map(|id| self.msg(s, id)).collect();
-        let options: Vec<Choice> = step
+        let mut options: Vec<Choice> = step
             .options
             .iter()
             .map(|o| Choice {
                 key: o.key.clone(),
                 label: self.msg(s, &o.label),
+                means: o.means,
             })
             .collect();
+        if step.offers_works {
+            options.push(Choice {
+                key: WORKS_KEY.into(),
+                label: Msg::new(WORKS_LABEL),
+                means: None,
+            });
+        }
+        if step.unknown.is_some() {
+            options.push(Choice {
+                key: UNKNOWN_KEY.into(),
+                label: Msg::new(UNKNOWN_LABEL),
+                means: None,
+            });
+        }
         let expect = match (step.kind, step.input) {
             (StepKind::Question, _) => Expect::Choice,
             (StepKind::Input, Some(InputKind::Ip)) => Expect::Ip,
@@ -771,7 +1036,11 @@ impl Engine {
         let r = match s.phase.clone() {
             Phase::New | Phase::AskIp => {
                 s.phase = Phase::AskIp;
-                Reply::one("ask-ip").expect(Expect::Ip)
+                match s.known_os() {
+                    Some(os) => Reply::info(vec![Msg::new("ask-ip-have-os").arg("os", os.key())])
+                        .expect(Expect::Ip),
+                    None => Reply::one("ask-ip").expect(Expect::Ip),
+                }
             }
             Phase::AskOs => Reply {
                 severity: Severity::Info,
@@ -782,6 +1051,7 @@ impl Engine {
                     .map(|k| Choice {
                         key: (*k).into(),
                         label: Msg::new(format!("os-{k}")),
+                        means: None,
                     })
                     .collect(),
                 expect: Expect::Choice,
@@ -794,7 +1064,7 @@ impl Engine {
             },
             Phase::Ended(o) => Reply::one(match o {
                 Outcome::Fixed => "ended-fixed",
-                Outcome::Escalated => "ended-escalated",
+                Outcome::Escalated | Outcome::Abandoned => "ended-escalated",
             }),
         };
         say(out, r);

@@ -43,6 +43,8 @@ pub enum Finding {
     SshNotSsh,
     /// Only legacy algorithms are offered; current OpenSSH clients refuse them.
     SshLegacyOnly,
+    /// SSH introduced itself but its key-exchange offer never arrived whole.
+    SshKexIncomplete,
     /// RDP answered the negotiation.
     RdpOk,
     /// The server only accepts Network Level Authentication (CredSSP).
@@ -80,6 +82,7 @@ impl Finding {
             SshServerRefused => "ssh-server-refused",
             SshNotSsh => "ssh-not-ssh",
             SshLegacyOnly => "ssh-legacy-only",
+            SshKexIncomplete => "ssh-kex-incomplete",
             RdpOk => "rdp-ok",
             RdpNlaRequired => "rdp-nla-required",
             RdpTlsOnly => "rdp-tls-only",
@@ -90,7 +93,7 @@ impl Finding {
         }
     }
 
-    pub const ALL: [Finding; 23] = {
+    pub const ALL: [Finding; 24] = {
         use Finding::*;
         [
             IcmpReply,
@@ -109,6 +112,7 @@ impl Finding {
             SshServerRefused,
             SshNotSsh,
             SshLegacyOnly,
+            SshKexIncomplete,
             RdpOk,
             RdpNlaRequired,
             RdpTlsOnly,
@@ -194,8 +198,9 @@ pub fn derive(report: &ProbeReport, service_port: u16, service: Option<Service>)
                         }
                         Some(SshError::ServerRefused) => out.push(Finding::SshServerRefused),
                         Some(SshError::NotSsh) => out.push(Finding::SshNotSsh),
-                        // A banner came but the kex packet did not: still SSH, still odd.
-                        Some(SshError::BadKexinit) => out.push(Finding::SshOk),
+                        // A banner came but the key-exchange offer did not
+                        // (or not whole): SSH, but not one a client can use.
+                        Some(SshError::BadKexinit) => out.push(Finding::SshKexIncomplete),
                         Some(SshError::Connect) => out.push(Finding::ProbeInconclusive),
                     }
                 }
@@ -246,6 +251,7 @@ pub fn service_healthy(findings: &[Finding]) -> bool {
             matches!(
                 f,
                 SshNoBanner
+                    | SshKexIncomplete
                     | SshClosedBeforeBanner
                     | SshServerRefused
                     | SshNotSsh

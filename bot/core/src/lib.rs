@@ -10,6 +10,7 @@ pub mod command;
 pub mod engine;
 pub mod findings;
 pub mod msg;
+pub mod outcome;
 pub mod policy;
 pub mod probe;
 pub mod report;

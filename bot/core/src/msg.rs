@@ -88,6 +88,9 @@ pub struct Choice {
     /// Its Fluent message; the message's `.aliases` attribute lists extra
     /// words that pick this option (e.g. "yes, y, 네").
     pub label: Msg,
+    /// What a plain "yes" or "no" picks at this question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub means: Option<crate::runbook::Means>,
 }
 
 /// What kind of free text the bot is waiting for, if any.

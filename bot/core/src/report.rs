@@ -4,7 +4,7 @@
 use crate::command::Os;
 use crate::findings::Finding;
 use crate::msg::Msg;
-use crate::runbook::Runbooks;
+use crate::runbook::{Cond, Runbooks, UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL};
 use crate::session::{Outcome, Phase, ProbeRecord, Session};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -36,6 +36,9 @@ pub struct Report {
     pub checks: Vec<CheckLine>,
     /// What the diagnosis excluded, as messages.
     pub ruled_out: Vec<Msg>,
+    /// What the user reported but the probes contradict, as messages.
+    #[serde(default)]
+    pub disputed: Vec<Msg>,
     /// Findings of the latest probe.
     pub findings: Vec<Finding>,
 }
@@ -58,6 +61,15 @@ impl Report {
             ruled_out.push(Msg::new("ruled-out-host-down"));
         }
         let mut checks = Vec::new();
+        let mut disputed: Vec<Msg> = Vec::new();
+        let holds = |c: &Cond| match c {
+            Cond::Finding(f) => s.findings().contains(f),
+            Cond::NotFinding(f) => !s.findings().contains(f),
+            Cond::Os(os) => s.known_os() == Some(*os),
+            Cond::Service(sv) => s.service() == Some(*sv),
+            Cond::Var(k, v) => s.vars.get(k) == Some(v),
+            Cond::VarNot(k, v) => s.vars.get(k) != Some(v),
+        };
         for a in &s.answers {
             let step = rb.step(&a.step);
             let opt = step.and_then(|st| {
@@ -65,19 +77,32 @@ impl Report {
                     .as_ref()
                     .and_then(|k| st.options.iter().find(|o| &o.key == k))
             });
-            if let Some(r) = opt.and_then(|o| o.rules_out.as_ref()) {
+            let contradicted = opt
+                .and_then(|o| o.disputed.as_ref())
+                .filter(|d| d.when.iter().all(holds));
+            if let Some(d) = contradicted {
+                let m = Msg::new(d.note.clone()).arg("port", port);
+                if !disputed.contains(&m) {
+                    disputed.push(m);
+                }
+            } else if let Some(r) = opt.and_then(|o| o.rules_out.as_ref()) {
                 let m = Msg::new(r.clone()).arg("port", port);
                 if !ruled_out.contains(&m) {
                     ruled_out.push(m);
                 }
             }
+            let universal = match a.option.as_deref() {
+                Some(UNKNOWN_KEY) => Some(UNKNOWN_LABEL.to_owned()),
+                Some(WORKS_KEY) => Some(WORKS_LABEL.to_owned()),
+                _ => None,
+            };
             checks.push(CheckLine {
                 at_ms: a.at_ms,
                 step: a.step.clone(),
                 title: step
                     .map(|st| st.title.clone())
                     .unwrap_or_else(|| a.step.clone()),
-                answer: opt.map(|o| o.label.clone()),
+                answer: opt.map(|o| o.label.clone()).or(universal),
                 value: a.value.clone(),
             });
         }
@@ -99,6 +124,7 @@ impl Report {
             probes: s.probes.clone(),
             checks,
             ruled_out,
+            disputed,
             findings: s.findings().to_vec(),
         }
     }

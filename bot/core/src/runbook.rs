@@ -28,9 +28,25 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileDef {
-    runbook: HeaderDef,
+    /// Absent in a routing file (one that only holds `first` rows and `works`).
+    runbook: Option<HeaderDef>,
     #[serde(default, rename = "step")]
     steps: Vec<StepDef>,
+    /// Where the conversation starts after the first probe, by findings.
+    #[serde(default)]
+    first: Vec<FirstDef>,
+    /// The step "it works now" leads to, from any question.
+    works: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FirstDef {
+    name: String,
+    when: Vec<String>,
+    to: String,
+    /// One line on why the conversation starts there.
+    note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +79,16 @@ struct StepDef {
     /// For input steps: the answer becomes the service port.
     #[serde(default)]
     sets_port: bool,
+    /// For IP input steps: the answer becomes the target and the diagnosis
+    /// starts again from the first probe.
+    #[serde(default)]
+    sets_target: bool,
+    /// Where "I don't know / I can't check this" leads. Required on every
+    /// question and input step: nobody is ever trapped at a question.
+    unknown: Option<String>,
+    /// Conditional targets for "I don't know", tried before `unknown`.
+    #[serde(default)]
+    unknown_route: Vec<RouteDef>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,7 +104,37 @@ struct OptionDef {
     #[serde(default)]
     set: BTreeMap<String, String>,
     rules_out: Option<String>,
+    /// When these conditions hold at report time, `rules_out` is not claimed
+    /// (the probe contradicts the user) and `note` is reported instead.
+    disputed: Option<DisputeDef>,
+    /// What a plain "yes" or "no" answer picks at this step.
+    means: Option<Means>,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisputeDef {
+    when: Vec<String>,
+    note: String,
+}
+
+/// The meaning of an option for plain answers ("yes", "네", "nope", "ㄴㄴ").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Means {
+    Yes,
+    No,
+}
+
+/// Option key of the "it works now" choice every question offers.
+pub const WORKS_KEY: &str = "_works";
+/// Option key of the "I don't know / I can't check this" choice.
+pub const UNKNOWN_KEY: &str = "_unknown";
+/// Fluent ids of their labels.
+pub const WORKS_LABEL: &str = "opt-works-now";
+pub const UNKNOWN_LABEL: &str = "opt-dont-know";
+/// A target that returns to the step before this one.
+pub const BACK_TARGET: &str = "@back";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -198,6 +254,25 @@ pub struct StepOption {
     pub fixed: Option<String>,
     pub set: BTreeMap<String, String>,
     pub rules_out: Option<String>,
+    pub disputed: Option<Dispute>,
+    pub means: Option<Means>,
+}
+
+/// A user's claim the probe can contradict (see [`StepOption::disputed`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dispute {
+    pub when: Vec<Cond>,
+    pub note: String,
+}
+
+/// A row of the finding-route table: after the first probe, the first row
+/// whose conditions all hold decides the first question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FirstRoute {
+    pub name: String,
+    pub when: Vec<Cond>,
+    pub to: String,
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -221,6 +296,12 @@ pub struct Step {
     pub go: Option<Transition>,
     pub probe: Option<ProbeKind>,
     pub sets_port: bool,
+    pub sets_target: bool,
+    /// Where "I don't know" leads.
+    pub unknown: Option<Transition>,
+    /// Whether the universal "it works now" choice is offered (not where an
+    /// option already leads straight to a success).
+    pub offers_works: bool,
 }
 
 impl Step {
@@ -243,6 +324,10 @@ impl Step {
         if let Some(g) = &self.go {
             out.extend(g.targets());
         }
+        if let Some(u) = &self.unknown {
+            out.extend(u.targets());
+        }
+        out.retain(|t| *t != BACK_TARGET);
         out
     }
 
@@ -256,6 +341,15 @@ impl Step {
             if let Some(r) = &o.rules_out {
                 out.push(r);
             }
+            if let Some(d) = &o.disputed {
+                out.push(&d.note);
+            }
+        }
+        if self.unknown.is_some() {
+            out.push(UNKNOWN_LABEL);
+        }
+        if self.offers_works {
+            out.push(WORKS_LABEL);
         }
         out
     }
@@ -297,6 +391,8 @@ pub struct Runbooks {
     /// Runbook id to (title message id, qualified entry step), in load order.
     books: Vec<(String, String, String)>,
     entry: String,
+    first: Vec<FirstRoute>,
+    works: String,
 }
 
 impl Runbooks {
@@ -304,19 +400,52 @@ impl Runbooks {
     pub fn load(files: &[(&str, &str)], entry_book: &str) -> Result<Runbooks, RunbookError> {
         let mut steps = BTreeMap::new();
         let mut books = Vec::new();
+        let mut first = Vec::new();
+        let mut works = None;
         for (name, text) in files {
             let def: FileDef = toml::from_str(text).map_err(|e| RunbookError::Syntax {
                 file: (*name).to_owned(),
                 msg: e.to_string(),
             })?;
-            let book = def.runbook.id.clone();
+            for f in &def.first {
+                if !f.to.contains('.') {
+                    return Err(RunbookError::Invalid {
+                        step: format!("(first route {})", f.name),
+                        msg: "`to` must be a qualified step id (`runbook.step`)".into(),
+                    });
+                }
+                first.push(FirstRoute {
+                    name: f.name.clone(),
+                    when: conds(&format!("(first route {})", f.name), &f.when)?,
+                    to: f.to.clone(),
+                    note: f.note.clone(),
+                });
+            }
+            if let Some(w) = def.works {
+                if works.replace(w).is_some() {
+                    return Err(RunbookError::Invalid {
+                        step: "(works)".into(),
+                        msg: "`works` is set in more than one file".into(),
+                    });
+                }
+            }
+            let Some(header) = def.runbook else {
+                if !def.steps.is_empty() {
+                    return Err(RunbookError::Syntax {
+                        file: (*name).to_owned(),
+                        msg: "steps need a `[runbook]` header".into(),
+                    });
+                }
+                continue;
+            };
+            let book = header.id.clone();
             if books.iter().any(|(b, _, _)| *b == book) {
                 return Err(RunbookError::DuplicateRunbook(book));
             }
             books.push((
                 book.clone(),
-                def.runbook.title.clone(),
-                qualify(&book, &def.runbook.entry),
+                header.title.clone(),
+                qualify(&book, &header.entry),
             ));
             for s in def.steps {
                 let step = convert(&book, s)?;
@@ -331,10 +460,31 @@ impl Runbooks {
             .find(|(b, _, _)| b == entry_book)
             .map(|(_, _, e)| e.clone())
             .ok_or_else(|| RunbookError::NoEntry(entry_book.to_owned()))?;
+        let works = works.ok_or_else(|| RunbookError::Invalid {
+            step: "(works)".into(),
+            msg: "no file names the `works` step (where \"it works now\" leads)".into(),
+        })?;
+        // Whether a step offers "it works now": not where an option already
+        // leads straight to a success, and not on the works step itself.
+        let success: BTreeSet<String> = steps
+            .values()
+            .filter(|s: &&Step| s.kind == StepKind::Success)
+            .map(|s| s.id.clone())
+            .collect();
+        for s in steps.values_mut() {
+            let direct = s
+                .options
+                .iter()
+                .any(|o| o.go.targets().any(|t| success.contains(t)));
+            s.offers_works =
+                matches!(s.kind, StepKind::Question | StepKind::Input) && !direct && s.id != works;
+        }
         let rb = Runbooks {
             steps,
             books,
             entry,
+            first,
+            works,
         };
         rb.validate()?;
         Ok(rb)
@@ -347,6 +497,29 @@ impl Runbooks {
                     step: "(entry)".into(),
                     target: e.clone(),
                 });
+            }
+        }
+        for f in &self.first {
+            if !self.steps.contains_key(&f.to) {
+                return Err(RunbookError::UnknownTarget {
+                    step: format!("(first route {})", f.name),
+                    target: f.to.clone(),
+                });
+            }
+        }
+        match self.steps.get(&self.works) {
+            Some(w) if w.kind == StepKind::Question => {}
+            Some(_) => {
+                return Err(RunbookError::Invalid {
+                    step: self.works.clone(),
+                    msg: "the `works` step must be a question (confirm, then success)".into(),
+                })
+            }
+            None => {
+                return Err(RunbookError::UnknownTarget {
+                    step: "(works)".into(),
+                    target: self.works.clone(),
+                })
             }
         }
         for step in self.steps.values() {
@@ -362,9 +535,10 @@ impl Runbooks {
                 return Err(RunbookError::DeadEnd(step.id.clone()));
             }
         }
-        // Reachability from the entry.
+        // Reachability from the entry, the finding routes and the works step.
         let mut seen = BTreeSet::new();
-        let mut queue = VecDeque::from([self.entry.as_str()]);
+        let mut queue = VecDeque::from([self.entry.as_str(), self.works.as_str()]);
+        queue.extend(self.first.iter().map(|f| f.to.as_str()));
         while let Some(id) = queue.pop_front() {
             if !seen.insert(id) {
                 continue;
@@ -395,6 +569,47 @@ impl Runbooks {
         if let Some(s) = self.steps.keys().find(|k| !can_end.contains(k.as_str())) {
             return Err(RunbookError::NoWayOut(s.clone()));
         }
+        // "I don't know" at every question, again and again, must end the
+        // conversation: the chain of `unknown` links reaches a terminal step.
+        for start in self.steps.values() {
+            self.unknown_ends(start, &mut Vec::new())?;
+        }
+        Ok(())
+    }
+
+    /// Follows every "I don't know" branch from `step`; each must reach a
+    /// terminal step without coming back.
+    fn unknown_ends<'a>(
+        &'a self,
+        step: &'a Step,
+        path: &mut Vec<&'a str>,
+    ) -> Result<(), RunbookError> {
+        if path.contains(&step.id.as_str()) {
+            return Err(RunbookError::Invalid {
+                step: path[0].to_owned(),
+                msg: format!(
+                    "answering \"I don't know\" again and again loops forever (through `{}`)",
+                    step.id
+                ),
+            });
+        }
+        let Some(u) = &step.unknown else {
+            if step.is_terminal() {
+                return Ok(());
+            }
+            return Err(RunbookError::Invalid {
+                step: path.first().copied().unwrap_or(&step.id).to_owned(),
+                msg: format!(
+                    "\"I don't know\" leads to `{}`, which offers no \"I don't know\" and does not end",
+                    step.id
+                ),
+            });
+        };
+        path.push(&step.id);
+        for t in u.targets() {
+            self.unknown_ends(&self.steps[t], path)?;
+        }
+        path.pop();
         Ok(())
     }
 
@@ -429,6 +644,16 @@ impl Runbooks {
 
     pub fn entry(&self) -> &str {
         &self.entry
+    }
+
+    /// The finding-route table, in order.
+    pub fn first_routes(&self) -> &[FirstRoute] {
+        &self.first
+    }
+
+    /// The step "it works now" leads to.
+    pub fn works_step(&self) -> &str {
+        &self.works
     }
 
     pub fn step(&self, id: &str) -> Option<&Step> {
@@ -467,6 +692,9 @@ impl Runbooks {
             out.push_str("  end\n");
         }
         out.push_str(&format!("  start((start)) --> {}\n", node(&self.entry)));
+        for f in &self.first {
+            out.push_str(&format!("  start -->|{}| {}\n", f.name, node(&f.to)));
+        }
         for s in self.steps.values() {
             let from = node(&s.id);
             for k in &s.skip {
@@ -476,7 +704,9 @@ impl Runbooks {
                 for (_, t) in &o.go.routes {
                     out.push_str(&format!("  {from} -->|{}?| {}\n", o.key, node(t)));
                 }
-                out.push_str(&format!("  {from} -->|{}| {}\n", o.key, node(&o.go.next)));
+                if o.go.next != BACK_TARGET {
+                    out.push_str(&format!("  {from} -->|{}| {}\n", o.key, node(&o.go.next)));
+                }
                 if let Some(f) = &o.fixed {
                     out.push_str(&format!("  {from} -->|{} fixed| {}\n", o.key, node(f)));
                 }
@@ -487,13 +717,18 @@ impl Runbooks {
                 }
                 out.push_str(&format!("  {from} --> {}\n", node(&g.next)));
             }
+            if let Some(u) = &s.unknown {
+                for t in u.targets() {
+                    out.push_str(&format!("  {from} -.->|unknown| {}\n", node(t)));
+                }
+            }
         }
         out
     }
 }
 
 fn qualify(book: &str, target: &str) -> String {
-    if target.contains('.') {
+    if target.contains('.') || target == BACK_TARGET {
         target.to_owned()
     } else {
         format!("{book}.{target}")
@@ -542,7 +777,17 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
         return Err(invalid("step ids must not contain `.`"));
     }
     let mut keys = BTreeSet::new();
+    for m in [Means::Yes, Means::No] {
+        if s.options.iter().filter(|o| o.means == Some(m)).count() > 1 {
+            return Err(invalid(&format!(
+                "more than one option means `{m:?}`; a plain answer must pick one"
+            )));
+        }
+    }
     for o in &s.options {
+        if o.key.starts_with('_') {
+            return Err(invalid("option keys starting with `_` are reserved"));
+        }
         if !keys.insert(o.key.as_str()) {
             return Err(invalid(&format!("option key `{}` used twice", o.key)));
         }
@@ -555,6 +800,9 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
             ));
         }
     }
+    if s.unknown.is_none() && !s.unknown_route.is_empty() {
+        return Err(invalid("`unknown_route` without `unknown`"));
+    }
     let go = match &s.next {
         Some(n) => Some(transition(book, &id, n, &s.route)?),
         None if !s.route.is_empty() => return Err(invalid("`route` without `next`")),
@@ -564,6 +812,11 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
         StepKind::Question => {
             if s.options.is_empty() {
                 return Err(invalid("a question needs options"));
+            }
+            if s.unknown.is_none() {
+                return Err(invalid(
+                    "a question needs `unknown` (where \"I don't know\" leads)",
+                ));
             }
             if s.input.is_some() || s.var.is_some() || go.is_some() {
                 return Err(invalid("a question takes options, not input/var/next"));
@@ -579,9 +832,17 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
             if s.sets_port && s.input != Some(InputKind::Port) {
                 return Err(invalid("`sets_port` needs `input = \"port\"`"));
             }
+            if s.sets_target && s.input != Some(InputKind::Ip) {
+                return Err(invalid("`sets_target` needs `input = \"ip\"`"));
+            }
+            if s.unknown.is_none() {
+                return Err(invalid(
+                    "an input step needs `unknown` (where \"I don't know\" leads)",
+                ));
+            }
         }
         StepKind::Success | StepKind::Escalate => {
-            if !s.options.is_empty() || go.is_some() || !s.skip.is_empty() {
+            if !s.options.is_empty() || go.is_some() || !s.skip.is_empty() || s.unknown.is_some() {
                 return Err(invalid("a terminal step leads nowhere"));
             }
         }
@@ -601,6 +862,17 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
                 fixed: o.fixed.as_deref().map(|f| qualify(book, f)),
                 set: o.set.clone(),
                 rules_out: o.rules_out.clone(),
+                disputed: o
+                    .disputed
+                    .as_ref()
+                    .map(|d| {
+                        Ok::<_, RunbookError>(Dispute {
+                            when: conds(&id, &d.when)?,
+                            note: d.note.clone(),
+                        })
+                    })
+                    .transpose()?,
+                means: o.means,
             })
         })
         .collect::<Result<_, RunbookError>>()?;
@@ -615,6 +887,11 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
             })
         })
         .collect::<Result<_, RunbookError>>()?;
+    let unknown = s
+        .unknown
+        .as_deref()
+        .map(|u| transition(book, &id, u, &s.unknown_route))
+        .transpose()?;
     Ok(Step {
         id,
         kind: s.kind,
@@ -627,6 +904,9 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
         go,
         probe: s.probe,
         sets_port: s.sets_port,
+        sets_target: s.sets_target,
+        unknown,
+        offers_works: false,
     })
 }
 
@@ -635,6 +915,8 @@ mod tests {
     use super::*;
 
     const OK: &str = r#"
+works = "t.a"
+
 [runbook]
 id = "t"
 title = "t-title"
@@ -645,6 +927,7 @@ id = "a"
 kind = "question"
 title = "a-title"
 say = ["a-body"]
+unknown = "done"
 [[step.option]]
 key = "yes"
 label = "opt-yes"
@@ -701,7 +984,7 @@ say = ["help-body"]
     fn rejects_a_loop_without_exit() {
         let bad = OK.replace(
             "[[step]]\nid = \"done\"",
-            "[[step.option]]\nkey = \"maybe\"\nlabel = \"x\"\nnext = \"loop\"\n\n[[step]]\nid = \"loop\"\nkind = \"question\"\ntitle = \"x\"\nsay = [\"x\"]\n[[step.option]]\nkey = \"again\"\nlabel = \"x\"\nnext = \"loop\"\n\n[[step]]\nid = \"done\"",
+            "[[step.option]]\nkey = \"maybe\"\nlabel = \"x\"\nnext = \"loop\"\n\n[[step]]\nid = \"loop\"\nkind = \"question\"\ntitle = \"x\"\nsay = [\"x\"]\nunknown = \"loop\"\n[[step.option]]\nkey = \"again\"\nlabel = \"x\"\nnext = \"loop\"\n\n[[step]]\nid = \"done\"",
         );
         let err = load(&bad).unwrap_err();
         assert!(
@@ -735,6 +1018,56 @@ say = ["help-body"]
             "kind = \"success\"\ntitle = \"done-title\"",
             "kind = \"question\"\ntitle = \"done-title\"",
         );
+        assert!(matches!(load(&bad), Err(RunbookError::Invalid { .. })));
+    }
+
+    #[test]
+    fn every_question_needs_a_way_out_that_ends() {
+        let bad = OK.replace("unknown = \"done\"\n", "");
+        assert!(
+            matches!(load(&bad), Err(RunbookError::Invalid { ref msg, .. }) if msg.contains("unknown")),
+            "{:?}",
+            load(&bad)
+        );
+        // "I don't know" leading back to the same question is a trap.
+        let bad = OK.replace("unknown = \"done\"", "unknown = \"a\"");
+        let err = load(&bad).unwrap_err();
+        assert!(err.to_string().contains("loops forever"), "{err}");
+        // Reserved option keys and a missing `works` step are refused.
+        let bad = OK.replace("key = \"yes\"", "key = \"_works\"");
+        assert!(load(&bad).is_err());
+        let bad = OK.replace("works = \"t.a\"\n", "");
+        assert!(load(&bad).unwrap_err().to_string().contains("works"));
+        // Two options cannot both mean "yes".
+        let bad = OK
+            .replace(
+                "label = \"opt-yes\"\nnext = \"done\"",
+                "label = \"opt-yes\"\nnext = \"done\"\nmeans = \"yes\"",
+            )
+            .replace(
+                "label = \"opt-no\"\nnext = \"help\"",
+                "label = \"opt-no\"\nnext = \"help\"\nmeans = \"yes\"",
+            );
+        assert!(load(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("more than one option"));
+    }
+
+    #[test]
+    fn first_routes_and_works_step_are_validated() {
+        let with_route = format!(
+            "{OK}\n[[first]]\nname = \"r\"\nwhen = [\"finding:port-closed\"]\nto = \"t.help\"\n"
+        );
+        let rb = load(&with_route).unwrap();
+        assert_eq!(rb.first_routes().len(), 1);
+        assert_eq!(rb.works_step(), "t.a");
+        let bad = with_route.replace("to = \"t.help\"", "to = \"t.nowhere\"");
+        assert!(matches!(
+            load(&bad),
+            Err(RunbookError::UnknownTarget { .. })
+        ));
+        let bad = with_route.replace("finding:port-closed", "finding:port-purple");
         assert!(matches!(load(&bad), Err(RunbookError::Invalid { .. })));
     }
 

@@ -32,6 +32,9 @@ impl SessionKey {
 pub enum Outcome {
     Fixed,
     Escalated,
+    /// Left unanswered until the session expired, or replaced by a new
+    /// diagnosis before it ended.
+    Abandoned,
 }
 
 /// Why a probe is under way, so its result can be routed when it arrives.
@@ -106,7 +109,20 @@ pub struct Session {
     pub answers: Vec<Answer>,
     pub created_ms: u64,
     pub updated_ms: u64,
+    /// Every step entered, in order (not undone by `/back`); capped at
+    /// [`MAX_VISITED`]. For the outcome log.
+    #[serde(default)]
+    pub visited: Vec<String>,
+    /// How many answers the user gave (not undone by `/back`).
+    #[serde(default)]
+    pub answer_count: u32,
+    /// Finding codes of the first probe, kept when older probes are trimmed.
+    #[serde(default)]
+    pub first_findings: Vec<Finding>,
 }
+
+/// Longest `visited` list kept (the oldest entries are dropped first).
+pub const MAX_VISITED: usize = 200;
 
 impl Session {
     pub fn new(now_ms: u64) -> Self {
@@ -122,7 +138,23 @@ impl Session {
             answers: Vec::new(),
             created_ms: now_ms,
             updated_ms: now_ms,
+            visited: Vec::new(),
+            answer_count: 0,
+            first_findings: Vec::new(),
         }
+    }
+
+    /// Records that the conversation entered `step`.
+    pub fn visit(&mut self, step: &str) {
+        if self.visited.len() >= MAX_VISITED {
+            self.visited.remove(0);
+        }
+        self.visited.push(step.to_owned());
+    }
+
+    /// Whether a diagnosis is under way (a target was given and it has not ended).
+    pub fn in_progress(&self) -> bool {
+        self.target.is_some() && !matches!(self.phase, Phase::Ended(_) | Phase::New)
     }
 
     /// The OS once known (never `Auto`).

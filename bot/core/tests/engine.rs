@@ -15,6 +15,7 @@ const FILES: &[(&str, &str)] = &[
     ("common.toml", include_str!("../../runbooks/common.toml")),
     ("windows.toml", include_str!("../../runbooks/windows.toml")),
     ("linux.toml", include_str!("../../runbooks/linux.toml")),
+    ("routes.toml", include_str!("../../runbooks/routes.toml")),
 ];
 
 const TTL: u64 = 60_000;
@@ -26,6 +27,7 @@ fn engine() -> Engine {
         EngineConfig {
             idle_ttl_ms: TTL,
             policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+            egress: Vec::new(),
         },
     )
 }
@@ -86,7 +88,8 @@ fn persist_precedes_every_reply_and_probe() {
     );
     let fx = e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
     assert_eq!(fx[0], Effect::Persist);
-    assert_eq!(s.phase, Phase::Step("triage.client".into()));
+    // The port accepts connections but no handshake result came: inside the server.
+    assert_eq!(s.phase, Phase::Step("linux.vnc".into()));
     // Asking for status changes nothing, so nothing is persisted.
     let fx = e.handle(&mut s, Input::Command(Command::Status), 3);
     assert!(!fx.contains(&Effect::Persist), "{fx:?}");
@@ -126,8 +129,8 @@ fn stale_buttons_get_a_polite_reprompt() {
     let fx = e.handle(&mut s, Input::Choose("no-such-option".into()), 3);
     let ids = ids(&fx);
     assert_eq!(ids[0], "err-not-an-option");
-    assert_eq!(ids[1], "triage-client");
-    assert_eq!(s.phase, Phase::Step("triage.client".into()));
+    assert_eq!(ids[1], "linux-vnc");
+    assert_eq!(s.phase, Phase::Step("linux.vnc".into()));
 }
 
 #[test]
@@ -159,10 +162,10 @@ fn refused_targets_are_explained_and_reasked() {
         Input::Text("/diagnose 169.254.169.254 linux".into()),
         1,
     );
-    assert_eq!(ids(&fx), vec!["refusal-metadata", "ask-ip"]);
+    assert_eq!(ids(&fx), vec!["refusal-metadata", "ask-ip-have-os"]);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Probe(_))));
     let fx = e.handle(&mut s, Input::Text("::ffff:127.0.0.1".into()), 2);
-    assert_eq!(ids(&fx), vec!["refusal-loopback", "ask-ip"]);
+    assert_eq!(ids(&fx), vec!["refusal-loopback", "ask-ip-have-os"]);
 }
 
 #[test]
@@ -179,4 +182,122 @@ fn the_same_inputs_give_the_same_effects() {
         (all, s)
     };
     assert_eq!(run(), run());
+}
+
+#[test]
+fn ends_and_abandoned_conversations_are_recorded() {
+    use vmd_core::session::Outcome;
+    let records = |fx: &[Effect]| -> Vec<vmd_core::outcome::OutcomeRecord> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Record(r) => Some((**r).clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let e = engine();
+    // Left unanswered until it expired: abandoned, with the first findings.
+    let mut s = Session::new(0);
+    let req = diagnose(&e, &mut s, 1);
+    e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let fx = e.handle(&mut s, Input::Text("1".into()), 2 + TTL + 1);
+    let r = records(&fx);
+    assert_eq!(r.len(), 1, "{fx:?}");
+    assert_eq!(r[0].outcome, Outcome::Abandoned);
+    assert_eq!(r[0].ip, "203.0.113.9");
+    assert_eq!(r[0].os, "linux");
+    assert_eq!(r[0].steps, vec!["linux.vnc".to_string()]);
+    assert!(
+        r[0].findings.contains(&"port-open".to_string()),
+        "{:?}",
+        r[0]
+    );
+    // Replaced by a new diagnosis: abandoned too.
+    let mut s = Session::new(0);
+    let req = diagnose(&e, &mut s, 1);
+    e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let fx = e.handle(&mut s, Input::Command(Command::Restart), 3);
+    assert_eq!(records(&fx)[0].outcome, Outcome::Abandoned);
+    // Walked to the hand-off: escalated, with the answers counted.
+    let mut s = Session::new(0);
+    let req = diagnose(&e, &mut s, 1);
+    e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let fx = e.handle(&mut s, Input::Choose("cannot".into()), 3);
+    let r = records(&fx);
+    assert_eq!(r[0].outcome, Outcome::Escalated, "{fx:?}");
+    assert_eq!(r[0].answers, 1);
+    assert_eq!(
+        r[0].steps,
+        vec!["linux.vnc".to_string(), "common.escalate".to_string()]
+    );
+    // Nothing is recorded for a conversation that never started.
+    let mut s = Session::new(0);
+    let fx = e.handle(&mut s, Input::Command(Command::Restart), 1);
+    assert!(records(&fx).is_empty());
+}
+
+#[test]
+fn every_step_reprompts_bad_input_and_offers_a_way_out() {
+    // Garbage at every question and input step: a warning and the same
+    // question again, never a panic; "I don't know" always leads on.
+    let e = engine();
+    let mut base = Session::new(0);
+    let req = diagnose(&e, &mut base, 1);
+    e.handle(&mut base, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let steps: Vec<_> = e.runbooks().steps().cloned().collect();
+    for step in steps.iter().filter(|s| !s.is_terminal()) {
+        let mut s = base.clone();
+        s.phase = Phase::Step(step.id.clone());
+        s.trail = vec![step.id.clone()];
+        let fx = e.handle(&mut s, Input::Text("xyzzy plugh".into()), 3);
+        let said = ids(&fx);
+        assert!(said[0].starts_with("err-"), "{}: {said:?}", step.id);
+        assert_eq!(s.phase, Phase::Step(step.id.clone()), "{}", step.id);
+        let last = says(&fx).last().cloned().cloned().unwrap();
+        assert_eq!(last.step.as_deref(), Some(step.id.as_str()));
+        assert!(
+            last.options.iter().any(|o| o.key == "_unknown"),
+            "{} offers no way out",
+            step.id
+        );
+        let fx = e.handle(&mut s, Input::Choose("_unknown".into()), 4);
+        assert!(
+            s.phase != Phase::Step(step.id.clone()),
+            "{}: \"I don't know\" stayed put: {fx:?}",
+            step.id
+        );
+    }
+}
+
+#[test]
+fn sentences_are_understood() {
+    use vmd_core::command::extract;
+    let x = extract("my server is 203.0.113.7 and it's windows, can't rdp");
+    assert_eq!(x.ip, Some("203.0.113.7".parse().unwrap()));
+    assert_eq!(x.os, Some(Os::Windows));
+    assert_eq!(x.port, None);
+    let x = extract("우분투 서버 203.0.113.7이고 2222번 포트로 접속이 안 돼요");
+    assert_eq!(x.ip, Some("203.0.113.7".parse().unwrap()));
+    assert_eq!(x.os, Some(Os::Linux));
+    assert_eq!(x.port, Some(2222));
+    let x = extract("can't ssh to 2001:db8::5 on port 2200");
+    assert_eq!(x.ip, Some("2001:db8::5".parse().unwrap()));
+    assert_eq!(x.os, Some(Os::Linux));
+    assert_eq!(x.port, Some(2200));
+    let x = extract("[2001:db8::5]:2201 centos");
+    assert_eq!(x.port, Some(2201));
+    assert_eq!(x.os, Some(Os::Linux));
+    let x = extract("203.0.113.9:3390 윈도우 서버에 원격 데스크톱 접속 불가");
+    assert_eq!(x.ip, Some("203.0.113.9".parse().unwrap()));
+    assert_eq!(x.port, Some(3390));
+    assert_eq!(x.os, Some(Os::Windows));
+    let x = extract("포트 2222, ip 203.0.113.9.");
+    assert_eq!(x.port, Some(2222));
+    assert_eq!(x.ip, Some("203.0.113.9".parse().unwrap()));
+    // Version numbers and words are not addresses.
+    let x = extract("ubuntu 22.04 on cafe 1.2.3 beef");
+    assert_eq!(x.ip, None);
+    assert_eq!(x.os, Some(Os::Linux));
+    assert_eq!(extract("hello"), Default::default());
+    assert_eq!(extract("port 99999").port, None);
 }

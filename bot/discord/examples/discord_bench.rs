@@ -55,6 +55,7 @@ async fn main() {
         EngineConfig {
             idle_ttl_ms: 3_600_000,
             policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+            egress: Vec::new(),
         },
     );
     let driver = Arc::new(Driver::new(

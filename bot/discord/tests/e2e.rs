@@ -192,6 +192,7 @@ async fn start_bot_weak(
         EngineConfig {
             idle_ttl_ms: 3_600_000,
             policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+            egress: Vec::new(),
         },
     );
     let driver = Arc::new(Driver::new(
@@ -279,6 +280,19 @@ impl Chat {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "no thread announced"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the channel's text contains `needle`.
+    async fn wait_text(&self, channel: u64, needle: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !all_text(&self.fake, channel).contains(needle) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no {needle:?} in {}",
+                all_text(&self.fake, channel)
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -406,7 +420,8 @@ async fn windows_diagnosis_to_ticket_answers_before_probing() {
     let thread = chat.thread_of(id).await;
     prober.gate.add_permits(100);
 
-    let q = chat.question(thread, "triage.client").await;
+    // Nothing answered at all: the instance and its address come first.
+    let q = chat.question(thread, "triage.instance_state").await;
     let summary = fake
         .channel_messages(thread)
         .into_iter()
@@ -452,19 +467,21 @@ async fn windows_diagnosis_to_ticket_answers_before_probing() {
         .expect("the same message became the summary");
     assert!(progress.seq < summary_edit.seq);
 
-    chat.click(thread, "triage.client", "windows").await;
+    chat.click(thread, "triage.instance_state", "running").await;
     // Answered buttons are disabled, the chosen one kept.
     let answered = fake.message(id_of(&q["id"]).unwrap()).unwrap();
     assert!(
         buttons(&answered).iter().all(|(_, disabled)| *disabled),
         "{answered:#}"
     );
-    // Port filtered: the self-diagnosis is skipped for the security group.
-    chat.click(thread, "triage.security_group", "already").await;
+    chat.click(thread, "triage.self_check", "nothing").await;
     chat.click(thread, "triage.restart", "skip").await;
     chat.click(thread, "common.ping", "timeout").await;
+    // Nobody gets through: the security group, then (no VNC) the hand-off.
     chat.click(thread, "common.port_test", "failed").await;
-    chat.click(thread, "windows.vnc", "cannot").await;
+    chat.click(thread, "triage.security_group", "already").await;
+    chat.click(thread, "triage.sg_firewall", "cannot").await;
+    chat.click(thread, "triage.restart", "_unknown").await;
 
     let report = fake
         .wait_for(|r| r.method == "POST" && !r.files.is_empty(), WAIT)
@@ -508,9 +525,10 @@ async fn linux_diagnosis_to_success_in_korean() {
 
     let id = chat.diagnose(ALICE, "203.0.113.20", "linux").await;
     let thread = chat.thread_of(id).await;
-    chat.click(thread, "triage.client", "mac").await;
-    chat.click(thread, "triage.self_check", "load").await;
-    chat.click(thread, "triage.load", "changed").await; // re-check: open now
+    // Closed: straight into the server, sshd was stopped.
+    chat.click(thread, "linux.vnc", "in").await;
+    chat.click(thread, "linux.sshd", "stopped").await;
+    chat.click(thread, "linux.sshd_start", "started").await; // re-check: open now
     chat.click(thread, "triage.confirm_login", "works").await;
     let deadline = tokio::time::Instant::now() + WAIT;
     while !all_text(&fake, thread).contains("다시 로그인") && tokio::time::Instant::now() < deadline
@@ -519,7 +537,7 @@ async fn linux_diagnosis_to_success_in_korean() {
     }
     let text = all_text(&fake, thread);
     assert!(text.contains("외부에서 확인한 결과"), "{text}");
-    assert!(text.contains("자가 진단"), "{text}");
+    assert!(text.contains("VNC"), "{text}");
     assert!(text.contains("다시 로그인"), "success in Korean: {text}");
     bot.stop().await;
 }
@@ -541,9 +559,9 @@ async fn others_watch_support_answers_and_stale_clicks_are_refused() {
     };
     let id = chat.diagnose(ALICE, "203.0.113.30", "linux").await;
     let thread = chat.thread_of(id).await;
-    let q = chat.question(thread, "triage.client").await;
+    let q = chat.question(thread, "linux.client_error").await;
 
-    let cb = chat.click_as(BOB, &[], thread, &q, "linux").await;
+    let cb = chat.click_as(BOB, &[], thread, &q, "publickey").await;
     assert_eq!(cb.callback_type(), Some(4), "{:#}", cb.json);
     assert_eq!(cb.json["data"]["flags"], 64, "ephemeral: {:#}", cb.json);
     let text = cb.json["data"]["content"].as_str().unwrap();
@@ -556,18 +574,14 @@ async fn others_watch_support_answers_and_stale_clicks_are_refused() {
     // next message once (a 500): the bot retries, and the question shows once.
     fake.set_fail_next(&format!("/channels/{thread}/messages"), 500);
     let cb = chat
-        .click_as(CAROL, &[SUPPORT_ROLE], thread, &q, "linux")
+        .click_as(CAROL, &[SUPPORT_ROLE], thread, &q, "publickey")
         .await;
     assert_eq!(cb.callback_type(), Some(7), "{:#}", cb.json);
-    chat.question(thread, "triage.self_check").await;
+    chat.question(thread, "linux.key").await;
     let asked = fake
         .channel_messages(thread)
         .iter()
-        .filter(|m| {
-            buttons(m)
-                .iter()
-                .any(|(id, _)| id.contains("|triage.self_check|"))
-        })
+        .filter(|m| buttons(m).iter().any(|(id, _)| id.contains("|linux.key|")))
         .count();
     assert_eq!(asked, 1);
     assert!(fake
@@ -576,7 +590,7 @@ async fn others_watch_support_answers_and_stale_clicks_are_refused() {
         .any(|r| r.method == "POST" && r.path.ends_with(&format!("/channels/{thread}/messages"))));
 
     // The same old button again: stale, politely.
-    let cb = chat.click_as(ALICE, &[], thread, &q, "windows").await;
+    let cb = chat.click_as(ALICE, &[], thread, &q, "password").await;
     assert_eq!(cb.callback_type(), Some(4));
     assert!(cb.json["data"]["content"]
         .as_str()
@@ -602,8 +616,8 @@ async fn a_restarted_bot_continues_from_old_buttons() {
     };
     let id = chat.diagnose(ALICE, "203.0.113.40", "linux").await;
     let thread = chat.thread_of(id).await;
-    chat.click(thread, "triage.client", "linux").await;
-    let q = chat.question(thread, "triage.self_check").await;
+    chat.click(thread, "linux.client_error", "other").await;
+    let q = chat.question(thread, "linux.verbose").await;
     bot.stop().await;
     // The old driver (and with it the sled lock) is gone once the client stopped.
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -617,9 +631,9 @@ async fn a_restarted_bot_continues_from_old_buttons() {
 
     // A new process: new driver, same sled directory, same buttons.
     let bot = start_bot(&fake, data.path(), GateProber::new(&[], true), 5).await;
-    let cb = chat.click_as(ALICE, &[], thread, &q, "nothing").await;
+    let cb = chat.click_as(ALICE, &[], thread, &q, "works").await;
     assert_eq!(cb.callback_type(), Some(7), "{:#}", cb.json);
-    chat.question(thread, "triage.restart").await;
+    chat.wait_text(thread, "you're back in").await;
     bot.stop().await;
 }
 
@@ -640,8 +654,7 @@ async fn a_gateway_disconnect_loses_and_duplicates_nothing() {
     };
     let id = chat.diagnose(ALICE, "203.0.113.50", "linux").await;
     let thread = chat.thread_of(id).await;
-    chat.click(thread, "triage.client", "linux").await;
-    let q = chat.question(thread, "triage.self_check").await;
+    let q = chat.question(thread, "linux.client_error").await;
 
     let before = fake.resume_count() + fake.identify_count();
     fake.disconnect().await;
@@ -650,8 +663,8 @@ async fn a_gateway_disconnect_loses_and_duplicates_nothing() {
         "the bot came back"
     );
 
-    chat.click_as(ALICE, &[], thread, &q, "nothing").await;
-    chat.question(thread, "triage.restart").await;
+    chat.click_as(ALICE, &[], thread, &q, "other").await;
+    chat.question(thread, "linux.verbose").await;
     // The same interaction delivered twice (a replay) is handled once.
     let n = fake.channel_messages(thread).len();
     let dup_id = fake.new_id();
@@ -683,7 +696,7 @@ async fn a_gateway_disconnect_loses_and_duplicates_nothing() {
         .filter(|m| {
             buttons(m)
                 .iter()
-                .any(|(id, _)| id.contains("|triage.restart|"))
+                .any(|(id, _)| id.contains("|linux.verbose|"))
         })
         .count();
     assert_eq!(restarts, 1, "the next question was posted exactly once");
@@ -707,11 +720,8 @@ async fn typed_answers_come_through_a_modal() {
     };
     let id = chat.diagnose(ALICE, "203.0.113.60", "linux").await;
     let thread = chat.thread_of(id).await;
-    chat.click(thread, "triage.client", "linux").await;
-    chat.click(thread, "triage.self_check", "nothing").await;
-    chat.click(thread, "triage.restart", "skip").await;
-    chat.click(thread, "common.ping", "replies").await;
-    chat.click(thread, "common.port_test", "failed").await; // the bot sees it open: your side
+    // ssh answers here, "Connection refused" there: the user's side.
+    chat.click(thread, "linux.client_error", "refused").await;
     let q = chat.question(thread, "common.your_side").await;
     let cb = chat.click_as(ALICE, &[], thread, &q, "@input").await;
     assert_eq!(cb.callback_type(), Some(9), "a modal opens: {:#}", cb.json);

@@ -67,6 +67,7 @@ pub struct Driver<P: Prober, S: Store> {
     cfg: DriverConfig,
     locks: Mutex<HashMap<SessionKey, Arc<tokio::sync::Mutex<()>>>>,
     slots: Semaphore,
+    outcomes: Option<crate::outcomes::OutcomeLog>,
 }
 
 pub fn now_ms() -> u64 {
@@ -87,7 +88,14 @@ impl<P: Prober, S: Store> Driver<P, S> {
             cfg,
             locks: Mutex::new(HashMap::new()),
             slots,
+            outcomes: None,
         }
+    }
+
+    /// Appends every conversation end to this log (`outcomes.jsonl`).
+    pub fn with_outcome_log(mut self, log: crate::outcomes::OutcomeLog) -> Self {
+        self.outcomes = Some(log);
+        self
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -209,6 +217,14 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         tracing::info!(outcome = ?o, "conversation ended");
                         sink(Outgoing::Ended(o))
                     }
+                    Effect::Record(mut rec) => {
+                        rec.platform = key.platform.clone();
+                        if let Some(log) = &self.outcomes {
+                            if let Err(e) = log.append(&rec) {
+                                tracing::warn!(error = %e, path = %log.path().display(), "could not append to the outcome log");
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -283,12 +299,29 @@ impl<P: Prober, S: Store> Driver<P, S> {
         if command::parse(t).is_some() {
             return input;
         }
-        let options = self.engine.current_options(s);
-        if options.is_empty() {
+        let Some(prompt) = self.engine.current_prompt(s) else {
+            return input;
+        };
+        if prompt.options.is_empty() {
             return input;
         }
+        // At an input step a number is the answer (a port), not an option.
+        let by_index = prompt.expect == vmd_core::msg::Expect::Choice;
+        if !by_index {
+            // A value that parses is the answer, whatever it resembles.
+            let parses = match prompt.expect {
+                vmd_core::msg::Expect::Port => {
+                    command::parse_port(t).is_ok() || command::extract(t).port.is_some()
+                }
+                vmd_core::msg::Expect::Ip => command::extract(t).ip.is_some(),
+                _ => false,
+            };
+            if parses {
+                return input;
+            }
+        }
         let lang = effective_lang(s, platform, self.cfg.default_lang);
-        match render::match_choice(&self.loc, lang, &options, t) {
+        match render::match_choice(&self.loc, lang, &prompt.options, t, by_index) {
             Some(k) => Input::Choose(k),
             None => input,
         }

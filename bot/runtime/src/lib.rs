@@ -6,6 +6,7 @@
 
 pub mod driver;
 pub mod i18n;
+pub mod outcomes;
 pub mod render;
 pub mod store;
 
@@ -20,6 +21,7 @@ pub const RUNBOOK_FILES: &[(&str, &str)] = &[
     ("common.toml", include_str!("../../runbooks/common.toml")),
     ("windows.toml", include_str!("../../runbooks/windows.toml")),
     ("linux.toml", include_str!("../../runbooks/linux.toml")),
+    ("routes.toml", include_str!("../../runbooks/routes.toml")),
 ];
 
 /// The runbook a diagnosis starts in.

@@ -26,41 +26,168 @@ pub fn plain(loc: &Localizer, lang: Lang, r: &Reply) -> String {
     out.join("\n")
 }
 
-/// Picks the option free text refers to: the number, the key, the rendered label
-/// or one of the label's `.aliases` (in every language, so "yes" and "네" both
-/// work). `None` when nothing or more than one option matches.
-pub fn match_choice(loc: &Localizer, lang: Lang, options: &[Choice], text: &str) -> Option<String> {
+/// Picks the option free text refers to: the number (when `by_index`), the
+/// key, the rendered label or one of the label's `.aliases` (in every
+/// language, so "yes" and "네" both work), a plain answer from the phrase
+/// tables (`phrases-yes|no|unknown|works`: "넵", "ㄴㄴ", "idk", "it works now")
+/// mapped through the options' meaning, and finally a label or alias with one
+/// typo. `None` when nothing or more than one option matches.
+pub fn match_choice(
+    loc: &Localizer,
+    lang: Lang,
+    options: &[Choice],
+    text: &str,
+    by_index: bool,
+) -> Option<String> {
     let t = normalize(text);
     if t.is_empty() {
-        return None;
+        // "?" alone normalises to nothing but still means "I don't know".
+        return plain_answer(loc, options, text);
     }
-    if let Ok(n) = t.trim_end_matches(')').parse::<usize>() {
-        return options.get(n.checked_sub(1)?).map(|c| c.key.clone());
+    if by_index {
+        if let Ok(n) = t.trim_end_matches([')', '.']).parse::<usize>() {
+            return options.get(n.checked_sub(1)?).map(|c| c.key.clone());
+        }
     }
+    let labels = |c: &Choice| -> Vec<String> {
+        let mut v = vec![normalize(&c.key)];
+        v.extend(
+            Lang::ALL
+                .iter()
+                .map(|l| normalize(&loc.render(*l, &c.label))),
+        );
+        v
+    };
     let exact: Vec<&Choice> = options
         .iter()
-        .filter(|c| {
-            normalize(&c.key) == t
-                || normalize(&loc.render(lang, &c.label)) == t
-                || Lang::ALL
-                    .iter()
-                    .any(|l| normalize(&loc.render(*l, &c.label)) == t)
-        })
+        .filter(|c| normalize(&loc.render(lang, &c.label)) == t || labels(c).contains(&t))
         .collect();
     if let [c] = exact.as_slice() {
         return Some(c.key.clone());
     }
-    let by_alias: Vec<&Choice> = options
+    let aliases = |c: &Choice| -> Vec<String> {
+        Lang::ALL
+            .iter()
+            .flat_map(|l| loc.aliases(*l, &c.label.id))
+            .collect()
+    };
+    let by_alias: Vec<&Choice> = options.iter().filter(|c| aliases(c).contains(&t)).collect();
+    if let [c] = by_alias.as_slice() {
+        return Some(c.key.clone());
+    }
+    if let Some(k) = plain_answer(loc, options, text) {
+        return Some(k);
+    }
+    // One typo (an edit of one character) on a label or alias of at least
+    // four characters, when exactly one option is that close.
+    let close: Vec<&Choice> = options
         .iter()
         .filter(|c| {
-            Lang::ALL
-                .iter()
-                .any(|l| loc.aliases(*l, &c.label.id).contains(&t))
+            labels(c)
+                .into_iter()
+                .chain(aliases(c))
+                .any(|w| w.chars().count() >= 4 && within_one_edit(&w, &t))
         })
         .collect();
-    match by_alias.as_slice() {
+    match close.as_slice() {
         [c] => Some(c.key.clone()),
         _ => None,
+    }
+}
+
+/// What a plain answer means, from the phrase tables of every language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plain {
+    Yes,
+    No,
+    Unknown,
+    Works,
+}
+
+/// Spacing and punctuation don't matter in plain answers: "안 돼요" is "안돼요",
+/// "Yes!" is "yes", "ㅇㅇ." is "ㅇㅇ".
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !(c.is_whitespace() || c.is_ascii_punctuation() || "~…。、！？".contains(*c)))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Classifies a plain answer ("네", "nope", "모르겠어요", "이제 돼요").
+pub fn plain_meaning(loc: &Localizer, text: &str) -> Option<Plain> {
+    if matches!(text.trim(), "?" | "??" | "？") {
+        return Some(Plain::Unknown);
+    }
+    let t = squash(text);
+    if t.is_empty() {
+        return None;
+    }
+    for (id, p) in [
+        ("phrases-unknown", Plain::Unknown),
+        ("phrases-works", Plain::Works),
+        ("phrases-yes", Plain::Yes),
+        ("phrases-no", Plain::No),
+    ] {
+        let hit = Lang::ALL.iter().any(|l| {
+            loc.text(*l, id)
+                .split(',')
+                .map(squash)
+                .any(|w| !w.is_empty() && w == t)
+        });
+        if hit {
+            return Some(p);
+        }
+    }
+    None
+}
+
+fn plain_answer(loc: &Localizer, options: &[Choice], text: &str) -> Option<String> {
+    use vmd_core::runbook::{Means, UNKNOWN_KEY, WORKS_KEY};
+    let by_means = |m: Means| {
+        options
+            .iter()
+            .find(|c| c.means == Some(m))
+            .map(|c| c.key.clone())
+    };
+    let by_key = |k: &str| options.iter().find(|c| c.key == k).map(|c| c.key.clone());
+    match plain_meaning(loc, text)? {
+        Plain::Yes => by_means(Means::Yes),
+        Plain::No => by_means(Means::No),
+        Plain::Unknown => by_key(UNKNOWN_KEY),
+        // "It works now": the universal choice, or the question's own "yes"
+        // where it asks whether the login works.
+        Plain::Works => by_key(WORKS_KEY).or_else(|| by_means(Means::Yes)),
+    }
+}
+
+/// Levenshtein distance of at most one, without allocating a matrix.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        // One substitution (or equal).
+        short[prefix..]
+            .iter()
+            .zip(&long[prefix..])
+            .filter(|(x, y)| x != y)
+            .count()
+            <= 1
+    } else {
+        // One insertion into the shorter.
+        short[prefix..] == long[prefix + 1..]
     }
 }
 
@@ -118,7 +245,7 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     let outcome = match r.outcome {
         Some(Outcome::Fixed) => "fixed",
         Some(Outcome::Escalated) => "escalated",
-        None => "open",
+        Some(Outcome::Abandoned) | None => "open",
     };
     md.push_str(&format!(
         "- {}\n",
@@ -250,6 +377,12 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     for m in &r.ruled_out {
         md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
     }
+    if !r.disputed.is_empty() {
+        md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-disputed")));
+        for m in &r.disputed {
+            md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
+        }
+    }
     md
 }
 
@@ -267,4 +400,28 @@ fn one_line(s: &str) -> String {
 
 fn md_cell(s: &str) -> String {
     one_line(s).replace('|', "\\|").replace('`', "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("listening", "listenng"));
+        assert!(within_one_edit("listening", "listeninh"));
+        assert!(within_one_edit("same", "samee"));
+        assert!(within_one_edit("same", "same"));
+        assert!(!within_one_edit("same", "sane!!"));
+        assert!(!within_one_edit("differ", "dffr"));
+        assert!(within_one_edit("접속했어요", "접속햇어요"));
+    }
+
+    #[test]
+    fn squash_ignores_spacing_and_punctuation() {
+        assert_eq!(squash("안 돼요."), "안돼요");
+        assert_eq!(squash(" Yes! "), "yes");
+        assert_eq!(squash("ㅇㅇ~"), "ㅇㅇ");
+        assert_eq!(squash("I don't know"), "idontknow");
+    }
 }

@@ -98,27 +98,80 @@ fn rendering_has_no_isolation_marks_and_uses_args() {
 #[test]
 fn free_text_matches_options_in_both_languages() {
     use vmd_core::msg::{Choice, Msg};
+    use vmd_core::runbook::Means;
     use vmd_runtime::render::match_choice;
     let loc = Localizer::embedded().unwrap();
     let opts = vec![
         Choice {
             key: "works".into(),
             label: Msg::new("opt-login-works"),
+            means: Some(Means::Yes),
         },
         Choice {
             key: "still".into(),
             label: Msg::new("opt-login-still-fails"),
+            means: Some(Means::No),
+        },
+        Choice {
+            key: "_unknown".into(),
+            label: Msg::new("opt-dont-know"),
+            means: None,
         },
     ];
-    let m = |t: &str| match_choice(&loc, Lang::Ko, &opts, t);
+    let m = |t: &str| match_choice(&loc, Lang::Ko, &opts, t, true);
     assert_eq!(m("1"), Some("works".into()));
     assert_eq!(m("2"), Some("still".into()));
-    assert_eq!(m("3"), None);
+    assert_eq!(m("4"), None);
     assert_eq!(m("works"), Some("works".into()));
     assert_eq!(m("I can log in now"), Some("works".into()));
     assert_eq!(m("  STILL "), Some("still".into()));
     assert_eq!(m("banana"), None);
     assert_eq!(m(""), None);
+    // Plain answers from the phrase tables, in both languages.
+    for yes in [
+        "yes", "Yep!", "sure", "네", "예", "넵", "응", "ㅇㅇ", "ㅇㅋ", "네.",
+    ] {
+        assert_eq!(m(yes), Some("works".into()), "{yes:?}");
+    }
+    for no in ["no", "nope", "아니요", "아뇨", "ㄴㄴ", "안 돼요", "안돼요"] {
+        assert_eq!(m(no), Some("still".into()), "{no:?}");
+    }
+    for idk in ["idk", "I don't know", "모르겠어요", "?"] {
+        assert_eq!(m(idk), Some("_unknown".into()), "{idk:?}");
+    }
+    // One typo on a label or alias.
+    assert_eq!(m("stil fails"), Some("still".into()));
+    // Numbers pick by position only where options are asked for.
+    assert_eq!(match_choice(&loc, Lang::En, &opts, "2", false), None);
+}
+
+#[test]
+fn phrase_tables_do_not_overlap() {
+    // A plain answer must mean one thing: no phrase in two tables of a locale.
+    let loc = Localizer::embedded().unwrap();
+    for lang in Lang::ALL {
+        let mut seen: std::collections::BTreeMap<String, &str> = Default::default();
+        for id in [
+            "phrases-yes",
+            "phrases-no",
+            "phrases-unknown",
+            "phrases-works",
+        ] {
+            for w in loc.text(lang, id).split(',') {
+                let w: String = w
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                if w.is_empty() {
+                    continue;
+                }
+                if let Some(prev) = seen.insert(w.clone(), id) {
+                    assert_eq!(prev, id, "{lang:?}: {w:?} is in {prev} and {id}");
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -24,6 +24,9 @@ struct FileConfig {
     ticket_url: Option<String>,
     #[serde(default)]
     allow_targets: Vec<String>,
+    /// The addresses the bot probes from (named in security-group advice).
+    #[serde(default)]
+    egress_ips: Vec<String>,
     #[serde(default)]
     probe: ProbeSection,
     #[serde(default)]
@@ -64,6 +67,8 @@ pub struct Config {
     pub session_ttl: Duration,
     pub ticket_url: String,
     pub allow_targets: Vec<IpNet>,
+    /// The public addresses the bot probes from (`VM_DOCTOR_EGRESS_IPS`).
+    pub egress_ips: Vec<std::net::IpAddr>,
     pub probe: ProbeConfig,
     pub max_concurrent_probes: usize,
     pub discord: vmd_discord::DiscordConfig,
@@ -156,6 +161,22 @@ impl Config {
                     .map_err(|e| anyhow::anyhow!("VM_DOCTOR_ALLOW_TARGETS: {e}"))?,
             );
         }
+        let parse_ips = |what: &str, items: Vec<String>| -> Result<Vec<std::net::IpAddr>> {
+            items
+                .iter()
+                .flat_map(|s| s.split([',', ' ']))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    vmd_core::command::parse_ip(s)
+                        .map_err(|_| anyhow::anyhow!("{what}: {s:?} is not an IP address"))
+                })
+                .collect()
+        };
+        let egress_ips = match var("VM_DOCTOR_EGRESS_IPS") {
+            Some(v) => parse_ips("VM_DOCTOR_EGRESS_IPS", vec![v])?,
+            None => parse_ips("egress_ips in config", fc.egress_ips.clone())?,
+        };
         let d = ProbeConfig::default();
         let ms = |env_key: &str, file: Option<u64>, default: Duration| -> Result<Duration> {
             let v = num(env_key)?.or(file);
@@ -244,6 +265,7 @@ impl Config {
             session_ttl: Duration::from_secs(ttl.max(60)),
             ticket_url,
             allow_targets,
+            egress_ips,
             probe,
             max_concurrent_probes,
         })

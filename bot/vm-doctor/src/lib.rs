@@ -40,6 +40,7 @@ pub fn build_driver<P: Prober, S: Store>(
         EngineConfig {
             idle_ttl_ms: cfg.session_ttl.as_millis() as u64,
             policy: policy(cfg),
+            egress: cfg.egress_ips.clone(),
         },
     );
     Ok(Driver::new(

@@ -50,6 +50,12 @@ enum Cmd {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Summarise how conversations ended (from <data-dir>/outcomes.jsonl).
+    Stats {
+        /// Where the outcome log is kept.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Validate or draw the runbooks.
     Runbook {
         #[command(subcommand)]
@@ -113,6 +119,25 @@ fn run() -> Result<()> {
             user,
         } => console(cfg, data_dir, lang, user, &env),
         Cmd::Discord { data_dir } => discord(cfg, data_dir),
+        Cmd::Stats { data_dir } => {
+            let dir = data_dir.unwrap_or(cfg.data_dir);
+            let path = dir.join("outcomes.jsonl");
+            let f = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    println!(
+                        "no conversations have ended yet ({} does not exist)",
+                        path.display()
+                    );
+                    return Ok(());
+                }
+                Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+            };
+            let st = vmd_runtime::outcomes::Stats::read(std::io::BufReader::new(f))
+                .with_context(|| format!("reading {}", path.display()))?;
+            print!("{}", st.render());
+            Ok(())
+        }
         Cmd::Runbook { cmd } => match cmd {
             RunbookCmd::Check { dir } => {
                 let rb = load_runbooks(dir)?;
@@ -193,6 +218,11 @@ fn open_store(cfg: &Config) -> Result<SledStore> {
     Ok(store)
 }
 
+/// Every conversation end is appended to `<data-dir>/outcomes.jsonl`.
+fn outcome_log(cfg: &Config) -> vmd_runtime::outcomes::OutcomeLog {
+    vmd_runtime::outcomes::OutcomeLog::new(cfg.data_dir.join("outcomes.jsonl"))
+}
+
 fn console(
     mut cfg: Config,
     data_dir: Option<PathBuf>,
@@ -216,7 +246,8 @@ fn console(
     let lang = explicit.or(sys);
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
-    let driver = vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?;
+    let driver = vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
+        .with_outcome_log(outcome_log(&cfg));
     let user = user
         .or_else(|| env.get("USER").cloned())
         .unwrap_or_else(|| "local".into());
@@ -246,12 +277,10 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
     }
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
-    let driver = std::sync::Arc::new(vm_doctor::build_driver(
-        &cfg,
-        vmd_runtime::RUNBOOK_FILES,
-        prober,
-        store,
-    )?);
+    let driver = std::sync::Arc::new(
+        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
+            .with_outcome_log(outcome_log(&cfg)),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
