@@ -29,4 +29,8 @@ report-col-probe = Probe
 report-col-state = State
 report-col-reason = Details
 report-col-rtt = Round trip
-ticket-summary = vm-doctor: cannot log in to { $ip } ({ $os }, port { $port }); findings: { $findings }
+ticket-summary = vm-doctor: cannot log in to { $ip } ({ $os ->
+        [windows] Windows
+        [linux] Linux
+       *[other] OS not determined
+    }, port { $port }); findings: { $findings }
