@@ -11,6 +11,7 @@ pub mod engine;
 pub mod findings;
 pub mod msg;
 pub mod outcome;
+pub mod paste;
 pub mod policy;
 pub mod probe;
 pub mod report;
