@@ -162,3 +162,92 @@ phrases-yes = yes, y, yep, yeah, yup, sure, ok, okay, correct, right, affirmativ
 phrases-no = no, n, nope, nah, not really, negative, it isn't, it doesn't, i don't, not yet
 phrases-unknown = idk, i don't know, dont know, don't know, not sure, no idea, unsure, can't check, cannot check, i can't check, dunno
 phrases-works = it works, works now, it works now, working now, it's working, fixed, solved, resolved, i can log in, i'm in now
+
+## Pastes: command output and logs, read and said back
+paste-too-long = That paste is too long for me: please paste at most { $max } KiB, for example only the lines around the error.
+paste-unrecognized = I couldn't recognise that output. Here I can read { $os ->
+        [windows] `netstat -ano`, `reg query` or `Get-ItemProperty` of the two PortNumber keys, `Test-NetConnection`, `ping`, `telnet`, `sc query TermService` / `Get-Service TermService` and `qwinsta`
+        [linux] `ss -tlnp` / `netstat -tlnp`, `systemctl status ssh`, `journalctl -u ssh` or `/var/log/secure`, `sshd -t`, `ufw status`, `firewall-cmd --list-all`, `iptables -S`, `nft list ruleset`, `free -m`, `uptime`, `df -h`, `ssh -v`, `nc -vz`, `ping` and boot-console messages
+       *[other] output of `netstat`, `ss`, `systemctl status ssh`, `reg query` (PortNumber), `Test-NetConnection`, `ping`, `ssh -v`, firewall listings, `free -m`, `df -h` and boot-console messages
+    }. Paste the command's whole output, including its first lines.
+paste-read = Here's what I read in your paste:
+paste-more = …and { $count } more.
+paste-later = I've kept that; it will help once we're at the checks. Let's first finish the question above.
+paste-new-port = So the login service actually uses port { $port }, not { $old }. I'll test port { $port } from here.
+paste-no-change = That fits what we're looking at. Let's go on with this step.
+
+fact-listening = • { $owner ->
+        [none] Something
+       *[other] `{ $owner }`
+    } listens on { $addr }:{ $port }
+fact-established = • A connection is established on port { $port }
+fact-registry = • PortNumber under { $key ->
+        [tds] `Wds\rdpwd\Tds\tcp`
+       *[other] `WinStations\RDP-Tcp`
+    }: { $port }
+fact-client = • Your client: { $result ->
+        [connected] it connected
+        [refused] "Connection refused"
+        [timeout] no answer (timed out)
+        [publickey] the server refused the key ("Permission denied (publickey)")
+        [password] the password was refused
+        [kex] no matching key-exchange method
+        [hostkey-type] no matching host key type
+        [hostkey-changed] the server's host key changed
+       *[closed] the server closed the connection
+    }
+fact-ping = • Your ping: { $replies ->
+        [yes] replies
+       *[no] no replies
+    }
+fact-service = • { $service ->
+        [termservice] Remote Desktop Services
+        [ssh-socket] `ssh.socket`
+       *[sshd] sshd
+    }: { $state ->
+        [running] running
+        [listening] active (listening)
+        [stopped] stopped
+        [failed] failed
+       *[not-found] not installed or not found
+    }
+fact-sshd = • sshd: { $kind ->
+        [address-in-use] another program already uses the port ("Address already in use")
+        [privsep] "Missing privilege separation directory" (not a configuration error)
+        [bad-config] a configuration error{ $line ->
+            [-1] {""}
+           *[other] { " " }on line { $line }
+        } ({ $detail })
+        [failed-password] failed password logins (from { $detail })
+        [closed-auth] a client gave up during authentication
+        [max-auth] too many authentication attempts
+       *[fatal] fatal error: { $detail }
+    }
+fact-firewall = • { $firewall ->
+        [ufw] ufw
+        [firewalld] firewalld
+        [iptables] iptables
+       *[nft] nftables
+    }: { $verdict ->
+        [allows] lets TCP { $port } in
+        [blocks] blocks TCP { $port }
+       *[off] not active
+    }
+fact-memory = • Memory: { $available } MB available of { $total } MB
+fact-load = • Load over the last minute: { $load }{ $cpus ->
+        [-1] {""}
+       *[other] { " " }on { $cpus } CPUs
+    }
+fact-disk = • { $mount } is { $pct }% full
+fact-boot = • Boot console: { $kind ->
+        [kernel-panic] kernel panic
+        [maintenance] waiting for the root password (maintenance mode)
+        [emergency] emergency mode
+        [fstab] a disk in /etc/fstab can't be mounted ({ $mount })
+        [no-space] no space left on the device
+       *[ssh-failed] OpenSSH failed to start
+    }
+fact-rdp-listener = • Remote desktop listener (`rdp-tcp`): { $present ->
+        [yes] present
+       *[no] missing
+    }

@@ -34,3 +34,8 @@ ticket-summary = vm-doctor: cannot log in to { $ip } ({ $os ->
         [linux] Linux
        *[other] OS not determined
     }, port { $port }); findings: { $findings }
+report-pastes = Pasted output
+report-paste-at = { $at }, at: { $step }
+
+## A paste answered the current question (engine)
+paste-answers = That answers this question.

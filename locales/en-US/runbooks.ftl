@@ -402,3 +402,34 @@ ruled-out-bans = No ban or access list turns connections away (user checked).
 ## What the user reported but the probes contradict (for the report)
 disputed-security-group = The user found a security-group rule for port { $port }, but port { $port } was still dropped when the bot tested it: the rule may not admit the bot's address, may be in a group not bound to the instance, or a network ACL may drop it.
 disputed-firewall = The user reports that the firewall inside the server allows port { $port }, but port { $port } was still dropped when the bot tested it.
+
+## What a paste shows, said before moving on (notes of the paste routes)
+paste-contradicts-filtered = Your own test gets through to port { $port }, but mine is dropped: a rule admits your address and not mine.
+paste-contradicts-open = Your client can't reach port { $port }, but I can: something between you and the server is in the way.
+paste-contradicts-closed = The service listens on port { $port }, yet I get "closed" from outside: a firewall rule that rejects (REJECT) or a ban answers for it.
+paste-contradicts-filtered-listening = The service listens on port { $port }, yet my connection is dropped on the way: a firewall inside the server or the security group drops it.
+paste-firewall-blocks = The firewall blocks TCP { $port }. To open it: { $firewall ->
+        [ufw] `sudo ufw allow { $port }/tcp`
+        [firewalld] `sudo firewall-cmd --permanent --add-port={ $port }/tcp && sudo firewall-cmd --reload`
+        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (and save it: `sudo netfilter-persistent save` or `sudo service iptables save`)
+        [nft] `sudo nft insert rule inet filter input tcp dport { $port } accept` (adjust the table and chain to your ruleset, and add it to `/etc/nftables.conf`)
+       *[other] `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`
+    }
+paste-firewall-open-but-dropped = The firewall inside the server lets port { $port } in, yet my connection is dropped: the security group (or a network ACL) is what drops it.
+paste-privsep = "Missing privilege separation directory: /run/sshd" is not a configuration error: ssh is simply stopped. `sudo mkdir -p -m 0755 /run/sshd` makes `sshd -t` work; starting the service creates it anyway.
+paste-sshd-config = sshd reports a problem of its own, so let's look at its configuration and log.
+paste-sshd-missing = The SSH service isn't installed (or has another name). Install it with `sudo apt install openssh-server` (Ubuntu, Debian) or `sudo dnf install openssh-server` (Rocky, RHEL, CentOS).
+paste-local-only = sshd only listens on a local address, so nothing from outside can reach it: `ListenAddress` in `/etc/ssh/sshd_config` (or `ListenStream` in `ssh.socket`) needs to be `0.0.0.0` / `::` or removed.
+paste-registry-differ = The two PortNumber values differ: `Tds\tcp` says { $reg_tds }, `RDP-Tcp` says { $reg_rdp }, and remote desktop listens on { $reg_rdp }.
+paste-registry-same = Both PortNumber values say { $port }, so the registry isn't the problem.
+paste-resources-high = The server is short of CPU, memory or disk space: that alone can stop logins from completing.
+
+linux-boot-title = The server doesn't boot properly
+linux-boot = The boot console shows the server is stuck before SSH can start. { $boot ->
+        [kernel-panic] A kernel panic usually follows a kernel or driver update: restart the instance and pick the previous kernel in the boot menu (through VNC), or restore a snapshot.
+        [maintenance] It waits for the root password (maintenance mode). Type it in the VNC console, then `journalctl -xb` shows what failed; often it's an `/etc/fstab` entry.
+        [emergency] It's in emergency mode. In the VNC console, log in as root and run `journalctl -xb | grep -i fail` to see what failed; often it's an `/etc/fstab` entry.
+        [fstab] A disk listed in `/etc/fstab` ({ $boot_mount }) can't be mounted. In the VNC console comment that line out (or add `nofail` to its options), then `reboot`.
+        [no-space] The disk is full. Free space (old logs under `/var/log`, `sudo journalctl --vacuum-size=200M`, package caches), then restart ssh.
+       *[ssh-failed] OpenSSH fails to start at boot. `sudo journalctl -u ssh -b` (or `-u sshd`) shows why.
+    } Tell me when it's fixed and I'll check again.

@@ -162,3 +162,92 @@ phrases-yes = 네, 예, 넵, 넹, 넴, 녜, 옙, 응, 웅, 어, 엉, ㅇㅇ, ㅇ
 phrases-no = 아니요, 아뇨, 아니오, 아니, 아니야, 아니에요, 아닙니다, 아닌데요, 아님, ㄴㄴ, ㄴ, 노, 놉, 안 돼요, 안돼요, 안 돼, 안 됩니다, 안 되네요, 아직이요, 아직요, 아직, 아직 안 돼요, 없어요, 없습니다, 없음, 없네요, 안 했어요, 안 나와요, 꺼져 있어요
 phrases-unknown = 모르겠어요, 몰라요, 잘 모르겠어요, 잘 몰라요, 모르겠습니다, 모르겠네요, 모름, 몰라, 모르겠음, 확인할 수 없어요, 확인 못 해요, 확인 못 하겠어요, 확인이 안 돼요, 확인 불가, 확인 어려워요, 어떻게 확인해요, 어떻게 하는지 몰라요, 글쎄요, 글쎄
 phrases-works = 이제 돼요, 이제 됩니다, 이제 돼, 이제 잘 돼요, 돼요, 됩니다, 잘 돼요, 접속돼요, 접속됩니다, 접속됐어요, 이제 접속돼요, 로그인돼요, 로그인됩니다, 로그인됐어요, 이제 로그인돼요, 접속 성공, 로그인 성공, 해결됐어요, 해결됐습니다, 해결했어요, 해결됨, 해결, 들어가져요, 들어가졌어요, 고쳐졌어요
+
+## 붙여 넣은 내용: 명령어 출력과 로그를 읽고 알려 드리기
+paste-too-long = 붙여 넣으신 내용이 너무 길어요. { $max }KiB 이내로 붙여 넣어 주세요. 예를 들어 오류 앞뒤의 몇 줄만 붙여 넣으셔도 돼요.
+paste-unrecognized = 붙여 넣으신 출력 내용을 알아보지 못했어요. 여기에서 읽을 수 있는 출력은 다음과 같아요: { $os ->
+        [windows] `netstat -ano`, PortNumber 키 두 개에 대한 `reg query` 또는 `Get-ItemProperty`, `Test-NetConnection`, `ping`, `telnet`, `sc query TermService` / `Get-Service TermService`, `qwinsta`
+        [linux] `ss -tlnp` / `netstat -tlnp`, `systemctl status ssh`, `journalctl -u ssh` 또는 `/var/log/secure`, `sshd -t`, `ufw status`, `firewall-cmd --list-all`, `iptables -S`, `nft list ruleset`, `free -m`, `uptime`, `df -h`, `ssh -v`, `nc -vz`, `ping`, 부팅 콘솔 메시지
+       *[other] `netstat`, `ss`, `systemctl status ssh`, `reg query` (PortNumber), `Test-NetConnection`, `ping`, `ssh -v`, 방화벽 규칙 목록, `free -m`, `df -h`, 부팅 콘솔 메시지
+    }. 명령어 출력의 첫 줄부터 전체를 붙여 넣어 주세요.
+paste-read = 붙여 넣으신 내용에서 다음을 확인했어요.
+paste-more = …외 { $count }개 항목이 더 있어요.
+paste-later = 보내 주신 내용은 저장해 두었어요. 점검 단계에서 도움이 될 거예요. 먼저 위의 질문부터 답해 주세요.
+paste-new-port = 로그인 서비스가 실제로 쓰는 포트는 { $old }번이 아니라 { $port }번 포트군요. 봇이 있는 곳에서 { $port }번 포트를 테스트해 볼게요.
+paste-no-change = 지금 살펴보고 있는 내용과 일치해요. 이 단계를 계속 진행할게요.
+
+fact-listening = • { $addr }:{ $port } 주소에서 { $owner ->
+        [none] 어떤 프로그램이
+       *[other] `{ $owner }` 프로그램이
+    } 대기하고 있어요
+fact-established = • { $port }번 포트에 연결된 세션이 있어요
+fact-registry = • { $key ->
+        [tds] `Wds\rdpwd\Tds\tcp`
+       *[other] `WinStations\RDP-Tcp`
+    } 아래의 PortNumber 값: { $port }
+fact-client = • 고객님 클라이언트: { $result ->
+        [connected] 연결 성공
+        [refused] "Connection refused" (연결 거부)
+        [timeout] 응답 없음 (시간 초과)
+        [publickey] 서버가 키를 거부함 ("Permission denied (publickey)")
+        [password] 비밀번호가 거부됨
+        [kex] 일치하는 키 교환 방식 없음
+        [hostkey-type] 일치하는 호스트 키 유형 없음
+        [hostkey-changed] 서버의 호스트 키가 바뀜
+       *[closed] 서버가 연결을 끊음
+    }
+fact-ping = • 고객님 쪽 Ping: { $replies ->
+        [yes] 응답 있음
+       *[no] 응답 없음
+    }
+fact-service = • { $service ->
+        [termservice] 원격 데스크톱 서비스(Remote Desktop Services)
+        [ssh-socket] `ssh.socket`
+       *[sshd] sshd
+    }: { $state ->
+        [running] 실행 중
+        [listening] 활성 (대기 중)
+        [stopped] 중지됨
+        [failed] 실패
+       *[not-found] 설치되지 않았거나 찾을 수 없음
+    }
+fact-sshd = • sshd: { $kind ->
+        [address-in-use] 다른 프로그램이 이미 포트를 사용 중 ("Address already in use")
+        [privsep] "Missing privilege separation directory" (설정 오류 아님)
+        [bad-config] 설정 오류{ $line ->
+            [-1] {""}
+           *[other] { " " }({ $line }번째 줄)
+        }: { $detail }
+        [failed-password] 비밀번호 로그인 실패 (접속 주소: { $detail })
+        [closed-auth] 클라이언트가 인증 도중에 연결을 포기함
+        [max-auth] 인증 시도 횟수 초과
+       *[fatal] 치명적 오류: { $detail }
+    }
+fact-firewall = • { $firewall ->
+        [ufw] ufw
+        [firewalld] firewalld
+        [iptables] iptables
+       *[nft] nftables
+    }: { $verdict ->
+        [allows] TCP { $port }번 포트 허용
+        [blocks] TCP { $port }번 포트 차단
+       *[off] 비활성
+    }
+fact-memory = • 메모리: 전체 { $total }MB 중 { $available }MB 사용 가능
+fact-load = • 최근 1분간 평균 부하: { $load }{ $cpus ->
+        [-1] {""}
+       *[other] { " " }(CPU { $cpus }개)
+    }
+fact-disk = • { $mount } 경로 사용률: { $pct }%
+fact-boot = • 부팅 콘솔: { $kind ->
+        [kernel-panic] 커널 패닉
+        [maintenance] root 비밀번호 입력 대기 중 (유지 보수 모드)
+        [emergency] 긴급 모드(emergency mode)
+        [fstab] /etc/fstab에 등록된 디스크를 마운트할 수 없음 ({ $mount })
+        [no-space] 디스크에 남은 공간 없음
+       *[ssh-failed] OpenSSH 시작 실패
+    }
+fact-rdp-listener = • 원격 데스크톱 리스너(`rdp-tcp`): { $present ->
+        [yes] 있음
+       *[no] 없음
+    }

@@ -34,3 +34,8 @@ ticket-summary = vm-doctor: { $ip } 서버({ $os ->
         [linux] Linux
        *[other] 운영 체제 확인 전
     }, 포트 { $port })에 로그인할 수 없음. 진단 결과: { $findings }
+report-pastes = 붙여 넣은 출력
+report-paste-at = { $at }, 단계: { $step }
+
+## A paste answered the current question (engine)
+paste-answers = 붙여 넣어 주신 내용으로 이 질문의 답을 확인했어요.

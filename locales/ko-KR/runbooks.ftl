@@ -403,3 +403,34 @@ ruled-out-bans = 연결을 거부하는 차단 목록이나 접근 제어 규칙
 ## 사용자 답변과 외부 점검 결과가 어긋나는 항목 (보고서용)
 disputed-security-group = 사용자는 { $port }번 포트에 대한 보안 그룹 규칙을 확인했지만, 봇이 점검했을 때 { $port }번 포트는 여전히 드롭됐어요. 규칙이 봇의 주소를 허용하지 않거나, 인스턴스에 연결되지 않은 보안 그룹에 있거나, 네트워크 ACL이 막고 있을 수 있어요.
 disputed-firewall = 사용자는 서버 내부 방화벽이 { $port }번 포트를 허용한다고 답했지만, 봇이 점검했을 때 { $port }번 포트는 여전히 드롭됐어요.
+
+## 붙여 넣은 내용에서 알 수 있는 점, 다음 단계로 넘어가기 전에 안내 (붙여 넣기 경로의 안내 문구)
+paste-contradicts-filtered = 고객님 쪽 테스트는 { $port }번 포트까지 연결되는데, 봇의 연결은 드롭돼요. 어떤 규칙이 고객님 주소는 허용하고 봇의 주소는 허용하지 않고 있어요.
+paste-contradicts-open = 고객님 클라이언트는 { $port }번 포트에 연결하지 못하지만, 봇은 연결할 수 있어요. 고객님과 서버 사이의 무언가가 연결을 막고 있어요.
+paste-contradicts-closed = 서비스는 { $port }번 포트에서 대기하고 있는데, 외부에서 점검하면 "닫힘"으로 나와요. 연결을 거부하는(REJECT) 방화벽 규칙이나 차단 목록이 대신 응답하고 있어요.
+paste-contradicts-filtered-listening = 서비스는 { $port }번 포트에서 대기하고 있는데, 봇의 연결은 도중에 드롭돼요. 서버 내부 방화벽이나 보안 그룹이 연결을 드롭하고 있어요.
+paste-firewall-blocks = 방화벽이 TCP { $port }번 포트를 막고 있어요. 다음 명령으로 포트를 열어 주세요: { $firewall ->
+        [ufw] `sudo ufw allow { $port }/tcp`
+        [firewalld] `sudo firewall-cmd --permanent --add-port={ $port }/tcp && sudo firewall-cmd --reload`
+        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (규칙을 저장하는 것도 잊지 마세요: `sudo netfilter-persistent save` 또는 `sudo service iptables save`)
+        [nft] `sudo nft insert rule inet filter input tcp dport { $port } accept` (테이블과 체인 이름은 사용 중인 규칙 세트에 맞게 바꾸시고, `/etc/nftables.conf`에도 추가해 주세요)
+       *[other] `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`
+    }
+paste-firewall-open-but-dropped = 서버 내부 방화벽은 { $port }번 포트를 허용하는데도 봇의 연결은 드롭돼요. 연결을 드롭하는 곳은 보안 그룹(또는 네트워크 ACL)이에요.
+paste-privsep = "Missing privilege separation directory: /run/sshd"는 설정 오류가 아니에요. ssh가 중지되어 있을 뿐이에요. `sudo mkdir -p -m 0755 /run/sshd` 명령을 실행하면 `sshd -t`가 정상적으로 동작해요. 서비스를 시작하면 이 디렉터리는 어차피 자동으로 만들어져요.
+paste-sshd-config = sshd가 자체적으로 문제를 보고하고 있으니, sshd의 설정과 로그를 살펴볼게요.
+paste-sshd-missing = SSH 서비스가 설치되어 있지 않아요(또는 다른 이름으로 설치되어 있어요). `sudo apt install openssh-server`(Ubuntu, Debian) 또는 `sudo dnf install openssh-server`(Rocky, RHEL, CentOS) 명령으로 설치해 주세요.
+paste-local-only = sshd가 로컬 주소에서만 대기하고 있어서 외부에서는 연결할 수 없어요. `/etc/ssh/sshd_config`의 `ListenAddress`(또는 `ssh.socket`의 `ListenStream`)를 `0.0.0.0` / `::`로 바꾸시거나 삭제해 주세요.
+paste-registry-differ = PortNumber 값 두 개가 서로 달라요(`Tds\tcp` 값: { $reg_tds }, `RDP-Tcp` 값: { $reg_rdp }). 원격 데스크톱은 { $reg_rdp }번 포트에서 대기하고 있어요.
+paste-registry-same = PortNumber 값 두 개가 모두 같으니(값: { $port }) 레지스트리는 문제가 아니에요.
+paste-resources-high = 서버의 CPU, 메모리 또는 디스크 공간이 부족해요. 이것만으로도 로그인이 끝까지 완료되지 못할 수 있어요.
+
+linux-boot-title = 서버가 정상적으로 부팅되지 않아요
+linux-boot = 부팅 콘솔을 보면 서버가 SSH가 시작되기 전 단계에서 멈춰 있어요. { $boot ->
+        [kernel-panic] 커널 패닉은 보통 커널이나 드라이버를 업데이트한 뒤에 생겨요. 인스턴스를 재시작하고 (VNC로) 부팅 메뉴에서 이전 커널을 선택하시거나, 스냅샷으로 복원해 주세요.
+        [maintenance] 서버가 root 비밀번호 입력을 기다리고 있어요(유지 보수 모드). VNC 콘솔에서 비밀번호를 입력한 뒤 `journalctl -xb` 명령을 실행하면 무엇이 실패했는지 볼 수 있어요. `/etc/fstab` 항목이 원인인 경우가 많아요.
+        [emergency] 서버가 긴급 모드(emergency mode)에 들어가 있어요. VNC 콘솔에서 root로 로그인하고 `journalctl -xb | grep -i fail` 명령을 실행해 무엇이 실패했는지 확인해 주세요. `/etc/fstab` 항목이 원인인 경우가 많아요.
+        [fstab] `/etc/fstab`에 등록된 디스크({ $boot_mount })를 마운트할 수 없어요. VNC 콘솔에서 그 줄을 주석 처리하시거나 옵션에 `nofail`을 추가하신 뒤 `reboot` 명령으로 재부팅해 주세요.
+        [no-space] 디스크가 가득 찼어요. 공간을 확보하신 뒤(`/var/log` 아래의 오래된 로그, `sudo journalctl --vacuum-size=200M`, 패키지 캐시) ssh를 재시작해 주세요.
+       *[ssh-failed] 부팅할 때 OpenSSH가 시작되지 못했어요. `sudo journalctl -u ssh -b`(또는 `-u sshd`) 명령으로 원인을 확인할 수 있어요.
+    } 해결되면 알려 주세요. 다시 점검할게요.

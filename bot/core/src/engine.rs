@@ -6,9 +6,11 @@
 //! [`Input::ProbeDone`].
 
 use crate::command::{self, Command, Lang, Os};
+use crate::facts;
 use crate::findings::{self, Finding};
 use crate::msg::{Arg, Choice, Expect, Msg, Reply, Severity};
 use crate::outcome::OutcomeRecord;
+use crate::paste;
 use crate::policy::TargetPolicy;
 use crate::probe::{PortSpec, PortState, ProbeReport, ProbeRequest, Service};
 use crate::report::Report;
@@ -16,12 +18,16 @@ use crate::runbook::{
     Cond, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition, BACK_TARGET, UNKNOWN_KEY,
     UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
 };
-use crate::session::{Answer, Outcome, Pending, Phase, ProbeRecord, Purpose, Session};
+use crate::session::{
+    Answer, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose, Session, MAX_PASTES,
+};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// Longest free-text answer kept (pasted command output).
 pub const MAX_TEXT: usize = 2000;
+/// Fact lines said back after a paste; more are counted, not listed.
+const MAX_FACT_LINES: usize = 8;
 
 /// Something that happened in the conversation.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,7 +42,12 @@ pub enum Input {
     ProbeDone(Box<ProbeReport>),
     /// The runtime (re)started: show where the conversation stands.
     Resume,
+    /// Pasted command output or log text, as one message (any step).
+    Paste(String),
 }
+
+/// The option key a re-probe started by a paste is recorded under.
+pub const PASTE_KEY: &str = "_paste";
 
 /// What the runtime must do, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -124,6 +135,27 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "answer-unknown",
     "answer-works",
     "back-from-confirm",
+    "paste-too-long",
+    "paste-unrecognized",
+    "paste-read",
+    "paste-more",
+    "paste-later",
+    "paste-new-port",
+    "paste-no-change",
+    "paste-answers",
+    "fact-listening",
+    "fact-established",
+    "fact-registry",
+    "fact-client",
+    "fact-ping",
+    "fact-service",
+    "fact-sshd",
+    "fact-firewall",
+    "fact-memory",
+    "fact-load",
+    "fact-disk",
+    "fact-boot",
+    "fact-rdp-listener",
 ];
 
 /// The effects of one turn so far, and the time the turn happens at.
@@ -188,6 +220,7 @@ impl Engine {
             Input::Choose(k) => self.choose(s, &k, &mut out),
             Input::ProbeDone(r) => self.probe_done(s, *r, &mut out),
             Input::Resume => self.resume(s, &mut out),
+            Input::Paste(t) => self.paste(s, &t, &mut out),
         }
         if *s != before {
             s.updated_ms = now_ms;
@@ -199,6 +232,10 @@ impl Engine {
     // ----- inputs -------------------------------------------------------
 
     fn text(&self, s: &mut Session, t: &str, out: &mut Out) {
+        // Several lines in one message are pasted output, wherever they come.
+        if t.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
+            return self.paste(s, t, out);
+        }
         match s.phase.clone() {
             Phase::New | Phase::AskIp => {
                 let fresh = s.phase == Phase::New;
@@ -265,6 +302,7 @@ impl Engine {
                                 let key = step.options[i].key.clone();
                                 self.choose(s, &key, out)
                             }
+                            None if !paste::read(t).is_empty() => self.paste(s, t, out),
                             None => {
                                 say(
                                     out,
@@ -367,6 +405,131 @@ impl Engine {
             }),
         );
         self.enter(s, &to, out);
+    }
+
+    /// Pasted output: read it, say what it shows, and let the facts move the
+    /// conversation (a new login port is re-probed; the paste routes of
+    /// `routes.toml` pick the step the facts point to).
+    fn paste(&self, s: &mut Session, text: &str, out: &mut Out) {
+        if text.len() > paste::MAX_PASTE {
+            say(
+                out,
+                Reply::info(vec![
+                    Msg::new("paste-too-long").arg("max", (paste::MAX_PASTE / 1024) as i64)
+                ])
+                .severity(Severity::Warning),
+            );
+            return self.prompt(s, out);
+        }
+        if text.trim().is_empty() {
+            say(
+                out,
+                Reply::one("err-empty-text").severity(Severity::Warning),
+            );
+            return self.prompt(s, out);
+        }
+        let readings = paste::read(text);
+        if readings.is_empty() {
+            say(
+                out,
+                Reply::info(vec![Msg::new("paste-unrecognized")
+                    .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))])
+                .severity(Severity::Warning),
+            );
+            return self.prompt(s, out);
+        }
+        let step = match &s.phase {
+            Phase::Step(id) => Some(id.clone()),
+            _ => None,
+        };
+        s.pastes.push(PasteRecord {
+            at_ms: out.now,
+            step: step.clone(),
+            text: facts::report_text(text),
+            readings: readings.clone(),
+        });
+        if s.pastes.len() > MAX_PASTES {
+            s.pastes.remove(0);
+        }
+        s.answer_count = s.answer_count.saturating_add(1);
+        let mut parts = vec![Msg::new("paste-read")];
+        let all: Vec<paste::Fact> = readings.iter().flat_map(|r| r.facts.clone()).collect();
+        parts.extend(all.iter().take(MAX_FACT_LINES).map(facts::fact_msg));
+        if all.len() > MAX_FACT_LINES {
+            parts.push(Msg::new("paste-more").arg("count", (all.len() - MAX_FACT_LINES) as i64));
+        }
+        say(out, Reply::info(parts));
+        // What the facts settle: the user's own tests, values notes quote.
+        for (k, v) in facts::vars(&s.facts(), s.service_port(), s.known_os()) {
+            s.vars.insert(k.to_owned(), v);
+        }
+        match s.phase {
+            Phase::Step(_) => {}
+            Phase::Probing(_) => return say(out, Reply::one("still-probing")),
+            _ => {
+                say(out, Reply::one("paste-later"));
+                return self.prompt(s, out);
+            }
+        }
+        let port = s.service_port();
+        if let Some(p) = facts::new_login_port(&s.facts(), port, s.known_os()) {
+            say(
+                out,
+                Reply::info(vec![Msg::new("paste-new-port")
+                    .arg("port", p)
+                    .arg("old", port)]),
+            );
+            s.custom_port = Some(p);
+            return self.start_probe(
+                s,
+                Purpose::Recheck {
+                    step: step.unwrap_or_default(),
+                    option: Some(PASTE_KEY.into()),
+                },
+                ProbeKind::Service,
+                out,
+            );
+        }
+        self.paste_route(s, out)
+    }
+
+    /// The first paste route whose conditions hold and that leads somewhere
+    /// new; else the current question again.
+    fn paste_route(&self, s: &mut Session, out: &mut Out) {
+        let cur = match &s.phase {
+            Phase::Step(id) => id.clone(),
+            _ => String::new(),
+        };
+        let row = self
+            .rb
+            .paste_routes()
+            .iter()
+            .find(|r| r.to != cur && r.when.iter().all(|c| self.holds(s, c)));
+        match row {
+            Some(r) => {
+                if let Some(note) = &r.note {
+                    say(out, Reply::info(vec![self.msg(s, note)]));
+                }
+                match &r.answer {
+                    // The paste answers the question: as if the user picked it.
+                    Some(key) => {
+                        say(out, Reply::one("paste-answers"));
+                        // The paste already counted as the answer.
+                        s.answer_count = s.answer_count.saturating_sub(1);
+                        let key = key.clone();
+                        self.choose(s, &key, out)
+                    }
+                    None => {
+                        let to = r.to.clone();
+                        self.enter(s, &to, out)
+                    }
+                }
+            }
+            None => {
+                say(out, Reply::one("paste-no-change"));
+                self.prompt(s, out)
+            }
+        }
     }
 
     /// A button from an earlier step, or for a phase that takes none.
@@ -754,6 +917,14 @@ impl Engine {
                         }
                         _ => self.go(s, &o.go, out),
                     },
+                    None if option.as_deref() == Some(PASTE_KEY) => {
+                        if healthy && better {
+                            let confirm = self.rb.confirm_step().to_owned();
+                            self.enter(s, &confirm, out)
+                        } else {
+                            self.paste_route(s, out)
+                        }
+                    }
                     None => match &st.go {
                         Some(go) => self.go(s, go, out),
                         None => self.lost(s, out),
@@ -773,6 +944,8 @@ impl Engine {
             Cond::Service(sv) => s.service() == Some(*sv),
             Cond::Var(k, v) => s.vars.get(k) == Some(v),
             Cond::VarNot(k, v) => s.vars.get(k) != Some(v),
+            Cond::Fact(code) => s.fact_codes().contains(&code.as_str()),
+            Cond::At(step) => s.phase == Phase::Step(step.clone()),
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod command;
 pub mod engine;
+pub mod facts;
 pub mod findings;
 pub mod msg;
 pub mod outcome;

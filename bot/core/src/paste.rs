@@ -154,7 +154,10 @@ pub enum SshdProblem {
     /// `Missing privilege separation directory: /run/sshd` (not a config error).
     MissingPrivsep,
     /// `/etc/ssh/sshd_config line N: Bad configuration option: X` and similar.
-    BadConfig { line: Option<u32>, option: Option<String> },
+    BadConfig {
+        line: Option<u32>,
+        option: Option<String>,
+    },
     /// Another `fatal:` line (the text, capped).
     Fatal { text: String },
     /// `Failed password for ... from ADDR`.

@@ -41,6 +41,10 @@ pub struct Report {
     pub disputed: Vec<Msg>,
     /// Findings of the latest probe.
     pub findings: Vec<Finding>,
+    /// What the user pasted (masked, trimmed) and the facts read from it;
+    /// `step` holds the title id of the step it came at.
+    #[serde(default)]
+    pub pastes: Vec<crate::session::PasteRecord>,
 }
 
 impl Report {
@@ -69,6 +73,8 @@ impl Report {
             Cond::Service(sv) => s.service() == Some(*sv),
             Cond::Var(k, v) => s.vars.get(k) == Some(v),
             Cond::VarNot(k, v) => s.vars.get(k) != Some(v),
+            Cond::Fact(code) => s.fact_codes().contains(&code.as_str()),
+            Cond::At(step) => s.phase == crate::session::Phase::Step(step.clone()),
         };
         for a in &s.answers {
             let step = rb.step(&a.step);
@@ -126,6 +132,20 @@ impl Report {
             ruled_out,
             disputed,
             findings: s.findings().to_vec(),
+            // A paste's step becomes that step's title id, for rendering.
+            pastes: s
+                .pastes
+                .iter()
+                .map(|p| {
+                    let mut p = p.clone();
+                    p.step = p
+                        .step
+                        .as_deref()
+                        .and_then(|id| rb.step(id))
+                        .map(|st| st.title.clone());
+                    p
+                })
+                .collect(),
         }
     }
 }

@@ -37,6 +37,12 @@ struct FileDef {
     first: Vec<FirstDef>,
     /// The step "it works now" leads to, from any question.
     works: Option<String>,
+    /// Where a paste leads, by the facts read from it.
+    #[serde(default)]
+    paste: Vec<FirstDef>,
+    /// "Can you log in now?": where a re-check that a paste started goes
+    /// when the login path became healthy.
+    confirm: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,9 +50,14 @@ struct FileDef {
 struct FirstDef {
     name: String,
     when: Vec<String>,
+    /// The step to go to; a paste route may instead `answer` the current question.
+    #[serde(default)]
     to: String,
     /// One line on why the conversation starts there.
     note: Option<String>,
+    /// Paste routes: the option of the current step (named by an `at:`
+    /// condition) that the paste answers for the user.
+    answer: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +204,10 @@ pub enum Cond {
     Service(Service),
     Var(String, String),
     VarNot(String, String),
+    /// A code from the facts of the latest pastes (`crate::facts::CODES`).
+    Fact(String),
+    /// The conversation stands at this step (`at:linux.sshd`).
+    At(String),
 }
 
 impl Cond {
@@ -214,6 +229,17 @@ impl Cond {
                 "rdp" => Ok(Cond::Service(Service::Rdp)),
                 _ => Err(format!("unknown service `{rest}`")),
             },
+            "at" if rest.contains('.') => Ok(Cond::At(rest.to_owned())),
+            "at" => Err(format!(
+                "`at:{rest}` needs a qualified step id (`runbook.step`)"
+            )),
+            "fact" => {
+                if crate::facts::CODES.contains(&rest) {
+                    Ok(Cond::Fact(rest.to_owned()))
+                } else {
+                    Err(format!("unknown fact `{rest}`"))
+                }
+            }
             "var" => {
                 if let Some((k, v)) = rest.split_once("!=") {
                     Ok(Cond::VarNot(k.to_owned(), v.to_owned()))
@@ -271,8 +297,10 @@ pub struct Dispute {
 pub struct FirstRoute {
     pub name: String,
     pub when: Vec<Cond>,
+    /// Empty when the route answers the current question instead.
     pub to: String,
     pub note: Option<String>,
+    pub answer: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -392,7 +420,9 @@ pub struct Runbooks {
     books: Vec<(String, String, String)>,
     entry: String,
     first: Vec<FirstRoute>,
+    paste: Vec<FirstRoute>,
     works: String,
+    confirm: String,
 }
 
 impl Runbooks {
@@ -401,13 +431,21 @@ impl Runbooks {
         let mut steps = BTreeMap::new();
         let mut books = Vec::new();
         let mut first = Vec::new();
+        let mut paste = Vec::new();
         let mut works = None;
+        let mut confirm = None;
         for (name, text) in files {
             let def: FileDef = toml::from_str(text).map_err(|e| RunbookError::Syntax {
                 file: (*name).to_owned(),
                 msg: e.to_string(),
             })?;
             for f in &def.first {
+                if f.answer.is_some() {
+                    return Err(RunbookError::Invalid {
+                        step: format!("(first route {})", f.name),
+                        msg: "`answer` is for paste routes".into(),
+                    });
+                }
                 if !f.to.contains('.') {
                     return Err(RunbookError::Invalid {
                         step: format!("(first route {})", f.name),
@@ -419,7 +457,43 @@ impl Runbooks {
                     when: conds(&format!("(first route {})", f.name), &f.when)?,
                     to: f.to.clone(),
                     note: f.note.clone(),
+                    answer: None,
                 });
+            }
+            for f in &def.paste {
+                let invalid = |msg: &str| RunbookError::Invalid {
+                    step: format!("(paste route {})", f.name),
+                    msg: msg.to_owned(),
+                };
+                match (&f.answer, f.to.is_empty()) {
+                    (Some(_), false) => return Err(invalid("give `to` or `answer`, not both")),
+                    (None, true) => return Err(invalid("needs `to` or `answer`")),
+                    (None, false) if !f.to.contains('.') => {
+                        return Err(invalid("`to` must be a qualified step id (`runbook.step`)"))
+                    }
+                    _ => {}
+                }
+                let when = conds(&format!("(paste route {})", f.name), &f.when)?;
+                if f.answer.is_some() && !when.iter().any(|c| matches!(c, Cond::At(_))) {
+                    return Err(invalid(
+                        "an `answer` needs an `at:` condition naming the step",
+                    ));
+                }
+                paste.push(FirstRoute {
+                    name: f.name.clone(),
+                    when,
+                    to: f.to.clone(),
+                    note: f.note.clone(),
+                    answer: f.answer.clone(),
+                });
+            }
+            if let Some(c) = def.confirm {
+                if confirm.replace(c).is_some() {
+                    return Err(RunbookError::Invalid {
+                        step: "(confirm)".into(),
+                        msg: "`confirm` is set in more than one file".into(),
+                    });
+                }
             }
             if let Some(w) = def.works {
                 if works.replace(w).is_some() {
@@ -484,7 +558,9 @@ impl Runbooks {
             books,
             entry,
             first,
+            paste,
             works,
+            confirm: confirm.unwrap_or_default(),
         };
         rb.validate()?;
         Ok(rb)
@@ -499,13 +575,37 @@ impl Runbooks {
                 });
             }
         }
-        for f in &self.first {
-            if !self.steps.contains_key(&f.to) {
+        for f in self.first.iter().chain(&self.paste) {
+            if f.answer.is_none() && !self.steps.contains_key(&f.to) {
                 return Err(RunbookError::UnknownTarget {
-                    step: format!("(first route {})", f.name),
+                    step: format!("(route {})", f.name),
                     target: f.to.clone(),
                 });
             }
+            for c in &f.when {
+                if let Cond::At(at) = c {
+                    let Some(st) = self.steps.get(at) else {
+                        return Err(RunbookError::UnknownTarget {
+                            step: format!("(route {})", f.name),
+                            target: at.clone(),
+                        });
+                    };
+                    if let Some(a) = &f.answer {
+                        if !st.options.iter().any(|o| &o.key == a) {
+                            return Err(RunbookError::Invalid {
+                                step: format!("(paste route {})", f.name),
+                                msg: format!("`{at}` has no option `{a}`"),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if !self.confirm.is_empty() && !self.steps.contains_key(&self.confirm) {
+            return Err(RunbookError::UnknownTarget {
+                step: "(confirm)".into(),
+                target: self.confirm.clone(),
+            });
         }
         match self.steps.get(&self.works) {
             Some(w) if w.kind == StepKind::Question => {}
@@ -538,7 +638,13 @@ impl Runbooks {
         // Reachability from the entry, the finding routes and the works step.
         let mut seen = BTreeSet::new();
         let mut queue = VecDeque::from([self.entry.as_str(), self.works.as_str()]);
-        queue.extend(self.first.iter().map(|f| f.to.as_str()));
+        queue.extend(
+            self.first
+                .iter()
+                .chain(&self.paste)
+                .filter(|f| f.answer.is_none())
+                .map(|f| f.to.as_str()),
+        );
         while let Some(id) = queue.pop_front() {
             if !seen.insert(id) {
                 continue;
@@ -619,6 +725,20 @@ impl Runbooks {
         locale: &str,
         has: impl Fn(&str) -> bool,
     ) -> Result<(), RunbookError> {
+        for note in self
+            .first
+            .iter()
+            .chain(&self.paste)
+            .filter_map(|f| f.note.as_deref())
+        {
+            if !has(note) {
+                return Err(RunbookError::MissingMessage {
+                    step: "(routes)".into(),
+                    id: note.to_owned(),
+                    locale: locale.to_owned(),
+                });
+            }
+        }
         for (book, title, _) in &self.books {
             if !has(title) {
                 return Err(RunbookError::MissingMessage {
@@ -649,6 +769,21 @@ impl Runbooks {
     /// The finding-route table, in order.
     pub fn first_routes(&self) -> &[FirstRoute] {
         &self.first
+    }
+
+    /// Where a paste leads, by its facts, in order.
+    pub fn paste_routes(&self) -> &[FirstRoute] {
+        &self.paste
+    }
+
+    /// Where a healthy re-check started by a paste leads ("can you log in
+    /// now?"); the works step when no file names one.
+    pub fn confirm_step(&self) -> &str {
+        if self.confirm.is_empty() {
+            &self.works
+        } else {
+            &self.confirm
+        }
     }
 
     /// The step "it works now" leads to.

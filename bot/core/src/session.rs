@@ -119,6 +119,24 @@ pub struct Session {
     /// Finding codes of the first probe, kept when older probes are trimmed.
     #[serde(default)]
     pub first_findings: Vec<Finding>,
+    /// What the user pasted (masked and trimmed) and what was read from it;
+    /// the latest [`MAX_PASTES`].
+    #[serde(default)]
+    pub pastes: Vec<PasteRecord>,
+}
+
+/// How many pastes a session keeps.
+pub const MAX_PASTES: usize = 6;
+
+/// One paste: when, at which step, the text as the report shows it, and the
+/// readings it gave.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasteRecord {
+    pub at_ms: u64,
+    pub step: Option<String>,
+    /// Masked (secrets) and trimmed for the report.
+    pub text: String,
+    pub readings: Vec<crate::paste::Reading>,
 }
 
 /// Longest `visited` list kept (the oldest entries are dropped first).
@@ -141,7 +159,30 @@ impl Session {
             visited: Vec::new(),
             answer_count: 0,
             first_findings: Vec::new(),
+            pastes: Vec::new(),
         }
+    }
+
+    /// The facts the conversation knows from pastes: for each kind of output,
+    /// the latest paste of it wins.
+    pub fn facts(&self) -> Vec<crate::paste::Fact> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for p in self.pastes.iter().rev() {
+            for r in &p.readings {
+                if seen.contains(&r.kind) {
+                    continue;
+                }
+                seen.push(r.kind);
+                out.extend(r.facts.iter().cloned());
+            }
+        }
+        out
+    }
+
+    /// The fact codes runbook conditions see.
+    pub fn fact_codes(&self) -> Vec<&'static str> {
+        crate::facts::codes(&self.facts(), self.service_port(), self.known_os())
     }
 
     /// Records that the conversation entered `step`.

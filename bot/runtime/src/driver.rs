@@ -336,6 +336,7 @@ fn input_kind(i: &Input) -> &'static str {
         Input::Choose(_) => "choose",
         Input::ProbeDone(_) => "probe_done",
         Input::Resume => "resume",
+        Input::Paste(_) => "paste",
     }
 }
 

@@ -377,6 +377,30 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     for m in &r.ruled_out {
         md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
     }
+    if !r.pastes.is_empty() {
+        md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-pastes")));
+        for p in &r.pastes {
+            let step = p
+                .step
+                .as_deref()
+                .map(|title| loc.text(lang, title))
+                .unwrap_or_else(|| "-".into());
+            md.push_str(&format!(
+                "### {}\n\n",
+                t(Msg::new("report-paste-at")
+                    .arg("at", utc(p.at_ms))
+                    .arg("step", one_line(&step)))
+            ));
+            for f in p.readings.iter().flat_map(|r| &r.facts) {
+                let line = t(vmd_core::facts::fact_msg(f));
+                md.push_str(&format!(
+                    "- {}\n",
+                    md_inline(line.trim_start_matches(['•', ' ']))
+                ));
+            }
+            md.push_str(&fenced(&p.text));
+        }
+    }
     if !r.disputed.is_empty() {
         md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-disputed")));
         for m in &r.disputed {
@@ -396,6 +420,18 @@ fn code<T: serde::Serialize>(v: &T) -> String {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Untrusted text in a fenced block whose fence no backtick run inside can close.
+fn fenced(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("\n{fence}text\n{text}\n{fence}\n\n")
+}
+
+/// One line of markdown from untrusted text: no raw markup characters.
+fn md_inline(s: &str) -> String {
+    one_line(s).replace('|', "\\|")
 }
 
 fn md_cell(s: &str) -> String {

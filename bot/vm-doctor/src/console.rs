@@ -40,14 +40,56 @@ impl Console<'_> {
             None => Input::Text(String::new()),
         };
         self.turn(driver, first, out).await?;
+        if self.tty {
+            // Bracketed paste: the terminal marks pasted text, so a multi-line
+            // paste arrives as one message.
+            write!(out, "{BRACKETED_ON}")?;
+        }
+        let result = self.chat(driver, &mut input, out).await;
+        if self.tty {
+            write!(out, "{BRACKETED_OFF}")?;
+            out.flush()?;
+        }
+        result
+    }
+
+    async fn chat<P: Prober, S: Store>(
+        &self,
+        driver: &Driver<P, S>,
+        input: &mut impl BufRead,
+        out: &mut (impl Write + Send),
+    ) -> Result<()> {
         loop {
             if self.tty {
                 write!(out, "> ")?;
                 out.flush()?;
             }
-            let Some(line) = read_line(&mut input)? else {
+            let Some(line) = read_line(input)? else {
                 break;
             };
+            // A paste: `/paste` ... `/end` in scripts, or a bracketed paste
+            // from a terminal.
+            let paste = if line.trim() == "/paste" {
+                Some(read_paste(input, |l| l.trim() == "/end")?)
+            } else if let Some(first) = line.strip_prefix(PASTE_START) {
+                let first = first.to_owned();
+                if let Some(done) = first
+                    .split(PASTE_END)
+                    .next()
+                    .filter(|_| first.contains(PASTE_END))
+                {
+                    Some(done.to_owned())
+                } else {
+                    let rest = read_paste(input, |l| l.contains(PASTE_END))?;
+                    Some(format!("{first}{rest}"))
+                }
+            } else {
+                None
+            };
+            if let Some(text) = paste {
+                self.turn(driver, Input::Paste(text), out).await?;
+                continue;
+            }
             let line = line.trim();
             if line.is_empty() {
                 continue;
@@ -126,6 +168,40 @@ impl Console<'_> {
         }
         Ok(())
     }
+}
+
+const BRACKETED_ON: &str = "\x1b[?2004h";
+const BRACKETED_OFF: &str = "\x1b[?2004l";
+const PASTE_START: &str = "\x1b[200~";
+const PASTE_END: &str = "\x1b[201~";
+
+/// Reads the lines of a paste until `end` says a line closes it (the closing
+/// line's text before a bracketed-paste end marker is kept). Keeps at most
+/// `MAX_PASTE + 1` bytes (so the engine can say it was too long) and reads the
+/// rest without keeping it.
+fn read_paste(input: &mut impl BufRead, end: impl Fn(&str) -> bool) -> std::io::Result<String> {
+    let cap = vmd_core::paste::MAX_PASTE + 1;
+    let mut text = String::new();
+    while let Some(line) = read_line(input)? {
+        let closes = end(&line);
+        let keep = if closes {
+            line.split(PASTE_END).next().unwrap_or("").to_owned()
+        } else {
+            line
+        };
+        if text.len() < cap && !(closes && keep.trim() == "/end") {
+            let room = cap - text.len();
+            let mut cut = keep.len().min(room);
+            while !keep.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.push_str(&keep[..cut]);
+        }
+        if closes {
+            break;
+        }
+    }
+    Ok(text)
 }
 
 fn read_line(input: &mut impl BufRead) -> std::io::Result<Option<String>> {

@@ -1,0 +1,635 @@
+//! What the facts read from a paste mean for this conversation: stable codes
+//! the runbook routes branch on (`fact:<code>`), computed against the login
+//! port and the OS, plus the side effects a paste has on the session.
+
+use crate::command::Os;
+use crate::msg::Msg;
+use crate::paste::{BootProblem, ClientResult, Fact, Firewall, RegKey, SshdProblem, Svc, SvcState};
+
+/// Every fact code a runbook condition may name (validated at load).
+pub const CODES: &[&str] = &[
+    "listen-all",
+    "listen-local-only",
+    "listen-other-port",
+    "listen-none",
+    "registry-same",
+    "registry-differ",
+    "registry-other-port",
+    "client-connected",
+    "client-refused",
+    "client-timeout",
+    "client-publickey",
+    "client-password",
+    "client-kex",
+    "client-hostkey-type",
+    "client-hostkey-changed",
+    "client-closed",
+    "ping-ok",
+    "ping-failed",
+    "service-running",
+    "service-stopped",
+    "socket-listening",
+    "service-missing",
+    "sshd-address-in-use",
+    "sshd-privsep",
+    "sshd-bad-config",
+    "sshd-fatal",
+    "auth-failed-password",
+    "auth-closed",
+    "firewall-blocks",
+    "firewall-allows",
+    "firewall-off",
+    "resources-high",
+    "disk-full",
+    "boot-trouble",
+    "rdp-listener-missing",
+];
+
+fn is_local(addr: &str) -> bool {
+    let a = addr.trim_matches(['[', ']']);
+    a.starts_with("127.") || a == "::1" || a == "localhost"
+}
+
+/// Is `owner` the login service for this OS (or unknown, or systemd socket activation)?
+fn login_owner(owner: Option<&str>, os: Option<Os>) -> bool {
+    match owner {
+        None => true,
+        Some(o) => {
+            let o = o.to_ascii_lowercase();
+            let pid = o.chars().all(|c| c.is_ascii_digit());
+            match os {
+                Some(Os::Windows) => pid || o.contains("svchost") || o.contains("termservice"),
+                _ => pid || o.contains("sshd") || o == "systemd" || o.contains("ssh"),
+            }
+        }
+    }
+}
+
+/// The codes these facts give, for a login port and OS. Sorted, deduplicated.
+pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let mut saw_listeners = false;
+    let mut on_port_any = false;
+    let mut on_port_local = false;
+    let mut other_port = false;
+    let mut reg_tds = None;
+    let mut reg_rdp = None;
+    for f in facts {
+        match f {
+            Fact::Listening {
+                addr,
+                port: p,
+                owner,
+            } => {
+                saw_listeners = true;
+                if *p == port {
+                    if is_local(addr) {
+                        on_port_local = true;
+                    } else {
+                        on_port_any = true;
+                    }
+                } else if login_owner(owner.as_deref(), os)
+                    && owner
+                        .as_deref()
+                        .is_some_and(|o| !o.chars().all(|c| c.is_ascii_digit()))
+                    && !is_local(addr)
+                {
+                    other_port = true;
+                }
+            }
+            Fact::Established { .. } => {}
+            Fact::RegistryPort { key, port: p } => match key {
+                RegKey::Tds => reg_tds = Some(*p),
+                RegKey::RdpTcp => reg_rdp = Some(*p),
+            },
+            Fact::Client { result } => out.push(match result {
+                ClientResult::Connected => "client-connected",
+                ClientResult::Refused => "client-refused",
+                ClientResult::TimedOut => "client-timeout",
+                ClientResult::PublickeyDenied => "client-publickey",
+                ClientResult::PasswordDenied => "client-password",
+                ClientResult::NoMatchingKex => "client-kex",
+                ClientResult::NoMatchingHostKey => "client-hostkey-type",
+                ClientResult::HostKeyChanged => "client-hostkey-changed",
+                ClientResult::ClosedByServer => "client-closed",
+            }),
+            Fact::Ping { replies } => out.push(if *replies { "ping-ok" } else { "ping-failed" }),
+            Fact::Service { service, state } => {
+                let relevant = !matches!(
+                    (service, os),
+                    (Svc::TermService, Some(Os::Linux))
+                        | (Svc::Sshd | Svc::SshSocket, Some(Os::Windows))
+                );
+                if relevant {
+                    out.push(match (service, state) {
+                        (Svc::SshSocket, SvcState::Listening | SvcState::Running) => {
+                            "socket-listening"
+                        }
+                        (_, SvcState::Running | SvcState::Listening) => "service-running",
+                        (_, SvcState::Stopped | SvcState::Failed) => "service-stopped",
+                        (_, SvcState::NotFound) => "service-missing",
+                    });
+                }
+            }
+            Fact::Sshd { problem } => out.push(match problem {
+                SshdProblem::AddressInUse { .. } => "sshd-address-in-use",
+                SshdProblem::MissingPrivsep => "sshd-privsep",
+                SshdProblem::BadConfig { .. } => "sshd-bad-config",
+                SshdProblem::Fatal { .. } => "sshd-fatal",
+                SshdProblem::FailedPassword { .. } => "auth-failed-password",
+                SshdProblem::ClosedByAuthenticatingUser | SshdProblem::MaxAuthTries => {
+                    "auth-closed"
+                }
+            }),
+            Fact::FirewallAllows { port: p, .. } if *p == port => out.push("firewall-allows"),
+            Fact::FirewallBlocks { port: p, .. } if *p == port => out.push("firewall-blocks"),
+            Fact::FirewallAllows { .. } | Fact::FirewallBlocks { .. } => {}
+            Fact::FirewallInactive { .. } => out.push("firewall-off"),
+            Fact::Memory {
+                total_mb,
+                available_mb,
+            } => {
+                if *total_mb > 0 && available_mb * 100 / total_mb < 5 {
+                    out.push("resources-high");
+                }
+            }
+            Fact::Load { load1_centi, cpus } => {
+                let cores = u64::from(cpus.unwrap_or(1).max(1));
+                if *load1_centi > cores * 200 {
+                    out.push("resources-high");
+                }
+            }
+            Fact::Disk { used_pct, .. } => {
+                if *used_pct >= 97 {
+                    out.push("disk-full");
+                    out.push("resources-high");
+                }
+            }
+            Fact::Boot { problem } => {
+                out.push("boot-trouble");
+                if matches!(problem, BootProblem::NoSpace) {
+                    out.push("disk-full");
+                }
+            }
+            Fact::RdpListener { present } => {
+                if !present {
+                    out.push("rdp-listener-missing");
+                }
+            }
+        }
+    }
+    if saw_listeners {
+        if on_port_any {
+            out.push("listen-all");
+        } else if on_port_local {
+            out.push("listen-local-only");
+        } else if other_port {
+            out.push("listen-other-port");
+        } else {
+            out.push("listen-none");
+        }
+    }
+    if let (Some(t), Some(r)) = (reg_tds, reg_rdp) {
+        if t != r {
+            out.push("registry-differ");
+        } else if r != port {
+            out.push("registry-other-port");
+        } else {
+            out.push("registry-same");
+        }
+    } else if let Some(r) = reg_rdp {
+        // Only RDP-Tcp: it decides the port.
+        if r != port {
+            out.push("registry-other-port");
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The port the login service really listens on, when a paste shows it
+/// somewhere other than the login port: the RDP-Tcp registry value, or the
+/// port sshd (or its socket) listens on.
+pub fn new_login_port(facts: &[Fact], port: u16, os: Option<Os>) -> Option<u16> {
+    let c = codes(facts, port, os);
+    if c.contains(&"registry-other-port") {
+        return facts.iter().find_map(|f| match f {
+            Fact::RegistryPort {
+                key: RegKey::RdpTcp,
+                port: p,
+            } => Some(*p),
+            _ => None,
+        });
+    }
+    if c.contains(&"listen-other-port") {
+        return facts.iter().find_map(|f| match f {
+            Fact::Listening {
+                addr,
+                port: p,
+                owner: Some(o),
+            } if *p != port
+                && !is_local(addr)
+                && !o.chars().all(|c| c.is_ascii_digit())
+                && login_owner(Some(o), os) =>
+            {
+                Some(*p)
+            }
+            _ => None,
+        });
+    }
+    None
+}
+
+/// Which firewall a paste showed, for the exact command to open the port.
+pub fn firewall_of(facts: &[Fact]) -> Option<Firewall> {
+    facts.iter().find_map(|f| match f {
+        Fact::FirewallBlocks { firewall, .. }
+        | Fact::FirewallAllows { firewall, .. }
+        | Fact::FirewallInactive { firewall } => Some(*firewall),
+        _ => None,
+    })
+}
+
+/// A value from a paste, fit to be said back: one line, no control or
+/// formatting characters, at most 40 characters.
+fn shown(v: &str) -> String {
+    let clean: String = v
+        .chars()
+        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .take(40)
+        .collect();
+    if clean.is_empty() {
+        "?".into()
+    } else {
+        clean
+    }
+}
+
+/// Bidi controls and zero-width characters never reach a chat.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn fw_key(f: Firewall) -> &'static str {
+    match f {
+        Firewall::Ufw => "ufw",
+        Firewall::Firewalld => "firewalld",
+        Firewall::Iptables => "iptables",
+        Firewall::Nft => "nft",
+    }
+}
+
+/// One line saying back a fact.
+pub fn fact_msg(f: &Fact) -> Msg {
+    match f {
+        Fact::Listening { addr, port, owner } => Msg::new("fact-listening")
+            .arg("addr", shown(addr))
+            .arg("port", *port)
+            .arg(
+                "owner",
+                owner.as_deref().map(shown).unwrap_or_else(|| "none".into()),
+            ),
+        Fact::Established { port } => Msg::new("fact-established").arg("port", *port),
+        Fact::RegistryPort { key, port } => Msg::new("fact-registry")
+            .arg(
+                "key",
+                match key {
+                    RegKey::Tds => "tds",
+                    RegKey::RdpTcp => "rdp-tcp",
+                },
+            )
+            .arg("port", *port),
+        Fact::Client { result } => Msg::new("fact-client").arg(
+            "result",
+            match result {
+                ClientResult::Connected => "connected",
+                ClientResult::Refused => "refused",
+                ClientResult::TimedOut => "timeout",
+                ClientResult::PublickeyDenied => "publickey",
+                ClientResult::PasswordDenied => "password",
+                ClientResult::NoMatchingKex => "kex",
+                ClientResult::NoMatchingHostKey => "hostkey-type",
+                ClientResult::HostKeyChanged => "hostkey-changed",
+                ClientResult::ClosedByServer => "closed",
+            },
+        ),
+        Fact::Ping { replies } => {
+            Msg::new("fact-ping").arg("replies", if *replies { "yes" } else { "no" })
+        }
+        Fact::Service { service, state } => Msg::new("fact-service")
+            .arg(
+                "service",
+                match service {
+                    Svc::TermService => "termservice",
+                    Svc::Sshd => "sshd",
+                    Svc::SshSocket => "ssh-socket",
+                },
+            )
+            .arg(
+                "state",
+                match state {
+                    SvcState::Running => "running",
+                    SvcState::Listening => "listening",
+                    SvcState::Stopped => "stopped",
+                    SvcState::Failed => "failed",
+                    SvcState::NotFound => "not-found",
+                },
+            ),
+        Fact::Sshd { problem } => {
+            let (kind, line, detail) = match problem {
+                SshdProblem::AddressInUse { port } => (
+                    "address-in-use",
+                    -1,
+                    port.map(|p| p.to_string()).unwrap_or_default(),
+                ),
+                SshdProblem::MissingPrivsep => ("privsep", -1, String::new()),
+                SshdProblem::BadConfig { line, option } => (
+                    "bad-config",
+                    line.map(i64::from).unwrap_or(-1),
+                    option.as_deref().map(shown).unwrap_or_default(),
+                ),
+                SshdProblem::Fatal { text } => ("fatal", -1, shown(text)),
+                SshdProblem::FailedPassword { from } => (
+                    "failed-password",
+                    -1,
+                    from.as_deref().map(shown).unwrap_or_default(),
+                ),
+                SshdProblem::ClosedByAuthenticatingUser => ("closed-auth", -1, String::new()),
+                SshdProblem::MaxAuthTries => ("max-auth", -1, String::new()),
+            };
+            Msg::new("fact-sshd")
+                .arg("kind", kind)
+                .arg("line", line)
+                .arg(
+                    "detail",
+                    if detail.is_empty() {
+                        "-".into()
+                    } else {
+                        detail
+                    },
+                )
+        }
+        Fact::FirewallAllows { firewall, port } => Msg::new("fact-firewall")
+            .arg("firewall", fw_key(*firewall))
+            .arg("verdict", "allows")
+            .arg("port", *port),
+        Fact::FirewallBlocks { firewall, port } => Msg::new("fact-firewall")
+            .arg("firewall", fw_key(*firewall))
+            .arg("verdict", "blocks")
+            .arg("port", *port),
+        Fact::FirewallInactive { firewall } => Msg::new("fact-firewall")
+            .arg("firewall", fw_key(*firewall))
+            .arg("verdict", "off")
+            .arg("port", 0u16),
+        Fact::Memory {
+            total_mb,
+            available_mb,
+        } => Msg::new("fact-memory")
+            .arg("total", *total_mb)
+            .arg("available", *available_mb),
+        Fact::Load { load1_centi, cpus } => Msg::new("fact-load")
+            .arg(
+                "load",
+                format!("{}.{:02}", load1_centi / 100, load1_centi % 100),
+            )
+            .arg("cpus", cpus.map(i64::from).unwrap_or(-1)),
+        Fact::Disk { mount, used_pct } => Msg::new("fact-disk")
+            .arg("mount", shown(mount))
+            .arg("pct", i64::from(*used_pct)),
+        Fact::Boot { problem } => {
+            let (kind, mount) = boot_key(problem);
+            Msg::new("fact-boot").arg("kind", kind).arg("mount", mount)
+        }
+        Fact::RdpListener { present } => {
+            Msg::new("fact-rdp-listener").arg("present", if *present { "yes" } else { "no" })
+        }
+    }
+}
+
+fn boot_key(p: &BootProblem) -> (&'static str, String) {
+    match p {
+        BootProblem::KernelPanic => ("kernel-panic", "-".into()),
+        BootProblem::Maintenance => ("maintenance", "-".into()),
+        BootProblem::EmergencyMode => ("emergency", "-".into()),
+        BootProblem::FstabDependency { mount } => (
+            "fstab",
+            mount.as_deref().map(shown).unwrap_or_else(|| "-".into()),
+        ),
+        BootProblem::NoSpace => ("no-space", "-".into()),
+        BootProblem::SshFailedToStart => ("ssh-failed", "-".into()),
+    }
+}
+
+/// What the facts settle in the conversation's variables: the user's own
+/// tests (`user_port`, `user_ping`, which the runbook routes read), and values
+/// route notes quote (`reg_tds`, `reg_rdp`, `firewall`, `boot`, `boot_mount`).
+pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let c = codes(facts, port, os);
+    if c.contains(&"client-connected") {
+        out.push(("user_port", "ok".to_owned()));
+    } else if c.contains(&"client-refused") || c.contains(&"client-timeout") {
+        out.push(("user_port", "failed".to_owned()));
+    }
+    if c.contains(&"ping-ok") {
+        out.push(("user_ping", "ok".to_owned()));
+    } else if c.contains(&"ping-failed") {
+        out.push(("user_ping", "failed".to_owned()));
+    }
+    for f in facts {
+        match f {
+            Fact::RegistryPort {
+                key: RegKey::Tds,
+                port,
+            } => out.push(("reg_tds", port.to_string())),
+            Fact::RegistryPort {
+                key: RegKey::RdpTcp,
+                port,
+            } => out.push(("reg_rdp", port.to_string())),
+            Fact::Boot { problem } => {
+                let (kind, mount) = boot_key(problem);
+                out.push(("boot", kind.to_owned()));
+                out.push(("boot_mount", mount));
+            }
+            _ => {}
+        }
+    }
+    if let Some(fw) = firewall_of(facts) {
+        out.push(("firewall", fw_key(fw).to_owned()));
+    }
+    out
+}
+
+/// Longest paste text a report keeps.
+pub const REPORT_PASTE: usize = 4096;
+
+/// A paste as the report keeps it: private-key blocks and lines that carry a
+/// password, secret or token masked, invisible characters dropped, at most
+/// [`REPORT_PASTE`] bytes.
+pub fn report_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_key = false;
+    for line in text.lines() {
+        let l = line.trim_end_matches('\r');
+        let lower = l.to_ascii_lowercase();
+        if lower.contains("-----begin") && lower.contains("private key") {
+            in_key = true;
+            out.push_str("[masked: private key]\n");
+            continue;
+        }
+        if in_key {
+            if lower.contains("-----end") {
+                in_key = false;
+            }
+            continue;
+        }
+        let secret = [
+            "password",
+            "passwd",
+            "pwd=",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "authorization:",
+        ]
+        .iter()
+        .any(|k| {
+            lower.find(k).is_some_and(|i| {
+                let rest = &lower[i + k.len()..];
+                k.ends_with(['=', ':']) || rest.trim_start().starts_with(['=', ':'])
+            })
+        }) || lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w.len() == 20 && (w.starts_with("akia") || w.starts_with("asia")));
+        if secret {
+            out.push_str("[masked]\n");
+        } else {
+            out.extend(
+                l.chars()
+                    .filter(|c| *c == '\t' || !(c.is_control() || is_invisible(*c))),
+            );
+            out.push('\n');
+        }
+        if out.len() > REPORT_PASTE {
+            break;
+        }
+    }
+    if out.len() > REPORT_PASTE {
+        let mut end = REPORT_PASTE;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push_str("\n[…]");
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listen(addr: &str, port: u16, owner: &str) -> Fact {
+        Fact::Listening {
+            addr: addr.into(),
+            port,
+            owner: Some(owner.into()),
+        }
+    }
+
+    #[test]
+    fn listeners_against_the_login_port() {
+        let linux = Some(Os::Linux);
+        assert_eq!(
+            codes(&[listen("0.0.0.0", 22, "sshd")], 22, linux),
+            ["listen-all"]
+        );
+        assert_eq!(
+            codes(&[listen("[::]", 22, "systemd")], 22, linux),
+            ["listen-all"]
+        );
+        assert_eq!(
+            codes(&[listen("127.0.0.1", 22, "sshd")], 22, linux),
+            ["listen-local-only"]
+        );
+        let f = [
+            listen("0.0.0.0", 2222, "sshd"),
+            listen("0.0.0.0", 80, "nginx"),
+        ];
+        assert_eq!(codes(&f, 22, linux), ["listen-other-port"]);
+        assert_eq!(new_login_port(&f, 22, linux), Some(2222));
+        assert_eq!(
+            codes(&[listen("0.0.0.0", 80, "nginx")], 22, linux),
+            ["listen-none"]
+        );
+    }
+
+    #[test]
+    fn report_text_masks_secrets() {
+        let t = "ok line\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\nPassword: hunter2\nexport TOKEN=abc\nAKIAIOSFODNN7EXAMPLE here\nlast \u{202E}line";
+        let r = report_text(t);
+        assert!(!r.contains("b3BlbnNzaC1rZXk"), "{r}");
+        assert!(!r.contains("hunter2"), "{r}");
+        assert!(!r.contains("abc"), "{r}");
+        assert!(!r.contains("AKIA"), "{r}");
+        assert!(!r.contains('\u{202E}'), "{r}");
+        assert!(r.starts_with("ok line\n[masked: private key]"), "{r}");
+        let long = "x".repeat(10_000);
+        assert!(report_text(&long).len() <= REPORT_PASTE + 8);
+    }
+
+    #[test]
+    fn registry_values() {
+        let w = Some(Os::Windows);
+        let reg = |t, r| {
+            [
+                Fact::RegistryPort {
+                    key: RegKey::Tds,
+                    port: t,
+                },
+                Fact::RegistryPort {
+                    key: RegKey::RdpTcp,
+                    port: r,
+                },
+            ]
+        };
+        assert_eq!(codes(&reg(3389, 3389), 3389, w), ["registry-same"]);
+        assert_eq!(codes(&reg(3389, 3390), 3389, w), ["registry-differ"]);
+        assert_eq!(codes(&reg(3390, 3390), 3389, w), ["registry-other-port"]);
+        assert_eq!(new_login_port(&reg(3390, 3390), 3389, w), Some(3390));
+    }
+
+    #[test]
+    fn every_code_is_known() {
+        // Codes produced must be in CODES (runbook conditions are validated against it).
+        let all = [
+            Fact::Client {
+                result: ClientResult::HostKeyChanged,
+            },
+            Fact::Ping { replies: false },
+            Fact::Service {
+                service: Svc::SshSocket,
+                state: SvcState::Listening,
+            },
+            Fact::Sshd {
+                problem: SshdProblem::MissingPrivsep,
+            },
+            Fact::FirewallBlocks {
+                firewall: Firewall::Ufw,
+                port: 22,
+            },
+            Fact::Disk {
+                mount: "/".into(),
+                used_pct: 100,
+            },
+            Fact::Boot {
+                problem: BootProblem::EmergencyMode,
+            },
+        ];
+        for c in codes(&all, 22, Some(Os::Linux)) {
+            assert!(CODES.contains(&c), "{c}");
+        }
+    }
+}
