@@ -1146,6 +1146,175 @@ fn korean_frame_names_korean_commands() {
     assert!(!r.out.contains("이쪽에서"), "{}", r.out);
 }
 
+// ----- pastes ----------------------------------------------------------------------
+
+const SS_2222: &str = "$ sudo ss -tlnp
+State   Recv-Q  Send-Q   Local Address:Port    Peer Address:Port  Process
+LISTEN  0       128            0.0.0.0:2222         0.0.0.0:*      users:((\"sshd\",pid=812,fd=3))
+LISTEN  0       128               [::]:2222            [::]:*      users:((\"sshd\",pid=812,fd=4))
+LISTEN  0       511            0.0.0.0:80           0.0.0.0:*      users:((\"nginx\",pid=901,fd=6))";
+
+const SS_22: &str = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:((\"sshd\",pid=700,fd=3))
+LISTEN 0      128             [::]:22           [::]:*     users:((\"sshd\",pid=700,fd=4))";
+
+const REG_DIFFER: &str = "C:\\> reg query \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\Wds\\rdpwd\\Tds\\tcp\" /v PortNumber
+
+HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\Wds\\rdpwd\\Tds\\tcp
+    PortNumber    REG_DWORD    0xd3d
+
+C:\\> reg query \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp\" /v PortNumber
+
+HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp
+    PortNumber    REG_DWORD    0xd3e
+";
+
+const SSH_PUBLICKEY: &str = "OpenSSH_9.6p1, LibreSSL 3.3.6
+debug1: Connecting to 203.0.113.10 [203.0.113.10] port 22.
+debug1: Connection established.
+debug1: Authentications that can continue: publickey
+debug1: Next authentication method: publickey
+debug1: No more authentication methods to try.
+ubuntu@203.0.113.10: Permission denied (publickey).";
+
+const PING_KO_TIMEOUT: &str = "C:\\Users\\kim>ping 203.0.113.10
+
+Ping 203.0.113.10 32바이트 데이터 사용:
+요청 시간이 만료되었습니다.
+요청 시간이 만료되었습니다.
+요청 시간이 만료되었습니다.
+요청 시간이 만료되었습니다.
+
+203.0.113.10에 대한 Ping 통계:
+    패킷: 보냄 = 4, 받음 = 0, 손실 = 4 (100% 손실),";
+
+fn pasted(text: &str) -> String {
+    format!("/paste\n{text}\n/end")
+}
+
+#[test]
+fn a_paste_showing_another_port_re_checks_it() {
+    let paste = pasted(SS_2222);
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::open()],
+        &["/diagnose 203.0.113.10 linux", "in", &paste, "works"],
+    );
+    assert!(r.out.contains("`sshd` listens on 0.0.0.0:2222"), "{}", r.out);
+    assert!(
+        r.out.contains("actually uses port 2222, not 22"),
+        "{}",
+        r.out
+    );
+    let reqs = r.prober.requests.lock().unwrap();
+    assert_eq!(reqs[1].ports[0].port, 2222);
+    assert!(reached(&r).contains("triage.fixed"), "{}", r.out);
+    // The paste is never echoed back raw; its facts are.
+    assert!(!r.out.contains("users:((\"sshd\""), "{}", r.out);
+}
+
+#[test]
+fn a_registry_paste_answers_the_question_with_the_values() {
+    let paste = pasted(REG_DIFFER);
+    for lang in [Lang::En, Lang::Ko] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &[
+                "/diagnose 203.0.113.10 windows",
+                "in",
+                "yes",
+                "nothing",
+                &paste,
+                "/ticket",
+                "/quit",
+            ],
+        );
+        assert!(reached(&r).contains("windows.registry_fix"), "{}", r.out);
+        assert!(r.out.contains("3389") && r.out.contains("3390"), "{}", r.out);
+        // The report carries the paste and what was read from it.
+        let md = report_files(&r).pop().expect("a report");
+        assert!(md.contains("0xd3e"), "{md}");
+        assert!(md.contains("3390"), "{md}");
+    }
+}
+
+#[test]
+fn a_paste_where_nobody_asked_for_it_moves_the_conversation() {
+    // At the first question (client errors), an ssh -v paste.
+    let paste = pasted(SSH_PUBLICKEY);
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &["/diagnose 203.0.113.10 linux", &paste, "/quit"],
+    );
+    assert!(reached(&r).contains("linux.key"), "{}", r.out);
+    // Listening, but the bot gets "closed": the paste contradicts the probe, and says so.
+    let paste = pasted(SS_22);
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "in", &paste, "/quit"],
+    );
+    assert!(
+        r.out.contains("yet I get \"closed\" from outside"),
+        "{}",
+        r.out
+    );
+    assert!(reached(&r).contains("linux.firewall"), "{}", r.out);
+    // A Korean Windows ping that timed out answers the ping question.
+    let paste = pasted(PING_KO_TIMEOUT);
+    let r = run(
+        Some(Lang::Ko),
+        &[World::inconclusive()],
+        &["/diagnose 203.0.113.10 windows", &paste, "/quit"],
+    );
+    assert!(reached(&r).contains("common.port_test"), "{}", r.out);
+}
+
+#[test]
+fn unrecognised_hostile_and_oversized_pastes_are_handled() {
+    let junk = pasted("lorem ipsum dolor\nsit amet @everyone <@123>\n`rm -rf /`");
+    let big = pasted(&"LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n".repeat(3000));
+    let key = pasted(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----",
+    );
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "in", &junk, &big, &key, "/quit"],
+    );
+    assert!(r.out.contains("I couldn't recognise that output"), "{}", r.out);
+    assert!(r.out.contains("`ss -tlnp`"), "names what can be read: {}", r.out);
+    assert!(r.out.contains("too long"), "{}", r.out);
+    assert!(!r.out.contains("b3BlbnNzaC1rZXk"), "{}", r.out);
+    assert!(!r.out.contains("@everyone"), "{}", r.out);
+    // Still at the same question.
+    assert!(r.out.trim_end().ends_with("Bye for now. Your diagnosis is saved; come back any time and we'll continue where we left off."), "{}", r.out);
+    assert!(reached(&r).contains("linux.sshd"), "{}", r.out);
+}
+
+#[test]
+fn boot_trouble_from_the_serial_console() {
+    let paste = pasted(
+        "[  OK  ] Reached target Local File Systems (Pre).
+[DEPEND] Dependency failed for /data.
+[DEPEND] Dependency failed for Local File Systems.
+You are in emergency mode. After logging in, type \"journalctl -xb\" to view
+system logs, \"systemctl reboot\" to reboot, \"systemctl default\" or \"exit\"
+to boot into default mode.
+Give root password for maintenance
+(or press Control-D to continue):",
+    );
+    let r = run(
+        Some(Lang::En),
+        &[World::dark(), World::open()],
+        &["/diagnose 203.0.113.10 linux", &paste, "done", "password", "works"],
+    );
+    assert!(reached(&r).contains("linux.boot"), "{}", r.out);
+    assert!(r.out.contains("nofail"), "{}", r.out);
+}
+
 /// Runs last by name order is not guaranteed, so it drives the other scripts itself.
 #[test]
 fn every_step_is_exercised() {
@@ -1161,6 +1330,7 @@ fn every_step_is_exercised() {
     windows_branches();
     linux_branches();
     triage_branches();
+    boot_trouble_from_the_serial_console();
     let reached = REACHED.lock().unwrap().clone();
     let loc = vmd_runtime::i18n::Localizer::embedded().unwrap();
     let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
