@@ -8,6 +8,16 @@
 
 use serde::{Deserialize, Serialize};
 
+mod boot;
+mod client;
+mod firewall;
+mod linux;
+mod mask;
+mod text;
+mod windows;
+
+pub use mask::{mask_secrets, MAX_REPORT_PASTE};
+
 /// Longest paste read, in bytes; longer ones get a clear message instead.
 pub const MAX_PASTE: usize = 64 * 1024;
 /// Longest line looked at, in characters (the rest of a line is ignored).
@@ -258,14 +268,15 @@ pub fn read(text: &str) -> Vec<Reading> {
 }
 
 /// The text a reader sees: at most [`MAX_PASTE`] bytes (cut on a character
-/// boundary), lines at most [`MAX_LINE`] characters, CRLF folded.
+/// boundary), lines at most [`MAX_LINE`] characters, CRLF folded, ANSI colour
+/// codes and other control characters (but tabs) removed.
 fn cap(text: &str) -> String {
     let mut end = text.len().min(MAX_PASTE);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end]
-        .lines()
+    let text = text::strip_ansi(&text[..end]);
+    text.lines()
         .map(|l| {
             let l = l.trim_end_matches('\r');
             match l.char_indices().nth(MAX_LINE) {
@@ -280,4 +291,26 @@ fn cap(text: &str) -> String {
 type Reader = fn(&str) -> Option<Reading>;
 
 /// Every reader, in order. Each is `fn(&str) -> Option<Reading>`.
-const READERS: &[Reader] = &[];
+const READERS: &[Reader] = &[
+    windows::netstat,
+    linux::ss,
+    windows::registry,
+    windows::test_net_connection,
+    client::ping,
+    client::telnet,
+    client::netcat,
+    windows::windows_service,
+    windows::qwinsta,
+    linux::systemctl,
+    linux::sshd_log,
+    linux::sshd_test,
+    firewall::ufw,
+    firewall::firewalld,
+    firewall::iptables,
+    firewall::nft,
+    linux::free,
+    linux::uptime,
+    linux::df,
+    client::ssh_client,
+    boot::boot,
+];
