@@ -1200,7 +1200,11 @@ fn a_paste_showing_another_port_re_checks_it() {
         &[World::closed(), World::open()],
         &["/diagnose 203.0.113.10 linux", "in", &paste, "works"],
     );
-    assert!(r.out.contains("`sshd` listens on 0.0.0.0:2222"), "{}", r.out);
+    assert!(
+        r.out.contains("`sshd` listens on 0.0.0.0:2222"),
+        "{}",
+        r.out
+    );
     assert!(
         r.out.contains("actually uses port 2222, not 22"),
         "{}",
@@ -1231,7 +1235,11 @@ fn a_registry_paste_answers_the_question_with_the_values() {
             ],
         );
         assert!(reached(&r).contains("windows.registry_fix"), "{}", r.out);
-        assert!(r.out.contains("3389") && r.out.contains("3390"), "{}", r.out);
+        assert!(
+            r.out.contains("3389") && r.out.contains("3390"),
+            "{}",
+            r.out
+        );
         // The report carries the paste and what was read from it.
         let md = report_files(&r).pop().expect("a report");
         assert!(md.contains("0xd3e"), "{md}");
@@ -1282,10 +1290,25 @@ fn unrecognised_hostile_and_oversized_pastes_are_handled() {
     let r = run(
         Some(Lang::En),
         &[World::closed()],
-        &["/diagnose 203.0.113.10 linux", "in", &junk, &big, &key, "/quit"],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            &junk,
+            &big,
+            &key,
+            "/quit",
+        ],
     );
-    assert!(r.out.contains("I couldn't recognise that output"), "{}", r.out);
-    assert!(r.out.contains("`ss -tlnp`"), "names what can be read: {}", r.out);
+    assert!(
+        r.out.contains("I couldn't recognise that output"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("`ss -tlnp`"),
+        "names what can be read: {}",
+        r.out
+    );
     assert!(r.out.contains("too long"), "{}", r.out);
     assert!(!r.out.contains("b3BlbnNzaC1rZXk"), "{}", r.out);
     assert!(!r.out.contains("@everyone"), "{}", r.out);
@@ -1309,7 +1332,7 @@ Give root password for maintenance
     let r = run(
         Some(Lang::En),
         &[World::dark(), World::open()],
-        &["/diagnose 203.0.113.10 linux", &paste, "done", "password", "works"],
+        &["/diagnose 203.0.113.10 linux", &paste, "done", "works"],
     );
     assert!(reached(&r).contains("linux.boot"), "{}", r.out);
     assert!(r.out.contains("nofail"), "{}", r.out);

@@ -63,7 +63,7 @@ triage-opt-nothing = Nothing found
     .aliases = nothing, none, nothing found
 
 triage-instance-title = Instance state and address
-triage-instance = In the cloud console's instance list ({ -self-diagnosis-url } is the self-diagnosis, the list is under Cloud Virtual Machine, Instances), check three things: the instance's status is **Running** (not Stopped or Starting), its **public IP** (or the EIP bound to it) is { $ip }, and the account is not overdue. What do you find?
+triage-instance = In the cloud console's instance list (Cloud Virtual Machine, Instances), check three things: the instance's status is **Running** (not Stopped or Starting), its **public IP** (or the EIP bound to it) is { $ip }, and the account is not overdue. What do you find?
 triage-opt-was-stopped = It was stopped; I started it, check again
     .aliases = stopped, started, i started it
 triage-opt-running = It's running and the address is right

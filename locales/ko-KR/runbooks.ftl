@@ -64,7 +64,7 @@ triage-opt-nothing = 발견된 문제 없음
     .aliases = 문제 없음, 이상 없음, 정상, 발견된 것 없음, 아무것도 없음
 
 triage-instance-title = 인스턴스 상태와 주소
-triage-instance = 클라우드 콘솔의 인스턴스 목록(**CVM**(Cloud Virtual Machine) > **인스턴스**(Instances), 자가 진단은 { -self-diagnosis-url })에서 세 가지를 확인해 주세요. 인스턴스 상태가 **실행 중**(Running)인지(**중지됨**(Stopped)이나 **시작 중**(Starting)이 아닌지), **공인 IP**(또는 연결된 EIP)가 { $ip } 주소와 같은지, 계정이 연체되지 않았는지요. 확인해 보니 어떤가요?
+triage-instance = 클라우드 콘솔의 인스턴스 목록(**CVM**(Cloud Virtual Machine) > **인스턴스**(Instances))에서 세 가지를 확인해 주세요. 인스턴스 상태가 **실행 중**(Running)인지(**중지됨**(Stopped)이나 **시작 중**(Starting)이 아닌지), **공인 IP**(또는 연결된 EIP)가 { $ip } 주소와 같은지, 계정이 연체되지 않았는지요. 확인해 보니 어떤가요?
 triage-opt-was-stopped = 중지되어 있어서 시작했어요, 다시 점검해 주세요
     .aliases = 중지됨, 중지되어 있었어요, 시작했어요, 켰어요, 꺼져 있었어요
 triage-opt-running = 실행 중이고 주소도 맞아요

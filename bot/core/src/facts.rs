@@ -203,6 +203,15 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
             out.push("registry-other-port");
         }
     }
+    // Connected, then refused at login: the login failure is what matters.
+    if out.contains(&"client-connected")
+        && out.iter().any(|c| {
+            c.starts_with("client-")
+                && !matches!(*c, "client-connected" | "client-refused" | "client-timeout")
+        })
+    {
+        out.retain(|c| *c != "client-connected");
+    }
     out.sort_unstable();
     out.dedup();
     out
@@ -427,7 +436,11 @@ fn boot_key(p: &BootProblem) -> (&'static str, String) {
 pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let c = codes(facts, port, os);
-    if c.contains(&"client-connected") {
+    let past_tcp = c
+        .iter()
+        .any(|c| c.starts_with("client-") && !matches!(*c, "client-refused" | "client-timeout"));
+    if past_tcp {
+        // Connected (a login failure also means the port answered).
         out.push(("user_port", "ok".to_owned()));
     } else if c.contains(&"client-refused") || c.contains(&"client-timeout") {
         out.push(("user_port", "failed".to_owned()));
@@ -447,13 +460,29 @@ pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, Str
                 key: RegKey::RdpTcp,
                 port,
             } => out.push(("reg_rdp", port.to_string())),
-            Fact::Boot { problem } => {
-                let (kind, mount) = boot_key(problem);
-                out.push(("boot", kind.to_owned()));
-                out.push(("boot_mount", mount));
-            }
             _ => {}
         }
+    }
+    // The most specific boot problem names the advice.
+    let rank = |p: &BootProblem| match p {
+        BootProblem::FstabDependency { .. } => 0,
+        BootProblem::NoSpace => 1,
+        BootProblem::KernelPanic => 2,
+        BootProblem::SshFailedToStart => 3,
+        BootProblem::EmergencyMode => 4,
+        BootProblem::Maintenance => 5,
+    };
+    if let Some(problem) = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Boot { problem } => Some(problem),
+            _ => None,
+        })
+        .min_by_key(|p| rank(p))
+    {
+        let (kind, mount) = boot_key(problem);
+        out.push(("boot", kind.to_owned()));
+        out.push(("boot_mount", mount));
     }
     if let Some(fw) = firewall_of(facts) {
         out.push(("firewall", fw_key(fw).to_owned()));

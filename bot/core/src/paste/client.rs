@@ -35,8 +35,11 @@ pub(crate) fn ssh_client(text: &str) -> Option<Reading> {
             } else {
                 None
             }
-        } else if l.starts_with("Permission denied (") {
-            let methods = l.split('(').nth(1).unwrap_or("");
+        } else if let Some(at) = l.find("Permission denied (").filter(|i| {
+            // "Permission denied (publickey)." or "user@host: Permission denied (...)".
+            *i == 0 || l[..*i].ends_with(": ")
+        }) {
+            let methods = l[at..].split('(').nth(1).unwrap_or("");
             if methods.contains("password") || methods.contains("keyboard-interactive") {
                 Some(ClientResult::PasswordDenied)
             } else {
