@@ -1318,6 +1318,20 @@ fn unrecognised_hostile_and_oversized_pastes_are_handled() {
 }
 
 #[test]
+fn a_bracketed_terminal_paste_is_one_message() {
+    // What a terminal sends for a pasted block when bracketed paste is on.
+    let paste = format!("\x1b[200~{SS_2222}\x1b[201~");
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::open()],
+        &["/diagnose 203.0.113.10 linux", "in", &paste, "works"],
+    );
+    assert!(r.out.contains("actually uses port 2222"), "{}", r.out);
+    assert!(!r.out.contains("I didn't catch"), "{}", r.out);
+    assert!(reached(&r).contains("triage.fixed"), "{}", r.out);
+}
+
+#[test]
 fn boot_trouble_from_the_serial_console() {
     let paste = pasted(
         "[  OK  ] Reached target Local File Systems (Pre).

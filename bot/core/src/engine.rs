@@ -628,13 +628,7 @@ impl Engine {
                 self.start_probe(s, Purpose::Initial, ProbeKind::Full, out);
             }
             Err(refusal) => {
-                say(
-                    out,
-                    Reply::info(vec![
-                        Msg::new(format!("refusal-{}", refusal.code())).arg("ip", ip.to_string())
-                    ])
-                    .severity(Severity::Warning),
-                );
+                say(out, refusal_reply(refusal.code(), ip));
                 self.prompt(s, out);
             }
         }
@@ -750,13 +744,7 @@ impl Engine {
             }
             Err(refusal) => {
                 s.phase = Phase::AskIp;
-                say(
-                    out,
-                    Reply::info(vec![
-                        Msg::new(format!("refusal-{}", refusal.code())).arg("ip", ip.to_string())
-                    ])
-                    .severity(Severity::Warning),
-                );
+                say(out, refusal_reply(refusal.code(), ip));
                 self.prompt(s, out);
             }
         }
@@ -937,16 +925,7 @@ impl Engine {
     // ----- runbook walking ----------------------------------------------
 
     fn holds(&self, s: &Session, c: &Cond) -> bool {
-        match c {
-            Cond::Finding(f) => s.findings().contains(f),
-            Cond::NotFinding(f) => !s.findings().contains(f),
-            Cond::Os(os) => s.known_os() == Some(*os),
-            Cond::Service(sv) => s.service() == Some(*sv),
-            Cond::Var(k, v) => s.vars.get(k) == Some(v),
-            Cond::VarNot(k, v) => s.vars.get(k) != Some(v),
-            Cond::Fact(code) => s.fact_codes().contains(&code.as_str()),
-            Cond::At(step) => s.phase == Phase::Step(step.clone()),
-        }
+        s.holds(c)
     }
 
     fn go(&self, s: &mut Session, t: &Transition, out: &mut Out) {
@@ -1268,6 +1247,14 @@ impl Engine {
         }
         Reply::info(parts)
     }
+}
+
+/// Why a target is refused, with the address.
+fn refusal_reply(code: &str, ip: IpAddr) -> Reply {
+    Reply::info(vec![
+        Msg::new(format!("refusal-{code}")).arg("ip", ip.to_string())
+    ])
+    .severity(Severity::Warning)
 }
 
 /// One line for an ICMP result.

@@ -66,16 +66,7 @@ impl Report {
         }
         let mut checks = Vec::new();
         let mut disputed: Vec<Msg> = Vec::new();
-        let holds = |c: &Cond| match c {
-            Cond::Finding(f) => s.findings().contains(f),
-            Cond::NotFinding(f) => !s.findings().contains(f),
-            Cond::Os(os) => s.known_os() == Some(*os),
-            Cond::Service(sv) => s.service() == Some(*sv),
-            Cond::Var(k, v) => s.vars.get(k) == Some(v),
-            Cond::VarNot(k, v) => s.vars.get(k) != Some(v),
-            Cond::Fact(code) => s.fact_codes().contains(&code.as_str()),
-            Cond::At(step) => s.phase == crate::session::Phase::Step(step.clone()),
-        };
+        let holds = |c: &Cond| s.holds(c);
         for a in &s.answers {
             let step = rb.step(&a.step);
             let opt = step.and_then(|st| {

@@ -180,6 +180,21 @@ impl Session {
         out
     }
 
+    /// Whether a runbook condition holds for this conversation now.
+    pub fn holds(&self, c: &crate::runbook::Cond) -> bool {
+        use crate::runbook::Cond;
+        match c {
+            Cond::Finding(f) => self.findings().contains(f),
+            Cond::NotFinding(f) => !self.findings().contains(f),
+            Cond::Os(os) => self.known_os() == Some(*os),
+            Cond::Service(sv) => self.service() == Some(*sv),
+            Cond::Var(k, v) => self.vars.get(k) == Some(v),
+            Cond::VarNot(k, v) => self.vars.get(k) != Some(v),
+            Cond::Fact(code) => self.fact_codes().contains(&code.as_str()),
+            Cond::At(step) => self.phase == Phase::Step(step.clone()),
+        }
+    }
+
     /// The fact codes runbook conditions see.
     pub fn fact_codes(&self) -> Vec<&'static str> {
         crate::facts::codes(&self.facts(), self.service_port(), self.known_os())
