@@ -297,7 +297,11 @@ pub fn fact_msg(f: &Fact) -> Msg {
             .arg("port", *port)
             .arg(
                 "owner",
-                owner.as_deref().map(shown).unwrap_or_else(|| "none".into()),
+                match owner.as_deref() {
+                    None => "none".into(),
+                    Some(o) if o.chars().all(|c| c.is_ascii_digit()) => format!("PID {o}"),
+                    Some(o) => shown(o),
+                },
             ),
         Fact::Established { port } => Msg::new("fact-established").arg("port", *port),
         Fact::RegistryPort { key, port } => Msg::new("fact-registry")
