@@ -739,7 +739,11 @@ pub(crate) fn nft(text: &str) -> Option<Reading> {
         return None;
     }
     let mut facts = Vec::new();
-    if chains.is_empty() {
+    let open = chains
+        .iter()
+        .all(|(pol, rules)| rules.is_empty() && pol.as_deref().unwrap_or("ACCEPT") == "ACCEPT");
+    if open {
+        // No input chain, or only empty ones that accept: nothing filtered.
         push(
             &mut facts,
             Fact::FirewallInactive {
