@@ -580,7 +580,7 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
         ),
         e(
             sample!("linux-ssh-password-denied.txt"),
-            vec![r(K::SshClient, Medium, vec![client(C::PasswordDenied)])],
+            vec![r(K::SshClient, High, vec![client(C::PasswordDenied)])],
         ),
         e(
             sample!("linux-ssh-kex.txt"),
@@ -588,11 +588,11 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
         ),
         e(
             sample!("linux-ssh-hostkey-type.txt"),
-            vec![r(K::SshClient, Medium, vec![client(C::NoMatchingHostKey)])],
+            vec![r(K::SshClient, High, vec![client(C::NoMatchingHostKey)])],
         ),
         e(
             sample!("linux-ssh-hostkey-changed.txt"),
-            vec![r(K::SshClient, Medium, vec![client(C::HostKeyChanged)])],
+            vec![r(K::SshClient, High, vec![client(C::HostKeyChanged)])],
         ),
         e(
             sample!("linux-ssh-kex-reset.txt"),
@@ -660,6 +660,80 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
                 vec![boot(BootProblem::SshFailedToStart)],
             )],
         ),
+        // ---- more formats ----
+        e(
+            sample!("debian12-telnet-refused.txt"),
+            vec![r(K::Telnet, High, vec![client(C::Refused)])],
+        ),
+        e(
+            sample!("windows-get-service-running-en.txt"),
+            vec![r(K::WindowsService, High, vec![svc(TermService, Running)])],
+        ),
+        e(
+            sample!("windows-get-itemproperty-both-en.txt"),
+            vec![r(
+                K::Registry,
+                High,
+                vec![reg(Tds, 3389), reg(RdpTcp, 13389)],
+            )],
+        ),
+        // The outgoing apt connection is not a login.
+        e(
+            sample!("ubuntu2204-ss-tanp-established.txt"),
+            vec![r(
+                K::Ss,
+                High,
+                vec![listen("0.0.0.0", 22, Some("sshd")), est(22)],
+            )],
+        ),
+        e(
+            sample!("debian12-iptables-save.txt"),
+            vec![r(
+                K::Iptables,
+                High,
+                vec![allows(Iptables, 22), blocks(Iptables, 3389)],
+            )],
+        ),
+        // firewalld's own tables jump into zone chains: nothing is certain.
+        e(sample!("rocky9-nft-firewalld.txt"), vec![]),
+        e(
+            sample!("rhel8-boot-local-fs.txt"),
+            vec![r(
+                K::Boot,
+                High,
+                vec![boot(BootProblem::FstabDependency { mount: None })],
+            )],
+        ),
+        e(
+            sample!("sshd-bare-error-line.txt"),
+            vec![r(
+                K::SshdLog,
+                Medium,
+                vec![sshd(SshdProblem::AddressInUse { port: Some(2222) })],
+            )],
+        ),
+        e(
+            sample!("windows-sc-query-notfound-ko.txt"),
+            vec![r(K::WindowsService, High, vec![svc(TermService, NotFound)])],
+        ),
+        e(
+            sample!("macos-df-h.txt"),
+            vec![r(
+                K::Df,
+                High,
+                vec![disk("/", 4), disk("/System/Volumes/Data", 34)],
+            )],
+        ),
+        e(
+            sample!("debian12-ping-unreachable.txt"),
+            vec![r(K::Ping, High, vec![ping(false)])],
+        ),
+        e(
+            sample!("rocky9-ncat-connected.txt"),
+            vec![r(K::Netcat, High, vec![client(C::Connected)])],
+        ),
+        e(sample!("hostile-sshd-config.txt"), vec![]),
+        e(sample!("hostile-json.txt"), vec![]),
         // ---- hostile, truncated, mixed ----
         e(sample!("hostile-private-key.txt"), vec![]),
         e(sample!("hostile-prose-en.txt"), vec![]),

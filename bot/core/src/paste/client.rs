@@ -35,8 +35,7 @@ pub(crate) fn ssh_client(text: &str) -> Option<Reading> {
             } else {
                 None
             }
-        } else if l.starts_with("Permission denied (") {
-            let methods = l.split('(').nth(1).unwrap_or("");
+        } else if let Some(methods) = l.split("Permission denied (").nth(1) {
             if methods.contains("password") || methods.contains("keyboard-interactive") {
                 Some(ClientResult::PasswordDenied)
             } else {
@@ -79,7 +78,16 @@ pub(crate) fn ssh_client(text: &str) -> Option<Reading> {
             }
         });
     }
-    let high = debug >= 2 || has_command(text, &["ssh"]);
+    // Every message above but a bare "Connection closed" is ssh's own wording.
+    let distinctive = facts.iter().any(|f| {
+        !matches!(
+            f,
+            Fact::Client {
+                result: ClientResult::ClosedByServer | ClientResult::Connected
+            }
+        )
+    });
+    let high = debug >= 2 || has_command(text, &["ssh"]) || distinctive;
     Some(Reading {
         kind: PasteKind::SshClient,
         confidence: conf(high),

@@ -165,15 +165,13 @@ pub(crate) fn firewalld(text: &str) -> Option<Reading> {
         .any(|l| l.trim() == "FirewallD is not running" || l.trim() == "not running")
         && (has(text, "FirewallD is not running") || has_command(text, &["firewall-cmd"]))
     {
-        {
-            return Some(Reading {
-                kind: PasteKind::Firewalld,
-                confidence: conf(true),
-                facts: vec![Fact::FirewallInactive {
-                    firewall: Firewall::Firewalld,
-                }],
-            });
-        }
+        return Some(Reading {
+            kind: PasteKind::Firewalld,
+            confidence: conf(true),
+            facts: vec![Fact::FirewallInactive {
+                firewall: Firewall::Firewalld,
+            }],
+        });
     }
     let mut zones: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let mut in_rich = false;
@@ -185,7 +183,15 @@ pub(crate) fn firewalld(text: &str) -> Option<Reading> {
         let l = line.trim();
         if !indented {
             in_rich = false;
-            if !l.contains(':') && toks(l).len() <= 3 {
+            // `public (active)`, `public (default, active)`, `trusted`
+            let name = l.split(" (").next().unwrap_or("");
+            let zone_like = !name.is_empty()
+                && name.len() <= 32
+                && name
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                && (name.len() == l.len() || l.ends_with(')'));
+            if zone_like {
                 zones.push((l.to_string(), Vec::new()));
             }
             continue;
@@ -623,6 +629,8 @@ fn parse_nft_rule(l: &str) -> Rule {
                 }
                 i += 1;
             }
+            // `ct status dnat accept`, `ct mark ...`: not about new inbound connections.
+            "status" | "mark" | "helper" if i > 0 && t[i - 1] == "ct" => r.skip = true,
             "state" if i > 0 && t[i - 1] == "ct" => {
                 let mut states = String::new();
                 let mut j = i + 1;

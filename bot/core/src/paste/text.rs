@@ -38,6 +38,11 @@ pub(crate) fn strip_ansi(s: &str) -> String {
                 }
                 None => {}
             }
+        } else if c == '\r' {
+            // CRLF stays for `lines()`; a lone CR ends a line too.
+            if chars.peek() != Some(&'\n') {
+                out.push('\n');
+            }
         } else if c == '\t' || c == '\n' || !c.is_control() {
             out.push(c);
         }

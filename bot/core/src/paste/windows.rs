@@ -174,7 +174,9 @@ pub(crate) fn registry(text: &str) -> Option<Reading> {
             let tds = super::text::find_ci(line, "Tds\\tcp");
             let rdp = super::text::find_ci(line, "WinStations\\RDP-Tcp");
             if let (Some(a), Some(b)) = (tds, rdp) {
-                if a < b && has(line, "PortNumber") {
+                // The console may wrap the long command line: the two key
+                // names at its start are enough.
+                if a < b {
                     oneliner = Some(Vec::new());
                     high = true;
                     continue;
