@@ -366,10 +366,8 @@ pub(crate) fn free(text: &str) -> Option<Reading> {
         let t = toks(line);
         if t.first() == Some(&"total") {
             avail_col = t.iter().position(|w| *w == "available");
-            if avail_col.is_none() {
-                // procps before 3.3.10: no "available" column to read.
-                return None;
-            }
+            // procps before 3.3.10 has no "available" column to read.
+            avail_col?;
             continue;
         }
         if t.first().is_some_and(|w| *w == "합계") {
