@@ -923,6 +923,12 @@ fn firewall_rule_order_decides() {
 }
 
 #[test]
+fn ufw_numbered_rules_are_read() {
+    let text = "Status: active\n\n     To                         Action      From\n     --                         ------      ----\n[ 1] 22/tcp                     DENY IN     Anywhere\n[ 2] 22/tcp                     ALLOW IN    Anywhere\n";
+    assert_eq!(read(text)[0].facts, vec![blocks(Firewall::Ufw, 22)]);
+}
+
+#[test]
 fn mask_secrets_masks_keys_passwords_tokens_and_trims() {
     let text = "user: admin\npassword: hunter2\nDB_PASSWD=swordfish\nurl?pwd=abc\n\
                 \"api_key\": \"k-123\"\nAuthorization: Bearer eyJhbGciOi\n\
@@ -961,6 +967,13 @@ fn mask_secrets_masks_keys_passwords_tokens_and_trims() {
     let t = mask_secrets(&long);
     assert!(t.len() <= MAX_REPORT_PASTE, "{}", t.len());
     assert!(t.ends_with("[trimmed]"));
+    // PuTTY keys, Korean labels.
+    let ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 2\nAAAAC3Nz\nPrivate-Lines: 1\nAAAAIPriv\nPrivate-MAC: 8f3a\n비밀번호: 사과나무12\n";
+    let m = mask_secrets(ppk);
+    for secret in ["AAAAIPriv", "8f3a", "사과나무12"] {
+        assert!(!m.contains(secret), "{secret} left in:\n{m}");
+    }
+    assert!(m.contains("Public-Lines: 2"));
     let short = "netstat -ano\n  TCP 0.0.0.0:3389 0.0.0.0:0 LISTENING 4";
     assert_eq!(mask_secrets(short), short);
 }

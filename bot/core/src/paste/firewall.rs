@@ -72,6 +72,11 @@ pub(crate) fn ufw(text: &str) -> Option<Reading> {
             }
             continue;
         }
+        // `ufw status numbered`: `[ 1] 22/tcp   ALLOW IN   Anywhere`
+        let l = match l.strip_prefix('[').and_then(|r| r.split_once(']')) {
+            Some((n, rest)) if n.trim().bytes().all(|c| c.is_ascii_digit()) => rest,
+            _ => l,
+        };
         let t = toks(l);
         if t.len() >= 3 && t[0] == "To" && t.contains(&"Action") && t.contains(&"From") {
             header = true;

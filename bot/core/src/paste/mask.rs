@@ -18,6 +18,8 @@ const KEYWORDS: &[&str] = &[
     "api-key",
     "access_key",
     "private_key",
+    "비밀번호",
+    "암호",
 ];
 
 /// Trims a paste to at most [`MAX_REPORT_PASTE`] bytes and masks anything
@@ -30,9 +32,16 @@ pub fn mask_secrets(text: &str) -> String {
     let mut in_key = false;
     for line in text.lines() {
         if in_key {
-            if line.contains("-----END") {
+            if line.contains("-----END") || line.starts_with("Private-MAC:") {
                 in_key = false;
             }
+            continue;
+        }
+        // A PuTTY key's private part: `Private-Lines: N` up to `Private-MAC:`.
+        if line.starts_with("Private-Lines:") || line.starts_with("Private-MAC:") {
+            in_key = line.starts_with("Private-Lines:");
+            out.push_str(MASK);
+            out.push('\n');
             continue;
         }
         if line.contains("-----BEGIN") && line.contains("PRIVATE KEY") {
