@@ -734,6 +734,14 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
         ),
         e(sample!("hostile-sshd-config.txt"), vec![]),
         e(sample!("hostile-json.txt"), vec![]),
+        e(
+            sample!("windows2022-itempropertyvalue-each.txt"),
+            vec![r(
+                K::Registry,
+                High,
+                vec![reg(Tds, 3389), reg(RdpTcp, 3390)],
+            )],
+        ),
         // ---- hostile, truncated, mixed ----
         e(sample!("hostile-private-key.txt"), vec![]),
         e(sample!("hostile-prose-en.txt"), vec![]),

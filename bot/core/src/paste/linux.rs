@@ -226,6 +226,10 @@ fn sshd_message(msg: &str, facts: &mut Vec<Fact>) -> bool {
         p
     } else if let Some(p) = bad_config(m) {
         p
+    } else if m.starts_with("no hostkeys available") {
+        SshdProblem::Fatal {
+            text: capped(m, 120),
+        }
     } else if let Some(rest) = m.strip_prefix("fatal:") {
         SshdProblem::Fatal {
             text: capped(rest.trim(), 120),

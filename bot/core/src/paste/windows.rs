@@ -156,6 +156,8 @@ pub(crate) fn registry(text: &str) -> Option<Reading> {
     let mut pending: Option<u16> = None;
     // The one-liner: the command line, then two bare numbers.
     let mut oneliner: Option<Vec<u16>> = None;
+    // `(Get-ItemProperty "...\\RDP-Tcp").PortNumber` for one key, then its value.
+    let mut single: Option<RegKey> = None;
     for line in text.lines() {
         let trimmed = line.trim();
         if trimmed.is_empty() {
@@ -178,6 +180,23 @@ pub(crate) fn registry(text: &str) -> Option<Reading> {
                 // names at its start are enough.
                 if a < b {
                     oneliner = Some(Vec::new());
+                    high = true;
+                    continue;
+                }
+            }
+        }
+        if let Some(k) = single.take() {
+            if let Some(p) = port_value(trimmed) {
+                push(&mut facts, Fact::RegistryPort { key: k, port: p });
+                continue;
+            }
+        }
+        if has(line, "Get-ItemProperty") && has(line, "PortNumber") && !has(line, "Set-") {
+            let both = has(line, "Tds\\tcp") && has(line, "WinStations\\RDP-Tcp");
+            if !both {
+                if let Some(k) = key_of(line) {
+                    single = Some(k);
+                    current = Some(k);
                     high = true;
                     continue;
                 }
