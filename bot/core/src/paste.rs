@@ -5,6 +5,28 @@
 //! extracts [`Fact`]s, or passes. Pure, bounded (pastes are capped at
 //! [`MAX_PASTE`] bytes, lines at [`MAX_LINE`] characters) and free of regex
 //! backtracking: readers work line by line with plain string operations.
+//! Every reader is linear in the (capped) text, so `read` does bounded work
+//! whatever is pasted.
+//!
+//! The readers (the `READERS` table), one [`PasteKind`] each:
+//! - `windows`: `netstat` (Windows `-ant`/`-ano` in English and Korean, Linux
+//!   `-tlnp`, macOS `-an`), `reg query`/`Get-ItemProperty`/the bot's
+//!   one-liner for both `PortNumber` values, `Test-NetConnection`,
+//!   `sc query`/`Get-Service TermService`, `qwinsta`;
+//! - `linux`: `ss`, `systemctl status`, sshd log lines (journal, syslog; also
+//!   the journal tail `systemctl status` shows, so such a paste gives a
+//!   `Systemctl` and an `SshdLog` reading), `sshd -t`, `free`, `uptime`/`top`
+//!   (with `nproc`/`lscpu`/per-CPU lines for the CPU count), `df`;
+//! - `firewall`: `ufw status`, `firewall-cmd --list-all`, `iptables -S`,
+//!   `iptables-save`, `iptables -L -n [-v]`, `nft list ruleset`: allow/block
+//!   facts only where the first matching rule (or the default policy) is
+//!   certain for a new inbound TCP connection from anywhere;
+//! - `client`: `ssh -v`, `nc -vz`/ncat, `ping` (Windows English and Korean,
+//!   Linux, macOS), `telnet` (Windows English and Korean, Linux);
+//! - `boot`: boot and serial-console text (`Failed to start OpenSSH` is a
+//!   `Boot` fact wherever it appears, `systemctl status` included).
+//!
+//! [`mask_secrets`] prepares a paste for a report.
 
 use serde::{Deserialize, Serialize};
 
@@ -288,6 +310,7 @@ fn cap(text: &str) -> String {
         .join("\n")
 }
 
+/// A reader: `Some` only when it recognises its format in the text.
 type Reader = fn(&str) -> Option<Reading>;
 
 /// Every reader, in order. Each is `fn(&str) -> Option<Reading>`.
