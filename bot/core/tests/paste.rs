@@ -742,6 +742,10 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
                 vec![reg(Tds, 3389), reg(RdpTcp, 3390)],
             )],
         ),
+        e(
+            sample!("rocky9-systemctl-grep-active.txt"),
+            vec![r(K::Systemctl, High, vec![svc(Sshd, Failed)])],
+        ),
         // ---- hostile, truncated, mixed ----
         e(sample!("hostile-private-key.txt"), vec![]),
         e(sample!("hostile-prose-en.txt"), vec![]),
