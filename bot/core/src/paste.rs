@@ -1748,7 +1748,10 @@ mod firewall {
             if !from_any {
                 continue;
             }
-            let v = if matches!(t[ai], "ALLOW" | "LIMIT") {
+            let v = if to.len() > 1 {
+                // `22/tcp on eth0`: it depends on the interface the user comes in on.
+                Verdict::Unknown
+            } else if matches!(t[ai], "ALLOW" | "LIMIT") {
                 Verdict::Accept
             } else {
                 Verdict::Block
@@ -2149,7 +2152,10 @@ mod firewall {
                 in_input = t[1] == "INPUT";
                 if in_input {
                     if let Some(p) = l.split("(policy ").nth(1) {
-                        policy = p.split_whitespace().next().map(|s| s.to_string());
+                        policy = p
+                            .split_whitespace()
+                            .next()
+                            .map(|s| s.trim_end_matches(')').to_string());
                     }
                     format_lines += 1;
                 }

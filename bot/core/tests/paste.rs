@@ -926,6 +926,26 @@ fn firewall_rule_order_decides() {
     // A jump into another chain makes the answer unknown: no fact for 22.
     let jump = "-P INPUT DROP\n-N custom\n-A INPUT -j custom\n";
     assert!(read(jump).is_empty());
+    // `iptables -L -n` policies end in a parenthesis.
+    let l_drop =
+        "Chain INPUT (policy DROP)\ntarget     prot opt source               destination\n\
+                  ACCEPT     tcp  --  203.0.113.0/24       0.0.0.0/0            tcp dpt:22\n";
+    assert_eq!(
+        read(l_drop)[0].facts,
+        vec![blocks(Firewall::Iptables, 3389)]
+    );
+    let l_open =
+        "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\n";
+    assert_eq!(
+        read(l_open)[0].facts,
+        vec![Fact::FirewallInactive {
+            firewall: Firewall::Iptables
+        }]
+    );
+    // ufw: an interface rule makes the ports it covers unknown.
+    let ufw_if = "Status: active\nDefault: deny (incoming), allow (outgoing)\n\
+                  Anywhere on eth1           ALLOW IN    Anywhere\n";
+    assert!(read(ufw_if).is_empty(), "{:?}", read(ufw_if));
     let nft_reject = "table inet filter {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport { 22, 3389 } reject with tcp reset\n  }\n}\n";
     let got = read(nft_reject);
     assert_eq!(
