@@ -710,6 +710,24 @@ mod windows {
         }
     }
 
+    /// The key a `HKEY_LOCAL_MACHINE\...` or `PSPath : ...` line names: it must
+    /// end with the key (`reg query /s` also lists subkeys and other keys).
+    fn key_at_end(line: &str) -> Option<RegKey> {
+        let l = line.trim().trim_end_matches(['"', '\'']);
+        let ends = |k: &str| {
+            l.len() >= k.len()
+                && l.is_char_boundary(l.len() - k.len())
+                && l[l.len() - k.len()..].eq_ignore_ascii_case(k)
+        };
+        if ends("WinStations\\RDP-Tcp") {
+            Some(RegKey::RdpTcp)
+        } else if ends("Tds\\tcp") {
+            Some(RegKey::Tds)
+        } else {
+            None
+        }
+    }
+
     fn port_value(v: &str) -> Option<u16> {
         let v = v.trim();
         let n = if let Some(h) = v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")) {
@@ -807,11 +825,15 @@ mod windows {
                 oneliner = None;
             }
             if is_cmd || trimmed.starts_with("HKEY_LOCAL_MACHINE\\") || has(trimmed, "PSPath") {
-                if let Some(k) = key_of(line) {
-                    current = Some(k);
-                    if is_cmd || trimmed.starts_with("HKEY_") {
-                        high = true;
-                    }
+                // A new command or key: values below belong to it, or to
+                // neither key when it names another one.
+                current = if is_cmd {
+                    key_of(line)
+                } else {
+                    key_at_end(line)
+                };
+                if current.is_some() && (is_cmd || trimmed.starts_with("HKEY_")) {
+                    high = true;
                 }
                 if let (Some(p), Some(k)) = (pending, current) {
                     if has(trimmed, "PSPath") {
@@ -1232,7 +1254,7 @@ mod linux {
         if let Some(rest) = l.strip_prefix("sshd: ") {
             return Some(rest);
         }
-        if l.starts_with("error: ") || l.starts_with("fatal: ") {
+        if l.starts_with("error: ") || l.starts_with("fatal: ") || l.ends_with("[preauth]") {
             return Some(l);
         }
         None
@@ -2442,7 +2464,11 @@ mod client {
     use super::{ClientResult, Fact, PasteKind, Reading};
 
     fn server_log(l: &str) -> bool {
-        l.contains("sshd[") || l.contains("sshd-session[") || l.contains("[preauth]")
+        l.contains("sshd[")
+            || l.contains("sshd-session[")
+            || l.contains("[preauth]")
+            || l.contains("authenticating user")
+            || l.contains("invalid user")
     }
 
     /// `ssh -v` and plain `ssh` client messages.

@@ -908,6 +908,11 @@ fn registry_values_decode_from_hex_and_keep_their_key() {
     assert_eq!(read(text)[0].facts, vec![reg(RegKey::Tds, 3389)]);
     // A value without a key line is not attributed to either key.
     assert!(read("    PortNumber    REG_DWORD    0xd3d\n").is_empty());
+    // `reg query /s` lists other keys and subkeys: their values are not ours.
+    let s = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp\n    PortNumber    REG_DWORD    0xd3d\n\n\
+             HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp\\Custom\n    PortNumber    REG_DWORD    0x1\n\n\
+             HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\Console\n    PortNumber    REG_DWORD    0x2\n";
+    assert_eq!(read(s)[0].facts, vec![reg(RegKey::RdpTcp, 3389)]);
     // Out of range values are not ports.
     let big = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp\n    PortNumber    REG_DWORD    0x10000\n";
     assert!(read(big).is_empty());
@@ -951,6 +956,18 @@ fn firewall_rule_order_decides() {
     assert_eq!(
         got[0].facts,
         vec![blocks(Firewall::Nft, 22), blocks(Firewall::Nft, 3389)]
+    );
+}
+
+#[test]
+fn server_log_lines_are_not_client_output() {
+    let text = "Connection closed by authenticating user root 203.0.113.9 port 51234 [preauth]\n";
+    let got = read(text);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].kind, K::SshdLog);
+    assert_eq!(
+        got[0].facts,
+        vec![sshd(SshdProblem::ClosedByAuthenticatingUser)]
     );
 }
 
