@@ -928,6 +928,9 @@ fn firewall_rule_order_decides() {
         read(accept_first)[0].facts[0],
         allows(Firewall::Iptables, 22)
     );
+    // Filtered through grep: no policy, the rules alone decide.
+    let grep = "$ sudo iptables -S | grep 22\n-A INPUT -p tcp -m tcp --dport 22 -j DROP\n";
+    assert_eq!(read(grep)[0].facts, vec![blocks(Firewall::Iptables, 22)]);
     // A jump into another chain makes the answer unknown: no fact for 22.
     let jump = "-P INPUT DROP\n-N custom\n-A INPUT -j custom\n";
     assert!(read(jump).is_empty());
