@@ -470,6 +470,7 @@ mod text {
                 first = words.next()?;
             }
         }
+        let first = first.trim_end_matches([';', '&', '|']);
         let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
         let base = base.to_ascii_lowercase();
         let base = base.strip_suffix(".exe").unwrap_or(&base).to_string();
@@ -1510,21 +1511,20 @@ mod linux {
         let mut cpus: Option<u32> = None;
         let mut after_nproc = false;
         let mut per_cpu = 0u32;
-        let mut top = false;
         for line in text.lines() {
             let l = line.trim();
-            if command(l).is_some_and(|(c, _)| c == "nproc") {
-                after_nproc = true;
-                continue;
-            }
-            if after_nproc {
-                if !l.is_empty() && l.bytes().all(|c| c.is_ascii_digit()) && l.len() <= 5 {
+            // `nproc` prints one bare number (`uptime; nproc` prints it after the load).
+            if !l.is_empty() && l.len() <= 5 && l.bytes().all(|c| c.is_ascii_digit()) {
+                if after_nproc {
                     cpus = l.parse().ok().filter(|n| *n > 0);
                     after_nproc = false;
-                    continue;
                 }
-                if !l.is_empty() {
-                    after_nproc = false;
+                continue;
+            }
+            if let Some((c, rest)) = command(l) {
+                if c == "nproc" || rest.split([' ', ';', '&', '|']).any(|w| w == "nproc") {
+                    after_nproc = true;
+                    continue;
                 }
             }
             if let Some(v) = l.strip_prefix("CPU(s):") {
@@ -1539,7 +1539,6 @@ mod linux {
                     after_ci(l, "load average:").or_else(|| after_ci(l, "load averages:"))
                 {
                     if has(l, " up ") || l.starts_with("top - ") {
-                        top |= l.starts_with("top - ");
                         load = parse_load(rest);
                     }
                 }
@@ -1547,7 +1546,6 @@ mod linux {
         }
         let load1_centi = load?;
         let cpus = cpus.or((per_cpu > 0).then_some(per_cpu));
-        let _ = top;
         Some(Reading {
             kind: PasteKind::Uptime,
             confidence: conf(true),

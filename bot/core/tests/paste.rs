@@ -746,6 +746,17 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
             sample!("rocky9-systemctl-grep-active.txt"),
             vec![r(K::Systemctl, High, vec![svc(Sshd, Failed)])],
         ),
+        e(
+            sample!("debian12-uptime-semicolon-nproc.txt"),
+            vec![r(
+                K::Uptime,
+                High,
+                vec![Fact::Load {
+                    load1_centi: 792,
+                    cpus: Some(4),
+                }],
+            )],
+        ),
         // ---- hostile, truncated, mixed ----
         e(sample!("hostile-private-key.txt"), vec![]),
         e(sample!("hostile-prose-en.txt"), vec![]),
