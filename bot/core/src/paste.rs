@@ -2617,10 +2617,11 @@ mod client {
                 || (l.starts_with("Ping ") && l.contains("바이트 데이터 사용"))
             {
                 header = true;
-            } else if (l.starts_with("Reply from ") && l.contains("bytes=") && l.contains("TTL="))
-                || (l.contains("의 응답: 바이트=") && l.contains("TTL="))
-                || (l.contains(" bytes from ") && l.contains("icmp_seq=") && l.contains("ttl="))
+            } else if (l.starts_with("Reply from ") && (l.contains("time=") || l.contains("time<")))
+                || (l.contains("의 응답: ") && (l.contains("시간=") || l.contains("시간<")))
+                || (l.contains(" bytes from ") && l.contains("icmp_seq="))
             {
+                // IPv4 echo replies carry bytes= and TTL=, IPv6 ones only the time.
                 echo += 1;
             } else if l == "Request timed out."
                 || l == "요청 시간이 만료되었습니다."

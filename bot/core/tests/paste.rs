@@ -986,6 +986,16 @@ fn server_log_lines_are_not_client_output() {
 }
 
 #[test]
+fn ipv6_ping_replies_count() {
+    let en = "Pinging 2001:db8::1 with 32 bytes of data:\nReply from 2001:db8::1: time=12ms\n";
+    assert_eq!(read(en)[0].facts, vec![ping(true)]);
+    let ko = "Ping 2001:db8::1 32바이트 데이터 사용:\n2001:db8::1의 응답: 시간<1ms\n";
+    assert_eq!(read(ko)[0].facts, vec![ping(true)]);
+    let linux = "64 bytes from 2001:db8::1: icmp_seq=1 hlim=56 time=12.1 ms\n";
+    assert_eq!(read(linux)[0].facts, vec![ping(true)]);
+}
+
+#[test]
 fn ufw_numbered_rules_are_read() {
     let text = "Status: active\n\n     To                         Action      From\n     --                         ------      ----\n[ 1] 22/tcp                     DENY IN     Anywhere\n[ 2] 22/tcp                     ALLOW IN    Anywhere\n";
     assert_eq!(read(text)[0].facts, vec![blocks(Firewall::Ufw, 22)]);
