@@ -502,6 +502,49 @@ fn user_whose_own_test_works_is_asked_to_log_in() {
 }
 
 #[test]
+fn the_users_own_ping_routes_too() {
+    // The bot's ping is answered, the user's isn't, and their port test
+    // fails too: the trouble is between them and the server.
+    let r = run(
+        Some(Lang::En),
+        &[World::sg_drop()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "I don't know", // security group -> into the server?
+            "cannot",       // no VNC -> restart
+            "skip",
+            "timeout", // the user's ping
+            "failed",  // and port test
+            "/quit",
+        ],
+    );
+    assert!(reached(&r).contains("common.your_side"), "{}", r.out);
+    // Their ping works: the security group is next.
+    let r = run(
+        Some(Lang::En),
+        &[World::sg_drop()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "I don't know",
+            "cannot",
+            "skip",
+            "replies",
+            "failed",
+            "/quit",
+        ],
+    );
+    assert_eq!(
+        r.out
+            .matches("The security group bound to the instance")
+            .count(),
+        2,
+        "asked again, now that both sides fail: {}",
+        r.out
+    );
+    assert!(!reached(&r).contains("common.your_side"), "{}", r.out);
+}
+
+#[test]
 fn a_disputed_security_group_is_not_reported_as_ruled_out() {
     let r = run(
         Some(Lang::En),
