@@ -7,6 +7,7 @@
 
 use crate::command::{self, Command, Lang, Os};
 use crate::findings::{self, Finding};
+use crate::limits::ProbeRefusal;
 use crate::msg::{Arg, Choice, Expect, Msg, Reply, Severity};
 use crate::policy::TargetPolicy;
 use crate::probe::{PortSpec, PortState, ProbeReport, ProbeRequest, Service};
@@ -32,6 +33,10 @@ pub enum Input {
     ProbeDone(Box<ProbeReport>),
     /// The runtime (re)started: show where the conversation stands.
     Resume,
+    /// The runtime's admission point refused the probe the engine asked for
+    /// (a spent budget, the target or port policy in force): say why and go
+    /// back to where the conversation was.
+    ProbeRefused(crate::limits::ProbeRefusal),
 }
 
 /// What the runtime must do, in order.
@@ -135,6 +140,12 @@ impl Engine {
         &self.rb
     }
 
+    /// The target and port policy in force (the runtime's admission point
+    /// evaluates it again before every probe).
+    pub fn policy(&self) -> &TargetPolicy {
+        &self.cfg.policy
+    }
+
     /// Handles one input. Never panics on user input; every effect list that
     /// changes the session starts with [`Effect::Persist`].
     pub fn handle(&self, s: &mut Session, input: Input, now_ms: u64) -> Vec<Effect> {
@@ -165,7 +176,9 @@ impl Engine {
             Input::Choose(k) => self.choose(s, &k, &mut out),
             Input::ProbeDone(r) => self.probe_done(s, *r, &mut out),
             Input::Resume => self.resume(s, &mut out),
+            Input::ProbeRefused(r) => self.probe_refused(s, r, &mut out),
         }
+        s.enforce_caps();
         if *s != before {
             s.updated_ms = now_ms;
             out.fx.insert(0, Effect::Persist);
@@ -320,6 +333,14 @@ impl Engine {
             return self.prompt(s, out);
         }
         let value = value.unwrap_or_default();
+        if step.sets_port {
+            if let Ok(port) = value.parse::<u16>() {
+                if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, port) {
+                    say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                    return self.prompt(s, out);
+                }
+            }
+        }
         if let Some(var) = &step.var {
             s.vars.insert(var.clone(), value.clone());
         }
@@ -350,6 +371,13 @@ impl Engine {
     fn command(&self, s: &mut Session, c: Command, out: &mut Out) {
         match c {
             Command::Diagnose { ip, os, port } => {
+                if let Some(p) = port {
+                    // A new conversation: only the default ports were probed.
+                    if let Err(r) = self.cfg.policy.ports().check(&[22, 3389], p) {
+                        say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                        return self.prompt(s, out);
+                    }
+                }
                 let lang = s.lang;
                 *s = Session::new(out.now);
                 s.lang = lang;
@@ -509,12 +537,42 @@ impl Engine {
                 .arg("ip", request.target.to_string())
                 .arg("ports", port_list(&request))]),
         );
+        s.ports_probed.extend(request.ports.iter().map(|p| p.port));
         s.phase = Phase::Probing(Pending {
             purpose,
             kind,
             request: request.clone(),
         });
         out.push(Effect::Probe(request));
+    }
+
+    /// The admission point refused the probe: say why, then return to where
+    /// the conversation was before it (the step of a re-check; for the first
+    /// probe, the address question, so the user can try again).
+    fn probe_refused(&self, s: &mut Session, r: ProbeRefusal, out: &mut Out) {
+        let Phase::Probing(pending) = s.phase.clone() else {
+            return; // nothing was waiting for this probe
+        };
+        say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+        if let ProbeRefusal::Target { .. } = r {
+            // The policy in force no longer admits this address.
+            s.target = None;
+            s.phase = Phase::AskIp;
+            return self.prompt(s, out);
+        }
+        match pending.purpose {
+            Purpose::Initial => {
+                s.phase = Phase::AskIp;
+                self.prompt(s, out)
+            }
+            Purpose::Recheck { step, .. } => match self.rb.step(&step) {
+                Some(_) => {
+                    s.phase = Phase::Step(step);
+                    self.prompt(s, out)
+                }
+                None => self.lost(s, out),
+            },
+        }
     }
 
     fn probe_done(&self, s: &mut Session, report: ProbeReport, out: &mut Out) {
@@ -999,10 +1057,12 @@ fn pick_index(t: &str, n: usize) -> Option<usize> {
     (1..=n).contains(&i).then(|| i - 1)
 }
 
-/// Echoed user text is capped and kept to one line.
+/// Echoed user text is capped, kept to one line and stripped of bidi and
+/// zero-width controls (which could make it read as something else).
 fn clip(t: &str) -> String {
     let one_line: String = t
         .chars()
+        .filter(|c| c.is_control() || !crate::limits::is_invisible_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(60)
         .collect();

@@ -9,6 +9,7 @@
 pub mod command;
 pub mod engine;
 pub mod findings;
+pub mod limits;
 pub mod msg;
 pub mod policy;
 pub mod probe;
