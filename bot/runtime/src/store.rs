@@ -380,6 +380,28 @@ impl Store for SledStore {
     }
 }
 
+/// A shared store is a store (tests keep a handle to look inside).
+impl<T: Store + ?Sized> Store for std::sync::Arc<T> {
+    fn load(&self, key: &SessionKey) -> Result<Option<Session>, StoreError> {
+        (**self).load(key)
+    }
+    fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
+        (**self).save(key, s)
+    }
+    fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
+        (**self).delete(key)
+    }
+    fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
+        (**self).prune(cutoff_ms)
+    }
+    fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
+        (**self).user_lang(platform, user)
+    }
+    fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError> {
+        (**self).set_user_lang(platform, user, lang)
+    }
+}
+
 /// An in-memory store for tests and benchmarks; round-trips through the same
 /// encoding as sled so version handling is exercised too.
 #[derive(Default)]
