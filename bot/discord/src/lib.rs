@@ -37,8 +37,8 @@ use vmd_probe::Prober;
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
 
-/// Everything the Discord adapter needs to know.
-#[derive(Clone, Debug)]
+/// Everything the Discord adapter needs to know. Its `Debug` hides the token.
+#[derive(Clone)]
 pub struct DiscordConfig {
     /// Bot token (from the environment only).
     pub token: String,
@@ -58,6 +58,17 @@ pub struct DiscordConfig {
     pub threads: bool,
     pub user_limit: Limit,
     pub guild_limit: Limit,
+}
+
+impl std::fmt::Debug for DiscordConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordConfig")
+            .field("token", &"<redacted>")
+            .field("api_url", &self.api_url)
+            .field("guilds", &self.guilds)
+            .field("channels", &self.channels)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -387,3 +387,34 @@ fn timed_out_report(
         d.as_millis() as u64,
     )
 }
+
+/// Runs [`Driver::housekeeping`] every `every` for as long as the runtime
+/// lives: sessions idle longer than `ttl` are pruned while the bot runs, not
+/// only at start-up, and full probe budgets are forgotten.
+pub fn spawn_housekeeping<P, S>(
+    driver: Arc<Driver<P, S>>,
+    ttl: Duration,
+    every: Duration,
+) -> tokio::task::JoinHandle<()>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is immediate; the store was pruned when it opened.
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let cutoff = now_ms().saturating_sub(ttl.as_millis() as u64);
+            let d = driver.clone();
+            // sled does blocking I/O: keep it off the async workers.
+            match tokio::task::spawn_blocking(move || d.housekeeping(cutoff)).await {
+                Ok(Ok(n)) => tracing::info!(pruned = n, "expired sessions removed"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not prune expired sessions"),
+                Err(e) => tracing::warn!(error = %e, "session pruning task failed"),
+            }
+        }
+    })
+}

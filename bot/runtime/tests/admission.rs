@@ -221,3 +221,43 @@ async fn a_record_from_a_newer_build_is_left_alone_and_explained() {
     assert!(out.contains("newer version of vm-doctor"), "{out}");
     assert_eq!(store.raw(&key), Some(future));
 }
+
+#[tokio::test]
+async fn sessions_are_pruned_while_running() {
+    let store = Arc::new(MemStore::default());
+    let old = SessionKey::new("console", "local", "old");
+    let fresh = SessionKey::new("console", "local", "fresh");
+    store
+        .save(&old, &vmd_core::session::Session::new(1))
+        .unwrap();
+    store
+        .save(
+            &fresh,
+            &vmd_core::session::Session::new(vmd_runtime::driver::now_ms()),
+        )
+        .unwrap();
+    let d = Arc::new(driver(
+        lab(),
+        store.clone(),
+        Counting::default(),
+        AdmissionConfig::default(),
+    ));
+    let task = vmd_runtime::driver::spawn_housekeeping(
+        d,
+        Duration::from_secs(3600),
+        Duration::from_millis(20),
+    );
+    // Wait (bounded) for a round of housekeeping.
+    for _ in 0..250 {
+        if store.load(&old).unwrap().is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    task.abort();
+    assert!(
+        store.load(&old).unwrap().is_none(),
+        "the idle session is pruned"
+    );
+    assert!(store.load(&fresh).unwrap().is_some());
+}
