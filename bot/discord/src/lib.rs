@@ -461,6 +461,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 let key = SessionKey::new("discord", &conv.get().to_string(), &user.to_string());
                 self.turn(
                     ctx,
+                    guild,
                     key,
                     conv,
                     user,
@@ -482,6 +483,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .await;
                 self.turn(
                     ctx,
+                    guild,
                     key,
                     c.channel_id,
                     user,
@@ -626,6 +628,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             self.turn(
                 ctx,
+                c.guild_id.map(|g| g.get()),
                 key,
                 c.channel_id,
                 id.owner,
@@ -690,6 +693,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             self.turn(
                 ctx,
+                m.guild_id.map(|g| g.get()),
                 key,
                 m.channel_id,
                 id.owner,
@@ -706,6 +710,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     async fn turn(
         &self,
         ctx: &Context,
+        guild: Option<u64>,
         key: SessionKey,
         channel: ChannelId,
         owner: u64,
@@ -718,7 +723,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let mut sink = move |ev: Outgoing| {
                 let _ = tx.send(ev);
             };
-            driver.turn(&key, input, platform_lang, &mut sink).await
+            // The guild is the probe budget's space.
+            let space = guild.map(|g| g.to_string());
+            driver
+                .turn_in(&key, space.as_deref(), input, platform_lang, &mut sink)
+                .await
         };
         let post = self.post(ctx, rx, channel, owner);
         let (result, ()) = tokio::join!(turn, post);
