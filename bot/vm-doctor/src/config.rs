@@ -437,6 +437,15 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_is_valid_and_says_the_defaults() {
+        let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/vm-doctor.example.toml");
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.ports, PortPolicy::default());
+        assert_eq!(c.admission, AdmissionConfig::default());
+        assert_eq!(c.prune_interval, Duration::from_secs(600));
+    }
+
+    #[test]
     fn a_token_in_the_file_is_never_echoed() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("c.toml");

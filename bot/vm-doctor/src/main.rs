@@ -315,6 +315,12 @@ fn probe(
     if port == Some(0) {
         bail!("--port must be 1..65535");
     }
+    if let Some(p) = port.filter(|p| !cfg.ports.allows(*p)) {
+        bail!(
+            "refusing to probe port {p}: the port policy allows {} (VM_DOCTOR_ALLOWED_PORTS)",
+            cfg.ports.describe()
+        );
+    }
     let target = vm_doctor::policy(&cfg)
         .check(ip).map_err(|r| {
         anyhow::anyhow!(
