@@ -537,7 +537,6 @@ impl Engine {
                 .arg("ip", request.target.to_string())
                 .arg("ports", port_list(&request))]),
         );
-        s.ports_probed.extend(request.ports.iter().map(|p| p.port));
         s.phase = Phase::Probing(Pending {
             purpose,
             kind,
@@ -554,11 +553,20 @@ impl Engine {
             return; // nothing was waiting for this probe
         };
         say(out, Reply::info(r.msgs()).severity(Severity::Warning));
-        if let ProbeRefusal::Target { .. } = r {
-            // The policy in force no longer admits this address.
-            s.target = None;
-            s.phase = Phase::AskIp;
-            return self.prompt(s, out);
+        match r {
+            ProbeRefusal::Target { .. } => {
+                // The policy in force no longer admits this address.
+                s.target = None;
+                s.phase = Phase::AskIp;
+                return self.prompt(s, out);
+            }
+            // A custom port the policy in force refuses is not kept either.
+            ProbeRefusal::PortNotAllowed { port, .. } | ProbeRefusal::TooManyPorts { port, .. }
+                if s.custom_port == Some(port) =>
+            {
+                s.custom_port = None;
+            }
+            _ => {}
         }
         match pending.purpose {
             Purpose::Initial => {
@@ -582,6 +590,8 @@ impl Engine {
         if report.target != pending.request.target {
             return;
         }
+        s.ports_probed
+            .extend(pending.request.ports.iter().map(|p| p.port));
         let mut undecided = false;
         if s.os == Some(Os::Auto) {
             match decide_os(&report) {

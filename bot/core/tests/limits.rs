@@ -346,3 +346,29 @@ fn echoed_text_loses_bidi_and_zero_width_controls() {
         .expect("the bad address is echoed");
     assert_eq!(echoed, vmd_core::msg::Arg::Str("1.2.34xy".into()));
 }
+
+#[test]
+fn a_custom_port_refused_at_admission_is_not_kept() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let req = start(&e, &mut s);
+    e.handle(&mut s, Input::ProbeDone(Box::new(fat_report(&req))), 2);
+    s.phase = Phase::Step("linux.custom_port".into());
+    let fx = e.handle(&mut s, Input::Text("2222".into()), 3);
+    assert!(probe_of(&fx).is_some());
+    assert_eq!(s.custom_port, Some(2222));
+    // The operator narrowed the ports meanwhile: the admission point refuses.
+    let fx = e.handle(
+        &mut s,
+        Input::ProbeRefused(ProbeRefusal::PortNotAllowed {
+            port: 2222,
+            allowed: "22, 3389".into(),
+        }),
+        4,
+    );
+    assert_eq!(ids(&fx)[0], "limit-port-not-allowed");
+    assert_eq!(s.custom_port, None);
+    assert_eq!(s.phase, Phase::Step("linux.custom_port".into()));
+    // A refused probe never counts as a probed port.
+    assert!(!s.ports_probed.contains(&2222), "{:?}", s.ports_probed);
+}
