@@ -318,7 +318,8 @@ impl Engine {
         let value = match step.input {
             Some(InputKind::Ip) => command::parse_ip(t).map(|ip| ip.to_string()),
             Some(InputKind::Port) => command::parse_port(t).map(|p| p.to_string()),
-            _ => Ok(t.to_owned()),
+            // Typed text is echoed in later messages: no bidi or zero-width tricks.
+            _ => Ok(crate::limits::strip_invisible_keep_lines(t)),
         };
         let err = match (&value, step.input) {
             (Err(e), _) => Some(Msg::new(e.id()).arg("value", clip(t))),

@@ -268,6 +268,14 @@ pub fn strip_invisible(s: &str) -> String {
     s.chars().filter(|c| !is_invisible_control(*c)).collect()
 }
 
+/// Like [`strip_invisible`], but keeps line breaks and tabs (pasted command
+/// output).
+pub fn strip_invisible_keep_lines(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\n' | '\t') || !is_invisible_control(*c))
+        .collect()
+}
+
 /// At most `max` characters of `s`, cut on a character boundary.
 pub fn truncate_chars(s: &mut String, max: usize) {
     if let Some((i, _)) = s.char_indices().nth(max) {
@@ -323,6 +331,10 @@ mod tests {
         let s = "a\u{202E}b\u{2066}c\u{200B}d\u{FEFF}e\u{0007}f";
         assert_eq!(strip_invisible(s), "abcdef");
         assert_eq!(strip_invisible("서버 ok"), "서버 ok");
+        assert_eq!(
+            strip_invisible_keep_lines("a\u{202E}b\n\tc\r\u{2067}"),
+            "ab\n\tc"
+        );
         let mut t = "가나다라".to_owned();
         truncate_chars(&mut t, 2);
         assert_eq!(t, "가나");
