@@ -42,6 +42,8 @@ pub const LIMIT_MESSAGE_IDS: &[&str] = &[
     "limit-too-many-ports",
     "limit-target-refused",
     "limit-record-too-new",
+    "limit-report-earlier",
+    "limit-report-forgotten",
 ];
 
 /// Which budget ran out.

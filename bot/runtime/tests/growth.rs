@@ -130,4 +130,21 @@ async fn check_again_then_back_does_not_fill_the_disk() {
     assert!(rec <= sizes[0].0 + 64, "{sizes:?}");
     // Before the caps, 100 rounds grew the directory to 266 MB.
     assert!(disk < 32 << 20, "{sizes:?}");
+    // The report still tells the history: summaries, then a count.
+    let mut md = String::new();
+    let mut grab = |ev: Outgoing| {
+        if let Outgoing::Escalation { markdown, .. } = ev {
+            md = markdown;
+        }
+    };
+    d.turn(&key, Input::Command(Command::Ticket), None, &mut grab)
+        .await
+        .unwrap();
+    assert!(md.contains("## Earlier checks (summarised)"), "{md}");
+    assert!(
+        md.contains("checks older than these are no longer kept"),
+        "{md}"
+    );
+    assert!(md.contains("TCP 22 open"), "{md}");
+    assert!(md.len() < 64 * 1024, "{}", md.len());
 }
