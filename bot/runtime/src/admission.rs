@@ -177,13 +177,13 @@ impl<C: Clock + Clone> Admission<C> {
             policy.ports().check(&session.ports_probed, p.port)?;
         }
         let user = format!("{}\u{1f}{}", key.platform, key.user);
-        {
-            let m = self.running.lock().unwrap_or_else(|p| p.into_inner());
-            if m.get(&user).copied().unwrap_or(0) >= self.cfg.max_running_per_user {
-                return Err(ProbeRefusal::Busy {
-                    max: self.cfg.max_running_per_user,
-                });
-            }
+        // Held from the check of running probes to their increment, so two
+        // turns of one user can't both pass the last slot.
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        if running.get(&user).copied().unwrap_or(0) >= self.cfg.max_running_per_user {
+            return Err(ProbeRefusal::Busy {
+                max: self.cfg.max_running_per_user,
+            });
         }
         let space_key = format!("{}\u{1f}{}", key.platform, space.unwrap_or("*"));
         let checks = [
@@ -200,8 +200,7 @@ impl<C: Clock + Clone> Admission<C> {
                 });
             }
         }
-        let mut m = self.running.lock().unwrap_or_else(|p| p.into_inner());
-        *m.entry(user.clone()).or_insert(0) += 1;
+        *running.entry(user.clone()).or_insert(0) += 1;
         Ok(Permit {
             running: &self.running,
             user,
