@@ -13,9 +13,18 @@ use vmd_core::session::{Phase, Session};
 use vmd_core::{Effect, Engine, EngineConfig, Input};
 
 const FILES: &[(&str, &str)] = &[
-    ("triage.toml", include_str!("../../bot/runbooks/triage.toml")),
-    ("common.toml", include_str!("../../bot/runbooks/common.toml")),
-    ("windows.toml", include_str!("../../bot/runbooks/windows.toml")),
+    (
+        "triage.toml",
+        include_str!("../../bot/runbooks/triage.toml"),
+    ),
+    (
+        "common.toml",
+        include_str!("../../bot/runbooks/common.toml"),
+    ),
+    (
+        "windows.toml",
+        include_str!("../../bot/runbooks/windows.toml"),
+    ),
     ("linux.toml", include_str!("../../bot/runbooks/linux.toml")),
 ];
 

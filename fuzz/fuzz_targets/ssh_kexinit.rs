@@ -5,7 +5,14 @@ use vmd_probe::ssh::{self, Packet};
 
 fn check(payload: &[u8]) {
     if let Ok(k) = ssh::parse_kexinit(payload) {
-        for list in [&k.kex, &k.host_key, &k.ciphers_c2s, &k.ciphers_s2c, &k.macs_c2s, &k.macs_s2c] {
+        for list in [
+            &k.kex,
+            &k.host_key,
+            &k.ciphers_c2s,
+            &k.ciphers_s2c,
+            &k.macs_c2s,
+            &k.macs_s2c,
+        ] {
             assert!(list.len() <= ssh::MAX_NAMES);
             assert!(list.iter().all(|n| n.len() <= ssh::MAX_NAME_LEN));
         }
