@@ -113,7 +113,7 @@ pub struct Session {
     /// Probe runs forgotten entirely (past [`limits::MAX_PROBE_SUMMARIES`]).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub probes_forgotten: u32,
-    /// Distinct ports this conversation asked to probe (the port policy counts them).
+    /// Distinct ports this conversation probed (the port policy counts them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports_probed: Vec<u16>,
 }
@@ -211,6 +211,8 @@ impl Session {
         }
         self.ports_probed.sort_unstable();
         self.ports_probed.dedup();
+        // The admission point keeps this small; a damaged record can't make it big.
+        self.ports_probed.truncate(64);
     }
 
     /// Summarise all but the latest `keep` probe reports (the newest report
