@@ -8,6 +8,7 @@
 use crate::command::{self, Command, Lang, Os};
 use crate::facts;
 use crate::findings::{self, Finding};
+use crate::limits::ProbeRefusal;
 use crate::msg::{Arg, Choice, Expect, Msg, Reply, Severity};
 use crate::outcome::OutcomeRecord;
 use crate::paste;
@@ -44,6 +45,10 @@ pub enum Input {
     Resume,
     /// Pasted command output or log text, as one message (any step).
     Paste(String),
+    /// The runtime's admission point refused the probe the engine asked for
+    /// (a spent budget, the target or port policy in force): say why and go
+    /// back to where the conversation was.
+    ProbeRefused(crate::limits::ProbeRefusal),
 }
 
 /// The option key a re-probe started by a paste is recorded under.
@@ -183,6 +188,12 @@ impl Engine {
         &self.rb
     }
 
+    /// The target and port policy in force (the runtime's admission point
+    /// evaluates it again before every probe).
+    pub fn policy(&self) -> &TargetPolicy {
+        &self.cfg.policy
+    }
+
     /// Handles one input. Never panics on user input; every effect list that
     /// changes the session starts with [`Effect::Persist`].
     pub fn handle(&self, s: &mut Session, input: Input, now_ms: u64) -> Vec<Effect> {
@@ -221,7 +232,9 @@ impl Engine {
             Input::ProbeDone(r) => self.probe_done(s, *r, &mut out),
             Input::Resume => self.resume(s, &mut out),
             Input::Paste(t) => self.paste(s, &t, &mut out),
+            Input::ProbeRefused(r) => self.probe_refused(s, r, &mut out),
         }
+        s.enforce_caps();
         if *s != before {
             s.updated_ms = now_ms;
             out.fx.insert(0, Effect::Persist);
@@ -559,7 +572,8 @@ impl Engine {
                 .or(command::extract(t).port)
                 .map(|p| p.to_string())
                 .ok_or(command::CommandError::BadPort),
-            _ => Ok(t.to_owned()),
+            // Typed text is echoed in later messages: no bidi or zero-width tricks.
+            _ => Ok(crate::limits::strip_invisible_keep_lines(t)),
         };
         let err = match (&value, step.input) {
             (Err(e), _) => Some(Msg::new(e.id()).arg("value", clip(t))),
@@ -577,6 +591,14 @@ impl Engine {
         if step.sets_target {
             if let Ok(ip) = command::parse_ip(&value) {
                 return self.change_target(s, step, ip, out);
+            }
+        }
+        if step.sets_port {
+            if let Ok(port) = value.parse::<u16>() {
+                if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, port) {
+                    say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                    return self.prompt(s, out);
+                }
             }
         }
         if let Some(var) = &step.var {
@@ -648,6 +670,13 @@ impl Engine {
     fn command(&self, s: &mut Session, c: Command, out: &mut Out) {
         match c {
             Command::Diagnose { ip, os, port } => {
+                if let Some(p) = port {
+                    // A new conversation: only the default ports were probed.
+                    if let Err(r) = self.cfg.policy.ports().check(&[22, 3389], p) {
+                        say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                        return self.prompt(s, out);
+                    }
+                }
                 self.abandon(s, out);
                 let lang = s.lang;
                 *s = Session::new(out.now);
@@ -811,6 +840,44 @@ impl Engine {
         out.push(Effect::Probe(request));
     }
 
+    /// The admission point refused the probe: say why, then return to where
+    /// the conversation was before it (the step of a re-check; for the first
+    /// probe, the address question, so the user can try again).
+    fn probe_refused(&self, s: &mut Session, r: ProbeRefusal, out: &mut Out) {
+        let Phase::Probing(pending) = s.phase.clone() else {
+            return; // nothing was waiting for this probe
+        };
+        say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+        match r {
+            ProbeRefusal::Target { .. } => {
+                // The policy in force no longer admits this address.
+                s.target = None;
+                s.phase = Phase::AskIp;
+                return self.prompt(s, out);
+            }
+            // A custom port the policy in force refuses is not kept either.
+            ProbeRefusal::PortNotAllowed { port, .. } | ProbeRefusal::TooManyPorts { port, .. }
+                if s.custom_port == Some(port) =>
+            {
+                s.custom_port = None;
+            }
+            _ => {}
+        }
+        match pending.purpose {
+            Purpose::Initial => {
+                s.phase = Phase::AskIp;
+                self.prompt(s, out)
+            }
+            Purpose::Recheck { step, .. } => match self.rb.step(&step) {
+                Some(_) => {
+                    s.phase = Phase::Step(step);
+                    self.prompt(s, out)
+                }
+                None => self.lost(s, out),
+            },
+        }
+    }
+
     fn probe_done(&self, s: &mut Session, report: ProbeReport, out: &mut Out) {
         let Phase::Probing(pending) = s.phase.clone() else {
             return; // a late result for a conversation that moved on
@@ -818,6 +885,8 @@ impl Engine {
         if report.target != pending.request.target {
             return;
         }
+        s.ports_probed
+            .extend(pending.request.ports.iter().map(|p| p.port));
         let mut undecided = false;
         if s.os == Some(Os::Auto) {
             match decide_os(&report) {
@@ -1429,10 +1498,12 @@ fn pick_index(t: &str, n: usize) -> Option<usize> {
     (1..=n).contains(&i).then(|| i - 1)
 }
 
-/// Echoed user text is capped and kept to one line.
+/// Echoed user text is capped, kept to one line and stripped of bidi and
+/// zero-width controls (which could make it read as something else).
 fn clip(t: &str) -> String {
     let one_line: String = t
         .chars()
+        .filter(|c| c.is_control() || !crate::limits::is_invisible_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(60)
         .collect();

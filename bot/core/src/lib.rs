@@ -10,6 +10,7 @@ pub mod command;
 pub mod engine;
 pub mod facts;
 pub mod findings;
+pub mod limits;
 pub mod msg;
 pub mod outcome;
 pub mod paste;

@@ -144,6 +144,7 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 pub struct TargetPolicy {
     allow: Vec<IpNet>,
     own: Vec<IpAddr>,
+    ports: crate::limits::PortPolicy,
 }
 
 impl TargetPolicy {
@@ -152,7 +153,18 @@ impl TargetPolicy {
         TargetPolicy {
             allow,
             own: Vec::new(),
+            ports: crate::limits::PortPolicy::default(),
         }
+    }
+
+    /// The port policy that goes with this target policy.
+    pub fn with_ports(mut self, ports: crate::limits::PortPolicy) -> Self {
+        self.ports = ports;
+        self
+    }
+
+    pub fn ports(&self) -> &crate::limits::PortPolicy {
+        &self.ports
     }
 
     /// Also refuse the bot's own addresses (the runtime knows them; the core does not).
@@ -205,7 +217,7 @@ fn v6(s: [u16; 8], len: u8) -> Ipv6Net {
 }
 
 /// Most specific first: the first matching row wins.
-fn table_v4() -> [(Ipv4Net, Refusal); 22] {
+fn table_v4() -> [(Ipv4Net, Refusal); 25] {
     use Refusal::*;
     [
         (v4(255, 255, 255, 255, 32), Broadcast),
@@ -213,13 +225,18 @@ fn table_v4() -> [(Ipv4Net, Refusal); 22] {
         (v4(0, 0, 0, 0, 8), Reserved), // "this network"
         (v4(10, 0, 0, 0, 8), Private),
         (v4(100, 100, 100, 200, 32), Metadata), // Alibaba Cloud (inside CGNAT)
+        // Azure WireServer / host agent: a public address that only answers
+        // from inside Azure, where it serves the guest agent and health probes.
+        (v4(168, 63, 129, 16, 32), Metadata),
         (v4(100, 64, 0, 0, 10), Cgnat),
         (v4(127, 0, 0, 0, 8), Loopback),
         (v4(169, 254, 169, 254, 32), Metadata), // AWS, GCP, Azure, OpenStack, ...
         (v4(169, 254, 170, 2, 32), Metadata),   // AWS ECS task metadata
+        (v4(169, 254, 0, 23, 32), Metadata),    // Tencent Cloud (metadata.tencentyun.com)
         (v4(169, 254, 0, 0, 16), LinkLocal),
         (v4(172, 16, 0, 0, 12), Private),
-        (v4(192, 0, 0, 0, 24), Reserved), // IETF protocol assignments
+        (v4(192, 0, 0, 192, 32), Metadata), // Oracle Cloud (legacy metadata address)
+        (v4(192, 0, 0, 0, 24), Reserved),   // IETF protocol assignments
         (v4(192, 0, 2, 0, 24), Documentation),
         (v4(192, 31, 196, 0, 24), Reserved), // AS112
         (v4(192, 52, 193, 0, 24), Reserved), // AMT
@@ -265,8 +282,13 @@ fn classify_v6(ip: Ipv6Addr) -> Option<Refusal> {
     if ip.is_loopback() {
         return Some(Loopback);
     }
-    // AWS IMDS over IPv6.
-    if ip == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254) {
+    // Metadata services over IPv6: AWS IMDS, GCP, Oracle Cloud.
+    const METADATA_V6: [[u16; 8]; 3] = [
+        [0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254],
+        [0xfd20, 0x00ce, 0, 0, 0, 0, 0, 0x0254],
+        [0xfd00, 0x00c1, 0, 0, 0, 0, 0xa9fe, 0xa9fe],
+    ];
+    if METADATA_V6.iter().any(|m| v6(*m, 128).contains(&ip)) {
         return Some(Metadata);
     }
     // IPv4-mapped is canonicalised before we get here; IPv4-compatible (::/96,
@@ -349,6 +371,8 @@ mod tests {
             "223.255.255.255",
             "9.255.255.255",
             "11.0.0.0",
+            "168.63.129.15",
+            "168.63.129.17",
             "2606:4700:4700::1111",
             "2a00:1450:4001:80b::200e",
             "2001:4860:4860::8888",
@@ -376,6 +400,10 @@ mod tests {
             ("100.64.0.0", "cgnat"),
             ("100.127.255.255", "cgnat"),
             ("100.100.100.200", "metadata"),
+            ("100.100.100.201", "cgnat"),
+            ("168.63.129.16", "metadata"),
+            ("169.254.0.23", "metadata"),
+            ("192.0.0.192", "metadata"),
             ("127.0.0.1", "loopback"),
             ("127.255.255.254", "loopback"),
             ("169.254.169.254", "metadata"),
@@ -413,6 +441,8 @@ mod tests {
             ("::", "unspecified"),
             ("::1", "loopback"),
             ("fd00:ec2::254", "metadata"),
+            ("fd20:ce::254", "metadata"),
+            ("fd00:c1::a9fe:a9fe", "metadata"),
             ("fd00:ec2::253", "unique-local"),
             ("fc00::1", "unique-local"),
             ("fdff:ffff::1", "unique-local"),
@@ -451,6 +481,9 @@ mod tests {
             ("::ffff:127.0.0.1", "loopback"),
             ("::ffff:7f00:1", "loopback"),
             ("::ffff:169.254.169.254", "metadata"),
+            ("::ffff:168.63.129.16", "metadata"),
+            ("64:ff9b::168.63.129.16", "metadata"),
+            ("64:ff9b::192.0.0.192", "metadata"),
             ("::ffff:10.0.0.1", "private"),
             ("::ffff:100.64.0.1", "cgnat"),
             ("::ffff:0.0.0.0", "unspecified"),

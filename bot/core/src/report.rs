@@ -5,7 +5,7 @@ use crate::command::Os;
 use crate::findings::Finding;
 use crate::msg::Msg;
 use crate::runbook::{Cond, Runbooks, UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL};
-use crate::session::{Outcome, Phase, ProbeRecord, Session};
+use crate::session::{Outcome, Phase, ProbeRecord, ProbeSummary, Session};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -45,23 +45,28 @@ pub struct Report {
     /// `step` holds the title id of the step it came at.
     #[serde(default)]
     pub pastes: Vec<crate::session::PasteRecord>,
+    /// Older probe runs, summarised (the session keeps only the latest in full).
+    #[serde(default)]
+    pub earlier: Vec<ProbeSummary>,
+    /// Probe runs older still, only counted.
+    #[serde(default)]
+    pub forgotten: u32,
 }
 
 impl Report {
     pub fn build(rb: &Runbooks, s: &Session, now_ms: u64) -> Report {
         let mut ruled_out: Vec<Msg> = Vec::new();
         let port = s.service_port();
-        let ever_open = s
-            .probes
-            .iter()
-            .any(|p| p.findings.contains(&Finding::PortOpen));
+        // Summarised older runs count too.
+        let ever = |f: Finding| {
+            s.probes.iter().any(|p| p.findings.contains(&f))
+                || s.probe_history.iter().any(|p| p.findings.contains(&f))
+        };
+        let ever_open = ever(Finding::PortOpen);
         if ever_open {
             ruled_out.push(Msg::new("ruled-out-port-blocked").arg("port", port));
         }
-        if s.probes
-            .iter()
-            .any(|p| p.findings.contains(&Finding::IcmpReply))
-        {
+        if ever(Finding::IcmpReply) {
             ruled_out.push(Msg::new("ruled-out-host-down"));
         }
         let mut checks = Vec::new();
@@ -137,6 +142,8 @@ impl Report {
                     p
                 })
                 .collect(),
+            earlier: s.probe_history.clone(),
+            forgotten: s.probes_forgotten,
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::command::{Lang, Os};
 use crate::findings::Finding;
-use crate::probe::{ProbeReport, ProbeRequest, Service};
+use crate::limits::{self, truncate_chars};
+use crate::probe::{IcmpState, PortState, ProbeReport, ProbeRequest, Service};
 use crate::runbook::ProbeKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -123,6 +124,56 @@ pub struct Session {
     /// the latest [`MAX_PASTES`].
     #[serde(default)]
     pub pastes: Vec<PasteRecord>,
+    /// Older probe runs, summarised (see [`Session::enforce_caps`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probe_history: Vec<ProbeSummary>,
+    /// Probe runs forgotten entirely (past [`limits::MAX_PROBE_SUMMARIES`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub probes_forgotten: u32,
+    /// Distinct ports this conversation probed (the port policy counts them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports_probed: Vec<u16>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// What an older probe run found, without what the server sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProbeSummary {
+    pub at_ms: u64,
+    pub service_port: u16,
+    pub icmp: Option<IcmpState>,
+    pub ports: Vec<(u16, PortState)>,
+    pub findings: Vec<Finding>,
+}
+
+impl ProbeSummary {
+    pub fn of(r: &ProbeRecord) -> Self {
+        ProbeSummary {
+            at_ms: r.at_ms,
+            service_port: r.service_port,
+            icmp: r.report.icmp.as_ref().map(|i| i.state),
+            ports: r.report.ports.iter().map(|p| (p.port, p.state)).collect(),
+            findings: r.findings.clone(),
+        }
+    }
+}
+
+/// Keep at most `max` names of at most `len` characters each.
+fn cap_names(v: &mut Vec<String>, max: usize, len: usize) {
+    v.truncate(max);
+    for n in v.iter_mut() {
+        truncate_chars(n, len);
+    }
+}
+
+/// Keep only the last `max` items.
+fn keep_last<T>(v: &mut Vec<T>, max: usize) {
+    if v.len() > max {
+        v.drain(..v.len() - max);
+    }
 }
 
 /// How many pastes a session keeps.
@@ -160,6 +211,9 @@ impl Session {
             answer_count: 0,
             first_findings: Vec::new(),
             pastes: Vec::new(),
+            probe_history: Vec::new(),
+            probes_forgotten: 0,
+            ports_probed: Vec::new(),
         }
     }
 
@@ -211,6 +265,137 @@ impl Session {
     /// Whether a diagnosis is under way (a target was given and it has not ended).
     pub fn in_progress(&self) -> bool {
         self.target.is_some() && !matches!(self.phase, Phase::Ended(_) | Phase::New)
+    }
+
+    /// Applies the conversation caps of [`crate::limits`]: the latest
+    /// [`limits::MAX_PROBES_KEPT`] probe reports in full (plus the newest one
+    /// with an ICMP result, which later turns still read), older ones as
+    /// [`ProbeSummary`]s, and bounded answers, trail and variables. What a
+    /// server sent is kept only as far as a diagnosis needs it. Idempotent.
+    pub fn enforce_caps(&mut self) {
+        self.cap_probes(limits::MAX_PROBES_KEPT);
+        keep_last(&mut self.probe_history, limits::MAX_PROBE_SUMMARIES);
+        keep_last(&mut self.answers, limits::MAX_ANSWERS);
+        for a in &mut self.answers {
+            if let Some(v) = a.value.as_mut() {
+                truncate_chars(v, limits::MAX_ANSWER_VALUE);
+            }
+        }
+        keep_last(&mut self.trail, limits::MAX_TRAIL);
+        while self.vars.len() > limits::MAX_VARS {
+            self.vars.pop_last();
+        }
+        for v in self.vars.values_mut() {
+            truncate_chars(v, limits::MAX_VAR_VALUE);
+        }
+        for p in &mut self.probes {
+            if let Some(ssh) = p.report.ssh.as_mut() {
+                let (n, l) = (limits::MAX_STORED_NAMES, limits::MAX_STORED_NAME_LEN);
+                cap_names(&mut ssh.kex, n, l);
+                cap_names(&mut ssh.host_key, n, l);
+                cap_names(&mut ssh.ciphers, n, l);
+                cap_names(&mut ssh.macs, n, l);
+            }
+        }
+        self.ports_probed.sort_unstable();
+        self.ports_probed.dedup();
+        // The admission point keeps this small; a damaged record can't make it big.
+        self.ports_probed.truncate(64);
+    }
+
+    /// Summarise all but the latest `keep` probe reports (the newest report
+    /// with an ICMP result stays too).
+    fn cap_probes(&mut self, keep: usize) {
+        if self.probes.len() <= keep {
+            return;
+        }
+        let cut = self.probes.len() - keep;
+        let icmp_kept = self.probes[cut..].iter().any(|p| p.report.icmp.is_some());
+        let keep_icmp = if icmp_kept {
+            None
+        } else {
+            self.probes[..cut]
+                .iter()
+                .rposition(|p| p.report.icmp.is_some())
+        };
+        let old: Vec<ProbeRecord> = self.probes.drain(..cut).collect();
+        let mut kept_icmp = None;
+        for (i, p) in old.into_iter().enumerate() {
+            if Some(i) == keep_icmp {
+                kept_icmp = Some(p);
+            } else {
+                self.probe_history.push(ProbeSummary::of(&p));
+            }
+        }
+        if let Some(p) = kept_icmp {
+            self.probes.insert(0, p);
+        }
+        let excess = self
+            .probe_history
+            .len()
+            .saturating_sub(limits::MAX_PROBE_SUMMARIES);
+        if excess > 0 {
+            self.probe_history.drain(..excess);
+            self.probes_forgotten = self.probes_forgotten.saturating_add(excess as u32);
+        }
+    }
+
+    /// One step of trimming beyond the caps, for a record that is still over
+    /// [`limits::MAX_RECORD_BYTES`]: the store calls this until the record
+    /// fits. Returns `false` when nothing is left to trim. The conversation
+    /// (target, OS, phase, the latest probe) always survives.
+    pub fn shrink_once(&mut self) -> bool {
+        if self.probes.len() > 1 {
+            self.cap_probes(self.probes.len() / 2);
+            return true;
+        }
+        if !self.probe_history.is_empty() {
+            let n = self.probe_history.len().div_ceil(2);
+            self.probe_history.drain(..n);
+            self.probes_forgotten = self.probes_forgotten.saturating_add(n as u32);
+            return true;
+        }
+        if self.answers.len() > 4 {
+            let n = self.answers.len() / 2;
+            self.answers.drain(..n);
+            return true;
+        }
+        if self.trail.len() > 4 {
+            let n = self.trail.len() / 2;
+            self.trail.drain(..n);
+            return true;
+        }
+        let long = |v: &String| v.chars().count() > 100;
+        if self.vars.values().any(long)
+            || self
+                .answers
+                .iter()
+                .any(|a| a.value.as_ref().is_some_and(long))
+        {
+            for v in self.vars.values_mut() {
+                truncate_chars(v, 100);
+            }
+            for a in &mut self.answers {
+                if let Some(v) = a.value.as_mut() {
+                    truncate_chars(v, 100);
+                }
+            }
+            return true;
+        }
+        if let Some(ssh) = self.probes.last_mut().and_then(|p| p.report.ssh.as_mut()) {
+            if !(ssh.kex.is_empty()
+                && ssh.host_key.is_empty()
+                && ssh.ciphers.is_empty()
+                && ssh.macs.is_empty())
+            {
+                ssh.kex.clear();
+                ssh.host_key.clear();
+                ssh.ciphers.clear();
+                ssh.macs.clear();
+                return true;
+            }
+        }
+        false
     }
 
     /// The OS once known (never `Auto`).

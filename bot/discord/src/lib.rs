@@ -37,8 +37,8 @@ use vmd_probe::Prober;
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
 
-/// Everything the Discord adapter needs to know.
-#[derive(Clone, Debug)]
+/// Everything the Discord adapter needs to know. Its `Debug` hides the token.
+#[derive(Clone)]
 pub struct DiscordConfig {
     /// Bot token (from the environment only).
     pub token: String,
@@ -58,6 +58,17 @@ pub struct DiscordConfig {
     pub threads: bool,
     pub user_limit: Limit,
     pub guild_limit: Limit,
+}
+
+impl std::fmt::Debug for DiscordConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordConfig")
+            .field("token", &"<redacted>")
+            .field("api_url", &self.api_url)
+            .field("guilds", &self.guilds)
+            .field("channels", &self.channels)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -450,6 +461,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 let key = SessionKey::new("discord", &conv.get().to_string(), &user.to_string());
                 self.turn(
                     ctx,
+                    guild,
                     key,
                     conv,
                     user,
@@ -471,6 +483,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .await;
                 self.turn(
                     ctx,
+                    guild,
                     key,
                     c.channel_id,
                     user,
@@ -615,6 +628,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             self.turn(
                 ctx,
+                c.guild_id.map(|g| g.get()),
                 key,
                 c.channel_id,
                 id.owner,
@@ -679,6 +693,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             self.turn(
                 ctx,
+                m.guild_id.map(|g| g.get()),
                 key,
                 m.channel_id,
                 id.owner,
@@ -692,9 +707,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// Runs one turn of the driver and posts its events, in order, as they come.
+    // `guild` is the probe budget's space (Driver::turn_in).
+    #[allow(clippy::too_many_arguments)]
     async fn turn(
         &self,
         ctx: &Context,
+        guild: Option<u64>,
         key: SessionKey,
         channel: ChannelId,
         owner: u64,
@@ -707,7 +725,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let mut sink = move |ev: Outgoing| {
                 let _ = tx.send(ev);
             };
-            driver.turn(&key, input, platform_lang, &mut sink).await
+            // The guild is the probe budget's space.
+            let space = guild.map(|g| g.to_string());
+            driver
+                .turn_in(&key, space.as_deref(), input, platform_lang, &mut sink)
+                .await
         };
         let post = self.post(ctx, rx, channel, owner);
         let (result, ()) = tokio::join!(turn, post);

@@ -414,6 +414,10 @@ mod ssh_io {
                 Packet::Complete(payload) => {
                     match ssh::parse_kexinit(payload) {
                         Ok(k) => {
+                            if !ssh::kexinit_complete(&k) {
+                                // Still SSH, but no client could agree on anything.
+                                res.error = Some(SshError::BadKexinit);
+                            }
                             let c = ssh::compat(&k);
                             res.kex = k.kex;
                             res.host_key = k.host_key;
@@ -527,6 +531,9 @@ mod rdp_io {
         };
         if !confirms.is_empty() {
             let s = rdp::summarise(&confirms);
+            if s.only_unknown() {
+                res.error = Some(RdpError::NotRdp);
+            }
             res.accepts = s.accepts;
             res.legacy = s.legacy;
             res.failure_codes = s.failure_codes;

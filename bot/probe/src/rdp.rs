@@ -125,6 +125,17 @@ pub struct Summary {
     pub failure_codes: Vec<u32>,
     /// Selected protocols that were not in the request (server inconsistency).
     pub unrequested: Vec<(u32, u32)>,
+    /// Selected protocol values no specification defines.
+    pub unknown: Vec<u32>,
+}
+
+impl Summary {
+    /// Nothing usable was selected and some answer selected an undefined
+    /// protocol: whatever answered does not speak RDP as specified, and must
+    /// not pass for an RDP server that accepts nothing.
+    pub fn only_unknown(&self) -> bool {
+        self.accepts.is_empty() && !self.legacy && !self.unknown.is_empty()
+    }
 }
 
 /// Learn which layers the server really selects from `(requested, answer)` pairs.
@@ -140,8 +151,9 @@ pub fn summarise(answers: &[(u32, Confirm)]) -> Summary {
                 if !selected_as_requested(requested, protocol) {
                     s.unrequested.push((requested, protocol));
                 }
-                if let Some(l) = layer_of(protocol) {
-                    s.accepts.push(l);
+                match layer_of(protocol) {
+                    Some(l) => s.accepts.push(l),
+                    None => s.unknown.push(protocol),
                 }
             }
             Confirm::Failure { code } => s.failure_codes.push(code),
@@ -158,6 +170,55 @@ pub fn summarise(answers: &[(u32, Confirm)]) -> Summary {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn unknown_selected_protocol_is_not_an_accepting_server() {
+        let s = summarise(&[
+            (
+                0,
+                Confirm::Selected {
+                    protocol: 0x40,
+                    flags: 0,
+                },
+            ),
+            (
+                1,
+                Confirm::Selected {
+                    protocol: 0x40,
+                    flags: 0,
+                },
+            ),
+            (
+                3,
+                Confirm::Selected {
+                    protocol: 0x1000,
+                    flags: 0,
+                },
+            ),
+        ]);
+        assert!(s.accepts.is_empty());
+        assert_eq!(s.unknown, vec![0x40, 0x40, 0x1000]);
+        assert!(s.only_unknown());
+        // One real selection among odd ones: the server does accept that.
+        let s = summarise(&[
+            (
+                0,
+                Confirm::Selected {
+                    protocol: 0x40,
+                    flags: 0,
+                },
+            ),
+            (
+                1,
+                Confirm::Selected {
+                    protocol: PROTOCOL_SSL,
+                    flags: 0,
+                },
+            ),
+        ]);
+        assert_eq!(s.accepts, vec![RdpLayer::Tls]);
+        assert!(!s.only_unknown());
+    }
 
     fn rsp(kind: u8, flags: u8, value: u32) -> Vec<u8> {
         let v = value.to_le_bytes();

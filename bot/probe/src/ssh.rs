@@ -277,6 +277,14 @@ pub fn parse_kexinit(payload: &[u8]) -> Result<KexInit, &'static str> {
     })
 }
 
+/// Every list a key exchange needs names at least one real algorithm
+/// (RFC 4253 §7.1; `none` counts for ciphers and MACs). A KEXINIT that lacks
+/// one cannot lead to a session, whatever the client offers.
+pub fn kexinit_complete(k: &KexInit) -> bool {
+    let has_real = |v: &[String]| v.iter().any(|n| !is_pseudo(n));
+    has_real(&k.kex) && has_real(&k.host_key) && !k.ciphers_s2c.is_empty() && !k.macs_s2c.is_empty()
+}
+
 /// Pseudo-algorithms that only signal extensions.
 pub fn is_pseudo(name: &str) -> bool {
     name.starts_with("kex-strict-") || name.starts_with("ext-info-")

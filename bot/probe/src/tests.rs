@@ -343,3 +343,60 @@ async fn closed_port_has_no_handshake() {
     assert_eq!(r.ports[0].reason, PortReason::Reset);
     assert!(r.ssh.is_none());
 }
+
+#[tokio::test]
+async fn ssh_banner_then_broken_kexinit_is_not_ok() {
+    // A KEXINIT whose lists name nothing a client could use.
+    let r = ssh_of(fake_ssh("", "")).await;
+    assert_eq!(r.banner.as_deref(), Some("SSH-2.0-Fake_1.0"));
+    assert_eq!(r.error, Some(SshError::BadKexinit));
+    let r = ssh_of(fake_ssh(
+        "ext-info-s,kex-strict-s-v00@openssh.com",
+        "ssh-ed25519",
+    ))
+    .await;
+    assert_eq!(r.error, Some(SshError::BadKexinit));
+    // A complete packet that is not a KEXINIT.
+    let r = ssh_of(behaviour(|mut s| async move {
+        let _ = s.write_all(b"SSH-2.0-x\r\n").await;
+        let _ = s.write_all(&encode_packet(&[21, 0, 0, 0])).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }))
+    .await;
+    assert_eq!(r.error, Some(SshError::BadKexinit));
+    assert_eq!(r.banner.as_deref(), Some("SSH-2.0-x"));
+    // The banner, then the connection closes.
+    let r = ssh_of(behaviour(|mut s| async move {
+        let _ = s.write_all(b"SSH-2.0-x\r\n").await;
+    }))
+    .await;
+    assert_eq!(r.error, Some(SshError::BadKexinit));
+    // A complete, sane KEXINIT is still fine.
+    let r = ssh_of(fake_ssh("curve25519-sha256", "ssh-ed25519")).await;
+    assert_eq!(r.error, None);
+}
+
+#[tokio::test]
+async fn rdp_selecting_an_undefined_protocol_is_not_rdp_ok() {
+    let r = rdp_of(fake_rdp(|_| neg(2, 0x40))).await;
+    assert!(r.accepts.is_empty());
+    assert_eq!(r.error, Some(vmd_core::probe::RdpError::NotRdp));
+    let f = vmd_core::findings::derive(
+        &ProbeReport {
+            target: "127.0.0.1".parse().unwrap(),
+            elapsed_ms: 1,
+            icmp: None,
+            ports: vec![PortResult {
+                port: r.port,
+                state: PortState::Open,
+                reason: PortReason::SynAck,
+                rtt_ms: None,
+            }],
+            ssh: None,
+            rdp: Some(r.clone()),
+        },
+        r.port,
+        Some(Service::Rdp),
+    );
+    assert!(!f.contains(&vmd_core::findings::Finding::RdpOk), "{f:?}");
+}

@@ -4,6 +4,7 @@
 //! [`Input`] and receives neutral [`Outgoing`] events through a sink, in order,
 //! as they happen (so "checking…" shows before the probe finishes).
 
+use crate::admission::{Admission, AdmissionConfig};
 use crate::i18n::Localizer;
 use crate::render;
 use crate::store::{Store, StoreError};
@@ -68,6 +69,7 @@ pub struct Driver<P: Prober, S: Store> {
     locks: Mutex<HashMap<SessionKey, Arc<tokio::sync::Mutex<()>>>>,
     slots: Semaphore,
     outcomes: Option<crate::outcomes::OutcomeLog>,
+    admission: Admission,
 }
 
 pub fn now_ms() -> u64 {
@@ -89,6 +91,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             locks: Mutex::new(HashMap::new()),
             slots,
             outcomes: None,
+            admission: Admission::new(AdmissionConfig::default()),
         }
     }
 
@@ -96,6 +99,28 @@ impl<P: Prober, S: Store> Driver<P, S> {
     pub fn with_outcome_log(mut self, log: crate::outcomes::OutcomeLog) -> Self {
         self.outcomes = Some(log);
         self
+    }
+
+    /// Replaces the probe budgets (the defaults are [`AdmissionConfig::default`]).
+    pub fn with_admission(mut self, cfg: AdmissionConfig) -> Self {
+        self.admission = Admission::new(cfg);
+        self
+    }
+
+    pub fn admission(&self) -> &Admission {
+        &self.admission
+    }
+
+    /// Periodic upkeep: drops sessions idle since before `cutoff_ms` and
+    /// forgets probe budgets that are full again. Returns the sessions pruned.
+    pub fn housekeeping(&self, cutoff_ms: u64) -> Result<usize, DriverError> {
+        self.admission.housekeeping();
+        let n = self.store.prune(cutoff_ms)?;
+        self.locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, l| Arc::strong_count(l) > 1);
+        Ok(n)
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -143,10 +168,26 @@ impl<P: Prober, S: Store> Driver<P, S> {
         m.entry(key.clone()).or_default().clone()
     }
 
-    /// Handles one input to completion (probes included), emitting events into `sink`.
+    /// Handles one input to completion (probes included), emitting events into
+    /// `sink`. The whole platform counts as one space for the probe budgets;
+    /// adapters that know a space (a Discord guild, a Slack workspace) call
+    /// [`Driver::turn_in`].
     pub async fn turn(
         &self,
         key: &SessionKey,
+        input: Input,
+        platform_lang: Option<Lang>,
+        sink: &mut (dyn FnMut(Outgoing) + Send),
+    ) -> Result<(), DriverError> {
+        self.turn_in(key, None, input, platform_lang, sink).await
+    }
+
+    /// [`Driver::turn`] in a platform space (`space`: a guild or workspace
+    /// id), which has its own probe budget.
+    pub async fn turn_in(
+        &self,
+        key: &SessionKey,
+        space: Option<&str>,
         input: Input,
         platform_lang: Option<Lang>,
         sink: &mut (dyn FnMut(Outgoing) + Send),
@@ -157,7 +198,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             conversation = %key.conversation,
             user = %key.user
         );
-        self.turn_inner(key, input, platform_lang, sink)
+        self.turn_inner(key, space, input, platform_lang, sink)
             .instrument(span)
             .await
     }
@@ -165,20 +206,36 @@ impl<P: Prober, S: Store> Driver<P, S> {
     async fn turn_inner(
         &self,
         key: &SessionKey,
+        space: Option<&str>,
         input: Input,
         platform_lang: Option<Lang>,
         sink: &mut (dyn FnMut(Outgoing) + Send),
     ) -> Result<(), DriverError> {
         let lock = self.lock_for(key);
         let _guard = lock.lock().await;
-        let mut s = self
-            .store
-            .load(key)
-            .unwrap_or_else(|e| {
+        let stored = match self.store.load(key) {
+            Ok(s) => s,
+            Err(StoreError::TooNew { found }) => {
+                // Written by a newer vm-doctor: never overwrite it, say so.
+                tracing::warn!(
+                    version = found,
+                    "session record is newer than this build; left as it is"
+                );
+                let lang = platform_lang.unwrap_or(self.cfg.default_lang);
+                sink(Outgoing::Reply {
+                    lang,
+                    reply: Reply::one("limit-record-too-new")
+                        .severity(vmd_core::msg::Severity::Warning),
+                });
+                return Ok(());
+            }
+            Err(e) => {
+                // The store moves the bad record aside when this turn saves.
                 tracing::warn!(error = %e, "unreadable session; starting afresh");
                 None
-            })
-            .unwrap_or_else(|| Session::new(now_ms()));
+            }
+        };
+        let mut s = stored.unwrap_or_else(|| Session::new(now_ms()));
         if s.lang.is_none() {
             s.lang = self.store.user_lang(&key.platform, &key.user)?;
         }
@@ -194,12 +251,21 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     Effect::Persist => self.store.save(key, &s)?,
                     Effect::Say(reply) => sink(Outgoing::Reply { lang, reply }),
                     Effect::Probe(req) => {
-                        let report = {
-                            let _slot = self.slots.acquire().await;
-                            tracing::info!(target = %req.target, ports = req.ports.len(), "probe");
-                            self.probe_live(&req, lang, sink).await
-                        };
-                        queue.push_back(Input::ProbeDone(Box::new(report)));
+                        let policy = self.engine.policy();
+                        match self.admission.admit(key, space, policy, &s, &req) {
+                            Ok(_permit) => {
+                                let report = {
+                                    let _slot = self.slots.acquire().await;
+                                    tracing::info!(target = %req.target, ports = req.ports.len(), "probe");
+                                    self.probe_live(&req, lang, sink).await
+                                };
+                                queue.push_back(Input::ProbeDone(Box::new(report)));
+                            }
+                            Err(refusal) => {
+                                tracing::info!(reason = refusal.code(), "probe refused");
+                                queue.push_back(Input::ProbeRefused(refusal));
+                            }
+                        }
                     }
                     Effect::Escalate(report) => {
                         let url =
@@ -337,6 +403,7 @@ fn input_kind(i: &Input) -> &'static str {
         Input::ProbeDone(_) => "probe_done",
         Input::Resume => "resume",
         Input::Paste(_) => "paste",
+        Input::ProbeRefused(_) => "probe_refused",
     }
 }
 
@@ -353,4 +420,35 @@ fn timed_out_report(
         PortReason::Timeout,
         d.as_millis() as u64,
     )
+}
+
+/// Runs [`Driver::housekeeping`] every `every` for as long as the runtime
+/// lives: sessions idle longer than `ttl` are pruned while the bot runs, not
+/// only at start-up, and full probe budgets are forgotten.
+pub fn spawn_housekeeping<P, S>(
+    driver: Arc<Driver<P, S>>,
+    ttl: Duration,
+    every: Duration,
+) -> tokio::task::JoinHandle<()>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is immediate; the store was pruned when it opened.
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let cutoff = now_ms().saturating_sub(ttl.as_millis() as u64);
+            let d = driver.clone();
+            // sled does blocking I/O: keep it off the async workers.
+            match tokio::task::spawn_blocking(move || d.housekeeping(cutoff)).await {
+                Ok(Ok(n)) => tracing::info!(pruned = n, "expired sessions removed"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not prune expired sessions"),
+                Err(e) => tracing::warn!(error = %e, "session pruning task failed"),
+            }
+        }
+    })
 }

@@ -4,6 +4,7 @@
 //! executes effects, the sled [`store`], Fluent [`i18n`] and text [`render`]ing,
 //! and the embedded runbooks.
 
+pub mod admission;
 pub mod driver;
 pub mod i18n;
 pub mod outcomes;
@@ -35,7 +36,10 @@ pub fn load_runbooks(
     let rb = Runbooks::load(files, ENTRY_RUNBOOK)?;
     for lang in vmd_core::command::Lang::ALL {
         rb.check_messages(lang.tag(), |id| loc.has(lang, id))?;
-        for id in ENGINE_MESSAGE_IDS {
+        for id in ENGINE_MESSAGE_IDS
+            .iter()
+            .chain(vmd_core::limits::LIMIT_MESSAGE_IDS)
+        {
             if !loc.has(lang, id) {
                 return Err(RunbookError::MissingMessage {
                     step: "(engine)".into(),

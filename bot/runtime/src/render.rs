@@ -351,6 +351,39 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
         md.push('\n');
     }
 
+    if !r.earlier.is_empty() || r.forgotten > 0 {
+        md.push_str(&format!(
+            "## {}\n\n",
+            loc.text(lang, "limit-report-earlier")
+        ));
+        if r.forgotten > 0 {
+            md.push_str(&format!(
+                "{}\n\n",
+                t(Msg::new("limit-report-forgotten").arg("count", u64::from(r.forgotten)))
+            ));
+        }
+        for p in &r.earlier {
+            let ports: Vec<String> = p
+                .ports
+                .iter()
+                .map(|(port, st)| format!("TCP {port} {}", state_key(Some(*st))))
+                .chain(p.icmp.map(|i| format!("ICMP {}", i.key())))
+                .collect();
+            let found: Vec<&str> = p.findings.iter().map(|f| f.code()).collect();
+            md.push_str(&format!(
+                "- {}: {}; `{}`\n",
+                utc(p.at_ms),
+                ports.join(", "),
+                if found.is_empty() {
+                    "-".to_owned()
+                } else {
+                    found.join("`, `")
+                }
+            ));
+        }
+        md.push('\n');
+    }
+
     md.push_str(&format!("## {}\n\n", loc.text(lang, "report-checks")));
     if r.checks.is_empty() {
         md.push_str(&format!("{}\n", loc.text(lang, "report-none")));

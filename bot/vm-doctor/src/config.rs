@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use vmd_core::command::Lang;
+use vmd_core::limits::{PortPolicy, DEFAULT_ALLOWED_PORTS, DEFAULT_MAX_PORTS};
 use vmd_probe::ProbeConfig;
+use vmd_runtime::admission::{AdmissionConfig, Rate};
 
 /// The provider's "cannot log in to CVM" ticket page (from the troubleshooting
 /// guides), with the diagnosis added as query parameters.
@@ -27,6 +29,11 @@ struct FileConfig {
     /// The addresses the bot probes from (named in security-group advice).
     #[serde(default)]
     egress_ips: Vec<String>,
+    /// `"22,3389,1024-65535"`.
+    allowed_ports: Option<String>,
+    max_ports_per_conversation: Option<u32>,
+    #[serde(default)]
+    limits: LimitsSection,
     #[serde(default)]
     probe: ProbeSection,
     #[serde(default)]
@@ -49,6 +56,17 @@ struct DiscordSection {
     guild_limit: Option<String>,
 }
 
+/// Probe budgets, each "N/SECONDS".
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsSection {
+    user_probes: Option<String>,
+    space_probes: Option<String>,
+    target_probes: Option<String>,
+    user_probes_at_once: Option<u32>,
+    prune_interval_secs: Option<u64>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProbeSection {
@@ -59,8 +77,8 @@ struct ProbeSection {
     max_concurrent: Option<usize>,
 }
 
-/// The resolved configuration.
-#[derive(Clone, Debug)]
+/// The resolved configuration. Its `Debug` never shows the token.
+#[derive(Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
     pub default_lang: Lang,
@@ -69,9 +87,66 @@ pub struct Config {
     pub allow_targets: Vec<IpNet>,
     /// The public addresses the bot probes from (`VM_DOCTOR_EGRESS_IPS`).
     pub egress_ips: Vec<std::net::IpAddr>,
+    /// Which ports may be probed, and how many distinct ones per conversation.
+    pub ports: PortPolicy,
+    /// Probe budgets of the admission point.
+    pub admission: AdmissionConfig,
+    /// How often expired sessions are pruned while running.
+    pub prune_interval: Duration,
     pub probe: ProbeConfig,
     pub max_concurrent_probes: usize,
     pub discord: vmd_discord::DiscordConfig,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut discord = self.discord.clone();
+        if !discord.token.is_empty() {
+            discord.token = "<redacted>".into();
+        }
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("default_lang", &self.default_lang)
+            .field("session_ttl", &self.session_ttl)
+            .field("ticket_url", &self.ticket_url)
+            .field("allow_targets", &self.allow_targets)
+            .field("ports", &self.ports)
+            .field("admission", &self.admission)
+            .field("prune_interval", &self.prune_interval)
+            .field("probe", &self.probe)
+            .field("max_concurrent_probes", &self.max_concurrent_probes)
+            .field("discord", &discord)
+            .finish()
+    }
+}
+
+/// A TOML error without the excerpt of the file it comes with (which could
+/// show a secret someone put in the file by mistake): position and message,
+/// quoted values blanked.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let mut msg = String::new();
+    let mut quoted = false;
+    for c in e.message().chars() {
+        match c {
+            '"' => {
+                if !quoted {
+                    msg.push_str("\"…");
+                }
+                quoted = !quoted;
+            }
+            _ if quoted => {}
+            c => msg.push(c),
+        }
+    }
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {col}: {msg}")
+        }
+        None => msg,
+    }
 }
 
 fn ids(what: &str, v: &str) -> Result<Vec<u64>> {
@@ -113,8 +188,13 @@ impl Config {
             Some(p) => {
                 let text = std::fs::read_to_string(p)
                     .with_context(|| format!("reading config file {}", p.display()))?;
-                toml::from_str(&text)
-                    .with_context(|| format!("parsing config file {}", p.display()))?
+                toml::from_str(&text).map_err(|e| {
+                    anyhow::anyhow!(
+                        "parsing config file {}: {} (secrets such as the Discord token belong in the environment, never in this file)",
+                        p.display(),
+                        toml_error(&text, &e)
+                    )
+                })?
             }
             None => FileConfig::default(),
         };
@@ -177,6 +257,45 @@ impl Config {
             Some(v) => parse_ips("VM_DOCTOR_EGRESS_IPS", vec![v])?,
             None => parse_ips("egress_ips in config", fc.egress_ips.clone())?,
         };
+        let ports_s = var("VM_DOCTOR_ALLOWED_PORTS")
+            .or(fc.allowed_ports)
+            .unwrap_or_else(|| DEFAULT_ALLOWED_PORTS.to_owned());
+        let ranges = vmd_core::limits::parse_port_list(&ports_s)
+            .map_err(|e| anyhow::anyhow!("VM_DOCTOR_ALLOWED_PORTS / allowed_ports: {e}"))?;
+        let max_ports = num("VM_DOCTOR_MAX_PORTS")?
+            .map(|n| n as u32)
+            .or(fc.max_ports_per_conversation)
+            .unwrap_or(DEFAULT_MAX_PORTS);
+        if max_ports == 0 {
+            bail!("VM_DOCTOR_MAX_PORTS / max_ports_per_conversation must be more than 0");
+        }
+        let ports = PortPolicy::new(ranges, max_ports.min(64));
+        let da = AdmissionConfig::default();
+        let rate = |env_key: &str, file: Option<String>, default: Rate| -> Result<Rate> {
+            match var(env_key).or(file) {
+                Some(v) => Rate::parse(&v).with_context(|| {
+                    format!("{env_key} must look like 10/600 (probes per seconds), not {v:?}")
+                }),
+                None => Ok(default),
+            }
+        };
+        let ls = fc.limits;
+        let admission = AdmissionConfig {
+            per_user: rate("VM_DOCTOR_USER_PROBES", ls.user_probes, da.per_user)?,
+            per_space: rate("VM_DOCTOR_SPACE_PROBES", ls.space_probes, da.per_space)?,
+            per_target: rate("VM_DOCTOR_TARGET_PROBES", ls.target_probes, da.per_target)?,
+            max_running_per_user: num("VM_DOCTOR_USER_PROBES_AT_ONCE")?
+                .map(|n| n as u32)
+                .or(ls.user_probes_at_once)
+                .unwrap_or(da.max_running_per_user)
+                .clamp(1, 64),
+        };
+        let prune_interval = Duration::from_secs(
+            num("VM_DOCTOR_PRUNE_INTERVAL_SECS")?
+                .or(ls.prune_interval_secs)
+                .unwrap_or(600)
+                .clamp(10, 86_400),
+        );
         let d = ProbeConfig::default();
         let ms = |env_key: &str, file: Option<u64>, default: Duration| -> Result<Duration> {
             let v = num(env_key)?.or(file);
@@ -266,6 +385,9 @@ impl Config {
             ticket_url,
             allow_targets,
             egress_ips,
+            ports,
+            admission,
+            prune_interval,
             probe,
             max_concurrent_probes,
         })
@@ -334,5 +456,78 @@ mod tests {
         let f = dir.path().join("c.toml");
         std::fs::write(&f, "token = \"secret\"\n").unwrap();
         assert!(Config::load(Some(&f), &env(&[])).is_err());
+    }
+
+    #[test]
+    fn the_example_config_is_valid_and_says_the_defaults() {
+        let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/vm-doctor.example.toml");
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.ports, PortPolicy::default());
+        assert_eq!(c.admission, AdmissionConfig::default());
+        assert_eq!(c.prune_interval, Duration::from_secs(600));
+    }
+
+    #[test]
+    fn a_token_in_the_file_is_never_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        for text in [
+            "token = \"MTIzNDU2Nzg5.sekrit-token\"\n",
+            "[discord]\ntoken = \"MTIzNDU2Nzg5.sekrit-token\"\n",
+            "session_ttl_secs = \"MTIzNDU2Nzg5.sekrit-token\"\n",
+            "default_lang = \"en\"\nMTIzNDU2Nzg5.sekrit-token\n",
+        ] {
+            std::fs::write(&f, text).unwrap();
+            let e = format!("{:#}", Config::load(Some(&f), &env(&[])).unwrap_err());
+            assert!(!e.contains("sekrit"), "{e}");
+            assert!(e.contains("line "), "{e}");
+        }
+    }
+
+    #[test]
+    fn debug_output_redacts_the_token() {
+        let c = Config::load(None, &env(&[("VM_DOCTOR_DISCORD_TOKEN", "MTIz.sekrit")])).unwrap();
+        let d = format!("{c:?} {:?}", c.discord);
+        assert!(!d.contains("sekrit"), "{d}");
+        assert!(d.contains("<redacted>"), "{d}");
+    }
+
+    #[test]
+    fn port_policy_and_budgets() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert!(c.ports.allows(22) && c.ports.allows(2222) && !c.ports.allows(6379 - 6000));
+        assert_eq!(c.ports.max_per_conversation, 4);
+        assert_eq!(c.admission, AdmissionConfig::default());
+        let c = Config::load(
+            None,
+            &env(&[
+                ("VM_DOCTOR_ALLOWED_PORTS", "22, 3389"),
+                ("VM_DOCTOR_MAX_PORTS", "2"),
+                ("VM_DOCTOR_USER_PROBES", "3/60"),
+                ("VM_DOCTOR_TARGET_PROBES", "5/300"),
+            ]),
+        )
+        .unwrap();
+        assert!(!c.ports.allows(2222));
+        assert_eq!(c.ports.max_per_conversation, 2);
+        assert_eq!(c.admission.per_user, Rate::new(3, 60));
+        assert_eq!(c.admission.per_target, Rate::new(5, 300));
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(
+            &f,
+            "allowed_ports = \"22,3389,2000-2999\"\nmax_ports_per_conversation = 3\n[limits]\nspace_probes = \"50/600\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert!(c.ports.allows(2500) && !c.ports.allows(3000));
+        assert_eq!(c.admission.per_space, Rate::new(50, 600));
+        for (k, v) in [
+            ("VM_DOCTOR_ALLOWED_PORTS", "22,70000"),
+            ("VM_DOCTOR_MAX_PORTS", "0"),
+            ("VM_DOCTOR_USER_PROBES", "lots"),
+        ] {
+            assert!(Config::load(None, &env(&[(k, v)])).is_err(), "{k}={v}");
+        }
     }
 }

@@ -211,11 +211,36 @@ fn read_line(input: &mut impl BufRead) -> std::io::Result<Option<String>> {
         return Ok(None);
     }
     if n == MAX_LINE && buf.last() != Some(&b'\n') {
-        // Drop the rest of an over-long line.
-        let mut sink = Vec::new();
-        input.read_until(b'\n', &mut sink)?;
+        discard_line(input)?;
     }
     Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
+}
+
+/// Skips the rest of the current line (through its newline) without keeping
+/// any of it: memory stays at the reader's own buffer however long it is.
+fn discard_line(input: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0u64;
+    loop {
+        let (used, done) = {
+            let buf = match input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(skipped);
+            }
+            match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            }
+        };
+        input.consume(used);
+        skipped += used as u64;
+        if done {
+            return Ok(skipped);
+        }
+    }
 }
 
 fn save_report(dir: &Path, markdown: &str) -> std::io::Result<PathBuf> {
@@ -236,5 +261,93 @@ fn colour(s: Severity) -> &'static str {
         Severity::Good => "\x1b[32m",
         Severity::Warning => "\x1b[33m",
         Severity::Problem => "\x1b[31m",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::io::Read;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The test binary's allocator, remembering the largest single allocation.
+    struct Largest;
+    static LARGEST: AtomicUsize = AtomicUsize::new(0);
+    unsafe impl GlobalAlloc for Largest {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            LARGEST.fetch_max(l.size(), Ordering::Relaxed);
+            System.alloc(l)
+        }
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            System.dealloc(p, l)
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+            LARGEST.fetch_max(new, Ordering::Relaxed);
+            System.realloc(p, l, new)
+        }
+    }
+    #[global_allocator]
+    static ALLOC: Largest = Largest;
+
+    /// `len` bytes of `a` without a newline, then `rest`; never holds more
+    /// than one chunk, and counts the largest slice it handed out.
+    struct Endless {
+        left: u64,
+        rest: std::io::Cursor<Vec<u8>>,
+        chunk: Vec<u8>,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let b = self.fill_buf()?;
+            let n = b.len().min(out.len());
+            out[..n].copy_from_slice(&b[..n]);
+            self.consume(n);
+            Ok(n)
+        }
+    }
+
+    impl BufRead for Endless {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            if self.left > 0 {
+                let n = self.left.min(self.chunk.len() as u64) as usize;
+                Ok(&self.chunk[..n])
+            } else {
+                self.rest.fill_buf()
+            }
+        }
+        fn consume(&mut self, n: usize) {
+            if self.left > 0 {
+                self.left -= n as u64;
+            } else {
+                self.rest.consume(n);
+            }
+        }
+    }
+
+    #[test]
+    fn an_endless_line_is_cut_and_skipped_without_buffering() {
+        // 300 MB without a newline: the old code buffered all of it.
+        let mut r = Endless {
+            left: 300 << 20,
+            rest: std::io::Cursor::new(b"\n/status\n".to_vec()),
+            chunk: vec![b'a'; 64 * 1024],
+        };
+        let first = read_line(&mut r).unwrap().unwrap();
+        assert_eq!(first.len(), MAX_LINE);
+        assert_eq!(read_line(&mut r).unwrap().unwrap(), "/status\n");
+        assert_eq!(read_line(&mut r).unwrap(), None);
+        // Nothing near the line's size was ever allocated (the old code held it all).
+        let largest = LARGEST.load(Ordering::Relaxed);
+        assert!(largest < 32 << 20, "largest allocation {largest} bytes");
+    }
+
+    #[test]
+    fn discard_line_stops_at_the_newline_or_the_end() {
+        let mut c = std::io::Cursor::new(b"abc\ndef".to_vec());
+        assert_eq!(discard_line(&mut c).unwrap(), 4);
+        assert_eq!(discard_line(&mut c).unwrap(), 3);
+        assert_eq!(discard_line(&mut c).unwrap(), 0);
     }
 }

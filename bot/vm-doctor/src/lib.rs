@@ -13,8 +13,9 @@ use vmd_runtime::i18n::Localizer;
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, DriverConfig};
 
-/// The target policy: deny-by-default, the operator's allow list, and the
-/// addresses of this machine's own interfaces (never a target).
+/// The target policy: deny-by-default, the operator's allow list, the
+/// addresses of this machine's own interfaces (never a target), and the port
+/// policy.
 pub fn policy(cfg: &Config) -> TargetPolicy {
     let own = match if_addrs::get_if_addrs() {
         Ok(ifs) => ifs.into_iter().map(|i| i.ip()).collect(),
@@ -23,7 +24,9 @@ pub fn policy(cfg: &Config) -> TargetPolicy {
             Vec::new()
         }
     };
-    TargetPolicy::new(cfg.allow_targets.clone()).with_own_addresses(own)
+    TargetPolicy::new(cfg.allow_targets.clone())
+        .with_own_addresses(own)
+        .with_ports(cfg.ports.clone())
 }
 
 /// Builds a driver from config, runbooks and the given prober and store.
@@ -54,5 +57,6 @@ pub fn build_driver<P: Prober, S: Store>(
             max_concurrent_probes: cfg.max_concurrent_probes,
             probe_deadline: cfg.probe_deadline(),
         },
-    ))
+    )
+    .with_admission(cfg.admission.clone()))
 }

@@ -200,16 +200,35 @@ fn load_runbooks(dir: Option<PathBuf>) -> Result<Runbooks> {
     }
 }
 
-/// Opens the sled store under the data directory and drops expired sessions.
+/// Opens the sled store under the data directory (refusing to start, with
+/// the reason, when it can't) and drops expired sessions.
 fn open_store(cfg: &Config) -> Result<SledStore> {
     std::fs::create_dir_all(&cfg.data_dir)
         .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
-    let store = SledStore::open(&cfg.data_dir.join("sled")).with_context(|| {
-        format!(
-            "opening the session store in {} (is another vm-doctor using it?)",
-            cfg.data_dir.display()
+    let dir = cfg.data_dir.join("sled");
+    let (store, report) = SledStore::open_checked(&dir).map_err(|e| {
+        use vmd_runtime::store::StoreError as E;
+        let hint = match &e {
+            E::PermissionDenied(_) => "check the owner and permissions of the data directory",
+            E::Locked(_) => "stop the other vm-doctor, or give this one its own --data-dir",
+            E::Damaged(_) => "move the directory aside (keep it for inspection) and start again",
+            _ => "see the error above",
+        };
+        anyhow::anyhow!(
+            "cannot open the session store in {}: {e} ({hint})",
+            dir.display()
         )
     })?;
+    if report.quarantined + report.lost() + report.too_new > 0 {
+        eprintln!(
+            "vm-doctor: warning: session store {}: {} records readable, {} moved to quarantine, {} from a newer version left alone, {} lost since it was last written",
+            dir.display(),
+            report.sessions,
+            report.quarantined,
+            report.too_new,
+            report.lost()
+        );
+    }
     let cutoff = vmd_runtime::driver::now_ms().saturating_sub(cfg.session_ttl.as_millis() as u64);
     match vmd_runtime::store::Store::prune(&store, cutoff) {
         Ok(n) => tracing::debug!(pruned = n, "expired sessions removed"),
@@ -246,8 +265,10 @@ fn console(
     let lang = explicit.or(sys);
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
-    let driver = vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
-        .with_outcome_log(outcome_log(&cfg));
+    let driver = std::sync::Arc::new(
+        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
+            .with_outcome_log(outcome_log(&cfg)),
+    );
     let user = user
         .or_else(|| env.get("USER").cloned())
         .unwrap_or_else(|| "local".into());
@@ -262,9 +283,16 @@ fn console(
         .enable_all()
         .build()?;
     rt.block_on(async {
+        let upkeep = vmd_runtime::driver::spawn_housekeeping(
+            driver.clone(),
+            cfg.session_ttl,
+            cfg.prune_interval,
+        );
         let stdin = std::io::stdin();
         let mut stdout = std::io::stdout();
-        console.run(&driver, stdin.lock(), &mut stdout).await
+        let r = console.run(&driver, stdin.lock(), &mut stdout).await;
+        upkeep.abort();
+        r
     })
 }
 
@@ -285,6 +313,11 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async move {
+        let _upkeep = vmd_runtime::driver::spawn_housekeeping(
+            driver.clone(),
+            cfg.session_ttl,
+            cfg.prune_interval,
+        );
         let bot = vmd_discord::start(cfg.discord.clone(), driver).await?;
         tokio::select! {
             r = bot.wait() => r.map_err(anyhow::Error::from),
@@ -307,6 +340,12 @@ fn probe(
     }
     if port == Some(0) {
         bail!("--port must be 1..65535");
+    }
+    if let Some(p) = port.filter(|p| !cfg.ports.allows(*p)) {
+        bail!(
+            "refusing to probe port {p}: the port policy allows {} (VM_DOCTOR_ALLOWED_PORTS)",
+            cfg.ports.describe()
+        );
     }
     let target = vm_doctor::policy(&cfg)
         .check(ip).map_err(|r| {

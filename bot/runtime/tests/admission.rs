@@ -1,0 +1,265 @@
+//! Every probe goes through the one admission point: budgets on re-checks,
+//! the policy in force on resumed probes, spaces, and records from a newer
+//! build. Drives the real driver with a counting fake prober and MemStore.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use vmd_core::command::{Command, Lang, Os};
+use vmd_core::engine::{Engine, EngineConfig, Input};
+use vmd_core::policy::TargetPolicy;
+use vmd_core::probe::{PortReason, PortState, ProbeReport, ProbeRequest};
+use vmd_core::session::{Phase, SessionKey};
+use vmd_probe::Prober;
+use vmd_runtime::admission::{AdmissionConfig, Rate};
+use vmd_runtime::i18n::Localizer;
+use vmd_runtime::store::{MemStore, Store};
+use vmd_runtime::{render, Driver, DriverConfig, Outgoing};
+
+#[derive(Clone, Default)]
+struct Counting(Arc<AtomicUsize>);
+
+impl Prober for Counting {
+    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        // Closed: the runbooks keep offering "check again".
+        let r = ProbeReport::uniform(req, PortState::Closed, PortReason::Reset, 1);
+        async move { r }
+    }
+}
+
+fn driver(
+    policy: TargetPolicy,
+    store: Arc<MemStore>,
+    prober: Counting,
+    adm: AdmissionConfig,
+) -> Driver<Counting, Arc<MemStore>> {
+    let loc = Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let engine = Engine::new(
+        rb,
+        EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy,
+            egress: Vec::new(),
+        },
+    );
+    Driver::new(
+        engine,
+        prober,
+        store,
+        loc,
+        DriverConfig {
+            default_lang: Lang::En,
+            ticket_template: "https://example.invalid/?{summary}".into(),
+            max_concurrent_probes: 4,
+            probe_deadline: Duration::from_secs(5),
+        },
+    )
+    .with_admission(adm)
+}
+
+fn lab() -> TargetPolicy {
+    TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()])
+}
+
+fn budget(user: u32, space: u32, target: u32) -> AdmissionConfig {
+    AdmissionConfig {
+        per_user: Rate::new(user, 3600),
+        per_space: Rate::new(space, 3600),
+        per_target: Rate::new(target, 3600),
+        max_running_per_user: 2,
+    }
+}
+
+async fn say(
+    d: &Driver<Counting, Arc<MemStore>>,
+    key: &SessionKey,
+    space: Option<&str>,
+    input: Input,
+) -> String {
+    let loc = Localizer::embedded().unwrap();
+    let mut text = String::new();
+    let mut sink = |ev: Outgoing| {
+        if let Outgoing::Reply { lang, reply } = ev {
+            text.push_str(&render::plain(&loc, lang, &reply));
+            text.push('\n');
+        }
+    };
+    d.turn_in(key, space, input, None, &mut sink).await.unwrap();
+    text
+}
+
+fn diagnose() -> Input {
+    Input::Command(Command::Diagnose {
+        ip: Some("203.0.113.10".parse().unwrap()),
+        os: Some(Os::Linux),
+        port: None,
+    })
+}
+
+/// Walks to a step with a "check again" option and returns its key.
+async fn to_recheck(d: &Driver<Counting, Arc<MemStore>>, key: &SessionKey) -> (String, String) {
+    say(d, key, None, diagnose()).await;
+    // Find a step offering an option that re-probes, answering the first option otherwise.
+    for _ in 0..30 {
+        let s = d.session(key).unwrap().unwrap();
+        let Phase::Step(id) = s.phase.clone() else {
+            panic!("{:?}", s.phase)
+        };
+        let step = d.engine().runbooks().step(&id).unwrap();
+        if let Some(o) = step.options.iter().find(|o| o.reprobe.is_some()) {
+            return (id, o.key.clone());
+        }
+        let first = step.options.first().expect("a question").key.clone();
+        say(d, key, None, Input::Choose(first)).await;
+    }
+    panic!("no re-check option reached");
+}
+
+#[tokio::test]
+async fn check_again_spends_the_user_budget_and_returns_to_the_step() {
+    let store = Arc::new(MemStore::default());
+    let prober = Counting::default();
+    let d = driver(lab(), store.clone(), prober.clone(), budget(3, 100, 100));
+    let key = SessionKey::new("console", "local", "mallory");
+    let (step, option) = to_recheck(&d, &key).await;
+    let mut refused = None;
+    for _ in 0..10 {
+        // Back on the step each time: "check again" once more.
+        let s = d.session(&key).unwrap().unwrap();
+        if s.phase != Phase::Step(step.clone()) {
+            say(&d, &key, None, Input::Command(Command::Back)).await;
+            continue;
+        }
+        let out = say(&d, &key, None, Input::Choose(option.clone())).await;
+        if out.contains("You can check again in") {
+            refused = Some(out);
+            break;
+        }
+    }
+    let out = refused.expect("the budget runs out");
+    assert!(out.contains("You've started a lot of checks"), "{out}");
+    assert_eq!(prober.0.load(Ordering::SeqCst), 3);
+    let s = d.session(&key).unwrap().unwrap();
+    assert_eq!(s.phase, Phase::Step(step), "back at its step, not probing");
+    // Another conversation of the same user is refused too, in Korean.
+    let other = SessionKey::new("console", "other", "mallory");
+    say(&d, &other, None, Input::Command(Command::Lang(Lang::Ko))).await;
+    let out = say(&d, &other, None, diagnose()).await;
+    assert!(out.contains("초 뒤에 다시 점검할 수 있어요"), "{out}");
+    assert_eq!(prober.0.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_resumed_probe_meets_the_policy_in_force_now() {
+    let store = Arc::new(MemStore::default());
+    let key = SessionKey::new("console", "local", "alice");
+    // A probe pending in the store (the bot stopped mid-probe).
+    let mut s = vmd_core::session::Session::new(vmd_runtime::driver::now_ms());
+    let loc = Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let e = Engine::new(
+        rb,
+        EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy: lab(),
+            egress: Vec::new(),
+        },
+    );
+    e.handle(&mut s, diagnose(), vmd_runtime::driver::now_ms());
+    assert!(matches!(s.phase, Phase::Probing(_)));
+    store.save(&key, &s).unwrap();
+    // The operator removed the lab range from the allow list and restarted.
+    let prober = Counting::default();
+    let d = driver(
+        TargetPolicy::default(),
+        store.clone(),
+        prober.clone(),
+        AdmissionConfig::default(),
+    );
+    let out = say(&d, &key, None, Input::Resume).await;
+    assert_eq!(prober.0.load(Ordering::SeqCst), 0, "{out}");
+    assert!(
+        out.contains("under the rules this bot follows now"),
+        "{out}"
+    );
+    assert!(out.contains("documentation"), "{out}");
+    let s = d.session(&key).unwrap().unwrap();
+    assert_eq!(s.phase, Phase::AskIp);
+    assert_eq!(s.target, None);
+}
+
+#[tokio::test]
+async fn spaces_have_their_own_budget() {
+    let store = Arc::new(MemStore::default());
+    let prober = Counting::default();
+    let d = driver(lab(), store, prober.clone(), budget(100, 2, 100));
+    for u in 0..2 {
+        let key = SessionKey::new("discord", "c", &format!("u{u}"));
+        say(&d, &key, Some("guild-a"), diagnose()).await;
+    }
+    let key = SessionKey::new("discord", "c", "u2");
+    let out = say(&d, &key, Some("guild-a"), diagnose()).await;
+    assert!(out.contains("Many checks have been started here"), "{out}");
+    let out = say(&d, &key, Some("guild-b"), diagnose()).await;
+    assert!(!out.contains("You can check again"), "{out}");
+    assert_eq!(prober.0.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_record_from_a_newer_build_is_left_alone_and_explained() {
+    let store = Arc::new(MemStore::default());
+    let key = SessionKey::new("console", "local", "bob");
+    let future = br#"{"v": 9, "session": {"anything": true}}"#.to_vec();
+    store.insert_raw(&key, future.clone());
+    let d = driver(
+        lab(),
+        store.clone(),
+        Counting::default(),
+        AdmissionConfig::default(),
+    );
+    let out = say(&d, &key, None, diagnose()).await;
+    assert!(out.contains("newer version of vm-doctor"), "{out}");
+    assert_eq!(store.raw(&key), Some(future));
+}
+
+#[tokio::test]
+async fn sessions_are_pruned_while_running() {
+    let store = Arc::new(MemStore::default());
+    let old = SessionKey::new("console", "local", "old");
+    let fresh = SessionKey::new("console", "local", "fresh");
+    store
+        .save(&old, &vmd_core::session::Session::new(1))
+        .unwrap();
+    store
+        .save(
+            &fresh,
+            &vmd_core::session::Session::new(vmd_runtime::driver::now_ms()),
+        )
+        .unwrap();
+    let d = Arc::new(driver(
+        lab(),
+        store.clone(),
+        Counting::default(),
+        AdmissionConfig::default(),
+    ));
+    let task = vmd_runtime::driver::spawn_housekeeping(
+        d,
+        Duration::from_secs(3600),
+        Duration::from_millis(20),
+    );
+    // Wait (bounded) for a round of housekeeping.
+    for _ in 0..250 {
+        if store.load(&old).unwrap().is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    task.abort();
+    assert!(
+        store.load(&old).unwrap().is_none(),
+        "the idle session is pruned"
+    );
+    assert!(store.load(&fresh).unwrap().is_some());
+}
