@@ -1395,6 +1395,37 @@ Give root password for maintenance
     assert!(r.out.contains("nofail"), "{}", r.out);
 }
 
+#[test]
+fn a_diagnosis_left_unanswered_is_logged_as_abandoned_when_pruned() {
+    let prober = FakeProber::default();
+    prober.then(|req| World::closed().report(req));
+    let store = RecordingStore::default();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("outcomes.jsonl");
+    let d = driver(prober, store.clone())
+        .with_outcome_log(vmd_runtime::outcomes::OutcomeLog::new(&log));
+    console(
+        &d,
+        Some(Lang::En),
+        "walks-away",
+        dir.path(),
+        "/diagnose 203.0.113.10 linux\n",
+    );
+    // Nothing ended yet.
+    assert!(!log.exists());
+    // The periodic prune runs after the TTL: the conversation is gone, and logged.
+    let n = d
+        .housekeeping(vmd_runtime::driver::now_ms() + 1_000)
+        .unwrap();
+    assert_eq!(n, 1);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(line["outcome"], "abandoned", "{text}");
+    assert_eq!(line["platform"], "console");
+    assert_eq!(line["steps"][0], "linux.vnc");
+    assert_eq!(line["answers"], 0);
+}
+
 /// Runs last by name order is not guaranteed, so it drives the other scripts itself.
 #[test]
 fn every_step_is_exercised() {

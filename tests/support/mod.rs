@@ -232,6 +232,13 @@ impl Store for RecordingStore {
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
         self.inner.prune(cutoff_ms)
     }
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&str, &Session),
+    ) -> Result<usize, StoreError> {
+        self.inner.prune_with(cutoff_ms, expired)
+    }
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
         self.inner.user_lang(platform, user)
     }

@@ -16,6 +16,7 @@ use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::{effective_lang, Effect, Engine, Input};
 use vmd_core::msg::{Msg, Reply};
+use vmd_core::outcome::OutcomeRecord;
 use vmd_core::report::Report;
 use vmd_core::session::{Outcome, Phase, Session, SessionKey};
 use vmd_probe::Prober;
@@ -115,12 +116,28 @@ impl<P: Prober, S: Store> Driver<P, S> {
     /// forgets probe budgets that are full again. Returns the sessions pruned.
     pub fn housekeeping(&self, cutoff_ms: u64) -> Result<usize, DriverError> {
         self.admission.housekeeping();
-        let n = self.store.prune(cutoff_ms)?;
+        // A diagnosis that expired unanswered ends as abandoned in the outcome log.
+        let now = now_ms();
+        let n = self.store.prune_with(cutoff_ms, &mut |platform, s| {
+            if s.in_progress() {
+                let mut rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
+                rec.platform = platform.to_owned();
+                self.log_outcome(&rec);
+            }
+        })?;
         self.locks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .retain(|_, l| Arc::strong_count(l) > 1);
         Ok(n)
+    }
+
+    fn log_outcome(&self, rec: &OutcomeRecord) {
+        if let Some(log) = &self.outcomes {
+            if let Err(e) = log.append(rec) {
+                tracing::warn!(error = %e, path = %log.path().display(), "could not append to the outcome log");
+            }
+        }
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -285,11 +302,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     }
                     Effect::Record(mut rec) => {
                         rec.platform = key.platform.clone();
-                        if let Some(log) = &self.outcomes {
-                            if let Err(e) = log.append(&rec) {
-                                tracing::warn!(error = %e, path = %log.path().display(), "could not append to the outcome log");
-                            }
-                        }
+                        self.log_outcome(&rec);
                     }
                 }
             }

@@ -92,6 +92,17 @@ pub trait Store: Send + Sync {
     fn delete(&self, key: &SessionKey) -> Result<(), StoreError>;
     /// Removes sessions idle since before `cutoff_ms`; returns how many.
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError>;
+    /// Like [`Store::prune`], showing each expired session (with its
+    /// platform) to `expired` before it goes, so a diagnosis left unanswered
+    /// can be logged as abandoned.
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&str, &Session),
+    ) -> Result<usize, StoreError> {
+        let _ = expired;
+        self.prune(cutoff_ms)
+    }
     /// A user's language preference (`/lang`), per platform.
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError>;
     fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError>;
@@ -337,12 +348,22 @@ impl Store for SledStore {
     }
 
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
+        self.prune_with(cutoff_ms, &mut |_, _| {})
+    }
+
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&str, &Session),
+    ) -> Result<usize, StoreError> {
         let mut n = 0;
         let mut quarantined = 0;
         for item in self.sessions.iter() {
             let (k, v) = item?;
             match decode(&v) {
                 Ok(s) if s.updated_ms < cutoff_ms => {
+                    let platform = k.split(|b| *b == 0x1f).next().unwrap_or(b"");
+                    expired(&String::from_utf8_lossy(platform), &s);
                     self.sessions.remove(k)?;
                     n += 1;
                 }
@@ -393,6 +414,13 @@ impl<T: Store + ?Sized> Store for std::sync::Arc<T> {
     }
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
         (**self).prune(cutoff_ms)
+    }
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&str, &Session),
+    ) -> Result<usize, StoreError> {
+        (**self).prune_with(cutoff_ms, expired)
     }
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
         (**self).user_lang(platform, user)
@@ -463,6 +491,24 @@ impl Store for MemStore {
         // Like sled: stale sessions go; newer-version and undecodable ones stay.
         m.retain(|_, v| decode(v).map(|s| s.updated_ms >= cutoff_ms).unwrap_or(true));
         Ok(before - m.len())
+    }
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&str, &Session),
+    ) -> Result<usize, StoreError> {
+        {
+            let m = self
+                .sessions
+                .lock()
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            for (k, v) in m.iter() {
+                if let Some(s) = decode(v).ok().filter(|s| s.updated_ms < cutoff_ms) {
+                    expired(&k.platform, &s);
+                }
+            }
+        }
+        self.prune(cutoff_ms)
     }
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
         let m = self
