@@ -36,6 +36,7 @@ fn cfg() -> ProbeConfig {
         handshake_timeout: Duration::from_millis(800),
         icmp_count: 1,
         icmp_timeout: Duration::from_millis(500),
+        ..ProbeConfig::default()
     }
 }
 

@@ -53,6 +53,7 @@ struct ProbeSection {
     handshake_timeout_ms: Option<u64>,
     icmp_count: Option<u32>,
     icmp_timeout_ms: Option<u64>,
+    adaptive_floor_ms: Option<u64>,
     max_concurrent: Option<usize>,
 }
 
@@ -187,6 +188,15 @@ impl Config {
                 fc.probe.icmp_timeout_ms,
                 d.icmp_timeout,
             )?,
+            tuning: vmd_probe::Tuning {
+                floor: ms(
+                    "VM_DOCTOR_ADAPTIVE_FLOOR_MS",
+                    fc.probe.adaptive_floor_ms,
+                    d.tuning.floor,
+                )?,
+                ..d.tuning
+            },
+            ..d.clone()
         };
         let max_concurrent_probes = num("VM_DOCTOR_MAX_CONCURRENT_PROBES")?
             .map(|n| n as usize)
