@@ -24,7 +24,7 @@ impl Default for Tuning {
         Tuning {
             floor: Duration::from_millis(100),
             multiplier: 4,
-            syn_attempts: 3,
+            syn_attempts: 4,
         }
     }
 }

@@ -75,10 +75,12 @@ enum Next {
 /// - While the run has no round trip, the port waits for `timeout` (basis
 ///   `full_timeout`), with a second attempt at half of it.
 /// - Once `rtt` knows the round trip (from this run's other probes), a silent
-///   port gets `tuning.syn_attempts` attempts spaced half an adaptive wait apart
-///   and is called filtered one adaptive wait after the last (basis
-///   `adaptive_deadline`); never later than `timeout`. Earlier attempts stay
-///   open meanwhile, so a late SYN-ACK to the first SYN still counts.
+///   port gets `tuning.syn_attempts` attempts, spread evenly over one adaptive
+///   wait (so each retry goes out only after an answer to the previous one was
+///   due), and is called filtered one adaptive wait after the last (basis
+///   `adaptive_deadline`): two waits in all, never later than `timeout`.
+///   Earlier attempts stay open meanwhile, so a late SYN-ACK to the first SYN
+///   still counts. Several fresh SYNs make one lost packet (or three) harmless.
 pub async fn judge<S, F, Fut>(
     addr: SocketAddr,
     mut connect: F,
@@ -119,8 +121,9 @@ where
             None => (full, Next::Full),
             Some(r) => {
                 let wait = tuning.wait(r);
-                if attempts < tuning.syn_attempts.max(1) {
-                    (last + wait / 2, Next::Launch)
+                let n = tuning.syn_attempts.max(1);
+                if attempts < n {
+                    (last + wait / u32::from(n - 1), Next::Launch)
                 } else {
                     (last + wait, Next::Adaptive)
                 }
@@ -310,10 +313,14 @@ mod adaptive {
                 Some(VerdictBasis::AdaptiveDeadline)
             )
         );
-        // Three fresh SYNs half a wait apart, then one wait: 2 x floor.
-        assert_eq!(b.attempts, 3);
-        assert_eq!(calls.load(Ordering::SeqCst), 3);
-        assert_eq!(took, 2 * t.floor);
+        // Four fresh SYNs spread over one wait, then one wait: 2 x floor.
+        assert_eq!(b.attempts, 4);
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        // (The timer wheel rounds each sleep up to the next millisecond.)
+        assert!(
+            took >= 2 * t.floor && took <= 2 * t.floor + Duration::from_millis(5),
+            "{took:?}"
+        );
         assert!(took * 10 < TIMEOUT, "{took:?}");
     }
 
@@ -335,11 +342,11 @@ mod adaptive {
     async fn a_late_answer_to_the_first_syn_still_counts() {
         let rtt = PathRtt::new();
         rtt.observe(Duration::from_millis(1));
-        // Floor 100 ms: SYNs at 0, 50, 100, verdict at 200; the first answers at 150.
+        // Floor 100 ms: SYNs at 0, 33, 66, 99, verdict at 199; the first answers at 150.
         let (port, _) = fake(vec![Does::Answer(150, Ok(()))]);
         let start = Instant::now();
         let (r, _) = judge(addr(22), port, TIMEOUT, Tuning::default(), &rtt).await;
-        assert_eq!((r.state, r.attempts), (PortState::Open, 3));
+        assert_eq!((r.state, r.attempts), (PortState::Open, 4));
         assert_eq!(start.elapsed(), Duration::from_millis(150));
         // The late answer is a sample too: later waits grow with it.
         assert!(rtt.get() >= Some(Duration::from_millis(150)));
