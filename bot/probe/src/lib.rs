@@ -17,6 +17,7 @@ pub mod icmp;
 pub mod rdp;
 pub mod rtt;
 pub mod ssh;
+pub mod targets;
 pub mod tcp;
 
 use std::future::Future;
