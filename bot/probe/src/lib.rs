@@ -13,6 +13,7 @@
 //! handshake if the server speaks first, the RDP negotiation if it stays silent.
 
 pub mod cli;
+pub mod fleet;
 pub mod icmp;
 pub mod rdp;
 pub mod rtt;
