@@ -282,25 +282,23 @@ pub struct SummaryJson {
 
 /// A row as one JSON line: the `probe --json` object (with `name` when the
 /// target came from a host name), or a [`RefusedJson`].
-pub fn row_json(row: &Row) -> serde_json::Value {
-    match (&row.probed, &row.planned.what) {
-        (Some(p), _) => {
-            let j: ProbeJson = ProbeJson {
-                name: row.planned.name.clone(),
-                ..to_json(&p.report, &p.findings)
-            };
-            serde_json::to_value(j).unwrap_or_default()
-        }
-        (None, Plan::Refused { addr, code }) => serde_json::to_value(RefusedJson {
+pub fn row_json(row: &Row) -> String {
+    let line = match (&row.probed, &row.planned.what) {
+        (Some(p), _) => serde_json::to_string(&ProbeJson {
+            name: row.planned.name.clone(),
+            ..to_json(&p.report, &p.findings)
+        }),
+        (None, Plan::Refused { addr, code }) => serde_json::to_string(&RefusedJson {
             target: addr
                 .map(|a| a.to_string())
                 .unwrap_or_else(|| row.planned.input.clone()),
             name: row.planned.name.clone(),
             refused: code.to_string(),
-        })
-        .unwrap_or_default(),
-        (None, Plan::Probe(ip)) => serde_json::json!({ "target": ip.to_string() }),
-    }
+        }),
+        (None, Plan::Probe(ip)) => serde_json::to_string(&serde_json::json!({ "target": ip })),
+    };
+    // Plain data: serialising it cannot fail.
+    line.unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -374,15 +372,27 @@ mod tests {
                 ("203.0.113.1", None, Plan::Probe(ip("203.0.113.1"))),
                 ("127.0.0.1", None, refused(Some("127.0.0.1"), "loopback")),
                 ("nonsense!", None, refused(None, "malformed")),
-                ("web.example", Some("web.example"), Plan::Probe(ip("203.0.113.20"))),
-                ("web.example", Some("web.example"), Plan::Probe(ip("203.0.113.21"))),
+                (
+                    "web.example",
+                    Some("web.example"),
+                    Plan::Probe(ip("203.0.113.20"))
+                ),
+                (
+                    "web.example",
+                    Some("web.example"),
+                    Plan::Probe(ip("203.0.113.21"))
+                ),
                 // 203.0.113.20 again: already planned through the name.
                 (
                     "inside.example",
                     Some("inside.example"),
                     refused(Some("10.0.0.5"), "private")
                 ),
-                ("gone.example", Some("gone.example"), refused(None, "not-found")),
+                (
+                    "gone.example",
+                    Some("gone.example"),
+                    refused(None, "not-found")
+                ),
                 ("203.0.113.8/30", None, Plan::Probe(ip("203.0.113.9"))),
                 ("203.0.113.8/30", None, Plan::Probe(ip("203.0.113.10"))),
                 ("203.0.112.0/23", None, refused(None, "block-too-large")),
@@ -442,12 +452,19 @@ mod tests {
             .await;
         let order: Vec<String> = rows
             .iter()
-            .map(|r| r.planned.input.clone() + "=" + &row_json(r)["target"].as_str().unwrap_or(""))
+            .map(|r| {
+                let v: serde_json::Value = serde_json::from_str(&row_json(r)).expect("json line");
+                r.planned.input.clone() + "=" + v["target"].as_str().unwrap_or("")
+            })
             .collect();
         assert_eq!(order.len(), 7);
         assert_eq!(order[0], "203.0.113.0/29=203.0.113.1");
         assert_eq!(order[6], "127.0.0.1=127.0.0.1");
-        assert_eq!(rec.now.lock().expect("lock").1, 3, "at most the limit at once");
+        assert_eq!(
+            rec.now.lock().expect("lock").1,
+            3,
+            "at most the limit at once"
+        );
         // The refused target was never probed.
         assert!(!rec.seen.lock().expect("lock").contains(&ip("127.0.0.1")));
         let mut s = Summary::default();
@@ -455,12 +472,12 @@ mod tests {
             s.add(r);
         }
         assert_eq!((s.targets, s.probed, s.refused, s.open), (7, 6, 1, 1));
-        let last = row_json(&rows[6]);
         assert_eq!(
-            last,
-            serde_json::json!({"target": "127.0.0.1", "refused": "loopback"})
+            row_json(&rows[6]),
+            r#"{"target":"127.0.0.1","refused":"loopback"}"#
         );
-        let first = row_json(&rows[1]);
+        let first: serde_json::Value = serde_json::from_str(&row_json(&rows[1])).expect("json");
+        assert!(row_json(&rows[1]).starts_with(r#"{"target":"203.0.113.2","elapsed_ms":"#));
         assert_eq!(first["target"], "203.0.113.2");
         assert_eq!(first["ports"][0]["state"], "open");
     }

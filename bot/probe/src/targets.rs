@@ -236,7 +236,14 @@ mod tests {
             Ok(Spec::Name("web-1.example.com".into()))
         );
         for bad in [
-            "", "127.1", "0x7f.1", "-a.example", "a..b", "a b", "exa$mple.com", "1.2.3.4/33",
+            "",
+            "127.1",
+            "0x7f.1",
+            "-a.example",
+            "a..b",
+            "a b",
+            "exa$mple.com",
+            "1.2.3.4/33",
         ] {
             assert!(parse_spec(bad).is_err(), "{bad:?}");
         }
@@ -252,7 +259,10 @@ mod tests {
         assert_eq!(block_hosts("203.0.113.8/30".parse().expect("net")).len(), 2);
         assert_eq!(block_hosts("203.0.113.8/31".parse().expect("net")).len(), 2);
         assert_eq!(block_hosts("203.0.113.8/32".parse().expect("net")).len(), 1);
-        assert_eq!(block_hosts("2001:db8::/120".parse().expect("net")).len(), 256);
+        assert_eq!(
+            block_hosts("2001:db8::/120".parse().expect("net")).len(),
+            256
+        );
         assert_eq!(
             split_list("# fleet\n203.0.113.1, 203.0.113.2\n\n  web.example  # the web\n"),
             vec!["203.0.113.1", "203.0.113.2", "web.example"]
@@ -294,9 +304,7 @@ mod tests {
             .await
             .expect_err("refused");
         assert_eq!(err.code(), "loopback");
-        assert!(
-            matches!(&err, NameError::Refused { addr, .. } if *addr == ips(&["127.0.0.1"])[0])
-        );
+        assert!(matches!(&err, NameError::Refused { addr, .. } if *addr == ips(&["127.0.0.1"])[0]));
         let r = Scripted {
             answers: vec![ips(&["::ffff:203.0.113.5", "203.0.113.5", "203.0.113.6"])],
             calls: Arc::new(AtomicUsize::new(0)),
@@ -322,7 +330,11 @@ mod tests {
         // First answer public, every later one loopback: a rebinding attacker.
         let calls = Arc::new(AtomicUsize::new(0));
         let r = Scripted {
-            answers: vec![ips(&["203.0.113.9"]), ips(&["127.0.0.1"]), ips(&["127.0.0.1"])],
+            answers: vec![
+                ips(&["203.0.113.9"]),
+                ips(&["127.0.0.1"]),
+                ips(&["127.0.0.1"]),
+            ],
             calls: calls.clone(),
         };
         let ok = resolve_checked("rebind.example", &r, &policy(), T)
@@ -336,10 +348,7 @@ mod tests {
     async fn a_hanging_resolver_is_bounded() {
         struct Hang;
         impl Resolver for Hang {
-            fn lookup(
-                &self,
-                _: &str,
-            ) -> impl Future<Output = std::io::Result<Vec<IpAddr>>> + Send {
+            fn lookup(&self, _: &str) -> impl Future<Output = std::io::Result<Vec<IpAddr>>> + Send {
                 std::future::pending()
             }
         }
