@@ -83,7 +83,8 @@ impl<'a> Table<'a> {
             .map(|s| width(&t.arg("fleet-port", "state", s)))
             .max()
             .unwrap_or(8);
-        let hs_w = width(&t.text("fleet-col-handshake")).max(14);
+        // Wide enough for every single handshake code (`ssh:closed_before_banner`).
+        let hs_w = width(&t.text("fleet-col-handshake")).max(24);
         t.widths = vec![host_w, icmp_w, port_w, hs_w];
         t
     }
@@ -228,8 +229,8 @@ mod tests {
         let out = [t.header(), t.row(&rows[0]), t.row(&rows[1])].join("\n");
         assert_eq!(
             out,
-            "HOST                        PING       22            3389          HANDSHAKE       TOP FINDING\n\
-             web.example (203.0.113.20)  not tried  filtered      closed        -               port-filtered\n\
+            "HOST                        PING       22            3389          HANDSHAKE                 TOP FINDING\n\
+             web.example (203.0.113.20)  not tried  filtered      closed        -                         port-filtered\n\
              127.0.0.1                   refused: loopback"
         );
         let mut s = Summary::default();
