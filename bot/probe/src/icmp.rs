@@ -140,9 +140,13 @@ pub async fn in_process(
     let start = Instant::now();
     let full = start + plan.timeout;
     let ident = PingIdentifier(next_ident());
+    // Bit i: echo i was answered. An answer while an earlier echo is still
+    // unanswered is evidence of loss for the whole run.
+    let answered = std::sync::Arc::new(AtomicU32::new(0));
     let one = |i: u32| {
         let client = client.clone();
         let rtt = rtt.clone();
+        let answered = answered.clone();
         async move {
             tokio::time::sleep_until(start + plan.interval * i).await;
             let now = Instant::now();
@@ -156,7 +160,7 @@ pub async fn in_process(
             tokio::pin!(fut);
             let mut rx = rtt.subscribe();
             loop {
-                let deadline = match *rx.borrow_and_update() {
+                let deadline = match rx.borrow_and_update().rtt {
                     Some(r) => (sent + plan.tuning.wait(r)).min(full),
                     None => full,
                 };
@@ -165,6 +169,11 @@ pub async fn in_process(
                     res = &mut fut => return Some(match res {
                         Ok((packet, took)) if is_echo_reply(&packet) => {
                             rtt.observe(took);
+                            let before = answered.fetch_or(1 << i, Ordering::Relaxed);
+                            let earlier = (1u32 << i) - 1;
+                            if before & earlier != earlier {
+                                rtt.saw_loss();
+                            }
                             Echo::Reply(took)
                         }
                         // An ICMP error about our echo (unreachable, ...): no reply.

@@ -15,7 +15,8 @@ pub struct Tuning {
     pub floor: Duration,
     /// The adaptive wait is this many times the largest round trip measured.
     pub multiplier: u32,
-    /// Connection attempts (fresh SYNs) before a silent port is called filtered.
+    /// Connection attempts (fresh SYNs) before a silent port is called
+    /// filtered; twice as many once the run has seen loss.
     pub syn_attempts: u8,
 }
 
@@ -24,7 +25,7 @@ impl Default for Tuning {
         Tuning {
             floor: Duration::from_millis(100),
             multiplier: 4,
-            syn_attempts: 4,
+            syn_attempts: 6,
         }
     }
 }
@@ -36,10 +37,20 @@ impl Tuning {
     }
 }
 
-/// The largest round trip measured so far in one run; cheap to clone.
+/// What the run knows about its path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Path {
+    /// The largest round trip measured so far.
+    pub rtt: Option<Duration>,
+    /// Something was lost on the way (an echo unanswered while a later one
+    /// was, a SYN answered only on a retry): silent ports get more attempts.
+    pub loss: bool,
+}
+
+/// The path knowledge of one run, shared by its parts; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct PathRtt {
-    tx: std::sync::Arc<watch::Sender<Option<Duration>>>,
+    tx: std::sync::Arc<watch::Sender<Path>>,
 }
 
 impl Default for PathRtt {
@@ -51,26 +62,36 @@ impl Default for PathRtt {
 impl PathRtt {
     pub fn new() -> Self {
         PathRtt {
-            tx: std::sync::Arc::new(watch::channel(None).0),
+            tx: std::sync::Arc::new(watch::channel(Path::default()).0),
         }
     }
 
     /// Record a round-trip sample; waiters are woken when the estimate changes.
     pub fn observe(&self, rtt: Duration) {
-        self.tx.send_if_modified(|cur| match cur {
-            Some(c) if *c >= rtt => false,
+        self.tx.send_if_modified(|cur| match cur.rtt {
+            Some(c) if c >= rtt => false,
             _ => {
-                *cur = Some(rtt);
+                cur.rtt = Some(rtt);
                 true
             }
         });
     }
 
-    pub fn get(&self) -> Option<Duration> {
-        *self.tx.borrow()
+    /// Record evidence of packet loss on the path.
+    pub fn saw_loss(&self) {
+        self.tx
+            .send_if_modified(|cur| !std::mem::replace(&mut cur.loss, true));
     }
 
-    pub fn subscribe(&self) -> watch::Receiver<Option<Duration>> {
+    pub fn get(&self) -> Option<Duration> {
+        self.tx.borrow().rtt
+    }
+
+    pub fn loss(&self) -> bool {
+        self.tx.borrow().loss
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Path> {
         self.tx.subscribe()
     }
 }

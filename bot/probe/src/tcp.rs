@@ -59,7 +59,15 @@ fn verdict_of(err: &std::io::Error, addr: SocketAddr) -> Option<(PortState, Port
     Some((state, reason))
 }
 
-type Attempt<S> = Pin<Box<dyn Future<Output = (Instant, std::io::Result<S>)> + Send>>;
+/// Whether an attempt's outcome is an answer from the path (SYN-ACK, reset, ICMP error).
+fn verdict_ok<S>(res: &std::io::Result<S>, addr: SocketAddr) -> bool {
+    match res {
+        Ok(_) => true,
+        Err(e) => verdict_of(e, addr).is_some_and(|(s, _)| s != PortState::Inconclusive),
+    }
+}
+
+type Attempt<S> = Pin<Box<dyn Future<Output = (u8, Instant, std::io::Result<S>)> + Send>>;
 
 enum Next {
     Launch,
@@ -76,11 +84,13 @@ enum Next {
 ///   `full_timeout`), with a second attempt at half of it.
 /// - Once `rtt` knows the round trip (from this run's other probes), a silent
 ///   port gets `tuning.syn_attempts` attempts, spread evenly over one adaptive
-///   wait (so each retry goes out only after an answer to the previous one was
-///   due), and is called filtered one adaptive wait after the last (basis
-///   `adaptive_deadline`): two waits in all, never later than `timeout`.
-///   Earlier attempts stay open meanwhile, so a late SYN-ACK to the first SYN
-///   still counts. Several fresh SYNs make one lost packet (or three) harmless.
+///   wait but never closer than one round trip (a retry goes out only once an
+///   answer to the previous SYN was due), and is called filtered one adaptive
+///   wait after the last (basis `adaptive_deadline`): about two waits in all,
+///   never later than `timeout`. Earlier attempts stay open meanwhile, so a
+///   late SYN-ACK to the first SYN still counts. Several fresh SYNs make a few
+///   lost packets harmless; once the run has seen loss (`rtt`), silent ports
+///   get twice as many, like nmap raising its retransmissions.
 pub async fn judge<S, F, Fut>(
     addr: SocketAddr,
     mut connect: F,
@@ -96,13 +106,13 @@ where
     let start = Instant::now();
     let full = start + timeout;
     let mut pending: FuturesUnordered<Attempt<S>> = FuturesUnordered::new();
-    let mut launch = |pending: &mut FuturesUnordered<Attempt<S>>| {
+    let mut launch = |pending: &mut FuturesUnordered<Attempt<S>>, n: u8| {
         let at = Instant::now();
         let fut = connect();
-        pending.push(Box::pin(async move { (at, fut.await) }));
+        pending.push(Box::pin(async move { (n, at, fut.await) }));
         at
     };
-    let mut last = launch(&mut pending);
+    let mut last = launch(&mut pending, 1);
     let mut attempts: u8 = 1;
     let mut rx = rtt.subscribe();
     let port = addr.port();
@@ -115,15 +125,22 @@ where
         attempts,
     };
     loop {
-        let known = *rx.borrow_and_update();
-        let (at, next) = match known {
+        let path = *rx.borrow_and_update();
+        let (at, next) = match path.rtt {
             None if attempts < 2 => (start + timeout / 2, Next::Launch),
             None => (full, Next::Full),
             Some(r) => {
                 let wait = tuning.wait(r);
-                let n = tuning.syn_attempts.max(1);
+                let base = tuning.syn_attempts.max(2);
+                let n = if path.loss {
+                    base.saturating_mul(2)
+                } else {
+                    base
+                };
+                // A retry only after an answer to the previous SYN was due.
+                let spacing = (wait / u32::from(base - 1)).max(r);
                 if attempts < n {
-                    (last + wait / u32::from(n - 1), Next::Launch)
+                    (last + spacing, Next::Launch)
                 } else {
                     (last + wait, Next::Adaptive)
                 }
@@ -136,8 +153,12 @@ where
         };
         tokio::select! {
             biased;
-            Some((sent, res)) = pending.next() => {
+            Some((n, sent, res)) = pending.next() => {
                 let took = sent.elapsed();
+                // Answered on a retry while the earlier SYNs went unanswered.
+                if n > 1 && verdict_ok(&res, addr) {
+                    rtt.saw_loss();
+                }
                 match res {
                     Ok(stream) => {
                         rtt.observe(took);
@@ -162,8 +183,8 @@ where
             Ok(()) = rx.changed() => {}
             () = tokio::time::sleep_until(at) => match next {
                 Next::Launch => {
-                    last = launch(&mut pending);
                     attempts = attempts.saturating_add(1);
+                    last = launch(&mut pending, attempts);
                 }
                 Next::Adaptive => {
                     return (mk(PortState::Filtered, PortReason::Timeout, None, VerdictBasis::AdaptiveDeadline, attempts), None);
@@ -313,9 +334,9 @@ mod adaptive {
                 Some(VerdictBasis::AdaptiveDeadline)
             )
         );
-        // Four fresh SYNs spread over one wait, then one wait: 2 x floor.
-        assert_eq!(b.attempts, 4);
-        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        // Six fresh SYNs spread over one wait, then one wait: 2 x floor.
+        assert_eq!(b.attempts, 6);
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
         // (The timer wheel rounds each sleep up to the next millisecond.)
         assert!(
             took >= 2 * t.floor && took <= 2 * t.floor + Duration::from_millis(5),
@@ -336,17 +357,55 @@ mod adaptive {
         );
         assert!(stream.is_some());
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert!(
+            rtt.loss(),
+            "an answer only on the retry is evidence of loss"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn seen_loss_doubles_the_attempts_of_silent_ports() {
+        let rtt = PathRtt::new();
+        let t = Tuning::default();
+        // 22: the first SYN is lost, the retry answers (reset); 3389: silent.
+        let (lossy, _) = fake(vec![Does::Drop, Does::Answer(1, Err(libc::ECONNREFUSED))]);
+        let (dropped, calls) = fake(vec![]);
+        rtt.observe(Duration::from_millis(1));
+        let start = Instant::now();
+        let ((a, _), (b, _)) = tokio::join!(
+            judge(addr(22), lossy, TIMEOUT, t, &rtt),
+            judge(addr(3389), dropped, TIMEOUT, t, &rtt),
+        );
+        assert_eq!((a.state, a.attempts), (PortState::Closed, 2));
+        assert_eq!((b.state, b.attempts), (PortState::Filtered, 12));
+        assert_eq!(calls.load(Ordering::SeqCst), 12);
+        // 11 spacings of 20 ms and one wait: still far inside the timeout.
+        let took = start.elapsed();
+        assert!(took <= Duration::from_millis(330), "{took:?}");
+        // A slow path: retries never closer than one round trip.
+        let rtt = PathRtt::new();
+        rtt.observe(Duration::from_millis(300));
+        let (p, calls) = fake(vec![]);
+        let start = Instant::now();
+        let (r, _) = judge(addr(22), p, Duration::from_secs(10), t, &rtt).await;
+        assert_eq!((r.attempts, calls.load(Ordering::SeqCst)), (6, 6));
+        // 5 x 300 ms between SYNs, then one wait of 4 x 300 ms.
+        assert!(
+            start.elapsed() >= Duration::from_millis(2700),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_late_answer_to_the_first_syn_still_counts() {
         let rtt = PathRtt::new();
         rtt.observe(Duration::from_millis(1));
-        // Floor 100 ms: SYNs at 0, 33, 66, 99, verdict at 199; the first answers at 150.
+        // Floor 100 ms: SYNs at 0, 20, .., 100, verdict at 200; the first answers at 150.
         let (port, _) = fake(vec![Does::Answer(150, Ok(()))]);
         let start = Instant::now();
         let (r, _) = judge(addr(22), port, TIMEOUT, Tuning::default(), &rtt).await;
-        assert_eq!((r.state, r.attempts), (PortState::Open, 4));
+        assert_eq!((r.state, r.attempts), (PortState::Open, 6));
         assert_eq!(start.elapsed(), Duration::from_millis(150));
         // The late answer is a sample too: later waits grow with it.
         assert!(rtt.get() >= Some(Duration::from_millis(150)));
