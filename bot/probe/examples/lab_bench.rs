@@ -305,7 +305,7 @@ fn main() {
     }
 
     // (d): agreement without and with loss, against the loss-free nmap states.
-    const ROUNDS: usize = 5;
+    const ROUNDS: usize = 10;
     println!(
         "\n### (d) Port-state agreement ({} hosts x 2 ports, fleet call at defaults vs one nmap call)\n",
         ips.len()
