@@ -37,6 +37,8 @@ struct Measured {
     stdout: String,
 }
 
+// The child is reaped by wait4 (for its rusage), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command) -> Measured {
     let start = Instant::now();
     let mut child = cmd
