@@ -372,3 +372,54 @@ kill $DNS
     let log = std::fs::read_to_string(d.join("dns.log")).expect("dns log");
     assert_eq!(log, "A 127.0.0.2\nA 127.0.0.1\n");
 }
+
+#[test]
+fn icmp_method_follows_what_the_host_allows_v4_and_v6() {
+    // In a private network namespace (its own loopback and its own
+    // ping_group_range): datagram socket where the group range admits us, raw
+    // socket as root otherwise, the system ping for an unprivileged user.
+    let script = r#"ip link set lo up
+export VM_DOCTOR_ALLOW_TARGETS=127.0.0.0/8,::1/128 VM_DOCTOR_ICMP_COUNT=3
+for ips in "127.0.0.1 127.0.0.2" "::1"; do
+  sysctl -qw net.ipv4.ping_group_range="0 0"
+  "$1" probe --json $ips -
+  sysctl -qw net.ipv4.ping_group_range="1 0"
+  "$1" probe --json $ips -
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$1" probe --json $ips -
+done </dev/null
+"#;
+    let out = match in_namespaces(true, script, &[BIN]) {
+        Ok(o) => o,
+        Err(why) => return skip_or_fail(&why),
+    };
+    let got: Vec<(String, String, u64, usize)> = json_lines(&out)
+        .iter()
+        .filter(|l| l["icmp"].is_object())
+        .map(|l| {
+            (
+                l["target"].as_str().unwrap_or("").to_string(),
+                l["icmp"]["method"].as_str().unwrap_or("").to_string(),
+                l["icmp"]["received"].as_u64().unwrap_or(0),
+                l["icmp"]["echoes_ms"]
+                    .as_array()
+                    .map_or(0, |e| e.iter().filter(|x| x.is_number()).count()),
+            )
+        })
+        .collect();
+    let mut want = Vec::new();
+    for ips in [&["127.0.0.1", "127.0.0.2"][..], &["::1"][..]] {
+        for method in ["dgram", "raw", "system_ping"] {
+            // Concurrent runs through their own sockets: three replies each.
+            for ip in ips {
+                want.push((ip.to_string(), method.to_string(), 3, 3));
+            }
+        }
+    }
+    assert_eq!(
+        got,
+        want,
+        "{}\n{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -167,7 +167,10 @@ pub async fn in_process(
                 tokio::select! {
                     biased;
                     res = &mut fut => return Some(match res {
-                        Ok((packet, took)) if is_echo_reply(&packet) => {
+                        // surge-ping stamps the send after send_to returns, which on
+                        // loopback can be after the reply arrived; time it ourselves.
+                        Ok((packet, _)) if is_echo_reply(&packet) => {
+                            let took = sent.elapsed();
                             rtt.observe(took);
                             let before = answered.fetch_or(1 << i, Ordering::Relaxed);
                             let earlier = (1u32 << i) - 1;
