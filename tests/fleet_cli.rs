@@ -381,9 +381,9 @@ fn icmp_method_follows_what_the_host_allows_v4_and_v6() {
     let script = r#"ip link set lo up
 export VM_DOCTOR_ALLOW_TARGETS=127.0.0.0/8,::1/128 VM_DOCTOR_ICMP_COUNT=3
 for ips in "127.0.0.1 127.0.0.2" "::1"; do
-  sysctl -qw net.ipv4.ping_group_range="0 0"
+  echo "0 0" >/proc/sys/net/ipv4/ping_group_range
   "$1" probe --json $ips -
-  sysctl -qw net.ipv4.ping_group_range="1 0"
+  echo "1 0" >/proc/sys/net/ipv4/ping_group_range
   "$1" probe --json $ips -
   setpriv --reuid=65534 --regid=65534 --clear-groups "$1" probe --json $ips -
 done </dev/null

@@ -313,6 +313,24 @@ mod tests {
     }
 
     #[test]
+    fn adaptive_floor_from_file_then_env() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert_eq!(c.probe.tuning, vmd_probe::Tuning::default());
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[probe]\nadaptive_floor_ms = 250\n").unwrap();
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.probe.tuning.floor, Duration::from_millis(250));
+        let c = Config::load(Some(&f), &env(&[("VM_DOCTOR_ADAPTIVE_FLOOR_MS", "40")])).unwrap();
+        assert_eq!(c.probe.tuning.floor, Duration::from_millis(40));
+        assert_eq!(
+            c.probe.tuning.syn_attempts,
+            vmd_probe::Tuning::default().syn_attempts
+        );
+        assert!(Config::load(None, &env(&[("VM_DOCTOR_ADAPTIVE_FLOOR_MS", "0")])).is_err());
+    }
+
+    #[test]
     fn bad_values_are_clear_errors() {
         let e = Config::load(None, &env(&[("VM_DOCTOR_LANG", "fr")])).unwrap_err();
         assert!(e.to_string().contains("unknown language"));
