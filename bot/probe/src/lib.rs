@@ -6,7 +6,10 @@
 //!
 //! [`NetProber`] runs ICMP and every port of a request concurrently. Every network
 //! operation has a deadline and every read a byte cap, so a hostile, slow-dripping
-//! or garbage-sending server ends in a result, never a hang.
+//! or garbage-sending server ends in a result, never a hang. The parts of one run
+//! share what they learn about the path ([`PathRtt`]): once anything answered,
+//! silent ports and echoes are judged against a deadline derived from the
+//! measured round trip instead of the full configured timeout ([`tcp::judge`]).
 //!
 //! A port listed twice in a request, once with [`Service::Ssh`] and once with
 //! [`Service::Rdp`], means "either": the probe listens first and runs the SSH
