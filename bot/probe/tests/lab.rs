@@ -403,7 +403,14 @@ fn states_under_loss(
             return;
         }
     };
-    eprintln!("loss: 10% both ways through {how}");
+    if how != "netem" {
+        // Straight to the process's stderr (libtest captures eprintln!): say it loudly.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nLAB NOTE: this kernel has no tc netem; 10% loss emulated with nftables ({how})\n"
+        );
+    }
     let prober = NetProber::new(cfg());
     let states = |report: &vmd_core::probe::ProbeReport| -> Vec<(u16, vmd_core::probe::PortState)> {
         report.ports.iter().map(|p| (p.port, p.state)).collect()
