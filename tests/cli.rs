@@ -146,7 +146,7 @@ fn probe_refuses_private_targets_and_bad_args() {
         err.contains("refusing to probe 127.0.0.1: loopback"),
         "{err}"
     );
-    let out = cmd().args(["probe", "not-an-ip"]).output().unwrap();
+    let out = cmd().args(["probe", "300.1.2.3"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not an IP address"));
     let out = cmd()

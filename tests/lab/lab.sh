@@ -4,6 +4,9 @@
 #   lab.sh check               exit 0 when the lab can be built here, else print why
 #   lab.sh up   <prefix>       build the lab; prints "<host> <ip>" lines (also in $RUN/hosts)
 #   lab.sh down <prefix>       stop everything the lab started (by PID) and remove it; idempotent
+#   lab.sh loss <prefix> <pct> drop <pct>% of packets both ways on every host (0: none);
+#                              tc netem where the kernel has it, else nftables
+#                              "numgen random"; prints which ("netem" or "nft")
 #
 # <prefix>: 1-9 characters [a-z0-9], unique per run (it names the namespaces and
 # veths). Every host gets a veth pair to the root namespace in its own /30 of
@@ -19,7 +22,8 @@ LAB_DIR=${VMD_LAB_DIR:-/tmp/vmd-lab}
 
 # name:index — the index picks the /30; keep in sync with bot/probe/tests/lab.rs.
 HOSTS="ssh-ok:1 ssh-legacy:2 rdp-nego:3 rdp-tls:4 rdp-classic:5 fw-drop:6 fw-reset:7
-fw-prohibit:8 icmp-drop:9 drop-all:10 not-ssh:11 not-rdp:12 silent:13 maxstartups:14"
+fw-prohibit:8 icmp-drop:9 drop-all:10 not-ssh:11 not-rdp:12 silent:13 maxstartups:14
+mixed:15 syn-lossy:16"
 
 die() { echo "lab.sh: $*" >&2; exit 1; }
 
@@ -174,7 +178,7 @@ up() {
         ip -n "$ns" route add default via "$(root_ip_of "$idx")"
         local ssh_ok; ssh_ok=$(sshd_cmd "$ip" -h "$RUN/hk_ed25519")
         case $name in
-            ssh-ok|fw-drop|fw-reset|fw-prohibit|icmp-drop|drop-all)
+            ssh-ok|fw-drop|fw-reset|fw-prohibit|icmp-drop|drop-all|mixed|syn-lossy)
                 # shellcheck disable=SC2086
                 start "$ns" "$name-sshd" $ssh_ok
                 wait_port "$ns" 22 || die "sshd did not start in $ns"
@@ -219,10 +223,54 @@ up() {
             fw-prohibit) nft_rules "$ns" "tcp dport { 22, 3389 } reject with icmpx type admin-prohibited" ;;
             icmp-drop) nft_rules "$ns" "icmp type echo-request drop" "icmpv6 type echo-request drop" ;;
             drop-all) nft_rules "$ns" "ct state established,related accept" "drop" ;;
+            # A live host whose login port is filtered and the other closed.
+            mixed) nft_rules "$ns" "tcp dport 22 drop" ;;
+            # Every other SYN to 22 is lost (the first of each pair).
+            syn-lossy) nft_rules "$ns" "tcp dport 22 tcp flags & (syn | ack) == syn numgen inc mod 2 == 0 drop" ;;
         esac
         echo "$name $ip" >>"$RUN/hosts"
     done
     cat "$RUN/hosts"
+}
+
+# loss <prefix> <pct>: random loss both ways on every host of a running lab.
+loss() {
+    local prefix=$1 pct=$2
+    RUN="$LAB_DIR/$prefix"
+    [ -f "$RUN/namespaces" ] || die "no lab $prefix"
+    local ns veth how=nft
+    # netem on both ends of every veth, if this kernel has it.
+    if ip netns exec "$(head -n1 "$RUN/namespaces")" tc qdisc replace dev eth0 root netem loss 0% 2>/dev/null; then
+        how=netem
+    fi
+    while read -r ns; do
+        if [ "$how" = netem ]; then
+            if [ "$pct" = 0 ]; then
+                ip netns exec "$ns" tc qdisc del dev eth0 root 2>/dev/null
+            else
+                ip netns exec "$ns" tc qdisc replace dev eth0 root netem loss "$pct%" || die "netem in $ns"
+            fi
+        else
+            ip netns exec "$ns" nft delete table inet vmdloss 2>/dev/null
+            if [ "$pct" != 0 ]; then
+                printf '%s\n' "table inet vmdloss {" \
+                    "  chain input { type filter hook input priority -10; policy accept; numgen random mod 100 < $pct drop; }" \
+                    "  chain output { type filter hook output priority -10; policy accept; numgen random mod 100 < $pct drop; }" \
+                    "}" >"$RUN/loss.nft"
+                ip netns exec "$ns" nft -f "$RUN/loss.nft" || die "nft loss in $ns"
+            fi
+        fi
+    done <"$RUN/namespaces"
+    if [ "$how" = netem ]; then
+        while read -r veth; do
+            if [ "$pct" = 0 ]; then
+                tc qdisc del dev "$veth" root 2>/dev/null
+            else
+                tc qdisc replace dev "$veth" root netem loss "$pct%" || die "netem on $veth"
+            fi
+        done <"$RUN/veths"
+    fi
+    echo "$how"
 }
 
 down() {
@@ -272,5 +320,10 @@ case $cmd in
             down "$prefix"
         fi
         ;;
-    *) die "usage: lab.sh check | up <prefix> | down <prefix>" ;;
+    loss)
+        [[ $prefix =~ ^[a-z0-9]{1,9}$ ]] || die "prefix must be 1-9 characters [a-z0-9]"
+        [[ ${3:-} =~ ^[0-9]{1,2}$ ]] || die "loss percentage must be 0-99"
+        loss "$prefix" "$3"
+        ;;
+    *) die "usage: lab.sh check | up <prefix> | down <prefix> | loss <prefix> <pct>" ;;
 esac

@@ -156,6 +156,8 @@ impl World {
                 sent: 3,
                 received: if self.icmp == IcmpState::Reply { 3 } else { 0 },
                 rtt_ms: (self.icmp == IcmpState::Reply).then_some(12.0),
+                method: None,
+                echoes: vec![],
             }),
             ports: req
                 .ports
@@ -165,6 +167,8 @@ impl World {
                     state: self.port,
                     reason,
                     rtt_ms: open.then_some(3.0),
+                    basis: None,
+                    attempts: 0,
                 })
                 .collect(),
             ssh: ssh_port

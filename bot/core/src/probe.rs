@@ -51,6 +51,29 @@ impl IcmpState {
     }
 }
 
+/// How the echo requests were sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IcmpMethod {
+    /// Unprivileged ICMP datagram socket (`net.ipv4.ping_group_range`).
+    Dgram,
+    /// Raw ICMP socket (root or CAP_NET_RAW).
+    Raw,
+    /// The system `ping` command (last resort).
+    SystemPing,
+}
+
+impl IcmpMethod {
+    /// Stable key, as in the probe JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            IcmpMethod::Dgram => "dgram",
+            IcmpMethod::Raw => "raw",
+            IcmpMethod::SystemPing => "system_ping",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IcmpResult {
     pub state: IcmpState,
@@ -58,6 +81,13 @@ pub struct IcmpResult {
     pub received: u32,
     /// Average round trip of the replies, if any.
     pub rtt_ms: Option<f64>,
+    /// How the echoes went out (`None` in sessions stored before it was recorded).
+    #[serde(default)]
+    pub method: Option<IcmpMethod>,
+    /// One entry per echo request sent, in order: its round trip, or `None` when
+    /// no reply came back in time.
+    #[serde(default)]
+    pub echoes: Vec<Option<f64>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,12 +116,51 @@ pub enum PortReason {
     LocalError,
 }
 
+/// What settled a port's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictBasis {
+    /// The handshake completed (SYN-ACK).
+    SynAck,
+    /// The host answered with a reset.
+    Rst,
+    /// An ICMP error (unreachable, admin-prohibited) came back.
+    IcmpError,
+    /// Silent while other probes of the same run had answered: judged against a
+    /// deadline derived from the measured round trip, after a second SYN.
+    AdaptiveDeadline,
+    /// Nothing of the run answered: the whole configured timeout passed.
+    FullTimeout,
+    /// The bot's own host failed to try.
+    Local,
+}
+
+impl VerdictBasis {
+    /// Stable key, as in the probe JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            VerdictBasis::SynAck => "syn_ack",
+            VerdictBasis::Rst => "rst",
+            VerdictBasis::IcmpError => "icmp_error",
+            VerdictBasis::AdaptiveDeadline => "adaptive_deadline",
+            VerdictBasis::FullTimeout => "full_timeout",
+            VerdictBasis::Local => "local",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PortResult {
     pub port: u16,
     pub state: PortState,
     pub reason: PortReason,
     pub rtt_ms: Option<f64>,
+    /// What settled the verdict (`None` in sessions stored before it was recorded).
+    #[serde(default)]
+    pub basis: Option<VerdictBasis>,
+    /// Connection attempts (fresh SYNs) made; 0 when not recorded.
+    #[serde(default)]
+    pub attempts: u8,
 }
 
 /// Stable error codes of the SSH handshake probe.
@@ -192,6 +261,8 @@ impl ProbeReport {
                     state,
                     reason,
                     rtt_ms: None,
+                    basis: None,
+                    attempts: 0,
                 });
             }
         }
@@ -215,4 +286,38 @@ impl ProbeReport {
 pub enum ProbeProgress {
     Icmp(IcmpResult),
     Port(PortResult),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_stored_before_basis_and_echoes_still_decode() {
+        let port: PortResult = serde_json::from_str(
+            r#"{"port":22,"state":"filtered","reason":"timeout","rtt_ms":null}"#,
+        )
+        .expect("old port result");
+        assert_eq!((port.basis, port.attempts), (None, 0));
+        let icmp: IcmpResult =
+            serde_json::from_str(r#"{"state":"reply","sent":3,"received":3,"rtt_ms":0.1}"#)
+                .expect("old icmp result");
+        assert_eq!((icmp.method, icmp.echoes.len()), (None, 0));
+        let new = PortResult {
+            basis: Some(VerdictBasis::AdaptiveDeadline),
+            attempts: 2,
+            ..port
+        };
+        let back: PortResult =
+            serde_json::from_str(&serde_json::to_string(&new).expect("json")).expect("decode");
+        assert_eq!(back, new);
+        assert_eq!(
+            serde_json::to_value(VerdictBasis::AdaptiveDeadline).expect("json"),
+            VerdictBasis::AdaptiveDeadline.key()
+        );
+        assert_eq!(
+            serde_json::to_value(IcmpMethod::SystemPing).expect("json"),
+            IcmpMethod::SystemPing.key()
+        );
+    }
 }

@@ -65,6 +65,8 @@ fn fat_report(req: &ProbeRequest) -> ProbeReport {
         sent: 3,
         received: 0,
         rtt_ms: None,
+        method: None,
+        echoes: vec![None; 3],
     });
     let names: Vec<String> = (0..64)
         .map(|i| format!("{i:02}{}", "x".repeat(62)))

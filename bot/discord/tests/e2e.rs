@@ -89,6 +89,8 @@ fn report(req: &ProbeRequest, state: PortState) -> ProbeReport {
             sent: 3,
             received: 0,
             rtt_ms: None,
+            method: None,
+            echoes: vec![],
         }),
         ports: req
             .ports
@@ -102,6 +104,8 @@ fn report(req: &ProbeRequest, state: PortState) -> ProbeReport {
                     PortReason::Timeout
                 },
                 rtt_ms: None,
+                basis: None,
+                attempts: 0,
             })
             .collect(),
         ssh: req

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use vmd_core::findings::{derive, Finding};
 use vmd_core::probe::{
-    IcmpState, PortReason, PortSpec, PortState, ProbeReport, ProbeRequest, RdpError, RdpLayer,
-    Service, SshError,
+    IcmpMethod, IcmpState, PortReason, PortSpec, PortState, ProbeReport, ProbeRequest, RdpError,
+    RdpLayer, Service, SshError, VerdictBasis,
 };
 
 pub const SSH_PORT: u16 = 22;
@@ -127,6 +127,16 @@ pub fn findings_for(req: &ProbeRequest, report: &ProbeReport) -> Vec<Finding> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IcmpJson {
     pub state: IcmpState,
+    /// `dgram`, `raw` or `system_ping`; null when ICMP was not tried.
+    #[serde(default)]
+    pub method: Option<IcmpMethod>,
+    #[serde(default)]
+    pub sent: u32,
+    #[serde(default)]
+    pub received: u32,
+    /// One round trip (ms) per echo sent, null where no reply came.
+    #[serde(default)]
+    pub echoes_ms: Vec<Option<f64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +144,13 @@ pub struct PortJson {
     pub port: u16,
     pub state: PortState,
     pub reason: PortReason,
+    /// What settled the verdict: `syn_ack`, `rst`, `icmp_error`,
+    /// `adaptive_deadline`, `full_timeout` or `local`.
+    #[serde(default)]
+    pub basis: Option<VerdictBasis>,
+    /// Fresh SYNs sent.
+    #[serde(default)]
+    pub attempts: u8,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -157,6 +174,9 @@ pub struct RdpJson {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProbeJson {
     pub target: String,
+    /// The host name the user gave, when the target came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub elapsed_ms: u64,
     /// `{"state": "unavailable"}` when ICMP was not part of the request.
     pub icmp: IcmpJson,
@@ -169,13 +189,23 @@ pub struct ProbeJson {
 pub fn to_json(report: &ProbeReport, findings: &[Finding]) -> ProbeJson {
     ProbeJson {
         target: report.target.to_string(),
+        name: None,
         elapsed_ms: report.elapsed_ms,
-        icmp: IcmpJson {
-            state: report
-                .icmp
-                .as_ref()
-                .map(|i| i.state)
-                .unwrap_or(IcmpState::Unavailable),
+        icmp: match &report.icmp {
+            Some(i) => IcmpJson {
+                state: i.state,
+                method: i.method,
+                sent: i.sent,
+                received: i.received,
+                echoes_ms: i.echoes.clone(),
+            },
+            None => IcmpJson {
+                state: IcmpState::Unavailable,
+                method: None,
+                sent: 0,
+                received: 0,
+                echoes_ms: vec![],
+            },
         },
         ports: report
             .ports
@@ -184,6 +214,8 @@ pub fn to_json(report: &ProbeReport, findings: &[Finding]) -> ProbeJson {
                 port: p.port,
                 state: p.state,
                 reason: p.reason,
+                basis: p.basis,
+                attempts: p.attempts,
             })
             .collect(),
         ssh: report.ssh.as_ref().map(|s| SshJson {
@@ -260,6 +292,8 @@ mod tests {
                 sent: 3,
                 received: 0,
                 rtt_ms: None,
+                method: Some(IcmpMethod::Raw),
+                echoes: vec![None, None, None],
             }),
             ports: vec![
                 PortResult {
@@ -267,12 +301,16 @@ mod tests {
                     state: PortState::Open,
                     reason: PortReason::SynAck,
                     rtt_ms: Some(0.2),
+                    basis: Some(VerdictBasis::SynAck),
+                    attempts: 1,
                 },
                 PortResult {
                     port: 3389,
                     state: PortState::Filtered,
                     reason: PortReason::Timeout,
                     rtt_ms: None,
+                    basis: Some(VerdictBasis::AdaptiveDeadline),
+                    attempts: 3,
                 },
             ],
             ssh: Some(SshResult {
@@ -309,10 +347,12 @@ mod tests {
         let want = serde_json::json!({
             "target": "203.0.113.10",
             "elapsed_ms": 12,
-            "icmp": {"state": "no_reply"},
+            "icmp": {"state": "no_reply", "method": "raw", "sent": 3, "received": 0,
+                     "echoes_ms": [null, null, null]},
             "ports": [
-                {"port": 22, "state": "open", "reason": "syn_ack"},
-                {"port": 3389, "state": "filtered", "reason": "timeout"}
+                {"port": 22, "state": "open", "reason": "syn_ack", "basis": "syn_ack", "attempts": 1},
+                {"port": 3389, "state": "filtered", "reason": "timeout",
+                 "basis": "adaptive_deadline", "attempts": 3}
             ],
             "ssh": {
                 "port": 22,
@@ -360,6 +400,8 @@ mod tests {
             state: PortState::Open,
             reason: PortReason::SynAck,
             rtt_ms: None,
+            basis: Some(VerdictBasis::SynAck),
+            attempts: 1,
         });
         r.rdp.as_mut().expect("rdp").port = 2222;
         assert_eq!(primary_service(&req, &r), Some((2222, Some(Service::Rdp))));

@@ -6,17 +6,23 @@
 //!
 //! [`NetProber`] runs ICMP and every port of a request concurrently. Every network
 //! operation has a deadline and every read a byte cap, so a hostile, slow-dripping
-//! or garbage-sending server ends in a result, never a hang.
+//! or garbage-sending server ends in a result, never a hang. The parts of one run
+//! share what they learn about the path ([`PathRtt`]): once anything answered,
+//! silent ports and echoes are judged against a deadline derived from the
+//! measured round trip instead of the full configured timeout ([`tcp::judge`]).
 //!
 //! A port listed twice in a request, once with [`Service::Ssh`] and once with
 //! [`Service::Rdp`], means "either": the probe listens first and runs the SSH
 //! handshake if the server speaks first, the RDP negotiation if it stays silent.
 
 pub mod cli;
-mod icmp;
+pub mod fleet;
+pub mod icmp;
 pub mod rdp;
+pub mod rtt;
 pub mod ssh;
-mod tcp;
+pub mod targets;
+pub mod tcp;
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -25,6 +31,7 @@ use vmd_core::probe::{
     PortResult, PortState, ProbeProgress, ProbeReport, ProbeRequest, RdpResult, Service, SshResult,
 };
 
+pub use rtt::{PathRtt, Tuning};
 pub use tcp::classify_errno;
 
 /// Something that can measure a target from outside.
@@ -55,6 +62,10 @@ pub struct ProbeConfig {
     pub icmp_count: u32,
     /// Deadline for the whole ICMP probe.
     pub icmp_timeout: Duration,
+    /// Spacing of the echo requests.
+    pub icmp_interval: Duration,
+    /// How silent ports and echoes are judged once the run knows the round trip.
+    pub tuning: Tuning,
 }
 
 impl Default for ProbeConfig {
@@ -64,6 +75,8 @@ impl Default for ProbeConfig {
             handshake_timeout: Duration::from_millis(4000),
             icmp_count: 3,
             icmp_timeout: Duration::from_millis(3000),
+            icmp_interval: Duration::from_millis(20),
+            tuning: Tuning::default(),
         }
     }
 }
@@ -74,13 +87,14 @@ impl ProbeConfig {
         ProbeConfig {
             connect_timeout: timeout,
             handshake_timeout: timeout,
-            icmp_count: 3,
             icmp_timeout: timeout,
+            ..ProbeConfig::default()
         }
     }
 }
 
-/// The real prober: ICMP (system `ping`), TCP connect, SSH and RDP handshakes.
+/// The real prober: ICMP (in process, `ping` as a fallback), TCP connect with
+/// RTT-adaptive verdicts, SSH and RDP handshakes.
 #[derive(Clone, Debug, Default)]
 pub struct NetProber {
     pub cfg: ProbeConfig,
@@ -140,14 +154,23 @@ async fn run(
         }
     }
 
+    // Every answer of this run is a round-trip sample for every other part.
+    let rtt = PathRtt::new();
     let mut set = tokio::task::JoinSet::new();
     for (idx, (port, services)) in ports.iter().cloned().enumerate() {
         let cfg = cfg.clone();
-        set.spawn(async move { (idx, probe_port(&cfg, target, port, &services).await) });
+        let rtt = rtt.clone();
+        set.spawn(async move { (idx, probe_port(&cfg, target, port, &services, &rtt).await) });
     }
     let icmp_fut = async {
         if req.icmp {
-            let r = icmp::ping(target, cfg.icmp_count, cfg.icmp_timeout).await;
+            let plan = icmp::Plan {
+                count: cfg.icmp_count,
+                interval: cfg.icmp_interval,
+                timeout: cfg.icmp_timeout,
+                tuning: cfg.tuning,
+            };
+            let r = icmp::ping(target, plan, &rtt).await;
             if let Some(tx) = &progress {
                 let _ = tx.send(ProbeProgress::Icmp(r.clone()));
             }
@@ -188,6 +211,8 @@ async fn run(
                 state: PortState::Inconclusive,
                 reason: vmd_core::probe::PortReason::LocalError,
                 rtt_ms: None,
+                basis: Some(vmd_core::probe::VerdictBasis::Local),
+                attempts: 0,
             }),
         }
     }
@@ -223,9 +248,10 @@ async fn probe_port(
     target: IpAddr,
     port: u16,
     services: &[Service],
+    rtt: &PathRtt,
 ) -> PortOutcome {
     let addr = SocketAddr::new(target, port);
-    let (result, stream) = tcp::connect(addr, cfg.connect_timeout).await;
+    let (result, stream) = tcp::connect_adaptive(addr, cfg.connect_timeout, cfg.tuning, rtt).await;
     let mut out = PortOutcome {
         port: result,
         ssh: None,
@@ -473,8 +499,8 @@ mod rdp_io {
         let mut stream = match stream {
             Some(s) => s,
             None => match tcp::connect(addr, cfg.connect_timeout).await {
-                (_, Some(s)) => s,
-                (_, None) => return Answer::Connect,
+                Some(s) => s,
+                None => return Answer::Connect,
             },
         };
         let deadline = Instant::now() + cfg.handshake_timeout;

@@ -1,9 +1,14 @@
 //! TCP connect with a deadline, classified like nmap's connect scan.
 
+use crate::rtt::{PathRtt, Tuning};
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
-use std::time::{Duration, Instant};
+use std::pin::Pin;
+use std::time::Duration;
 use tokio::net::TcpStream;
-use vmd_core::probe::{PortReason, PortResult, PortState};
+use tokio::time::Instant;
+use vmd_core::probe::{PortReason, PortResult, PortState, VerdictBasis};
 
 /// Map a connect errno to a port state (see shared PROTOCOLS.md). Matches the raw
 /// OS error: `ErrorKind` merges EACCES with EPERM and hides EHOSTDOWN/ENONET.
@@ -38,35 +43,176 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
 }
 
-/// Connect within `timeout`; returns the classified result and, when open, the stream.
-pub async fn connect(addr: SocketAddr, timeout: Duration) -> (PortResult, Option<TcpStream>) {
+/// What one failed connection attempt says about the port, or `None` when it
+/// says nothing (the kernel gave up on its own SYN retries: keep waiting).
+fn verdict_of(err: &std::io::Error, addr: SocketAddr) -> Option<(PortState, PortReason)> {
+    let errno = err.raw_os_error().unwrap_or(0);
+    let (mut state, mut reason) = classify_errno(errno, addr.is_ipv6());
+    if reason == PortReason::Timeout {
+        return None;
+    }
+    // ENETUNREACH without any local route is our own problem, not the server's.
+    if errno == libc::ENETUNREACH && !have_route(addr.ip()) {
+        state = PortState::Inconclusive;
+        reason = PortReason::LocalError;
+    }
+    Some((state, reason))
+}
+
+/// Whether an attempt's outcome is an answer from the path (SYN-ACK, reset, ICMP error).
+fn verdict_ok<S>(res: &std::io::Result<S>, addr: SocketAddr) -> bool {
+    match res {
+        Ok(_) => true,
+        Err(e) => verdict_of(e, addr).is_some_and(|(s, _)| s != PortState::Inconclusive),
+    }
+}
+
+type Attempt<S> = Pin<Box<dyn Future<Output = (u8, Instant, std::io::Result<S>)> + Send>>;
+
+enum Next {
+    Launch,
+    Adaptive,
+    Full,
+}
+
+/// Judge one port from fresh connection attempts made by `connect`.
+///
+/// - An answer to any attempt settles it: SYN-ACK (open), reset (closed), ICMP
+///   error (filtered), local failure (inconclusive). Answers are round-trip
+///   samples for `rtt`.
+/// - While the run has no round trip, the port waits for `timeout` (basis
+///   `full_timeout`), with a second attempt at half of it.
+/// - Once `rtt` knows the round trip (from this run's other probes), a silent
+///   port gets `tuning.syn_attempts` attempts, spread evenly over one adaptive
+///   wait but never closer than one round trip (a retry goes out only once an
+///   answer to the previous SYN was due), and is called filtered one adaptive
+///   wait after the last (basis `adaptive_deadline`): about two waits in all,
+///   never later than `timeout`. Earlier attempts stay open meanwhile, so a
+///   late SYN-ACK to the first SYN still counts. Several fresh SYNs make a few
+///   lost packets harmless; once the run has seen loss (`rtt`), silent ports
+///   get twice as many, like nmap raising its retransmissions.
+pub async fn judge<S, F, Fut>(
+    addr: SocketAddr,
+    mut connect: F,
+    timeout: Duration,
+    tuning: Tuning,
+    rtt: &PathRtt,
+) -> (PortResult, Option<S>)
+where
+    S: Send + 'static,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::io::Result<S>> + Send + 'static,
+{
     let start = Instant::now();
-    let res = tokio::time::timeout(timeout, TcpStream::connect(addr)).await;
-    let rtt = ms(start.elapsed());
+    let full = start + timeout;
+    let mut pending: FuturesUnordered<Attempt<S>> = FuturesUnordered::new();
+    let mut launch = |pending: &mut FuturesUnordered<Attempt<S>>, n: u8| {
+        let at = Instant::now();
+        let fut = connect();
+        pending.push(Box::pin(async move { (n, at, fut.await) }));
+        at
+    };
+    let mut last = launch(&mut pending, 1);
+    let mut attempts: u8 = 1;
+    let mut rx = rtt.subscribe();
     let port = addr.port();
-    let mk = |state, reason, rtt_ms| PortResult {
+    let mk = |state, reason, rtt_ms, basis, attempts| PortResult {
         port,
         state,
         reason,
         rtt_ms,
+        basis: Some(basis),
+        attempts,
     };
-    match res {
-        Ok(Ok(stream)) => (
-            mk(PortState::Open, PortReason::SynAck, Some(rtt)),
-            Some(stream),
-        ),
-        Ok(Err(e)) => {
-            let errno = e.raw_os_error().unwrap_or(0);
-            let (mut state, mut reason) = classify_errno(errno, addr.is_ipv6());
-            // ENETUNREACH without any local route is our own problem, not the server's.
-            if errno == libc::ENETUNREACH && !have_route(addr.ip()) {
-                state = PortState::Inconclusive;
-                reason = PortReason::LocalError;
+    loop {
+        let path = *rx.borrow_and_update();
+        let (at, next) = match path.rtt {
+            None if attempts < 2 => (start + timeout / 2, Next::Launch),
+            None => (full, Next::Full),
+            Some(r) => {
+                let wait = tuning.wait(r);
+                let base = tuning.syn_attempts.max(2);
+                let n = if path.loss {
+                    base.saturating_mul(2)
+                } else {
+                    base
+                };
+                // A retry only after an answer to the previous SYN was due.
+                let spacing = (wait / u32::from(base - 1)).max(r);
+                if attempts < n {
+                    (last + spacing, Next::Launch)
+                } else {
+                    (last + wait, Next::Adaptive)
+                }
             }
-            let rtt = matches!(state, PortState::Closed).then_some(rtt);
-            (mk(state, reason, rtt), None)
+        };
+        let (at, next) = if at >= full {
+            (full, Next::Full)
+        } else {
+            (at, next)
+        };
+        tokio::select! {
+            biased;
+            Some((n, sent, res)) = pending.next() => {
+                let took = sent.elapsed();
+                // Answered on a retry while the earlier SYNs went unanswered.
+                if n > 1 && verdict_ok(&res, addr) {
+                    rtt.saw_loss();
+                }
+                match res {
+                    Ok(stream) => {
+                        rtt.observe(took);
+                        let r = mk(PortState::Open, PortReason::SynAck, Some(ms(took)), VerdictBasis::SynAck, attempts);
+                        return (r, Some(stream));
+                    }
+                    Err(e) => match verdict_of(&e, addr) {
+                        None => {}
+                        Some((PortState::Closed, reason)) => {
+                            rtt.observe(took);
+                            return (mk(PortState::Closed, reason, Some(ms(took)), VerdictBasis::Rst, attempts), None);
+                        }
+                        Some((PortState::Inconclusive, reason)) => {
+                            return (mk(PortState::Inconclusive, reason, None, VerdictBasis::Local, attempts), None);
+                        }
+                        Some((state, reason)) => {
+                            return (mk(state, reason, None, VerdictBasis::IcmpError, attempts), None);
+                        }
+                    },
+                }
+            }
+            Ok(()) = rx.changed() => {}
+            () = tokio::time::sleep_until(at) => match next {
+                Next::Launch => {
+                    attempts = attempts.saturating_add(1);
+                    last = launch(&mut pending, attempts);
+                }
+                Next::Adaptive => {
+                    return (mk(PortState::Filtered, PortReason::Timeout, None, VerdictBasis::AdaptiveDeadline, attempts), None);
+                }
+                Next::Full => {
+                    return (mk(PortState::Filtered, PortReason::Timeout, None, VerdictBasis::FullTimeout, attempts), None);
+                }
+            },
         }
-        Err(_) => (mk(PortState::Filtered, PortReason::Timeout, None), None),
+    }
+}
+
+/// [`judge`] with real TCP connects.
+pub async fn connect_adaptive(
+    addr: SocketAddr,
+    timeout: Duration,
+    tuning: Tuning,
+    rtt: &PathRtt,
+) -> (PortResult, Option<TcpStream>) {
+    judge(addr, move || TcpStream::connect(addr), timeout, tuning, rtt).await
+}
+
+/// One connect within `timeout` (no retries, no adaptation): for the extra
+/// connections of a handshake on a port already known to be open.
+pub async fn connect(addr: SocketAddr, timeout: Duration) -> Option<TcpStream> {
+    match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        Ok(Ok(s)) => Some(s),
+        _ => None,
     }
 }
 
@@ -105,12 +251,227 @@ mod tests {
             .await
             .expect("bind");
         let addr = l.local_addr().expect("addr");
-        let (r, s) = connect(addr, Duration::from_secs(2)).await;
+        let rtt = PathRtt::new();
+        let t = Tuning::default();
+        let (r, s) = connect_adaptive(addr, Duration::from_secs(2), t, &rtt).await;
         assert_eq!((r.state, r.reason), (PortState::Open, PortReason::SynAck));
+        assert_eq!((r.basis, r.attempts), (Some(VerdictBasis::SynAck), 1));
         assert!(s.is_some() && r.rtt_ms.is_some());
+        assert!(rtt.get().is_some(), "the SYN-ACK is a round-trip sample");
         drop(l);
-        let (r, s) = connect(addr, Duration::from_secs(2)).await;
+        let (r, s) = connect_adaptive(addr, Duration::from_secs(2), t, &rtt).await;
         assert_eq!((r.state, r.reason), (PortState::Closed, PortReason::Reset));
+        assert_eq!(r.basis, Some(VerdictBasis::Rst));
         assert!(s.is_none());
+    }
+}
+
+/// The adaptive deadline against fake connections, in paused time: exact and
+/// deterministic, no network.
+#[cfg(test)]
+mod adaptive {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    type Fake = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+
+    /// What attempt n (0-based) of a fake port does.
+    #[derive(Clone, Copy)]
+    enum Does {
+        /// Answers after this many ms: Ok = SYN-ACK, Err = this errno.
+        Answer(u64, Result<(), i32>),
+        /// Its SYN is lost: never answers.
+        Drop,
+    }
+
+    fn fake(script: Vec<Does>) -> (impl FnMut() -> Fake, Arc<AtomicUsize>) {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let f = move || -> Fake {
+            let n = c.fetch_add(1, Ordering::SeqCst);
+            let does = script.get(n).copied().unwrap_or(Does::Drop);
+            Box::pin(async move {
+                match does {
+                    Does::Answer(ms, r) => {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                        r.map_err(std::io::Error::from_raw_os_error)
+                    }
+                    Does::Drop => std::future::pending().await,
+                }
+            })
+        };
+        (f, calls)
+    }
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([203, 0, 113, 9], port))
+    }
+
+    const TIMEOUT: Duration = Duration::from_secs(3);
+
+    #[tokio::test(start_paused = true)]
+    async fn one_port_answers_the_other_drops_run_ends_long_before_the_timeout() {
+        let rtt = PathRtt::new();
+        let t = Tuning::default();
+        let start = Instant::now();
+        let (closed, _) = fake(vec![Does::Answer(2, Err(libc::ECONNREFUSED))]);
+        let (dropped, calls) = fake(vec![]);
+        let ((a, _), (b, _)) = tokio::join!(
+            judge(addr(22), closed, TIMEOUT, t, &rtt),
+            judge(addr(3389), dropped, TIMEOUT, t, &rtt),
+        );
+        let took = start.elapsed();
+        assert_eq!(
+            (a.state, a.basis, a.attempts),
+            (PortState::Closed, Some(VerdictBasis::Rst), 1)
+        );
+        assert_eq!(
+            (b.state, b.reason, b.basis),
+            (
+                PortState::Filtered,
+                PortReason::Timeout,
+                Some(VerdictBasis::AdaptiveDeadline)
+            )
+        );
+        // Six fresh SYNs spread over one wait, then one wait: 2 x floor.
+        assert_eq!(b.attempts, 6);
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
+        // (The timer wheel rounds each sleep up to the next millisecond.)
+        assert!(
+            took >= 2 * t.floor && took <= 2 * t.floor + Duration::from_millis(5),
+            "{took:?}"
+        );
+        assert!(took * 10 < TIMEOUT, "{took:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dropped_then_retried_syn_is_not_filtered() {
+        let rtt = PathRtt::new();
+        rtt.observe(Duration::from_millis(1));
+        let (port, calls) = fake(vec![Does::Drop, Does::Answer(1, Ok(()))]);
+        let (r, stream) = judge(addr(22), port, TIMEOUT, Tuning::default(), &rtt).await;
+        assert_eq!(
+            (r.state, r.basis, r.attempts),
+            (PortState::Open, Some(VerdictBasis::SynAck), 2)
+        );
+        assert!(stream.is_some());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert!(
+            rtt.loss(),
+            "an answer only on the retry is evidence of loss"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn seen_loss_doubles_the_attempts_of_silent_ports() {
+        let rtt = PathRtt::new();
+        let t = Tuning::default();
+        // 22: the first SYN is lost, the retry answers (reset); 3389: silent.
+        let (lossy, _) = fake(vec![Does::Drop, Does::Answer(1, Err(libc::ECONNREFUSED))]);
+        let (dropped, calls) = fake(vec![]);
+        rtt.observe(Duration::from_millis(1));
+        let start = Instant::now();
+        let ((a, _), (b, _)) = tokio::join!(
+            judge(addr(22), lossy, TIMEOUT, t, &rtt),
+            judge(addr(3389), dropped, TIMEOUT, t, &rtt),
+        );
+        assert_eq!((a.state, a.attempts), (PortState::Closed, 2));
+        assert_eq!((b.state, b.attempts), (PortState::Filtered, 12));
+        assert_eq!(calls.load(Ordering::SeqCst), 12);
+        // 11 spacings of 20 ms and one wait: still far inside the timeout.
+        let took = start.elapsed();
+        assert!(took <= Duration::from_millis(330), "{took:?}");
+        // A slow path: retries never closer than one round trip.
+        let rtt = PathRtt::new();
+        rtt.observe(Duration::from_millis(300));
+        let (p, calls) = fake(vec![]);
+        let start = Instant::now();
+        let (r, _) = judge(addr(22), p, Duration::from_secs(10), t, &rtt).await;
+        assert_eq!((r.attempts, calls.load(Ordering::SeqCst)), (6, 6));
+        // 5 x 300 ms between SYNs, then one wait of 4 x 300 ms.
+        assert!(
+            start.elapsed() >= Duration::from_millis(2700),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_answer_to_the_first_syn_still_counts() {
+        let rtt = PathRtt::new();
+        rtt.observe(Duration::from_millis(1));
+        // Floor 100 ms: SYNs at 0, 20, .., 100, verdict at 200; the first answers at 150.
+        let (port, _) = fake(vec![Does::Answer(150, Ok(()))]);
+        let start = Instant::now();
+        let (r, _) = judge(addr(22), port, TIMEOUT, Tuning::default(), &rtt).await;
+        assert_eq!((r.state, r.attempts), (PortState::Open, 6));
+        assert_eq!(start.elapsed(), Duration::from_millis(150));
+        // The late answer is a sample too: later waits grow with it.
+        assert!(rtt.get() >= Some(Duration::from_millis(150)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn with_no_answer_at_all_the_configured_timeout_holds() {
+        let rtt = PathRtt::new();
+        let (a, ca) = fake(vec![]);
+        let (b, _) = fake(vec![]);
+        let start = Instant::now();
+        let t = Tuning::default();
+        let ((ra, _), (rb, _)) = tokio::join!(
+            judge(addr(22), a, TIMEOUT, t, &rtt),
+            judge(addr(3389), b, TIMEOUT, t, &rtt),
+        );
+        assert_eq!(start.elapsed(), TIMEOUT);
+        for r in [ra, rb] {
+            assert_eq!(
+                (r.state, r.basis, r.attempts),
+                (PortState::Filtered, Some(VerdictBasis::FullTimeout), 2)
+            );
+        }
+        // The second SYN went out at half the timeout.
+        assert_eq!(ca.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn icmp_errors_and_local_failures_settle_at_once() {
+        let rtt = PathRtt::new();
+        let t = Tuning::default();
+        let (p, _) = fake(vec![Does::Answer(3, Err(libc::EHOSTUNREACH))]);
+        let (r, _) = judge(addr(22), p, TIMEOUT, t, &rtt).await;
+        assert_eq!(
+            (r.state, r.reason, r.basis),
+            (
+                PortState::Filtered,
+                PortReason::HostUnreachable,
+                Some(VerdictBasis::IcmpError)
+            )
+        );
+        let (p, _) = fake(vec![Does::Answer(0, Err(libc::EPERM))]);
+        let (r, _) = judge(addr(22), p, TIMEOUT, t, &rtt).await;
+        assert_eq!(
+            (r.state, r.basis),
+            (PortState::Inconclusive, Some(VerdictBasis::Local))
+        );
+        // Neither is a round-trip sample of the server.
+        assert_eq!(rtt.get(), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_adaptive_wait_never_outlasts_the_timeout() {
+        let rtt = PathRtt::new();
+        rtt.observe(Duration::from_millis(900));
+        let (p, _) = fake(vec![]);
+        let start = Instant::now();
+        let (r, _) = judge(
+            addr(22),
+            p,
+            Duration::from_millis(1500),
+            Tuning::default(),
+            &rtt,
+        )
+        .await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
+        assert_eq!(r.basis, Some(VerdictBasis::FullTimeout));
     }
 }

@@ -36,6 +36,7 @@ fn cfg() -> ProbeConfig {
         handshake_timeout: Duration::from_millis(800),
         icmp_count: 1,
         icmp_timeout: Duration::from_millis(500),
+        ..ProbeConfig::default()
     }
 }
 
@@ -391,6 +392,8 @@ async fn rdp_selecting_an_undefined_protocol_is_not_rdp_ok() {
                 state: PortState::Open,
                 reason: PortReason::SynAck,
                 rtt_ms: None,
+                basis: None,
+                attempts: 1,
             }],
             ssh: None,
             rdp: Some(r.clone()),

@@ -39,6 +39,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../locales/en-US/limits.ftl"),
     ),
     (
+        "en-US",
+        "probe.ftl",
+        include_str!("../../../locales/en-US/probe.ftl"),
+    ),
+    (
         "ko-KR",
         "bot.ftl",
         include_str!("../../../locales/ko-KR/bot.ftl"),
@@ -62,6 +67,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "ko-KR",
         "limits.ftl",
         include_str!("../../../locales/ko-KR/limits.ftl"),
+    ),
+    (
+        "ko-KR",
+        "probe.ftl",
+        include_str!("../../../locales/ko-KR/probe.ftl"),
     ),
 ];
 

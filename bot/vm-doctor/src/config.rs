@@ -74,6 +74,7 @@ struct ProbeSection {
     handshake_timeout_ms: Option<u64>,
     icmp_count: Option<u32>,
     icmp_timeout_ms: Option<u64>,
+    adaptive_floor_ms: Option<u64>,
     max_concurrent: Option<usize>,
 }
 
@@ -327,6 +328,15 @@ impl Config {
                 fc.probe.icmp_timeout_ms,
                 d.icmp_timeout,
             )?,
+            tuning: vmd_probe::Tuning {
+                floor: ms(
+                    "VM_DOCTOR_ADAPTIVE_FLOOR_MS",
+                    fc.probe.adaptive_floor_ms,
+                    d.tuning.floor,
+                )?,
+                ..d.tuning
+            },
+            ..d.clone()
         };
         let max_concurrent_probes = num("VM_DOCTOR_MAX_CONCURRENT_PROBES")?
             .map(|n| n as usize)
@@ -444,6 +454,24 @@ mod tests {
         assert_eq!(c.default_lang, Lang::En);
         assert_eq!(c.probe.connect_timeout, Duration::from_millis(700));
         assert_eq!(c.allow_targets.len(), 3);
+    }
+
+    #[test]
+    fn adaptive_floor_from_file_then_env() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert_eq!(c.probe.tuning, vmd_probe::Tuning::default());
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[probe]\nadaptive_floor_ms = 250\n").unwrap();
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.probe.tuning.floor, Duration::from_millis(250));
+        let c = Config::load(Some(&f), &env(&[("VM_DOCTOR_ADAPTIVE_FLOOR_MS", "40")])).unwrap();
+        assert_eq!(c.probe.tuning.floor, Duration::from_millis(40));
+        assert_eq!(
+            c.probe.tuning.syn_attempts,
+            vmd_probe::Tuning::default().syn_attempts
+        );
+        assert!(Config::load(None, &env(&[("VM_DOCTOR_ADAPTIVE_FLOOR_MS", "0")])).is_err());
     }
 
     #[test]

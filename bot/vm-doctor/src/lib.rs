@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod console;
+pub mod fleet;
 
 use anyhow::{Context, Result};
 use config::Config;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use vm_doctor::config::Config;
 use vm_doctor::console::Console;
-use vmd_core::command::{parse_ip, Lang};
+use vmd_core::command::Lang;
 use vmd_core::runbook::Runbooks;
 use vmd_core::session::SessionKey;
 use vmd_probe::{NetProber, ProbeConfig, Prober};
@@ -61,9 +61,16 @@ enum Cmd {
         #[command(subcommand)]
         cmd: RunbookCmd,
     },
-    /// Probe a server once and print what was found.
+    /// Probe servers once and print what was found. One target: the full
+    /// summary. Several (or a CIDR block, a file, stdin): a table, one row per
+    /// host, and a summary line.
     Probe {
-        ip: String,
+        /// IP addresses, CIDR blocks (up to 256 addresses) or host names; `-`
+        /// reads more from stdin.
+        targets: Vec<String>,
+        /// Read more targets from FILE (white space or commas between them, `#` comments).
+        #[arg(long)]
+        file: Option<PathBuf>,
         #[arg(long, default_value = "auto")]
         os: String,
         #[arg(long)]
@@ -71,7 +78,8 @@ enum Cmd {
         /// Every network deadline, in milliseconds.
         #[arg(long)]
         timeout_ms: Option<u64>,
-        /// Print one JSON object instead of text.
+        /// JSON instead of text: one object for one target; one line per host
+        /// and a last `{"summary": ...}` line for several.
         #[arg(long)]
         json: bool,
     },
@@ -154,12 +162,13 @@ fn run() -> Result<()> {
             }
         },
         Cmd::Probe {
-            ip,
+            targets,
+            file,
             os,
             port,
             timeout_ms,
             json,
-        } => probe(cfg, &ip, &os, port, timeout_ms, json),
+        } => probe(cfg, targets, file, &os, port, timeout_ms, json),
     }
 }
 
@@ -326,15 +335,32 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
     })
 }
 
+/// Time a host name may take to resolve.
+const DNS_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bytes of targets read from a file or stdin at most.
+const MAX_TARGET_LIST: u64 = 1024 * 1024;
+
+fn read_targets(r: impl std::io::Read, what: &str) -> Result<Vec<String>> {
+    use std::io::Read;
+    let mut text = String::new();
+    r.take(MAX_TARGET_LIST)
+        .read_to_string(&mut text)
+        .with_context(|| format!("reading targets from {what}"))?;
+    Ok(vmd_probe::targets::split_list(&text))
+}
+
 fn probe(
     cfg: Config,
-    ip: &str,
+    args: Vec<String>,
+    file: Option<PathBuf>,
     os: &str,
     port: Option<u16>,
     timeout_ms: Option<u64>,
     json: bool,
 ) -> Result<()> {
-    let ip = parse_ip(ip).map_err(|_| anyhow::anyhow!("{ip:?} is not an IP address"))?;
+    use futures::StreamExt;
+    use vmd_probe::fleet::{self, Plan};
+
     if !matches!(os, "windows" | "linux" | "auto") {
         bail!("--os must be windows, linux or auto");
     }
@@ -347,49 +373,145 @@ fn probe(
             cfg.ports.describe()
         );
     }
-    let target = vm_doctor::policy(&cfg)
-        .check(ip).map_err(|r| {
-        anyhow::anyhow!(
-            "refusing to probe {ip}: {} (not a public unicast address; operators can allow ranges with VM_DOCTOR_ALLOW_TARGETS)",
-            r.code()
-        )
-    })?;
     let pcfg = match timeout_ms {
         Some(0) => bail!("--timeout-ms must be more than 0"),
-        Some(t) => ProbeConfig::with_timeout(Duration::from_millis(t.min(60_000))),
+        Some(t) => ProbeConfig {
+            tuning: cfg.probe.tuning,
+            ..ProbeConfig::with_timeout(Duration::from_millis(t.min(60_000)))
+        },
         None => cfg.probe.clone(),
     };
-    let req = vmd_probe::cli::request_for(target, Some(os), port);
+    let many_asked = args.len() != 1 || file.is_some() || args.iter().any(|a| a == "-");
+    let mut inputs: Vec<String> = Vec::new();
+    for a in args {
+        if a == "-" {
+            inputs.extend(read_targets(std::io::stdin().lock(), "stdin")?);
+        } else {
+            inputs.push(a);
+        }
+    }
+    if let Some(f) = &file {
+        let fh = std::fs::File::open(f).with_context(|| format!("opening {}", f.display()))?;
+        inputs.extend(read_targets(fh, &f.display().to_string())?);
+    }
+    if inputs.is_empty() {
+        bail!(
+            "no targets: give IP addresses, CIDR blocks or host names, --file FILE or - for stdin"
+        );
+    }
+    let policy = vm_doctor::policy(&cfg);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let start = Instant::now();
-    let report = rt.block_on(NetProber::new(pcfg).probe(&req));
-    let findings = vmd_probe::cli::findings_for(&req, &report);
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&vmd_probe::cli::to_json(&report, &findings))?
-        );
-        return Ok(());
-    }
+    let resolver = vmd_probe::targets::SystemResolver;
+    let plan = rt.block_on(fleet::plan(&inputs, &resolver, &policy, DNS_TIMEOUT))?;
+    let prober = NetProber::new(pcfg);
+    let request = |ip| vmd_probe::cli::request_for(ip, Some(os), port);
     let loc = Localizer::embedded()?;
     let lang = std::env::var("LANG")
         .ok()
         .and_then(|l| Lang::parse(l.split('.').next().unwrap_or("")))
         .unwrap_or(cfg.default_lang);
-    let mut s = vmd_core::session::Session::new(0);
-    s.target = Some(target);
-    s.custom_port = port;
-    s.os = vmd_core::command::Os::parse(os);
-    let reply = vmd_core::engine::summary_reply(&s, &report, &findings);
-    println!(
-        "{}",
-        vmd_runtime::render::plain(&loc, lang, &reply).replace("**", "")
-    );
-    tracing::debug!(
-        elapsed_ms = start.elapsed().as_millis() as u64,
-        "probe done"
-    );
+
+    // One target that is one address: the full summary, as before.
+    let single = !many_asked && plan.len() == 1;
+    if single {
+        let planned = &plan[0];
+        let target = match planned.what {
+            Plan::Probe(ip) => ip,
+            Plan::Refused { addr, code } => {
+                let input = &planned.input;
+                match (code, addr, &planned.name) {
+                    ("malformed", _, _) | ("bad-name", _, _) => bail!(
+                        "{input:?} is not an IP address, a CIDR block (up to /24) or a host name"
+                    ),
+                    ("block-too-large", _, _) => {
+                        bail!("{input:?}: CIDR blocks may hold at most 256 addresses (/24, /120)")
+                    }
+                    ("not-found", _, _) | ("dns-timeout", _, _) => {
+                        bail!("{input:?} is not an IP address, and as a host name it does not resolve ({code})")
+                    }
+                    (code, Some(ip), Some(name)) => bail!(
+                        "refusing to probe {name}: it resolves to {ip}: {code} (not a public unicast address; operators can allow ranges with VM_DOCTOR_ALLOW_TARGETS)"
+                    ),
+                    (code, _, _) => bail!(
+                        "refusing to probe {input}: {code} (not a public unicast address; operators can allow ranges with VM_DOCTOR_ALLOW_TARGETS)"
+                    ),
+                }
+            }
+        };
+        let req = request(target);
+        let report = rt.block_on(prober.probe(&req));
+        let findings = vmd_probe::cli::findings_for(&req, &report);
+        if json {
+            let j = vmd_probe::cli::ProbeJson {
+                name: planned.name.clone(),
+                ..vmd_probe::cli::to_json(&report, &findings)
+            };
+            println!("{}", serde_json::to_string_pretty(&j)?);
+            return Ok(());
+        }
+        if let Some(name) = &planned.name {
+            println!("{}", vm_doctor::fleet::name_line(&loc, lang, name, target));
+        }
+        let mut s = vmd_core::session::Session::new(0);
+        s.target = Some(target);
+        s.custom_port = port;
+        s.os = vmd_core::command::Os::parse(os);
+        let reply = vmd_core::engine::summary_reply(&s, &report, &findings);
+        println!(
+            "{}",
+            vmd_runtime::render::plain(&loc, lang, &reply).replace("**", "")
+        );
+        tracing::debug!(
+            elapsed_ms = start.elapsed().as_millis() as u64,
+            "probe done"
+        );
+        return Ok(());
+    }
+
+    // Several: a table or JSON lines, rows as they finish (in input order).
+    let mut ports: Vec<u16> = Vec::new();
+    for p in request("203.0.113.1".parse().expect("literal address")).ports {
+        if !ports.contains(&p.port) {
+            ports.push(p.port);
+        }
+    }
+    let table = vm_doctor::fleet::Table::new(&loc, lang, &plan, ports);
+    let mut summary = fleet::Summary::default();
+    let mut out = std::io::stdout().lock();
+    use std::io::Write;
+    if !json {
+        writeln!(out, "{}", table.header())?;
+    }
+    rt.block_on(async {
+        let mut rows = std::pin::pin!(fleet::run(
+            plan,
+            &prober,
+            request,
+            cfg.max_concurrent_probes
+        ));
+        while let Some(row) = rows.next().await {
+            summary.add(&row);
+            if json {
+                writeln!(out, "{}", fleet::row_json(&row))?;
+            } else {
+                writeln!(out, "{}", table.row(&row))?;
+            }
+            out.flush()?;
+        }
+        anyhow::Ok(())
+    })?;
+    summary.elapsed_ms = start.elapsed().as_millis() as u64;
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&fleet::SummaryJson { summary })?
+        )?;
+    } else {
+        writeln!(out, "{}", table.summary(&summary))?;
+    }
     Ok(())
 }

@@ -78,6 +78,21 @@ impl Lab {
         Ok(lab)
     }
 
+    /// Random loss of `pct`% both ways on every host; returns how ("netem" or "nft").
+    pub fn loss(&self, pct: u8) -> Result<String, String> {
+        let out = Command::new("bash")
+            .arg(&self.script)
+            .arg("loss")
+            .arg(&self.prefix)
+            .arg(pct.to_string())
+            .output()
+            .map_err(|e| format!("lab.sh loss: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
     pub fn ip(&self, host: &str) -> IpAddr {
         *self
             .hosts
