@@ -6,6 +6,7 @@
 
 pub mod driver;
 pub mod i18n;
+pub mod kit;
 pub mod render;
 pub mod store;
 
