@@ -34,6 +34,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../locales/en-US/report.ftl"),
     ),
     (
+        "en-US",
+        "slack.ftl",
+        include_str!("../../../locales/en-US/slack.ftl"),
+    ),
+    (
         "ko-KR",
         "bot.ftl",
         include_str!("../../../locales/ko-KR/bot.ftl"),
@@ -52,6 +57,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "ko-KR",
         "report.ftl",
         include_str!("../../../locales/ko-KR/report.ftl"),
+    ),
+    (
+        "ko-KR",
+        "slack.ftl",
+        include_str!("../../../locales/ko-KR/slack.ftl"),
     ),
 ];
 

@@ -64,7 +64,10 @@ impl RateLimiter {
     /// Hits remembered now (for tests and metrics).
     pub fn remembered(&self) -> usize {
         let st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        debug_assert_eq!(st.order.len(), st.hits.values().map(VecDeque::len).sum::<usize>());
+        debug_assert_eq!(
+            st.order.len(),
+            st.hits.values().map(VecDeque::len).sum::<usize>()
+        );
         st.order.len()
     }
 

@@ -10,6 +10,7 @@
 //! - [`Seen`]: a bounded "handled once" set for redelivered events.
 
 pub mod admit;
+pub mod freetext;
 pub mod ids;
 pub mod layout;
 pub mod limits;

@@ -1,0 +1,1 @@
+//! HTTP mode (Events API) — see below.
