@@ -5,18 +5,16 @@ mod fake;
 
 use fake::*;
 use serde_json::{json, Value};
-use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 use vmd_core::engine::{Engine, EngineConfig};
 use vmd_core::policy::TargetPolicy;
 use vmd_core::probe::*;
 use vmd_discord::limits::Limit;
 use vmd_discord::{BotHandle, DiscordConfig};
-use vmd_probe::Prober;
+use vmd_runtime::fake::GateProber;
 use vmd_runtime::i18n::Localizer;
 use vmd_runtime::store::SledStore;
 use vmd_runtime::{Driver, DriverConfig};
@@ -28,119 +26,6 @@ const BOB: u64 = 1_200_000_000_000_000_004;
 const CAROL: u64 = 1_200_000_000_000_000_005;
 const SUPPORT_ROLE: u64 = 1_200_000_000_000_000_006;
 const WAIT: Duration = Duration::from_secs(15);
-
-/// Probe results from a script; each run waits for a permit of `gate`, so a
-/// test can hold probes back. An unexpected probe panics.
-#[derive(Clone)]
-struct GateProber {
-    worlds: Arc<Mutex<VecDeque<PortState>>>,
-    gate: Arc<Semaphore>,
-    finished: Arc<AtomicUsize>,
-    /// The SSH identification line an open port 22 sends.
-    banner: Arc<str>,
-}
-
-impl GateProber {
-    fn new(worlds: &[PortState], open: bool) -> GateProber {
-        GateProber {
-            worlds: Arc::new(Mutex::new(worlds.iter().copied().collect())),
-            gate: Arc::new(Semaphore::new(if open { 1000 } else { 0 })),
-            finished: Arc::new(AtomicUsize::new(0)),
-            banner: "SSH-2.0-OpenSSH_9.2p1".into(),
-        }
-    }
-
-    fn with_banner(mut self, banner: &str) -> GateProber {
-        self.banner = banner.into();
-        self
-    }
-}
-
-impl Prober for GateProber {
-    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        self.probe_with_progress(req, tx)
-    }
-
-    fn probe_with_progress(
-        &self,
-        req: &ProbeRequest,
-        progress: tokio::sync::mpsc::UnboundedSender<ProbeProgress>,
-    ) -> impl std::future::Future<Output = ProbeReport> + Send {
-        let me = self.clone();
-        let req = req.clone();
-        async move {
-            me.gate.acquire().await.expect("gate").forget();
-            let state = me
-                .worlds
-                .lock()
-                .unwrap()
-                .pop_front()
-                .unwrap_or_else(|| panic!("unexpected probe {req:?}"));
-            let r = report(&req, state, &me.banner);
-            for p in &r.ports {
-                let _ = progress.send(ProbeProgress::Port(p.clone()));
-            }
-            me.finished.fetch_add(1, Ordering::SeqCst);
-            r
-        }
-    }
-}
-
-fn report(req: &ProbeRequest, state: PortState, banner: &str) -> ProbeReport {
-    let open = state == PortState::Open;
-    ProbeReport {
-        target: req.target,
-        elapsed_ms: 7,
-        icmp: req.icmp.then_some(IcmpResult {
-            state: IcmpState::NoReply,
-            sent: 3,
-            received: 0,
-            rtt_ms: None,
-        }),
-        ports: req
-            .ports
-            .iter()
-            .map(|p| PortResult {
-                port: p.port,
-                state,
-                reason: if open {
-                    PortReason::SynAck
-                } else {
-                    PortReason::Timeout
-                },
-                rtt_ms: None,
-            })
-            .collect(),
-        ssh: req
-            .ports
-            .iter()
-            .find(|p| open && p.service == Some(Service::Ssh))
-            .map(|p| SshResult {
-                port: p.port,
-                banner: Some(banner.into()),
-                kex: vec!["curve25519-sha256".into()],
-                host_key: vec!["ssh-ed25519".into()],
-                ciphers: vec![],
-                macs: vec![],
-                legacy_only: false,
-                client_hint: None,
-                server_message: None,
-                error: None,
-            }),
-        rdp: req
-            .ports
-            .iter()
-            .find(|p| open && p.service == Some(Service::Rdp))
-            .map(|p| RdpResult {
-                port: p.port,
-                accepts: vec![RdpLayer::Tls],
-                legacy: false,
-                failure_codes: vec![],
-                error: None,
-            }),
-    }
-}
 
 fn config(fake: &FakeDiscord, user_limit: u32) -> DiscordConfig {
     DiscordConfig {

@@ -5,6 +5,8 @@
 //! and the embedded runbooks.
 
 pub mod driver;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod i18n;
 pub mod kit;
 pub mod render;
