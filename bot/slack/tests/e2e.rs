@@ -891,3 +891,115 @@ async fn a_refused_token_is_a_clear_error() {
     );
     assert_eq!(fake.connections_opened(), 0);
 }
+
+/// A bare HTTP/1.1 POST on loopback; returns (status, body).
+async fn http_post(
+    addr: std::net::SocketAddr,
+    headers: &[(&str, String)],
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut req = format!("POST /slack/events HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_mode_verifies_signatures_and_answers() {
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let secret = "test-signing-secret";
+    let handle = vmd_slack::http::serve(
+        config(&fake, 5),
+        secret.into(),
+        "127.0.0.1:0".parse().unwrap(),
+        driver(data.path(), GateProber::new(&[PortState::Open], true)).await,
+    )
+    .await
+    .unwrap();
+    let addr = handle.addr;
+    let signed = |body: &str, ctype: &str| {
+        let ts = vmd_slack::http::now_secs().to_string();
+        vec![
+            ("content-type", ctype.to_owned()),
+            (
+                "x-slack-signature",
+                vmd_slack::http::sign(secret, &ts, body.as_bytes()),
+            ),
+            ("x-slack-request-timestamp", ts),
+        ]
+    };
+    // URL verification.
+    let body = r#"{"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","token":"x"}"#;
+    let (status, text) = http_post(addr, &signed(body, "application/json"), body).await;
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
+        "{text}"
+    );
+    // A slash command, form-encoded as Slack posts it.
+    let form = format!(
+        "token=x&team_id={TEAM}&team_domain=fake&channel_id={CHANNEL}&channel_name=support&user_id={ALICE}&user_name=alice&command=%2Fdiagnose&text=203.0.113.90+linux&api_app_id={APP}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1&trigger_id=trig-http-1"
+    );
+    let ctype = "application/x-www-form-urlencoded";
+    // Unsigned, wrongly signed, or replayed late: refused before anything happens.
+    let (status, _) = http_post(addr, &[("content-type", ctype.to_owned())], &form).await;
+    assert_eq!(status, 401);
+    let mut bad = signed(&form, ctype);
+    bad[1].1 = vmd_slack::http::sign("another-secret", &bad[2].1, form.as_bytes());
+    assert_eq!(http_post(addr, &bad, &form).await.0, 401);
+    let old = (vmd_slack::http::now_secs() - 600).to_string();
+    let late = vec![
+        ("content-type", ctype.to_owned()),
+        (
+            "x-slack-signature",
+            vmd_slack::http::sign(secret, &old, form.as_bytes()),
+        ),
+        ("x-slack-request-timestamp", old),
+    ];
+    assert_eq!(http_post(addr, &late, &form).await.0, 401);
+    assert!(fake.calls_of("chat.postMessage").is_empty());
+
+    let (status, _) = http_post(addr, &signed(&form, ctype), &form).await;
+    assert_eq!(status, 200);
+    let chat = Chat { fake: fake.clone() };
+    let root = chat.root_for(ALICE).await;
+    let q = chat.question(&root, "triage.client").await;
+    // A click, as the interactivity payload.
+    let (action, label) = buttons(&q)
+        .into_iter()
+        .find(|(id, _)| id.ends_with("|linux"))
+        .unwrap();
+    let env = block_action(
+        "unused",
+        "trig-http-2",
+        ALICE,
+        CHANNEL,
+        &q,
+        &action,
+        &label,
+        "linux",
+    );
+    let payload = env["payload"].to_string();
+    let form: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload)
+        .finish();
+    assert_eq!(http_post(addr, &signed(&form, ctype), &form).await.0, 200);
+    chat.question(&root, "triage.self_check").await;
+    handle.stop();
+}
