@@ -108,10 +108,9 @@ struct Http<P: Prober, S: Store> {
 }
 
 /// Serves the Events API on `addr` (e.g. `0.0.0.0:3000`), verifying every
-/// request with `signing_secret`.
+/// request with `cfg.signing_secret`.
 pub async fn serve<P, S>(
     cfg: SlackConfig,
-    signing_secret: String,
     addr: SocketAddr,
     driver: Arc<Driver<P, S>>,
 ) -> Result<HttpHandle, SlackError>
@@ -119,6 +118,7 @@ where
     P: Prober + 'static,
     S: Store + 'static,
 {
+    let signing_secret = cfg.signing_secret.clone();
     if signing_secret.trim().is_empty() {
         return Err(SlackError::Client(
             "HTTP mode needs VM_DOCTOR_SLACK_SIGNING_SECRET".into(),

@@ -51,6 +51,8 @@ pub struct SlackConfig {
     pub app_token: String,
     /// Bot token (`xoxb-…`) for the Web API; environment only.
     pub bot_token: String,
+    /// Signing secret, for HTTP mode only; environment only.
+    pub signing_secret: String,
     /// Web API base URL (a proxy or a fake); `None`: `https://slack.com/api`.
     pub api_url: Option<String>,
     /// Channels where a diagnosis may start (empty: any). DMs always may.
@@ -70,6 +72,7 @@ impl std::fmt::Debug for SlackConfig {
         f.debug_struct("SlackConfig")
             .field("app_token", &"<redacted>")
             .field("bot_token", &"<redacted>")
+            .field("signing_secret", &"<redacted>")
             .field("api_url", &self.api_url)
             .field("channels", &self.channels)
             .field("support_group", &self.support_group)
@@ -85,6 +88,7 @@ impl SlackConfig {
         SlackConfig {
             app_token: app_token.into(),
             bot_token: bot_token.into(),
+            signing_secret: String::new(),
             api_url: None,
             channels: Vec::new(),
             support_group: None,

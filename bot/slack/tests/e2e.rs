@@ -924,9 +924,10 @@ async fn http_mode_verifies_signatures_and_answers() {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
     let secret = "test-signing-secret";
+    let mut cfg = config(&fake, 5);
+    cfg.signing_secret = secret.into();
     let handle = vmd_slack::http::serve(
-        config(&fake, 5),
-        secret.into(),
+        cfg,
         "127.0.0.1:0".parse().unwrap(),
         driver(data.path(), GateProber::new(&[PortState::Open], true)).await,
     )

@@ -50,6 +50,17 @@ enum Cmd {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Run the Slack bot over Socket Mode (tokens from VM_DOCTOR_SLACK_APP_TOKEN
+    /// and VM_DOCTOR_SLACK_BOT_TOKEN), or over HTTP with --http.
+    Slack {
+        /// Where sessions are kept.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Serve the Events API on this address (e.g. 0.0.0.0:3000) instead of
+        /// Socket Mode; needs VM_DOCTOR_SLACK_SIGNING_SECRET.
+        #[arg(long)]
+        http: Option<std::net::SocketAddr>,
+    },
     /// Validate or draw the runbooks.
     Runbook {
         #[command(subcommand)]
@@ -113,6 +124,7 @@ fn run() -> Result<()> {
             user,
         } => console(cfg, data_dir, lang, user, &env),
         Cmd::Discord { data_dir } => discord(cfg, data_dir),
+        Cmd::Slack { data_dir, http } => slack(cfg, data_dir, http),
         Cmd::Runbook { cmd } => match cmd {
             RunbookCmd::Check { dir } => {
                 let rb = load_runbooks(dir)?;
@@ -260,6 +272,58 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
         tokio::select! {
             r = bot.wait() => r.map_err(anyhow::Error::from),
             _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })
+}
+
+fn slack(
+    mut cfg: Config,
+    data_dir: Option<PathBuf>,
+    http: Option<std::net::SocketAddr>,
+) -> Result<()> {
+    if let Some(d) = data_dir {
+        cfg.data_dir = d;
+    }
+    if cfg.slack.bot_token.trim().is_empty() {
+        bail!(
+            "set VM_DOCTOR_SLACK_BOT_TOKEN to the bot token (xoxb-…; it is never read from a file)"
+        );
+    }
+    match http {
+        Some(_) if cfg.slack.signing_secret.trim().is_empty() => {
+            bail!("--http needs VM_DOCTOR_SLACK_SIGNING_SECRET (the app's signing secret)")
+        }
+        None if cfg.slack.app_token.trim().is_empty() => bail!(
+            "set VM_DOCTOR_SLACK_APP_TOKEN to the app-level token (xapp-…) for Socket Mode, or use --http ADDR"
+        ),
+        _ => {}
+    }
+    let store = open_store(&cfg)?;
+    let prober = NetProber::new(cfg.probe.clone());
+    let driver = std::sync::Arc::new(vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober,
+        store,
+    )?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        match http {
+            Some(addr) => {
+                let h = vmd_slack::http::serve(cfg.slack.clone(), addr, driver).await?;
+                tokio::select! {
+                    _ = h.wait() => Ok(()),
+                    _ = tokio::signal::ctrl_c() => Ok(()),
+                }
+            }
+            None => {
+                let bot = vmd_slack::start(cfg.slack.clone(), driver).await?;
+                let _ = tokio::signal::ctrl_c().await;
+                bot.stop().await;
+                Ok(())
+            }
         }
     })
 }
