@@ -678,6 +678,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     m.origin.ts.as_ref(),
                     m.origin.thread_ts.as_ref().map(|t| t.to_string()),
                     &text,
+                    true,
                 )
                 .await
             }
@@ -714,15 +715,26 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 if !is_dm && thread.is_none() {
                     return; // channel chatter, not ours
                 }
-                self.on_message(&team, &channel, &user, m.origin.ts.as_ref(), thread, &text)
-                    .await
+                self.on_message(
+                    &team,
+                    &channel,
+                    &user,
+                    m.origin.ts.as_ref(),
+                    thread,
+                    &text,
+                    is_dm,
+                )
+                .await
             }
             _ => {}
         }
     }
 
-    /// A message for the bot: in a diagnosis thread it continues it; a mention
-    /// or a direct message outside one starts a diagnosis in a new thread.
+    /// A message for the bot: in the user's diagnosis thread it continues it;
+    /// otherwise a mention or a direct message (`addressed`) starts a diagnosis
+    /// in a thread, and anything else (a reply in someone else's thread) is
+    /// left alone.
+    #[allow(clippy::too_many_arguments)]
     async fn on_message(
         &self,
         team: &str,
@@ -731,6 +743,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         ts: &str,
         thread_ts: Option<String>,
         text: &str,
+        addressed: bool,
     ) {
         let span = tracing::info_span!("slack_message", user = %user, channel = %channel);
         async {
@@ -757,11 +770,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         return;
                     }
                 }
-                // A thread that isn't this user's diagnosis: only a mention starts one.
-                if !text.is_empty() && thread_ts.as_deref() != Some(ts) && !self.mentioned(channel)
-                {
-                    return;
-                }
+            }
+            if !addressed {
+                return;
             }
             let key = SessionKey::new(PLATFORM, channel, user);
             let (lang, _) = self.lang(&key).await;
@@ -776,11 +787,6 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
         .instrument(span)
         .await
-    }
-
-    /// Mentions in channels always address the bot; DMs always do.
-    fn mentioned(&self, channel: &str) -> bool {
-        !channel.starts_with('D')
     }
 
     async fn on_interaction(&self, ev: SlackInteractionEvent) {

@@ -564,7 +564,23 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
         Some(&ts),
         "windows",
     ));
-    chat.question(&ts, "triage.self_check").await;
+    let q2 = chat.question(&ts, "triage.self_check").await;
+    // Someone else chatting in the thread neither answers nor starts anything.
+    fake.send(&message(
+        &fake.new_id("env-ev-"),
+        &fake.new_id("Ev"),
+        BOB,
+        CHANNEL,
+        "channel",
+        &fake.new_ts(),
+        Some(&ts),
+        "nothing",
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        chat.question(&ts, "triage.self_check").await["ts"],
+        q2["ts"]
+    );
     // `!status` works in the thread (Slack keeps `/` for its own commands).
     fake.send(&message(
         &fake.new_id("env-ev-"),
