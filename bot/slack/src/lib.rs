@@ -10,7 +10,7 @@
 //! callback returns, and callbacks only spawn the work, so Slack's 3-second
 //! deadline holds even while probes run.
 
-pub mod blocks;
+mod blocks;
 pub mod http;
 
 use blocks::SlackMsg;
