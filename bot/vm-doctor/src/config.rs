@@ -370,6 +370,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_loads() {
+        let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/vm-doctor.example.toml");
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.slack.team_limit.max, 60);
+    }
+
+    #[test]
     fn slack_settings_from_file_and_env_secrets_never_shown() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("c.toml");
