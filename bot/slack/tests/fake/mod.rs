@@ -49,8 +49,8 @@ struct St {
     /// Live Socket Mode connections: id → sender.
     conns: Vec<(u64, mpsc::UnboundedSender<Option<String>>)>,
     conn_count: u64,
-    /// Frames received from the client (acks).
-    acks: Vec<Value>,
+    /// Frames received from the client (acks), with when they arrived.
+    acks: Vec<(Instant, Value)>,
     /// `(method, status, retry_after_secs, error)` to fail the next matching call with.
     fail_next: Vec<(String, u16, u64, String)>,
     locales: HashMap<String, String>,
@@ -178,18 +178,25 @@ impl FakeSlack {
     }
 
     pub fn acks(&self) -> Vec<Value> {
+        self.lock().acks.iter().map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Acks with their arrival times.
+    pub fn timed_acks(&self) -> Vec<(Instant, Value)> {
         self.lock().acks.clone()
     }
 
     pub async fn wait_ack(&self, envelope_id: &str, timeout: Duration) -> Option<Value> {
         let id = envelope_id.to_owned();
-        self.wait_until(timeout, |st| st.acks.iter().any(|a| a["envelope_id"] == id))
-            .await;
+        self.wait_until(timeout, |st| {
+            st.acks.iter().any(|(_, a)| a["envelope_id"] == id)
+        })
+        .await;
         self.lock()
             .acks
             .iter()
-            .find(|a| a["envelope_id"] == envelope_id)
-            .cloned()
+            .find(|(_, a)| a["envelope_id"] == envelope_id)
+            .map(|(_, a)| a.clone())
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -299,7 +306,7 @@ async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
             msg = stream.next() => match msg {
                 Some(Ok(WsMessage::Text(t))) => {
                     if let (Some(inner), Ok(v)) = (weak.upgrade(), serde_json::from_str::<Value>(t.as_str())) {
-                        inner.st.lock().unwrap().acks.push(v);
+                        inner.st.lock().unwrap().acks.push((Instant::now(), v));
                     }
                 }
                 Some(Ok(WsMessage::Ping(p))) => {
