@@ -9,15 +9,12 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use vmd_core::engine::{Engine, EngineConfig};
-use vmd_core::policy::TargetPolicy;
 use vmd_core::probe::*;
 use vmd_discord::limits::Limit;
 use vmd_discord::{BotHandle, DiscordConfig};
 use vmd_runtime::fake::GateProber;
-use vmd_runtime::i18n::Localizer;
 use vmd_runtime::store::SledStore;
-use vmd_runtime::{Driver, DriverConfig};
+use vmd_runtime::Driver;
 
 const GUILD: u64 = 1_200_000_000_000_000_001;
 const CHANNEL: u64 = 1_200_000_000_000_000_002;
@@ -64,41 +61,8 @@ async fn start_bot_weak(
     prober: GateProber,
     user_limit: u32,
 ) -> (BotHandle, std::sync::Weak<TestDriver>) {
-    // sled releases its file lock from a background thread shortly after the
-    // last handle is dropped: a restarted bot in the same process retries.
-    let mut tries = 0;
-    let store = loop {
-        match SledStore::open(&data.join("sled")) {
-            Ok(s) => break s,
-            Err(e) if tries < 100 => {
-                tries += 1;
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(e) => panic!("sled: {e}"),
-        }
-    };
-    let loc = Localizer::embedded().unwrap();
-    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
-    let engine = Engine::new(
-        rb,
-        EngineConfig {
-            idle_ttl_ms: 3_600_000,
-            policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
-        },
-    );
-    let driver = Arc::new(Driver::new(
-        engine,
-        prober,
-        store,
-        loc,
-        DriverConfig {
-            default_lang: vmd_core::command::Lang::En,
-            ticket_template: "https://support.example/ticket?ip={ip}&os={os}&s={summary}".into(),
-            max_concurrent_probes: 8,
-            probe_deadline: Duration::from_secs(10),
-        },
-    ));
+    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
     let n = fake.identify_count() + fake.resume_count();
     let weak = Arc::downgrade(&driver);
     let bot = vmd_discord::start(config(fake, user_limit), driver)
@@ -811,27 +775,10 @@ async fn a_refused_token_stops_the_bot_with_a_clear_error() {
     let fake = FakeDiscord::start().await;
     fake.set_fail_next("users/@me", 401);
     let data = tempfile::tempdir().unwrap();
-    let store = SledStore::open(&data.path().join("sled")).unwrap();
-    let loc = Localizer::embedded().unwrap();
-    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
-    let engine = Engine::new(
-        rb,
-        EngineConfig {
-            idle_ttl_ms: 3_600_000,
-            policy: TargetPolicy::new(vec![]),
-        },
-    );
-    let driver = Arc::new(Driver::new(
-        engine,
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(
         GateProber::new(&[], true),
         store,
-        loc,
-        DriverConfig {
-            default_lang: vmd_core::command::Lang::En,
-            ticket_template: "https://support.example/".into(),
-            max_concurrent_probes: 1,
-            probe_deadline: Duration::from_secs(1),
-        },
     ));
     let err = tokio::time::timeout(WAIT, vmd_discord::start(config(&fake, 5), driver))
         .await

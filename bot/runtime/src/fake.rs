@@ -123,3 +123,68 @@ pub fn report(req: &ProbeRequest, state: PortState, banner: &str) -> ProbeReport
             }),
     }
 }
+
+/// Answers at once with every port open: for benchmarks of the adapters.
+#[derive(Clone, Copy, Default)]
+pub struct InstantProber;
+
+impl Prober for InstantProber {
+    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
+        let r = ProbeReport::uniform(req, PortState::Open, PortReason::SynAck, 0);
+        async move { r }
+    }
+}
+
+/// Opens the sled store under `dir`, retrying while a previous handle in the
+/// same process still holds its lock (sled releases it from a background
+/// thread shortly after the last handle is dropped).
+pub async fn sled_store(dir: &std::path::Path) -> crate::store::SledStore {
+    let mut tries = 0;
+    loop {
+        match crate::store::SledStore::open(dir) {
+            Ok(s) => return s,
+            Err(_) if tries < 100 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("sled: {e}"),
+        }
+    }
+}
+
+/// The ticket template the adapters' tests expect.
+pub const TICKET_TEMPLATE: &str = "https://support.example/ticket?ip={ip}&os={os}&s={summary}";
+
+/// A driver as the adapters' tests use it: the embedded runbooks and locales,
+/// targets in 203.0.113.0/24 admitted, sessions idle after an hour.
+pub fn test_driver<P: Prober, S: crate::store::Store>(prober: P, store: S) -> crate::Driver<P, S> {
+    let loc = crate::i18n::Localizer::embedded().expect("embedded locales");
+    let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).expect("embedded runbooks");
+    let engine = vmd_core::engine::Engine::new(
+        rb,
+        vmd_core::engine::EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy: vmd_core::policy::TargetPolicy::new(vec!["203.0.113.0/24"
+                .parse()
+                .expect("static range")]),
+        },
+    );
+    crate::Driver::new(
+        engine,
+        prober,
+        store,
+        loc,
+        crate::DriverConfig {
+            default_lang: vmd_core::command::Lang::En,
+            ticket_template: TICKET_TEMPLATE.into(),
+            max_concurrent_probes: 64,
+            probe_deadline: std::time::Duration::from_secs(10),
+        },
+    )
+}
+
+/// The `p` quantile (0..=1) of sorted durations.
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}

@@ -11,14 +11,11 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use vmd_core::engine::{Engine, EngineConfig};
-use vmd_core::policy::TargetPolicy;
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_runtime::i18n::Localizer;
 use vmd_runtime::kit::limits::Limit;
 use vmd_runtime::store::SledStore;
-use vmd_runtime::{Driver, DriverConfig};
+use vmd_runtime::Driver;
 use vmd_slack::{SlackConfig, SlackHandle};
 
 const CHANNEL: &str = "C0SUPPORT1";
@@ -41,40 +38,8 @@ fn config(fake: &FakeSlack, user_limit: u32) -> SlackConfig {
 }
 
 async fn driver(data: &Path, prober: GateProber) -> Arc<Driver<GateProber, SledStore>> {
-    // sled releases its lock shortly after the last handle is dropped.
-    let mut tries = 0;
-    let store = loop {
-        match SledStore::open(&data.join("sled")) {
-            Ok(s) => break s,
-            Err(e) if tries < 100 => {
-                tries += 1;
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(e) => panic!("sled: {e}"),
-        }
-    };
-    let loc = Localizer::embedded().unwrap();
-    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
-    let engine = Engine::new(
-        rb,
-        EngineConfig {
-            idle_ttl_ms: 3_600_000,
-            policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
-        },
-    );
-    Arc::new(Driver::new(
-        engine,
-        prober,
-        store,
-        loc,
-        DriverConfig {
-            default_lang: vmd_core::command::Lang::En,
-            ticket_template: "https://support.example/ticket?ip={ip}&os={os}&s={summary}".into(),
-            max_concurrent_probes: 8,
-            probe_deadline: Duration::from_secs(10),
-        },
-    ))
+    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    Arc::new(vmd_runtime::fake::test_driver(prober, store))
 }
 
 async fn start_bot(
