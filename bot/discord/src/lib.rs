@@ -45,8 +45,8 @@ use vmd_runtime::kit::Seen;
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
 
-/// Everything the Discord adapter needs to know.
-#[derive(Clone, Debug)]
+/// Everything the Discord adapter needs to know. Its `Debug` never shows the token.
+#[derive(Clone)]
 pub struct DiscordConfig {
     /// Bot token (from the environment only).
     pub token: String,
@@ -66,6 +66,22 @@ pub struct DiscordConfig {
     pub threads: bool,
     pub user_limit: Limit,
     pub guild_limit: Limit,
+}
+
+impl std::fmt::Debug for DiscordConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordConfig")
+            .field("token", &"<redacted>")
+            .field("api_url", &self.api_url)
+            .field("guilds", &self.guilds)
+            .field("channels", &self.channels)
+            .field("support_role", &self.support_role)
+            .field("probe_role", &self.probe_role)
+            .field("threads", &self.threads)
+            .field("user_limit", &self.user_limit)
+            .field("guild_limit", &self.guild_limit)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

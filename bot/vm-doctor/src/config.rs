@@ -401,7 +401,15 @@ mod tests {
         assert_eq!(c.slack.user_limit.max, 2);
         assert_eq!(c.slack.api_base(), "http://127.0.0.1:9/api");
         assert_eq!(c.slack.bot_token, "xoxb-very-secret");
-        let shown = format!("{:?}", c.slack);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        let c = Config::load(
+            None,
+            &env(&[("VM_DOCTOR_DISCORD_TOKEN", "discord-very-secret")]),
+        )
+        .unwrap();
+        assert_eq!(c.discord.token, "discord-very-secret");
+        let shown = format!("{c:?}");
         assert!(!shown.contains("very-secret"), "{shown}");
         let e = Config::load(None, &env(&[("VM_DOCTOR_SLACK_API_URL", "slack.com")])).unwrap_err();
         assert!(e.to_string().contains("VM_DOCTOR_SLACK_API_URL"));

@@ -249,17 +249,14 @@ fn console(
     })
 }
 
-fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
-    if let Some(d) = data_dir {
-        cfg.data_dir = d;
-    }
-    if cfg.discord.token.trim().is_empty() {
-        bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
-    }
-    let store = open_store(&cfg)?;
+type ChatDriver = std::sync::Arc<vmd_runtime::Driver<NetProber, SledStore>>;
+
+/// The store, the real prober, the driver and a runtime, for a chat bot.
+fn chat_driver(cfg: &Config) -> Result<(ChatDriver, tokio::runtime::Runtime)> {
+    let store = open_store(cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
     let driver = std::sync::Arc::new(vm_doctor::build_driver(
-        &cfg,
+        cfg,
         vmd_runtime::RUNBOOK_FILES,
         prober,
         store,
@@ -267,6 +264,17 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    Ok((driver, rt))
+}
+
+fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
+    if let Some(d) = data_dir {
+        cfg.data_dir = d;
+    }
+    if cfg.discord.token.trim().is_empty() {
+        bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
+    }
+    let (driver, rt) = chat_driver(&cfg)?;
     rt.block_on(async move {
         let bot = vmd_discord::start(cfg.discord.clone(), driver).await?;
         tokio::select! {
@@ -298,17 +306,7 @@ fn slack(
         ),
         _ => {}
     }
-    let store = open_store(&cfg)?;
-    let prober = NetProber::new(cfg.probe.clone());
-    let driver = std::sync::Arc::new(vm_doctor::build_driver(
-        &cfg,
-        vmd_runtime::RUNBOOK_FILES,
-        prober,
-        store,
-    )?);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (driver, rt) = chat_driver(&cfg)?;
     rt.block_on(async move {
         match http {
             Some(addr) => {
