@@ -778,6 +778,10 @@ async fn a_429_is_retried_after_retry_after_and_ok_false_is_survived() {
         "Retry-After honoured: {waited:?}"
     );
     assert_eq!(posts[0].params["channel"], posts[1].params["channel"]);
+    // The update answered `ok:false, internal_error` was sent again, unchanged.
+    let updates = fake.calls_of("chat.update");
+    assert!(updates.len() >= 2);
+    assert_eq!(updates[0].params, updates[1].params);
     bot.stop().await;
 }
 
@@ -984,4 +988,51 @@ async fn http_mode_verifies_signatures_and_answers() {
     assert_eq!(http_post(addr, &signed(&form, ctype), &form).await.0, 200);
     chat.question(&root, "triage.self_check").await;
     handle.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lang_and_thread_words_switch_the_language() {
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat { fake: fake.clone() };
+    // An en-US user asks for Korean.
+    let id = fake.new_id("env-cmd-");
+    fake.send(&slash_command(
+        &id,
+        "trig-lang",
+        ALICE,
+        CHANNEL,
+        "/lang",
+        "ko",
+    ));
+    chat.wait_ephemeral(ALICE, "한국어로 답변해 드릴게요").await;
+    chat.diagnose(ALICE, "203.0.113.95 linux");
+    let root = chat.root_for(ALICE).await;
+    chat.question(&root, "triage.client").await;
+    assert!(
+        chat.all_text(&root).contains("외부에서 확인한 결과"),
+        "{}",
+        chat.all_text(&root)
+    );
+    // "English" in the thread switches back.
+    fake.send(&message(
+        &fake.new_id("env-ev-"),
+        &fake.new_id("Ev"),
+        ALICE,
+        CHANNEL,
+        "channel",
+        &fake.new_ts(),
+        Some(&root),
+        "English",
+    ));
+    chat.wait_text(&root, "From now on I'll answer in English")
+        .await;
+    bot.stop().await;
 }
