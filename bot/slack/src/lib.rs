@@ -363,6 +363,41 @@ fn lang_word(text: &str) -> Option<Lang> {
     }
 }
 
+/// Text as Slack delivers it in messages and slash commands, as the user
+/// wrote it: links `<url|label>` become their label, `<url>` the URL, and the
+/// three entities Slack encodes (`&amp;`, `&lt;`, `&gt;`) are decoded.
+/// Mentions (`<@U…>`, `<!here>`) are kept as written; they are escaped again
+/// whenever they are shown.
+fn incoming(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('>') {
+            Some(j) => {
+                let inner = &after[..j];
+                if inner.starts_with('@') || inner.starts_with('!') || inner.starts_with('#') {
+                    out.push('<');
+                    out.push_str(inner);
+                    out.push('>');
+                } else {
+                    out.push_str(inner.rsplit_once('|').map_or(inner, |(_, label)| label));
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// A conversation id: the channel and the thread's root `ts`.
 fn conversation(channel: &str, thread_ts: &str) -> String {
     format!("{channel}/{thread_ts}")
@@ -566,7 +601,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         async {
             let key = SessionKey::new(PLATFORM, &channel, &user);
             let (lang, _) = self.lang(&key).await;
-            let args = ev.text.clone().unwrap_or_default();
+            let args = incoming(ev.text.as_deref().unwrap_or_default());
             let name = ev.command.to_string();
             let name = name.trim_start_matches('/');
             if name == "lang" {
@@ -653,7 +688,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 };
                 match self.post(channel, None, &m).await {
                     Some(ts) => ts,
-                    None => return,
+                    None => {
+                        let text = self.text(lang, Msg::new("err-internal"));
+                        return self.ephemeral(channel, user, None, &text).await;
+                    }
                 }
             }
         };
@@ -748,7 +786,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let span = tracing::info_span!("slack_message", user = %user, channel = %channel);
         async {
             let mention = format!("<@{}>", self.bot_user);
-            let text = text.replace(&mention, " ").trim().to_owned();
+            let text = incoming(&text.replace(&mention, " ")).trim().to_owned();
             let text: String = text.chars().take(4000).collect();
             if let Some(root) = &thread_ts {
                 let key = SessionKey::new(PLATFORM, &conversation(channel, root), user);
@@ -1122,5 +1160,34 @@ impl SlackMsg {
             .and_then(|b| b["text"]["text"].as_str())
             .unwrap_or(&self.text)
             .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incoming_text_is_what_the_user_wrote() {
+        assert_eq!(
+            incoming("<@UBOT> my server <http://203.0.113.7|203.0.113.7> &amp; ssh &lt;3"),
+            "<@UBOT> my server 203.0.113.7 & ssh <3"
+        );
+        assert_eq!(
+            incoming("<https://e.invalid> <!here> <#C1|x>"),
+            "https://e.invalid <!here> <#C1|x>"
+        );
+        assert_eq!(incoming("a < b"), "a < b");
+        assert_eq!(incoming("&amp;lt;"), "&lt;");
+    }
+
+    #[test]
+    fn language_from_locale_and_words() {
+        assert_eq!(lang_of_locale("ko-KR"), Lang::Ko);
+        assert_eq!(lang_of_locale("en-GB"), Lang::En);
+        assert_eq!(lang_of_locale("ja-JP"), Lang::En);
+        assert_eq!(lang_word(" 한국어 "), Some(Lang::Ko));
+        assert_eq!(lang_word("English!"), Some(Lang::En));
+        assert_eq!(lang_word("engl"), None);
     }
 }

@@ -831,11 +831,9 @@ async fn hostile_text_reaches_slack_only_escaped() {
         ALICE,
         "<!channel><@U0BOB0001><https://e.invalid|x>\u{2066} linux",
     );
+    // Slack's link syntax is read as its label; mentions are shown, escaped.
     let t = chat.wait_ephemeral(ALICE, "isn't an IP address").await;
-    assert!(
-        t.contains("&lt;!channel&gt;&lt;@U0BOB0001&gt;&lt;https://e.invalid|x&gt;"),
-        "{t}"
-    );
+    assert!(t.contains("&lt;!channel&gt;&lt;@U0BOB0001&gt;x"), "{t}");
     chat.diagnose(ALICE, "203.0.113.80 linux");
     let root = chat.root_for(ALICE).await;
     chat.question(&root, "triage.client").await;
