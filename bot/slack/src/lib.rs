@@ -123,6 +123,8 @@ pub enum SlackError {
     NoAppToken,
     #[error("Slack refused the bot token ({0}): check VM_DOCTOR_SLACK_BOT_TOKEN")]
     Unauthorized(String),
+    #[error("Slack refused the app-level token ({0}): check VM_DOCTOR_SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is on")]
+    AppTokenRefused(String),
     #[error("Slack: {0}")]
     Client(String),
 }
@@ -207,6 +209,15 @@ where
         .with_reconnect_timeout_in_seconds(cfg.reconnect_secs.max(1))
         .with_initial_backoff_in_seconds(cfg.reconnect_secs.max(1));
     let bot = bot(cfg, driver).await?;
+    // A wrong app token is final: say so instead of reconnecting forever.
+    let api = bot.client.open_session(&app_token);
+    let req = SlackApiAppsConnectionOpenRequest::new();
+    let open = retry("apps.connections.open", || api.apps_connections_open(&req)).await;
+    match open {
+        Ok(_) => {}
+        Err(SlackClientError::ApiError(e)) => return Err(SlackError::AppTokenRefused(e.code)),
+        Err(e) => return Err(SlackError::Client(brief(&e))),
+    }
     let env = Arc::new(
         SlackClientEventsListenerEnvironment::new(bot.client.clone())
             .with_error_handler(on_error)

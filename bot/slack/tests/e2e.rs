@@ -873,6 +873,21 @@ async fn a_refused_token_is_a_clear_error() {
         "{err}"
     );
     assert_eq!(fake.connections_opened(), 0);
+
+    // A bot token where the app-level token belongs.
+    let fake = FakeSlack::start().await;
+    let mut cfg = config(&fake, 5);
+    cfg.app_token = "xoxb-not-an-app-token".into();
+    let err = vmd_slack::start(cfg, driver(data.path(), GateProber::new(&[], true)).await)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string().contains("VM_DOCTOR_SLACK_APP_TOKEN")
+            && err.to_string().contains("not_allowed_token_type"),
+        "{err}"
+    );
+    assert_eq!(fake.connections_opened(), 0);
 }
 
 /// A bare HTTP/1.1 POST on loopback; returns (status, body).
