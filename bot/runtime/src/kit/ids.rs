@@ -14,6 +14,13 @@ pub const DISCORD_MAX_LEN: usize = 100;
 /// Slack's limit for `action_id` and a view's `callback_id`/`private_metadata` use.
 pub const SLACK_MAX_LEN: usize = 255;
 
+/// Characters an id part may hold: enough for snowflakes, Slack ids and
+/// timestamps, step and option keys; nothing that means anything in chat
+/// markup (an owner is shown as a mention when a click is refused).
+fn id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '@' | ':')
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ButtonId {
     pub conversation: String,
@@ -37,7 +44,10 @@ impl ButtonId {
     /// holds the separator.
     pub fn encode(&self, max_len: usize) -> Option<String> {
         let parts = [&self.conversation, &self.owner, &self.step, &self.key];
-        if parts.iter().any(|p| p.is_empty() || p.contains('|')) {
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(id_char))
+        {
             return None;
         }
         let s = format!(
@@ -59,7 +69,7 @@ impl ButtonId {
         if it.next().is_some()
             || [&conversation, &owner, &step, &key]
                 .iter()
-                .any(|p| p.is_empty())
+                .any(|p| p.is_empty() || !p.chars().all(id_char))
         {
             return None;
         }
@@ -113,6 +123,9 @@ mod tests {
             "v1|1|2|a|b|c",
             "v1|1|2||b",
             "v1||2|a|b",
+            "v1|1|<!channel>|a|b",
+            "v1|1|2&x|a|b",
+            "v1|1 2|3|a|b",
         ] {
             assert_eq!(ButtonId::decode(bad), None, "{bad}");
         }
