@@ -243,7 +243,13 @@ fn on_error(
     _client: Arc<Client>,
     _state: SlackClientEventsUserState,
 ) -> HttpStatusCode {
-    tracing::warn!(error = %err, "Slack listener error");
+    // Only the error's kind and code: message bodies stay out of the logs.
+    match err.downcast_ref::<SlackClientError>() {
+        Some(e) => tracing::warn!(error = %brief(e), "Slack listener error"),
+        None => {
+            tracing::warn!("Slack listener error (details withheld: they may hold message text)")
+        }
+    }
     HttpStatusCode::OK
 }
 
@@ -299,10 +305,13 @@ fn brief(e: &SlackClientError) -> String {
         SlackClientError::ApiError(a) => format!("error {}", a.code),
         SlackClientError::HttpError(h) => format!("HTTP {}", h.status_code),
         SlackClientError::RateLimitError(r) => format!("rate limited ({:?})", r.retry_after),
-        other => {
-            let s = other.to_string();
-            clip(&s, 200)
+        SlackClientError::HttpProtocolError(e) => {
+            format!("HTTP transport error: {}", clip(&e.to_string(), 200))
         }
+        SlackClientError::EndOfStream(_) => "connection closed".into(),
+        SlackClientError::SystemError(_) => "system error".into(),
+        SlackClientError::ProtocolError(_) => "unexpected response".into(),
+        SlackClientError::SocketModeProtocolError(_) => "Socket Mode protocol error".into(),
     }
 }
 
