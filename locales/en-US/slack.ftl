@@ -2,7 +2,6 @@
 
 slack-thread-root = :stethoscope: Diagnosis of { $ip } for { $user }. Follow along in this thread.
 slack-thread-root-noip = :stethoscope: Diagnosis for { $user }. Follow along in this thread.
-slack-started = I'm checking { $ip } in a thread under my message in this channel.
 slack-not-yours = Only { $owner } can answer this diagnosis; you're welcome to follow along.
 slack-stale = That question has already been answered or has moved on. Please use the newest message in the thread.
 slack-rate-limited = You've started several diagnoses in a short time. Please try again in { $seconds } s.

@@ -2,7 +2,6 @@
 
 slack-thread-root = :stethoscope: { $user }님의 { $ip } 서버 진단이에요. 이 스레드에서 진행 상황을 확인해 주세요.
 slack-thread-root-noip = :stethoscope: { $user }님의 서버 진단이에요. 이 스레드에서 진행 상황을 확인해 주세요.
-slack-started = 이 채널에 남긴 제 메시지의 스레드에서 { $ip } 서버를 점검하고 있어요.
 slack-not-yours = 이 진단에는 { $owner }님만 답변할 수 있어요. 진행 상황은 함께 보셔도 괜찮아요.
 slack-stale = 이미 답변했거나 지난 질문이에요. 스레드의 가장 최근 메시지에서 답변해 주세요.
 slack-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨어요. { $seconds }초 후에 다시 시도해 주세요.

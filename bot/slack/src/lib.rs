@@ -1104,7 +1104,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let mut progress: Option<(String, String)> = None;
         while let Some(ev) = rx.recv().await {
             match ev {
-                Outgoing::Reply { lang, reply } => {
+                Outgoing::Reply { lang, mut reply } => {
+                    if reply.parts.first().is_some_and(|m| m.id == "help") {
+                        // In Slack, commands in a thread start with `!`.
+                        reply.parts.push(Msg::new("slack-usage"));
+                    }
                     let m = blocks::reply(loc, lang, &reply, &key.conversation, &key.user);
                     if m.shape == Shape::Summary {
                         if let Some((ts, _)) = progress.take() {
