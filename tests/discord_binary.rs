@@ -121,3 +121,28 @@ async fn the_binary_runs_against_a_fake_discord() {
     }
     drop(listener);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_exits_with_a_clear_message() {
+    let fake = FakeDiscord::start().await;
+    fake.set_fail_next("users/@me", 401);
+    let data = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(BIN)
+        .args(["discord", "--data-dir"])
+        .arg(data.path())
+        .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.revoked.token")
+        .env("VM_DOCTOR_DISCORD_API_URL", fake.url())
+        .output();
+    let out = tokio::time::timeout(WAIT, out)
+        .await
+        .expect("exits instead of retrying")
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("401") && err.contains("VM_DOCTOR_DISCORD_TOKEN"),
+        "{err}"
+    );
+    assert!(!err.contains("Bot.revoked.token"), "{err}");
+    assert_eq!(fake.identify_count(), 0, "never went to the gateway");
+}

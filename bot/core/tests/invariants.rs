@@ -56,32 +56,44 @@ fn core_source_uses_no_io() {
     }
 }
 
-/// Only the Discord adapter knows serenity (the binary may use it in tests, to
-/// reuse the fake Discord, but not in its code).
-#[test]
-fn only_the_discord_crate_depends_on_serenity() {
+fn deps_of(krate: &str) -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for krate in ["core", "probe", "runtime", "vm-doctor"] {
-        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
-        let deps = manifest
-            .split("[dependencies]")
-            .nth(1)
-            .unwrap_or("")
-            .split("\n[")
-            .next()
-            .unwrap_or("");
+    let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
+    manifest
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap_or("")
+        .split("\n[")
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Each chat platform's library is known to its adapter crate only (the binary
+/// may use the fakes in tests, but not the libraries in its code).
+fn only_one_crate_knows(lib_dep: &str, lib_path: &str, owner: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for krate in ["core", "probe", "runtime", "discord", "slack", "vm-doctor"] {
+        if krate == owner {
+            continue;
+        }
         assert!(
-            !deps.contains("serenity"),
-            "bot/{krate} must not depend on serenity"
+            !deps_of(krate).contains(lib_dep),
+            "bot/{krate} must not depend on {lib_dep}"
         );
-        let src = root.join(krate).join("src");
-        for p in rust_files(&src) {
+        for p in rust_files(&root.join(krate).join("src")) {
             let text = std::fs::read_to_string(&p).unwrap();
-            assert!(
-                !text.contains("serenity::"),
-                "{} uses serenity",
-                p.display()
-            );
+            assert!(!text.contains(lib_path), "{} uses {lib_path}", p.display());
         }
     }
+}
+
+#[test]
+fn only_the_discord_crate_depends_on_serenity() {
+    only_one_crate_knows("serenity", "serenity::", "discord");
+}
+
+#[test]
+fn only_the_slack_crate_depends_on_slack_morphism() {
+    only_one_crate_knows("slack-morphism", "slack_morphism::", "slack");
 }

@@ -12,33 +12,13 @@ use fake::*;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use vmd_core::engine::{Engine, EngineConfig};
-use vmd_core::policy::TargetPolicy;
-use vmd_core::probe::*;
 use vmd_discord::limits::Limit;
 use vmd_discord::DiscordConfig;
-use vmd_probe::Prober;
-use vmd_runtime::i18n::Localizer;
+use vmd_runtime::fake::{percentile, test_driver, InstantProber};
 use vmd_runtime::store::SledStore;
-use vmd_runtime::{Driver, DriverConfig};
 
 const GUILD: u64 = 1_400_000_000_000_000_001;
 const CHANNEL: u64 = 1_400_000_000_000_000_002;
-
-/// Answers instantly: every port open. The benchmark measures the adapter.
-struct Instant0;
-
-impl Prober for Instant0 {
-    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        let r = ProbeReport::uniform(req, PortState::Open, PortReason::SynAck, 0);
-        async move { r }
-    }
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -48,27 +28,9 @@ async fn main() {
         .unwrap_or(100);
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let loc = Localizer::embedded().unwrap();
-    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
-    let engine = Engine::new(
-        rb,
-        EngineConfig {
-            idle_ttl_ms: 3_600_000,
-            policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
-            egress: Vec::new(),
-        },
-    );
-    let driver = Arc::new(Driver::new(
-        engine,
-        Instant0,
+    let driver = Arc::new(test_driver(
+        InstantProber,
         SledStore::open(data.path()).unwrap(),
-        loc,
-        DriverConfig {
-            default_lang: vmd_core::command::Lang::En,
-            ticket_template: "https://support.example/t?ip={ip}".into(),
-            max_concurrent_probes: 64,
-            probe_deadline: Duration::from_secs(10),
-        },
     ));
     let cfg = DiscordConfig {
         token: "Bot.fake.token".into(),
@@ -147,7 +109,11 @@ async fn main() {
     }
     let total = start.elapsed();
     lat.sort();
-    let (p50, p99, max) = (pct(&lat, 0.5), pct(&lat, 0.99), *lat.last().unwrap());
+    let (p50, p99, max) = (
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        *lat.last().unwrap(),
+    );
     let deadline = Duration::from_secs(3);
     println!("diagnoses started at once: {n}");
     println!(

@@ -8,36 +8,44 @@
 //! Every interaction gets its first response before any slow work (defer,
 //! update or modal), so Discord's 3-second deadline holds even while probes run.
 
-pub mod custom_id;
-pub mod limits;
 mod render;
 
-use custom_id::{ButtonId, INPUT_KEY};
-use limits::{Limit, RateLimiter};
+/// The rate-limit setting (the limiter itself lives in the adapter kit).
+pub mod limits {
+    pub use vmd_runtime::kit::limits::Limit;
+}
+
+use limits::Limit;
 use serenity::all::{
     ActionRowComponent, ButtonKind, ButtonStyle, ChannelId, ChannelType, ClientBuilder,
     Command as DiscordCommand, CommandInteraction, CommandOptionType, ComponentInteraction,
-    Context, CreateActionRow, CreateAttachment, CreateButton, CreateCommand, CreateCommandOption,
-    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
-    CreateModal, CreateThread, EditInteractionResponse, EditMessage, EventHandler, GatewayIntents,
-    GuildId, HttpBuilder, InputTextStyle, Interaction, Member, MessageId, ModalInteraction, Ready,
-    ResolvedValue, RoleId, ShardManager,
+    Context, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateCommand,
+    CreateCommandOption, CreateInputText, CreateInteractionResponse,
+    CreateInteractionResponseMessage, CreateMessage, CreateModal, CreateThread,
+    EditInteractionResponse, EditMessage, EventHandler, GatewayIntents, GuildId, HttpBuilder,
+    InputTextStyle, Interaction, Member, MessageId, ModalInteraction, Ready, ResolvedValue, RoleId,
+    ShardManager,
 };
-use std::collections::{HashSet, VecDeque};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
-use vmd_core::session::{Phase, SessionKey};
+use vmd_core::session::SessionKey;
 use vmd_probe::Prober;
+use vmd_runtime::kit::admit::{admit, Admitted, Refusal};
+use vmd_runtime::kit::ids::ButtonId;
+use vmd_runtime::kit::layout::{clip, Shape};
+use vmd_runtime::kit::limits::RateLimiter;
+use vmd_runtime::kit::safe::{self, Markup};
+use vmd_runtime::kit::Seen;
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
 
-/// Everything the Discord adapter needs to know. Its `Debug` hides the token.
+/// Everything the Discord adapter needs to know. Its `Debug` never shows the token.
 #[derive(Clone)]
 pub struct DiscordConfig {
     /// Bot token (from the environment only).
@@ -67,7 +75,12 @@ impl std::fmt::Debug for DiscordConfig {
             .field("api_url", &self.api_url)
             .field("guilds", &self.guilds)
             .field("channels", &self.channels)
-            .finish_non_exhaustive()
+            .field("support_role", &self.support_role)
+            .field("probe_role", &self.probe_role)
+            .field("threads", &self.threads)
+            .field("user_limit", &self.user_limit)
+            .field("guild_limit", &self.guild_limit)
+            .finish()
     }
 }
 
@@ -77,6 +90,8 @@ pub enum DiscordError {
     Client(String),
     #[error("no Discord token: set VM_DOCTOR_DISCORD_TOKEN")]
     NoToken,
+    #[error("Discord refused the bot token (401 Unauthorized): check VM_DOCTOR_DISCORD_TOKEN; not retrying")]
+    Unauthorized,
 }
 
 /// A running bot.
@@ -96,6 +111,9 @@ impl BotHandle {
     pub async fn wait(self) -> Result<(), DiscordError> {
         match self.task.await {
             Ok(Ok(())) => Ok(()),
+            Ok(Err(serenity::Error::Gateway(
+                serenity::gateway::GatewayError::InvalidAuthentication,
+            ))) => Err(DiscordError::Unauthorized),
             Ok(Err(e)) => Err(DiscordError::Client(e.to_string())),
             Err(e) => Err(DiscordError::Client(e.to_string())),
         }
@@ -122,15 +140,23 @@ where
             .proxy(api.trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
+    let http = http.build();
+    // A bad token is final: say so and stop, instead of retrying the gateway.
+    match http.get_current_user().await {
+        Ok(me) => tracing::info!(user = %me.name, "token accepted"),
+        Err(e) if is_unauthorized(&e) => return Err(DiscordError::Unauthorized),
+        // Anything else (Discord down, a proxy hiccup): the client retries.
+        Err(e) => tracing::warn!(error = %e, "could not check the token"),
+    }
     let handler = Handler {
         bot: Arc::new(Bot {
             limiter: RateLimiter::new(cfg.user_limit, cfg.guild_limit),
             cfg,
             driver,
-            seen: Mutex::new((HashSet::new(), VecDeque::new())),
+            seen: Seen::new(4096),
         }),
     };
-    let mut client = ClientBuilder::new_with_http(http.build(), GatewayIntents::GUILDS)
+    let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .event_handler(handler)
         .await
         .map_err(|e| DiscordError::Client(e.to_string()))?;
@@ -144,7 +170,7 @@ struct Bot<P: Prober, S: Store> {
     driver: Arc<Driver<P, S>>,
     limiter: RateLimiter,
     /// Interaction ids already handled (a resumed gateway may replay events).
-    seen: Mutex<(HashSet<u64>, VecDeque<u64>)>,
+    seen: Seen,
 }
 
 struct Handler<P: Prober, S: Store> {
@@ -160,7 +186,7 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let id = interaction.id().get();
-        if !self.bot.first_time(id) {
+        if !self.bot.seen.first_time(&id.to_string()) {
             tracing::debug!(interaction = id, "duplicate interaction ignored");
             return;
         }
@@ -223,23 +249,15 @@ where
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
-    fn first_time(&self, id: u64) -> bool {
-        let mut g = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let (set, order) = &mut *g;
-        if !set.insert(id) {
-            return false;
-        }
-        order.push_back(id);
-        if order.len() > 4096 {
-            if let Some(old) = order.pop_front() {
-                set.remove(&old);
-            }
-        }
-        true
+    /// A message rendered for Discord, every argument escaped.
+    fn text(&self, lang: Lang, m: Msg) -> String {
+        safe::render(self.driver.localizer(), lang, Markup::Discord, &m, &[])
     }
 
-    fn text(&self, lang: Lang, m: Msg) -> String {
-        self.driver.localizer().render(lang, &m)
+    /// Like [`Bot::text`], but the named arguments are the adapter's own
+    /// markup (a mention or a link it built) and pass unescaped.
+    fn text_trusting(&self, lang: Lang, m: Msg, trusted: &[&str]) -> String {
+        safe::render(self.driver.localizer(), lang, Markup::Discord, &m, trusted)
     }
 
     fn lang(&self, locale: &str, key: Option<&SessionKey>) -> Lang {
@@ -362,21 +380,23 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 "lang" => match c.data.options().first().map(|o| &o.value) {
                     Some(ResolvedValue::String(s)) => Lang::parse(s)
                         .map(Command::Lang)
-                        .ok_or(command::CommandError::BadLang),
-                    _ => Err(command::CommandError::BadLang),
+                        .ok_or((command::CommandError::BadLang, s.to_string())),
+                    _ => Err((command::CommandError::BadLang, String::new())),
                 },
-                _ => Err(command::CommandError::Unknown),
+                _ => Err((command::CommandError::Unknown, String::new())),
             };
             let cmd = match parsed {
                 Ok(cmd) => cmd,
-                Err(e) => {
+                Err((e, value)) => {
+                    // The value the user gave, shown back escaped and cut short.
+                    let value = clip(&value, 60);
                     return self
                         .ephemeral_command(
                             ctx,
                             &c,
-                            self.text(lang, Msg::new(e.id()).arg("value", "")),
+                            self.text(lang, Msg::new(e.id()).arg("value", value)),
                         )
-                        .await
+                        .await;
                 }
             };
             if let Command::Diagnose { ip, .. } = &cmd {
@@ -400,7 +420,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         )
                         .await;
                 }
-                if let Err(wait) = self.limiter.check(user, guild, Instant::now()) {
+                let space = guild.map(|g| g.to_string());
+                if let Err(wait) =
+                    self.limiter
+                        .check(&user.to_string(), space.as_deref(), Instant::now())
+                {
                     let secs = wait.as_secs().max(1);
                     return self
                         .ephemeral_command(
@@ -421,24 +445,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         Msg::new("discord-thread-name").arg("ip", ip_text.clone()),
                     );
                     let builder =
-                        CreateThread::new(render::clip(&name, 100)).kind(ChannelType::PublicThread);
+                        CreateThread::new(clip(&name, 100)).kind(ChannelType::PublicThread);
                     match retry("create thread", || {
                         c.channel_id.create_thread(&ctx.http, builder.clone())
                     })
                     .await
                     {
                         Some(t) => {
-                            let note = self.text(
+                            let note = self.text_trusting(
                                 lang,
                                 Msg::new("discord-continue-in-thread")
                                     .arg("ip", ip_text.clone())
                                     .arg("thread", format!("<#{}>", t.id.get())),
+                                &["thread"],
                             );
                             retry("edit original", || {
-                                c.edit_response(
-                                    &ctx.http,
-                                    EditInteractionResponse::new().content(note.clone()),
-                                )
+                                c.edit_response(&ctx.http, edit_response().content(note.clone()))
                             })
                             .await;
                             t.id
@@ -451,10 +473,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 if conv == c.channel_id {
                     let note = self.text(lang, Msg::new("discord-started-here").arg("ip", ip_text));
                     retry("edit original", || {
-                        c.edit_response(
-                            &ctx.http,
-                            EditInteractionResponse::new().content(note.clone()),
-                        )
+                        c.edit_response(&ctx.http, edit_response().content(note.clone()))
                     })
                     .await;
                 }
@@ -475,10 +494,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 }
                 let done = self.text(lang, Msg::new("discord-see-below"));
                 retry("edit original", || {
-                    c.edit_response(
-                        &ctx.http,
-                        EditInteractionResponse::new().content(done.clone()),
-                    )
+                    c.edit_response(&ctx.http, edit_response().content(done.clone()))
                 })
                 .await;
                 self.turn(
@@ -497,18 +513,26 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         .await
     }
 
-    fn diagnose_input(&self, c: &CommandInteraction) -> Result<Command, command::CommandError> {
+    /// The `/diagnose` options, or the first bad one with the value given.
+    fn diagnose_input(
+        &self,
+        c: &CommandInteraction,
+    ) -> Result<Command, (command::CommandError, String)> {
         let mut ip = None;
         let mut os = None;
         let mut port = None;
+        let bad = |e, v: &str| (e, v.to_owned());
         for o in c.data.options() {
             match (o.name, o.value) {
-                ("ip", ResolvedValue::String(s)) => ip = Some(command::parse_ip(s)?),
+                ("ip", ResolvedValue::String(s)) => {
+                    ip = Some(command::parse_ip(s).map_err(|e| bad(e, s))?)
+                }
                 ("os", ResolvedValue::String(s)) => {
-                    os = Some(command::Os::parse(s).ok_or(command::CommandError::BadOs)?)
+                    os = Some(command::Os::parse(s).ok_or(bad(command::CommandError::BadOs, s))?)
                 }
                 ("port", ResolvedValue::Integer(n)) => {
-                    port = Some(command::parse_port(&n.to_string())?)
+                    let n = n.to_string();
+                    port = Some(command::parse_port(&n).map_err(|e| bad(e, &n))?)
                 }
                 _ => {}
             }
@@ -516,10 +540,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         Ok(Command::Diagnose { ip, os, port })
     }
 
-    /// Checks a click or modal: the id is ours, `clicker` may answer the
-    /// session behind it, and the question is still the current one. Returns
-    /// the id, the session key and the conversation's language, or the
-    /// ephemeral text to answer with.
+    /// Checks a click or modal through the kit's admission. Returns the id,
+    /// the session key and the conversation's language, or the ephemeral text
+    /// to answer with.
     fn admit(
         &self,
         custom_id: &str,
@@ -527,39 +550,33 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         member: Option<&Member>,
         locale: &str,
     ) -> Result<(ButtonId, SessionKey, Lang), String> {
-        let Some(id) = ButtonId::decode(custom_id) else {
-            let lang = lang_of(locale).unwrap_or(Lang::En);
-            return Err(self.text(lang, Msg::new("discord-stale")));
-        };
-        let key = SessionKey::new(
+        let support = self.cfg.support_role;
+        match admit(
+            &self.driver,
             "discord",
-            &id.conversation.to_string(),
-            &id.owner.to_string(),
-        );
-        let lang = self.lang(locale, Some(&key));
-        if clicker != id.owner && !has_role(member, self.cfg.support_role) {
-            return Err(self.text(
-                lang,
-                Msg::new("discord-not-yours").arg("owner", format!("<@{}>", id.owner)),
-            ));
-        }
-        let current = match self.driver.session(&key) {
-            Ok(Some(s)) => match s.phase {
-                Phase::Step(step) => step,
-                Phase::AskOs => "os".into(),
-                Phase::AskIp | Phase::New => "ip".into(),
-                _ => String::new(),
-            },
-            Ok(None) => String::new(),
-            Err(e) => {
-                tracing::error!(error = %e, "session store");
-                return Err(self.text(lang, Msg::new("err-internal")));
+            custom_id,
+            &clicker.to_string(),
+            || has_role(member, support),
+        ) {
+            Ok(Admitted { id, key }) => {
+                let lang = self.lang(locale, Some(&key));
+                Ok((id, key, lang))
             }
-        };
-        if current != id.step {
-            return Err(self.text(lang, Msg::new("discord-stale")));
+            Err(refusal) => {
+                let key = ButtonId::decode(custom_id)
+                    .map(|id| SessionKey::new("discord", &id.conversation, &id.owner));
+                let lang = self.lang(locale, key.as_ref());
+                Err(match refusal {
+                    Refusal::Stale => self.text(lang, Msg::new("discord-stale")),
+                    Refusal::NotYours { owner } => self.text_trusting(
+                        lang,
+                        Msg::new("discord-not-yours").arg("owner", format!("<@{owner}>")),
+                        &["owner"],
+                    ),
+                    Refusal::Internal => self.text(lang, Msg::new("err-internal")),
+                })
+            }
         }
-        Ok((id, key, lang))
     }
 
     async fn on_component(&self, ctx: &Context, c: ComponentInteraction) {
@@ -586,12 +603,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     return;
                 }
             };
-            if id.key == INPUT_KEY {
-                let expect = match id.step.as_str() {
-                    "ip" => "ip",
-                    s if s.ends_with("port") => "port",
-                    _ => "other",
-                };
+            if id.is_input() {
+                let expect = id.expects();
                 let modal = CreateModal::new(
                     c.data.custom_id.clone(),
                     self.text(lang, Msg::new("discord-modal-title")),
@@ -599,7 +612,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .components(vec![CreateActionRow::InputText(
                     CreateInputText::new(
                         InputTextStyle::Short,
-                        render::clip(
+                        clip(
                             &self.text(lang, Msg::new("discord-modal-label").arg("expect", expect)),
                             45,
                         ),
@@ -615,9 +628,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             // First response: the answered buttons become disabled, the choice highlighted.
             let rows = disabled_rows(&c.message.components, Some(&c.data.custom_id));
-            let update = CreateInteractionResponse::UpdateMessage(
-                CreateInteractionResponseMessage::new().components(rows),
-            );
+            let update =
+                CreateInteractionResponse::UpdateMessage(response_message().components(rows));
             if retry("update message", || {
                 c.create_response(&ctx.http, update.clone())
             })
@@ -626,12 +638,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             {
                 return;
             }
+            let Ok(owner) = id.owner.parse::<u64>() else {
+                return;
+            };
             self.turn(
                 ctx,
                 c.guild_id.map(|g| g.get()),
                 key,
                 c.channel_id,
-                id.owner,
+                owner,
                 lang_of(&c.locale),
                 Input::Choose(id.key),
             )
@@ -678,7 +693,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             // First response: disable the buttons of the question the modal answered.
             let response = match &m.message {
                 Some(msg) => CreateInteractionResponse::UpdateMessage(
-                    CreateInteractionResponseMessage::new()
+                    response_message()
                         .components(disabled_rows(&msg.components, Some(&m.data.custom_id))),
                 ),
                 None => CreateInteractionResponse::Acknowledge,
@@ -691,12 +706,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             {
                 return;
             }
+            let Ok(owner) = id.owner.parse::<u64>() else {
+                return;
+            };
             self.turn(
                 ctx,
                 m.guild_id.map(|g| g.get()),
                 key,
                 m.channel_id,
-                id.owner,
+                owner,
                 lang_of(&m.locale),
                 Input::Text(value),
             )
@@ -738,7 +756,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let lang = platform_lang.unwrap_or(Lang::En);
             let text = self.text(lang, Msg::new("err-internal"));
             retry("send error", || {
-                channel.send_message(&ctx.http, CreateMessage::new().content(text.clone()))
+                channel.send_message(&ctx.http, new_message().content(text.clone()))
             })
             .await;
         }
@@ -758,9 +776,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             match ev {
                 Outgoing::Reply { lang, reply } => {
                     let r = render::reply(loc, lang, &reply, conv, owner);
-                    if render::is_summary(&reply) {
+                    if r.shape == Shape::Summary {
                         if let Some((mid, _)) = progress.take() {
-                            let mut edit = EditMessage::new()
+                            let mut edit = edit_message()
                                 .content(r.content.clone())
                                 .components(r.rows.clone());
                             if let Some(e) = r.embed.clone() {
@@ -776,7 +794,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             }
                         }
                     }
-                    let mut msg = CreateMessage::new().components(r.rows);
+                    let mut msg = new_message().components(r.rows);
                     if !r.content.is_empty() {
                         msg = msg.content(r.content);
                     }
@@ -787,7 +805,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         channel.send_message(&ctx.http, msg.clone())
                     })
                     .await;
-                    if render::is_progress(&reply) {
+                    if r.shape == Shape::Progress {
                         progress = sent.map(|m| (m.id, m.content.clone()));
                     }
                 }
@@ -799,15 +817,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 } => {
                     let mut text = self.text(lang, Msg::new("discord-report-attached"));
                     text.push_str("\n\n");
-                    text.push_str(
-                        &self.text(lang, Msg::new("ticket-link").arg("url", url.clone())),
-                    );
-                    let mut msg = CreateMessage::new()
-                        .content(render::clip(&text, 2000))
-                        .add_file(CreateAttachment::bytes(
-                            markdown.into_bytes(),
-                            "vm-doctor-report.md",
-                        ));
+                    text.push_str(&self.text_trusting(
+                        lang,
+                        Msg::new("ticket-link").arg("url", url.clone()),
+                        &["url"],
+                    ));
+                    let mut msg =
+                        new_message()
+                            .content(clip(&text, 2000))
+                            .add_file(CreateAttachment::bytes(
+                                markdown.into_bytes(),
+                                "vm-doctor-report.md",
+                            ));
                     if url.len() <= 512 {
                         msg = msg.components(vec![CreateActionRow::Buttons(vec![
                             CreateButton::new_link(url)
@@ -825,9 +846,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         let mut text = header.clone();
                         for l in &lines {
                             text.push('\n');
-                            text.push_str(&loc.render(lang, l));
+                            text.push_str(&safe::render(loc, lang, Markup::Discord, l, &[]));
                         }
-                        let edit = EditMessage::new().content(render::clip(&text, 2000));
+                        let edit = edit_message().content(clip(&text, 2000));
                         retry("edit progress", || {
                             channel.edit_message(&ctx.http, *mid, edit.clone())
                         })
@@ -840,13 +861,37 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 }
 
+// Every message and edit pings nobody: `allowed_mentions` parses nothing, so
+// even a mention that slipped through escaping stays inert.
+
+fn new_message() -> CreateMessage {
+    CreateMessage::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
+fn edit_message() -> EditMessage {
+    EditMessage::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
+fn edit_response() -> EditInteractionResponse {
+    EditInteractionResponse::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
+fn response_message() -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// Whether Discord refused the token.
+fn is_unauthorized(e: &serenity::Error) -> bool {
+    matches!(
+        e,
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
+            if r.status_code.as_u16() == 401
+    )
+}
+
 /// A reply only the clicking user sees.
 fn ephemeral(text: String) -> CreateInteractionResponse {
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .ephemeral(true),
-    )
+    CreateInteractionResponse::Message(response_message().content(text).ephemeral(true))
 }
 
 /// The rows of an answered question: every button disabled, the chosen one green.

@@ -1,22 +1,31 @@
-//! Neutral replies to Discord messages: text, summary embeds, buttons.
+//! A [`Layout`] as Discord widgets: content or a summary embed, button rows.
 
-use crate::custom_id::{ButtonId, INPUT_KEY};
 use serenity::all::{ButtonStyle, Colour, CreateActionRow, CreateButton, CreateEmbed};
 use vmd_core::command::Lang;
-use vmd_core::msg::{Expect, Msg, Reply, Severity};
+use vmd_core::msg::{Reply, Severity};
 use vmd_runtime::i18n::Localizer;
+use vmd_runtime::kit::ids::DISCORD_MAX_LEN;
+use vmd_runtime::kit::layout::{self, clip, Shape, Style};
+use vmd_runtime::kit::safe::Markup;
 
 /// Discord's caps.
-const MAX_CONTENT: usize = 2000;
+pub const MAX_CONTENT: usize = 2000;
 const MAX_FIELD: usize = 1024;
 const MAX_TITLE: usize = 256;
-const MAX_LABEL: usize = 80;
+
+pub const STYLE: Style = Style {
+    markup: Markup::Discord,
+    max_id_len: DISCORD_MAX_LEN,
+    max_label: 80,
+    answer_button: "discord-answer-button",
+};
 
 /// A reply ready for Discord.
 pub struct Rendered {
     pub content: String,
     pub embed: Option<CreateEmbed>,
     pub rows: Vec<CreateActionRow>,
+    pub shape: Shape,
 }
 
 pub fn colour(s: Severity) -> Colour {
@@ -28,106 +37,56 @@ pub fn colour(s: Severity) -> Colour {
     }
 }
 
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
-/// Which question a reply asks, as used in button ids.
-pub fn question_of(r: &Reply) -> Option<String> {
-    if let Some(step) = &r.step {
-        return Some(step.clone());
-    }
-    match r.expect {
-        Expect::Ip => Some("ip".into()),
-        Expect::Choice if !r.options.is_empty() => Some("os".into()),
-        _ => None,
-    }
-}
-
-/// Replies that start a probe (shown as "pending", later edited into the result).
-pub fn is_progress(r: &Reply) -> bool {
-    r.parts.first().is_some_and(|m| {
-        matches!(
-            m.id.as_str(),
-            "probing" | "recheck-start" | "probing-resume"
-        )
-    })
-}
-
-/// Replies that carry a probe result (rendered as a summary embed).
-pub fn is_summary(r: &Reply) -> bool {
-    r.parts
-        .first()
-        .is_some_and(|m| matches!(m.id.as_str(), "probe-summary" | "recheck-result"))
-}
-
 pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u64) -> Rendered {
-    let text = |m: &Msg| loc.render(lang, m);
-    let mut rows = Vec::new();
-    let question = question_of(r);
-    if let Some(q) = &question {
-        let mut buttons: Vec<CreateButton> = Vec::new();
-        for c in &r.options {
-            let id = ButtonId {
-                conversation,
-                owner,
-                step: q.clone(),
-                key: c.key.clone(),
-            };
-            if let Some(custom) = id.encode() {
-                buttons.push(
-                    CreateButton::new(custom)
-                        .label(clip(&text(&c.label), MAX_LABEL))
-                        .style(ButtonStyle::Primary),
-                );
-            }
-        }
-        if matches!(r.expect, Expect::Ip | Expect::Port | Expect::Text) {
-            let id = ButtonId {
-                conversation,
-                owner,
-                step: q.clone(),
-                key: INPUT_KEY.into(),
-            };
-            if let Some(custom) = id.encode() {
-                buttons.push(
-                    CreateButton::new(custom)
-                        .label(loc.text(lang, "discord-answer-button"))
-                        .style(ButtonStyle::Primary),
-                );
-            }
-        }
-        for chunk in buttons.chunks(5).take(5) {
-            rows.push(CreateActionRow::Buttons(chunk.to_vec()));
-        }
-    }
-    if is_summary(r) {
+    let l = layout::layout(
+        loc,
+        lang,
+        &STYLE,
+        r,
+        &conversation.to_string(),
+        &owner.to_string(),
+    );
+    let buttons: Vec<CreateButton> = l
+        .buttons
+        .iter()
+        .map(|b| {
+            CreateButton::new(b.id.clone())
+                .label(b.label.clone())
+                .style(ButtonStyle::Primary)
+        })
+        .collect();
+    let rows = buttons
+        .chunks(5)
+        .take(5)
+        .map(|c| CreateActionRow::Buttons(c.to_vec()))
+        .collect();
+    if l.shape == Shape::Summary {
+        let title = l.paragraphs.first().cloned().unwrap_or_default();
         let mut embed = CreateEmbed::new()
-            .title(clip(&text(&r.parts[0]).replace("**", ""), MAX_TITLE))
-            .colour(colour(r.severity));
-        for m in r.parts.iter().skip(1).take(25) {
-            let name = if m.id.starts_with("finding-") {
-                loc.text(lang, "discord-field-finding")
-            } else {
-                loc.text(lang, "discord-field-probe")
-            };
-            embed = embed.field(name, clip(&text(m), MAX_FIELD), false);
+            .title(clip(&title.replace("**", ""), MAX_TITLE))
+            .colour(colour(l.severity));
+        for f in l.fields.iter().take(25) {
+            let name = loc.text(
+                lang,
+                if f.finding {
+                    "discord-field-finding"
+                } else {
+                    "discord-field-probe"
+                },
+            );
+            embed = embed.field(name, clip(&f.text, MAX_FIELD), false);
         }
         return Rendered {
             content: String::new(),
             embed: Some(embed),
             rows,
+            shape: l.shape,
         };
     }
-    let content = r.parts.iter().map(text).collect::<Vec<_>>().join("\n\n");
     Rendered {
-        content: clip(&content, MAX_CONTENT),
+        content: clip(&l.paragraphs.join("\n\n"), MAX_CONTENT),
         embed: None,
         rows,
+        shape: l.shape,
     }
 }

@@ -5,21 +5,16 @@ mod fake;
 
 use fake::*;
 use serde_json::{json, Value};
-use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
-use vmd_core::engine::{Engine, EngineConfig};
-use vmd_core::policy::TargetPolicy;
 use vmd_core::probe::*;
 use vmd_discord::limits::Limit;
 use vmd_discord::{BotHandle, DiscordConfig};
-use vmd_probe::Prober;
-use vmd_runtime::i18n::Localizer;
+use vmd_runtime::fake::GateProber;
 use vmd_runtime::store::SledStore;
-use vmd_runtime::{Driver, DriverConfig};
+use vmd_runtime::Driver;
 
 const GUILD: u64 = 1_200_000_000_000_000_001;
 const CHANNEL: u64 = 1_200_000_000_000_000_002;
@@ -28,115 +23,6 @@ const BOB: u64 = 1_200_000_000_000_000_004;
 const CAROL: u64 = 1_200_000_000_000_000_005;
 const SUPPORT_ROLE: u64 = 1_200_000_000_000_000_006;
 const WAIT: Duration = Duration::from_secs(15);
-
-/// Probe results from a script; each run waits for a permit of `gate`, so a
-/// test can hold probes back. An unexpected probe panics.
-#[derive(Clone)]
-struct GateProber {
-    worlds: Arc<Mutex<VecDeque<PortState>>>,
-    gate: Arc<Semaphore>,
-    finished: Arc<AtomicUsize>,
-}
-
-impl GateProber {
-    fn new(worlds: &[PortState], open: bool) -> GateProber {
-        GateProber {
-            worlds: Arc::new(Mutex::new(worlds.iter().copied().collect())),
-            gate: Arc::new(Semaphore::new(if open { 1000 } else { 0 })),
-            finished: Arc::new(AtomicUsize::new(0)),
-        }
-    }
-}
-
-impl Prober for GateProber {
-    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        self.probe_with_progress(req, tx)
-    }
-
-    fn probe_with_progress(
-        &self,
-        req: &ProbeRequest,
-        progress: tokio::sync::mpsc::UnboundedSender<ProbeProgress>,
-    ) -> impl std::future::Future<Output = ProbeReport> + Send {
-        let me = self.clone();
-        let req = req.clone();
-        async move {
-            me.gate.acquire().await.expect("gate").forget();
-            let state = me
-                .worlds
-                .lock()
-                .unwrap()
-                .pop_front()
-                .unwrap_or_else(|| panic!("unexpected probe {req:?}"));
-            let r = report(&req, state);
-            for p in &r.ports {
-                let _ = progress.send(ProbeProgress::Port(p.clone()));
-            }
-            me.finished.fetch_add(1, Ordering::SeqCst);
-            r
-        }
-    }
-}
-
-fn report(req: &ProbeRequest, state: PortState) -> ProbeReport {
-    let open = state == PortState::Open;
-    ProbeReport {
-        target: req.target,
-        elapsed_ms: 7,
-        icmp: req.icmp.then_some(IcmpResult {
-            state: IcmpState::NoReply,
-            sent: 3,
-            received: 0,
-            rtt_ms: None,
-            method: None,
-            echoes: vec![],
-        }),
-        ports: req
-            .ports
-            .iter()
-            .map(|p| PortResult {
-                port: p.port,
-                state,
-                reason: if open {
-                    PortReason::SynAck
-                } else {
-                    PortReason::Timeout
-                },
-                rtt_ms: None,
-                basis: None,
-                attempts: 0,
-            })
-            .collect(),
-        ssh: req
-            .ports
-            .iter()
-            .find(|p| open && p.service == Some(Service::Ssh))
-            .map(|p| SshResult {
-                port: p.port,
-                banner: Some("SSH-2.0-OpenSSH_9.2p1".into()),
-                kex: vec!["curve25519-sha256".into()],
-                host_key: vec!["ssh-ed25519".into()],
-                ciphers: vec![],
-                macs: vec![],
-                legacy_only: false,
-                client_hint: None,
-                server_message: None,
-                error: None,
-            }),
-        rdp: req
-            .ports
-            .iter()
-            .find(|p| open && p.service == Some(Service::Rdp))
-            .map(|p| RdpResult {
-                port: p.port,
-                accepts: vec![RdpLayer::Tls],
-                legacy: false,
-                failure_codes: vec![],
-                error: None,
-            }),
-    }
-}
 
 fn config(fake: &FakeDiscord, user_limit: u32) -> DiscordConfig {
     DiscordConfig {
@@ -175,42 +61,8 @@ async fn start_bot_weak(
     prober: GateProber,
     user_limit: u32,
 ) -> (BotHandle, std::sync::Weak<TestDriver>) {
-    // sled releases its file lock from a background thread shortly after the
-    // last handle is dropped: a restarted bot in the same process retries.
-    let mut tries = 0;
-    let store = loop {
-        match SledStore::open(&data.join("sled")) {
-            Ok(s) => break s,
-            Err(e) if tries < 100 => {
-                tries += 1;
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            Err(e) => panic!("sled: {e}"),
-        }
-    };
-    let loc = Localizer::embedded().unwrap();
-    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
-    let engine = Engine::new(
-        rb,
-        EngineConfig {
-            idle_ttl_ms: 3_600_000,
-            policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
-            egress: Vec::new(),
-        },
-    );
-    let driver = Arc::new(Driver::new(
-        engine,
-        prober,
-        store,
-        loc,
-        DriverConfig {
-            default_lang: vmd_core::command::Lang::En,
-            ticket_template: "https://support.example/ticket?ip={ip}&os={os}&s={summary}".into(),
-            max_concurrent_probes: 8,
-            probe_deadline: Duration::from_secs(10),
-        },
-    ));
+    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
     let n = fake.identify_count() + fake.resume_count();
     let weak = Arc::downgrade(&driver);
     let bot = vmd_discord::start(config(fake, user_limit), driver)
@@ -795,4 +647,157 @@ async fn rate_limits_are_friendly() {
     let text = cb.json["data"]["content"].as_str().unwrap();
     assert!(text.contains("초 후에 다시 시도해 주세요"), "{text}");
     bot.stop().await;
+}
+
+/// Hostile text, as a user or a server could send it.
+const HOSTILE: &str = "@everyone <@123> <@&456> [x](https://e.invalid) `\u{202E}gnp.exe\u{2066}";
+
+/// Every string in a JSON value.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Backticks that open or close code spans (not escaped by a backslash).
+fn code_ticks(s: &str) -> usize {
+    s.match_indices('`')
+        .filter(|(i, _)| !s[..*i].ends_with('\\'))
+        .count()
+}
+
+/// `needle` occurs in `s` only escaped (right after a backslash) or inside a
+/// code span.
+fn only_escaped(s: &str, needle: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = s[from..].find(needle) {
+        let at = from + i;
+        let escaped = s[..at].ends_with('\\');
+        let in_code = code_ticks(&s[..at]) % 2 == 1;
+        if !escaped && !in_code {
+            return false;
+        }
+        from = at + needle.len();
+    }
+    true
+}
+
+/// What reached the fake Discord API: nothing pings, nothing renders as a
+/// mention or a link, no bidi control, no code span broken out of.
+fn assert_nothing_injected(fake: &FakeDiscord) {
+    let mut bodies = 0;
+    for r in fake.requests() {
+        if r.method == "GET" || r.json.is_null() {
+            continue;
+        }
+        let carries_text = r.json.get("content").is_some()
+            || r.json.get("embeds").is_some()
+            || r.json["data"].get("content").is_some();
+        if carries_text && !r.path.contains("/commands") {
+            bodies += 1;
+            let am = r
+                .json
+                .get("allowed_mentions")
+                .or_else(|| r.json["data"].get("allowed_mentions"))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "no allowed_mentions on {} {}: {:#}",
+                        r.method, r.path, r.json
+                    )
+                });
+            assert_eq!(am["parse"], json!([]), "{:#}", r.json);
+        }
+        let mut all = Vec::new();
+        strings(&r.json, &mut all);
+        for s in all {
+            assert!(
+                !s.contains('\u{202E}') && !s.contains('\u{2066}'),
+                "bidi control in {s:?}"
+            );
+            for needle in ["@everyone", "<@123>", "<@&456>", "[x](https://e.invalid)"] {
+                assert!(only_escaped(&s, needle), "{needle} unescaped in {s:?}");
+            }
+            assert_eq!(code_ticks(&s) % 2, 0, "a code span broken in {s:?}");
+        }
+    }
+    assert!(bodies > 3, "too few messages checked: {bodies}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_input_reaches_discord_only_escaped() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let banner = format!("SSH-2.0-{HOSTILE}");
+    let prober = GateProber::new(&[PortState::Open], true).with_banner(&banner);
+    let bot = start_bot(&fake, data.path(), prober, 5).await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+
+    // A bad IP: the reply names what was typed (escaped), never "{ $value }".
+    let id = chat.diagnose(ALICE, HOSTILE, "linux").await;
+    let cb = chat.callback(id).await;
+    let text = cb.json["data"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(text.contains("isn't an IP address"), "{text}");
+    assert!(text.contains(r"\@everyone \<\@123\>"), "{text}");
+    assert!(!text.contains('{') && !text.contains("$value"), "{text}");
+    assert_eq!(cb.json["data"]["flags"], json!(64), "ephemeral");
+
+    // A server whose SSH banner tries to break out of its code span.
+    let id = chat.diagnose(ALICE, "203.0.113.22", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.question(thread, "linux.client_error").await;
+    let summary = fake
+        .channel_messages(thread)
+        .into_iter()
+        .find(|m| m["embeds"][0]["fields"].is_array())
+        .expect("summary");
+    let ssh = summary["embeds"][0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["value"].as_str())
+        .find(|v| v.starts_with("SSH"))
+        .expect("the SSH field")
+        .to_owned();
+    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    assert!(ssh.contains("<@123>") && ssh.contains('\u{02CB}'), "{ssh}");
+
+    // A stranger's click is answered with the owner mentioned, but nobody pinged.
+    let q = chat.question(thread, "linux.client_error").await;
+    let cb = chat.click_as(BOB, &[], thread, &q, "publickey").await;
+    assert_eq!(cb.json["data"]["allowed_mentions"]["parse"], json!([]));
+
+    assert_nothing_injected(&fake);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_stops_the_bot_with_a_clear_error() {
+    let fake = FakeDiscord::start().await;
+    fake.set_fail_next("users/@me", 401);
+    let data = tempfile::tempdir().unwrap();
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(
+        GateProber::new(&[], true),
+        store,
+    ));
+    let err = tokio::time::timeout(WAIT, vmd_discord::start(config(&fake, 5), driver))
+        .await
+        .expect("start gives up at once")
+        .err()
+        .expect("a 401 is an error");
+    assert!(
+        matches!(err, vmd_discord::DiscordError::Unauthorized),
+        "{err}"
+    );
+    assert!(err.to_string().contains("VM_DOCTOR_DISCORD_TOKEN"), "{err}");
+    assert_eq!(fake.identify_count(), 0, "never went to the gateway");
 }

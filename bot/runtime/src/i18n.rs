@@ -44,6 +44,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../locales/en-US/probe.ftl"),
     ),
     (
+        "en-US",
+        "slack.ftl",
+        include_str!("../../../locales/en-US/slack.ftl"),
+    ),
+    (
         "ko-KR",
         "bot.ftl",
         include_str!("../../../locales/ko-KR/bot.ftl"),
@@ -72,6 +77,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "ko-KR",
         "probe.ftl",
         include_str!("../../../locales/ko-KR/probe.ftl"),
+    ),
+    (
+        "ko-KR",
+        "slack.ftl",
+        include_str!("../../../locales/ko-KR/slack.ftl"),
     ),
 ];
 

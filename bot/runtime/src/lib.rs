@@ -6,7 +6,10 @@
 
 pub mod admission;
 pub mod driver;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod i18n;
+pub mod kit;
 pub mod outcomes;
 pub mod render;
 pub mod store;

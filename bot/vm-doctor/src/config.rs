@@ -38,6 +38,20 @@ struct FileConfig {
     probe: ProbeSection,
     #[serde(default)]
     discord: DiscordSection,
+    #[serde(default)]
+    slack: SlackSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlackSection {
+    api_url: Option<String>,
+    #[serde(default)]
+    channels: Vec<String>,
+    support_group: Option<String>,
+    /// "N/SECONDS", e.g. "5/600".
+    user_limit: Option<String>,
+    team_limit: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,6 +111,7 @@ pub struct Config {
     pub probe: ProbeConfig,
     pub max_concurrent_probes: usize,
     pub discord: vmd_discord::DiscordConfig,
+    pub slack: vmd_slack::SlackConfig,
 }
 
 impl std::fmt::Debug for Config {
@@ -387,7 +402,44 @@ impl Config {
                     .unwrap_or_else(|| "60/600".into()),
             )?,
         };
+        let ss = fc.slack;
+        let mut slack = vmd_slack::SlackConfig::new(
+            &var("VM_DOCTOR_SLACK_APP_TOKEN").unwrap_or_default(),
+            &var("VM_DOCTOR_SLACK_BOT_TOKEN").unwrap_or_default(),
+        );
+        slack.signing_secret = var("VM_DOCTOR_SLACK_SIGNING_SECRET").unwrap_or_default();
+        slack.api_url = var("VM_DOCTOR_SLACK_API_URL").or(ss.api_url);
+        if let Some(u) = &slack.api_url {
+            if !u.starts_with("https://") && !u.starts_with("http://") {
+                bail!("VM_DOCTOR_SLACK_API_URL must start with https:// or http://");
+            }
+        }
+        slack.channels = match var("VM_DOCTOR_SLACK_CHANNELS") {
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            None => ss.channels,
+        };
+        slack.support_group = var("VM_DOCTOR_SLACK_SUPPORT_GROUP")
+            .map(|v| v.trim().to_owned())
+            .or(ss.support_group);
+        slack.user_limit = limit(
+            "slack user_limit",
+            &var("VM_DOCTOR_SLACK_USER_LIMIT")
+                .or(ss.user_limit)
+                .unwrap_or_else(|| "5/600".into()),
+        )?;
+        slack.team_limit = limit(
+            "slack team_limit",
+            &var("VM_DOCTOR_SLACK_TEAM_LIMIT")
+                .or(ss.team_limit)
+                .unwrap_or_else(|| "60/600".into()),
+        )?;
         Ok(Config {
+            slack,
             discord,
             data_dir,
             default_lang,
@@ -484,6 +536,55 @@ mod tests {
         let f = dir.path().join("c.toml");
         std::fs::write(&f, "token = \"secret\"\n").unwrap();
         assert!(Config::load(Some(&f), &env(&[])).is_err());
+        // Slack tokens come from the environment only.
+        std::fs::write(&f, "[slack]\nbot_token = \"xoxb-secret\"\n").unwrap();
+        assert!(Config::load(Some(&f), &env(&[])).is_err());
+    }
+
+    #[test]
+    fn the_example_config_loads() {
+        let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/vm-doctor.example.toml");
+        let c = Config::load(Some(&f), &env(&[])).unwrap();
+        assert_eq!(c.slack.team_limit.max, 60);
+    }
+
+    #[test]
+    fn slack_settings_from_file_and_env_secrets_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(
+            &f,
+            "[slack]\nchannels = [\"C1\"]\nsupport_group = \"S1\"\nuser_limit = \"2/60\"\n",
+        )
+        .unwrap();
+        let c = Config::load(
+            Some(&f),
+            &env(&[
+                ("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-very-secret"),
+                ("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-very-secret"),
+                ("VM_DOCTOR_SLACK_SIGNING_SECRET", "sign-very-secret"),
+                ("VM_DOCTOR_SLACK_API_URL", "http://127.0.0.1:9/api/"),
+                ("VM_DOCTOR_SLACK_CHANNELS", "C2, C3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.slack.channels, ["C2", "C3"]);
+        assert_eq!(c.slack.support_group.as_deref(), Some("S1"));
+        assert_eq!(c.slack.user_limit.max, 2);
+        assert_eq!(c.slack.api_base(), "http://127.0.0.1:9/api");
+        assert_eq!(c.slack.bot_token, "xoxb-very-secret");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        let c = Config::load(
+            None,
+            &env(&[("VM_DOCTOR_DISCORD_TOKEN", "discord-very-secret")]),
+        )
+        .unwrap();
+        assert_eq!(c.discord.token, "discord-very-secret");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        let e = Config::load(None, &env(&[("VM_DOCTOR_SLACK_API_URL", "slack.com")])).unwrap_err();
+        assert!(e.to_string().contains("VM_DOCTOR_SLACK_API_URL"));
     }
 
     #[test]

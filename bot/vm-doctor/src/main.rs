@@ -56,6 +56,17 @@ enum Cmd {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Run the Slack bot over Socket Mode (tokens from VM_DOCTOR_SLACK_APP_TOKEN
+    /// and VM_DOCTOR_SLACK_BOT_TOKEN), or over HTTP with --http.
+    Slack {
+        /// Where sessions are kept.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Serve the Events API on this address (e.g. 0.0.0.0:3000) instead of
+        /// Socket Mode; needs VM_DOCTOR_SLACK_SIGNING_SECRET.
+        #[arg(long)]
+        http: Option<std::net::SocketAddr>,
+    },
     /// Validate or draw the runbooks.
     Runbook {
         #[command(subcommand)]
@@ -146,6 +157,7 @@ fn run() -> Result<()> {
             print!("{}", st.render());
             Ok(())
         }
+        Cmd::Slack { data_dir, http } => slack(cfg, data_dir, http),
         Cmd::Runbook { cmd } => match cmd {
             RunbookCmd::Check { dir } => {
                 let rb = load_runbooks(dir)?;
@@ -305,6 +317,22 @@ fn console(
     })
 }
 
+type ChatDriver = std::sync::Arc<vmd_runtime::Driver<NetProber, SledStore>>;
+
+/// The store, the real prober, the driver and a runtime, for a chat bot.
+fn chat_driver(cfg: &Config) -> Result<(ChatDriver, tokio::runtime::Runtime)> {
+    let store = open_store(cfg)?;
+    let prober = NetProber::new(cfg.probe.clone());
+    let driver = std::sync::Arc::new(
+        vm_doctor::build_driver(cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
+            .with_outcome_log(outcome_log(cfg)),
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    Ok((driver, rt))
+}
+
 fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
     if let Some(d) = data_dir {
         cfg.data_dir = d;
@@ -312,15 +340,7 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
     if cfg.discord.token.trim().is_empty() {
         bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
     }
-    let store = open_store(&cfg)?;
-    let prober = NetProber::new(cfg.probe.clone());
-    let driver = std::sync::Arc::new(
-        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
-            .with_outcome_log(outcome_log(&cfg)),
-    );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let (driver, rt) = chat_driver(&cfg)?;
     rt.block_on(async move {
         let _upkeep = vmd_runtime::driver::spawn_housekeeping(
             driver.clone(),
@@ -347,6 +367,53 @@ fn read_targets(r: impl std::io::Read, what: &str) -> Result<Vec<String>> {
         .read_to_string(&mut text)
         .with_context(|| format!("reading targets from {what}"))?;
     Ok(vmd_probe::targets::split_list(&text))
+}
+
+fn slack(
+    mut cfg: Config,
+    data_dir: Option<PathBuf>,
+    http: Option<std::net::SocketAddr>,
+) -> Result<()> {
+    if let Some(d) = data_dir {
+        cfg.data_dir = d;
+    }
+    if cfg.slack.bot_token.trim().is_empty() {
+        bail!(
+            "set VM_DOCTOR_SLACK_BOT_TOKEN to the bot token (xoxb-…; it is never read from a file)"
+        );
+    }
+    match http {
+        Some(_) if cfg.slack.signing_secret.trim().is_empty() => {
+            bail!("--http needs VM_DOCTOR_SLACK_SIGNING_SECRET (the app's signing secret)")
+        }
+        None if cfg.slack.app_token.trim().is_empty() => bail!(
+            "set VM_DOCTOR_SLACK_APP_TOKEN to the app-level token (xapp-…) for Socket Mode, or use --http ADDR"
+        ),
+        _ => {}
+    }
+    let (driver, rt) = chat_driver(&cfg)?;
+    rt.block_on(async move {
+        let _upkeep = vmd_runtime::driver::spawn_housekeeping(
+            driver.clone(),
+            cfg.session_ttl,
+            cfg.prune_interval,
+        );
+        match http {
+            Some(addr) => {
+                let h = vmd_slack::http::serve(cfg.slack.clone(), addr, driver).await?;
+                tokio::select! {
+                    _ = h.wait() => Ok(()),
+                    _ = tokio::signal::ctrl_c() => Ok(()),
+                }
+            }
+            None => {
+                let bot = vmd_slack::start(cfg.slack.clone(), driver).await?;
+                let _ = tokio::signal::ctrl_c().await;
+                bot.stop().await;
+                Ok(())
+            }
+        }
+    })
 }
 
 fn probe(

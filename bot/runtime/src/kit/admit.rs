@@ -1,0 +1,63 @@
+//! Admission of a click or a modal answer: the id is ours, the clicker may
+//! answer the diagnosis behind it, and the question is still the current one.
+
+use super::ids::ButtonId;
+use crate::store::Store;
+use crate::Driver;
+use vmd_core::session::{Phase, Session, SessionKey};
+use vmd_probe::Prober;
+
+/// Why a click is refused; each adapter words it in its own idiom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not one of our ids, or a question already answered or moved past.
+    Stale,
+    /// Someone else's diagnosis (and the clicker has no support role).
+    NotYours { owner: String },
+    /// The session store failed (logged).
+    Internal,
+}
+
+/// An admitted click: the decoded id and the session it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admitted {
+    pub id: ButtonId,
+    pub key: SessionKey,
+}
+
+/// The question a session is waiting on, as written in button ids: the step,
+/// `os`, `ip`, or empty when nothing is asked.
+pub fn current_question(session: Option<&Session>) -> String {
+    match session.map(|s| &s.phase) {
+        Some(Phase::Step(step)) => step.clone(),
+        Some(Phase::AskOs) => "os".into(),
+        Some(Phase::AskIp) | Some(Phase::New) => "ip".into(),
+        _ => String::new(),
+    }
+}
+
+/// Checks a click on `raw_id` by `clicker` on `platform`; `is_support` says
+/// whether the clicker holds the support role (asked only when needed).
+pub fn admit<P: Prober, S: Store>(
+    driver: &Driver<P, S>,
+    platform: &str,
+    raw_id: &str,
+    clicker: &str,
+    is_support: impl FnOnce() -> bool,
+) -> Result<Admitted, Refusal> {
+    let id = ButtonId::decode(raw_id).ok_or(Refusal::Stale)?;
+    let key = SessionKey::new(platform, &id.conversation, &id.owner);
+    if clicker != id.owner && !is_support() {
+        return Err(Refusal::NotYours {
+            owner: id.owner.clone(),
+        });
+    }
+    let session = driver.session(&key).map_err(|e| {
+        tracing::error!(error = %e, "session store");
+        Refusal::Internal
+    })?;
+    if current_question(session.as_ref()) != id.step {
+        return Err(Refusal::Stale);
+    }
+    Ok(Admitted { id, key })
+}

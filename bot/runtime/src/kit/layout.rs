@@ -1,0 +1,231 @@
+//! The neutral layout of a reply: which question it asks (and its buttons),
+//! whether it is a "checking…" message or a probe summary, and its text,
+//! already rendered and escaped for the platform. Adapters only translate a
+//! [`Layout`] into their own widgets (Discord embeds and rows, Slack blocks).
+
+use super::ids::{ButtonId, INPUT_KEY};
+use super::safe::{self, Markup};
+use crate::i18n::Localizer;
+use vmd_core::command::Lang;
+use vmd_core::msg::{Expect, Msg, Reply, Severity};
+
+/// What kind of message a reply becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Paragraphs (and maybe buttons).
+    Text,
+    /// A probe has started: shown now, edited live, then into the summary.
+    Progress,
+    /// A probe result: a title and one field per probe part or finding.
+    Summary,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// A finding (advice) rather than a raw probe line.
+    pub finding: bool,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Button {
+    /// The encoded id (Discord `custom_id`, Slack `action_id`).
+    pub id: String,
+    /// The option key (or [`INPUT_KEY`]).
+    pub key: String,
+    pub label: String,
+    /// Opens a modal for a typed answer.
+    pub input: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub shape: Shape,
+    pub severity: Severity,
+    /// The question's id in button ids (step, `ip`, `os`), if it asks one.
+    pub question: Option<String>,
+    /// Text paragraphs (for a summary: the title is the first).
+    pub paragraphs: Vec<String>,
+    /// Summary fields (empty unless `shape` is `Summary`).
+    pub fields: Vec<Field>,
+    pub buttons: Vec<Button>,
+}
+
+/// What differs per platform.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub markup: Markup,
+    pub max_id_len: usize,
+    pub max_label: usize,
+    /// Label of the "type your answer" button.
+    pub answer_button: &'static str,
+}
+
+/// Which question a reply asks, as used in button ids.
+pub fn question_of(r: &Reply) -> Option<String> {
+    if let Some(step) = &r.step {
+        return Some(step.clone());
+    }
+    match r.expect {
+        Expect::Ip => Some("ip".into()),
+        Expect::Choice if !r.options.is_empty() => Some("os".into()),
+        _ => None,
+    }
+}
+
+/// Replies that start a probe (shown as "pending", later edited into the result).
+pub fn is_progress(r: &Reply) -> bool {
+    r.parts.first().is_some_and(|m| {
+        matches!(
+            m.id.as_str(),
+            "probing" | "recheck-start" | "probing-resume"
+        )
+    })
+}
+
+/// Replies that carry a probe result (rendered as a summary).
+pub fn is_summary(r: &Reply) -> bool {
+    r.parts
+        .first()
+        .is_some_and(|m| matches!(m.id.as_str(), "probe-summary" | "recheck-result"))
+}
+
+/// Cuts `s` to `max` characters, with an ellipsis when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Lays out `r` for a conversation and its owner.
+pub fn layout(
+    loc: &Localizer,
+    lang: Lang,
+    style: &Style,
+    r: &Reply,
+    conversation: &str,
+    owner: &str,
+) -> Layout {
+    let text = |m: &Msg| safe::render(loc, lang, style.markup, m, &[]);
+    let question = question_of(r);
+    let mut buttons = Vec::new();
+    if let Some(q) = &question {
+        for c in &r.options {
+            if let Some(id) = ButtonId::new(conversation, owner, q, &c.key).encode(style.max_id_len)
+            {
+                buttons.push(Button {
+                    id,
+                    key: c.key.clone(),
+                    label: clip(&text(&c.label), style.max_label),
+                    input: false,
+                });
+            }
+        }
+        if matches!(r.expect, Expect::Ip | Expect::Port | Expect::Text) {
+            if let Some(id) =
+                ButtonId::new(conversation, owner, q, INPUT_KEY).encode(style.max_id_len)
+            {
+                buttons.push(Button {
+                    id,
+                    key: INPUT_KEY.into(),
+                    label: clip(&loc.text(lang, style.answer_button), style.max_label),
+                    input: true,
+                });
+            }
+        }
+    }
+    let shape = if is_summary(r) {
+        Shape::Summary
+    } else if is_progress(r) {
+        Shape::Progress
+    } else {
+        Shape::Text
+    };
+    let (paragraphs, fields) = if shape == Shape::Summary {
+        let title = text(&r.parts[0]);
+        let fields = r
+            .parts
+            .iter()
+            .skip(1)
+            .map(|m| Field {
+                finding: m.id.starts_with("finding-"),
+                text: text(m),
+            })
+            .collect();
+        (vec![title], fields)
+    } else {
+        (r.parts.iter().map(text).collect(), Vec::new())
+    };
+    Layout {
+        shape,
+        severity: r.severity,
+        question,
+        paragraphs,
+        fields,
+        buttons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vmd_core::msg::Choice;
+
+    const STYLE: Style = Style {
+        markup: Markup::Slack,
+        max_id_len: 255,
+        max_label: 75,
+        answer_button: "discord-answer-button",
+    };
+
+    #[test]
+    fn a_question_becomes_buttons_for_every_option() {
+        let loc = Localizer::embedded().unwrap();
+        let r = Reply {
+            severity: Severity::Info,
+            parts: vec![Msg::new("ask-os").arg("ip", "203.0.113.7")],
+            options: ["windows", "linux", "auto"]
+                .iter()
+                .map(|k| Choice {
+                    key: (*k).into(),
+                    label: Msg::new(format!("os-{k}")),
+                    means: None,
+                })
+                .collect(),
+            expect: Expect::Choice,
+            step: None,
+        };
+        let l = layout(&loc, Lang::En, &STYLE, &r, "C1/1.2", "U1");
+        assert_eq!(l.shape, Shape::Text);
+        assert_eq!(l.question.as_deref(), Some("os"));
+        let keys: Vec<&str> = l.buttons.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, ["windows", "linux", "auto"]);
+        assert_eq!(l.buttons[0].id, "v1|C1/1.2|U1|os|windows");
+        assert_eq!(l.buttons[0].label, "Windows");
+    }
+
+    #[test]
+    fn typed_answers_get_an_input_button_and_summaries_fields() {
+        let loc = Localizer::embedded().unwrap();
+        let r = Reply::info(vec![Msg::new("ask-ip")]).expect(Expect::Ip);
+        let l = layout(&loc, Lang::En, &STYLE, &r, "C1", "U1");
+        assert_eq!(l.buttons.len(), 1);
+        assert!(l.buttons[0].input);
+        let r = Reply::info(vec![
+            Msg::new("probe-summary")
+                .arg("ip", "203.0.113.7")
+                .arg("elapsed", 5u64),
+            Msg::new("probe-port")
+                .arg("port", 22u16)
+                .arg("state", "open"),
+        ]);
+        let l = layout(&loc, Lang::En, &STYLE, &r, "C1", "U1");
+        assert_eq!(l.shape, Shape::Summary);
+        assert_eq!(l.fields.len(), 1);
+        assert_eq!(l.fields[0].text, "Port 22: open");
+        assert!(l.buttons.is_empty());
+    }
+}

@@ -1,0 +1,1217 @@
+//! # vmd-slack
+//!
+//! The Slack adapter. It translates Slack events (slash commands, mentions,
+//! direct and thread messages, button clicks, modal submissions) into engine
+//! [`Input`]s and the driver's [`Outgoing`] events into Block Kit messages,
+//! nothing else. **Architecture invariant:** this is the only crate that knows
+//! Slack (slack-morphism); no Slack type appears in its public API.
+//!
+//! Socket Mode by default: every envelope is acknowledged as soon as its
+//! callback returns, and callbacks only spawn the work, so Slack's 3-second
+//! deadline holds even while probes run.
+
+mod blocks;
+pub mod http;
+
+use blocks::SlackMsg;
+use serde_json::Value;
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tracing::Instrument;
+use vmd_core::command::{self, Command, Lang};
+use vmd_core::engine::Input;
+use vmd_core::msg::Msg;
+use vmd_core::session::SessionKey;
+use vmd_probe::Prober;
+use vmd_runtime::kit::admit::{admit, Admitted, Refusal};
+use vmd_runtime::kit::freetext::start_from_text;
+use vmd_runtime::kit::ids::ButtonId;
+use vmd_runtime::kit::layout::{clip, Shape};
+use vmd_runtime::kit::limits::{Limit, RateLimiter};
+use vmd_runtime::kit::safe::{self, Markup};
+use vmd_runtime::kit::Seen;
+use vmd_runtime::store::Store;
+use vmd_runtime::{Driver, Outgoing};
+
+/// The platform name in session keys.
+pub const PLATFORM: &str = "slack";
+
+type Conn = SlackClientHyperHttpsConnector;
+type Client = SlackClient<Conn>;
+
+/// Everything the Slack adapter needs to know.
+#[derive(Clone)]
+pub struct SlackConfig {
+    /// App-level token (`xapp-…`) for Socket Mode; environment only.
+    pub app_token: String,
+    /// Bot token (`xoxb-…`) for the Web API; environment only.
+    pub bot_token: String,
+    /// Signing secret, for HTTP mode only; environment only.
+    pub signing_secret: String,
+    /// Web API base URL (a proxy or a fake); `None`: `https://slack.com/api`.
+    pub api_url: Option<String>,
+    /// Channels where a diagnosis may start (empty: any). DMs always may.
+    pub channels: Vec<String>,
+    /// Members of this user group may answer anyone's diagnosis.
+    pub support_group: Option<String>,
+    pub user_limit: Limit,
+    pub team_limit: Limit,
+    /// Seconds between Socket Mode reconnection attempts.
+    pub reconnect_secs: u64,
+    /// Socket Mode connections kept open (Slack spreads envelopes over them).
+    pub connections: u32,
+}
+
+impl std::fmt::Debug for SlackConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackConfig")
+            .field("app_token", &"<redacted>")
+            .field("bot_token", &"<redacted>")
+            .field("signing_secret", &"<redacted>")
+            .field("api_url", &self.api_url)
+            .field("channels", &self.channels)
+            .field("support_group", &self.support_group)
+            .field("user_limit", &self.user_limit)
+            .field("team_limit", &self.team_limit)
+            .finish()
+    }
+}
+
+impl SlackConfig {
+    /// Defaults for everything but the tokens.
+    pub fn new(app_token: &str, bot_token: &str) -> SlackConfig {
+        SlackConfig {
+            app_token: app_token.into(),
+            bot_token: bot_token.into(),
+            signing_secret: String::new(),
+            api_url: None,
+            channels: Vec::new(),
+            support_group: None,
+            user_limit: Limit {
+                max: 5,
+                per: Duration::from_secs(600),
+            },
+            team_limit: Limit {
+                max: 60,
+                per: Duration::from_secs(600),
+            },
+            reconnect_secs: 5,
+            connections: 1,
+        }
+    }
+
+    /// The Web API base with no trailing slash (slack-morphism appends `/{method}`).
+    pub fn api_base(&self) -> String {
+        self.api_url
+            .as_deref()
+            .unwrap_or("https://slack.com/api")
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SlackError {
+    #[error("no Slack bot token: set VM_DOCTOR_SLACK_BOT_TOKEN (xoxb-…)")]
+    NoBotToken,
+    #[error("no Slack app token: set VM_DOCTOR_SLACK_APP_TOKEN (xapp-…), needed for Socket Mode")]
+    NoAppToken,
+    #[error("Slack refused the bot token ({0}): check VM_DOCTOR_SLACK_BOT_TOKEN")]
+    Unauthorized(String),
+    #[error("Slack refused the app-level token ({0}): check VM_DOCTOR_SLACK_APP_TOKEN (xapp-…, scope connections:write) and that Socket Mode is on")]
+    AppTokenRefused(String),
+    #[error("Slack: {0}")]
+    Client(String),
+}
+
+/// A running bot.
+pub struct SlackHandle {
+    listener: Arc<SlackClientSocketModeListener<Conn>>,
+}
+
+impl SlackHandle {
+    /// Closes the Socket Mode connections.
+    pub async fn stop(self) {
+        self.listener.shutdown().await;
+    }
+}
+
+/// The Web API client for `cfg` (plain `http://` allowed, for a fake or a proxy).
+fn client(cfg: &SlackConfig) -> Result<Arc<Client>, SlackError> {
+    // rustls needs a process-wide crypto provider; a second install is a no-op error.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .map_err(|e| SlackError::Client(format!("TLS roots: {e}")))?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let conn = SlackClientHyperConnector::from(https).with_slack_api_url(&cfg.api_base());
+    Ok(Arc::new(SlackClient::new(conn)))
+}
+
+/// Checks the bot token and builds the adapter (shared by Socket Mode and HTTP mode).
+async fn bot<P, S>(
+    cfg: SlackConfig,
+    driver: Arc<Driver<P, S>>,
+) -> Result<Arc<Bot<P, S>>, SlackError>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
+    if cfg.bot_token.trim().is_empty() {
+        return Err(SlackError::NoBotToken);
+    }
+    let client = client(&cfg)?;
+    let token = SlackApiToken::new(cfg.bot_token.trim().to_owned().into());
+    let api = client.open_session(&token);
+    let me = retry("auth.test", || api.auth_test()).await;
+    let me = match me {
+        Ok(me) => me,
+        Err(SlackClientError::ApiError(e)) => return Err(SlackError::Unauthorized(e.code)),
+        Err(e) => return Err(SlackError::Client(brief(&e))),
+    };
+    tracing::info!(team = %me.team, "connected to Slack");
+    Ok(Arc::new(Bot {
+        limiter: RateLimiter::new(cfg.user_limit, cfg.team_limit),
+        cfg,
+        driver,
+        client,
+        token,
+        bot_user: me.user_id.to_string(),
+        seen: Seen::new(8192),
+        langs: Mutex::new(HashMap::new()),
+        support: Mutex::new(None),
+        asked: Mutex::new(HashMap::new()),
+    }))
+}
+
+/// Connects over Socket Mode and starts answering.
+pub async fn start<P, S>(
+    cfg: SlackConfig,
+    driver: Arc<Driver<P, S>>,
+) -> Result<SlackHandle, SlackError>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
+    if cfg.app_token.trim().is_empty() {
+        return Err(SlackError::NoAppToken);
+    }
+    let app_token = SlackApiToken::new(cfg.app_token.trim().to_owned().into());
+    let sm_config = SlackClientSocketModeConfig::new()
+        .with_max_connections_count(cfg.connections.max(1))
+        .with_reconnect_timeout_in_seconds(cfg.reconnect_secs.max(1))
+        .with_initial_backoff_in_seconds(cfg.reconnect_secs.max(1));
+    let bot = bot(cfg, driver).await?;
+    // A wrong app token is final: say so instead of reconnecting forever.
+    let api = bot.client.open_session(&app_token);
+    let req = SlackApiAppsConnectionOpenRequest::new();
+    let open = retry("apps.connections.open", || api.apps_connections_open(&req)).await;
+    match open {
+        Ok(_) => {}
+        Err(SlackClientError::ApiError(e)) => return Err(SlackError::AppTokenRefused(e.code)),
+        Err(e) => return Err(SlackError::Client(brief(&e))),
+    }
+    let env = Arc::new(
+        SlackClientEventsListenerEnvironment::new(bot.client.clone())
+            .with_error_handler(on_error)
+            .with_user_state(bot.clone()),
+    );
+    let callbacks = SlackSocketModeListenerCallbacks::new()
+        .with_command_events(on_command::<P, S>)
+        .with_interaction_events(on_interaction::<P, S>)
+        .with_push_events(on_push::<P, S>);
+    let listener = Arc::new(SlackClientSocketModeListener::new(
+        &sm_config, env, callbacks,
+    ));
+    listener
+        .listen_for(&app_token)
+        .await
+        .map_err(|e| SlackError::Client(brief(&e)))?;
+    listener.start().await;
+    Ok(SlackHandle { listener })
+}
+
+fn on_error(
+    err: Box<dyn std::error::Error + Send + Sync>,
+    _client: Arc<Client>,
+    _state: SlackClientEventsUserState,
+) -> HttpStatusCode {
+    // Only the error's kind and code: message bodies stay out of the logs.
+    match err.downcast_ref::<SlackClientError>() {
+        Some(e) => tracing::warn!(error = %brief(e), "Slack listener error"),
+        None => {
+            tracing::warn!("Slack listener error (details withheld: they may hold message text)")
+        }
+    }
+    HttpStatusCode::OK
+}
+
+async fn bot_of<P: Prober + 'static, S: Store + 'static>(
+    state: &SlackClientEventsUserState,
+) -> Option<Arc<Bot<P, S>>> {
+    state
+        .read()
+        .await
+        .get_user_state::<Arc<Bot<P, S>>>()
+        .cloned()
+}
+
+// Socket Mode callbacks: each spawns the work and returns at once, so the
+// envelope is acknowledged before anything slow happens.
+
+async fn on_command<P: Prober + 'static, S: Store + 'static>(
+    ev: SlackCommandEvent,
+    _client: Arc<Client>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<SlackCommandEventResponse> {
+    if let Some(bot) = bot_of::<P, S>(&state).await {
+        tokio::spawn(async move { bot.on_command(ev).await });
+    }
+    Ok(SlackCommandEventResponse::new(SlackMessageContent::new()))
+}
+
+async fn on_interaction<P: Prober + 'static, S: Store + 'static>(
+    ev: SlackInteractionEvent,
+    _client: Arc<Client>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
+    if let Some(bot) = bot_of::<P, S>(&state).await {
+        tokio::spawn(async move { bot.on_interaction(ev).await });
+    }
+    Ok(())
+}
+
+async fn on_push<P: Prober + 'static, S: Store + 'static>(
+    ev: SlackPushEventCallback,
+    _client: Arc<Client>,
+    state: SlackClientEventsUserState,
+) -> UserCallbackResult<()> {
+    if let Some(bot) = bot_of::<P, S>(&state).await {
+        tokio::spawn(async move { bot.on_push(ev).await });
+    }
+    Ok(())
+}
+
+/// An error in a few words: the API error code, never a response body.
+fn brief(e: &SlackClientError) -> String {
+    match e {
+        SlackClientError::ApiError(a) => format!("error {}", a.code),
+        SlackClientError::HttpError(h) => format!("HTTP {}", h.status_code),
+        SlackClientError::RateLimitError(r) => format!("rate limited ({:?})", r.retry_after),
+        SlackClientError::HttpProtocolError(e) => {
+            format!("HTTP transport error: {}", clip(&e.to_string(), 200))
+        }
+        SlackClientError::EndOfStream(_) => "connection closed".into(),
+        SlackClientError::SystemError(_) => "system error".into(),
+        SlackClientError::ProtocolError(_) => "unexpected response".into(),
+        SlackClientError::SocketModeProtocolError(_) => "Socket Mode protocol error".into(),
+    }
+}
+
+/// Longest wait a `Retry-After` may impose on one call.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// Calls the Web API, retrying what is worth retrying: `429` after its
+/// `Retry-After`, `ratelimited`/`internal_error`/`fatal_error` answers, 5xx and
+/// transport failures (three more tries); `ok:false` errors are logged with
+/// their code.
+async fn retry<T, F, Fut>(what: &str, mut f: F) -> ClientResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ClientResult<T>>,
+{
+    let mut delay = Duration::from_millis(200);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let e = match f().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let wait = match &e {
+            SlackClientError::RateLimitError(r) => Some(
+                r.retry_after
+                    .unwrap_or(Duration::from_secs(1))
+                    .min(MAX_RETRY_AFTER),
+            ),
+            SlackClientError::ApiError(a)
+                if matches!(
+                    a.code.as_str(),
+                    "ratelimited" | "internal_error" | "fatal_error"
+                ) =>
+            {
+                Some(delay)
+            }
+            SlackClientError::HttpError(h) if h.status_code.is_server_error() => Some(delay),
+            SlackClientError::HttpProtocolError(_) | SlackClientError::SystemError(_) => {
+                Some(delay)
+            }
+            _ => None,
+        };
+        tracing::warn!(call = what, attempt, error = %brief(&e), "Slack call failed");
+        match wait {
+            Some(w) if attempt < 4 => {
+                tokio::time::sleep(w).await;
+                delay *= 4;
+            }
+            _ => return Err(e),
+        }
+    }
+}
+
+/// Slack's locale picks the language: Korean for `ko…`, English otherwise.
+fn lang_of_locale(locale: &str) -> Lang {
+    match Lang::parse(locale) {
+        Some(Lang::Ko) => Lang::Ko,
+        _ => Lang::En,
+    }
+}
+
+/// Thread words that switch language, as the issue asks ("한국어", "English").
+fn lang_word(text: &str) -> Option<Lang> {
+    match vmd_runtime::i18n::normalize(text).as_str() {
+        "한국어" | "korean" | "한글" => Some(Lang::Ko),
+        "english" | "영어" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// Text as Slack delivers it in messages and slash commands, as the user
+/// wrote it: links `<url|label>` become their label, `<url>` the URL, and the
+/// three entities Slack encodes (`&amp;`, `&lt;`, `&gt;`) are decoded.
+/// Mentions (`<@U…>`, `<!here>`) are kept as written; they are escaped again
+/// whenever they are shown.
+fn incoming(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('>') {
+            Some(j) => {
+                let inner = &after[..j];
+                if inner.starts_with('@') || inner.starts_with('!') || inner.starts_with('#') {
+                    out.push('<');
+                    out.push_str(inner);
+                    out.push('>');
+                } else {
+                    out.push_str(inner.rsplit_once('|').map_or(inner, |(_, label)| label));
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// A conversation id: the channel and the thread's root `ts`.
+fn conversation(channel: &str, thread_ts: &str) -> String {
+    format!("{channel}/{thread_ts}")
+}
+
+fn split_conversation(conv: &str) -> Option<(&str, &str)> {
+    conv.split_once('/')
+}
+
+/// Cache sizes and lifetimes.
+const MAX_CACHED_LANGS: usize = 10_000;
+const SUPPORT_TTL: Duration = Duration::from_secs(60);
+const MAX_ASKED: usize = 10_000;
+
+struct Bot<P: Prober, S: Store> {
+    cfg: SlackConfig,
+    driver: Arc<Driver<P, S>>,
+    client: Arc<Client>,
+    token: SlackApiToken,
+    /// The bot's own user id (to strip its mention, to ignore its messages).
+    bot_user: String,
+    limiter: RateLimiter,
+    /// Events already handled (Slack redelivers unacknowledged envelopes).
+    seen: Seen,
+    /// `users.info` locales.
+    langs: Mutex<HashMap<String, Lang>>,
+    /// Members of the support group, and when they were fetched.
+    support: Mutex<Option<(Instant, HashSet<String>)>>,
+    /// Question messages whose modal is open, by `ts` (to mark them answered).
+    asked: Mutex<HashMap<String, SlackHistoryMessage>>,
+}
+
+impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
+    fn api(&self) -> SlackClientSession<'_, Conn> {
+        self.client.open_session(&self.token)
+    }
+
+    fn loc(&self) -> &vmd_runtime::i18n::Localizer {
+        self.driver.localizer()
+    }
+
+    fn text(&self, lang: Lang, m: Msg) -> String {
+        blocks::text(self.loc(), lang, &m)
+    }
+
+    /// The user's language from their Slack locale (cached); `None` if unknown.
+    async fn platform_lang(&self, user: &str) -> Option<Lang> {
+        if let Some(l) = self
+            .langs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(user)
+        {
+            return Some(*l);
+        }
+        let req = SlackApiUsersInfoRequest::new(user.to_owned().into()).with_include_locale(true);
+        let api = self.api();
+        let call = retry("users.info", || api.users_info(&req));
+        // Bounded: a slow users.info must not hold a reply up.
+        let info = tokio::time::timeout(Duration::from_secs(3), call).await;
+        let lang = match info {
+            Ok(Ok(r)) => r.user.locale.map(|l| lang_of_locale(l.as_ref())),
+            _ => None,
+        }?;
+        let mut m = self.langs.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() >= MAX_CACHED_LANGS {
+            m.clear();
+        }
+        m.insert(user.to_owned(), lang);
+        Some(lang)
+    }
+
+    /// The conversation's language (the user's choice wins over the locale).
+    async fn lang(&self, key: &SessionKey) -> (Lang, Option<Lang>) {
+        let platform = self.platform_lang(&key.user).await;
+        (self.driver.lang_of(key, platform), platform)
+    }
+
+    /// Whether `user` is in the support group (members cached for a minute).
+    async fn is_support(&self, user: &str) -> bool {
+        let Some(group) = self.cfg.support_group.clone() else {
+            return false;
+        };
+        if let Some((at, members)) = &*self.support.lock().unwrap_or_else(|p| p.into_inner()) {
+            if at.elapsed() < SUPPORT_TTL {
+                return members.contains(user);
+            }
+        }
+        let req = SlackApiUserGroupsUsersListRequest::new(group.into());
+        let api = self.api();
+        match retry("usergroups.users.list", || api.usergroups_users_list(&req)).await {
+            Ok(r) => {
+                let members: HashSet<String> = r.users.iter().map(|u| u.to_string()).collect();
+                let yes = members.contains(user);
+                *self.support.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((Instant::now(), members));
+                yes
+            }
+            Err(_) => false,
+        }
+    }
+
+    // ----- posting --------------------------------------------------------
+
+    async fn post(&self, channel: &str, thread_ts: Option<&str>, m: &SlackMsg) -> Option<String> {
+        let mut req = SlackApiChatPostMessageRequest::new(channel.to_owned().into(), m.content())
+            .with_unfurl_links(false)
+            .with_unfurl_media(false);
+        if let Some(ts) = thread_ts {
+            req = req.with_thread_ts(ts.to_owned().into());
+        }
+        let api = self.api();
+        retry("chat.postMessage", || api.chat_post_message(&req))
+            .await
+            .ok()
+            .map(|r| r.ts.to_string())
+    }
+
+    async fn update(&self, channel: &str, ts: &str, m: &SlackMsg) -> bool {
+        let req = SlackApiChatUpdateRequest::new(
+            channel.to_owned().into(),
+            m.content(),
+            ts.to_owned().into(),
+        );
+        let api = self.api();
+        retry("chat.update", || api.chat_update(&req)).await.is_ok()
+    }
+
+    async fn ephemeral(&self, channel: &str, user: &str, thread_ts: Option<&str>, text: &str) {
+        let mut req = SlackApiChatPostEphemeralRequest::new(
+            channel.to_owned().into(),
+            user.to_owned().into(),
+            SlackMessageContent::new()
+                .with_text(text.to_owned())
+                .with_blocks(blocks::to_blocks(&[serde_json::json!({
+                    "type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}
+                })])),
+        );
+        if let Some(ts) = thread_ts {
+            req = req.with_thread_ts(ts.to_owned().into());
+        }
+        let api = self.api();
+        let _ = retry("chat.postEphemeral", || api.chat_post_ephemeral(&req)).await;
+    }
+
+    /// Uploads the report into the thread (`files.getUploadURLExternal`, the
+    /// bytes, `files.completeUploadExternal`).
+    async fn upload(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        name: &str,
+        title: &str,
+        bytes: Vec<u8>,
+    ) {
+        let req = SlackApiFilesGetUploadUrlExternalRequest::new(name.to_owned(), bytes.len());
+        let api = self.api();
+        let Ok(url) = retry("files.getUploadURLExternal", || {
+            api.get_upload_url_external(&req)
+        })
+        .await
+        else {
+            return;
+        };
+        let put = SlackApiFilesUploadViaUrlRequest::new(
+            url.upload_url.clone(),
+            bytes,
+            "text/markdown".into(),
+        );
+        let api = self.api();
+        if retry("file upload", || api.files_upload_via_url(&put))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let done =
+            SlackApiFilesCompleteUploadExternalRequest::new(vec![SlackApiFilesComplete::new(
+                url.file_id.clone(),
+            )
+            .with_title(title.to_owned())])
+            .with_channel_id(channel.to_owned().into())
+            .with_thread_ts(thread_ts.to_owned().into());
+        let api = self.api();
+        let _ = retry("files.completeUploadExternal", || {
+            api.files_complete_upload_external(&done)
+        })
+        .await;
+    }
+
+    // ----- events ---------------------------------------------------------
+
+    async fn on_command(&self, ev: SlackCommandEvent) {
+        if !self.seen.first_time(&format!("cmd:{}", ev.trigger_id)) {
+            tracing::debug!("duplicate command ignored");
+            return;
+        }
+        let user = ev.user_id.to_string();
+        let channel = ev.channel_id.to_string();
+        let span = tracing::info_span!("slack_command", command = %ev.command, user = %user, channel = %channel);
+        async {
+            let key = SessionKey::new(PLATFORM, &channel, &user);
+            let (lang, _) = self.lang(&key).await;
+            let args = incoming(ev.text.as_deref().unwrap_or_default());
+            let name = ev.command.to_string();
+            let name = name.trim_start_matches('/');
+            if name == "lang" {
+                return self.set_lang(&channel, &user, &args, lang).await;
+            }
+            let parsed = match command::parse(&format!("/diagnose {args}")) {
+                Some(Ok(c)) => c,
+                Some(Err(e)) => {
+                    let value = args.split_whitespace().next().unwrap_or("");
+                    let text = self.text(lang, Msg::new(e.id()).arg("value", clip(value, 60)));
+                    return self.ephemeral(&channel, &user, None, &text).await;
+                }
+                None => Command::Diagnose {
+                    ip: None,
+                    os: None,
+                    port: None,
+                },
+            };
+            let team = ev.team_id.to_string();
+            self.start(&team, &channel, &user, None, Input::Command(parsed), lang)
+                .await;
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn set_lang(&self, channel: &str, user: &str, args: &str, lang: Lang) {
+        let Some(new) = Lang::parse(args.trim()).or_else(|| lang_word(args)) else {
+            let text = self.text(lang, Msg::new("err-bad-lang"));
+            return self.ephemeral(channel, user, None, &text).await;
+        };
+        if let Err(e) = self.driver.store().set_user_lang(PLATFORM, user, new) {
+            tracing::error!(error = %e, "store");
+        }
+        let text = self.text(new, Msg::new("slack-lang-set"));
+        self.ephemeral(channel, user, None, &text).await;
+    }
+
+    /// Starts a diagnosis: checks the channel and the limits, opens the thread
+    /// (under `thread_ts`, or under a new root message) and runs the turn.
+    async fn start(
+        &self,
+        team: &str,
+        channel: &str,
+        user: &str,
+        thread_ts: Option<&str>,
+        input: Input,
+        lang: Lang,
+    ) {
+        let is_dm = channel.starts_with('D');
+        if !is_dm
+            && !self.cfg.channels.is_empty()
+            && !self.cfg.channels.iter().any(|c| c == channel)
+        {
+            let text = self.text(lang, Msg::new("slack-channel-not-allowed"));
+            return self.ephemeral(channel, user, thread_ts, &text).await;
+        }
+        if let Err(wait) = self.limiter.check(user, Some(team), Instant::now()) {
+            let text = self.text(
+                lang,
+                Msg::new("slack-rate-limited").arg("seconds", wait.as_secs().max(1)),
+            );
+            return self.ephemeral(channel, user, thread_ts, &text).await;
+        }
+        let root = match thread_ts {
+            Some(ts) => ts.to_owned(),
+            None => {
+                let ip = match &input {
+                    Input::Command(Command::Diagnose { ip: Some(ip), .. }) => Some(ip.to_string()),
+                    _ => None,
+                };
+                let msg = match ip {
+                    Some(ip) => Msg::new("slack-thread-root").arg("ip", ip),
+                    None => Msg::new("slack-thread-root-noip"),
+                }
+                .arg("user", format!("<@{user}>"));
+                let text = blocks::text_trusting(self.loc(), lang, &msg, &["user"]);
+                let m = SlackMsg {
+                    text: text.clone(),
+                    blocks: vec![
+                        serde_json::json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}),
+                    ],
+                    shape: Shape::Text,
+                };
+                match self.post(channel, None, &m).await {
+                    Some(ts) => ts,
+                    None => {
+                        let text = self.text(lang, Msg::new("err-internal"));
+                        return self.ephemeral(channel, user, None, &text).await;
+                    }
+                }
+            }
+        };
+        let key = SessionKey::new(PLATFORM, &conversation(channel, &root), user);
+        self.turn(key, input).await;
+    }
+
+    async fn on_push(&self, ev: SlackPushEventCallback) {
+        if !self.seen.first_time(&format!("ev:{}", ev.event_id)) {
+            tracing::debug!("duplicate event ignored");
+            return;
+        }
+        let team = ev.team_id.to_string();
+        match ev.event {
+            SlackEventCallbackBody::AppMention(m) => {
+                let channel = m.channel.to_string();
+                let text = m.content.text.clone().unwrap_or_default();
+                self.on_message(
+                    &team,
+                    &channel,
+                    m.user.as_ref(),
+                    m.origin.ts.as_ref(),
+                    m.origin.thread_ts.as_ref().map(|t| t.to_string()),
+                    &text,
+                    true,
+                )
+                .await
+            }
+            SlackEventCallbackBody::Message(m) => {
+                // Our own messages, edits, joins and other subtypes are not answers.
+                if m.subtype.is_some() || m.sender.bot_id.is_some() {
+                    return;
+                }
+                let Some(user) = m.sender.user.as_ref().map(|u| u.to_string()) else {
+                    return;
+                };
+                if user == self.bot_user {
+                    return;
+                }
+                let Some(channel) = m.origin.channel.as_ref().map(|c| c.to_string()) else {
+                    return;
+                };
+                let text = m
+                    .content
+                    .as_ref()
+                    .and_then(|c| c.text.clone())
+                    .unwrap_or_default();
+                let is_dm = m
+                    .origin
+                    .channel_type
+                    .as_ref()
+                    .is_some_and(|t| t.to_string() == "im")
+                    || channel.starts_with('D');
+                // In channels a mention arrives as `app_mention` too: handle it there.
+                if !is_dm && text.contains(&format!("<@{}>", self.bot_user)) {
+                    return;
+                }
+                let thread = m.origin.thread_ts.as_ref().map(|t| t.to_string());
+                if !is_dm && thread.is_none() {
+                    return; // channel chatter, not ours
+                }
+                self.on_message(
+                    &team,
+                    &channel,
+                    &user,
+                    m.origin.ts.as_ref(),
+                    thread,
+                    &text,
+                    is_dm,
+                )
+                .await
+            }
+            _ => {}
+        }
+    }
+
+    /// A message for the bot: in the user's diagnosis thread it continues it;
+    /// otherwise a mention or a direct message (`addressed`) starts a diagnosis
+    /// in a thread, and anything else (a reply in someone else's thread) is
+    /// left alone.
+    #[allow(clippy::too_many_arguments)]
+    async fn on_message(
+        &self,
+        team: &str,
+        channel: &str,
+        user: &str,
+        ts: &str,
+        thread_ts: Option<String>,
+        text: &str,
+        addressed: bool,
+    ) {
+        let span = tracing::info_span!("slack_message", user = %user, channel = %channel);
+        async {
+            let mention = format!("<@{}>", self.bot_user);
+            let text = incoming(&text.replace(&mention, " ")).trim().to_owned();
+            let text: String = text.chars().take(4000).collect();
+            if let Some(root) = &thread_ts {
+                let key = SessionKey::new(PLATFORM, &conversation(channel, root), user);
+                match self.driver.session(&key) {
+                    Ok(Some(_)) => {
+                        let input = if let Some(l) = lang_word(&text) {
+                            Input::Command(Command::Lang(l))
+                        } else if let Some(rest) = text.strip_prefix('!') {
+                            // Slack keeps `/…` for its own slash commands.
+                            Input::Text(format!("/{rest}"))
+                        } else {
+                            Input::Text(text)
+                        };
+                        return self.turn(key, input).await;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, "session store");
+                        return;
+                    }
+                }
+            }
+            if !addressed {
+                return;
+            }
+            let key = SessionKey::new(PLATFORM, channel, user);
+            let (lang, _) = self.lang(&key).await;
+            let input = match start_from_text(&text) {
+                Some(c) => Input::Command(c),
+                None => Input::Text(text),
+            };
+            // The new diagnosis lives in a thread under the message that asked.
+            let root = thread_ts.unwrap_or_else(|| ts.to_owned());
+            self.start(team, channel, user, Some(&root), input, lang)
+                .await;
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn on_interaction(&self, ev: SlackInteractionEvent) {
+        match ev {
+            SlackInteractionEvent::BlockActions(a) => {
+                if !self.seen.first_time(&format!("act:{}", a.trigger_id)) {
+                    tracing::debug!("duplicate click ignored");
+                    return;
+                }
+                self.on_click(a).await
+            }
+            SlackInteractionEvent::ViewSubmission(v) => {
+                let id = format!(
+                    "view:{}:{}",
+                    v.view.state_params.id, v.view.state_params.hash
+                );
+                if !self.seen.first_time(&id) {
+                    tracing::debug!("duplicate submission ignored");
+                    return;
+                }
+                self.on_submit(v).await
+            }
+            _ => {}
+        }
+    }
+
+    /// Admission through the kit; a refusal is answered ephemerally.
+    async fn admit(&self, raw: &str, clicker: &str, channel: &str) -> Option<(Admitted, Lang)> {
+        let decoded = ButtonId::decode(raw);
+        let owner_key = decoded
+            .as_ref()
+            .map(|id| SessionKey::new(PLATFORM, &id.conversation, &id.owner));
+        let support = match &decoded {
+            Some(id) if id.owner != clicker => self.is_support(clicker).await,
+            _ => false,
+        };
+        let thread = decoded
+            .as_ref()
+            .and_then(|id| split_conversation(&id.conversation).map(|(_, t)| t.to_owned()));
+        match admit(&self.driver, PLATFORM, raw, clicker, || support) {
+            Ok(a) => {
+                let (lang, _) = self.lang(&a.key).await;
+                Some((a, lang))
+            }
+            Err(refusal) => {
+                let clicker_key = SessionKey::new(PLATFORM, channel, clicker);
+                let lang = match &owner_key {
+                    Some(_) => self
+                        .driver
+                        .lang_of(&clicker_key, self.platform_lang(clicker).await),
+                    None => self.platform_lang(clicker).await.unwrap_or(Lang::En),
+                };
+                let text = match refusal {
+                    Refusal::Stale => self.text(lang, Msg::new("slack-stale")),
+                    Refusal::NotYours { owner } => blocks::text_trusting(
+                        self.loc(),
+                        lang,
+                        &Msg::new("slack-not-yours").arg("owner", format!("<@{owner}>")),
+                        &["owner"],
+                    ),
+                    Refusal::Internal => self.text(lang, Msg::new("err-internal")),
+                };
+                self.ephemeral(channel, clicker, thread.as_deref(), &text)
+                    .await;
+                None
+            }
+        }
+    }
+
+    async fn on_click(&self, a: SlackInteractionBlockActionsEvent) {
+        let Some(action) = a.actions.as_ref().and_then(|v| v.first()).cloned() else {
+            return;
+        };
+        let raw = action.action_id.to_string();
+        if !raw.starts_with("v1|") {
+            return; // e.g. the ticket link button: Slack opens the URL itself
+        }
+        let Some(clicker) = a.user.as_ref().map(|u| u.id.to_string()) else {
+            return;
+        };
+        let (channel, message_ts) = match &a.container {
+            SlackInteractionActionContainer::Message(m) => (
+                m.channel_id.as_ref().map(|c| c.to_string()),
+                Some(m.message_ts.to_string()),
+            ),
+            _ => (None, None),
+        };
+        let Some(channel) = channel.or_else(|| a.channel.as_ref().map(|c| c.id.to_string())) else {
+            return;
+        };
+        let span = tracing::info_span!("slack_click", user = %clicker, channel = %channel);
+        async {
+            let Some((Admitted { id, key }, lang)) = self.admit(&raw, &clicker, &channel).await
+            else {
+                return;
+            };
+            if id.is_input() {
+                if let (Some(ts), Some(msg)) = (&message_ts, &a.message) {
+                    let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
+                    if asked.len() >= MAX_ASKED {
+                        asked.clear();
+                    }
+                    asked.insert(ts.clone(), msg.clone());
+                }
+                let meta =
+                    serde_json::json!({"id": raw, "ch": channel, "ts": message_ts}).to_string();
+                let view = blocks::modal(self.loc(), lang, id.expects(), &meta);
+                let Ok(view) = serde_json::from_value::<SlackView>(view) else {
+                    return;
+                };
+                let req = SlackApiViewsOpenRequest::new(a.trigger_id.clone(), view);
+                let api = self.api();
+                let _ = retry("views.open", || api.views_open(&req)).await;
+                return;
+            }
+            // The question's buttons give way to the answer.
+            if let (Some(ts), Some(msg)) = (&message_ts, &a.message) {
+                let label = action
+                    .text
+                    .as_ref()
+                    .map(block_text)
+                    .unwrap_or_else(|| id.key.clone());
+                self.mark_answered(&channel, ts, msg, &label, &clicker, lang)
+                    .await;
+            }
+            self.turn(key, Input::Choose(id.key)).await;
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn mark_answered(
+        &self,
+        channel: &str,
+        ts: &str,
+        msg: &SlackHistoryMessage,
+        answer: &str,
+        user: &str,
+        lang: Lang,
+    ) {
+        let old: Vec<Value> = msg
+            .content
+            .blocks
+            .iter()
+            .flatten()
+            .filter_map(|b| serde_json::to_value(b).ok())
+            .collect();
+        let line = blocks::text_trusting(
+            self.loc(),
+            lang,
+            &Msg::new("slack-answered")
+                .arg(
+                    "answer",
+                    format!("*{}*", safe::escape_text(Markup::Slack, answer)),
+                )
+                .arg("user", format!("<@{user}>")),
+            &["user", "answer"],
+        );
+        let m = SlackMsg {
+            text: msg.content.text.clone().unwrap_or_default(),
+            blocks: blocks::answered(&old, &line),
+            shape: Shape::Text,
+        };
+        self.update(channel, ts, &m).await;
+    }
+
+    async fn on_submit(&self, v: SlackInteractionViewSubmissionEvent) {
+        let SlackView::Modal(modal) = &v.view.view else {
+            return;
+        };
+        if modal.callback_id.as_ref().map(|c| c.to_string()).as_deref()
+            != Some(blocks::MODAL_CALLBACK)
+        {
+            return;
+        }
+        let meta: Value = modal
+            .private_metadata
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or_default();
+        let (Some(raw), Some(channel)) = (meta["id"].as_str(), meta["ch"].as_str()) else {
+            return;
+        };
+        let clicker = v.user.id.to_string();
+        let value = v
+            .view
+            .state_params
+            .state
+            .as_ref()
+            .and_then(|s| s.values.get(&blocks::MODAL_BLOCK.to_owned().into()))
+            .and_then(|b| b.get(&blocks::MODAL_INPUT.to_owned().into()))
+            .and_then(|x| x.value.clone())
+            .unwrap_or_default();
+        let span = tracing::info_span!("slack_modal", user = %clicker, channel = %channel);
+        async {
+            let Some((Admitted { key, .. }, lang)) = self.admit(raw, &clicker, channel).await
+            else {
+                return;
+            };
+            if let Some(ts) = meta["ts"].as_str() {
+                // The typed answer takes the place of the buttons that asked for it.
+                let question = self
+                    .asked
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(ts);
+                if let Some(old) = question {
+                    let answer = clip(value.trim(), 60);
+                    self.mark_answered(channel, ts, &old, &answer, &clicker, lang)
+                        .await;
+                }
+            }
+            self.turn(key, Input::Text(value)).await;
+        }
+        .instrument(span)
+        .await
+    }
+
+    // ----- a turn ---------------------------------------------------------
+
+    /// Runs one turn of the driver and posts its events, in order, as they come.
+    async fn turn(&self, key: SessionKey, input: Input) {
+        let Some((channel, thread_ts)) =
+            split_conversation(&key.conversation).map(|(c, t)| (c.to_owned(), t.to_owned()))
+        else {
+            tracing::error!("conversation without a thread");
+            return;
+        };
+        let (lang, platform) = self.lang(&key).await;
+        let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
+        let driver = self.driver.clone();
+        let k = key.clone();
+        let turn = async move {
+            let mut sink = move |ev: Outgoing| {
+                let _ = tx.send(ev);
+            };
+            driver.turn(&k, input, platform, &mut sink).await
+        };
+        let post = self.post_events(rx, &channel, &thread_ts, &key);
+        let (result, ()) = tokio::join!(turn, post);
+        if let Err(e) = result {
+            tracing::error!(error = %e, "turn failed");
+            let text = self.text(lang, Msg::new("err-internal"));
+            let m = blocks::escalation(&text, "", "");
+            self.post(&channel, Some(&thread_ts), &m).await;
+        }
+    }
+
+    async fn post_events(
+        &self,
+        mut rx: mpsc::UnboundedReceiver<Outgoing>,
+        channel: &str,
+        thread_ts: &str,
+        key: &SessionKey,
+    ) {
+        let loc = self.loc();
+        let mut progress: Option<(String, String)> = None;
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                Outgoing::Reply { lang, mut reply } => {
+                    if reply.parts.first().is_some_and(|m| m.id == "help") {
+                        // In Slack, commands in a thread start with `!`.
+                        reply.parts.push(Msg::new("slack-usage"));
+                    }
+                    let m = blocks::reply(loc, lang, &reply, &key.conversation, &key.user);
+                    if m.shape == Shape::Summary {
+                        if let Some((ts, _)) = progress.take() {
+                            if self.update(channel, &ts, &m).await {
+                                continue;
+                            }
+                        }
+                    }
+                    let ts = self.post(channel, Some(thread_ts), &m).await;
+                    if m.shape == Shape::Progress {
+                        progress = ts.map(|ts| (ts, m.blocks_text()));
+                    }
+                }
+                Outgoing::Progress { lang, lines } => {
+                    if let Some((ts, header)) = &progress {
+                        let lines: Vec<String> =
+                            lines.iter().map(|l| blocks::text(loc, lang, l)).collect();
+                        self.update(channel, ts, &blocks::progress(header, &lines))
+                            .await;
+                    }
+                }
+                Outgoing::Escalation {
+                    lang,
+                    url,
+                    markdown,
+                    report,
+                } => {
+                    let mut text = self.text(lang, Msg::new("slack-report-attached"));
+                    text.push_str("\n\n");
+                    text.push_str(&blocks::text_trusting(
+                        loc,
+                        lang,
+                        &Msg::new("ticket-link").arg("url", safe::escape_code(Markup::Slack, &url)),
+                        &["url"],
+                    ));
+                    let button = loc.text(lang, "slack-ticket-button");
+                    self.post(
+                        channel,
+                        Some(thread_ts),
+                        &blocks::escalation(&text, &button, &url),
+                    )
+                    .await;
+                    let ip = report.target.map(|t| t.to_string()).unwrap_or_default();
+                    let title = loc.render(lang, &Msg::new("slack-report-comment").arg("ip", ip));
+                    self.upload(
+                        channel,
+                        thread_ts,
+                        "vm-doctor-report.md",
+                        &title,
+                        markdown.into_bytes(),
+                    )
+                    .await;
+                }
+                Outgoing::Ended(_) => {}
+            }
+        }
+    }
+}
+
+/// The plain text of a block text object.
+fn block_text(t: &SlackBlockText) -> String {
+    match t {
+        SlackBlockText::Plain(p) => p.text.clone(),
+        SlackBlockText::MarkDown(m) => m.text.clone(),
+    }
+}
+
+impl SlackMsg {
+    /// The text of the first section (the "checking…" header).
+    fn blocks_text(&self) -> String {
+        self.blocks
+            .first()
+            .and_then(|b| b["text"]["text"].as_str())
+            .unwrap_or(&self.text)
+            .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incoming_text_is_what_the_user_wrote() {
+        assert_eq!(
+            incoming("<@UBOT> my server <http://203.0.113.7|203.0.113.7> &amp; ssh &lt;3"),
+            "<@UBOT> my server 203.0.113.7 & ssh <3"
+        );
+        assert_eq!(
+            incoming("<https://e.invalid> <!here> <#C1|x>"),
+            "https://e.invalid <!here> <#C1|x>"
+        );
+        assert_eq!(incoming("a < b"), "a < b");
+        assert_eq!(incoming("&amp;lt;"), "&lt;");
+    }
+
+    #[test]
+    fn language_from_locale_and_words() {
+        assert_eq!(lang_of_locale("ko-KR"), Lang::Ko);
+        assert_eq!(lang_of_locale("en-GB"), Lang::En);
+        assert_eq!(lang_of_locale("ja-JP"), Lang::En);
+        assert_eq!(lang_word(" 한국어 "), Some(Lang::Ko));
+        assert_eq!(lang_word("English!"), Some(Lang::En));
+        assert_eq!(lang_word("engl"), None);
+    }
+}

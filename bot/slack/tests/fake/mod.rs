@@ -1,0 +1,510 @@
+//! An in-process fake Slack: the Web API over HTTP (`/api/{method}`, JSON,
+//! form or query parameters, `ok:false` and `429` on demand) and Socket Mode
+//! over a WebSocket (`/ws`), speaking Slack's envelope formats. Loopback only.
+
+#![allow(dead_code)]
+
+pub mod fixtures;
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State as AxState;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+pub const BOT_USER: &str = "UBOT0VMD";
+pub const TEAM: &str = "T0TEAM001";
+pub const APP: &str = "A0APP0001";
+
+/// One Web API call the fake received.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// `chat.postMessage`, … (or `upload` for the file bytes).
+    pub method: String,
+    /// Parameters from the query, a form or a JSON body.
+    pub params: Value,
+    /// Raw body (the uploaded file for `upload`).
+    pub body: Vec<u8>,
+    pub auth: Option<String>,
+    pub at: Instant,
+    pub seq: usize,
+}
+
+#[derive(Default)]
+struct St {
+    calls: Vec<Call>,
+    /// Messages by (channel, ts).
+    messages: HashMap<(String, String), Value>,
+    /// Order of messages as posted.
+    order: Vec<(String, String)>,
+    /// Live Socket Mode connections: id → sender.
+    conns: Vec<(u64, mpsc::UnboundedSender<Option<String>>)>,
+    conn_count: u64,
+    /// Frames received from the client (acks), with when they arrived.
+    acks: Vec<(Instant, Value)>,
+    /// `(method, status, retry_after_secs, error)` to fail the next matching call with.
+    fail_next: Vec<(String, u16, u64, String)>,
+    locales: HashMap<String, String>,
+    group: Vec<String>,
+    uploads: HashMap<String, Vec<u8>>,
+    bad_token: bool,
+}
+
+struct Inner {
+    port: u16,
+    st: Mutex<St>,
+    ts: AtomicU64,
+    ids: AtomicU64,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    inner: Arc<Inner>,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("fake slack: bind 127.0.0.1:0");
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = tokio::sync::oneshot::channel::<std::sync::Weak<Inner>>();
+        let server = tokio::spawn(async move {
+            let Ok(weak) = rx.await else { return };
+            let router = Router::new()
+                .route("/ws", get(ws_handler))
+                .fallback(http_handler)
+                .with_state(weak);
+            let _ = axum::serve(listener, router).await;
+        });
+        let inner = Arc::new(Inner {
+            port,
+            st: Mutex::new(St::default()),
+            ts: AtomicU64::new(1_700_000_000_000_100),
+            ids: AtomicU64::new(1),
+            server,
+        });
+        let _ = tx.send(Arc::downgrade(&inner));
+        FakeSlack { inner }
+    }
+
+    /// The Web API base, as `VM_DOCTOR_SLACK_API_URL` takes it.
+    pub fn api_url(&self) -> String {
+        format!("http://127.0.0.1:{}/api/", self.inner.port)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, St> {
+        self.inner.st.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn new_id(&self, prefix: &str) -> String {
+        format!("{prefix}{}", self.inner.ids.fetch_add(1, Ordering::SeqCst))
+    }
+
+    /// A fresh message timestamp, as Slack writes them.
+    pub fn new_ts(&self) -> String {
+        ts_string(self.inner.ts.fetch_add(100, Ordering::SeqCst))
+    }
+
+    pub fn set_locale(&self, user: &str, locale: &str) {
+        self.lock().locales.insert(user.into(), locale.into());
+    }
+
+    pub fn set_group(&self, users: &[&str]) {
+        self.lock().group = users.iter().map(|u| u.to_string()).collect();
+    }
+
+    pub fn set_bad_token(&self) {
+        self.lock().bad_token = true;
+    }
+
+    /// The next call of `method` fails with `status` (429 with `Retry-After`,
+    /// or 200 with `ok:false` and `error`).
+    pub fn fail_next(&self, method: &str, status: u16, retry_after: u64, error: &str) {
+        self.lock()
+            .fail_next
+            .push((method.into(), status, retry_after, error.into()));
+    }
+
+    pub fn connections_opened(&self) -> u64 {
+        self.lock().conn_count
+    }
+
+    pub fn live_connections(&self) -> usize {
+        self.lock().conns.len()
+    }
+
+    pub async fn wait_connected(&self, opened: u64, timeout: Duration) -> bool {
+        self.wait_until(timeout, |st| {
+            st.conn_count >= opened && !st.conns.is_empty()
+        })
+        .await
+    }
+
+    /// Sends an envelope on the newest connection.
+    pub fn send(&self, envelope: &Value) {
+        let st = self.lock();
+        let (_, tx) = st.conns.last().expect("no Socket Mode connection");
+        let _ = tx.send(Some(envelope.to_string()));
+    }
+
+    /// Sends a `disconnect` message (`refresh_requested`, `link_disabled`, …).
+    pub fn disconnect(&self, reason: &str) {
+        self.send(&json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-fake"}}));
+    }
+
+    /// Drops every live connection without a word.
+    pub fn drop_connections(&self) {
+        let mut st = self.lock();
+        for (_, tx) in st.conns.drain(..) {
+            let _ = tx.send(None);
+        }
+    }
+
+    pub fn acks(&self) -> Vec<Value> {
+        self.lock().acks.iter().map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Acks with their arrival times.
+    pub fn timed_acks(&self) -> Vec<(Instant, Value)> {
+        self.lock().acks.clone()
+    }
+
+    pub async fn wait_ack(&self, envelope_id: &str, timeout: Duration) -> Option<Value> {
+        let id = envelope_id.to_owned();
+        self.wait_until(timeout, |st| {
+            st.acks.iter().any(|(_, a)| a["envelope_id"] == id)
+        })
+        .await;
+        self.lock()
+            .acks
+            .iter()
+            .find(|(_, a)| a["envelope_id"] == envelope_id)
+            .map(|(_, a)| a.clone())
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.lock().calls.clone()
+    }
+
+    pub fn calls_of(&self, method: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method)
+            .collect()
+    }
+
+    pub async fn wait_call(&self, timeout: Duration, f: impl Fn(&Call) -> bool) -> Option<Call> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(c) = self.calls().into_iter().find(|c| f(c)) {
+                return Some(c);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    pub fn message(&self, channel: &str, ts: &str) -> Option<Value> {
+        self.lock()
+            .messages
+            .get(&(channel.to_owned(), ts.to_owned()))
+            .cloned()
+    }
+
+    /// Top-level messages of a channel, in order.
+    pub fn channel_messages(&self, channel: &str) -> Vec<Value> {
+        let st = self.lock();
+        st.order
+            .iter()
+            .filter(|(c, _)| c == channel)
+            .filter_map(|k| st.messages.get(k))
+            .filter(|m| m.get("thread_ts").is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// Replies in a thread, in order.
+    pub fn thread(&self, channel: &str, thread_ts: &str) -> Vec<Value> {
+        let st = self.lock();
+        st.order
+            .iter()
+            .filter(|(c, _)| c == channel)
+            .filter_map(|k| st.messages.get(k))
+            .filter(|m| m["thread_ts"] == thread_ts)
+            .cloned()
+            .collect()
+    }
+
+    pub fn upload(&self, file_id: &str) -> Option<Vec<u8>> {
+        self.lock().uploads.get(file_id).cloned()
+    }
+
+    async fn wait_until(&self, timeout: Duration, f: impl Fn(&St) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if f(&self.lock()) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+fn ts_string(n: u64) -> String {
+    format!("{}.{:06}", n / 1_000_000, n % 1_000_000)
+}
+
+async fn ws_handler(
+    AxState(weak): AxState<std::sync::Weak<Inner>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.on_upgrade(move |socket| socket_conn(weak, socket))
+}
+
+async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Option<String>>();
+    let id = {
+        let Some(inner) = weak.upgrade() else { return };
+        let mut st = inner.st.lock().unwrap();
+        st.conn_count += 1;
+        let id = st.conn_count;
+        st.conns.push((id, tx.clone()));
+        id
+    };
+    let hello = json!({
+        "type": "hello",
+        "num_connections": 1,
+        "debug_info": {"host": "applink-fake", "build_number": 1, "approximate_connection_time": 18060},
+        "connection_info": {"app_id": APP},
+    });
+    let _ = tx.send(Some(hello.to_string()));
+    loop {
+        tokio::select! {
+            msg = stream.next() => match msg {
+                Some(Ok(WsMessage::Text(t))) => {
+                    if let (Some(inner), Ok(v)) = (weak.upgrade(), serde_json::from_str::<Value>(t.as_str())) {
+                        inner.st.lock().unwrap().acks.push((Instant::now(), v));
+                    }
+                }
+                Some(Ok(WsMessage::Ping(p))) => {
+                    let _ = sink.send(WsMessage::Pong(p)).await;
+                }
+                Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+            out = rx.recv() => match out {
+                Some(Some(text)) => {
+                    if sink.send(WsMessage::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(None) | None => {
+                    let _ = sink.close().await;
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(inner) = weak.upgrade() {
+        inner.st.lock().unwrap().conns.retain(|(i, _)| *i != id);
+    }
+}
+
+fn params_of(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Value {
+    let mut m = Map::new();
+    let mut add_pairs = |s: &str| {
+        for (k, v) in url::form_urlencoded::parse(s.as_bytes()) {
+            let v = v.into_owned();
+            // Form-encoded JSON arrays/objects (blocks, view) are decoded.
+            let val = if v.starts_with('[') || v.starts_with('{') {
+                serde_json::from_str(&v).unwrap_or(Value::String(v))
+            } else {
+                Value::String(v)
+            };
+            m.insert(k.into_owned(), val);
+        }
+    };
+    if let Some(q) = uri.query() {
+        add_pairs(q);
+    }
+    let ctype = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ctype.starts_with("application/json") {
+        if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(body) {
+            m.extend(o);
+        }
+    } else if ctype.starts_with("application/x-www-form-urlencoded") {
+        add_pairs(&String::from_utf8_lossy(body));
+    }
+    Value::Object(m)
+}
+
+async fn http_handler(
+    AxState(weak): AxState<std::sync::Weak<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(inner) = weak.upgrade() else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let path = uri.path().to_owned();
+    if let Some(file) = path.strip_prefix("/upload/") {
+        let mut st = inner.st.lock().unwrap();
+        let seq = st.calls.len();
+        st.calls.push(Call {
+            method: "upload".into(),
+            params: json!({"file": file}),
+            body: body.to_vec(),
+            auth: None,
+            at: Instant::now(),
+            seq,
+        });
+        st.uploads.insert(file.to_owned(), body.to_vec());
+        return (StatusCode::OK, format!("OK - {}", body.len())).into_response();
+    }
+    let Some(api_method) = path.strip_prefix("/api/") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let _ = method;
+    let params = params_of(&uri, &headers, &body);
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut st = inner.st.lock().unwrap();
+    let seq = st.calls.len();
+    st.calls.push(Call {
+        method: api_method.to_owned(),
+        params: params.clone(),
+        body: body.to_vec(),
+        auth: auth.clone(),
+        at: Instant::now(),
+        seq,
+    });
+    if let Some(pos) = st.fail_next.iter().position(|f| f.0 == api_method) {
+        let (_, status, retry_after, error) = st.fail_next.remove(pos);
+        if status == 429 {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [("retry-after", retry_after.to_string())],
+                axum::Json(json!({"ok": false, "error": "ratelimited"})),
+            )
+                .into_response();
+        }
+        if status == 200 {
+            return axum::Json(json!({"ok": false, "error": error})).into_response();
+        }
+        return StatusCode::from_u16(status)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response();
+    }
+    let v = route(&inner, &mut st, api_method, &params, auth.as_deref());
+    axum::Json(v).into_response()
+}
+
+fn route(inner: &Inner, st: &mut St, method: &str, p: &Value, auth: Option<&str>) -> Value {
+    let port = inner.port;
+    let s = |k: &str| p[k].as_str().unwrap_or("").to_owned();
+    let is_app = auth.is_some_and(|a| a.contains("xapp-"));
+    match method {
+        "apps.connections.open" => {
+            if !is_app {
+                return json!({"ok": false, "error": "not_allowed_token_type"});
+            }
+            json!({"ok": true, "url": format!("ws://127.0.0.1:{port}/ws")})
+        }
+        "auth.test" => {
+            if st.bad_token {
+                return json!({"ok": false, "error": "invalid_auth"});
+            }
+            json!({"ok": true, "url": "https://fake.slack.com/", "team": "Fake", "user": "vm-doctor",
+                   "team_id": TEAM, "user_id": BOT_USER, "bot_id": "B0BOT0001"})
+        }
+        "chat.postMessage" => {
+            let ts = ts_string(inner.ts.fetch_add(100, Ordering::SeqCst));
+            let channel = s("channel");
+            let mut msg = json!({"type": "message", "ts": ts, "user": BOT_USER, "bot_id": "B0BOT0001",
+                                 "text": p["text"].clone(), "blocks": p["blocks"].clone()});
+            if let Some(t) = p["thread_ts"].as_str() {
+                msg["thread_ts"] = json!(t);
+            }
+            st.messages
+                .insert((channel.clone(), ts.clone()), msg.clone());
+            st.order.push((channel.clone(), ts.clone()));
+            json!({"ok": true, "channel": channel, "ts": ts, "message": msg})
+        }
+        "chat.update" => {
+            let (channel, ts) = (s("channel"), s("ts"));
+            let Some(m) = st.messages.get_mut(&(channel.clone(), ts.clone())) else {
+                return json!({"ok": false, "error": "message_not_found"});
+            };
+            m["text"] = p["text"].clone();
+            m["blocks"] = p["blocks"].clone();
+            m["edited"] = json!({"user": BOT_USER, "ts": ts});
+            json!({"ok": true, "channel": channel, "ts": ts, "text": p["text"].clone(),
+                   "message": {"text": p["text"].clone(), "user": BOT_USER}})
+        }
+        "chat.postEphemeral" => {
+            json!({"ok": true, "message_ts": ts_string(inner.ts.fetch_add(100, Ordering::SeqCst))})
+        }
+        "views.open" => {
+            let mut view = p["view"].clone();
+            view["id"] = json!(format!("V{}", inner.ids.fetch_add(1, Ordering::SeqCst)));
+            view["team_id"] = json!(TEAM);
+            view["hash"] = json!("1700000000.fakehash");
+            view["state"] = json!({"values": {}});
+            json!({"ok": true, "view": view})
+        }
+        "users.info" => {
+            let user = s("user");
+            let locale = st
+                .locales
+                .get(&user)
+                .cloned()
+                .unwrap_or_else(|| "en-US".into());
+            json!({"ok": true, "user": {"id": user, "team_id": TEAM, "name": user.to_lowercase(), "locale": locale}})
+        }
+        "usergroups.users.list" => json!({"ok": true, "users": st.group}),
+        "files.getUploadURLExternal" => {
+            let id = format!("F{}", inner.ids.fetch_add(1, Ordering::SeqCst));
+            json!({"ok": true, "upload_url": format!("http://127.0.0.1:{port}/upload/{id}"), "file_id": id})
+        }
+        "files.completeUploadExternal" => {
+            let files: Vec<Value> = p["files"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| json!({"id": f["id"], "title": f["title"]}))
+                .collect();
+            json!({"ok": true, "files": files})
+        }
+        _ => json!({"ok": false, "error": "unknown_method"}),
+    }
+}

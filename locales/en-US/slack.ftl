@@ -1,0 +1,24 @@
+## Slack adapter
+
+slack-thread-root = :stethoscope: Diagnosis of { $ip } for { $user }. Follow along in this thread.
+slack-thread-root-noip = :stethoscope: Diagnosis for { $user }. Follow along in this thread.
+slack-not-yours = Only { $owner } can answer this diagnosis; you're welcome to follow along.
+slack-stale = That question has already been answered or has moved on. Please use the newest message in the thread.
+slack-rate-limited = You've started several diagnoses in a short time. Please try again in { $seconds } s.
+slack-channel-not-allowed = I don't run diagnoses in this channel. Please ask in one of the support channels.
+slack-answer-button = Type your answer
+slack-modal-title = Your answer
+slack-modal-submit = Send
+slack-modal-cancel = Cancel
+slack-modal-label = { $expect ->
+        [ip] IP address
+        [port] Port number
+       *[other] Answer
+    }
+slack-answered = :white_check_mark: { $answer } ({ $user })
+slack-ticket-button = Open a support ticket
+slack-report-attached = The full diagnosis report is attached to this thread; add it to your ticket.
+slack-report-comment = Diagnosis report for { $ip }
+slack-field-finding = Finding
+slack-lang-set = From now on I'll answer you in English.
+slack-usage = Start a diagnosis with `/diagnose <ip> <windows|linux|auto> [port]`, by mentioning me with your server's IP, or in a direct message. In the diagnosis thread, reply with the answer, or type `!back`, `!restart`, `!status`, `!ticket` or `!help`.

@@ -1,0 +1,24 @@
+## Slack adapter
+
+slack-thread-root = :stethoscope: { $user }님의 { $ip } 서버 진단이에요. 이 스레드에서 진행 상황을 확인해 주세요.
+slack-thread-root-noip = :stethoscope: { $user }님의 서버 진단이에요. 이 스레드에서 진행 상황을 확인해 주세요.
+slack-not-yours = 이 진단에는 { $owner }님만 답변할 수 있어요. 진행 상황은 함께 보셔도 괜찮아요.
+slack-stale = 이미 답변했거나 지난 질문이에요. 스레드의 가장 최근 메시지에서 답변해 주세요.
+slack-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨어요. { $seconds }초 후에 다시 시도해 주세요.
+slack-channel-not-allowed = 이 채널에서는 진단을 진행하지 않아요. 지원 채널에서 요청해 주세요.
+slack-answer-button = 답변 입력하기
+slack-modal-title = 답변 입력
+slack-modal-submit = 보내기
+slack-modal-cancel = 취소
+slack-modal-label = { $expect ->
+        [ip] IP 주소
+        [port] 포트 번호
+       *[other] 답변
+    }
+slack-answered = :white_check_mark: { $answer } (답변: { $user }님)
+slack-ticket-button = 지원 티켓 접수하기
+slack-report-attached = 전체 진단 보고서를 이 스레드에 첨부했어요. 티켓에 함께 첨부해 주세요.
+slack-report-comment = { $ip } 서버 진단 보고서
+slack-field-finding = 진단 내용
+slack-lang-set = 이제부터 한국어로 답변해 드릴게요.
+slack-usage = `/diagnose <IP> <windows|linux|auto> [포트]`로 진단을 시작하거나, 저를 멘션하면서 서버 IP를 알려 주시거나, DM으로 말씀해 주세요. 진단 스레드에서는 답변을 그대로 입력하시거나 `!back`, `!restart`, `!status`, `!ticket`, `!help`를 입력해 주세요.

@@ -1,0 +1,132 @@
+//! The released binary as a Slack bot, pointed at a local fake Slack with
+//! `VM_DOCTOR_SLACK_API_URL`: it opens Socket Mode through that API, answers
+//! `/diagnose` in a thread and probes a real loopback listener.
+
+#[path = "../bot/slack/tests/fake/mod.rs"]
+mod fake;
+
+use fake::fixtures::slash_command;
+use fake::*;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
+const WAIT: Duration = Duration::from_secs(20);
+
+#[test]
+fn slack_without_tokens_is_a_clear_error() {
+    let out = Command::new(BIN)
+        .env_remove("VM_DOCTOR_SLACK_BOT_TOKEN")
+        .env_remove("VM_DOCTOR_SLACK_APP_TOKEN")
+        .args(["slack"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("VM_DOCTOR_SLACK_BOT_TOKEN"), "{err}");
+    let out = Command::new(BIN)
+        .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-x")
+        .env_remove("VM_DOCTOR_SLACK_APP_TOKEN")
+        .args(["slack"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("VM_DOCTOR_SLACK_APP_TOKEN"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_exits_with_a_clear_message() {
+    let fake = FakeSlack::start().await;
+    fake.set_bad_token();
+    let data = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(BIN)
+        .args(["slack", "--data-dir"])
+        .arg(data.path())
+        .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-revoked")
+        .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-x")
+        .env("VM_DOCTOR_SLACK_API_URL", fake.api_url())
+        .output();
+    let out = tokio::time::timeout(WAIT, out)
+        .await
+        .expect("exits")
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid_auth"), "{err}");
+    assert!(
+        !err.contains("xoxb-revoked"),
+        "the token is never shown: {err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_runs_against_a_fake_slack() {
+    let fake = FakeSlack::start().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let data = tempfile::tempdir().unwrap();
+    let child = Command::new(BIN)
+        .args(["slack", "--data-dir"])
+        .arg(data.path())
+        .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-fake")
+        .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-fake")
+        .env("VM_DOCTOR_SLACK_API_URL", fake.api_url())
+        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_ICMP_COUNT", "1")
+        .env("VM_DOCTOR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(child);
+
+    assert!(
+        fake.wait_connected(1, WAIT).await,
+        "the binary never opened Socket Mode"
+    );
+    assert!(fake
+        .calls_of("apps.connections.open")
+        .iter()
+        .all(|c| c.auth.as_deref() == Some("Bearer xapp-1-fake")));
+    fake.send(&slash_command(
+        "env-bin-1",
+        "trig-bin-1",
+        "U0BIN0001",
+        "C0BIN0001",
+        "/diagnose",
+        &format!("127.0.0.1 linux {port}"),
+    ));
+    fake.wait_ack("env-bin-1", WAIT).await.expect("acked");
+    // The real probe ran: the summary in the thread shows the open loopback port.
+    let needle = format!("Port {port}: open");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let seen = fake
+            .calls_of("chat.update")
+            .iter()
+            .any(|c| c.params["blocks"].to_string().contains(&needle));
+        if seen {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no probe summary: {:#?}",
+            fake.calls()
+                .iter()
+                .map(|c| (&c.method, c.params.to_string()))
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(listener);
+}
