@@ -147,6 +147,7 @@ discord-modal-title = Your answer
 discord-modal-label = { $expect ->
         [ip] IP address
         [port] Port number
+       [paste] Paste the command output here
        *[other] Answer
     }
 discord-ticket-button = Open a support ticket
@@ -251,3 +252,5 @@ fact-rdp-listener = • Remote desktop listener (`rdp-tcp`): { $present ->
         [yes] present
        *[no] missing
     }
+paste-button = Paste output
+paste-shown = (output pasted)

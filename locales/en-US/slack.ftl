@@ -13,6 +13,7 @@ slack-modal-cancel = Cancel
 slack-modal-label = { $expect ->
         [ip] IP address
         [port] Port number
+       [paste] Paste the command output here
        *[other] Answer
     }
 slack-answered = :white_check_mark: { $answer } ({ $user })

@@ -147,6 +147,7 @@ discord-modal-title = 답변 입력
 discord-modal-label = { $expect ->
         [ip] IP 주소
         [port] 포트 번호
+       [paste] 명령 실행 결과를 여기에 붙여 넣어 주세요
        *[other] 답변
     }
 discord-ticket-button = 지원 티켓 접수하기
@@ -251,3 +252,5 @@ fact-rdp-listener = • 원격 데스크톱 리스너(`rdp-tcp`): { $present ->
         [yes] 있음
        *[no] 없음
     }
+paste-button = 출력 붙여 넣기
+paste-shown = (출력 결과를 붙여 넣음)

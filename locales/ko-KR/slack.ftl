@@ -13,6 +13,7 @@ slack-modal-cancel = 취소
 slack-modal-label = { $expect ->
         [ip] IP 주소
         [port] 포트 번호
+       [paste] 명령 실행 결과를 여기에 붙여 넣어 주세요
        *[other] 답변
     }
 slack-answered = :white_check_mark: { $answer } (답변: { $user }님)

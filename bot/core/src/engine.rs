@@ -1249,6 +1249,7 @@ impl Engine {
             options,
             expect,
             step: Some(step.id.clone()),
+            paste: step.paste,
         }
     }
 
@@ -1277,6 +1278,7 @@ impl Engine {
                     .collect(),
                 expect: Expect::Choice,
                 step: None,
+                paste: false,
             },
             Phase::Probing(_) => Reply::one("still-probing"),
             Phase::Step(id) => match self.rb.step(&id) {

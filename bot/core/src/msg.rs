@@ -121,6 +121,9 @@ pub struct Reply {
     pub expect: Expect,
     /// The runbook step this reply belongs to, when it asks something.
     pub step: Option<String>,
+    /// Command output can be pasted to answer it (adapters offer a button).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paste: bool,
 }
 
 impl Reply {
@@ -131,6 +134,7 @@ impl Reply {
             options: Vec::new(),
             expect: Expect::Nothing,
             step: None,
+            paste: false,
         }
     }
 

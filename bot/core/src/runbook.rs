@@ -100,6 +100,10 @@ struct StepDef {
     /// Conditional targets for "I don't know", tried before `unknown`.
     #[serde(default)]
     unknown_route: Vec<RouteDef>,
+    /// The step asks the user to run something whose output can be pasted:
+    /// adapters offer a "Paste output" button.
+    #[serde(default)]
+    paste: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -330,6 +334,8 @@ pub struct Step {
     /// Whether the universal "it works now" choice is offered (not where an
     /// option already leads straight to a success).
     pub offers_works: bool,
+    /// Output the user runs here can be pasted (a "Paste output" button).
+    pub paste: bool,
 }
 
 impl Step {
@@ -1042,6 +1048,7 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
         sets_target: s.sets_target,
         unknown,
         offers_works: false,
+        paste: s.paste,
     })
 }
 

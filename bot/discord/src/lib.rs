@@ -603,22 +603,28 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     return;
                 }
             };
-            if id.is_input() {
+            if id.is_input() || id.is_paste() {
                 let expect = id.expects();
+                // Pasted output: one paragraph field, as long as Discord allows.
+                let (style, max) = if id.is_paste() {
+                    (InputTextStyle::Paragraph, 4000)
+                } else {
+                    (InputTextStyle::Short, 200)
+                };
                 let modal = CreateModal::new(
                     c.data.custom_id.clone(),
                     self.text(lang, Msg::new("discord-modal-title")),
                 )
                 .components(vec![CreateActionRow::InputText(
                     CreateInputText::new(
-                        InputTextStyle::Short,
+                        style,
                         clip(
                             &self.text(lang, Msg::new("discord-modal-label").arg("expect", expect)),
                             45,
                         ),
                         "answer",
                     )
-                    .max_length(200),
+                    .max_length(max),
                 )]);
                 retry("open modal", || {
                     c.create_response(&ctx.http, CreateInteractionResponse::Modal(modal.clone()))
@@ -716,7 +722,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 m.channel_id,
                 owner,
                 lang_of(&m.locale),
-                Input::Text(value),
+                // A paste is one input, read by content; never echoed back.
+                if id.is_paste() {
+                    Input::Paste(value)
+                } else {
+                    Input::Text(value)
+                },
             )
             .await;
         }

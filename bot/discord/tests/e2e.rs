@@ -560,6 +560,61 @@ async fn a_gateway_disconnect_loses_and_duplicates_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pasted_output_comes_through_a_paragraph_modal() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Closed, PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    let id = chat.diagnose(ALICE, "203.0.113.62", "linux").await;
+    let thread = chat.thread_of(id).await;
+    // Closed: into the server; the question offers "Paste output".
+    let q = chat.question(thread, "linux.vnc").await;
+    assert!(
+        buttons(&q).iter().any(|(id, _)| id.ends_with("|@paste")),
+        "{q:#}"
+    );
+    let cb = chat.click_as(ALICE, &[], thread, &q, "@paste").await;
+    assert_eq!(cb.callback_type(), Some(9), "a modal opens: {:#}", cb.json);
+    let field = &cb.json["data"]["components"][0]["components"][0];
+    assert_eq!(field["style"], json!(2), "a paragraph field: {field:#}");
+    assert_eq!(field["max_length"], json!(4000), "{field:#}");
+    let custom = cb.json["data"]["custom_id"].as_str().unwrap().to_owned();
+    let paste = "$ sudo ss -tlnp\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      128          0.0.0.0:2222      0.0.0.0:*     users:((\"sshd\",pid=812,fd=3))\n";
+    let mid = fake.new_id();
+    let p = modal_submit(
+        mid,
+        &format!("tok-{mid}"),
+        GUILD,
+        thread,
+        ALICE,
+        "en-US",
+        &custom,
+        &[("answer", paste)],
+    );
+    fake.dispatch("INTERACTION_CREATE", p).await;
+    chat.callback(mid).await;
+    // Read, said back (not echoed), the real port re-checked: healthy now.
+    chat.wait_text(thread, "actually uses port 2222").await;
+    chat.question(thread, "triage.confirm_login").await;
+    let text = all_text(&fake, thread);
+    assert!(text.contains("listens on 0.0.0.0:2222"), "{text}");
+    assert!(
+        !text.contains("pid=812"),
+        "the paste is never echoed: {text}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_answers_come_through_a_modal() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();

@@ -220,8 +220,9 @@ pub fn modal(loc: &Localizer, lang: Lang, expect: &str, metadata: &str) -> Value
             "element": {
                 "type": "plain_text_input",
                 "action_id": MODAL_INPUT,
-                "multiline": expect == "other",
-                "max_length": 2000,
+                "multiline": expect == "other" || expect == "paste",
+                // Slack's plain-text input takes at most 3000 characters.
+                "max_length": if expect == "paste" { 3000 } else { 2000 },
             },
         }],
     })
@@ -261,6 +262,7 @@ mod tests {
                 .collect(),
             expect: Expect::Choice,
             step: None,
+            paste: false,
         };
         let m = reply(&loc(), Lang::En, &r, "C1/1700000000.000100", "U1");
         round_trips(&m.blocks);

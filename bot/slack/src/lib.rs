@@ -941,7 +941,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             else {
                 return;
             };
-            if id.is_input() {
+            if id.is_input() || id.is_paste() {
                 if let (Some(ts), Some(msg)) = (&message_ts, &a.message) {
                     let mut asked = self.asked.lock().unwrap_or_else(|p| p.into_inner());
                     if asked.len() >= MAX_ASKED {
@@ -1040,10 +1040,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .unwrap_or_default();
         let span = tracing::info_span!("slack_modal", user = %clicker, channel = %channel);
         async {
-            let Some((Admitted { key, .. }, lang)) = self.admit(raw, &clicker, channel).await
+            let Some((Admitted { key, id }, lang)) = self.admit(raw, &clicker, channel).await
             else {
                 return;
             };
+            let paste = id.is_paste();
             if let Some(ts) = meta["ts"].as_str() {
                 // The typed answer takes the place of the buttons that asked for it.
                 let question = self
@@ -1052,12 +1053,25 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     .unwrap_or_else(|p| p.into_inner())
                     .remove(ts);
                 if let Some(old) = question {
-                    let answer = clip(value.trim(), 60);
+                    // A paste is never echoed back raw.
+                    let answer = if paste {
+                        self.loc().text(lang, "paste-shown")
+                    } else {
+                        clip(value.trim(), 60)
+                    };
                     self.mark_answered(channel, ts, &old, &answer, &clicker, lang)
                         .await;
                 }
             }
-            self.turn(key, Input::Text(value)).await;
+            self.turn(
+                key,
+                if paste {
+                    Input::Paste(value)
+                } else {
+                    Input::Text(value)
+                },
+            )
+            .await;
         }
         .instrument(span)
         .await

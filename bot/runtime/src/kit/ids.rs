@@ -8,6 +8,8 @@
 
 /// Key of the button that opens a modal for a typed answer.
 pub const INPUT_KEY: &str = "@input";
+/// The key of the "Paste output" button (a modal with a multi-line field).
+pub const PASTE_KEY: &str = "@paste";
 
 /// Discord's limit for `custom_id`, the tighter of the two platforms.
 pub const DISCORD_MAX_LEN: usize = 100;
@@ -86,8 +88,17 @@ impl ButtonId {
         self.key == INPUT_KEY
     }
 
-    /// What the typed answer to this id's question is: `ip`, `port` or `other`.
+    /// Whether this id opens a modal for pasted output.
+    pub fn is_paste(&self) -> bool {
+        self.key == PASTE_KEY
+    }
+
+    /// What the typed answer to this id's question is: `ip`, `port`,
+    /// `paste` or `other`.
     pub fn expects(&self) -> &'static str {
+        if self.is_paste() {
+            return "paste";
+        }
         match self.step.as_str() {
             "ip" => "ip",
             s if s.ends_with("port") => "port",

@@ -3,7 +3,7 @@
 //! already rendered and escaped for the platform. Adapters only translate a
 //! [`Layout`] into their own widgets (Discord embeds and rows, Slack blocks).
 
-use super::ids::{ButtonId, INPUT_KEY};
+use super::ids::{ButtonId, INPUT_KEY, PASTE_KEY};
 use super::safe::{self, Markup};
 use crate::i18n::Localizer;
 use vmd_core::command::Lang;
@@ -124,6 +124,18 @@ pub fn layout(
                 });
             }
         }
+        if r.paste {
+            if let Some(id) =
+                ButtonId::new(conversation, owner, q, PASTE_KEY).encode(style.max_id_len)
+            {
+                buttons.push(Button {
+                    id,
+                    key: PASTE_KEY.into(),
+                    label: clip(&loc.text(lang, "paste-button"), style.max_label),
+                    input: true,
+                });
+            }
+        }
         if matches!(r.expect, Expect::Ip | Expect::Port | Expect::Text) {
             if let Some(id) =
                 ButtonId::new(conversation, owner, q, INPUT_KEY).encode(style.max_id_len)
@@ -197,6 +209,7 @@ mod tests {
                 .collect(),
             expect: Expect::Choice,
             step: None,
+            paste: false,
         };
         let l = layout(&loc, Lang::En, &STYLE, &r, "C1/1.2", "U1");
         assert_eq!(l.shape, Shape::Text);
