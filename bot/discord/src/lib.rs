@@ -72,9 +72,30 @@ pub enum DiscordError {
 pub struct BotHandle {
     shards: Arc<ShardManager>,
     task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+    connected: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Disconnects the gateway (no new interactions arrive) while the bot's
+/// handle is being waited on elsewhere; turns under way go on.
+#[derive(Clone)]
+pub struct StopHandle(Arc<ShardManager>);
+
+impl StopHandle {
+    pub async fn stop_gateway(&self) {
+        self.0.shutdown_all().await;
+    }
 }
 
 impl BotHandle {
+    /// True once the gateway said "ready" (for `/readyz`).
+    pub fn connected(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.connected.clone()
+    }
+
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(self.shards.clone())
+    }
+
     /// Disconnects from the gateway and waits for the client to stop.
     pub async fn stop(self) {
         self.shards.shutdown_all().await;
@@ -111,7 +132,9 @@ where
             .proxy(api.trim_end_matches('/'))
             .ratelimiter_disabled(true);
     }
+    let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let handler = Handler {
+        connected: connected.clone(),
         bot: Arc::new(Bot {
             limiter: RateLimiter::new(cfg.user_limit, cfg.guild_limit),
             cfg,
@@ -125,7 +148,11 @@ where
         .map_err(|e| DiscordError::Client(e.to_string()))?;
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move { client.start().await });
-    Ok(BotHandle { shards, task })
+    Ok(BotHandle {
+        shards,
+        task,
+        connected,
+    })
 }
 
 struct Bot<P: Prober, S: Store> {
@@ -138,12 +165,15 @@ struct Bot<P: Prober, S: Store> {
 
 struct Handler<P: Prober, S: Store> {
     bot: Arc<Bot<P, S>>,
+    connected: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[serenity::async_trait]
 impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        self.connected
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.bot.register(&ctx).await;
     }
 
@@ -201,6 +231,7 @@ where
                 };
                 tracing::warn!(call = what, attempt, error = %e, "Discord call failed");
                 if !retryable || attempt == 3 {
+                    vmd_runtime::telemetry::platform_error("discord", "api");
                     return None;
                 }
                 tokio::time::sleep(delay).await;
@@ -390,6 +421,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         .await;
                 }
                 if let Err(wait) = self.limiter.check(user, guild, Instant::now()) {
+                    vmd_runtime::telemetry::rate_limited("discord");
                     let secs = wait.as_secs().max(1);
                     return self
                         .ephemeral_command(
@@ -540,6 +572,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             Ok(None) => String::new(),
             Err(e) => {
                 tracing::error!(error = %e, "session store");
+                vmd_runtime::telemetry::platform_error("discord", "store");
                 return Err(self.text(lang, Msg::new("err-internal")));
             }
         };
@@ -713,6 +746,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let (result, ()) = tokio::join!(turn, post);
         if let Err(e) = result {
             tracing::error!(error = %e, "turn failed");
+            vmd_runtime::telemetry::platform_error("discord", "turn");
             let lang = platform_lang.unwrap_or(Lang::En);
             let text = self.text(lang, Msg::new("err-internal"));
             retry("send error", || {

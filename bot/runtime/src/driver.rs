@@ -68,6 +68,7 @@ pub struct Driver<P: Prober, S: Store> {
     locks: Mutex<HashMap<SessionKey, Arc<tokio::sync::Mutex<()>>>>,
     slots: Semaphore,
     outcomes: Option<crate::outcomes::OutcomeLog>,
+    turns: crate::shutdown::Turns,
 }
 
 pub fn now_ms() -> u64 {
@@ -89,6 +90,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             locks: Mutex::new(HashMap::new()),
             slots,
             outcomes: None,
+            turns: crate::shutdown::Turns::default(),
         }
     }
 
@@ -96,6 +98,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
     pub fn with_outcome_log(mut self, log: crate::outcomes::OutcomeLog) -> Self {
         self.outcomes = Some(log);
         self
+    }
+
+    /// The turns under way, for graceful shutdown (`shutdown.rs`).
+    pub fn turns(&self) -> &crate::shutdown::Turns {
+        &self.turns
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -157,9 +164,18 @@ impl<P: Prober, S: Store> Driver<P, S> {
             conversation = %key.conversation,
             user = %key.user
         );
-        self.turn_inner(key, input, platform_lang, sink)
+        let Some(_turn) = self.turns.enter() else {
+            // Shutting down: the input is not taken, the session is untouched.
+            tracing::info!(parent: &span, "shutting down; input not taken");
+            return Ok(());
+        };
+        let started = std::time::Instant::now();
+        let r = self
+            .turn_inner(key, input, platform_lang, sink)
             .instrument(span)
-            .await
+            .await;
+        crate::telemetry::turn_duration(started.elapsed());
+        r
     }
 
     async fn turn_inner(
@@ -187,13 +203,22 @@ impl<P: Prober, S: Store> Driver<P, S> {
         tracing::debug!(input = input_kind(&input), "turn");
         let mut queue = VecDeque::from([input]);
         while let Some(input) = queue.pop_front() {
+            let probes_before = s.probes.len();
             let effects = self.engine.handle(&mut s, input, now_ms());
+            if probes_before == 0 && !s.probes.is_empty() {
+                for f in &s.first_findings {
+                    crate::telemetry::finding(f.code());
+                }
+            }
             for e in effects {
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
                 match e {
                     Effect::Persist => self.store.save(key, &s)?,
                     Effect::Say(reply) => sink(Outgoing::Reply { lang, reply }),
                     Effect::Probe(req) => {
+                        if s.probes.is_empty() {
+                            crate::telemetry::conversation_started(&key.platform);
+                        }
                         let report = {
                             let _slot = self.slots.acquire().await;
                             tracing::info!(target = %req.target, ports = req.ports.len(), "probe");
@@ -219,6 +244,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     }
                     Effect::Record(mut rec) => {
                         rec.platform = key.platform.clone();
+                        crate::telemetry::outcome(&key.platform, rec.outcome);
                         if let Some(log) = &self.outcomes {
                             if let Err(e) = log.append(&rec) {
                                 tracing::warn!(error = %e, path = %log.path().display(), "could not append to the outcome log");
@@ -252,6 +278,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let mut icmp = None;
         let mut ports = Vec::new();
         let mut progress_open = true;
+        let started = std::time::Instant::now();
         loop {
             tokio::select! {
                 report = &mut run => {
@@ -264,6 +291,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                             ProbeProgress::Port(p) => ports.push(p),
                         }
                     }
+                    crate::telemetry::probe_part("run", started.elapsed());
                     if more {
                         let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
                         sink(Outgoing::Progress { lang, lines });
@@ -272,11 +300,13 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 }
                 p = rx.recv(), if progress_open => match p {
                     Some(ProbeProgress::Icmp(i)) => {
+                        crate::telemetry::probe_part("icmp", started.elapsed());
                         icmp = Some(i);
                         let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
                         sink(Outgoing::Progress { lang, lines });
                     }
                     Some(ProbeProgress::Port(p)) => {
+                        crate::telemetry::probe_part("port", started.elapsed());
                         ports.push(p);
                         let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
                         sink(Outgoing::Progress { lang, lines });
@@ -285,6 +315,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 },
                 _ = &mut deadline => {
                     tracing::warn!("probe run exceeded its deadline");
+                    crate::telemetry::probe_part("run", started.elapsed());
                     return timed_out_report(req, self.cfg.probe_deadline);
                 }
             }

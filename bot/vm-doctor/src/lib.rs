@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod console;
+pub mod doctor;
+pub mod ops;
 
 use anyhow::{Context, Result};
 use config::Config;

@@ -6,9 +6,11 @@ use clap::{Parser, Subcommand};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vm_doctor::config::Config;
 use vm_doctor::console::Console;
+use vm_doctor::ops::{Ops, OpsConfig};
 use vmd_core::command::{parse_ip, Lang};
 use vmd_core::runbook::Runbooks;
 use vmd_core::session::SessionKey;
@@ -47,6 +49,13 @@ enum Cmd {
     /// Run the Discord bot (token from VM_DOCTOR_DISCORD_TOKEN).
     Discord {
         /// Where sessions are kept.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Check that this host can run the bot: config, data directory, store
+    /// lock, ICMP, tokens (never their values), platform API, egress, HTTP.
+    Doctor {
+        /// The data directory to check.
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
@@ -111,6 +120,24 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<()> {
     let cli = Cli::parse();
     let env: HashMap<String, String> = std::env::vars().collect();
+    if let Cmd::Doctor { data_dir } = &cli.cmd {
+        let cfg = Config::load(cli.config.as_deref(), &env).map(|mut c| {
+            if let Some(d) = data_dir {
+                c.data_dir = d.clone();
+            }
+            c
+        });
+        let checks = vm_doctor::doctor::run(cfg, &env);
+        for c in &checks {
+            println!("{}", c.line());
+        }
+        if vm_doctor::doctor::blocking(&checks) {
+            println!("something above blocks vm-doctor from running: fix the FAIL lines first");
+            std::process::exit(1);
+        }
+        println!("nothing blocks vm-doctor from running");
+        return Ok(());
+    }
     let cfg = Config::load(cli.config.as_deref(), &env)?;
     match cli.cmd {
         Cmd::Console {
@@ -118,7 +145,8 @@ fn run() -> Result<()> {
             lang,
             user,
         } => console(cfg, data_dir, lang, user, &env),
-        Cmd::Discord { data_dir } => discord(cfg, data_dir),
+        Cmd::Discord { data_dir } => discord(cfg, data_dir, &env),
+        Cmd::Doctor { .. } => unreachable!("handled above"),
         Cmd::Stats { data_dir } => {
             let dir = data_dir.unwrap_or(cfg.data_dir);
             let path = dir.join("outcomes.jsonl");
@@ -244,10 +272,13 @@ fn console(
         .get("LANG")
         .and_then(|l| Lang::parse(l.split('.').next().unwrap_or("")));
     let lang = explicit.or(sys);
+    let ops_cfg = OpsConfig::from_env(env)?;
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
-    let driver = vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
-        .with_outcome_log(outcome_log(&cfg));
+    let driver = Arc::new(
+        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
+            .with_outcome_log(outcome_log(&cfg)),
+    );
     let user = user
         .or_else(|| env.get("USER").cloned())
         .unwrap_or_else(|| "local".into());
@@ -262,22 +293,59 @@ fn console(
         .enable_all()
         .build()?;
     rt.block_on(async {
+        let ops = Ops::start(
+            ops_cfg,
+            cfg.data_dir.clone(),
+            Arc::new(|| Ok(())),
+            count_active(&driver),
+        )
+        .await?;
+        // The console reads stdin on this thread; the signal is awaited on a
+        // worker, which drains, flushes and exits.
+        let d = driver.clone();
+        tokio::spawn(async move {
+            let sig = vm_doctor::ops::signal().await;
+            tracing::info!(signal = sig, "shutting down");
+            ops.drain(d.turns()).await;
+            flush(d.store());
+            std::process::exit(0);
+        });
         let stdin = std::io::stdin();
         let mut stdout = std::io::stdout();
         console.run(&driver, stdin.lock(), &mut stdout).await
     })
 }
 
-fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
+/// Before each scrape: how many stored conversations are under way.
+fn count_active<P: Prober + 'static>(
+    driver: &Arc<vmd_runtime::Driver<P, SledStore>>,
+) -> vm_doctor::ops::BeforeScrape {
+    let d = driver.clone();
+    Arc::new(move || vmd_runtime::telemetry::active_conversations(d.store().count_in_progress()))
+}
+
+fn flush(store: &SledStore) {
+    match store.flush() {
+        Ok(()) => tracing::info!("session store flushed"),
+        Err(e) => tracing::error!(error = %e, "could not flush the session store"),
+    }
+}
+
+fn discord(
+    mut cfg: Config,
+    data_dir: Option<PathBuf>,
+    env: &HashMap<String, String>,
+) -> Result<()> {
     if let Some(d) = data_dir {
         cfg.data_dir = d;
     }
     if cfg.discord.token.trim().is_empty() {
         bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
     }
+    let ops_cfg = OpsConfig::from_env(env)?;
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
-    let driver = std::sync::Arc::new(
+    let driver = Arc::new(
         vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
             .with_outcome_log(outcome_log(&cfg)),
     );
@@ -285,10 +353,33 @@ fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let bot = vmd_discord::start(cfg.discord.clone(), driver).await?;
+        let bot = vmd_discord::start(cfg.discord.clone(), driver.clone()).await?;
+        let connected = bot.connected();
+        let ops = Ops::start(
+            ops_cfg,
+            cfg.data_dir.clone(),
+            Arc::new(move || {
+                if connected.load(std::sync::atomic::Ordering::SeqCst) {
+                    Ok(())
+                } else {
+                    Err("not connected to the Discord gateway".into())
+                }
+            }),
+            count_active(&driver),
+        )
+        .await?;
+        let stop = bot.stop_handle();
         tokio::select! {
             r = bot.wait() => r.map_err(anyhow::Error::from),
-            _ = tokio::signal::ctrl_c() => Ok(()),
+            sig = vm_doctor::ops::signal() => {
+                tracing::info!(signal = sig, "shutting down");
+                ops.mark_draining();
+                driver.turns().begin_drain();
+                stop.stop_gateway().await;
+                ops.drain(driver.turns()).await;
+                flush(driver.store());
+                Ok(())
+            }
         }
     })
 }
