@@ -287,8 +287,14 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     while let Ok(p) = rx.try_recv() {
                         more = true;
                         match p {
-                            ProbeProgress::Icmp(i) => icmp = Some(i),
-                            ProbeProgress::Port(p) => ports.push(p),
+                            ProbeProgress::Icmp(i) => {
+                                crate::telemetry::probe_part("icmp", started.elapsed());
+                                icmp = Some(i)
+                            }
+                            ProbeProgress::Port(p) => {
+                                crate::telemetry::probe_part("port", started.elapsed());
+                                ports.push(p)
+                            }
                         }
                     }
                     crate::telemetry::probe_part("run", started.elapsed());
