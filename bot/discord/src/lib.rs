@@ -179,6 +179,10 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let id = interaction.id().get();
+        if self.bot.driver.turns().is_draining() {
+            tracing::info!(interaction = id, "shutting down; interaction not taken");
+            return;
+        }
         if !self.bot.first_time(id) {
             tracing::debug!(interaction = id, "duplicate interaction ignored");
             return;
@@ -743,6 +747,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             driver.turn(&key, input, platform_lang, &mut sink).await
         };
         let post = self.post(ctx, rx, channel, owner);
+        // Graceful shutdown waits for the replies to be posted, not only for the turn.
+        let _held = self.driver.turns().hold();
         let (result, ()) = tokio::join!(turn, post);
         if let Err(e) = result {
             tracing::error!(error = %e, "turn failed");

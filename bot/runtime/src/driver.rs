@@ -164,11 +164,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             conversation = %key.conversation,
             user = %key.user
         );
-        let Some(_turn) = self.turns.enter() else {
-            // Shutting down: the input is not taken, the session is untouched.
-            tracing::info!(parent: &span, "shutting down; input not taken");
-            return Ok(());
-        };
+        let _turn = self.turns.hold();
         let started = std::time::Instant::now();
         let r = self
             .turn_inner(key, input, platform_lang, sink)

@@ -1,5 +1,5 @@
 //! Graceful shutdown: the driver counts the turns under way; on SIGTERM the
-//! binary sets `draining` (no new turn starts), waits until the count is zero
+//! binary sets `draining` (adapters take no new interaction), waits until the count is zero
 //! or the deadline passes, flushes the store and exits 0.
 //!
 //! A turn cut off by the deadline is safe: the engine's `Persist` effect comes
@@ -31,19 +31,22 @@ impl Drop for TurnGuard<'_> {
 }
 
 impl Turns {
-    /// Starts a turn; `None` when draining (the input is not taken).
-    pub fn enter(&self) -> Option<TurnGuard<'_>> {
-        if self.draining.load(Ordering::SeqCst) {
-            return None;
-        }
+    /// Counts work under way until the guard drops (a turn; an adapter also
+    /// wraps the posting of a turn's replies). Never refused: work that has
+    /// begun is let finish. Adapters ask [`Turns::is_draining`] before they
+    /// take new interactions.
+    pub fn hold(&self) -> TurnGuard<'_> {
         let n = self.n.fetch_add(1, Ordering::SeqCst) + 1;
         crate::telemetry::turns_in_flight(n);
-        // A drain that began between the check and the increment still sees us.
-        if self.draining.load(Ordering::SeqCst) {
-            drop(TurnGuard(self));
+        TurnGuard(self)
+    }
+
+    /// Starts new work unless draining.
+    pub fn enter(&self) -> Option<TurnGuard<'_>> {
+        if self.is_draining() {
             return None;
         }
-        Some(TurnGuard(self))
+        Some(self.hold())
     }
 
     pub fn in_flight(&self) -> usize {
