@@ -198,6 +198,17 @@ fn health_and_metrics_are_served_and_sigterm_exits_cleanly() {
     assert_eq!(get(http, "/healthz"), (200, "ok\n".into()));
     assert_eq!(get(http, "/readyz").0, 200);
     assert_eq!(get(http, "/nope").0, 404);
+    // What the container's HEALTHCHECK runs.
+    let hc = cmd()
+        .arg("healthcheck")
+        .env("VM_DOCTOR_HTTP_LISTEN", format!("0.0.0.0:{http}"))
+        .output()
+        .unwrap();
+    assert!(
+        hc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hc.stderr)
+    );
 
     p.send(&format!("/diagnose 127.0.0.1 linux {ssh}"));
     p.expect("[5] I don't know / I can't check this");

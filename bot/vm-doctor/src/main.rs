@@ -59,6 +59,13 @@ enum Cmd {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// Ask a running vm-doctor's /healthz (for container health checks);
+    /// exit 0 when it answers 200.
+    Healthcheck {
+        /// host:port; default VM_DOCTOR_HTTP_LISTEN (0.0.0.0 becomes 127.0.0.1).
+        #[arg(long)]
+        addr: Option<String>,
+    },
     /// Summarise how conversations ended (from <data-dir>/outcomes.jsonl).
     Stats {
         /// Where the outcome log is kept.
@@ -138,6 +145,9 @@ fn run() -> Result<()> {
         println!("nothing blocks vm-doctor from running");
         return Ok(());
     }
+    if let Cmd::Healthcheck { addr } = &cli.cmd {
+        return healthcheck(addr.clone(), &env);
+    }
     let cfg = Config::load(cli.config.as_deref(), &env)?;
     match cli.cmd {
         Cmd::Console {
@@ -146,7 +156,7 @@ fn run() -> Result<()> {
             user,
         } => console(cfg, data_dir, lang, user, &env),
         Cmd::Discord { data_dir } => discord(cfg, data_dir, &env),
-        Cmd::Doctor { .. } => unreachable!("handled above"),
+        Cmd::Doctor { .. } | Cmd::Healthcheck { .. } => unreachable!("handled above"),
         Cmd::Stats { data_dir } => {
             let dir = data_dir.unwrap_or(cfg.data_dir);
             let path = dir.join("outcomes.jsonl");
@@ -444,4 +454,36 @@ fn probe(
         "probe done"
     );
     Ok(())
+}
+
+fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()> {
+    use std::io::{Read, Write};
+    let addr = match addr {
+        Some(a) => a,
+        None => match OpsConfig::from_env(env)?.http_listen {
+            Some(mut a) => {
+                if a.ip().is_unspecified() {
+                    a.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                a.to_string()
+            }
+            None => bail!("VM_DOCTOR_HTTP_LISTEN is not set: there is no endpoint to ask"),
+        },
+    };
+    let sa: std::net::SocketAddr = addr
+        .parse()
+        .with_context(|| format!("{addr:?} is not host:port"))?;
+    let mut s = std::net::TcpStream::connect_timeout(&sa, Duration::from_secs(3))
+        .with_context(|| format!("connecting to {sa}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(3)))?;
+    s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n")?;
+    let mut resp = Vec::new();
+    s.take(4096).read_to_end(&mut resp)?;
+    let head = String::from_utf8_lossy(&resp);
+    if head.split_whitespace().nth(1) == Some("200") {
+        println!("healthy");
+        Ok(())
+    } else {
+        bail!("{sa}/healthz did not answer 200")
+    }
 }
