@@ -302,8 +302,6 @@ fn the_kubernetes_manifests_agree_with_the_binary() {
     let labels = &spec["template"]["metadata"]["labels"];
     assert_eq!(&spec["selector"]["matchLabels"], labels);
     assert_eq!(&svc["spec"]["selector"], labels);
-    // One replica until Discord sharding by replica exists.
-    assert_eq!(spec["replicas"], 1);
 
     let pod = &spec["template"]["spec"];
     let c = &pod["containers"][0];
@@ -346,6 +344,27 @@ fn the_kubernetes_manifests_agree_with_the_binary() {
     ] {
         assert_eq!(c[probe]["httpGet"]["path"], path, "{probe}");
         assert_eq!(c[probe]["httpGet"]["port"], pname, "{probe}");
+    }
+    // Sharding by replica: the replica count the binary splits the shards
+    // over is the StatefulSet's, and each replica gets at least one shard.
+    let replicas = spec["replicas"].as_u64().unwrap();
+    match env.get("VM_DOCTOR_DISCORD_SHARDS") {
+        Some(s) => {
+            let s = s["value"].as_str().unwrap();
+            let total: u64 = s
+                .strip_prefix("ordinal/")
+                .expect("ordinal/N")
+                .parse()
+                .unwrap();
+            let r: u64 = env["VM_DOCTOR_DISCORD_REPLICAS"]["value"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(r, replicas, "VM_DOCTOR_DISCORD_REPLICAS = spec.replicas");
+            assert!(replicas <= total);
+        }
+        None => assert_eq!(replicas, 1, "unsharded: one replica"),
     }
     // The grace period covers the shutdown deadline.
     let shutdown: u64 = env["VM_DOCTOR_SHUTDOWN_SECS"]["value"]

@@ -130,3 +130,51 @@ async fn sigterm_lets_a_diagnosis_finish_then_exits_cleanly() {
     assert!(posted, "no probe summary: {:#?}", fake.messages());
     drop(listener);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_identifies_only_its_shards() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    // Replica 1 of 2 over 4 shards: shards 2 and 3.
+    let mut child = Command::new(BIN)
+        .args(["discord", "--data-dir"])
+        .arg(data.path())
+        .env_remove("VM_DOCTOR_CONFIG")
+        .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
+        .env("VM_DOCTOR_DISCORD_API_URL", fake.url())
+        .env("VM_DOCTOR_DISCORD_SHARDS", "ordinal/4")
+        .env("VM_DOCTOR_DISCORD_REPLICAS", "2")
+        .env("HOSTNAME", "vm-doctor-discord-1")
+        .env("VM_DOCTOR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    // serenity waits between shard starts (Discord's identify rate limit).
+    let both = fake.wait_identified(2, Duration::from_secs(40)).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(both, "two shards identified");
+    let mut shards: Vec<serde_json::Value> = fake
+        .gateway_received()
+        .into_iter()
+        .filter(|v| v["op"] == 2)
+        .map(|v| v["d"]["shard"].clone())
+        .collect();
+    shards.sort_by_key(|s| s[0].as_u64());
+    assert_eq!(shards, vec![json!([2, 4]), json!([3, 4])]);
+
+    // A bad setting is a clear error at start.
+    let out = Command::new(BIN)
+        .args(["discord", "--data-dir"])
+        .arg(data.path())
+        .env_remove("VM_DOCTOR_CONFIG")
+        .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
+        .env("VM_DOCTOR_DISCORD_SHARDS", "ordinal/4")
+        .env_remove("VM_DOCTOR_DISCORD_REPLICAS")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("VM_DOCTOR_DISCORD_REPLICAS"), "{err}");
+}

@@ -11,6 +11,7 @@
 pub mod custom_id;
 pub mod limits;
 mod render;
+pub mod shards;
 
 use custom_id::{ButtonId, INPUT_KEY};
 use limits::{Limit, RateLimiter};
@@ -121,6 +122,20 @@ where
     P: Prober + 'static,
     S: Store + 'static,
 {
+    start_sharded(cfg, driver, None).await
+}
+
+/// [`start`], running only the given shards (`None`: serenity's default, one
+/// shard).
+pub async fn start_sharded<P, S>(
+    cfg: DiscordConfig,
+    driver: Arc<Driver<P, S>>,
+    shard_range: Option<shards::ShardRange>,
+) -> Result<BotHandle, DiscordError>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
     if cfg.token.trim().is_empty() {
         return Err(DiscordError::NoToken);
     }
@@ -147,7 +162,13 @@ where
         .await
         .map_err(|e| DiscordError::Client(e.to_string()))?;
     let shards = client.shard_manager.clone();
-    let task = tokio::spawn(async move { client.start().await });
+    let task = tokio::spawn(async move {
+        match shard_range {
+            // serenity 0.12 boots `start..=end` (it counts end - start + 1 shards).
+            Some(r) => client.start_shard_range(r.first..r.last, r.total).await,
+            None => client.start().await,
+        }
+    });
     Ok(BotHandle {
         shards,
         task,

@@ -128,7 +128,10 @@ fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut env = HashMap::new();
     // Documentation addresses are refused by default; the bench's prober is fake.
-    env.insert("VM_DOCTOR_ALLOW_TARGETS".to_owned(), "203.0.112.0/22".to_owned());
+    env.insert(
+        "VM_DOCTOR_ALLOW_TARGETS".to_owned(),
+        "203.0.112.0/22".to_owned(),
+    );
     let cfg = vm_doctor::config::Config::load(None, &env)?;
     let store = SledStore::open(&dir.path().join("sled"))?;
     let d = Arc::new(vm_doctor::build_driver(
@@ -153,7 +156,10 @@ fn main() -> anyhow::Result<()> {
     for i in 0..n {
         let key = SessionKey::new("bench", &format!("c{i}"), &format!("u{i}"));
         let s = d.session(&key)?.expect("session stored");
-        assert!(!s.probes.is_empty() && s.answer_count > 0, "conversation {i} went nowhere: {s:?}");
+        assert!(
+            !s.probes.is_empty() && s.answer_count > 0,
+            "conversation {i} went nowhere: {s:?}"
+        );
     }
     println!(
         "phase 1: {n} conversations at once, {} turns in {:.2} s ({:.0} turns/s)",

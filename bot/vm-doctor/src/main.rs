@@ -353,6 +353,7 @@ fn discord(
         bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
     }
     let ops_cfg = OpsConfig::from_env(env)?;
+    let shards = discord_shards(env)?;
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
     let driver = Arc::new(
@@ -363,7 +364,7 @@ fn discord(
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let bot = vmd_discord::start(cfg.discord.clone(), driver.clone()).await?;
+        let bot = vmd_discord::start_sharded(cfg.discord.clone(), driver.clone(), shards).await?;
         let connected = bot.connected();
         let ops = Ops::start(
             ops_cfg,
@@ -486,4 +487,39 @@ fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()
     } else {
         bail!("{sa}/healthz did not answer 200")
     }
+}
+
+/// `VM_DOCTOR_DISCORD_SHARDS` (`0-3/8`, `3/8`, or `ordinal/8` with
+/// `VM_DOCTOR_DISCORD_REPLICAS` and the pod's host name); unset: one shard.
+fn discord_shards(
+    env: &HashMap<String, String>,
+) -> Result<Option<vmd_discord::shards::ShardRange>> {
+    let Some(spec) = env
+        .get("VM_DOCTOR_DISCORD_SHARDS")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(None);
+    };
+    let replicas =
+        match env.get("VM_DOCTOR_DISCORD_REPLICAS").map(|s| s.trim()) {
+            Some(r) if !r.is_empty() => Some(r.parse().with_context(|| {
+                format!("VM_DOCTOR_DISCORD_REPLICAS must be a number, not {r:?}")
+            })?),
+            _ => None,
+        };
+    let host = env
+        .get("HOSTNAME")
+        .cloned()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .unwrap_or_default();
+    let r = vmd_discord::shards::ShardRange::parse(spec, replicas, host.trim())
+        .context("VM_DOCTOR_DISCORD_SHARDS")?;
+    tracing::info!(
+        first = r.first,
+        last = r.last,
+        total = r.total,
+        "Discord shards"
+    );
+    Ok(Some(r))
 }
