@@ -234,14 +234,19 @@ fn health_and_metrics_are_served_and_sigterm_exits_cleanly() {
 
     p.send("normal");
     p.expect("needs the support team");
-    let (_, m) = get(http, "/metrics");
-    assert!(
-        m.contains(
-            "vm_doctor_conversation_outcomes_total{platform=\"console\",outcome=\"escalated\"} 1"
-        ),
-        "{m}"
-    );
-    assert!(m.contains("vm_doctor_active_conversations 0"), "{m}");
+    // The reply is printed before the turn records the end: poll briefly.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, m) = get(http, "/metrics");
+        let done = m.contains(
+            "vm_doctor_conversation_outcomes_total{platform=\"console\",outcome=\"escalated\"} 1",
+        ) && m.contains("vm_doctor_active_conversations 0");
+        if done {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no outcome in:\n{m}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // Idle: SIGTERM ends it at once, with status 0.
     p.sigterm();
