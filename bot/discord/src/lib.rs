@@ -9,6 +9,7 @@
 //! update or modal), so Discord's 3-second deadline holds even while probes run.
 
 mod render;
+pub mod shards;
 
 /// The rate-limit setting (the limiter itself lives in the adapter kit).
 pub mod limits {
@@ -98,9 +99,30 @@ pub enum DiscordError {
 pub struct BotHandle {
     shards: Arc<ShardManager>,
     task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+    connected: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Disconnects the gateway (no new interactions arrive) while the bot's
+/// handle is being waited on elsewhere; turns under way go on.
+#[derive(Clone)]
+pub struct StopHandle(Arc<ShardManager>);
+
+impl StopHandle {
+    pub async fn stop_gateway(&self) {
+        self.0.shutdown_all().await;
+    }
 }
 
 impl BotHandle {
+    /// True once the gateway said "ready" (for `/readyz`).
+    pub fn connected(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.connected.clone()
+    }
+
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(self.shards.clone())
+    }
+
     /// Disconnects from the gateway and waits for the client to stop.
     pub async fn stop(self) {
         self.shards.shutdown_all().await;
@@ -129,6 +151,20 @@ where
     P: Prober + 'static,
     S: Store + 'static,
 {
+    start_sharded(cfg, driver, None).await
+}
+
+/// [`start`], running only the given shards (`None`: serenity's default, one
+/// shard).
+pub async fn start_sharded<P, S>(
+    cfg: DiscordConfig,
+    driver: Arc<Driver<P, S>>,
+    shard_range: Option<shards::ShardRange>,
+) -> Result<BotHandle, DiscordError>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+{
     if cfg.token.trim().is_empty() {
         return Err(DiscordError::NoToken);
     }
@@ -148,7 +184,9 @@ where
         // Anything else (Discord down, a proxy hiccup): the client retries.
         Err(e) => tracing::warn!(error = %e, "could not check the token"),
     }
+    let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let handler = Handler {
+        connected: connected.clone(),
         bot: Arc::new(Bot {
             limiter: RateLimiter::new(cfg.user_limit, cfg.guild_limit),
             cfg,
@@ -161,8 +199,18 @@ where
         .await
         .map_err(|e| DiscordError::Client(e.to_string()))?;
     let shards = client.shard_manager.clone();
-    let task = tokio::spawn(async move { client.start().await });
-    Ok(BotHandle { shards, task })
+    let task = tokio::spawn(async move {
+        match shard_range {
+            // serenity 0.12 boots `start..=end` (it counts end - start + 1 shards).
+            Some(r) => client.start_shard_range(r.first..r.last, r.total).await,
+            None => client.start().await,
+        }
+    });
+    Ok(BotHandle {
+        shards,
+        task,
+        connected,
+    })
 }
 
 struct Bot<P: Prober, S: Store> {
@@ -175,17 +223,24 @@ struct Bot<P: Prober, S: Store> {
 
 struct Handler<P: Prober, S: Store> {
     bot: Arc<Bot<P, S>>,
+    connected: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[serenity::async_trait]
 impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+        self.connected
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.bot.register(&ctx).await;
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let id = interaction.id().get();
+        if self.bot.driver.turns().is_draining() {
+            tracing::info!(interaction = id, "shutting down; interaction not taken");
+            return;
+        }
         if !self.bot.seen.first_time(&id.to_string()) {
             tracing::debug!(interaction = id, "duplicate interaction ignored");
             return;
@@ -238,6 +293,7 @@ where
                 };
                 tracing::warn!(call = what, attempt, error = %e, "Discord call failed");
                 if !retryable || attempt == 3 {
+                    vmd_runtime::telemetry::platform_error("discord", "api");
                     return None;
                 }
                 tokio::time::sleep(delay).await;
@@ -425,6 +481,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     self.limiter
                         .check(&user.to_string(), space.as_deref(), Instant::now())
                 {
+                    vmd_runtime::telemetry::rate_limited("discord");
                     let secs = wait.as_secs().max(1);
                     return self
                         .ephemeral_command(
@@ -761,9 +818,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .await
         };
         let post = self.post(ctx, rx, channel, owner);
+        // Graceful shutdown waits for the replies to be posted, not only for the turn.
+        let _held = self.driver.turns().hold();
         let (result, ()) = tokio::join!(turn, post);
         if let Err(e) = result {
             tracing::error!(error = %e, "turn failed");
+            vmd_runtime::telemetry::platform_error("discord", "turn");
             let lang = platform_lang.unwrap_or(Lang::En);
             let text = self.text(lang, Msg::new("err-internal"));
             retry("send error", || {

@@ -71,6 +71,7 @@ pub struct Driver<P: Prober, S: Store> {
     slots: Semaphore,
     outcomes: Option<crate::outcomes::OutcomeLog>,
     admission: Admission,
+    turns: crate::shutdown::Turns,
 }
 
 pub fn now_ms() -> u64 {
@@ -93,6 +94,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             slots,
             outcomes: None,
             admission: Admission::new(AdmissionConfig::default()),
+            turns: crate::shutdown::Turns::default(),
         }
     }
 
@@ -138,6 +140,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 tracing::warn!(error = %e, path = %log.path().display(), "could not append to the outcome log");
             }
         }
+    }
+
+    /// The turns under way, for graceful shutdown (`shutdown.rs`).
+    pub fn turns(&self) -> &crate::shutdown::Turns {
+        &self.turns
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -215,9 +222,14 @@ impl<P: Prober, S: Store> Driver<P, S> {
             conversation = %key.conversation,
             user = %key.user
         );
-        self.turn_inner(key, space, input, platform_lang, sink)
+        let _turn = self.turns.hold();
+        let started = std::time::Instant::now();
+        let r = self
+            .turn_inner(key, space, input, platform_lang, sink)
             .instrument(span)
-            .await
+            .await;
+        crate::telemetry::turn_duration(started.elapsed());
+        r
     }
 
     async fn turn_inner(
@@ -261,13 +273,22 @@ impl<P: Prober, S: Store> Driver<P, S> {
         tracing::debug!(input = input_kind(&input), "turn");
         let mut queue = VecDeque::from([input]);
         while let Some(input) = queue.pop_front() {
+            let probes_before = s.probes.len();
             let effects = self.engine.handle(&mut s, input, now_ms());
+            if probes_before == 0 && !s.probes.is_empty() {
+                for f in &s.first_findings {
+                    crate::telemetry::finding(f.code());
+                }
+            }
             for e in effects {
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
                 match e {
                     Effect::Persist => self.store.save(key, &s)?,
                     Effect::Say(reply) => sink(Outgoing::Reply { lang, reply }),
                     Effect::Probe(req) => {
+                        if s.probes.is_empty() {
+                            crate::telemetry::conversation_started(&key.platform);
+                        }
                         let policy = self.engine.policy();
                         match self.admission.admit(key, space, policy, &s, &req) {
                             Ok(_permit) => {
@@ -302,6 +323,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     }
                     Effect::Record(mut rec) => {
                         rec.platform = key.platform.clone();
+                        crate::telemetry::outcome(&key.platform, rec.outcome);
                         self.log_outcome(&rec);
                     }
                 }
@@ -331,6 +353,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let mut icmp = None;
         let mut ports = Vec::new();
         let mut progress_open = true;
+        let started = std::time::Instant::now();
         loop {
             tokio::select! {
                 report = &mut run => {
@@ -339,10 +362,17 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     while let Ok(p) = rx.try_recv() {
                         more = true;
                         match p {
-                            ProbeProgress::Icmp(i) => icmp = Some(i),
-                            ProbeProgress::Port(p) => ports.push(p),
+                            ProbeProgress::Icmp(i) => {
+                                crate::telemetry::probe_part("icmp", started.elapsed());
+                                icmp = Some(i)
+                            }
+                            ProbeProgress::Port(p) => {
+                                crate::telemetry::probe_part("port", started.elapsed());
+                                ports.push(p)
+                            }
                         }
                     }
+                    crate::telemetry::probe_part("run", started.elapsed());
                     if more {
                         let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
                         sink(Outgoing::Progress { lang, lines });
@@ -351,11 +381,13 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 }
                 p = rx.recv(), if progress_open => match p {
                     Some(ProbeProgress::Icmp(i)) => {
+                        crate::telemetry::probe_part("icmp", started.elapsed());
                         icmp = Some(i);
                         let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
                         sink(Outgoing::Progress { lang, lines });
                     }
                     Some(ProbeProgress::Port(p)) => {
+                        crate::telemetry::probe_part("port", started.elapsed());
                         ports.push(p);
                         let lines = vmd_core::engine::progress_lines(req, icmp.as_ref(), &ports);
                         sink(Outgoing::Progress { lang, lines });
@@ -364,6 +396,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 },
                 _ = &mut deadline => {
                     tracing::warn!("probe run exceeded its deadline");
+                    crate::telemetry::probe_part("run", started.elapsed());
                     return timed_out_report(req, self.cfg.probe_deadline);
                 }
             }

@@ -12,7 +12,10 @@ pub mod i18n;
 pub mod kit;
 pub mod outcomes;
 pub mod render;
+pub mod retention;
+pub mod shutdown;
 pub mod store;
+pub mod telemetry;
 
 pub use driver::{Driver, DriverConfig, DriverError, Outgoing};
 

@@ -30,6 +30,11 @@ impl OutcomeLog {
         &self.path
     }
 
+    /// The append lock, held by the retention task while it rewrites the file.
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub fn append(&self, rec: &OutcomeRecord) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(rec).map_err(std::io::Error::other)?;
         line.push(b'\n');

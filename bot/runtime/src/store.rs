@@ -297,6 +297,23 @@ impl SledStore {
     pub fn quarantined(&self) -> usize {
         self.quarantine.len()
     }
+
+    /// Writes everything to disk (graceful shutdown calls it last).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self._db.flush()?;
+        Ok(())
+    }
+
+    /// How many stored conversations are under way (for the
+    /// `vm_doctor_active_conversations` gauge); unreadable records are skipped.
+    pub fn count_in_progress(&self) -> usize {
+        self.sessions
+            .iter()
+            .values()
+            .filter_map(|v| v.ok())
+            .filter(|v| decode(v).is_ok_and(|s| s.in_progress()))
+            .count()
+    }
 }
 
 impl Store for SledStore {

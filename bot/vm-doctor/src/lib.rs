@@ -3,7 +3,9 @@
 
 pub mod config;
 pub mod console;
+pub mod doctor;
 pub mod fleet;
+pub mod ops;
 
 use anyhow::{Context, Result};
 use config::Config;

@@ -6,9 +6,11 @@ use clap::{Parser, Subcommand};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vm_doctor::config::Config;
 use vm_doctor::console::Console;
+use vm_doctor::ops::{Ops, OpsConfig};
 use vmd_core::command::Lang;
 use vmd_core::runbook::Runbooks;
 use vmd_core::session::SessionKey;
@@ -49,6 +51,20 @@ enum Cmd {
         /// Where sessions are kept.
         #[arg(long)]
         data_dir: Option<PathBuf>,
+    },
+    /// Check that this host can run the bot: config, data directory, store
+    /// lock, ICMP, tokens (never their values), platform API, egress, HTTP.
+    Doctor {
+        /// The data directory to check.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Ask a running vm-doctor's /healthz (for container health checks);
+    /// exit 0 when it answers 200.
+    Healthcheck {
+        /// host:port; default VM_DOCTOR_HTTP_LISTEN (0.0.0.0 becomes 127.0.0.1).
+        #[arg(long)]
+        addr: Option<String>,
     },
     /// Summarise how conversations ended (from <data-dir>/outcomes.jsonl).
     Stats {
@@ -130,6 +146,27 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<()> {
     let cli = Cli::parse();
     let env: HashMap<String, String> = std::env::vars().collect();
+    if let Cmd::Doctor { data_dir } = &cli.cmd {
+        let cfg = Config::load(cli.config.as_deref(), &env).map(|mut c| {
+            if let Some(d) = data_dir {
+                c.data_dir = d.clone();
+            }
+            c
+        });
+        let checks = vm_doctor::doctor::run(cfg, &env);
+        for c in &checks {
+            println!("{}", c.line());
+        }
+        if vm_doctor::doctor::blocking(&checks) {
+            println!("something above blocks vm-doctor from running: fix the FAIL lines first");
+            std::process::exit(1);
+        }
+        println!("nothing blocks vm-doctor from running");
+        return Ok(());
+    }
+    if let Cmd::Healthcheck { addr } = &cli.cmd {
+        return healthcheck(addr.clone(), &env);
+    }
     let cfg = Config::load(cli.config.as_deref(), &env)?;
     match cli.cmd {
         Cmd::Console {
@@ -137,7 +174,8 @@ fn run() -> Result<()> {
             lang,
             user,
         } => console(cfg, data_dir, lang, user, &env),
-        Cmd::Discord { data_dir } => discord(cfg, data_dir),
+        Cmd::Discord { data_dir } => discord(cfg, data_dir, &env),
+        Cmd::Doctor { .. } | Cmd::Healthcheck { .. } => unreachable!("handled above"),
         Cmd::Stats { data_dir } => {
             let dir = data_dir.unwrap_or(cfg.data_dir);
             let path = dir.join("outcomes.jsonl");
@@ -284,9 +322,10 @@ fn console(
         .get("LANG")
         .and_then(|l| Lang::parse(l.split('.').next().unwrap_or("")));
     let lang = explicit.or(sys);
+    let ops_cfg = OpsConfig::from_env(env)?;
     let store = open_store(&cfg)?;
     let prober = NetProber::new(cfg.probe.clone());
-    let driver = std::sync::Arc::new(
+    let driver = Arc::new(
         vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
             .with_outcome_log(outcome_log(&cfg)),
     );
@@ -309,6 +348,23 @@ fn console(
             cfg.session_ttl,
             cfg.prune_interval,
         );
+        let ops = Ops::start(
+            ops_cfg,
+            cfg.data_dir.clone(),
+            Arc::new(|| Ok(())),
+            count_active(&driver),
+        )
+        .await?;
+        // The console reads stdin on this thread; the signal is awaited on a
+        // worker, which drains, flushes and exits.
+        let d = driver.clone();
+        tokio::spawn(async move {
+            let sig = vm_doctor::ops::signal().await;
+            tracing::info!(signal = sig, "shutting down");
+            ops.drain(d.turns()).await;
+            flush(d.store());
+            std::process::exit(0);
+        });
         let stdin = std::io::stdin();
         let mut stdout = std::io::stdout();
         let r = console.run(&driver, stdin.lock(), &mut stdout).await;
@@ -333,24 +389,76 @@ fn chat_driver(cfg: &Config) -> Result<(ChatDriver, tokio::runtime::Runtime)> {
     Ok((driver, rt))
 }
 
-fn discord(mut cfg: Config, data_dir: Option<PathBuf>) -> Result<()> {
+/// Before each scrape: how many stored conversations are under way.
+fn count_active<P: Prober + 'static>(
+    driver: &Arc<vmd_runtime::Driver<P, SledStore>>,
+) -> vm_doctor::ops::BeforeScrape {
+    let d = driver.clone();
+    Arc::new(move || vmd_runtime::telemetry::active_conversations(d.store().count_in_progress()))
+}
+
+fn flush(store: &SledStore) {
+    match store.flush() {
+        Ok(()) => tracing::info!("session store flushed"),
+        Err(e) => tracing::error!(error = %e, "could not flush the session store"),
+    }
+}
+
+fn discord(
+    mut cfg: Config,
+    data_dir: Option<PathBuf>,
+    env: &HashMap<String, String>,
+) -> Result<()> {
     if let Some(d) = data_dir {
         cfg.data_dir = d;
     }
     if cfg.discord.token.trim().is_empty() {
         bail!("set VM_DOCTOR_DISCORD_TOKEN to the bot token (it is never read from a file)");
     }
-    let (driver, rt) = chat_driver(&cfg)?;
+    let ops_cfg = OpsConfig::from_env(env)?;
+    let shards = discord_shards(env)?;
+    let store = open_store(&cfg)?;
+    let prober = NetProber::new(cfg.probe.clone());
+    let driver = Arc::new(
+        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
+            .with_outcome_log(outcome_log(&cfg)),
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let _upkeep = vmd_runtime::driver::spawn_housekeeping(
             driver.clone(),
             cfg.session_ttl,
             cfg.prune_interval,
         );
-        let bot = vmd_discord::start(cfg.discord.clone(), driver).await?;
+        let bot = vmd_discord::start_sharded(cfg.discord.clone(), driver.clone(), shards).await?;
+        let connected = bot.connected();
+        let ops = Ops::start(
+            ops_cfg,
+            cfg.data_dir.clone(),
+            Arc::new(move || {
+                if connected.load(std::sync::atomic::Ordering::SeqCst) {
+                    Ok(())
+                } else {
+                    Err("not connected to the Discord gateway".into())
+                }
+            }),
+            count_active(&driver),
+        )
+        .await?;
+        let stop = bot.stop_handle();
         tokio::select! {
             r = bot.wait() => r.map_err(anyhow::Error::from),
-            _ = tokio::signal::ctrl_c() => Ok(()),
+            sig = vm_doctor::ops::signal() => {
+                tracing::info!(signal = sig, "shutting down");
+                ops.mark_draining();
+                driver.turns().begin_drain();
+                stop.stop_gateway().await;
+                ops.drain(driver.turns()).await;
+                flush(driver.store());
+                Ok(())
+            }
         }
     })
 }
@@ -581,4 +689,71 @@ fn probe(
         writeln!(out, "{}", table.summary(&summary))?;
     }
     Ok(())
+}
+
+fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()> {
+    use std::io::{Read, Write};
+    let addr = match addr {
+        Some(a) => a,
+        None => match OpsConfig::from_env(env)?.http_listen {
+            Some(mut a) => {
+                if a.ip().is_unspecified() {
+                    a.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+                }
+                a.to_string()
+            }
+            None => bail!("VM_DOCTOR_HTTP_LISTEN is not set: there is no endpoint to ask"),
+        },
+    };
+    let sa: std::net::SocketAddr = addr
+        .parse()
+        .with_context(|| format!("{addr:?} is not host:port"))?;
+    let mut s = std::net::TcpStream::connect_timeout(&sa, Duration::from_secs(3))
+        .with_context(|| format!("connecting to {sa}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(3)))?;
+    s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n")?;
+    let mut resp = Vec::new();
+    s.take(4096).read_to_end(&mut resp)?;
+    let head = String::from_utf8_lossy(&resp);
+    if head.split_whitespace().nth(1) == Some("200") {
+        println!("healthy");
+        Ok(())
+    } else {
+        bail!("{sa}/healthz did not answer 200")
+    }
+}
+
+/// `VM_DOCTOR_DISCORD_SHARDS` (`0-3/8`, `3/8`, or `ordinal/8` with
+/// `VM_DOCTOR_DISCORD_REPLICAS` and the pod's host name); unset: one shard.
+fn discord_shards(
+    env: &HashMap<String, String>,
+) -> Result<Option<vmd_discord::shards::ShardRange>> {
+    let Some(spec) = env
+        .get("VM_DOCTOR_DISCORD_SHARDS")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(None);
+    };
+    let replicas =
+        match env.get("VM_DOCTOR_DISCORD_REPLICAS").map(|s| s.trim()) {
+            Some(r) if !r.is_empty() => Some(r.parse().with_context(|| {
+                format!("VM_DOCTOR_DISCORD_REPLICAS must be a number, not {r:?}")
+            })?),
+            _ => None,
+        };
+    let host = env
+        .get("HOSTNAME")
+        .cloned()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .unwrap_or_default();
+    let r = vmd_discord::shards::ShardRange::parse(spec, replicas, host.trim())
+        .context("VM_DOCTOR_DISCORD_SHARDS")?;
+    tracing::info!(
+        first = r.first,
+        last = r.last,
+        total = r.total,
+        "Discord shards"
+    );
+    Ok(Some(r))
 }

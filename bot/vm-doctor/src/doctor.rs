@@ -1,0 +1,356 @@
+//! `vm-doctor doctor`: the self-check an operator runs first. One line per
+//! check (`ok`, `warn` or `FAIL`, what was checked, and what to do), exit
+//! status 1 when something blocks the bot from running.
+
+use crate::config::Config;
+use crate::ops::OpsConfig;
+use std::collections::HashMap;
+use std::net::ToSocketAddrs;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub level: Level,
+    pub name: &'static str,
+    pub detail: String,
+}
+
+impl Check {
+    fn new(level: Level, name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            level,
+            name,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn line(&self) -> String {
+        let l = match self.level {
+            Level::Ok => "ok  ",
+            Level::Warn => "warn",
+            Level::Fail => "FAIL",
+        };
+        format!("{l}  {:<12} {}", self.name, self.detail)
+    }
+}
+
+/// The environment variables holding secrets; `doctor` says which are set,
+/// never their values.
+pub const TOKEN_VARS: &[&str] = &[
+    "VM_DOCTOR_DISCORD_TOKEN",
+    "VM_DOCTOR_SLACK_BOT_TOKEN",
+    "VM_DOCTOR_SLACK_APP_TOKEN",
+    "VM_DOCTOR_SLACK_SIGNING_SECRET",
+];
+
+/// Runs every check. `cfg` is the result of loading the configuration.
+pub fn run(cfg: anyhow::Result<Config>, env: &HashMap<String, String>) -> Vec<Check> {
+    let mut out = Vec::new();
+    let cfg = match cfg {
+        Ok(c) => {
+            out.push(Check::new(
+                Level::Ok,
+                "config",
+                "configuration file and VM_DOCTOR_* variables are valid",
+            ));
+            c
+        }
+        Err(e) => {
+            out.push(Check::new(
+                Level::Fail,
+                "config",
+                format!("{e:#}: fix it (deploy/vm-doctor.example.toml documents every key)"),
+            ));
+            return out;
+        }
+    };
+    let ops = match OpsConfig::from_env(env) {
+        Ok(o) => {
+            out.push(Check::new(
+                Level::Ok,
+                "ops",
+                format!(
+                    "shutdown deadline {} s, retention {} days",
+                    o.shutdown.as_secs(),
+                    o.retention.as_secs() / 86_400
+                ),
+            ));
+            Some(o)
+        }
+        Err(e) => {
+            out.push(Check::new(Level::Fail, "ops", format!("{e:#}")));
+            None
+        }
+    };
+    out.push(data_dir(&cfg.data_dir));
+    if out.last().is_some_and(|c| c.level == Level::Ok) {
+        out.push(store(&cfg.data_dir));
+    }
+    out.push(icmp());
+    out.extend(tokens(env));
+    out.push(platform_api(&cfg));
+    if cfg.egress_ips.is_empty() {
+        out.push(Check::new(
+            Level::Warn,
+            "egress",
+            "VM_DOCTOR_EGRESS_IPS is not set: security-group advice cannot name the bot's own addresses; set it to the public IPs this host probes from",
+        ));
+    } else {
+        let ips: Vec<String> = cfg.egress_ips.iter().map(|i| i.to_string()).collect();
+        out.push(Check::new(
+            Level::Ok,
+            "egress",
+            format!("probing from {}", ips.join(", ")),
+        ));
+    }
+    if let Some(o) = ops {
+        out.push(http(&o));
+    }
+    out
+}
+
+/// True when a check blocks the bot from running.
+pub fn blocking(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.level == Level::Fail)
+}
+
+fn data_dir(dir: &Path) -> Check {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Check::new(
+            Level::Fail,
+            "data-dir",
+            format!(
+                "cannot create {}: {e}; create it and give the bot's user write access, or set VM_DOCTOR_DATA_DIR",
+                dir.display()
+            ),
+        );
+    }
+    let probe = dir.join(format!(".doctor-{}", std::process::id()));
+    match std::fs::write(&probe, b"x") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            Check::new(
+                Level::Ok,
+                "data-dir",
+                format!("{} is writable", dir.display()),
+            )
+        }
+        Err(e) => Check::new(
+            Level::Fail,
+            "data-dir",
+            format!(
+                "{} is not writable: {e}; give the bot's user write access (chown) or set VM_DOCTOR_DATA_DIR",
+                dir.display()
+            ),
+        ),
+    }
+}
+
+fn store(dir: &Path) -> Check {
+    let path = dir.join("sled");
+    match vmd_runtime::store::SledStore::open(&path) {
+        Ok(s) => Check::new(
+            Level::Ok,
+            "store",
+            format!(
+                "{} opens ({} conversations under way)",
+                path.display(),
+                s.count_in_progress()
+            ),
+        ),
+        Err(e) => Check::new(
+            Level::Fail,
+            "store",
+            format!(
+                "cannot open {}: {e}; is another vm-doctor running on this data directory? Stop it or use another VM_DOCTOR_DATA_DIR",
+                path.display()
+            ),
+        ),
+    }
+}
+
+/// How this process may send ICMP echo requests: `ping` runs it.
+fn icmp() -> Check {
+    let method = icmp_method();
+    let out = std::process::Command::new("ping")
+        .args(["-c", "1", "-W", "1", "127.0.0.1"])
+        .stdin(std::process::Stdio::null())
+        .output();
+    match out {
+        Err(e) => Check::new(
+            Level::Warn,
+            "icmp",
+            format!("cannot run ping ({e}): pings will be reported as unavailable; install iputils-ping"),
+        ),
+        Ok(o) if o.status.success() => {
+            Check::new(Level::Ok, "icmp", format!("ping works ({method})"))
+        }
+        Ok(o) => Check::new(
+            Level::Warn,
+            "icmp",
+            format!(
+                "ping fails ({}): pings will be reported as unavailable; allow unprivileged ICMP (sysctl net.ipv4.ping_group_range=\"0 2147483647\") or give ping CAP_NET_RAW",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ),
+        ),
+    }
+}
+
+fn icmp_method() -> String {
+    // SAFETY: getgid/geteuid have no preconditions.
+    let (gid, euid) = unsafe { (libc::getgid(), libc::geteuid()) };
+    if let Ok(r) = std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range") {
+        let mut it = r.split_whitespace().filter_map(|x| x.parse::<u64>().ok());
+        if let (Some(lo), Some(hi)) = (it.next(), it.next()) {
+            if (lo..=hi).contains(&u64::from(gid)) {
+                return "unprivileged ICMP sockets, no capability needed".into();
+            }
+        }
+    }
+    if euid == 0 {
+        "as root".into()
+    } else {
+        "ping's own CAP_NET_RAW or setuid".into()
+    }
+}
+
+fn tokens(env: &HashMap<String, String>) -> Vec<Check> {
+    let set: Vec<&str> = TOKEN_VARS
+        .iter()
+        .copied()
+        .filter(|k| env.get(*k).is_some_and(|v| !v.trim().is_empty()))
+        .collect();
+    if set.is_empty() {
+        vec![Check::new(
+            Level::Warn,
+            "tokens",
+            "no platform token set: only the console can run; set VM_DOCTOR_DISCORD_TOKEN (or the Slack tokens) in the environment",
+        )]
+    } else {
+        vec![Check::new(
+            Level::Ok,
+            "tokens",
+            format!("set: {} (values not shown)", set.join(", ")),
+        )]
+    }
+}
+
+/// Host and port of the Discord API base (or the configured proxy).
+fn api_host_port(url: &str) -> Option<(String, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next()?;
+    let default = if scheme == "http" { 80 } else { 443 };
+    match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
+            Some((h.trim_matches(['[', ']']).to_owned(), p.parse().ok()?))
+        }
+        _ => Some((authority.to_owned(), default)),
+    }
+}
+
+fn platform_api(cfg: &Config) -> Check {
+    if cfg.discord.token.trim().is_empty() {
+        return Check::new(Level::Ok, "platform-api", "skipped: no Discord token");
+    }
+    let url = cfg
+        .discord
+        .api_url
+        .clone()
+        .unwrap_or_else(|| "https://discord.com/api".into());
+    let Some((host, port)) = api_host_port(&url) else {
+        return Check::new(
+            Level::Fail,
+            "platform-api",
+            format!("VM_DOCTOR_DISCORD_API_URL {url:?} is not a URL like https://host[:port]/path"),
+        );
+    };
+    let addrs = match (host.as_str(), port).to_socket_addrs() {
+        Ok(a) => a.collect::<Vec<_>>(),
+        Err(e) => {
+            return Check::new(
+                Level::Fail,
+                "platform-api",
+                format!("cannot resolve {host}: {e}; check DNS from this host"),
+            )
+        }
+    };
+    let mut last = String::from("no address");
+    for a in addrs {
+        match std::net::TcpStream::connect_timeout(&a, Duration::from_secs(3)) {
+            Ok(_) => {
+                return Check::new(
+                    Level::Ok,
+                    "platform-api",
+                    format!("{host}:{port} is reachable"),
+                )
+            }
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Check::new(
+        Level::Fail,
+        "platform-api",
+        format!(
+            "{host}:{port} is not reachable ({last}); open outbound HTTPS to it (firewall, proxy)"
+        ),
+    )
+}
+
+fn http(o: &OpsConfig) -> Check {
+    let Some(addr) = o.http_listen else {
+        return Check::new(
+            Level::Warn,
+            "http",
+            "VM_DOCTOR_HTTP_LISTEN is not set: no /healthz, /readyz or /metrics; set it (e.g. 0.0.0.0:9090) for probes and Prometheus",
+        );
+    };
+    match std::net::TcpListener::bind(addr) {
+        Ok(_) => Check::new(
+            Level::Ok,
+            "http",
+            format!("{addr} is free for /healthz, /readyz, /metrics"),
+        ),
+        Err(e) => Check::new(
+            Level::Fail,
+            "http",
+            format!("cannot listen on {addr}: {e}; pick a free port in VM_DOCTOR_HTTP_LISTEN"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_urls_split_into_host_and_port() {
+        assert_eq!(
+            api_host_port("https://discord.com/api"),
+            Some(("discord.com".into(), 443))
+        );
+        assert_eq!(
+            api_host_port("http://127.0.0.1:8080/api"),
+            Some(("127.0.0.1".into(), 8080))
+        );
+        assert_eq!(api_host_port("http://[::1]:81"), Some(("::1".into(), 81)));
+        assert_eq!(api_host_port("discord.com"), None);
+    }
+
+    #[test]
+    fn a_failed_check_blocks() {
+        let ok = Check::new(Level::Ok, "a", "fine");
+        let warn = Check::new(Level::Warn, "b", "meh");
+        let fail = Check::new(Level::Fail, "c", "broken");
+        assert!(!blocking(&[ok.clone(), warn.clone()]));
+        assert!(blocking(&[ok, warn, fail.clone()]));
+        assert!(fail.line().starts_with("FAIL  c "));
+    }
+}

@@ -1,0 +1,341 @@
+//! Running it for real: the health and metrics endpoint, graceful shutdown on
+//! SIGTERM/SIGINT, and the periodic retention task. Every runner (console,
+//! Discord, later Slack) calls [`Ops::start`] after opening its store and
+//! [`Ops::shutdown`] when a signal arrives.
+//!
+//! Settings come from the environment only (they are per deployment):
+//! `VM_DOCTOR_HTTP_LISTEN`, `VM_DOCTOR_SHUTDOWN_SECS`, `VM_DOCTOR_RETENTION_DAYS`.
+
+use anyhow::{bail, Context, Result};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+use vmd_runtime::shutdown::Turns;
+
+pub const DEFAULT_SHUTDOWN_SECS: u64 = 20;
+pub const DEFAULT_RETENTION_DAYS: u64 = 30;
+/// How often the retention task runs (also once at start).
+pub const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpsConfig {
+    /// Where `/healthz`, `/readyz` and `/metrics` are served; none: not served.
+    pub http_listen: Option<SocketAddr>,
+    /// How long turns under way may finish after SIGTERM.
+    pub shutdown: Duration,
+    /// Reports and outcome records older than this are removed.
+    pub retention: Duration,
+}
+
+impl OpsConfig {
+    pub fn from_env(env: &HashMap<String, String>) -> Result<OpsConfig> {
+        let var = |k: &str| env.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let http_listen = match var("VM_DOCTOR_HTTP_LISTEN") {
+            Some(v) => Some(v.parse().with_context(|| {
+                format!("VM_DOCTOR_HTTP_LISTEN must be an address and port like 127.0.0.1:9090, not {v:?}")
+            })?),
+            None => None,
+        };
+        let num = |k: &str, d: u64| -> Result<u64> {
+            match var(k) {
+                Some(v) => v
+                    .parse()
+                    .with_context(|| format!("{k} must be a whole number, not {v:?}")),
+                None => Ok(d),
+            }
+        };
+        let shutdown = num("VM_DOCTOR_SHUTDOWN_SECS", DEFAULT_SHUTDOWN_SECS)?;
+        let days = num("VM_DOCTOR_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)?;
+        if days == 0 {
+            bail!("VM_DOCTOR_RETENTION_DAYS must be at least 1");
+        }
+        Ok(OpsConfig {
+            http_listen,
+            shutdown: Duration::from_secs(shutdown),
+            retention: Duration::from_secs(days.saturating_mul(86_400)),
+        })
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once).
+pub fn metrics_handle() -> &'static PrometheusHandle {
+    static H: OnceLock<PrometheusHandle> = OnceLock::new();
+    H.get_or_init(|| {
+        let secs = [
+            0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+        ];
+        let h = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &secs)
+            .expect("non-empty bucket list")
+            .install_recorder()
+            .expect("the metrics recorder is installed once");
+        vmd_runtime::telemetry::describe();
+        h
+    })
+}
+
+/// What `/readyz` asks.
+pub type ReadyCheck = Arc<dyn Fn() -> Result<(), String> + Send + Sync>;
+/// What `/metrics` runs first (e.g. count the active conversations).
+pub type BeforeScrape = Arc<dyn Fn() + Send + Sync>;
+
+/// The running operational pieces of one runner.
+pub struct Ops {
+    pub cfg: OpsConfig,
+    pub addr: Option<SocketAddr>,
+    draining: Arc<AtomicBool>,
+}
+
+impl Ops {
+    /// Starts the HTTP endpoint (when configured) and the retention task.
+    /// Call inside the runtime.
+    pub async fn start(
+        cfg: OpsConfig,
+        data_dir: PathBuf,
+        ready: ReadyCheck,
+        before_scrape: BeforeScrape,
+    ) -> Result<Ops> {
+        let draining = Arc::new(AtomicBool::new(false));
+        let addr = match cfg.http_listen {
+            Some(a) => Some(serve(a, ready, before_scrape, draining.clone()).await?),
+            None => None,
+        };
+        spawn_retention(data_dir, cfg.retention);
+        Ok(Ops {
+            cfg,
+            addr,
+            draining,
+        })
+    }
+
+    /// From now on `/readyz` says 503 (load balancers stop sending work).
+    pub fn mark_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// Stops new turns, waits for those under way up to the deadline.
+    /// Returns how many were cut off.
+    pub async fn drain(&self, turns: &Turns) -> usize {
+        self.mark_draining();
+        let left = turns.drain(self.cfg.shutdown).await;
+        if left == 0 {
+            tracing::info!("all turns finished; shutting down");
+        } else {
+            tracing::warn!(
+                cut_off = left,
+                "shutdown deadline reached; those conversations resume at their last step"
+            );
+        }
+        left
+    }
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut t), Ok(mut i)) => tokio::select! {
+                _ = t.recv() => "SIGTERM",
+                _ = i.recv() => "SIGINT",
+            },
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
+}
+
+async fn serve(
+    addr: SocketAddr,
+    ready: ReadyCheck,
+    before_scrape: BeforeScrape,
+    draining: Arc<AtomicBool>,
+) -> Result<SocketAddr> {
+    use axum::http::{header, StatusCode};
+    use axum::routing::get;
+    let handle = metrics_handle().clone();
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("VM_DOCTOR_HTTP_LISTEN: cannot listen on {addr}"))?;
+    let bound = listener.local_addr()?;
+    let upkeep = handle.clone();
+    tokio::spawn(async move {
+        let mut t = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            t.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
+    let app = axum::Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route(
+            "/readyz",
+            get(move || {
+                let ready = ready.clone();
+                let draining = draining.clone();
+                async move {
+                    if draining.load(Ordering::SeqCst) {
+                        return (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "shutting down\n".to_owned(),
+                        );
+                    }
+                    match ready() {
+                        Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
+                        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, format!("{why}\n")),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/metrics",
+            get(move || {
+                let handle = handle.clone();
+                let before = before_scrape.clone();
+                async move {
+                    // Counting may walk the store: off the async threads.
+                    let body = tokio::task::spawn_blocking(move || {
+                        before();
+                        handle.render()
+                    })
+                    .await
+                    .unwrap_or_default();
+                    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+                }
+            }),
+        );
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "health/metrics endpoint stopped");
+        }
+    });
+    tracing::info!(addr = %bound, "health and metrics endpoint");
+    Ok(bound)
+}
+
+/// Runs [`retention_pass`] now and then every [`RETENTION_EVERY`].
+fn spawn_retention(data_dir: PathBuf, keep: Duration) {
+    tokio::spawn(async move {
+        let mut t = tokio::time::interval(RETENTION_EVERY);
+        loop {
+            t.tick().await;
+            let dir = data_dir.clone();
+            let now = SystemTime::now();
+            match tokio::task::spawn_blocking(move || retention_pass(&dir, now, keep)).await {
+                Ok(Ok((reports, outcomes))) => {
+                    tracing::info!(reports, outcomes, "retention pass")
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "retention pass failed"),
+                Err(e) => tracing::warn!(error = %e, "retention pass panicked"),
+            }
+        }
+    });
+}
+
+/// Removes reports and outcome records older than `keep` before `now`;
+/// returns (reports removed, outcome lines removed). Sessions past their TTL
+/// are pruned by the store (at start, and by the store's periodic prune).
+pub fn retention_pass(
+    data_dir: &std::path::Path,
+    now: SystemTime,
+    keep: Duration,
+) -> std::io::Result<(usize, usize)> {
+    let cutoff = now.checked_sub(keep).unwrap_or(SystemTime::UNIX_EPOCH);
+    let reports = vmd_runtime::retention::prune_reports(&data_dir.join("reports"), cutoff)?;
+    let cutoff_ms = cutoff
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let log = vmd_runtime::outcomes::OutcomeLog::new(data_dir.join("outcomes.jsonl"));
+    let o = vmd_runtime::retention::prune_outcomes(&log, cutoff_ms)?;
+    let outcomes = o.removed + o.unreadable;
+    vmd_runtime::telemetry::retention_pruned("reports", reports);
+    vmd_runtime::telemetry::retention_pruned("outcomes", outcomes);
+    Ok((reports, outcomes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(kv: &[(&str, &str)]) -> HashMap<String, String> {
+        kv.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c = OpsConfig::from_env(&env(&[])).unwrap();
+        assert_eq!(c.http_listen, None);
+        assert_eq!(c.shutdown, Duration::from_secs(20));
+        assert_eq!(c.retention, Duration::from_secs(30 * 86_400));
+        let c = OpsConfig::from_env(&env(&[
+            ("VM_DOCTOR_HTTP_LISTEN", "127.0.0.1:9090"),
+            ("VM_DOCTOR_SHUTDOWN_SECS", "5"),
+            ("VM_DOCTOR_RETENTION_DAYS", "7"),
+        ]))
+        .unwrap();
+        assert_eq!(c.http_listen, Some("127.0.0.1:9090".parse().unwrap()));
+        assert_eq!(c.shutdown, Duration::from_secs(5));
+        assert_eq!(c.retention, Duration::from_secs(7 * 86_400));
+        for bad in [
+            ("VM_DOCTOR_HTTP_LISTEN", "localhost"),
+            ("VM_DOCTOR_SHUTDOWN_SECS", "soon"),
+            ("VM_DOCTOR_RETENTION_DAYS", "0"),
+        ] {
+            let e = OpsConfig::from_env(&env(&[bad])).unwrap_err();
+            assert!(format!("{e:#}").contains(bad.0), "{e:#}");
+        }
+    }
+
+    #[test]
+    fn a_retention_pass_removes_what_is_older_than_the_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = dir.path().join("reports");
+        std::fs::create_dir_all(&reports).unwrap();
+        std::fs::write(reports.join("report-a.md"), "203.0.113.9").unwrap();
+        let day = 86_400_000u64;
+        let now_ms = 100 * day;
+        let line = |ts: u64, ip: &str| {
+            format!(
+                r#"{{"ts":{ts},"platform":"console","ip":"{ip}","os":"linux","outcome":"fixed","steps":[],"answers":1,"findings":[]}}"#
+            )
+        };
+        std::fs::write(
+            dir.path().join("outcomes.jsonl"),
+            format!(
+                "{}\n{}\n",
+                line(now_ms - 31 * day, "203.0.113.1"),
+                line(now_ms - day, "203.0.113.2")
+            ),
+        )
+        .unwrap();
+        // The report was written "now" (real clock); the pass runs 31 days later.
+        let later = SystemTime::now() + Duration::from_secs(31 * 86_400);
+        let now = SystemTime::UNIX_EPOCH + Duration::from_millis(now_ms);
+        let keep = Duration::from_secs(30 * 86_400);
+        // At `now` the report is new, one outcome line is old.
+        assert_eq!(retention_pass(dir.path(), now, keep).unwrap(), (0, 1));
+        let text = std::fs::read_to_string(dir.path().join("outcomes.jsonl")).unwrap();
+        assert!(!text.contains("203.0.113.1") && text.contains("203.0.113.2"));
+        // 31 days on, the report goes too (and the remaining line).
+        assert_eq!(retention_pass(dir.path(), later, keep).unwrap(), (1, 1));
+        assert!(std::fs::read_dir(&reports).unwrap().next().is_none());
+    }
+}
