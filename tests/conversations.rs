@@ -1426,6 +1426,159 @@ fn a_diagnosis_left_unanswered_is_logged_as_abandoned_when_pruned() {
     assert_eq!(line["answers"], 0);
 }
 
+// ----- host names ------------------------------------------------------------------
+
+/// A resolver the test controls: a table, and a count of lookups.
+struct Names {
+    table: Vec<(&'static str, Vec<std::net::IpAddr>)>,
+    lookups: std::sync::atomic::AtomicUsize,
+}
+
+impl vmd_runtime::driver::NameLookup for Names {
+    fn lookup(
+        &self,
+        name: &str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
+    > {
+        self.lookups
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let found = self
+            .table
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a.clone());
+        Box::pin(async move {
+            found.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such name"))
+        })
+    }
+}
+
+fn run_named(lang: Lang, worlds: &[World], script: &[&str]) -> (Run, std::sync::Arc<Names>) {
+    let names = std::sync::Arc::new(Names {
+        table: vec![
+            ("web.example.com", vec!["203.0.113.10".parse().unwrap()]),
+            (
+                "two.example.com",
+                vec![
+                    "203.0.113.11".parse().unwrap(),
+                    "203.0.113.12".parse().unwrap(),
+                ],
+            ),
+            (
+                "sneaky.example.com",
+                vec!["203.0.113.13".parse().unwrap(), "10.0.0.5".parse().unwrap()],
+            ),
+        ],
+        lookups: Default::default(),
+    });
+    let prober = FakeProber::default();
+    for w in worlds {
+        let w = *w;
+        prober.then(move |req| w.report(req));
+    }
+    let store = RecordingStore::default();
+    let d = driver(prober.clone(), store.clone()).with_name_lookup(names.clone());
+    let reports = tempfile::tempdir().unwrap();
+    let mut text = script.join("\n");
+    text.push('\n');
+    let out = console(&d, Some(lang), "tester", reports.path(), &text);
+    assert_eq!(prober.remaining(), 0, "{out}");
+    assert_no_raw_ids(&out);
+    (
+        Run {
+            out,
+            store,
+            prober,
+            reports,
+        },
+        names,
+    )
+}
+
+#[test]
+fn a_host_name_is_resolved_once_checked_and_shown_with_its_address() {
+    let (r, names) = run_named(
+        Lang::En,
+        &[World::closed()],
+        &[
+            "my ubuntu server web.example.com won't let me ssh",
+            "/status",
+            "/quit",
+        ],
+    );
+    assert!(
+        r.out.contains("web.example.com is 203.0.113.10"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("What I see from outside (web.example.com (203.0.113.10)"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("Where we are: web.example.com (203.0.113.10)"),
+        "{}",
+        r.out
+    );
+    assert_eq!(
+        r.prober.requests.lock().unwrap()[0].target.to_string(),
+        "203.0.113.10"
+    );
+    // Resolved exactly once: the probe uses that address, no second lookup.
+    assert_eq!(names.lookups.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(reached(&r).contains("linux.vnc"), "{}", r.out);
+
+    // The command form, in Korean.
+    let (r, _) = run_named(
+        Lang::Ko,
+        &[World::open()],
+        &["/진단 two.example.com windows", "/quit"],
+    );
+    assert_eq!(
+        r.prober.requests.lock().unwrap()[0].target.to_string(),
+        "203.0.113.11"
+    );
+    assert!(
+        r.out.contains("two.example.com (203.0.113.11)"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
+fn a_host_name_with_a_refused_address_is_refused_with_the_reason() {
+    // One of its addresses is private: the name is refused, nothing is probed.
+    let (r, _) = run_named(
+        Lang::En,
+        &[],
+        &["sneaky.example.com linux", "nowhere.example.com", "/quit"],
+    );
+    assert!(
+        r.out
+            .contains("sneaky.example.com resolves to an address I may not check (private)"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("nowhere.example.com doesn't resolve to any address"),
+        "{}",
+        r.out
+    );
+    assert!(r.prober.requests.lock().unwrap().is_empty());
+    // File names and units are not host names.
+    assert_eq!(vmd_core::command::host_name("restart ssh.socket now"), None);
+    assert_eq!(vmd_core::command::host_name("/etc/ssh/sshd_config"), None);
+    assert_eq!(
+        vmd_core::command::host_name("서버는 Web.Example.com이에요"),
+        Some("web.example.com".into())
+    );
+}
+
 /// Runs last by name order is not guaranteed, so it drives the other scripts itself.
 #[test]
 fn every_step_is_exercised() {

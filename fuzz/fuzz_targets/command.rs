@@ -20,6 +20,4 @@ fuzz_target!(|data: &[u8]| {
     let _ = command::parse_ip(text);
     let _ = Os::parse(text);
     let _ = Lang::parse(text);
-    // Not yet on this branch: vmd_core::command::extract (free-text
-    // extraction) and the paste readers; add targets when they land.
 });

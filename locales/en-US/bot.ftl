@@ -254,3 +254,13 @@ fact-rdp-listener = • Remote desktop listener (`rdp-tcp`): { $present ->
     }
 paste-button = Paste output
 paste-shown = (output pasted)
+
+## Host names in chat
+resolving-name = Looking up { $name }…
+resolved-name = { $name } is { $ip }; I'll check that address (and only that one).
+err-name = { $why ->
+        [not-found] { $name } doesn't resolve to any address. Check the spelling, or send the server's public IP address.
+        [dns-timeout] Looking up { $name } took too long. Please try again, or send the server's public IP address.
+        [bad-name] "{ $name }" isn't a valid host name. Send the server's public IP address or its DNS name.
+       *[other] { $name } resolves to an address I may not check ({ $why }): a private, local or reserved address, not a public server. Send the server's public IP address.
+    }

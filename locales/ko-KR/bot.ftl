@@ -254,3 +254,13 @@ fact-rdp-listener = • 원격 데스크톱 리스너(`rdp-tcp`): { $present ->
     }
 paste-button = 출력 붙여 넣기
 paste-shown = (출력 결과를 붙여 넣음)
+
+## 채팅에서 받은 호스트 이름
+resolving-name = { $name } 이름을 조회하고 있어요…
+resolved-name = { $name } 이름의 주소는 { $ip } 주소예요. 이 주소만 점검할게요.
+err-name = { $why ->
+        [not-found] { $name } 이름으로 조회되는 주소가 없어요. 철자를 확인하시거나 서버의 공인 IP 주소를 보내 주세요.
+        [dns-timeout] { $name } 이름 조회가 너무 오래 걸렸어요. 다시 시도하시거나 서버의 공인 IP 주소를 보내 주세요.
+        [bad-name] 입력하신 "{ $name }" 값은 올바른 호스트 이름이 아니에요. 서버의 공인 IP 주소나 DNS 이름을 보내 주세요.
+       *[other] { $name } 이름이 가리키는 주소는 점검할 수 없는 주소예요({ $why }). 사설, 로컬 또는 예약된 주소라서 공인 서버 주소가 아니에요. 서버의 공인 IP 주소를 보내 주세요.
+    }

@@ -253,6 +253,43 @@ pub fn extract(text: &str) -> Extracted {
     x
 }
 
+/// A DNS host name in free text (`web.example.com`, `db-1.internal.example`):
+/// labels of letters, digits, `-` and `_`, at least two of them, the last a
+/// word of letters that is not a file or unit suffix (`sshd_config`,
+/// `ssh.socket`, `nginx.conf` are not hosts). Korean particles after the name
+/// are ignored (`web.example.com이에요`).
+pub fn host_name(text: &str) -> Option<String> {
+    const NOT_TLDS: &[&str] = &[
+        "socket", "service", "conf", "config", "log", "txt", "md", "exe", "msc", "ps1", "sh",
+        "json", "yaml", "yml", "toml", "ini", "pem", "key", "pub", "d", "target", "timer", "mount",
+        "py", "rs", "js", "html", "png", "jpg", "zip", "gz", "tar", "rdp", "bat",
+    ];
+    text.chars()
+        .take(MAX_SENTENCE)
+        .collect::<String>()
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == '"')
+        .map(|w| {
+            let end = w
+                .char_indices()
+                .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+                .map(|(i, _)| i)
+                .unwrap_or(w.len());
+            w[..end].trim_end_matches('.').to_ascii_lowercase()
+        })
+        .find(|w| {
+            let labels: Vec<&str> = w.split('.').collect();
+            let last = labels.last().copied().unwrap_or("");
+            w.len() <= 253
+                && labels.len() >= 2
+                && labels.iter().all(|l| {
+                    !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
+                })
+                && (2..=24).contains(&last.len())
+                && last.chars().all(|c| c.is_ascii_alphabetic())
+                && !NOT_TLDS.contains(&last)
+        })
+}
+
 fn addr_with_port(run: &str) -> Option<(IpAddr, Option<u16>)> {
     if let Ok(ip) = parse_ip(run) {
         return Some((ip, None));

@@ -45,6 +45,13 @@ pub enum Input {
     Resume,
     /// Pasted command output or log text, as one message (any step).
     Paste(String),
+    /// A host name the engine asked about was looked up: its first
+    /// policy-checked address, or why not (a refusal code such as `private`,
+    /// or `not-found`, `dns-timeout`, `bad-name`).
+    Resolved {
+        name: String,
+        result: Result<IpAddr, String>,
+    },
     /// The runtime's admission point refused the probe the engine asked for
     /// (a spent budget, the target or port policy in force): say why and go
     /// back to where the conversation was.
@@ -68,6 +75,9 @@ pub enum Effect {
     Ended(Outcome),
     /// Append this line to the outcome log (every end, abandoned ones too).
     Record(Box<OutcomeRecord>),
+    /// Look this host name up once, check every address against the target
+    /// policy, and answer with [`Input::Resolved`].
+    Resolve(String),
 }
 
 #[derive(Clone, Debug)]
@@ -147,6 +157,9 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "paste-later",
     "paste-new-port",
     "paste-no-change",
+    "resolving-name",
+    "resolved-name",
+    "err-name",
     "paste-answers",
     "fact-listening",
     "fact-established",
@@ -221,6 +234,18 @@ impl Engine {
         match input {
             Input::Text(t) => match command::parse(&t) {
                 Some(Ok(c)) => self.command(s, c, &mut out),
+                // `/diagnose web.example.com linux [port]`: a host name where
+                // the address goes.
+                Some(Err(command::CommandError::BadIp)) if diagnose_name(&t).is_some() => {
+                    let (name, os, port) = diagnose_name(&t).unwrap_or_default();
+                    self.abandon(s, &mut out);
+                    let lang = s.lang;
+                    *s = Session::new(out.now);
+                    s.lang = lang;
+                    s.os = os;
+                    s.custom_port = port;
+                    self.resolve(s, name, &mut out)
+                }
                 Some(Err(e)) => {
                     say(&mut out, Reply::one(e.id()).severity(Severity::Warning));
                     self.prompt(s, &mut out);
@@ -232,6 +257,7 @@ impl Engine {
             Input::ProbeDone(r) => self.probe_done(s, *r, &mut out),
             Input::Resume => self.resume(s, &mut out),
             Input::Paste(t) => self.paste(s, &t, &mut out),
+            Input::Resolved { name, result } => self.resolved(s, name, result, &mut out),
             Input::ProbeRefused(r) => self.probe_refused(s, r, &mut out),
         }
         s.enforce_caps();
@@ -261,6 +287,10 @@ impl Engine {
                 }
                 match x.ip {
                     Some(ip) => self.set_ip(s, ip, out),
+                    None if command::host_name(t).is_some() => {
+                        let name = command::host_name(t).unwrap_or_default();
+                        self.resolve(s, name, out)
+                    }
                     None if fresh => {
                         say(out, Reply::one("welcome"));
                         s.phase = Phase::AskIp;
@@ -297,7 +327,7 @@ impl Engine {
                     }
                 },
             },
-            Phase::Probing(_) => say(out, Reply::one("still-probing")),
+            Phase::Probing(_) | Phase::Resolving(_) => say(out, Reply::one("still-probing")),
             Phase::Step(id) => {
                 let Some(step) = self.rb.step(&id) else {
                     return self.lost(s, out);
@@ -652,6 +682,46 @@ impl Engine {
             Err(refusal) => {
                 say(out, refusal_reply(refusal.code(), ip));
                 self.prompt(s, out);
+            }
+        }
+    }
+
+    /// The user named the server by its host name: look it up first.
+    fn resolve(&self, s: &mut Session, name: String, out: &mut Out) {
+        say(
+            out,
+            Reply::info(vec![Msg::new("resolving-name").arg("name", name.clone())]),
+        );
+        s.phase = Phase::Resolving(name.clone());
+        out.push(Effect::Resolve(name));
+    }
+
+    fn resolved(
+        &self,
+        s: &mut Session,
+        name: String,
+        result: Result<IpAddr, String>,
+        out: &mut Out,
+    ) {
+        if s.phase != Phase::Resolving(name.clone()) {
+            return; // a late answer for a conversation that moved on
+        }
+        s.phase = Phase::AskIp;
+        match result {
+            Ok(ip) => {
+                s.target_name = Some(name.clone());
+                say(
+                    out,
+                    Reply::info(vec![Msg::new("resolved-name")
+                        .arg("name", name)
+                        .arg("ip", ip.to_string())]),
+                );
+                self.set_ip(s, ip, out)
+            }
+            Err(code) => {
+                let m = Msg::new("err-name").arg("name", name).arg("why", code);
+                say(out, Reply::info(vec![m]).severity(Severity::Warning));
+                self.prompt(s, out)
             }
         }
     }
@@ -1280,7 +1350,7 @@ impl Engine {
                 step: None,
                 paste: false,
             },
-            Phase::Probing(_) => Reply::one("still-probing"),
+            Phase::Probing(_) | Phase::Resolving(_) => Reply::one("still-probing"),
             Phase::Step(id) => match self.rb.step(&id) {
                 Some(step) => self.step_reply(s, step),
                 None => return self.lost(s, out),
@@ -1298,9 +1368,10 @@ impl Engine {
         match s.target {
             None => parts.push(Msg::new("status-none")),
             Some(ip) => {
+                let _ = ip;
                 parts.push(
                     Msg::new("status")
-                        .arg("ip", ip.to_string())
+                        .arg("ip", s.target_display())
                         .arg("os", s.os.map(Os::key).unwrap_or("auto"))
                         .arg("port", s.service_port())
                         .arg("probes", s.probes.len() as i64)
@@ -1318,6 +1389,24 @@ impl Engine {
         }
         Reply::info(parts)
     }
+}
+
+/// `/diagnose <host name> [os] [port]`, when the first argument is a host name.
+fn diagnose_name(t: &str) -> Option<(String, Option<Os>, Option<u16>)> {
+    let mut words = t.trim().strip_prefix('/')?.split_whitespace();
+    if !matches!(words.next()?.to_lowercase().as_str(), "diagnose" | "진단") {
+        return None;
+    }
+    let name = command::host_name(words.next()?)?;
+    let os = match words.next() {
+        Some(w) => Some(Os::parse(w)?),
+        None => None,
+    };
+    let port = match words.next() {
+        Some(w) => Some(command::parse_port(w).ok()?),
+        None => None,
+    };
+    words.next().is_none().then_some((name, os, port))
 }
 
 /// Why a target is refused, with the address.
@@ -1379,8 +1468,12 @@ pub fn progress_lines(
 
 /// The "what I see from outside" reply for a probe report.
 pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
+    let shown = match &s.target_name {
+        Some(n) => format!("{n} ({})", r.target),
+        None => r.target.to_string(),
+    };
     let mut parts = vec![Msg::new("probe-summary")
-        .arg("ip", r.target.to_string())
+        .arg("ip", shown)
         .arg("elapsed", r.elapsed_ms)];
     if let Some(i) = &r.icmp {
         parts.push(icmp_msg(i));

@@ -25,6 +25,9 @@ pub struct CheckLine {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub target: Option<IpAddr>,
+    /// The host name the user gave, if the target came from one.
+    #[serde(default)]
+    pub target_name: Option<String>,
     pub os: Option<Os>,
     pub service_port: u16,
     pub started_ms: u64,
@@ -115,6 +118,7 @@ impl Report {
         };
         Report {
             target: s.target,
+            target_name: s.target_name.clone(),
             os: s.known_os().or(s.os),
             service_port: port,
             started_ms: s.created_ms,

@@ -68,6 +68,9 @@ pub enum Phase {
     AskOs,
     /// Waiting for a probe result.
     Probing(Pending),
+    /// Waiting for a host name to resolve (the runtime looks it up once and
+    /// checks every address against the target policy).
+    Resolving(String),
     /// At a runbook step (question or input).
     Step(String),
     Ended(Outcome),
@@ -99,6 +102,9 @@ pub struct Session {
     /// The user's explicit choice (`/lang`), if any.
     pub lang: Option<Lang>,
     pub target: Option<IpAddr>,
+    /// The host name the user gave, when the target came from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
     /// As given: may be `Auto` until the first probe decides.
     pub os: Option<Os>,
     pub custom_port: Option<u16>,
@@ -198,6 +204,7 @@ impl Session {
         Session {
             lang: None,
             target: None,
+            target_name: None,
             os: None,
             custom_port: None,
             phase: Phase::New,
@@ -260,6 +267,17 @@ impl Session {
             self.visited.remove(0);
         }
         self.visited.push(step.to_owned());
+    }
+
+    /// The target as shown to people: `name (address)` when it came from a
+    /// host name, else the address.
+    pub fn target_display(&self) -> String {
+        match (&self.target_name, self.target) {
+            (Some(n), Some(ip)) => format!("{n} ({ip})"),
+            (None, Some(ip)) => ip.to_string(),
+            (Some(n), None) => n.clone(),
+            (None, None) => String::new(),
+        }
     }
 
     /// Whether a diagnosis is under way (a target was given and it has not ended).

@@ -21,6 +21,49 @@ use vmd_core::report::Report;
 use vmd_core::session::{Outcome, Phase, Session, SessionKey};
 use vmd_probe::Prober;
 
+/// Looks host names up for the driver (the system resolver unless a test
+/// substitutes one). Object-safe, so the driver can hold any.
+pub trait NameLookup: Send + Sync {
+    fn lookup(
+        &self,
+        name: &str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
+    >;
+}
+
+/// The C library's resolver (honours `/etc/hosts` and `resolv.conf`).
+pub struct SystemLookup;
+
+impl NameLookup for SystemLookup {
+    fn lookup(
+        &self,
+        name: &str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
+    > {
+        let name = name.to_owned();
+        Box::pin(async move {
+            let addrs = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            Ok(addrs.map(|a| a.ip()).collect())
+        })
+    }
+}
+
+struct Lookup(Arc<dyn NameLookup>);
+
+impl vmd_probe::targets::Resolver for Lookup {
+    fn lookup(
+        &self,
+        name: &str,
+    ) -> impl std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send {
+        self.0.lookup(name)
+    }
+}
+
+/// How long one host-name lookup may take.
+pub const DNS_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// What an adapter shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outgoing {
@@ -71,6 +114,7 @@ pub struct Driver<P: Prober, S: Store> {
     slots: Semaphore,
     outcomes: Option<crate::outcomes::OutcomeLog>,
     admission: Admission,
+    names: Arc<dyn NameLookup>,
     turns: crate::shutdown::Turns,
 }
 
@@ -94,8 +138,15 @@ impl<P: Prober, S: Store> Driver<P, S> {
             slots,
             outcomes: None,
             admission: Admission::new(AdmissionConfig::default()),
+            names: Arc::new(SystemLookup),
             turns: crate::shutdown::Turns::default(),
         }
+    }
+
+    /// Resolves host names with this instead of the system resolver (tests).
+    pub fn with_name_lookup(mut self, names: Arc<dyn NameLookup>) -> Self {
+        self.names = names;
+        self
     }
 
     /// Appends every conversation end to this log (`outcomes.jsonl`).
@@ -321,6 +372,24 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         tracing::info!(outcome = ?o, "conversation ended");
                         sink(Outgoing::Ended(o))
                     }
+                    Effect::Resolve(name) => {
+                        // One lookup; every address must pass the target
+                        // policy in force now; the first is probed, so a DNS
+                        // answer that changes later cannot redirect a probe.
+                        let resolver = Lookup(self.names.clone());
+                        let policy = self.engine.policy();
+                        let result = vmd_probe::targets::resolve_checked(
+                            &name,
+                            &resolver,
+                            policy,
+                            DNS_TIMEOUT,
+                        )
+                        .await
+                        .map(|r| r.addrs[0])
+                        .map_err(|e| e.code().to_owned());
+                        tracing::info!(ok = result.is_ok(), "host name resolved");
+                        queue.push_back(Input::Resolved { name, result });
+                    }
                     Effect::Record(mut rec) => {
                         rec.platform = key.platform.clone();
                         crate::telemetry::outcome(&key.platform, rec.outcome);
@@ -449,6 +518,7 @@ fn input_kind(i: &Input) -> &'static str {
         Input::ProbeDone(_) => "probe_done",
         Input::Resume => "resume",
         Input::Paste(_) => "paste",
+        Input::Resolved { .. } => "resolved",
         Input::ProbeRefused(_) => "probe_refused",
     }
 }

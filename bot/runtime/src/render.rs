@@ -232,7 +232,13 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     md.push_str(&format!(
         "- {}\n",
         t(Msg::new("report-target")
-            .arg("ip", r.target.map(|x| x.to_string()).unwrap_or_default())
+            .arg(
+                "ip",
+                match (&r.target_name, r.target) {
+                    (Some(n), Some(ip)) => md_inline(&format!("{n} ({ip})")),
+                    _ => r.target.map(|x| x.to_string()).unwrap_or_default(),
+                },
+            )
             .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"))
             .arg("port", r.service_port))
     ));
