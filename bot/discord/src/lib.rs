@@ -426,8 +426,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     )
                     .await;
             }
+            // A host name where the address goes: the engine resolves it.
+            let mut host: Option<String> = None;
             let parsed = match c.data.name.as_str() {
-                "diagnose" => self.diagnose_input(&c),
+                "diagnose" => self.diagnose_input(&c).map(|(cmd, name)| {
+                    host = name;
+                    cmd
+                }),
                 "back" => Ok(Command::Back),
                 "restart" => Ok(Command::Restart),
                 "status" => Ok(Command::Status),
@@ -495,7 +500,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 if retry("defer", || c.defer(&ctx.http)).await.is_none() {
                     return;
                 }
-                let ip_text = ip.map(|i| i.to_string()).unwrap_or_default();
+                let ip_text = match &host {
+                    Some(name) => name.clone(),
+                    None => ip.map(|i| i.to_string()).unwrap_or_default(),
+                };
                 let conv = if self.cfg.threads && guild.is_some() {
                     let name = self.text(
                         lang,
@@ -535,16 +543,23 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     .await;
                 }
                 let key = SessionKey::new("discord", &conv.get().to_string(), &user.to_string());
-                self.turn(
-                    ctx,
-                    guild,
-                    key,
-                    conv,
-                    user,
-                    lang_of(&c.locale),
-                    Input::Command(cmd),
-                )
-                .await;
+                let input = match (&host, &cmd) {
+                    (Some(name), Command::Diagnose { os, port, .. }) => {
+                        let mut t = format!("/diagnose {name}");
+                        if let Some(os) = os {
+                            t.push_str(&format!(" {}", os.key()));
+                        } else if port.is_some() {
+                            t.push_str(" auto");
+                        }
+                        if let Some(p) = port {
+                            t.push_str(&format!(" {p}"));
+                        }
+                        Input::Text(t)
+                    }
+                    _ => Input::Command(cmd),
+                };
+                self.turn(ctx, guild, key, conv, user, lang_of(&c.locale), input)
+                    .await;
             } else {
                 if retry("defer", || c.defer(&ctx.http)).await.is_none() {
                     return;
@@ -574,16 +589,24 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     fn diagnose_input(
         &self,
         c: &CommandInteraction,
-    ) -> Result<Command, (command::CommandError, String)> {
+    ) -> Result<(Command, Option<String>), (command::CommandError, String)> {
         let mut ip = None;
+        let mut host = None;
         let mut os = None;
         let mut port = None;
         let bad = |e, v: &str| (e, v.to_owned());
         for o in c.data.options() {
             match (o.name, o.value) {
-                ("ip", ResolvedValue::String(s)) => {
-                    ip = Some(command::parse_ip(s).map_err(|e| bad(e, s))?)
-                }
+                ("ip", ResolvedValue::String(s)) => match command::parse_ip(s) {
+                    Ok(v) => ip = Some(v),
+                    // A DNS name: the engine looks it up once and checks it.
+                    Err(_)
+                        if command::host_name(s).is_some_and(|n| n == s.trim().to_lowercase()) =>
+                    {
+                        host = command::host_name(s)
+                    }
+                    Err(e) => return Err(bad(e, s)),
+                },
                 ("os", ResolvedValue::String(s)) => {
                     os = Some(command::Os::parse(s).ok_or(bad(command::CommandError::BadOs, s))?)
                 }
@@ -594,7 +617,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 _ => {}
             }
         }
-        Ok(Command::Diagnose { ip, os, port })
+        Ok((Command::Diagnose { ip, os, port }, host))
     }
 
     /// Checks a click or modal through the kit's admission. Returns the id,

@@ -55,6 +55,21 @@ async fn start_bot(
     start_bot_weak(fake, data, prober, user_limit).await.0
 }
 
+/// Host names the tests resolve, without any network.
+struct Names;
+
+impl vmd_runtime::driver::NameLookup for Names {
+    fn lookup(
+        &self,
+        name: &str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
+    > {
+        let found = (name == "web.example.com").then(|| vec!["203.0.113.25".parse().unwrap()]);
+        Box::pin(async move { found.ok_or_else(|| std::io::Error::other("no such name")) })
+    }
+}
+
 async fn start_bot_weak(
     fake: &FakeDiscord,
     data: &Path,
@@ -62,7 +77,8 @@ async fn start_bot_weak(
     user_limit: u32,
 ) -> (BotHandle, std::sync::Weak<TestDriver>) {
     let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
+    let driver =
+        Arc::new(vmd_runtime::fake::test_driver(prober, store).with_name_lookup(Arc::new(Names)));
     let n = fake.identify_count() + fake.resume_count();
     let weak = Arc::downgrade(&driver);
     let bot = vmd_discord::start(config(fake, user_limit), driver)
@@ -611,6 +627,31 @@ async fn pasted_output_comes_through_a_paragraph_modal() {
         !text.contains("pid=812"),
         "the paste is never echoed: {text}"
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_name_in_diagnose_is_resolved_and_shown() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    let id = chat.diagnose(ALICE, "web.example.com", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.question(thread, "linux.client_error").await;
+    let text = all_text(&fake, thread);
+    assert!(text.contains("web.example.com is 203.0.113.25"), "{text}");
+    // Shown with its address (parentheses escaped for Discord markdown).
+    assert!(text.contains(r"web.example.com \(203.0.113.25\)"), "{text}");
     bot.stop().await;
 }
 

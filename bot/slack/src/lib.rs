@@ -627,22 +627,32 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             if name == "lang" {
                 return self.set_lang(&channel, &user, &args, lang).await;
             }
-            let parsed = match command::parse(&format!("/diagnose {args}")) {
-                Some(Ok(c)) => c,
+            let line = format!("/diagnose {args}");
+            let parsed = match command::parse(&line) {
+                Some(Ok(c)) => Input::Command(c),
+                // A DNS name where the address goes: the engine resolves it.
+                Some(Err(command::CommandError::BadIp))
+                    if args
+                        .split_whitespace()
+                        .next()
+                        .and_then(command::host_name)
+                        .is_some() =>
+                {
+                    Input::Text(line)
+                }
                 Some(Err(e)) => {
                     let value = args.split_whitespace().next().unwrap_or("");
                     let text = self.text(lang, Msg::new(e.id()).arg("value", clip(value, 60)));
                     return self.ephemeral(&channel, &user, None, &text).await;
                 }
-                None => Command::Diagnose {
+                None => Input::Command(Command::Diagnose {
                     ip: None,
                     os: None,
                     port: None,
-                },
+                }),
             };
             let team = ev.team_id.to_string();
-            self.start(&team, &channel, &user, None, Input::Command(parsed), lang)
-                .await;
+            self.start(&team, &channel, &user, None, parsed, lang).await;
         }
         .instrument(span)
         .await
