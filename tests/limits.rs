@@ -25,12 +25,9 @@ fn console(data: &std::path::Path, user: &str, script: &str) -> std::process::Ou
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
+    // A vm-doctor that refuses to start may exit before reading its stdin:
+    // a broken pipe here is part of the outcome, not a test failure.
+    let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
     child.wait_with_output().unwrap()
 }
 
