@@ -570,7 +570,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fill(dir.path(), 200);
         cut(dir.path(), |l| l / 2);
-        let (st, rep) = SledStore::open_checked(dir.path()).unwrap();
+        // Reopened right after the first handle dropped: retry while sled's
+        // background thread still holds the file lock.
+        let (st, rep) = {
+            let mut tries = 0;
+            loop {
+                match SledStore::open_checked(dir.path()) {
+                    Ok(x) => break x,
+                    Err(_) if tries < 100 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        };
         assert_eq!(rep.expected, Some(200));
         assert!(rep.sessions > 0 && rep.sessions < 200, "{rep:?}");
         assert_eq!(rep.lost(), 200 - rep.sessions, "{rep:?}");
@@ -629,7 +643,21 @@ mod tests {
                 .insert(key_bytes(&bad), &b"garbage"[..])
                 .unwrap();
         }
-        let (st, rep) = SledStore::open_checked(dir.path()).unwrap();
+        // Reopened right after the first handle dropped: retry while sled's
+        // background thread still holds the file lock.
+        let (st, rep) = {
+            let mut tries = 0;
+            loop {
+                match SledStore::open_checked(dir.path()) {
+                    Ok(x) => break x,
+                    Err(_) if tries < 100 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        };
         assert_eq!(rep.quarantined, 1, "{rep:?}");
         assert_eq!(rep.sessions, 1);
         assert_eq!(
@@ -717,6 +745,16 @@ mod tests {
         assert_eq!(back.answers.last(), s.answers.last());
     }
 
+    fn reopen(dir: &std::path::Path) -> SledStore {
+        for _ in 0..100 {
+            match SledStore::open(dir) {
+                Ok(s) => return s,
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            }
+        }
+        SledStore::open(dir).unwrap()
+    }
+
     #[test]
     fn sled_round_trip_survives_reopen() {
         let dir = tempfile::tempdir().unwrap();
@@ -728,7 +766,9 @@ mod tests {
             st.save(&key, &s).unwrap();
             st.set_user_lang("console", "alice", Lang::Ko).unwrap();
         }
-        let st = SledStore::open(dir.path()).unwrap();
+        // sled releases its file lock from a background thread shortly after
+        // the last handle is dropped: reopening retries for a moment.
+        let st = reopen(dir.path());
         assert_eq!(st.load(&key).unwrap(), Some(s));
         assert_eq!(st.user_lang("console", "alice").unwrap(), Some(Lang::Ko));
         assert_eq!(
