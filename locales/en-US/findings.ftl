@@ -1,5 +1,5 @@
 # Findings of a probe (finding-<code>) and target refusals (refusal-<code>).
-# Arguments: $port (the login port), $ip (the server's address).
+# Arguments: $port (the login port), $ip (the server's address), $os (windows, linux, auto).
 
 ## Findings
 
@@ -8,7 +8,11 @@ finding-icmp-no-reply = The server at { $ip } does not answer ping. On its own t
 finding-icmp-unavailable = Ping could not be sent from where this bot runs, so ping tells us nothing here. This is not a problem with your server.
 finding-icmp-blocked-port-open = Ping is blocked, but port { $port } answers, so the server is up. Blocked ping is normal and needs no fix.
 finding-port-open = Port { $port } is open: the server accepted a connection on it.
-finding-port-closed = Port { $port } is closed: the server is reachable but nothing listens on that port, or a firewall rejects it. Check that the service (sshd or Remote Desktop) is running and listens on port { $port }, and that the OS firewall allows it.
+finding-port-closed = Port { $port } is closed: the server is reachable but nothing listens on that port, or a firewall rejects it. Check that { $os ->
+        [windows] Remote Desktop
+        [linux] sshd
+       *[other] the login service (sshd or Remote Desktop)
+    } is running and listens on port { $port }, and that the firewall inside the server allows it.
 finding-port-filtered = Port { $port } gets no answer: a security group, network ACL or firewall is most likely dropping it. The inbound rule for TCP { $port } must admit your own address and the address this bot tests from, and the firewall inside the server must let it in.
 finding-host-unreachable = A router or the server itself answered that { $ip } or port { $port } is unreachable or administratively prohibited. A firewall rule rejects the connection, or the server's network is not routed. Check the inbound rules and the route table of the server's subnet.
 finding-probe-inconclusive = The bot's own network could not make the attempt (for example it has no IPv6 route). This says nothing about your server; try again from another network.

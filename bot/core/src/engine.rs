@@ -1521,6 +1521,7 @@ fn finding_msg(f: Finding, s: &Session) -> Msg {
     Msg::new(format!("finding-{}", f.code()))
         .arg("port", s.service_port())
         .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())
+        .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
 }
 
 fn decide_os(r: &ProbeReport) -> Option<Os> {

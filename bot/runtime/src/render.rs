@@ -272,7 +272,8 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     for f in &r.findings {
         let m = Msg::new(format!("finding-{}", f.code()))
             .arg("port", r.service_port)
-            .arg("ip", ip.clone());
+            .arg("ip", ip.clone())
+            .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"));
         md.push_str(&format!("- `{}`: {}\n", f.code(), one_line(&t(m))));
     }
 
