@@ -30,6 +30,7 @@ err-not-an-option = { $count ->
         [0] I didn't catch that. Please pick one of the options.
        *[other] I didn't catch "{ $value }". Please answer with one of the options, or its number from 1 to { $count }.
     }
+err-already-answered = That question was already answered, so I left your answer as it was. Here is where we are now:
 err-empty-text = Please type an answer.
 err-text-too-long = That's too long; please keep it under { $max } characters.
 
@@ -93,7 +94,7 @@ help = Here's what I understand:
     /diagnose <ip> <windows|linux|auto> [port]: start checking a server
     /back: go back one step
     /restart: start over
-    /status: where we are and what I found
+    /status: where we are, what I found, and the current question again
     /ticket: get the support-ticket link and the report now
     /lang ko|en: switch language (한국어: /lang ko)
     You can answer a question with the option's number, its name, or words like "yes", "no" or "I don't know". Every question also offers "It works now".
@@ -138,7 +139,7 @@ discord-thread-name = vm-doctor { $ip }
 discord-continue-in-thread = I'm checking { $ip } in { $thread }. Follow along there.
 discord-started-here = I'm checking { $ip } here.
 discord-not-yours = Only { $owner } can answer this diagnosis; you're welcome to follow along.
-discord-stale = That question has already been answered or has moved on. Please use the newest message.
+discord-stale = That question has already been answered or has moved on. Please answer the newest message, or use /status to see the current question again.
 discord-rate-limited = You've started several diagnoses in a short time. Please try again in { $seconds } s.
 discord-channel-not-allowed = I don't run diagnoses in this channel. Please ask in one of the support channels.
 discord-role-required = Running a diagnosis needs a role you don't have here. Please ask a moderator.

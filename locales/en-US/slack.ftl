@@ -3,7 +3,7 @@
 slack-thread-root = :stethoscope: Diagnosis of { $ip } for { $user }. Follow along in this thread.
 slack-thread-root-noip = :stethoscope: Diagnosis for { $user }. Follow along in this thread.
 slack-not-yours = Only { $owner } can answer this diagnosis; you're welcome to follow along.
-slack-stale = That question has already been answered or has moved on. Please use the newest message in the thread.
+slack-stale = That question has already been answered or has moved on. Please answer the newest message in the thread, or type `!status` there to see the current question again.
 slack-rate-limited = You've started several diagnoses in a short time. Please try again in { $seconds } s.
 slack-channel-not-allowed = I don't run diagnoses in this channel. Please ask in one of the support channels.
 slack-answer-button = Type your answer

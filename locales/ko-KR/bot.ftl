@@ -30,6 +30,7 @@ err-not-an-option = { $count ->
         [0] 말씀을 이해하지 못했어요. 보기 중 하나를 선택해 주세요.
        *[other] 이해하지 못한 답변이에요: "{ $value }". 보기 중 하나를 고르시거나 보기 번호(1~{ $count }번)로 답해 주세요.
     }
+err-already-answered = 이미 답변하신 질문이라 기존 답변을 그대로 두었어요. 지금 진행 중인 단계는 다음과 같아요.
 err-empty-text = 답변을 입력해 주세요.
 err-text-too-long = 입력하신 내용이 너무 길어요. { $max }자 이내로 입력해 주세요.
 
@@ -93,7 +94,7 @@ help = 사용할 수 있는 명령어예요.
     /진단(/diagnose) <ip> <windows|linux|auto> [포트]: 서버 점검 시작
     /이전(/back): 한 단계 전으로 돌아가기
     /처음부터(/restart): 처음부터 다시 시작
-    /상태(/status): 진행 상황과 지금까지의 진단 결과 보기
+    /상태(/status): 진행 상황과 진단 결과, 지금 드린 질문 다시 보기
     /티켓(/ticket): 지원 티켓 링크와 진단 보고서 바로 받기
     /언어(/lang) ko|en: 언어 변경 (English: /lang en)
     질문에는 보기 번호나 보기 이름으로 답하셔도 되고, "네", "아니요", "모르겠어요"처럼 말로 답하셔도 돼요. 모든 질문에서 "이제 돼요"도 선택하실 수 있어요.
@@ -138,7 +139,7 @@ discord-thread-name = vm-doctor { $ip }
 discord-continue-in-thread = { $ip } 서버 점검은 스레드 { $thread } 안에서 진행할게요. 그쪽에서 이어서 봐 주세요.
 discord-started-here = 여기에서 { $ip } 서버 점검을 시작할게요.
 discord-not-yours = 이 진단에는 { $owner }님만 답하실 수 있어요. 진행 상황은 함께 보셔도 돼요.
-discord-stale = 이미 답변했거나 지나간 질문이에요. 가장 최근 메시지에서 답해 주세요.
+discord-stale = 이미 답변했거나 지나간 질문이에요. 가장 최근 메시지에서 답해 주시거나, /상태(/status)를 입력하시면 지금 질문을 다시 보여 드릴게요.
 discord-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨어요. { $seconds }초 후에 다시 시도해 주세요.
 discord-channel-not-allowed = 이 채널에서는 진단을 진행하지 않아요. 지원 채널에서 요청해 주세요.
 discord-role-required = 이 서버에서 진단을 실행하려면 별도의 역할이 필요해요. 관리자에게 문의해 주세요.

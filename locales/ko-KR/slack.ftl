@@ -3,7 +3,7 @@
 slack-thread-root = :stethoscope: { $user }님의 { $ip } 서버 진단이에요. 이 스레드에서 진행 상황을 확인해 주세요.
 slack-thread-root-noip = :stethoscope: { $user }님의 서버 진단이에요. 이 스레드에서 진행 상황을 확인해 주세요.
 slack-not-yours = 이 진단에는 { $owner }님만 답변할 수 있어요. 진행 상황은 함께 보셔도 괜찮아요.
-slack-stale = 이미 답변했거나 지난 질문이에요. 스레드의 가장 최근 메시지에서 답변해 주세요.
+slack-stale = 이미 답변했거나 지나간 질문이에요. 스레드의 가장 최근 메시지에서 답변해 주시거나, 스레드에 `!status`를 입력하시면 지금 질문을 다시 보여 드릴게요.
 slack-rate-limited = 짧은 시간에 진단을 여러 번 시작하셨어요. { $seconds }초 후에 다시 시도해 주세요.
 slack-channel-not-allowed = 이 채널에서는 진단을 진행하지 않아요. 지원 채널에서 요청해 주세요.
 slack-answer-button = 답변 입력하기

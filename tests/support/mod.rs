@@ -233,6 +233,9 @@ impl Store for RecordingStore {
     fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
         self.inner.delete(key)
     }
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
+        self.inner.interrupted()
+    }
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
         self.inner.prune(cutoff_ms)
     }

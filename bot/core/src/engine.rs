@@ -56,6 +56,11 @@ pub enum Input {
     /// (a spent budget, the target or port policy in force): say why and go
     /// back to where the conversation was.
     ProbeRefused(crate::limits::ProbeRefusal),
+    /// `input` (a click or a typed answer from a form) applies only while the
+    /// conversation still waits on `question` ([`Session::question`], as the
+    /// adapter's button id carries it): a click delivered twice (a retry after
+    /// a crash, a double click racing itself) is applied once.
+    At { question: String, input: Box<Input> },
 }
 
 /// The option key a re-probe started by a paste is recorded under.
@@ -201,6 +206,11 @@ impl Engine {
         &self.rb
     }
 
+    /// How long a conversation may sit idle before it is over.
+    pub fn idle_ttl_ms(&self) -> u64 {
+        self.cfg.idle_ttl_ms
+    }
+
     /// The target and port policy in force (the runtime's admission point
     /// evaluates it again before every probe).
     pub fn policy(&self) -> &TargetPolicy {
@@ -231,6 +241,20 @@ impl Engine {
             s.lang = lang;
             say(&mut out, Reply::one("session-expired"));
         }
+        let input = match input {
+            Input::At { question, input } if s.question().as_deref() == Some(question.as_str()) => {
+                *input
+            }
+            Input::At { .. } => {
+                say(
+                    &mut out,
+                    Reply::one("err-already-answered").severity(Severity::Warning),
+                );
+                self.prompt(s, &mut out);
+                return self.finish(s, before, now_ms, out);
+            }
+            other => other,
+        };
         match input {
             Input::Text(t) => match command::parse(&t) {
                 Some(Ok(c)) => self.command(s, c, &mut out),
@@ -259,7 +283,14 @@ impl Engine {
             Input::Paste(t) => self.paste(s, &t, &mut out),
             Input::Resolved { name, result } => self.resolved(s, name, result, &mut out),
             Input::ProbeRefused(r) => self.probe_refused(s, r, &mut out),
+            // Only one level of `At` means anything.
+            Input::At { .. } => self.stale(s, &mut out),
         }
+        self.finish(s, before, now_ms, out)
+    }
+
+    /// Caps, and the leading [`Effect::Persist`] when the turn changed anything.
+    fn finish(&self, s: &mut Session, before: Session, now_ms: u64, mut out: Out) -> Vec<Effect> {
         s.enforce_caps();
         if *s != before {
             s.updated_ms = now_ms;
@@ -777,7 +808,15 @@ impl Engine {
                 );
                 self.prompt(s, out);
             }
-            Command::Status => say(out, self.status(s)),
+            Command::Status => {
+                say(out, self.status(s));
+                // The question again, with its buttons (or how it ended):
+                // the way back to it when its message is gone or was never
+                // posted (a crash).
+                if matches!(s.phase, Phase::Step(_) | Phase::AskOs | Phase::Ended(_)) {
+                    self.prompt(s, out);
+                }
+            }
             Command::Ticket => {
                 out.push(Effect::Escalate(Box::new(Report::build(
                     &self.rb, s, out.now,
@@ -819,11 +858,16 @@ impl Engine {
     }
 
     fn resume(&self, s: &mut Session, out: &mut Out) {
-        if let Phase::Probing(p) = &s.phase {
-            say(out, Reply::one("probing-resume"));
-            out.push(Effect::Probe(p.request.clone()));
-        } else {
-            self.prompt(s, out);
+        match &s.phase {
+            Phase::Probing(p) => {
+                say(out, Reply::one("probing-resume"));
+                out.push(Effect::Probe(p.request.clone()));
+            }
+            Phase::Resolving(name) => {
+                let name = name.clone();
+                self.resolve(s, name, out);
+            }
+            _ => self.prompt(s, out),
         }
     }
 
@@ -1319,6 +1363,7 @@ impl Engine {
             options,
             expect,
             step: Some(step.id.clone()),
+            question: Some(Session::step_question(&step.id, s.answer_count)),
             paste: step.paste,
         }
     }
@@ -1348,6 +1393,7 @@ impl Engine {
                     .collect(),
                 expect: Expect::Choice,
                 step: None,
+                question: Some("os".into()),
                 paste: false,
             },
             Phase::Probing(_) | Phase::Resolving(_) => Reply::one("still-probing"),

@@ -121,6 +121,10 @@ pub struct Reply {
     pub expect: Expect,
     /// The runbook step this reply belongs to, when it asks something.
     pub step: Option<String>,
+    /// The question this reply asks, as [`crate::session::Session::question`]
+    /// names it (buttons carry it, so a click answers this asking only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
     /// Command output can be pasted to answer it (adapters offer a button).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub paste: bool,
@@ -134,6 +138,7 @@ impl Reply {
             options: Vec::new(),
             expect: Expect::Nothing,
             step: None,
+            question: None,
             paste: false,
         }
     }

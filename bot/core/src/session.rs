@@ -262,6 +262,31 @@ impl Session {
     }
 
     /// Records that the conversation entered `step`.
+    /// The question the conversation waits on: `ip`, `os`, or a step asked
+    /// after a given number of answers (`linux.sshd:3`), so that the same step
+    /// asked again later is a different question; `None` while nothing is
+    /// asked (probing, ended).
+    pub fn question(&self) -> Option<String> {
+        match &self.phase {
+            Phase::New | Phase::AskIp => Some("ip".into()),
+            Phase::AskOs => Some("os".into()),
+            Phase::Step(step) => Some(Session::step_question(step, self.answer_count)),
+            _ => None,
+        }
+    }
+
+    /// Whether the conversation stands in a probe or a name lookup: work
+    /// the runtime does inside one turn, so a session stored this way was left
+    /// there by a process that stopped (a crash, the shutdown deadline).
+    pub fn waits_on_runtime(&self) -> bool {
+        matches!(self.phase, Phase::Probing(_) | Phase::Resolving(_))
+    }
+
+    /// How [`Session::question`] names `step` asked after `answers` answers.
+    pub fn step_question(step: &str, answers: u32) -> String {
+        format!("{step}:{answers}")
+    }
+
     pub fn visit(&mut self, step: &str) {
         if self.visited.len() >= MAX_VISITED {
             self.visited.remove(0);

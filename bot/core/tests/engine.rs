@@ -301,3 +301,103 @@ fn sentences_are_understood() {
     assert_eq!(extract("hello"), Default::default());
     assert_eq!(extract("port 99999").port, None);
 }
+
+/// A click carries the question it answers: delivered twice (a retry after a
+/// crash, a double click), it is applied once; the same step asked again later
+/// is a new question.
+#[test]
+fn an_answer_applies_only_to_the_question_it_answers() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let req = diagnose(&e, &mut s, 1);
+    e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let q = s.question().expect("a question is asked");
+    assert_eq!(q, "linux.vnc:0");
+    let step = e.runbooks().step("linux.vnc").unwrap();
+    let key = step.options[0].key.clone();
+    let click = Input::At {
+        question: q.clone(),
+        input: Box::new(Input::Choose(key.clone())),
+    };
+    let fx = e.handle(&mut s, click.clone(), 3);
+    assert_eq!(fx[0], Effect::Persist);
+    assert_eq!(s.answers.len(), 1);
+    let after = s.clone();
+    // The same click again: said, re-asked, nothing applied.
+    let fx = e.handle(&mut s, click, 4);
+    assert_eq!(ids(&fx)[0], "err-already-answered", "{fx:?}");
+    assert_eq!(s.answers, after.answers);
+    assert_eq!(s.phase, after.phase);
+    // The question asked now is named after the answers so far, and the
+    // reply that asks it carries that name for its buttons.
+    let now = s.question().unwrap();
+    assert!(now.ends_with(":1"), "{now}");
+    let asked = says(&fx)
+        .iter()
+        .find_map(|r| r.question.clone())
+        .expect("re-asked");
+    assert_eq!(asked, now);
+    // Back to the first question: asked again, it is a new question, and a
+    // click on the old buttons still does nothing.
+    e.handle(&mut s, Input::Command(Command::Back), 5);
+    assert_eq!(s.phase, Phase::Step("linux.vnc".into()));
+    let fx = e.handle(
+        &mut s,
+        Input::At {
+            question: q.clone(),
+            input: Box::new(Input::Choose(key.clone())),
+        },
+        6,
+    );
+    assert_eq!(ids(&fx)[0], "err-already-answered");
+    // A typed answer from a form is guarded the same way.
+    let fx = e.handle(
+        &mut s,
+        Input::At {
+            question: "os".into(),
+            input: Box::new(Input::Text("linux".into())),
+        },
+        7,
+    );
+    assert_eq!(ids(&fx)[0], "err-already-answered");
+}
+
+#[test]
+fn resume_takes_up_an_interrupted_name_lookup() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("/diagnose web.example.com linux".into()),
+        1,
+    );
+    assert!(
+        fx.contains(&Effect::Resolve("web.example.com".into())),
+        "{fx:?}"
+    );
+    assert!(s.waits_on_runtime());
+    let fx = e.handle(&mut s, Input::Resume, 2);
+    assert!(
+        fx.contains(&Effect::Resolve("web.example.com".into())),
+        "{fx:?}"
+    );
+}
+
+/// `/status` says where the conversation stands and asks its question again
+/// (with the buttons' question name), or says how it ended: the way back when
+/// the question's message is gone or was never posted.
+#[test]
+fn status_asks_the_current_question_again() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let req = diagnose(&e, &mut s, 1);
+    e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let fx = e.handle(&mut s, Input::Command(Command::Status), 3);
+    assert!(!fx.contains(&Effect::Persist), "{fx:?}");
+    let asked: Vec<_> = says(&fx).iter().filter_map(|r| r.question.clone()).collect();
+    assert_eq!(asked, vec![s.question().unwrap()]);
+    e.handle(&mut s, Input::Command(Command::Ticket), 4);
+    s.phase = Phase::Ended(vmd_core::session::Outcome::Escalated);
+    let fx = e.handle(&mut s, Input::Command(Command::Status), 5);
+    assert!(ids(&fx).contains(&"ended-escalated".to_string()), "{fx:?}");
+}

@@ -192,6 +192,7 @@ where
             cfg,
             driver,
             seen: Seen::new(4096),
+            took_up: std::sync::atomic::AtomicBool::new(false),
         }),
     };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
@@ -219,6 +220,9 @@ struct Bot<P: Prober, S: Store> {
     limiter: RateLimiter,
     /// Interaction ids already handled (a resumed gateway may replay events).
     seen: Seen,
+    /// Whether the conversations a stopped process left in a probe were taken
+    /// up (once per process, at the first `ready`).
+    took_up: std::sync::atomic::AtomicBool,
 }
 
 struct Handler<P: Prober, S: Store> {
@@ -233,6 +237,13 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
         self.connected
             .store(true, std::sync::atomic::Ordering::SeqCst);
         self.bot.register(&ctx).await;
+        if !self
+            .bot
+            .took_up
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            tokio::spawn(self.bot.clone().take_up_interrupted(ctx));
+        }
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
@@ -734,7 +745,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 c.channel_id,
                 owner,
                 lang_of(&c.locale),
-                Input::Choose(id.key),
+                id.answer(Input::Choose(id.key.clone())),
             )
             .await;
         }
@@ -806,13 +817,60 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 if id.is_paste() {
                     Input::Paste(value)
                 } else {
-                    Input::Text(value)
+                    id.answer(Input::Text(value))
                 },
             )
             .await;
         }
         .instrument(span)
         .await
+    }
+
+    /// Conversations this process's store holds in the middle of a probe (the
+    /// previous process was killed or hit the shutdown deadline): each gets
+    /// its probe again and the result in its channel, a few at a time.
+    async fn take_up_interrupted(self: Arc<Self>, ctx: Context) {
+        let keys = match self.driver.interrupted() {
+            Ok(keys) => keys,
+            Err(e) => {
+                tracing::error!(error = %e, "could not list interrupted conversations");
+                return;
+            }
+        };
+        if keys.is_empty() {
+            return;
+        }
+        tracing::info!(
+            count = keys.len(),
+            "taking up conversations a stopped process left in a probe"
+        );
+        let gate = Arc::new(tokio::sync::Semaphore::new(8));
+        for key in keys {
+            let (Some(channel), Ok(owner)) = (
+                key.conversation.parse::<u64>().ok().filter(|c| *c != 0),
+                key.user.parse::<u64>(),
+            ) else {
+                continue;
+            };
+            let Ok(permit) = gate.clone().acquire_owned().await else {
+                return;
+            };
+            let bot = self.clone();
+            let ctx = ctx.clone();
+            tokio::spawn(async move {
+                let _permit = permit;
+                bot.turn(
+                    &ctx,
+                    None,
+                    key,
+                    ChannelId::new(channel),
+                    owner,
+                    None,
+                    Input::Resume,
+                )
+                .await;
+            });
+        }
     }
 
     /// Runs one turn of the driver and posts its events, in order, as they come.

@@ -172,7 +172,8 @@ impl Chat {
 
     /// Waits for the message in `channel` asking step `step`; returns it.
     async fn question(&self, channel: u64, step: &str) -> Value {
-        let needle = format!("|{step}|");
+        // `|os|`, `|ip|`, or a step with the answers so far: `|linux.sshd:3|`.
+        let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let found = self
@@ -180,7 +181,11 @@ impl Chat {
                 .channel_messages(channel)
                 .into_iter()
                 .rev()
-                .find(|m| buttons(m).iter().any(|(id, _)| id.contains(&needle)));
+                .find(|m| {
+                    buttons(m)
+                        .iter()
+                        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
+                });
             if let Some(m) = found {
                 return m;
             }
@@ -453,7 +458,7 @@ async fn others_watch_support_answers_and_stale_clicks_are_refused() {
     let asked = fake
         .channel_messages(thread)
         .iter()
-        .filter(|m| buttons(m).iter().any(|(id, _)| id.contains("|linux.key|")))
+        .filter(|m| buttons(m).iter().any(|(id, _)| id.contains("|linux.key:")))
         .count();
     assert_eq!(asked, 1);
     assert!(fake
@@ -568,7 +573,7 @@ async fn a_gateway_disconnect_loses_and_duplicates_nothing() {
         .filter(|m| {
             buttons(m)
                 .iter()
-                .any(|(id, _)| id.contains("|linux.verbose|"))
+                .any(|(id, _)| id.contains("|linux.verbose:"))
         })
         .count();
     assert_eq!(restarts, 1, "the next question was posted exactly once");

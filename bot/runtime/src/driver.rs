@@ -193,6 +193,24 @@ impl<P: Prober, S: Store> Driver<P, S> {
         }
     }
 
+    /// Conversations a stopped process left in a probe or a name lookup
+    /// that are still within their idle time: an adapter sends each an
+    /// [`Input::Resume`] once it is connected, so the user sees the result
+    /// without having to ask (older ones expire through housekeeping).
+    pub fn interrupted(&self) -> Result<Vec<SessionKey>, DriverError> {
+        let now = now_ms();
+        let ttl = self.engine.idle_ttl_ms();
+        let mut keys = Vec::new();
+        for key in self.store.interrupted()? {
+            if let Ok(Some(s)) = self.store.load(&key) {
+                if now.saturating_sub(s.updated_ms) <= ttl {
+                    keys.push(key);
+                }
+            }
+        }
+        Ok(keys)
+    }
+
     /// The turns under way, for graceful shutdown (`shutdown.rs`).
     pub fn turns(&self) -> &crate::shutdown::Turns {
         &self.turns
@@ -322,7 +340,27 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let input = self.resolve_text(&s, input, platform_lang);
         let lang_before = s.lang;
         tracing::debug!(input = input_kind(&input), "turn");
-        let mut queue = VecDeque::from([input]);
+        let mut queue = VecDeque::new();
+        if s.waits_on_runtime() {
+            // Stored in the middle of a probe or a lookup, yet this turn holds
+            // the session's lock, and every turn of this process holds it
+            // through its probe: the process that started the work stopped (a
+            // crash, the shutdown deadline). Take the work up again first.
+            tracing::info!("taking up a probe a stopped process left under way");
+            queue.push_back(Input::Resume);
+            // A click or a typed answer was aimed at "still checking", not at
+            // the question the probe leads to; a command still counts.
+            let command = match &input {
+                Input::Command(_) => true,
+                Input::Text(t) => command::parse(t).is_some(),
+                _ => false,
+            };
+            if command {
+                queue.push_back(input);
+            }
+        } else {
+            queue.push_back(input);
+        }
         while let Some(input) = queue.pop_front() {
             let probes_before = s.probes.len();
             let effects = self.engine.handle(&mut s, input, now_ms());
@@ -474,6 +512,10 @@ impl<P: Prober, S: Store> Driver<P, S> {
 
     /// Free text that names an option becomes a choice.
     fn resolve_text(&self, s: &Session, input: Input, platform: Option<Lang>) -> Input {
+        if let Input::At { question, input } = input {
+            let input = Box::new(self.resolve_text(s, *input, platform));
+            return Input::At { question, input };
+        }
         let Input::Text(t) = &input else {
             return input;
         };
@@ -520,6 +562,7 @@ fn input_kind(i: &Input) -> &'static str {
         Input::Paste(_) => "paste",
         Input::Resolved { .. } => "resolved",
         Input::ProbeRefused(_) => "probe_refused",
+        Input::At { input, .. } => input_kind(input),
     }
 }
 

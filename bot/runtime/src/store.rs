@@ -103,6 +103,10 @@ pub trait Store: Send + Sync {
         let _ = expired;
         self.prune(cutoff_ms)
     }
+    /// Conversations stored in the middle of a probe or a name lookup
+    /// ([`Session::waits_on_runtime`]): after a restart nothing is working on
+    /// them, so the runtime takes them up again. Unreadable records are skipped.
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError>;
     /// A user's language preference (`/lang`), per platform.
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError>;
     fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError>;
@@ -184,6 +188,16 @@ pub fn decode(bytes: &[u8]) -> Result<Session, StoreError> {
 fn key_bytes(k: &SessionKey) -> Vec<u8> {
     // Unit separators keep the parts apart whatever they contain.
     format!("{}\u{1f}{}\u{1f}{}", k.platform, k.conversation, k.user).into_bytes()
+}
+
+fn key_of(bytes: &[u8]) -> Option<SessionKey> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut parts = text.split('\u{1f}');
+    let (platform, conversation, user) = (parts.next()?, parts.next()?, parts.next()?);
+    parts
+        .next()
+        .is_none()
+        .then(|| SessionKey::new(platform, conversation, user))
 }
 
 /// The sled-backed store.
@@ -402,6 +416,17 @@ impl Store for SledStore {
         Ok(n)
     }
 
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
+        let mut keys = Vec::new();
+        for item in self.sessions.iter() {
+            let (k, v) = item?;
+            if decode(&v).is_ok_and(|s| s.waits_on_runtime()) {
+                keys.extend(key_of(&k));
+            }
+        }
+        Ok(keys)
+    }
+
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
         let k = format!("lang\u{1f}{platform}\u{1f}{user}");
         Ok(self
@@ -438,6 +463,9 @@ impl<T: Store + ?Sized> Store for std::sync::Arc<T> {
         expired: &mut dyn FnMut(&str, &Session),
     ) -> Result<usize, StoreError> {
         (**self).prune_with(cutoff_ms, expired)
+    }
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
+        (**self).interrupted()
     }
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
         (**self).user_lang(platform, user)
@@ -527,6 +555,16 @@ impl Store for MemStore {
         }
         self.prune(cutoff_ms)
     }
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
+        let m = self
+            .sessions
+            .lock()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(m.iter()
+            .filter(|(_, v)| decode(v).is_ok_and(|s| s.waits_on_runtime()))
+            .map(|(k, _)| k.clone())
+            .collect())
+    }
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
         let m = self
             .prefs
@@ -563,6 +601,19 @@ mod tests {
         let len = std::fs::metadata(&db).unwrap().len();
         let f = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
         f.set_len(keep(len)).unwrap();
+    }
+
+    #[test]
+    fn sessions_left_in_a_lookup_are_listed_with_their_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = SledStore::open(dir.path()).unwrap();
+        let waiting = SessionKey::new("slack", "C1/1700000000.000100", "U1");
+        let mut s = Session::new(5);
+        s.phase = vmd_core::session::Phase::Resolving("web.example.com".into());
+        st.save(&waiting, &s).unwrap();
+        st.save(&SessionKey::new("slack", "C1/2", "U1"), &Session::new(5))
+            .unwrap();
+        assert_eq!(st.interrupted().unwrap(), vec![waiting]);
     }
 
     #[test]

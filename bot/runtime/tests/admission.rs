@@ -263,3 +263,62 @@ async fn sessions_are_pruned_while_running() {
     );
     assert!(store.load(&fresh).unwrap().is_some());
 }
+
+/// A session stored in the middle of a probe, found by a later process: the
+/// store lists it, and the next turn for it (whatever the user sent) runs the
+/// probe again first; a click aimed at "still checking" is not misapplied.
+#[tokio::test]
+async fn a_probe_left_by_a_stopped_process_is_taken_up() {
+    let store = Arc::new(MemStore::default());
+    let key = SessionKey::new("discord", "42", "7");
+    let done = SessionKey::new("discord", "43", "7");
+    let loc = Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let e = Engine::new(
+        rb,
+        EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy: lab(),
+            egress: Vec::new(),
+        },
+    );
+    let now = vmd_runtime::driver::now_ms();
+    let mut s = vmd_core::session::Session::new(now);
+    e.handle(&mut s, diagnose(), now);
+    assert!(s.waits_on_runtime());
+    store.save(&key, &s).unwrap();
+    // An old one, past its idle time, is left to expire.
+    let mut old = vmd_core::session::Session::new(0);
+    e.handle(&mut old, diagnose(), 1);
+    store
+        .save(&SessionKey::new("discord", "44", "7"), &old)
+        .unwrap();
+    // One that is not in a probe is not listed.
+    let mut asked = vmd_core::session::Session::new(now);
+    e.handle(&mut asked, Input::Command(Command::Status), now);
+    store.save(&done, &asked).unwrap();
+
+    let prober = Counting::default();
+    let d = driver(
+        lab(),
+        store.clone(),
+        prober.clone(),
+        AdmissionConfig::default(),
+    );
+    assert_eq!(d.interrupted().unwrap(), vec![key.clone()]);
+    // The user clicks something meanwhile: the probe runs, the click is dropped.
+    let out = say(&d, &key, None, Input::Choose("yes".into())).await;
+    assert_eq!(prober.0.load(Ordering::SeqCst), 1, "{out}");
+    assert!(out.contains("checking again now"), "{out}");
+    assert!(!out.contains("didn't catch"), "{out}");
+    let s = d.session(&key).unwrap().unwrap();
+    assert!(matches!(s.phase, Phase::Step(_)), "{:?}", s.phase);
+    assert!(s.answers.is_empty());
+    assert!(d.interrupted().unwrap().is_empty());
+    // A resume sent by an adapter at start-up does the same, once.
+    let mut again = vmd_core::session::Session::new(now);
+    e.handle(&mut again, diagnose(), now);
+    store.save(&key, &again).unwrap();
+    say(&d, &key, None, Input::Resume).await;
+    assert_eq!(prober.0.load(Ordering::SeqCst), 2);
+}

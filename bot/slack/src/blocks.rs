@@ -262,6 +262,7 @@ mod tests {
                 .collect(),
             expect: Expect::Choice,
             step: None,
+            question: None,
             paste: false,
         };
         let m = reply(&loc(), Lang::En, &r, "C1/1700000000.000100", "U1");

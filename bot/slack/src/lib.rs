@@ -235,6 +235,7 @@ where
         .await
         .map_err(|e| SlackError::Client(brief(&e)))?;
     listener.start().await;
+    tokio::spawn(bot.clone().take_up_interrupted());
     Ok(SlackHandle { listener })
 }
 
@@ -980,7 +981,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 self.mark_answered(&channel, ts, msg, &label, &clicker, lang)
                     .await;
             }
-            self.turn(key, Input::Choose(id.key)).await;
+            self.turn(key, id.answer(Input::Choose(id.key.clone())))
+                .await;
         }
         .instrument(span)
         .await
@@ -1078,7 +1080,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 if paste {
                     Input::Paste(value)
                 } else {
-                    Input::Text(value)
+                    id.answer(Input::Text(value))
                 },
             )
             .await;
@@ -1090,6 +1092,37 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     // ----- a turn ---------------------------------------------------------
 
     /// Runs one turn of the driver and posts its events, in order, as they come.
+    /// Conversations this process's store holds in the middle of a probe (the
+    /// previous process was killed or hit the shutdown deadline): each gets
+    /// its probe again and the result in its thread, a few at a time.
+    async fn take_up_interrupted(self: Arc<Self>) {
+        let keys = match self.driver.interrupted() {
+            Ok(keys) => keys,
+            Err(e) => {
+                tracing::error!(error = %e, "could not list interrupted conversations");
+                return;
+            }
+        };
+        if keys.is_empty() {
+            return;
+        }
+        tracing::info!(
+            count = keys.len(),
+            "taking up conversations a stopped process left in a probe"
+        );
+        let gate = Arc::new(tokio::sync::Semaphore::new(8));
+        for key in keys {
+            let Ok(permit) = gate.clone().acquire_owned().await else {
+                return;
+            };
+            let bot = self.clone();
+            tokio::spawn(async move {
+                let _permit = permit;
+                bot.turn(key, Input::Resume).await;
+            });
+        }
+    }
+
     async fn turn(&self, key: SessionKey, input: Input) {
         let Some((channel, thread_ts)) =
             split_conversation(&key.conversation).map(|(c, t)| (c.to_owned(), t.to_owned()))

@@ -142,7 +142,8 @@ impl Chat {
     }
 
     async fn question_in(&self, channel: &str, thread: &str, step: &str) -> Value {
-        let needle = format!("|{step}|");
+        // `|os|`, `|ip|`, or a step with the answers so far: `|linux.sshd:3|`.
+        let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let found = self
@@ -150,7 +151,11 @@ impl Chat {
                 .thread(channel, thread)
                 .into_iter()
                 .rev()
-                .find(|m| buttons(m).iter().any(|(id, _)| id.contains(&needle)));
+                .find(|m| {
+                    buttons(m)
+                        .iter()
+                        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
+                });
             if let Some(m) = found {
                 return m;
             }

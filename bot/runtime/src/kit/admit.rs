@@ -4,7 +4,7 @@
 use super::ids::ButtonId;
 use crate::store::Store;
 use crate::Driver;
-use vmd_core::session::{Phase, Session, SessionKey};
+use vmd_core::session::{Session, SessionKey};
 use vmd_probe::Prober;
 
 /// Why a click is refused; each adapter words it in its own idiom.
@@ -28,12 +28,7 @@ pub struct Admitted {
 /// The question a session is waiting on, as written in button ids: the step,
 /// `os`, `ip`, or empty when nothing is asked.
 pub fn current_question(session: Option<&Session>) -> String {
-    match session.map(|s| &s.phase) {
-        Some(Phase::Step(step)) => step.clone(),
-        Some(Phase::AskOs) => "os".into(),
-        Some(Phase::AskIp) | Some(Phase::New) => "ip".into(),
-        _ => String::new(),
-    }
+    session.and_then(Session::question).unwrap_or_default()
 }
 
 /// Checks a click on `raw_id` by `clicker` on `platform`; `is_support` says

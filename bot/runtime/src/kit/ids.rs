@@ -83,6 +83,22 @@ impl ButtonId {
         })
     }
 
+    /// The step part of the question (`linux.custom_port` of
+    /// `linux.custom_port:4`).
+    pub fn step_name(&self) -> &str {
+        self.step.split(':').next().unwrap_or_default()
+    }
+
+    /// `input` as the answer to this id's question only: the engine applies it
+    /// while the conversation still waits on that question, and says so
+    /// otherwise (a click delivered twice is applied once).
+    pub fn answer(&self, input: vmd_core::engine::Input) -> vmd_core::engine::Input {
+        vmd_core::engine::Input::At {
+            question: self.step.clone(),
+            input: Box::new(input),
+        }
+    }
+
     /// Whether this id opens a modal for a typed answer.
     pub fn is_input(&self) -> bool {
         self.key == INPUT_KEY
@@ -99,7 +115,7 @@ impl ButtonId {
         if self.is_paste() {
             return "paste";
         }
-        match self.step.as_str() {
+        match self.step_name() {
             "ip" => "ip",
             s if s.ends_with("port") => "port",
             _ => "other",
@@ -151,7 +167,7 @@ mod tests {
                 let id = ButtonId::new(
                     &u64::MAX.to_string(),
                     &u64::MAX.to_string(),
-                    &step.id,
+                    &format!("{}:{}", step.id, u32::MAX),
                     &o.key,
                 );
                 assert!(

@@ -63,6 +63,9 @@ pub struct Style {
 
 /// Which question a reply asks, as used in button ids.
 pub fn question_of(r: &Reply) -> Option<String> {
+    if let Some(q) = &r.question {
+        return Some(q.clone());
+    }
     if let Some(step) = &r.step {
         return Some(step.clone());
     }
@@ -209,6 +212,7 @@ mod tests {
                 .collect(),
             expect: Expect::Choice,
             step: None,
+            question: None,
             paste: false,
         };
         let l = layout(&loc, Lang::En, &STYLE, &r, "C1/1.2", "U1");
