@@ -394,7 +394,10 @@ fn status_asks_the_current_question_again() {
     e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
     let fx = e.handle(&mut s, Input::Command(Command::Status), 3);
     assert!(!fx.contains(&Effect::Persist), "{fx:?}");
-    let asked: Vec<_> = says(&fx).iter().filter_map(|r| r.question.clone()).collect();
+    let asked: Vec<_> = says(&fx)
+        .iter()
+        .filter_map(|r| r.question.clone())
+        .collect();
     assert_eq!(asked, vec![s.question().unwrap()]);
     e.handle(&mut s, Input::Command(Command::Ticket), 4);
     s.phase = Phase::Ended(vmd_core::session::Outcome::Escalated);

@@ -1,0 +1,610 @@
+//! Chaos: the released binary as a Discord bot (against the in-process fake
+//! Discord), driven by a script through many conversations at once while it
+//! is killed with SIGKILL at random moments and restarted, many times.
+//!
+//! The script acts as the users would: it answers the newest question in its
+//! channel; when nothing happens (its click died with the process, or the next
+//! question was never posted) it types `/status`, which says where the
+//! conversation stands and asks the current question again. It keeps a ledger
+//! of the answers it saw take effect: a button id names its question with the
+//! number of answers given before it (`linux.sshd:3`), so the script can tell
+//! when an answer was lost (the count goes back), applied twice (it jumps by
+//! two) or appeared from nowhere.
+//!
+//! At the end every conversation must have ended (handed to support or
+//! fixed, as the chat said), and the store must hold exactly the ledger's
+//! answers, in order; nothing else may be stored. The seed is printed; set
+//! `VMD_CHAOS_SEED` to replay a run's choices and kill times.
+
+#[path = "../bot/discord/tests/fake/mod.rs"]
+mod fake;
+
+use fake::*;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::RwLock;
+use vmd_core::session::{Outcome, Phase, SessionKey};
+use vmd_runtime::store::{SledStore, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
+const GUILD: u64 = 1_400_000_000_000_000_001;
+/// Users at once, each in their own channels.
+const USERS: u64 = 10;
+/// Diagnoses each user runs, one after the other, each in a new channel.
+const ROUNDS: u64 = 5;
+/// How long the script waits for the bot before asking `/status`.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+/// A small deterministic generator (xorshift64*), so a seed replays a run.
+#[derive(Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// The bot process and what the script needs to reach it.
+struct Bot {
+    child: Option<Child>,
+    data: std::path::PathBuf,
+    fake_url: String,
+}
+
+impl Bot {
+    fn spawn(&mut self) {
+        let child = Command::new(BIN)
+            .args(["discord", "--data-dir"])
+            .arg(&self.data)
+            .env_remove("VM_DOCTOR_CONFIG")
+            .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
+            .env("VM_DOCTOR_DISCORD_API_URL", &self.fake_url)
+            .env("VM_DOCTOR_DISCORD_GUILDS", GUILD.to_string())
+            .env("VM_DOCTOR_DISCORD_THREADS", "false")
+            .env("VM_DOCTOR_DISCORD_USER_LIMIT", "1000/60")
+            .env("VM_DOCTOR_DISCORD_GUILD_LIMIT", "10000/60")
+            .env("VM_DOCTOR_USER_PROBES", "1000/60")
+            .env("VM_DOCTOR_SPACE_PROBES", "10000/60")
+            .env("VM_DOCTOR_TARGET_PROBES", "10000/60")
+            .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
+            .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
+            // The login port accepts and stays silent: every probe waits for
+            // the SSH banner this long, so kills land in the middle of probes.
+            .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "400")
+            .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "300")
+            .env("VM_DOCTOR_ICMP_COUNT", "1")
+            .env(
+                "VM_DOCTOR_LOG",
+                std::env::var("VMD_TEST_LOG").unwrap_or("warn".into()),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start vm-doctor");
+        self.child = Some(child);
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill(); // SIGKILL
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM, then the exit status (graceful shutdown flushes sled).
+    fn terminate(&mut self) -> Option<std::process::ExitStatus> {
+        let mut c = self.child.take()?;
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(c.id() as libc::pid_t, libc::SIGTERM) };
+        for _ in 0..600 {
+            if let Ok(Some(st)) = c.try_wait() {
+                return Some(st);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = c.kill();
+        c.wait().ok()
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// What a conversation's channel shows now.
+#[derive(Debug)]
+struct Question {
+    /// `step:answers` (the button ids' question part).
+    tag: String,
+    count: u32,
+    step: String,
+    /// (custom id, option key).
+    buttons: Vec<(String, String)>,
+    message: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum End {
+    Escalated,
+    Fixed,
+}
+
+fn questions(fake: &FakeDiscord, channel: u64) -> Option<Question> {
+    let mut best: Option<Question> = None;
+    for m in fake.channel_messages(channel) {
+        let ids: Vec<String> = m["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+            .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
+            .collect();
+        let Some(first) = ids.first() else { continue };
+        let parts: Vec<&str> = first.split('|').collect();
+        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
+            continue;
+        };
+        let Ok(count) = count.parse::<u32>() else {
+            continue;
+        };
+        let buttons = ids
+            .iter()
+            .filter_map(|id| Some((id.clone(), id.rsplit('|').next()?.to_owned())))
+            .collect();
+        // The highest count wins; the newest message among equals.
+        if best.as_ref().is_none_or(|b| count >= b.count) {
+            best = Some(Question {
+                tag: parts[3].to_owned(),
+                count,
+                step: step.to_owned(),
+                buttons,
+                message: m.clone(),
+            });
+        }
+    }
+    best
+}
+
+fn ended(fake: &FakeDiscord, channel: u64) -> Option<End> {
+    for m in fake.channel_messages(channel).iter().rev() {
+        let text = m["content"].as_str().unwrap_or("");
+        let report = m["attachments"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["filename"] == "vm-doctor-report.md"));
+        if report || text.contains("This diagnosis has been handed to support") {
+            return Some(End::Escalated);
+        }
+        if text.contains("This diagnosis is finished") {
+            return Some(End::Fixed);
+        }
+    }
+    None
+}
+
+fn said(fake: &FakeDiscord, channel: u64, needle: &str) -> bool {
+    fake.channel_messages(channel)
+        .iter()
+        .any(|m| m["content"].as_str().unwrap_or("").contains(needle))
+}
+
+struct Shared {
+    fake: FakeDiscord,
+    /// Held (shared) while dispatching; the killer holds it alone while the
+    /// process is down, so nothing is sent into a dead connection.
+    up: RwLock<()>,
+    /// Bumped at every restart.
+    epoch: AtomicU64,
+    clicks: AtomicUsize,
+    doubles: AtomicUsize,
+    retries: AtomicUsize,
+}
+
+impl Shared {
+    async fn send(&self, payload: Value) {
+        let _up = self.up.read().await;
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+    }
+
+    async fn command(&self, channel: u64, user: u64, name: &str, options: Value) {
+        let id = self.fake.new_id();
+        let p = slash_command(
+            id,
+            &format!("tok-{id}"),
+            GUILD,
+            channel,
+            user,
+            "en-US",
+            name,
+            options,
+        );
+        self.send(p).await;
+    }
+}
+
+fn channel_of(user: u64, round: u64) -> u64 {
+    1_400_000_000_000_100_000 + user * 100 + round
+}
+
+fn user_id(user: u64) -> u64 {
+    1_400_000_000_000_002_000 + user
+}
+
+/// One user's diagnoses, one after the other, at alternating login ports
+/// (one silent, one closed: different paths through the runbooks).
+async fn user(
+    sh: Arc<Shared>,
+    n: u64,
+    ports: [u16; 2],
+    mut rng: Rng,
+) -> Result<Vec<(u64, Vec<(String, String)>, End)>, String> {
+    let mut done = Vec::new();
+    for round in 0..ROUNDS {
+        let rng2 = Rng(rng.next() | 1);
+        let port = ports[((n + round) % 2) as usize];
+        let (ledger, end) = converse(&sh, n, round, port, rng2).await?;
+        done.push((channel_of(n, round), ledger, end));
+    }
+    Ok(done)
+}
+
+/// One diagnosis; returns the answers it saw take effect and how the
+/// conversation ended.
+async fn converse(
+    sh: &Shared,
+    n: u64,
+    round: u64,
+    port: u16,
+    mut rng: Rng,
+) -> Result<(Vec<(String, String)>, End), String> {
+    let channel = channel_of(n, round);
+    let user = user_id(n);
+    let n = n * 100 + round;
+    // Regular answers first, then "I don't know" until the hand-off, or
+    // "It works now" and "yes" (or a "yes" to "can you log in now?" on the
+    // way) to end it as fixed.
+    let plan = 2 + rng.below(8) as u32;
+    let seed_pick = rng.below(1000);
+    // A third of the diagnoses end with "It works now" and its confirmation.
+    let aim_fixed = rng.below(3) == 0;
+    let diagnose = json!([
+        {"name": "ip", "type": 3, "value": "127.0.0.1"},
+        {"name": "os", "type": 3, "value": "linux"},
+        {"name": "port", "type": 4, "value": port},
+    ]);
+    sh.command(channel, user, "diagnose", diagnose.clone())
+        .await;
+    let mut ledger: Vec<(String, String)> = Vec::new();
+    let mut pending: Option<(String, String, String)> = None; // tag, step, key
+                                                              // The question was asked again after a restart or a silence: the click
+                                                              // on it may have died with the process, so it is sent again (the bot
+                                                              // applies it once either way).
+    let mut resend = false;
+    let mut waited_since = tokio::time::Instant::now();
+    let mut epoch = sh.epoch.load(Ordering::SeqCst);
+    let mut statuses = 0;
+    loop {
+        if ledger.len() > 80 || statuses > 60 {
+            return Err(format!(
+                "conversation {n} does not end: {} answers, {statuses} /status",
+                ledger.len()
+            ));
+        }
+        if let Some(end) = ended(&sh.fake, channel) {
+            if let Some((tag, step, key)) = pending.take() {
+                // The last answer ended it.
+                let count: u32 = tag.rsplit(':').next().unwrap_or("0").parse().unwrap_or(0);
+                if count as usize != ledger.len() {
+                    return Err(format!(
+                        "conversation {n}: ended after {tag} with ledger {ledger:?}"
+                    ));
+                }
+                ledger.push((step, key));
+            }
+            return Ok((ledger, end));
+        }
+        let q = questions(&sh.fake, channel);
+        let level = ledger.len() as u32;
+        if let Some(q) = q
+            .as_ref()
+            .filter(|q| q.count > level || pending.is_none() || resend)
+        {
+            resend = false;
+            if q.count < level {
+                return Err(format!(
+                    "conversation {n}: answer lost, asked {} after {level} answers",
+                    q.tag
+                ));
+            }
+            if q.count == level + 1 {
+                let Some((tag, step, key)) = pending.take() else {
+                    return Err(format!(
+                        "conversation {n}: {} asked, no answer of mine took effect",
+                        q.tag
+                    ));
+                };
+                if tag.rsplit(':').next() != Some(&level.to_string()) {
+                    return Err(format!("conversation {n}: {tag} answered, now {}", q.tag));
+                }
+                ledger.push((step, key));
+            } else if q.count > level + 1 {
+                return Err(format!(
+                    "conversation {n}: answer applied twice or from nowhere: asked {} after {level} answers {ledger:?}",
+                    q.tag
+                ));
+            }
+            // Answer the question in front of us (the same choice again for
+            // the same question, so a retry is the same answer).
+            let keys: Vec<&str> = q.buttons.iter().map(|(_, k)| k.as_str()).collect();
+            let regular: Vec<&str> = keys
+                .iter()
+                .copied()
+                .filter(|k| !k.starts_with('@') && !k.starts_with('_'))
+                .collect();
+            let key = if aim_fixed && q.step == "triage.works_confirm" {
+                "yes"
+            } else if aim_fixed && ledger.len() as u32 >= plan && keys.contains(&"_works") {
+                "_works"
+            } else if (ledger.len() as u32) < plan && !regular.is_empty() {
+                regular[(q.count as u64 * 7 + n + seed_pick) as usize % regular.len()]
+            } else if keys.contains(&"_unknown") {
+                "_unknown"
+            } else if let Some(k) = regular.first() {
+                k
+            } else {
+                return Err(format!(
+                    "conversation {n}: no way on from {}: {keys:?}",
+                    q.tag
+                ));
+            };
+            let custom = q
+                .buttons
+                .iter()
+                .find(|(_, k)| k == key)
+                .map(|(id, _)| id.clone())
+                .unwrap_or_default();
+            // Think a little, as people do.
+            tokio::time::sleep(Duration::from_millis(20 + rng.below(200))).await;
+            let id = sh.fake.new_id();
+            let click = component_click(
+                id,
+                &format!("tok-{id}"),
+                GUILD,
+                channel,
+                user,
+                "en-US",
+                &custom,
+                q.message.clone(),
+            );
+            if let Some((tag, _, k)) = &pending {
+                assert_eq!(
+                    (tag, k.as_str()),
+                    (&q.tag, key),
+                    "a retry is the same answer"
+                );
+            }
+            pending = Some((q.tag.clone(), q.step.clone(), key.to_owned()));
+            sh.clicks.fetch_add(1, Ordering::SeqCst);
+            sh.send(click).await;
+            if rng.below(4) == 0 {
+                // A double click: a second interaction for the same button,
+                // racing the first one through the bot.
+                let id = sh.fake.new_id();
+                let again = component_click(
+                    id,
+                    &format!("tok-{id}"),
+                    GUILD,
+                    channel,
+                    user,
+                    "en-US",
+                    &custom,
+                    q.message.clone(),
+                );
+                sh.doubles.fetch_add(1, Ordering::SeqCst);
+                sh.send(again).await;
+            }
+            waited_since = tokio::time::Instant::now();
+            epoch = sh.epoch.load(Ordering::SeqCst);
+            continue;
+        }
+        // Nothing new yet. After a restart, or when the bot has been quiet too
+        // long, ask where things stand (the question comes again).
+        let restarted = sh.epoch.load(Ordering::SeqCst) != epoch;
+        if restarted || waited_since.elapsed() > PATIENCE {
+            if q.is_none()
+                && pending.is_none()
+                && said(&sh.fake, channel, "No diagnosis is running yet")
+            {
+                // The first /diagnose died with the process before it was stored.
+                sh.command(channel, user, "diagnose", diagnose.clone())
+                    .await;
+            } else {
+                sh.command(channel, user, "status", json!([])).await;
+                statuses += 1;
+            }
+            sh.retries.fetch_add(1, Ordering::SeqCst);
+            waited_since = tokio::time::Instant::now();
+            epoch = sh.epoch.load(Ordering::SeqCst);
+            // Give /status a moment to ask again, then answer whatever is
+            // asked (the same question again, if the click was lost).
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            resend = pending.is_some();
+            continue;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conversations_survive_sigkill_at_random_moments() {
+    let seed = std::env::var("VMD_CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+                | 1
+        });
+    eprintln!("chaos seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
+    let mut rng = Rng(seed);
+
+    // The login port: accepts and stays silent (each connection is held open
+    // for a while, then dropped).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(3));
+                drop(s);
+            });
+        }
+    });
+
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let mut bot = Bot {
+        child: None,
+        data: data.path().to_owned(),
+        fake_url: fake.url(),
+    };
+    bot.spawn();
+    assert!(
+        fake.wait_identified(1, Duration::from_secs(30)).await,
+        "the binary never reached the gateway"
+    );
+    assert!(fake.wait_ready(Duration::from_secs(30)).await);
+    let sh = Arc::new(Shared {
+        fake: fake.clone(),
+        up: RwLock::new(()),
+        epoch: AtomicU64::new(0),
+        clicks: AtomicUsize::new(0),
+        doubles: AtomicUsize::new(0),
+        retries: AtomicUsize::new(0),
+    });
+
+    // A closed port: bound for a free number, then released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut tasks = Vec::new();
+    for n in 0..USERS {
+        let rng = Rng(rng.next() | 1);
+        tasks.push(tokio::spawn(user(sh.clone(), n, [port, closed], rng)));
+    }
+
+    // The killer: SIGKILL at a random moment, restart, again, until every
+    // conversation is over.
+    let mut kills = 0;
+    let mut identified = fake.identify_count() + fake.resume_count();
+    while tasks.iter().any(|t| !t.is_finished()) {
+        tokio::time::sleep(Duration::from_millis(100 + rng.below(700))).await;
+        if tasks.iter().all(|t| t.is_finished()) {
+            break;
+        }
+        let _down = sh.up.write().await;
+        bot.kill();
+        kills += 1;
+        fake.disconnect().await;
+        bot.spawn();
+        assert!(
+            fake.wait_identified(identified + 1, Duration::from_secs(30))
+                .await,
+            "restart {kills} never reached the gateway"
+        );
+        identified = fake.identify_count() + fake.resume_count();
+        assert!(fake.wait_ready(Duration::from_secs(30)).await);
+        sh.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    let mut results = Vec::new();
+    for t in tasks {
+        match t.await.expect("conversation task") {
+            Ok(r) => results.extend(r),
+            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
+        }
+    }
+    let status = bot.terminate().expect("running");
+    assert!(status.success(), "SIGTERM exit: {status:?}");
+    eprintln!(
+        "chaos: {kills} kills, {} clicks ({} double), {} re-asks, {} conversations",
+        sh.clicks.load(Ordering::SeqCst),
+        sh.doubles.load(Ordering::SeqCst),
+        sh.retries.load(Ordering::SeqCst),
+        results.len()
+    );
+    let enough = kills >= 10;
+    assert!(
+        enough || std::env::var("VMD_CHAOS_SHORT").is_ok(),
+        "only {kills} kills: the run was too short to mean much"
+    );
+
+    // The store holds exactly what the script saw, and nothing else.
+    let store = open_store(&data.path().join("sled")).await;
+    let mut answers = 0;
+    for (channel, ledger, end) in &results {
+        let n = (channel - channel_of(0, 0)) / 100;
+        answers += ledger.len();
+        let key = SessionKey::new("discord", &channel.to_string(), &user_id(n).to_string());
+        let s = store
+            .load(&key)
+            .unwrap()
+            .unwrap_or_else(|| panic!("seed {seed}: conversation {channel} not stored"));
+        let want = match end {
+            End::Escalated => Outcome::Escalated,
+            End::Fixed => Outcome::Fixed,
+        };
+        assert_eq!(
+            s.phase,
+            Phase::Ended(want),
+            "seed {seed}: conversation {channel}"
+        );
+        let stored: Vec<(String, String)> = s
+            .answers
+            .iter()
+            .map(|a| (a.step.clone(), a.option.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            &stored, ledger,
+            "seed {seed}: conversation {channel}: stored answers differ from the ones that took effect"
+        );
+    }
+    assert_eq!(
+        store.interrupted().unwrap(),
+        Vec::<SessionKey>::new(),
+        "nothing left in a probe"
+    );
+    let fixed = results.iter().filter(|r| r.2 == End::Fixed).count();
+    eprintln!(
+        "chaos: {} conversations ended ({} handed to support, {fixed} fixed), {answers} answers, each applied exactly once",
+        results.len(),
+        results.len() - fixed
+    );
+    assert_eq!(results.len() as u64, USERS * ROUNDS);
+}
+
+/// Opens the store the bot left, retrying while sled's file lock lingers.
+async fn open_store(dir: &std::path::Path) -> SledStore {
+    for _ in 0..100 {
+        if let Ok(s) = SledStore::open(dir) {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    SledStore::open(dir).expect("open the bot's store")
+}
