@@ -26,15 +26,29 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::RwLock;
+use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::{SledStore, Store};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const GUILD: u64 = 1_400_000_000_000_000_001;
-/// Users at once, each in their own channels.
-const USERS: u64 = 10;
-/// Diagnoses each user runs, one after the other, each in a new channel.
-const ROUNDS: u64 = 5;
+/// Users at once, each in their own channels (`VMD_CHAOS_USERS` for a
+/// longer run; BENCHMARKS.md has one).
+fn users() -> u64 {
+    env_num("VMD_CHAOS_USERS", 10).clamp(1, 90)
+}
+/// Diagnoses each user runs, one after the other, each in a new channel
+/// (`VMD_CHAOS_ROUNDS`).
+fn rounds() -> u64 {
+    env_num("VMD_CHAOS_ROUNDS", 5).clamp(1, 99)
+}
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 /// How long the script waits for the bot before asking `/status`.
 const PATIENCE: Duration = Duration::from_secs(3);
 
@@ -250,7 +264,7 @@ async fn user(
     mut rng: Rng,
 ) -> Result<Vec<(u64, Vec<(String, String)>, End)>, String> {
     let mut done = Vec::new();
-    for round in 0..ROUNDS {
+    for round in 0..rounds() {
         let rng2 = Rng(rng.next() | 1);
         let port = ports[((n + round) % 2) as usize];
         let (ledger, end) = converse(&sh, n, round, port, rng2).await?;
@@ -503,7 +517,7 @@ async fn conversations_survive_sigkill_at_random_moments() {
         .unwrap()
         .port();
     let mut tasks = Vec::new();
-    for n in 0..USERS {
+    for n in 0..users() {
         let rng = Rng(rng.next() | 1);
         tasks.push(tokio::spawn(user(sh.clone(), n, [port, closed], rng)));
     }
@@ -511,6 +525,8 @@ async fn conversations_survive_sigkill_at_random_moments() {
     // The killer: SIGKILL at a random moment, restart, again, until every
     // conversation is over.
     let mut kills = 0;
+    let mut back_up: Vec<Duration> = Vec::new();
+    let started = std::time::Instant::now();
     let mut identified = fake.identify_count() + fake.resume_count();
     while tasks.iter().any(|t| !t.is_finished()) {
         tokio::time::sleep(Duration::from_millis(100 + rng.below(700))).await;
@@ -518,6 +534,7 @@ async fn conversations_survive_sigkill_at_random_moments() {
             break;
         }
         let _down = sh.up.write().await;
+        let killed = std::time::Instant::now();
         bot.kill();
         kills += 1;
         fake.disconnect().await;
@@ -529,6 +546,7 @@ async fn conversations_survive_sigkill_at_random_moments() {
         );
         identified = fake.identify_count() + fake.resume_count();
         assert!(fake.wait_ready(Duration::from_secs(30)).await);
+        back_up.push(killed.elapsed());
         sh.epoch.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -554,8 +572,17 @@ async fn conversations_survive_sigkill_at_random_moments() {
         "only {kills} kills: the run was too short to mean much"
     );
 
-    // The store holds exactly what the script saw, and nothing else.
+    // The store holds exactly what the script saw, and nothing else; the
+    // outcome log has each ending (a line written again after a crash
+    // carries the same conversation id and counts once).
     let store = open_store(&data.path().join("sled")).await;
+    let log = std::fs::read_to_string(data.path().join("outcomes.jsonl")).unwrap_or_default();
+    let mut last_line: std::collections::HashMap<String, OutcomeRecord> = Default::default();
+    for line in log.lines() {
+        let rec: OutcomeRecord = serde_json::from_str(line).expect("an outcome line");
+        assert!(!rec.conversation.is_empty(), "{line}");
+        last_line.insert(rec.conversation.clone(), rec);
+    }
     let mut answers = 0;
     for (channel, ledger, end) in &results {
         let n = (channel - channel_of(0, 0)) / 100;
@@ -583,6 +610,12 @@ async fn conversations_survive_sigkill_at_random_moments() {
             &stored, ledger,
             "seed {seed}: conversation {channel}: stored answers differ from the ones that took effect"
         );
+        let id = vmd_runtime::outcomes::conversation_id(&key, s.created_ms);
+        let rec = last_line
+            .get(&id)
+            .unwrap_or_else(|| panic!("seed {seed}: conversation {channel}: no outcome line"));
+        assert_eq!(rec.outcome, want, "seed {seed}: conversation {channel}");
+        assert_eq!(rec.answers as usize, ledger.len());
     }
     assert_eq!(
         store.interrupted().unwrap(),
@@ -590,12 +623,26 @@ async fn conversations_survive_sigkill_at_random_moments() {
         "nothing left in a probe"
     );
     let fixed = results.iter().filter(|r| r.2 == End::Fixed).count();
+    back_up.sort();
+    let pct = |p: usize| {
+        back_up
+            .get((back_up.len() * p / 100).min(back_up.len().saturating_sub(1)))
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    };
+    eprintln!(
+        "chaos: {:.1} s in all; SIGKILL to connected again: p50 {} ms, p99 {} ms, max {} ms",
+        started.elapsed().as_secs_f64(),
+        pct(50),
+        pct(99),
+        back_up.last().map(|d| d.as_millis()).unwrap_or(0)
+    );
     eprintln!(
         "chaos: {} conversations ended ({} handed to support, {fixed} fixed), {answers} answers, each applied exactly once",
         results.len(),
         results.len() - fixed
     );
-    assert_eq!(results.len() as u64, USERS * ROUNDS);
+    assert_eq!(results.len() as u64, users() * rounds());
 }
 
 /// Opens the store the bot left, retrying while sled's file lock lingers.

@@ -242,7 +242,7 @@ impl Store for RecordingStore {
     fn prune_with(
         &self,
         cutoff_ms: u64,
-        expired: &mut dyn FnMut(&str, &Session),
+        expired: &mut dyn FnMut(&SessionKey, &Session),
     ) -> Result<usize, StoreError> {
         self.inner.prune_with(cutoff_ms, expired)
     }

@@ -21,6 +21,14 @@ pub struct OutcomeRecord {
     pub answers: u32,
     /// Finding codes of the first probe.
     pub findings: Vec<String>,
+    /// When the conversation started (ms since the epoch).
+    #[serde(default)]
+    pub started_ms: u64,
+    /// Which conversation this line ends, filled in by the runtime: a
+    /// pseudonymous id (a hash of the conversation's key and start), so that a
+    /// line written again after a crash counts once in `vm-doctor stats`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub conversation: String,
 }
 
 impl OutcomeRecord {
@@ -38,6 +46,8 @@ impl OutcomeRecord {
                 .iter()
                 .map(|f| f.code().to_owned())
                 .collect(),
+            started_ms: s.created_ms,
+            conversation: String::new(),
         }
     }
 }

@@ -171,11 +171,10 @@ impl<P: Prober, S: Store> Driver<P, S> {
         self.admission.housekeeping();
         // A diagnosis that expired unanswered ends as abandoned in the outcome log.
         let now = now_ms();
-        let n = self.store.prune_with(cutoff_ms, &mut |platform, s| {
+        let n = self.store.prune_with(cutoff_ms, &mut |key, s| {
             if s.in_progress() {
-                let mut rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
-                rec.platform = platform.to_owned();
-                self.log_outcome(&rec);
+                let rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
+                self.record(key, rec);
             }
         })?;
         self.locks
@@ -183,6 +182,15 @@ impl<P: Prober, S: Store> Driver<P, S> {
             .unwrap_or_else(|p| p.into_inner())
             .retain(|_, l| Arc::strong_count(l) > 1);
         Ok(n)
+    }
+
+    /// Counts an ended conversation and appends its outcome line, named
+    /// after the conversation's key and start.
+    fn record(&self, key: &SessionKey, mut rec: OutcomeRecord) {
+        rec.platform = key.platform.clone();
+        rec.conversation = crate::outcomes::conversation_id(key, rec.started_ms);
+        crate::telemetry::outcome(&key.platform, rec.outcome);
+        self.log_outcome(&rec);
     }
 
     fn log_outcome(&self, rec: &OutcomeRecord) {
@@ -364,6 +372,15 @@ impl<P: Prober, S: Store> Driver<P, S> {
         while let Some(input) = queue.pop_front() {
             let probes_before = s.probes.len();
             let effects = self.engine.handle(&mut s, input, now_ms());
+            // Outcome lines go out before the session that ends is stored: a
+            // crash in between writes the line again when the conversation
+            // ends again (the same conversation id, which `stats` counts
+            // once), and never loses it.
+            for e in &effects {
+                if let Effect::Record(rec) = e {
+                    self.record(key, (**rec).clone());
+                }
+            }
             if probes_before == 0 && !s.probes.is_empty() {
                 for f in &s.first_findings {
                     crate::telemetry::finding(f.code());
@@ -428,11 +445,8 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         tracing::info!(ok = result.is_ok(), "host name resolved");
                         queue.push_back(Input::Resolved { name, result });
                     }
-                    Effect::Record(mut rec) => {
-                        rec.platform = key.platform.clone();
-                        crate::telemetry::outcome(&key.platform, rec.outcome);
-                        self.log_outcome(&rec);
-                    }
+                    // Written before the turn's first Persist (above).
+                    Effect::Record(_) => {}
                 }
             }
         }

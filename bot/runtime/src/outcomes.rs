@@ -47,6 +47,27 @@ impl OutcomeLog {
     }
 }
 
+/// The id an outcome line gives its conversation: FNV-1a (64 bits) over the
+/// session key and the conversation's start. Stable across restarts and
+/// builds, so a line written twice (a crash between the line and the store)
+/// is recognised; pseudonymous, so the log holds no platform user ids.
+pub fn conversation_id(key: &vmd_core::session::SessionKey, started_ms: u64) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [
+        key.platform.as_bytes(),
+        key.conversation.as_bytes(),
+        key.user.as_bytes(),
+        &started_ms.to_be_bytes(),
+    ];
+    for part in parts {
+        for b in part.iter().chain([0x1f_u8].iter()) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
 /// What `vm-doctor stats` shows.
 #[derive(Debug, Default, PartialEq)]
 pub struct Stats {
@@ -89,10 +110,13 @@ fn headline(findings: &[String]) -> String {
 }
 
 impl Stats {
+    /// Reads the log; a conversation with several lines (written again after
+    /// a crash, or ended again after `/back`) counts once, by its last line.
     pub fn read(r: impl BufRead) -> std::io::Result<Stats> {
         let mut st = Stats::default();
         let mut answers: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        // Lines are capped so a damaged file can't make this allocate without bound.
+        let mut records: Vec<Option<OutcomeRecord>> = Vec::new();
+        let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for line in r.lines() {
             let line = line?;
             if line.trim().is_empty() {
@@ -102,6 +126,15 @@ impl Stats {
                 st.unreadable += 1;
                 continue;
             };
+            if !rec.conversation.is_empty() {
+                if let Some(i) = last.insert(rec.conversation.clone(), records.len()) {
+                    // Counted by its last line only.
+                    records[i] = None;
+                }
+            }
+            records.push(Some(rec));
+        }
+        for rec in records.into_iter().flatten() {
             let o = outcome_key(rec.outcome).to_owned();
             st.total += 1;
             *st.by_outcome.entry(o.clone()).or_default() += 1;
@@ -190,6 +223,8 @@ mod tests {
             steps: steps.iter().map(|s| s.to_string()).collect(),
             answers,
             findings: findings.iter().map(|s| s.to_string()).collect(),
+            started_ms: 1,
+            conversation: String::new(),
         }
     }
 
@@ -244,5 +279,47 @@ mod tests {
         let r = st.render();
         assert!(r.contains("conversations: 4"), "{r}");
         assert!(r.contains("port-filtered"), "{r}");
+    }
+
+    #[test]
+    fn a_conversation_logged_twice_counts_once_by_its_last_line() {
+        use vmd_core::session::SessionKey;
+        let a = conversation_id(&SessionKey::new("discord", "1", "2"), 10);
+        assert_eq!(
+            a,
+            conversation_id(&SessionKey::new("discord", "1", "2"), 10)
+        );
+        assert_ne!(
+            a,
+            conversation_id(&SessionKey::new("discord", "1", "2"), 11)
+        );
+        assert_ne!(
+            a,
+            conversation_id(&SessionKey::new("discord", "12", ""), 10)
+        );
+        assert_eq!(a.len(), 16, "{a}");
+        let mut first = rec(
+            Outcome::Escalated,
+            4,
+            &["port-closed"],
+            &["common.escalate"],
+        );
+        first.conversation = a.clone();
+        let mut again = first.clone();
+        again.outcome = Outcome::Fixed;
+        let other = rec(
+            Outcome::Escalated,
+            2,
+            &["port-closed"],
+            &["common.escalate"],
+        );
+        let text: String = [&first, &other, &first, &again]
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap() + "\n")
+            .collect();
+        let st = Stats::read(std::io::Cursor::new(text)).unwrap();
+        assert_eq!(st.total, 2);
+        assert_eq!(st.by_outcome["fixed"], 1);
+        assert_eq!(st.by_outcome["escalated"], 1);
     }
 }

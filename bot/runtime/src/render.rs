@@ -395,9 +395,18 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     if r.checks.is_empty() {
         md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
     }
+    // Step titles and option labels name the login port and the address
+    // ("Listening on { $port }"), as they did when asked.
+    let with_context = |id: &str| {
+        let mut m = Msg::new(id).arg("port", r.service_port);
+        if let Some(ip) = r.target {
+            m = m.arg("ip", ip.to_string());
+        }
+        t(m)
+    };
     for c in &r.checks {
         let answer = match (&c.answer, &c.value) {
-            (Some(a), _) => loc.text(lang, a),
+            (Some(a), _) => with_context(a),
             (None, Some(v)) => format!("`{}`", md_cell(v)),
             (None, None) => "-".into(),
         };
@@ -405,7 +414,7 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             "- {}\n",
             t(Msg::new("report-check-answer")
                 .arg("at", utc(c.at_ms))
-                .arg("step", loc.text(lang, &c.title))
+                .arg("step", with_context(&c.title))
                 .arg("answer", one_line(&answer)))
         ));
     }
@@ -481,6 +490,29 @@ fn md_cell(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Labels and titles that name the port read as they did when asked.
+    #[test]
+    fn report_checks_name_the_port() {
+        let loc = Localizer::embedded().unwrap();
+        let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).unwrap();
+        let mut s = vmd_core::session::Session::new(0);
+        s.target = Some("203.0.113.7".parse().unwrap());
+        s.os = Some(vmd_core::command::Os::Linux);
+        s.custom_port = Some(2222);
+        s.answers.push(vmd_core::session::Answer {
+            at_ms: 1,
+            step: "linux.sshd_listen".into(),
+            option: Some("yes".into()),
+            value: None,
+        });
+        let r = Report::build(&rb, &s, 2);
+        for lang in Lang::ALL {
+            let md = report_markdown(&loc, lang, &r);
+            assert!(md.contains("2222"), "{md}");
+            assert!(!md.contains("$port") && !md.contains("{"), "{md}");
+        }
+    }
 
     #[test]
     fn one_edit() {
