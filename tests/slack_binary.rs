@@ -130,3 +130,117 @@ async fn the_binary_runs_against_a_fake_slack() {
     }
     drop(listener);
 }
+
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\n\r\n").ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let code = resp.split_whitespace().nth(1)?.parse().ok()?;
+    Some((code, resp.split_once("\r\n\r\n")?.1.to_owned()))
+}
+
+/// Slack mode serves `/readyz` and `/metrics`, and on SIGTERM acknowledges
+/// new commands with a "restarting" notice, lets the diagnosis under way post
+/// its summary, and exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slack_mode_is_ready_and_drains_on_sigterm() {
+    let fake = FakeSlack::start().await;
+    // Accepts and stays silent: the SSH handshake takes its whole deadline.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let http = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["slack", "--data-dir"])
+        .arg(data.path())
+        .env_remove("VM_DOCTOR_CONFIG")
+        .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-fake")
+        .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-fake")
+        .env("VM_DOCTOR_SLACK_API_URL", fake.api_url())
+        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "2500")
+        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
+        .env("VM_DOCTOR_ICMP_COUNT", "1")
+        .env("VM_DOCTOR_HTTP_LISTEN", format!("127.0.0.1:{http}"))
+        .env("VM_DOCTOR_SHUTDOWN_SECS", "20")
+        .env("VM_DOCTOR_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    assert!(
+        fake.wait_connected(1, WAIT).await,
+        "the binary never opened Socket Mode"
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Some((200, body)) = get(http, "/readyz") {
+            assert_eq!(body, "ready\n");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/readyz never became ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    fake.send(&slash_command(
+        "env-drain-1",
+        "trig-drain-1",
+        "U0BIN0002",
+        "C0BIN0002",
+        "/diagnose",
+        &format!("127.0.0.1 linux {port}"),
+    ));
+    fake.wait_ack("env-drain-1", WAIT).await.expect("acked");
+    // The probe is under way (waiting for a banner): SIGTERM now.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    // SAFETY: kill(2) on our own child.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A command that arrives while draining is acknowledged with a notice.
+    fake.send(&slash_command(
+        "env-drain-2",
+        "trig-drain-2",
+        "U0BIN0003",
+        "C0BIN0002",
+        "/diagnose",
+        &format!("127.0.0.1 linux {port}"),
+    ));
+    let ack = fake.wait_ack("env-drain-2", WAIT).await.expect("acked");
+    assert!(ack.to_string().contains("restarting"), "{ack}");
+    let deadline = std::time::Instant::now() + WAIT;
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(std::time::Instant::now() < deadline, "never exited");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    // The diagnosis under way finished and posted its summary first.
+    let needle = format!("Port {port}: open");
+    assert!(
+        fake.calls_of("chat.update")
+            .iter()
+            .any(|c| c.params["blocks"].to_string().contains(&needle)),
+        "no summary before exit"
+    );
+    // Nothing was started for the command that came in while draining.
+    assert!(!fake
+        .calls()
+        .iter()
+        .any(|c| c.params.to_string().contains("U0BIN0003")));
+    drop(listener);
+}

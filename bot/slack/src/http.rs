@@ -125,6 +125,7 @@ where
         ));
     }
     let bot = bot(cfg, driver).await?;
+    let state_bot = bot.clone();
     let state = Arc::new(Http {
         bot,
         secret: signing_secret.trim().to_owned(),
@@ -143,6 +144,7 @@ where
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
+    tokio::spawn(state_bot.take_up_interrupted());
     Ok(HttpHandle { addr, task })
 }
 

@@ -273,6 +273,21 @@ async fn on_command<P: Prober + 'static, S: Store + 'static>(
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<SlackCommandEventResponse> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
+        if bot.driver.turns().is_draining() {
+            // Shutting down: the acknowledgement tells the user (ephemeral).
+            tracing::info!("shutting down; command not taken");
+            let lang = bot
+                .driver
+                .store()
+                .user_lang(PLATFORM, ev.user_id.as_ref())
+                .ok()
+                .flatten()
+                .unwrap_or(Lang::En);
+            let text = bot.text(lang, Msg::new("slack-restarting"));
+            return Ok(SlackCommandEventResponse::new(
+                SlackMessageContent::new().with_text(text),
+            ));
+        }
         tokio::spawn(async move { bot.on_command(ev).await });
     }
     Ok(SlackCommandEventResponse::new(SlackMessageContent::new()))
@@ -284,6 +299,11 @@ async fn on_interaction<P: Prober + 'static, S: Store + 'static>(
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
+        if bot.driver.turns().is_draining() {
+            // The button stays valid: the click works again after the restart.
+            tracing::info!("shutting down; click not taken");
+            return Ok(());
+        }
         tokio::spawn(async move { bot.on_interaction(ev).await });
     }
     Ok(())
@@ -295,6 +315,10 @@ async fn on_push<P: Prober + 'static, S: Store + 'static>(
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
+        if bot.driver.turns().is_draining() {
+            tracing::info!("shutting down; event not taken");
+            return Ok(());
+        }
         tokio::spawn(async move { bot.on_push(ev).await });
     }
     Ok(())
@@ -1095,7 +1119,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// Conversations this process's store holds in the middle of a probe (the
     /// previous process was killed or hit the shutdown deadline): each gets
     /// its probe again and the result in its thread, a few at a time.
-    async fn take_up_interrupted(self: Arc<Self>) {
+    pub(crate) async fn take_up_interrupted(self: Arc<Self>) {
         let keys = match self.driver.interrupted() {
             Ok(keys) => keys,
             Err(e) => {
@@ -1141,6 +1165,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             driver.turn(&k, input, platform, &mut sink).await
         };
         let post = self.post_events(rx, &channel, &thread_ts, &key);
+        // Graceful shutdown waits for the replies to be posted, not only for the turn.
+        let _held = self.driver.turns().hold();
         let (result, ()) = tokio::join!(turn, post);
         if let Err(e) = result {
             tracing::error!(error = %e, "turn failed");

@@ -195,7 +195,7 @@ fn run() -> Result<()> {
             print!("{}", st.render());
             Ok(())
         }
-        Cmd::Slack { data_dir, http } => slack(cfg, data_dir, http),
+        Cmd::Slack { data_dir, http } => slack(cfg, data_dir, http, &env),
         Cmd::Runbook { cmd } => match cmd {
             RunbookCmd::Check { dir } => {
                 let rb = load_runbooks(dir)?;
@@ -481,6 +481,7 @@ fn slack(
     mut cfg: Config,
     data_dir: Option<PathBuf>,
     http: Option<std::net::SocketAddr>,
+    env: &HashMap<String, String>,
 ) -> Result<()> {
     if let Some(d) = data_dir {
         cfg.data_dir = d;
@@ -499,6 +500,7 @@ fn slack(
         ),
         _ => {}
     }
+    let ops_cfg = OpsConfig::from_env(env)?;
     let (driver, rt) = chat_driver(&cfg)?;
     rt.block_on(async move {
         let _upkeep = vmd_runtime::driver::spawn_housekeeping(
@@ -506,17 +508,49 @@ fn slack(
             cfg.session_ttl,
             cfg.prune_interval,
         );
+        // Ready once Slack accepted the tokens and the listener runs (Socket
+        // Mode reconnects by itself from then on).
+        let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let ready = connected.clone();
+        let ops = Ops::start(
+            ops_cfg,
+            cfg.data_dir.clone(),
+            Arc::new(move || {
+                if ready.load(std::sync::atomic::Ordering::SeqCst) {
+                    Ok(())
+                } else {
+                    Err("not connected to Slack yet".into())
+                }
+            }),
+            count_active(&driver),
+        )
+        .await?;
+        // SIGTERM or SIGINT: take nothing new, let the turns under way post
+        // their replies (up to the deadline), flush sled, exit 0.
+        let stop = |ops: Ops, driver: ChatDriver, sig: &'static str| async move {
+            tracing::info!(signal = sig, "shutting down");
+            ops.mark_draining();
+            driver.turns().begin_drain();
+            ops.drain(driver.turns()).await;
+            flush(driver.store());
+        };
         match http {
             Some(addr) => {
-                let h = vmd_slack::http::serve(cfg.slack.clone(), addr, driver).await?;
+                let h = vmd_slack::http::serve(cfg.slack.clone(), addr, driver.clone()).await?;
+                connected.store(true, std::sync::atomic::Ordering::SeqCst);
                 tokio::select! {
                     _ = h.wait() => Ok(()),
-                    _ = tokio::signal::ctrl_c() => Ok(()),
+                    sig = vm_doctor::ops::signal() => {
+                        stop(ops, driver, sig).await;
+                        Ok(())
+                    }
                 }
             }
             None => {
-                let bot = vmd_slack::start(cfg.slack.clone(), driver).await?;
-                let _ = tokio::signal::ctrl_c().await;
+                let bot = vmd_slack::start(cfg.slack.clone(), driver.clone()).await?;
+                connected.store(true, std::sync::atomic::Ordering::SeqCst);
+                let sig = vm_doctor::ops::signal().await;
+                stop(ops, driver, sig).await;
                 bot.stop().await;
                 Ok(())
             }
