@@ -289,10 +289,24 @@ fn yaml_docs(rel: &str) -> Vec<serde_yaml::Value> {
 
 #[test]
 fn the_kubernetes_manifests_agree_with_the_binary() {
-    let sts = yaml_docs("deploy/k8s/statefulset.yaml").remove(0);
-    let svc = yaml_docs("deploy/k8s/service.yaml").remove(0);
-    let secret = yaml_docs("deploy/k8s/secret.example.yaml").remove(0);
+    check_statefulset("deploy/k8s/statefulset.yaml", &["VM_DOCTOR_DISCORD_TOKEN"]);
+    check_statefulset(
+        "deploy/k8s/statefulset-slack.yaml",
+        &["VM_DOCTOR_SLACK_BOT_TOKEN", "VM_DOCTOR_SLACK_APP_TOKEN"],
+    );
+    // Slack runs as one replica (README and the manifest say why).
+    let slack = yaml_docs("deploy/k8s/statefulset-slack.yaml").remove(0);
+    assert_eq!(slack["spec"]["replicas"].as_u64(), Some(1));
+}
+
+fn check_statefulset(file: &str, tokens: &[&str]) {
+    let sts = yaml_docs(file).remove(0);
     assert_eq!(sts["kind"], "StatefulSet");
+    let svc = yaml_docs("deploy/k8s/service.yaml")
+        .into_iter()
+        .find(|d| d["metadata"]["name"] == sts["spec"]["serviceName"])
+        .unwrap_or_else(|| panic!("{file}: no Service named like its serviceName"));
+    let secret = yaml_docs("deploy/k8s/secret.example.yaml").remove(0);
     assert_eq!(svc["kind"], "Service");
     assert_eq!(secret["kind"], "Secret");
     let spec = &sts["spec"];
@@ -317,13 +331,15 @@ fn the_kubernetes_manifests_agree_with_the_binary() {
         );
         env.insert(name.to_owned(), e.clone());
     }
-    // The token comes from the Secret, never a literal.
-    let tok = &env["VM_DOCTOR_DISCORD_TOKEN"];
-    assert!(tok.get("value").is_none());
-    let r = &tok["valueFrom"]["secretKeyRef"];
-    assert_eq!(r["name"], secret["metadata"]["name"]);
-    let key = r["key"].as_str().unwrap();
-    assert!(secret["stringData"].get(key).is_some(), "secret has {key}");
+    // The tokens come from the Secret, never a literal.
+    for t in tokens {
+        let tok = &env[*t];
+        assert!(tok.get("value").is_none(), "{file}: {t}");
+        let r = &tok["valueFrom"]["secretKeyRef"];
+        assert_eq!(r["name"], secret["metadata"]["name"]);
+        let key = r["key"].as_str().unwrap();
+        assert!(secret["stringData"].get(key).is_some(), "secret has {key}");
+    }
 
     // Ports and probes: the HTTP listener's port, /healthz and /readyz.
     let listen = env["VM_DOCTOR_HTTP_LISTEN"]["value"].as_str().unwrap();
