@@ -197,6 +197,9 @@ pub struct SledStore {
     /// only recover in part is noticed: the count survives the damage.
     count_file: std::path::PathBuf,
     count: std::sync::atomic::AtomicU64,
+    /// One writer of the count file at a time: saves of new sessions run
+    /// concurrently, and they share its temporary file.
+    count_writer: Mutex<()>,
     _db: sled::Db,
 }
 
@@ -226,6 +229,7 @@ impl SledStore {
             quarantine: db.open_tree("quarantine")?,
             count_file,
             count: std::sync::atomic::AtomicU64::new(0),
+            count_writer: Mutex::new(()),
             _db: db,
         };
         let mut rep = OpenReport {
@@ -281,12 +285,21 @@ impl SledStore {
 
     /// Recounts the records and writes the count file.
     fn write_count(&self) -> Result<(), StoreError> {
+        let _one = self.count_writer.lock().unwrap_or_else(|p| p.into_inner());
         let n = self.sessions.len() as u64;
         self.count.store(n, std::sync::atomic::Ordering::SeqCst);
-        self.persist_count(n)
+        self.write_count_file(n)
     }
 
-    fn persist_count(&self, n: u64) -> Result<(), StoreError> {
+    /// Writes the count as it is now (not a value read before waiting for
+    /// the writer's lock, which a concurrent save may have passed).
+    fn persist_count(&self) -> Result<(), StoreError> {
+        let _one = self.count_writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.write_count_file(self.count.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Call with `count_writer` held.
+    fn write_count_file(&self, n: u64) -> Result<(), StoreError> {
         let tmp = self.count_file.with_extension("tmp");
         std::fs::write(&tmp, format!("{n}\n"))
             .and_then(|()| std::fs::rename(&tmp, &self.count_file))
@@ -351,8 +364,8 @@ impl Store for SledStore {
         // Durable before the reply is shown: a crash right after must not lose the step.
         self.sessions.flush()?;
         if prev.is_none() {
-            let n = self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            self.persist_count(n)?;
+            self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.persist_count()?;
         }
         Ok(())
     }
@@ -786,6 +799,35 @@ mod tests {
             Err(StoreError::TooNew { found: 2 })
         ));
         assert!(matches!(decode(b"garbage"), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn new_sessions_saved_at_once_from_many_threads_all_succeed() {
+        // Every new session rewrites the record count; saves that ran at the
+        // same moment once raced on the count's temporary file, and the
+        // loser's turn failed.
+        let dir = tempfile::tempdir().unwrap();
+        let st = SledStore::open(dir.path()).unwrap();
+        std::thread::scope(|sc| {
+            for t in 0..8 {
+                let st = &st;
+                sc.spawn(move || {
+                    for i in 0..100 {
+                        let key = SessionKey::new("c", &format!("{t}-{i}"), "u");
+                        st.save(&key, &Session::new(5)).unwrap();
+                    }
+                });
+            }
+        });
+        drop(st);
+        let back = reopen(dir.path());
+        let count: u64 = std::fs::read_to_string(dir.path().join(COUNT_FILE))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(count, 800, "the count file holds the last count");
+        assert_eq!(back.sessions.len(), 800);
     }
 
     #[test]
