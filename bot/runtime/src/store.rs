@@ -306,6 +306,12 @@ impl SledStore {
             .map_err(|e| StoreError::Backend(format!("writing the record count: {e}")))
     }
 
+    /// Session records the store holds (a full walk: for benchmarks and
+    /// operators, not for hot paths).
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
     /// Records in quarantine (for operators and tests).
     pub fn quarantined(&self) -> usize {
         self.quarantine.len()
