@@ -563,6 +563,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
             None => input,
         }
     }
+
+    /// How many per-session locks the driver holds now (benchmarks, logs).
+    pub fn lock_count(&self) -> usize {
+        self.locks.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
 }
 
 fn input_kind(i: &Input) -> &'static str {

@@ -10,7 +10,17 @@
 //! conversation that ends sooner starts a new diagnosis and goes on). Prints
 //! the p50/p99/max turn latency, peak RSS and the store's size on disk.
 //! Phase 2: W more waves of N conversations each, one wave after the other
-//! (N × W conversations over time), RSS after every wave: does memory stay flat?
+//! (N × W conversations over time). After every wave the driver's periodic
+//! housekeeping runs as in production (`Driver::housekeeping`, what
+//! `spawn_housekeeping` calls), with a cutoff at the start of that wave: the
+//! previous wave's sessions expire, as a session TTL would expire them. Then
+//! RSS, the store (records and size on disk), the per-session lock map and
+//! the probe-budget maps are printed: does memory stay flat?
+//!
+//! The probe budgets are per second here (user 10/1 s, target 1000/1 s,
+//! space 100000/100 s) so that every conversation is admitted and a user's or
+//! target's budget is full again, and forgettable, within the bench's time,
+//! as a 10-minute budget is ten minutes after its last probe in production.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -132,6 +142,13 @@ fn main() -> anyhow::Result<()> {
         "VM_DOCTOR_ALLOW_TARGETS".to_owned(),
         "203.0.112.0/22".to_owned(),
     );
+    for (k, v) in [
+        ("VM_DOCTOR_USER_PROBES", "10/1"),
+        ("VM_DOCTOR_TARGET_PROBES", "1000/1"),
+        ("VM_DOCTOR_SPACE_PROBES", "100000/100"),
+    ] {
+        env.insert(k.to_owned(), v.to_owned());
+    }
     let cfg = vm_doctor::config::Config::load(None, &env)?;
     let store = SledStore::open(&dir.path().join("sled"))?;
     let d = Arc::new(vm_doctor::build_driver(
@@ -180,26 +197,53 @@ fn main() -> anyhow::Result<()> {
         n
     );
 
-    println!("phase 2: {waves} waves of {n} conversations, one after the other");
+    println!(
+        "phase 2: {waves} waves of {n} conversations, one after the other, housekeeping after each"
+    );
+    println!(
+        "  after wave | conversations | RSS MiB | store records | store MiB | locks | budget keys before/after | pruned | housekeeping ms | p99 ms | wave s"
+    );
     let mut rss = Vec::new();
     for w in 1..=waves {
+        let wave_start = vmd_runtime::driver::now_ms();
         let t = Instant::now();
         let mut lat = rt.block_on(wave(&d, w * n, n));
+        let took = t.elapsed();
         lat.sort();
+        // What `spawn_housekeeping` does every `VM_DOCTOR_PRUNE_INTERVAL_SECS`,
+        // with a cutoff that expires every session idle since before this wave.
+        let budgets_before = d.admission().tracked();
+        let h = Instant::now();
+        let pruned = d.housekeeping(wave_start)?;
+        let h = h.elapsed();
         let now = rss_kib("VmRSS:");
         rss.push(now);
         println!(
-            "  wave {w:>2}: {} conversations so far, RSS {} MiB, p99 {:.2} ms, {:.2} s",
+            "  {w:>10} | {:>13} | {:>7.1} | {:>13} | {:>9.1} | {:>5} | {:>12} / {:<11} | {:>6} | {:>15.0} | {:>6.2} | {:>6.2}",
             (w + 1) * n,
-            now / 1024,
+            now as f64 / 1024.0,
+            d.store().session_count(),
+            dir_size(dir.path()) as f64 / 1048576.0,
+            d.lock_count(),
+            budgets_before,
+            d.admission().tracked(),
+            pruned,
+            h.as_secs_f64() * 1e3,
             pct(&lat, 0.99).as_secs_f64() * 1e3,
-            t.elapsed().as_secs_f64()
+            took.as_secs_f64()
+        );
+        assert!(
+            pruned >= n && d.store().session_count() <= n,
+            "housekeeping left the previous wave's sessions"
         );
     }
     if let (Some(first), Some(last)) = (rss.first(), rss.last()) {
         println!(
-            "RSS after the last wave / after the first: {:.2}; store on disk {:.1} MiB",
+            "RSS after the last wave / after the first: {:.2} ({:.1} / {:.1} MiB); peak RSS {:.1} MiB; store on disk {:.1} MiB",
             *last as f64 / *first as f64,
+            *last as f64 / 1024.0,
+            *first as f64 / 1024.0,
+            rss_kib("VmHWM:") as f64 / 1024.0,
             dir_size(dir.path()) as f64 / 1048576.0
         );
     }

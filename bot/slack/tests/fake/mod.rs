@@ -242,6 +242,17 @@ impl FakeSlack {
             .collect()
     }
 
+    /// Every message of every channel, in the order posted (one copy: for
+    /// callers that poll many threads at once).
+    pub fn all_messages(&self) -> Vec<Value> {
+        let st = self.lock();
+        st.order
+            .iter()
+            .filter_map(|k| st.messages.get(k))
+            .cloned()
+            .collect()
+    }
+
     /// Replies in a thread, in order.
     pub fn thread(&self, channel: &str, thread_ts: &str) -> Vec<Value> {
         let st = self.lock();

@@ -1,0 +1,308 @@
+//! The real adapter under a burst, against the in-process fake Discord: N
+//! users each start `/diagnose` at the same moment, then each clicks an answer
+//! to its first question at the same moment. Checked structurally (no timing):
+//! every interaction got exactly one callback (none dropped, none answered
+//! twice), every conversation reached its first question and then its second,
+//! and every session is stored under its thread with the step on screen.
+//! Latencies under a burst are measured by `examples/discord_bench.rs`.
+
+mod fake;
+
+use fake::*;
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use vmd_core::session::{Phase, SessionKey};
+use vmd_discord::limits::Limit;
+use vmd_discord::DiscordConfig;
+use vmd_runtime::admission::{AdmissionConfig, Rate};
+use vmd_runtime::fake::{test_driver, InstantProber};
+use vmd_runtime::kit::ids::ButtonId;
+
+const GUILD: u64 = 1_300_000_000_000_000_001;
+const CHANNEL: u64 = 1_300_000_000_000_000_002;
+const FIRST_USER: u64 = 1_300_000_000_000_100_000;
+
+/// 200 at once: twice the smaller burst of the benchmark, enough that every
+/// worker is busy while interactions keep arriving, and small enough that the
+/// whole test (400 interactions, each a thread, a probe and several messages,
+/// against a fake that records every request) stays at a few seconds in a
+/// debug build on 2 cores.
+const N: usize = 200;
+/// Generous: only reached when something is lost, and then the test fails.
+const WAIT: Duration = Duration::from_secs(40);
+
+/// The decoded button ids of a message.
+fn buttons(m: &Value) -> Vec<ButtonId> {
+    m["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| ButtonId::decode(b["custom_id"].as_str()?))
+        .collect()
+}
+
+/// The callbacks recorded so far, by interaction id.
+fn callbacks(fake: &FakeDiscord) -> HashMap<u64, Vec<Recorded>> {
+    let mut by_id: HashMap<u64, Vec<Recorded>> = HashMap::new();
+    for r in fake.requests().into_iter().filter(Recorded::is_callback) {
+        let id = r.segments()[1].parse().expect("numeric interaction id");
+        by_id.entry(id).or_default().push(r);
+    }
+    by_id
+}
+
+/// Waits until every id in `ids` has a callback.
+async fn all_called_back(fake: &FakeDiscord, ids: &[u64]) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let got = callbacks(fake);
+        let missing: Vec<_> = ids.iter().filter(|id| !got.contains_key(id)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {} interactions never got a callback (dropped), e.g. {:?}",
+            missing.len(),
+            ids.len(),
+            &missing[..missing.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The thread each diagnosis moved to, by interaction token.
+fn thread_of(fake: &FakeDiscord, token: &str) -> Option<u64> {
+    let m = fake.original_message(token)?;
+    let content = m["content"].as_str()?;
+    let rest = &content[content.find("<#")? + 2..];
+    rest[..rest.find('>')?].parse().ok()
+}
+
+/// The newest message in `thread` with buttons for a step other than
+/// `not_step`, and that step.
+fn question_in(fake: &FakeDiscord, thread: u64, not_step: Option<&str>) -> Option<(Value, String)> {
+    fake.channel_messages(thread)
+        .into_iter()
+        .rev()
+        .find_map(|m| {
+            let step = buttons(&m)
+                .into_iter()
+                .map(|b| b.step_name().to_owned())
+                .find(|s| Some(s.as_str()) != not_step)?;
+            Some((m, step))
+        })
+}
+
+/// One conversation of the burst.
+struct Conv {
+    user: u64,
+    thread: u64,
+    first_step: String,
+    first_question: Value,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    // The whole burst is one guild: its probe budget must hold N probes
+    // (the default, 120 per 10 minutes, would refuse most of them).
+    let driver = Arc::new(
+        test_driver(InstantProber, store).with_admission(AdmissionConfig {
+            per_space: Rate::new(10 * N as u32, 600),
+            ..AdmissionConfig::default()
+        }),
+    );
+    let cfg = DiscordConfig {
+        token: "Bot.fake.token".into(),
+        api_url: Some(fake.url()),
+        guilds: vec![GUILD],
+        channels: vec![],
+        support_role: None,
+        probe_role: None,
+        threads: true,
+        user_limit: Limit {
+            max: 10,
+            per: Duration::from_secs(600),
+        },
+        guild_limit: Limit {
+            max: 10 * N as u32,
+            per: Duration::from_secs(600),
+        },
+    };
+    let bot = vmd_discord::start(cfg, driver.clone()).await.unwrap();
+    assert!(
+        fake.wait_identified(1, WAIT).await,
+        "the bot never connected"
+    );
+    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+        .await
+        .expect("commands registered");
+
+    // N starts, dispatched back to back without waiting for anything.
+    let mut starts = Vec::new();
+    for i in 0..N {
+        let id = fake.new_id();
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            slash_command(
+                id,
+                &format!("tok-{id}"),
+                GUILD,
+                CHANNEL,
+                FIRST_USER + i as u64,
+                "en-US",
+                "diagnose",
+                json!([
+                    {"name": "ip", "type": 3, "value": format!("203.0.113.{}", 1 + i % 250)},
+                    {"name": "os", "type": 3, "value": "linux"},
+                ]),
+            ),
+        )
+        .await;
+        starts.push(id);
+    }
+    all_called_back(&fake, &starts).await;
+
+    // Every diagnosis reaches its first question, in its own thread.
+    let deadline = Instant::now() + WAIT;
+    let mut convs: Vec<Option<Conv>> = (0..N).map(|_| None).collect();
+    while convs.iter().any(Option::is_none) {
+        for (i, id) in starts.iter().enumerate() {
+            if convs[i].is_some() {
+                continue;
+            }
+            let Some(thread) = thread_of(&fake, &format!("tok-{id}")) else {
+                continue;
+            };
+            if let Some((m, step)) = question_in(&fake, thread, None) {
+                convs[i] = Some(Conv {
+                    user: FIRST_USER + i as u64,
+                    thread,
+                    first_step: step,
+                    first_question: m,
+                });
+            }
+        }
+        let waiting: Vec<u64> = starts
+            .iter()
+            .zip(&convs)
+            .filter(|(_, c)| c.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        assert!(
+            Instant::now() < deadline,
+            "{} of {N} diagnoses never reached a first question: {:#?}",
+            waiting.len(),
+            waiting
+                .iter()
+                .take(3)
+                .map(|id| {
+                    let tok = format!("tok-{id}");
+                    let thread = thread_of(&fake, &tok);
+                    (
+                        fake.original_message(&tok).map(|m| m["content"].clone()),
+                        thread.map(|t| {
+                            fake.channel_messages(t)
+                                .iter()
+                                .map(|m| (m["content"].clone(), m["embeds"][0]["title"].clone()))
+                                .collect::<Vec<_>>()
+                        }),
+                    )
+                })
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let convs: Vec<Conv> = convs.into_iter().map(Option::unwrap).collect();
+    let threads: HashSet<u64> = convs.iter().map(|c| c.thread).collect();
+    assert_eq!(threads.len(), N, "each diagnosis has a thread of its own");
+
+    // Stored where expected: under (thread, user), at the step on screen.
+    for c in &convs {
+        let key = SessionKey::new("discord", &c.thread.to_string(), &c.user.to_string());
+        let s = driver
+            .session(&key)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no session stored for thread {}", c.thread));
+        assert_eq!(s.phase, Phase::Step(c.first_step.clone()));
+        assert_eq!(s.probes.len(), 1, "one probe, not refused nor repeated");
+        assert_eq!(s.answer_count, 0);
+    }
+
+    // N clicks, one per conversation, dispatched back to back: the first
+    // regular option of each first question.
+    let mut clicks = Vec::new();
+    for c in &convs {
+        let button = buttons(&c.first_question)
+            .into_iter()
+            .find(|b| !b.key.starts_with('@'))
+            .expect("a question with a regular option");
+        let id = fake.new_id();
+        let message = fake
+            .message(id_of(&c.first_question["id"]).unwrap())
+            .unwrap();
+        fake.dispatch(
+            "INTERACTION_CREATE",
+            component_click(
+                id,
+                &format!("tok-{id}"),
+                GUILD,
+                c.thread,
+                c.user,
+                "en-US",
+                &button.encode(100).unwrap(),
+                message,
+            ),
+        )
+        .await;
+        clicks.push(id);
+    }
+    all_called_back(&fake, &clicks).await;
+
+    // Every conversation moves on to a second question, stored with the answer.
+    let deadline = Instant::now() + WAIT;
+    let mut second: Vec<Option<String>> = vec![None; N];
+    while second.iter().any(Option::is_none) {
+        for (i, c) in convs.iter().enumerate() {
+            if second[i].is_none() {
+                second[i] = question_in(&fake, c.thread, Some(&c.first_step)).map(|(_, step)| step);
+            }
+        }
+        let waiting = second.iter().filter(|s| s.is_none()).count();
+        assert!(
+            Instant::now() < deadline,
+            "{waiting} of {N} conversations never reached a second question"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (c, step) in convs.iter().zip(&second) {
+        let key = SessionKey::new("discord", &c.thread.to_string(), &c.user.to_string());
+        let s = driver.session(&key).unwrap().expect("session still stored");
+        assert_eq!(s.phase, Phase::Step(step.clone().unwrap()));
+        assert_eq!(s.answer_count, 1, "the click was applied exactly once");
+    }
+
+    // Exactly one callback per interaction: none dropped, none answered twice,
+    // none for an interaction that was never sent.
+    let got = callbacks(&fake);
+    let sent: HashSet<u64> = starts.iter().chain(&clicks).copied().collect();
+    assert_eq!(got.len(), 2 * N, "callbacks for {} interactions", got.len());
+    for (id, cbs) in &got {
+        assert!(sent.contains(id), "a callback for unknown interaction {id}");
+        assert_eq!(cbs.len(), 1, "interaction {id} got {} callbacks", cbs.len());
+    }
+    // A start is deferred (type 5); a click updates its message (type 7).
+    for id in &starts {
+        assert_eq!(got[id][0].callback_type(), Some(5), "{:#}", got[id][0].json);
+    }
+    for id in &clicks {
+        assert_eq!(got[id][0].callback_type(), Some(7), "{:#}", got[id][0].json);
+    }
+    bot.stop().await;
+}

@@ -1,0 +1,238 @@
+//! The real adapter under a burst, against the in-process fake Slack: N users
+//! each send `/diagnose` at the same moment over Socket Mode, then each clicks
+//! an answer to its first question (a `block_actions` envelope) at the same
+//! moment. Checked structurally (no timing): every envelope acknowledged
+//! exactly once (none dropped, none twice), every conversation at its first
+//! question and then at its second, every session stored under its thread
+//! with the step on screen. Latencies are measured by
+//! `examples/slack_bench.rs`.
+
+mod fake;
+
+use fake::fixtures::{block_action, slash_command};
+use fake::*;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use vmd_core::session::{Phase, SessionKey};
+use vmd_runtime::admission::{AdmissionConfig, Rate};
+use vmd_runtime::fake::{test_driver, InstantProber};
+use vmd_runtime::kit::ids::ButtonId;
+use vmd_runtime::kit::limits::Limit;
+
+const CHANNEL: &str = "C0BURST01";
+
+/// 200 at once: twice the smaller burst of the benchmark, enough to keep both
+/// workers and the single Socket Mode reader busy while envelopes keep
+/// arriving, and small enough that the whole test (400 envelopes, each
+/// answered with several Web API calls to a fake that records them all)
+/// stays at a few seconds in a debug build on 2 cores.
+const N: usize = 200;
+/// Generous: only reached when something is lost, and then the test fails.
+const WAIT: Duration = Duration::from_secs(40);
+
+fn user(i: usize) -> String {
+    format!("U0BURST{i:05}")
+}
+
+/// The action ids of a message's buttons, decoded, with their labels.
+fn buttons(m: &Value) -> Vec<(ButtonId, String)> {
+    m["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["type"] == "actions")
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| {
+            Some((
+                ButtonId::decode(e["action_id"].as_str()?)?,
+                e["text"]["text"].as_str().unwrap_or("").to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// The questions on screen now: owner → (conversation, step, message),
+/// the newest question of each thread.
+fn questions(fake: &FakeSlack) -> HashMap<String, (String, String, Value)> {
+    let mut out = HashMap::new();
+    for root in fake.channel_messages(CHANNEL) {
+        let Some(ts) = root["ts"].as_str() else {
+            continue;
+        };
+        for m in fake.thread(CHANNEL, ts) {
+            if let Some((b, _)) = buttons(&m).into_iter().next() {
+                out.insert(
+                    b.owner.clone(),
+                    (b.conversation.clone(), b.step_name().to_owned(), m),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Waits until every envelope in `ids` is acknowledged.
+async fn all_acked(fake: &FakeSlack, ids: &[String]) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let acked: HashSet<String> = fake
+            .acks()
+            .iter()
+            .filter_map(|a| a["envelope_id"].as_str().map(str::to_owned))
+            .collect();
+        let missing: Vec<_> = ids.iter().filter(|id| !acked.contains(*id)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {} envelopes never acknowledged (dropped), e.g. {:?}",
+            missing.len(),
+            ids.len(),
+            &missing[..missing.len().min(5)]
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until every user has a question on screen that `done` accepts.
+async fn wait_questions(
+    fake: &FakeSlack,
+    what: &str,
+    done: impl Fn(usize, &str) -> bool,
+) -> HashMap<String, (String, String, Value)> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let q = questions(fake);
+        let waiting = (0..N)
+            .filter(|&i| !q.get(&user(i)).is_some_and(|(_, step, _)| done(i, step)))
+            .count();
+        if waiting == 0 {
+            return q;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{waiting} of {N} conversations never reached their {what} question"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_commands_then_of_clicks_loses_and_doubles_nothing() {
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    // The whole burst is one workspace: its probe budget must hold N probes
+    // (the default, 120 per 10 minutes, would refuse most of them).
+    let driver = Arc::new(
+        test_driver(InstantProber, store).with_admission(AdmissionConfig {
+            per_space: Rate::new(10 * N as u32, 600),
+            ..AdmissionConfig::default()
+        }),
+    );
+    let mut cfg = vmd_slack::SlackConfig::new("xapp-1-burst", "xoxb-burst");
+    cfg.api_url = Some(fake.api_url());
+    cfg.user_limit = Limit {
+        max: 10,
+        per: Duration::from_secs(600),
+    };
+    cfg.team_limit = Limit {
+        max: 10 * N as u32,
+        per: Duration::from_secs(600),
+    };
+    let bot = vmd_slack::start(cfg, driver.clone()).await.unwrap();
+    assert!(
+        fake.wait_connected(1, WAIT).await,
+        "the bot never opened a Socket Mode connection"
+    );
+
+    // N slash commands, sent back to back without waiting for anything.
+    let commands: Vec<String> = (0..N)
+        .map(|i| {
+            let id = format!("env-burst-cmd-{i}");
+            fake.send(&slash_command(
+                &id,
+                &format!("trig-burst-cmd-{i}"),
+                &user(i),
+                CHANNEL,
+                "/diagnose",
+                &format!("203.0.113.{} linux", 1 + i % 250),
+            ));
+            id
+        })
+        .collect();
+    all_acked(&fake, &commands).await;
+
+    // Every diagnosis reaches its first question, in a thread of its own.
+    let first = wait_questions(&fake, "first", |_, _| true).await;
+    let threads: HashSet<&String> = first.values().map(|(conv, _, _)| conv).collect();
+    assert_eq!(threads.len(), N, "each diagnosis has a thread of its own");
+    for i in 0..N {
+        let (conv, step, _) = &first[&user(i)];
+        let s = driver
+            .session(&SessionKey::new(vmd_slack::PLATFORM, conv, &user(i)))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no session stored for {conv}"));
+        assert_eq!(s.phase, Phase::Step(step.clone()));
+        assert_eq!(s.probes.len(), 1, "one probe, not refused nor repeated");
+        assert_eq!(s.answer_count, 0);
+    }
+
+    // N clicks, one per conversation, sent back to back: the first regular
+    // option of each first question.
+    let clicks: Vec<String> = (0..N)
+        .map(|i| {
+            let (_, _, msg) = &first[&user(i)];
+            let (b, label) = buttons(msg)
+                .into_iter()
+                .find(|(b, _)| !b.key.starts_with('@'))
+                .expect("a question with a regular option");
+            let id = format!("env-burst-act-{i}");
+            fake.send(&block_action(
+                &id,
+                &format!("trig-burst-act-{i}"),
+                &user(i),
+                CHANNEL,
+                msg,
+                &b.encode(255).unwrap(),
+                &label,
+                &b.key,
+            ));
+            id
+        })
+        .collect();
+    all_acked(&fake, &clicks).await;
+
+    // Every conversation moves on to a second question, stored with the answer.
+    let second = wait_questions(&fake, "second", |i, step| step != first[&user(i)].1).await;
+    for i in 0..N {
+        let (conv, step, _) = &second[&user(i)];
+        assert_eq!(conv, &first[&user(i)].0, "the same thread");
+        let s = driver
+            .session(&SessionKey::new(vmd_slack::PLATFORM, conv, &user(i)))
+            .unwrap()
+            .expect("session still stored");
+        assert_eq!(s.phase, Phase::Step(step.clone()));
+        assert_eq!(s.answer_count, 1, "the click was applied exactly once");
+    }
+
+    // Exactly one acknowledgement per envelope: none dropped, none twice,
+    // none for an envelope that was never sent.
+    let mut acks: HashMap<String, usize> = HashMap::new();
+    for a in fake.acks() {
+        let id = a["envelope_id"]
+            .as_str()
+            .expect("an ack names its envelope");
+        *acks.entry(id.to_owned()).or_default() += 1;
+    }
+    let sent: HashSet<&String> = commands.iter().chain(&clicks).collect();
+    assert_eq!(acks.len(), 2 * N, "acks for {} envelopes", acks.len());
+    for (id, n) in &acks {
+        assert!(sent.contains(id), "an ack for unknown envelope {id}");
+        assert_eq!(*n, 1, "envelope {id} acknowledged {n} times");
+    }
+    bot.stop().await;
+}
