@@ -43,6 +43,9 @@ fn rounds() -> u64 {
     env_num("VMD_CHAOS_ROUNDS", 5).clamp(1, 99)
 }
 
+/// Users go on starting diagnoses until the bot was killed this often.
+const MIN_KILLS: usize = 12;
+
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -222,6 +225,7 @@ struct Shared {
     epoch: AtomicU64,
     clicks: AtomicUsize,
     doubles: AtomicUsize,
+    kills: AtomicUsize,
     retries: AtomicUsize,
 }
 
@@ -264,11 +268,15 @@ async fn user(
     mut rng: Rng,
 ) -> Result<Vec<(u64, Vec<(String, String)>, End)>, String> {
     let mut done = Vec::new();
-    for round in 0..rounds() {
+    // At least the rounds asked for, and on until the bot has been killed
+    // often enough to mean something (a fast machine finishes sooner).
+    let mut round = 0;
+    while round < rounds() || (sh.kills.load(Ordering::SeqCst) < MIN_KILLS && round < 99) {
         let rng2 = Rng(rng.next() | 1);
         let port = ports[((n + round) % 2) as usize];
         let (ledger, end) = converse(&sh, n, round, port, rng2).await?;
         done.push((channel_of(n, round), ledger, end));
+        round += 1;
     }
     Ok(done)
 }
@@ -507,6 +515,7 @@ async fn conversations_survive_sigkill_at_random_moments() {
         epoch: AtomicU64::new(0),
         clicks: AtomicUsize::new(0),
         doubles: AtomicUsize::new(0),
+        kills: AtomicUsize::new(0),
         retries: AtomicUsize::new(0),
     });
 
@@ -537,6 +546,7 @@ async fn conversations_survive_sigkill_at_random_moments() {
         let killed = std::time::Instant::now();
         bot.kill();
         kills += 1;
+        sh.kills.store(kills, Ordering::SeqCst);
         fake.disconnect().await;
         bot.spawn();
         assert!(
@@ -566,9 +576,8 @@ async fn conversations_survive_sigkill_at_random_moments() {
         sh.retries.load(Ordering::SeqCst),
         results.len()
     );
-    let enough = kills >= 10;
     assert!(
-        enough || std::env::var("VMD_CHAOS_SHORT").is_ok(),
+        kills >= MIN_KILLS,
         "only {kills} kills: the run was too short to mean much"
     );
 
@@ -642,7 +651,7 @@ async fn conversations_survive_sigkill_at_random_moments() {
         results.len(),
         results.len() - fixed
     );
-    assert_eq!(results.len() as u64, users() * rounds());
+    assert!(results.len() as u64 >= users() * rounds());
 }
 
 /// Opens the store the bot left, retrying while sled's file lock lingers.
