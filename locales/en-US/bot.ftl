@@ -30,7 +30,6 @@ err-not-an-option = { $count ->
         [0] I didn't catch that. Please pick one of the options.
        *[other] I didn't catch "{ $value }". Please answer with one of the options, or its number from 1 to { $count }.
     }
-err-already-answered = That question was already answered, so I left your answer as it was. Here is where we are now:
 err-empty-text = Please type an answer.
 err-text-too-long = That's too long; please keep it under { $max } characters.
 

@@ -58,8 +58,9 @@ pub enum Input {
     ProbeRefused(crate::limits::ProbeRefusal),
     /// `input` (a click or a typed answer from a form) applies only while the
     /// conversation still waits on `question` ([`Session::question`], as the
-    /// adapter's button id carries it): a click delivered twice (a retry after
-    /// a crash, a double click racing itself) is applied once.
+    /// adapter's button id carries it); otherwise it has no effect at all, so
+    /// a click delivered twice (a double click racing itself past the
+    /// adapter's stale-click check, a retry after a crash) is applied once.
     At { question: String, input: Box<Input> },
 }
 
@@ -245,14 +246,10 @@ impl Engine {
             Input::At { question, input } if s.question().as_deref() == Some(question.as_str()) => {
                 *input
             }
-            Input::At { .. } => {
-                say(
-                    &mut out,
-                    Reply::one("err-already-answered").severity(Severity::Warning),
-                );
-                self.prompt(s, &mut out);
-                return self.finish(s, before, now_ms, out);
-            }
+            // The question moved on while this click waited for the session
+            // (a double click, a click delivered twice): the first one's
+            // replies show where the conversation is; this one does nothing.
+            Input::At { .. } => return self.finish(s, before, now_ms, out),
             other => other,
         };
         match input {

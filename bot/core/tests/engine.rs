@@ -323,15 +323,15 @@ fn an_answer_applies_only_to_the_question_it_answers() {
     assert_eq!(fx[0], Effect::Persist);
     assert_eq!(s.answers.len(), 1);
     let after = s.clone();
-    // The same click again: said, re-asked, nothing applied.
+    // The same click again: nothing at all (the first one's replies stand).
     let fx = e.handle(&mut s, click, 4);
-    assert_eq!(ids(&fx)[0], "err-already-answered", "{fx:?}");
-    assert_eq!(s.answers, after.answers);
-    assert_eq!(s.phase, after.phase);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(s, after);
     // The question asked now is named after the answers so far, and the
     // reply that asks it carries that name for its buttons.
     let now = s.question().unwrap();
     assert!(now.ends_with(":1"), "{now}");
+    let fx = e.handle(&mut s, Input::Command(Command::Status), 4);
     let asked = says(&fx)
         .iter()
         .find_map(|r| r.question.clone())
@@ -349,7 +349,7 @@ fn an_answer_applies_only_to_the_question_it_answers() {
         },
         6,
     );
-    assert_eq!(ids(&fx)[0], "err-already-answered");
+    assert!(fx.is_empty(), "{fx:?}");
     // A typed answer from a form is guarded the same way.
     let fx = e.handle(
         &mut s,
@@ -359,7 +359,7 @@ fn an_answer_applies_only_to_the_question_it_answers() {
         },
         7,
     );
-    assert_eq!(ids(&fx)[0], "err-already-answered");
+    assert!(fx.is_empty(), "{fx:?}");
 }
 
 #[test]

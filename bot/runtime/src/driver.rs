@@ -371,7 +371,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         }
         while let Some(input) = queue.pop_front() {
             let probes_before = s.probes.len();
+            let answer = matches!(input, Input::At { .. });
             let effects = self.engine.handle(&mut s, input, now_ms());
+            if answer && effects.is_empty() {
+                tracing::info!("an answer to a question already answered; ignored");
+            }
             // Outcome lines go out before the session that ends is stored: a
             // crash in between writes the line again when the conversation
             // ends again (the same conversation id, which `stats` counts
