@@ -309,11 +309,27 @@ fn a_turn_cut_off_by_the_shutdown_deadline_resumes_after_restart() {
     let out = p.rest();
     assert!(!out.contains("What I see from outside"), "{out}");
 
-    // The step (the first probe) is taken up again after the restart.
-    let mut p = Proc::start(data.path(), &[("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500")]);
+    // The step (the first probe) is taken up again after the restart, and
+    // counted for the operator.
+    let http = free_port();
+    let listen = format!("127.0.0.1:{http}");
+    let mut p = Proc::start(
+        data.path(),
+        &[
+            ("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500"),
+            ("VM_DOCTOR_HTTP_LISTEN", &listen),
+        ],
+    );
     let out = p.expect("I don't know / I can't check this");
     assert!(out.contains("middle of checking"), "{out}");
     assert!(out.contains(&format!("Port {slow}: open")), "{out}");
+    wait_http(http);
+    let (_, m) = get(http, "/metrics");
+    assert!(
+        m.lines()
+            .any(|l| l == "vm_doctor_interrupted_taken_up_total{platform=\"console\"} 1"),
+        "{m}"
+    );
     p.send("/quit");
     p.expect("Bye for now");
     assert!(p.child.wait().unwrap().success());

@@ -355,6 +355,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             // through its probe: the process that started the work stopped (a
             // crash, the shutdown deadline). Take the work up again first.
             tracing::info!("taking up a probe a stopped process left under way");
+            crate::telemetry::taken_up(&key.platform);
             queue.push_back(Input::Resume);
             // A click or a typed answer was aimed at "still checking", not at
             // the question the probe leads to; a command still counts.
@@ -375,6 +376,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             let effects = self.engine.handle(&mut s, input, now_ms());
             if answer && effects.is_empty() {
                 tracing::info!("an answer to a question already answered; ignored");
+                crate::telemetry::duplicate_answer(&key.platform);
             }
             // Outcome lines go out before the session that ends is stored: a
             // crash in between writes the line again when the conversation

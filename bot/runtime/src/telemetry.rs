@@ -17,6 +17,8 @@ pub const TURNS_IN_FLIGHT: &str = "vm_doctor_turns_in_flight";
 pub const PLATFORM_ERRORS: &str = "vm_doctor_platform_errors_total";
 pub const RATE_LIMITED: &str = "vm_doctor_rate_limited_total";
 pub const RETENTION_PRUNED: &str = "vm_doctor_retention_pruned_total";
+pub const TAKEN_UP: &str = "vm_doctor_interrupted_taken_up_total";
+pub const DUPLICATE_ANSWERS: &str = "vm_doctor_duplicate_answers_total";
 
 /// Every metric this crate emits, for exporters that want the names up front.
 pub const ALL: &[&str] = &[
@@ -30,6 +32,8 @@ pub const ALL: &[&str] = &[
     PLATFORM_ERRORS,
     RATE_LIMITED,
     RETENTION_PRUNED,
+    TAKEN_UP,
+    DUPLICATE_ANSWERS,
 ];
 
 /// Registers help texts with the installed recorder.
@@ -68,6 +72,22 @@ pub fn describe() {
         RETENTION_PRUNED,
         "Records removed by the retention task, by kind"
     );
+    describe_counter!(
+        TAKEN_UP,
+        "Probes or name lookups a stopped process left under way, run again (a crash or the shutdown deadline)"
+    );
+    describe_counter!(
+        DUPLICATE_ANSWERS,
+        "Clicks or form answers for a question already answered, ignored (double clicks, retries)"
+    );
+}
+
+pub fn taken_up(platform: &str) {
+    metrics::counter!(TAKEN_UP, "platform" => platform.to_owned()).increment(1);
+}
+
+pub fn duplicate_answer(platform: &str) {
+    metrics::counter!(DUPLICATE_ANSWERS, "platform" => platform.to_owned()).increment(1);
 }
 
 pub fn conversation_started(platform: &str) {
