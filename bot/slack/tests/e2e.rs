@@ -1070,3 +1070,46 @@ async fn lang_and_thread_words_switch_the_language() {
         .await;
     bot.stop().await;
 }
+
+/// A conversation the previous process left in the middle of its probe (it
+/// was killed): once connected, the adapter runs the probe again and posts
+/// the result and the first question in the thread, without being asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_probe_left_by_a_killed_process_is_taken_up_at_start() {
+    use vmd_core::command::{Command, Os};
+    use vmd_core::engine::Input;
+    use vmd_core::session::{Phase, Session, SessionKey};
+    use vmd_runtime::store::Store;
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let thread = "1700000000.000100";
+    let key = SessionKey::new("slack", &format!("{CHANNEL}/{thread}"), ALICE);
+    {
+        let d = driver(data.path(), GateProber::new(&[], true)).await;
+        let now = vmd_runtime::driver::now_ms();
+        let mut s = Session::new(now);
+        d.engine().handle(
+            &mut s,
+            Input::Command(Command::Diagnose {
+                ip: Some("203.0.113.41".parse().unwrap()),
+                os: Some(Os::Linux),
+                port: None,
+            }),
+            now,
+        );
+        assert!(matches!(s.phase, Phase::Probing(_)));
+        d.store().save(&key, &s).unwrap();
+    }
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Closed], true),
+        5,
+    )
+    .await;
+    let chat = Chat { fake: fake.clone() };
+    // The "checking again" notice is edited into the summary.
+    chat.wait_text(thread, "What I see from outside").await;
+    chat.question(thread, "linux.vnc").await;
+    bot.stop().await;
+}
