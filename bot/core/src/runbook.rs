@@ -529,6 +529,28 @@ impl Runbooks {
             ));
             for s in def.steps {
                 let step = convert(&book, s)?;
+                // Ids and option keys travel in button ids (`v1|…|step:n|key`):
+                // letters, digits, `_`, `-` and the one `.` of the runbook.
+                let plain = |t: &str| {
+                    !t.is_empty()
+                        && t.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                };
+                if !step.id.split('.').all(plain) || step.id.matches('.').count() != 1 {
+                    return Err(RunbookError::Invalid {
+                        step: step.id.clone(),
+                        msg: "ids may hold only letters, digits, `_` and `-`".into(),
+                    });
+                }
+                if let Some(o) = step.options.iter().find(|o| !plain(&o.key)) {
+                    return Err(RunbookError::Invalid {
+                        step: step.id.clone(),
+                        msg: format!(
+                            "option key `{}` may hold only letters, digits, `_` and `-`",
+                            o.key
+                        ),
+                    });
+                }
                 if steps.contains_key(&step.id) {
                     return Err(RunbookError::DuplicateStep(step.id));
                 }
@@ -1102,6 +1124,23 @@ say = ["help-body"]
         assert_eq!(rb.entry(), "t.a");
         assert_eq!(rb.steps().count(), 3);
         assert!(rb.mermaid().contains("t_a -->|yes| t_done"));
+    }
+
+    /// Step ids and option keys travel inside button ids.
+    #[test]
+    fn rejects_ids_and_keys_that_would_break_a_button_id() {
+        for bad in [
+            OK.replace("id = \"help\"", "id = \"he:lp\"")
+                .replace("next = \"help\"", "next = \"he:lp\""),
+            OK.replace("key = \"no\"", "key = \"n|o\""),
+            OK.replace("key = \"no\"", "key = \"n o\""),
+        ] {
+            assert!(
+                matches!(load(&bad), Err(RunbookError::Invalid { .. })),
+                "{:?}",
+                load(&bad).err()
+            );
+        }
     }
 
     #[test]
