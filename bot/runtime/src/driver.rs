@@ -395,7 +395,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             for e in effects {
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
                 match e {
-                    Effect::Persist => self.store.save(key, &s)?,
+                    Effect::Persist => blocking(|| self.store.save(key, &s))?,
                     Effect::Say(reply) => sink(Outgoing::Reply { lang, reply }),
                     Effect::Probe(req) => {
                         if s.probes.is_empty() {
@@ -458,7 +458,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
         }
         if s.lang != lang_before {
             if let Some(l) = s.lang {
-                self.store.set_user_lang(&key.platform, &key.user, l)?;
+                blocking(|| self.store.set_user_lang(&key.platform, &key.user, l))?;
             }
         }
         Ok(())
@@ -573,6 +573,20 @@ impl<P: Prober, S: Store> Driver<P, S> {
     /// How many per-session locks the driver holds now (benchmarks, logs).
     pub fn lock_count(&self) -> usize {
         self.locks.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+/// Runs `f`, a store write that waits for the disk (sled flushes before a
+/// reply is shown), without holding up the other tasks of this worker: on a
+/// multi-threaded runtime they move to another thread meanwhile
+/// (`block_in_place`); elsewhere (a current-thread runtime in tests) it just
+/// runs.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 
