@@ -4,25 +4,17 @@
 
 #[path = "../bot/discord/tests/fake/mod.rs"]
 mod fake;
+#[path = "support/http.rs"]
+mod http;
 
 use fake::*;
+use http::get;
 use serde_json::json;
-use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const WAIT: Duration = Duration::from_secs(20);
-
-fn get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\n\r\n").ok()?;
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).ok()?;
-    let code = resp.split_whitespace().nth(1)?.parse().ok()?;
-    Some((code, resp.split_once("\r\n\r\n")?.1.to_owned()))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_a_diagnosis_finish_then_exits_cleanly() {

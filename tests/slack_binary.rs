@@ -4,9 +4,12 @@
 
 #[path = "../bot/slack/tests/fake/mod.rs"]
 mod fake;
+#[path = "support/http.rs"]
+mod http;
 
 use fake::fixtures::slash_command;
 use fake::*;
+use http::get;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -129,17 +132,6 @@ async fn the_binary_runs_against_a_fake_slack() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     drop(listener);
-}
-
-fn get(port: u16, path: &str) -> Option<(u16, String)> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\n\r\n").ok()?;
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).ok()?;
-    let code = resp.split_whitespace().nth(1)?.parse().ok()?;
-    Some((code, resp.split_once("\r\n\r\n")?.1.to_owned()))
 }
 
 /// Slack mode serves `/readyz` and `/metrics`, and on SIGTERM acknowledges
