@@ -1605,3 +1605,47 @@ fn every_step_is_exercised() {
         .collect();
     assert!(missing.is_empty(), "steps no script reaches: {missing:?}");
 }
+
+#[test]
+fn client_errors_without_a_connection_are_read_and_routed() {
+    // "no matching cipher": the legacy step, with the cipher option.
+    let paste = pasted(include_str!("pastes/linux-ssh-cipher.txt"));
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &["/diagnose 203.0.113.10 linux", &paste, "/quit"],
+    );
+    assert!(reached(&r).contains("linux.legacy"), "{}", r.out);
+    assert!(r.out.contains("no matching cipher"), "{}", r.out);
+    assert!(r.out.contains("-oCiphers=+aes128-cbc"), "{}", r.out);
+    // "No route to host" at the port test: the user's test failed.
+    let ping = pasted(PING_KO_TIMEOUT);
+    let no_route = pasted(include_str!("pastes/centos7-ssh-no-route.txt"));
+    let r = run(
+        Some(Lang::En),
+        &[World::inconclusive()],
+        &["/diagnose 203.0.113.10 linux", &ping, &no_route, "/quit"],
+    );
+    assert!(r.out.contains("\"No route to host\""), "{}", r.out);
+    // ...goes where typing "failed" goes.
+    let typed = run(
+        Some(Lang::En),
+        &[World::inconclusive()],
+        &["/diagnose 203.0.113.10 linux", &ping, "failed", "/quit"],
+    );
+    assert_eq!(order(&r), order(&typed), "{}", r.out);
+    assert!(order(&r).len() > 2, "{:?}", order(&r));
+    // A host name the client could not resolve: said back with what to do.
+    let paste = pasted(include_str!("pastes/linux-ssh-no-name.txt"));
+    for (lang, needle) in [
+        (Lang::En, "connect with the server's public IP address"),
+        (Lang::Ko, "공인 IP 주소로 접속해 주세요"),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::open()],
+            &["/diagnose 203.0.113.10 linux", &paste, "/quit"],
+        );
+        assert!(r.out.contains(needle), "{}", r.out);
+    }
+}

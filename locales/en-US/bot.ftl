@@ -195,6 +195,9 @@ fact-client = • Your client: { $result ->
         [kex] no matching key-exchange method
         [hostkey-type] no matching host key type
         [hostkey-changed] the server's host key changed
+        [no-route] "No route to host": your network has no way to the address, or a firewall rejects the connection (CentOS's default `REJECT` looks like this)
+        [no-name] it could not resolve the host name; connect with the server's public IP address instead
+        [cipher] no matching cipher
        *[closed] the server closed the connection
     }
 fact-ping = • Your ping: { $replies ->

@@ -195,6 +195,9 @@ fact-client = • 고객님 클라이언트: { $result ->
         [kex] 일치하는 키 교환 방식 없음
         [hostkey-type] 일치하는 호스트 키 유형 없음
         [hostkey-changed] 서버의 호스트 키가 바뀜
+        [no-route] "No route to host" (고객님 네트워크에서 이 주소로 가는 경로가 없거나, 방화벽이 연결을 거부하고 있어요. CentOS 기본 `REJECT` 규칙도 이렇게 보여요.)
+        [no-name] 호스트 이름을 찾지 못함 (호스트 이름 대신 서버의 공인 IP 주소로 접속해 주세요.)
+        [cipher] 일치하는 암호화 방식(cipher) 없음
        *[closed] 서버가 연결을 끊음
     }
 fact-ping = • 고객님 쪽 Ping: { $replies ->

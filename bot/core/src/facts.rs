@@ -24,6 +24,9 @@ pub const CODES: &[&str] = &[
     "client-hostkey-type",
     "client-hostkey-changed",
     "client-closed",
+    "client-no-route",
+    "client-no-name",
+    "client-cipher",
     "ping-ok",
     "ping-failed",
     "service-running",
@@ -112,6 +115,9 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
                 ClientResult::NoMatchingHostKey => "client-hostkey-type",
                 ClientResult::HostKeyChanged => "client-hostkey-changed",
                 ClientResult::ClosedByServer => "client-closed",
+                ClientResult::NoRoute => "client-no-route",
+                ClientResult::NameNotResolved => "client-no-name",
+                ClientResult::NoMatchingCipher => "client-cipher",
             }),
             Fact::Ping { replies } => out.push(if *replies { "ping-ok" } else { "ping-failed" }),
             Fact::Service { service, state } => {
@@ -207,7 +213,14 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
     if out.contains(&"client-connected")
         && out.iter().any(|c| {
             c.starts_with("client-")
-                && !matches!(*c, "client-connected" | "client-refused" | "client-timeout")
+                && !matches!(
+                    *c,
+                    "client-connected"
+                        | "client-refused"
+                        | "client-timeout"
+                        | "client-no-route"
+                        | "client-no-name"
+                )
         })
     {
         out.retain(|c| *c != "client-connected");
@@ -325,6 +338,9 @@ pub fn fact_msg(f: &Fact) -> Msg {
                 ClientResult::NoMatchingHostKey => "hostkey-type",
                 ClientResult::HostKeyChanged => "hostkey-changed",
                 ClientResult::ClosedByServer => "closed",
+                ClientResult::NoRoute => "no-route",
+                ClientResult::NameNotResolved => "no-name",
+                ClientResult::NoMatchingCipher => "cipher",
             },
         ),
         Fact::Ping { replies } => {
@@ -440,13 +456,15 @@ fn boot_key(p: &BootProblem) -> (&'static str, String) {
 pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let c = codes(facts, port, os);
+    // A host name that did not resolve tested nothing.
+    let failed = ["client-refused", "client-timeout", "client-no-route"];
     let past_tcp = c
         .iter()
-        .any(|c| c.starts_with("client-") && !matches!(*c, "client-refused" | "client-timeout"));
+        .any(|c| c.starts_with("client-") && !failed.contains(c) && *c != "client-no-name");
     if past_tcp {
         // Connected (a login failure also means the port answered).
         out.push(("user_port", "ok".to_owned()));
-    } else if c.contains(&"client-refused") || c.contains(&"client-timeout") {
+    } else if c.iter().any(|c| failed.contains(c)) {
         out.push(("user_port", "failed".to_owned()));
     }
     if c.contains(&"ping-ok") {

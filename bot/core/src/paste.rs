@@ -167,6 +167,13 @@ pub enum ClientResult {
     HostKeyChanged,
     /// `Connection closed by ...` / `Connection reset by peer` / `kex_exchange_identification`.
     ClosedByServer,
+    /// `No route to host` / `Network is unreachable` (also what a firewall
+    /// rejecting with `icmp-host-prohibited`, CentOS's default, looks like).
+    NoRoute,
+    /// `Could not resolve hostname …` / `Name or service not known`.
+    NameNotResolved,
+    /// `no matching cipher found`.
+    NoMatchingCipher,
 }
 
 /// What a server log or `sshd -t` says went wrong.
@@ -2493,9 +2500,13 @@ mod client {
                     Some(ClientResult::Refused)
                 } else if has(rest, "timed out") {
                     Some(ClientResult::TimedOut)
+                } else if has(rest, "No route to host") || has(rest, "Network is unreachable") {
+                    Some(ClientResult::NoRoute)
                 } else {
                     None
                 }
+            } else if l.starts_with("ssh: Could not resolve hostname") {
+                Some(ClientResult::NameNotResolved)
             } else if let Some(methods) = l.split("Permission denied (").nth(1) {
                 if methods.contains("password") || methods.contains("keyboard-interactive") {
                     Some(ClientResult::PasswordDenied)
@@ -2509,6 +2520,8 @@ mod client {
                 Some(ClientResult::NoMatchingKex)
             } else if has(l, "no matching host key type found") {
                 Some(ClientResult::NoMatchingHostKey)
+            } else if has(l, "no matching cipher found") {
+                Some(ClientResult::NoMatchingCipher)
             } else if has(l, "REMOTE HOST IDENTIFICATION HAS CHANGED")
                 || l.starts_with("Host key verification failed")
             {
@@ -2571,9 +2584,13 @@ mod client {
                     Some(ClientResult::Refused)
                 } else if has(rest, "timed out") || has(rest, "Operation now in progress") {
                     Some(ClientResult::TimedOut)
+                } else if has(rest, "No route to host") || has(rest, "Network is unreachable") {
+                    Some(ClientResult::NoRoute)
                 } else {
                     None
                 }
+            } else if l.starts_with("nc: getaddrinfo") {
+                Some(ClientResult::NameNotResolved)
             } else if let Some(rest) = l.strip_prefix("Ncat: ") {
                 if rest.starts_with("Connected to ") {
                     Some(ClientResult::Connected)

@@ -599,6 +599,22 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
             vec![r(K::SshClient, High, vec![client(C::ClosedByServer)])],
         ),
         e(
+            sample!("centos7-ssh-no-route.txt"),
+            vec![r(K::SshClient, High, vec![client(C::NoRoute)])],
+        ),
+        e(
+            sample!("linux-ssh-cipher.txt"),
+            vec![r(K::SshClient, High, vec![client(C::NoMatchingCipher)])],
+        ),
+        e(
+            sample!("linux-ssh-no-name.txt"),
+            vec![r(K::SshClient, High, vec![client(C::NameNotResolved)])],
+        ),
+        e(
+            sample!("linux-nc-no-route.txt"),
+            vec![r(K::Netcat, High, vec![client(C::NoRoute)])],
+        ),
+        e(
             sample!("linux-nc-vz.txt"),
             vec![r(
                 K::Netcat,
