@@ -1649,3 +1649,16 @@ fn client_errors_without_a_connection_are_read_and_routed() {
         assert!(r.out.contains(needle), "{}", r.out);
     }
 }
+
+#[test]
+fn a_service_stuck_starting_is_said_back_in_both_languages() {
+    let paste = pasted(include_str!("pastes/windows-sc-query-start-pending-en.txt"));
+    for (lang, needle) in [(Lang::En, "still starting"), (Lang::Ko, "아직 시작하는 중")] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &["/diagnose 203.0.113.10 windows", "in", &paste, "/quit"],
+        );
+        assert!(r.out.contains(needle), "{}", r.out);
+    }
+}

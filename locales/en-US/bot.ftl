@@ -213,6 +213,7 @@ fact-service = • { $service ->
         [listening] active (listening)
         [stopped] stopped
         [failed] failed
+        [starting] still starting; if it stays so for more than a minute or two it is stuck: restart it, or the server, and read its log
        *[not-found] not installed or not found
     }
 fact-sshd = • sshd: { $kind ->

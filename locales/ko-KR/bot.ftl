@@ -213,6 +213,7 @@ fact-service = • { $service ->
         [listening] 활성 (대기 중)
         [stopped] 중지됨
         [failed] 실패
+        [starting] 아직 시작하는 중 (1~2분이 지나도 그대로라면 멈춘 상태예요. 서비스나 서버를 다시 시작하고 로그를 확인해 주세요.)
        *[not-found] 설치되지 않았거나 찾을 수 없음
     }
 fact-sshd = • sshd: { $kind ->

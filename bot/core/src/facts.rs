@@ -33,6 +33,7 @@ pub const CODES: &[&str] = &[
     "service-stopped",
     "socket-listening",
     "service-missing",
+    "service-starting",
     "sshd-address-in-use",
     "sshd-privsep",
     "sshd-bad-config",
@@ -134,6 +135,7 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
                         (_, SvcState::Running | SvcState::Listening) => "service-running",
                         (_, SvcState::Stopped | SvcState::Failed) => "service-stopped",
                         (_, SvcState::NotFound) => "service-missing",
+                        (_, SvcState::Starting) => "service-starting",
                     });
                 }
             }
@@ -363,6 +365,7 @@ pub fn fact_msg(f: &Fact) -> Msg {
                     SvcState::Stopped => "stopped",
                     SvcState::Failed => "failed",
                     SvcState::NotFound => "not-found",
+                    SvcState::Starting => "starting",
                 },
             ),
         Fact::Sshd { problem } => {

@@ -132,6 +132,9 @@ pub enum SvcState {
     Failed,
     /// `Unit ssh.service could not be found.` / the service does not exist.
     NotFound,
+    /// `START_PENDING`, `StartPending`, `activating (start)`: starting, and
+    /// stuck when it stays so.
+    Starting,
 }
 
 /// Firewall front-ends.
@@ -978,6 +981,7 @@ mod windows {
                 let state = match t.get(1).copied() {
                     Some("RUNNING") => Some(SvcState::Running),
                     Some("STOPPED") => Some(SvcState::Stopped),
+                    Some("START_PENDING") => Some(SvcState::Starting),
                     _ => None,
                 };
                 if let Some(state) = state {
@@ -996,6 +1000,7 @@ mod windows {
                 let state = match t[0] {
                     "Running" => Some(SvcState::Running),
                     "Stopped" => Some(SvcState::Stopped),
+                    "StartPending" => Some(SvcState::Starting),
                     _ => None,
                 };
                 if let Some(state) = state {
@@ -1219,6 +1224,8 @@ mod linux {
                     Some(SvcState::Running)
                 } else if v.starts_with("active (listening)") {
                     Some(SvcState::Listening)
+                } else if v.starts_with("activating (start)") {
+                    Some(SvcState::Starting)
                 } else if v.starts_with("inactive") || v.starts_with("deactivating") {
                     Some(SvcState::Stopped)
                 } else if v.starts_with("failed")

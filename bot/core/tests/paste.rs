@@ -74,7 +74,7 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
     use Firewall::{Firewalld, Iptables, Nft, Ufw};
     use RegKey::{RdpTcp, Tds};
     use Svc::{SshSocket, Sshd, TermService};
-    use SvcState::{Failed, Listening, NotFound, Running, Stopped};
+    use SvcState::{Failed, Listening, NotFound, Running, Starting, Stopped};
     let e = |(n, t): (&'static str, &'static str), v: Vec<Reading>| (n, t, v);
     vec![
         // ---- Windows ----
@@ -202,6 +202,14 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
         e(
             sample!("windows-sc-query-stopped-ko.txt"),
             vec![r(K::WindowsService, High, vec![svc(TermService, Stopped)])],
+        ),
+        e(
+            sample!("windows-sc-query-start-pending-en.txt"),
+            vec![r(K::WindowsService, High, vec![svc(TermService, Starting)])],
+        ),
+        e(
+            sample!("rocky9-systemctl-sshd-activating.txt"),
+            vec![r(K::Systemctl, High, vec![svc(Sshd, Starting)])],
         ),
         e(
             sample!("windows-get-service-ko.txt"),
