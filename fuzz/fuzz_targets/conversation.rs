@@ -26,6 +26,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../bot/runbooks/windows.toml"),
     ),
     ("linux.toml", include_str!("../../bot/runbooks/linux.toml")),
+    ("routes.toml", include_str!("../../bot/runbooks/routes.toml")),
 ];
 
 fn engine() -> &'static Engine {
@@ -37,6 +38,7 @@ fn engine() -> &'static Engine {
             EngineConfig {
                 idle_ttl_ms: 3_600_000,
                 policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+                egress: Vec::new(),
             },
         )
     })
@@ -77,10 +79,31 @@ fuzz_target!(|data: &[u8]| {
                     None => Input::Choose(String::from_utf8_lossy(&chunk[1..]).into_owned()),
                 }
             }
+            // A click carrying its question: the current one, or a stale
+            // one (which must change nothing and say nothing).
+            Some(b'@') => {
+                let opts = e.current_options(&s);
+                let key = opts
+                    .get(chunk.get(1).copied().unwrap_or(0) as usize % opts.len().max(1))
+                    .map(|c| c.key.clone())
+                    .unwrap_or_default();
+                let question = match chunk.get(2) {
+                    Some(b'0') | None => s.question().unwrap_or_default(),
+                    _ => String::from_utf8_lossy(&chunk[2..]).into_owned(),
+                };
+                Input::At {
+                    question,
+                    input: Box::new(Input::Choose(key)),
+                }
+            }
             _ => Input::Text(String::from_utf8_lossy(chunk).into_owned()),
         };
+        let stale = matches!(&input, Input::At { question, .. } if s.question().as_deref() != Some(question.as_str()));
         let before = s.clone();
         let fx = e.handle(&mut s, input, now);
+        if stale {
+            assert!(fx.is_empty() && s == before, "a stale answer did something: {fx:?}");
+        }
         if s != before {
             assert_eq!(fx.first(), Some(&Effect::Persist));
         }
