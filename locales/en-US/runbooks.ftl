@@ -42,7 +42,7 @@ route-ssh-legacy = The SSH server answers, but only with algorithms current clie
 route-ssh-ok = SSH answers properly from outside, so the server, the network path and sshd are fine. The problem is on the client side or with the account: let's look there.
 route-rdp-ok = Remote desktop answers properly from outside, so the server, the network path and the service are fine. Let's look at what your client says.
 route-filtered = Port { $port } got no answer at all: something drops the traffic before it reaches the server. The security group comes first, then the firewall inside the server.
-route-closed = Port { $port } answered "closed": the server is up and the network lets traffic through, but nothing accepts connections on that port. So I'll skip the network checks and go straight to the service inside the server.
+route-closed = Since the server answers on port { $port } and the network lets the connection through, we can skip the network checks: the cause is inside the server, so let's go straight there.
 route-service-broken = Port { $port } accepts connections, but the login service doesn't behave normally. The fix is inside the server, so let's get in through the console.
 route-inconclusive = I couldn't test { $ip } from where I run (this is about my network, not your server), so your own tests will have to tell us more.
 

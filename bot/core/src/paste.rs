@@ -957,6 +957,17 @@ mod windows {
         })
     }
 
+    /// A Windows service state as `sc query` (`RUNNING`) or `Get-Service`
+    /// (`Running`) prints it.
+    fn windows_state(token: &str) -> Option<SvcState> {
+        match token {
+            "RUNNING" | "Running" => Some(SvcState::Running),
+            "STOPPED" | "Stopped" => Some(SvcState::Stopped),
+            "START_PENDING" | "StartPending" => Some(SvcState::Starting),
+            _ => None,
+        }
+    }
+
     /// `sc query TermService` / `Get-Service TermService` (English and Korean).
     pub(crate) fn windows_service(text: &str) -> Option<Reading> {
         let mut facts = Vec::new();
@@ -978,13 +989,7 @@ mod windows {
             if in_term && (label == "STATE" || label == "상태") {
                 let v = l.split_once(':').map(|x| x.1).unwrap_or("");
                 let t = toks(v);
-                let state = match t.get(1).copied() {
-                    Some("RUNNING") => Some(SvcState::Running),
-                    Some("STOPPED") => Some(SvcState::Stopped),
-                    Some("START_PENDING") => Some(SvcState::Starting),
-                    _ => None,
-                };
-                if let Some(state) = state {
+                if let Some(state) = t.get(1).copied().and_then(windows_state) {
                     push(
                         &mut facts,
                         Fact::Service {
@@ -997,13 +1002,7 @@ mod windows {
             }
             let t = toks(l);
             if t.len() >= 2 && t[1].eq_ignore_ascii_case("TermService") {
-                let state = match t[0] {
-                    "Running" => Some(SvcState::Running),
-                    "Stopped" => Some(SvcState::Stopped),
-                    "StartPending" => Some(SvcState::Starting),
-                    _ => None,
-                };
-                if let Some(state) = state {
+                if let Some(state) = windows_state(t[0]) {
                     push(
                         &mut facts,
                         Fact::Service {
