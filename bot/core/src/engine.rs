@@ -1637,16 +1637,13 @@ fn pick_index(t: &str, n: usize) -> Option<usize> {
     (1..=n).contains(&i).then(|| i - 1)
 }
 
-/// Echoed user text is capped, kept to one line and stripped of bidi and
-/// zero-width controls (which could make it read as something else).
+/// Echoed user text is capped, kept to one line (line and paragraph
+/// separators become spaces) and stripped of bidi controls and every other
+/// invisible character (which could make it read as something else).
 fn clip(t: &str) -> String {
-    let one_line: String = t
-        .chars()
-        .filter(|c| c.is_control() || !crate::limits::is_invisible_control(*c))
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(60)
-        .collect();
-    if t.chars().count() > 60 {
+    let clean = crate::text::clean_line(t);
+    let one_line: String = clean.chars().take(60).collect();
+    if clean.chars().count() > 60 {
         format!("{one_line}…")
     } else {
         one_line

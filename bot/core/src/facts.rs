@@ -278,11 +278,7 @@ pub fn firewall_of(facts: &[Fact]) -> Option<Firewall> {
 /// A value from a paste, fit to be said back: one line, no control or
 /// formatting characters, at most 40 characters.
 fn shown(v: &str) -> String {
-    let clean: String = v
-        .chars()
-        .filter(|c| !c.is_control() && !is_invisible(*c))
-        .take(40)
-        .collect();
+    let clean: String = crate::text::clean_line(v).chars().take(40).collect();
     if clean.is_empty() {
         "?".into()
     } else {
@@ -290,9 +286,10 @@ fn shown(v: &str) -> String {
     }
 }
 
-/// Bidi controls and zero-width characters never reach a chat.
+/// Bidi controls, default-ignorable and other invisible characters never
+/// reach a chat ([`crate::text::is_hidden`]).
 pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    crate::text::is_hidden(c)
 }
 
 fn fw_key(f: Firewall) -> &'static str {
@@ -516,12 +513,10 @@ pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, Str
 }
 
 /// A paste as the report keeps it: secrets masked, at most 4 KiB
-/// ([`crate::paste::mask_secrets`]), invisible characters dropped.
+/// ([`crate::paste::mask_secrets`]), invisible characters dropped, every
+/// line break a `\n` ([`crate::text::clean_lines`]).
 pub fn report_text(text: &str) -> String {
-    crate::paste::mask_secrets(text)
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .collect()
+    crate::text::clean_lines(&crate::paste::mask_secrets(text))
 }
 
 #[cfg(test)]

@@ -248,34 +248,22 @@ impl PortPolicy {
     }
 }
 
-/// Bidi overrides/isolates, zero-width characters and other invisible format
-/// controls, which can make echoed text read differently from what it is.
+/// Invisible, reordering and control characters, which can make echoed text
+/// read differently from what it is: [`crate::text::is_hidden`] plus every
+/// control character (line breaks and tabs included).
 pub fn is_invisible_control(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}'                  // soft hyphen
-        | '\u{061C}'                // Arabic letter mark
-        | '\u{180E}'                // Mongolian vowel separator
-        | '\u{200B}'..='\u{200F}'   // zero-width space/joiners, LRM, RLM
-        | '\u{202A}'..='\u{202E}'   // bidi embeddings and overrides
-        | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
-        | '\u{2066}'..='\u{2069}'   // bidi isolates
-        | '\u{206A}'..='\u{206F}'   // deprecated format controls
-        | '\u{FEFF}'                // zero-width no-break space / BOM
-        | '\u{FFF9}'..='\u{FFFB}'   // interlinear annotation
-    ) || c.is_control()
+    crate::text::is_hidden(c) || c.is_control()
 }
 
-/// `s` without [`is_invisible_control`] characters.
+/// `s` as one clean line ([`crate::text::clean_line`]).
 pub fn strip_invisible(s: &str) -> String {
-    s.chars().filter(|c| !is_invisible_control(*c)).collect()
+    crate::text::clean_line(s)
 }
 
-/// Like [`strip_invisible`], but keeps line breaks and tabs (pasted command
-/// output).
+/// Like [`strip_invisible`], but keeps line breaks (every kind as `\n`) and
+/// tabs (pasted command output; [`crate::text::clean_lines`]).
 pub fn strip_invisible_keep_lines(s: &str) -> String {
-    s.chars()
-        .filter(|c| matches!(c, '\n' | '\t') || !is_invisible_control(*c))
-        .collect()
+    crate::text::clean_lines(s)
 }
 
 /// At most `max` characters of `s`, cut on a character boundary.
@@ -334,8 +322,8 @@ mod tests {
         assert_eq!(strip_invisible(s), "abcdef");
         assert_eq!(strip_invisible("서버 ok"), "서버 ok");
         assert_eq!(
-            strip_invisible_keep_lines("a\u{202E}b\n\tc\r\u{2067}"),
-            "ab\n\tc"
+            strip_invisible_keep_lines("a\u{202E}b\n\tc\r\u{2067}\u{2028}d"),
+            "ab\n\tc\n\nd"
         );
         let mut t = "가나다라".to_owned();
         truncate_chars(&mut t, 2);

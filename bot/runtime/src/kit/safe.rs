@@ -24,33 +24,78 @@ pub enum Markup {
     Slack,
 }
 
-/// Bidi controls and zero-width characters: they reorder or hide text.
+/// Characters removed from untrusted text: everything
+/// [`vmd_core::text::is_hidden`] names (default-ignorable code points, bidi
+/// controls, Hangul fillers, interlinear annotation, control characters), but
+/// not newlines and tabs.
 pub fn is_invisible_control(c: char) -> bool {
-    matches!(c,
-        '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
-        | '\u{202A}'..='\u{202E}' // LRE, RLE, PDF, LRO, RLO
-        | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, LRI, RLI, FSI, PDI
-        | '\u{FEFF}' // zero-width no-break space
-        | '\u{061C}' // Arabic letter mark
-        | '\u{180E}' // Mongolian vowel separator
-    ) || (c.is_control() && c != '\n' && c != '\t')
+    vmd_core::text::is_hidden(c) || (c.is_control() && c != '\n' && c != '\t')
 }
 
-/// Removes bidi, zero-width and other control characters (newlines and tabs stay).
+/// Removes invisible and control characters; every kind of line break
+/// (U+2028, U+2029 included) becomes a newline, tabs stay.
 pub fn strip_controls(s: &str) -> String {
-    s.chars().filter(|c| !is_invisible_control(*c)).collect()
+    vmd_core::text::clean_lines(s)
+}
+
+/// Breaks links, invites and mail addresses in untrusted text, on every
+/// platform and in every place (running text and code spans alike): `://`
+/// becomes `[:]//`, and a dot between a letter or digit and a letter becomes
+/// `[.]` (`evil[.]example/path`, `discord[.]gg/x`, `www[.]a[.]b`,
+/// `x@libssh[.]org`), the usual defanging of indicators in security reports.
+///
+/// Why not rely on markup: Discord renders an invite card for
+/// `discord.gg/…` and `discord.com/invite/…` with or without a scheme, and
+/// `<…>` only suppresses embeds; Slack links bare host names and e-mail
+/// addresses itself, has no escape for them, and code spans are not
+/// documented to stop that. A host name without its dots is not a link
+/// anywhere. Version numbers and IPv4 addresses keep their dots (a digit
+/// follows them: `OpenSSH_9.6p1`, `203.0.113.7`); the ideographic and
+/// full-width full stops, which IDNA reads as dots too, are broken the same
+/// way.
+pub fn defang(s: &str) -> String {
+    let s = s.replace("://", "[:]//");
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev: Option<char> = None;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let dot = matches!(c, '.' | '\u{3002}' | '\u{FF0E}' | '\u{FF61}');
+        if dot
+            && prev.is_some_and(char::is_alphanumeric)
+            && chars.peek().is_some_and(|n| n.is_alphabetic())
+        {
+            out.push_str("[.]");
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// A value that can go anywhere unescaped: no markup, no mention, no link.
 fn is_plain(s: &str) -> bool {
     s.chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '/' | ' '))
-        && !s.contains("://")
+        && defang(s) == s
 }
 
-/// Escapes text for running (non-code) text on a platform.
+/// An untrusted value as it may appear anywhere: one line (line and
+/// paragraph separators become spaces), nothing invisible, links broken.
+pub fn neutralise(s: &str) -> String {
+    defang(&vmd_core::text::clean_line(s))
+}
+
+/// Escapes an untrusted value for running (non-code) text on a platform.
+///
+/// Discord takes backslash escapes. Slack mrkdwn has none, and the
+/// zero-width characters other bots slip between markers are exactly what
+/// is stripped here; so its markers become look-alikes that Slack does not
+/// parse: `*` U+2217 `∗`, `_` U+02CD `ˍ`, `~` U+223C `∼`, `` ` `` U+02CB `ˋ`
+/// (a value can then never pair with our own markup either), and `&`, `<`,
+/// `>` become Slack's three entities.
 pub fn escape_text(markup: Markup, s: &str) -> String {
-    let s = strip_controls(s);
+    let s = neutralise(s);
     let mut out = String::with_capacity(s.len() + 8);
     match markup {
         Markup::Discord => {
@@ -72,9 +117,10 @@ pub fn escape_text(markup: Markup, s: &str) -> String {
                     '&' => out.push_str("&amp;"),
                     '<' => out.push_str("&lt;"),
                     '>' => out.push_str("&gt;"),
-                    // Slack has no backslash escape: keep a stray backtick
-                    // from opening a code span.
                     '`' => out.push('\u{02CB}'),
+                    '*' => out.push('\u{2217}'),
+                    '_' => out.push('\u{02CD}'),
+                    '~' => out.push('\u{223C}'),
                     c => out.push(c),
                 }
             }
@@ -83,11 +129,12 @@ pub fn escape_text(markup: Markup, s: &str) -> String {
     }
 }
 
-/// Escapes text that sits inside a code span: only the backtick can end the
-/// span, so it is replaced by a look-alike (U+02CB); Slack still needs its
-/// three entities, since it decodes them everywhere.
+/// Escapes an untrusted value that sits inside a code span: only the
+/// backtick can end the span, so it is replaced by a look-alike (U+02CB);
+/// Slack still needs its three entities, since it decodes them everywhere.
+/// Links are broken here too ([`defang`]).
 pub fn escape_code(markup: Markup, s: &str) -> String {
-    let s = strip_controls(s).replace('`', "\u{02CB}");
+    let s = neutralise(s).replace('`', "\u{02CB}");
     match markup {
         Markup::Discord => s,
         Markup::Slack => s
@@ -95,6 +142,21 @@ pub fn escape_code(markup: Markup, s: &str) -> String {
             .replace('<', "&lt;")
             .replace('>', "&gt;"),
     }
+}
+
+/// A URL the adapter itself chose (the ticket page) as a Slack link
+/// `<url>`: entities escaped and `|` (Slack's label separator) encoded.
+/// Needed because Slack text objects are sent with `verbatim`, which stops
+/// Slack from linking bare URLs.
+pub fn slack_link(url: &str) -> String {
+    let url = strip_controls(url).replace(['\n', '\t'], "");
+    format!(
+        "<{}>",
+        url.replace('&', "&amp;")
+            .replace('<', "%3C")
+            .replace('>', "%3E")
+            .replace('|', "%7C")
+    )
 }
 
 const OPEN: char = '\u{E000}';
@@ -182,7 +244,7 @@ mod tests {
         assert_eq!(d.matches('`').count(), 2, "{d}");
         assert!(!d.contains('\u{202E}'));
         assert!(
-            d.contains("SSH-2.0-xˋ <@123> @everyone [x](https://e.invalid) `"),
+            d.contains("SSH-2.0-xˋ <@123> @everyone [x](https[:]//e[.]invalid) `"),
             "{d}"
         );
         let s = render(&l, Lang::En, Markup::Slack, &m, &[]);
@@ -198,13 +260,13 @@ mod tests {
             Msg::new("err-not-ip").arg("value", "@everyone <@&456> [x](https://e.invalid)\u{2066}");
         let d = render(&l, Lang::En, Markup::Discord, &m, &[]);
         assert!(
-            d.contains(r"\@everyone \<\@&456\> \[x\]\(https\://e.invalid\)"),
+            d.contains(r"\@everyone \<\@&456\> \[x\]\(https\[\:\]//e\[.\]invalid\)"),
             "{d}"
         );
         assert!(!d.contains('\u{2066}'));
         let s = render(&l, Lang::En, Markup::Slack, &m, &[]);
         assert!(
-            s.contains("@everyone &lt;@&amp;456&gt; [x](https://e.invalid)"),
+            s.contains("@everyone &lt;@&amp;456&gt; [x](https[:]//e[.]invalid)"),
             "{s}"
         );
     }
@@ -225,8 +287,112 @@ mod tests {
     #[test]
     fn controls_are_stripped() {
         assert_eq!(
-            strip_controls("a\u{200B}b\u{202E}c\u{2066}d\u{FEFF}\u{0007}e\nf"),
-            "abcde\nf"
+            strip_controls("a\u{200B}b\u{202E}c\u{2066}d\u{FEFF}\u{0007}e\nf\u{2028}g"),
+            "abcde\nf\ng"
+        );
+    }
+
+    /// Hostile values of every class (issue 18), in running text and in a
+    /// code span, on both platforms.
+    fn both(value: &str) -> Vec<String> {
+        let l = loc();
+        let text = Msg::new("err-not-ip").arg("value", value);
+        let code = Msg::new("probe-ssh")
+            .arg("port", 22u16)
+            .arg("banner", value);
+        let mut out = Vec::new();
+        for markup in [Markup::Discord, Markup::Slack] {
+            for lang in [Lang::En, Lang::Ko] {
+                out.push(render(&l, lang, markup, &text, &[]));
+                out.push(render(&l, lang, markup, &code, &[]));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_invisible_class_is_stripped_from_every_value() {
+        let classes = [
+            "\u{00AD}",
+            "\u{034F}",
+            "\u{115F}\u{1160}\u{3164}\u{FFA0}",
+            "\u{180B}\u{180C}\u{180D}\u{180E}\u{180F}",
+            "\u{200B}\u{200C}\u{200D}\u{200E}\u{200F}\u{061C}",
+            "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{2066}\u{2067}\u{2068}\u{2069}",
+            "\u{2060}\u{2061}\u{2062}\u{2063}\u{2064}\u{206A}\u{206F}",
+            "\u{FE00}\u{FE0F}\u{E0100}\u{E01EF}",
+            "\u{FEFF}",
+            "\u{FFF9}\u{FFFA}\u{FFFB}",
+            "\u{E0001}\u{E0020}\u{E0041}\u{E007F}",
+        ];
+        for hidden in classes {
+            let value = format!("ab{hidden}cd");
+            for out in both(&value) {
+                assert!(out.contains("abcd"), "{hidden:?}: {out}");
+                for c in hidden.chars() {
+                    assert!(!out.contains(c), "U+{:04X} in {out}", c as u32);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_and_paragraph_separators_become_spaces_in_values() {
+        for out in both("ab\u{2028}cd\u{2029}ef\ngh") {
+            assert!(out.contains("ab cd ef gh"), "{out}");
+            assert!(!out.contains(['\u{2028}', '\u{2029}']), "{out}");
+        }
+    }
+
+    #[test]
+    fn links_and_invites_are_broken_everywhere() {
+        let value = "https://evil.example/a evil.example/path www.evil.example \
+                     discord.gg/abc discord.com/invite/abc HTTP://x.y me@evil.example \
+                     evil。example";
+        for out in both(value) {
+            for link in [
+                "://",
+                "evil.example",
+                "www.",
+                "discord.gg",
+                "discord.com",
+                "x.y",
+                "evil。example",
+            ] {
+                assert!(!out.contains(link), "{link} in {out}");
+            }
+        }
+        // Version numbers and addresses keep their dots.
+        assert_eq!(
+            defang("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5 203.0.113.7"),
+            "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5 203.0.113.7"
+        );
+        assert_eq!(defang("a.b/c"), "a[.]b/c");
+        // A host name is not plain: it is defanged, not passed through.
+        let l = loc();
+        let m = Msg::new("resolving-name").arg("name", "discord.gg");
+        assert!(render(&l, Lang::En, Markup::Slack, &m, &[]).contains("discord[.]gg"));
+    }
+
+    #[test]
+    fn slack_formatting_in_values_is_inert() {
+        let l = loc();
+        let m = Msg::new("err-not-ip").arg("value", "*bold* _it_ ~s~ `code` **x**");
+        let s = render(&l, Lang::En, Markup::Slack, &m, &[]);
+        assert!(!s.contains(['*', '_', '~', '`']), "{s}");
+        assert!(s.contains("∗bold∗ ˍitˍ ∼s∼ ˋcodeˋ ∗∗x∗∗"), "{s}");
+        let d = render(&l, Lang::En, Markup::Discord, &m, &[]);
+        assert!(
+            d.contains(r"\*bold\* \_it\_ \~s\~ \`code\` \*\*x\*\*"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn a_slack_link_is_one_link() {
+        assert_eq!(
+            slack_link("https://support.example/t?a=1&b=x|y<z>"),
+            "<https://support.example/t?a=1&amp;b=x%7Cy%3Cz%3E>"
         );
     }
 }
