@@ -516,9 +516,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     None => ip.map(|i| i.to_string()).unwrap_or_default(),
                 };
                 let conv = if self.cfg.threads && guild.is_some() {
-                    let name = self.text(
+                    // A thread name is plain text, not markdown: the host name
+                    // is cleaned and defanged, not backslash-escaped.
+                    let name = self.driver.localizer().render(
                         lang,
-                        Msg::new("discord-thread-name").arg("ip", ip_text.clone()),
+                        &Msg::new("discord-thread-name").arg("ip", safe::neutralise(&ip_text)),
                     );
                     let builder =
                         CreateThread::new(clip(&name, 100)).kind(ChannelType::PublicThread);

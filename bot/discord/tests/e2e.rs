@@ -654,9 +654,15 @@ async fn a_host_name_in_diagnose_is_resolved_and_shown() {
     let thread = chat.thread_of(id).await;
     chat.question(thread, "linux.client_error").await;
     let text = all_text(&fake, thread);
-    assert!(text.contains("web.example.com is 203.0.113.25"), "{text}");
-    // Shown with its address (parentheses escaped for Discord markdown).
-    assert!(text.contains(r"web.example.com \(203.0.113.25\)"), "{text}");
+    // Defanged (no link), with its address (parentheses escaped for Discord markdown).
+    assert!(
+        text.contains(r"web\[.\]example\[.\]com is 203.0.113.25"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"web\[.\]example\[.\]com \(203.0.113.25\)"),
+        "{text}"
+    );
     bot.stop().await;
 }
 

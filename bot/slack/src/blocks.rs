@@ -67,8 +67,17 @@ pub fn mrkdwn(s: &str) -> String {
     s.replace("**", "*")
 }
 
-fn section(text: &str) -> Value {
-    json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(&mrkdwn(text), MAX_SECTION)}})
+/// A mrkdwn text object. `verbatim`: Slack does not turn bare URLs, host
+/// names, mail addresses or `#channel` names into links or mentions (what is
+/// untrusted in the text is also defanged and escaped, see
+/// `vmd_runtime::kit::safe`); our own links are written `<url>`.
+pub fn mrkdwn_object(text: &str) -> Value {
+    json!({"type": "mrkdwn", "text": text, "verbatim": true})
+}
+
+/// A section block of mrkdwn text.
+pub fn section(text: &str) -> Value {
+    json!({"type": "section", "text": mrkdwn_object(&clip(&mrkdwn(text), MAX_SECTION))})
 }
 
 fn emoji(s: Severity) -> &'static str {
@@ -130,7 +139,7 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: &str, owner: 
             .fields
             .iter()
             .filter(|f| !f.finding)
-            .map(|f| json!({"type": "mrkdwn", "text": clip(&mrkdwn(&f.text), MAX_FIELD)}))
+            .map(|f| mrkdwn_object(&clip(&mrkdwn(&f.text), MAX_FIELD)))
             .collect();
         for chunk in probes.chunks(MAX_FIELDS) {
             blocks.push(json!({"type": "section", "fields": chunk}));
@@ -178,7 +187,9 @@ pub fn answered(blocks: &[Value], answer_line: &str) -> Vec<Value> {
         .filter(|b| b["type"] != "actions")
         .cloned()
         .collect();
-    out.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(answer_line, MAX_SECTION)}]}));
+    out.push(
+        json!({"type": "context", "elements": [mrkdwn_object(&clip(answer_line, MAX_SECTION))]}),
+    );
     out
 }
 
@@ -308,6 +319,42 @@ mod tests {
             ssh.contains("&lt;!channel&gt;") && ssh.matches('`').count() == 2,
             "{ssh}"
         );
+    }
+
+    #[test]
+    fn text_objects_are_verbatim_and_values_inert() {
+        let r = Reply::info(vec![
+            Msg::new("probe-summary")
+                .arg("ip", "203.0.113.7")
+                .arg("elapsed", 5u64),
+            Msg::new("probe-ssh")
+                .arg("port", 22u16)
+                .arg("banner", "SSH-2.0-x discord.gg/a"),
+            Msg::new("finding-ssh-kex-incomplete").arg("port", 22u16),
+        ]);
+        let m = reply(&loc(), Lang::En, &r, "C1/1.2", "U1");
+        round_trips(&m.blocks);
+        let all = serde_json::to_string(&m.blocks).unwrap();
+        assert!(
+            all.contains("discord[.]gg/a") && !all.contains("discord.gg"),
+            "{all}"
+        );
+        let objects: Vec<&Value> = m
+            .blocks
+            .iter()
+            .flat_map(|b| {
+                b["fields"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain([&b["text"]])
+            })
+            .filter(|t| t["type"] == "mrkdwn")
+            .collect();
+        assert_eq!(objects.len(), 3, "{all}");
+        assert!(objects.iter().all(|t| t["verbatim"] == true), "{all}");
+        let done = answered(&m.blocks, "*ok*");
+        assert_eq!(done.last().unwrap()["elements"][0]["verbatim"], true);
     }
 
     #[test]

@@ -577,9 +577,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             user.to_owned().into(),
             SlackMessageContent::new()
                 .with_text(text.to_owned())
-                .with_blocks(blocks::to_blocks(&[serde_json::json!({
-                    "type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}
-                })])),
+                .with_blocks(blocks::to_blocks(&[blocks::section(text)])),
         );
         if let Some(ts) = thread_ts {
             req = req.with_thread_ts(ts.to_owned().into());
@@ -736,9 +734,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 let text = blocks::text_trusting(self.loc(), lang, &msg, &["user"]);
                 let m = SlackMsg {
                     text: text.clone(),
-                    blocks: vec![
-                        serde_json::json!({"type": "section", "text": {"type": "mrkdwn", "text": text}}),
-                    ],
+                    blocks: vec![blocks::section(&text)],
                     shape: Shape::Text,
                 };
                 match self.post(channel, None, &m).await {
@@ -1224,7 +1220,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     text.push_str(&blocks::text_trusting(
                         loc,
                         lang,
-                        &Msg::new("ticket-link").arg("url", safe::escape_code(Markup::Slack, &url)),
+                        &Msg::new("ticket-link").arg("url", safe::slack_link(&url)),
                         &["url"],
                     ));
                     let button = loc.text(lang, "slack-ticket-button");

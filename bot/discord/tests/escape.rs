@@ -1,0 +1,368 @@
+//! End-to-end text hygiene (issue 18): hostile values from a user (a bad
+//! address, a host name, a paste said back) and from a server (an SSH
+//! banner) go through the real adapter to the fake Discord, and what reaches
+//! the API has no invisible or reordering characters, no line separators,
+//! no live link or invite, and no markup of the value's own.
+
+mod fake;
+
+use fake::*;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use vmd_core::probe::PortState;
+use vmd_discord::limits::Limit;
+use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_runtime::fake::GateProber;
+
+const GUILD: u64 = 1_300_000_000_000_000_001;
+const CHANNEL: u64 = 1_300_000_000_000_000_002;
+const ALICE: u64 = 1_300_000_000_000_000_003;
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Links, invites, formatting, a line and a paragraph separator, and one
+/// character of every invisible class.
+const HOSTILE: &str = "*b* _i_ ~s~ https://evil.example/x evil.example/path www.evil.example \
+     discord.gg/inv discord.com/invite/inv me@evil.example x\u{2028}y\u{2029}z \
+     h\u{3164}\u{115F}\u{1160}\u{FFA0}g t\u{E0001}\u{E0041}\u{E007F}g v\u{FE0F}\u{E0100}\u{180B}\u{180E}s \
+     c\u{034F}\u{00AD}\u{2060}\u{2062}\u{FEFF}\u{FFF9}\u{FFFB}\u{200B}\u{202E}\u{2066}j";
+
+/// Invites and invisible characters in a value short enough to be said back
+/// whole (the adapter cuts a bad value at 60 characters).
+const INVITES: &str =
+    "discord.gg/inv discord.com/invite/inv x\u{2028}y h\u{3164}g c\u{00AD}\u{202E}j";
+
+/// What must never reach the API as it was typed.
+const LINKS: [&str; 5] = [
+    "evil.example",
+    "https://evil",
+    "www.evil",
+    "discord.gg",
+    "discord.com/invite",
+];
+
+fn config(fake: &FakeDiscord) -> DiscordConfig {
+    DiscordConfig {
+        token: "Bot.fake.token".into(),
+        api_url: Some(fake.url()),
+        guilds: vec![GUILD],
+        channels: vec![],
+        support_role: None,
+        probe_role: None,
+        threads: true,
+        user_limit: Limit {
+            max: 20,
+            per: Duration::from_secs(600),
+        },
+        guild_limit: Limit {
+            max: 100,
+            per: Duration::from_secs(600),
+        },
+    }
+}
+
+/// `web.example.com` resolves, without any network.
+struct Names;
+
+impl vmd_runtime::driver::NameLookup for Names {
+    fn lookup(
+        &self,
+        name: &str,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
+    > {
+        let found = (name == "web.example.com").then(|| vec!["203.0.113.25".parse().unwrap()]);
+        Box::pin(async move { found.ok_or_else(|| std::io::Error::other("no such name")) })
+    }
+}
+
+async fn start_bot(fake: &FakeDiscord, data: &Path, prober: GateProber) -> BotHandle {
+    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    let driver =
+        Arc::new(vmd_runtime::fake::test_driver(prober, store).with_name_lookup(Arc::new(Names)));
+    let n = fake.identify_count() + fake.resume_count();
+    let bot = vmd_discord::start(config(fake), driver).await.unwrap();
+    assert!(fake.wait_identified(n + 1, WAIT).await, "never connected");
+    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+        .await
+        .expect("commands registered");
+    bot
+}
+
+async fn diagnose(fake: &FakeDiscord, ip: &str, os: &str) -> u64 {
+    let id = fake.new_id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        slash_command(
+            id,
+            &format!("tok-{id}"),
+            GUILD,
+            CHANNEL,
+            ALICE,
+            "en-US",
+            "diagnose",
+            json!([
+                {"name": "ip", "type": 3, "value": ip},
+                {"name": "os", "type": 3, "value": os},
+            ]),
+        ),
+    )
+    .await;
+    id
+}
+
+async fn callback(fake: &FakeDiscord, id: u64) -> Recorded {
+    fake.wait_for(
+        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
+        WAIT,
+    )
+    .await
+    .unwrap_or_else(|| panic!("no callback for interaction {id}"))
+}
+
+async fn thread_of(fake: &FakeDiscord, id: u64) -> u64 {
+    let token = format!("tok-{id}");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Some(m) = fake.original_message(&token) {
+            let content = m["content"].as_str().unwrap_or("");
+            if let Some(start) = content.find("<#") {
+                let rest = &content[start + 2..];
+                return rest[..rest.find('>').unwrap()].parse().unwrap();
+            }
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no thread");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn buttons(m: &Value) -> Vec<String> {
+    m["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn question(fake: &FakeDiscord, channel: u64, step: &str) -> Value {
+    let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Some(m) = fake.channel_messages(channel).into_iter().rev().find(|m| {
+            buttons(m)
+                .iter()
+                .any(|id| id.contains(&exact) || id.contains(&asked))
+        }) {
+            return m;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no question {step}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn all_text(fake: &FakeDiscord, channel: u64) -> String {
+    let mut out = Vec::new();
+    for m in fake.channel_messages(channel) {
+        strings(&m, &mut out);
+    }
+    out.join("\n")
+}
+
+async fn wait_text(fake: &FakeDiscord, channel: u64, needle: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !all_text(fake, channel).contains(needle) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no {needle:?} in {}",
+            all_text(fake, channel)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Backticks that open or close code spans (not escaped by a backslash).
+fn code_ticks(s: &str) -> usize {
+    s.match_indices('`')
+        .filter(|(i, _)| !s[..*i].ends_with('\\'))
+        .count()
+}
+
+/// `needle` occurs in `s` only inside a code span.
+fn only_in_code(s: &str, needle: &str) -> bool {
+    s.match_indices(needle)
+        .all(|(at, _)| code_ticks(&s[..at]) % 2 == 1)
+}
+
+/// Every string the bot sent to the fake API.
+fn sent(fake: &FakeDiscord) -> Vec<String> {
+    let mut all = Vec::new();
+    for r in fake.requests() {
+        if r.method != "GET" {
+            strings(&r.json, &mut all);
+        }
+    }
+    all
+}
+
+/// Nothing invisible, no separator, no link, no markup of the value's own.
+fn assert_neutralised(fake: &FakeDiscord) {
+    let all = sent(fake);
+    assert!(all.len() > 10, "too few strings checked: {}", all.len());
+    for s in &all {
+        for c in s.chars() {
+            assert!(
+                !vmd_core::text::is_hidden(c) || c == '\n',
+                "U+{:04X} reached Discord in {s:?}",
+                c as u32
+            );
+            assert!(
+                !matches!(c, '\u{2028}' | '\u{2029}'),
+                "a separator in {s:?}"
+            );
+        }
+        for link in LINKS {
+            assert!(!s.contains(link), "{link} reached Discord in {s:?}");
+        }
+        for mark in ["*b*", "_i_", "~s~"] {
+            assert!(only_in_code(s, mark), "{mark} unescaped in {s:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_user_and_server_text_reaches_discord_neutralised() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let prober =
+        GateProber::new(&[PortState::Open], true).with_banner(&format!("SSH-2.0-{HOSTILE}"));
+    prober.gate.add_permits(100);
+    let bot = start_bot(&fake, data.path(), prober).await;
+
+    // User text said back: a bad address (cut at 60 characters).
+    let id = diagnose(&fake, HOSTILE, "linux").await;
+    let cb = callback(&fake, id).await;
+    let reply = cb.json["data"]["content"].as_str().unwrap_or("").to_owned();
+    assert!(reply.contains(r"\*b\* \_i\_ \~s\~"), "{reply}");
+    assert!(
+        reply.contains(r"https\[\:\]//evil\[.\]example/x evil\[.\]example/path"),
+        "{reply}"
+    );
+    let id = diagnose(&fake, INVITES, "linux").await;
+    let cb = callback(&fake, id).await;
+    let reply = cb.json["data"]["content"].as_str().unwrap_or("").to_owned();
+    assert!(
+        reply.contains(r"discord\[.\]gg/inv discord\[.\]com/invite/inv x y hg cj"),
+        "{reply}"
+    );
+
+    // A host name: looked up, said back defanged; the thread is named with it.
+    let id = diagnose(&fake, "web.example.com", "linux").await;
+    let thread = thread_of(&fake, id).await;
+    question(&fake, thread, "linux.client_error").await;
+    let text = all_text(&fake, thread);
+    assert!(
+        text.contains(r"web\[.\]example\[.\]com is 203.0.113.25"),
+        "{text}"
+    );
+    let named = fake
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.json["name"].as_str().map(str::to_owned))
+        .find(|n| n.starts_with("vm-doctor"))
+        .expect("a thread was created");
+    assert_eq!(named, "vm-doctor web[.]example[.]com");
+
+    // Server text: the SSH banner stays in its code span, defanged, one line.
+    let ssh = text
+        .lines()
+        .find(|l| l.starts_with("SSH on port"))
+        .unwrap_or_else(|| panic!("no SSH line in {text}"))
+        .to_owned();
+    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    assert!(
+        ssh.contains(
+            "*b* _i_ ~s~ https[:]//evil[.]example/x evil[.]example/path www[.]evil[.]example"
+        ),
+        "{ssh}"
+    );
+    assert!(ssh.contains("x y z hg tg vs cj"), "{ssh}");
+
+    assert_neutralised(&fake);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paste_is_said_back_neutralised() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let prober = GateProber::new(&[PortState::Closed], true);
+    prober.gate.add_permits(100);
+    let bot = start_bot(&fake, data.path(), prober).await;
+    let id = diagnose(&fake, "203.0.113.62", "linux").await;
+    let thread = thread_of(&fake, id).await;
+    let q = question(&fake, thread, "linux.vnc").await;
+    let paste_button = buttons(&q)
+        .into_iter()
+        .find(|b| b.ends_with("|@paste"))
+        .expect("a paste button");
+    let cid = fake.new_id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        component_click(
+            cid,
+            &format!("tok-{cid}"),
+            GUILD,
+            thread,
+            ALICE,
+            "en-US",
+            &paste_button,
+            q.clone(),
+        ),
+    )
+    .await;
+    let modal = callback(&fake, cid).await;
+    let custom = modal.json["data"]["custom_id"].as_str().unwrap().to_owned();
+    let paste = format!(
+        "Dec 02 03:00:01 vm sshd[812]: fatal: {}\n",
+        &HOSTILE[..HOSTILE.find(" me@").unwrap()]
+    );
+    let mid = fake.new_id();
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        modal_submit(
+            mid,
+            &format!("tok-{mid}"),
+            GUILD,
+            thread,
+            ALICE,
+            "en-US",
+            &custom,
+            &[("answer", &paste)],
+        ),
+    )
+    .await;
+    callback(&fake, mid).await;
+    wait_text(&fake, thread, "fatal error:").await;
+    let text = all_text(&fake, thread);
+    let said = text
+        .lines()
+        .find(|l| l.contains("fatal error:"))
+        .unwrap()
+        .to_owned();
+    assert!(said.contains(r"\*b\*"), "{said}");
+    assert!(said.contains(r"evil\[.\]example"), "{said}");
+    assert_neutralised(&fake);
+    bot.stop().await;
+}
