@@ -468,7 +468,10 @@ fn code<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    vmd_core::text::clean_line(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Untrusted text in a fenced block whose fence no backtick run inside can close.
@@ -523,6 +526,14 @@ mod tests {
         assert!(!within_one_edit("same", "sane!!"));
         assert!(!within_one_edit("differ", "dffr"));
         assert!(within_one_edit("접속했어요", "접속햇어요"));
+    }
+
+    #[test]
+    fn report_cells_are_one_clean_line() {
+        assert_eq!(
+            md_cell("SSH-2.0-a\u{2028}b\u{3164}\u{202E}|c`d\u{E0041}"),
+            "SSH-2.0-a b\\|c'd"
+        );
     }
 
     #[test]
