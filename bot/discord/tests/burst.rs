@@ -82,22 +82,35 @@ fn thread_of(fake: &FakeDiscord, token: &str) -> Option<u64> {
     rest[..rest.find('>')?].parse().ok()
 }
 
+/// Every message the fake holds, by channel, oldest first: one snapshot per
+/// poll (the fake clones all its messages for each look, and a look per
+/// thread would keep a core busy with 200 threads).
+fn by_channel(fake: &FakeDiscord) -> HashMap<u64, Vec<Value>> {
+    let mut out: HashMap<u64, Vec<Value>> = HashMap::new();
+    for m in fake.messages() {
+        if let Some(c) = id_of(&m["channel_id"]) {
+            out.entry(c).or_default().push(m);
+        }
+    }
+    out
+}
+
 /// The question in `thread` now, if it is not `not_question`: the newest
 /// message with buttons, and its question (`step:answers`, as the bot's
 /// admission compares it). A step name alone is not enough to tell a new
 /// question from one already answered: a step can be asked twice.
 fn question_in(
-    fake: &FakeDiscord,
+    all: &HashMap<u64, Vec<Value>>,
     thread: u64,
     not_question: Option<&str>,
 ) -> Option<(Value, String)> {
-    let m = fake
-        .channel_messages(thread)
-        .into_iter()
+    let m = all
+        .get(&thread)?
+        .iter()
         .rev()
         .find(|m| !buttons(m).is_empty())?;
-    let question = buttons(&m).first()?.step.clone();
-    (Some(question.as_str()) != not_question).then_some((m, question))
+    let question = buttons(m).first()?.step.clone();
+    (Some(question.as_str()) != not_question).then(|| (m.clone(), question))
 }
 
 /// The step of a question (`linux.sshd` of `linux.sshd:0`).
@@ -182,6 +195,7 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
     let deadline = Instant::now() + WAIT;
     let mut convs: Vec<Option<Conv>> = (0..N).map(|_| None).collect();
     while convs.iter().any(Option::is_none) {
+        let all = by_channel(&fake);
         for (i, id) in starts.iter().enumerate() {
             if convs[i].is_some() {
                 continue;
@@ -189,7 +203,7 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
             let Some(thread) = thread_of(&fake, &format!("tok-{id}")) else {
                 continue;
             };
-            if let Some((m, question)) = question_in(&fake, thread, None) {
+            if let Some((m, question)) = question_in(&all, thread, None) {
                 convs[i] = Some(Conv {
                     user: FIRST_USER + i as u64,
                     thread,
@@ -279,9 +293,10 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
     let deadline = Instant::now() + WAIT;
     let mut second: Vec<Option<String>> = vec![None; N];
     while second.iter().any(Option::is_none) {
+        let all = by_channel(&fake);
         for (i, c) in convs.iter().enumerate() {
             if second[i].is_none() {
-                second[i] = question_in(&fake, c.thread, Some(&c.first)).map(|(_, q)| q);
+                second[i] = question_in(&all, c.thread, Some(&c.first)).map(|(_, q)| q);
             }
         }
         let waiting = second.iter().filter(|s| s.is_none()).count();
