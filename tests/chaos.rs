@@ -14,7 +14,14 @@
 //! At the end every conversation must have ended (handed to support or
 //! fixed, as the chat said), and the store must hold exactly the ledger's
 //! answers, in order; nothing else may be stored. The seed is printed; set
-//! `VMD_CHAOS_SEED` to replay a run's choices and kill times.
+//! `VMD_CHAOS_SEED` to replay a run's choices and kill pacing.
+//!
+//! Kills are paced by what the bot achieved, not by the clock: after each
+//! restart the killer waits until the users saw a number of answers take
+//! effect (or a conversation start or end), then kills at a random moment
+//! soon after. A slow machine gets fewer kills a minute, never a bot killed
+//! before it could finish a turn. The whole run has a bound
+//! (`VMD_CHAOS_LIMIT_SECS`); past it the test fails with what was achieved.
 
 #[path = "../bot/discord/tests/fake/mod.rs"]
 mod fake;
@@ -45,6 +52,29 @@ fn rounds() -> u64 {
 
 /// Users go on starting diagnoses until the bot was killed this often.
 const MIN_KILLS: usize = 12;
+
+/// The bound on the whole run, from the first start to the last conversation
+/// ended (`VMD_CHAOS_LIMIT_SECS`): 150 s for the default 50 diagnoses, more
+/// for larger runs. A debug build on 2 busy cores needs well under half.
+fn limit() -> Duration {
+    let scaled = 3 * users() * rounds();
+    Duration::from_secs(env_num("VMD_CHAOS_LIMIT_SECS", scaled.max(150)))
+}
+
+/// After a restart, the killer waits for this many achievements (answers
+/// that took effect, conversations started or ended) times a random factor
+/// in 0.5..1.5, then kills within `KILL_JITTER_MS`.
+fn achievements_per_kill() -> u64 {
+    users().max(2)
+}
+const KILL_JITTER_MS: u64 = 400;
+/// A bot that achieves nothing for this long after a restart is killed
+/// anyway (counted as a quiet kill); stuck conversations are caught by
+/// `STUCK_STATUSES` and the final checks.
+const QUIET: Duration = Duration::from_secs(10);
+/// `/status` asks in a row, in one conversation, without an answer taking
+/// effect: the conversation is stuck (e.g. left "still checking").
+const STUCK_STATUSES: u32 = 25;
 
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -210,14 +240,15 @@ fn ended(fake: &FakeDiscord, channel: u64) -> Option<End> {
     None
 }
 
-fn said(fake: &FakeDiscord, channel: u64, needle: &str) -> bool {
-    fake.channel_messages(channel)
-        .iter()
-        .any(|m| m["content"].as_str().unwrap_or("").contains(needle))
-}
-
 struct Shared {
     fake: FakeDiscord,
+    /// Achievements the users saw: a first question shown, an answer taking
+    /// effect, a conversation ended.
+    progress: AtomicUsize,
+    answers: AtomicUsize,
+    ended: AtomicUsize,
+    /// Where each user stands (for the message when the run is too long).
+    state: std::sync::Mutex<std::collections::BTreeMap<u64, String>>,
     /// Held (shared) while dispatching; the killer holds it alone while the
     /// process is down, so nothing is sent into a dead connection.
     up: RwLock<()>,
@@ -235,7 +266,9 @@ impl Shared {
         self.fake.dispatch("INTERACTION_CREATE", payload).await;
     }
 
-    async fn command(&self, channel: u64, user: u64, name: &str, options: Value) {
+    /// Sends a slash command; returns its interaction id (the fake's ids
+    /// grow: every message posted in reply has a larger one).
+    async fn command(&self, channel: u64, user: u64, name: &str, options: Value) -> u64 {
         let id = self.fake.new_id();
         let p = slash_command(
             id,
@@ -248,6 +281,29 @@ impl Shared {
             options,
         );
         self.send(p).await;
+        id
+    }
+
+    /// What the bot said in `channel` since the interaction `since`.
+    fn said_since(&self, channel: u64, since: u64) -> Vec<String> {
+        self.fake
+            .channel_messages(channel)
+            .iter()
+            .filter(|m| id_of(&m["id"]).is_some_and(|id| id > since))
+            .filter_map(|m| m["content"].as_str().map(str::to_owned))
+            .filter(|t| !t.is_empty())
+            .collect()
+    }
+
+    fn achieved(&self) {
+        self.progress.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn stand(&self, n: u64, what: String) {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(n, what);
     }
 }
 
@@ -292,6 +348,7 @@ async fn converse(
 ) -> Result<(Vec<(String, String)>, End), String> {
     let channel = channel_of(n, round);
     let user = user_id(n);
+    let who = n;
     let n = n * 100 + round;
     // Regular answers first, then "I don't know" until the hand-off, or
     // "It works now" and "yes" (or a "yes" to "can you log in now?" on the
@@ -305,8 +362,12 @@ async fn converse(
         {"name": "os", "type": 3, "value": "linux"},
         {"name": "port", "type": 4, "value": port},
     ]);
-    sh.command(channel, user, "diagnose", diagnose.clone())
+    let mut last_command = sh
+        .command(channel, user, "diagnose", diagnose.clone())
         .await;
+    let mut first_seen = false;
+    // `/status` asks since an answer of this conversation last took effect.
+    let mut idle_statuses = 0;
     let mut ledger: Vec<(String, String)> = Vec::new();
     let mut pending: Option<(String, String, String)> = None; // tag, step, key
                                                               // The question was asked again after a restart or a silence: the click
@@ -323,7 +384,17 @@ async fn converse(
                 ledger.len()
             ));
         }
+        if idle_statuses > STUCK_STATUSES {
+            return Err(format!(
+                "conversation {n} is stuck: {idle_statuses} /status asks since an answer last took effect, {} answers; said since the last /status: {:?}",
+                ledger.len(),
+                sh.said_since(channel, last_command)
+            ));
+        }
         if let Some(end) = ended(&sh.fake, channel) {
+            sh.achieved();
+            sh.ended.fetch_add(1, Ordering::SeqCst);
+            sh.stand(who, format!("round {round} ended ({end:?})"));
             if let Some((tag, step, key)) = pending.take() {
                 // The last answer ended it.
                 let count: u32 = tag.rsplit(':').next().unwrap_or("0").parse().unwrap_or(0);
@@ -333,10 +404,17 @@ async fn converse(
                     ));
                 }
                 ledger.push((step, key));
+                sh.achieved();
+                sh.answers.fetch_add(1, Ordering::SeqCst);
             }
             return Ok((ledger, end));
         }
         let q = questions(&sh.fake, channel);
+        if q.is_some() && !first_seen {
+            first_seen = true;
+            idle_statuses = 0;
+            sh.achieved();
+        }
         let level = ledger.len() as u32;
         if let Some(q) = q
             .as_ref()
@@ -360,6 +438,9 @@ async fn converse(
                     return Err(format!("conversation {n}: {tag} answered, now {}", q.tag));
                 }
                 ledger.push((step, key));
+                sh.achieved();
+                sh.answers.fetch_add(1, Ordering::SeqCst);
+                idle_statuses = 0;
             } else if q.count > level + 1 {
                 return Err(format!(
                     "conversation {n}: answer applied twice or from nowhere: asked {} after {level} answers {ledger:?}",
@@ -436,6 +517,15 @@ async fn converse(
                 sh.doubles.fetch_add(1, Ordering::SeqCst);
                 sh.send(again).await;
             }
+            sh.stand(
+                who,
+                format!(
+                    "round {round}: {} answers, clicked {} on {}",
+                    ledger.len(),
+                    key,
+                    q.tag
+                ),
+            );
             waited_since = tokio::time::Instant::now();
             epoch = sh.epoch.load(Ordering::SeqCst);
             continue;
@@ -446,15 +536,30 @@ async fn converse(
         if restarted || waited_since.elapsed() > PATIENCE {
             if q.is_none()
                 && pending.is_none()
-                && said(&sh.fake, channel, "No diagnosis is running yet")
+                && sh
+                    .said_since(channel, last_command)
+                    .iter()
+                    .any(|t| t.contains("No diagnosis is running yet"))
             {
-                // The first /diagnose died with the process before it was stored.
-                sh.command(channel, user, "diagnose", diagnose.clone())
+                // The first /diagnose died with the process before it was
+                // stored: the reply to the latest /status says so (an older
+                // reply does not: the /diagnose sent since may be running).
+                last_command = sh
+                    .command(channel, user, "diagnose", diagnose.clone())
                     .await;
             } else {
-                sh.command(channel, user, "status", json!([])).await;
+                last_command = sh.command(channel, user, "status", json!([])).await;
                 statuses += 1;
+                idle_statuses += 1;
             }
+            sh.stand(
+                who,
+                format!(
+                    "round {round}: {} answers, {} asked, {statuses} /status",
+                    ledger.len(),
+                    q.as_ref().map(|q| q.tag.as_str()).unwrap_or("nothing")
+                ),
+            );
             sh.retries.fetch_add(1, Ordering::SeqCst);
             waited_since = tokio::time::Instant::now();
             epoch = sh.epoch.load(Ordering::SeqCst);
@@ -511,6 +616,10 @@ async fn conversations_survive_sigkill_at_random_moments() {
     assert!(fake.wait_ready(Duration::from_secs(30)).await);
     let sh = Arc::new(Shared {
         fake: fake.clone(),
+        progress: AtomicUsize::new(0),
+        answers: AtomicUsize::new(0),
+        ended: AtomicUsize::new(0),
+        state: Default::default(),
         up: RwLock::new(()),
         epoch: AtomicU64::new(0),
         clicks: AtomicUsize::new(0),
@@ -531,14 +640,52 @@ async fn conversations_survive_sigkill_at_random_moments() {
         tasks.push(tokio::spawn(user(sh.clone(), n, [port, closed], rng)));
     }
 
-    // The killer: SIGKILL at a random moment, restart, again, until every
+    // The killer: once the bot achieved something since it came up, SIGKILL
+    // at a random moment soon after, restart, again, until every
     // conversation is over.
     let mut kills = 0;
+    let mut quiet_kills = 0;
     let mut back_up: Vec<Duration> = Vec::new();
     let started = std::time::Instant::now();
+    let limit = limit();
     let mut identified = fake.identify_count() + fake.resume_count();
-    while tasks.iter().any(|t| !t.is_finished()) {
-        tokio::time::sleep(Duration::from_millis(100 + rng.below(700))).await;
+    let too_long = |kills: usize| {
+        let state = sh.state.lock().unwrap_or_else(|p| p.into_inner());
+        format!(
+            "seed {seed}: the run passed its bound of {} s (VMD_CHAOS_LIMIT_SECS) after {kills} kills: \
+             {} answers took effect, {} of at least {} conversations ended; where each user stands:\n{}",
+            limit.as_secs(),
+            sh.answers.load(Ordering::SeqCst),
+            sh.ended.load(Ordering::SeqCst),
+            users() * rounds(),
+            state
+                .iter()
+                .map(|(n, s)| format!("  user {n}: {s}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    };
+    'run: while tasks.iter().any(|t| !t.is_finished()) {
+        let mark = sh.progress.load(Ordering::SeqCst) as u64;
+        let per = achievements_per_kill();
+        let need = per / 2 + rng.below(per + 1);
+        let up_since = tokio::time::Instant::now();
+        loop {
+            if tasks.iter().all(|t| t.is_finished()) {
+                break 'run;
+            }
+            assert!(started.elapsed() < limit, "{}", too_long(kills));
+            if sh.progress.load(Ordering::SeqCst) as u64 >= mark + need {
+                break;
+            }
+            if up_since.elapsed() > QUIET {
+                quiet_kills += 1;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // A random moment among the turns under way.
+        tokio::time::sleep(Duration::from_millis(rng.below(KILL_JITTER_MS))).await;
         if tasks.iter().all(|t| t.is_finished()) {
             break;
         }
@@ -570,7 +717,8 @@ async fn conversations_survive_sigkill_at_random_moments() {
     let status = bot.terminate().expect("running");
     assert!(status.success(), "SIGTERM exit: {status:?}");
     eprintln!(
-        "chaos: {kills} kills, {} clicks ({} double), {} re-asks, {} conversations",
+        "chaos: {kills} kills ({quiet_kills} after {} s without progress), {} clicks ({} double), {} re-asks, {} conversations",
+        QUIET.as_secs(),
         sh.clicks.load(Ordering::SeqCst),
         sh.doubles.load(Ordering::SeqCst),
         sh.retries.load(Ordering::SeqCst),

@@ -82,26 +82,48 @@ fn thread_of(fake: &FakeDiscord, token: &str) -> Option<u64> {
     rest[..rest.find('>')?].parse().ok()
 }
 
-/// The newest message in `thread` with buttons for a step other than
-/// `not_step`, and that step.
-fn question_in(fake: &FakeDiscord, thread: u64, not_step: Option<&str>) -> Option<(Value, String)> {
-    fake.channel_messages(thread)
-        .into_iter()
+/// Every message the fake holds, by channel, oldest first: one snapshot per
+/// poll (the fake clones all its messages for each look, and a look per
+/// thread would keep a core busy with 200 threads).
+fn by_channel(fake: &FakeDiscord) -> HashMap<u64, Vec<Value>> {
+    let mut out: HashMap<u64, Vec<Value>> = HashMap::new();
+    for m in fake.messages() {
+        if let Some(c) = id_of(&m["channel_id"]) {
+            out.entry(c).or_default().push(m);
+        }
+    }
+    out
+}
+
+/// The question in `thread` now, if it is not `not_question`: the newest
+/// message with buttons, and its question (`step:answers`, as the bot's
+/// admission compares it). A step name alone is not enough to tell a new
+/// question from one already answered: a step can be asked twice.
+fn question_in(
+    all: &HashMap<u64, Vec<Value>>,
+    thread: u64,
+    not_question: Option<&str>,
+) -> Option<(Value, String)> {
+    let m = all
+        .get(&thread)?
+        .iter()
         .rev()
-        .find_map(|m| {
-            let step = buttons(&m)
-                .into_iter()
-                .map(|b| b.step_name().to_owned())
-                .find(|s| Some(s.as_str()) != not_step)?;
-            Some((m, step))
-        })
+        .find(|m| !buttons(m).is_empty())?;
+    let question = buttons(m).first()?.step.clone();
+    (Some(question.as_str()) != not_question).then(|| (m.clone(), question))
+}
+
+/// The step of a question (`linux.sshd` of `linux.sshd:0`).
+fn step_of(question: &str) -> String {
+    question.split(':').next().unwrap_or_default().to_owned()
 }
 
 /// One conversation of the burst.
 struct Conv {
     user: u64,
     thread: u64,
-    first_step: String,
+    /// The first question, `step:0`.
+    first: String,
     first_question: Value,
 }
 
@@ -173,6 +195,7 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
     let deadline = Instant::now() + WAIT;
     let mut convs: Vec<Option<Conv>> = (0..N).map(|_| None).collect();
     while convs.iter().any(Option::is_none) {
+        let all = by_channel(&fake);
         for (i, id) in starts.iter().enumerate() {
             if convs[i].is_some() {
                 continue;
@@ -180,11 +203,11 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
             let Some(thread) = thread_of(&fake, &format!("tok-{id}")) else {
                 continue;
             };
-            if let Some((m, step)) = question_in(&fake, thread, None) {
+            if let Some((m, question)) = question_in(&all, thread, None) {
                 convs[i] = Some(Conv {
                     user: FIRST_USER + i as u64,
                     thread,
-                    first_step: step,
+                    first: question,
                     first_question: m,
                 });
             }
@@ -230,7 +253,8 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
             .session(&key)
             .unwrap()
             .unwrap_or_else(|| panic!("no session stored for thread {}", c.thread));
-        assert_eq!(s.phase, Phase::Step(c.first_step.clone()));
+        assert_eq!(s.question(), Some(c.first.clone()));
+        assert_eq!(s.phase, Phase::Step(step_of(&c.first)));
         assert_eq!(s.probes.len(), 1, "one probe, not refused nor repeated");
         assert_eq!(s.answer_count, 0);
     }
@@ -269,9 +293,10 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
     let deadline = Instant::now() + WAIT;
     let mut second: Vec<Option<String>> = vec![None; N];
     while second.iter().any(Option::is_none) {
+        let all = by_channel(&fake);
         for (i, c) in convs.iter().enumerate() {
             if second[i].is_none() {
-                second[i] = question_in(&fake, c.thread, Some(&c.first_step)).map(|(_, step)| step);
+                second[i] = question_in(&all, c.thread, Some(&c.first)).map(|(_, q)| q);
             }
         }
         let waiting = second.iter().filter(|s| s.is_none()).count();
@@ -284,8 +309,14 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
     for (c, step) in convs.iter().zip(&second) {
         let key = SessionKey::new("discord", &c.thread.to_string(), &c.user.to_string());
         let s = driver.session(&key).unwrap().expect("session still stored");
-        assert_eq!(s.phase, Phase::Step(step.clone().unwrap()));
+        let question = step.clone().unwrap();
+        assert_eq!(s.question(), Some(question.clone()));
+        assert_eq!(s.phase, Phase::Step(step_of(&question)));
         assert_eq!(s.answer_count, 1, "the click was applied exactly once");
+        assert!(
+            question.ends_with(":1"),
+            "asked after one answer: {question}"
+        );
     }
 
     // Exactly one callback per interaction: none dropped, none answered twice,

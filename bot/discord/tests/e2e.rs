@@ -170,23 +170,18 @@ impl Chat {
         }
     }
 
-    /// Waits for the message in `channel` asking step `step`; returns it.
+    /// Waits until the question in `channel` is step `step`; returns its
+    /// message. The question is the newest message carrying buttons, and only
+    /// while one of them is live: a click's first response disables its
+    /// message's buttons, so right after a click the answered message is
+    /// still the newest until the bot posts the next question. Taking an older
+    /// message that merely names the step (a step asked twice, like
+    /// `triage.restart:2` and `triage.restart:7`) would click an answered
+    /// question, which the bot rightly refuses as stale.
     async fn question(&self, channel: u64, step: &str) -> Value {
-        // `|os|`, `|ip|`, or a step with the answers so far: `|linux.sshd:3|`.
-        let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let found = self
-                .fake
-                .channel_messages(channel)
-                .into_iter()
-                .rev()
-                .find(|m| {
-                    buttons(m)
-                        .iter()
-                        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
-                });
-            if let Some(m) = found {
+            if let Some(m) = current_question(&self.fake, channel).filter(|m| asks(m, step)) {
                 return m;
             }
             assert!(
@@ -195,7 +190,7 @@ impl Chat {
                 self.fake
                     .channel_messages(channel)
                     .iter()
-                    .map(|m| m["content"].clone())
+                    .map(|m| (m["content"].clone(), buttons(m)))
                     .collect::<Vec<_>>()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -257,6 +252,25 @@ fn buttons(m: &Value) -> Vec<(String, bool)> {
             ))
         })
         .collect()
+}
+
+/// The question a person sees in `channel` now: the newest message with
+/// buttons, if any of them can still be clicked.
+fn current_question(fake: &FakeDiscord, channel: u64) -> Option<Value> {
+    fake.channel_messages(channel)
+        .into_iter()
+        .rev()
+        .find(|m| !buttons(m).is_empty())
+        .filter(|m| buttons(m).iter().any(|(_, disabled)| !disabled))
+}
+
+/// Whether `m` asks `step`: `|os|`, `|ip|`, or a step with the answers so
+/// far, `|linux.sshd:3|`.
+fn asks(m: &Value, step: &str) -> bool {
+    let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
+    buttons(m)
+        .iter()
+        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
 }
 
 fn all_text(fake: &FakeDiscord, channel: u64) -> String {
@@ -357,6 +371,15 @@ async fn windows_diagnosis_to_ticket_answers_before_probing() {
     // Nobody gets through: the security group, then (no VNC) the hand-off.
     chat.click(thread, "common.port_test", "failed").await;
     chat.click(thread, "triage.security_group", "already").await;
+    // From here Discord is slow to post messages, as under load: the click's
+    // first response comes long before the next question, and the step asked
+    // next was asked before (`triage.restart:2`, answered). The question to
+    // click is the new one; the old message is answered and stays so.
+    fake.set_slow(
+        "POST",
+        &format!("/channels/{thread}/messages"),
+        Duration::from_millis(500),
+    );
     chat.click(thread, "triage.sg_firewall", "cannot").await;
     chat.click(thread, "triage.restart", "_unknown").await;
 

@@ -53,8 +53,10 @@ fn buttons(m: &Value) -> Vec<(ButtonId, String)> {
         .collect()
 }
 
-/// The questions on screen now: owner → (conversation, step, message),
-/// the newest question of each thread.
+/// The questions on screen now: owner → (conversation, question, message),
+/// the newest question of each thread. The question is `step:answers`, as
+/// the bot's admission compares it (a step name alone does not tell a new
+/// question from one already answered: a step can be asked twice).
 fn questions(fake: &FakeSlack) -> HashMap<String, (String, String, Value)> {
     let mut out = HashMap::new();
     for root in fake.channel_messages(CHANNEL) {
@@ -63,10 +65,7 @@ fn questions(fake: &FakeSlack) -> HashMap<String, (String, String, Value)> {
         };
         for m in fake.thread(CHANNEL, ts) {
             if let Some((b, _)) = buttons(&m).into_iter().next() {
-                out.insert(
-                    b.owner.clone(),
-                    (b.conversation.clone(), b.step_name().to_owned(), m),
-                );
+                out.insert(b.owner.clone(), (b.conversation.clone(), b.step.clone(), m));
             }
         }
     }
@@ -107,7 +106,10 @@ async fn wait_questions(
     loop {
         let q = questions(fake);
         let waiting = (0..N)
-            .filter(|&i| !q.get(&user(i)).is_some_and(|(_, step, _)| done(i, step)))
+            .filter(|&i| {
+                !q.get(&user(i))
+                    .is_some_and(|(_, question, _)| done(i, question))
+            })
             .count();
         if waiting == 0 {
             return q;
@@ -171,12 +173,13 @@ async fn a_burst_of_commands_then_of_clicks_loses_and_doubles_nothing() {
     let threads: HashSet<&String> = first.values().map(|(conv, _, _)| conv).collect();
     assert_eq!(threads.len(), N, "each diagnosis has a thread of its own");
     for i in 0..N {
-        let (conv, step, _) = &first[&user(i)];
+        let (conv, question, _) = &first[&user(i)];
         let s = driver
             .session(&SessionKey::new(vmd_slack::PLATFORM, conv, &user(i)))
             .unwrap()
             .unwrap_or_else(|| panic!("no session stored for {conv}"));
-        assert_eq!(s.phase, Phase::Step(step.clone()));
+        assert!(matches!(s.phase, Phase::Step(_)), "{:?}", s.phase);
+        assert_eq!(s.question().as_ref(), Some(question));
         assert_eq!(s.probes.len(), 1, "one probe, not refused nor repeated");
         assert_eq!(s.answer_count, 0);
     }
@@ -207,16 +210,20 @@ async fn a_burst_of_commands_then_of_clicks_loses_and_doubles_nothing() {
     all_acked(&fake, &clicks).await;
 
     // Every conversation moves on to a second question, stored with the answer.
-    let second = wait_questions(&fake, "second", |i, step| step != first[&user(i)].1).await;
+    let second = wait_questions(&fake, "second", |i, q| q != first[&user(i)].1).await;
     for i in 0..N {
-        let (conv, step, _) = &second[&user(i)];
+        let (conv, question, _) = &second[&user(i)];
         assert_eq!(conv, &first[&user(i)].0, "the same thread");
         let s = driver
             .session(&SessionKey::new(vmd_slack::PLATFORM, conv, &user(i)))
             .unwrap()
             .expect("session still stored");
-        assert_eq!(s.phase, Phase::Step(step.clone()));
+        assert_eq!(s.question().as_ref(), Some(question));
         assert_eq!(s.answer_count, 1, "the click was applied exactly once");
+        assert!(
+            question.ends_with(":1"),
+            "asked after one answer: {question}"
+        );
     }
 
     // Exactly one acknowledgement per envelope: none dropped, none twice,

@@ -136,11 +136,16 @@ impl Chat {
         }
     }
 
-    /// The newest message in the thread asking `step`.
+    /// Waits until the question in the thread is step `step`; returns its
+    /// message.
     async fn question(&self, thread: &str, step: &str) -> Value {
         self.question_in(CHANNEL, thread, step).await
     }
 
+    /// The question is the newest message in the thread with buttons of ours
+    /// (an answered one has given its buttons way to the answer). An older
+    /// message that merely names the step (a step asked twice) is not it:
+    /// clicking it would answer a question the conversation moved past.
     async fn question_in(&self, channel: &str, thread: &str, step: &str) -> Value {
         // `|os|`, `|ip|`, or a step with the answers so far: `|linux.sshd:3|`.
         let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
@@ -151,7 +156,8 @@ impl Chat {
                 .thread(channel, thread)
                 .into_iter()
                 .rev()
-                .find(|m| {
+                .find(|m| buttons(m).iter().any(|(id, _)| id.starts_with("v1|")))
+                .filter(|m| {
                     buttons(m)
                         .iter()
                         .any(|(id, _)| id.contains(&exact) || id.contains(&asked))

@@ -109,6 +109,8 @@ struct St {
     conn_counter: u64,
     session_counter: u64,
     fail_next: Vec<(String, u16)>,
+    /// (method, path substring, delay): matching requests are handled late.
+    slow: Vec<(String, String, Duration)>,
     messages: HashMap<u64, Value>,
     channels: HashMap<u64, Value>,
     channel_guild: HashMap<u64, u64>,
@@ -360,6 +362,16 @@ impl FakeDiscord {
             .lock()
             .fail_next
             .push((path_contains.to_string(), status));
+    }
+
+    /// From now on every `method` request whose path contains
+    /// `path_contains` is handled `delay` late (as Discord is under load): it
+    /// is recorded and takes effect only after the delay.
+    pub fn set_slow(&self, method: &str, path_contains: &str, delay: Duration) {
+        self.inner
+            .lock()
+            .slow
+            .push((method.to_string(), path_contains.to_string(), delay));
     }
 
     /// A message the fake created (channel message, interaction response, follow-up), as a
@@ -665,6 +677,16 @@ async fn rest_handler(
         .to_string();
     let (json_body, files) = parse_body(&ctype, &body);
 
+    let slow = inner
+        .lock()
+        .slow
+        .iter()
+        .filter(|(m, p, _)| m == method.as_str() && path.contains(p.as_str()))
+        .map(|(_, _, d)| *d)
+        .max();
+    if let Some(delay) = slow {
+        tokio::time::sleep(delay).await;
+    }
     let mut st = inner.lock();
     let seq = st.requests.len();
     let rec = Recorded {
