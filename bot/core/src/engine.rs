@@ -269,7 +269,13 @@ impl Engine {
                     self.resolve(s, name, &mut out)
                 }
                 Some(Err(e)) => {
-                    say(&mut out, Reply::one(e.id()).severity(Severity::Warning));
+                    // The message names the word it is about.
+                    let value = clip(command::offending(&t, &e));
+                    say(
+                        &mut out,
+                        Reply::info(vec![Msg::new(e.id()).arg("value", value)])
+                            .severity(Severity::Warning),
+                    );
                     self.prompt(s, &mut out);
                 }
                 None => self.text(s, t.trim(), &mut out),
@@ -352,6 +358,15 @@ impl Engine {
             Phase::New | Phase::AskIp => {
                 let fresh = s.phase == Phase::New;
                 let x = command::extract(t);
+                // A port named in the sentence passes the port policy first,
+                // as `/diagnose … port` does (a new conversation has probed
+                // only the default ports).
+                if let Some(p) = x.port {
+                    if let Err(r) = self.cfg.policy.ports().check(&[22, 3389], p) {
+                        say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                        return self.prompt(s, out);
+                    }
+                }
                 if x.os.is_some() {
                     s.os = x.os;
                 }
@@ -652,7 +667,8 @@ impl Engine {
     fn stale(&self, s: &mut Session, out: &mut Out) {
         say(
             out,
-            Reply::one("err-not-an-option").severity(Severity::Warning),
+            Reply::info(vec![Msg::new("err-not-an-option").arg("count", 0i64)])
+                .severity(Severity::Warning),
         );
         self.prompt(s, out);
     }
