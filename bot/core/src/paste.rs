@@ -262,6 +262,42 @@ pub enum Fact {
     RdpListener { present: bool },
 }
 
+impl Fact {
+    /// Cuts every text the fact holds (an address, a program, a mount, a
+    /// message) to at most `max` characters.
+    pub fn cap_text(&mut self, max: usize) {
+        let cut = |s: &mut String| crate::limits::truncate_chars(s, max);
+        match self {
+            Fact::Listening { addr, owner, .. } => {
+                cut(addr);
+                if let Some(o) = owner {
+                    cut(o);
+                }
+            }
+            Fact::Disk { mount, .. } => cut(mount),
+            Fact::Sshd { problem } => match problem {
+                SshdProblem::BadConfig {
+                    option: Some(o), ..
+                } => cut(o),
+                SshdProblem::Fatal { text } => cut(text),
+                SshdProblem::FailedPassword { from: Some(f) } => cut(f),
+                _ => {}
+            },
+            Fact::Boot {
+                problem: BootProblem::FstabDependency { mount: Some(m) },
+            } => cut(m),
+            _ => {}
+        }
+    }
+
+    /// Whether a text the fact holds is longer than `max` characters.
+    pub fn text_longer_than(&self, max: usize) -> bool {
+        let mut t = self.clone();
+        t.cap_text(max);
+        t != *self
+    }
+}
+
 /// One recognised paste.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reading {
