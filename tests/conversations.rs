@@ -621,6 +621,29 @@ fn a_sentence_starts_the_diagnosis() {
 }
 
 #[test]
+fn a_bad_address_and_a_port_inside_an_address_are_said_as_typed() {
+    // The word that isn't an address is named (not a raw placeable).
+    let r = run(Some(Lang::En), &[], &["/diagnose 127.1 linux", "/quit"]);
+    assert!(r.out.contains("\"127.1\" isn't an IP address"), "{}", r.out);
+    let r = run(Some(Lang::Ko), &[], &["/diagnose 127.1 linux", "/quit"]);
+    assert!(r.out.contains("127.1"), "{}", r.out);
+    // The port is 25, not the 198 of the address, and the port policy
+    // refuses it before any probe.
+    let r = run(
+        Some(Lang::En),
+        &[],
+        &["my server 198.18.0.10 port 25 linux", "/quit"],
+    );
+    assert!(r.out.contains("I can't check port 25"), "{}", r.out);
+    assert!(
+        !r.out.contains("198,") && !r.out.contains("port 198"),
+        "{}",
+        r.out
+    );
+    assert!(r.prober.requests.lock().unwrap().is_empty(), "{}", r.out);
+}
+
+#[test]
 fn only_what_is_missing_is_asked() {
     // The OS first, the address later: no OS question.
     let r = run(

@@ -125,6 +125,20 @@ impl CommandError {
     }
 }
 
+/// The word of the command line `text` that `e` is about (`127.1` for a bad
+/// address in `/diagnose 127.1 linux`), for the message that names it; empty
+/// when the error is about no single word.
+pub fn offending<'a>(text: &'a str, e: &CommandError) -> &'a str {
+    let nth = match e {
+        CommandError::BadIp | CommandError::BadLang => 0,
+        CommandError::BadOs => 1,
+        CommandError::BadPort => 2,
+        CommandError::Unknown | CommandError::TooMany => return "",
+    };
+    let rest = text.trim().strip_prefix('/').unwrap_or_default();
+    rest.split_whitespace().nth(nth + 1).unwrap_or_default()
+}
+
 /// Parses an IP literal as users paste it (`203.0.113.5`, `[2001:db8::1]`, with spaces).
 pub fn parse_ip(s: &str) -> Result<IpAddr, CommandError> {
     let t = s.trim().trim_start_matches('[').trim_end_matches(']');
@@ -316,12 +330,18 @@ fn port_phrase(lower: &str) -> Option<u16> {
         .filter(|t| !t.is_empty())
         .collect();
     let num = |t: &str| -> Option<u16> {
-        let digits: String = t
-            .trim_start_matches([':', '='])
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
+        let t = t.trim_start_matches([':', '=']);
+        let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
         if digits.is_empty() || digits.len() > 5 {
+            return None;
+        }
+        // A number that goes on with `.` or `:` and more digits is part of
+        // an address or a version (`198.18.0.10`, `2001:db8::1`, `22.04`),
+        // not a port.
+        let mut after = t[digits.len()..].chars();
+        if matches!(after.next(), Some('.' | ':'))
+            && after.next().is_some_and(|c| c.is_ascii_hexdigit())
+        {
             return None;
         }
         parse_port(&digits).ok()

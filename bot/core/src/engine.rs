@@ -252,6 +252,7 @@ impl Engine {
             Input::At { .. } => return self.finish(s, before, now_ms, out),
             other => other,
         };
+        let ends_wait = ends_wait(&s.phase, &input);
         match input {
             Input::Text(t) => match command::parse(&t) {
                 Some(Ok(c)) => self.command(s, c, &mut out),
@@ -268,7 +269,13 @@ impl Engine {
                     self.resolve(s, name, &mut out)
                 }
                 Some(Err(e)) => {
-                    say(&mut out, Reply::one(e.id()).severity(Severity::Warning));
+                    // The message names the word it is about.
+                    let value = clip(command::offending(&t, &e));
+                    say(
+                        &mut out,
+                        Reply::info(vec![Msg::new(e.id()).arg("value", value)])
+                            .severity(Severity::Warning),
+                    );
                     self.prompt(s, &mut out);
                 }
                 None => self.text(s, t.trim(), &mut out),
@@ -283,7 +290,51 @@ impl Engine {
             // Only one level of `At` means anything.
             Input::At { .. } => self.stale(s, &mut out),
         }
+        if ends_wait {
+            self.settle(s, &mut out);
+        }
         self.finish(s, before, now_ms, out)
+    }
+
+    /// The invariant after a probe result, a refusal or a name lookup ends a
+    /// wait: the conversation stands at a question (or ended), or it waits on
+    /// a new probe or lookup it asked for in this turn. Never stored "still
+    /// checking" with nothing under way: every later message would re-probe,
+    /// answers would be dropped and buttons never shown. A path that breaks
+    /// it goes back to the step the probe came from and asks its question.
+    fn settle(&self, s: &mut Session, out: &mut Out) {
+        let asked = out
+            .fx
+            .iter()
+            .any(|e| matches!(e, Effect::Probe(_) | Effect::Resolve(_)));
+        if !s.waits_on_runtime() || asked {
+            return;
+        }
+        // Whatever said "still checking" in this turn was wrong.
+        out.fx.retain(
+            |e| !matches!(e, Effect::Say(r) if r.parts.iter().any(|m| m.id == "still-probing")),
+        );
+        let step = match &s.phase {
+            Phase::Probing(Pending {
+                purpose: Purpose::Recheck { step, .. },
+                ..
+            }) => self.rb.step(step).map(|st| st.id.clone()),
+            _ => None,
+        };
+        match step {
+            Some(id) => {
+                s.phase = Phase::Step(id);
+                self.prompt(s, out);
+            }
+            None if !s.probes.is_empty() && s.known_os().is_some() => {
+                s.trail.clear();
+                self.enter_first(s, out);
+            }
+            None => {
+                s.phase = Phase::AskIp;
+                self.prompt(s, out);
+            }
+        }
     }
 
     /// Caps, and the leading [`Effect::Persist`] when the turn changed anything.
@@ -307,6 +358,15 @@ impl Engine {
             Phase::New | Phase::AskIp => {
                 let fresh = s.phase == Phase::New;
                 let x = command::extract(t);
+                // A port named in the sentence passes the port policy first,
+                // as `/diagnose … port` does (a new conversation has probed
+                // only the default ports).
+                if let Some(p) = x.port {
+                    if let Err(r) = self.cfg.policy.ports().check(&[22, 3389], p) {
+                        say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                        return self.prompt(s, out);
+                    }
+                }
                 if x.os.is_some() {
                     s.os = x.os;
                 }
@@ -607,7 +667,8 @@ impl Engine {
     fn stale(&self, s: &mut Session, out: &mut Out) {
         say(
             out,
-            Reply::one("err-not-an-option").severity(Severity::Warning),
+            Reply::info(vec![Msg::new("err-not-an-option").arg("count", 0i64)])
+                .severity(Severity::Warning),
         );
         self.prompt(s, out);
     }
@@ -1090,6 +1151,10 @@ impl Engine {
                             let confirm = self.rb.confirm_step().to_owned();
                             self.enter(s, &confirm, out)
                         } else {
+                            // Back at the step the paste came at, so the
+                            // paste routes see it (`at:`) and "no row" asks
+                            // its question again instead of "still checking".
+                            s.phase = Phase::Step(step);
                             self.paste_route(s, out)
                         }
                     }
@@ -1431,6 +1496,17 @@ impl Engine {
             }
         }
         Reply::info(parts)
+    }
+}
+
+/// Whether `input` is the answer to what the session waits on (its probe's
+/// result or refusal, its name lookup), so that the wait ends with this turn.
+fn ends_wait(phase: &Phase, input: &Input) -> bool {
+    match (phase, input) {
+        (Phase::Probing(p), Input::ProbeDone(r)) => r.target == p.request.target,
+        (Phase::Probing(_), Input::ProbeRefused(_)) => true,
+        (Phase::Resolving(n), Input::Resolved { name, .. }) => n == name,
+        _ => false,
     }
 }
 

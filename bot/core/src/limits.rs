@@ -31,6 +31,12 @@ pub const MAX_STORED_NAMES: usize = 16;
 pub const MAX_STORED_NAME_LEN: usize = 64;
 /// Hard limit on one encoded session record; the store trims further past it.
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// Bytes of pasted text a session keeps over all its pastes (the newest
+/// first, each at most [`crate::paste::MAX_REPORT_PASTE`]).
+pub const MAX_PASTE_TEXT: usize = 8 * 1024;
+/// Characters kept of each text a fact read from a paste holds (an address,
+/// a program name, a message): as many as are ever said back.
+pub const MAX_FACT_TEXT: usize = 40;
 
 /// Fluent ids used by limits (`locales/*/limits.ftl`).
 pub const LIMIT_MESSAGE_IDS: &[&str] = &[

@@ -185,6 +185,32 @@ fn keep_last<T>(v: &mut Vec<T>, max: usize) {
 /// How many pastes a session keeps.
 pub const MAX_PASTES: usize = 6;
 
+/// What is left of a pasted text trimmed away.
+const TRIMMED: &str = "[trimmed]";
+
+/// Cuts `t` to at most `max` bytes (on a character boundary), saying so at
+/// the end. Idempotent.
+fn trim_text(t: &mut String, max: usize) {
+    const MORE: &str = "\n[trimmed]";
+    if t.len() <= max {
+        return;
+    }
+    if max <= MORE.len() {
+        *t = if max >= TRIMMED.len() {
+            TRIMMED.into()
+        } else {
+            String::new()
+        };
+        return;
+    }
+    let mut end = max - MORE.len();
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    t.truncate(end);
+    t.push_str(MORE);
+}
+
 /// One paste: when, at which step, the text as the report shows it, and the
 /// readings it gave.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -340,10 +366,33 @@ impl Session {
                 cap_names(&mut ssh.macs, n, l);
             }
         }
+        self.cap_pastes();
         self.ports_probed.sort_unstable();
         self.ports_probed.dedup();
         // The admission point keeps this small; a damaged record can't make it big.
         self.ports_probed.truncate(64);
+    }
+
+    /// The latest [`MAX_PASTES`] pastes, at most [`crate::paste::MAX_FACTS`]
+    /// facts each with their texts cut to [`limits::MAX_FACT_TEXT`]
+    /// characters, and [`limits::MAX_PASTE_TEXT`] bytes of pasted text over
+    /// all of them, the newest first.
+    fn cap_pastes(&mut self) {
+        keep_last(&mut self.pastes, MAX_PASTES);
+        let mut budget = limits::MAX_PASTE_TEXT;
+        for p in self.pastes.iter_mut().rev() {
+            let mut n = 0;
+            for r in &mut p.readings {
+                r.facts.truncate(crate::paste::MAX_FACTS.saturating_sub(n));
+                n += r.facts.len();
+                for f in &mut r.facts {
+                    f.cap_text(limits::MAX_FACT_TEXT);
+                }
+            }
+            p.readings.retain(|r| !r.facts.is_empty());
+            trim_text(&mut p.text, budget.min(crate::paste::MAX_REPORT_PASTE));
+            budget -= p.text.len().min(budget);
+        }
     }
 
     /// Summarise all but the latest `keep` probe reports (the newest report
@@ -388,6 +437,18 @@ impl Session {
     /// fits. Returns `false` when nothing is left to trim. The conversation
     /// (target, OS, phase, the latest probe) always survives.
     pub fn shrink_once(&mut self) -> bool {
+        // Pasted text is there for the report only: halve the longest first.
+        if let Some(t) = self
+            .pastes
+            .iter_mut()
+            .map(|p| &mut p.text)
+            .filter(|t| t.len() > 256)
+            .max_by_key(|t| t.len())
+        {
+            let half = t.len() / 2;
+            trim_text(t, half);
+            return true;
+        }
         if self.probes.len() > 1 {
             self.cap_probes(self.probes.len() / 2);
             return true;
@@ -396,6 +457,11 @@ impl Session {
             let n = self.probe_history.len().div_ceil(2);
             self.probe_history.drain(..n);
             self.probes_forgotten = self.probes_forgotten.saturating_add(n as u32);
+            return true;
+        }
+        // Older pastes and what was read from them (the latest stays).
+        if self.pastes.len() > 1 {
+            self.pastes.remove(0);
             return true;
         }
         if self.answers.len() > 4 {
@@ -422,6 +488,27 @@ impl Session {
                 if let Some(v) = a.value.as_mut() {
                     truncate_chars(v, 100);
                 }
+            }
+            return true;
+        }
+        if self
+            .pastes
+            .iter()
+            .flat_map(|p| p.readings.iter().flat_map(|r| &r.facts))
+            .any(|f| f.text_longer_than(16))
+        {
+            for f in self
+                .pastes
+                .iter_mut()
+                .flat_map(|p| p.readings.iter_mut().flat_map(|r| &mut r.facts))
+            {
+                f.cap_text(16);
+            }
+            return true;
+        }
+        if self.pastes.iter().any(|p| p.text.len() > TRIMMED.len()) {
+            for p in &mut self.pastes {
+                trim_text(&mut p.text, TRIMMED.len());
             }
             return true;
         }

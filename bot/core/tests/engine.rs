@@ -302,6 +302,97 @@ fn sentences_are_understood() {
     assert_eq!(extract("port 99999").port, None);
 }
 
+/// Numbers inside an address (or a version) are never the port: the port is
+/// the number the sentence names as one.
+#[test]
+fn numbers_inside_addresses_are_not_ports() {
+    use vmd_core::command::extract;
+    let cases: &[(&str, &str, Option<u16>)] = &[
+        (
+            "my server 198.18.0.10 port 25 linux",
+            "198.18.0.10",
+            Some(25),
+        ),
+        ("198.18.0.10 port 2222", "198.18.0.10", Some(2222)),
+        ("203.0.113.7 22 port", "203.0.113.7", Some(22)),
+        (
+            "203.0.113.7 port: 2200 ubuntu 22.04",
+            "203.0.113.7",
+            Some(2200),
+        ),
+        (
+            "ubuntu 22.04 at 203.0.113.7 port 2200",
+            "203.0.113.7",
+            Some(2200),
+        ),
+        ("203.0.113.7 port", "203.0.113.7", None),
+        ("203.0.113.7", "203.0.113.7", None),
+        ("서버 198.18.0.10 포트 2222번", "198.18.0.10", Some(2222)),
+        ("198.18.0.10 포트로 접속이 안 돼요", "198.18.0.10", None),
+        ("2001:db8::25 port 2222", "2001:db8::25", Some(2222)),
+        ("2001:db8::25 port linux", "2001:db8::25", None),
+        ("10.0.0.22 ssh", "10.0.0.22", None),
+        ("203.0.113.7:2222 port 25", "203.0.113.7", Some(2222)),
+    ];
+    for (text, ip, port) in cases {
+        let x = extract(text);
+        assert_eq!(x.ip, Some(ip.parse().unwrap()), "{text}");
+        assert_eq!(x.port, *port, "{text}");
+    }
+}
+
+/// A sentence naming a port the policy refuses is refused with the reason,
+/// before any probe.
+#[test]
+fn a_refused_port_in_a_sentence_is_refused_with_the_reason() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("my server 203.0.113.9 port 25 linux".into()),
+        1,
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Probe(_))), "{fx:?}");
+    let m = says(&fx)[0].parts[0].clone();
+    assert_eq!(m.id, "limit-port-not-allowed", "{fx:?}");
+    assert_eq!(
+        m.args.get("port"),
+        Some(&vmd_core::msg::Arg::Num(25.into())),
+        "{m:?}"
+    );
+    assert_eq!(s.custom_port, None);
+}
+
+/// A command error names the word it is about: every argument its message
+/// text uses is given.
+#[test]
+fn command_errors_name_the_word() {
+    let e = engine();
+    for (line, id, value) in [
+        ("/diagnose 127.1 linux", "err-not-ip", "127.1"),
+        ("/diagnose 203.0.113.9 beos", "err-bad-os", "beos"),
+        ("/diagnose 203.0.113.9 linux 0", "err-bad-port", "0"),
+    ] {
+        let mut s = Session::new(0);
+        let fx = e.handle(&mut s, Input::Text(line.into()), 1);
+        let m = &says(&fx)[0].parts[0];
+        assert_eq!(m.id, id, "{line}");
+        assert_eq!(
+            m.args.get("value"),
+            Some(&vmd_core::msg::Arg::Str(value.into())),
+            "{line}: {m:?}"
+        );
+    }
+    // A stale button: the message's count is given (no raw placeable).
+    let mut s = Session::new(0);
+    let req = diagnose(&e, &mut s, 1);
+    e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
+    let fx = e.handle(&mut s, Input::Choose("gone".into()), 3);
+    let m = &says(&fx)[0].parts[0];
+    assert_eq!(m.id, "err-not-an-option");
+    assert!(m.args.contains_key("count"), "{m:?}");
+}
+
 /// A click carries the question it answers: delivered twice (a retry after a
 /// crash, a double click), it is applied once; the same step asked again later
 /// is a new question.

@@ -380,3 +380,70 @@ fn a_custom_port_refused_at_admission_is_not_kept() {
     // A refused probe never counts as a probed port.
     assert!(!s.ports_probed.contains(&2222), "{:?}", s.ports_probed);
 }
+
+/// The stored record, as the store writes it.
+fn record_len(s: &Session) -> usize {
+    serde_json::to_vec(&serde_json::json!({ "v": 1, "session": s }))
+        .unwrap()
+        .len()
+}
+
+/// A large hostile paste: its first 4 KiB (what the report keeps) are
+/// characters JSON escapes at twice their size, then 40 distinct sshd
+/// complaints whose messages are four-byte characters.
+fn big_paste(i: usize) -> String {
+    let mut t = String::new();
+    while t.len() < 4 * 1024 {
+        t.push_str(&"\"\\".repeat(150));
+        t.push('\n');
+    }
+    for k in 0..40 {
+        t.push_str(&format!(
+            "Dec  2 03:41:46 host sshd[{k}]: fatal: {i} {k} {}\n",
+            "\u{1F600}".repeat(118)
+        ));
+    }
+    t
+}
+
+/// Pastes and their readings are trimmed within the record cap: however
+/// many large pastes come, every turn's record can be stored.
+#[test]
+fn many_large_pastes_keep_the_record_under_its_cap() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let req = start(&e, &mut s);
+    e.handle(&mut s, Input::ProbeDone(Box::new(fat_report(&req))), 2);
+    assert!(matches!(s.phase, Phase::Step(_)), "{:?}", s.phase);
+    for i in 0..12 {
+        let paste = big_paste(i);
+        assert!(paste.len() <= vmd_core::paste::MAX_PASTE);
+        let fx = e.handle(&mut s, Input::Paste(paste), 10 + i as u64);
+        assert!(ids(&fx).contains(&"paste-read".to_string()), "{fx:?}");
+        assert!(s.pastes.len() <= vmd_core::session::MAX_PASTES);
+        let text: usize = s.pastes.iter().map(|p| p.text.len()).sum();
+        assert!(text <= limits::MAX_PASTE_TEXT, "{text}");
+        for p in &s.pastes {
+            let facts: Vec<_> = p.readings.iter().flat_map(|r| &r.facts).collect();
+            assert!(facts.len() <= vmd_core::paste::MAX_FACTS);
+            assert!(facts
+                .iter()
+                .all(|f| !f.text_longer_than(limits::MAX_FACT_TEXT)));
+        }
+        // The store trims a copy until it fits; it always can.
+        let mut t = s.clone();
+        let mut steps = 0;
+        while record_len(&t) > limits::MAX_RECORD_BYTES {
+            assert!(
+                t.shrink_once(),
+                "paste {i}: {} bytes even after trimming",
+                record_len(&t)
+            );
+            steps += 1;
+        }
+        assert!(steps < 40, "{steps}");
+        assert_eq!(t.target, s.target);
+        assert_eq!(t.phase, s.phase);
+        assert!(!t.pastes.is_empty(), "the latest paste survives");
+    }
+}

@@ -1120,3 +1120,113 @@ proptest! {
         prop_assert!(m.len() <= MAX_REPORT_PASTE);
     }
 }
+
+/// One case per secret format: the secret is gone, what is around it stays.
+#[test]
+fn mask_secrets_covers_chat_tokens_urls_and_command_lines() {
+    let cases: &[(&str, &str, &str)] = &[
+        // (line, secret, what stays)
+        (
+            "SLACK xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx failed",
+            "xoxb-123456789012",
+            "failed",
+        ),
+        ("app token: \"xapp-1-A0123-456-abcdef0123\"", "xapp-1", "app token"),
+        ("using xoxp-2222-3333-4444-abcdef", "xoxp-2222", "using"),
+        (
+            "bot MTA1MjM0NTY3ODkwMTIzNDU2Nw.GhIjKl.AbCdEfGhIjKlMnOpQrStUvWxYz0123456 started",
+            "MTA1MjM0NTY3ODkwMTIzNDU2Nw",
+            "started",
+        ),
+        (
+            "git clone https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/o/r",
+            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+            "github.com/o/r",
+        ),
+        (
+            "GH=github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+            "github_pat_11ABCDEFG",
+            "GH=",
+        ),
+        (
+            "curl -H 'X-Auth: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlX2hlcmU' http://10.0.0.5:8080/",
+            "eyJzdWIiOiIxIn0",
+            "10.0.0.5:8080",
+        ),
+        (
+            "$ sshpass -p 'S3cr3t!' ssh -p 2222 root@203.0.113.9",
+            "S3cr3t!",
+            "ssh -p 2222 root@203.0.113.9",
+        ),
+        ("$ sshpass -pS3cr3t ssh root@203.0.113.9", "S3cr3t", "root@203.0.113.9"),
+        ("mysql -u root -pHunter22 -h 10.0.0.8 app", "Hunter22", "-h 10.0.0.8 app"),
+        ("mysqldump --password Hunter22 app", "Hunter22", "app"),
+        ("mysql --password=Hunter22 app", "Hunter22", "mysql --password="),
+        (
+            "git remote -v origin https://deploy:Pa55w0rd@git.example.com/app.git (fetch)",
+            "Pa55w0rd",
+            "https://deploy:[masked]@git.example.com/app.git (fetch)",
+        ),
+        ("echo 'root:Tr0ub4dor' | sudo chpasswd", "Tr0ub4dor", "'root:[masked]'"),
+        ("net user Administrator N3wP@ss! /add", "N3wP@ss!", "net user Administrator"),
+        ("NET USER admin Secret123", "Secret123", "NET USER admin"),
+        ("key AKIAIOSFODNN7EXAMPLE in use", "AKIAIOSFODNN7EXAMPLE", "in use"),
+        ("PGPASSWORD=Pg5ecret psql -h 10.0.0.9", "Pg5ecret", "PGPASSWORD="),
+        ("MYSQL_PWD=My5ecret mysql", "My5ecret", "MYSQL_PWD="),
+        ("Authorization: Bearer abc.def.ghi", "abc.def", "Authorization:"),
+        ("curl -H \"Bearer s3cr3tt0k3n\" 10.0.0.1", "s3cr3tt0k3n", "10.0.0.1"),
+    ];
+    for (line, secret, kept) in cases {
+        let m = mask_secrets(line);
+        assert!(!m.contains(secret), "{secret} left in {m:?}");
+        assert!(m.contains("[masked]"), "{m:?}");
+        assert!(m.contains(kept), "{kept} lost from {m:?}");
+    }
+    // chpasswd input on the lines after it, and private key blocks.
+    let heredoc = "$ sudo chpasswd <<EOF\nroot:R00tPass\nalice:Al1cePass\nEOF\n$ echo done";
+    let m = mask_secrets(heredoc);
+    for secret in ["R00tPass", "Al1cePass"] {
+        assert!(!m.contains(secret), "{secret} left in {m:?}");
+    }
+    assert!(
+        m.contains("root:[masked]") && m.contains("EOF\n$ echo done"),
+        "{m:?}"
+    );
+    let typed = "$ sudo chpasswd\nbob:B0bPass\n$ ss -tlnp";
+    let m = mask_secrets(typed);
+    assert!(!m.contains("B0bPass") && m.contains("$ ss -tlnp"), "{m:?}");
+    let key = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----\nok";
+    let m = mask_secrets(key);
+    assert!(!m.contains("MHcCAQEEIB") && m.ends_with("ok"), "{m:?}");
+}
+
+/// Ordinary diagnostic output is left as it is: addresses, ports, service
+/// names, PIDs, host names and versions.
+#[test]
+fn mask_secrets_leaves_diagnostic_output_alone() {
+    let plain = [
+        "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:((\"sshd\",pid=812,fd=3))",
+        "ssh -p 2222 -v user@203.0.113.9",
+        "debug1: Connecting to 203.0.113.9 [203.0.113.9] port 2222.",
+        "● ssh.service - OpenSSH server daemon (sshd.service)",
+        "Dec 02 03:41:46 ip-10-0-0-5.ap-northeast-2.compute.internal sshd[812]: Accepted publickey for ubuntu from 198.51.100.7 port 50022 ssh2: ED25519 SHA256:abc",
+        "mysql  Ver 8.0.36 for Linux on x86_64",
+        "net user",
+        "net user Administrator /active:yes",
+        "kernel: Linux version 5.15.0-1051-aws (buildd@lcy02-amd64-044) #56-Ubuntu",
+        "TCP    [::]:3389    [::]:0    LISTENING    1100",
+        "See https://www.openssh.com/legacy.html for details",
+        "OpenSSH_9.6p1 Ubuntu-3ubuntu13.5, OpenSSL 3.0.13 30 Jan 2024",
+    ];
+    for line in plain {
+        assert_eq!(mask_secrets(line), line);
+    }
+    // Every sample of the corpus but the one that is a private key.
+    for sample in samples()
+        .into_iter()
+        .filter(|t| t.len() < MAX_REPORT_PASTE && !t.contains("PRIVATE KEY"))
+    {
+        let m = mask_secrets(sample);
+        assert!(!m.contains("[masked]"), "ordinary output masked:\n{m}");
+    }
+}

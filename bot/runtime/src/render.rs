@@ -13,7 +13,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 use std::time::{Duration, UNIX_EPOCH};
 use vmd_core::command::Lang;
 use vmd_core::engine::{reason_key, state_key};
-use vmd_core::msg::{Choice, Msg, Reply};
+use vmd_core::msg::{Arg, Choice, Msg, Reply};
 use vmd_core::report::Report;
 use vmd_core::session::{Outcome, Purpose};
 
@@ -226,8 +226,15 @@ pub fn ticket_url(loc: &Localizer, lang: Lang, template: &str, r: &Report) -> St
 }
 
 /// The diagnosis report as markdown, in the user's language.
+///
+/// Support staff and ticket systems read it, so nothing a server sent, a
+/// paste held or a user typed can act as markup there: every such value is
+/// put in a code span whose fence no backtick run inside can close (in a
+/// code span of the locale text: with its backticks replaced), one line,
+/// without control characters; pasted text goes in a fenced block longer
+/// than any backtick run in it. No raw HTML, link or mention gets through.
 pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
-    let t = |m: Msg| loc.render(lang, &m);
+    let t = |m: Msg| md_msg(loc, lang, &m, &[]);
     let mut md = format!("# {}\n\n", loc.text(lang, "report-title"));
     md.push_str(&format!(
         "- {}\n",
@@ -235,7 +242,7 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             .arg(
                 "ip",
                 match (&r.target_name, r.target) {
-                    (Some(n), Some(ip)) => md_inline(&format!("{n} ({ip})")),
+                    (Some(n), Some(ip)) => format!("{n} ({ip})"),
                     _ => r.target.map(|x| x.to_string()).unwrap_or_default(),
                 },
             )
@@ -260,7 +267,12 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     if let Some(step) = &r.at_step {
         md.push_str(&format!(
             "- {}\n",
-            t(Msg::new("report-at-step").arg("step", loc.text(lang, step)))
+            md_msg(
+                loc,
+                lang,
+                &Msg::new("report-at-step").arg("step", loc.text(lang, step)),
+                &["step"]
+            )
         ));
     }
 
@@ -331,7 +343,10 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
                 "| SSH {} | {} | {} | - |\n",
                 ssh.port,
                 ssh.error.map(|e| code(&e)).unwrap_or_else(|| "ok".into()),
-                md_cell(ssh.banner.as_deref().unwrap_or("-"))
+                ssh.banner
+                    .as_deref()
+                    .map(|b| code_span(b, true))
+                    .unwrap_or_else(|| "-".into())
             ));
         }
         if let Some(rdp) = &p.report.rdp {
@@ -405,17 +420,23 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
         t(m)
     };
     for c in &r.checks {
+        // What the user typed goes in a code span; labels are ours.
         let answer = match (&c.answer, &c.value) {
             (Some(a), _) => with_context(a),
-            (None, Some(v)) => format!("`{}`", md_cell(v)),
+            (None, Some(v)) => code_span(v, false),
             (None, None) => "-".into(),
         };
         md.push_str(&format!(
             "- {}\n",
-            t(Msg::new("report-check-answer")
-                .arg("at", utc(c.at_ms))
-                .arg("step", with_context(&c.title))
-                .arg("answer", one_line(&answer)))
+            md_msg(
+                loc,
+                lang,
+                &Msg::new("report-check-answer")
+                    .arg("at", utc(c.at_ms))
+                    .arg("step", with_context(&c.title))
+                    .arg("answer", one_line(&answer)),
+                &["step", "answer"]
+            )
         ));
     }
 
@@ -436,15 +457,20 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
                 .unwrap_or_else(|| "-".into());
             md.push_str(&format!(
                 "### {}\n\n",
-                t(Msg::new("report-paste-at")
-                    .arg("at", utc(p.at_ms))
-                    .arg("step", one_line(&step)))
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-paste-at")
+                        .arg("at", utc(p.at_ms))
+                        .arg("step", one_line(&step)),
+                    &["step"]
+                )
             ));
             for f in p.readings.iter().flat_map(|r| &r.facts) {
                 let line = t(vmd_core::facts::fact_msg(f));
                 md.push_str(&format!(
                     "- {}\n",
-                    md_inline(line.trim_start_matches(['•', ' ']))
+                    one_line(line.trim_start_matches(['•', ' ']))
                 ));
             }
             md.push_str(&fenced(&p.text));
@@ -476,18 +502,105 @@ fn one_line(s: &str) -> String {
 
 /// Untrusted text in a fenced block whose fence no backtick run inside can close.
 fn fenced(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
+    let text: String = text
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !is_hidden(*c))
+        .collect();
+    let fence = "`".repeat(longest_backticks(&text).max(2) + 1);
     format!("\n{fence}text\n{text}\n{fence}\n\n")
 }
 
-/// One line of markdown from untrusted text: no raw markup characters.
-fn md_inline(s: &str) -> String {
-    one_line(s).replace('|', "\\|")
+/// Control, bidi and zero-width characters: they end lines or hide text.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || vmd_core::limits::is_invisible_control(c)
 }
 
-fn md_cell(s: &str) -> String {
-    one_line(s).replace('|', "\\|").replace('`', "'")
+fn longest_backticks(s: &str) -> usize {
+    s.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// Untrusted text as one inline code span nothing inside can close: a fence
+/// longer than any backtick run in it, padded when the text starts or ends
+/// with a backtick; one line, hidden characters dropped. In a table cell the
+/// pipe is escaped too (GFM splits cells before it reads code spans).
+fn code_span(s: &str, in_table: bool) -> String {
+    let clean: String = s.chars().filter(|c| !is_hidden(*c)).collect();
+    let mut v = one_line(&clean);
+    if in_table {
+        v = v.replace('|', "\\|");
+    }
+    if v.is_empty() {
+        return "-".into();
+    }
+    let fence = "`".repeat(longest_backticks(&v) + 1);
+    let pad = if v.starts_with('`') || v.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{v}{pad}{fence}")
+}
+
+/// A value that means nothing in Markdown, HTML or a ticket system: letters,
+/// digits, `.`, `:`, `-`, `/` and spaces, and no URL (`://`, `www.`).
+/// Identifiers, numbers, addresses and times pass as they are (so Fluent
+/// selectors still select on them).
+fn md_plain(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '/' | ' '))
+        && !s.contains("://")
+        && !s.to_ascii_lowercase().contains("www.")
+}
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+/// Renders a message for the report: every string argument not named in
+/// `trusted` (text we built ourselves) and not [`md_plain`] is untrusted. The
+/// message is rendered with a sentinel in its place; where the sentinel sits
+/// inside a code span of the locale text, the value goes there one-line with
+/// its backticks replaced by a look-alike (U+02CB), elsewhere as its own
+/// [`code_span`].
+fn md_msg(loc: &Localizer, lang: Lang, msg: &Msg, trusted: &[&str]) -> String {
+    let mut m = msg.clone();
+    let mut values: Vec<String> = Vec::new();
+    for (name, v) in m.args.iter_mut() {
+        if let Arg::Str(s) = v {
+            if trusted.contains(&name.as_str()) || md_plain(s) {
+                continue;
+            }
+            values.push(std::mem::take(s));
+            *s = format!("{OPEN}{}{CLOSE}", values.len() - 1);
+        }
+    }
+    let raw = loc.render(lang, &m);
+    if values.is_empty() {
+        return raw;
+    }
+    let mut out = String::with_capacity(raw.len() + 16);
+    let mut in_code = false;
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            OPEN => {
+                let n: String = chars.by_ref().take_while(|d| *d != CLOSE).collect();
+                if let Some(v) = n.parse::<usize>().ok().and_then(|i| values.get(i)) {
+                    if in_code {
+                        let clean: String = v.chars().filter(|c| !is_hidden(*c)).collect();
+                        out.push_str(&one_line(&clean).replace('`', "\u{02CB}"));
+                    } else {
+                        out.push_str(&code_span(v, false));
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -514,6 +627,219 @@ mod tests {
             let md = report_markdown(&loc, lang, &r);
             assert!(md.contains("2222"), "{md}");
             assert!(!md.contains("$port") && !md.contains("{"), "{md}");
+        }
+    }
+
+    /// The text of markdown outside code spans and fenced blocks, and the
+    /// contents of those, read as CommonMark does: a fence closes only on a
+    /// line of at least as many backticks; a code span only on a backtick run
+    /// of exactly its opening length; `\` escapes punctuation outside them.
+    fn split_code(md: &str) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut code = Vec::new();
+        let mut fence: Option<(usize, String)> = None;
+        for line in md.lines() {
+            let ticks = line.trim_start().chars().take_while(|c| *c == '`').count();
+            if let Some((n, body)) = fence.as_mut() {
+                if ticks >= *n && line.trim().chars().all(|c| c == '`') {
+                    code.push(std::mem::take(body));
+                    fence = None;
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+                continue;
+            }
+            if ticks >= 3 {
+                fence = Some((ticks, String::new()));
+                continue;
+            }
+            let c: Vec<char> = line.chars().collect();
+            let mut i = 0;
+            while i < c.len() {
+                if c[i] == '\\' && i + 1 < c.len() && c[i + 1].is_ascii_punctuation() {
+                    i += 2;
+                    continue;
+                }
+                if c[i] == '`' {
+                    let n = c[i..].iter().take_while(|x| **x == '`').count();
+                    let mut j = i + n;
+                    let mut close = None;
+                    while j < c.len() {
+                        if c[j] == '`' {
+                            let m = c[j..].iter().take_while(|x| **x == '`').count();
+                            if m == n {
+                                close = Some(j);
+                                break;
+                            }
+                            j += m;
+                        } else {
+                            j += 1;
+                        }
+                    }
+                    match close {
+                        Some(j) => {
+                            code.push(c[i + n..j].iter().collect());
+                            i = j + n;
+                        }
+                        None => {
+                            text.extend(&c[i..i + n]);
+                            i += n;
+                        }
+                    }
+                    continue;
+                }
+                text.push(c[i]);
+                i += 1;
+            }
+            text.push('\n');
+        }
+        assert!(fence.is_none(), "a fenced block never closed:\n{md}");
+        (text, code)
+    }
+
+    /// Every field that can hold untrusted text, with values that try to
+    /// leave their code span, open HTML, link or mention.
+    #[test]
+    fn hostile_values_stay_inside_code() {
+        use vmd_core::paste::{BootProblem, Confidence, Fact, PasteKind, Reading, SshdProblem};
+        use vmd_core::probe::*;
+        use vmd_core::session::{Answer, PasteRecord, ProbeRecord, Session};
+        let loc = Localizer::embedded().unwrap();
+        let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).unwrap();
+        let evil = |tag: &str| {
+            format!(
+                "{tag}` `` ``` </details><details><summary>x</summary> <script>alert(1)</script> \
+                 <img src=x onerror=alert(1)> [click](https://evil.invalid/{tag}) \
+                 <https://evil.invalid> www.evil.invalid @everyone <@123> | a \\| b \u{202E}"
+            )
+        };
+        let target: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let mut s = Session::new(0);
+        s.target = Some(target);
+        s.target_name = Some(evil("name"));
+        s.os = Some(vmd_core::command::Os::Linux);
+        let req = ProbeRequest {
+            target,
+            icmp: false,
+            ports: vec![PortSpec {
+                port: 22,
+                service: Some(Service::Ssh),
+            }],
+        };
+        let mut report = ProbeReport::uniform(&req, PortState::Open, PortReason::SynAck, 5);
+        report.ssh = Some(SshResult {
+            port: 22,
+            banner: Some(evil("banner")),
+            kex: vec![evil("kex"), "curve25519-sha256".into()],
+            host_key: vec![evil("hostkey")],
+            ciphers: Vec::new(),
+            macs: Vec::new(),
+            legacy_only: false,
+            client_hint: None,
+            server_message: None,
+            error: None,
+        });
+        s.probes.push(ProbeRecord {
+            at_ms: 1,
+            purpose: vmd_core::session::Purpose::Initial,
+            service_port: 22,
+            report,
+            findings: vec![vmd_core::findings::Finding::SshOk],
+        });
+        s.answers.push(Answer {
+            at_ms: 2,
+            step: "linux.sshd_listen".into(),
+            option: None,
+            value: Some(evil("typed")),
+        });
+        s.pastes.push(PasteRecord {
+            at_ms: 3,
+            step: Some("linux.sshd".into()),
+            text: format!(
+                "{}\n```\n~~~\n    ````` \n{}",
+                evil("paste"),
+                evil("paste2")
+            ),
+            readings: vec![Reading {
+                kind: PasteKind::Ss,
+                confidence: Confidence::High,
+                facts: vec![
+                    Fact::Listening {
+                        addr: evil("addr"),
+                        port: 22,
+                        owner: Some(evil("owner")),
+                    },
+                    Fact::Disk {
+                        mount: evil("mount"),
+                        used_pct: 100,
+                    },
+                    Fact::Sshd {
+                        problem: SshdProblem::Fatal {
+                            text: evil("fatal"),
+                        },
+                    },
+                    Fact::Sshd {
+                        problem: SshdProblem::BadConfig {
+                            line: Some(3),
+                            option: Some(evil("option")),
+                        },
+                    },
+                    Fact::Sshd {
+                        problem: SshdProblem::FailedPassword {
+                            from: Some(evil("from")),
+                        },
+                    },
+                    Fact::Boot {
+                        problem: BootProblem::FstabDependency {
+                            mount: Some(evil("fstab")),
+                        },
+                    },
+                ],
+            }],
+        });
+        let r = Report::build(&rb, &s, 4);
+        let tags = [
+            "name", "banner", "kex", "hostkey", "typed", "paste", "paste2", "addr", "owner",
+            "mount", "fatal", "option", "from", "fstab",
+        ];
+        for lang in Lang::ALL {
+            let md = report_markdown(&loc, lang, &r);
+            let (text, code) = split_code(&md);
+            for bad in [
+                "evil",
+                "<details",
+                "</details",
+                "<script",
+                "<img",
+                "<https",
+                "@everyone",
+                "<@",
+                "](",
+                "\u{202E}",
+            ] {
+                assert!(
+                    !text.contains(bad),
+                    "{bad:?} outside code:\n{text}\n---\n{md}"
+                );
+            }
+            // Each value, backticks and all, is inside code (facts are said
+            // back cut to 40 characters; the rest shows whole).
+            for tag in tags {
+                assert!(
+                    code.iter().any(|c| c.contains(&format!("{tag}` `` ```"))
+                        || c.contains(&format!("{tag}\u{02CB} \u{02CB}\u{02CB}"))),
+                    "{tag} is not inside one code span:\n{md}"
+                );
+            }
+            for tag in ["banner", "typed", "paste", "paste2", "name"] {
+                assert!(
+                    code.iter()
+                        .any(|c| c.contains(&format!("evil.invalid/{tag}) <https"))),
+                    "{tag} is not whole inside one code span:\n{md}"
+                );
+            }
+            assert!(md.contains("curve25519-sha256"), "{md}");
         }
     }
 
