@@ -73,7 +73,7 @@ impl std::fmt::Debug for DiscordConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DiscordConfig")
             .field("token", &"<redacted>")
-            .field("api_url", &self.api_url)
+            .field("api_url", &vmd_runtime::redact::opt_url(&self.api_url))
             .field("guilds", &self.guilds)
             .field("channels", &self.channels)
             .field("support_role", &self.support_role)
