@@ -36,6 +36,35 @@ pub fn without_userinfo(url: &str) -> String {
     }
 }
 
+/// Free text (an error message quoting a URL) with the user-info of every
+/// URL in it hidden.
+pub fn in_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        // The authority ends at the first '/', '?', '#' or white space, quote
+        // or bracket that closes it.
+        let end = tail
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | ')' | '"' | '\'' | '>') || c.is_whitespace()
+            })
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                out.push_str("***@");
+                out.push_str(&authority[at + 1..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +89,10 @@ mod tests {
             "https://h.example:1/x"
         );
         assert_eq!(opt_url(&None), None);
+        assert_eq!(
+            in_text("error sending request for url (http://u:pw@127.0.0.1:9/api/v10/gateway): refused; see https://x@y/"),
+            "error sending request for url (http://***@127.0.0.1:9/api/v10/gateway): refused; see https://***@y/"
+        );
+        assert_eq!(in_text("no url here"), "no url here");
     }
 }
