@@ -209,6 +209,18 @@ fn health_and_metrics_are_served_and_sigterm_exits_cleanly() {
         "{}",
         String::from_utf8_lossy(&hc.stderr)
     );
+    // What the Kubernetes readiness probe runs.
+    let hc = cmd()
+        .args(["healthcheck", "--ready"])
+        .env("VM_DOCTOR_HTTP_LISTEN", &listen)
+        .output()
+        .unwrap();
+    assert!(
+        hc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hc.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&hc.stdout), "ready\n");
 
     p.send(&format!("/diagnose 127.0.0.1 linux {ssh}"));
     p.expect("[5] I don't know / I can't check this");

@@ -65,6 +65,9 @@ enum Cmd {
         /// host:port; default VM_DOCTOR_HTTP_LISTEN (0.0.0.0 becomes 127.0.0.1).
         #[arg(long)]
         addr: Option<String>,
+        /// Ask /readyz (ready for work) instead of /healthz (alive).
+        #[arg(long)]
+        ready: bool,
     },
     /// Summarise how conversations ended (from <data-dir>/outcomes.jsonl).
     Stats {
@@ -170,8 +173,8 @@ fn run() -> Result<()> {
         println!("nothing blocks vm-doctor from running");
         return Ok(());
     }
-    if let Cmd::Healthcheck { addr } = &cli.cmd {
-        return healthcheck(addr.clone(), &env);
+    if let Cmd::Healthcheck { addr, ready } = &cli.cmd {
+        return healthcheck(addr.clone(), *ready, &env);
     }
     let cfg = Config::load(cli.config.as_deref(), &env)?;
     match cli.cmd {
@@ -729,7 +732,8 @@ fn probe(
     Ok(())
 }
 
-fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()> {
+fn healthcheck(addr: Option<String>, ready: bool, env: &HashMap<String, String>) -> Result<()> {
+    let path = if ready { "/readyz" } else { "/healthz" };
     use std::io::{Read, Write};
     let addr = match addr {
         Some(a) => a,
@@ -749,15 +753,15 @@ fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()
     let mut s = std::net::TcpStream::connect_timeout(&sa, Duration::from_secs(3))
         .with_context(|| format!("connecting to {sa}"))?;
     s.set_read_timeout(Some(Duration::from_secs(3)))?;
-    s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n")?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())?;
     let mut resp = Vec::new();
     s.take(4096).read_to_end(&mut resp)?;
     let head = String::from_utf8_lossy(&resp);
     if head.split_whitespace().nth(1) == Some("200") {
-        println!("healthy");
+        println!("{}", if ready { "ready" } else { "healthy" });
         Ok(())
     } else {
-        bail!("{sa}/healthz did not answer 200")
+        bail!("{sa}{path} did not answer 200")
     }
 }
 
