@@ -44,10 +44,6 @@ fn assert_subcommand(name: &str) {
     assert!(out.status.success(), "vm-doctor has no {name:?} subcommand");
 }
 
-fn port_of(listen: &str) -> u16 {
-    listen.rsplit(':').next().unwrap().parse().unwrap()
-}
-
 #[test]
 fn the_variables_the_files_use_exist() {
     let known = known_vars();
@@ -140,8 +136,11 @@ fn the_dockerfile_builds_locked_and_runs_unprivileged_with_a_health_check() {
         get("VOLUME").iter().any(|v| v.contains(data.as_str())),
         "the data directory is a volume"
     );
-    let port = port_of(&env["VM_DOCTOR_HTTP_LISTEN"]);
-    assert_eq!(get("EXPOSE"), vec![port.to_string().as_str()]);
+    // /metrics and the health endpoint on the container's loopback only
+    // (the HEALTHCHECK runs inside); nothing is exposed by default.
+    let listen: std::net::SocketAddr = env["VM_DOCTOR_HTTP_LISTEN"].parse().unwrap();
+    assert!(listen.ip().is_loopback(), "{listen}");
+    assert!(get("EXPOSE").is_empty(), "nothing exposed by default");
     let hc = get("HEALTHCHECK");
     assert_eq!(hc.len(), 1);
     assert!(
@@ -217,6 +216,16 @@ fn the_systemd_units_are_hardened() {
             assert_eq!(one(k), v, "{rel}: {k}");
         }
         assert!(one("Service.StateDirectory").starts_with("vm-doctor"));
+        // Enough descriptors for probes, the store and the listeners.
+        let nofile: u64 = one("Service.LimitNOFILE").parse().unwrap();
+        assert!(nofile >= 65_536, "{rel}: LimitNOFILE {nofile}");
+        // The endpoint, where the unit sets it, listens on loopback.
+        for e in u.get("Service.Environment").into_iter().flatten() {
+            if let Some(l) = e.strip_prefix("VM_DOCTOR_HTTP_LISTEN=") {
+                let a: std::net::SocketAddr = l.parse().unwrap();
+                assert!(a.ip().is_loopback(), "{rel}: {l}");
+            }
+        }
         assert!(one("Service.EnvironmentFile").starts_with("/etc/vm-doctor/"));
         // The stop timeout leaves room for the shutdown deadline.
         let shutdown = u["Service.Environment"]
@@ -341,25 +350,34 @@ fn check_statefulset(file: &str, tokens: &[&str]) {
         assert!(secret["stringData"].get(key).is_some(), "secret has {key}");
     }
 
-    // Ports and probes: the HTTP listener's port, /healthz and /readyz.
-    let listen = env["VM_DOCTOR_HTTP_LISTEN"]["value"].as_str().unwrap();
-    assert!(listen.starts_with("0.0.0.0:"), "reachable by the kubelet");
-    let port = port_of(listen);
-    let cport = &c["ports"][0];
-    assert_eq!(cport["containerPort"].as_u64(), Some(u64::from(port)));
-    let pname = cport["name"].as_str().unwrap();
-    assert_eq!(svc["spec"]["ports"][0]["targetPort"], pname);
-    assert_eq!(
-        svc["spec"]["ports"][0]["port"].as_u64(),
-        Some(u64::from(port))
+    // The endpoint listens on the pod's loopback, exposed by no port; the
+    // probes run `vm-doctor healthcheck` inside the container (/healthz, and
+    // /readyz with --ready).
+    let listen: std::net::SocketAddr = env["VM_DOCTOR_HTTP_LISTEN"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(listen.ip().is_loopback(), "{file}: {listen}");
+    assert!(c.get("ports").is_none(), "{file}: no container port");
+    assert!(
+        svc["spec"].get("ports").is_none(),
+        "{file}: no service port"
     );
-    for (probe, path) in [
-        ("livenessProbe", "/healthz"),
-        ("readinessProbe", "/readyz"),
-        ("startupProbe", "/healthz"),
+    for (probe, ready) in [
+        ("livenessProbe", false),
+        ("readinessProbe", true),
+        ("startupProbe", false),
     ] {
-        assert_eq!(c[probe]["httpGet"]["path"], path, "{probe}");
-        assert_eq!(c[probe]["httpGet"]["port"], pname, "{probe}");
+        let cmd: Vec<String> = serde_yaml::from_value(c[probe]["exec"]["command"].clone())
+            .unwrap_or_else(|e| panic!("{file}: {probe}: {e}"));
+        assert_eq!(cmd[0], "vm-doctor", "{probe}");
+        assert_eq!(cmd[1], "healthcheck", "{probe}");
+        assert_eq!(cmd.iter().any(|a| a == "--ready"), ready, "{probe}");
+        assert!(
+            c[probe]["timeoutSeconds"].as_u64().unwrap_or(1) >= 4,
+            "{probe}"
+        );
     }
     // Sharding by replica: the replica count the binary splits the shards
     // over is the StatefulSet's, and each replica gets at least one shard.

@@ -209,6 +209,18 @@ fn health_and_metrics_are_served_and_sigterm_exits_cleanly() {
         "{}",
         String::from_utf8_lossy(&hc.stderr)
     );
+    // What the Kubernetes readiness probe runs.
+    let hc = cmd()
+        .args(["healthcheck", "--ready"])
+        .env("VM_DOCTOR_HTTP_LISTEN", &listen)
+        .output()
+        .unwrap();
+    assert!(
+        hc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&hc.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&hc.stdout), "ready\n");
 
     p.send(&format!("/diagnose 127.0.0.1 linux {ssh}"));
     p.expect("[5] I don't know / I can't check this");
@@ -422,4 +434,196 @@ fn doctor_says_what_blocks_and_never_shows_a_token() {
     let (code, out) = doctor(data.path(), &[("VM_DOCTOR_LANG", "fr")]);
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("FAIL  config"), "{out}");
+}
+
+#[test]
+fn half_sent_requests_are_closed_and_real_ones_still_answered() {
+    let http = free_port();
+    let data = tempfile::tempdir().unwrap();
+    let listen = format!("127.0.0.1:{http}");
+    let mut p = Proc::start(data.path(), &[("VM_DOCTOR_HTTP_LISTEN", &listen)]);
+    p.expect("What is your server's public IP address?");
+    wait_http(http);
+    // A slowloris client: many connections, each with half a request head.
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut s = TcpStream::connect(("127.0.0.1", http)).unwrap();
+        s.write_all(b"GET /metrics HTTP/1.1\r\nHost: localhost\r\n")
+            .unwrap();
+        slow.push(s);
+    }
+    // A real request is answered meanwhile.
+    assert_eq!(get(http, "/healthz"), (200, "ok\n".into()));
+    // Every half-sent request is closed by the server after the header
+    // deadline (the read ends; a minute is only a bound for a broken build).
+    for mut s in slow {
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut got = Vec::new();
+        let r = s.read_to_end(&mut got);
+        assert!(
+            r.is_ok() || matches!(&r, Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset),
+            "the server never closed a half-sent request: {r:?}"
+        );
+        assert!(!String::from_utf8_lossy(&got).contains("200 OK"));
+    }
+    assert_eq!(get(http, "/healthz").0, 200);
+    p.sigterm();
+    assert!(p.wait_exit(Duration::from_secs(15)).0);
+}
+
+#[test]
+fn doctor_never_shows_the_password_of_an_api_url() {
+    let data = tempfile::tempdir().unwrap();
+    for api in [
+        format!("http://bot:hunter2@127.0.0.1:{}/api", free_port()),
+        "http://bot:hunter2@nowhere.invalid/api".to_owned(),
+        "http://bot:hunter2@/api".to_owned(),
+    ] {
+        let (code, out) = doctor(
+            data.path(),
+            &[
+                ("VM_DOCTOR_DISCORD_TOKEN", "MTIz.token"),
+                ("VM_DOCTOR_DISCORD_API_URL", &api),
+            ],
+        );
+        assert_eq!(code, 1, "{out}");
+        assert!(!out.contains("hunter2"), "{out}");
+        assert!(out.contains("platform-api"), "{out}");
+    }
+}
+
+/// Counts every call into the store it wraps.
+#[derive(Default)]
+struct Counting {
+    inner: vmd_runtime::store::MemStore,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl Counting {
+    fn hit(&self) {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn calls(&self) -> usize {
+        self.calls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+use vmd_core::session::{Session, SessionKey};
+use vmd_runtime::store::{Store, StoreError};
+
+impl Store for Counting {
+    fn load(&self, key: &SessionKey) -> Result<Option<Session>, StoreError> {
+        self.hit();
+        self.inner.load(key)
+    }
+    fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
+        self.hit();
+        self.inner.save(key, s)
+    }
+    fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
+        self.hit();
+        self.inner.delete(key)
+    }
+    fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
+        self.hit();
+        self.inner.prune(cutoff_ms)
+    }
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&SessionKey, &Session),
+    ) -> Result<usize, StoreError> {
+        self.hit();
+        self.inner.prune_with(cutoff_ms, expired)
+    }
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
+        self.hit();
+        self.inner.interrupted()
+    }
+    fn user_lang(
+        &self,
+        platform: &str,
+        user: &str,
+    ) -> Result<Option<vmd_core::command::Lang>, StoreError> {
+        self.hit();
+        self.inner.user_lang(platform, user)
+    }
+    fn set_user_lang(
+        &self,
+        platform: &str,
+        user: &str,
+        lang: vmd_core::command::Lang,
+    ) -> Result<(), StoreError> {
+        self.hit();
+        self.inner.set_user_lang(platform, user, lang)
+    }
+}
+
+#[test]
+fn a_scrape_reads_running_counts_never_the_store() {
+    use std::sync::Arc;
+    use vm_doctor::ops::{active_gauge, Ops, OpsConfig};
+    let ssh = ssh_like_listener();
+    let http = free_port();
+    let env: std::collections::HashMap<String, String> = [
+        ("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8".to_owned()),
+        ("VM_DOCTOR_CONNECT_TIMEOUT_MS", "800".to_owned()),
+        ("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "800".to_owned()),
+        ("VM_DOCTOR_ICMP_TIMEOUT_MS", "800".to_owned()),
+        ("VM_DOCTOR_ICMP_COUNT", "1".to_owned()),
+        ("VM_DOCTOR_HTTP_LISTEN", format!("127.0.0.1:{http}")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let data = tempfile::tempdir().unwrap();
+    let cfg = vm_doctor::config::Config::load(None, &env).unwrap();
+    let store = Arc::new(Counting::default());
+    let prober = vmd_probe::NetProber::new(cfg.probe.clone());
+    let driver = Arc::new(
+        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store.clone()).unwrap(),
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let ops = Ops::start(
+            OpsConfig::from_env(&env).unwrap(),
+            data.path().to_owned(),
+            Arc::new(|| Ok(())),
+            active_gauge(&driver),
+        )
+        .await
+        .unwrap();
+        let port = ops.addr.unwrap().port();
+        // Two conversations under way.
+        for user in ["a", "b"] {
+            let key = SessionKey::new("console", "local", user);
+            driver
+                .turn(
+                    &key,
+                    vmd_core::engine::Input::Text(format!("/diagnose 127.0.0.1 linux {ssh}")),
+                    None,
+                    &mut |_| {},
+                )
+                .await
+                .unwrap();
+        }
+        let before = store.calls();
+        for _ in 0..5 {
+            let (status, m) = tokio::task::spawn_blocking(move || get(port, "/metrics"))
+                .await
+                .unwrap();
+            assert_eq!(status, 200);
+            let active = m
+                .lines()
+                .find(|l| l.starts_with("vm_doctor_active_conversations "))
+                .unwrap_or_default()
+                .to_owned();
+            assert_eq!(active, "vm_doctor_active_conversations 2", "{m}");
+        }
+        assert_eq!(store.calls(), before, "a scrape touched the store");
+    });
 }

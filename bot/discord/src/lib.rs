@@ -73,7 +73,7 @@ impl std::fmt::Debug for DiscordConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DiscordConfig")
             .field("token", &"<redacted>")
-            .field("api_url", &self.api_url)
+            .field("api_url", &vmd_runtime::redact::opt_url(&self.api_url))
             .field("guilds", &self.guilds)
             .field("channels", &self.channels)
             .field("support_role", &self.support_role)
@@ -93,7 +93,17 @@ pub enum DiscordError {
     NoToken,
     #[error("Discord refused the bot token (401 Unauthorized): check VM_DOCTOR_DISCORD_TOKEN; not retrying")]
     Unauthorized,
+    #[error("the Discord API at {api} did not give a gateway URL after {tries} tries ({why}): check VM_DOCTOR_DISCORD_API_URL and that it is up; not connecting anywhere else")]
+    NoGateway {
+        api: String,
+        tries: u32,
+        why: String,
+    },
 }
+
+/// Times the gateway URL is asked of a configured API base before `start`
+/// gives up (one second more between each).
+pub const GATEWAY_TRIES: u32 = 3;
 
 /// A running bot.
 pub struct BotHandle {
@@ -182,8 +192,17 @@ where
         Ok(me) => tracing::info!(user = %me.name, "token accepted"),
         Err(e) if is_unauthorized(&e) => return Err(DiscordError::Unauthorized),
         // Anything else (Discord down, a proxy hiccup): the client retries.
-        Err(e) => tracing::warn!(error = %e, "could not check the token"),
+        Err(e) => {
+            tracing::warn!(error = %vmd_runtime::redact::in_text(&e.to_string()), "could not check the token")
+        }
     }
+    // serenity asks the API for the gateway URL and, when that fails, falls
+    // back to Discord's own gateway, past the configured proxy. With an API
+    // base configured, ask it here (a few times) and pin what it says, or stop.
+    let gateway = match &cfg.api_url {
+        Some(api) => Some(gateway_url(&http, api).await?),
+        None => None,
+    };
     let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let handler = Handler {
         connected: connected.clone(),
@@ -199,6 +218,9 @@ where
         .event_handler(handler)
         .await
         .map_err(|e| DiscordError::Client(e.to_string()))?;
+    if let Some(url) = gateway {
+        *client.ws_url.lock().await = url;
+    }
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
         match shard_range {
@@ -211,6 +233,29 @@ where
         shards,
         task,
         connected,
+    })
+}
+
+/// The gateway URL the configured API base gives, asked [`GATEWAY_TRIES`]
+/// times.
+async fn gateway_url(http: &serenity::http::Http, api: &str) -> Result<String, DiscordError> {
+    let mut why = String::new();
+    for attempt in 1..=GATEWAY_TRIES {
+        match http.get_gateway().await {
+            Ok(g) => return Ok(g.url),
+            Err(e) => {
+                why = vmd_runtime::redact::in_text(&e.to_string());
+                tracing::warn!(attempt, error = %why, "the Discord API gave no gateway URL");
+            }
+        }
+        if attempt < GATEWAY_TRIES {
+            tokio::time::sleep(std::time::Duration::from_secs(attempt.into())).await;
+        }
+    }
+    Err(DiscordError::NoGateway {
+        api: vmd_runtime::redact::url(api),
+        tries: GATEWAY_TRIES,
+        why,
     })
 }
 

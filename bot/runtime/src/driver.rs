@@ -116,6 +116,10 @@ pub struct Driver<P: Prober, S: Store> {
     admission: Admission,
     names: Arc<dyn NameLookup>,
     turns: crate::shutdown::Turns,
+    /// Stored conversations under way, kept up to date as turns persist and
+    /// housekeeping prunes (the `vm_doctor_active_conversations` gauge reads
+    /// it, never the store).
+    active: std::sync::atomic::AtomicI64,
 }
 
 pub fn now_ms() -> u64 {
@@ -135,6 +139,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             loc,
             cfg,
             locks: Mutex::new(HashMap::new()),
+            active: std::sync::atomic::AtomicI64::new(0),
             slots,
             outcomes: None,
             admission: Admission::new(AdmissionConfig::default()),
@@ -165,6 +170,27 @@ impl<P: Prober, S: Store> Driver<P, S> {
         &self.admission
     }
 
+    /// Starts the count of conversations under way at `n` (what the store
+    /// held when it was opened); from then on turns and housekeeping keep it.
+    pub fn with_active_conversations(self, n: usize) -> Self {
+        self.active
+            .store(n as i64, std::sync::atomic::Ordering::SeqCst);
+        self
+    }
+
+    /// Stored conversations under way: a counter, no store access.
+    pub fn active_conversations(&self) -> usize {
+        self.active.load(std::sync::atomic::Ordering::SeqCst).max(0) as usize
+    }
+
+    fn active_changed(&self, delta: i64) {
+        let n = self
+            .active
+            .fetch_add(delta, std::sync::atomic::Ordering::SeqCst)
+            + delta;
+        crate::telemetry::active_conversations(n.max(0) as usize);
+    }
+
     /// Periodic upkeep: drops sessions idle since before `cutoff_ms` and
     /// forgets probe budgets that are full again. Returns the sessions pruned.
     pub fn housekeeping(&self, cutoff_ms: u64) -> Result<usize, DriverError> {
@@ -175,6 +201,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             if s.in_progress() {
                 let rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
                 self.record(key, rec);
+                self.active_changed(-1);
             }
         })?;
         self.locks
@@ -342,6 +369,8 @@ impl<P: Prober, S: Store> Driver<P, S> {
             }
         };
         let mut s = stored.unwrap_or_else(|| Session::new(now_ms()));
+        // Whether the stored record counts as under way (for the gauge).
+        let mut counted = s.in_progress();
         if s.lang.is_none() {
             s.lang = self.store.user_lang(&key.platform, &key.user)?;
         }
@@ -395,7 +424,13 @@ impl<P: Prober, S: Store> Driver<P, S> {
             for e in effects {
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
                 match e {
-                    Effect::Persist => blocking(|| self.store.save(key, &s))?,
+                    Effect::Persist => {
+                        blocking(|| self.store.save(key, &s))?;
+                        if s.in_progress() != counted {
+                            counted = s.in_progress();
+                            self.active_changed(if counted { 1 } else { -1 });
+                        }
+                    }
                     Effect::Say(reply) => sink(Outgoing::Reply { lang, reply }),
                     Effect::Probe(req) => {
                         if s.probes.is_empty() {

@@ -8,9 +8,11 @@ pub mod admission;
 pub mod driver;
 #[cfg(feature = "fake")]
 pub mod fake;
+pub mod httpd;
 pub mod i18n;
 pub mod kit;
 pub mod outcomes;
+pub mod redact;
 pub mod render;
 pub mod retention;
 pub mod shutdown;

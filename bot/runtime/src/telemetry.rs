@@ -57,7 +57,7 @@ pub fn describe() {
     describe_counter!(FINDINGS, "Findings of first probes, by code");
     describe_gauge!(
         ACTIVE_CONVERSATIONS,
-        "Stored conversations not yet ended (counted at scrape time)"
+        "Stored conversations not yet ended (counted when the store opens, then kept as turns store them)"
     );
     describe_gauge!(TURNS_IN_FLIGHT, "Turns being handled right now");
     describe_counter!(

@@ -2,12 +2,16 @@
 //! endpoint (`POST /slack/events`) takes events, slash commands and
 //! interactivity. Every request must carry a valid `X-Slack-Signature` over
 //! `v0:{X-Slack-Request-Timestamp}:{raw body}` (HMAC-SHA256 with the signing
-//! secret), with a timestamp at most five minutes from now; anything else is
-//! refused with 401 before it is parsed. The answer is sent at once (an empty
-//! 200, or the `challenge` of a URL verification) and the work is spawned.
+//! secret), with a timestamp at most five minutes from now. The headers are
+//! checked before the body is read (missing, malformed or stale: 401 at once,
+//! the body never read); the body is read up to 1 MiB, then the signature
+//! over it is checked before it is parsed. The listener bounds every phase of
+//! a connection and how many are open ([`vmd_runtime::httpd`]). The answer is
+//! sent at once (an empty 200, or the `challenge` of a URL verification) and
+//! the work is spawned.
 
 use crate::{bot, Bot, SlackConfig, SlackError};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,6 +41,37 @@ pub enum SignatureError {
     Mismatch,
 }
 
+/// The largest request body read, in bytes.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// Checks what can be checked before the body is read, at time `now` (Unix
+/// seconds): a timestamp within [`MAX_AGE_SECS`] of now and a signature of
+/// the right form. Returns the signature's bytes.
+pub fn check_headers(
+    timestamp: &str,
+    signature: &str,
+    now: i64,
+) -> Result<Vec<u8>, SignatureError> {
+    let ts = timestamp.trim();
+    // An i64 has at most 20 characters; anything longer is not a timestamp.
+    if ts.len() > 20 {
+        return Err(SignatureError::Malformed);
+    }
+    let ts: i64 = ts.parse().map_err(|_| SignatureError::Malformed)?;
+    match now.checked_sub(ts) {
+        Some(age) if age.unsigned_abs() <= MAX_AGE_SECS.unsigned_abs() => {}
+        _ => return Err(SignatureError::Stale),
+    }
+    let hex_sig = signature
+        .strip_prefix("v0=")
+        .ok_or(SignatureError::Malformed)?;
+    // HMAC-SHA256: 32 bytes, 64 hex digits.
+    if hex_sig.len() != 64 {
+        return Err(SignatureError::Malformed);
+    }
+    hex::decode(hex_sig).map_err(|_| SignatureError::Malformed)
+}
+
 /// Checks Slack's request signature at time `now` (Unix seconds).
 pub fn verify(
     secret: &str,
@@ -45,17 +80,7 @@ pub fn verify(
     signature: &str,
     now: i64,
 ) -> Result<(), SignatureError> {
-    let ts: i64 = timestamp
-        .trim()
-        .parse()
-        .map_err(|_| SignatureError::Malformed)?;
-    if (now - ts).abs() > MAX_AGE_SECS {
-        return Err(SignatureError::Stale);
-    }
-    let hex_sig = signature
-        .strip_prefix("v0=")
-        .ok_or(SignatureError::Malformed)?;
-    let given = hex::decode(hex_sig).map_err(|_| SignatureError::Malformed)?;
+    let given = check_headers(timestamp, signature, now)?;
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| SignatureError::Malformed)?;
     mac.update(b"v0:");
@@ -132,7 +157,6 @@ where
     });
     let router = Router::new()
         .route("/slack/events", post(handle::<P, S>))
-        .layer(axum::extract::DefaultBodyLimit::max(1 << 20))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -141,19 +165,47 @@ where
         .local_addr()
         .map_err(|e| SlackError::Client(e.to_string()))?;
     tracing::info!(%addr, "Slack HTTP mode listening");
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let task = tokio::spawn(vmd_runtime::httpd::serve(
+        listener,
+        router,
+        http_limits(),
+        vmd_runtime::httpd::Stats::default(),
+        "slack",
+    ));
     tokio::spawn(state_bot.take_up_interrupted());
     Ok(HttpHandle { addr, task })
+}
+
+/// Deadlines and the connection cap of the Events API listener (Slack sends
+/// a request at a time per event; a few hundred at once is a burst).
+pub fn http_limits() -> vmd_runtime::httpd::Limits {
+    vmd_runtime::httpd::Limits::default()
 }
 
 async fn handle<P: Prober + 'static, S: Store + 'static>(
     State(st): State<Arc<Http<P, S>>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // Headers first: an unsigned or stale request is refused unread.
+    if let Err(e) = check_headers(
+        h("x-slack-request-timestamp"),
+        h("x-slack-signature"),
+        now_secs(),
+    ) {
+        tracing::warn!(error = %e, "refused an unsigned or badly signed request");
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let declared = h("content-length").parse::<u64>().ok();
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    // The listener's request deadline bounds this read.
+    let body: Bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
     if let Err(e) = verify(
         &st.secret,
         h("x-slack-request-timestamp"),
@@ -265,6 +317,49 @@ mod tests {
         );
         assert_eq!(
             verify(SECRET, TS, BODY.as_bytes(), "v0=zz", now),
+            Err(SignatureError::Malformed)
+        );
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_or_malformed_never_a_panic() {
+        let now = 1_531_420_618;
+        for ts in [
+            i64::MAX.to_string(),
+            i64::MIN.to_string(),
+            format!("-{}", i64::MAX),
+        ] {
+            assert_eq!(
+                verify(SECRET, &ts, BODY.as_bytes(), SIG, now),
+                Err(SignatureError::Stale),
+                "{ts}"
+            );
+            for now in [i64::MIN, i64::MAX, 0] {
+                assert!(verify(SECRET, &ts, BODY.as_bytes(), SIG, now).is_err());
+            }
+        }
+        for ts in [
+            "9".repeat(10_000),
+            format!("-{}", "9".repeat(10_000)),
+            "1".repeat(21),
+            String::new(),
+        ] {
+            assert_eq!(
+                verify(SECRET, &ts, BODY.as_bytes(), SIG, now),
+                Err(SignatureError::Malformed)
+            );
+        }
+        assert_eq!(
+            verify(SECRET, TS, BODY.as_bytes(), SIG, i64::MIN),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify(SECRET, TS, BODY.as_bytes(), SIG, i64::MAX),
+            Err(SignatureError::Stale)
+        );
+        let long_sig = format!("v0={}", "ab".repeat(100_000));
+        assert_eq!(
+            verify(SECRET, TS, BODY.as_bytes(), &long_sig, now),
             Err(SignatureError::Malformed)
         );
     }

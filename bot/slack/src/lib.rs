@@ -73,7 +73,7 @@ impl std::fmt::Debug for SlackConfig {
             .field("app_token", &"<redacted>")
             .field("bot_token", &"<redacted>")
             .field("signing_secret", &"<redacted>")
-            .field("api_url", &self.api_url)
+            .field("api_url", &vmd_runtime::redact::opt_url(&self.api_url))
             .field("channels", &self.channels)
             .field("support_group", &self.support_group)
             .field("user_limit", &self.user_limit)

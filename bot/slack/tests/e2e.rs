@@ -1119,3 +1119,81 @@ async fn a_probe_left_by_a_killed_process_is_taken_up_at_start() {
     chat.question(thread, "linux.vnc").await;
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_mode_refuses_unsigned_requests_before_their_body_and_drops_slow_clients() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let secret = "test-signing-secret";
+    let mut cfg = config(&fake, 5);
+    cfg.signing_secret = secret.into();
+    let handle = vmd_slack::http::serve(
+        cfg,
+        "127.0.0.1:0".parse().unwrap(),
+        driver(data.path(), GateProber::new(&[PortState::Open], true)).await,
+    )
+    .await
+    .unwrap();
+    let addr = handle.addr;
+    let read_all = |mut s: tokio::net::TcpStream| async move {
+        let mut out = Vec::new();
+        tokio::time::timeout(WAIT * 3, s.read_to_end(&mut out))
+            .await
+            .expect("the server answers and closes")
+            .ok();
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    // Headers only (a 500 kB body announced, none sent), no signature:
+    // answered 401 without waiting for the body. Likewise a stale timestamp
+    // and an extreme one.
+    for extra in [
+        String::new(),
+        format!(
+            "x-slack-request-timestamp: {}\r\nx-slack-signature: v0={}\r\n",
+            vmd_slack::http::now_secs() - 3600,
+            "0".repeat(64)
+        ),
+        format!(
+            "x-slack-request-timestamp: {}\r\nx-slack-signature: v0={}\r\n",
+            i64::MIN,
+            "0".repeat(64)
+        ),
+    ] {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST /slack/events HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: 500000\r\n{extra}\r\n"
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        let got = read_all(s).await;
+        assert!(got.starts_with("HTTP/1.1 401"), "{got}");
+    }
+    // Slow clients: half a request head each. They are closed after the
+    // header deadline, and a real request is answered meanwhile.
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"POST /slack/events HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    let body = r#"{"type":"url_verification","challenge":"still-served"}"#;
+    let ts = vmd_slack::http::now_secs().to_string();
+    let headers = vec![
+        ("content-type", "application/json".to_owned()),
+        (
+            "x-slack-signature",
+            vmd_slack::http::sign(secret, &ts, body.as_bytes()),
+        ),
+        ("x-slack-request-timestamp", ts),
+    ];
+    let (status, text) = http_post(addr, &headers, body).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("still-served"), "{text}");
+    for s in slow {
+        let got = read_all(s).await;
+        assert!(!got.contains("still-served"), "{got}");
+    }
+    handle.stop();
+}

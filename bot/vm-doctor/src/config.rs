@@ -13,6 +13,10 @@ use vmd_core::limits::{PortPolicy, DEFAULT_ALLOWED_PORTS, DEFAULT_MAX_PORTS};
 use vmd_probe::ProbeConfig;
 use vmd_runtime::admission::{AdmissionConfig, Rate};
 
+/// A URL as it may be shown or logged: user-info (`user:password@`) hidden.
+/// Use it wherever a configured URL (API, proxy, ticket) is displayed.
+pub use vmd_runtime::redact::url as redact_url;
+
 /// The provider's "cannot log in to CVM" ticket page (from the troubleshooting
 /// guides), with the diagnosis added as query parameters.
 pub const DEFAULT_TICKET_URL: &str = "https://console.cloud.tencent.com/workorder/category?level1_id=6&level2_id=7&source=0&data_title=%E4%BA%91%E6%9C%8D%E5%8A%A1%E5%99%A8CVM&level3_id=142&radio_title=%E4%BA%91%E6%9C%8D%E5%8A%A1%E5%99%A8%E7%99%BB%E5%BD%95%E4%B8%8D%E4%B8%8A&queue=15&scene_code=12686&step=2&instance_ip={ip}&os={os}&port={port}&description={summary}";
@@ -124,7 +128,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("default_lang", &self.default_lang)
             .field("session_ttl", &self.session_ttl)
-            .field("ticket_url", &self.ticket_url)
+            .field("ticket_url", &redact_url(&self.ticket_url))
             .field("allow_targets", &self.allow_targets)
             .field("ports", &self.ports)
             .field("admission", &self.admission)
@@ -132,6 +136,7 @@ impl std::fmt::Debug for Config {
             .field("probe", &self.probe)
             .field("max_concurrent_probes", &self.max_concurrent_probes)
             .field("discord", &discord)
+            .field("slack", &self.slack)
             .finish()
     }
 }
@@ -171,7 +176,7 @@ fn ids(what: &str, v: &str) -> Result<Vec<u64>> {
         .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse::<u64>()
-                .with_context(|| format!("{what}: {s:?} is not a Discord id"))
+                .map_err(|_| anyhow::anyhow!("{what}: every item must be a Discord id (a number)"))
         })
         .collect()
 }
@@ -233,7 +238,7 @@ impl Config {
             .or(fc.default_lang)
             .unwrap_or_else(|| "en".into());
         let Some(default_lang) = Lang::parse(&lang_s) else {
-            bail!("unknown language {lang_s:?}: use en or ko");
+            bail!("VM_DOCTOR_LANG / default_lang: unknown language: use en or ko");
         };
         let ttl = num("VM_DOCTOR_SESSION_TTL_SECS")?
             .or(fc.session_ttl_secs)
@@ -242,7 +247,7 @@ impl Config {
             .or(fc.ticket_url)
             .unwrap_or_else(|| DEFAULT_TICKET_URL.to_owned());
         if !ticket_url.starts_with("https://") && !ticket_url.starts_with("http://") {
-            bail!("ticket URL must start with https:// or http://");
+            bail!("VM_DOCTOR_TICKET_URL / ticket_url must start with https:// or http://");
         }
         let mut allow_targets = Vec::new();
         for s in &fc.allow_targets {
@@ -265,7 +270,7 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .map(|s| {
                     vmd_core::command::parse_ip(s)
-                        .map_err(|_| anyhow::anyhow!("{what}: {s:?} is not an IP address"))
+                        .map_err(|_| anyhow::anyhow!("{what}: every item must be an IP address"))
                 })
                 .collect()
         };
@@ -290,7 +295,7 @@ impl Config {
         let rate = |env_key: &str, file: Option<String>, default: Rate| -> Result<Rate> {
             match var(env_key).or(file) {
                 Some(v) => Rate::parse(&v).with_context(|| {
-                    format!("{env_key} must look like 10/600 (probes per seconds), not {v:?}")
+                    format!("{env_key} must look like 10/600 (probes per seconds)")
                 }),
                 None => Ok(default),
             }
@@ -377,13 +382,19 @@ impl Config {
             Some(v) => match v.trim() {
                 "1" | "true" | "yes" => true,
                 "0" | "false" | "no" => false,
-                other => bail!("VM_DOCTOR_DISCORD_THREADS must be true or false, not {other:?}"),
+                _ => bail!("VM_DOCTOR_DISCORD_THREADS must be true or false"),
             },
             None => ds.threads.unwrap_or(true),
         };
+        let discord_api = var("VM_DOCTOR_DISCORD_API_URL").or(ds.api_url);
+        if let Some(u) = &discord_api {
+            if !u.starts_with("https://") && !u.starts_with("http://") {
+                bail!("VM_DOCTOR_DISCORD_API_URL must start with https:// or http://");
+            }
+        }
         let discord = vmd_discord::DiscordConfig {
             token: var("VM_DOCTOR_DISCORD_TOKEN").unwrap_or_default(),
-            api_url: var("VM_DOCTOR_DISCORD_API_URL").or(ds.api_url),
+            api_url: discord_api,
             guilds,
             channels,
             support_role: role("VM_DOCTOR_DISCORD_SUPPORT_ROLE", ds.support_role)?,
@@ -611,6 +622,50 @@ mod tests {
             assert!(!e.contains("sekrit"), "{e}");
             assert!(e.contains("line "), "{e}");
         }
+    }
+
+    #[test]
+    fn rejected_values_are_never_echoed_and_urls_hide_their_user_info() {
+        let secret = "hunter2-sekrit";
+        for (k, v) in [
+            (
+                "VM_DOCTOR_DISCORD_API_URL",
+                format!("discord.example/{secret}"),
+            ),
+            ("VM_DOCTOR_SLACK_API_URL", format!("ftp://u:{secret}@h/")),
+            ("VM_DOCTOR_TICKET_URL", format!("{secret}.example")),
+            ("VM_DOCTOR_LANG", secret.to_owned()),
+            ("VM_DOCTOR_DISCORD_THREADS", secret.to_owned()),
+            ("VM_DOCTOR_USER_PROBES", secret.to_owned()),
+            ("VM_DOCTOR_EGRESS_IPS", secret.to_owned()),
+            ("VM_DOCTOR_DISCORD_GUILDS", secret.to_owned()),
+            ("VM_DOCTOR_CONNECT_TIMEOUT_MS", secret.to_owned()),
+        ] {
+            let e = format!("{:#}", Config::load(None, &env(&[(k, &v)])).unwrap_err());
+            assert!(e.contains(k), "the key is named: {e}");
+            assert!(!e.contains("hunter2"), "{k}: the value is not echoed: {e}");
+        }
+        let c = Config::load(
+            None,
+            &env(&[
+                (
+                    "VM_DOCTOR_DISCORD_API_URL",
+                    "https://bot:hunter2@proxy.example:8443/api",
+                ),
+                (
+                    "VM_DOCTOR_SLACK_API_URL",
+                    "https://bot:hunter2@proxy.example/api/",
+                ),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("***@proxy.example:8443"), "{shown}");
+        assert_eq!(
+            redact_url("https://bot:hunter2@proxy.example/api"),
+            "https://***@proxy.example/api"
+        );
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn tokens(env: &HashMap<String, String>) -> Vec<Check> {
 /// Host and port of the Discord API base (or the configured proxy).
 fn api_host_port(url: &str) -> Option<(String, u16)> {
     let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split('/').next()?;
+    let authority = rest.split('/').next()?.rsplit('@').next()?;
     let default = if scheme == "http" { 80 } else { 443 };
     match authority.rsplit_once(':') {
         Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
@@ -260,11 +260,10 @@ fn platform_api(cfg: &Config) -> Check {
     if cfg.discord.token.trim().is_empty() {
         return Check::new(Level::Ok, "platform-api", "skipped: no Discord token");
     }
-    let url = cfg
-        .discord
-        .api_url
-        .clone()
-        .unwrap_or_else(|| "https://discord.com/api".into());
+    let url = cfg.discord.api_url.clone().map_or_else(
+        || "https://discord.com/api".into(),
+        |u| crate::config::redact_url(&u),
+    );
     let Some((host, port)) = api_host_port(&url) else {
         return Check::new(
             Level::Fail,

@@ -65,6 +65,9 @@ enum Cmd {
         /// host:port; default VM_DOCTOR_HTTP_LISTEN (0.0.0.0 becomes 127.0.0.1).
         #[arg(long)]
         addr: Option<String>,
+        /// Ask /readyz (ready for work) instead of /healthz (alive).
+        #[arg(long)]
+        ready: bool,
     },
     /// Summarise how conversations ended (from <data-dir>/outcomes.jsonl).
     Stats {
@@ -127,11 +130,17 @@ enum RunbookCmd {
 }
 
 fn main() -> std::process::ExitCode {
+    // VM_DOCTOR_LOG (else RUST_LOG) sets our crates' levels; other crates
+    // never log below info (their debug output carries tokens and payloads).
+    let spec = std::env::var("VM_DOCTOR_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_default();
+    let filter = tracing_subscriber::EnvFilter::try_new(vm_doctor::ops::log_directives(&spec))
+        .unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(vm_doctor::ops::log_directives("warn"))
+        });
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("VM_DOCTOR_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     match run() {
@@ -164,8 +173,8 @@ fn run() -> Result<()> {
         println!("nothing blocks vm-doctor from running");
         return Ok(());
     }
-    if let Cmd::Healthcheck { addr } = &cli.cmd {
-        return healthcheck(addr.clone(), &env);
+    if let Cmd::Healthcheck { addr, ready } = &cli.cmd {
+        return healthcheck(addr.clone(), *ready, &env);
     }
     let cfg = Config::load(cli.config.as_deref(), &env)?;
     match cli.cmd {
@@ -324,10 +333,12 @@ fn console(
     let lang = explicit.or(sys);
     let ops_cfg = OpsConfig::from_env(env)?;
     let store = open_store(&cfg)?;
+    let active = store.count_in_progress();
     let prober = NetProber::new(cfg.probe.clone());
     let driver = Arc::new(
         vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
-            .with_outcome_log(outcome_log(&cfg)),
+            .with_outcome_log(outcome_log(&cfg))
+            .with_active_conversations(active),
     );
     let user = user
         .or_else(|| env.get("USER").cloned())
@@ -352,7 +363,7 @@ fn console(
             ops_cfg,
             cfg.data_dir.clone(),
             Arc::new(|| Ok(())),
-            count_active(&driver),
+            vm_doctor::ops::active_gauge(&driver),
         )
         .await?;
         // The console reads stdin on this thread; the signal is awaited on a
@@ -378,23 +389,17 @@ type ChatDriver = std::sync::Arc<vmd_runtime::Driver<NetProber, SledStore>>;
 /// The store, the real prober, the driver and a runtime, for a chat bot.
 fn chat_driver(cfg: &Config) -> Result<(ChatDriver, tokio::runtime::Runtime)> {
     let store = open_store(cfg)?;
+    let active = store.count_in_progress();
     let prober = NetProber::new(cfg.probe.clone());
     let driver = std::sync::Arc::new(
         vm_doctor::build_driver(cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
-            .with_outcome_log(outcome_log(cfg)),
+            .with_outcome_log(outcome_log(cfg))
+            .with_active_conversations(active),
     );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     Ok((driver, rt))
-}
-
-/// Before each scrape: how many stored conversations are under way.
-fn count_active<P: Prober + 'static>(
-    driver: &Arc<vmd_runtime::Driver<P, SledStore>>,
-) -> vm_doctor::ops::BeforeScrape {
-    let d = driver.clone();
-    Arc::new(move || vmd_runtime::telemetry::active_conversations(d.store().count_in_progress()))
 }
 
 fn flush(store: &SledStore) {
@@ -418,10 +423,12 @@ fn discord(
     let ops_cfg = OpsConfig::from_env(env)?;
     let shards = discord_shards(env)?;
     let store = open_store(&cfg)?;
+    let active = store.count_in_progress();
     let prober = NetProber::new(cfg.probe.clone());
     let driver = Arc::new(
         vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store)?
-            .with_outcome_log(outcome_log(&cfg)),
+            .with_outcome_log(outcome_log(&cfg))
+            .with_active_conversations(active),
     );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -444,7 +451,7 @@ fn discord(
                     Err("not connected to the Discord gateway".into())
                 }
             }),
-            count_active(&driver),
+            vm_doctor::ops::active_gauge(&driver),
         )
         .await?;
         let stop = bot.stop_handle();
@@ -522,7 +529,7 @@ fn slack(
                     Err("not connected to Slack yet".into())
                 }
             }),
-            count_active(&driver),
+            vm_doctor::ops::active_gauge(&driver),
         )
         .await?;
         // SIGTERM or SIGINT: take nothing new, let the turns under way post
@@ -725,7 +732,8 @@ fn probe(
     Ok(())
 }
 
-fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()> {
+fn healthcheck(addr: Option<String>, ready: bool, env: &HashMap<String, String>) -> Result<()> {
+    let path = if ready { "/readyz" } else { "/healthz" };
     use std::io::{Read, Write};
     let addr = match addr {
         Some(a) => a,
@@ -745,15 +753,15 @@ fn healthcheck(addr: Option<String>, env: &HashMap<String, String>) -> Result<()
     let mut s = std::net::TcpStream::connect_timeout(&sa, Duration::from_secs(3))
         .with_context(|| format!("connecting to {sa}"))?;
     s.set_read_timeout(Some(Duration::from_secs(3)))?;
-    s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n")?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())?;
     let mut resp = Vec::new();
     s.take(4096).read_to_end(&mut resp)?;
     let head = String::from_utf8_lossy(&resp);
     if head.split_whitespace().nth(1) == Some("200") {
-        println!("healthy");
+        println!("{}", if ready { "ready" } else { "healthy" });
         Ok(())
     } else {
-        bail!("{sa}/healthz did not answer 200")
+        bail!("{sa}{path} did not answer 200")
     }
 }
 

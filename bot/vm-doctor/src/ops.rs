@@ -35,8 +35,10 @@ impl OpsConfig {
     pub fn from_env(env: &HashMap<String, String>) -> Result<OpsConfig> {
         let var = |k: &str| env.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
         let http_listen = match var("VM_DOCTOR_HTTP_LISTEN") {
-            Some(v) => Some(v.parse().with_context(|| {
-                format!("VM_DOCTOR_HTTP_LISTEN must be an address and port like 127.0.0.1:9090, not {v:?}")
+            Some(v) => Some(v.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "VM_DOCTOR_HTTP_LISTEN must be an address and port like 127.0.0.1:9090"
+                )
             })?),
             None => None,
         };
@@ -44,7 +46,7 @@ impl OpsConfig {
             match var(k) {
                 Some(v) => v
                     .parse()
-                    .with_context(|| format!("{k} must be a whole number, not {v:?}")),
+                    .map_err(|_| anyhow::anyhow!("{k} must be a whole number")),
                 None => Ok(d),
             }
         };
@@ -59,6 +61,90 @@ impl OpsConfig {
             retention: Duration::from_secs(days.saturating_mul(86_400)),
         })
     }
+}
+
+/// The crates of this workspace: the log level the operator asks for
+/// applies to them as it is.
+pub const OWN_CRATES: &[&str] = &[
+    "vm_doctor",
+    "vmd_core",
+    "vmd_probe",
+    "vmd_runtime",
+    "vmd_discord",
+    "vmd_slack",
+];
+
+/// The most any other crate (serenity, slack_morphism, hyper, reqwest,
+/// tungstenite, h2, rustls, …) logs, whatever the operator asks: their
+/// debug and trace output carries interaction tokens, whole Slack envelopes
+/// (verification token, `response_url`, unmasked pastes) and Discord payloads.
+pub const THIRD_PARTY_MAX: &str = "info";
+
+/// The tracing filter for the operator's `VM_DOCTOR_LOG` (else `RUST_LOG`)
+/// directives (`spec`, default `warn`): directives for this workspace's
+/// crates are kept; every other crate, named or reached by a directive
+/// without a target, is capped at [`THIRD_PARTY_MAX`]. A directive without
+/// a target (`debug`, `[conversation]=trace`) becomes one per own crate,
+/// plus the capped default for everything else.
+pub fn log_directives(spec: &str) -> String {
+    const LEVELS: &[&str] = &["off", "error", "warn", "info", "debug", "trace"];
+    let rank = |l: &str| LEVELS.iter().position(|x| x.eq_ignore_ascii_case(l));
+    let cap = rank(THIRD_PARTY_MAX).unwrap_or(3);
+    let capped = |l: &str| match rank(l) {
+        Some(r) if r > cap => THIRD_PARTY_MAX.to_owned(),
+        Some(_) => l.to_ascii_lowercase(),
+        // A level tracing understands that is not a name (a number): capped.
+        None => THIRD_PARTY_MAX.to_owned(),
+    };
+    let own = |target: &str| {
+        let krate = target.split("::").next().unwrap_or(target);
+        OWN_CRATES.contains(&krate)
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut default: Option<String> = None;
+    for d in spec.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        // `target[span{field=value}]=level`, `[span]=level`, `target`, `level`.
+        let (sel, level) = match d.rsplit_once('=') {
+            // An '=' inside `{…}` belongs to a field filter, not the level.
+            Some((sel, lvl)) if !lvl.contains([']', '}']) => (sel, Some(lvl)),
+            _ => (d, None),
+        };
+        let (target, span) = match sel.find('[') {
+            Some(i) => (&sel[..i], &sel[i..]),
+            None => (sel, ""),
+        };
+        match (target.is_empty(), level) {
+            // A bare level: the default.
+            (false, None) if rank(target).is_some() => default = Some(target.to_owned()),
+            // A bare target: everything from it.
+            (false, None) => {
+                let l = if own(target) {
+                    "trace".to_owned()
+                } else {
+                    capped("trace")
+                };
+                out.push(format!("{target}={l}"));
+            }
+            (false, Some(l)) => {
+                let l = if own(target) { l.to_owned() } else { capped(l) };
+                out.push(format!("{target}{span}={l}"));
+            }
+            (true, l) => {
+                let l = l.unwrap_or("trace");
+                for c in OWN_CRATES {
+                    out.push(format!("{c}{span}={l}"));
+                }
+            }
+        }
+    }
+    let default = default.unwrap_or_else(|| "warn".to_owned());
+    // Own crates follow the default as asked; the rest at most the cap.
+    let mut all = vec![capped(&default)];
+    for c in OWN_CRATES {
+        all.push(format!("{c}={default}"));
+    }
+    all.extend(out);
+    all.join(",")
 }
 
 /// The process-wide Prometheus recorder (installed once).
@@ -80,8 +166,29 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 
 /// What `/readyz` asks.
 pub type ReadyCheck = Arc<dyn Fn() -> Result<(), String> + Send + Sync>;
-/// What `/metrics` runs first (e.g. count the active conversations).
+/// What `/metrics` runs first: cheap and bounded (it reads counters the
+/// runtime keeps, never the store), e.g. [`active_gauge`].
 pub type BeforeScrape = Arc<dyn Fn() + Send + Sync>;
+
+/// Before each scrape: the conversations under way, from the driver's
+/// running count (no store access).
+pub fn active_gauge<P, S>(driver: &Arc<vmd_runtime::Driver<P, S>>) -> BeforeScrape
+where
+    P: vmd_probe::Prober + 'static,
+    S: vmd_runtime::store::Store + 'static,
+{
+    let d = driver.clone();
+    Arc::new(move || vmd_runtime::telemetry::active_conversations(d.active_conversations()))
+}
+
+/// Deadlines and the connection cap of the health/metrics endpoint: a few
+/// scrapers and probes at most.
+pub fn http_limits() -> vmd_runtime::httpd::Limits {
+    vmd_runtime::httpd::Limits {
+        max_connections: 64,
+        ..Default::default()
+    }
+}
 
 /// The running operational pieces of one runner.
 pub struct Ops {
@@ -208,22 +315,19 @@ async fn serve(
                 let handle = handle.clone();
                 let before = before_scrape.clone();
                 async move {
-                    // Counting may walk the store: off the async threads.
-                    let body = tokio::task::spawn_blocking(move || {
-                        before();
-                        handle.render()
-                    })
-                    .await
-                    .unwrap_or_default();
+                    before();
+                    let body = handle.render();
                     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
                 }
             }),
         );
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "health/metrics endpoint stopped");
-        }
-    });
+    tokio::spawn(vmd_runtime::httpd::serve(
+        listener,
+        app,
+        http_limits(),
+        vmd_runtime::httpd::Stats::default(),
+        "ops",
+    ));
     tracing::info!(addr = %bound, "health and metrics endpoint");
     Ok(bound)
 }
@@ -301,6 +405,45 @@ mod tests {
         ] {
             let e = OpsConfig::from_env(&env(&[bad])).unwrap_err();
             assert!(format!("{e:#}").contains(bad.0), "{e:#}");
+        }
+    }
+
+    #[test]
+    fn third_party_crates_never_log_below_info() {
+        let f = log_directives("trace");
+        assert!(f.starts_with("info,"), "{f}");
+        assert!(
+            f.contains("vm_doctor=trace") && f.contains("vmd_slack=trace"),
+            "{f}"
+        );
+        let f = log_directives(
+            "warn,serenity=trace,slack_morphism::socket_mode=debug,vmd_runtime=debug",
+        );
+        assert!(f.contains("serenity=info"), "{f}");
+        assert!(f.contains("slack_morphism::socket_mode=info"), "{f}");
+        assert!(f.contains("vmd_runtime=debug"), "{f}");
+        assert!(!f.contains("trace"), "{f}");
+        // Quieter than the cap stays quieter.
+        let f = log_directives("hyper=warn,rustls=off");
+        assert!(f.contains("hyper=warn") && f.contains("rustls=off"), "{f}");
+        assert!(f.starts_with("warn,"), "{f}");
+        // A span directive without a target applies to our crates only.
+        let f = log_directives("[conversation]=trace");
+        assert!(f.contains("vmd_runtime[conversation]=trace"), "{f}");
+        assert!(!f.split(',').any(|d| d.starts_with('[')), "{f}");
+        // A bare target means all of it: capped unless it is ours.
+        let f = log_directives("reqwest,vmd_probe");
+        assert!(
+            f.contains("reqwest=info") && f.contains("vmd_probe=trace"),
+            "{f}"
+        );
+        assert_eq!(log_directives(""), log_directives("warn"));
+        for spec in ["trace", "debug,h2=trace", "[x]=trace", "info", ""] {
+            let f = log_directives(spec);
+            assert!(
+                tracing_subscriber::EnvFilter::try_new(&f).is_ok(),
+                "{spec} -> {f}"
+            );
         }
     }
 
