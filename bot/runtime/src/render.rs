@@ -510,9 +510,10 @@ fn fenced(text: &str) -> String {
     format!("\n{fence}text\n{text}\n{fence}\n\n")
 }
 
-/// Control, bidi and zero-width characters: they end lines or hide text.
+/// Control characters and everything invisible (default-ignorable, bidi,
+/// Hangul fillers): they end lines or hide text.
 fn is_hidden(c: char) -> bool {
-    c.is_control() || vmd_core::limits::is_invisible_control(c)
+    c.is_control() || vmd_core::text::is_hidden(c) || vmd_core::limits::is_invisible_control(c)
 }
 
 fn longest_backticks(s: &str) -> usize {
@@ -857,8 +858,8 @@ mod tests {
     #[test]
     fn report_cells_are_one_clean_line() {
         assert_eq!(
-            md_cell("SSH-2.0-a\u{2028}b\u{3164}\u{202E}|c`d\u{E0041}"),
-            "SSH-2.0-a b\\|c'd"
+            code_span("SSH-2.0-a\u{2028}b\u{3164}\u{202E}|c`d\u{E0041}", true),
+            "``SSH-2.0-a b\\|c`d``"
         );
     }
 
