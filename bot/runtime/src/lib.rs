@@ -8,6 +8,7 @@ pub mod admission;
 pub mod driver;
 #[cfg(feature = "fake")]
 pub mod fake;
+pub mod files;
 pub mod i18n;
 pub mod kit;
 pub mod outcomes;
