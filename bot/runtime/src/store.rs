@@ -121,6 +121,9 @@ pub trait Store: Send + Sync {
     fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError>;
     fn delete(&self, key: &SessionKey) -> Result<(), StoreError>;
     /// Removes sessions idle since before `cutoff_ms`; returns how many.
+    /// [`SledStore`] also drops the language preferences of users without a
+    /// stored conversation set before `cutoff_ms` (and keeps at most
+    /// [`MAX_PREFS`]).
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError>;
     /// Like [`Store::prune`], showing each expired session (with its
     /// key) to `expired` before it goes, so a diagnosis left unanswered
