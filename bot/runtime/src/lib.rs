@@ -9,6 +9,7 @@ pub mod driver;
 #[cfg(feature = "fake")]
 pub mod fake;
 pub mod httpd;
+pub mod files;
 pub mod i18n;
 pub mod kit;
 pub mod outcomes;

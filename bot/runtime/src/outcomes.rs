@@ -39,7 +39,7 @@ impl OutcomeLog {
         let mut line = serde_json::to_vec(rec).map_err(std::io::Error::other)?;
         line.push(b'\n');
         let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        let mut f = std::fs::OpenOptions::new()
+        let mut f = crate::files::private_options()
             .create(true)
             .append(true)
             .open(&self.path)?;
@@ -83,6 +83,14 @@ pub struct Stats {
     pub end_steps: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
+/// `s` without control, bidi and zero-width characters: what `stats` prints
+/// comes from a file anyone with write access could have edited.
+fn printable(s: &str) -> String {
+    s.chars()
+        .filter(|c| !vmd_core::limits::is_invisible_control(*c))
+        .collect()
+}
+
 fn outcome_key(o: Outcome) -> &'static str {
     match o {
         Outcome::Fixed => "fixed",
@@ -112,20 +120,34 @@ fn headline(findings: &[String]) -> String {
 impl Stats {
     /// Reads the log; a conversation with several lines (written again after
     /// a crash, or ended again after `/back`) counts once, by its last line.
-    pub fn read(r: impl BufRead) -> std::io::Result<Stats> {
+    /// A line that is not UTF-8 or not a record is skipped and counted; the
+    /// names kept for the summary (findings, steps) lose their control
+    /// characters, so a tampered log cannot send escapes to the terminal.
+    pub fn read(mut r: impl BufRead) -> std::io::Result<Stats> {
         let mut st = Stats::default();
         let mut answers: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         let mut records: Vec<Option<OutcomeRecord>> = Vec::new();
         let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        for line in r.lines() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            if r.read_until(b'\n', &mut buf)? == 0 {
+                break;
             }
-            let Ok(rec) = serde_json::from_str::<OutcomeRecord>(&line) else {
+            let Ok(line) = std::str::from_utf8(&buf) else {
                 st.unreadable += 1;
                 continue;
             };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let Ok(mut rec) = serde_json::from_str::<OutcomeRecord>(line) else {
+                st.unreadable += 1;
+                continue;
+            };
+            for f in rec.findings.iter_mut().chain(rec.steps.iter_mut()) {
+                *f = printable(f);
+            }
             if !rec.conversation.is_empty() {
                 if let Some(i) = last.insert(rec.conversation.clone(), records.len()) {
                     // Counted by its last line only.
@@ -279,6 +301,33 @@ mod tests {
         let r = st.render();
         assert!(r.contains("conversations: 4"), "{r}");
         assert!(r.contains("port-filtered"), "{r}");
+    }
+
+    #[test]
+    fn bad_bytes_and_terminal_escapes_in_the_log_are_skipped_or_stripped() {
+        let mut tampered = rec(
+            Outcome::Escalated,
+            2,
+            &["port-closed\u{1b}]0;owned\u{7}\u{1b}[2J"],
+            &["linux.sshd\r\u{202e}evil"],
+        );
+        tampered.conversation = "a".into();
+        let mut text =
+            serde_json::to_vec(&rec(Outcome::Fixed, 1, &["port-closed"], &["x"])).unwrap();
+        text.extend_from_slice(b"\n{\"ts\": 1, \xff\xfe not utf-8}\n");
+        text.extend_from_slice(&serde_json::to_vec(&tampered).unwrap());
+        text.push(b'\n');
+        let st = Stats::read(std::io::Cursor::new(text)).unwrap();
+        assert_eq!(st.total, 2);
+        assert_eq!(st.unreadable, 1);
+        let r = st.render();
+        assert!(r.contains("port-closed]0;owned[2J"), "{r}");
+        assert!(r.contains("linux.sshdevil"), "{r}");
+        assert!(
+            !r.chars()
+                .any(|c| c != '\n' && vmd_core::limits::is_invisible_control(c)),
+            "{r:?}"
+        );
     }
 
     #[test]

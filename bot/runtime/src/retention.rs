@@ -96,7 +96,11 @@ pub fn prune_outcomes(log: &OutcomeLog, cutoff_ms: u64) -> std::io::Result<Outco
             .unwrap_or_else(|| "outcomes.jsonl".into())
     ));
     {
-        let mut out = std::fs::File::create(&tmp)?;
+        let mut out = crate::files::private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
         out.write_all(&keep)?;
         out.sync_all()?;
     }

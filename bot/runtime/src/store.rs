@@ -1,15 +1,28 @@
 //! Session storage behind a small trait; sled is the implementation.
 //!
-//! Records are versioned JSON: `{"v": 1, "session": {...}}`. A record of a
+//! Records are versioned JSON: `{"v": 1, "g": 7, "session": {...}}`. A record of a
 //! newer version than this build understands is reported, never misread and
 //! never overwritten. A record that does not decode is moved to the
 //! `quarantine` tree, never deleted. A record is at most
 //! [`MAX_RECORD_BYTES`]: past it the session is trimmed further
 //! ([`Session::shrink_once`]) and a warning is logged.
+//!
+//! Damage sled cannot see is noticed through two files kept beside its log:
+//! the record count ([`COUNT_FILE`]: records lost) and the generation
+//! high-water mark ([`GENERATION_FILE`]). Every write (a save, a delete, a
+//! prune) takes the next generation; a saved record carries its own (`g`),
+//! and the latest one is also kept in the `meta` tree. A store whose newest
+//! generation is below the high-water mark lost its latest writes: a
+//! conversation may have gone back to an earlier step. Which records went
+//! back cannot be told (the lost writes are gone), so none is quarantined:
+//! the loss is reported with how many writes went, like records lost, and
+//! `vm-doctor doctor` fails on it. A panic inside sled while it reads its
+//! files (a truncated segment) is caught and reported as a damaged store.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use vmd_core::command::Lang;
 pub use vmd_core::limits::MAX_RECORD_BYTES;
@@ -68,6 +81,10 @@ pub struct OpenReport {
     pub in_quarantine: usize,
     /// How many records the store held when last written, if it knows.
     pub expected: Option<usize>,
+    /// Writes the store made that sled's log no longer holds (the newest
+    /// generation found is below the high-water mark): conversations may
+    /// have gone back to an earlier step.
+    pub rolled_back: u64,
 }
 
 impl OpenReport {
@@ -78,11 +95,24 @@ impl OpenReport {
             .unwrap_or(0)
             .saturating_sub(self.sessions + self.quarantined + self.too_new)
     }
+
+    /// Something was lost or found broken: records lost, writes rolled back,
+    /// or records that do not decode.
+    pub fn damaged(&self) -> bool {
+        self.lost() > 0 || self.rolled_back > 0 || self.quarantined > 0
+    }
 }
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        match e {
+            // Met while reading the files after they opened: damage too.
+            sled::Error::Corruption { .. } => StoreError::Damaged(e.to_string()),
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                StoreError::Damaged(format!("a file ends early: {io}"))
+            }
+            other => StoreError::Backend(other.to_string()),
+        }
     }
 }
 
@@ -91,6 +121,9 @@ pub trait Store: Send + Sync {
     fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError>;
     fn delete(&self, key: &SessionKey) -> Result<(), StoreError>;
     /// Removes sessions idle since before `cutoff_ms`; returns how many.
+    /// [`SledStore`] also drops the language preferences of users without a
+    /// stored conversation set before `cutoff_ms` (and keeps at most
+    /// [`MAX_PREFS`]).
     fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError>;
     /// Like [`Store::prune`], showing each expired session (with its
     /// key) to `expired` before it goes, so a diagnosis left unanswered
@@ -115,18 +148,32 @@ pub trait Store: Send + Sync {
 #[derive(Serialize, Deserialize)]
 struct Record {
     v: u32,
+    /// The store-wide generation of the write that stored this record (0:
+    /// not written by a [`SledStore`], or before generations were kept).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    g: u64,
     session: serde_json::Value,
+}
+
+fn is_zero(g: &u64) -> bool {
+    *g == 0
 }
 
 #[derive(Deserialize)]
 struct VersionOnly {
     v: u32,
+    #[serde(default)]
+    g: u64,
 }
 
 /// Encodes `s`, trimming a copy until the record fits [`MAX_RECORD_BYTES`].
 /// Returns the bytes and how many trimming steps were needed.
 pub fn encode_bounded(s: &Session) -> Result<(Vec<u8>, usize), StoreError> {
-    let bytes = encode(s)?;
+    encode_bounded_at(s, 0)
+}
+
+fn encode_bounded_at(s: &Session, g: u64) -> Result<(Vec<u8>, usize), StoreError> {
+    let bytes = encode_at(s, g)?;
     if bytes.len() <= MAX_RECORD_BYTES {
         return Ok((bytes, 0));
     }
@@ -134,19 +181,19 @@ pub fn encode_bounded(s: &Session) -> Result<(Vec<u8>, usize), StoreError> {
     let mut steps = 0;
     loop {
         if !t.shrink_once() {
-            let bytes = encode(&t)?.len();
+            let bytes = encode_at(&t, g)?.len();
             return Err(StoreError::TooLarge { bytes });
         }
         steps += 1;
-        let bytes = encode(&t)?;
+        let bytes = encode_at(&t, g)?;
         if bytes.len() <= MAX_RECORD_BYTES {
             return Ok((bytes, steps));
         }
     }
 }
 
-fn encode_for_save(s: &Session) -> Result<Vec<u8>, StoreError> {
-    let (bytes, steps) = encode_bounded(s)?;
+fn encode_for_save(s: &Session, g: u64) -> Result<Vec<u8>, StoreError> {
+    let (bytes, steps) = encode_bounded_at(s, g)?;
     if steps > 0 {
         tracing::warn!(
             steps,
@@ -165,9 +212,21 @@ fn version_of(bytes: &[u8]) -> Option<u32> {
         .map(|v| v.v)
 }
 
+/// The generation a stored record carries (0 when it carries none).
+fn generation_of(bytes: &[u8]) -> u64 {
+    serde_json::from_slice::<VersionOnly>(bytes)
+        .map(|v| v.g)
+        .unwrap_or(0)
+}
+
 pub fn encode(s: &Session) -> Result<Vec<u8>, StoreError> {
+    encode_at(s, 0)
+}
+
+fn encode_at(s: &Session, g: u64) -> Result<Vec<u8>, StoreError> {
     let rec = Record {
         v: RECORD_VERSION,
+        g,
         session: serde_json::to_value(s).map_err(|e| StoreError::Corrupt(e.to_string()))?,
     };
     serde_json::to_vec(&rec).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -206,19 +265,204 @@ pub struct SledStore {
     prefs: sled::Tree,
     /// Undecodable records, moved aside with their key.
     quarantine: sled::Tree,
+    /// The generation of the latest delete or prune (saves carry theirs in
+    /// the record).
+    meta: sled::Tree,
     /// How many session records the store holds, kept outside sled's log
     /// (`vm-doctor-records` in the store directory) so that a log sled could
     /// only recover in part is noticed: the count survives the damage.
     count_file: std::path::PathBuf,
-    count: std::sync::atomic::AtomicU64,
-    /// One writer of the count file at a time: saves of new sessions run
-    /// concurrently, and they share its temporary file.
+    count: AtomicU64,
+    /// The generation high-water mark file ([`GENERATION_FILE`]).
+    generation_file: std::path::PathBuf,
+    /// The last generation handed to a write.
+    generation: AtomicU64,
+    /// The highest generation known to be on disk (flushed).
+    durable: AtomicU64,
+    /// One writer of the side files at a time: saves of new sessions run
+    /// concurrently, and they share their temporary files.
     count_writer: Mutex<()>,
     _db: sled::Db,
 }
 
 /// The record-count file inside the sled directory.
 pub const COUNT_FILE: &str = "vm-doctor-records";
+
+/// The generation high-water mark inside the sled directory: the newest
+/// generation the store has flushed.
+pub const GENERATION_FILE: &str = "vm-doctor-generation";
+
+/// At most this many language preferences are kept; past it the oldest
+/// of those whose user has no stored conversation go first.
+pub const MAX_PREFS: usize = 100_000;
+
+const META_GENERATION: &[u8] = b"generation";
+
+thread_local! {
+    /// Set while this thread runs sled's recovery under [`guarded`]: a panic
+    /// there is reported as a damaged store, so the panic hook stays quiet.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (sled opening or reading its files), turning a panic inside it
+/// into [`StoreError::Damaged`]. sled 0.34 indexes past the end of a
+/// truncated segment instead of returning an error; the panic hook prints
+/// nothing for a panic caught here (other panics are printed as before).
+fn guarded<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET_PANICS.with(|q| q.replace(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_PANICS.with(|q| q.set(was));
+    r.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no detail".into());
+        Err(StoreError::Damaged(format!(
+            "sled failed while reading its files ({why})"
+        )))
+    })
+}
+
+fn read_number(path: &Path) -> Option<u64> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+}
+
+/// A language preference as stored: the tag, then when it was set.
+fn pref_value(lang: Lang, set_ms: u64) -> String {
+    format!("{}\u{1f}{set_ms}", lang.tag())
+}
+
+/// The language and the time it was set (0 for preferences stored before
+/// the time was kept).
+fn parse_pref(v: &[u8]) -> Option<(Lang, u64)> {
+    let text = std::str::from_utf8(v).ok()?;
+    let (tag, set) = text.split_once('\u{1f}').unwrap_or((text, "0"));
+    Some((Lang::parse(tag)?, set.parse().unwrap_or(0)))
+}
+
+fn pref_key(platform: &str, user: &str) -> String {
+    format!("lang\u{1f}{platform}\u{1f}{user}")
+}
+
+/// The (platform, user) a preference key names.
+fn pref_owner(k: &[u8]) -> Option<(String, String)> {
+    let text = std::str::from_utf8(k).ok()?;
+    let mut parts = text.split('\u{1f}');
+    (parts.next()? == "lang").then_some(())?;
+    let (platform, user) = (parts.next()?, parts.next()?);
+    parts
+        .next()
+        .is_none()
+        .then(|| (platform.to_owned(), user.to_owned()))
+}
+
+/// Language preferences to drop: those set before `cutoff_ms` whose user has
+/// no stored conversation, then, past `cap`, the oldest of the rest whose
+/// user has none. `prefs` is (key, owner, set time).
+fn prefs_to_prune(
+    prefs: Vec<(Vec<u8>, (String, String), u64)>,
+    active: &HashSet<(String, String)>,
+    cutoff_ms: u64,
+    cap: usize,
+) -> Vec<Vec<u8>> {
+    let (mut idle, busy): (Vec<_>, Vec<_>) = prefs
+        .into_iter()
+        .partition(|(_, who, _)| !active.contains(who));
+    let mut out = Vec::new();
+    idle.retain(|(k, _, set)| {
+        let old = *set < cutoff_ms;
+        if old {
+            out.push(k.clone());
+        }
+        !old
+    });
+    let over = (idle.len() + busy.len()).saturating_sub(cap);
+    idle.sort_by_key(|(_, _, set)| *set);
+    out.extend(idle.into_iter().take(over).map(|(k, _, _)| k));
+    out
+}
+
+/// Copies the regular files and directories under `from` into `to`.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    crate::files::create_private_dir(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let kind = e.file_type()?;
+        let dest = to.join(e.file_name());
+        if kind.is_dir() {
+            copy_tree(&e.path(), &dest)?;
+        } else if kind.is_file() {
+            let mut src = std::fs::File::open(e.path())?;
+            let mut out = crate::files::private_options()
+                .write(true)
+                .create_new(true)
+                .open(&dest)?;
+            std::io::copy(&mut src, &mut out)?;
+        }
+    }
+    Ok(())
+}
+
+/// A fresh private directory for [`SledStore::inspect`]'s copy.
+fn scratch_dir() -> std::io::Result<std::path::PathBuf> {
+    static N: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let dir = std::env::temp_dir().join(format!(
+            "vm-doctor-inspect-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        use std::os::unix::fs::DirBuilderExt;
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Holds sled's lock on `<dir>/db` without opening the store for writing,
+/// so that no vm-doctor starts while the files are copied.
+struct ReadLock {
+    _held: std::fs::File,
+}
+
+impl ReadLock {
+    fn take(dir: &Path) -> Result<Option<ReadLock>, StoreError> {
+        use std::os::unix::io::AsRawFd;
+        let f = match std::fs::File::open(dir.join("db")) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                return Err(StoreError::PermissionDenied(e.to_string()))
+            }
+            Err(e) => return Err(StoreError::Backend(e.to_string())),
+        };
+        // SAFETY: flock on a descriptor this function owns; sled takes the
+        // same kind of lock (fs2's try_lock_exclusive).
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let e = std::io::Error::last_os_error();
+            return Err(if e.kind() == std::io::ErrorKind::WouldBlock {
+                StoreError::Locked(format!("{} is held", dir.join("db").display()))
+            } else {
+                StoreError::Backend(e.to_string())
+            });
+        }
+        Ok(Some(ReadLock { _held: f }))
+    }
+}
 
 impl SledStore {
     /// Opens (or creates) the store; see [`SledStore::open_checked`].
@@ -228,44 +472,114 @@ impl SledStore {
 
     /// Opens the store and checks every record: undecodable ones go to
     /// quarantine, and a store that holds fewer records than it did when last
-    /// written (sled recovered only part of a damaged file) is reported. Each
-    /// finding is logged at warning level with counts.
+    /// written (sled recovered only part of a damaged file), or whose latest
+    /// writes are gone (a record went back to an earlier version), is
+    /// reported. Each finding is logged at warning level with counts, and
+    /// written down so that it is reported once. A panic inside sled while
+    /// it reads a damaged file is [`StoreError::Damaged`].
     pub fn open_checked(dir: &Path) -> Result<(SledStore, OpenReport), StoreError> {
+        let (st, rep) = guarded(|| SledStore::open_and_check(dir))?;
+        st.log_findings(&rep);
+        if rep.rolled_back > 0 {
+            // Reported once: what sled holds now is the new starting point.
+            st.mark_generation(st.generation.load(Ordering::SeqCst))?;
+        }
+        st.sessions.flush()?;
+        st.write_count()?;
+        st.persist_generation();
+        Ok((st, rep))
+    }
+
+    /// Checks the store in `dir` without writing to it: its files are copied
+    /// (under sled's lock, so no vm-doctor writes meanwhile) into a private
+    /// temporary directory, and the copy is opened and checked as
+    /// [`SledStore::open_checked`] would; the copy is removed afterwards.
+    /// Returns what opening found and how many conversations are under way;
+    /// `None`: there is no store yet. A store held by a running vm-doctor is
+    /// [`StoreError::Locked`].
+    pub fn inspect(dir: &Path) -> Result<Option<(OpenReport, usize)>, StoreError> {
+        if !dir.exists() {
+            return Ok(None);
+        }
+        let copy = scratch_dir()
+            .map_err(|e| StoreError::Backend(format!("making a temporary directory: {e}")))?;
+        let r = (|| {
+            let lock = ReadLock::take(dir)?;
+            let store = copy.join("sled");
+            copy_tree(dir, &store).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    StoreError::PermissionDenied(e.to_string())
+                } else {
+                    StoreError::Backend(format!("copying the store: {e}"))
+                }
+            })?;
+            drop(lock);
+            let (st, rep) = guarded(|| SledStore::open_and_check(&store))?;
+            let under_way = guarded(|| Ok(st.count_in_progress()))?;
+            drop(st);
+            Ok(Some((rep, under_way)))
+        })();
+        let _ = std::fs::remove_dir_all(&copy);
+        r
+    }
+
+    /// Opens sled and reads every record; writes nothing but the moves to
+    /// quarantine.
+    fn open_and_check(dir: &Path) -> Result<(SledStore, OpenReport), StoreError> {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(SLED_CACHE_BYTES)
             .open()
             .map_err(StoreError::from_open)?;
-        let count_file = dir.join(COUNT_FILE);
         let st = SledStore {
             sessions: db.open_tree("sessions")?,
             prefs: db.open_tree("prefs")?,
             quarantine: db.open_tree("quarantine")?,
-            count_file,
-            count: std::sync::atomic::AtomicU64::new(0),
+            meta: db.open_tree("meta")?,
+            count_file: dir.join(COUNT_FILE),
+            count: AtomicU64::new(0),
+            generation_file: dir.join(GENERATION_FILE),
+            generation: AtomicU64::new(0),
+            durable: AtomicU64::new(0),
             count_writer: Mutex::new(()),
             _db: db,
         };
         let mut rep = OpenReport {
-            expected: std::fs::read_to_string(&st.count_file)
-                .ok()
-                .and_then(|t| t.trim().parse().ok()),
+            expected: read_number(&st.count_file).map(|n| n as usize),
             ..OpenReport::default()
         };
+        let mut newest = st
+            .meta
+            .get(META_GENERATION)?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0);
         let mut bad = Vec::new();
         for item in st.sessions.iter() {
             let (k, v) = item?;
+            newest = newest.max(generation_of(&v));
             match decode(&v) {
                 Ok(_) => rep.sessions += 1,
                 Err(StoreError::TooNew { .. }) => rep.too_new += 1,
                 Err(_) => bad.push((k, v)),
             }
         }
+        for item in st.quarantine.iter() {
+            let (_, v) = item?;
+            newest = newest.max(generation_of(&v));
+        }
         for (k, v) in bad {
             st.move_to_quarantine(&k, &v)?;
             rep.quarantined += 1;
         }
         rep.in_quarantine = st.quarantine.len();
+        let mark = read_number(&st.generation_file).unwrap_or(0);
+        rep.rolled_back = mark.saturating_sub(newest);
+        st.generation.store(newest.max(mark), Ordering::SeqCst);
+        st.durable.store(newest, Ordering::SeqCst);
+        Ok((st, rep))
+    }
+
+    fn log_findings(&self, rep: &OpenReport) {
         if rep.quarantined > 0 {
             tracing::warn!(
                 count = rep.quarantined,
@@ -286,9 +600,12 @@ impl SledStore {
                 "the session store held more records when it was last written: sled recovered it only partially"
             );
         }
-        st.sessions.flush()?;
-        st.write_count()?;
-        Ok((st, rep))
+        if rep.rolled_back > 0 {
+            tracing::warn!(
+                writes = rep.rolled_back,
+                "the session store lost its latest writes: some conversations went back to an earlier step"
+            );
+        }
     }
 
     fn move_to_quarantine(&self, k: &[u8], v: &[u8]) -> Result<(), StoreError> {
@@ -297,11 +614,39 @@ impl SledStore {
         Ok(())
     }
 
+    /// The generation for the next write.
+    fn next_generation(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Records generation `g` in the `meta` tree (a write that leaves no
+    /// record of its own: a delete, a prune) and flushes.
+    fn mark_generation(&self, g: u64) -> Result<(), StoreError> {
+        self.meta.insert(META_GENERATION, &g.to_be_bytes())?;
+        self.meta.flush()?;
+        self.durable.fetch_max(g, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Writes the high-water mark: the newest generation flushed. A failure
+    /// is logged, not returned: the write itself is on disk, the mark only
+    /// helps notice damage later.
+    fn persist_generation(&self) {
+        let _one = self.count_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let g = self.durable.load(Ordering::SeqCst);
+        let tmp = self.generation_file.with_extension("tmp");
+        let r = crate::files::write_private(&tmp, format!("{g}\n").as_bytes())
+            .and_then(|()| std::fs::rename(&tmp, &self.generation_file));
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "could not update the generation file");
+        }
+    }
+
     /// Recounts the records and writes the count file.
     fn write_count(&self) -> Result<(), StoreError> {
         let _one = self.count_writer.lock().unwrap_or_else(|p| p.into_inner());
         let n = self.sessions.len() as u64;
-        self.count.store(n, std::sync::atomic::Ordering::SeqCst);
+        self.count.store(n, Ordering::SeqCst);
         self.write_count_file(n)
     }
 
@@ -309,15 +654,39 @@ impl SledStore {
     /// the writer's lock, which a concurrent save may have passed).
     fn persist_count(&self) -> Result<(), StoreError> {
         let _one = self.count_writer.lock().unwrap_or_else(|p| p.into_inner());
-        self.write_count_file(self.count.load(std::sync::atomic::Ordering::SeqCst))
+        self.write_count_file(self.count.load(Ordering::SeqCst))
     }
 
     /// Call with `count_writer` held.
     fn write_count_file(&self, n: u64) -> Result<(), StoreError> {
         let tmp = self.count_file.with_extension("tmp");
-        std::fs::write(&tmp, format!("{n}\n"))
+        crate::files::write_private(&tmp, format!("{n}\n").as_bytes())
             .and_then(|()| std::fs::rename(&tmp, &self.count_file))
             .map_err(|e| StoreError::Backend(format!("writing the record count: {e}")))
+    }
+
+    /// Drops the language preferences [`prefs_to_prune`] picks.
+    fn prune_prefs(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
+        let mut active = HashSet::new();
+        for k in self.sessions.iter().keys() {
+            if let Some(key) = key_of(&k?) {
+                active.insert((key.platform, key.user));
+            }
+        }
+        let mut prefs = Vec::new();
+        for item in self.prefs.iter() {
+            let (k, v) = item?;
+            let Some(owner) = pref_owner(&k) else {
+                continue;
+            };
+            let set = parse_pref(&v).map_or(0, |(_, t)| t);
+            prefs.push((k.to_vec(), owner, set));
+        }
+        let gone = prefs_to_prune(prefs, &active, cutoff_ms, MAX_PREFS);
+        for k in &gone {
+            self.prefs.remove(k)?;
+        }
+        Ok(gone.len())
     }
 
     /// Session records the store holds (a full walk: for benchmarks and
@@ -359,7 +728,8 @@ impl Store for SledStore {
 
     fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
         let k = key_bytes(key);
-        let bytes = encode_for_save(s)?;
+        let g = self.next_generation();
+        let bytes = encode_for_save(s, g)?;
         if let Some(old) = self.sessions.get(&k)? {
             match decode(&old) {
                 Ok(_) => {}
@@ -383,8 +753,10 @@ impl Store for SledStore {
         }
         // Durable before the reply is shown: a crash right after must not lose the step.
         self.sessions.flush()?;
+        self.durable.fetch_max(g, Ordering::SeqCst);
+        self.persist_generation();
         if prev.is_none() {
-            self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.count.fetch_add(1, Ordering::SeqCst);
             // The session is stored and flushed; the count only helps notice
             // damage later, so failing to write it must not fail the turn.
             if let Err(e) = self.persist_count() {
@@ -396,7 +768,8 @@ impl Store for SledStore {
 
     fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
         self.sessions.remove(key_bytes(key))?;
-        self.sessions.flush()?;
+        self.mark_generation(self.next_generation())?;
+        self.persist_generation();
         self.write_count()?;
         Ok(())
     }
@@ -435,6 +808,11 @@ impl Store for SledStore {
                 "session records that do not decode were moved to the quarantine tree"
             );
         }
+        let prefs = self.prune_prefs(cutoff_ms)?;
+        if n + quarantined + prefs > 0 {
+            self.mark_generation(self.next_generation())?;
+            self.persist_generation();
+        }
         self.sessions.flush()?;
         self.write_count()?;
         Ok(n)
@@ -452,16 +830,19 @@ impl Store for SledStore {
     }
 
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
-        let k = format!("lang\u{1f}{platform}\u{1f}{user}");
         Ok(self
             .prefs
-            .get(k)?
-            .and_then(|v| std::str::from_utf8(&v).ok().and_then(Lang::parse)))
+            .get(pref_key(platform, user))?
+            .and_then(|v| parse_pref(&v))
+            .map(|(lang, _)| lang))
     }
 
+    /// Stores the preference with the time it was set: preferences of users
+    /// without a stored conversation go when they are older than the session
+    /// TTL (at most [`MAX_PREFS`] are kept), see [`Store::prune`].
     fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError> {
-        let k = format!("lang\u{1f}{platform}\u{1f}{user}");
-        self.prefs.insert(k, lang.tag())?;
+        let v = pref_value(lang, crate::driver::now_ms());
+        self.prefs.insert(pref_key(platform, user), v.as_bytes())?;
         self.prefs.flush()?;
         Ok(())
     }
@@ -530,7 +911,7 @@ impl Store for MemStore {
         m.get(key).map(|b| decode(b)).transpose()
     }
     fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
-        let bytes = encode_for_save(s)?;
+        let bytes = encode_for_save(s, 0)?;
         let mut m = self
             .sessions
             .lock()
@@ -890,6 +1271,211 @@ mod tests {
             .unwrap();
         assert_eq!(count, 800, "the count file holds the last count");
         assert_eq!(back.sessions.len(), 800);
+    }
+
+    /// Opens while sled's background thread may still hold the last handle's lock.
+    fn open_checked_retry(dir: &Path) -> (SledStore, OpenReport) {
+        for _ in 0..100 {
+            match SledStore::open_checked(dir) {
+                Ok(x) => return x,
+                Err(StoreError::Locked(_)) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20))
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        SledStore::open_checked(dir).unwrap()
+    }
+
+    /// The files of a store directory, by relative path.
+    fn snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+        fn walk(
+            root: &Path,
+            dir: &Path,
+            out: &mut std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+        ) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(root, &p, out);
+                } else {
+                    let rel = p.strip_prefix(root).unwrap().to_path_buf();
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(dir, dir, &mut out);
+        out
+    }
+
+    /// Puts sled's own files back as they were in `old`, leaving the side
+    /// files (count, generation) as they are now: sled's log lost its tail.
+    fn roll_back_sled_files(
+        dir: &Path,
+        old: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+    ) {
+        for (rel, _) in snapshot(dir) {
+            let name = rel.to_string_lossy();
+            if name != COUNT_FILE && name != GENERATION_FILE {
+                std::fs::remove_file(dir.join(&rel)).unwrap();
+            }
+        }
+        for (rel, bytes) in old {
+            let name = rel.to_string_lossy();
+            if name != COUNT_FILE && name != GENERATION_FILE {
+                std::fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+                std::fs::write(dir.join(rel), bytes).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_record_rolled_back_to_an_earlier_version_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = SessionKey::new("console", "local", "alice");
+        let mut s = Session::new(5);
+        s.vars.insert("step".into(), "first".into());
+        {
+            let st = SledStore::open(dir.path()).unwrap();
+            st.save(&key, &s).unwrap();
+            st.save(&SessionKey::new("console", "local", "bob"), &s)
+                .unwrap();
+        }
+        let before = {
+            let st = reopen(dir.path());
+            drop(st);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            snapshot(dir.path())
+        };
+        {
+            let st = reopen(dir.path());
+            s.vars.insert("step".into(), "second".into());
+            st.save(&key, &s).unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        roll_back_sled_files(dir.path(), &before);
+        // sled sees a consistent older store and the same number of records.
+        let (st, rep) = open_checked_retry(dir.path());
+        assert_eq!(rep.lost(), 0, "{rep:?}");
+        assert_eq!(rep.sessions, 2, "{rep:?}");
+        assert_eq!(
+            st.load(&key).unwrap().unwrap().vars["step"],
+            "first",
+            "the record went back"
+        );
+        assert!(rep.rolled_back > 0, "the rollback went unnoticed: {rep:?}");
+        assert!(rep.damaged());
+        drop(st);
+        // Reported once; later writes carry on from there.
+        let st = reopen(dir.path());
+        st.save(&key, &s).unwrap();
+        drop(st);
+        let (_, rep) = open_checked_retry(dir.path());
+        assert_eq!(rep.rolled_back, 0, "{rep:?}");
+    }
+
+    #[test]
+    fn deleting_the_newest_record_is_not_taken_for_a_rollback() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SessionKey::new("c", "c", "a");
+        let b = SessionKey::new("c", "c", "b");
+        {
+            let st = SledStore::open(dir.path()).unwrap();
+            st.save(&a, &Session::new(5)).unwrap();
+            st.save(&b, &Session::new(5)).unwrap();
+            st.delete(&b).unwrap();
+            assert_eq!(st.prune(6).unwrap(), 1);
+        }
+        let st = reopen(dir.path());
+        drop(st);
+        let (_, rep) = open_checked_retry(dir.path());
+        assert!(!rep.damaged(), "{rep:?}");
+    }
+
+    #[test]
+    fn inspect_reports_damage_without_writing_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        fill(dir.path(), 200);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        cut(dir.path(), |l| l / 2);
+        let before = snapshot(dir.path());
+        let found = SledStore::inspect(dir.path());
+        assert_eq!(snapshot(dir.path()), before, "inspect changed the store");
+        match found {
+            Ok(Some((rep, _))) => assert!(rep.damaged(), "{rep:?}"),
+            Err(e) => assert!(matches!(e, StoreError::Damaged(_)), "{e}"),
+            Ok(None) => panic!("the store is there"),
+        }
+        // A store held by another opener is reported as such.
+        let held = tempfile::tempdir().unwrap();
+        let _st = SledStore::open(held.path()).unwrap();
+        assert!(matches!(
+            SledStore::inspect(held.path()),
+            Err(StoreError::Locked(_))
+        ));
+        let none = tempfile::tempdir().unwrap();
+        assert_eq!(SledStore::inspect(&none.path().join("sled")).unwrap(), None);
+    }
+
+    #[test]
+    fn a_panic_while_sled_reads_its_files_is_a_damaged_store() {
+        let r: Result<(), StoreError> = guarded(|| {
+            let v: Vec<u8> = Vec::new();
+            let i = v.len() + 3;
+            Err(StoreError::Backend(v[i].to_string()))
+        });
+        match r {
+            Err(StoreError::Damaged(why)) => assert!(why.contains("index out of bounds"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // Outside the guard, nothing changed.
+        assert!(!QUIET_PANICS.with(|q| q.get()));
+    }
+
+    #[test]
+    fn language_preferences_of_users_gone_past_the_ttl_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = SledStore::open(dir.path()).unwrap();
+        st.set_user_lang("discord", "gone", Lang::Ko).unwrap();
+        st.set_user_lang("discord", "here", Lang::Ko).unwrap();
+        // "here" still has a conversation; "gone" has none.
+        st.save(
+            &SessionKey::new("discord", "c1", "here"),
+            &Session::new(u64::MAX / 2),
+        )
+        .unwrap();
+        // A cutoff before the preferences were set keeps both.
+        st.prune(1).unwrap();
+        assert_eq!(st.user_lang("discord", "gone").unwrap(), Some(Lang::Ko));
+        // Past the TTL: only the one whose user is still around stays.
+        st.prune(u64::MAX / 4).unwrap();
+        assert_eq!(st.user_lang("discord", "gone").unwrap(), None);
+        assert_eq!(st.user_lang("discord", "here").unwrap(), Some(Lang::Ko));
+        // Preferences stored before their time was kept read as set at 0.
+        assert_eq!(parse_pref(b"ko"), Some((Lang::Ko, 0)));
+    }
+
+    #[test]
+    fn past_the_cap_the_oldest_idle_preferences_go_first() {
+        let who = |u: &str| ("p".to_owned(), u.to_owned());
+        let prefs = vec![
+            (b"a".to_vec(), who("a"), 30),
+            (b"b".to_vec(), who("b"), 10),
+            (b"c".to_vec(), who("c"), 20),
+            (b"d".to_vec(), who("d"), 5),
+        ];
+        let active: HashSet<_> = [who("d")].into_iter().collect();
+        // Nothing is past the cutoff; two over the cap of 2: the oldest idle go.
+        assert_eq!(
+            prefs_to_prune(prefs.clone(), &active, 0, 2),
+            vec![b"b".to_vec(), b"c".to_vec()]
+        );
+        // Past the cutoff: idle ones older than it; active ones stay.
+        assert_eq!(
+            prefs_to_prune(prefs, &active, 25, 10),
+            vec![b"b".to_vec(), b"c".to_vec()]
+        );
     }
 
     #[test]

@@ -35,9 +35,17 @@ impl Console<'_> {
         mut input: impl BufRead,
         out: &mut (impl Write + Send),
     ) -> Result<()> {
-        let first = match driver.phase(&self.key)? {
-            Some(_) => Input::Resume,
-            None => Input::Text(String::new()),
+        let first = match driver.phase(&self.key) {
+            Ok(Some(_)) => Input::Resume,
+            Ok(None) => Input::Text(String::new()),
+            // A record this build cannot read: the turn says so (one from a
+            // newer vm-doctor is left as it is, as on Discord and Slack) or
+            // starts afresh (a damaged one goes to quarantine); the console
+            // goes on either way.
+            Err(e) => {
+                tracing::warn!(error = %e, "the stored conversation cannot be read");
+                Input::Text(String::new())
+            }
         };
         self.turn(driver, first, out).await?;
         if self.tty {
@@ -244,9 +252,9 @@ fn discard_line(input: &mut impl BufRead) -> std::io::Result<u64> {
 }
 
 fn save_report(dir: &Path, markdown: &str) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    vmd_runtime::files::create_private_dir(dir)?;
     let path = dir.join(format!("report-{}.md", now_ms()));
-    std::fs::write(&path, markdown)?;
+    vmd_runtime::files::write_private(&path, markdown.as_bytes())?;
     Ok(path)
 }
 
@@ -341,6 +349,39 @@ mod tests {
         // Nothing near the line's size was ever allocated (the old code held it all).
         let largest = LARGEST.load(Ordering::Relaxed);
         assert!(largest < 32 << 20, "largest allocation {largest} bytes");
+    }
+
+    #[test]
+    fn a_conversation_stored_by_a_newer_version_is_refused_politely_not_fatally() {
+        let key = SessionKey::new("console", "local", "alice");
+        let store = vmd_runtime::store::MemStore::default();
+        let future = br#"{"v": 2, "session": {"something": "else"}}"#.to_vec();
+        store.insert_raw(&key, future.clone());
+        let store = std::sync::Arc::new(store);
+        let cfg = crate::config::Config::load(None, &Default::default()).unwrap();
+        let prober = vmd_probe::NetProber::new(cfg.probe.clone());
+        let driver =
+            crate::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store.clone()).unwrap();
+        let reports = std::env::temp_dir();
+        let console = Console {
+            key: key.clone(),
+            lang: Some(Lang::En),
+            tty: false,
+            report_dir: &reports,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        let script = std::io::Cursor::new(b"/status\n/quit\n".to_vec());
+        rt.block_on(console.run(&driver, script, &mut out))
+            .expect("the console goes on");
+        let out = String::from_utf8(out).unwrap();
+        let said = driver.localizer().text(Lang::En, "limit-record-too-new");
+        assert!(out.contains(&said), "{out}");
+        // Left exactly as the newer version wrote it.
+        assert_eq!(store.raw(&key), Some(future));
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub fn blocking(checks: &[Check]) -> bool {
 }
 
 fn data_dir(dir: &Path) -> Check {
-    if let Err(e) = std::fs::create_dir_all(dir) {
+    if let Err(e) = vmd_runtime::files::create_private_dir(dir) {
         return Check::new(
             Level::Fail,
             "data-dir",
@@ -154,16 +154,57 @@ fn data_dir(dir: &Path) -> Check {
     }
 }
 
+/// Checks the store without writing to it (`SledStore::inspect` opens a
+/// copy): what a start would find is still found by the next start.
 fn store(dir: &Path) -> Check {
     let path = dir.join("sled");
-    match vmd_runtime::store::SledStore::open(&path) {
-        Ok(s) => Check::new(
+    match vmd_runtime::store::SledStore::inspect(&path) {
+        Ok(None) => Check::new(
+            Level::Ok,
+            "store",
+            format!("{} does not exist yet (created on first start)", path.display()),
+        ),
+        Ok(Some((rep, under_way))) if rep.damaged() => Check::new(
+            Level::Fail,
+            "store",
+            format!(
+                "{} is damaged: {} records readable, {} that do not decode, {} lost since it was last written, {} latest writes lost; the next start moves undecodable records to quarantine and reports the loss once; to start clean, stop vm-doctor and move the directory aside (keep it for inspection){}",
+                path.display(),
+                rep.sessions,
+                rep.quarantined,
+                rep.lost(),
+                rep.rolled_back,
+                if under_way > 0 {
+                    format!(" ({under_way} conversations under way)")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        Ok(Some((rep, under_way))) if rep.too_new > 0 || rep.in_quarantine > 0 => Check::new(
+            Level::Warn,
+            "store",
+            format!(
+                "{} opens ({under_way} conversations under way); {} records from a newer vm-doctor are left alone, {} records in quarantine from earlier damage",
+                path.display(),
+                rep.too_new,
+                rep.in_quarantine
+            ),
+        ),
+        Ok(Some((_, under_way))) => Check::new(
             Level::Ok,
             "store",
             format!(
-                "{} opens ({} conversations under way)",
-                path.display(),
-                s.count_in_progress()
+                "{} opens ({under_way} conversations under way)",
+                path.display()
+            ),
+        ),
+        Err(e @ vmd_runtime::store::StoreError::Damaged(_)) => Check::new(
+            Level::Fail,
+            "store",
+            format!(
+                "cannot open {}: {e}; stop vm-doctor, move the directory aside (keep it for inspection) and start again",
+                path.display()
             ),
         ),
         Err(e) => Check::new(

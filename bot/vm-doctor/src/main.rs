@@ -130,6 +130,10 @@ enum RunbookCmd {
 }
 
 fn main() -> std::process::ExitCode {
+    // Sessions, reports and the outcome log hold customers' addresses: what
+    // this process creates (sled's files included) is for its user only.
+    // SAFETY: umask has no preconditions; no other thread runs yet.
+    unsafe { libc::umask(0o077) };
     // VM_DOCTOR_LOG (else RUST_LOG) sets our crates' levels; other crates
     // never log below info (their debug output carries tokens and payloads).
     let spec = std::env::var("VM_DOCTOR_LOG")
@@ -271,7 +275,7 @@ fn load_runbooks(dir: Option<PathBuf>) -> Result<Runbooks> {
 /// Opens the sled store under the data directory (refusing to start, with
 /// the reason, when it can't) and drops expired sessions.
 fn open_store(cfg: &Config) -> Result<SledStore> {
-    std::fs::create_dir_all(&cfg.data_dir)
+    vmd_runtime::files::create_private_dir(&cfg.data_dir)
         .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
     let dir = cfg.data_dir.join("sled");
     let (store, report) = SledStore::open_checked(&dir).map_err(|e| {
@@ -287,14 +291,15 @@ fn open_store(cfg: &Config) -> Result<SledStore> {
             dir.display()
         )
     })?;
-    if report.quarantined + report.lost() + report.too_new > 0 {
+    if report.damaged() || report.too_new > 0 {
         eprintln!(
-            "vm-doctor: warning: session store {}: {} records readable, {} moved to quarantine, {} from a newer version left alone, {} lost since it was last written",
+            "vm-doctor: warning: session store {}: {} records readable, {} moved to quarantine, {} from a newer version left alone, {} lost since it was last written, {} latest writes lost (conversations may be back at an earlier step)",
             dir.display(),
             report.sessions,
             report.quarantined,
             report.too_new,
-            report.lost()
+            report.lost(),
+            report.rolled_back
         );
     }
     let cutoff = vmd_runtime::driver::now_ms().saturating_sub(cfg.session_ttl.as_millis() as u64);
