@@ -1283,6 +1283,34 @@ fn a_paste_showing_another_port_re_checks_it() {
     assert!(!r.out.contains("users:((\"sshd\""), "{}", r.out);
 }
 
+/// Pastes and what was read from them stay within the record cap: a
+/// conversation with many large pastes goes on, every turn stored.
+#[test]
+fn many_large_pastes_never_fail_a_turn() {
+    let mut big = String::new();
+    while big.len() < 4 * 1024 {
+        big.push_str(&"\"\\".repeat(150));
+        big.push('\n');
+    }
+    let mut script = vec!["/diagnose 203.0.113.10 linux".to_owned()];
+    for i in 0..8 {
+        let mut t = big.clone();
+        for k in 0..40 {
+            t.push_str(&format!(
+                "Dec  2 03:41:46 host sshd[{k}]: fatal: {i} {k} {}\n",
+                "\u{1F600}".repeat(118)
+            ));
+        }
+        script.push(pasted(&t));
+    }
+    script.push("/status".into());
+    script.push("/quit".into());
+    let script: Vec<&str> = script.iter().map(String::as_str).collect();
+    let r = run(Some(Lang::En), &[World::closed()], &script);
+    assert!(!r.out.contains("Something went wrong"), "{}", r.out);
+    assert_eq!(r.out.matches("Here's what I read").count(), 8, "{}", r.out);
+}
+
 #[test]
 fn a_registry_paste_answers_the_question_with_the_values() {
     let paste = pasted(REG_DIFFER);

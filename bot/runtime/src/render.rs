@@ -564,13 +564,15 @@ const CLOSE: char = '\u{E001}';
 /// [`code_span`].
 fn md_msg(loc: &Localizer, lang: Lang, msg: &Msg, trusted: &[&str]) -> String {
     let mut m = msg.clone();
-    let mut values: Vec<String> = Vec::new();
+    // (value, trusted): trusted text goes in as it is, but after the scan
+    // for code spans, so its own backticks can't confuse it.
+    let mut values: Vec<(String, bool)> = Vec::new();
     for (name, v) in m.args.iter_mut() {
         if let Arg::Str(s) = v {
-            if trusted.contains(&name.as_str()) || md_plain(s) {
+            if md_plain(s) {
                 continue;
             }
-            values.push(std::mem::take(s));
+            values.push((std::mem::take(s), trusted.contains(&name.as_str())));
             *s = format!("{OPEN}{}{CLOSE}", values.len() - 1);
         }
     }
@@ -589,8 +591,10 @@ fn md_msg(loc: &Localizer, lang: Lang, msg: &Msg, trusted: &[&str]) -> String {
             }
             OPEN => {
                 let n: String = chars.by_ref().take_while(|d| *d != CLOSE).collect();
-                if let Some(v) = n.parse::<usize>().ok().and_then(|i| values.get(i)) {
-                    if in_code {
+                if let Some((v, ours)) = n.parse::<usize>().ok().and_then(|i| values.get(i)) {
+                    if *ours {
+                        out.push_str(v);
+                    } else if in_code {
                         let clean: String = v.chars().filter(|c| !is_hidden(*c)).collect();
                         out.push_str(&one_line(&clean).replace('`', "\u{02CB}"));
                     } else {
