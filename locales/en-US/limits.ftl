@@ -29,3 +29,14 @@ limit-report-forgotten = { $count ->
         [one] One check older than these is no longer kept.
        *[other] { $count } checks older than these are no longer kept.
     }
+limit-rate-starts = You've started several diagnoses in a short time. You can start another in { $seconds ->
+        [one] 1 second
+       *[other] { $seconds } seconds
+    }.
+limit-place-not-allowed = Diagnoses can't be started from here. Please ask in one of the support channels.
+limit-role-required = Checking servers here needs a role you don't have yet. Please ask an administrator.
+limit-commands = You've sent a lot of commands in a short time. Please wait { $seconds ->
+        [one] 1 second
+       *[other] { $seconds } seconds
+    } and try again.
+limit-report-again = The diagnosis report was attached a moment ago, above in this conversation; here is the link again.

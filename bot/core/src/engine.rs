@@ -230,7 +230,7 @@ impl Engine {
             && !matches!(input, Input::ProbeDone(_))
             && now_ms.saturating_sub(s.updated_ms) > self.cfg.idle_ttl_ms
         {
-            if s.in_progress() {
+            if s.in_progress() && s.probed() {
                 out.push(Effect::Record(Box::new(OutcomeRecord::of(
                     s,
                     Outcome::Abandoned,
@@ -817,7 +817,7 @@ impl Engine {
 
     /// A diagnosis under way is replaced by a new one: log it as abandoned.
     fn abandon(&self, s: &Session, out: &mut Out) {
-        if s.in_progress() {
+        if s.in_progress() && s.probed() {
             out.push(Effect::Record(Box::new(OutcomeRecord::of(
                 s,
                 Outcome::Abandoned,
@@ -1016,6 +1016,14 @@ impl Engine {
     /// the conversation was before it (the step of a re-check; for the first
     /// probe, the address question, so the user can try again).
     fn probe_refused(&self, s: &mut Session, r: ProbeRefusal, out: &mut Out) {
+        if let Phase::Resolving(_) = s.phase {
+            // A host-name lookup the runtime refused: nothing was looked up.
+            say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+            s.target = None;
+            s.target_name = None;
+            s.phase = Phase::AskIp;
+            return self.prompt(s, out);
+        }
         let Phase::Probing(pending) = s.phase.clone() else {
             return; // nothing was waiting for this probe
         };
@@ -1037,6 +1045,10 @@ impl Engine {
         }
         match pending.purpose {
             Purpose::Initial => {
+                // Nothing was probed: the address is not kept (nor logged
+                // as an abandoned diagnosis later).
+                s.target = None;
+                s.target_name = None;
                 s.phase = Phase::AskIp;
                 self.prompt(s, out)
             }

@@ -50,6 +50,11 @@ pub const LIMIT_MESSAGE_IDS: &[&str] = &[
     "limit-record-too-new",
     "limit-report-earlier",
     "limit-report-forgotten",
+    "limit-rate-starts",
+    "limit-place-not-allowed",
+    "limit-role-required",
+    "limit-commands",
+    "limit-report-again",
 ];
 
 /// Which budget ran out.
@@ -62,6 +67,8 @@ pub enum Budget {
     Space,
     /// Probes of one target address (IPv6: its /64), whoever asks.
     Target,
+    /// Diagnoses this user (or this space) started: the adapter's start limit.
+    Starts,
 }
 
 /// Why the admission point refused a probe.
@@ -77,6 +84,10 @@ pub enum ProbeRefusal {
     PortNotAllowed { port: u16, allowed: String },
     /// The conversation would probe more distinct ports than allowed.
     TooManyPorts { port: u16, max: u32 },
+    /// The place the request came from (a channel) may not start diagnoses.
+    PlaceNotAllowed,
+    /// The sender lacks the role the operator requires for probes.
+    RoleRequired,
 }
 
 impl ProbeRefusal {
@@ -91,6 +102,7 @@ impl ProbeRefusal {
                     Budget::User => "limit-rate-user",
                     Budget::Space => "limit-rate-space",
                     Budget::Target => "limit-rate-target",
+                    Budget::Starts => "limit-rate-starts",
                 };
                 vec![Msg::new(id).arg("seconds", (*retry_after_s).max(1))]
             }
@@ -109,6 +121,8 @@ impl ProbeRefusal {
             ProbeRefusal::TooManyPorts { port, max } => vec![Msg::new("limit-too-many-ports")
                 .arg("port", *port)
                 .arg("max", i64::from(*max))],
+            ProbeRefusal::PlaceNotAllowed => vec![Msg::new("limit-place-not-allowed")],
+            ProbeRefusal::RoleRequired => vec![Msg::new("limit-role-required")],
         }
     }
 
@@ -127,10 +141,16 @@ impl ProbeRefusal {
                 budget: Budget::Target,
                 ..
             } => "rate-target",
+            ProbeRefusal::Rate {
+                budget: Budget::Starts,
+                ..
+            } => "rate-starts",
             ProbeRefusal::Busy { .. } => "busy",
             ProbeRefusal::Target { .. } => "target",
             ProbeRefusal::PortNotAllowed { .. } => "port-not-allowed",
             ProbeRefusal::TooManyPorts { .. } => "too-many-ports",
+            ProbeRefusal::PlaceNotAllowed => "place-not-allowed",
+            ProbeRefusal::RoleRequired => "role-required",
         }
     }
 }

@@ -181,18 +181,27 @@ impl TargetPolicy {
     ///
     /// The operator's allow list wins over the deny table (that is how the lab in
     /// 203.0.113.0/24 is reached); the bot's own addresses are refused unless the
-    /// allow list names them explicitly.
+    /// allow list names them exactly (a single-address entry): a range that
+    /// merely contains one does not allow it.
     pub fn check(&self, ip: IpAddr) -> Result<IpAddr, Refusal> {
         let ip = canonical(ip);
+        if self.own.contains(&ip) {
+            let exact = self
+                .allow
+                .iter()
+                .any(|net| net.prefix_len() == net.max_prefix_len() && net.addr() == ip);
+            return if exact {
+                Ok(ip)
+            } else {
+                Err(Refusal::OwnAddress)
+            };
+        }
         if self.allow.iter().any(|net| net.contains(&ip)) {
             return Ok(ip);
         }
         // The deny table first: its reason is the more telling one.
         if let Some(refusal) = classify(ip) {
             return Err(refusal);
-        }
-        if self.own.contains(&ip) {
-            return Err(Refusal::OwnAddress);
         }
         Ok(ip)
     }
@@ -387,6 +396,23 @@ mod tests {
         let p = TargetPolicy::default();
         assert_eq!(p.check(ip("::ffff:8.8.8.8")), Ok(ip("8.8.8.8")));
         assert_eq!(p.check(ip("8.8.8.8")), Ok(ip("8.8.8.8")));
+    }
+
+    #[test]
+    fn own_address_needs_an_exact_allow_entry() {
+        let own = [ip("203.0.113.9"), ip("2001:db8::9")];
+        // A range that merely contains the bot's address does not allow it.
+        let ranges = parse_allow_list("203.0.113.0/24,2001:db8::/32").expect("parse");
+        let p = TargetPolicy::new(ranges).with_own_addresses(own);
+        assert_eq!(p.check(ip("203.0.113.9")), Err(Refusal::OwnAddress));
+        assert_eq!(p.check(ip("::ffff:203.0.113.9")), Err(Refusal::OwnAddress));
+        assert_eq!(p.check(ip("2001:db8::9")), Err(Refusal::OwnAddress));
+        assert_eq!(p.check(ip("203.0.113.10")), Ok(ip("203.0.113.10")));
+        // Listed exactly (a bare address is a /32 or /128), it is allowed.
+        let exact = parse_allow_list("203.0.113.0/24,203.0.113.9,2001:db8::9/128").expect("parse");
+        let p = TargetPolicy::new(exact).with_own_addresses(own);
+        assert_eq!(p.check(ip("203.0.113.9")), Ok(ip("203.0.113.9")));
+        assert_eq!(p.check(ip("2001:db8::9")), Ok(ip("2001:db8::9")));
     }
 
     #[test]

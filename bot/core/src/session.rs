@@ -336,6 +336,13 @@ impl Session {
         self.target.is_some() && !matches!(self.phase, Phase::Ended(_) | Phase::New)
     }
 
+    /// Whether a probe of this conversation ever ran (an outcome is logged
+    /// only then: a conversation whose every probe was refused left no trace
+    /// outside the chat).
+    pub fn probed(&self) -> bool {
+        !self.probes.is_empty() || !self.probe_history.is_empty() || self.probes_forgotten > 0
+    }
+
     /// Applies the conversation caps of [`crate::limits`]: the latest
     /// [`limits::MAX_PROBES_KEPT`] probe reports in full (plus the newest one
     /// with an ICMP result, which later turns still read), older ones as

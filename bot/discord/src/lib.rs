@@ -18,14 +18,14 @@ pub mod limits {
 
 use limits::Limit;
 use serenity::all::{
-    ActionRowComponent, ButtonKind, ButtonStyle, ChannelId, ChannelType, ClientBuilder,
+    ActionRow, ActionRowComponent, ButtonKind, ButtonStyle, ChannelId, ChannelType, ClientBuilder,
     Command as DiscordCommand, CommandInteraction, CommandOptionType, ComponentInteraction,
     Context, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateCommand,
     CreateCommandOption, CreateInputText, CreateInteractionResponse,
     CreateInteractionResponseMessage, CreateMessage, CreateModal, CreateThread,
     EditInteractionResponse, EditMessage, EventHandler, GatewayIntents, GuildId, HttpBuilder,
-    InputTextStyle, Interaction, Member, MessageId, ModalInteraction, Ready, ResolvedValue, RoleId,
-    ShardManager,
+    InputTextStyle, Interaction, Member, MessageId, ModalInteraction, PartialChannel, Ready,
+    ResolvedValue, RoleId, ShardManager,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -37,10 +37,11 @@ use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
 use vmd_core::session::SessionKey;
 use vmd_probe::Prober;
-use vmd_runtime::kit::admit::{admit, Admitted, Refusal};
+use vmd_runtime::admission::Caller;
+use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
 use vmd_runtime::kit::ids::ButtonId;
 use vmd_runtime::kit::layout::{clip, Shape};
-use vmd_runtime::kit::limits::RateLimiter;
+use vmd_runtime::kit::limits::{RateLimiter, Uploads};
 use vmd_runtime::kit::safe::{self, Markup};
 use vmd_runtime::kit::Seen;
 use vmd_runtime::store::Store;
@@ -208,6 +209,8 @@ where
         connected: connected.clone(),
         bot: Arc::new(Bot {
             limiter: RateLimiter::new(cfg.user_limit, cfg.guild_limit),
+            commands: vmd_runtime::kit::limits::commands(),
+            uploads: Uploads::default(),
             cfg,
             driver,
             seen: Seen::new(4096),
@@ -262,7 +265,12 @@ async fn gateway_url(http: &serenity::http::Http, api: &str) -> Result<String, D
 struct Bot<P: Prober, S: Store> {
     cfg: DiscordConfig,
     driver: Arc<Driver<P, S>>,
+    /// Diagnosis starts (charged by the driver's authorisation point).
     limiter: RateLimiter,
+    /// Every command, checked first (kit::limits::commands).
+    commands: RateLimiter,
+    /// When each conversation last had its report attached.
+    uploads: Uploads,
     /// Interaction ids already handled (a resumed gateway may replay events).
     seen: Seen,
     /// Whether the conversations a stopped process left in a probe were taken
@@ -321,6 +329,22 @@ fn lang_of(locale: &str) -> Option<Lang> {
     })
 }
 
+/// What the platform says about an interaction's sender and place, for the
+/// driver's authorisation point (the driver decides; this only states facts).
+#[derive(Clone, Copy, Debug, Default)]
+struct Facts {
+    place_refused: bool,
+    role_missing: bool,
+}
+
+/// Whether the clicked message carries a button with this custom id.
+fn carries(rows: &[ActionRow], custom_id: &str) -> bool {
+    rows.iter().flat_map(|r| r.components.iter()).any(|c| {
+        matches!(c, ActionRowComponent::Button(b)
+            if matches!(&b.data, ButtonKind::NonLink { custom_id: id, .. } if id == custom_id))
+    })
+}
+
 fn has_role(member: Option<&Member>, role: Option<u64>) -> bool {
     match (member, role) {
         (Some(m), Some(r)) => m.roles.contains(&RoleId::new(r)),
@@ -361,6 +385,24 @@ where
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
+    /// The facts about an interaction from `channel` (its partial object, when
+    /// Discord sent one: a thread counts as its parent channel) by `member`.
+    fn facts(
+        &self,
+        channel_id: ChannelId,
+        channel: Option<&PartialChannel>,
+        member: Option<&Member>,
+    ) -> Facts {
+        let listed = |c: ChannelId| self.cfg.channels.contains(&c.get());
+        let place_ok = self.cfg.channels.is_empty()
+            || listed(channel_id)
+            || channel.and_then(|c| c.parent_id).is_some_and(listed);
+        Facts {
+            place_refused: !place_ok,
+            role_missing: self.cfg.probe_role.is_some() && !has_role(member, self.cfg.probe_role),
+        }
+    }
+
     /// A message rendered for Discord, every argument escaped.
     fn text(&self, lang: Lang, m: Msg) -> String {
         safe::render(self.driver.localizer(), lang, Markup::Discord, &m, &[])
@@ -472,7 +514,26 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let span = tracing::info_span!("discord_command", command = %c.data.name, user, channel);
         async {
             let key = SessionKey::new("discord", &channel.to_string(), &user.to_string());
+            // Every command passes the per-user command bucket first, before
+            // any store write or API call but the acknowledgement.
+            let space = guild.map(|g| g.to_string());
+            if let Err(wait) =
+                self.commands
+                    .check(&user.to_string(), space.as_deref(), Instant::now())
+            {
+                vmd_runtime::telemetry::rate_limited("discord");
+                let lang = lang_of(&c.locale).unwrap_or(Lang::En);
+                let secs = wait.as_secs().max(1);
+                return self
+                    .ephemeral_command(
+                        ctx,
+                        &c,
+                        self.text(lang, Msg::new("limit-commands").arg("seconds", secs)),
+                    )
+                    .await;
+            }
             let lang = self.lang(&c.locale, Some(&key));
+            let facts = self.facts(c.channel_id, c.channel.as_ref(), c.member.as_deref());
             if !self.cfg.guilds.is_empty() && !guild.is_some_and(|g| self.cfg.guilds.contains(&g)) {
                 return self
                     .ephemeral_command(
@@ -517,7 +578,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 }
             };
             if let Command::Diagnose { ip, .. } = &cmd {
-                if !self.cfg.channels.is_empty() && !self.cfg.channels.contains(&channel) {
+                // Said before a thread is opened; the driver's authorisation
+                // point decides (and charges the start) on every path.
+                if facts.place_refused {
                     return self
                         .ephemeral_command(
                             ctx,
@@ -526,9 +589,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         )
                         .await;
                 }
-                if self.cfg.probe_role.is_some()
-                    && !has_role(c.member.as_deref(), self.cfg.probe_role)
-                {
+                if facts.role_missing {
                     return self
                         .ephemeral_command(
                             ctx,
@@ -537,10 +598,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         )
                         .await;
                 }
-                let space = guild.map(|g| g.to_string());
                 if let Err(wait) =
                     self.limiter
-                        .check(&user.to_string(), space.as_deref(), Instant::now())
+                        .peek(&user.to_string(), space.as_deref(), Instant::now())
                 {
                     vmd_runtime::telemetry::rate_limited("discord");
                     let secs = wait.as_secs().max(1);
@@ -616,8 +676,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     }
                     _ => Input::Command(cmd),
                 };
-                self.turn(ctx, guild, key, conv, user, lang_of(&c.locale), input)
-                    .await;
+                self.turn(
+                    ctx,
+                    guild,
+                    facts,
+                    key,
+                    conv,
+                    user,
+                    lang_of(&c.locale),
+                    input,
+                )
+                .await;
             } else {
                 if retry("defer", || c.defer(&ctx.http)).await.is_none() {
                     return;
@@ -630,6 +699,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 self.turn(
                     ctx,
                     guild,
+                    facts,
                     key,
                     c.channel_id,
                     user,
@@ -687,6 +757,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         clicker: u64,
         member: Option<&Member>,
         locale: &str,
+        origin: Origin<'_>,
     ) -> Result<(ButtonId, SessionKey, Lang), String> {
         let support = self.cfg.support_role;
         match admit(
@@ -694,6 +765,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             "discord",
             custom_id,
             &clicker.to_string(),
+            origin,
             || has_role(member, support),
         ) {
             Ok(Admitted { id, key }) => {
@@ -724,11 +796,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel = c.channel_id.get()
         );
         async {
+            let here = c.channel_id.get().to_string();
             let admitted = self.admit(
                 &c.data.custom_id,
                 c.user.id.get(),
                 c.member.as_ref(),
                 &c.locale,
+                Origin {
+                    conversation: &here,
+                    carried: Some(carries(&c.message.components, &c.data.custom_id)),
+                },
             );
             let (id, key, lang) = match admitted {
                 Ok(a) => a,
@@ -785,9 +862,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let Ok(owner) = id.owner.parse::<u64>() else {
                 return;
             };
+            let facts = self.facts(c.channel_id, c.channel.as_ref(), c.member.as_ref());
             self.turn(
                 ctx,
                 c.guild_id.map(|g| g.get()),
+                facts,
                 key,
                 c.channel_id,
                 owner,
@@ -807,11 +886,19 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel = m.channel_id.get()
         );
         async {
+            let here = m.channel_id.get().to_string();
             let admitted = self.admit(
                 &m.data.custom_id,
                 m.user.id.get(),
                 m.member.as_ref(),
                 &m.locale,
+                Origin {
+                    conversation: &here,
+                    carried: m
+                        .message
+                        .as_ref()
+                        .map(|msg| carries(&msg.components, &m.data.custom_id)),
+                },
             );
             let (id, key, _lang) = match admitted {
                 Ok(a) => a,
@@ -853,9 +940,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let Ok(owner) = id.owner.parse::<u64>() else {
                 return;
             };
+            let facts = self.facts(m.channel_id, m.channel.as_ref(), m.member.as_ref());
             self.turn(
                 ctx,
                 m.guild_id.map(|g| g.get()),
+                facts,
                 key,
                 m.channel_id,
                 owner,
@@ -906,9 +995,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let ctx = ctx.clone();
             tokio::spawn(async move {
                 let _permit = permit;
+                // Taken up, not asked for: a probe already authorised.
                 bot.turn(
                     &ctx,
                     None,
+                    Facts::default(),
                     key,
                     ChannelId::new(channel),
                     owner,
@@ -927,6 +1018,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         &self,
         ctx: &Context,
         guild: Option<u64>,
+        facts: Facts,
         key: SessionKey,
         channel: ChannelId,
         owner: u64,
@@ -935,14 +1027,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     ) {
         let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
         let driver = self.driver.clone();
+        let starts = &self.limiter;
         let turn = async move {
             let mut sink = move |ev: Outgoing| {
                 let _ = tx.send(ev);
             };
-            // The guild is the probe budget's space.
+            // The guild is the probe budget's space; the driver authorises
+            // any probe or lookup of this turn against these facts.
             let space = guild.map(|g| g.to_string());
+            let caller = Caller {
+                space: space.as_deref(),
+                place_refused: facts.place_refused,
+                role_missing: facts.role_missing,
+                starts: Some(starts),
+            };
             driver
-                .turn_in(&key, space.as_deref(), input, platform_lang, &mut sink)
+                .turn_as(&key, caller, input, platform_lang, &mut sink)
                 .await
         };
         let post = self.post(ctx, rx, channel, owner);
@@ -1014,20 +1114,29 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     markdown,
                     ..
                 } => {
-                    let mut text = self.text(lang, Msg::new("discord-report-attached"));
+                    // A report attached a moment ago stands: the link again, no new file.
+                    let upload = self
+                        .uploads
+                        .should_upload(&conv.to_string(), Instant::now());
+                    let head = if upload {
+                        "discord-report-attached"
+                    } else {
+                        "limit-report-again"
+                    };
+                    let mut text = self.text(lang, Msg::new(head));
                     text.push_str("\n\n");
                     text.push_str(&self.text_trusting(
                         lang,
                         Msg::new("ticket-link").arg("url", url.clone()),
                         &["url"],
                     ));
-                    let mut msg =
-                        new_message()
-                            .content(clip(&text, 2000))
-                            .add_file(CreateAttachment::bytes(
-                                markdown.into_bytes(),
-                                "vm-doctor-report.md",
-                            ));
+                    let mut msg = new_message().content(clip(&text, 2000));
+                    if upload {
+                        msg = msg.add_file(CreateAttachment::bytes(
+                            markdown.into_bytes(),
+                            "vm-doctor-report.md",
+                        ));
+                    }
                     if url.len() <= 512 {
                         msg = msg.components(vec![CreateActionRow::Buttons(vec![
                             CreateButton::new_link(url)

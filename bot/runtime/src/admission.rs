@@ -10,27 +10,68 @@
 //!    per conversation;
 //! 3. at most M probes **running at once per user**, over all their
 //!    conversations (so one user can't hold every global probe slot);
-//! 4. token buckets (governor's GCRA) **per user**, **per target** (IPv6: its
-//!    /64, so many users can't hammer one address through the bot either) and
-//!    **per platform space** (a Discord guild, a Slack workspace; the console
-//!    is one space).
+//! 4. token buckets (GCRA) **per user**, **per user and target**
+//!    (a share: one user can spend at most half of a target's budget, so one
+//!    account can't hold an address for everyone else), **per target** (IPv6:
+//!    its /64, so many users can't hammer one address through the bot either)
+//!    and **per platform space** (a Discord guild, a Slack workspace; the
+//!    console is one space).
+//!
+//! Before all of these the driver asks [`Admission::authorize`] with the
+//! [`Caller`] facts the adapter gave the turn (role, channel, start limit):
+//! the one authorisation point for anything that sets a target or starts a
+//! probe, whatever input path led there. Host-name lookups pass
+//! [`Admission::admit_lookup`]: they spend the user's budget and are capped in
+//! flight per user.
+//!
+//! Every bucket is asked first and spent only when all of them admit the
+//! probe, so a request refused by one budget costs nothing from the others.
 //!
 //! A refusal is a [`ProbeRefusal`]; the driver feeds it to the engine, which
 //! says why in the user's language and goes back to where it was.
 
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::NoOpMiddleware;
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{Quota, RateLimiter};
+use governor::clock::{Clock, DefaultClock, Reference};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::Duration;
 use vmd_core::limits::{Budget, ProbeRefusal};
 use vmd_core::policy::TargetPolicy;
 use vmd_core::probe::ProbeRequest;
 use vmd_core::session::{Session, SessionKey};
+
+use crate::kit::limits::RateLimiter as StartLimiter;
+
+/// What the platform says about a turn's sender and the place it came from:
+/// the facts the one authorisation point ([`Admission::authorize`]) decides
+/// on whenever a turn would set a target or start a probe, whatever input
+/// path it came by (a command, a click, a form, a typed answer, a paste, a
+/// mention). The adapter only states facts; the driver decides.
+#[derive(Clone, Copy, Default)]
+pub struct Caller<'a> {
+    /// The platform space (guild, workspace), with its own probe budget;
+    /// `None`: the whole platform is one space.
+    pub space: Option<&'a str>,
+    /// The place the turn came from (a channel off the allowlist) may not
+    /// start diagnoses.
+    pub place_refused: bool,
+    /// The sender lacks the role the operator requires for probes.
+    pub role_missing: bool,
+    /// The adapter's diagnosis-start limit (per user and space), charged once
+    /// per turn that starts a conversation's first probe or lookup.
+    pub starts: Option<&'a StartLimiter>,
+}
+
+impl<'a> Caller<'a> {
+    /// A caller in `space` with no platform restrictions (the console, a
+    /// probe a stopped process left under way).
+    pub fn in_space(space: Option<&'a str>) -> Caller<'a> {
+        Caller {
+            space,
+            ..Caller::default()
+        }
+    }
+}
 
 /// `burst` probes at once, refilled evenly over `per`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,14 +86,6 @@ impl Rate {
             burst,
             per: Duration::from_secs(per_secs),
         }
-    }
-
-    fn quota(self) -> Quota {
-        let burst = NonZeroU32::new(self.burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        let period = (self.per / burst.get()).max(Duration::from_millis(1));
-        Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(burst)
     }
 
     /// Parses `N/SECONDS`, e.g. `10/600`.
@@ -71,13 +104,16 @@ impl std::fmt::Display for Rate {
 }
 
 /// The budgets. Defaults: a user 10 probes per 10 minutes, a target 10 per
-/// 10 minutes, a space 120 per 10 minutes, 2 running at once per user.
+/// 10 minutes of which one user may spend at most half, a space 120 per 10
+/// minutes, 2 running at once per user, 2 host-name lookups in flight per user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdmissionConfig {
     pub per_user: Rate,
     pub per_space: Rate,
     pub per_target: Rate,
     pub max_running_per_user: u32,
+    /// Host-name lookups one user may have in flight at once.
+    pub max_lookups_per_user: u32,
 }
 
 impl Default for AdmissionConfig {
@@ -87,22 +123,101 @@ impl Default for AdmissionConfig {
             per_space: Rate::new(120, 600),
             per_target: Rate::new(10, 600),
             max_running_per_user: 2,
+            max_lookups_per_user: 2,
         }
     }
 }
 
-type Keyed<C> =
-    RateLimiter<String, DefaultKeyedStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+impl AdmissionConfig {
+    /// One user's share of one target's budget: half of it (at least one
+    /// probe), and never more than the user's own budget.
+    pub fn per_user_target(&self) -> Rate {
+        let half = (self.per_target.burst / 2).max(1);
+        Rate {
+            burst: half.min(self.per_user.burst),
+            per: self.per_target.per,
+        }
+    }
+}
+
+/// Keyed token buckets (GCRA: one theoretical arrival time per key, in
+/// nanoseconds of the admission clock) that can be asked without spending.
+struct Buckets {
+    /// Nanoseconds per token.
+    interval: u64,
+    /// How far ahead of now the arrival time may run: a full bucket's burst.
+    tolerance: u64,
+    tat: Mutex<HashMap<String, u64>>,
+}
+
+impl Buckets {
+    fn new(r: Rate) -> Buckets {
+        let burst = u64::from(r.burst.max(1));
+        let per = u64::try_from(r.per.as_nanos()).unwrap_or(u64::MAX);
+        let interval = (per / burst).max(1_000_000);
+        Buckets {
+            interval,
+            tolerance: interval.saturating_mul(burst - 1),
+            tat: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
+        self.tat.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether `key` has a token at `now`, or how long until it has one.
+    fn peek(&self, key: &str, now: u64) -> Result<(), Duration> {
+        let tat = self.map().get(key).copied().unwrap_or(0).max(now);
+        let ahead = tat - now;
+        if ahead > self.tolerance {
+            return Err(Duration::from_nanos(ahead - self.tolerance));
+        }
+        Ok(())
+    }
+
+    fn spend(&self, key: &str, now: u64) {
+        let mut m = self.map();
+        let tat = m.get(key).copied().unwrap_or(0).max(now);
+        m.insert(key.to_owned(), tat.saturating_add(self.interval));
+    }
+
+    /// Forgets the keys whose bucket is full again.
+    fn retain_recent(&self, now: u64) {
+        let mut m = self.map();
+        m.retain(|_, tat| *tat > now);
+        m.shrink_to_fit();
+    }
+
+    fn len(&self) -> usize {
+        self.map().len()
+    }
+}
+
+fn refusal(budget: Budget, wait: Duration) -> ProbeRefusal {
+    ProbeRefusal::Rate {
+        budget,
+        retry_after_s: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+    }
+}
 
 /// Budgets and policies for every probe. See the module docs.
 pub struct Admission<C: Clock = DefaultClock> {
     cfg: AdmissionConfig,
     clock: C,
-    user: Keyed<C>,
-    space: Keyed<C>,
-    target: Keyed<C>,
+    /// The clock's reading when this was built (bucket times count from it).
+    epoch: C::Instant,
+    user: Buckets,
+    space: Buckets,
+    target: Buckets,
+    /// One user's share of one target (`user\u{1f}target`).
+    share: Buckets,
     running: Mutex<HashMap<String, u32>>,
+    lookups: Mutex<HashMap<String, u32>>,
 }
+
+/// Held while an admitted host-name lookup runs.
+pub struct LookupPermit<'a>(#[allow(dead_code)] Permit<'a>);
 
 /// Held while an admitted probe runs; counts towards the user's running probes.
 pub struct Permit<'a> {
@@ -141,20 +256,102 @@ pub fn target_key(ip: IpAddr) -> String {
 
 impl<C: Clock + Clone> Admission<C> {
     pub fn with_clock(cfg: AdmissionConfig, clock: C) -> Self {
-        let keyed =
-            |r: Rate| RateLimiter::new(r.quota(), DefaultKeyedStateStore::default(), clock.clone());
         Admission {
-            user: keyed(cfg.per_user),
-            space: keyed(cfg.per_space),
-            target: keyed(cfg.per_target),
+            user: Buckets::new(cfg.per_user),
+            space: Buckets::new(cfg.per_space),
+            target: Buckets::new(cfg.per_target),
+            share: Buckets::new(cfg.per_user_target()),
+            epoch: clock.now(),
             cfg,
             clock,
             running: Mutex::new(HashMap::new()),
+            lookups: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The one authorisation point: may this caller look a name up or
+    /// start a probe (of `probe`, checked against `policy` before anything
+    /// is charged) at all? `first` says whether this starts the
+    /// conversation's first probe or lookup: then the start limit is charged
+    /// (`now` is the start limiter's clock). Refusals are data the engine
+    /// words.
+    pub fn authorize(
+        &self,
+        key: &SessionKey,
+        caller: &Caller<'_>,
+        first: bool,
+        now: std::time::Instant,
+        probe: Option<(&TargetPolicy, &ProbeRequest)>,
+    ) -> Result<(), ProbeRefusal> {
+        if caller.place_refused {
+            return Err(ProbeRefusal::PlaceNotAllowed);
+        }
+        if caller.role_missing {
+            return Err(ProbeRefusal::RoleRequired);
+        }
+        // An address the policy refuses costs no start.
+        if let Some((policy, req)) = probe {
+            if let Err(refusal) = policy.check(req.target) {
+                return Err(ProbeRefusal::Target {
+                    ip: req.target,
+                    refusal,
+                });
+            }
+        }
+        if let (true, Some(limiter)) = (first, caller.starts) {
+            if let Err(wait) = limiter.check(&key.user, caller.space, now) {
+                crate::telemetry::rate_limited(&key.platform);
+                return Err(ProbeRefusal::Rate {
+                    budget: Budget::Starts,
+                    retry_after_s: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// May this user look a host name up now? A lookup spends one token of
+    /// the user's probe budget and counts towards the user's lookups in
+    /// flight until the returned permit is dropped.
+    pub fn admit_lookup(&self, key: &SessionKey) -> Result<LookupPermit<'_>, ProbeRefusal> {
+        let user = format!("{}\u{1f}{}", key.platform, key.user);
+        // The same order of locks as `admit`: buckets are asked and spent
+        // under `running`.
+        let _running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        let mut lookups = self.lookups.lock().unwrap_or_else(|p| p.into_inner());
+        if lookups.get(&user).copied().unwrap_or(0) >= self.cfg.max_lookups_per_user {
+            return Err(ProbeRefusal::Busy {
+                max: self.cfg.max_lookups_per_user,
+            });
+        }
+        let now = self.now();
+        self.user
+            .peek(&user, now)
+            .map_err(|wait| refusal(Budget::User, wait))?;
+        self.user.spend(&user, now);
+        *lookups.entry(user.clone()).or_insert(0) += 1;
+        Ok(LookupPermit(Permit {
+            running: &self.lookups,
+            user,
+        }))
+    }
+
+    /// Lookups in flight now, over all users (tests).
+    pub fn lookups_in_flight(&self) -> u32 {
+        self.lookups
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .sum()
     }
 
     pub fn config(&self) -> &AdmissionConfig {
         &self.cfg
+    }
+
+    /// Nanoseconds of the admission clock since this was built.
+    fn now(&self) -> u64 {
+        self.clock.now().duration_since(self.epoch).as_u64()
     }
 
     /// May this probe run now? `space` is the platform space (guild,
@@ -186,19 +383,22 @@ impl<C: Clock + Clone> Admission<C> {
             });
         }
         let space_key = format!("{}\u{1f}{}", key.platform, space.unwrap_or("*"));
+        let target = target_key(req.target);
         let checks = [
             (&self.user, user.clone(), Budget::User),
-            (&self.target, target_key(req.target), Budget::Target),
+            (&self.share, format!("{user}\u{1f}{target}"), Budget::Target),
+            (&self.target, target, Budget::Target),
             (&self.space, space_key, Budget::Space),
         ];
-        for (limiter, k, budget) in checks {
-            if let Err(not_until) = limiter.check_key(&k) {
-                let wait = not_until.wait_time_from(self.clock.now());
-                return Err(ProbeRefusal::Rate {
-                    budget,
-                    retry_after_s: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-                });
-            }
+        // Every budget is asked before any is spent: a refusal costs nothing.
+        let now = self.now();
+        for (buckets, k, budget) in &checks {
+            buckets
+                .peek(k, now)
+                .map_err(|wait| refusal(*budget, wait))?;
+        }
+        for (buckets, k, _) in &checks {
+            buckets.spend(k, now);
         }
         *running.entry(user.clone()).or_insert(0) += 1;
         Ok(Permit {
@@ -209,15 +409,15 @@ impl<C: Clock + Clone> Admission<C> {
 
     /// Forgets budgets that are full again (call it now and then).
     pub fn housekeeping(&self) {
-        for l in [&self.user, &self.space, &self.target] {
-            l.retain_recent();
-            l.shrink_to_fit();
+        let now = self.now();
+        for l in [&self.user, &self.space, &self.target, &self.share] {
+            l.retain_recent(now);
         }
     }
 
     /// Keys held by the budgets (for tests and logs).
     pub fn tracked(&self) -> usize {
-        self.user.len() + self.space.len() + self.target.len()
+        self.user.len() + self.space.len() + self.target.len() + self.share.len()
     }
 }
 
@@ -253,6 +453,7 @@ mod tests {
             per_space: space,
             per_target: target,
             max_running_per_user: 2,
+            max_lookups_per_user: 2,
         }
     }
 
@@ -408,7 +609,8 @@ mod tests {
         let s = Session::new(0);
         for u in 0..50 {
             let k = SessionKey::new("discord", "c", &format!("u{u}"));
-            let _ = a.admit(&k, Some("g"), &policy(), &s, &req("203.0.113.5", &[22]));
+            let r = req(&format!("203.0.113.{u}"), &[22]);
+            drop(a.admit(&k, Some("g"), &policy(), &s, &r).unwrap());
         }
         assert!(a.tracked() > 50);
         clock.advance(Duration::from_secs(3600));
@@ -424,5 +626,102 @@ mod tests {
             assert_eq!(Rate::parse(bad), None, "{bad}");
         }
         assert_eq!(Rate::new(10, 600).to_string(), "10/600");
+    }
+
+    #[test]
+    fn one_user_spends_at_most_half_of_a_targets_budget() {
+        let a = Admission::with_clock(
+            cfg(Rate::new(10, 600), Rate::new(100, 600), Rate::new(10, 600)),
+            FakeRelativeClock::default(),
+        );
+        let s = Session::new(0);
+        let r = req("203.0.113.5", &[22]);
+        let mallory = SessionKey::new("discord", "c1", "mallory");
+        let mut admitted = 0;
+        for _ in 0..10 {
+            if let Ok(p) = a.admit(&mallory, Some("g"), &policy(), &s, &r) {
+                drop(p);
+                admitted += 1;
+            }
+        }
+        assert_eq!(admitted, 5, "one user's share of the target");
+        // Mallory can still check another address with her own budget.
+        assert!(a
+            .admit(
+                &mallory,
+                Some("g"),
+                &policy(),
+                &s,
+                &req("203.0.113.6", &[22])
+            )
+            .is_ok());
+        // And the address still has budget for someone else.
+        let alice = SessionKey::new("discord", "c2", "alice");
+        assert!(a.admit(&alice, Some("g"), &policy(), &s, &r).is_ok());
+    }
+
+    #[test]
+    fn lookups_spend_the_user_budget_and_are_capped_in_flight() {
+        let a = Admission::with_clock(
+            cfg(Rate::new(3, 600), Rate::new(100, 600), Rate::new(100, 600)),
+            FakeRelativeClock::default(),
+        );
+        let k = SessionKey::new("discord", "c1", "u");
+        let l1 = a.admit_lookup(&k).unwrap();
+        let l2 = a.admit_lookup(&k).unwrap();
+        assert_eq!(a.lookups_in_flight(), 2);
+        assert_eq!(
+            a.admit_lookup(&k).err(),
+            Some(ProbeRefusal::Busy { max: 2 })
+        );
+        drop((l1, l2));
+        assert_eq!(a.lookups_in_flight(), 0);
+        // Two lookups spent two of the user's three tokens.
+        assert!(a
+            .admit(
+                &k,
+                None,
+                &policy(),
+                &Session::new(0),
+                &req("203.0.113.5", &[22])
+            )
+            .is_ok());
+        assert!(matches!(
+            a.admit_lookup(&k).err(),
+            Some(ProbeRefusal::Rate {
+                budget: Budget::User,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_refused_probe_spends_no_budget() {
+        let clock = FakeRelativeClock::default();
+        let a = Admission::with_clock(
+            cfg(Rate::new(3, 600), Rate::new(100, 600), Rate::new(2, 600)),
+            clock,
+        );
+        let s = Session::new(0);
+        let r = req("203.0.113.5", &[22]);
+        // Two users spend the target's budget.
+        for u in ["a", "b"] {
+            let k = SessionKey::new("discord", "c", u);
+            drop(a.admit(&k, None, &policy(), &s, &r).unwrap());
+        }
+        // Mallory is refused by the target many times; her own budget is whole.
+        let k = SessionKey::new("discord", "c", "mallory");
+        for _ in 0..10 {
+            assert!(matches!(
+                a.admit(&k, None, &policy(), &s, &r).err(),
+                Some(ProbeRefusal::Rate {
+                    budget: Budget::Target,
+                    ..
+                })
+            ));
+        }
+        for ip in ["203.0.113.6", "203.0.113.7", "203.0.113.8"] {
+            drop(a.admit(&k, None, &policy(), &s, &req(ip, &[22])).unwrap());
+        }
     }
 }

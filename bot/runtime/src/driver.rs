@@ -4,7 +4,7 @@
 //! [`Input`] and receives neutral [`Outgoing`] events through a sink, in order,
 //! as they happen (so "checking…" shows before the probe finishes).
 
-use crate::admission::{Admission, AdmissionConfig};
+use crate::admission::{Admission, AdmissionConfig, Caller};
 use crate::i18n::Localizer;
 use crate::render;
 use crate::store::{Store, StoreError};
@@ -32,8 +32,24 @@ pub trait NameLookup: Send + Sync {
     >;
 }
 
-/// The C library's resolver (honours `/etc/hosts` and `resolv.conf`).
-pub struct SystemLookup;
+/// Threads the system resolver may occupy at once, over the whole process.
+pub const LOOKUP_THREADS: usize = 8;
+
+/// The C library's resolver (honours `/etc/hosts` and `resolv.conf`), run on
+/// a bounded pool: at most [`LOOKUP_THREADS`] blocking lookups at once. The
+/// pool's permit travels with the blocking call, so a lookup abandoned at its
+/// deadline still holds its thread's place until the C resolver returns.
+pub struct SystemLookup {
+    pool: Arc<Semaphore>,
+}
+
+impl Default for SystemLookup {
+    fn default() -> Self {
+        SystemLookup {
+            pool: Arc::new(Semaphore::new(LOOKUP_THREADS)),
+        }
+    }
+}
 
 impl NameLookup for SystemLookup {
     fn lookup(
@@ -43,9 +59,20 @@ impl NameLookup for SystemLookup {
         Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
     > {
         let name = name.to_owned();
+        let pool = self.pool.clone();
         Box::pin(async move {
-            let addrs = tokio::net::lookup_host((name.as_str(), 0)).await?;
-            Ok(addrs.map(|a| a.ip()).collect())
+            let permit = pool
+                .acquire_owned()
+                .await
+                .map_err(|_| std::io::Error::other("resolver pool closed"))?;
+            let found = tokio::task::spawn_blocking(move || {
+                let _thread = permit;
+                std::net::ToSocketAddrs::to_socket_addrs(&(name.as_str(), 0))
+                    .map(|addrs| addrs.map(|a| a.ip()).collect::<Vec<_>>())
+            })
+            .await
+            .map_err(|_| std::io::Error::other("resolver thread failed"))??;
+            Ok(found)
         })
     }
 }
@@ -63,6 +90,10 @@ impl vmd_probe::targets::Resolver for Lookup {
 
 /// How long one host-name lookup may take.
 pub const DNS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Host-name lookups in flight at once over all conversations (each user
+/// has a smaller cap in [`crate::admission::AdmissionConfig`]).
+pub const MAX_LOOKUPS_IN_FLIGHT: usize = 16;
 
 /// What an adapter shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,6 +146,7 @@ pub struct Driver<P: Prober, S: Store> {
     outcomes: Option<crate::outcomes::OutcomeLog>,
     admission: Admission,
     names: Arc<dyn NameLookup>,
+    lookup_slots: Semaphore,
     turns: crate::shutdown::Turns,
     /// Stored conversations under way, kept up to date as turns persist and
     /// housekeeping prunes (the `vm_doctor_active_conversations` gauge reads
@@ -143,7 +175,8 @@ impl<P: Prober, S: Store> Driver<P, S> {
             slots,
             outcomes: None,
             admission: Admission::new(AdmissionConfig::default()),
-            names: Arc::new(SystemLookup),
+            names: Arc::new(SystemLookup::default()),
+            lookup_slots: Semaphore::new(MAX_LOOKUPS_IN_FLIGHT),
             turns: crate::shutdown::Turns::default(),
         }
     }
@@ -151,6 +184,13 @@ impl<P: Prober, S: Store> Driver<P, S> {
     /// Resolves host names with this instead of the system resolver (tests).
     pub fn with_name_lookup(mut self, names: Arc<dyn NameLookup>) -> Self {
         self.names = names;
+        self
+    }
+
+    /// At most `n` host-name lookups in flight at once over all
+    /// conversations (default [`MAX_LOOKUPS_IN_FLIGHT`]).
+    pub fn with_lookup_limit(mut self, n: usize) -> Self {
+        self.lookup_slots = Semaphore::new(n.max(1));
         self
     }
 
@@ -199,8 +239,10 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let now = now_ms();
         let n = self.store.prune_with(cutoff_ms, &mut |key, s| {
             if s.in_progress() {
-                let rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
-                self.record(key, rec);
+                if s.probed() {
+                    let rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
+                    self.record(key, rec);
+                }
                 self.active_changed(-1);
             }
         })?;
@@ -320,6 +362,22 @@ impl<P: Prober, S: Store> Driver<P, S> {
         platform_lang: Option<Lang>,
         sink: &mut (dyn FnMut(Outgoing) + Send),
     ) -> Result<(), DriverError> {
+        self.turn_as(key, Caller::in_space(space), input, platform_lang, sink)
+            .await
+    }
+
+    /// [`Driver::turn`] for a `caller` the platform describes (space, role,
+    /// channel, start limit): whatever the input, anything in this turn that
+    /// would look a name up or start a probe is authorised against it first
+    /// ([`Admission::authorize`]), so no input path can skip the check.
+    pub async fn turn_as(
+        &self,
+        key: &SessionKey,
+        caller: Caller<'_>,
+        input: Input,
+        platform_lang: Option<Lang>,
+        sink: &mut (dyn FnMut(Outgoing) + Send),
+    ) -> Result<(), DriverError> {
         let span = tracing::info_span!(
             "conversation",
             platform = %key.platform,
@@ -329,7 +387,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let _turn = self.turns.hold();
         let started = std::time::Instant::now();
         let r = self
-            .turn_inner(key, space, input, platform_lang, sink)
+            .turn_inner(key, &caller, input, platform_lang, sink)
             .instrument(span)
             .await;
         crate::telemetry::turn_duration(started.elapsed());
@@ -339,7 +397,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
     async fn turn_inner(
         &self,
         key: &SessionKey,
-        space: Option<&str>,
+        caller: &Caller<'_>,
         input: Input,
         platform_lang: Option<Lang>,
         sink: &mut (dyn FnMut(Outgoing) + Send),
@@ -368,9 +426,15 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 None
             }
         };
+        // A session is stored only once a diagnosis starts: `/lang`,
+        // `/status`, `/back`, `/help` or `/ticket` on nothing leave nothing
+        // behind (the language choice is kept as the user's preference).
+        let aside = stored.is_none() && is_aside(&input);
         let mut s = stored.unwrap_or_else(|| Session::new(now_ms()));
         // Whether the stored record counts as under way (for the gauge).
         let mut counted = s.in_progress();
+        // The start limit is charged once per turn at most.
+        let mut started = false;
         if s.lang.is_none() {
             s.lang = self.store.user_lang(&key.platform, &key.user)?;
         }
@@ -424,6 +488,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             for e in effects {
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
                 match e {
+                    Effect::Persist if aside => {}
                     Effect::Persist => {
                         blocking(|| self.store.save(key, &s))?;
                         if s.in_progress() != counted {
@@ -437,7 +502,21 @@ impl<P: Prober, S: Store> Driver<P, S> {
                             crate::telemetry::conversation_started(&key.platform);
                         }
                         let policy = self.engine.policy();
-                        match self.admission.admit(key, space, policy, &s, &req) {
+                        let first = !s.probed() && !started;
+                        let admitted = self
+                            .admission
+                            .authorize(
+                                key,
+                                caller,
+                                first,
+                                std::time::Instant::now(),
+                                Some((policy, &req)),
+                            )
+                            .and_then(|()| {
+                                self.admission.admit(key, caller.space, policy, &s, &req)
+                            });
+                        started |= first && admitted.is_ok();
+                        match admitted {
                             Ok(_permit) => {
                                 let report = {
                                     let _slot = self.slots.acquire().await;
@@ -469,20 +548,47 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         sink(Outgoing::Ended(o))
                     }
                     Effect::Resolve(name) => {
+                        // Authorised like a probe, and paid for: a lookup
+                        // spends the user's probe budget, and lookups in
+                        // flight are capped per user and over the process.
+                        let first = !s.probed() && !started;
+                        let admitted = self
+                            .admission
+                            .authorize(key, caller, first, std::time::Instant::now(), None)
+                            .and_then(|()| self.admission.admit_lookup(key));
+                        let _permit = match admitted {
+                            Ok(p) => p,
+                            Err(refusal) => {
+                                tracing::info!(reason = refusal.code(), "lookup refused");
+                                queue.push_back(Input::ProbeRefused(refusal));
+                                continue;
+                            }
+                        };
+                        started |= first;
                         // One lookup; every address must pass the target
                         // policy in force now; the first is probed, so a DNS
                         // answer that changes later cannot redirect a probe.
-                        let resolver = Lookup(self.names.clone());
-                        let policy = self.engine.policy();
-                        let result = vmd_probe::targets::resolve_checked(
-                            &name,
-                            &resolver,
-                            policy,
-                            DNS_TIMEOUT,
-                        )
-                        .await
-                        .map(|r| r.addrs[0])
-                        .map_err(|e| e.code().to_owned());
+                        let result =
+                            match tokio::time::timeout(DNS_TIMEOUT, self.lookup_slots.acquire())
+                                .await
+                            {
+                                Ok(Ok(_slot)) => {
+                                    let resolver = Lookup(self.names.clone());
+                                    let policy = self.engine.policy();
+                                    vmd_probe::targets::resolve_checked(
+                                        &name,
+                                        &resolver,
+                                        policy,
+                                        DNS_TIMEOUT,
+                                    )
+                                    .await
+                                    .map(|r| r.addrs[0])
+                                    .map_err(|e| e.code().to_owned())
+                                }
+                                // Every lookup slot stayed taken: as if the
+                                // resolver had not answered in time.
+                                _ => Err(vmd_probe::targets::NameError::Timeout.code().to_owned()),
+                            };
                         tracing::info!(ok = result.is_ok(), "host name resolved");
                         queue.push_back(Input::Resolved { name, result });
                     }
@@ -622,6 +728,22 @@ fn blocking<T>(f: impl FnOnce() -> T) -> T {
             tokio::task::block_in_place(f)
         }
         _ => f(),
+    }
+}
+
+/// A command that starts nothing: on a conversation that has no session it
+/// creates none.
+fn is_aside(i: &Input) -> bool {
+    let aside = |c: &Command| {
+        matches!(
+            c,
+            Command::Lang(_) | Command::Status | Command::Back | Command::Help | Command::Ticket
+        )
+    };
+    match i {
+        Input::Command(c) => aside(c),
+        Input::Text(t) => matches!(command::parse(t), Some(Ok(c)) if aside(&c)),
+        _ => false,
     }
 }
 

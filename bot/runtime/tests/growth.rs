@@ -87,6 +87,7 @@ async fn check_again_then_back_does_not_fill_the_disk() {
         per_space: Rate::new(100_000, 1),
         per_target: Rate::new(100_000, 1),
         max_running_per_user: 2,
+        max_lookups_per_user: 2,
     });
     let key = SessionKey::new("console", "local", "mallory");
     let mut sink = |_: Outgoing| {};

@@ -28,11 +28,12 @@ use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
 use vmd_core::session::SessionKey;
 use vmd_probe::Prober;
-use vmd_runtime::kit::admit::{admit, Admitted, Refusal};
+use vmd_runtime::admission::Caller;
+use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
 use vmd_runtime::kit::freetext::start_from_text;
 use vmd_runtime::kit::ids::ButtonId;
 use vmd_runtime::kit::layout::{clip, Shape};
-use vmd_runtime::kit::limits::{Limit, RateLimiter};
+use vmd_runtime::kit::limits::{Limit, RateLimiter, Uploads};
 use vmd_runtime::kit::safe::{self, Markup};
 use vmd_runtime::kit::Seen;
 use vmd_runtime::store::Store;
@@ -179,6 +180,8 @@ where
     tracing::info!(team = %me.team, "connected to Slack");
     Ok(Arc::new(Bot {
         limiter: RateLimiter::new(cfg.user_limit, cfg.team_limit),
+        commands: vmd_runtime::kit::limits::commands(),
+        uploads: Uploads::default(),
         cfg,
         driver,
         client,
@@ -284,6 +287,29 @@ async fn on_command<P: Prober + 'static, S: Store + 'static>(
                 .flatten()
                 .unwrap_or(Lang::En);
             let text = bot.text(lang, Msg::new("slack-restarting"));
+            return Ok(SlackCommandEventResponse::new(
+                SlackMessageContent::new().with_text(text),
+            ));
+        }
+        // Every command passes the per-user command bucket first; a refusal
+        // is the acknowledgement itself (no store write, no API call).
+        if let Err(wait) = bot.commands.check(
+            ev.user_id.as_ref(),
+            Some(ev.team_id.as_ref()),
+            Instant::now(),
+        ) {
+            vmd_runtime::telemetry::rate_limited(PLATFORM);
+            let lang = bot
+                .langs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(ev.user_id.as_ref())
+                .copied()
+                .unwrap_or(Lang::En);
+            let text = bot.text(
+                lang,
+                Msg::new("limit-commands").arg("seconds", wait.as_secs().max(1)),
+            );
             return Ok(SlackCommandEventResponse::new(
                 SlackMessageContent::new().with_text(text),
             ));
@@ -443,6 +469,32 @@ fn incoming(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// What the platform says about an event's sender and place, for the
+/// driver's authorisation point (the driver decides; this only states facts).
+#[derive(Clone, Debug, Default)]
+struct Facts {
+    team: Option<String>,
+    place_refused: bool,
+}
+
+/// Whether a message's blocks carry an action with this id.
+fn carries(msg: &SlackHistoryMessage, action_id: &str) -> bool {
+    let Ok(blocks) = serde_json::to_value(&msg.content.blocks) else {
+        return false;
+    };
+    fn any(v: &Value, id: &str) -> bool {
+        match v {
+            Value::Object(o) => {
+                o.get("action_id").and_then(Value::as_str) == Some(id)
+                    || o.values().any(|x| any(x, id))
+            }
+            Value::Array(a) => a.iter().any(|x| any(x, id)),
+            _ => false,
+        }
+    }
+    any(&blocks, action_id)
+}
+
 /// A conversation id: the channel and the thread's root `ts`.
 fn conversation(channel: &str, thread_ts: &str) -> String {
     format!("{channel}/{thread_ts}")
@@ -464,7 +516,12 @@ struct Bot<P: Prober, S: Store> {
     token: SlackApiToken,
     /// The bot's own user id (to strip its mention, to ignore its messages).
     bot_user: String,
+    /// Diagnosis starts (charged by the driver's authorisation point).
     limiter: RateLimiter,
+    /// Every command and message to the bot, checked first.
+    commands: RateLimiter,
+    /// When each conversation last had its report uploaded.
+    uploads: Uploads,
     /// Events already handled (Slack redelivers unacknowledged envelopes).
     seen: Seen,
     /// `users.info` locales.
@@ -486,6 +543,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
 
     fn text(&self, lang: Lang, m: Msg) -> String {
         blocks::text(self.loc(), lang, &m)
+    }
+
+    /// The facts about an event from `channel` in `team`.
+    fn facts(&self, team: &str, channel: &str) -> Facts {
+        let is_dm = channel.starts_with('D');
+        Facts {
+            team: Some(team.to_owned()),
+            place_refused: !is_dm
+                && !self.cfg.channels.is_empty()
+                && !self.cfg.channels.iter().any(|c| c == channel),
+        }
     }
 
     /// The user's language from their Slack locale (cached); `None` if unknown.
@@ -704,15 +772,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         input: Input,
         lang: Lang,
     ) {
-        let is_dm = channel.starts_with('D');
-        if !is_dm
-            && !self.cfg.channels.is_empty()
-            && !self.cfg.channels.iter().any(|c| c == channel)
-        {
+        // Said before a thread is opened; the driver's authorisation point
+        // decides (and charges the start) on every path.
+        let facts = self.facts(team, channel);
+        if facts.place_refused {
             let text = self.text(lang, Msg::new("slack-channel-not-allowed"));
             return self.ephemeral(channel, user, thread_ts, &text).await;
         }
-        if let Err(wait) = self.limiter.check(user, Some(team), Instant::now()) {
+        if let Err(wait) = self.limiter.peek(user, Some(team), Instant::now()) {
             let text = self.text(
                 lang,
                 Msg::new("slack-rate-limited").arg("seconds", wait.as_secs().max(1)),
@@ -747,7 +814,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
         };
         let key = SessionKey::new(PLATFORM, &conversation(channel, &root), user);
-        self.turn(key, input).await;
+        self.turn(key, facts, input).await;
     }
 
     async fn on_push(&self, ev: SlackPushEventCallback) {
@@ -836,6 +903,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     ) {
         let span = tracing::info_span!("slack_message", user = %user, channel = %channel);
         async {
+            // The per-user command bucket first: a flood costs no store
+            // access and no API call (dropped, logged).
+            if let Err(wait) = self.commands.check(user, Some(team), Instant::now()) {
+                vmd_runtime::telemetry::rate_limited(PLATFORM);
+                tracing::info!(
+                    wait_s = wait.as_secs(),
+                    "message over the command limit; dropped"
+                );
+                return;
+            }
             let mention = format!("<@{}>", self.bot_user);
             let text = incoming(&text.replace(&mention, " ")).trim().to_owned();
             let text: String = text.chars().take(4000).collect();
@@ -851,7 +928,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         } else {
                             Input::Text(text)
                         };
-                        return self.turn(key, input).await;
+                        return self.turn(key, self.facts(team, channel), input).await;
                     }
                     Ok(None) => {}
                     Err(e) => {
@@ -865,6 +942,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             let key = SessionKey::new(PLATFORM, channel, user);
             let (lang, _) = self.lang(&key).await;
+            let in_thread = thread_ts.as_deref().is_some_and(|t| t != ts);
+            if in_thread && !channel.starts_with('D') {
+                // A mention inside a thread that is not this user's
+                // diagnosis (someone else's, or any other thread): their own
+                // starts in the channel, never in another's thread.
+                let text = self.text(lang, Msg::new("slack-start-your-own"));
+                return self
+                    .ephemeral(channel, user, thread_ts.as_deref(), &text)
+                    .await;
+            }
             let input = match start_from_text(&text) {
                 Some(c) => Input::Command(c),
                 None => Input::Text(text),
@@ -903,7 +990,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// Admission through the kit; a refusal is answered ephemerally.
-    async fn admit(&self, raw: &str, clicker: &str, channel: &str) -> Option<(Admitted, Lang)> {
+    async fn admit(
+        &self,
+        raw: &str,
+        clicker: &str,
+        channel: &str,
+        origin: Origin<'_>,
+    ) -> Option<(Admitted, Lang)> {
         let decoded = ButtonId::decode(raw);
         let owner_key = decoded
             .as_ref()
@@ -915,7 +1008,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let thread = decoded
             .as_ref()
             .and_then(|id| split_conversation(&id.conversation).map(|(_, t)| t.to_owned()));
-        match admit(&self.driver, PLATFORM, raw, clicker, || support) {
+        match admit(&self.driver, PLATFORM, raw, clicker, origin, || support) {
             Ok(a) => {
                 let (lang, _) = self.lang(&a.key).await;
                 Some((a, lang))
@@ -966,9 +1059,21 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let Some(channel) = channel.or_else(|| a.channel.as_ref().map(|c| c.id.to_string())) else {
             return;
         };
+        let team = a.team.id.to_string();
+        // The conversation the clicked message belongs to: its channel and
+        // thread (a root message is its own thread).
+        let here = a.message.as_ref().map(|m| {
+            let root = m.origin.thread_ts.as_ref().unwrap_or(&m.origin.ts);
+            conversation(&channel, root.as_ref())
+        });
         let span = tracing::info_span!("slack_click", user = %clicker, channel = %channel);
         async {
-            let Some((Admitted { id, key }, lang)) = self.admit(&raw, &clicker, &channel).await
+            let origin = Origin {
+                conversation: here.as_deref().unwrap_or(""),
+                carried: Some(a.message.as_ref().is_some_and(|m| carries(m, &raw))),
+            };
+            let Some((Admitted { id, key }, lang)) =
+                self.admit(&raw, &clicker, &channel, origin).await
             else {
                 return;
             };
@@ -980,8 +1085,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     }
                     asked.insert(ts.clone(), msg.clone());
                 }
-                let meta =
-                    serde_json::json!({"id": raw, "ch": channel, "ts": message_ts}).to_string();
+                let meta = serde_json::json!({
+                    "id": raw, "ch": channel, "ts": message_ts, "cv": here, "tm": team,
+                })
+                .to_string();
                 let view = blocks::modal(self.loc(), lang, id.expects(), &meta);
                 let Ok(view) = serde_json::from_value::<SlackView>(view) else {
                     return;
@@ -1001,7 +1108,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 self.mark_answered(&channel, ts, msg, &label, &clicker, lang)
                     .await;
             }
-            self.turn(key, id.answer(Input::Choose(id.key.clone())))
+            let facts = self.facts(&team, &channel);
+            self.turn(key, facts, id.answer(Input::Choose(id.key.clone())))
                 .await;
         }
         .instrument(span)
@@ -1070,9 +1178,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .and_then(|b| b.get(&blocks::MODAL_INPUT.to_owned().into()))
             .and_then(|x| x.value.clone())
             .unwrap_or_default();
+        let team = v.team.id.to_string();
         let span = tracing::info_span!("slack_modal", user = %clicker, channel = %channel);
         async {
-            let Some((Admitted { key, id }, lang)) = self.admit(raw, &clicker, channel).await
+            // The conversation of the message whose button opened the form
+            // (written into the form's metadata, which only the bot sets).
+            let origin = Origin {
+                conversation: meta["cv"].as_str().unwrap_or(""),
+                carried: None,
+            };
+            let Some((Admitted { key, id }, lang)) =
+                self.admit(raw, &clicker, channel, origin).await
             else {
                 return;
             };
@@ -1097,6 +1213,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             }
             self.turn(
                 key,
+                self.facts(&team, channel),
                 if paste {
                     Input::Paste(value)
                 } else {
@@ -1138,12 +1255,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let bot = self.clone();
             tokio::spawn(async move {
                 let _permit = permit;
-                bot.turn(key, Input::Resume).await;
+                // Taken up, not asked for: a probe already authorised.
+                bot.turn(key, Facts::default(), Input::Resume).await;
             });
         }
     }
 
-    async fn turn(&self, key: SessionKey, input: Input) {
+    async fn turn(&self, key: SessionKey, facts: Facts, input: Input) {
         let Some((channel, thread_ts)) =
             split_conversation(&key.conversation).map(|(c, t)| (c.to_owned(), t.to_owned()))
         else {
@@ -1154,11 +1272,20 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
         let driver = self.driver.clone();
         let k = key.clone();
+        let starts = &self.limiter;
         let turn = async move {
             let mut sink = move |ev: Outgoing| {
                 let _ = tx.send(ev);
             };
-            driver.turn(&k, input, platform, &mut sink).await
+            // The workspace is the probe budget's space; the driver
+            // authorises any probe or lookup of this turn against these facts.
+            let caller = Caller {
+                space: facts.team.as_deref(),
+                place_refused: facts.place_refused,
+                role_missing: false,
+                starts: Some(starts),
+            };
+            driver.turn_as(&k, caller, input, platform, &mut sink).await
         };
         let post = self.post_events(rx, &channel, &thread_ts, &key);
         // Graceful shutdown waits for the replies to be posted, not only for the turn.
@@ -1215,7 +1342,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     markdown,
                     report,
                 } => {
-                    let mut text = self.text(lang, Msg::new("slack-report-attached"));
+                    // A report uploaded a moment ago stands: the link again, no new file.
+                    let upload = self
+                        .uploads
+                        .should_upload(&key.conversation, Instant::now());
+                    let head = if upload {
+                        "slack-report-attached"
+                    } else {
+                        "limit-report-again"
+                    };
+                    let mut text = self.text(lang, Msg::new(head));
                     text.push_str("\n\n");
                     text.push_str(&blocks::text_trusting(
                         loc,
@@ -1230,6 +1366,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         &blocks::escalation(&text, &button, &url),
                     )
                     .await;
+                    if !upload {
+                        continue;
+                    }
                     let ip = report.target.map(|t| t.to_string()).unwrap_or_default();
                     let title = loc.render(lang, &Msg::new("slack-report-comment").arg("ip", ip));
                     self.upload(

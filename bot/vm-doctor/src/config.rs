@@ -310,6 +310,7 @@ impl Config {
                 .or(ls.user_probes_at_once)
                 .unwrap_or(da.max_running_per_user)
                 .clamp(1, 64),
+            max_lookups_per_user: da.max_lookups_per_user,
         };
         let prune_interval = Duration::from_secs(
             num("VM_DOCTOR_PRUNE_INTERVAL_SECS")?

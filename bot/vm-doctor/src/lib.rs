@@ -17,11 +17,17 @@ use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, DriverConfig};
 
 /// The target policy: deny-by-default, the operator's allow list, the
-/// addresses of this machine's own interfaces (never a target), and the port
-/// policy.
+/// addresses of this machine's own interfaces (never a target unless the
+/// allow list names one exactly), and the port policy. Loopback is left to
+/// the deny table: every loopback address is this machine, so allowing a
+/// loopback range already means probing it on purpose.
 pub fn policy(cfg: &Config) -> TargetPolicy {
     let own = match if_addrs::get_if_addrs() {
-        Ok(ifs) => ifs.into_iter().map(|i| i.ip()).collect(),
+        Ok(ifs) => ifs
+            .into_iter()
+            .map(|i| i.ip())
+            .filter(|ip| !ip.is_loopback())
+            .collect(),
         Err(e) => {
             tracing::warn!(error = %e, "could not list own addresses");
             Vec::new()

@@ -1,5 +1,10 @@
-//! Per-user and per-space (guild, workspace) rate limits for starting
-//! diagnoses: a sliding window per key.
+//! Per-user and per-space (guild, workspace) rate limits: a sliding window
+//! per key. Adapters keep two: one for starting diagnoses (charged by the
+//! driver's authorisation point through [`crate::admission::Caller`]) and a
+//! cheap one for every command ([`commands`]), checked before any store
+//! write or API call besides the acknowledgement. [`Uploads`] remembers the
+//! last report posted per conversation, so a repeated `/ticket` re-posts the
+//! link instead of a new file.
 //!
 //! Old hits are pruned incrementally: every recorded hit also sits in one
 //! time-ordered queue, and each check pops only the hits that have left the
@@ -13,6 +18,57 @@ use std::time::{Duration, Instant};
 
 /// Hits remembered at most, over all keys.
 pub const MAX_HITS: usize = 100_000;
+
+/// Commands one user may send per minute (any command, mention or message
+/// addressed to the bot).
+pub const COMMANDS_PER_USER: Limit = Limit {
+    max: 12,
+    per: Duration::from_secs(60),
+};
+/// Commands one space (guild, workspace) may send per minute.
+pub const COMMANDS_PER_SPACE: Limit = Limit {
+    max: 600,
+    per: Duration::from_secs(60),
+};
+
+/// The per-user (and per-space) command bucket every adapter checks first.
+pub fn commands() -> RateLimiter {
+    RateLimiter::new(COMMANDS_PER_USER, COMMANDS_PER_SPACE)
+}
+
+/// How long a posted report stands: a `/ticket` within this time re-posts
+/// the link only.
+pub const REPORT_REPOST_WITHIN: Duration = Duration::from_secs(600);
+/// Conversations whose last report time is remembered at most.
+const MAX_UPLOADS: usize = 10_000;
+
+/// When each conversation last had a report file posted.
+#[derive(Default)]
+pub struct Uploads {
+    last: Mutex<HashMap<String, Instant>>,
+}
+
+impl Uploads {
+    /// Whether a report file should be posted to `conversation` now (and
+    /// then remembers it); `false` when one was posted within
+    /// [`REPORT_REPOST_WITHIN`]: post the link again instead.
+    pub fn should_upload(&self, conversation: &str, now: Instant) -> bool {
+        let mut m = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = m.get(conversation) {
+            if now.saturating_duration_since(*at) < REPORT_REPOST_WITHIN {
+                return false;
+            }
+        }
+        if m.len() >= MAX_UPLOADS {
+            m.retain(|_, at| now.saturating_duration_since(*at) < REPORT_REPOST_WITHIN);
+            if m.len() >= MAX_UPLOADS {
+                m.clear();
+            }
+        }
+        m.insert(conversation.to_owned(), now);
+        true
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -71,8 +127,25 @@ impl RateLimiter {
         st.order.len()
     }
 
-    /// Records a start by `user` in `space`, or says how long to wait.
+    /// Records a hit by `user` in `space`, or says how long to wait.
     pub fn check(&self, user: &str, space: Option<&str>, now: Instant) -> Result<(), Duration> {
+        self.check_or_peek(user, space, now, true)
+    }
+
+    /// Whether [`RateLimiter::check`] would pass now, recording nothing (an
+    /// adapter asks before slow work such as opening a thread; the driver
+    /// records the start).
+    pub fn peek(&self, user: &str, space: Option<&str>, now: Instant) -> Result<(), Duration> {
+        self.check_or_peek(user, space, now, false)
+    }
+
+    fn check_or_peek(
+        &self,
+        user: &str,
+        space: Option<&str>,
+        now: Instant,
+        record: bool,
+    ) -> Result<(), Duration> {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let horizon = self.user.per.max(self.space.per);
         while st
@@ -101,6 +174,9 @@ impl RateLimiter {
         }
         if wait > Duration::ZERO {
             return Err(wait);
+        }
+        if !record {
+            return Ok(());
         }
         for (k, _) in keys {
             while st.order.len() >= self.cap {
@@ -181,5 +257,26 @@ mod tests {
         }
         // The victim's old hit was forgotten: lenient, not locked out.
         assert!(l.check("victim", Some("s"), t0).is_ok());
+    }
+
+    #[test]
+    fn peek_records_nothing() {
+        let l = RateLimiter::new(limit(1, 60), limit(10, 60));
+        let t0 = Instant::now();
+        assert!(l.peek("a", Some("s"), t0).is_ok());
+        assert!(l.peek("a", Some("s"), t0).is_ok());
+        assert_eq!(l.remembered(), 0);
+        assert!(l.check("a", Some("s"), t0).is_ok());
+        assert!(l.peek("a", Some("s"), t0).is_err());
+    }
+
+    #[test]
+    fn a_report_is_uploaded_once_per_window() {
+        let u = Uploads::default();
+        let t0 = Instant::now();
+        assert!(u.should_upload("c1", t0));
+        assert!(!u.should_upload("c1", t0 + Duration::from_secs(30)));
+        assert!(u.should_upload("c2", t0 + Duration::from_secs(30)));
+        assert!(u.should_upload("c1", t0 + REPORT_REPOST_WITHIN + Duration::from_secs(1)));
     }
 }
