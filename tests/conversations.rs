@@ -468,7 +468,9 @@ fn user_whose_own_test_works_is_asked_to_log_in() {
             Lang::Ko,
             &[
                 "/diagnose 203.0.113.10 linux",
-                "네",
+                // A bare "네" at "tell me when the rule is saved" means
+                // saved (and re-checks); the rule was already there.
+                "이미 있었어요",
                 "네",
                 "네",
                 "연결됐어요",

@@ -19,5 +19,6 @@ pub mod probe;
 pub mod report;
 pub mod runbook;
 pub mod session;
+pub mod understand;
 
 pub use engine::{Effect, Engine, EngineConfig, Input};
