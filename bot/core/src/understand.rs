@@ -350,7 +350,8 @@ pub fn understand(
     text: &str,
     by_index: bool,
 ) -> Understood {
-    let raw = text.trim();
+    let capped: String = text.chars().take(MAX_REPLY).collect();
+    let raw = capped.trim();
     if by_index {
         let n = raw
             .trim_end_matches([')', '.', ' '])
@@ -597,6 +598,31 @@ mod tests {
             u("I'm in, nope"),
             Understood::DidYouMean(s(&["in", "cannot"]))
         );
+    }
+
+    proptest::proptest! {
+        /// Any reply is one of the offered options, one or two candidates,
+        /// a question back, "pardon" or nothing; only the first
+        /// MAX_REPLY characters count.
+        #[test]
+        fn any_reply_is_understood_within_the_options(
+            text in "(?s)[a-z' ,.?!0-9안되돼요네어못않VNC뭐예]{0,40}",
+            pad in 0usize..1200,
+        ) {
+            let l = lex();
+            let o = opts();
+            let long = format!("{text}{}", "x".repeat(pad));
+            for t in [text.as_str(), long.as_str()] {
+                let u = understand(&l, &o, t, true);
+                match &u {
+                    Understood::Choose(k) => proptest::prop_assert!(o.iter().any(|x| &x.key == k)),
+                    Understood::DidYouMean(ks) => proptest::prop_assert!((1..=2).contains(&ks.len())),
+                    _ => {}
+                }
+                let head: String = t.chars().take(MAX_REPLY).collect();
+                proptest::prop_assert_eq!(understand(&l, &o, &head, true), u);
+            }
+        }
     }
 
     #[test]
