@@ -468,7 +468,9 @@ fn user_whose_own_test_works_is_asked_to_log_in() {
             Lang::Ko,
             &[
                 "/diagnose 203.0.113.10 linux",
-                "네",
+                // A bare "네" at "tell me when the rule is saved" means
+                // saved (and re-checks); the rule was already there.
+                "이미 있었어요",
                 "네",
                 "네",
                 "연결됐어요",
@@ -1711,5 +1713,54 @@ fn a_service_stuck_starting_is_said_back_in_both_languages() {
             &["/diagnose 203.0.113.10 windows", "in", &paste, "/quit"],
         );
         assert!(r.out.contains(needle), "{}", r.out);
+    }
+}
+
+#[test]
+fn questions_back_pardon_and_did_you_mean_keep_the_place() {
+    // At the security group: a question back gets the glossary and the same
+    // question again, "huh?" the question again, an answer that names two
+    // options "did you mean"; none of them counts as an answer.
+    for (lang, ask, pardon, both, needle, then) in [
+        (
+            Lang::En,
+            "what's a security group?",
+            "huh?",
+            "added it / already, can't remember",
+            "cloud's firewall in front of your server",
+            "it was already there",
+        ),
+        (
+            Lang::Ko,
+            "보안 그룹은 어디서 봐요?",
+            "네?",
+            "추가했나 이미 있나 헷갈려요",
+            "클라우드가 서버 앞에서 적용하는 방화벽",
+            "이미 있었어요",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::sg_drop()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                ask,
+                pardon,
+                both,
+                then,
+                "/quit",
+            ],
+        );
+        assert!(r.out.contains(needle), "{}", r.out);
+        assert!(
+            r.out.contains("Did you mean") || r.out.contains("혹시"),
+            "{}",
+            r.out
+        );
+        // The three replies above were no answers: the next step is reached
+        // after one answer to the security group.
+        let sg = answers_to(&r, "triage.security_group");
+        assert_eq!(answers_to(&r, "triage.sg_firewall"), sg + 1, "{}", r.out);
+        assert_no_raw_ids(&r.out);
     }
 }

@@ -159,10 +159,27 @@ discord-see-below = Done; see below.
 ## Plain answers, matched at any question (comma-separated; spacing and
 ## punctuation are ignored). Both languages' lists are used whatever the
 ## conversation's language.
-phrases-yes = yes, y, yep, yeah, yup, sure, ok, okay, correct, right, affirmative, it is, it does, i do, done, did it
-phrases-no = no, n, nope, nah, not really, negative, it isn't, it doesn't, i don't, not yet
-phrases-unknown = idk, i don't know, dont know, don't know, not sure, no idea, unsure, can't check, cannot check, i can't check, dunno
-phrases-works = it works, works now, it works now, working now, it's working, fixed, solved, resolved, i can log in, i'm in now
+phrases-yes = yes, y, yep, yeah, yup, yes yes, sure, ok, okay, k, correct, right, affirmative, it is, it does, i do, done, did it, yes it is, that's right, indeed
+phrases-no = no, n, nope, nah, no no, not really, negative, it isn't, it doesn't, i don't, not yet, doesn't work, not working, still not, didn't work, failed
+phrases-unknown = idk, i don't know, dont know, don't know, not sure, no idea, unsure, can't check, cannot check, i can't check, dunno, no clue, can't tell, no access
+phrases-works = it works, works now, it works now, working now, it's working, fixed, solved, resolved, i can log in, i'm in now, logged in now, i can connect now
+phrases-pardon = huh, what, pardon, sorry, come again, excuse me, say again, what do you mean, eh
+phrases-ask = what is, what's, whats, what are, what does, where, how do, how can, how to, how would, which button, can't find, cannot find, cant find, i don't understand, explain
+phrases-ask-about = what, mean, means
+phrases-negation = not, no, never, don't, dont, doesn't, doesnt, isn't, isnt, can't, cant, cannot, won't, wont, didn't, didnt, wasn't, wasnt, aren't, arent, haven't, nothing, neither, 안, 못
+phrases-negation-after = 않, 없, 못
+## Words where 안 or 못 is not a negation.
+phrases-not-negation = 보안, 제안, 방안, 안녕, 불안, 안내, 안전, 잘못, 안에
+## Spellings read as one (misspellings people type: 되요, 됬어요).
+phrases-spellings = 돼>되, 됬>됐, 햇>했, 잇>있, 됀>된
+
+## Understanding replies
+understand-did-you-mean = { $count ->
+        [1] Did you mean "{ $first }"? Pick it below, or tell me in other words.
+       *[other] Did you mean "{ $first }" or "{ $second }"? Pick one below.
+    }
+understand-cant-answer = I can't answer that here, sorry. For anything beyond these checks, /ticket hands the case to support with everything we've found.
+understand-again = Back to the question:
 
 ## Pastes: command output and logs, read and said back
 paste-too-long = That paste is too long for me: please paste at most { $max } KiB, for example only the lines around the error.
@@ -268,3 +285,33 @@ err-name = { $why ->
         [bad-name] "{ $name }" isn't a valid host name. Send the server's public IP address or its DNS name.
        *[other] { $name } resolves to an address I may not check ({ $why }): a private, local or reserved address, not a public server. Send the server's public IP address.
     }
+
+## Glossary: short answers to questions back, with where to click in the
+## console. `.words` are what people call the term (comma-separated; both
+## languages' lists are used).
+glossary-vnc = The **VNC console** opens the server's own screen in your browser, so it works even when the network login (SSH or remote desktop) doesn't. In the cloud console's instance list, click **Log In** on the server's row and choose **VNC**. It asks for the operating system's account and password (root or ubuntu on Linux, Administrator on Windows); at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
+    .words = vnc, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing
+glossary-security-group = A **security group** is the cloud's firewall in front of your server: its inbound rules say which ports are open to which addresses. In the console, click the instance, open the **Security Groups** tab to see the groups bound to it, and use **Edit rules** to add an inbound rule.
+    .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule
+glossary-public-ip = The **public IP** is the address your server has on the internet (like 203.0.113.10), not a private one starting with 10., 172.16 to 172.31 or 192.168. The console's instance list shows it in the **IP Address** column, marked "(Public)"; if you bound an EIP, that is the public IP.
+    .words = 공인 ip, 공인ip, 공용 ip, 퍼블릭 ip, 공인 아이피, public ip, public address, ip address, ip 주소, eip
+glossary-key-pair = A **key pair** (SSH key) logs you in instead of a password: the public half sits on the server, the private half (a .pem file) on your computer. The console's **SSH Key** page lists them; the instance's **More**, **Password/Key**, **Bind Key** attaches one (with the instance stopped). The private key can only be downloaded once, when it is created.
+    .words = 키 페어, 키페어, key pair, keypair, ssh key, ssh 키, 개인 키, private key, pem, key
+glossary-instance = An **instance** is your server in the cloud (a virtual machine). The console's **Cloud Virtual Machine**, **Instances** list shows its status and public IP; the **More** menu on its row has **Restart** and **Password/Key**, **Reset Password** (resetting the password restarts the instance).
+    .words = 인스턴스, instance, instances, 인스턴스 목록, instance list, 재시작, 재부팅, restart, reboot, 비밀번호 재설정, reset the password, reset password, 가상 머신, cvm
+glossary-powershell = **PowerShell** is the Windows command window. Right-click the Start button and choose **Windows PowerShell** (or **Terminal**), or press Win+R and type `powershell`. For tests from your computer, open it on your PC; for checks inside the server, open it in the VNC console.
+    .words = powershell, 파워쉘, 파워셸, 파워 쉘
+glossary-regedit = The **Registry Editor** (regedit) shows and changes Windows settings directly. Press Win+R and type `regedit`; open the folders on the left along the path, then double-click a value on the right to edit it. Note the old value before changing anything.
+    .words = regedit, 레지스트리, 레지스트리 편집기, registry, registry editor, portnumber
+glossary-terminal = A **command window** is where you type commands. On Windows, press Win+R and type `cmd` for the **Command Prompt**; on macOS open **Terminal** (Applications, Utilities); on Linux open a terminal. Commands meant for the server go into the VNC console's window on the server.
+    .words = cmd, 명령 프롬프트, command prompt, 터미널, terminal, 명령 창, 명령창, 명령어, command, commands, 커맨드, ping, netstat, type
+glossary-sshd = **sshd** is the service on a Linux server that accepts SSH logins (the OpenSSH server). It is called `ssh` on Ubuntu and Debian and `sshd` on CentOS, Rocky and RHEL. In the VNC console, `sudo systemctl status ssh` (or `sshd`) shows its state.
+    .words = sshd, ssh 서비스, ssh service, openssh, openssh server, systemctl
+glossary-firewall = A **firewall** inside the server allows or blocks incoming connections, separately from the cloud's security group: ufw, firewalld or iptables/nftables on Linux, Windows Defender Firewall on Windows. It is checked from inside, through the VNC console; on Windows, Win+R and `wf.msc` opens its settings.
+    .words = 방화벽, firewall, ufw, firewalld, iptables, nftables, windows defender, 디펜더, wf.msc
+glossary-port = A **port** is the number that picks which service on the server a connection goes to: SSH usually 22, remote desktop 3389. The security group and the server's firewall must allow it. /status shows the login port we are checking.
+    .words = 포트, port, ports, 포트 번호, port number
+glossary-remote-desktop = **Remote Desktop** (RDP) shows a Windows server's screen on your computer. On a Windows PC press Win+R, type `mstsc` to open **Remote Desktop Connection**, and enter the server's public IP. On a Mac use **Windows App** (formerly Microsoft Remote Desktop) from the App Store.
+    .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
+glossary-ssh-client = An **SSH client** is the program on your computer that connects to a Linux server. On macOS, Linux and Windows 10 or later, `ssh user@server-ip` in a terminal (or PowerShell) is one; PuTTY, Xshell and Termius are others.
+    .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm

@@ -16,21 +16,21 @@ rb-linux = Linux SSH
 
 ## Shared option labels
 opt-done-recheck = Done, check again
-    .aliases = done, fixed, recheck, check, check again
+    .aliases = done, fixed, recheck, check, check again, ok done, restarted the service, turned it on, finished, it's running now, active now, it's active now, running now
 opt-changed-recheck = I changed something, check again
     .aliases = changed, recheck, check, check again
 opt-not-this = That is not it
     .aliases = not it, skip, not this
 opt-cannot-do = I can't do that
-    .aliases = can't, cannot, can't do it
+    .aliases = can't, cannot, can't do it, i can't do that, can't do that, i can't, greyed out, not allowed
 opt-login-works = I can log in now
-    .aliases = works, it works, fixed, logged in, i'm in
+    .aliases = works, it works, fixed, logged in, i'm in, i can log in, yes i can log in, works now
 opt-login-still-fails = Still can't log in
-    .aliases = still, fails, still fails, still failing
+    .aliases = still, fails, still fails, still failing, still no, still can't, still cant, still denied, same error, still the same, no change, still publickey, still not
 opt-vnc-in = I'm in through VNC
-    .aliases = in, logged in, i'm in
+    .aliases = in, logged in, i'm in, got in, got into the console, logged in via vnc, logged in through vnc, signed in, logged in as root, logged in on vnc, in the console, on the console
 opt-vnc-cannot = VNC doesn't work either
-    .aliases = cannot, doesn't work, vnc fails
+    .aliases = cannot, doesn't work, vnc fails, vnc doesnt work, vnc doesn't work, can't get into vnc, cant get into vnc, can't log into vnc, can't log in to vnc, vnc fails too, vnc won't, black screen
 opt-works-now = It works now
     .aliases = works now, it works now, solved, resolved
 opt-dont-know = I don't know / I can't check this
@@ -52,24 +52,24 @@ triage-self-check = Run the provider's **self-diagnosis** tool on the instance: 
 triage-opt-bandwidth = Bandwidth: usage maxed out, or public bandwidth set to 0
     .aliases = bandwidth
 triage-opt-load = High server load
-    .aliases = load, cpu, high load
+    .aliases = load, cpu, high load, load is high
 triage-opt-security-group = Security group rules
-    .aliases = security group, sg, rules
+    .aliases = security group, sg, rules, sg rules
 triage-opt-blocked = DDoS blocking or security isolation
     .aliases = ddos, blocked, isolation
 triage-opt-arrears = Account overdue
-    .aliases = overdue, arrears, billing
+    .aliases = overdue, arrears, billing, account overdue, unpaid
 triage-opt-nothing = Nothing found
-    .aliases = nothing, none, nothing found
+    .aliases = nothing, none, nothing found, no problems, all green, all clear, no issues
 
 triage-instance-title = Instance state and address
 triage-instance = In the cloud console's instance list (Cloud Virtual Machine, Instances), check three things: the instance's status is **Running** (not Stopped or Starting), its **public IP** (or the EIP bound to it) is { $ip }, and the account is not overdue. What do you find?
 triage-opt-was-stopped = It was stopped; I started it, check again
-    .aliases = stopped, started, i started it
+    .aliases = stopped, started, i started it, was stopped, it was stopped, started it, it was off
 triage-opt-running = It's running and the address is right
-    .aliases = running, it's running, address is right
+    .aliases = running, it's running, address is right, its running, ip is right, same ip, up and running
 triage-opt-other-ip = Its public IP is a different one
-    .aliases = other ip, different ip, wrong ip, different address
+    .aliases = other ip, different ip, wrong ip, different address, ip is different, another ip, public ip is different
 
 triage-new-ip-title = The right address
 triage-new-ip = Which public IP does the console show for the instance? Type it and I'll check that address from the start.
@@ -86,9 +86,9 @@ triage-sg = The security group bound to the instance must allow inbound **TCP { 
        *[other] { $egress }
     }). Otherwise my re-check can never pass, even when your rule is right. The **port tool** ({ -port-tool-url }) checks this for you, and its **Open all ports** action adds the common rules in one go. Tell me when the rule is saved.
 triage-opt-sg-opened = I added the rule, check again
-    .aliases = opened, added, done, open
+    .aliases = opened, added, done, open, added it, added the rule, saved the rule, saved, opened it, opened the port, rule added
 triage-opt-sg-already = The rule was already there
-    .aliases = already, allowed, it does, already there
+    .aliases = already, allowed, it does, already there, already allowed, already open, was already, it was there
 
 triage-sg-firewall-title = Into the server
 triage-sg-firewall = Next suspect: the firewall inside the server. For that, log in through the browser console: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and sign in. Are you in?
@@ -96,9 +96,9 @@ triage-sg-firewall = Next suspect: the firewall inside the server. For that, log
 triage-blocked-title = Blocked by the provider
 triage-blocked = When an instance is under a DDoS attack its public IP can be put in a "black hole" for a while, and an instance flagged for a security problem can be isolated. Nothing on the server lifts this. Check the console's notifications and security centre: a black hole lifts on its own after the stated time; isolation needs the security issue fixed and an unblock request.
 triage-opt-released = It has been lifted, check again
-    .aliases = released, lifted, unblocked
+    .aliases = released, lifted, unblocked, it's been lifted
 triage-opt-still-blocked = It's still blocked
-    .aliases = still, still blocked
+    .aliases = still, still blocked, still isolated, still says isolated, still in the black hole
 
 triage-arrears-title = Account overdue
 triage-arrears = An overdue account gets its instances stopped or their network cut off until the balance is settled. Top up in the billing centre, start the instance if it was stopped, and tell me: I'll check again.
@@ -108,9 +108,9 @@ triage-opt-paid = Paid and started, check again
 triage-restart-title = Restart the instance
 triage-restart = A restart clears a lot: a hung login service, exhausted memory, a stuck network stack. In the console, select the instance and choose **Restart** (use the forced restart if a normal one hangs), wait a minute or two for it to boot, and I'll check again. If you can't restart it now, we'll go on without.
 triage-opt-restarted = Restarted, check again
-    .aliases = restarted, rebooted
+    .aliases = restarted, rebooted, reboot done, restarted it
 triage-opt-no-restart = I can't restart it now
-    .aliases = skip, can't restart, later
+    .aliases = skip, can't restart, later, cannot restart, not now, can't reboot, not right now
 
 triage-confirm-title = Try logging in
 triage-confirm = Port { $port } answers properly now. Please try logging in again. Does it work?
@@ -118,9 +118,9 @@ triage-confirm = Port { $port } answers properly now. Please try logging in agai
 triage-works-title = Confirm
 triage-works = Glad to hear it! Just to be sure before I close this: you have logged in successfully?
 triage-opt-works-yes = Yes, I'm logged in
-    .aliases = logged in, i'm in, i am in
+    .aliases = logged in, i'm in, i am in, yes, yep
 triage-opt-works-not-yet = Not yet, go back
-    .aliases = not yet, go back, back
+    .aliases = not yet, go back, back, wait
 
 triage-fixed-title = Fixed
 triage-fixed = Great, you're back in. If it happens again, just start a new diagnosis.
@@ -140,9 +140,9 @@ common-ping = Now let's compare my view with yours. { $icmp ->
        *[other] `ping { $ip }` (Windows: Command Prompt) or `ping -c 4 { $ip }` (macOS, Linux: Terminal).
     } Do you get replies?
 common-opt-ping-replies = I get replies
-    .aliases = replies, reply, i get replies
+    .aliases = replies, reply, i get replies, reply from, pings fine, ping works, it pings, bytes from
 common-opt-ping-timeout = Request timed out / no replies
-    .aliases = timeout, timed out, request timed out, no replies
+    .aliases = timeout, timed out, request timed out, no replies, times out, no reply, 100% loss, 100% packet loss, unreachable
 
 common-port-test-title = Port test from your computer
 common-port-test = Now test the login port from your computer: { $client ->
@@ -157,9 +157,9 @@ common-port-test = Now test the login port from your computer: { $client ->
        *[other] not conclusively tested.
     } What do you see?
 common-opt-port-ok = It connected
-    .aliases = connected, ok, true, succeeded, open
+    .aliases = connected, ok, true, succeeded, open, tcptestsucceeded true, it connects
 common-opt-port-failed = It failed or timed out
-    .aliases = failed, false, timeout, timed out, refused
+    .aliases = failed, false, timeout, timed out, refused, connection refused, tcptestsucceeded false, fails
 
 common-bot-blocked-title = You get through, I don't
 common-bot-blocked = Your computer reaches port { $port }, but I can't. So the path to the server works for you, and a rule lets only certain source addresses in: most likely a security-group rule (or a firewall rule) limited to your address. That is fine for logging in. If you want my re-checks to work too, add my address as a source as well: { $egress ->
@@ -170,9 +170,9 @@ common-bot-blocked = Your computer reaches port { $port }, but I can't. So the p
 common-both-blocked-title = Blocked for both of us
 common-both-blocked = Neither your computer nor I get an answer on port { $port }, although the security group and the firewall inside the server look right. What's left is outside the server: check that the security group you edited is the one **bound to this instance** (an instance can have several; the rules are evaluated together), that the subnet's **network ACL** allows TCP { $port } inbound and the replies outbound, and that nothing in front of the instance (a load balancer, NAT or port forward) points elsewhere. The port tool ({ -port-tool-url }) shows the effective rules. Found something?
 common-opt-found-fixed = Found it and fixed it, check again
-    .aliases = found, fixed, found it
+    .aliases = found, fixed, found it, fixed it, found the problem, wrong security group
 common-opt-nothing-found = Nothing wrong there
-    .aliases = nothing, nothing wrong, all fine
+    .aliases = nothing, nothing wrong, all fine, looks fine, all looks fine, everything looks right, all good
 
 common-your-side-title = Your public address
 common-your-side = That's an important clue: port { $port } is open when I try it, but not when you do. So the server is reachable, and something between you and it is in the way. Usually it's one of three things: a security-group rule that only admits certain source addresses, a ban on your address (fail2ban and similar tools ban after repeated failed logins), or your own network (a company firewall or an ISP blocking the port). What is your public IP address? (Search "what is my IP" on that computer, then paste it here.)
@@ -199,9 +199,9 @@ win-vnc = The next checks happen inside Windows, so log in through the browser c
 win-allow-remote-title = Allow remote connections
 win-allow-remote = In Windows, run `SystemPropertiesRemote` (or right-click **This PC**, **Properties**, **Advanced system settings**, tab **Remote**). Under Remote Desktop, is **Allow remote connections to this computer** selected?
 win-opt-allow-was-on = Yes, it's selected
-    .aliases = selected, was on, already on, it is
+    .aliases = selected, was on, already on, it is, already checked, already selected, it's checked, is checked, it's on, enabled, already enabled
 win-opt-allow-off = No, it isn't
-    .aliases = not selected, off, it isn't, disabled
+    .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off
 
 win-allow-remote-fix-title = Turn on remote connections
 win-allow-remote-fix = Select **Allow remote connections to this computer** and click **OK** (Windows also turns on the matching firewall rule for port 3389). In PowerShell the same is `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` followed by `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. Tell me when it's done and I'll check again.
@@ -209,27 +209,27 @@ win-allow-remote-fix = Select **Allow remote connections to this computer** and 
 win-firewall-title = Windows Defender Firewall
 win-firewall = Port { $port } is dropped before Windows answers, and Windows Defender Firewall is a common cause. Through VNC, open PowerShell and run `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile`. This works in every display language. The built-in Remote Desktop rules must be **Enabled**, but they only cover port 3389. To enable them: `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. If remote desktop uses another port, add a rule for it: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. What did you find?
 win-opt-firewall-allows = The rule is there and enabled
-    .aliases = enabled, allowed, allows, it's there
+    .aliases = enabled, allowed, allows, it's there, there and enabled, it's enabled, rule is there, true
 win-opt-firewall-fixed = It was missing; I fixed it, check again
-    .aliases = fixed, added, enabled it, missing
+    .aliases = fixed, added, enabled it, missing, was missing, it was missing, added it, i enabled it, was disabled, fixed it
 
 win-netstat-title = Is remote desktop listening?
 win-netstat = In PowerShell on the server, run `netstat -ano | findstr LISTENING | findstr :{ $port }`. A healthy server shows `0.0.0.0:{ $port }` (and `[::]:{ $port }`) with the state `LISTENING`. What do you see?
 win-opt-netstat-listening = A LISTENING line on { $port }
-    .aliases = listening, listening line
+    .aliases = listening, listening line, a listening line, there's a listening line, listening on
 win-opt-netstat-other = It listens, but on another port
-    .aliases = other port, another port, different port
+    .aliases = other port, another port, different port, listens on another
 win-opt-netstat-nothing = Nothing, no LISTENING line
-    .aliases = nothing, empty, no line
+    .aliases = nothing, empty, no line, prints nothing, no listening line, nothing shows, blank
 
 win-registry-title = Registry port numbers
 win-registry = Remote desktop keeps its port in the registry, in two places that must agree. The one under **RDP-Tcp** is the port it actually listens on. Read both at once in PowerShell:
     `'Wds\rdpwd\Tds\tcp','WinStations\RDP-Tcp' | ForEach-Object {"{"} (Get-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\$_").PortNumber {"}"}`
     It prints two decimal numbers. In `regedit` the same values are **PortNumber** under `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\Wds\rdpwd\Tds\tcp` and `...\Terminal Server\WinStations\RDP-Tcp`, shown as hex unless you switch to **Decimal** (0xd3d is 3389). Are the two numbers the same?
 win-opt-registry-same = They're the same
-    .aliases = same, match, they match
+    .aliases = same, match, they match, the same, both the same, both
 win-opt-registry-differ = They differ
-    .aliases = differ, different, mismatch
+    .aliases = differ, different, mismatch, they differ, don't match
 
 win-registry-fix-title = Make the port numbers agree
 win-registry-fix = Decide which port remote desktop should use: **3389**, the standard, unless you changed it on purpose. Set **PortNumber** under both keys to that number (in regedit: double-click it, choose **Decimal**, type the number), or in PowerShell run for each key `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` (and the same for `Wds\rdpwd\Tds\tcp`). If you choose a port other than 3389, the built-in firewall rule doesn't cover it: add one with `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow`, and allow that port in the security group. Then apply it with `Restart-Service TermService -Force` (your VNC session stays up), or restart the instance.
@@ -245,17 +245,17 @@ win-restart-rds = Inside Windows (through VNC), restart the service that accepts
 win-errors-title = What your client says
 win-errors = Which message does your remote desktop client show when it fails?
 win-opt-err-password = "The logon attempt failed" / wrong or forgotten password
-    .aliases = password, wrong password, logon attempt failed, forgot password
+    .aliases = password, wrong password, logon attempt failed, forgot password, forgot the password, forgotten password, incorrect password
 win-opt-err-no-right = "The connection was denied because the user account is not authorized for remote login"
-    .aliases = denied, not authorized, no right
+    .aliases = denied, not authorized, no right, connection was denied, user account is not authorized, denied because
 win-opt-err-auth = "An authentication error has occurred" (CredSSP)
-    .aliases = authentication, credssp, auth, authentication error
+    .aliases = authentication, credssp, auth, authentication error, encryption oracle
 win-opt-err-cannot-connect = "Remote Desktop can't connect to the remote computer"
-    .aliases = can't connect, cannot connect
+    .aliases = can't connect, cannot connect, can't connect to the remote computer, couldn't connect
 win-opt-err-mac = I'm on a Mac and it fails there
-    .aliases = mac
+    .aliases = mac, macbook, macos, on a mac, my mac
 win-opt-err-other = Something else
-    .aliases = other, something else
+    .aliases = other, something else, another error, other error, different error
 
 win-credentials-title = User name and password
 win-credentials = Check the account first: the default user name is **Administrator** (type it without a domain, or as `.\Administrator`), and the password is case-sensitive. If you've forgotten the password, reset it in the cloud console: select the instance, **More**, **Reset Password** (the instance has to restart for it to take effect; the console offers to stop it). Then connect to `{ $ip }:{ $port }` with the new password. Can you log in now?
@@ -276,7 +276,7 @@ win-err-cannot-connect = This message means your client got no usable answer fro
 linux-vnc-title = Log in through VNC
 linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. Log in as root or your user. Are you in?
 linux-opt-vnc-slow = It's extremely slow or frozen
-    .aliases = slow, frozen, hangs
+    .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck
 
 linux-firewall-title = Firewall inside the server
 linux-firewall = Check the firewall inside the server for port { $port }. Depending on the distribution:
@@ -285,26 +285,26 @@ linux-firewall = Check the firewall inside the server for port { $port }. Depend
     • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it. To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`.
     Does the firewall let TCP { $port } in (or is there no firewall at all)?
 linux-opt-firewall-allows = It lets { $port } in / no firewall
-    .aliases = allows, allowed, lets it in, no firewall
+    .aliases = allows, allowed, lets it in, no firewall, is allowed, inactive, ufw is inactive, disabled, not running
 linux-opt-firewall-fixed = It blocked it; I opened it, check again
-    .aliases = fixed, opened, blocked
+    .aliases = fixed, opened, blocked, opened it, i opened, opened the port, was blocked, it blocked, allowed it now
 linux-skip-firewall = Skipping the firewall and security-group checks: port { $port } answers from outside, so neither of them blocks it.
 
 linux-sshd-title = Is sshd running?
 linux-sshd = On the server, run `sudo systemctl status ssh` on Ubuntu and Debian, or `sudo systemctl status sshd` on CentOS, Rocky and RHEL. Ubuntu 22.10 and later start SSH on demand: there `ssh.service` can show **inactive** while `sudo systemctl status ssh.socket` shows **active (listening)**, and that is fine. What do you see?
 linux-opt-sshd-running = active (running)
-    .aliases = running, active, active running
+    .aliases = running, active, active running, active (running), it's running, is running
 linux-opt-sshd-socket = ssh inactive, but ssh.socket active (listening)
-    .aliases = socket, ssh.socket, listening socket
+    .aliases = socket, ssh.socket, listening socket, ssh.socket active, socket is listening, active (listening), active listening, listening
 linux-opt-sshd-stopped = inactive, failed, or not found
-    .aliases = stopped, inactive, failed, dead, not found
+    .aliases = stopped, inactive, failed, dead, not found, could not be found, not running, exit-code
 linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on port { $port }, so sshd is running and listening.
 linux-skip-legacy = An SSH server answers on port { $port }, but it only offers old algorithms that current SSH clients refuse. That explains a lot, so let's deal with it.
 
 linux-sshd-start-title = Start sshd
 linux-sshd-start = Start it and make it start at boot: `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sudo systemctl enable --now sshd` (CentOS, Rocky, RHEL). Then check `sudo systemctl status ssh` (or `sshd`) again. Tell me when it's running and I'll check again.
 linux-opt-sshd-fails = It won't start
-    .aliases = fails, won't start, error, failed
+    .aliases = fails, won't start, error, failed, doesn't start, job for ssh.service failed
 
 linux-sshd-config-title = Why sshd won't start or listen
 linux-sshd-config = Let's find the reason:
@@ -317,13 +317,13 @@ linux-sshd-config = Let's find the reason:
 linux-listen-title = Is sshd listening?
 linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. What do you see?
 linux-opt-listen-yes = Listening on { $port }, on all addresses
-    .aliases = listening, yes listening, all addresses
+    .aliases = listening, yes listening, all addresses, 0.0.0.0, listening on 0.0.0.0, [::]
 linux-opt-listen-other = Listening on a different port
-    .aliases = other, different port, other port
+    .aliases = other, different port, other port, another port
 linux-opt-listen-localhost = Only on 127.0.0.1 or one internal address
-    .aliases = localhost, 127.0.0.1, only localhost
+    .aliases = localhost, 127.0.0.1, only localhost, just localhost, only 127.0.0.1
 linux-opt-listen-none = Not listening at all
-    .aliases = none, nothing, not listening
+    .aliases = none, nothing, not listening, nothing shows up, empty, no output
 
 linux-custom-port-title = SSH port
 linux-custom-port = Which port does sshd listen on? Type the number and I'll test it from here. (Connect with `ssh -p <port>`, and allow that port in the security group and the firewall.)
@@ -338,9 +338,9 @@ linux-bans = Something accepts the connection and closes it, or turns away only 
     • sshd itself: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
     Did you find and remove a ban or a rule?
 linux-opt-bans-found = Yes, removed it, check again
-    .aliases = found, removed, unbanned
+    .aliases = found, removed, unbanned, found one, removed it, was banned
 linux-opt-bans-none = Nothing there
-    .aliases = nothing, none, nothing there
+    .aliases = nothing, none, nothing there, no bans, empty, the list is empty
 
 linux-legacy-title = Old SSH algorithms
 linux-legacy = The server only offers key-exchange, host-key or cipher algorithms that current OpenSSH clients no longer accept, so your client gives up with "no matching key exchange method", "no matching host key type" or "no matching cipher". To get in now, allow them for this one connection: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }` (for "no matching cipher", also add one the server offers, as the message lists them: `-oCiphers=+aes128-cbc`). Then update OpenSSH on the server so it offers current algorithms. Can you log in now?
@@ -348,19 +348,19 @@ linux-legacy = The server only offers key-exchange, host-key or cipher algorithm
 linux-client-error-title = What ssh says
 linux-client-error = Which message does ssh (or your SSH client) show when it fails?
 linux-opt-err-publickey = "Permission denied (publickey)"
-    .aliases = publickey, permission denied publickey, key
+    .aliases = publickey, permission denied publickey, key, permission denied (publickey)
 linux-opt-err-password = "Permission denied, please try again" / wrong password
-    .aliases = password, wrong password, permission denied
+    .aliases = password, wrong password, permission denied, permission denied, please try again, please try again
 linux-opt-err-hostkey = "REMOTE HOST IDENTIFICATION HAS CHANGED" / "Host key verification failed"
-    .aliases = host key, identification has changed, host key verification failed
+    .aliases = host key, identification has changed, host key verification failed, remote host identification has changed
 linux-opt-err-algorithms = "no matching key exchange method" / "no matching host key type"
-    .aliases = no matching, key exchange, host key type
+    .aliases = no matching, key exchange, host key type, no matching key exchange method
 linux-opt-err-refused = "Connection refused" or "Connection timed out"
     .aliases = refused, connection refused, timed out, connection timed out
 linux-opt-err-closed = "Connection closed" or "reset" right after connecting
-    .aliases = closed, connection closed, reset, connection reset
+    .aliases = closed, connection closed, reset, connection reset, closed by remote host
 linux-opt-err-other = Something else
-    .aliases = other, something else
+    .aliases = other, something else, other error, another message
 
 linux-key-title = Key login
 linux-key = The server wants a key and didn't accept yours. Check:
@@ -382,9 +382,9 @@ linux-verbose = Let's see where the login stops. Run `ssh -v -p { $port } <user>
 linux-resources-title = CPU and memory
 linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console, run `top` (press `q` to quit), `free -m` and `uptime`, and `df -h /` for the disk. Is the CPU near 100%, the load far above the number of CPUs, memory almost used up, or the disk full?
 linux-opt-resources-high = Yes, it's overloaded or full
-    .aliases = high, overloaded, full
+    .aliases = high, overloaded, full, 100%, cpu is at 100, almost full, maxed out, very high, out of memory
 linux-opt-resources-normal = No, they look normal
-    .aliases = normal, fine, looks normal
+    .aliases = normal, fine, looks normal, all normal, looks fine, look normal, looks ok
 
 linux-resources-fix-title = Relieve the load
 linux-resources-fix = Find the culprit with `ps aux --sort=-%cpu | head` and `ps aux --sort=-%mem | head`, and check whether the kernel killed processes for lack of memory with `sudo dmesg | grep -i oom` (or `sudo journalctl -k | grep -i oom`). Stop or restart the process that's eating the machine (`sudo systemctl stop <service>` or `sudo kill <pid>`), free disk space if it's full, or restart the instance. If it's normal load, move to a larger instance type. Tell me when it's done and I'll check again.

@@ -159,10 +159,27 @@ discord-see-below = 처리했어요. 아래 메시지를 확인해 주세요.
 ## 어느 질문에서나 받아들이는 일반적인 답변 (쉼표로 구분, 띄어쓰기와 문장 부호는
 ## 무시함). 대화 언어와 관계없이 두 언어의 목록을 모두 사용해요.
 ## 한 표현은 네 목록 중 한 곳에만 넣어 주세요.
-phrases-yes = 네, 예, 넵, 넹, 넴, 녜, 옙, 응, 웅, 어, 엉, ㅇㅇ, ㅇㅇㅇ, ㅇㅋ, ㅇㅋㅇㅋ, 오케이, 오키, 예스, 네네, 넵넵, 네 맞아요, 맞아요, 맞아, 맞음, 맞습니다, 맞네요, 그래요, 그렇습니다, 그럼요, 당연하죠, 됐어요, 됐습니다, 됐음, 했어요, 했습니다, 했음, 해 봤어요, 있어요, 있습니다, 있음, 있네요, 켜져 있어요, 좋아요
-phrases-no = 아니요, 아뇨, 아니오, 아니, 아니야, 아니에요, 아닙니다, 아닌데요, 아님, ㄴㄴ, ㄴ, 노, 놉, 안 돼요, 안돼요, 안 돼, 안 됩니다, 안 되네요, 아직이요, 아직요, 아직, 아직 안 돼요, 없어요, 없습니다, 없음, 없네요, 안 했어요, 안 나와요, 꺼져 있어요
-phrases-unknown = 모르겠어요, 몰라요, 잘 모르겠어요, 잘 몰라요, 모르겠습니다, 모르겠네요, 모름, 몰라, 모르겠음, 확인할 수 없어요, 확인 못 해요, 확인 못 하겠어요, 확인이 안 돼요, 확인 불가, 확인 어려워요, 어떻게 확인해요, 어떻게 하는지 몰라요, 글쎄요, 글쎄
-phrases-works = 이제 돼요, 이제 됩니다, 이제 돼, 이제 잘 돼요, 돼요, 됩니다, 잘 돼요, 접속돼요, 접속됩니다, 접속됐어요, 이제 접속돼요, 로그인돼요, 로그인됩니다, 로그인됐어요, 이제 로그인돼요, 접속 성공, 로그인 성공, 해결됐어요, 해결됐습니다, 해결했어요, 해결됨, 해결, 들어가져요, 들어가졌어요, 고쳐졌어요
+phrases-yes = 네, 예, 넵, 넹, 넴, 녜, 옙, 응, 웅, 어, 엉, ㅇㅇ, ㅇㅇㅇ, ㅇㅋ, ㅇㅋㅇㅋ, 오케이, 오키, 예스, 네네, 넵넵, 네 맞아요, 맞아요, 맞아, 맞음, 맞습니다, 맞네요, 그래요, 그렇습니다, 그럼요, 당연하죠, 됐어요, 됐습니다, 됐음, 했어요, 했습니다, 했음, 해 봤어요, 있어요, 있습니다, 있음, 있네요, 켜져 있어요, 좋아요, ㅇ, 응응, 웅웅, 넹넹, 예예, 됐어, 했어, 있어, 됨, 완료, 켜져 있음, 켜짐, 되어 있어요, 돼 있어요, 그렇네요, 돼요, 됩니다, 잘 돼요, 되네요
+phrases-no = 아니요, 아뇨, 아니오, 아니, 아니야, 아니에요, 아닙니다, 아닌데요, 아님, ㄴㄴ, ㄴ, 노, 놉, 안 돼요, 안돼요, 안 돼, 안 됩니다, 안 되네요, 아직이요, 아직요, 아직, 아직 안 돼요, 없어요, 없습니다, 없음, 없네요, 안 했어요, 안 나와요, 꺼져 있어요, 아니용, 아녀, 노노, ㄴㄴㄴ, 안됨, 안 되는데요, 없어, 꺼짐, 여전히 안, 계속 안, 실패했어요, 실패
+phrases-unknown = 모르겠어요, 몰라요, 잘 모르겠어요, 잘 몰라요, 모르겠습니다, 모르겠네요, 모름, 몰라, 모르겠음, 확인할 수 없어요, 확인 못 해요, 확인 못 하겠어요, 확인이 안 돼요, 확인 불가, 확인 어려워요, 어떻게 확인해요, 어떻게 하는지 몰라요, 글쎄요, 글쎄, 모르겠, 모르겠는데요, ㅁㄹ, 확인 안 돼요
+phrases-works = 이제 돼요, 이제 됩니다, 이제 돼, 이제 잘 돼요, 이제 됐어요, 이제 됐습니다, 되었어요, 해결되었어요, 이제 되네요, 접속이 돼요, 로그인이 돼요, 접속 잘 돼요, 접속돼요, 접속됩니다, 접속됐어요, 이제 접속돼요, 로그인돼요, 로그인됩니다, 로그인됐어요, 이제 로그인돼요, 접속 성공, 로그인 성공, 해결됐어요, 해결됐습니다, 해결했어요, 해결됨, 해결, 들어가져요, 들어가졌어요, 고쳐졌어요
+phrases-pardon = 뭐라고요, 뭐라구요, 네 뭐라고요, 무슨 말이에요, 무슨 말씀이세요, 다시 말해 주세요, 엥, 잉, 네에
+phrases-ask = 뭐예요, 뭐에요, 뭔가요, 뭐죠, 뭐지요, 뭔지, 뭐야, 무엇인가요, 어디, 어딨, 어떻게, 무슨 뜻, 어느 메뉴, 설명해
+phrases-ask-about = 뭐, 무슨
+phrases-negation = not, no, never, don't, dont, doesn't, doesnt, isn't, isnt, can't, cant, cannot, won't, wont, didn't, didnt, wasn't, wasnt, aren't, arent, haven't, nothing, neither, 안, 못
+phrases-negation-after = 않, 없, 못
+## 안, 못이 부정이 아닌 낱말.
+phrases-not-negation = 보안, 제안, 방안, 안녕, 불안, 안내, 안전, 잘못, 안에
+## 같은 말로 읽는 철자(자주 틀리는 철자: 되요, 됬어요).
+phrases-spellings = 돼>되, 됬>됐, 햇>했, 잇>있, 됀>된
+
+## 답변 이해하기
+understand-did-you-mean = { $count ->
+        [1] 혹시 "{ $first }" 말씀이세요? 맞으면 아래에서 골라 주시고, 아니면 다른 말로 알려 주세요.
+       *[other] 혹시 "{ $first }", "{ $second }" 중 어느 쪽이세요? 아래에서 골라 주세요.
+    }
+understand-cant-answer = 죄송해요, 그 질문에는 여기서 답해 드리기 어려워요. 이 점검 밖의 일은 /티켓(/ticket)으로 지금까지 확인한 내용과 함께 지원팀에 넘겨 드릴 수 있어요.
+understand-again = 다시 질문으로 돌아갈게요.
 
 ## 붙여 넣은 내용: 명령어 출력과 로그를 읽고 알려 드리기
 paste-too-long = 붙여 넣으신 내용이 너무 길어요. { $max }KiB 이내로 붙여 넣어 주세요. 예를 들어 오류 앞뒤의 몇 줄만 붙여 넣으셔도 돼요.
@@ -268,3 +285,32 @@ err-name = { $why ->
         [bad-name] 입력하신 "{ $name }" 값은 올바른 호스트 이름이 아니에요. 서버의 공인 IP 주소나 DNS 이름을 보내 주세요.
        *[other] { $name } 이름이 가리키는 주소는 점검할 수 없는 주소예요({ $why }). 사설, 로컬 또는 예약된 주소라서 공인 서버 주소가 아니에요. 서버의 공인 IP 주소를 보내 주세요.
     }
+
+## 용어 설명: 되물으신 질문에 답하는 짧은 설명과 콘솔에서 찾는 위치. .words는 그 용어를
+## 부르는 말이에요(쉼표로 구분, 두 언어의 목록을 모두 사용해요).
+glossary-vnc = **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여는 로그인 방법이에요. 네트워크나 SSH, 원격 데스크톱이 안 될 때도 쓸 수 있어요. 클라우드 콘솔의 인스턴스 목록에서 서버 행의 **로그인**(Log In)을 클릭하고 **VNC 로그인**을 선택하면 돼요. 서버 OS 계정(Linux는 root나 ubuntu, Windows는 Administrator)의 비밀번호가 필요하고, Windows 잠금 화면에서는 왼쪽 위 **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내 주세요.
+    .words = vnc, vnc 콘솔, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing
+glossary-security-group = **보안 그룹**은 클라우드가 서버 앞에서 적용하는 방화벽이에요. 들어오는 트래픽(인바운드)을 어떤 포트, 어떤 주소에서 허용할지 규칙으로 정해요. 콘솔에서 인스턴스를 클릭한 뒤 **보안 그룹** 탭에서 연결된 그룹을 보고, **규칙 편집**으로 인바운드 규칙을 추가할 수 있어요.
+    .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule
+glossary-public-ip = **공인 IP**는 인터넷에서 서버에 접속할 때 쓰는 주소예요(예: 203.0.113.10). 10.x.x.x나 172.16~31.x.x, 192.168.x.x로 시작하는 사설 IP와는 달라요. 콘솔의 인스턴스 목록에서 **IP 주소** 열에 "(공인)"으로 표시된 주소예요. EIP를 연결했다면 그 주소가 공인 IP예요.
+    .words = 공인 ip, 공인ip, 공용 ip, 퍼블릭 ip, 공인 아이피, public ip, public address, ip address, ip 주소, eip
+glossary-key-pair = **키 페어**(SSH 키)는 비밀번호 대신 쓰는 로그인 열쇠예요. 공개 키는 서버에, 개인 키(.pem 파일)는 고객님 컴퓨터에 있어요. 콘솔의 **SSH 키** 메뉴에서 키 목록을 보고, 인스턴스의 **더 보기**, **비밀번호/키**, **키 바인딩**으로 서버에 연결해요(인스턴스를 중지해야 해요). 개인 키 파일은 만들 때 한 번만 내려받을 수 있어요.
+    .words = 키 페어, 키페어, key pair, keypair, ssh key, ssh 키, 개인 키, private key, pem, 키
+glossary-instance = **인스턴스**는 클라우드에 있는 고객님의 서버(가상 머신)예요. 콘솔의 **Cloud Virtual Machine**, **인스턴스** 목록에서 상태, 공인 IP를 볼 수 있어요. 서버 행의 **더 보기** 메뉴에 **재시작**과 **비밀번호/키**, **비밀번호 재설정**이 있어요(비밀번호를 재설정하면 인스턴스가 재시작돼요).
+    .words = 인스턴스, instance, instances, 인스턴스 목록, instance list, 재시작, 재부팅, restart, reboot, 비밀번호 재설정, reset the password, reset password, 가상 머신, cvm
+glossary-powershell = **PowerShell**은 Windows의 명령 창이에요. 시작 버튼을 마우스 오른쪽 버튼으로 클릭한 뒤 **Windows PowerShell**(또는 **터미널**)을 선택하거나, Win+R을 누르고 `powershell`을 입력하면 열려요. 고객님 컴퓨터에서 테스트할 때는 고객님 PC에서, 서버를 점검할 때는 VNC로 접속한 서버에서 열어 주세요.
+    .words = powershell, 파워쉘, 파워셸, 파워 쉘
+glossary-regedit = **레지스트리 편집기**(regedit)는 Windows 설정값을 직접 보고 고치는 도구예요. Win+R을 누르고 `regedit`를 입력하면 열려요. 왼쪽 트리에서 경로를 따라 폴더를 열고, 오른쪽 목록에서 값을 두 번 클릭하면 수정할 수 있어요. 값을 고치기 전에는 메모해 두세요.
+    .words = regedit, 레지스트리, 레지스트리 편집기, registry, registry editor, portnumber
+glossary-terminal = **명령 창**은 명령어를 입력하는 창이에요. Windows에서는 Win+R을 누르고 `cmd`를 입력하면 **명령 프롬프트**가 열려요. macOS는 **응용 프로그램**, **유틸리티**의 **터미널**, Linux는 **터미널**을 여세요. 서버에서 실행할 명령은 VNC로 접속한 서버 화면에 입력해 주세요.
+    .words = cmd, 명령 프롬프트, command prompt, 터미널, terminal, 명령 창, 명령창, 명령어, command, commands, 커맨드, ping, netstat, 입력
+glossary-sshd = **sshd**는 Linux 서버에서 SSH 접속을 받는 서비스(OpenSSH 서버)예요. Ubuntu와 Debian에서는 `ssh`, CentOS, Rocky, RHEL에서는 `sshd`라는 이름이에요. VNC로 서버에 접속해 `sudo systemctl status ssh`(또는 `sshd`)를 실행하면 상태를 볼 수 있어요.
+    .words = sshd, ssh 서비스, ssh service, openssh, openssh server, systemctl
+glossary-firewall = **방화벽**은 서버 안에서 들어오는 연결을 막거나 허용하는 프로그램이에요. 클라우드의 보안 그룹과는 따로 동작해요. Linux에서는 ufw, firewalld, iptables/nftables, Windows에서는 Windows Defender 방화벽이에요. 서버 안에서 확인해야 하니 VNC로 접속해 주세요. Windows는 Win+R에 `wf.msc`를 입력하면 설정이 열려요.
+    .words = 방화벽, firewall, ufw, firewalld, iptables, nftables, windows defender, 디펜더, wf.msc
+glossary-port = **포트**는 서버의 어느 서비스로 연결할지 가리키는 번호예요. SSH는 보통 22번, 원격 데스크톱은 3389번이에요. 보안 그룹과 서버 방화벽이 이 번호를 허용해야 접속할 수 있어요. 지금 점검하는 로그인 포트는 /상태(/status)로 볼 수 있어요.
+    .words = 포트, port, ports, 포트 번호, port number
+glossary-remote-desktop = **원격 데스크톱**(RDP)은 Windows 서버 화면에 접속하는 방법이에요. Windows PC에서는 Win+R을 누르고 `mstsc`를 입력해 **원격 데스크톱 연결**을 열고 서버의 공인 IP를 입력하면 돼요. Mac에서는 App Store의 **Windows App**(이전 이름 Microsoft Remote Desktop)을 써요.
+    .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
+glossary-ssh-client = **SSH 클라이언트**는 고객님 컴퓨터에서 Linux 서버에 접속하는 프로그램이에요. macOS, Linux, Windows 10 이상에서는 터미널(또는 PowerShell)에서 `ssh 사용자@서버IP` 명령으로 접속해요. PuTTY, Xshell, Termius 같은 프로그램도 SSH 클라이언트예요.
+    .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm

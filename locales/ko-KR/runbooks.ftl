@@ -17,21 +17,21 @@ rb-linux = Linux SSH
 
 ## 공통 보기
 opt-done-recheck = 다 했어요, 다시 점검해 주세요
-    .aliases = 완료, 완료했어요, 다시 점검, 재점검, 다시 확인, 다시 확인해 주세요
+    .aliases = 완료, 완료했어요, 다시 점검, 재점검, 다시 확인, 다시 확인해 주세요, 했어요, 다 했어요, 끝났어요, 재시작했어요, 켰어요, 체크했어요, 완료요, 시작했어요, 이제 running, 이제 active, 실행됐
 opt-changed-recheck = 설정을 바꿨어요, 다시 점검해 주세요
     .aliases = 바꿨어요, 변경했어요, 수정했어요, 조치했어요, 다시 점검, 재점검, 다시 확인
 opt-not-this = 이건 해당 없어요
     .aliases = 해당 없음, 해당 없어요, 이거 아니에요, 이건 아니에요, 건너뛰기, 넘어가기, 패스
 opt-cannot-do = 그건 할 수 없어요
-    .aliases = 할 수 없어요, 할 수 없음, 못 해요, 못해요, 불가, 어려워요
+    .aliases = 할 수 없어요, 할 수 없음, 못 해요, 못해요, 불가, 어려워요, 못 하겠어요, 못하겠어요, 할 수가 없어요, 안 돼요, 막혀 있어서
 opt-login-works = 이제 로그인돼요
-    .aliases = 로그인돼요, 로그인 돼요, 로그인 성공, 로그인했어요, 들어가져요
+    .aliases = 로그인돼요, 로그인 돼요, 로그인 성공, 로그인했어요, 들어가져요, 접속돼요, 접속 돼요, 되네요, 이제 돼요, 이제 됐, 해결됐, 됐어요, 됩니다
 opt-login-still-fails = 여전히 로그인이 안 돼요
-    .aliases = 여전히 안 돼요, 아직도 안 돼요, 그래도 안 돼요, 계속 안 돼요, 로그인 실패, 실패
+    .aliases = 여전히 안 돼요, 아직도 안 돼요, 그래도 안 돼요, 계속 안 돼요, 로그인 실패, 실패, 여전히 안, 아직도 안, 그래도 안, 계속 안, 똑같아요, 같은 오류, 여전히 실패, 계속 같은, 안 됩니다, 안돼요, 안 돼요, 안됨
 opt-vnc-in = VNC로 로그인했어요
-    .aliases = 접속했어요, 들어왔어요, 로그인했어요, 접속함, 로그인됨
+    .aliases = 접속했어요, 들어왔어요, 로그인했어요, 접속함, 로그인됨, 로그인됐, 로그인 됐, 접속됐, 접속 됐, 접속했, 들어왔, 들어갔, 들어가져, 됐어요, 돼요, 되네요, 로그인 성공, 접속 성공
 opt-vnc-cannot = VNC도 안 돼요
-    .aliases = vnc도 안 돼요, vnc 안 돼요, vnc 안 됨, vnc 실패, vnc 접속 안 돼요
+    .aliases = vnc도 안 돼요, vnc 안 돼요, vnc 안 됨, vnc 실패, vnc 접속 안 돼요, vnc도 안, vnc도 접속 못, vnc 접속이 안, vnc 접속 안, vnc 로그인 안, vnc도 못, 검은 화면
 opt-works-now = 이제 돼요
     .aliases = 이제 됩니다, 이제 잘 돼요, 해결됐어요, 해결됨
 opt-dont-know = 모르겠어요 / 확인할 수 없어요
@@ -51,26 +51,26 @@ route-inconclusive = 봇이 있는 곳에서 { $ip } 주소를 점검하지 못�
 triage-self-check-title = 콘솔 자가 진단
 triage-self-check = 클라우드 콘솔의 **자가 진단** 도구로 이 인스턴스를 진단해 주세요: { -self-diagnosis-url } (콘솔에서는 **티켓** > **자가 진단**). 로그인 장애 원인 대부분을 자동으로 찾아 줘요. 진단 결과가 어떻게 나왔나요?
 triage-opt-bandwidth = 대역폭: 사용량이 한도에 도달했거나 공인 대역폭이 0으로 설정됨
-    .aliases = 대역폭, 트래픽, 대역폭 초과, 대역폭 0
+    .aliases = 대역폭, 트래픽, 대역폭 초과, 대역폭 0, 대역폭 문제
 triage-opt-load = 서버 부하가 높음
     .aliases = 부하, 과부하, 고부하, 부하 높음, cpu, 메모리
 triage-opt-security-group = 보안 그룹 규칙
     .aliases = 보안 그룹, 보안그룹, 보안 그룹 규칙, sg
 triage-opt-blocked = DDoS 차단 또는 보안 격리
-    .aliases = ddos, 디도스, 차단, 블랙홀, 격리, 보안 격리
+    .aliases = ddos, 디도스, 차단, 블랙홀, 격리, 보안 격리, 디도스 차단, 차단이래요
 triage-opt-arrears = 계정 연체
     .aliases = 연체, 미납, 요금, 결제, 잔액 부족
 triage-opt-nothing = 발견된 문제 없음
-    .aliases = 문제 없음, 이상 없음, 정상, 발견된 것 없음, 아무것도 없음
+    .aliases = 문제 없음, 이상 없음, 정상, 발견된 것 없음, 아무것도 없음, 이상 없, 문제 없, 아무것도 안 나, 정상이래요, 없다고 나와요
 
 triage-instance-title = 인스턴스 상태와 주소
 triage-instance = 클라우드 콘솔의 인스턴스 목록(**CVM**(Cloud Virtual Machine) > **인스턴스**(Instances))에서 세 가지를 확인해 주세요. 인스턴스 상태가 **실행 중**(Running)인지(**중지됨**(Stopped)이나 **시작 중**(Starting)이 아닌지), **공인 IP**(또는 연결된 EIP)가 { $ip } 주소와 같은지, 계정이 연체되지 않았는지요. 확인해 보니 어떤가요?
 triage-opt-was-stopped = 중지되어 있어서 시작했어요, 다시 점검해 주세요
-    .aliases = 중지됨, 중지되어 있었어요, 시작했어요, 켰어요, 꺼져 있었어요
+    .aliases = 중지됨, 중지되어 있었어요, 시작했어요, 켰어요, 꺼져 있었어요, 꺼져 있었, 중지 상태였, 중지돼 있었, 방금 켰
 triage-opt-running = 실행 중이고 주소도 맞아요
-    .aliases = 실행 중, 실행중, 주소 맞아요, 주소도 맞아요, 정상
+    .aliases = 실행 중, 실행중, 주소 맞아요, 주소도 맞아요, 정상, 켜져 있어요, 정상적으로 실행, 주소도 맞
 triage-opt-other-ip = 공인 IP가 다른 주소예요
-    .aliases = 다른 ip, 다른 주소, ip가 달라요, 주소가 달라요, ip가 바뀌었어요
+    .aliases = 다른 ip, 다른 주소, ip가 달라요, 주소가 달라요, ip가 바뀌었어요, ip가 다르, 주소가 다르, ip가 달라, ip가 바뀌
 
 triage-new-ip-title = 올바른 주소
 triage-new-ip = 콘솔에 표시된 인스턴스의 공인 IP는 무엇인가요? 입력해 주시면 그 주소로 처음부터 다시 점검할게요.
@@ -87,9 +87,9 @@ triage-sg = 인스턴스에 연결된 보안 그룹이 인바운드 **TCP { $por
        *[other] { $egress }
     }). 봇의 주소가 빠져 있으면 고객님 규칙이 맞더라도 봇의 재점검은 통과할 수 없어요. **포트 진단 도구**(Port Verification, { -port-tool-url })로 확인할 수 있고, **원클릭 오픈**(Open all ports)을 누르면 자주 쓰는 규칙을 한 번에 추가해 줘요. 규칙을 저장하셨으면 알려 주세요.
 triage-opt-sg-opened = 규칙을 추가했어요, 다시 점검해 주세요
-    .aliases = 추가했어요, 규칙 추가, 규칙 추가했어요, 열었어요, 포트 열었어요, 원클릭 오픈, 오픈했어요
+    .aliases = 추가했어요, 규칙 추가, 규칙 추가했어요, 열었어요, 포트 열었어요, 원클릭 오픈, 오픈했어요, 했어요, 저장했, 추가했, 다 했어요, 완료
 triage-opt-sg-already = 규칙이 이미 있었어요
-    .aliases = 이미 있어요, 이미 있었어요, 이미 허용, 이미 열려 있어요, 허용되어 있어요
+    .aliases = 이미 있어요, 이미 있었어요, 이미 허용, 이미 열려 있어요, 허용되어 있어요, 이미 있, 원래 열려, 원래 있, 이미 열려
 
 triage-sg-firewall-title = 서버 안으로
 triage-sg-firewall = 다음으로 의심되는 곳은 서버 내부 방화벽이에요. 확인하려면 브라우저 콘솔로 로그인해야 해요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤, 다른 로그인 방식인 **VNC**를 선택해 로그인해 주세요. 로그인되셨나요?
@@ -97,9 +97,9 @@ triage-sg-firewall = 다음으로 의심되는 곳은 서버 내부 방화벽이
 triage-blocked-title = 클라우드 측 차단
 triage-blocked = 인스턴스가 DDoS 공격을 받으면 공인 IP가 일정 시간 "블랙홀"에 들어갈 수 있고, 보안 문제가 탐지된 인스턴스는 격리될 수 있어요. 서버 안에서 무엇을 해도 풀리지 않아요. 콘솔의 알림과 보안 센터를 확인해 주세요. 블랙홀은 안내된 시간이 지나면 저절로 풀리고, 격리는 보안 문제를 해결한 뒤 차단 해제를 신청해야 풀려요.
 triage-opt-released = 해제됐어요, 다시 점검해 주세요
-    .aliases = 해제, 해제됨, 해제됐어요, 풀렸어요, 차단 해제
+    .aliases = 해제, 해제됨, 해제됐어요, 풀렸어요, 차단 해제, 해제됐, 풀렸, 해제되었
 triage-opt-still-blocked = 아직 차단되어 있어요
-    .aliases = 여전히 차단, 아직 차단, 차단됨, 차단 중
+    .aliases = 여전히 차단, 아직 차단, 차단됨, 차단 중, 여전히 막혀, 아직 막혀
 
 triage-arrears-title = 계정 연체
 triage-arrears = 계정이 연체되면 잔액을 정산할 때까지 인스턴스가 중지되거나 네트워크가 끊겨요. 비용 센터에서 충전하시고, 인스턴스가 중지되어 있다면 시작한 뒤 알려 주세요. 다시 점검할게요.
@@ -109,9 +109,9 @@ triage-opt-paid = 결제하고 인스턴스를 시작했어요, 다시 점검해
 triage-restart-title = 인스턴스 재시작
 triage-restart = 재시작으로 해결되는 문제가 많아요. 멈춘 로그인 서비스, 가득 찬 메모리, 꼬인 네트워크 스택 같은 것들이요. 콘솔에서 인스턴스를 선택하고 **재시작**(Restart)을 선택한 뒤(일반 재시작이 진행되지 않으면 강제 재시작을 사용해 주세요), 부팅될 때까지 1~2분 기다려 주시면 다시 점검할게요. 지금 재시작하기 어려우시면 재시작 없이 계속 진행할게요.
 triage-opt-restarted = 재시작했어요, 다시 점검해 주세요
-    .aliases = 재시작했어요, 재부팅했어요, 재시작 완료, 재부팅
+    .aliases = 재시작했어요, 재부팅했어요, 재시작 완료, 재부팅, 재시작했, 재부팅했, 재부팅 했, 재시작 했, 껐다 켰, 재부팅 완료
 triage-opt-no-restart = 지금은 재시작할 수 없어요
-    .aliases = 재시작 불가, 재시작 못 해요, 나중에, 건너뛰기, 넘어가기
+    .aliases = 재시작 불가, 재시작 못 해요, 나중에, 건너뛰기, 넘어가기, 재시작 못, 재시작하면 안, 재부팅 못, 재부팅하면 안, 지금은 못
 
 triage-confirm-title = 로그인해 보기
 triage-confirm = 이제 { $port }번 포트가 정상적으로 응답해요. 다시 로그인해 보세요. 로그인되나요?
@@ -119,9 +119,9 @@ triage-confirm = 이제 { $port }번 포트가 정상적으로 응답해요. 다
 triage-works-title = 확인
 triage-works = 다행이에요! 마치기 전에 한 번만 확인할게요. 로그인에 성공하셨나요?
 triage-opt-works-yes = 네, 로그인했어요
-    .aliases = 로그인했어요, 들어왔어요, 접속했어요, 로그인 성공
+    .aliases = 로그인했어요, 들어왔어요, 접속했어요, 로그인 성공, 로그인했, 로그인됐, 접속했, 들어왔
 triage-opt-works-not-yet = 아직이에요, 돌아갈게요
-    .aliases = 아직 안 됐어요, 돌아가기, 이전, 이전으로
+    .aliases = 아직 안 됐어요, 돌아가기, 이전, 이전으로, 아직이요, 아직 안 됐, 아직요
 
 triage-fixed-title = 해결됨
 triage-fixed = 다시 로그인되셨다니 다행이에요. 같은 문제가 또 생기면 언제든 새 진단을 시작해 주세요.
@@ -141,9 +141,9 @@ common-ping = 이제 봇이 본 결과와 고객님 쪽에서 보이는 결과�
        *[other] `ping { $ip }` 명령(Windows: 명령 프롬프트) 또는 `ping -c 4 { $ip }` 명령(macOS, Linux: 터미널)을 실행해 주세요.
     } 응답이 오나요?
 common-opt-ping-replies = 응답이 와요
-    .aliases = 응답, 응답 와요, 응답 있음, 응답이 있어요
+    .aliases = 응답, 응답 와요, 응답 있음, 응답이 있어요, 응답이 와요, 응답 잘 와, 핑은 잘 가, 핑 잘 가, 핑 돼요, 응답 받
 common-opt-ping-timeout = "요청 시간이 만료되었습니다"(Request timed out) / 응답 없음
-    .aliases = 요청 시간 만료, 요청 시간이 만료되었습니다, 시간 초과, 타임아웃, 응답 없음, 응답이 없어요
+    .aliases = 요청 시간 만료, 요청 시간이 만료되었습니다, 시간 초과, 타임아웃, 응답 없음, 응답이 없어요, 요청 시간이 만료, 응답이 없, 응답 없, 핑 안 가, 안 가요
 
 common-port-test-title = 고객님 컴퓨터에서 포트 테스트
 common-port-test = 이번에는 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
@@ -158,9 +158,9 @@ common-port-test = 이번에는 고객님 컴퓨터에서 로그인 포트를 �
        *[other] 확실하게 점검하지 못했어요.
     } 고객님 쪽에서는 어떻게 나오나요?
 common-opt-port-ok = 연결돼요
-    .aliases = 연결됨, 연결됐어요, 연결 성공, 성공, 열려 있어요, 열림
+    .aliases = 연결됨, 연결됐어요, 연결 성공, 성공, 열려 있어요, 열림, 연결됐, 연결돼요, 연결 돼요, 돼요, 되네요, 성공했
 common-opt-port-failed = 실패하거나 시간이 초과돼요
-    .aliases = 실패, 연결 실패, 시간 초과, 타임아웃, 연결 안 돼요, 연결 거부
+    .aliases = 실패, 연결 실패, 시간 초과, 타임아웃, 연결 안 돼요, 연결 거부, 실패했, 연결 안, 연결이 안, 안 돼요, false라고
 
 common-bot-blocked-title = 고객님은 되고, 봇은 안 돼요
 common-bot-blocked = 고객님 컴퓨터에서는 { $port }번 포트에 연결되는데 봇은 연결되지 않아요. 서버까지 가는 길은 고객님에게는 열려 있고, 특정 소스 주소만 들여보내는 규칙이 있다는 뜻이에요. 대개 고객님 주소로만 제한된 보안 그룹 규칙(또는 방화벽 규칙)이에요. 로그인하는 데는 문제없어요. 봇의 재점검도 통과하게 하시려면 봇의 주소도 소스로 추가해 주세요. { $egress ->
@@ -171,9 +171,9 @@ common-bot-blocked = 고객님 컴퓨터에서는 { $port }번 포트에 연결�
 common-both-blocked-title = 양쪽 모두 막혀 있어요
 common-both-blocked = 보안 그룹과 서버 내부 방화벽은 맞게 보이는데, 고객님 컴퓨터에서도 봇에서도 { $port }번 포트가 응답하지 않아요. 남은 건 서버 바깥이에요. 수정하신 보안 그룹이 **이 인스턴스에 연결된** 그룹이 맞는지(인스턴스에는 보안 그룹이 여러 개 연결될 수 있고, 규칙은 모두 함께 적용돼요), 서브넷의 **네트워크 ACL**이 인바운드 TCP { $port }번 포트와 아웃바운드 응답 트래픽을 허용하는지, 인스턴스 앞의 로드 밸런서, NAT, 포트 포워딩이 다른 곳을 가리키고 있지 않은지 확인해 주세요. **포트 진단 도구**(Port Verification, { -port-tool-url })에서 실제로 적용되는 규칙을 볼 수 있어요. 문제를 찾으셨나요?
 common-opt-found-fixed = 찾아서 고쳤어요, 다시 점검해 주세요
-    .aliases = 찾았어요, 고쳤어요, 원인 찾음, 원인 찾았어요
+    .aliases = 찾았어요, 고쳤어요, 원인 찾음, 원인 찾았어요, 다른 보안 그룹이었
 common-opt-nothing-found = 거기에는 문제가 없어요
-    .aliases = 문제 없어요, 문제 없음, 이상 없음, 다 정상이에요
+    .aliases = 문제 없어요, 문제 없음, 이상 없음, 다 정상이에요, 다 정상, 문제 없어, 이상 없, 다 맞아요
 
 common-your-side-title = 고객님의 공인 주소
 common-your-side = 중요한 단서예요. 봇이 시도하면 { $port }번 포트가 열려 있는데, 고객님 쪽에서는 연결되지 않아요. 서버에는 접근할 수 있고, 고객님과 서버 사이의 무언가가 막고 있다는 뜻이에요. 보통 셋 중 하나예요. 특정 소스 주소만 허용하는 보안 그룹 규칙, 고객님 주소에 대한 차단(fail2ban 같은 도구는 로그인 실패가 반복되면 그 주소를 차단해요), 또는 고객님 쪽 네트워크(회사 방화벽이나 통신사의 포트 차단)예요. 고객님의 공인 IP 주소는 무엇인가요? (그 컴퓨터에서 "내 IP 확인"을 검색한 뒤 여기에 붙여 넣어 주세요.)
@@ -200,9 +200,9 @@ win-vnc = 다음 점검은 Windows 안에서 해야 하니, 원격 데스크톱�
 win-allow-remote-title = 원격 연결 허용
 win-allow-remote = Windows에서 `SystemPropertiesRemote` 명령을 실행해 주세요. (또는 **내 PC**(This PC)를 마우스 오른쪽 버튼으로 클릭하고 **속성**(Properties) > **고급 시스템 설정**(Advanced system settings) > **원격**(Remote) 탭으로 가도 돼요.) 원격 데스크톱 항목에서 **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)이 선택되어 있나요?
 win-opt-allow-was-on = 네, 선택되어 있어요
-    .aliases = 선택되어 있어요, 선택됨, 체크되어 있어요, 체크됨, 허용되어 있어요
+    .aliases = 선택되어 있어요, 선택됨, 체크되어 있어요, 체크됨, 허용되어 있어요, 선택되어, 선택돼, 체크되어, 체크돼, 되어 있어요, 켜져 있
 win-opt-allow-off = 아니요, 선택되어 있지 않아요
-    .aliases = 선택 안 됨, 선택되어 있지 않아요, 체크 안 됨, 체크 안 되어 있어요, 허용 안 됨
+    .aliases = 선택 안 됨, 선택되어 있지 않아요, 체크 안 됨, 체크 안 되어 있어요, 허용 안 됨, 선택 안, 체크 안, 선택이 안, 체크가 안, 꺼져 있, 해제되어
 
 win-allow-remote-fix-title = 원격 연결 켜기
 win-allow-remote-fix = **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)을 선택하고 **확인**(OK)을 클릭해 주세요. (3389번 포트용 방화벽 규칙도 Windows가 함께 켜 줘요.) PowerShell에서는 `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` 명령을 실행한 다음 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행하면 같아요. 다 되면 알려 주세요. 다시 점검할게요.
@@ -210,32 +210,32 @@ win-allow-remote-fix = **이 컴퓨터에 대한 원격 연결 허용**(Allow re
 win-firewall-title = Windows Defender 방화벽
 win-firewall = { $port }번 포트로 들어오는 연결이 응답을 받기 전에 버려지고 있어요. 흔한 원인은 Windows Defender 방화벽이에요. VNC로 접속해 PowerShell을 열고 `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` 명령을 실행해 주세요. Windows 표시 언어와 관계없이 동작하는 명령이에요. 기본 제공 원격 데스크톱 규칙은 `Enabled` 값이 **True**여야 하지만, 이 규칙은 3389번 포트만 허용해요. 규칙을 켜려면 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행해 주세요. 원격 데스크톱이 다른 포트를 쓴다면 그 포트용 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 확인해 보니 어떤가요?
 win-opt-firewall-allows = 규칙이 있고 켜져 있어요
-    .aliases = 규칙 있음, 규칙이 있어요, 사용 중, 허용됨, 켜져 있음
+    .aliases = 규칙 있음, 규칙이 있어요, 사용 중, 허용됨, 켜져 있음, 규칙 있, 켜져 있, true로
 win-opt-firewall-fixed = 규칙이 없어서 고쳤어요, 다시 점검해 주세요
-    .aliases = 추가했어요, 켰어요, 규칙 추가, 규칙 추가했어요, 고쳤어요
+    .aliases = 추가했어요, 켰어요, 규칙 추가, 규칙 추가했어요, 고쳤어요, 없어서 추가, 추가했, 고쳤, 꺼져 있어서
 
 win-netstat-title = 원격 데스크톱이 대기 중인가요?
 win-netstat = 서버의 PowerShell에서 `netstat -ano | findstr LISTENING | findstr :{ $port }` 명령을 실행해 주세요. 정상이라면 `0.0.0.0:{ $port }`(그리고 `[::]:{ $port }`) 줄이 `LISTENING` 상태로 보여요. 어떻게 나오나요?
 win-opt-netstat-listening = { $port }번 포트에 LISTENING 줄이 있어요
-    .aliases = 리스닝, 대기 중, listening 있음, listening 줄 있음
+    .aliases = 리스닝, 대기 중, listening 있음, listening 줄 있음, 수신 대기, listening 있, listening이 있
 win-opt-netstat-other = 대기 중이지만 다른 포트예요
-    .aliases = 다른 포트, 포트가 달라요, 다른 포트에서 대기
+    .aliases = 다른 포트, 포트가 달라요, 다른 포트에서 대기, 포트가 달라
 win-opt-netstat-nothing = 아무것도 없어요, LISTENING 줄이 없어요
-    .aliases = 아무것도 없어요, 아무것도 안 나와요, 결과 없음, 빈 화면
+    .aliases = 아무것도 없어요, 아무것도 안 나와요, 결과 없음, 빈 화면, 아무것도 안, 아무것도 없, 빈칸, 안 나와요, 결과 없
 
 win-registry-title = 레지스트리의 포트 번호
 win-registry = 원격 데스크톱은 포트 번호를 레지스트리 두 곳에 저장하고, 두 값은 같아야 해요. 실제로 대기하는 포트는 **RDP-Tcp** 아래의 값이에요. PowerShell에서 두 값을 한 번에 읽어 보세요.
     `'Wds\rdpwd\Tds\tcp','WinStations\RDP-Tcp' | ForEach-Object {"{"} (Get-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\$_").PortNumber {"}"}`
     10진수 숫자 두 개가 출력돼요. `regedit`에서는 `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Terminal Server\Wds\rdpwd\Tds\tcp`와 `...\Terminal Server\WinStations\RDP-Tcp` 아래의 **PortNumber** 값이에요. **10진수**(Decimal)로 바꾸지 않으면 16진수로 보여요(0xd3d는 3389예요). 두 숫자가 같은가요?
 win-opt-registry-same = 같아요
-    .aliases = 같음, 일치, 일치해요, 둘 다 같아요
+    .aliases = 같음, 일치, 일치해요, 둘 다 같아요, 같아요, 같네요, 같습니다, 똑같, 둘 다
 win-opt-registry-differ = 달라요
-    .aliases = 다름, 불일치, 일치하지 않아요, 서로 달라요
+    .aliases = 다름, 불일치, 일치하지 않아요, 서로 달라요, 달라요, 다르네요, 다릅니다, 서로 다르, 같지 않, 일치하지 않
 
 win-registry-fix-title = 포트 번호 맞추기
 win-registry-fix = 원격 데스크톱이 쓸 포트를 정해 주세요. 일부러 바꾼 게 아니라면 표준 포트인 **3389**예요. 두 키의 **PortNumber**를 모두 그 번호로 설정해 주세요. regedit에서는 값을 더블 클릭하고 **10진수**(Decimal)를 선택한 뒤 번호를 입력하면 되고, PowerShell에서는 키마다 `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` 명령을 실행하면 돼요(`Wds\rdpwd\Tds\tcp` 키도 똑같이요). 3389가 아닌 포트를 고르셨다면 기본 제공 방화벽 규칙이 그 포트를 허용하지 않으니, `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow` 명령으로 규칙을 추가하고 보안 그룹에서도 그 포트를 허용해 주세요. 그런 다음 `Restart-Service TermService -Force` 명령으로 적용하시거나(VNC 세션은 끊기지 않아요) 인스턴스를 재시작해 주세요.
 win-opt-registry-fixed = 맞추고 원격 데스크톱을 다시 시작했어요
-    .aliases = 맞췄어요, 수정했어요, 다시 시작했어요, 재시작했어요, 수정 완료, 완료
+    .aliases = 맞췄어요, 수정했어요, 다시 시작했어요, 재시작했어요, 수정 완료, 완료, 맞췄, 수정했, 재시작했
 
 win-registry-port-title = 원격 데스크톱 포트
 win-registry-port = 지금 **RDP-Tcp** 키에 설정된 포트는 몇 번인가요? 10진수로 입력해 주세요(누가 바꾸지 않았다면 3389예요). 봇이 있는 곳에서 그 포트를 테스트해 볼게요.
@@ -246,17 +246,17 @@ win-restart-rds = Windows 안에서(VNC로 접속해서) 원격 로그인을 받
 win-errors-title = 클라이언트에 나오는 메시지
 win-errors = 원격 데스크톱 클라이언트에서 연결에 실패할 때 어떤 메시지가 나오나요?
 win-opt-err-password = "로그온 시도가 실패했습니다"(The logon attempt failed) / 비밀번호가 틀렸거나 기억나지 않음
-    .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 로그온 실패, 로그온 시도 실패, 자격 증명, 비밀번호 분실
+    .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 로그온 실패, 로그온 시도 실패, 자격 증명, 비밀번호 분실, 비밀번호가 틀, 비밀번호 틀, 로그온 시도, 비밀번호를 잊, 까먹
 win-opt-err-no-right = "사용자 계정에 원격 로그인 권한이 없으므로 연결이 거부되었습니다"(The connection was denied because the user account is not authorized for remote login)
-    .aliases = 연결 거부, 거부, 권한, 권한 없음, 원격 로그인 권한
+    .aliases = 연결 거부, 거부, 권한, 권한 없음, 원격 로그인 권한, 권한이 없, 권한 없, 거부되었, 연결이 거부
 win-opt-err-auth = "인증 오류가 발생했습니다"(An authentication error has occurred) (CredSSP)
-    .aliases = 인증 오류, 인증, 인증 오류가 발생했습니다
+    .aliases = 인증 오류, 인증, 인증 오류가 발생했습니다, 인증 에러
 win-opt-err-cannot-connect = "원격 데스크톱에서 원격 컴퓨터에 연결할 수 없습니다"(Remote Desktop can't connect to the remote computer)
-    .aliases = 연결할 수 없음, 연결할 수 없습니다, 연결 불가, 원격 컴퓨터에 연결할 수 없습니다
+    .aliases = 연결할 수 없음, 연결할 수 없습니다, 연결 불가, 원격 컴퓨터에 연결할 수 없습니다, 연결할 수 없, 접속할 수 없
 win-opt-err-mac = Mac에서 접속하는데 안 돼요
-    .aliases = 맥, 맥북, 맥에서, mac에서
+    .aliases = 맥, 맥북, 맥에서, mac에서, 맥으로
 win-opt-err-other = 다른 메시지가 나와요
-    .aliases = 기타, 다른 메시지, 다른 오류, 그 외
+    .aliases = 기타, 다른 메시지, 다른 오류, 그 외, 다른 에러
 
 win-credentials-title = 사용자 이름과 비밀번호
 win-credentials = 먼저 계정을 확인해 주세요. 기본 사용자 이름은 **Administrator**예요(도메인 없이 입력하시거나 `.\Administrator`로 입력해 주세요). 비밀번호는 대소문자를 구분해요. 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요. 인스턴스를 선택하고 **더 보기**(More) > **비밀번호 재설정**(Reset Password)을 선택하면 돼요. (인스턴스를 재시작해야 적용돼요. 콘솔에서 인스턴스를 중지할지 함께 물어봐요.) 그런 다음 새 비밀번호로 `{ $ip }:{ $port }` 주소에 접속해 보세요. 이제 로그인되나요?
@@ -277,7 +277,7 @@ win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $por
 linux-vnc-title = VNC로 로그인
 linux-vnc = 다음 점검은 서버에서 직접 해야 하니, SSH가 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤 **VNC**를 선택하면 돼요. root 또는 사용 중인 계정으로 로그인해 주세요. 로그인되셨나요?
 linux-opt-vnc-slow = 너무 느리거나 멈춰 있어요
-    .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤
+    .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤, 멈췄, 멈춰, 버벅
 
 linux-firewall-title = 서버 내부 방화벽
 linux-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요. 배포판에 따라 달라요.
@@ -286,26 +286,26 @@ linux-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용하는�
     • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`.
     방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
 linux-opt-firewall-allows = { $port }번 포트를 허용해요 / 방화벽이 없어요
-    .aliases = 허용, 허용돼요, 허용됨, 방화벽 없음, 방화벽 없어요
+    .aliases = 허용, 허용돼요, 허용됨, 방화벽 없음, 방화벽 없어요, 방화벽 없, 비활성, 허용돼, 허용되어, 꺼져 있
 linux-opt-firewall-fixed = 막혀 있어서 열었어요, 다시 점검해 주세요
-    .aliases = 열었어요, 막혀 있었어요, 포트 열었어요, 고쳤어요
+    .aliases = 열었어요, 막혀 있었어요, 포트 열었어요, 고쳤어요, 막혀 있어서, 포트 열었, 허용했, 추가했
 linux-skip-firewall = 방화벽과 보안 그룹 점검은 건너뛸게요. 외부에서 { $port }번 포트가 응답하니 둘 다 이 포트를 막고 있지 않아요.
 
 linux-sshd-title = sshd가 실행 중인가요?
 linux-sshd = 서버에서 Ubuntu와 Debian은 `sudo systemctl status ssh`, CentOS, Rocky, RHEL은 `sudo systemctl status sshd` 명령을 실행해 주세요. Ubuntu 22.10 이상은 SSH를 필요할 때 시작해요. 그래서 `ssh.service`가 **inactive**로 보여도 `sudo systemctl status ssh.socket` 결과가 **active (listening)**이면 정상이에요. 어떻게 나오나요?
 linux-opt-sshd-running = active (running)
-    .aliases = 실행 중, 실행중, 돌아가요, 동작 중
+    .aliases = 실행 중, 실행중, 돌아가요, 동작 중, 돌아가, running이라고, running 이라고
 linux-opt-sshd-socket = ssh는 inactive지만 ssh.socket은 active (listening)이에요
-    .aliases = 소켓, 소켓 활성, ssh.socket 활성, ssh.socket active
+    .aliases = 소켓, 소켓 활성, ssh.socket 활성, ssh.socket active, ssh.socket은 active
 linux-opt-sshd-stopped = inactive, failed 또는 서비스를 찾을 수 없음
-    .aliases = 중지, 중지됨, 멈춤, 실패, 서비스 없음, 찾을 수 없음
+    .aliases = 중지, 중지됨, 멈춤, 실패, 서비스 없음, 찾을 수 없음, 찾을 수 없, 실행 안, 실행이 안, 안 돌아, 멈춰
 linux-skip-sshd = sshd 점검은 건너뛸게요. { $port }번 포트에서 SSH 서버가 정상적으로 응답하니 sshd는 실행 중이고 연결을 기다리고 있어요.
 linux-skip-legacy = { $port }번 포트에서 SSH 서버가 응답하지만, 최신 SSH 클라이언트가 거부하는 오래된 알고리즘만 제공해요. 로그인이 안 되는 이유가 여기에 있을 가능성이 크니 이것부터 해결해 볼게요.
 
 linux-sshd-start-title = sshd 시작
 linux-sshd-start = sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sudo systemctl enable --now sshd`(CentOS, Rocky, RHEL). 그런 다음 `sudo systemctl status ssh`(또는 `sshd`)로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
 linux-opt-sshd-fails = 시작되지 않아요
-    .aliases = 시작 안 돼요, 시작 안 됨, 시작 실패, 오류, 에러
+    .aliases = 시작 안 돼요, 시작 안 됨, 시작 실패, 오류, 에러, 시작이 안, 시작 안, 실패해요, 실패
 
 linux-sshd-config-title = sshd가 시작되지 않거나 대기하지 않는 이유
 linux-sshd-config = 원인을 찾아볼게요.
@@ -320,11 +320,11 @@ linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주�
 linux-opt-listen-yes = { $port }번 포트에서 모든 주소로 대기 중이에요
     .aliases = 대기 중, 리스닝, 모든 주소, 0.0.0.0
 linux-opt-listen-other = 다른 포트에서 대기 중이에요
-    .aliases = 다른 포트, 포트가 달라요, 다른 번호
+    .aliases = 다른 포트, 포트가 달라요, 다른 번호, 포트가 달라
 linux-opt-listen-localhost = 127.0.0.1이나 내부 주소 하나에서만 대기 중이에요
-    .aliases = 로컬호스트, 로컬만, 내부 주소만, 127.0.0.1만
+    .aliases = 로컬호스트, 로컬만, 내부 주소만, 127.0.0.1만, localhost만
 linux-opt-listen-none = 전혀 대기하지 않아요
-    .aliases = 대기 안 함, 대기 안 해요, 아무것도 없어요, 결과 없음
+    .aliases = 대기 안 함, 대기 안 해요, 아무것도 없어요, 결과 없음, 아무것도, 결과가 없, 안 나와요, 대기 안
 
 linux-custom-port-title = SSH 포트
 linux-custom-port = sshd가 대기 중인 포트는 몇 번인가요? 번호를 입력해 주시면 봇이 있는 곳에서 테스트해 볼게요. (접속할 때는 `ssh -p <port>`로 포트를 지정하시고, 보안 그룹과 방화벽에서도 그 포트를 허용해 주세요.)
@@ -339,9 +339,9 @@ linux-bans = 무언가가 연결을 받은 뒤 끊거나, 일부 주소만 돌�
     • sshd 자체 설정: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
     차단이나 규칙을 찾아서 없애셨나요?
 linux-opt-bans-found = 네, 찾아서 없앴어요, 다시 점검해 주세요
-    .aliases = 찾았어요, 없앴어요, 지웠어요, 차단 해제, 해제했어요, 풀었어요
+    .aliases = 찾았어요, 없앴어요, 지웠어요, 차단 해제, 해제했어요, 풀었어요, 찾아서, 해제했, 밴 되어, 차단돼 있어서
 linux-opt-bans-none = 아무것도 없어요
-    .aliases = 차단 없음, 차단된 것 없음, 차단된 거 없어요, 아무것도 없었어요
+    .aliases = 차단 없음, 차단된 것 없음, 차단된 거 없어요, 아무것도 없었어요, 차단된 거 없, 없어요, 비어 있, 아무것도 없
 
 linux-legacy-title = 오래된 SSH 알고리즘
 linux-legacy = 서버가 최신 OpenSSH 클라이언트가 더 이상 받아들이지 않는 키 교환, 호스트 키 또는 암호화(cipher) 알고리즘만 제공해서, 클라이언트가 "no matching key exchange method", "no matching host key type" 또는 "no matching cipher" 오류를 내며 연결을 포기해요. 지금 바로 접속하시려면 이번 연결에서만 그 알고리즘을 허용해 주세요: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }`. "no matching cipher" 오류라면 메시지에 나온 서버 제공 방식 중 하나를 함께 추가해 주세요(예: `-oCiphers=+aes128-cbc`). 그런 다음 서버의 OpenSSH를 업데이트해 최신 알고리즘을 제공하게 해 주세요. 이제 로그인되나요?
@@ -349,19 +349,19 @@ linux-legacy = 서버가 최신 OpenSSH 클라이언트가 더 이상 받아들�
 linux-client-error-title = ssh에 나오는 메시지
 linux-client-error = 실패할 때 ssh(또는 사용 중인 SSH 클라이언트)에 어떤 메시지가 나오나요?
 linux-opt-err-publickey = "Permission denied (publickey)"
-    .aliases = 공개키, 공개 키, 퍼블릭키, 키 오류
+    .aliases = 공개키, 공개 키, 퍼블릭키, 키 오류, publickey 오류
 linux-opt-err-password = "Permission denied, please try again" / 비밀번호가 틀림
-    .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 비번 틀림
+    .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 비번 틀림, 비밀번호가 틀, 비번 틀, 비밀번호 틀
 linux-opt-err-hostkey = "REMOTE HOST IDENTIFICATION HAS CHANGED" / "Host key verification failed"
     .aliases = 호스트 키, 호스트키, 호스트 키 변경, 호스트 키 오류
 linux-opt-err-algorithms = "no matching key exchange method" / "no matching host key type"
     .aliases = 알고리즘, 알고리즘 오류, 키 교환
 linux-opt-err-refused = "Connection refused" 또는 "Connection timed out"
-    .aliases = 연결 거부, 거부, 시간 초과, 타임아웃
+    .aliases = 연결 거부, 거부, 시간 초과, 타임아웃, 연결 시간 초과
 linux-opt-err-closed = 연결 직후 "Connection closed" 또는 "reset"
-    .aliases = 연결 끊김, 끊겨요, 바로 끊겨요, 리셋
+    .aliases = 연결 끊김, 끊겨요, 바로 끊겨요, 리셋, 끊깁니다, 끊어져, 연결이 끊
 linux-opt-err-other = 다른 메시지가 나와요
-    .aliases = 기타, 다른 메시지, 다른 오류, 그 외
+    .aliases = 기타, 다른 메시지, 다른 오류, 그 외, 다른 에러
 
 linux-key-title = 키 로그인
 linux-key = 서버는 키 인증을 요구하는데 고객님의 키를 받아들이지 않았어요. 다음을 확인해 주세요.
@@ -383,9 +383,9 @@ linux-verbose = 로그인이 어디에서 멈추는지 볼게요. `ssh -v -p { $
 linux-resources-title = CPU와 메모리
 linux-resources = CPU나 메모리가 바닥난 서버는 연결은 받아도 로그인을 끝내 마치지 못할 수 있어요. VNC 콘솔에서 `top`(`q`를 누르면 종료), `free -m`, `uptime`, 그리고 디스크는 `df -h /` 명령으로 확인해 주세요. CPU가 100%에 가깝거나, 로드 평균(load average)이 CPU 개수보다 훨씬 높거나, 메모리가 거의 남지 않았거나, 디스크가 가득 찼나요?
 linux-opt-resources-high = 네, 과부하 상태이거나 가득 찼어요
-    .aliases = 과부하, 높아요, 가득 찼어요, 꽉 찼어요, 부하 높음
+    .aliases = 과부하, 높아요, 가득 찼어요, 꽉 찼어요, 부하 높음, 100%, 꽉 찼, 가득 찼, 거의 없어요, 부족
 linux-opt-resources-normal = 아니요, 정상으로 보여요
-    .aliases = 정상, 정상이에요, 괜찮아요, 문제 없어요
+    .aliases = 정상, 정상이에요, 괜찮아요, 문제 없어요, 괜찮아, 문제 없, 별 문제 없
 
 linux-resources-fix-title = 부하 줄이기
 linux-resources-fix = `ps aux --sort=-%cpu | head`와 `ps aux --sort=-%mem | head` 명령으로 원인 프로세스를 찾고, `sudo dmesg | grep -i oom`(또는 `sudo journalctl -k | grep -i oom`) 명령으로 메모리가 부족해 커널이 프로세스를 강제 종료했는지 확인해 주세요. 서버 자원을 잡아먹는 프로세스를 중지하거나 재시작하시고(`sudo systemctl stop <service>` 또는 `sudo kill <pid>`), 디스크가 가득 찼다면 공간을 확보하시거나 인스턴스를 재시작해 주세요. 평소 수준의 부하라면 더 큰 인스턴스 유형으로 바꿔 주세요. 다 되면 알려 주세요. 다시 점검할게요.

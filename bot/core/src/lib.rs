@@ -20,5 +20,6 @@ pub mod report;
 pub mod runbook;
 pub mod session;
 pub mod text;
+pub mod understand;
 
 pub use engine::{Effect, Engine, EngineConfig, Input};

@@ -152,6 +152,7 @@ pub struct Driver<P: Prober, S: Store> {
     /// housekeeping prunes (the `vm_doctor_active_conversations` gauge reads
     /// it, never the store).
     active: std::sync::atomic::AtomicI64,
+    understanding: crate::understand::Understanding,
 }
 
 pub fn now_ms() -> u64 {
@@ -164,6 +165,7 @@ pub fn now_ms() -> u64 {
 impl<P: Prober, S: Store> Driver<P, S> {
     pub fn new(engine: Engine, prober: P, store: S, loc: Localizer, cfg: DriverConfig) -> Self {
         let slots = Semaphore::new(cfg.max_concurrent_probes.max(1));
+        let understanding = crate::understand::Understanding::new(&loc);
         Driver {
             engine,
             prober,
@@ -178,6 +180,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             names: Arc::new(SystemLookup::default()),
             lookup_slots: Semaphore::new(MAX_LOOKUPS_IN_FLIGHT),
             turns: crate::shutdown::Turns::default(),
+            understanding,
         }
     }
 
@@ -438,7 +441,18 @@ impl<P: Prober, S: Store> Driver<P, S> {
         if s.lang.is_none() {
             s.lang = self.store.user_lang(&key.platform, &key.user)?;
         }
-        let input = self.resolve_text(&s, input, platform_lang);
+        let input = match self.resolve_text(&s, input, platform_lang) {
+            Ok(input) => input,
+            Err(replies) => {
+                // Understood without an answer ("did you mean …?", a question
+                // back, "huh?"): nothing changes, the question stays.
+                let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
+                for reply in replies {
+                    sink(Outgoing::Reply { lang, reply });
+                }
+                return Ok(());
+            }
+        };
         let lang_before = s.lang;
         tracing::debug!(input = input_kind(&input), "turn");
         let mut queue = VecDeque::new();
@@ -671,23 +685,38 @@ impl<P: Prober, S: Store> Driver<P, S> {
         }
     }
 
-    /// Free text that names an option becomes a choice.
-    fn resolve_text(&self, s: &Session, input: Input, platform: Option<Lang>) -> Input {
+    /// Free text that names an option becomes a choice; text understood as
+    /// no answer ("did you mean …?", a question back, "huh?") becomes the
+    /// replies to send instead (`Err`), the conversation left as it is.
+    fn resolve_text(
+        &self,
+        s: &Session,
+        input: Input,
+        platform: Option<Lang>,
+    ) -> Result<Input, Vec<Reply>> {
         if let Input::At { question, input } = input {
-            let input = Box::new(self.resolve_text(s, *input, platform));
-            return Input::At { question, input };
+            if s.question().as_deref() != Some(question.as_str()) {
+                // Stale: the engine ignores it.
+                return Ok(Input::At { question, input });
+            }
+            let input = Box::new(self.resolve_text(s, *input, platform)?);
+            return Ok(Input::At { question, input });
         }
         let Input::Text(t) = &input else {
-            return input;
+            return Ok(input);
         };
-        if command::parse(t).is_some() {
-            return input;
+        if command::parse(t).is_some() || s.waits_on_runtime() {
+            return Ok(input);
+        }
+        // Several lines are a paste, read by the engine.
+        if t.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
+            return Ok(input);
         }
         let Some(prompt) = self.engine.current_prompt(s) else {
-            return input;
+            return Ok(input);
         };
         if prompt.options.is_empty() {
-            return input;
+            return Ok(input);
         }
         // At an input step a number is the answer (a port), not an option.
         let by_index = prompt.expect == vmd_core::msg::Expect::Choice;
@@ -701,13 +730,25 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 _ => false,
             };
             if parses {
-                return input;
+                return Ok(input);
             }
         }
         let lang = effective_lang(s, platform, self.cfg.default_lang);
-        match render::match_choice(&self.loc, lang, &prompt.options, t, by_index) {
-            Some(k) => Input::Choose(k),
-            None => input,
+        let u = self
+            .understanding
+            .understand(&self.loc, &prompt.options, t, by_index);
+        let u = match u {
+            crate::understand::Understood::Choose(k) => return Ok(Input::Choose(k)),
+            // At an input step a question back without a glossary term is
+            // taken as the answer; the engine says what it needs.
+            crate::understand::Understood::Ask(None) if !by_index => return Ok(input),
+            u => u,
+        };
+        // Nothing plausible: the engine tries the paste readers, then says
+        // what it can read.
+        match crate::understand::replies(&self.loc, lang, &u, &prompt) {
+            Some(replies) => Err(replies),
+            None => Ok(input),
         }
     }
 

@@ -182,14 +182,24 @@ impl Localizer {
 
     /// The comma-separated `.aliases` attribute of a message, if any.
     pub fn aliases(&self, lang: Lang, id: &str) -> Vec<String> {
+        self.attribute_list(lang, id, "aliases")
+            .iter()
+            .map(|s| normalize(s))
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// A comma-separated attribute of a message (`.aliases`, `.words`), as
+    /// written; empty when the message or the attribute is missing.
+    pub fn attribute_list(&self, lang: Lang, id: &str, attr: &str) -> Vec<String> {
         let b = self.bundle(lang);
-        let Some(attr) = b.get_message(id).and_then(|m| m.get_attribute("aliases")) else {
+        let Some(attr) = b.get_message(id).and_then(|m| m.get_attribute(attr)) else {
             return Vec::new();
         };
         let mut errors = Vec::new();
         b.format_pattern(attr.value(), None, &mut errors)
             .split(',')
-            .map(normalize)
+            .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
             .collect()
     }

@@ -19,6 +19,7 @@ pub mod retention;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
+pub mod understand;
 
 pub use driver::{Driver, DriverConfig, DriverError, Outgoing};
 

@@ -1,7 +1,7 @@
 //! Neutral replies to text: plain text for the console, markdown for reports,
-//! the ticket link, and matching of free text against options.
+//! the ticket link. (Matching free text against options: [`crate::understand`].)
 
-use crate::i18n::{normalize, Localizer};
+use crate::i18n::Localizer;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// RFC 3986 unreserved characters stay as they are; everything else is encoded.
@@ -13,7 +13,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 use std::time::{Duration, UNIX_EPOCH};
 use vmd_core::command::Lang;
 use vmd_core::engine::{reason_key, state_key};
-use vmd_core::msg::{Arg, Choice, Msg, Reply};
+use vmd_core::msg::{Arg, Msg, Reply};
 use vmd_core::report::Report;
 use vmd_core::session::{Outcome, Purpose};
 
@@ -24,171 +24,6 @@ pub fn plain(loc: &Localizer, lang: Lang, r: &Reply) -> String {
         out.push(format!("[{}] {}", i + 1, loc.render(lang, &c.label)));
     }
     out.join("\n")
-}
-
-/// Picks the option free text refers to: the number (when `by_index`), the
-/// key, the rendered label or one of the label's `.aliases` (in every
-/// language, so "yes" and "네" both work), a plain answer from the phrase
-/// tables (`phrases-yes|no|unknown|works`: "넵", "ㄴㄴ", "idk", "it works now")
-/// mapped through the options' meaning, and finally a label or alias with one
-/// typo. `None` when nothing or more than one option matches.
-pub fn match_choice(
-    loc: &Localizer,
-    lang: Lang,
-    options: &[Choice],
-    text: &str,
-    by_index: bool,
-) -> Option<String> {
-    let t = normalize(text);
-    if t.is_empty() {
-        // "?" alone normalises to nothing but still means "I don't know".
-        return plain_answer(loc, options, text);
-    }
-    if by_index {
-        if let Ok(n) = t.trim_end_matches([')', '.']).parse::<usize>() {
-            return options.get(n.checked_sub(1)?).map(|c| c.key.clone());
-        }
-    }
-    let labels = |c: &Choice| -> Vec<String> {
-        let mut v = vec![normalize(&c.key)];
-        v.extend(
-            Lang::ALL
-                .iter()
-                .map(|l| normalize(&loc.render(*l, &c.label))),
-        );
-        v
-    };
-    let exact: Vec<&Choice> = options
-        .iter()
-        .filter(|c| normalize(&loc.render(lang, &c.label)) == t || labels(c).contains(&t))
-        .collect();
-    if let [c] = exact.as_slice() {
-        return Some(c.key.clone());
-    }
-    let aliases = |c: &Choice| -> Vec<String> {
-        Lang::ALL
-            .iter()
-            .flat_map(|l| loc.aliases(*l, &c.label.id))
-            .collect()
-    };
-    let by_alias: Vec<&Choice> = options.iter().filter(|c| aliases(c).contains(&t)).collect();
-    if let [c] = by_alias.as_slice() {
-        return Some(c.key.clone());
-    }
-    if let Some(k) = plain_answer(loc, options, text) {
-        return Some(k);
-    }
-    // One typo (an edit of one character) on a label or alias of at least
-    // four characters, when exactly one option is that close.
-    let close: Vec<&Choice> = options
-        .iter()
-        .filter(|c| {
-            labels(c)
-                .into_iter()
-                .chain(aliases(c))
-                .any(|w| w.chars().count() >= 4 && within_one_edit(&w, &t))
-        })
-        .collect();
-    match close.as_slice() {
-        [c] => Some(c.key.clone()),
-        _ => None,
-    }
-}
-
-/// What a plain answer means, from the phrase tables of every language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Plain {
-    Yes,
-    No,
-    Unknown,
-    Works,
-}
-
-/// Spacing and punctuation don't matter in plain answers: "안 돼요" is "안돼요",
-/// "Yes!" is "yes", "ㅇㅇ." is "ㅇㅇ".
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !(c.is_whitespace() || c.is_ascii_punctuation() || "~…。、！？".contains(*c)))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Classifies a plain answer ("네", "nope", "모르겠어요", "이제 돼요").
-pub fn plain_meaning(loc: &Localizer, text: &str) -> Option<Plain> {
-    if matches!(text.trim(), "?" | "??" | "？") {
-        return Some(Plain::Unknown);
-    }
-    let t = squash(text);
-    if t.is_empty() {
-        return None;
-    }
-    for (id, p) in [
-        ("phrases-unknown", Plain::Unknown),
-        ("phrases-works", Plain::Works),
-        ("phrases-yes", Plain::Yes),
-        ("phrases-no", Plain::No),
-    ] {
-        let hit = Lang::ALL.iter().any(|l| {
-            loc.text(*l, id)
-                .split(',')
-                .map(squash)
-                .any(|w| !w.is_empty() && w == t)
-        });
-        if hit {
-            return Some(p);
-        }
-    }
-    None
-}
-
-fn plain_answer(loc: &Localizer, options: &[Choice], text: &str) -> Option<String> {
-    use vmd_core::runbook::{Means, UNKNOWN_KEY, WORKS_KEY};
-    let by_means = |m: Means| {
-        options
-            .iter()
-            .find(|c| c.means == Some(m))
-            .map(|c| c.key.clone())
-    };
-    let by_key = |k: &str| options.iter().find(|c| c.key == k).map(|c| c.key.clone());
-    match plain_meaning(loc, text)? {
-        Plain::Yes => by_means(Means::Yes),
-        Plain::No => by_means(Means::No),
-        Plain::Unknown => by_key(UNKNOWN_KEY),
-        // "It works now": the universal choice, or the question's own "yes"
-        // where it asks whether the login works.
-        Plain::Works => by_key(WORKS_KEY).or_else(|| by_means(Means::Yes)),
-    }
-}
-
-/// Levenshtein distance of at most one, without allocating a matrix.
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let prefix = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
-    if short.len() == long.len() {
-        // One substitution (or equal).
-        short[prefix..]
-            .iter()
-            .zip(&long[prefix..])
-            .filter(|(x, y)| x != y)
-            .count()
-            <= 1
-    } else {
-        // One insertion into the shorter.
-        short[prefix..] == long[prefix + 1..]
-    }
 }
 
 pub fn utc(ms: u64) -> String {
@@ -848,16 +683,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn one_edit() {
-        assert!(within_one_edit("listening", "listenng"));
-        assert!(within_one_edit("listening", "listeninh"));
-        assert!(within_one_edit("same", "samee"));
-        assert!(within_one_edit("same", "same"));
-        assert!(!within_one_edit("same", "sane!!"));
-        assert!(!within_one_edit("differ", "dffr"));
-        assert!(within_one_edit("접속했어요", "접속햇어요"));
-    }
 
     #[test]
     fn report_cells_are_one_clean_line() {
@@ -867,11 +692,4 @@ mod tests {
         );
     }
 
-    #[test]
-    fn squash_ignores_spacing_and_punctuation() {
-        assert_eq!(squash("안 돼요."), "안돼요");
-        assert_eq!(squash(" Yes! "), "yes");
-        assert_eq!(squash("ㅇㅇ~"), "ㅇㅇ");
-        assert_eq!(squash("I don't know"), "idontknow");
-    }
 }

@@ -99,7 +99,7 @@ fn rendering_has_no_isolation_marks_and_uses_args() {
 fn free_text_matches_options_in_both_languages() {
     use vmd_core::msg::{Choice, Msg};
     use vmd_core::runbook::Means;
-    use vmd_runtime::render::match_choice;
+    use vmd_runtime::understand::Understanding;
     let loc = Localizer::embedded().unwrap();
     let opts = vec![
         Choice {
@@ -118,6 +118,10 @@ fn free_text_matches_options_in_both_languages() {
             means: None,
         },
     ];
+    let u = Understanding::new(&loc);
+    let match_choice = |_: &Localizer, _: Lang, opts: &[Choice], t: &str, by_index| {
+        u.choice(&loc, opts, t, by_index)
+    };
     let m = |t: &str| match_choice(&loc, Lang::Ko, &opts, t, true);
     assert_eq!(m("1"), Some("works".into()));
     assert_eq!(m("2"), Some("still".into()));

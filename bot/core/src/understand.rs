@@ -1,0 +1,637 @@
+//! Understanding a typed reply at a question: which option it names, whether
+//! it asks something back, whether it only asks for the question again.
+//!
+//! Pure and data-driven: every word comes from a [`Lexicon`] and from the
+//! options' [`OptionWords`], plain data the runtime builds from the locales at
+//! start. Nothing here knows a language beyond what that data says; the only
+//! built-in knowledge is how text is folded (case, spacing, punctuation, chat
+//! endings) and that Hangul words take endings and particles after them.
+//!
+//! Matching is linear in the reply: the reply is capped at [`MAX_REPLY`]
+//! characters, and each phrase is looked for once per position.
+
+use crate::runbook::{Means, UNKNOWN_KEY, WORKS_KEY};
+
+/// Longest reply read, in characters; the rest is ignored.
+pub const MAX_REPLY: usize = 1000;
+/// How far before a word (in folded characters) an English negation still
+/// negates it: "doesn't really work".
+const NEGATION_REACH: usize = 14;
+/// How far after a Korean word its negating ending may come: "되지 않아요".
+const NEGATION_AFTER: usize = 3;
+
+/// The language data the matcher works with, built from the locales.
+/// Every list is of phrases as written; [`Lexicon::new`] folds them.
+#[derive(Clone, Debug, Default)]
+pub struct LexiconSource {
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+    pub unknown: Vec<String>,
+    pub works: Vec<String>,
+    /// A whole reply that asks for the question again ("huh", "네?").
+    pub pardon: Vec<String>,
+    /// Words that make a reply a question back ("where", "뭐예요", "어떻게").
+    pub ask: Vec<String>,
+    /// Words that make a reply a question back only when it also names a
+    /// glossary term ("what" in "no idea what vnc is").
+    pub ask_about: Vec<String>,
+    /// Words that negate what follows ("not", "doesn't", "안", "못").
+    pub negation_before: Vec<String>,
+    /// Endings that negate what precedes ("않", "없").
+    pub negation_after: Vec<String>,
+    /// Words in which a negation is only a syllable ("보안", "잘못").
+    pub not_negation: Vec<String>,
+    /// Character spellings folded together ("돼" and "되", "됬" and "됐").
+    pub spellings: Vec<(char, char)>,
+    /// Glossary terms: an id and the words that name it.
+    pub glossary: Vec<(String, Vec<String>)>,
+}
+
+/// The folded [`LexiconSource`].
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    yes: Vec<Phrase>,
+    no: Vec<Phrase>,
+    unknown: Vec<Phrase>,
+    works: Vec<Phrase>,
+    pardon: Vec<Vec<char>>,
+    ask: Vec<Phrase>,
+    ask_about: Vec<Phrase>,
+    negation_before: Vec<Phrase>,
+    negation_after: Vec<Phrase>,
+    not_negation: Vec<Phrase>,
+    spellings: Vec<(char, char)>,
+    glossary: Vec<(String, Vec<Phrase>)>,
+}
+
+/// One option of the question being asked, with everything that names it:
+/// its labels in every language, its `.aliases`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionWords {
+    pub key: String,
+    pub means: Option<Means>,
+    pub phrases: Vec<String>,
+}
+
+/// What a reply was understood as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Understood {
+    /// It names this option.
+    Choose(String),
+    /// It could mean one of these (one or two keys): ask which.
+    DidYouMean(Vec<String>),
+    /// "huh?", "네?": say the question again.
+    Pardon,
+    /// It asks something back: the glossary term it names, if any.
+    Ask(Option<String>),
+    /// Nothing plausible.
+    Nothing,
+}
+
+/// A folded phrase: characters without separators, and whether the phrase
+/// is Latin at its start and end (where word boundaries are required).
+#[derive(Clone, Debug)]
+struct Phrase {
+    chars: Vec<char>,
+}
+
+/// A folded reply: characters without separators; `brk[i]` is true when a
+/// separator (or the start) comes before `chars[i]` (`brk[len]` is the end);
+/// `clause[i]` counts the clause breaks (",", ".", "but") before `chars[i]`.
+struct Folded {
+    chars: Vec<char>,
+    brk: Vec<bool>,
+    clause: Vec<u32>,
+}
+
+/// Chat endings and laughter, dropped wherever they are: ㅎㅎ, ㅋㅋ, ㅠㅠ, ㅜㅜ.
+fn is_chat_jamo(c: char) -> bool {
+    matches!(c, 'ㅎ' | 'ㅋ' | 'ㅠ' | 'ㅜ' | 'ㅡ')
+}
+
+fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c) || ('\u{3131}'..='\u{318E}').contains(&c)
+}
+
+fn fold_char(spellings: &[(char, char)], c: char) -> char {
+    spellings
+        .iter()
+        .find(|(from, _)| *from == c)
+        .map(|(_, to)| *to)
+        .unwrap_or(c)
+}
+
+fn fold(spellings: &[(char, char)], text: &str) -> Folded {
+    let mut chars = Vec::new();
+    let mut brk = Vec::new();
+    let mut clause = Vec::new();
+    let mut pending_break = true;
+    let mut clauses = 0u32;
+    for c in text.chars().take(MAX_REPLY).flat_map(char::to_lowercase) {
+        if is_chat_jamo(c) {
+            pending_break = true;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            chars.push(fold_char(spellings, c));
+            brk.push(pending_break);
+            clause.push(clauses);
+            pending_break = false;
+        } else {
+            if matches!(c, ',' | '.' | ';' | '!' | '?' | '/' | '，' | '。') {
+                clauses += 1;
+            }
+            pending_break = true;
+        }
+    }
+    brk.push(true);
+    Folded { chars, brk, clause }
+}
+
+fn phrase(spellings: &[(char, char)], s: &str) -> Option<Phrase> {
+    let f = fold(spellings, s);
+    (!f.chars.is_empty()).then_some(Phrase { chars: f.chars })
+}
+
+fn phrases(spellings: &[(char, char)], list: &[String]) -> Vec<Phrase> {
+    list.iter().filter_map(|s| phrase(spellings, s)).collect()
+}
+
+impl Lexicon {
+    pub fn new(src: &LexiconSource) -> Self {
+        let sp = &src.spellings;
+        Lexicon {
+            yes: phrases(sp, &src.yes),
+            no: phrases(sp, &src.no),
+            unknown: phrases(sp, &src.unknown),
+            works: phrases(sp, &src.works),
+            pardon: src
+                .pardon
+                .iter()
+                .map(|s| fold(sp, s).chars)
+                .filter(|c| !c.is_empty())
+                .collect(),
+            ask: phrases(sp, &src.ask),
+            ask_about: phrases(sp, &src.ask_about),
+            negation_before: phrases(sp, &src.negation_before),
+            negation_after: phrases(sp, &src.negation_after),
+            not_negation: phrases(sp, &src.not_negation),
+            spellings: src.spellings.clone(),
+            glossary: src
+                .glossary
+                .iter()
+                .map(|(id, words)| (id.clone(), phrases(sp, words)))
+                .collect(),
+        }
+    }
+
+    /// The glossary term ids, in order.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        self.glossary.iter().map(|(id, _)| id.as_str())
+    }
+}
+
+/// Where phrase `p` occurs in `t`. A phrase that begins (ends) with a Latin
+/// letter or digit must begin (end) at a word boundary, so "no" is not found
+/// in "know"; Hangul phrases may be followed by endings and particles. With
+/// `whole_word`, short Hangul phrases must stand alone too ("네" is not the
+/// "-네요" ending).
+fn occurrences(t: &Folded, p: &Phrase, whole_word: bool) -> Vec<(usize, usize)> {
+    let n = p.chars.len();
+    let mut out = Vec::new();
+    if n == 0 || n > t.chars.len() {
+        return out;
+    }
+    let first = p.chars[0];
+    let last = p.chars[n - 1];
+    let strict_start = first.is_ascii_alphanumeric() || whole_word;
+    let strict_end = last.is_ascii_alphanumeric() || whole_word;
+    for s in 0..=t.chars.len() - n {
+        if t.chars[s] != first || t.chars[s..s + n] != p.chars[..] {
+            continue;
+        }
+        let e = s + n;
+        let start_ok =
+            !strict_start || t.brk[s] || (!whole_word && !t.chars[s - 1].is_ascii_alphanumeric());
+        let end_ok = !strict_end
+            || t.brk[e]
+            || (!whole_word && e < t.chars.len() && !t.chars[e].is_ascii_alphanumeric());
+        if start_ok && end_ok {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
+/// Short table words ("네", "어", "no") must stand alone; longer phrases
+/// ("안 돼요", "모르겠") may sit anywhere.
+fn table_whole_word(p: &Phrase) -> bool {
+    p.chars.len() <= 2
+}
+
+struct Hit {
+    /// Index into the option list.
+    opt: usize,
+    s: usize,
+    e: usize,
+}
+
+/// Where negations sit in a reply, found once per reply.
+struct Negations {
+    /// Where the word right after a leading "no" starts.
+    leading_no: Option<usize>,
+    /// A Korean negation (안, 못) ends right here.
+    hangul_end: Vec<bool>,
+    /// The latest English negation ending at or before each position: (start, end).
+    latin_before: Vec<Option<(usize, usize)>>,
+    /// A negating ending (않, 없) starts here.
+    after_start: Vec<bool>,
+}
+
+impl Negations {
+    fn find(lex: &Lexicon, t: &Folded) -> Self {
+        let n = t.chars.len();
+        // Characters inside a word like "보안" negate nothing.
+        let mut inert = vec![false; n];
+        for p in &lex.not_negation {
+            for (s, e) in occurrences(t, p, false) {
+                inert[s..e].iter_mut().for_each(|x| *x = true);
+            }
+        }
+        let live = |s: usize, e: usize| !inert[s..e].iter().any(|x| *x);
+        let mut hangul_end = vec![false; n + 1];
+        let mut leading_no = None;
+        let mut latin_end: Vec<Option<usize>> = vec![None; n + 1];
+        for p in &lex.negation_before {
+            let hangul = p.chars.iter().all(|c| is_hangul(*c));
+            for (ns, ne) in occurrences(t, p, !hangul) {
+                if !live(ns, ne) {
+                    continue;
+                }
+                // A leading answer word negates only the word right after
+                // it ("no bans"), not the sentence that follows ("no, nothing
+                // there", "no they look normal").
+                if ns == 0 && lex.no.iter().any(|x| x.chars == p.chars) {
+                    if ne < n && t.clause[ne] == t.clause[ns] {
+                        leading_no = Some(ne);
+                    }
+                    continue;
+                }
+                if hangul {
+                    hangul_end[ne] = true;
+                } else if latin_end[ne].is_none_or(|s| ns > s) {
+                    latin_end[ne] = Some(ns);
+                }
+            }
+        }
+        let mut latin_before = vec![None; n + 1];
+        let mut last = None;
+        for (i, slot) in latin_before.iter_mut().enumerate() {
+            if let Some(ns) = latin_end[i] {
+                last = Some((ns, i));
+            }
+            *slot = last;
+        }
+        let mut after_start = vec![false; n + 1];
+        for p in &lex.negation_after {
+            for (ns, ne) in occurrences(t, p, false) {
+                if live(ns, ne) {
+                    after_start[ns] = true;
+                }
+            }
+        }
+        Negations {
+            leading_no,
+            hangul_end,
+            latin_before,
+            after_start,
+        }
+    }
+
+    /// Whether the words at `s..e` are negated: an English negation shortly
+    /// before in the same clause, 안/못 right before, 않/없 right after.
+    fn covers(&self, t: &Folded, s: usize, e: usize) -> bool {
+        if self.hangul_end[s] || self.leading_no == Some(s) {
+            return true;
+        }
+        if let Some((ns, ne)) = self.latin_before[s] {
+            if s - ne <= NEGATION_REACH && t.clause[ns] == t.clause[s] {
+                return true;
+            }
+        }
+        (e..=(e + NEGATION_AFTER).min(t.chars.len()))
+            .any(|i| self.after_start[i] && i < t.chars.len() && t.clause[i] == t.clause[e - 1])
+    }
+}
+
+fn found(t: &Folded, list: &[Phrase], whole: impl Fn(&Phrase) -> bool) -> Vec<(usize, usize)> {
+    list.iter()
+        .flat_map(|p| occurrences(t, p, whole(p)))
+        .collect()
+}
+
+/// The longest occurrences, with those inside a longer one dropped.
+fn outermost(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| (b.e - b.s).cmp(&(a.e - a.s)).then(a.s.cmp(&b.s)));
+    let mut kept: Vec<Hit> = Vec::new();
+    for h in hits {
+        if !kept.iter().any(|k| k.s <= h.s && h.e <= k.e) {
+            kept.push(h);
+        }
+    }
+    kept
+}
+
+/// Understands `text` at a question with these options. `by_index`: a bare
+/// number picks the option at that position (from 1).
+pub fn understand(
+    lex: &Lexicon,
+    options: &[OptionWords],
+    text: &str,
+    by_index: bool,
+) -> Understood {
+    let capped: String = text.chars().take(MAX_REPLY).collect();
+    let raw = capped.trim();
+    if by_index {
+        let n = raw
+            .trim_end_matches([')', '.', ' '])
+            .trim_start_matches('#');
+        if let Ok(n) = n.parse::<usize>() {
+            return match n.checked_sub(1).and_then(|i| options.get(i)) {
+                Some(o) => Understood::Choose(o.key.clone()),
+                None => Understood::Nothing,
+            };
+        }
+    }
+    let t = fold(&lex.spellings, raw);
+    let key_of = |k: &str| options.iter().find(|o| o.key == k).map(|o| o.key.clone());
+    let by_means = |m: Means| {
+        options
+            .iter()
+            .find(|o| o.means == Some(m))
+            .map(|o| o.key.clone())
+    };
+    let asks_again =
+        raw.ends_with('?') || raw.ends_with('？') || raw.ends_with('…') || raw.ends_with("..");
+    if t.chars.is_empty() {
+        // "?" or "???" alone: "I have no idea".
+        return match raw.contains(['?', '？']) {
+            true => key_of(UNKNOWN_KEY).map_or(Understood::Nothing, Understood::Choose),
+            false => Understood::Nothing,
+        };
+    }
+    // "huh?", "네?", "어...": the question again.
+    if lex.pardon.contains(&t.chars) || (asks_again && lex.yes.iter().any(|p| p.chars == t.chars)) {
+        return Understood::Pardon;
+    }
+
+    // A question back: a question word, or "what" with a term the glossary
+    // knows; the longest term named is the one asked about.
+    let mut term: Option<(&str, usize, usize)> = None;
+    for (id, words) in &lex.glossary {
+        for (s, e) in words.iter().flat_map(|w| occurrences(&t, w, false)) {
+            if term.is_none_or(|(_, ts, te)| e - s > te - ts || (e - s == te - ts && s < ts)) {
+                term = Some((id, s, e));
+            }
+        }
+    }
+    let term = term.map(|(id, _, _)| id.to_owned());
+    let asks = !found(&t, &lex.ask, |_| false).is_empty()
+        || (term.is_some() && !found(&t, &lex.ask_about, |_| false).is_empty());
+    if asks {
+        return Understood::Ask(term);
+    }
+
+    // The question's own options, named anywhere in the reply.
+    let mut hits = Vec::new();
+    for (i, o) in options.iter().enumerate() {
+        for p in o.phrases.iter().filter_map(|p| phrase(&lex.spellings, p)) {
+            for (s, e) in occurrences(&t, &p, false) {
+                hits.push(Hit { opt: i, s, e });
+            }
+        }
+    }
+    let neg = Negations::find(lex, &t);
+    let mut best: Vec<(usize, usize)> = Vec::new(); // (option, longest hit)
+    for h in outermost(hits) {
+        let mut opt = h.opt;
+        if neg.covers(&t, h.s, h.e) {
+            // "not running" names the opposite of "running", if there is one.
+            let flip = match options[opt].means {
+                Some(Means::Yes) => Some(Means::No),
+                Some(Means::No) => Some(Means::Yes),
+                None => None,
+            };
+            match flip.and_then(|m| options.iter().position(|o| o.means == Some(m))) {
+                Some(j) => opt = j,
+                None => continue,
+            }
+        }
+        let len = h.e - h.s;
+        match best.iter_mut().find(|(o, _)| *o == opt) {
+            Some(b) => b.1 = b.1.max(len),
+            None => best.push((opt, len)),
+        }
+    }
+    best.sort_by_key(|b| std::cmp::Reverse(b.1));
+    match best.as_slice() {
+        [(o, _)] => return Understood::Choose(options[*o].key.clone()),
+        [(o, a), (_, b), ..] if a > b => return Understood::Choose(options[*o].key.clone()),
+        [(o, _), (p, _), ..] => {
+            return Understood::DidYouMean(vec![options[*o].key.clone(), options[*p].key.clone()])
+        }
+        [] => {}
+    }
+
+    // Plain answers from the phrase tables, through the options' meaning; a
+    // phrase inside a longer one counts as the longer one ("꺼져 있어요" is
+    // not "있어요"), a negated "yes" or "works" is a "no".
+    let mut table_hits = Vec::new();
+    for (kind, list) in [&lex.unknown, &lex.works, &lex.yes, &lex.no]
+        .into_iter()
+        .enumerate()
+    {
+        for (s, e) in found(&t, list, table_whole_word) {
+            table_hits.push(Hit { opt: kind, s, e });
+        }
+    }
+    let (mut unknown, mut works, mut yes, mut no) = (false, false, false, false);
+    for h in outermost(table_hits) {
+        let negated = neg.covers(&t, h.s, h.e);
+        match (h.opt, negated) {
+            (0, false) => unknown = true,
+            (1, false) => works = true,
+            (2, false) => yes = true,
+            (3, false) | (1, true) | (2, true) => no = true,
+            _ => {}
+        }
+    }
+    if unknown {
+        if let Some(k) = key_of(UNKNOWN_KEY) {
+            return Understood::Choose(k);
+        }
+    }
+    if works && !no {
+        if let Some(k) = key_of(WORKS_KEY).or_else(|| by_means(Means::Yes)) {
+            return Understood::Choose(k);
+        }
+    }
+    match (yes, no) {
+        (true, false) => {
+            if let Some(k) = by_means(Means::Yes) {
+                return Understood::Choose(k);
+            }
+        }
+        (false, true) => {
+            if let Some(k) = by_means(Means::No) {
+                return Understood::Choose(k);
+            }
+        }
+        (true, true) => {
+            if let (Some(y), Some(n)) = (by_means(Means::Yes), by_means(Means::No)) {
+                return Understood::DidYouMean(vec![y, n]);
+            }
+        }
+        (false, false) => {}
+    }
+
+    // One typo in a whole label or alias: ask, naming it.
+    let close: Vec<&OptionWords> = options
+        .iter()
+        .filter(|o| {
+            o.phrases.iter().any(|p| {
+                let p = fold(&lex.spellings, p).chars;
+                p.len() >= 4 && within_one_edit(&p, &t.chars)
+            })
+        })
+        .collect();
+    match close.as_slice() {
+        [o] => Understood::Choose(o.key.clone()),
+        [o, p] => Understood::DidYouMean(vec![o.key.clone(), p.key.clone()]),
+        _ => Understood::Nothing,
+    }
+}
+
+/// Levenshtein distance of at most one, without allocating a matrix.
+fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[prefix..]
+            .iter()
+            .zip(&long[prefix..])
+            .filter(|(x, y)| x != y)
+            .count()
+            <= 1
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| (*x).to_owned()).collect()
+    }
+
+    fn lex() -> Lexicon {
+        Lexicon::new(&LexiconSource {
+            yes: s(&["yes", "네", "어"]),
+            no: s(&["no", "아니요"]),
+            unknown: s(&["idk", "모르겠"]),
+            works: s(&["works now"]),
+            pardon: s(&["huh", "어"]),
+            ask: s(&["what is", "뭐예요"]),
+            ask_about: s(&["what"]),
+            negation_before: s(&["not", "no", "안"]),
+            negation_after: s(&["않"]),
+            not_negation: s(&["보안"]),
+            spellings: vec![('돼', '되')],
+            glossary: vec![("vnc".into(), s(&["vnc"]))],
+        })
+    }
+
+    fn opts() -> Vec<OptionWords> {
+        vec![
+            OptionWords {
+                key: "in".into(),
+                means: Some(Means::Yes),
+                phrases: s(&["i'm in", "in", "돼요"]),
+            },
+            OptionWords {
+                key: "cannot".into(),
+                means: Some(Means::No),
+                phrases: s(&["doesn't work", "nope"]),
+            },
+        ]
+    }
+
+    #[test]
+    fn words_inside_a_sentence_and_negation() {
+        let l = lex();
+        let o = opts();
+        let u = |t: &str| understand(&l, &o, t, true);
+        assert_eq!(u("ok I'm in now"), Understood::Choose("in".into()));
+        assert_eq!(u("돼요ㅎㅎ"), Understood::Choose("in".into()));
+        assert_eq!(u("안 되요"), Understood::Choose("cannot".into()));
+        assert_eq!(u("I'm not in"), Understood::Choose("cannot".into()));
+        assert_eq!(u("no, I'm in"), Understood::Choose("in".into()));
+        assert_eq!(u("2"), Understood::Choose("cannot".into()));
+        assert_eq!(u("어?"), Understood::Pardon);
+        assert_eq!(u("yes?"), Understood::Pardon);
+        assert_eq!(u("VNC 뭐예요"), Understood::Ask(Some("vnc".into())));
+        assert_eq!(
+            u("no idea what vnc is"),
+            Understood::Ask(Some("vnc".into()))
+        );
+        assert_eq!(u("I know"), Understood::Nothing);
+        assert_eq!(
+            u("I'm in, nope"),
+            Understood::DidYouMean(s(&["in", "cannot"]))
+        );
+    }
+
+    proptest::proptest! {
+        /// Any reply is one of the offered options, one or two candidates,
+        /// a question back, "pardon" or nothing; only the first
+        /// MAX_REPLY characters count.
+        #[test]
+        fn any_reply_is_understood_within_the_options(
+            text in "(?s)[a-z' ,.?!0-9안되돼요네어못않VNC뭐예]{0,40}",
+            pad in 0usize..1200,
+        ) {
+            let l = lex();
+            let o = opts();
+            let long = format!("{text}{}", "x".repeat(pad));
+            for t in [text.as_str(), long.as_str()] {
+                let u = understand(&l, &o, t, true);
+                match &u {
+                    Understood::Choose(k) => proptest::prop_assert!(o.iter().any(|x| &x.key == k)),
+                    Understood::DidYouMean(ks) => proptest::prop_assert!((1..=2).contains(&ks.len())),
+                    _ => {}
+                }
+                let head: String = t.chars().take(MAX_REPLY).collect();
+                proptest::prop_assert_eq!(understand(&l, &o, &head, true), u);
+            }
+        }
+    }
+
+    #[test]
+    fn bounded_and_linear_input() {
+        let l = lex();
+        let long = "안 돼요 ".repeat(10_000);
+        assert!(matches!(
+            understand(&l, &opts(), &long, true),
+            Understood::Choose(_)
+        ));
+    }
+}

@@ -1,0 +1,207 @@
+//! The matcher's data, built once from the locales, and the replies that
+//! understanding gives without the engine: "did you mean …?", a glossary
+//! answer to a question back, the question again after "huh?".
+//!
+//! The matching itself is pure and lives in `vmd_core::understand`.
+
+use crate::i18n::Localizer;
+use vmd_core::command::Lang;
+use vmd_core::msg::{Choice, Msg, Reply, Severity};
+use vmd_core::understand::{self as core_u, Lexicon, LexiconSource, OptionWords};
+
+pub use vmd_core::understand::Understood;
+
+/// The glossary: each term has `glossary-<term>` (what it is and where to
+/// click) and its `.words` (what people call it) in every locale.
+pub const GLOSSARY_TERMS: &[&str] = &[
+    "vnc",
+    "security-group",
+    "public-ip",
+    "key-pair",
+    "instance",
+    "powershell",
+    "regedit",
+    "terminal",
+    "sshd",
+    "firewall",
+    "port",
+    "remote-desktop",
+    "ssh-client",
+];
+
+/// Messages understanding uses, besides the phrase tables and the glossary.
+pub const UNDERSTAND_MESSAGE_IDS: &[&str] = &[
+    "understand-did-you-mean",
+    "understand-cant-answer",
+    "understand-again",
+];
+
+/// The phrase tables (comma-separated lists, every locale's used).
+const TABLES: &[&str] = &[
+    "phrases-yes",
+    "phrases-no",
+    "phrases-unknown",
+    "phrases-works",
+    "phrases-pardon",
+    "phrases-ask",
+    "phrases-ask-about",
+    "phrases-negation",
+    "phrases-negation-after",
+    "phrases-not-negation",
+    "phrases-spellings",
+];
+
+/// The lexicon of every locale, built once.
+pub struct Understanding {
+    lex: Lexicon,
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|w| w.trim().to_owned())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+impl Understanding {
+    pub fn new(loc: &Localizer) -> Self {
+        let all = |id: &str| -> Vec<String> {
+            Lang::ALL
+                .iter()
+                .flat_map(|l| list(&loc.text(*l, id)))
+                .collect()
+        };
+        let spellings = all("phrases-spellings")
+            .iter()
+            .filter_map(|pair| {
+                let (a, b) = pair.split_once('>')?;
+                let (mut a, mut b) = (a.trim().chars(), b.trim().chars());
+                match (a.next(), a.next(), b.next(), b.next()) {
+                    (Some(x), None, Some(y), None) => Some((x, y)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let glossary = GLOSSARY_TERMS
+            .iter()
+            .map(|t| {
+                let id = format!("glossary-{t}");
+                let words = Lang::ALL
+                    .iter()
+                    .flat_map(|l| loc.attribute_list(*l, &id, "words"))
+                    .collect();
+                ((*t).to_owned(), words)
+            })
+            .collect();
+        let src = LexiconSource {
+            yes: all("phrases-yes"),
+            no: all("phrases-no"),
+            unknown: all("phrases-unknown"),
+            works: all("phrases-works"),
+            pardon: all("phrases-pardon"),
+            ask: all("phrases-ask"),
+            ask_about: all("phrases-ask-about"),
+            negation_before: all("phrases-negation"),
+            negation_after: all("phrases-negation-after"),
+            not_negation: all("phrases-not-negation"),
+            spellings,
+            glossary,
+        };
+        Understanding {
+            lex: Lexicon::new(&src),
+        }
+    }
+
+    /// The ids of every message understanding reads (for the parity test).
+    pub fn message_ids() -> Vec<String> {
+        TABLES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain(UNDERSTAND_MESSAGE_IDS.iter().map(|s| (*s).to_owned()))
+            .chain(GLOSSARY_TERMS.iter().map(|t| format!("glossary-{t}")))
+            .collect()
+    }
+
+    /// What `text` means at a question with these options: every option is
+    /// named by its label in every language and its `.aliases`.
+    pub fn understand(
+        &self,
+        loc: &Localizer,
+        options: &[Choice],
+        text: &str,
+        by_index: bool,
+    ) -> Understood {
+        let words: Vec<OptionWords> = options
+            .iter()
+            .map(|c| OptionWords {
+                key: c.key.clone(),
+                means: c.means,
+                phrases: std::iter::once(c.key.replace('_', " "))
+                    .chain(Lang::ALL.iter().map(|l| loc.render(*l, &c.label)))
+                    .chain(
+                        Lang::ALL
+                            .iter()
+                            .flat_map(|l| loc.attribute_list(*l, &c.label.id, "aliases")),
+                    )
+                    .collect(),
+            })
+            .collect();
+        core_u::understand(&self.lex, &words, text, by_index)
+    }
+
+    /// The option key `text` names, if it names exactly one.
+    pub fn choice(
+        &self,
+        loc: &Localizer,
+        options: &[Choice],
+        text: &str,
+        by_index: bool,
+    ) -> Option<String> {
+        match self.understand(loc, options, text, by_index) {
+            Understood::Choose(k) => Some(k),
+            _ => None,
+        }
+    }
+}
+
+/// The replies for what was understood without an answer: `None` when the
+/// engine takes it from here (an option, or nothing plausible).
+pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> Option<Vec<Reply>> {
+    let again = || {
+        let mut r = prompt.clone();
+        r.parts.insert(0, Msg::new("understand-again"));
+        r
+    };
+    match u {
+        Understood::Choose(_) | Understood::Nothing => None,
+        Understood::Pardon => Some(vec![prompt.clone()]),
+        Understood::Ask(term) => {
+            let id = match term {
+                Some(t) => format!("glossary-{t}"),
+                None => "understand-cant-answer".to_owned(),
+            };
+            Some(vec![Reply::info(vec![Msg::new(id)]), again()])
+        }
+        Understood::DidYouMean(keys) => {
+            let picked: Vec<Choice> = keys
+                .iter()
+                .filter_map(|k| prompt.options.iter().find(|c| &c.key == k).cloned())
+                .collect();
+            let label = |i: usize| {
+                picked
+                    .get(i)
+                    .map(|c| loc.render(lang, &c.label))
+                    .unwrap_or_default()
+            };
+            // The candidates, named; the question's buttons stay as they
+            // were, so a number means the same option as before.
+            let mut r = prompt.clone();
+            r.parts = vec![Msg::new("understand-did-you-mean")
+                .arg("count", picked.len() as i64)
+                .arg("first", label(0))
+                .arg("second", label(1))];
+            r.severity = Severity::Info;
+            Some(vec![r])
+        }
+    }
+}
