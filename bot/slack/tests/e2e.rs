@@ -579,6 +579,16 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
         "!help",
     ));
     chat.wait_text(&ts, "`!back`").await;
+    // The shared help, as a Slack user reads it: thread commands with `!`,
+    // placeholders as entities (Slack would read `<ip>` as a link).
+    let help = chat.all_text(&ts);
+    assert!(
+        help.contains("!restart: start over")
+            && help.contains("/diagnose &lt;ip&gt; &lt;windows|linux|auto&gt; [port]")
+            && !help.contains("/back")
+            && !help.contains("/status"),
+        "{help}"
+    );
     let posted = fake.calls_of("chat.postMessage").len() - before;
     assert!(posted <= 4, "only the answers to Alice: {posted}");
 
