@@ -148,12 +148,22 @@ where
     Ok(HttpHandle { addr, task })
 }
 
+/// Slack's certificate check: a form POST with `ssl_check=1` (and a
+/// `token`), possibly unsigned, to be answered 200 with an empty body.
+fn is_ssl_check(body: &[u8]) -> bool {
+    url::form_urlencoded::parse(body).any(|(k, v)| k == "ssl_check" && v == "1")
+}
+
 async fn handle<P: Prober + 'static, S: Store + 'static>(
     State(st): State<Arc<Http<P, S>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if is_ssl_check(&body) {
+        // Slack checking the certificate (maybe unsigned): 200, nothing else.
+        return StatusCode::OK.into_response();
+    }
     if let Err(e) = verify(
         &st.secret,
         h("x-slack-request-timestamp"),
@@ -267,6 +277,13 @@ mod tests {
             verify(SECRET, TS, BODY.as_bytes(), "v0=zz", now),
             Err(SignatureError::Malformed)
         );
+    }
+
+    #[test]
+    fn an_ssl_check_is_recognised() {
+        assert!(is_ssl_check(b"ssl_check=1&token=XXXXXXXX"));
+        assert!(!is_ssl_check(b"ssl_check=0&token=x"));
+        assert!(!is_ssl_check(BODY.as_bytes()));
     }
 
     #[test]

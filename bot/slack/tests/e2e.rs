@@ -963,6 +963,18 @@ async fn http_mode_verifies_signatures_and_answers() {
     .await
     .unwrap();
     let addr = handle.addr;
+    // Slack's certificate check, unsigned: 200 with an empty body, nothing sent.
+    let (status, body) = http_post(
+        addr,
+        &[(
+            "content-type",
+            "application/x-www-form-urlencoded".to_owned(),
+        )],
+        "ssl_check=1&token=XXXXXXXXXXXXXXXXXX",
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert!(fake.calls_of("chat.postMessage").is_empty());
     let signed = |body: &str, ctype: &str| {
         let ts = vmd_slack::http::now_secs().to_string();
         vec![
