@@ -94,16 +94,17 @@ pub fn lint(text: &str, links: &[String]) -> Vec<String> {
     let mut rest = text;
     while let Some(i) = rest.find(['<', '>', '&']) {
         let at = &rest[i..];
-        if at.starts_with('&') {
-            if !(at.starts_with("&amp;") || at.starts_with("&lt;") || at.starts_with("&gt;")) {
+        if let Some(after) = at.strip_prefix('&') {
+            if !(after.starts_with("amp;") || after.starts_with("lt;") || after.starts_with("gt;"))
+            {
                 bad.push(format!("bare `&` in {text:?}"));
             }
-            rest = &at[1..];
+            rest = after;
             continue;
         }
-        if at.starts_with('>') {
+        if let Some(after) = at.strip_prefix('>') {
             bad.push(format!("bare `>` in {text:?}"));
-            rest = &at[1..];
+            rest = after;
             continue;
         }
         let Some(end) = at.find('>') else {
