@@ -25,3 +25,4 @@ slack-lang-set = From now on I'll answer you in English.
 slack-usage = Start a diagnosis with `/diagnose <ip> <windows|linux|auto> [port]`, by mentioning me with your server's IP, or in a direct message. In the diagnosis thread, reply with the answer, or type `!back`, `!restart`, `!status`, `!ticket` or `!help`.
 slack-restarting = vm-doctor is restarting right now. Please send the command again in a minute; diagnoses under way are kept.
 slack-start-your-own = I start diagnoses in the channel, not inside an existing thread. To check your own server, mention me in the channel itself or use `/diagnose`.
+slack-file-unreadable = I can't read attachments. Please paste the text itself into this thread instead.

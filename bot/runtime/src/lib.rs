@@ -8,8 +8,8 @@ pub mod admission;
 pub mod driver;
 #[cfg(feature = "fake")]
 pub mod fake;
-pub mod httpd;
 pub mod files;
+pub mod httpd;
 pub mod i18n;
 pub mod kit;
 pub mod outcomes;

@@ -683,7 +683,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn report_cells_are_one_clean_line() {
         assert_eq!(
@@ -691,5 +690,4 @@ mod tests {
             "``SSH-2.0-a b\\|c`d``"
         );
     }
-
 }

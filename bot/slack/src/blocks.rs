@@ -89,14 +89,74 @@ fn emoji(s: Severity) -> &'static str {
     }
 }
 
-/// A rendered text for Slack, every argument escaped.
-pub fn text(loc: &Localizer, lang: Lang, m: &Msg) -> String {
-    mrkdwn(&safe::render(loc, lang, Markup::Slack, m, &[]))
+/// Commands a Slack user types in a diagnosis thread, with their Korean
+/// names: Slack keeps `/…` for its own slash commands (`/diagnose` and
+/// `/lang` are ours and stay; their Korean names are not Slack commands).
+const THREAD_COMMANDS: [&str; 12] = [
+    "back",
+    "restart",
+    "status",
+    "ticket",
+    "help",
+    "이전",
+    "처음부터",
+    "상태",
+    "티켓",
+    "도움말",
+    "진단",
+    "언어",
+];
+
+/// The shared locale text as a Slack user reads it: `/back`, `/restart`,
+/// `/status`, `/ticket`, `/help` (and the Korean names) become `!back`, …
+/// (what the adapter reads in a thread). Applied to the locale text only,
+/// never to a value.
+pub fn thread_commands(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '/' && !prev.is_some_and(|p| p.is_alphanumeric() || p == '/') {
+            let after = &rest[1..];
+            let hit = THREAD_COMMANDS.iter().find(|cmd| {
+                after.starts_with(*cmd)
+                    && !after[cmd.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_alphanumeric() || n == '_' || n == '-')
+            });
+            if let Some(cmd) = hit {
+                out.push('!');
+                out.push_str(cmd);
+                rest = &after[cmd.len()..];
+                prev = cmd.chars().last();
+                continue;
+            }
+        }
+        out.push(c);
+        prev = Some(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
-/// Like [`text`], but the named arguments are the adapter's own markup.
+/// A rendered text for Slack: the locale text and every argument escaped
+/// for mrkdwn, thread commands written with `!`.
+pub fn text(loc: &Localizer, lang: Lang, m: &Msg) -> String {
+    text_trusting(loc, lang, m, &[])
+}
+
+/// Like [`text`], but the named arguments are the adapter's own markup
+/// (a mention, a link), passed through as they are.
 pub fn text_trusting(loc: &Localizer, lang: Lang, m: &Msg, trusted: &[&str]) -> String {
-    mrkdwn(&safe::render(loc, lang, Markup::Slack, m, trusted))
+    mrkdwn(&safe::render_mapped(
+        loc,
+        lang,
+        Markup::Slack,
+        m,
+        trusted,
+        &thread_commands,
+    ))
 }
 
 /// The buttons of a layout as an actions block.
@@ -126,7 +186,7 @@ fn actions(l: &Layout) -> Option<Value> {
 
 /// A reply as a Slack message for `conversation` (`channel/thread_ts`) and `owner`.
 pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: &str, owner: &str) -> SlackMsg {
-    let l = layout::layout(loc, lang, &STYLE, r, conversation, owner);
+    let l = layout::layout_mapped(loc, lang, &STYLE, r, conversation, owner, &thread_commands);
     let mut blocks = Vec::new();
     let text = if l.shape == Shape::Summary {
         let title = format!(
@@ -144,7 +204,7 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: &str, owner: 
         for chunk in probes.chunks(MAX_FIELDS) {
             blocks.push(json!({"type": "section", "fields": chunk}));
         }
-        let finding = loc.text(lang, "slack-field-finding");
+        let finding = safe::escape_slack_literal(&loc.text(lang, "slack-field-finding"));
         for f in l.fields.iter().filter(|f| f.finding) {
             blocks.push(section(&format!(":mag: *{finding}*: {}", f.text)));
         }
@@ -355,6 +415,26 @@ mod tests {
         assert!(objects.iter().all(|t| t["verbatim"] == true), "{all}");
         let done = answered(&m.blocks, "*ok*");
         assert_eq!(done.last().unwrap()["elements"][0]["verbatim"], true);
+    }
+
+    #[test]
+    fn thread_commands_are_written_with_a_bang() {
+        assert_eq!(
+            thread_commands(
+                "/back: go back. Type /help, `/status` or (/ticket); /diagnose /lang ko"
+            ),
+            "!back: go back. Type !help, `!status` or (!ticket); /diagnose /lang ko"
+        );
+        // Not inside words, paths or longer names.
+        assert_eq!(
+            thread_commands("a/back /backup /etc/ssh /status2 //help"),
+            "a/back /backup /etc/ssh /status2 //help"
+        );
+        let help = text(&loc(), Lang::Ko, &Msg::new("help"));
+        assert!(
+            help.contains("!처음부터(!restart)") && !help.contains("/restart"),
+            "{help}"
+        );
     }
 
     #[test]

@@ -182,18 +182,39 @@ pub fn http_limits() -> vmd_runtime::httpd::Limits {
     vmd_runtime::httpd::Limits::default()
 }
 
+/// Slack's certificate check: a form POST with `ssl_check=1` (and a
+/// `token`), possibly unsigned, to be answered 200 with an empty body.
+fn is_ssl_check(body: &[u8]) -> bool {
+    url::form_urlencoded::parse(body).any(|(k, v)| k == "ssl_check" && v == "1")
+}
+
+/// The largest body read from an unsigned request, for the certificate check.
+const SSL_CHECK_MAX: usize = 256;
+
 async fn handle<P: Prober + 'static, S: Store + 'static>(
     State(st): State<Arc<Http<P, S>>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("");
-    // Headers first: an unsigned or stale request is refused unread.
+    // Headers first: an unsigned or stale request is refused unread, except
+    // Slack's certificate check, a tiny form (`ssl_check=1&token=…`) that may
+    // come unsigned: only a body declared at most 256 bytes is read for it.
     if let Err(e) = check_headers(
         h("x-slack-request-timestamp"),
         h("x-slack-signature"),
         now_secs(),
     ) {
+        let small = h("content-length")
+            .parse::<u64>()
+            .is_ok_and(|n| n <= SSL_CHECK_MAX as u64);
+        if small {
+            if let Ok(b) = axum::body::to_bytes(body, SSL_CHECK_MAX).await {
+                if is_ssl_check(&b) {
+                    return StatusCode::OK.into_response();
+                }
+            }
+        }
         tracing::warn!(error = %e, "refused an unsigned or badly signed request");
         return StatusCode::UNAUTHORIZED.into_response();
     }
@@ -206,6 +227,10 @@ async fn handle<P: Prober + 'static, S: Store + 'static>(
         Ok(b) => b,
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
+    if is_ssl_check(&body) {
+        // Slack checking the certificate: 200, nothing else.
+        return StatusCode::OK.into_response();
+    }
     if let Err(e) = verify(
         &st.secret,
         h("x-slack-request-timestamp"),
@@ -362,6 +387,13 @@ mod tests {
             verify(SECRET, TS, BODY.as_bytes(), &long_sig, now),
             Err(SignatureError::Malformed)
         );
+    }
+
+    #[test]
+    fn an_ssl_check_is_recognised() {
+        assert!(is_ssl_check(b"ssl_check=1&token=XXXXXXXX"));
+        assert!(!is_ssl_check(b"ssl_check=0&token=x"));
+        assert!(!is_ssl_check(BODY.as_bytes()));
     }
 
     #[test]

@@ -839,8 +839,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .await
             }
             SlackEventCallbackBody::Message(m) => {
-                // Our own messages, edits, joins and other subtypes are not answers.
-                if m.subtype.is_some() || m.sender.bot_id.is_some() {
+                // Our own messages, edits, joins and other subtypes are not
+                // answers; a reply also sent to the channel, or with a file, is.
+                let file_share = matches!(m.subtype, Some(SlackMessageEventType::FileShare));
+                let answer_kind = m.subtype.is_none()
+                    || file_share
+                    || matches!(m.subtype, Some(SlackMessageEventType::ThreadBroadcast));
+                if !answer_kind || m.sender.bot_id.is_some() {
                     return;
                 }
                 let Some(user) = m.sender.user.as_ref().map(|u| u.to_string()) else {
@@ -870,6 +875,23 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 let thread = m.origin.thread_ts.as_ref().map(|t| t.to_string());
                 if !is_dm && thread.is_none() {
                     return; // channel chatter, not ours
+                }
+                if file_share && text.trim().is_empty() {
+                    // Only a file: say so in the user's own diagnosis thread.
+                    if let Some(root) = &thread {
+                        let key = SessionKey::new(PLATFORM, &conversation(&channel, root), &user);
+                        if let Ok(Some(_)) = self.driver.session(&key) {
+                            let (lang, _) = self.lang(&key).await;
+                            let text = self.text(lang, Msg::new("slack-file-unreadable"));
+                            let m = SlackMsg {
+                                text: text.clone(),
+                                blocks: vec![blocks::section(&text)],
+                                shape: Shape::Text,
+                            };
+                            self.post(&channel, Some(root), &m).await;
+                        }
+                    }
+                    return;
                 }
                 self.on_message(
                     &team,

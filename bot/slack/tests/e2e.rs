@@ -585,8 +585,56 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
         "!help",
     ));
     chat.wait_text(&ts, "`!back`").await;
+    // The shared help, as a Slack user reads it: thread commands with `!`,
+    // placeholders as entities (Slack would read `<ip>` as a link).
+    let help = chat.all_text(&ts);
+    assert!(
+        help.contains("!restart: start over")
+            && help.contains("/diagnose &lt;ip&gt; &lt;windows|linux|auto&gt; [port]")
+            && !help.contains("/back")
+            && !help.contains("/status"),
+        "{help}"
+    );
     let posted = fake.calls_of("chat.postMessage").len() - before;
     assert!(posted <= 4, "only the answers to Alice: {posted}");
+
+    // A reply also sent to the channel is an answer like any other.
+    let mut broadcast = message(
+        &fake.new_id("env-ev-"),
+        &fake.new_id("Ev"),
+        ALICE,
+        CHANNEL,
+        "channel",
+        &fake.new_ts(),
+        Some(&ts),
+        "!status",
+    );
+    broadcast["payload"]["event"]["subtype"] = "thread_broadcast".into();
+    fake.send(&broadcast);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while chat.all_text(&ts).matches("Where we are").count() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "broadcast reply ignored"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A file with no text: the user is told to paste the text instead.
+    let mut file = message(
+        &fake.new_id("env-ev-"),
+        &fake.new_id("Ev"),
+        ALICE,
+        CHANNEL,
+        "channel",
+        &fake.new_ts(),
+        Some(&ts),
+        "",
+    );
+    file["payload"]["event"]["subtype"] = "file_share".into();
+    file["payload"]["event"]["files"] =
+        serde_json::json!([{"id": "F0SHOT01", "name": "screenshot.png", "mimetype": "image/png"}]);
+    fake.send(&file);
+    chat.wait_text(&ts, "I can't read attachments").await;
 
     // A direct message starts one too, in a thread under it.
     let dm = "D0ALICE01";
@@ -959,6 +1007,18 @@ async fn http_mode_verifies_signatures_and_answers() {
     .await
     .unwrap();
     let addr = handle.addr;
+    // Slack's certificate check, unsigned: 200 with an empty body, nothing sent.
+    let (status, body) = http_post(
+        addr,
+        &[(
+            "content-type",
+            "application/x-www-form-urlencoded".to_owned(),
+        )],
+        "ssl_check=1&token=XXXXXXXXXXXXXXXXXX",
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert!(fake.calls_of("chat.postMessage").is_empty());
     let signed = |body: &str, ctype: &str| {
         let ts = vmd_slack::http::now_secs().to_string();
         vec![

@@ -297,3 +297,31 @@ async fn a_paste_is_said_back_neutralised() {
     assert_neutralised(&fake);
     bot.stop().await;
 }
+
+/// The fake's markup lint (every e2e test runs it on every write) catches
+/// what real Slack would read as markup the bot did not mean.
+#[test]
+fn the_fake_lints_unmeant_markup() {
+    let links = vec!["https://support.example/".to_owned()];
+    for ok in [
+        "plain text, `code`, *bold*",
+        "<@U0ALICE01> and <#C0SUPPORT1> and <#C0SUPPORT1|support>",
+        "&lt;ip&gt; &amp;&amp; ssh",
+        "ticket: <https://support.example/ticket?ip=1&amp;os=linux>",
+    ] {
+        assert!(lint(ok, &links).is_empty(), "{ok}: {:?}", lint(ok, &links));
+    }
+    for bad in [
+        "/diagnose <ip> <windows|linux|auto>",
+        "`ssh <user>@203.0.113.7`",
+        "systemctl restart sshd && exit",
+        "R&D",
+        "<!here> <!channel>",
+        "<https://evil.example|click>",
+        "<mailto:a@b.example>",
+        "a > b",
+        "a < b",
+    ] {
+        assert!(!lint(bad, &links).is_empty(), "{bad} passed the lint");
+    }
+}

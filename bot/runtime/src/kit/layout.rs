@@ -112,7 +112,21 @@ pub fn layout(
     conversation: &str,
     owner: &str,
 ) -> Layout {
-    let text = |m: &Msg| safe::render(loc, lang, style.markup, m, &[]);
+    layout_mapped(loc, lang, style, r, conversation, owner, &|s| s.to_owned())
+}
+
+/// Like [`layout`], with `literal` applied to the locale text of every
+/// message (see [`safe::render_mapped`]).
+pub fn layout_mapped(
+    loc: &Localizer,
+    lang: Lang,
+    style: &Style,
+    r: &Reply,
+    conversation: &str,
+    owner: &str,
+    literal: &dyn Fn(&str) -> String,
+) -> Layout {
+    let text = |m: &Msg| safe::render_mapped(loc, lang, style.markup, m, &[], literal);
     let question = question_of(r);
     let mut buttons = Vec::new();
     if let Some(q) = &question {

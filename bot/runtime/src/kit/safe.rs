@@ -165,33 +165,60 @@ const CLOSE: char = '\u{E001}';
 /// Renders a message for `markup`, escaping every string argument except
 /// those named in `trusted` (values the adapter built itself, such as a
 /// mention it means to show).
+///
+/// For Slack the locale text itself is escaped too (`&`, `<`, `>` as
+/// entities, see [`escape_slack_literal`]): Slack reads `<ip>` or `&&` in our
+/// own help as a link or an entity, even inside a code span. The trusted
+/// arguments are the only way markup reaches Slack.
 pub fn render(loc: &Localizer, lang: Lang, markup: Markup, msg: &Msg, trusted: &[&str]) -> String {
+    render_mapped(loc, lang, markup, msg, trusted, &|s| s.to_owned())
+}
+
+/// Like [`render`], with `literal` applied to the locale text (never to an
+/// argument) before it is escaped: an adapter's own rewording of the shared
+/// text, such as the command prefix its users type.
+pub fn render_mapped(
+    loc: &Localizer,
+    lang: Lang,
+    markup: Markup,
+    msg: &Msg,
+    trusted: &[&str],
+    literal: &dyn Fn(&str) -> String,
+) -> String {
     let mut m = msg.clone();
-    let mut values: Vec<String> = Vec::new();
+    // (value, trusted)
+    let mut values: Vec<(String, bool)> = Vec::new();
     for (name, v) in m.args.iter_mut() {
         if let Arg::Str(s) = v {
-            if trusted.contains(&name.as_str()) || is_plain(s) {
+            let is_trusted = trusted.contains(&name.as_str());
+            if !is_trusted && is_plain(s) {
                 continue;
             }
-            values.push(std::mem::take(s));
+            values.push((std::mem::take(s), is_trusted));
             *s = format!("{OPEN}{}{CLOSE}", values.len() - 1);
         }
     }
     let raw = loc.render(lang, &m);
-    if values.is_empty() {
-        return raw;
-    }
-    // Our own text is trusted, but keep sentinel look-alikes out of it.
     let mut out = String::with_capacity(raw.len() + 16);
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut String| {
+        let t = literal(text);
+        match markup {
+            Markup::Discord => out.push_str(&t),
+            Markup::Slack => out.push_str(&escape_slack_literal(&t)),
+        }
+        text.clear();
+    };
     let mut in_code = false;
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '`' => {
                 in_code = !in_code;
-                out.push(c);
+                text.push(c);
             }
             OPEN => {
+                flush(&mut text, &mut out);
                 let mut n = String::new();
                 for d in chars.by_ref() {
                     if d == CLOSE {
@@ -199,14 +226,34 @@ pub fn render(loc: &Localizer, lang: Lang, markup: Markup, msg: &Msg, trusted: &
                     }
                     n.push(d);
                 }
-                if let Some(v) = n.parse::<usize>().ok().and_then(|i| values.get(i)) {
-                    if in_code {
+                if let Some((v, is_trusted)) = n.parse::<usize>().ok().and_then(|i| values.get(i)) {
+                    if *is_trusted {
+                        out.push_str(v);
+                    } else if in_code {
                         out.push_str(&escape_code(markup, v));
                     } else {
                         out.push_str(&escape_text(markup, v));
                     }
                 }
             }
+            c => text.push(c),
+        }
+    }
+    flush(&mut text, &mut out);
+    out
+}
+
+/// The bot's own text for Slack mrkdwn: `&`, `<` and `>` become entities, so
+/// `<ip>`, `<windows|linux|auto>` or `&&` show as written (Slack parses `<…>`
+/// as a link or mention and `&` as an entity everywhere, code spans
+/// included). Markdown markers are the text's own formatting and stay.
+pub fn escape_slack_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
             c => out.push(c),
         }
     }
@@ -386,6 +433,41 @@ mod tests {
             d.contains(r"\*bold\* \_it\_ \~s\~ \`code\` \*\*x\*\*"),
             "{d}"
         );
+    }
+
+    #[test]
+    fn slack_gets_the_locale_text_escaped_too() {
+        let l = loc();
+        for lang in [Lang::En, Lang::Ko] {
+            let help = render(&l, lang, Markup::Slack, &Msg::new("help"), &[]);
+            assert!(
+                help.contains("/diagnose) &lt;ip&gt; &lt;windows|linux|auto&gt; [")
+                    || help.contains("/diagnose &lt;ip&gt; &lt;windows|linux|auto&gt; [port]"),
+                "{help}"
+            );
+            assert!(!help.contains(['<', '>']), "{help}");
+            // Discord reads the same text as written.
+            let d = render(&l, lang, Markup::Discord, &Msg::new("help"), &[]);
+            assert!(d.contains(" <ip> <windows|linux|auto> ["), "{d}");
+        }
+        // A trusted value is the only markup that passes; the rest is escaped.
+        let m = Msg::new("ticket-link").arg("url", "<https://t.example/?a=1&amp;b=2>");
+        let s = render(&l, Lang::En, Markup::Slack, &m, &["url"]);
+        assert!(s.ends_with(": <https://t.example/?a=1&amp;b=2>"), "{s}");
+        assert_eq!(
+            escape_slack_literal("a && b <c> &amp;"),
+            "a &amp;&amp; b &lt;c&gt; &amp;amp;"
+        );
+    }
+
+    #[test]
+    fn the_literal_map_touches_the_locale_text_only() {
+        let l = loc();
+        let m = Msg::new("err-not-ip").arg("value", "x/y <z>");
+        let s = render_mapped(&l, Lang::En, Markup::Slack, &m, &[], &|t| {
+            t.replace('"', "'")
+        });
+        assert!(s.starts_with("'x/y &lt;z&gt;' isn't"), "{s}");
     }
 
     #[test]

@@ -57,6 +57,10 @@ struct St {
     group: Vec<String>,
     uploads: HashMap<String, Vec<u8>>,
     bad_token: bool,
+    /// Markup the bot sent but did not mean (see [`lint`]).
+    lint: Vec<String>,
+    /// URL prefixes the bot may link to (its ticket page).
+    links: Vec<String>,
 }
 
 struct Inner {
@@ -70,6 +74,100 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.server.abort();
+        // Every test that runs the fake checks the markup the bot sent.
+        let lint = std::mem::take(&mut self.st.lock().unwrap_or_else(|p| p.into_inner()).lint);
+        if !lint.is_empty() && !std::thread::panicking() {
+            panic!(
+                "fake Slack: the bot sent markup it did not mean:\n{}",
+                lint.join("\n")
+            );
+        }
+    }
+}
+
+/// What real Slack would read as markup in `text` (mrkdwn) that the bot
+/// cannot have meant: any `<…>` other than a user mention `<@U…>`, a channel
+/// `<#C…>` or a link to one of `links`; `<!here>`-style broadcasts; a bare
+/// `&` that is not `&amp;`, `&lt;` or `&gt;`; a `<` or `>` outside an entity.
+pub fn lint(text: &str, links: &[String]) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '>', '&']) {
+        let at = &rest[i..];
+        if let Some(after) = at.strip_prefix('&') {
+            if !(after.starts_with("amp;") || after.starts_with("lt;") || after.starts_with("gt;"))
+            {
+                bad.push(format!("bare `&` in {text:?}"));
+            }
+            rest = after;
+            continue;
+        }
+        if let Some(after) = at.strip_prefix('>') {
+            bad.push(format!("bare `>` in {text:?}"));
+            rest = after;
+            continue;
+        }
+        let Some(end) = at.find('>') else {
+            bad.push(format!("unclosed `<` in {text:?}"));
+            break;
+        };
+        let inner = &at[1..end];
+        let id_ok = |s: &str, first: &[char]| {
+            s.starts_with(first)
+                && s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        };
+        let ok = if let Some(user) = inner.strip_prefix('@') {
+            id_ok(user, &['U', 'W'])
+        } else if let Some(ch) = inner.strip_prefix('#') {
+            id_ok(ch.split('|').next().unwrap_or(""), &['C', 'G', 'D'])
+        } else if inner.starts_with("http://") || inner.starts_with("https://") {
+            let url = inner.split('|').next().unwrap_or("");
+            links.iter().any(|l| url.starts_with(l.as_str())) && !url.contains(['<', ' '])
+        } else {
+            false
+        };
+        if !ok {
+            bad.push(format!("`<{inner}>` in {text:?}"));
+        }
+        rest = &at[end + 1..];
+    }
+    bad
+}
+
+/// Every mrkdwn text in a Web API payload: `text` and each `mrkdwn` text
+/// object in `blocks`, `view` and `attachments`, however deep.
+fn mrkdwn_texts(p: &Value) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(o) => {
+                if o.get("type").and_then(Value::as_str) == Some("mrkdwn") {
+                    if let Some(t) = o.get("text").and_then(Value::as_str) {
+                        out.push(t.to_owned());
+                    }
+                }
+                o.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(t) = p["text"].as_str() {
+        out.push(t.to_owned());
+    }
+    for k in ["blocks", "view", "attachments"] {
+        walk(&p[k], &mut out);
+    }
+    out
+}
+
+fn lint_payload(st: &mut St, what: &str, p: &Value) {
+    let links = st.links.clone();
+    for t in mrkdwn_texts(p) {
+        for e in lint(&t, &links) {
+            st.lint.push(format!("{what}: {e}"));
+        }
     }
 }
 
@@ -95,7 +193,10 @@ impl FakeSlack {
         });
         let inner = Arc::new(Inner {
             port,
-            st: Mutex::new(St::default()),
+            st: Mutex::new(St {
+                links: vec!["https://support.example/".into()],
+                ..St::default()
+            }),
             ts: AtomicU64::new(1_700_000_000_000_100),
             ids: AtomicU64::new(1),
             server,
@@ -128,6 +229,21 @@ impl FakeSlack {
 
     pub fn set_group(&self, users: &[&str]) {
         self.lock().group = users.iter().map(|u| u.to_string()).collect();
+    }
+
+    /// Links to `prefix` are markup the bot means (its ticket page).
+    pub fn allow_links(&self, prefix: &str) {
+        self.lock().links.push(prefix.into());
+    }
+
+    /// What the markup lint found so far (the fake panics with it when dropped).
+    pub fn lint_errors(&self) -> Vec<String> {
+        self.lock().lint.clone()
+    }
+
+    /// Forgets the lint's findings (for a test that checks the lint itself).
+    pub fn take_lint_errors(&self) -> Vec<String> {
+        std::mem::take(&mut self.lock().lint)
     }
 
     pub fn set_bad_token(&self) {
@@ -317,7 +433,9 @@ async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
             msg = stream.next() => match msg {
                 Some(Ok(WsMessage::Text(t))) => {
                     if let (Some(inner), Ok(v)) = (weak.upgrade(), serde_json::from_str::<Value>(t.as_str())) {
-                        inner.st.lock().unwrap().acks.push((Instant::now(), v));
+                        let mut st = inner.st.lock().unwrap();
+                        lint_payload(&mut st, "ack", &v["payload"]);
+                        st.acks.push((Instant::now(), v));
                     }
                 }
                 Some(Ok(WsMessage::Ping(p))) => {
@@ -435,6 +553,12 @@ async fn http_handler(
         return StatusCode::from_u16(status)
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             .into_response();
+    }
+    if matches!(
+        api_method,
+        "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "views.open"
+    ) {
+        lint_payload(&mut st, api_method, &params);
     }
     let v = route(&inner, &mut st, api_method, &params, auth.as_deref());
     axum::Json(v).into_response()
