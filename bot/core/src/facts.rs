@@ -211,6 +211,13 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
             out.push("registry-other-port");
         }
     }
+    // A rule that blocks the login port beats a firewall reported inactive or
+    // a rule that lets it in elsewhere (ufw off while iptables rejects; the
+    // facts of one paste and the kept readings are weighed together): no
+    // route may read "the firewall lets it in" against a block it was shown.
+    if out.contains(&"firewall-blocks") {
+        out.retain(|c| !matches!(*c, "firewall-off" | "firewall-allows"));
+    }
     // Connected, then refused at login: the login failure is what matters.
     if out.contains(&"client-connected")
         && out.iter().any(|c| {
