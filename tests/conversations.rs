@@ -1400,6 +1400,37 @@ fn a_paste_never_answers_the_firewall_question_against_a_block_it_shows() {
 }
 
 #[test]
+fn a_cause_read_in_a_paste_gets_the_advice_for_that_cause() {
+    for (text, en, ko) in [
+        (
+            include_str!("pastes/debian12-systemctl-ssh-failed-addrinuse.txt"),
+            "sudo ss -tlnp 'sport = :22'",
+            "22번 포트를 쓰고 있어서",
+        ),
+        (
+            include_str!("pastes/debian12-sshd-t-badoption.txt"),
+            "until it prints nothing",
+            "아무것도 출력하지 않을 때까지",
+        ),
+        (
+            "Jun 12 07:40:11 deb12 sshd[9912]: no hostkeys available -- exiting.",
+            "sudo ssh-keygen -A",
+            "호스트 키가 없어서",
+        ),
+    ] {
+        for (lang, want) in [(Lang::En, en), (Lang::Ko, ko)] {
+            let r = run(
+                Some(lang),
+                &[World::closed()],
+                &["/diagnose 203.0.113.10 linux", &pasted(text), "/quit"],
+            );
+            assert!(r.out.contains(want), "{want}: {}", r.out);
+            assert!(reached(&r).contains("linux.sshd_config"), "{}", r.out);
+        }
+    }
+}
+
+#[test]
 fn unrecognised_hostile_and_oversized_pastes_are_handled() {
     let junk = pasted("lorem ipsum dolor\nsit amet @everyone <@123>\n`rm -rf /`");
     let big = pasted(&"LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n".repeat(3000));

@@ -38,6 +38,7 @@ pub const CODES: &[&str] = &[
     "sshd-privsep",
     "sshd-bad-config",
     "sshd-fatal",
+    "sshd-no-hostkeys",
     "auth-failed-password",
     "auth-closed",
     "firewall-blocks",
@@ -143,6 +144,9 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
                 SshdProblem::AddressInUse { .. } => "sshd-address-in-use",
                 SshdProblem::MissingPrivsep => "sshd-privsep",
                 SshdProblem::BadConfig { .. } => "sshd-bad-config",
+                SshdProblem::Fatal { text } if text.starts_with("no hostkeys available") => {
+                    "sshd-no-hostkeys"
+                }
                 SshdProblem::Fatal { .. } => "sshd-fatal",
                 SshdProblem::FailedPassword { .. } => "auth-failed-password",
                 SshdProblem::ClosedByAuthenticatingUser | SshdProblem::MaxAuthTries => {
