@@ -1376,6 +1376,90 @@ fn a_paste_where_nobody_asked_for_it_moves_the_conversation() {
     assert!(reached(&r).contains("common.port_test"), "{}", r.out);
 }
 
+const UFW_OFF_IPTABLES_REJECT: &str = "$ sudo ufw status
+Status: inactive
+$ sudo iptables -S
+-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset";
+
+#[test]
+fn a_paste_never_answers_the_firewall_question_against_a_block_it_shows() {
+    // ufw inactive, but iptables rejects the login port: the rule wins.
+    let paste = pasted(UFW_OFF_IPTABLES_REJECT);
+    for (lang, block) in [
+        (Lang::En, "The firewall blocks TCP 22"),
+        (Lang::Ko, "방화벽이 TCP 22번 포트를 막고 있어요"),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                "in",
+                &pasted(SS_22),
+                &paste,
+                "/ticket",
+                "/quit",
+            ],
+        );
+        assert!(r.out.contains(block), "{}", r.out);
+        // Not answered "it lets the port in": still at the firewall question.
+        assert!(!reached(&r).contains("linux.bans"), "{}", r.out);
+        let md = report_files(&r).pop().expect("a report");
+        assert!(!md.contains("(read from the pasted output"), "{md}");
+    }
+    // ufw inactive and nothing else: that answers, and the report says the
+    // bot read it from the paste rather than the user saying it.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            &pasted(SS_22),
+            &pasted("$ sudo ufw status\nStatus: inactive"),
+            "/ticket",
+            "/quit",
+        ],
+    );
+    assert!(reached(&r).contains("linux.bans"), "{}", r.out);
+    let md = report_files(&r).pop().expect("a report");
+    assert!(md.contains("(read from the pasted output"), "{md}");
+}
+
+#[test]
+fn a_cause_read_in_a_paste_gets_the_advice_for_that_cause() {
+    for (text, en, ko) in [
+        (
+            include_str!("pastes/debian12-systemctl-ssh-failed-addrinuse.txt"),
+            "sudo ss -tlnp 'sport = :22'",
+            "22번 포트를 쓰고 있어서",
+        ),
+        (
+            include_str!("pastes/debian12-sshd-t-badoption.txt"),
+            "until it prints nothing",
+            "아무것도 출력하지 않을 때까지",
+        ),
+        (
+            "Jun 12 07:40:11 deb12 sshd[9912]: no hostkeys available -- exiting.",
+            "sudo ssh-keygen -A",
+            "호스트 키가 없어서",
+        ),
+    ] {
+        for (lang, want) in [(Lang::En, en), (Lang::Ko, ko)] {
+            let r = run(
+                Some(lang),
+                &[World::closed()],
+                &["/diagnose 203.0.113.10 linux", &pasted(text), "/quit"],
+            );
+            assert!(r.out.contains(want), "{want}: {}", r.out);
+            assert!(reached(&r).contains("linux.sshd_config"), "{}", r.out);
+        }
+    }
+}
+
 #[test]
 fn unrecognised_hostile_and_oversized_pastes_are_handled() {
     let junk = pasted("lorem ipsum dolor\nsit amet @everyone <@123>\n`rm -rf /`");

@@ -21,6 +21,7 @@ report-probe-run = { $at } ({ $purpose ->
     }, { $elapsed } ms)
 report-checks = Checks done inside the server
 report-check-answer = { $at }: { $step }: { $answer }
+report-check-inferred = { $answer } (read from the pasted output, not said by the user)
 report-ruled-out = Ruled out
 report-disputed = Reported by the user, contradicted by the probes
 report-none = (none)

@@ -21,6 +21,7 @@ report-probe-run = { $at } ({ $purpose ->
     }, { $elapsed }ms)
 report-checks = 서버 내부 점검 내역
 report-check-answer = { $at }: { $step }: { $answer }
+report-check-inferred = { $answer } (사용자가 답한 것이 아니라 붙여 넣은 출력에서 읽은 내용이에요)
 report-ruled-out = 배제된 원인
 report-disputed = 사용자 답변과 외부 점검 결과가 어긋나는 항목
 report-none = (없음)

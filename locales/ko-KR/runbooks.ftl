@@ -419,6 +419,9 @@ paste-firewall-blocks = 방화벽이 TCP { $port }번 포트를 막고 있어요
 paste-firewall-open-but-dropped = 서버 내부 방화벽은 { $port }번 포트를 허용하는데도 봇의 연결은 드롭돼요. 연결을 드롭하는 곳은 보안 그룹(또는 네트워크 ACL)이에요.
 paste-privsep = "Missing privilege separation directory: /run/sshd"는 설정 오류가 아니에요. ssh가 중지되어 있을 뿐이에요. `sudo mkdir -p -m 0755 /run/sshd` 명령을 실행하면 `sshd -t`가 정상적으로 동작해요. 서비스를 시작하면 이 디렉터리는 어차피 자동으로 만들어져요.
 paste-sshd-config = sshd가 자체적으로 문제를 보고하고 있으니, sshd의 설정과 로그를 살펴볼게요.
+paste-sshd-bad-config = 설정 파일의 한 줄 때문에 sshd가 시작되지 않고 있어요. `sudo sshd -t`를 실행하면 문제가 있는 파일과 줄 번호가 나와요(`/etc/ssh/sshd_config.d/` 안의 파일도 포함돼요). 그 줄을 고치거나 지운 뒤 `sudo sshd -t`가 아무것도 출력하지 않을 때까지 다시 확인하고, `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요.
+paste-sshd-address-in-use = 다른 프로그램이 이미 { $port }번 포트를 쓰고 있어서 sshd가 시작되지 않고 있어요. `sudo ss -tlnp 'sport = :{ $port }'`로 무엇이 쓰고 있는지 확인해 주세요. `systemd`(Ubuntu 22.10 이후의 ssh.socket)라면 둘 중 하나만 남겨 주세요: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`. 다른 프로그램이라면 그 프로그램을 멈추거나 다른 포트로 옮겨 주세요.
+paste-sshd-no-hostkeys = 호스트 키가 없어서 sshd가 시작되지 않고 있어요. `sudo ssh-keygen -A`로 빠진 키를 만든 뒤 `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요. 이전에 접속했던 클라이언트에서는 호스트 키가 바뀌었다는 경고가 한 번 나오는데, 이번에는 정상이에요.
 paste-sshd-missing = SSH 서비스가 설치되어 있지 않아요(또는 다른 이름으로 설치되어 있어요). `sudo apt install openssh-server`(Ubuntu, Debian) 또는 `sudo dnf install openssh-server`(Rocky, RHEL, CentOS) 명령으로 설치해 주세요.
 paste-local-only = sshd가 로컬 주소에서만 대기하고 있어서 외부에서는 연결할 수 없어요. `/etc/ssh/sshd_config`의 `ListenAddress`(또는 `ssh.socket`의 `ListenStream`)를 `0.0.0.0` / `::`로 바꾸시거나 삭제해 주세요.
 paste-registry-differ = PortNumber 값 두 개가 서로 달라요(`Tds\tcp` 값: { $reg_tds }, `RDP-Tcp` 값: { $reg_rdp }). 원격 데스크톱은 { $reg_rdp }번 포트에서 대기하고 있어요.

@@ -480,6 +480,7 @@ impl Engine {
                     step: id.clone(),
                     option: Some(opt.key.clone()),
                     value: None,
+                    inferred: false,
                 });
                 for (k, v) in &opt.set {
                     s.vars.insert(k.clone(), v.clone());
@@ -526,6 +527,7 @@ impl Engine {
             step: step.id.clone(),
             option: Some(key.to_owned()),
             value: None,
+            inferred: false,
         });
         say(
             out,
@@ -648,7 +650,12 @@ impl Engine {
                         // The paste already counted as the answer.
                         s.answer_count = s.answer_count.saturating_sub(1);
                         let key = key.clone();
-                        self.choose(s, &key, out)
+                        let from = s.answers.len();
+                        self.choose(s, &key, out);
+                        // Read from the pasted output, not said by the user.
+                        if let Some(a) = s.answers.get_mut(from) {
+                            a.inferred = true;
+                        }
                     }
                     None => {
                         let to = r.to.clone();
@@ -657,7 +664,15 @@ impl Engine {
                 }
             }
             None => {
-                say(out, Reply::one("paste-no-change"));
+                // A row that leads here (a block at the firewall step): say
+                // what the paste shows instead of "that fits".
+                let here = self.rb.paste_routes().iter().find(|r| {
+                    r.to == cur && r.note.is_some() && r.when.iter().all(|c| self.holds(s, c))
+                });
+                match here.and_then(|r| r.note.as_ref()) {
+                    Some(note) => say(out, Reply::info(vec![self.msg(s, note)])),
+                    None => say(out, Reply::one("paste-no-change")),
+                }
                 self.prompt(s, out)
             }
         }
@@ -732,6 +747,7 @@ impl Engine {
             step: step.id.clone(),
             option: None,
             value: Some(value),
+            inferred: false,
         });
         match (step.probe, &step.go) {
             (Some(kind), _) => self.start_probe(
@@ -759,6 +775,7 @@ impl Engine {
                     step: step.id.clone(),
                     option: None,
                     value: Some(ip.to_string()),
+                    inferred: false,
                 });
                 s.target = Some(ip);
                 s.probes.clear();

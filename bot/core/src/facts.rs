@@ -38,6 +38,7 @@ pub const CODES: &[&str] = &[
     "sshd-privsep",
     "sshd-bad-config",
     "sshd-fatal",
+    "sshd-no-hostkeys",
     "auth-failed-password",
     "auth-closed",
     "firewall-blocks",
@@ -143,6 +144,9 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
                 SshdProblem::AddressInUse { .. } => "sshd-address-in-use",
                 SshdProblem::MissingPrivsep => "sshd-privsep",
                 SshdProblem::BadConfig { .. } => "sshd-bad-config",
+                SshdProblem::Fatal { text } if text.starts_with("no hostkeys available") => {
+                    "sshd-no-hostkeys"
+                }
                 SshdProblem::Fatal { .. } => "sshd-fatal",
                 SshdProblem::FailedPassword { .. } => "auth-failed-password",
                 SshdProblem::ClosedByAuthenticatingUser | SshdProblem::MaxAuthTries => {
@@ -210,6 +214,13 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
         if r != port {
             out.push("registry-other-port");
         }
+    }
+    // A rule that blocks the login port beats a firewall reported inactive or
+    // a rule that lets it in elsewhere (ufw off while iptables rejects; the
+    // facts of one paste and the kept readings are weighed together): no
+    // route may read "the firewall lets it in" against a block it was shown.
+    if out.contains(&"firewall-blocks") {
+        out.retain(|c| !matches!(*c, "firewall-off" | "firewall-allows"));
     }
     // Connected, then refused at login: the login failure is what matters.
     if out.contains(&"client-connected")

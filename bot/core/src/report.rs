@@ -20,6 +20,9 @@ pub struct CheckLine {
     pub answer: Option<String>,
     /// Value typed at an input step.
     pub value: Option<String>,
+    /// Read by the bot from a pasted output, not answered by the user.
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,6 +112,7 @@ impl Report {
                     .unwrap_or_else(|| a.step.clone()),
                 answer: opt.map(|o| o.label.clone()).or(universal),
                 value: a.value.clone(),
+                inferred: a.inferred,
             });
         }
         let (outcome, at_step) = match &s.phase {

@@ -95,6 +95,9 @@ pub struct Answer {
     pub option: Option<String>,
     /// The value typed at an input step.
     pub value: Option<String>,
+    /// The bot read this answer from a paste; the user did not give it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -160,6 +160,7 @@ fn shrink_once_always_makes_progress_and_keeps_the_conversation() {
             step: "linux.firewall".into(),
             option: None,
             value: Some("y".repeat(2000)),
+            inferred: false,
         });
         s.trail.push("linux.firewall".into());
     }

@@ -1230,3 +1230,31 @@ fn mask_secrets_leaves_diagnostic_output_alone() {
         assert!(!m.contains("[masked]"), "ordinary output masked:\n{m}");
     }
 }
+
+/// One paste with `ufw` inactive and an iptables rule rejecting the login
+/// port (or a default DROP policy with no accept for it): the block wins, so
+/// no route can read "the firewall lets it in / no firewall" from it.
+#[test]
+fn a_block_beats_an_inactive_firewall_in_the_same_paste() {
+    use vmd_core::facts::codes;
+    for text in [
+        "$ sudo ufw status\nStatus: inactive\n$ sudo iptables -S\n-P INPUT ACCEPT\n\
+         -P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n\
+         -A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset",
+        "$ sudo ufw status\nStatus: inactive\n$ sudo iptables -S\n-P INPUT DROP\n\
+         -P FORWARD DROP\n-P OUTPUT ACCEPT\n-A INPUT -i lo -j ACCEPT\n\
+         -A INPUT -p tcp -m tcp --dport 80 -j ACCEPT",
+    ] {
+        let facts: Vec<Fact> = read(text).into_iter().flat_map(|r| r.facts).collect();
+        assert!(
+            facts.contains(&Fact::FirewallInactive {
+                firewall: Firewall::Ufw
+            }),
+            "{facts:?}"
+        );
+        let c = codes(&facts, 22, None);
+        assert!(c.contains(&"firewall-blocks"), "{c:?}");
+        assert!(!c.contains(&"firewall-off"), "{c:?}");
+        assert!(!c.contains(&"firewall-allows"), "{c:?}");
+    }
+}

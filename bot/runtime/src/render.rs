@@ -261,6 +261,16 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             (None, Some(v)) => code_span(v, false),
             (None, None) => "-".into(),
         };
+        let answer = if c.inferred {
+            md_msg(
+                loc,
+                lang,
+                &Msg::new("report-check-inferred").arg("answer", answer),
+                &["answer"],
+            )
+        } else {
+            answer
+        };
         md.push_str(&format!(
             "- {}\n",
             md_msg(
@@ -461,6 +471,7 @@ mod tests {
             step: "linux.sshd_listen".into(),
             option: Some("yes".into()),
             value: None,
+            inferred: false,
         });
         let r = Report::build(&rb, &s, 2);
         for lang in Lang::ALL {
@@ -592,6 +603,7 @@ mod tests {
             step: "linux.sshd_listen".into(),
             option: None,
             value: Some(evil("typed")),
+            inferred: false,
         });
         s.pastes.push(PasteRecord {
             at_ms: 3,

@@ -1189,6 +1189,7 @@ mod tests {
                 step: "x".into(),
                 option: None,
                 value: Some("v".repeat(2000)),
+                inferred: false,
             });
         }
         assert!(encode(&s).unwrap().len() > MAX_RECORD_BYTES);

@@ -62,6 +62,7 @@ fn every_used_id_resolves_in_every_locale() {
             "report-probe-run",
             "report-checks",
             "report-check-answer",
+            "report-check-inferred",
             "report-ruled-out",
             "report-none",
             "report-ssh-algos",
