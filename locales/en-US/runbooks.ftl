@@ -42,7 +42,7 @@ route-ssh-legacy = The SSH server answers, but only with algorithms current clie
 route-ssh-ok = SSH answers properly from outside, so the server, the network path and sshd are fine. The problem is on the client side or with the account: let's look there.
 route-rdp-ok = Remote desktop answers properly from outside, so the server, the network path and the service are fine. Let's look at what your client says.
 route-filtered = Port { $port } got no answer at all: something drops the traffic before it reaches the server. The security group comes first, then the firewall inside the server.
-route-closed = Since the server answers on port { $port } and the network lets the connection through, we can skip the network checks: the cause is inside the server, so let's go straight there.
+route-closed = The refusal on port { $port } came from the server itself, so the network and the security group let the connection reach it: we can skip those checks and go straight to what runs inside the server.
 route-service-broken = Port { $port } accepts connections, but the login service doesn't behave normally. The fix is inside the server, so let's get in through the console.
 route-inconclusive = I couldn't test { $ip } from where I run (this is about my network, not your server), so your own tests will have to tell us more.
 
