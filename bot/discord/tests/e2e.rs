@@ -770,6 +770,11 @@ async fn rate_limits_are_friendly() {
     };
     let first = chat.diagnose(ALICE, "203.0.113.70", "linux").await;
     assert_eq!(chat.callback(first).await.callback_type(), Some(5));
+    // The start is recorded when the diagnosis starts (the adapter only peeks
+    // before deferring); wait for it, or a busy machine lets both through the
+    // peek and the refusal arrives as a follow-up instead.
+    let thread = chat.thread_of(first).await;
+    chat.question(thread, "linux.client_error").await;
     let second = chat.diagnose(ALICE, "203.0.113.71", "linux").await;
     let cb = chat.callback(second).await;
     assert_eq!(cb.callback_type(), Some(4));
