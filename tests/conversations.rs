@@ -171,6 +171,24 @@ fn table() -> Vec<Row> {
             max_answers: 1,
         },
         Row {
+            name: "refused-icmp-linux",
+            world: World::prohibited(),
+            os: "linux",
+            first: "linux.vnc",
+            decisive: "linux.firewall",
+            answers: &["in"],
+            max_answers: 1,
+        },
+        Row {
+            name: "refused-icmp-windows",
+            world: World::prohibited(),
+            os: "windows",
+            first: "windows.vnc",
+            decisive: "windows.firewall",
+            answers: &["in"],
+            max_answers: 1,
+        },
+        Row {
             name: "filtered",
             world: World::sg_drop(),
             os: "linux",
@@ -279,6 +297,47 @@ fn ping_blocked_but_port_open_is_called_normal() {
         "{}",
         r.out
     );
+}
+
+/// An ICMP "administratively prohibited" is a refusal, usually by the
+/// server's own firewall: said as such, never also as "no answer at all",
+/// and the conversation starts inside the server, not at the security group.
+#[test]
+fn an_icmp_refusal_is_not_silence() {
+    for (lang, refused, silent) in [
+        (
+            Lang::En,
+            "a refusal, not silence",
+            [
+                "no answer at all",
+                "got no answer",
+                "gets no answer",
+                "no answer (filtered)",
+            ],
+        ),
+        (
+            Lang::Ko,
+            "응답이 없는 게 아니라 거부된 거예요",
+            [
+                "아무 응답이 없어요",
+                "응답 없음 (필터링됨)",
+                "어떤 포트도 응답하지 않아요",
+                "트래픽이 서버에 닿기 전에",
+            ],
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::prohibited()],
+            &["/diagnose 203.0.113.10 linux", "/quit"],
+        );
+        assert!(r.out.contains(refused), "{}", r.out);
+        for s in silent {
+            assert!(!r.out.contains(s), "{s:?} said of a refusal\n{}", r.out);
+        }
+        assert!(!reached(&r).contains("triage.security_group"), "{}", r.out);
+        assert!(!reached(&r).contains("triage.instance_state"), "{}", r.out);
+    }
 }
 
 // ----- the scenarios ------------------------------------------------------------
@@ -1283,6 +1342,151 @@ fn a_paste_showing_another_port_re_checks_it() {
     assert!(reached(&r).contains("triage.fixed"), "{}", r.out);
     // The paste is never echoed back raw; its facts are.
     assert!(!r.out.contains("users:((\"sshd\""), "{}", r.out);
+}
+
+const SSH_OLD_PORT_REFUSED: &str =
+    "$ ssh ubuntu@203.0.113.10\nssh: connect to host 203.0.113.10 port 22: Connection refused";
+
+const REG_BOTH_3390: &str =
+    "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\Wds\\rdpwd\\Tds\\tcp
+    PortNumber    REG_DWORD    0xd3e
+
+HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp
+    PortNumber    REG_DWORD    0xd3e
+";
+
+/// sshd found on 2222 and confirmed from outside: the bot says how to
+/// connect there, and a client error naming the old port afterwards means
+/// "still on the old port", not "something blocks the new one".
+#[test]
+fn a_moved_port_is_followed_through() {
+    for (lang, connect, found, old_port, made_diff) in [
+        (
+            Lang::En,
+            "`ssh -p 2222 <user>@203.0.113.10`",
+            "Port 2222 answers properly from outside",
+            "still connects to port 22",
+            "That made the difference",
+        ),
+        (
+            Lang::Ko,
+            "`ssh -p 2222 <사용자>@203.0.113.10`",
+            "외부에서도 2222번 포트가 정상적으로 응답해요",
+            "예전 포트인 22번으로 접속하고 있어요",
+            "효과가 있었어요",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed(), World::open()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                "in",
+                &pasted(SS_2222),
+                "still",
+                &pasted(SSH_OLD_PORT_REFUSED),
+                "/quit",
+            ],
+        );
+        assert!(r.out.contains(connect), "{}", r.out);
+        assert!(r.out.contains("TCP 2222"), "{}", r.out);
+        assert!(r.out.contains(found), "{}", r.out);
+        // Found, not changed by the user.
+        assert!(!r.out.contains(made_diff), "{}", r.out);
+        assert!(r.out.contains(old_port), "{}", r.out);
+        // Not "something between you and the server" blocking port 2222.
+        let steps = reached(&r);
+        assert!(!steps.contains("common.your_side"), "{}", r.out);
+        // Back at "try logging in", with the way to connect said again.
+        assert!(
+            r.out.matches(connect).count() >= 2,
+            "the way to connect is said again after the old-port paste\n{}",
+            r.out
+        );
+    }
+    // Remote Desktop moved to 3390: the address with the port in the client.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::open()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "in",
+            &pasted(REG_BOTH_3390),
+            "/quit",
+        ],
+    );
+    assert!(r.out.contains("mstsc /v:203.0.113.10:3390"), "{}", r.out);
+    assert!(r.out.contains("`203.0.113.10:3390`"), "{}", r.out);
+    assert!(reached(&r).contains("triage.confirm_login"), "{}", r.out);
+}
+
+const NETSTAT_ANO_MOVED: &str = "C:\\Users\\Administrator>netstat -ano
+
+Active Connections
+
+  Proto  Local Address          Foreign Address        State           PID
+  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       912
+  TCP    0.0.0.0:445            0.0.0.0:0              LISTENING       4
+  TCP    0.0.0.0:5985           0.0.0.0:0              LISTENING       4
+  TCP    0.0.0.0:33890          0.0.0.0:0              LISTENING       1084
+  TCP    0.0.0.0:49664          0.0.0.0:0              LISTENING       700
+  TCP    127.0.0.1:5000         0.0.0.0:0              LISTENING       88
+";
+
+/// A `netstat -ano` with PIDs only, nothing on 3389 and one unusual
+/// listener: the bot checks that port from outside and, Remote Desktop
+/// answering there, says how to connect instead of "nothing listens".
+#[test]
+fn a_pid_only_listener_list_is_checked_from_outside() {
+    for (lang, checking, found) in [
+        (
+            Lang::En,
+            "I'll check from here whether Remote Desktop answers there",
+            "Remote Desktop answers properly on port 33890",
+        ),
+        (
+            Lang::Ko,
+            "원격 데스크톱이 응답하는지",
+            "33890번 포트로 원격 데스크톱이 정상적으로 응답해요",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed(), World::open()],
+            &[
+                "/diagnose 203.0.113.10 windows",
+                "in",
+                &pasted(NETSTAT_ANO_MOVED),
+                "/quit",
+            ],
+        );
+        {
+            let reqs = r.prober.requests.lock().unwrap();
+            let ports: Vec<u16> = reqs[1].ports.iter().map(|p| p.port).collect();
+            assert_eq!(ports, [33890], "{}", r.out);
+        }
+        assert!(r.out.contains(checking), "{}", r.out);
+        assert!(r.out.contains(found), "{}", r.out);
+        assert!(r.out.contains("mstsc /v:203.0.113.10:33890"), "{}", r.out);
+        assert!(reached(&r).contains("triage.confirm_login"), "{}", r.out);
+    }
+    // Nothing answers there: back to what the paste shows (nothing on 3389).
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::closed()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "in",
+            &pasted(NETSTAT_ANO_MOVED),
+            "/quit",
+        ],
+    );
+    assert!(
+        r.out.contains("Remote Desktop doesn't answer on 33890"),
+        "{}",
+        r.out
+    );
+    assert!(!reached(&r).contains("triage.confirm_login"), "{}", r.out);
 }
 
 /// Pastes and what was read from them stay within the record cap: a

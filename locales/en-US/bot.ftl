@@ -45,7 +45,12 @@ probe-icmp = Ping: { $state ->
 probe-port = Port { $port }: { $state ->
         [open] open
         [closed] closed (the server answered that nothing listens there)
-        [filtered] no answer (filtered)
+        [filtered] { $reason ->
+            [admin_prohibited] refused: ICMP "administratively prohibited"
+            [host_unreachable] refused: ICMP "host unreachable" (or "host prohibited")
+            [net_unreachable] refused: ICMP "network unreachable"
+           *[other] no answer (filtered)
+        }
        *[other] inconclusive (a problem on my side, not yours)
     }
 probe-ssh = SSH on port { $port } says: `{ $banner }`
@@ -76,6 +81,7 @@ back-from-confirm = OK, back to where we were.
 nav-hint = At any time: /back goes back a step, /restart starts over, /ticket gives you a support ticket with the full report.
 recheck-better = That made the difference: the login port answers properly now.
 recheck-same = No change from outside yet. Let's keep going.
+recheck-found = Port { $port } answers properly from outside: that is where the login service is.
 
 back-done = OK, one step back.
 back-nothing = There's no earlier step to go back to.
@@ -193,6 +199,22 @@ paste-more = …and { $count } more.
 paste-later = I've kept that; it will help once we're at the checks. Let's first finish the question above.
 paste-new-port = So the login service actually uses port { $port }, not { $old }. I'll test port { $port } from here.
 paste-no-change = That fits what we're looking at. Let's go on with this step.
+paste-check-listeners = Nothing listens on port { $port }, but { $count ->
+        [one] a program listens on port { $ports }
+       *[other] programs listen on ports { $ports }
+    }, shown only by process number. I'll check from here whether { $service ->
+        [rdp] Remote Desktop
+       *[ssh] SSH
+    } answers there.
+paste-ask-tasklist = Port { $port } is held by process { $pid }. To see which service that is, run `tasklist /svc /fi "PID eq { $pid }"`: `TermService` there means Remote Desktop was moved to port { $port }.
+alt-found = { $service ->
+        [rdp] Remote Desktop
+       *[ssh] SSH
+    } answers properly on port { $port } from outside: the login service was moved there.
+alt-none = { $service ->
+        [rdp] Remote Desktop
+       *[ssh] SSH
+    } doesn't answer on { $ports } from outside either.
 
 fact-listening = • { $owner ->
         [none] Something
@@ -217,6 +239,7 @@ fact-client = • Your client: { $result ->
         [cipher] no matching cipher
        *[closed] the server closed the connection
     }
+fact-client-port = • Your client tried port { $port }
 fact-ping = • Your ping: { $replies ->
         [yes] replies
        *[no] no replies

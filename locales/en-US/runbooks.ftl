@@ -44,6 +44,7 @@ route-rdp-ok = Remote desktop answers properly from outside, so the server, the 
 route-filtered = Port { $port } got no answer at all: something drops the traffic before it reaches the server. The security group comes first, then the firewall inside the server.
 route-closed = The refusal on port { $port } came from the server itself, so the network and the security group let the connection reach it: we can skip those checks and go straight to what runs inside the server.
 route-service-broken = Port { $port } accepts connections, but the login service doesn't behave normally. The fix is inside the server, so let's get in through the console.
+route-refused-icmp = A refusal like this usually comes from the firewall inside the server, so let's start there rather than at the security group.
 route-inconclusive = I couldn't test { $ip } from where I run (this is about my network, not your server), so your own tests will have to tell us more.
 
 ## Triage
@@ -113,7 +114,13 @@ triage-opt-no-restart = I can't restart it now
     .aliases = skip, can't restart, later, cannot restart, not now, can't reboot, not right now
 
 triage-confirm-title = Try logging in
-triage-confirm = Port { $port } answers properly now. Please try logging in again. Does it work?
+triage-confirm = { $moved ->
+        [yes] Port { $port } answers properly now, so connect to { $port } instead of { $default_port }: { $os ->
+            [windows] in Remote Desktop Connection, enter `{ $ip }:{ $port }` as the computer (or run `mstsc /v:{ $ip }:{ $port }`).
+           *[other] `ssh -p { $port } <user>@{ $ip }` (in PuTTY, { $port } goes in the Port box).
+        } The security group must allow TCP { $port } from your address too. Does logging in work now?
+       *[no] Port { $port } answers properly now. Please try logging in again. Does it work?
+    }
 
 triage-works-title = Confirm
 triage-works = Glad to hear it! Just to be sure before I close this: you have logged in successfully?
@@ -405,6 +412,7 @@ disputed-firewall = The user reports that the firewall inside the server allows 
 
 ## What a paste shows, said before moving on (notes of the paste routes)
 paste-contradicts-filtered = Your own test gets through to port { $port }, but mine is dropped: a rule admits your address and not mine.
+paste-client-old-port = Your client still connects to port { $client_port }, but the login service now answers on port { $port }: nothing blocks the new port, the connection just goes to the old one.
 paste-contradicts-open = Your client can't reach port { $port }, but I can: something between you and the server is in the way.
 paste-contradicts-closed = The service listens on port { $port }, yet I get "closed" from outside: a firewall rule that rejects (REJECT) or a ban answers for it.
 paste-contradicts-filtered-listening = The service listens on port { $port }, yet my connection is dropped on the way: a firewall inside the server or the security group drops it.

@@ -45,7 +45,12 @@ probe-icmp = Ping: { $state ->
 probe-port = 포트 { $port }: { $state ->
         [open] 열림
         [closed] 닫힘 (서버가 이 포트에서 대기 중인 서비스가 없다고 응답함)
-        [filtered] 응답 없음 (필터링됨)
+        [filtered] { $reason ->
+            [admin_prohibited] 거부됨: ICMP "관리상 금지(administratively prohibited)"
+            [host_unreachable] 거부됨: ICMP "호스트 도달 불가(host unreachable)" 또는 "호스트 금지(host prohibited)"
+            [net_unreachable] 거부됨: ICMP "네트워크 도달 불가(network unreachable)"
+           *[other] 응답 없음 (필터링됨)
+        }
        *[other] 판단 불가 (고객님 서버가 아니라 봇 쪽의 문제)
     }
 probe-ssh = { $port }번 포트 SSH 응답: `{ $banner }`
@@ -76,6 +81,7 @@ back-from-confirm = 네, 하던 단계로 돌아갈게요.
 nav-hint = 언제든지 /이전(/back) 명령으로 한 단계 전으로, /처음부터(/restart) 명령으로 처음으로 돌아갈 수 있어요. /티켓(/ticket) 명령을 쓰시면 전체 보고서와 함께 지원 티켓을 바로 받으실 수 있어요.
 recheck-better = 효과가 있었어요. 이제 로그인 포트가 정상적으로 응답해요.
 recheck-same = 외부에서 보기에는 아직 달라진 게 없어요. 계속 점검해 볼게요.
+recheck-found = 외부에서도 { $port }번 포트가 정상적으로 응답해요. 로그인 서비스는 이 포트에서 기다리고 있어요.
 
 back-done = 네, 한 단계 전으로 돌아갈게요.
 back-nothing = 돌아갈 이전 단계가 없어요.
@@ -193,6 +199,19 @@ paste-more = …외 { $count }개 항목이 더 있어요.
 paste-later = 보내 주신 내용은 저장해 두었어요. 점검 단계에서 도움이 될 거예요. 먼저 위의 질문부터 답해 주세요.
 paste-new-port = 로그인 서비스가 실제로 쓰는 포트는 { $old }번이 아니라 { $port }번 포트군요. 봇이 있는 곳에서 { $port }번 포트를 테스트해 볼게요.
 paste-no-change = 지금 살펴보고 있는 내용과 일치해요. 이 단계를 계속 진행할게요.
+paste-check-listeners = { $port }번 포트에서 기다리는 프로그램은 없지만, { $ports }번 포트에서 기다리는 프로그램이 있어요. (프로세스 번호만 나와 있어요.) 거기서 { $service ->
+        [rdp] 원격 데스크톱이
+       *[ssh] SSH가
+    } 응답하는지 봇이 있는 곳에서 확인해 볼게요.
+paste-ask-tasklist = { $port }번 포트는 프로세스 { $pid }번이 쓰고 있어요. 어떤 서비스인지 보려면 `tasklist /svc /fi "PID eq { $pid }"`를 실행해 보세요. 거기에 `TermService`가 보이면 원격 데스크톱 포트가 { $port }번으로 바뀐 거예요.
+alt-found = 외부에서 { $port }번 포트로 { $service ->
+        [rdp] 원격 데스크톱이
+       *[ssh] SSH가
+    } 정상적으로 응답해요. 로그인 서비스의 포트가 이쪽으로 바뀌어 있었어요.
+alt-none = 외부에서 { $ports }번 포트로도 { $service ->
+        [rdp] 원격 데스크톱이
+       *[ssh] SSH가
+    } 응답하지 않아요.
 
 fact-listening = • { $addr }:{ $port } 주소에서 { $owner ->
         [none] 어떤 프로그램이
@@ -217,6 +236,7 @@ fact-client = • 고객님 클라이언트: { $result ->
         [cipher] 일치하는 암호화 방식(cipher) 없음
        *[closed] 서버가 연결을 끊음
     }
+fact-client-port = • 클라이언트가 접속을 시도한 포트: { $port }번
 fact-ping = • 고객님 쪽 Ping: { $replies ->
         [yes] 응답 있음
        *[no] 응답 없음

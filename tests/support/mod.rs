@@ -59,6 +59,8 @@ pub struct World {
     pub port: PortState,
     pub ssh: SshKind,
     pub rdp: RdpKind,
+    /// Why a dropped port gave up (an ICMP refusal instead of silence).
+    pub refusal: Option<PortReason>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -85,6 +87,7 @@ impl World {
             port: PortState::Open,
             ssh: SshKind::Ok,
             rdp: RdpKind::Ok,
+            refusal: None,
         }
     }
     pub fn filtered() -> World {
@@ -93,6 +96,15 @@ impl World {
             port: PortState::Filtered,
             ssh: SshKind::None,
             rdp: RdpKind::None,
+            refusal: None,
+        }
+    }
+    /// Ping gets nothing; the port is refused with an ICMP "administratively
+    /// prohibited" (a REJECT rule in the server's own firewall).
+    pub fn prohibited() -> World {
+        World {
+            refusal: Some(PortReason::AdminProhibited),
+            ..World::filtered()
         }
     }
     pub fn closed() -> World {
@@ -101,6 +113,7 @@ impl World {
             port: PortState::Closed,
             ssh: SshKind::None,
             rdp: RdpKind::None,
+            refusal: None,
         }
     }
     /// Ping answers, the login port drops: a security group at work.
@@ -120,6 +133,7 @@ impl World {
             port: PortState::Inconclusive,
             ssh: SshKind::None,
             rdp: RdpKind::None,
+            refusal: None,
         }
     }
     /// The port accepts connections but the service never answers.
@@ -143,7 +157,7 @@ impl World {
             PortState::Open => PortReason::SynAck,
             PortState::Closed => PortReason::Reset,
             PortState::Inconclusive => PortReason::LocalError,
-            _ => PortReason::Timeout,
+            _ => self.refusal.unwrap_or(PortReason::Timeout),
         };
         let open = self.port == PortState::Open;
         let ssh_port = req.ports.iter().find(|p| p.service == Some(Service::Ssh));

@@ -66,6 +66,12 @@ pub enum Input {
 
 /// The option key a re-probe started by a paste is recorded under.
 pub const PASTE_KEY: &str = "_paste";
+/// The option of a re-check of the ports a moved login service may use
+/// (listeners a paste showed only by PID).
+pub const ALT_KEY: &str = "_alternates";
+/// At most this many such ports in one check (the port policy's
+/// per-conversation cap applies on top).
+pub const MAX_ALTERNATES: usize = 4;
 
 /// What the runtime must do, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,6 +186,12 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "fact-disk",
     "fact-boot",
     "fact-rdp-listener",
+    "fact-client-port",
+    "recheck-found",
+    "paste-check-listeners",
+    "paste-ask-tasklist",
+    "alt-found",
+    "alt-none",
 ];
 
 /// The effects of one turn so far, and the time the turn happens at.
@@ -623,7 +635,75 @@ impl Engine {
                 out,
             );
         }
+        // Nothing on the login port, and listeners shown only by a PID
+        // (`netstat -ano`): a moved service may be one of them. Check those
+        // ports from outside, within the port policy, before concluding
+        // "nothing listens".
+        if let Some(service) = s.service() {
+            let facts = s.facts();
+            let os = s.known_os();
+            let mut pick: Vec<u16> = Vec::new();
+            let candidates = facts::unnamed_listeners(&facts, port, os, MAX_ALTERNATES);
+            for p in &candidates {
+                let mut seen = s.ports_probed.clone();
+                seen.extend(&pick);
+                if !s.ports_probed.contains(p) && self.cfg.policy.ports().check(&seen, *p).is_ok() {
+                    pick.push(*p);
+                }
+            }
+            let key = service_key(service);
+            if !pick.is_empty() {
+                let ports = join_ports(&pick);
+                say(
+                    out,
+                    Reply::info(vec![Msg::new("paste-check-listeners")
+                        .arg("port", port)
+                        .arg("ports", ports)
+                        .arg("count", pick.len() as i64)
+                        .arg("service", key)]),
+                );
+                return self.start_alternates(s, step.unwrap_or_default(), &pick, out);
+            }
+            // None can be checked from here: ask which program holds it.
+            if let (Some(p), Some(Os::Windows)) = (candidates.first(), os) {
+                if let Some(pid) = facts::pid_on(&facts, *p) {
+                    say(
+                        out,
+                        Reply::info(vec![Msg::new("paste-ask-tasklist")
+                            .arg("port", *p)
+                            .arg("pid", pid)]),
+                    );
+                }
+            }
+        }
         self.paste_route(s, out)
+    }
+
+    /// Check `ports` from outside for the login service (its handshake), as a
+    /// re-check of `step`: the first that answers becomes the login port.
+    fn start_alternates(&self, s: &mut Session, step: String, ports: &[u16], out: &mut Out) {
+        let Some(target) = s.target else {
+            s.phase = Phase::AskIp;
+            return self.prompt(s, out);
+        };
+        let service = s.service();
+        let request = ProbeRequest {
+            target,
+            icmp: false,
+            ports: ports
+                .iter()
+                .map(|p| PortSpec { port: *p, service })
+                .collect(),
+        };
+        s.phase = Phase::Probing(Pending {
+            purpose: Purpose::Recheck {
+                step,
+                option: Some(ALT_KEY.into()),
+            },
+            kind: ProbeKind::Service,
+            request: request.clone(),
+        });
+        out.push(Effect::Probe(request));
     }
 
     /// The first paste route whose conditions hold and that leads somewhere
@@ -1106,6 +1186,18 @@ impl Engine {
             (ProbeKind::Service, Some(prev)) => merge(&prev.report, &report),
             _ => report.clone(),
         };
+        // A check of the ports a moved service may use: the one where the
+        // login service answers becomes the login port.
+        let alternates = matches!(&pending.purpose,
+            Purpose::Recheck { option: Some(k), .. } if k == ALT_KEY);
+        let alt_hit = if alternates {
+            answering_port(&report, s.service())
+        } else {
+            None
+        };
+        if let Some(p) = alt_hit {
+            s.custom_port = Some(p);
+        }
         let port = s.service_port();
         let found = findings::derive(&merged, port, s.service());
         let before = s
@@ -1131,6 +1223,36 @@ impl Engine {
                 }
                 self.enter_first(s, out);
             }
+            Purpose::Recheck { step, option } if alternates => {
+                let key = s.service().map(service_key).unwrap_or("rdp");
+                match alt_hit {
+                    Some(p) if findings::service_healthy(&found) => {
+                        say(
+                            out,
+                            Reply::info(vec![Msg::new("alt-found")
+                                .arg("port", p)
+                                .arg("service", key)])
+                            .severity(Severity::Good),
+                        );
+                        let confirm = self.rb.confirm_step().to_owned();
+                        self.enter(s, &confirm, out)
+                    }
+                    _ => {
+                        if alt_hit.is_some() {
+                            s.custom_port = None;
+                        }
+                        say(
+                            out,
+                            Reply::info(vec![Msg::new("alt-none")
+                                .arg("ports", port_list(&pending.request))
+                                .arg("service", key)]),
+                        );
+                        s.phase = Phase::Step(step);
+                        let _ = option;
+                        self.paste_route(s, out)
+                    }
+                }
+            }
             Purpose::Recheck { step, option } => {
                 let after = report.port(port).map(|r| r.state);
                 let healthy = findings::service_healthy(&found);
@@ -1142,11 +1264,17 @@ impl Engine {
                     && !s.probes[..s.probes.len() - 1].last().is_some_and(|p| {
                         findings::service_healthy(&p.findings) && p.service_port == port
                     });
-                parts.push(Msg::new(if better {
-                    "recheck-better"
-                } else {
-                    "recheck-same"
-                }));
+                // A port a paste revealed, answering where the old one did
+                // not: found, not changed by what the user did.
+                let found_elsewhere = option.as_deref() == Some(PASTE_KEY)
+                    && s.probes[..s.probes.len() - 1]
+                        .last()
+                        .is_some_and(|p| p.service_port != port);
+                parts.push(match (better, found_elsewhere) {
+                    (true, true) => Msg::new("recheck-found").arg("port", port),
+                    (true, false) => Msg::new("recheck-better"),
+                    (false, _) => Msg::new("recheck-same"),
+                });
                 parts.extend(
                     found
                         .iter()
@@ -1327,6 +1455,25 @@ impl Engine {
             Arg::Str(s.target.map(|t| t.to_string()).unwrap_or_default()),
         );
         a.insert("port".into(), Arg::Num(s.service_port().into()));
+        // The service's usual port, and whether the login port in force moved
+        // away from it (sshd on 2222, RDP on 3390): how to connect then.
+        let usual: u16 = if s.service() == Some(Service::Ssh) {
+            22
+        } else {
+            3389
+        };
+        a.insert("default_port".into(), Arg::Num(usual.into()));
+        a.insert(
+            "moved".into(),
+            Arg::Str(
+                if s.service_port() != usual {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .into(),
+            ),
+        );
         a.insert(
             "os".into(),
             Arg::Str(s.os.map(Os::key).unwrap_or("auto").into()),
@@ -1653,6 +1800,10 @@ pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
         );
     }
     let mut sorted: Vec<Finding> = found.to_vec();
+    // An ICMP refusal is said as a refusal, never also as "no answer".
+    if sorted.contains(&Finding::HostUnreachable) {
+        sorted.retain(|f| *f != Finding::PortFiltered);
+    }
     sorted.sort_by_key(|f| !f.is_problem());
     parts.extend(sorted.iter().map(|f| finding_msg(*f, s)));
     let severity = if findings::service_healthy(found) && s.known_os().is_some() {
@@ -1684,6 +1835,39 @@ fn decide_os(r: &ProbeReport) -> Option<Os> {
         (false, true) => Some(Os::Windows),
         _ => None,
     }
+}
+
+/// The port of `r` where the login service completed its handshake.
+fn answering_port(r: &ProbeReport, service: Option<Service>) -> Option<u16> {
+    let open = |p: u16| r.port(p).is_some_and(|x| x.state == PortState::Open);
+    match service {
+        Some(Service::Rdp) => r
+            .rdp
+            .as_ref()
+            .filter(|x| x.error.is_none() && open(x.port))
+            .map(|x| x.port),
+        Some(Service::Ssh) => r
+            .ssh
+            .as_ref()
+            .filter(|x| x.error.is_none() && !x.legacy_only && open(x.port))
+            .map(|x| x.port),
+        None => None,
+    }
+}
+
+fn service_key(s: Service) -> &'static str {
+    match s {
+        Service::Rdp => "rdp",
+        Service::Ssh => "ssh",
+    }
+}
+
+fn join_ports(ports: &[u16]) -> String {
+    ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn merge(prev: &ProbeReport, now: &ProbeReport) -> ProbeReport {

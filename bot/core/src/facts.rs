@@ -27,6 +27,7 @@ pub const CODES: &[&str] = &[
     "client-no-route",
     "client-no-name",
     "client-cipher",
+    "client-other-port",
     "ping-ok",
     "ping-failed",
     "service-running",
@@ -121,6 +122,11 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
                 ClientResult::NameNotResolved => "client-no-name",
                 ClientResult::NoMatchingCipher => "client-cipher",
             }),
+            Fact::ClientPort { port: p } => {
+                if *p != port {
+                    out.push("client-other-port");
+                }
+            }
             Fact::Ping { replies } => out.push(if *replies { "ping-ok" } else { "ping-failed" }),
             Fact::Service { service, state } => {
                 let relevant = !matches!(
@@ -222,6 +228,12 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
     if out.contains(&"firewall-blocks") {
         out.retain(|c| !matches!(*c, "firewall-off" | "firewall-allows"));
     }
+    // A client that failed on another port than the login port in force
+    // (still aimed at 22 after sshd moved) tested nothing about the login
+    // port: its failure is not the login port's.
+    if out.contains(&"client-other-port") {
+        out.retain(|c| !matches!(*c, "client-refused" | "client-timeout" | "client-no-route"));
+    }
     // Connected, then refused at login: the login failure is what matters.
     if out.contains(&"client-connected")
         && out.iter().any(|c| {
@@ -274,6 +286,62 @@ pub fn new_login_port(facts: &[Fact], port: u16, os: Option<Os>) -> Option<u16> 
         });
     }
     None
+}
+
+/// Ports the system itself listens on, never a moved login service: RPC,
+/// NetBIOS, SMB, WinRM, WS-Discovery, Delivery Optimization, databases.
+const SYSTEM_PORTS: &[u16] = &[
+    1433, 3306, 5040, 5357, 5432, 5985, 5986, 6379, 7680, 27017, 47001,
+];
+
+/// Listeners a list shows only by PID or with no owner at all
+/// (`netstat -ano`, `ss -tln`) when nothing listens on the login port: the
+/// ports where a moved login service may be, worth a check from outside.
+/// Loopback, the login port, ports below 1024, well-known system ports and
+/// (on Windows) the dynamic RPC range are left out; sorted, at most `max`.
+pub fn unnamed_listeners(facts: &[Fact], port: u16, os: Option<Os>, max: usize) -> Vec<u16> {
+    if !codes(facts, port, os).contains(&"listen-none") {
+        return Vec::new();
+    }
+    let mut out: Vec<u16> = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Listening {
+                addr,
+                port: p,
+                owner,
+            } if *p != port
+                && !is_local(addr)
+                && owner
+                    .as_deref()
+                    .is_none_or(|o| o.chars().all(|c| c.is_ascii_digit()))
+                && *p >= 1024
+                && !SYSTEM_PORTS.contains(p)
+                && !(os == Some(Os::Windows) && *p >= 49152) =>
+            {
+                Some(*p)
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(max);
+    out
+}
+
+/// The PID a listener list shows on `port`, for `tasklist /svc /fi "PID eq N"`.
+pub fn pid_on(facts: &[Fact], port: u16) -> Option<String> {
+    facts.iter().find_map(|f| match f {
+        Fact::Listening {
+            port: p,
+            owner: Some(o),
+            ..
+        } if *p == port && !o.is_empty() && o.chars().all(|c| c.is_ascii_digit()) => {
+            Some(o.clone())
+        }
+        _ => None,
+    })
 }
 
 /// Which firewall a paste showed, for the exact command to open the port.
@@ -353,6 +421,7 @@ pub fn fact_msg(f: &Fact) -> Msg {
                 ClientResult::NoMatchingCipher => "cipher",
             },
         ),
+        Fact::ClientPort { port } => Msg::new("fact-client-port").arg("port", *port),
         Fact::Ping { replies } => {
             Msg::new("fact-ping").arg("replies", if *replies { "yes" } else { "no" })
         }
@@ -517,6 +586,13 @@ pub fn vars(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<(&'static str, Str
         out.push(("boot", kind.to_owned()));
         out.push(("boot_mount", mount));
     }
+    // The port the user's failed client named (notes quote it).
+    if let Some(p) = facts.iter().find_map(|f| match f {
+        Fact::ClientPort { port } => Some(*port),
+        _ => None,
+    }) {
+        out.push(("client_port", p.to_string()));
+    }
     if let Some(fw) = firewall_of(facts) {
         out.push(("firewall", fw_key(fw).to_owned()));
     }
@@ -567,6 +643,27 @@ mod tests {
             codes(&[listen("0.0.0.0", 80, "nginx")], 22, linux),
             ["listen-none"]
         );
+    }
+
+    #[test]
+    fn pid_only_listeners_are_candidates_for_a_moved_service() {
+        let w = Some(Os::Windows);
+        let f = [
+            listen("0.0.0.0", 135, "912"),
+            listen("0.0.0.0", 445, "4"),
+            listen("0.0.0.0", 5985, "4"),
+            listen("0.0.0.0", 49664, "700"),
+            listen("127.0.0.1", 5000, "88"),
+            listen("0.0.0.0", 33890, "1084"),
+        ];
+        assert_eq!(codes(&f, 3389, w), ["listen-none"]);
+        assert_eq!(unnamed_listeners(&f, 3389, w, 4), [33890]);
+        assert_eq!(unnamed_listeners(&f, 3389, w, 0), Vec::<u16>::new());
+        assert_eq!(pid_on(&f, 33890).as_deref(), Some("1084"));
+        // Something on the login port: nothing to infer.
+        let mut on = f.to_vec();
+        on.push(listen("0.0.0.0", 3389, "1084"));
+        assert!(unnamed_listeners(&on, 3389, w, 4).is_empty());
     }
 
     #[test]

@@ -177,10 +177,17 @@ pub fn derive(report: &ProbeReport, service_port: u16, service: Option<Service>)
     if icmp_silent && port_state == Some(PortState::Open) {
         out.push(Finding::IcmpBlockedPortOpen);
     }
-    let any_port_answered = report
-        .ports
-        .iter()
-        .any(|p| matches!(p.state, PortState::Open | PortState::Closed));
+    // An ICMP "unreachable"/"prohibited" is an answer too (a refusal): never
+    // "no answer at all" next to it.
+    let any_port_answered = report.ports.iter().any(|p| {
+        matches!(p.state, PortState::Open | PortState::Closed)
+            || matches!(
+                p.reason,
+                PortReason::HostUnreachable
+                    | PortReason::NetUnreachable
+                    | PortReason::AdminProhibited
+            )
+    });
     if icmp_silent && !report.ports.is_empty() && !any_port_answered {
         out.push(Finding::NoAnswerAtAll);
     }

@@ -237,6 +237,9 @@ pub enum Fact {
     RegistryPort { key: RegKey, port: u16 },
     /// The user's own connection test.
     Client { result: ClientResult },
+    /// The port the user's client tried, when its failure names it
+    /// (`ssh: connect to host … port 22: Connection refused`).
+    ClientPort { port: u16 },
     /// The user's own ping: replies received or not.
     Ping { replies: bool },
     /// A service's state.
@@ -2518,6 +2521,14 @@ mod client {
             || l.contains("invalid user")
     }
 
+    /// `N` of `ssh: connect to host H port N: …`.
+    fn failed_port(l: &str) -> Option<u16> {
+        let rest = after_ci(l, "connect to host ")?;
+        let (_, after) = rest.split_once(" port ")?;
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok().filter(|p| *p > 0)
+    }
+
     /// `ssh -v` and plain `ssh` client messages.
     pub(crate) fn ssh_client(text: &str) -> Option<Reading> {
         let mut facts = Vec::new();
@@ -2581,6 +2592,16 @@ mod client {
             };
             if let Some(result) = result {
                 push(&mut facts, Fact::Client { result });
+                // The port a failed connection named: a client still aimed at
+                // the old port after the service moved.
+                if matches!(
+                    result,
+                    ClientResult::Refused | ClientResult::TimedOut | ClientResult::NoRoute
+                ) {
+                    if let Some(port) = failed_port(l) {
+                        push(&mut facts, Fact::ClientPort { port });
+                    }
+                }
             }
         }
         if facts.is_empty() {

@@ -576,11 +576,19 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
         // ---- client side ----
         e(
             sample!("linux-ssh-v-refused.txt"),
-            vec![r(K::SshClient, High, vec![client(C::Refused)])],
+            vec![r(
+                K::SshClient,
+                High,
+                vec![client(C::Refused), Fact::ClientPort { port: 22 }],
+            )],
         ),
         e(
             sample!("macos-ssh-timeout.txt"),
-            vec![r(K::SshClient, High, vec![client(C::TimedOut)])],
+            vec![r(
+                K::SshClient,
+                High,
+                vec![client(C::TimedOut), Fact::ClientPort { port: 22 }],
+            )],
         ),
         e(
             sample!("linux-ssh-v-publickey.txt"),
@@ -608,7 +616,11 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
         ),
         e(
             sample!("centos7-ssh-no-route.txt"),
-            vec![r(K::SshClient, High, vec![client(C::NoRoute)])],
+            vec![r(
+                K::SshClient,
+                High,
+                vec![client(C::NoRoute), Fact::ClientPort { port: 22 }],
+            )],
         ),
         e(
             sample!("linux-ssh-cipher.txt"),
