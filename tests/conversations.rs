@@ -299,6 +299,29 @@ fn ping_blocked_but_port_open_is_called_normal() {
     );
 }
 
+/// The first probe follows the OS the user named: no 3389 for an Ubuntu
+/// user, no 22 for Windows; both only when the OS is to be detected.
+#[test]
+fn the_first_probe_follows_the_named_os() {
+    for (first, want) in [
+        ("/diagnose 203.0.113.10 linux", vec![22u16]),
+        ("/diagnose 203.0.113.10 windows", vec![3389]),
+        ("/diagnose 203.0.113.10 linux 2200", vec![2200, 22]),
+        ("/diagnose 203.0.113.10 auto", vec![22, 3389]),
+    ] {
+        let r = run(Some(Lang::En), &[World::open()], &[first, "/quit"]);
+        let reqs = r.prober.requests.lock().unwrap();
+        let ports: Vec<u16> = reqs[0].ports.iter().map(|p| p.port).collect();
+        assert_eq!(ports, want, "{first}\n{}", r.out);
+    }
+    let r = run(
+        Some(Lang::Ko),
+        &[World::closed()],
+        &["우분투 서버 203.0.113.10 접속이 안 돼요", "/quit"],
+    );
+    assert!(!r.out.contains("3389"), "{}", r.out);
+}
+
 /// An ICMP "administratively prohibited" is a refusal, usually by the
 /// server's own firewall: said as such, never also as "no answer at all",
 /// and the conversation starts inside the server, not at the security group.
@@ -417,10 +440,14 @@ fn security_group_advice_without_egress_says_so() {
     );
     assert!(r.out.contains("0.0.0.0/0"), "{}", r.out);
     assert!(
-        r.out.contains("hasn't told me mine"),
+        r.out.contains("admits me too"),
         "the bot must say its own address has to be admitted too:\n{}",
         r.out
     );
+    // A test rule open to everyone comes with its warning, and no
+    // operator-facing wording reaches the user.
+    assert!(r.out.contains("brute-force"), "{}", r.out);
+    assert!(!r.out.contains("operator"), "{}", r.out);
 }
 
 #[test]

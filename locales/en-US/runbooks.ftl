@@ -83,9 +83,9 @@ triage-load = A server with CPU or memory exhausted often accepts a connection a
 
 triage-sg-title = Security group
 triage-sg = The security group bound to the instance must allow inbound **TCP { $port }**, and from two places: your own public address, and the address I test from ({ $egress ->
-        [none] this bot's operator hasn't told me mine; if you don't know it, use 0.0.0.0/0 as the source while you test, then narrow it to your own address
+        [none] I can't tell you mine here; a source of 0.0.0.0/0 admits me too, but it also opens the port to brute-force attempts from the whole internet, so keep it only while you test and then narrow it to your own address
        *[other] { $egress }
-    }). Otherwise my re-check can never pass, even when your rule is right. The **port tool** ({ -port-tool-url }) checks this for you, and its **Open all ports** action adds the common rules in one go. Tell me when the rule is saved.
+    }). Otherwise my re-check can never pass, even when your rule is right. Rules are matched in priority order and the first match wins, so an Allow is useless below a Drop that covers the same port (or in a group bound with higher priority). The **port tool** ({ -port-tool-url }) checks this for you; its **Open all ports** action opens 22, 3389 and more to everyone, so remove those rules once you can log in. Tell me when the rule is saved.
 triage-opt-sg-opened = I added the rule, check again
     .aliases = opened, added, done, open, added it, added the rule, saved the rule, saved, opened it, opened the port, rule added
 triage-opt-sg-already = The rule was already there
@@ -154,9 +154,9 @@ common-opt-ping-timeout = Request timed out / no replies
 common-port-test-title = Port test from your computer
 common-port-test = Now test the login port from your computer: { $client ->
         [windows] in PowerShell run `Test-NetConnection { $ip } -Port { $port }` and look at `TcpTestSucceeded`.
-        [mac] in Terminal run `nc -vz -w 5 { $ip } { $port }`; "succeeded" or "open" means it connected.
+        [mac] in Terminal run `nc -vz -G 5 { $ip } { $port }`; "succeeded" or "open" means it connected.
         [linux] run `nc -vz -w 5 { $ip } { $port }`; "succeeded", "open" or "Connected to" means it connected.
-       *[other] on Windows, in PowerShell: `Test-NetConnection { $ip } -Port { $port }` (look at `TcpTestSucceeded`); on macOS or Linux: `nc -vz -w 5 { $ip } { $port }` ("succeeded", "open" or "Connected to" means it connected).
+       *[other] on Windows, in PowerShell: `Test-NetConnection { $ip } -Port { $port }` (look at `TcpTestSucceeded`); on macOS: `nc -vz -G 5 { $ip } { $port }`, on Linux: `nc -vz -w 5 { $ip } { $port }` ("succeeded", "open" or "Connected to" means it connected).
     } From here, port { $port } is { $port_state ->
         [open] open.
         [closed] closed (nothing accepts connections).
@@ -175,7 +175,7 @@ common-bot-blocked = Your computer reaches port { $port }, but I can't. So the p
     } Can you log in now?
 
 common-both-blocked-title = Blocked for both of us
-common-both-blocked = Neither your computer nor I get an answer on port { $port }, although the security group and the firewall inside the server look right. What's left is outside the server: check that the security group you edited is the one **bound to this instance** (an instance can have several; the rules are evaluated together), that the subnet's **network ACL** allows TCP { $port } inbound and the replies outbound, and that nothing in front of the instance (a load balancer, NAT or port forward) points elsewhere. The port tool ({ -port-tool-url }) shows the effective rules. Found something?
+common-both-blocked = Neither your computer nor I get an answer on port { $port }, although the security group and the firewall inside the server look right. What's left is outside the server: check that the security group you edited is the one **bound to this instance** (an instance can have several: they are checked in binding order and, within a group, by rule priority; the first rule that matches decides, so a Drop above your Allow wins), that the subnet's **network ACL** allows TCP { $port } inbound and the replies outbound, and that nothing in front of the instance (a load balancer, NAT or port forward) points elsewhere. The port tool ({ -port-tool-url }) shows the effective rules. Found something?
 common-opt-found-fixed = Found it and fixed it, check again
     .aliases = found, fixed, found it, fixed it, found the problem, wrong security group
 common-opt-nothing-found = Nothing wrong there
@@ -211,17 +211,17 @@ win-opt-allow-off = No, it isn't
     .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off
 
 win-allow-remote-fix-title = Turn on remote connections
-win-allow-remote-fix = Select **Allow remote connections to this computer** and click **OK** (Windows also turns on the matching firewall rule for port 3389). In PowerShell the same is `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` followed by `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. Tell me when it's done and I'll check again.
+win-allow-remote-fix = Select **Allow remote connections to this computer** and click **OK** (Windows also turns on the matching firewall rule for port 3389). In PowerShell the same is `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` followed by `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. If the setting is greyed out or turns itself off again, Group Policy decides it: `HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services` holds `fDenyTSConnections` then (`gpedit.msc`, Computer Configuration, Administrative Templates, Windows Components, Remote Desktop Services, Remote Desktop Session Host, Connections). Tell me when it's done and I'll check again.
 
 win-firewall-title = Windows Defender Firewall
-win-firewall = Port { $port } is dropped before Windows answers, and Windows Defender Firewall is a common cause. Through VNC, open PowerShell and run `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile`. This works in every display language. The built-in Remote Desktop rules must be **Enabled**, but they only cover port 3389. To enable them: `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. If remote desktop uses another port, add a rule for it: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. What did you find?
+win-firewall = Port { $port } is dropped before Windows answers, and Windows Defender Firewall is a common cause. Through VNC, open PowerShell and run `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile`. This works in every display language. The built-in Remote Desktop rules must be **Enabled**, but they only cover port 3389. To enable them: `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. A **Block** rule for the port beats any Allow: `Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq { $port } | Get-NetFirewallRule | Format-Table DisplayName, Enabled, Action, Profile` lists them, and `Get-NetFirewallProfile | Format-Table Name, Enabled, DefaultInboundAction, AllowInboundRules` shows a profile that ignores every allow rule (`AllowInboundRules False`). Third-party security software can block it too. If remote desktop uses another port, add a rule for it: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. What did you find?
 win-opt-firewall-allows = The rule is there and enabled
     .aliases = enabled, allowed, allows, it's there, there and enabled, it's enabled, rule is there, true
 win-opt-firewall-fixed = It was missing; I fixed it, check again
     .aliases = fixed, added, enabled it, missing, was missing, it was missing, added it, i enabled it, was disabled, fixed it
 
 win-netstat-title = Is remote desktop listening?
-win-netstat = In PowerShell on the server, run `netstat -ano | findstr LISTENING | findstr :{ $port }`. A healthy server shows `0.0.0.0:{ $port }` (and `[::]:{ $port }`) with the state `LISTENING`. What do you see?
+win-netstat = In PowerShell on the server, run `Get-NetTCPConnection -State Listen -LocalPort { $port }` (or `netstat -ano | findstr :{ $port }`, which works in every display language: don't filter on `LISTENING`, Korean Windows prints `수신 대기` there). A healthy server shows a listener on `0.0.0.0:{ $port }` (and `[::]:{ $port }`). What do you see?
 win-opt-netstat-listening = A LISTENING line on { $port }
     .aliases = listening, listening line, a listening line, there's a listening line, listening on
 win-opt-netstat-other = It listens, but on another port
@@ -247,7 +247,7 @@ win-registry-port-title = Remote desktop port
 win-registry-port = Which port does **RDP-Tcp** hold now? Type it as a decimal number (3389 unless someone changed it) and I'll test that port from here.
 
 win-restart-rds-title = Restart Remote Desktop Services
-win-restart-rds = Inside Windows (through VNC), restart the service that accepts remote logins: run `services.msc`, find **Remote Desktop Services**, right-click it and choose **Restart**, or in PowerShell: `Restart-Service TermService -Force`. Your VNC session stays up. Tell me when it's done and I'll check again.
+win-restart-rds = Inside Windows (through VNC), restart the service that accepts remote logins: run `services.msc`, find **Remote Desktop Services**, right-click it and choose **Restart**, or in PowerShell: `Restart-Service TermService -Force`. If it is **Disabled**, first `Set-Service TermService -StartupType Manual`; if it hangs in **Stopping**, end its process (`sc.exe queryex TermService` gives the PID, then `taskkill /f /pid <PID>`) and start it again. Your VNC session stays up. Tell me when it's done and I'll check again.
 
 win-errors-title = What your client says
 win-errors = Which message does your remote desktop client show when it fails?
@@ -281,15 +281,15 @@ win-err-cannot-connect = This message means your client got no usable answer fro
 
 ## Linux
 linux-vnc-title = Log in through VNC
-linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. Log in as root or your user. Are you in?
+linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. VNC asks for the OS password of root or your user; if you only ever used a key, set one first in the console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Are you in?
 linux-opt-vnc-slow = It's extremely slow or frozen
     .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck
 
 linux-firewall-title = Firewall inside the server
 linux-firewall = Check the firewall inside the server for port { $port }. Depending on the distribution:
     • Ubuntu/Debian with ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
-    • CentOS, Rocky, RHEL with firewalld: `sudo firewall-cmd --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
-    • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it. To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`.
+    • CentOS, Rocky, RHEL with firewalld: `sudo firewall-cmd --get-active-zones` names the zone of the network interface, then `sudo firewall-cmd --zone=<zone> --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --zone=<zone> --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
+    • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save` (Ubuntu, Debian) or `sudo service iptables save` (CentOS 7).
     Does the firewall let TCP { $port } in (or is there no firewall at all)?
 linux-opt-firewall-allows = It lets { $port } in / no firewall
     .aliases = allows, allowed, lets it in, no firewall, is allowed, inactive, ufw is inactive, disabled, not running
@@ -316,10 +316,10 @@ linux-opt-sshd-fails = It won't start
 linux-sshd-config-title = Why sshd won't start or listen
 linux-sshd-config = Let's find the reason:
     • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix. On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
-    • `sudo journalctl -u ssh -n 50` (or `-u sshd`) shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one.
-    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses. With socket activation (Ubuntu 22.10 and later) the port is set in `ssh.socket` instead: `sudo systemctl edit ssh.socket`.
-    • `df -h /` shows whether the disk is full; sshd can't start sessions on a full root disk.
-    After fixing, restart it (`sudo systemctl restart ssh` or `sshd`) and tell me: I'll check again.
+    • `sudo journalctl -u ssh -n 50` (`-u sshd` on CentOS, Rocky, RHEL) shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one. "no hostkeys available": `sudo ssh-keygen -A` creates them. "Bind to port { $port } … Permission denied" on CentOS, Rocky or RHEL is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses (the first value read wins, and the drop-ins in `sshd_config.d` come first). On Ubuntu 24.04 `Port` still goes in sshd_config, but takes effect only after `sudo systemctl daemon-reload` and `sudo systemctl restart ssh.socket`; on 22.10 to 23.10 the port is set in `sudo systemctl edit ssh.socket`, with an empty `ListenStream=` line before the new one (without it the old port stays too).
+    • `df -h /` and `df -i /` show whether the disk (or its inodes) is full; sshd can't start sessions then.
+    After fixing, run `sudo sshd -t` and restart it (`sudo systemctl restart ssh`, or `sshd` on CentOS, Rocky, RHEL), then tell me: I'll check again.
 
 linux-listen-title = Is sshd listening?
 linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. What do you see?
@@ -371,14 +371,14 @@ linux-opt-err-other = Something else
 
 linux-key-title = Key login
 linux-key = The server wants a key and didn't accept yours. Check:
-    • The user name depends on the image: `ubuntu` on Ubuntu, `root` on CentOS, Rocky and Debian images of most providers.
-    • Use the private key that belongs to the key pair bound to the instance: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. On macOS and Linux the key file must be private: `chmod 600 /path/to/key.pem`.
+    • The user name depends on the image: `ubuntu` on Ubuntu; on this cloud's CentOS, Rocky and Debian images it is `root` (other providers use `centos`, `rocky` or `admin`: the image's description names it).
+    • Use the private key that belongs to the key pair bound to the instance: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. On macOS and Linux the key file must be private: `chmod 600 /path/to/key.pem`. "Too many authentication failures" means your agent offered other keys first: add `-o IdentitiesOnly=yes`.
     • In the console, check which SSH key pair is bound to the instance; binding a key (instance, **More**, **Password/Key**, **Bind Key**) needs the instance stopped.
-    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user.
+    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user. On CentOS, Rocky and RHEL, keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
     Can you log in now?
 
 linux-credentials-title = Password login
-linux-credentials = Passwords are case-sensitive, and the user name depends on the image (`ubuntu` on Ubuntu, `root` on most others). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -i passwordauthentication` says `no` when only keys are accepted. Use a key then, or set `PasswordAuthentication yes` in `/etc/ssh/sshd_config` and restart ssh. Can you log in now?
+linux-credentials = Passwords are case-sensitive, and the user name depends on the image (`ubuntu` on Ubuntu, `root` on most others). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` shows what sshd really uses (`passwordauthentication no`: keys only; `permitrootlogin prohibit-password` or `no`: root can't log in with a password). To change it, find where it is set: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd keeps the first value it reads, and on Ubuntu and Debian cloud images a drop-in such as `/etc/ssh/sshd_config.d/50-cloud-init.conf` is read before the main file, so change it there. Then `sudo sshd -t && sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL) and confirm with `sudo sshd -T`. Can you log in now?
 
 linux-hostkey-title = Changed host key
 linux-hostkey = Your computer remembers a different key for { $ip }, which is normal after the instance was reinstalled or the address moved to a new instance. If that's the case, forget the old key with `ssh-keygen -R { $ip }` (for a port other than 22: `ssh-keygen -R "[{ $ip }]:{ $port }"`), then connect again and accept the new key. If nothing changed on your side, don't override it: ask support first. Can you log in now?
@@ -429,7 +429,7 @@ paste-sshd-config = sshd reports a problem of its own, so let's look at its conf
 paste-sshd-bad-config = sshd refuses to start because of a line in its configuration. `sudo sshd -t` names the file and the line (a file in `/etc/ssh/sshd_config.d/` counts too): fix or remove that line, run `sudo sshd -t` again until it prints nothing, then `sudo systemctl restart ssh` (or `sshd`).
 paste-sshd-address-in-use = sshd can't start because something else already holds port { $port }. `sudo ss -tlnp 'sport = :{ $port }'` shows what: if it is `systemd` (ssh.socket, Ubuntu 22.10 and later), keep one of the two: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`; if it is another program, stop it or move it to another port.
 paste-sshd-no-hostkeys = sshd has no host keys, so it can't start. `sudo ssh-keygen -A` creates the missing ones; then `sudo systemctl restart ssh` (or `sshd`). Clients that connected before will warn that the host key changed: that is expected this once.
-paste-sshd-missing = The SSH service isn't installed (or has another name). Install it with `sudo apt install openssh-server` (Ubuntu, Debian) or `sudo dnf install openssh-server` (Rocky, RHEL, CentOS).
+paste-sshd-missing = The SSH service isn't installed (or has another name). Install it with `sudo apt install openssh-server` (Ubuntu, Debian), `sudo dnf install openssh-server` (Rocky, RHEL 8 and later) or `sudo yum install openssh-server` (CentOS 7, which has no dnf), then `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sshd` (the others).
 paste-local-only = sshd only listens on a local address, so nothing from outside can reach it: `ListenAddress` in `/etc/ssh/sshd_config` (or `ListenStream` in `ssh.socket`) needs to be `0.0.0.0` / `::` or removed.
 paste-registry-differ = The two PortNumber values differ: `Tds\tcp` says { $reg_tds }, `RDP-Tcp` says { $reg_rdp }, and remote desktop listens on { $reg_rdp }.
 paste-registry-same = Both PortNumber values say { $port }, so the registry isn't the problem.
@@ -439,8 +439,8 @@ linux-boot-title = The server doesn't boot properly
 linux-boot = The boot console shows the server is stuck before SSH can start. { $boot ->
         [kernel-panic] A kernel panic usually follows a kernel or driver update: restart the instance and pick the previous kernel in the boot menu (through VNC), or restore a snapshot.
         [maintenance] It waits for the root password (maintenance mode). Type it in the VNC console, then `journalctl -xb` shows what failed; often it's an `/etc/fstab` entry.
-        [emergency] It's in emergency mode. In the VNC console, log in as root and run `journalctl -xb | grep -i fail` to see what failed; often it's an `/etc/fstab` entry.
-        [fstab] A disk listed in `/etc/fstab` ({ $boot_mount }) can't be mounted. In the VNC console comment that line out (or add `nofail` to its options), then `reboot`.
+        [emergency] It's in emergency mode. In the VNC console, log in as root and run `journalctl -xb | grep -i fail` to see what failed; often it's an `/etc/fstab` entry. The root filesystem is read-only there: run `mount -o remount,rw /` before editing anything.
+        [fstab] A disk listed in `/etc/fstab` ({ $boot_mount }) can't be mounted. In the VNC console, first make the root filesystem writable (`mount -o remount,rw /`), then comment that line out (or add `nofail` to its options) and `reboot`.
         [no-space] The disk is full. Free space (old logs under `/var/log`, `sudo journalctl --vacuum-size=200M`, package caches), then restart ssh.
        *[ssh-failed] OpenSSH fails to start at boot. `sudo journalctl -u ssh -b` (or `-u sshd`) shows why.
     } Tell me when it's fixed and I'll check again.

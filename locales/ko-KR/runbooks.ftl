@@ -84,9 +84,9 @@ triage-load = CPU나 메모리가 바닥난 서버는 연결은 받아도 로그
 
 triage-sg-title = 보안 그룹
 triage-sg = 인스턴스에 연결된 보안 그룹이 인바운드 **TCP { $port }번 포트**를 두 곳에서 허용해야 해요. 하나는 고객님의 공인 주소, 다른 하나는 봇이 점검하는 주소예요({ $egress ->
-        [none] 봇 운영자가 봇의 주소를 설정해 두지 않았어요. 모르신다면 테스트하는 동안에만 소스를 0.0.0.0/0으로 두고, 끝나면 고객님 주소로 좁혀 주세요
+        [none] 봇의 주소는 여기서 알려 드릴 수 없어요. 소스를 0.0.0.0/0으로 두면 봇도 들어올 수 있지만, 인터넷 전체에서 무차별 대입 공격도 받게 되니 테스트하는 동안에만 두고 끝나면 고객님 주소로 좁혀 주세요
        *[other] { $egress }
-    }). 봇의 주소가 빠져 있으면 고객님 규칙이 맞더라도 봇의 재점검은 통과할 수 없어요. **포트 진단 도구**(Port Verification, { -port-tool-url })로 확인할 수 있고, **원클릭 오픈**(Open all ports)을 누르면 자주 쓰는 규칙을 한 번에 추가해 줘요. 규칙을 저장하셨으면 알려 주세요.
+    }). 봇의 주소가 빠져 있으면 고객님 규칙이 맞더라도 봇의 재점검은 통과할 수 없어요. 규칙은 우선순위 순서로 비교되고 처음 일치한 규칙이 적용되니, 같은 포트를 막는 거부(Drop) 규칙보다 아래에 있거나 우선순위가 더 낮은 보안 그룹에 있는 허용(Allow) 규칙은 효과가 없어요. **포트 진단 도구**(Port Verification, { -port-tool-url })로 확인할 수 있어요. **원클릭 오픈**(Open all ports)은 22, 3389번 등을 모든 곳에 열어 두니, 로그인이 되면 그 규칙은 꼭 지워 주세요. 규칙을 저장하셨으면 알려 주세요.
 triage-opt-sg-opened = 규칙을 추가했어요, 다시 점검해 주세요
     .aliases = 추가했어요, 규칙 추가, 규칙 추가했어요, 열었어요, 포트 열었어요, 원클릭 오픈, 오픈했어요, 했어요, 저장했, 추가했, 다 했어요, 완료
 triage-opt-sg-already = 규칙이 이미 있었어요
@@ -155,9 +155,9 @@ common-opt-ping-timeout = "요청 시간이 만료되었습니다"(Request timed
 common-port-test-title = 고객님 컴퓨터에서 포트 테스트
 common-port-test = 이번에는 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
         [windows] PowerShell에서 `Test-NetConnection { $ip } -Port { $port }` 명령을 실행하고 `TcpTestSucceeded` 값을 확인해 주세요.
-        [mac] 터미널에서 `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded"나 "open"이 나오면 연결된 거예요.
+        [mac] 터미널에서 `nc -vz -G 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded"나 "open"이 나오면 연결된 거예요.
         [linux] `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded", "open" 또는 "Connected to"가 나오면 연결된 거예요.
-       *[other] Windows라면 PowerShell에서 `Test-NetConnection { $ip } -Port { $port }` 명령을 실행해 `TcpTestSucceeded` 값을 확인하시고, macOS나 Linux라면 `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. ("succeeded", "open" 또는 "Connected to"가 나오면 연결된 거예요.)
+       *[other] Windows라면 PowerShell에서 `Test-NetConnection { $ip } -Port { $port }` 명령을 실행해 `TcpTestSucceeded` 값을 확인하시고, macOS라면 `nc -vz -G 5 { $ip } { $port }`, Linux라면 `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. ("succeeded", "open" 또는 "Connected to"가 나오면 연결된 거예요.)
     } 봇이 있는 곳에서 보면 { $port }번 포트는 { $port_state ->
         [open] 열려 있어요.
         [closed] 닫혀 있어요. (연결을 받는 서비스가 없어요.)
@@ -176,7 +176,7 @@ common-bot-blocked = 고객님 컴퓨터에서는 { $port }번 포트에 연결�
     } 이제 로그인되나요?
 
 common-both-blocked-title = 양쪽 모두 막혀 있어요
-common-both-blocked = 보안 그룹과 서버 내부 방화벽은 맞게 보이는데, 고객님 컴퓨터에서도 봇에서도 { $port }번 포트가 응답하지 않아요. 남은 건 서버 바깥이에요. 수정하신 보안 그룹이 **이 인스턴스에 연결된** 그룹이 맞는지(인스턴스에는 보안 그룹이 여러 개 연결될 수 있고, 규칙은 모두 함께 적용돼요), 서브넷의 **네트워크 ACL**이 인바운드 TCP { $port }번 포트와 아웃바운드 응답 트래픽을 허용하는지, 인스턴스 앞의 로드 밸런서, NAT, 포트 포워딩이 다른 곳을 가리키고 있지 않은지 확인해 주세요. **포트 진단 도구**(Port Verification, { -port-tool-url })에서 실제로 적용되는 규칙을 볼 수 있어요. 문제를 찾으셨나요?
+common-both-blocked = 보안 그룹과 서버 내부 방화벽은 맞게 보이는데, 고객님 컴퓨터에서도 봇에서도 { $port }번 포트가 응답하지 않아요. 남은 건 서버 바깥이에요. 수정하신 보안 그룹이 **이 인스턴스에 연결된** 그룹이 맞는지(인스턴스에는 보안 그룹이 여러 개 연결될 수 있어요. 그룹은 연결된 순서로, 그룹 안에서는 규칙 우선순위 순서로 비교해서 처음 일치한 규칙이 적용되니, 허용 규칙보다 위에 있는 거부 규칙이 이겨요), 서브넷의 **네트워크 ACL**이 인바운드 TCP { $port }번 포트와 아웃바운드 응답 트래픽을 허용하는지, 인스턴스 앞의 로드 밸런서, NAT, 포트 포워딩이 다른 곳을 가리키고 있지 않은지 확인해 주세요. **포트 진단 도구**(Port Verification, { -port-tool-url })에서 실제로 적용되는 규칙을 볼 수 있어요. 문제를 찾으셨나요?
 common-opt-found-fixed = 찾아서 고쳤어요, 다시 점검해 주세요
     .aliases = 찾았어요, 고쳤어요, 원인 찾음, 원인 찾았어요, 다른 보안 그룹이었
 common-opt-nothing-found = 거기에는 문제가 없어요
@@ -212,17 +212,17 @@ win-opt-allow-off = 아니요, 선택되어 있지 않아요
     .aliases = 선택 안 됨, 선택되어 있지 않아요, 체크 안 됨, 체크 안 되어 있어요, 허용 안 됨, 선택 안, 체크 안, 선택이 안, 체크가 안, 꺼져 있, 해제되어
 
 win-allow-remote-fix-title = 원격 연결 켜기
-win-allow-remote-fix = **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)을 선택하고 **확인**(OK)을 클릭해 주세요. (3389번 포트용 방화벽 규칙도 Windows가 함께 켜 줘요.) PowerShell에서는 `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` 명령을 실행한 다음 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행하면 같아요. 다 되면 알려 주세요. 다시 점검할게요.
+win-allow-remote-fix = **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)을 선택하고 **확인**(OK)을 클릭해 주세요. (3389번 포트용 방화벽 규칙도 Windows가 함께 켜 줘요.) PowerShell에서는 `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` 명령을 실행한 다음 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행하면 같아요. 설정이 회색으로 잠겨 있거나 다시 꺼진다면 그룹 정책이 정하고 있는 거예요. 그때는 `HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services`에 `fDenyTSConnections` 값이 있어요. (`gpedit.msc` > 컴퓨터 구성 > 관리 템플릿 > Windows 구성 요소 > 원격 데스크톱 서비스 > 원격 데스크톱 세션 호스트 > 연결) 다 되면 알려 주세요. 다시 점검할게요.
 
 win-firewall-title = Windows Defender 방화벽
-win-firewall = { $port }번 포트로 들어오는 연결이 응답을 받기 전에 버려지고 있어요. 흔한 원인은 Windows Defender 방화벽이에요. VNC로 접속해 PowerShell을 열고 `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` 명령을 실행해 주세요. Windows 표시 언어와 관계없이 동작하는 명령이에요. 기본 제공 원격 데스크톱 규칙은 `Enabled` 값이 **True**여야 하지만, 이 규칙은 3389번 포트만 허용해요. 규칙을 켜려면 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행해 주세요. 원격 데스크톱이 다른 포트를 쓴다면 그 포트용 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 확인해 보니 어떤가요?
+win-firewall = { $port }번 포트로 들어오는 연결이 응답을 받기 전에 버려지고 있어요. 흔한 원인은 Windows Defender 방화벽이에요. VNC로 접속해 PowerShell을 열고 `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` 명령을 실행해 주세요. Windows 표시 언어와 관계없이 동작하는 명령이에요. 기본 제공 원격 데스크톱 규칙은 `Enabled` 값이 **True**여야 하지만, 이 규칙은 3389번 포트만 허용해요. 규칙을 켜려면 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행해 주세요. 이 포트를 막는 **차단**(Block) 규칙은 어떤 허용 규칙보다 우선해요. `Get-NetFirewallPortFilter -Protocol TCP | Where-Object LocalPort -eq { $port } | Get-NetFirewallRule | Format-Table DisplayName, Enabled, Action, Profile`로 그런 규칙을 볼 수 있고, `Get-NetFirewallProfile | Format-Table Name, Enabled, DefaultInboundAction, AllowInboundRules`에서 `AllowInboundRules`가 `False`인 프로필은 허용 규칙을 모두 무시해요. 다른 보안 프로그램이 막을 수도 있어요. 원격 데스크톱이 다른 포트를 쓴다면 그 포트용 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 확인해 보니 어떤가요?
 win-opt-firewall-allows = 규칙이 있고 켜져 있어요
     .aliases = 규칙 있음, 규칙이 있어요, 사용 중, 허용됨, 켜져 있음, 규칙 있, 켜져 있, true로
 win-opt-firewall-fixed = 규칙이 없어서 고쳤어요, 다시 점검해 주세요
     .aliases = 추가했어요, 켰어요, 규칙 추가, 규칙 추가했어요, 고쳤어요, 없어서 추가, 추가했, 고쳤, 꺼져 있어서
 
 win-netstat-title = 원격 데스크톱이 대기 중인가요?
-win-netstat = 서버의 PowerShell에서 `netstat -ano | findstr LISTENING | findstr :{ $port }` 명령을 실행해 주세요. 정상이라면 `0.0.0.0:{ $port }`(그리고 `[::]:{ $port }`) 줄이 `LISTENING` 상태로 보여요. 어떻게 나오나요?
+win-netstat = 서버의 PowerShell에서 `Get-NetTCPConnection -State Listen -LocalPort { $port }` 명령을 실행해 주세요. (`netstat -ano | findstr :{ $port }`도 돼요. 한국어 Windows는 상태가 `LISTENING`이 아니라 `수신 대기`로 나오니, 상태 말고 포트로만 걸러 주세요.) 정상이라면 `0.0.0.0:{ $port }`(그리고 `[::]:{ $port }`)에서 대기 중인 줄이 보여요. 어떻게 나오나요?
 win-opt-netstat-listening = { $port }번 포트에 LISTENING 줄이 있어요
     .aliases = 리스닝, 대기 중, listening 있음, listening 줄 있음, 수신 대기, listening 있, listening이 있
 win-opt-netstat-other = 대기 중이지만 다른 포트예요
@@ -248,7 +248,7 @@ win-registry-port-title = 원격 데스크톱 포트
 win-registry-port = 지금 **RDP-Tcp** 키에 설정된 포트는 몇 번인가요? 10진수로 입력해 주세요(누가 바꾸지 않았다면 3389예요). 봇이 있는 곳에서 그 포트를 테스트해 볼게요.
 
 win-restart-rds-title = 원격 데스크톱 서비스 다시 시작
-win-restart-rds = Windows 안에서(VNC로 접속해서) 원격 로그인을 받는 서비스를 다시 시작해 주세요. `services.msc`를 실행하고 **원격 데스크톱 서비스**(Remote Desktop Services)를 찾아 마우스 오른쪽 버튼으로 클릭한 뒤 **다시 시작**(Restart)을 선택하거나, PowerShell에서 `Restart-Service TermService -Force` 명령을 실행해 주세요. VNC 세션은 끊기지 않아요. 다 되면 알려 주세요. 다시 점검할게요.
+win-restart-rds = Windows 안에서(VNC로 접속해서) 원격 로그인을 받는 서비스를 다시 시작해 주세요. `services.msc`를 실행하고 **원격 데스크톱 서비스**(Remote Desktop Services)를 찾아 마우스 오른쪽 버튼으로 클릭한 뒤 **다시 시작**(Restart)을 선택하거나, PowerShell에서 `Restart-Service TermService -Force` 명령을 실행해 주세요. 서비스가 **사용 안 함**(Disabled)이면 먼저 `Set-Service TermService -StartupType Manual`을 실행하고, **중지하는 중**(Stopping)에서 멈춰 있으면 프로세스를 끝낸 뒤(`sc.exe queryex TermService`로 PID를 확인하고 `taskkill /f /pid <PID>`) 다시 시작해 주세요. VNC 세션은 끊기지 않아요. 다 되면 알려 주세요. 다시 점검할게요.
 
 win-errors-title = 클라이언트에 나오는 메시지
 win-errors = 원격 데스크톱 클라이언트에서 연결에 실패할 때 어떤 메시지가 나오나요?
@@ -282,15 +282,15 @@ win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $por
 
 ## Linux
 linux-vnc-title = VNC로 로그인
-linux-vnc = 다음 점검은 서버에서 직접 해야 하니, SSH가 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤 **VNC**를 선택하면 돼요. root 또는 사용 중인 계정으로 로그인해 주세요. 로그인되셨나요?
+linux-vnc = 다음 점검은 서버에서 직접 해야 하니, SSH가 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤 **VNC**를 선택하면 돼요. VNC에서는 root나 사용 중인 계정의 OS 비밀번호가 필요해요. 키로만 로그인해 와서 비밀번호가 없다면 콘솔에서 먼저 설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). 로그인되셨나요?
 linux-opt-vnc-slow = 너무 느리거나 멈춰 있어요
     .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤, 멈췄, 멈춰, 버벅
 
 linux-firewall-title = 서버 내부 방화벽
 linux-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요. 배포판에 따라 달라요.
     • ufw를 쓰는 Ubuntu/Debian: `sudo ufw status`. 22번 포트는 `OpenSSH` 또는 `22/tcp` 줄에 `ALLOW`로 표시돼요. 열려면: `sudo ufw allow { $port }/tcp`.
-    • firewalld를 쓰는 CentOS, Rocky, RHEL: `sudo firewall-cmd --list-all`. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
-    • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`.
+    • firewalld를 쓰는 CentOS, Rocky, RHEL: 먼저 `sudo firewall-cmd --get-active-zones`로 네트워크 인터페이스가 속한 영역(zone)을 확인하고, `sudo firewall-cmd --zone=<영역> --list-all`을 실행해 주세요. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --zone=<영역> --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
+    • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`도 그중 하나예요.) 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo netfilter-persistent save`(Ubuntu, Debian) 또는 `sudo service iptables save`(CentOS 7)로 저장해 주세요.
     방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
 linux-opt-firewall-allows = { $port }번 포트를 허용해요 / 방화벽이 없어요
     .aliases = 허용, 허용돼요, 허용됨, 방화벽 없음, 방화벽 없어요, 방화벽 없, 비활성, 허용돼, 허용되어, 꺼져 있
@@ -317,10 +317,10 @@ linux-opt-sshd-fails = 시작되지 않아요
 linux-sshd-config-title = sshd가 시작되지 않거나 대기하지 않는 이유
 linux-sshd-config = 원인을 찾아볼게요.
     • `sudo sshd -t` 명령은 설정을 검사해요. 파일에 문제가 없으면 아무것도 출력하지 않고, 문제가 있으면 고칠 파일과 줄을 알려 줘요. Debian과 Ubuntu에서는 ssh가 중지된 상태일 때 "Missing privilege separation directory: /run/sshd"라는 메시지도 나오는데, 이건 설정 오류가 아니에요. `sudo mkdir -p -m 0755 /run/sshd` 명령으로 디렉터리를 만들고 다시 검사해 주세요.
-    • `sudo journalctl -u ssh -n 50`(또는 `-u sshd`) 명령으로 멈춘 이유를 볼 수 있어요. "Address already in use"가 나오면 다른 프로그램이 그 포트를 쓰고 있는 거예요. `sudo ss -tlnp` 명령으로 어떤 프로그램인지 확인할 수 있어요.
-    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` 명령으로 sshd가 쓰는 포트와 주소를 볼 수 있어요. 소켓 활성화를 쓰는 경우(Ubuntu 22.10 이상)에는 포트를 `ssh.socket`에서 설정해요: `sudo systemctl edit ssh.socket`.
-    • `df -h /` 명령으로 디스크가 가득 찼는지 확인해 주세요. 루트 디스크가 가득 차면 sshd가 세션을 시작하지 못해요.
-    고친 뒤 다시 시작하고(`sudo systemctl restart ssh` 또는 `sshd`) 알려 주세요. 다시 점검할게요.
+    • `sudo journalctl -u ssh -n 50`(CentOS, Rocky, RHEL은 `-u sshd`) 명령으로 멈춘 이유를 볼 수 있어요. "Address already in use"가 나오면 다른 프로그램이 그 포트를 쓰고 있는 거예요. `sudo ss -tlnp` 명령으로 어떤 프로그램인지 확인할 수 있어요. "no hostkeys available"이 나오면 `sudo ssh-keygen -A`로 호스트 키를 만들어 주세요. CentOS, Rocky, RHEL에서 "Bind to port { $port } … Permission denied"가 나오면 SELinux가 기본이 아닌 포트를 막는 거예요: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` 명령으로 sshd가 쓰는 포트와 주소를 볼 수 있어요. (처음 읽은 값이 적용되고, `sshd_config.d`의 추가 설정 파일을 먼저 읽어요.) Ubuntu 24.04에서는 `Port`를 sshd_config에 적지만, `sudo systemctl daemon-reload`와 `sudo systemctl restart ssh.socket`을 실행해야 적용돼요. 22.10~23.10에서는 `sudo systemctl edit ssh.socket`에서 포트를 정하는데, 새 줄 앞에 빈 `ListenStream=` 줄을 넣어야 예전 포트가 함께 남지 않아요.
+    • `df -h /`와 `df -i /` 명령으로 디스크(또는 inode)가 가득 찼는지 확인해 주세요. 가득 차면 sshd가 세션을 시작하지 못해요.
+    고친 뒤 `sudo sshd -t`로 검사하고 다시 시작한 다음(`sudo systemctl restart ssh`, CentOS, Rocky, RHEL은 `sshd`) 알려 주세요. 다시 점검할게요.
 
 linux-listen-title = sshd가 대기 중인가요?
 linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요. Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요. 어떻게 나오나요?
@@ -372,14 +372,14 @@ linux-opt-err-other = 다른 메시지가 나와요
 
 linux-key-title = 키 로그인
 linux-key = 서버는 키 인증을 요구하는데 고객님의 키를 받아들이지 않았어요. 다음을 확인해 주세요.
-    • 사용자 이름은 이미지에 따라 달라요. Ubuntu는 `ubuntu`, 대부분의 클라우드에서 CentOS, Rocky, Debian 이미지는 `root`예요.
-    • 인스턴스에 연결된 키 페어의 개인 키를 사용해 주세요: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. macOS와 Linux에서는 키 파일을 본인만 읽을 수 있어야 해요: `chmod 600 /path/to/key.pem`.
+    • 사용자 이름은 이미지에 따라 달라요. Ubuntu는 `ubuntu`이고, 이 클라우드의 CentOS, Rocky, Debian 이미지는 `root`예요. (다른 클라우드는 `centos`, `rocky`, `admin` 등을 쓰니 이미지 설명을 확인해 주세요.)
+    • 인스턴스에 연결된 키 페어의 개인 키를 사용해 주세요: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. macOS와 Linux에서는 키 파일을 본인만 읽을 수 있어야 해요: `chmod 600 /path/to/key.pem`. "Too many authentication failures"가 나오면 에이전트가 다른 키를 먼저 내민 거예요. `-o IdentitiesOnly=yes` 옵션을 붙여 주세요.
     • 콘솔에서 인스턴스에 어떤 SSH 키 페어가 연결되어 있는지 확인해 주세요. 키를 연결하려면(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **키 연결**(Bind Key)) 인스턴스를 중지해야 해요.
-    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요.
+    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요. CentOS, Rocky, RHEL에서 키를 손으로 복사해 넣었다면 SELinux 레이블이 틀렸을 수 있어요: `sudo restorecon -Rv ~/.ssh`.
     이제 로그인되나요?
 
 linux-credentials-title = 비밀번호 로그인
-linux-credentials = 비밀번호는 대소문자를 구분하고, 사용자 이름은 이미지에 따라 달라요(Ubuntu는 `ubuntu`, 대부분의 다른 이미지는 `root`). 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). SSH 비밀번호 로그인을 꺼 둔 이미지도 많아요. VNC로 접속해 `sudo sshd -T | grep -i passwordauthentication` 명령을 실행했을 때 `no`가 나오면 키로만 로그인할 수 있어요. 그럴 때는 키를 쓰시거나, `/etc/ssh/sshd_config`에 `PasswordAuthentication yes`를 설정하고 ssh를 재시작해 주세요. 이제 로그인되나요?
+linux-credentials = 비밀번호는 대소문자를 구분하고, 사용자 이름은 이미지에 따라 달라요(Ubuntu는 `ubuntu`, 대부분의 다른 이미지는 `root`). 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). SSH 비밀번호 로그인을 꺼 둔 이미지도 많아요. VNC로 접속해 `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` 명령을 실행하면 sshd가 실제로 쓰는 값을 볼 수 있어요. (`passwordauthentication no`면 키로만 로그인할 수 있고, `permitrootlogin`이 `prohibit-password`나 `no`면 root는 비밀번호로 로그인할 수 없어요.) 바꾸려면 먼저 어디에 설정되어 있는지 찾아 주세요: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd는 처음 읽은 값을 쓰는데, Ubuntu와 Debian 클라우드 이미지에서는 `/etc/ssh/sshd_config.d/50-cloud-init.conf` 같은 추가 설정 파일을 본 파일보다 먼저 읽으니 그 파일에서 고쳐야 해요. 그다음 `sudo sshd -t && sudo systemctl restart ssh`(CentOS, Rocky, RHEL은 `sshd`)로 재시작하고 `sudo sshd -T`로 적용됐는지 확인해 주세요. 이제 로그인되나요?
 
 linux-hostkey-title = 바뀐 호스트 키
 linux-hostkey = 고객님 컴퓨터가 { $ip } 주소에 대해 다른 키를 기억하고 있어요. 인스턴스를 재설치했거나 주소가 새 인스턴스로 옮겨 갔다면 정상이에요. 그런 경우라면 `ssh-keygen -R { $ip }` 명령으로 예전 키를 지우고(22번이 아닌 포트라면 `ssh-keygen -R "[{ $ip }]:{ $port }"`), 다시 접속해 새 키를 수락해 주세요. 고객님 쪽에서 바뀐 게 없다면 키를 지우지 마시고 먼저 지원팀에 문의해 주세요. 이제 로그인되나요?
@@ -430,7 +430,7 @@ paste-sshd-config = sshd가 자체적으로 문제를 보고하고 있으니, ss
 paste-sshd-bad-config = 설정 파일의 한 줄 때문에 sshd가 시작되지 않고 있어요. `sudo sshd -t`를 실행하면 문제가 있는 파일과 줄 번호가 나와요(`/etc/ssh/sshd_config.d/` 안의 파일도 포함돼요). 그 줄을 고치거나 지운 뒤 `sudo sshd -t`가 아무것도 출력하지 않을 때까지 다시 확인하고, `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요.
 paste-sshd-address-in-use = 다른 프로그램이 이미 { $port }번 포트를 쓰고 있어서 sshd가 시작되지 않고 있어요. `sudo ss -tlnp 'sport = :{ $port }'`로 무엇이 쓰고 있는지 확인해 주세요. `systemd`(Ubuntu 22.10 이후의 ssh.socket)라면 둘 중 하나만 남겨 주세요: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`. 다른 프로그램이라면 그 프로그램을 멈추거나 다른 포트로 옮겨 주세요.
 paste-sshd-no-hostkeys = 호스트 키가 없어서 sshd가 시작되지 않고 있어요. `sudo ssh-keygen -A`로 빠진 키를 만든 뒤 `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요. 이전에 접속했던 클라이언트에서는 호스트 키가 바뀌었다는 경고가 한 번 나오는데, 이번에는 정상이에요.
-paste-sshd-missing = SSH 서비스가 설치되어 있지 않아요(또는 다른 이름으로 설치되어 있어요). `sudo apt install openssh-server`(Ubuntu, Debian) 또는 `sudo dnf install openssh-server`(Rocky, RHEL, CentOS) 명령으로 설치해 주세요.
+paste-sshd-missing = SSH 서비스가 설치되어 있지 않아요(또는 다른 이름으로 설치되어 있어요). `sudo apt install openssh-server`(Ubuntu, Debian), `sudo dnf install openssh-server`(Rocky, RHEL 8 이상) 또는 `sudo yum install openssh-server`(dnf가 없는 CentOS 7) 명령으로 설치한 뒤, `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sshd`(그 밖의 배포판)로 시작해 주세요.
 paste-local-only = sshd가 로컬 주소에서만 대기하고 있어서 외부에서는 연결할 수 없어요. `/etc/ssh/sshd_config`의 `ListenAddress`(또는 `ssh.socket`의 `ListenStream`)를 `0.0.0.0` / `::`로 바꾸시거나 삭제해 주세요.
 paste-registry-differ = PortNumber 값 두 개가 서로 달라요(`Tds\tcp` 값: { $reg_tds }, `RDP-Tcp` 값: { $reg_rdp }). 원격 데스크톱은 { $reg_rdp }번 포트에서 대기하고 있어요.
 paste-registry-same = PortNumber 값 두 개가 모두 같으니(값: { $port }) 레지스트리는 문제가 아니에요.
@@ -440,8 +440,8 @@ linux-boot-title = 서버가 정상적으로 부팅되지 않아요
 linux-boot = 부팅 콘솔을 보면 서버가 SSH가 시작되기 전 단계에서 멈춰 있어요. { $boot ->
         [kernel-panic] 커널 패닉은 보통 커널이나 드라이버를 업데이트한 뒤에 생겨요. 인스턴스를 재시작하고 (VNC로) 부팅 메뉴에서 이전 커널을 선택하시거나, 스냅샷으로 복원해 주세요.
         [maintenance] 서버가 root 비밀번호 입력을 기다리고 있어요(유지 보수 모드). VNC 콘솔에서 비밀번호를 입력한 뒤 `journalctl -xb` 명령을 실행하면 무엇이 실패했는지 볼 수 있어요. `/etc/fstab` 항목이 원인인 경우가 많아요.
-        [emergency] 서버가 긴급 모드(emergency mode)에 들어가 있어요. VNC 콘솔에서 root로 로그인하고 `journalctl -xb | grep -i fail` 명령을 실행해 무엇이 실패했는지 확인해 주세요. `/etc/fstab` 항목이 원인인 경우가 많아요.
-        [fstab] `/etc/fstab`에 등록된 디스크({ $boot_mount })를 마운트할 수 없어요. VNC 콘솔에서 그 줄을 주석 처리하시거나 옵션에 `nofail`을 추가하신 뒤 `reboot` 명령으로 재부팅해 주세요.
+        [emergency] 서버가 긴급 모드(emergency mode)에 들어가 있어요. VNC 콘솔에서 root로 로그인하고 `journalctl -xb | grep -i fail` 명령을 실행해 무엇이 실패했는지 확인해 주세요. `/etc/fstab` 항목이 원인인 경우가 많아요. 이 모드에서는 루트 파일 시스템이 읽기 전용이라, 파일을 고치기 전에 `mount -o remount,rw /`를 먼저 실행해 주세요.
+        [fstab] `/etc/fstab`에 등록된 디스크({ $boot_mount })를 마운트할 수 없어요. VNC 콘솔에서 먼저 `mount -o remount,rw /`로 루트 파일 시스템을 쓸 수 있게 한 뒤, 그 줄을 주석 처리하시거나 옵션에 `nofail`을 추가하고 `reboot` 명령으로 재부팅해 주세요.
         [no-space] 디스크가 가득 찼어요. 공간을 확보하신 뒤(`/var/log` 아래의 오래된 로그, `sudo journalctl --vacuum-size=200M`, 패키지 캐시) ssh를 재시작해 주세요.
        *[ssh-failed] 부팅할 때 OpenSSH가 시작되지 못했어요. `sudo journalctl -u ssh -b`(또는 `-u sshd`) 명령으로 원인을 확인할 수 있어요.
     } 해결되면 알려 주세요. 다시 점검할게요.

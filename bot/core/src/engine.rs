@@ -1075,8 +1075,17 @@ impl Engine {
                 if let Some(p) = s.custom_port {
                     add(p, s.service());
                 }
-                add(22, Some(Service::Ssh));
-                add(3389, Some(Service::Rdp));
+                // The login port of the OS the user named (a Linux user's
+                // 3389 tells nothing and spends the port budget); both when
+                // the OS is to be detected.
+                match s.known_os() {
+                    Some(Os::Linux) => add(22, Some(Service::Ssh)),
+                    Some(Os::Windows) => add(3389, Some(Service::Rdp)),
+                    _ => {
+                        add(22, Some(Service::Ssh));
+                        add(3389, Some(Service::Rdp));
+                    }
+                }
             }
         }
         Some(ProbeRequest {

@@ -310,7 +310,8 @@ fn diagnose_with_a_refused_port_is_refused_before_anything_starts() {
 
 #[test]
 fn custom_port_steps_check_the_port_policy_and_the_distinct_count() {
-    let ports = PortPolicy::new(limits::parse_port_list("22,3389,2000-2999").unwrap(), 3);
+    // A Linux conversation's first probe spends one port (22).
+    let ports = PortPolicy::new(limits::parse_port_list("22,3389,2000-2999").unwrap(), 2);
     let e = engine_with(ports);
     let mut s = Session::new(0);
     let req = start(&e, &mut s);
@@ -322,11 +323,11 @@ fn custom_port_steps_check_the_port_policy_and_the_distinct_count() {
     assert_eq!(ids(&fx)[0], "limit-port-not-allowed");
     assert_eq!(s.phase, Phase::Step("linux.custom_port".into()));
     assert_eq!(s.custom_port, None);
-    // Allowed: probed (the third distinct port).
+    // Allowed: probed (the second distinct port).
     let fx = e.handle(&mut s, Input::Text("2222".into()), 4);
     let req = probe_of(&fx).expect("2222 probed");
     e.handle(&mut s, Input::ProbeDone(Box::new(fat_report(&req))), 5);
-    // A fourth distinct port is one too many.
+    // A third distinct port is one too many.
     s.phase = Phase::Step("linux.custom_port".into());
     let fx = e.handle(&mut s, Input::Text("2223".into()), 6);
     assert!(probe_of(&fx).is_none());
