@@ -301,7 +301,8 @@ fn console_survives_a_hard_kill_mid_conversation() {
     let out = p.expect("[5] I don't know / I can't check this");
     assert!(out.contains(&format!("Port {open}: open")), "{out}");
     assert!(out.contains("SSH-2.0-OpenSSH_9.2p1"), "{out}");
-    assert!(out.contains("Port 3389: closed"), "{out}");
+    // A Linux server's first probe leaves 3389 alone.
+    assert!(!out.contains("Port 3389"), "{out}");
     assert!(
         out.contains("never sent a complete key-exchange offer"),
         "{out}"

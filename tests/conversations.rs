@@ -363,6 +363,46 @@ fn an_icmp_refusal_is_not_silence() {
     }
 }
 
+/// The report opens with a line support can act on (port state, hypothesis,
+/// the clues), names the bot's own source address and the ICMP answer.
+#[test]
+fn the_report_summarises_and_names_the_source_and_icmp() {
+    let r = run_with(
+        Some(Lang::En),
+        &[World::prohibited()],
+        &["/diagnose 203.0.113.10 linux", "/ticket", "/quit"],
+        Some("198.51.100.20"),
+    );
+    let md = report_files(&r).pop().expect("a report");
+    assert!(
+        md.contains("Summary: login port 22 is dropped or refused on the way"),
+        "{md}"
+    );
+    assert!(
+        md.contains("a firewall rejects with ICMP, most likely the one inside the server"),
+        "{md}"
+    );
+    assert!(md.contains("Probed from: 198.51.100.20"), "{md}");
+    assert!(
+        md.contains("ICMP destination unreachable: host unreachable or prohibited"),
+        "{md}"
+    );
+    assert!(!md.contains("host_unreachable"), "{md}");
+    // Korean, without a configured source address.
+    let r = run(
+        Some(Lang::Ko),
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "/ticket", "/quit"],
+    );
+    let md = report_files(&r).pop().expect("a report");
+    assert!(
+        md.contains("가설: 로그인 서비스가 그 포트에서 대기하고 있지 않아요"),
+        "{md}"
+    );
+    assert!(md.contains("봇의 출발 주소가 설정되어 있지 않아요"), "{md}");
+    assert!(md.contains("TCP 리셋(RST)"), "{md}");
+}
+
 // ----- the scenarios ------------------------------------------------------------
 
 #[test]

@@ -37,6 +37,40 @@ ticket-summary = vm-doctor: cannot log in to { $ip } ({ $os ->
     }, port { $port }); findings: { $findings }
 report-pastes = Pasted output
 report-paste-at = { $at }, at: { $step }
+report-summary = Summary: login port { $port } is { $state ->
+        [open] open
+        [closed] closed (the server refuses: nothing listens)
+        [filtered] dropped or refused on the way
+        [inconclusive] not testable from the bot
+       *[other] not measured
+    }{ $moved ->
+        [yes] {" "}(the login service was found on { $port }, not the usual { $usual })
+       *[no] {""}
+    }. Hypothesis: { $cause ->
+        [no-answer-at-all] the instance is stopped, the address is wrong, or everything is dropped
+        [host-unreachable] a firewall rejects with ICMP, most likely the one inside the server
+        [port-filtered] a security group or firewall drops the login port
+        [port-closed] the login service is not listening on that port
+        [ssh-legacy-only] the SSH server offers only algorithms current clients refuse
+        [ssh-ok] the path and sshd are healthy: client, key or account
+        [rdp-ok] the path and Remote Desktop are healthy: client or account
+        [probe-inconclusive] unknown: the bot could not test from where it runs
+        [none] none yet
+       *[other] the login service accepts connections but misbehaves ({ $cause })
+    }. Clues from pastes: { $clues }.
+report-source = Probed from: { $egress ->
+        [none] the bot's source address is not configured
+       *[other] { $egress }
+    }
+report-reason = { $reason ->
+        [syn_ack] SYN-ACK
+        [reset] TCP reset (RST)
+        [timeout] no answer (timed out)
+        [host_unreachable] ICMP destination unreachable: host unreachable or prohibited (type 3, code 1/10/13)
+        [net_unreachable] ICMP destination unreachable: network unreachable (type 3, code 0)
+        [admin_prohibited] ICMPv6 destination unreachable: administratively prohibited (type 1, code 1)
+       *[local_error] local error on the bot's side
+    }
 
 ## A paste answered the current question (engine)
 paste-answers = That answers this question.

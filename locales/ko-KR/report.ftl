@@ -36,6 +36,40 @@ ticket-summary = vm-doctor: { $ip } 서버({ $os ->
        *[other] 운영 체제 확인 전
     }, 포트 { $port })에 로그인할 수 없음. 진단 결과: { $findings }
 report-pastes = 붙여 넣은 출력
+report-summary = 요약: 로그인 포트 { $port }번은 { $state ->
+        [open] 열려 있어요
+        [closed] 닫혀 있어요(서버가 거부함: 대기 중인 서비스 없음)
+        [filtered] 중간에서 버려지거나 거부돼요
+        [inconclusive] 봇 쪽에서 점검할 수 없었어요
+       *[other] 아직 측정하지 않았어요
+    }{ $moved ->
+        [yes] {" "}(로그인 서비스가 기본 포트 { $usual }번이 아니라 { $port }번에서 발견됨)
+       *[no] {""}
+    }. 가설: { $cause ->
+        [no-answer-at-all] 인스턴스가 중지되었거나, 주소가 틀렸거나, 모든 트래픽이 버려지고 있어요
+        [host-unreachable] 방화벽이 ICMP로 거부하고 있어요. 서버 안의 방화벽일 가능성이 높아요
+        [port-filtered] 보안 그룹이나 방화벽이 로그인 포트를 버리고 있어요
+        [port-closed] 로그인 서비스가 그 포트에서 대기하고 있지 않아요
+        [ssh-legacy-only] SSH 서버가 최신 클라이언트가 거부하는 알고리즘만 제공해요
+        [ssh-ok] 경로와 sshd는 정상이에요. 클라이언트, 키, 계정 쪽이에요
+        [rdp-ok] 경로와 원격 데스크톱은 정상이에요. 클라이언트나 계정 쪽이에요
+        [probe-inconclusive] 알 수 없어요. 봇이 있는 곳에서 점검하지 못했어요
+        [none] 아직 없어요
+       *[other] 로그인 서비스가 연결은 받지만 정상적으로 동작하지 않아요({ $cause })
+    }. 붙여 넣은 출력에서 읽은 단서: { $clues }.
+report-source = 점검한 곳: { $egress ->
+        [none] 봇의 출발 주소가 설정되어 있지 않아요
+       *[other] { $egress }
+    }
+report-reason = { $reason ->
+        [syn_ack] SYN-ACK
+        [reset] TCP 리셋(RST)
+        [timeout] 응답 없음(시간 초과)
+        [host_unreachable] ICMP 목적지 도달 불가: 호스트 도달 불가 또는 금지(type 3, code 1/10/13)
+        [net_unreachable] ICMP 목적지 도달 불가: 네트워크 도달 불가(type 3, code 0)
+        [admin_prohibited] ICMPv6 목적지 도달 불가: 관리상 금지(type 1, code 1)
+       *[local_error] 봇 쪽의 로컬 오류
+    }
 report-paste-at = { $at }, 단계: { $step }
 
 ## A paste answered the current question (engine)

@@ -99,11 +99,12 @@ impl World {
             refusal: None,
         }
     }
-    /// Ping gets nothing; the port is refused with an ICMP "administratively
-    /// prohibited" (a REJECT rule in the server's own firewall).
+    /// Ping gets nothing; the port is refused with an ICMP "host prohibited"
+    /// (a REJECT rule in the server's own firewall; Linux reports it as
+    /// EHOSTUNREACH for IPv4).
     pub fn prohibited() -> World {
         World {
-            refusal: Some(PortReason::AdminProhibited),
+            refusal: Some(PortReason::HostUnreachable),
             ..World::filtered()
         }
     }

@@ -973,9 +973,7 @@ impl Engine {
                 }
             }
             Command::Ticket => {
-                out.push(Effect::Escalate(Box::new(Report::build(
-                    &self.rb, s, out.now,
-                ))));
+                out.push(Effect::Escalate(Box::new(self.report(s, out.now))));
                 if !matches!(s.phase, Phase::Ended(_)) {
                     say(out, Reply::one("ticket-continue"));
                     self.prompt(s, out);
@@ -1431,9 +1429,7 @@ impl Engine {
                 StepKind::Escalate => {
                     s.phase = Phase::Ended(Outcome::Escalated);
                     say(out, self.step_reply(s, step).severity(Severity::Problem));
-                    out.push(Effect::Escalate(Box::new(Report::build(
-                        &self.rb, s, out.now,
-                    ))));
+                    out.push(Effect::Escalate(Box::new(self.report(s, out.now))));
                     out.push(Effect::Ended(Outcome::Escalated));
                     out.push(Effect::Record(Box::new(OutcomeRecord::of(
                         s,
@@ -1449,6 +1445,13 @@ impl Engine {
             return;
         }
         self.lost(s, out);
+    }
+
+    /// The report of this conversation, with the bot's own source addresses.
+    fn report(&self, s: &Session, now: u64) -> Report {
+        let mut r = Report::build(&self.rb, s, now);
+        r.egress = self.cfg.egress.clone();
+        r
     }
 
     // ----- replies ------------------------------------------------------

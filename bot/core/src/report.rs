@@ -57,6 +57,75 @@ pub struct Report {
     /// Probe runs older still, only counted.
     #[serde(default)]
     pub forgotten: u32,
+    /// One line support can act on: the login port and its state, the
+    /// current hypothesis and the clue that decided it.
+    #[serde(default)]
+    pub summary: Option<Msg>,
+    /// The addresses the bot probes from (empty: not configured), so support
+    /// can tell a rule that admits only some sources.
+    #[serde(default)]
+    pub egress: Vec<IpAddr>,
+}
+
+/// The hypothesis the latest measurement supports, most decisive first.
+const HYPOTHESES: &[Finding] = &[
+    Finding::NoAnswerAtAll,
+    Finding::HostUnreachable,
+    Finding::PortFiltered,
+    Finding::PortClosed,
+    Finding::SshLegacyOnly,
+    Finding::SshNoBanner,
+    Finding::SshKexIncomplete,
+    Finding::SshClosedBeforeBanner,
+    Finding::SshServerRefused,
+    Finding::SshNotSsh,
+    Finding::RdpNoAnswer,
+    Finding::RdpNotRdp,
+    Finding::ProbeInconclusive,
+    Finding::SshOk,
+    Finding::RdpOk,
+    Finding::PortOpen,
+];
+
+/// The summary line: port, state, hypothesis (a finding code), whether the
+/// login service was found on a moved port, and the paste facts in force.
+fn summary(s: &Session) -> Option<Msg> {
+    let last = s.last_probe()?;
+    let port = s.service_port();
+    let state = match last.report.port(port).map(|p| p.state) {
+        Some(crate::probe::PortState::Open) => "open",
+        Some(crate::probe::PortState::Closed) => "closed",
+        Some(crate::probe::PortState::Filtered) => "filtered",
+        Some(crate::probe::PortState::Inconclusive) => "inconclusive",
+        None => "unknown",
+    };
+    let cause = HYPOTHESES
+        .iter()
+        .find(|f| last.findings.contains(f))
+        .map(|f| f.code())
+        .unwrap_or("none");
+    let usual = if s.service() == Some(crate::probe::Service::Ssh) {
+        22
+    } else {
+        3389
+    };
+    let clues = s.fact_codes();
+    Some(
+        Msg::new("report-summary")
+            .arg("port", port)
+            .arg("state", state)
+            .arg("cause", cause)
+            .arg("moved", if port != usual { "yes" } else { "no" })
+            .arg("usual", usual)
+            .arg(
+                "clues",
+                if clues.is_empty() {
+                    "-".to_owned()
+                } else {
+                    clues.join(", ")
+                },
+            ),
+    )
 }
 
 impl Report {
@@ -152,6 +221,8 @@ impl Report {
                 .collect(),
             earlier: s.probe_history.clone(),
             forgotten: s.probes_forgotten,
+            summary: summary(s),
+            egress: Vec::new(),
         }
     }
 }

@@ -84,6 +84,24 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"))
             .arg("port", r.service_port))
     ));
+    if let Some(sum) = &r.summary {
+        md.push_str(&format!("**{}**\n\n", one_line(&t(sum.clone()))));
+    }
+    md.push_str(&format!(
+        "- {}\n",
+        t(Msg::new("report-source").arg(
+            "egress",
+            if r.egress.is_empty() {
+                "none".to_owned()
+            } else {
+                r.egress
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ))
+    ));
     md.push_str(&format!(
         "- {}\n",
         t(Msg::new("report-times")
@@ -167,7 +185,11 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
                 "| TCP {} | {} | {} | {} |\n",
                 port.port,
                 state_key(Some(port.state)),
-                reason_key(port.reason),
+                // A fixed key selects the wording: nothing untrusted here.
+                loc.render(
+                    lang,
+                    &Msg::new("report-reason").arg("reason", reason_key(port.reason))
+                ),
                 port.rtt_ms
                     .map(|x| format!("{x:.1} ms"))
                     .unwrap_or_else(|| "-".into())
