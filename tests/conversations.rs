@@ -1556,6 +1556,64 @@ fn a_pid_only_listener_list_is_checked_from_outside() {
     assert!(!reached(&r).contains("triage.confirm_login"), "{}", r.out);
 }
 
+/// The user's own connection succeeding while the bot measured "closed" is
+/// not "port 22 answers properly now": say what was measured.
+#[test]
+fn the_login_check_says_what_was_measured() {
+    for (lang, refused, wrong) in [
+        (
+            Lang::En,
+            "from here port 22 is still refused",
+            "Port 22 answers properly now",
+        ),
+        (
+            Lang::Ko,
+            "봇에서는 22번 포트가 아직 거부돼요",
+            "이제 22번 포트가 정상적으로 응답해요",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                "in",
+                &pasted(include_str!("pastes/macos-nc-succeeded.txt")),
+                "/quit",
+            ],
+        );
+        assert!(reached(&r).contains("triage.confirm_login"), "{}", r.out);
+        assert!(r.out.contains(refused), "{}", r.out);
+        assert!(!r.out.contains(wrong), "{}", r.out);
+    }
+}
+
+/// Remote Desktop turned off also disables its firewall rules, so the port is
+/// dropped: "the firewall lets it in" leads to "Allow remote connections"
+/// before the user's own port test, and so does netstat showing nothing.
+#[test]
+fn windows_asks_about_remote_connections_on_the_dropped_path() {
+    let r = run(
+        Some(Lang::En),
+        &[World::sg_drop()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "already",
+            "in",
+            "allows",
+            "/quit",
+        ],
+    );
+    let steps = order(&r);
+    assert_eq!(
+        steps.last().map(String::as_str),
+        Some("windows.allow_remote"),
+        "{steps:?}\n{}",
+        r.out
+    );
+    assert!(!reached(&r).contains("common.port_test"), "{}", r.out);
+}
+
 /// Pastes and what was read from them stay within the record cap: a
 /// conversation with many large pastes goes on, every turn stored.
 #[test]

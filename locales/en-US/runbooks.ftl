@@ -119,7 +119,12 @@ triage-confirm = { $moved ->
             [windows] in Remote Desktop Connection, enter `{ $ip }:{ $port }` as the computer (or run `mstsc /v:{ $ip }:{ $port }`).
            *[other] `ssh -p { $port } <user>@{ $ip }` (in PuTTY, { $port } goes in the Port box).
         } The security group must allow TCP { $port } from your address too. Does logging in work now?
-       *[no] Port { $port } answers properly now. Please try logging in again. Does it work?
+       *[no] { $port_state ->
+            [open] Port { $port } answers properly now. Please try logging in again. Does it work?
+            [closed] Your own connection got through, but from here port { $port } is still refused: a rule probably admits only your address and rejects mine, which is fine for you. Please try logging in. Does it work?
+            [filtered] Your own connection got through, but mine to port { $port } is still dropped: a rule probably admits only your address, which is fine for you. Please try logging in. Does it work?
+           *[other] I couldn't test port { $port } conclusively from here, so your own test is what counts. Please try logging in. Does it work?
+        }
     }
 
 triage-works-title = Confirm
@@ -327,7 +332,7 @@ linux-opt-listen-yes = Listening on { $port }, on all addresses
     .aliases = listening, yes listening, all addresses, 0.0.0.0, listening on 0.0.0.0, [::]
 linux-opt-listen-other = Listening on a different port
     .aliases = other, different port, other port, another port
-linux-opt-listen-localhost = Only on 127.0.0.1 or one internal address
+linux-opt-listen-localhost = Only on 127.0.0.1, or on an address this server doesn't have (its own private IP is fine: the public IP maps to it)
     .aliases = localhost, 127.0.0.1, only localhost, just localhost, only 127.0.0.1
 linux-opt-listen-none = Not listening at all
     .aliases = none, nothing, not listening, nothing shows up, empty, no output
