@@ -1553,6 +1553,20 @@ fn a_pid_only_listener_list_is_checked_from_outside() {
         "{}",
         r.out
     );
+    // The login port's state is still the one measured on 3389.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::closed()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "in",
+            &pasted(NETSTAT_ANO_MOVED),
+            "/ticket",
+            "/quit",
+        ],
+    );
+    let md = report_files(&r).pop().expect("a report");
+    assert!(md.contains("login port 3389 is closed"), "{md}");
     assert!(!reached(&r).contains("triage.confirm_login"), "{}", r.out);
 }
 

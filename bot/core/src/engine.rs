@@ -1523,9 +1523,13 @@ impl Engine {
             a.entry(k.into())
                 .or_insert_with(|| Arg::Str("unknown".into()));
         }
+        // The latest run that measured the login port (a check of other
+        // ports, such as the alternates, doesn't).
         let state = s
-            .last_probe()
-            .and_then(|p| p.report.port(s.service_port()))
+            .probes
+            .iter()
+            .rev()
+            .find_map(|p| p.report.port(s.service_port()))
             .map(|p| p.state);
         a.insert("port_state".into(), Arg::Str(state_key(state).into()));
         let icmp = s

@@ -92,7 +92,8 @@ const HYPOTHESES: &[Finding] = &[
 fn summary(s: &Session) -> Option<Msg> {
     let last = s.last_probe()?;
     let port = s.service_port();
-    let state = match last.report.port(port).map(|p| p.state) {
+    let measured = s.probes.iter().rev().find_map(|p| p.report.port(port));
+    let state = match measured.map(|p| p.state) {
         Some(crate::probe::PortState::Open) => "open",
         Some(crate::probe::PortState::Closed) => "closed",
         Some(crate::probe::PortState::Filtered) => "filtered",
