@@ -299,6 +299,28 @@ fn ping_blocked_but_port_open_is_called_normal() {
     );
 }
 
+/// The legacy-algorithm advice is built from what the server offers
+/// (group1 and ssh-dss here), not a fixed group14/ssh-rsa guess.
+#[test]
+fn legacy_options_come_from_the_measured_lists() {
+    for lang in [Lang::En, Lang::Ko] {
+        let r = run(
+            Some(lang),
+            &[World::legacy()],
+            &["/diagnose 203.0.113.10 linux", "/quit"],
+        );
+        assert!(
+            r.out.contains(
+                "`ssh -p 22 -oKexAlgorithms=+diffie-hellman-group1-sha1 \
+                 -oHostKeyAlgorithms=+ssh-dss -oPubkeyAcceptedAlgorithms=+ssh-dss <user>@203.0.113.10`"
+            ),
+            "{}",
+            r.out
+        );
+        assert!(!r.out.contains("group14"), "{}", r.out);
+    }
+}
+
 /// The first probe follows the OS the user named: no 3389 for an Ubuntu
 /// user, no 22 for Windows; both only when the OS is to be detected.
 #[test]

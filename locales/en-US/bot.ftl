@@ -33,7 +33,10 @@ err-not-an-option = { $count ->
 err-empty-text = Please type an answer.
 err-text-too-long = That's too long; please keep it under { $max } characters.
 
-probing = Checking { $ip } from here (ping, ports { $ports })…
+probing = Checking { $ip } from here (ping, { $count ->
+        [one] port
+       *[other] ports
+    } { $ports })…
 probing-resume = I was in the middle of checking your server when I restarted; checking again now.
 still-probing = I'm still checking; this takes a few seconds.
 probe-summary = **What I see from outside** ({ $ip }, { $elapsed } ms):

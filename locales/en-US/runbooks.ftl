@@ -355,7 +355,10 @@ linux-opt-bans-none = Nothing there
     .aliases = nothing, none, nothing there, no bans, empty, the list is empty
 
 linux-legacy-title = Old SSH algorithms
-linux-legacy = The server only offers key-exchange, host-key or cipher algorithms that current OpenSSH clients no longer accept, so your client gives up with "no matching key exchange method", "no matching host key type" or "no matching cipher". To get in now, allow them for this one connection: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }` (for "no matching cipher", also add one the server offers, as the message lists them: `-oCiphers=+aes128-cbc`). Then update OpenSSH on the server so it offers current algorithms. Can you log in now?
+linux-legacy = The server only offers key-exchange, host-key or cipher algorithms that current OpenSSH clients no longer accept, so your client gives up with "no matching key exchange method", "no matching host key type" or "no matching cipher". To get in now, allow them for this one connection: { $legacy_opts ->
+        [none] `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa <user>@{ $ip }` (use the names your client's error lists after "Their offer:"; for "no matching cipher" add one of them, for example `-oCiphers=+aes128-cbc`).
+       *[other] `ssh -p { $port } { $legacy_opts } <user>@{ $ip }` (built from what this server offers).
+    } Then update OpenSSH on the server so it offers current algorithms. Can you log in now?
 
 linux-client-error-title = What ssh says
 linux-client-error = Which message does ssh (or your SSH client) show when it fails?

@@ -23,7 +23,7 @@ finding-ssh-no-banner = { $port }번 포트에 연결은 되지만 SSH 서비스
 finding-ssh-closed-before-banner = SSH가 아무 응답도 하기 전에 서버가 { $port }번 포트의 연결을 끊었어요. TCP Wrapper(hosts.deny), fail2ban 같은 차단 목록, 또는 sshd가 세션을 시작하지 못할 때 흔히 나타나는 현상이에요. VNC 콘솔로 접속해 /etc/hosts.deny, 차단 목록(fail2ban), sshd 로그를 확인해 주세요.
 finding-ssh-server-refused = { $port }번 포트의 SSH 서비스가 "Exceeded MaxStartups" 같은 메시지를 보내며 연결을 거절했어요. 인증 전 연결이 한꺼번에 너무 많이 들어온 상태로, 대개 무차별 대입 공격 봇 때문이에요. 1분쯤 뒤에 다시 접속해 보시고, MaxStartups 값을 늘리거나 { $port }번 포트에 접근할 수 있는 주소를 제한하는 것을 검토해 주세요.
 finding-ssh-not-ssh = { $port }번 포트에서 SSH가 아닌 다른 서비스가 응답해요. 다른 프로그램이 이 포트를 쓰고 있거나, 포트 포워딩이 엉뚱한 서비스를 가리키고 있어요. 서버에서 { $port }번 포트를 쓰는 프로그램을 확인해 주세요.
-finding-ssh-legacy-only = { $port }번 포트의 SSH 서비스가 diffie-hellman-group14-sha1, ssh-rsa 같은 오래된 알고리즘만 제공해요. 최신 OpenSSH 클라이언트는 이를 거부하기 때문에 "no matching key exchange method" 또는 "no matching host key type" 오류가 나요. 서버의 SSH를 업데이트하시고, 당장은 안내된 클라이언트 옵션을 붙여 접속해 주세요. 예: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa <user>@{ $ip }`
+finding-ssh-legacy-only = { $port }번 포트의 SSH 서비스가 최신 OpenSSH 클라이언트가 거부하는 오래된 알고리즘만 제공해서, 클라이언트가 "no matching key exchange method" 또는 "no matching host key type" 오류를 내며 멈춰요.
 finding-rdp-ok = { $port }번 포트의 원격 데스크톱이 연결 협상에 정상적으로 응답해요.
 finding-rdp-nla-required = { $port }번 포트의 원격 데스크톱은 네트워크 수준 인증(NLA)을 요구해요. CredSSP를 지원하지 않는 클라이언트는 접속할 수 없고, 화면이 나오기 전에 원격 로그온이 허용된 계정과 올바른 비밀번호로 먼저 인증해야 해요. 최신 원격 데스크톱 클라이언트를 사용해 주세요.
 finding-rdp-tls-only = { $port }번 포트의 원격 데스크톱은 TLS를 요구하고 기존 RDP 보안 방식은 받아들이지 않아요. 최신 클라이언트는 문제없지만, 아주 오래된 클라이언트나 RDP 보안 방식으로 고정된 클라이언트는 접속에 실패해요.

@@ -356,7 +356,10 @@ linux-opt-bans-none = 아무것도 없어요
     .aliases = 차단 없음, 차단된 것 없음, 차단된 거 없어요, 아무것도 없었어요, 차단된 거 없, 없어요, 비어 있, 아무것도 없
 
 linux-legacy-title = 오래된 SSH 알고리즘
-linux-legacy = 서버가 최신 OpenSSH 클라이언트가 더 이상 받아들이지 않는 키 교환, 호스트 키 또는 암호화(cipher) 알고리즘만 제공해서, 클라이언트가 "no matching key exchange method", "no matching host key type" 또는 "no matching cipher" 오류를 내며 연결을 포기해요. 지금 바로 접속하시려면 이번 연결에서만 그 알고리즘을 허용해 주세요: `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa user@{ $ip }`. "no matching cipher" 오류라면 메시지에 나온 서버 제공 방식 중 하나를 함께 추가해 주세요(예: `-oCiphers=+aes128-cbc`). 그런 다음 서버의 OpenSSH를 업데이트해 최신 알고리즘을 제공하게 해 주세요. 이제 로그인되나요?
+linux-legacy = 서버가 최신 OpenSSH 클라이언트가 더 이상 받아들이지 않는 키 교환, 호스트 키 또는 암호화(cipher) 알고리즘만 제공해서, 클라이언트가 "no matching key exchange method", "no matching host key type" 또는 "no matching cipher" 오류를 내며 연결을 포기해요. 지금 바로 접속하시려면 이번 연결에서만 그 알고리즘을 허용해 주세요: { $legacy_opts ->
+        [none] `ssh -p { $port } -oKexAlgorithms=+diffie-hellman-group14-sha1 -oHostKeyAlgorithms=+ssh-rsa -oPubkeyAcceptedAlgorithms=+ssh-rsa <user>@{ $ip }`. (오류 메시지의 "Their offer:" 뒤에 나온 이름을 쓰시고, "no matching cipher" 오류라면 그중 하나를 추가해 주세요. 예: `-oCiphers=+aes128-cbc`)
+       *[other] `ssh -p { $port } { $legacy_opts } <user>@{ $ip }` (이 서버가 제공하는 알고리즘으로 만든 옵션이에요.)
+    } 그런 다음 서버의 OpenSSH를 업데이트해 최신 알고리즘을 제공하게 해 주세요. 이제 로그인되나요?
 
 linux-client-error-title = ssh에 나오는 메시지
 linux-client-error = 실패할 때 ssh(또는 사용 중인 SSH 클라이언트)에 어떤 메시지가 나오나요?

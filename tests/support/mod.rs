@@ -192,12 +192,27 @@ impl World {
                     port: p.port,
                     banner: (self.ssh != SshKind::Silent)
                         .then(|| "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3".into()),
-                    kex: vec!["curve25519-sha256".into()],
-                    host_key: vec!["ssh-ed25519".into()],
+                    kex: vec![if self.ssh == SshKind::Legacy {
+                        "diffie-hellman-group1-sha1"
+                    } else {
+                        "curve25519-sha256"
+                    }
+                    .into()],
+                    host_key: vec![if self.ssh == SshKind::Legacy {
+                        "ssh-dss"
+                    } else {
+                        "ssh-ed25519"
+                    }
+                    .into()],
                     ciphers: vec![],
                     macs: vec![],
                     legacy_only: self.ssh == SshKind::Legacy,
-                    client_hint: None,
+                    // As the probe builds it from the lists above.
+                    client_hint: (self.ssh == SshKind::Legacy).then(|| {
+                        "ssh -oKexAlgorithms=+diffie-hellman-group1-sha1 \
+                         -oHostKeyAlgorithms=+ssh-dss -oPubkeyAcceptedAlgorithms=+ssh-dss"
+                            .into()
+                    }),
                     server_message: None,
                     error: (self.ssh == SshKind::Silent).then_some(SshError::NoBanner),
                 }),

@@ -1106,7 +1106,8 @@ impl Engine {
             out,
             Reply::info(vec![Msg::new(id)
                 .arg("ip", request.target.to_string())
-                .arg("ports", port_list(&request))]),
+                .arg("ports", port_list(&request))
+                .arg("count", request.ports.len() as i64)]),
         );
         s.phase = Phase::Probing(Pending {
             purpose,
@@ -1532,6 +1533,7 @@ impl Engine {
             .find_map(|p| p.report.port(s.service_port()))
             .map(|p| p.state);
         a.insert("port_state".into(), Arg::Str(state_key(state).into()));
+        a.insert("legacy_opts".into(), Arg::Str(legacy_opts(s)));
         let icmp = s
             .probes
             .iter()
@@ -1832,8 +1834,36 @@ pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
     Reply::info(parts).severity(severity)
 }
 
+/// The `ssh -o…=+name` options the probe built from the algorithms this
+/// server offers (its lists as measured, not a fixed guess), or `none`.
+/// Server-sent names: only plain algorithm-name characters pass.
+fn legacy_opts(s: &Session) -> String {
+    let hint = s
+        .probes
+        .iter()
+        .rev()
+        .find_map(|p| p.report.ssh.as_ref())
+        .filter(|x| x.legacy_only)
+        .and_then(|x| x.client_hint.as_deref())
+        .and_then(|h| h.strip_prefix("ssh "));
+    match hint {
+        Some(h)
+            if !h.is_empty()
+                && h.len() <= 300
+                && h.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '-' | '=' | '+' | '@' | '.' | ',' | ' ' | '_')
+                }) =>
+        {
+            h.to_owned()
+        }
+        _ => "none".to_owned(),
+    }
+}
+
 fn finding_msg(f: Finding, s: &Session) -> Msg {
     Msg::new(format!("finding-{}", f.code()))
+        .arg("legacy_opts", legacy_opts(s))
         .arg("port", s.service_port())
         .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())
         .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
