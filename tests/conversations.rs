@@ -299,6 +299,33 @@ fn ping_blocked_but_port_open_is_called_normal() {
     );
 }
 
+/// "Bind to port … Permission denied" is SELinux refusing the port: the
+/// advice for that cause, not the generic journal look.
+#[test]
+fn a_selinux_bind_denial_gets_its_own_advice() {
+    let paste = pasted(include_str!(
+        "pastes/rocky9-journalctl-sshd-bind-denied.txt"
+    ));
+    for (lang, advice) in [
+        (
+            Lang::En,
+            "sudo semanage port -a -t ssh_port_t -p tcp <port>",
+        ),
+        (
+            Lang::Ko,
+            "sudo semanage port -a -t ssh_port_t -p tcp <포트>",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &["/diagnose 203.0.113.10 linux", "in", &paste, "/quit"],
+        );
+        assert!(r.out.contains(advice), "{}", r.out);
+        assert!(reached(&r).contains("linux.sshd_config"), "{}", r.out);
+    }
+}
+
 /// The legacy-algorithm advice is built from what the server offers
 /// (group1 and ssh-dss here), not a fixed group14/ssh-rsa guess.
 #[test]

@@ -261,6 +261,7 @@ fact-service = • { $service ->
     }
 fact-sshd = • sshd: { $kind ->
         [address-in-use] another program already uses the port ("Address already in use")
+        [bind-denied] not allowed to use port { $detail } ("Permission denied": SELinux, on CentOS, Rocky and RHEL)
         [privsep] "Missing privilege separation directory" (not a configuration error)
         [bad-config] a configuration error{ $line ->
             [-1] {""}

@@ -282,7 +282,12 @@ win-err-auth-title = Authentication error (CredSSP)
 win-err-auth = This usually means the client and the server disagree on Network Level Authentication (CredSSP), often after one side got security updates and the other didn't. The proper fix is the latest Windows updates on both. To get in right away: through VNC, run `SystemPropertiesRemote` on the server and untick **Allow connections only from computers running Remote Desktop with Network Level Authentication**, connect and update, then tick it again. It also appears with a wrong password, so double-check it (it's case-sensitive).
 
 win-err-cannot-connect-title = Can't connect to the remote computer
-win-err-cannot-connect = This message means your client got no usable answer from port { $port }, while I get one. Check, through VNC, that Windows Defender Firewall allows it: `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` lists the built-in Remote Desktop rules (enable them with `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. If the port isn't 3389, connect as `{ $ip }:{ $port }`.
+win-err-cannot-connect = This message means your client got no usable answer from port { $port }{ $port_state ->
+        [open] , while I get one: first test the port from your computer (`Test-NetConnection { $ip } -Port { $port }`); if it fails there, the security group's source rule may not include your address, or your ISP or company network blocks outgoing { $port }.
+        [closed] , and from here it is refused too: nothing accepts connections on it.
+        [filtered] , and from here it is dropped too.
+       *[other] ; I couldn't test it conclusively from here.
+    } Check, through VNC, that Windows Defender Firewall allows it: `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` lists the built-in Remote Desktop rules (enable them with `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. If the port isn't 3389, connect as `{ $ip }:{ $port }`.
 
 ## Linux
 linux-vnc-title = Log in through VNC
@@ -421,6 +426,7 @@ disputed-firewall = The user reports that the firewall inside the server allows 
 ## What a paste shows, said before moving on (notes of the paste routes)
 paste-contradicts-filtered = Your own test gets through to port { $port }, but mine is dropped: a rule admits your address and not mine.
 paste-client-old-port = Your client still connects to port { $client_port }, but the login service now answers on port { $port }: nothing blocks the new port, the connection just goes to the old one.
+paste-sshd-bind-denied = sshd may not use that port: on CentOS, Rocky and RHEL, SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then restart sshd.
 paste-contradicts-open = Your client can't reach port { $port }, but I can: something between you and the server is in the way.
 paste-contradicts-closed = The service listens on port { $port }, yet I get "closed" from outside: a firewall rule that rejects (REJECT) or a ban answers for it.
 paste-contradicts-filtered-listening = The service listens on port { $port }, yet my connection is dropped on the way: a firewall inside the server or the security group drops it.

@@ -255,6 +255,7 @@ fact-service = • { $service ->
     }
 fact-sshd = • sshd: { $kind ->
         [address-in-use] 다른 프로그램이 이미 포트를 사용 중 ("Address already in use")
+        [bind-denied] { $detail }번 포트를 쓸 권한이 없음 ("Permission denied": CentOS, Rocky, RHEL의 SELinux)
         [privsep] "Missing privilege separation directory" (설정 오류 아님)
         [bad-config] 설정 오류{ $line ->
             [-1] {""}

@@ -283,7 +283,12 @@ win-err-auth-title = 인증 오류(CredSSP)
 win-err-auth = 대개 클라이언트와 서버의 네트워크 수준 인증(NLA, CredSSP) 설정이 맞지 않을 때 나오고, 한쪽에만 보안 업데이트가 설치된 경우가 많아요. 제대로 해결하려면 양쪽 모두에 최신 Windows 업데이트를 설치해야 해요. 당장 접속하셔야 한다면 VNC로 서버에 접속해 `SystemPropertiesRemote`를 실행하고 **네트워크 수준 인증을 사용하여 원격 데스크톱을 실행하는 컴퓨터에서만 연결 허용**(Allow connections only from computers running Remote Desktop with Network Level Authentication)의 선택을 해제한 뒤, 접속해서 업데이트하고 다시 선택해 주세요. 비밀번호가 틀렸을 때도 이 메시지가 나오니 비밀번호도 다시 확인해 주세요(대소문자를 구분해요).
 
 win-err-cannot-connect-title = 원격 컴퓨터에 연결할 수 없음
-win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $port }번 포트에서 쓸 만한 응답을 받지 못했다는 뜻이에요. 봇이 점검할 때는 응답이 와요. VNC로 접속해 Windows Defender 방화벽이 이 포트를 허용하는지 확인해 주세요. `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 기본 제공 원격 데스크톱 규칙을 볼 수 있어요(`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 켤 수 있고, 3389번 포트에만 해당돼요). 다른 포트라면 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 포트가 3389가 아니라면 `{ $ip }:{ $port }` 형식으로 접속해 주세요.
+win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $port }번 포트에서 쓸 만한 응답을 받지 못했다는 뜻이에요. { $port_state ->
+        [open] 봇이 점검할 때는 응답이 와요. 먼저 고객님 컴퓨터에서 포트를 테스트해 보세요(`Test-NetConnection { $ip } -Port { $port }`). 거기서 실패하면 보안 그룹의 소스 규칙에 고객님 주소가 빠져 있거나, 인터넷 회사나 회사 네트워크가 나가는 { $port }번 포트를 막고 있을 수 있어요.
+        [closed] 봇에서도 거부돼요. 이 포트에서 연결을 받는 서비스가 없어요.
+        [filtered] 봇에서도 응답 없이 버려져요.
+       *[other] 봇이 있는 곳에서는 확실하게 점검하지 못했어요.
+    } VNC로 접속해 Windows Defender 방화벽이 이 포트를 허용하는지 확인해 주세요. `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 기본 제공 원격 데스크톱 규칙을 볼 수 있어요(`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 켤 수 있고, 3389번 포트에만 해당돼요). 다른 포트라면 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 포트가 3389가 아니라면 `{ $ip }:{ $port }` 형식으로 접속해 주세요.
 
 ## Linux
 linux-vnc-title = VNC로 로그인
@@ -422,6 +427,7 @@ disputed-firewall = 사용자는 서버 내부 방화벽이 { $port }번 포트�
 ## 붙여 넣은 내용에서 알 수 있는 점, 다음 단계로 넘어가기 전에 안내 (붙여 넣기 경로의 안내 문구)
 paste-contradicts-filtered = 고객님 쪽 테스트는 { $port }번 포트까지 연결되는데, 봇의 연결은 드롭돼요. 어떤 규칙이 고객님 주소는 허용하고 봇의 주소는 허용하지 않고 있어요.
 paste-client-old-port = 클라이언트가 아직 예전 포트인 { $client_port }번으로 접속하고 있어요. 로그인 서비스는 이제 { $port }번 포트에서 응답하니, 새 포트가 막힌 게 아니라 접속할 포트만 바꾸면 돼요.
+paste-sshd-bind-denied = sshd가 그 포트를 쓸 수 없어요. CentOS, Rocky, RHEL에서는 SELinux가 SSH용으로 지정된 포트만 sshd에 허용해요. `sudo semanage port -a -t ssh_port_t -p tcp <포트>`로 포트를 지정한 뒤 sshd를 다시 시작해 주세요. (`semanage`가 없으면 `policycoreutils-python-utils`를, CentOS 7에서는 `policycoreutils-python`을 설치해 주세요.)
 paste-contradicts-open = 고객님 클라이언트는 { $port }번 포트에 연결하지 못하지만, 봇은 연결할 수 있어요. 고객님과 서버 사이의 무언가가 연결을 막고 있어요.
 paste-contradicts-closed = 서비스는 { $port }번 포트에서 대기하고 있는데, 외부에서 점검하면 "닫힘"으로 나와요. 연결을 거부하는(REJECT) 방화벽 규칙이나 차단 목록이 대신 응답하고 있어요.
 paste-contradicts-filtered-listening = 서비스는 { $port }번 포트에서 대기하고 있는데, 봇의 연결은 도중에 드롭돼요. 서버 내부 방화벽이나 보안 그룹이 연결을 드롭하고 있어요.

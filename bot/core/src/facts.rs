@@ -36,6 +36,7 @@ pub const CODES: &[&str] = &[
     "service-missing",
     "service-starting",
     "sshd-address-in-use",
+    "sshd-bind-denied",
     "sshd-privsep",
     "sshd-bad-config",
     "sshd-fatal",
@@ -148,6 +149,7 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
             }
             Fact::Sshd { problem } => out.push(match problem {
                 SshdProblem::AddressInUse { .. } => "sshd-address-in-use",
+                SshdProblem::BindDenied { .. } => "sshd-bind-denied",
                 SshdProblem::MissingPrivsep => "sshd-privsep",
                 SshdProblem::BadConfig { .. } => "sshd-bad-config",
                 SshdProblem::Fatal { text } if text.starts_with("no hostkeys available") => {
@@ -449,6 +451,11 @@ pub fn fact_msg(f: &Fact) -> Msg {
             let (kind, line, detail) = match problem {
                 SshdProblem::AddressInUse { port } => (
                     "address-in-use",
+                    -1,
+                    port.map(|p| p.to_string()).unwrap_or_default(),
+                ),
+                SshdProblem::BindDenied { port } => (
+                    "bind-denied",
                     -1,
                     port.map(|p| p.to_string()).unwrap_or_default(),
                 ),

@@ -185,6 +185,9 @@ pub enum ClientResult {
 pub enum SshdProblem {
     /// `Bind to port N on ADDR failed: Address already in use.`
     AddressInUse { port: Option<u16> },
+    /// `Bind to port N on ADDR failed: Permission denied.`: SELinux refusing a
+    /// port not labelled `ssh_port_t` (CentOS, Rocky, RHEL).
+    BindDenied { port: Option<u16> },
     /// `Missing privilege separation directory: /run/sshd` (not a config error).
     MissingPrivsep,
     /// `/etc/ssh/sshd_config line N: Bad configuration option: X` and similar.
@@ -1332,11 +1335,16 @@ mod linux {
     fn sshd_message(msg: &str, facts: &mut Vec<Fact>) -> bool {
         let m = msg.trim();
         let problem = if let Some(rest) = after_ci(m, "Bind to port ") {
-            if !has(rest, "Address already in use") {
+            if has(rest, "Address already in use") {
+                SshdProblem::AddressInUse {
+                    port: leading_num(rest),
+                }
+            } else if has(rest, "Permission denied") {
+                SshdProblem::BindDenied {
+                    port: leading_num(rest),
+                }
+            } else {
                 return false;
-            }
-            SshdProblem::AddressInUse {
-                port: leading_num(rest),
             }
         } else if has(m, "Missing privilege separation directory") {
             SshdProblem::MissingPrivsep

@@ -749,6 +749,19 @@ fn corpus() -> Vec<(&'static str, &'static str, Vec<Reading>)> {
             )],
         ),
         e(
+            sample!("rocky9-journalctl-sshd-bind-denied.txt"),
+            vec![r(
+                K::SshdLog,
+                High,
+                vec![
+                    sshd(SshdProblem::BindDenied { port: Some(2222) }),
+                    sshd(SshdProblem::Fatal {
+                        text: "Cannot bind any address.".into(),
+                    }),
+                ],
+            )],
+        ),
+        e(
             sample!("windows-sc-query-notfound-ko.txt"),
             vec![r(K::WindowsService, High, vec![svc(TermService, NotFound)])],
         ),
