@@ -371,6 +371,41 @@ fn the_first_probe_follows_the_named_os() {
     assert!(!r.out.contains("3389"), "{}", r.out);
 }
 
+/// The first reply says each finding once: the note before the first
+/// question gives the next step, not the finding again.
+#[test]
+fn the_first_reply_says_each_finding_once() {
+    for (world, os, once) in [
+        (World::sg_drop(), "linux", "no answer"),
+        (World::closed(), "linux", "refused"),
+        (World::open(), "linux", "answers normally"),
+        (World::dark(), "windows", "answer"),
+    ] {
+        let r = run(
+            Some(Lang::En),
+            &[world],
+            &[&format!("/diagnose 203.0.113.10 {os}"), "/quit"],
+        );
+        // The reply from the summary up to the first question's options.
+        let start = r.out.find("What I see from outside").expect("a summary");
+        let end = r.out[start..]
+            .find("[1]")
+            .map(|i| start + i)
+            .unwrap_or(r.out.len());
+        let first = &r.out[start..end];
+        for p in [
+            "no answer",
+            "nothing listens",
+            "answers normally",
+            "got no answer",
+        ] {
+            let n = first.matches(p).count();
+            assert!(n <= 1, "{p:?} said {n} times ({os}, {once}):\n{first}");
+        }
+        assert!(!first.contains("operator"), "{first}");
+    }
+}
+
 /// An ICMP "administratively prohibited" is a refusal, usually by the
 /// server's own firewall: said as such, never also as "no answer at all",
 /// and the conversation starts inside the server, not at the security group.

@@ -47,7 +47,7 @@ probe-icmp = Ping: { $state ->
     }
 probe-port = Port { $port }: { $state ->
         [open] open
-        [closed] closed (the server answered that nothing listens there)
+        [closed] closed (refused by the server)
         [filtered] { $reason ->
             [admin_prohibited] refused: ICMP "administratively prohibited"
             [host_unreachable] refused: ICMP "host unreachable" (or "host prohibited")

@@ -13,7 +13,7 @@ finding-port-closed = Port { $port } is closed: the server is reachable but noth
         [linux] sshd
        *[other] the login service (sshd or Remote Desktop)
     } is running and listens on port { $port }, and that the firewall inside the server allows it.
-finding-port-filtered = Port { $port } gets no answer: a security group, network ACL or firewall is most likely dropping it. The inbound rule for TCP { $port } must admit your own address and the address this bot tests from, and the firewall inside the server must let it in.
+finding-port-filtered = Port { $port } is dropped on the way: a security group, network ACL or firewall most likely discards the connection.
 finding-host-unreachable = Port { $port } was refused with an ICMP "unreachable" or "administratively prohibited" answer: a refusal, not silence. It usually comes from a firewall inside the server that rejects the connection (CentOS 7's default `REJECT --reject-with icmp-host-prohibited`), since security groups drop silently; less often from a router on the way.
 finding-probe-inconclusive = The bot's own network could not make the attempt (for example it has no IPv6 route). This says nothing about your server; try again from another network.
 finding-no-answer-at-all = Neither ping nor any port got an answer from { $ip }. The server may be stopped, the address may be wrong or no longer attached, or a firewall drops everything. Check in your cloud console that the server is running and that { $ip } is still its public address.

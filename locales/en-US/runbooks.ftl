@@ -37,13 +37,13 @@ opt-dont-know = I don't know / I can't check this
     .aliases = don't know, not sure, can't check, no idea
 
 ## Why the conversation starts where it does (one line after the first probe)
-route-no-answer = Nothing answered from { $ip }: not ping, not any port. Before anything inside the server, let's make sure the instance is running and that this is still its address.
-route-ssh-legacy = The SSH server answers, but only with algorithms current clients refuse. That is very likely your problem, so let's start there.
-route-ssh-ok = SSH answers properly from outside, so the server, the network path and sshd are fine. The problem is on the client side or with the account: let's look there.
-route-rdp-ok = Remote desktop answers properly from outside, so the server, the network path and the service are fine. Let's look at what your client says.
-route-filtered = Port { $port } got no answer at all: something drops the traffic before it reaches the server. The security group comes first, then the firewall inside the server.
-route-closed = The refusal on port { $port } came from the server itself, so the network and the security group let the connection reach it: we can skip those checks and go straight to what runs inside the server.
-route-service-broken = Port { $port } accepts connections, but the login service doesn't behave normally. The fix is inside the server, so let's get in through the console.
+route-no-answer = Before anything inside the server, let's make sure the instance is running and that { $ip } is still its address.
+route-ssh-legacy = That is very likely your problem, so let's start there.
+route-ssh-ok = So the server, the network path and sshd are fine: let's look at the client side and the account.
+route-rdp-ok = So the server, the network path and the service are fine: let's look at what your client says.
+route-filtered = The security group comes first, then the firewall inside the server.
+route-closed = The server itself refused, so the network and the security group let the connection through: let's go straight to what runs inside the server.
+route-service-broken = The fix is inside the server, so let's get in through the console.
 route-refused-icmp = A refusal like this usually comes from the firewall inside the server, so let's start there rather than at the security group.
 route-inconclusive = I couldn't test { $ip } from where I run (this is about my network, not your server), so your own tests will have to tell us more.
 

@@ -44,7 +44,7 @@ probe-icmp = Ping: { $state ->
     }
 probe-port = 포트 { $port }: { $state ->
         [open] 열림
-        [closed] 닫힘 (서버가 이 포트에서 대기 중인 서비스가 없다고 응답함)
+        [closed] 닫힘 (서버가 거부함)
         [filtered] { $reason ->
             [admin_prohibited] 거부됨: ICMP "관리상 금지(administratively prohibited)"
             [host_unreachable] 거부됨: ICMP "호스트 도달 불가(host unreachable)" 또는 "호스트 금지(host prohibited)"

@@ -13,7 +13,7 @@ finding-port-closed = { $port }번 포트가 닫혀 있어요. 서버까지는 �
         [linux] sshd가
        *[other] 로그인 서비스(sshd 또는 원격 데스크톱 서비스)가
     } 실행 중이고 { $port }번 포트에서 대기하고 있는지, 서버 내부 방화벽이 이 포트를 허용하는지 확인해 주세요.
-finding-port-filtered = { $port }번 포트에서 아무 응답이 없어요. 보안 그룹, 네트워크 ACL 또는 방화벽이 트래픽을 버리고(드롭) 있을 가능성이 높아요. TCP { $port }번 포트의 인바운드 규칙은 고객님의 주소와 봇이 점검하는 주소를 모두 허용해야 하고, 서버 내부 방화벽도 이 포트를 허용해야 해요.
+finding-port-filtered = { $port }번 포트 연결이 중간에서 버려지고 있어요. 보안 그룹, 네트워크 ACL 또는 방화벽이 버리고 있을 가능성이 높아요.
 finding-host-unreachable = { $port }번 포트 연결이 ICMP "도달 불가" 또는 "관리상 금지(administratively prohibited)" 응답으로 거부됐어요. 응답이 없는 게 아니라 거부된 거예요. 보안 그룹은 응답 없이 버리기 때문에, 대개는 서버 안의 방화벽이 연결을 거부하는 거예요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`) 드물게 경로 중간의 라우터가 보내기도 해요.
 finding-probe-inconclusive = 봇 쪽 네트워크 문제로 점검하지 못했어요(예: 봇에 IPv6 경로가 없는 경우). 고객님 서버 상태와는 관계가 없으니 다른 네트워크에서 다시 점검해 주세요.
 finding-no-answer-at-all = { $ip } 주소에서 Ping도, 어떤 포트도 응답하지 않아요. 서버가 중지되었거나, 주소가 잘못되었거나 더 이상 서버에 연결되어 있지 않거나, 방화벽이 모든 트래픽을 막고 있을 수 있어요. 클라우드 콘솔에서 서버가 실행 중인지, { $ip } 주소가 지금도 서버의 공인 IP인지 확인해 주세요.
