@@ -172,6 +172,10 @@ phrases-negation-after = 않, 없, 못
 phrases-not-negation = 보안, 제안, 방안, 안녕, 불안, 안내, 안전, 잘못, 안에
 ## Spellings read as one (misspellings people type: 되요, 됬어요).
 phrases-spellings = 돼>되, 됬>됐, 햇>했, 잇>있, 됀>된
+## A request for the hand-off in words: the same as /ticket.
+phrases-ticket = ticket, give me a ticket, open a ticket, file a ticket, support ticket, talk to a person, talk to a human, talk to someone, speak to someone, speak to a person, real person, a human, live agent, an agent, talk to support, contact support, hand it over to support, escalate
+## Words that give one value for two (“both are 3389”).
+phrases-both = both, both of them, each of them, each one
 
 ## Understanding replies
 understand-did-you-mean = { $count ->

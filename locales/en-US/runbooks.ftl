@@ -31,6 +31,9 @@ opt-vnc-in = I'm in through VNC
     .aliases = in, logged in, i'm in, got in, got into the console, logged in via vnc, logged in through vnc, signed in, logged in as root, logged in on vnc, in the console, on the console
 opt-vnc-cannot = VNC doesn't work either
     .aliases = cannot, doesn't work, vnc fails, vnc doesnt work, vnc doesn't work, can't get into vnc, cant get into vnc, can't log into vnc, can't log in to vnc, vnc fails too, vnc won't, black screen
+opt-vnc-still-cannot = I still can't get in
+    .aliases = still can't, still cannot, still doesn't work, still no, still black, still stuck
+vnc-help-title = Getting into the VNC console
 opt-works-now = It works now
     .aliases = works now, it works now, solved, resolved
 opt-dont-know = I don't know / I can't check this
@@ -89,6 +92,9 @@ triage-opt-sg-opened = I added the rule, check again
     .aliases = opened, added, done, open, added it, added the rule, saved the rule, saved, opened it, opened the port, rule added
 triage-opt-sg-already = The rule was already there
     .aliases = already, allowed, it does, already there, already allowed, already open, was already, it was there
+triage-sg-help = The **security group** is the cloud's firewall in front of the server. In the cloud console, click the instance, open the **Security Groups** tab and click the group's name; under **Inbound rules**, **Add rule**: protocol **TCP**, port **{ $port }**, source your own public address (or 0.0.0.0/0 while you test), action **Allow**, and save.
+    If your account can't open the security group (a sub-account without that permission), whoever manages the cloud account can add the rule for you: send them exactly the rule above.
+    Tell me once the rule is saved, and I'll check again.
 
 triage-sg-firewall-title = Into the server
 triage-sg-firewall = Next suspect: the firewall inside the server. For that, log in through the browser console: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and sign in. Are you in?
@@ -190,11 +196,17 @@ common-source-rule = { $user_ip ->
     Can you log in now?
 
 common-escalate-title = Hand-off to support
-common-escalate = We've gone through every check I can guide from here, so this needs the support team. I've put together a diagnosis report with everything we found and tried: attach it to the ticket so nobody asks you the same questions again.
+common-escalate = I can't take this further from here, so this needs the support team. I've put together a diagnosis report with what the checks from outside found, what you checked on the server and what couldn't be checked: attach it to the ticket so nobody asks you the same questions again.
 
 ## Windows
 win-vnc-title = Log in through VNC
 win-vnc = The next checks happen inside Windows, so log in through the browser console, which works even when remote desktop doesn't: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and click **Log In Now**. At the lock screen, open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in. Are you in?
+win-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row, choose **VNC** and click **Log In Now**.
+    • **At the lock screen:** open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in.
+    • **It asks for a password:** it's Windows' own **Administrator** password. If you've forgotten it, reset it with **More**, **Reset Password** on the instance's row (the instance restarts), then sign in with the new one.
+    • **The screen is black:** click into it and press a key; Windows turns the screen off when nobody uses it. Sending Ctrl-Alt-Delete wakes it too.
+    • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if nothing changes, restart the instance from the console (**More**, **Restart**) and try again once it has booted (Windows takes a few minutes, longer while it installs updates).
+    Are you in now?
 
 win-allow-remote-title = Allow remote connections
 win-allow-remote = In Windows, run `SystemPropertiesRemote` (or right-click **This PC**, **Properties**, **Advanced system settings**, tab **Remote**). Under Remote Desktop, is **Allow remote connections to this computer** selected?
@@ -277,6 +289,11 @@ linux-vnc-title = Log in through VNC
 linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. Log in as root or your user. Are you in?
 linux-opt-vnc-slow = It's extremely slow or frozen
     .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck
+linux-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row and choose **VNC**.
+    • **It asks for a password:** it's the server's own account (root, or ubuntu on Ubuntu images), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
+    • **The screen is black:** press Enter once; a console that has gone dark wakes up and shows the login prompt.
+    • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if it's still frozen, restart the instance from the console (**More**, **Restart**) and try again once it has booted.
+    Are you in now?
 
 linux-firewall-title = Firewall inside the server
 linux-firewall = Check the firewall inside the server for port { $port }. Depending on the distribution:

@@ -736,9 +736,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let lang = effective_lang(s, platform, self.cfg.default_lang);
         let u = self
             .understanding
-            .understand(&self.loc, &prompt.options, t, by_index);
+            .understand_at(&self.loc, &self.engine, s, &prompt, t, by_index);
         let u = match u {
             crate::understand::Understood::Choose(k) => return Ok(Input::Choose(k)),
+            // "Just give me a ticket": the same as /ticket.
+            crate::understand::Understood::Ticket => return Ok(Input::Command(Command::Ticket)),
             // At an input step a question back without a glossary term is
             // taken as the answer; the engine says what it needs.
             crate::understand::Understood::Ask(None) if !by_index => return Ok(input),
