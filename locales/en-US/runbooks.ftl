@@ -30,9 +30,9 @@ opt-login-still-fails = Still can't log in
 opt-vnc-in = I'm in through VNC
     .aliases = in, logged in, i'm in, got in, got into the console, logged in via vnc, logged in through vnc, signed in, logged in as root, logged in on vnc, in the console, on the console
 opt-vnc-cannot = VNC doesn't work either
-    .aliases = cannot, doesn't work, vnc fails, vnc doesnt work, vnc doesn't work, can't get into vnc, cant get into vnc, can't log into vnc, can't log in to vnc, vnc fails too, vnc won't, black screen
+    .aliases = cannot, doesn't work, vnc fails, vnc doesnt work, vnc doesn't work, can't get into vnc, cant get into vnc, can't log into vnc, can't log in to vnc, vnc fails too, vnc won't, black screen, no password, never set a password, don't have a password, dont have a password, don't know the password, forgot the password, blank screen, screen is black, just black
 opt-vnc-still-cannot = I still can't get in
-    .aliases = still can't, still cannot, still doesn't work, still no, still black, still stuck
+    .aliases = still can't, still cannot, still doesn't work, still no, still black, still stuck, black screen, still black
 vnc-help-title = Getting into the VNC console
 opt-works-now = It works now
     .aliases = works now, it works now, solved, resolved
@@ -68,7 +68,7 @@ triage-opt-nothing = Nothing found
 triage-instance-title = Instance state and address
 triage-instance = In the cloud console's instance list (Cloud Virtual Machine, Instances), check three things: the instance's status is **Running** (not Stopped or Starting), its **public IP** (or the EIP bound to it) is { $ip }, and the account is not overdue. What do you find?
 triage-opt-was-stopped = It was stopped; I started it, check again
-    .aliases = stopped, started, i started it, was stopped, it was stopped, started it, it was off
+    .aliases = stopped, started, i started it, was stopped, it was stopped, started it, it was off, shut down, was shut down, was off, turned it back on, turned it on, powered off
 triage-opt-running = It's running and the address is right
     .aliases = running, it's running, address is right, its running, ip is right, same ip, up and running
 triage-opt-other-ip = Its public IP is a different one
@@ -91,7 +91,7 @@ triage-sg = The security group bound to the instance must allow inbound **TCP { 
 triage-opt-sg-opened = I added the rule, check again
     .aliases = opened, added, done, open, added it, added the rule, saved the rule, saved, opened it, opened the port, rule added
 triage-opt-sg-already = The rule was already there
-    .aliases = already, allowed, it does, already there, already allowed, already open, was already, it was there
+    .aliases = already, allowed, it does, already there, already allowed, already open, was already, it was there, was open already, already had
 triage-sg-help = The **security group** is the cloud's firewall in front of the server. In the cloud console, click the instance, open the **Security Groups** tab and click the group's name; under **Inbound rules**, **Add rule**: protocol **TCP**, port **{ $port }**, source your own public address (or 0.0.0.0/0 while you test), action **Allow**, and save.
     If your account can't open the security group (a sub-account without that permission), whoever manages the cloud account can add the rule for you: send them exactly the rule above.
     Tell me once the rule is saved, and I'll check again.
@@ -213,7 +213,7 @@ win-allow-remote = In Windows, run `SystemPropertiesRemote` (or right-click **Th
 win-opt-allow-was-on = Yes, it's selected
     .aliases = selected, was on, already on, it is, already checked, already selected, it's checked, is checked, it's on, enabled, already enabled
 win-opt-allow-off = No, it isn't
-    .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off
+    .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off, don't allow, do not allow
 
 win-allow-remote-fix-title = Turn on remote connections
 win-allow-remote-fix = Select **Allow remote connections to this computer** and click **OK** (Windows also turns on the matching firewall rule for port 3389). In PowerShell the same is `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` followed by `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. Tell me when it's done and I'll check again.
@@ -288,7 +288,7 @@ win-err-cannot-connect = This message means your client got no usable answer fro
 linux-vnc-title = Log in through VNC
 linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. Log in as root or your user. Are you in?
 linux-opt-vnc-slow = It's extremely slow or frozen
-    .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck
+    .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck, spins forever, loading forever, keeps loading, spinning
 linux-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row and choose **VNC**.
     • **It asks for a password:** it's the server's own account (root, or ubuntu on Ubuntu images), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
     • **The screen is black:** press Enter once; a console that has gone dark wakes up and shows the login prompt.

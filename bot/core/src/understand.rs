@@ -660,6 +660,18 @@ pub fn stated(lex: &Lexicon, text: &str, os: Option<Os>, port: u16) -> Vec<Fact>
         .into_iter()
         .map(|i| SERVICE_STATES[i].1)
         .collect();
+    // "active (listening)" is a socket unit's state (ssh.socket), not
+    // the service's: it neither contradicts a stopped service nor is one.
+    if states.contains(&SvcState::Listening) && os != Some(Os::Windows) {
+        facts.push(Fact::Service {
+            service: Svc::SshSocket,
+            state: SvcState::Listening,
+        });
+    }
+    let states: Vec<SvcState> = states
+        .into_iter()
+        .filter(|s| *s != SvcState::Listening)
+        .collect();
     let up = states
         .iter()
         .any(|s| matches!(s, SvcState::Running | SvcState::Starting));

@@ -239,7 +239,7 @@ fn held_out_replies() {
     );
 }
 
-const HELD_OUT_RIGHT_AT_LEAST: f64 = 76.0;
+const HELD_OUT_RIGHT_AT_LEAST: f64 = 95.0;
 
 /// The second held-out set (`tests/understanding/heldout2/`: screen states,
 /// numbers, ticket requests, "I can't check" at access steps), written
@@ -263,7 +263,7 @@ fn held_out_round_two() {
     );
 }
 
-const HELD_OUT_TWO_RIGHT_AT_LEAST: f64 = 81.0;
+const HELD_OUT_TWO_RIGHT_AT_LEAST: f64 = 83.0;
 
 /// What a button shows is what it means when typed: at every question of
 /// every runbook, each option's label in each language is understood as that
