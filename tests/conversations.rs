@@ -1960,3 +1960,41 @@ fn a_state_or_the_values_quoted_in_a_sentence_answer_the_question() {
         assert!(reached(&r).contains(next), "{text}: {}", r.out);
     }
 }
+
+#[test]
+fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
+    for lang in [Lang::En, Lang::Ko] {
+        let both = match lang {
+            Lang::En => "added it / already, can't remember",
+            Lang::Ko => "추가했나 이미 있나 헷갈려요",
+        };
+        let first = run(
+            Some(lang),
+            &[World::sg_drop()],
+            &["/diagnose 203.0.113.10 linux", both, "/quit"],
+        );
+        let out = &first.out;
+        let at = out
+            .find("Did you mean")
+            .or_else(|| out.find("혹시"))
+            .unwrap_or_else(|| panic!("{out}"));
+        let shown: Vec<&str> = out[at..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with('['))
+            .collect();
+        assert_eq!(shown.len(), 2, "{out}");
+        // The candidate "the rule was already there", by its number there.
+        let already = shown
+            .iter()
+            .position(|l| l.contains("already") || l.contains("이미"))
+            .unwrap_or_else(|| panic!("{out}"));
+        let n = (already + 1).to_string();
+        let r = run(
+            Some(lang),
+            &[World::sg_drop()],
+            &["/diagnose 203.0.113.10 linux", both, &n, "/quit"],
+        );
+        assert!(reached(&r).contains("triage.sg_firewall"), "{}", r.out);
+    }
+}

@@ -227,9 +227,10 @@ pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> O
                     .map(|c| loc.render(lang, &c.label))
                     .unwrap_or_default()
             };
-            // The candidates, named; the question's buttons stay as they
-            // were, so a number means the same option as before.
+            // The candidates, named and as the only buttons (the driver
+            // keeps them, so a number typed next picks among them).
             let mut r = prompt.clone();
+            r.options = picked.clone();
             r.parts = vec![Msg::new("understand-did-you-mean")
                 .arg("count", picked.len() as i64)
                 .arg("first", label(0))
