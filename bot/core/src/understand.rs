@@ -577,6 +577,89 @@ const CLIENT_RESULTS: &[(&str, ClientResult)] = &[
 /// A listening socket as `netstat` and `ss` print it.
 const LISTEN_WORDS: &[&str] = &["listening", "listen", "수신 대기"];
 
+/// How people and screens name the load and a full disk ("load average",
+/// `df`), and the CPUs a load is shared by.
+const LOAD_WORDS: &[&str] = &["load", "로드", "부하"];
+const DISK_WORDS: &[&str] = &["disk", "df", "디스크", "용량", "/dev/"];
+const CPU_WORDS: &[&str] = &["cpu", "core", "코어"];
+
+/// Decimal numbers in `text` (lowercased characters): (where it starts,
+/// where it ends, its value).
+fn decimals(chars: &[char]) -> Vec<(usize, usize, f64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            i += 1;
+        }
+        let n: String = chars[start..i].iter().collect();
+        if let Ok(v) = n.parse::<f64>() {
+            out.push((start, i, v));
+        }
+    }
+    out
+}
+
+/// The load and how full a disk is, as a reply states them ("load average
+/// is like 30 on 2 cpus", "disk 98% used", "디스크 99% 찼어요"): the facts
+/// `uptime` and `df` give.
+fn load_and_disk(raw: &str) -> Vec<Fact> {
+    let lower: Vec<char> = raw
+        .chars()
+        .take(MAX_REPLY)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let text: String = lower.iter().collect();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let nums = decimals(&lower);
+    let mut out = Vec::new();
+    if has(DISK_WORDS) {
+        let full = nums
+            .iter()
+            .filter(|(_, e, v)| lower.get(*e) == Some(&'%') && *v <= 100.0)
+            .map(|(_, _, v)| *v as u8)
+            .max();
+        if let Some(used_pct) = full {
+            out.push(Fact::Disk {
+                mount: "/".to_owned(),
+                used_pct,
+            });
+        }
+    }
+    if has(LOAD_WORDS) {
+        // A number right before a CPU word counts the CPUs; the first other
+        // number (not a percentage) is the load.
+        let before_cpu = |e: usize| {
+            let rest: String = lower[e..].iter().take(8).collect();
+            let rest = rest.trim_start();
+            CPU_WORDS.iter().any(|w| rest.starts_with(w)) || rest.starts_with("개 코어")
+        };
+        let cpus = nums
+            .iter()
+            .find(|(_, e, v)| before_cpu(*e) && v.fract() == 0.0 && *v >= 1.0)
+            .map(|(_, _, v)| *v as u32);
+        let load = nums
+            .iter()
+            .find(|(_, e, _)| !before_cpu(*e) && lower.get(*e) != Some(&'%'))
+            .map(|(_, _, v)| *v);
+        if let Some(l) = load.filter(|l| *l < 100_000.0) {
+            out.push(Fact::Load {
+                load1_centi: (l * 100.0).round() as u64,
+                cpus,
+            });
+        }
+    }
+    out
+}
+
 /// Port-sized numbers written in a reply, in order: digit runs that are not
 /// part of an address (`10.0.0.1`, `0.0.0.0:3389`'s address) or a hex value
 /// (`0x00000d3d`).
@@ -723,6 +806,7 @@ pub fn stated(lex: &Lexicon, text: &str, os: Option<Os>, port: u16) -> Vec<Fact>
         [a] if both => Some((*a, *a)),
         _ => None,
     };
+    facts.extend(load_and_disk(raw));
     if let Some((a, b)) = pair {
         facts.push(Fact::RegistryPort {
             key: RegKey::Tds,
@@ -875,6 +959,20 @@ mod tests {
         assert_eq!(st("하나는 3389고 다른 건 3391이요"), reg(3389, 3391));
         assert_eq!(st("둘 다 3389예요"), reg(3389, 3389));
         assert_eq!(st("both say 3389"), reg(3389, 3389));
+        assert!(
+            st("load average is like 30 on 2 cpus").contains(&Fact::Load {
+                load1_centi: 3000,
+                cpus: Some(2)
+            })
+        );
+        assert!(st("disk 98% used").contains(&Fact::Disk {
+            mount: "/".into(),
+            used_pct: 98
+        }));
+        assert!(st("디스크 99% 찼어요").contains(&Fact::Disk {
+            mount: "/".into(),
+            used_pct: 99
+        }));
         // One value alone is not two; an address and a hex value are no values.
         assert_eq!(st("the first one is 3389"), vec![]);
         assert_eq!(st("0x00000d3d at 10.0.0.1"), vec![]);
