@@ -303,6 +303,37 @@ fn every_label_typed_is_its_own_option() {
     assert!(checked > 150, "{checked}");
 }
 
+/// Every option of every question fits a button in both languages (Slack
+/// cuts at 75 characters, Discord at 80): a label is never cut mid-sentence.
+#[test]
+fn every_option_label_fits_a_button() {
+    let loc = Localizer::embedded().unwrap();
+    let engine = engine(&loc);
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let mut checked = 0;
+    for step in rb.steps() {
+        let mut s = Session::new(0);
+        s.target = Some("203.0.113.7".parse().unwrap());
+        s.phase = Phase::Step(step.id.clone());
+        let Some(prompt) = engine.current_prompt(&s) else {
+            continue;
+        };
+        for c in &prompt.options {
+            for lang in Lang::ALL {
+                let label = loc.render(lang, &c.label);
+                assert!(
+                    label.chars().count() <= 75,
+                    "{} {}: {label:?}",
+                    step.id,
+                    lang.tag()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "{checked}");
+}
+
 /// The Korean review's cases: the question's own options come first.
 #[test]
 fn the_questions_own_options_come_first() {
