@@ -34,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
         glossary: vec![("vnc".into(), s(&["vnc", "브라우저 콘솔"]))],
         ticket: s(&["ticket", "give me a ticket", "티켓", "상담원"]),
         both: s(&["both", "둘 다"]),
+        wait: s(&["아직", "hold on"]),
     });
     let options = vec![
         OptionWords {
@@ -69,7 +70,8 @@ fuzz_target!(|data: &[u8]| {
             Understood::Ask(None)
             | Understood::Pardon
             | Understood::Nothing
-            | Understood::Ticket => {}
+            | Understood::Ticket
+            | Understood::Wait => {}
         }
         let head: String = text.chars().take(MAX_REPLY).collect();
         assert_eq!(understand(&lex, &options, &head, by_index), u);

@@ -176,6 +176,8 @@ phrases-spellings = 돼>되, 됬>됐, 햇>했, 잇>있, 됀>된
 phrases-ticket = ticket, give me a ticket, open a ticket, file a ticket, support ticket, talk to a person, talk to a human, talk to someone, speak to someone, speak to a person, real person, a human, live agent, an agent, talk to support, contact support, hand it over to support, escalate
 ## Words that give one value for two (“both are 3389”).
 phrases-both = both, both of them, each of them, each one
+## "Not yet, still on it": the question stays.
+phrases-wait = hold on, wait a sec, one sec, one second, just a sec, give me a minute, give me a sec, still rebooting, still restarting, it's rebooting, rebooting now, working on it, still working on it
 
 ## Understanding replies
 understand-did-you-mean = { $count ->
@@ -184,6 +186,7 @@ understand-did-you-mean = { $count ->
     }
 understand-cant-answer = I can't answer that here, sorry. For anything beyond these checks, /ticket hands the case to support with everything we've found.
 understand-again = Back to the question:
+understand-wait = No rush, take your time. Answer when you're ready:
 
 ## Pastes: command output and logs, read and said back
 paste-too-long = That paste is too long for me: please paste at most { $max } KiB, for example only the lines around the error.

@@ -51,6 +51,9 @@ pub struct LexiconSource {
     pub ticket: Vec<String>,
     /// Words that give one value for two ("both", "둘 다").
     pub both: Vec<String>,
+    /// "Not yet, still on it" ("아직이요", "hold on", "still rebooting"):
+    /// the user is busy with the step, not answering it.
+    pub wait: Vec<String>,
 }
 
 /// The folded [`LexiconSource`].
@@ -70,6 +73,7 @@ pub struct Lexicon {
     glossary: Vec<(String, Vec<Phrase>)>,
     ticket: Vec<Phrase>,
     both: Vec<Phrase>,
+    wait: Vec<Phrase>,
 }
 
 /// One option of the question being asked, with everything that names it:
@@ -94,6 +98,8 @@ pub enum Understood {
     Ask(Option<String>),
     /// It asks for the hand-off to support (a ticket, a person).
     Ticket,
+    /// "Not yet, still on it": the question stays, nothing is answered.
+    Wait,
     /// Nothing plausible.
     Nothing,
 }
@@ -194,6 +200,7 @@ impl Lexicon {
                 .collect(),
             ticket: phrases(sp, &src.ticket),
             both: phrases(sp, &src.both),
+            wait: phrases(sp, &src.wait),
         }
     }
 
@@ -433,8 +440,19 @@ pub fn understand(
             }
         }
     }
+    // "still rebooting" is not "rebooted": a longer "not yet" phrase hides
+    // the option word inside it.
+    let still = options.len();
+    for (s, e) in found(&t, &lex.wait, table_whole_word) {
+        hits.push(Hit { opt: still, s, e });
+    }
+    let mut waiting = false;
     let mut best: Vec<(usize, usize)> = Vec::new(); // (option, longest hit)
     for h in outermost(hits) {
+        if h.opt == still {
+            waiting = true;
+            continue;
+        }
         let mut opt = h.opt;
         if neg.covers(&t, h.s, h.e) {
             // "not running" names the opposite of "running", if there is one.
@@ -461,6 +479,7 @@ pub fn understand(
         [(o, _), (p, _), ..] => {
             return Understood::DidYouMean(vec![options[*o].key.clone(), options[*p].key.clone()])
         }
+        [] if waiting => return Understood::Wait,
         [] => {}
     }
 
@@ -468,7 +487,7 @@ pub fn understand(
     // phrase inside a longer one counts as the longer one ("꺼져 있어요" is
     // not "있어요"), a negated "yes" or "works" is a "no".
     let mut table_hits = Vec::new();
-    for (kind, list) in [&lex.unknown, &lex.works, &lex.yes, &lex.no]
+    for (kind, list) in [&lex.unknown, &lex.works, &lex.yes, &lex.no, &lex.wait]
         .into_iter()
         .enumerate()
     {
@@ -477,6 +496,7 @@ pub fn understand(
         }
     }
     let (mut unknown, mut works, mut yes, mut no) = (false, false, false, false);
+    let mut wait = false;
     for h in outermost(table_hits) {
         let negated = neg.covers(&t, h.s, h.e);
         match (h.opt, negated) {
@@ -484,8 +504,13 @@ pub fn understand(
             (1, false) => works = true,
             (2, false) => yes = true,
             (3, false) | (1, true) | (2, true) => no = true,
+            (4, _) => wait = true,
             _ => {}
         }
+    }
+    // "아직이요", "hold on": only when nothing else was said.
+    if wait && !(unknown || works || yes || no) {
+        return Understood::Wait;
     }
     if unknown {
         if let Some(k) = key_of(UNKNOWN_KEY) {
@@ -867,6 +892,7 @@ mod tests {
             glossary: vec![("vnc".into(), s(&["vnc"]))],
             ticket: s(&["ticket", "상담원"]),
             both: s(&["both", "둘 다"]),
+            wait: s(&["아직", "hold on"]),
         })
     }
 
@@ -918,6 +944,9 @@ mod tests {
         assert_eq!(u("just give me a ticket"), Understood::Ticket);
         assert_eq!(u("상담원 연결해 주세요"), Understood::Ticket);
         assert_eq!(u("no ticket yet, I'm in"), Understood::Choose("in".into()));
+        assert_eq!(u("아직..."), Understood::Wait);
+        assert_eq!(u("hold on"), Understood::Wait);
+        assert_eq!(u("아직 안 돼요"), Understood::Choose("cannot".into()));
     }
 
     #[test]

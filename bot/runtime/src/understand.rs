@@ -36,6 +36,7 @@ pub const UNDERSTAND_MESSAGE_IDS: &[&str] = &[
     "understand-did-you-mean",
     "understand-cant-answer",
     "understand-again",
+    "understand-wait",
 ];
 
 /// The phrase tables (comma-separated lists, every locale's used).
@@ -53,6 +54,7 @@ const TABLES: &[&str] = &[
     "phrases-spellings",
     "phrases-ticket",
     "phrases-both",
+    "phrases-wait",
 ];
 
 /// The lexicon of every locale, built once.
@@ -112,6 +114,7 @@ impl Understanding {
             glossary,
             ticket: all("phrases-ticket"),
             both: all("phrases-both"),
+            wait: all("phrases-wait"),
         };
         Understanding {
             lex: Lexicon::new(&src),
@@ -172,7 +175,7 @@ impl Understanding {
         let u = self.understand(loc, &prompt.options, text, by_index);
         if matches!(
             u,
-            Understood::Ask(_) | Understood::Pardon | Understood::Ticket
+            Understood::Ask(_) | Understood::Pardon | Understood::Ticket | Understood::Wait
         ) {
             return u;
         }
@@ -209,6 +212,10 @@ pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> O
     match u {
         Understood::Choose(_) | Understood::Nothing | Understood::Ticket => None,
         Understood::Pardon => Some(vec![prompt.clone()]),
+        Understood::Wait => Some(vec![
+            Reply::info(vec![Msg::new("understand-wait")]),
+            prompt.clone(),
+        ]),
         Understood::Ask(term) => {
             let id = match term {
                 Some(t) => format!("glossary-{t}"),

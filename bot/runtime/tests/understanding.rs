@@ -89,6 +89,7 @@ fn score(t: &mut Tally, got: &Understood, expected: &str) -> bool {
         (None, Understood::Ask(None)) => expected == "ask",
         (None, Understood::Pardon) => expected == "pardon",
         (None, Understood::Ticket) => expected == "ticket",
+        (None, Understood::Wait) => expected == "wait",
         (None, Understood::Nothing) => expected == "refused",
         (None, Understood::Choose(k)) => k == expected,
         _ => false,
@@ -137,7 +138,7 @@ fn run(
         for (reply, expected) in &q.replies {
             if !expected.starts_with("ask")
                 && !expected.starts_with("dym:")
-                && !["pardon", "refused", "ticket"].contains(&expected.as_str())
+                && !["pardon", "refused", "ticket", "wait"].contains(&expected.as_str())
             {
                 assert!(
                     prompt.options.iter().any(|c| &c.key == expected),
@@ -358,6 +359,17 @@ fn the_questions_own_options_come_first() {
         assert_eq!(at("triage.security_group", t), choose("opened"), "{t}");
     }
     assert_eq!(at("common.port_test", "돼요"), choose("connected"));
+    // "아직" at the restart step: not yet, still rebooting (the question
+    // stays), not "I can't restart it now".
+    for t in [
+        "아직이요",
+        "아직 재부팅 중이에요",
+        "잠시만요",
+        "hold on, still rebooting",
+    ] {
+        assert_eq!(at("triage.restart", t), Understood::Wait, "{t}");
+    }
+    assert_eq!(at("triage.restart", "재부팅은 못 해요"), choose("skip"));
     assert_eq!(at("triage.confirm_login", "이제 됐어요"), choose("works"));
     assert_eq!(at("linux.sshd", "이제 됐어요"), choose("_works"));
 }
