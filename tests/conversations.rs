@@ -722,7 +722,8 @@ fn the_users_own_ping_routes_too() {
         &[World::sg_drop()],
         &[
             "/diagnose 203.0.113.10 linux",
-            "I don't know", // security group -> into the server?
+            "I don't know", // security group -> where it is, how to add the rule
+            "I don't know", // still can't -> into the server?
             "cannot",       // no VNC -> restart
             "skip",
             "timeout", // the user's ping
@@ -737,6 +738,7 @@ fn the_users_own_ping_routes_too() {
         &[World::sg_drop()],
         &[
             "/diagnose 203.0.113.10 linux",
+            "I don't know",
             "I don't know",
             "cannot",
             "skip",
@@ -901,8 +903,9 @@ fn plain_answers_in_both_languages() {
             &[World::closed()],
             &["/diagnose 203.0.113.10 linux", word, "/quit"],
         );
+        // No VNC either: help with the console first, no hand-off yet.
         assert!(
-            reached(&r).contains("common.escalate"),
+            reached(&r).contains("linux.vnc_help") && !reached(&r).contains("common.escalate"),
             "{word:?} should mean no (VNC fails too):\n{}",
             r.out
         );
@@ -2273,5 +2276,152 @@ fn questions_back_pardon_and_did_you_mean_keep_the_place() {
         let sg = answers_to(&r, "triage.security_group");
         assert_eq!(answers_to(&r, "triage.sg_firewall"), sg + 1, "{}", r.out);
         assert_no_raw_ids(&r.out);
+    }
+}
+
+#[test]
+fn i_cant_check_at_the_vnc_step_gets_help_and_a_ticket_comes_when_asked() {
+    // "I don't know" at the VNC step: what the console is, the password it
+    // asks for (a key-only user never had one), a black or frozen screen;
+    // no hand-off. A ticket asked for in words is the same as /ticket.
+    for (lang, unknown, ticket, reset, black) in [
+        (
+            Lang::En,
+            "I don't know",
+            "just give me a ticket",
+            "Reset Password",
+            "The screen is black",
+        ),
+        (
+            Lang::Ko,
+            "모르겠어요",
+            "티켓 주세요",
+            "비밀번호 재설정",
+            "화면이 까맣게 나오면",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &["/diagnose 203.0.113.10 linux", unknown, ticket, "/quit"],
+        );
+        assert!(reached(&r).contains("linux.vnc_help"), "{}", r.out);
+        assert!(!reached(&r).contains("common.escalate"), "{}", r.out);
+        assert!(r.out.contains(reset) && r.out.contains(black), "{}", r.out);
+        assert_eq!(report_files(&r).len(), 1, "{}", r.out);
+    }
+    // Still no VNC after the help: the hand-off, saying what was not checked
+    // rather than that every check was done.
+    for (lang, cannot, truthful, untrue) in [
+        (
+            Lang::En,
+            "I still can't get in",
+            "what couldn't be checked",
+            "every check",
+        ),
+        (
+            Lang::Ko,
+            "그래도 못 들어가겠어요",
+            "확인하지 못한 항목",
+            "모두 해 봤",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &["/diagnose 203.0.113.10 windows", "cannot", cannot],
+        );
+        assert!(reached(&r).contains("windows.vnc_help"), "{}", r.out);
+        assert!(reached(&r).contains("common.escalate"), "{}", r.out);
+        assert!(r.out.contains(truthful), "{}", r.out);
+        assert!(!r.out.contains(untrue), "{}", r.out);
+    }
+    // In after the help: the checks go on where the VNC step leads.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "no idea",
+            "ok I'm in now",
+            "/quit",
+        ],
+    );
+    assert!(reached(&r).contains("linux.sshd"), "{}", r.out);
+}
+
+#[test]
+fn a_state_or_the_values_quoted_in_a_sentence_answer_the_question() {
+    // The two registry values typed in a sentence: different is "differ",
+    // one value for both is "the same".
+    for (lang, differ, same) in [
+        (
+            Lang::En,
+            "first one is 3389 and the second 3391",
+            "both are 3389",
+        ),
+        (Lang::Ko, "하나는 3389고 다른 건 3391이요", "둘 다 3389예요"),
+    ] {
+        let start = ["/diagnose 203.0.113.10 windows", "in", "yes", "nothing"];
+        let mut script = start.to_vec();
+        script.extend([differ, "/quit"]);
+        let r = run(Some(lang), &[World::closed()], &script);
+        assert!(reached(&r).contains("windows.registry_fix"), "{}", r.out);
+        let mut script = start.to_vec();
+        script.extend([same, "/quit"]);
+        let r = run(Some(lang), &[World::closed()], &script);
+        assert!(reached(&r).contains("windows.registry_port"), "{}", r.out);
+        assert!(!reached(&r).contains("windows.registry_fix"), "{}", r.out);
+    }
+    // systemd's state quoted inline at "is sshd running?".
+    for (text, next) in [
+        ("it says inactive (dead)", "linux.sshd_start"),
+        ("active (running) 이라고 나와요", "linux.sshd_listen"),
+        ("failed라고 떠요", "linux.sshd_start"),
+    ] {
+        let r = run(
+            Some(Lang::Ko),
+            &[World::closed()],
+            &["/diagnose 203.0.113.10 linux", "in", text, "/quit"],
+        );
+        assert!(reached(&r).contains(next), "{text}: {}", r.out);
+    }
+}
+
+#[test]
+fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
+    for lang in [Lang::En, Lang::Ko] {
+        let both = match lang {
+            Lang::En => "added it / already, can't remember",
+            Lang::Ko => "추가했나 이미 있나 헷갈려요",
+        };
+        let first = run(
+            Some(lang),
+            &[World::sg_drop()],
+            &["/diagnose 203.0.113.10 linux", both, "/quit"],
+        );
+        let out = &first.out;
+        let at = out
+            .find("Did you mean")
+            .or_else(|| out.find("혹시"))
+            .unwrap_or_else(|| panic!("{out}"));
+        let shown: Vec<&str> = out[at..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with('['))
+            .collect();
+        assert_eq!(shown.len(), 2, "{out}");
+        // The candidate "the rule was already there", by its number there.
+        let already = shown
+            .iter()
+            .position(|l| l.contains("already") || l.contains("이미"))
+            .unwrap_or_else(|| panic!("{out}"));
+        let n = (already + 1).to_string();
+        let r = run(
+            Some(lang),
+            &[World::sg_drop()],
+            &["/diagnose 203.0.113.10 linux", both, &n, "/quit"],
+        );
+        assert!(reached(&r).contains("triage.sg_firewall"), "{}", r.out);
     }
 }

@@ -1,11 +1,15 @@
 //! The reply matcher: any text, in any language and shape, is understood as
 //! one of the options offered, one or two "did you mean" candidates, a
 //! question back, "pardon" or nothing; never a panic, in bounded work, and
-//! only the first 1000 characters count.
+//! only the first 1000 characters count; and what a reply says a screen
+//! shows (`stated`) is bounded and reads the same capped text.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use vmd_core::command::Os;
 use vmd_core::runbook::Means;
-use vmd_core::understand::{understand, Lexicon, LexiconSource, OptionWords, Understood};
+use vmd_core::understand::{
+    stated, understand, Lexicon, LexiconSource, OptionWords, Understood, MAX_REPLY,
+};
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| (*x).to_owned()).collect()
@@ -28,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
         not_negation: s(&["보안", "잘못"]),
         spellings: vec![('돼', '되'), ('됬', '됐')],
         glossary: vec![("vnc".into(), s(&["vnc", "브라우저 콘솔"]))],
+        ticket: s(&["ticket", "give me a ticket", "티켓", "상담원"]),
+        both: s(&["both", "둘 다"]),
+        wait: s(&["아직", "hold on"]),
     });
     let options = vec![
         OptionWords {
@@ -60,9 +67,21 @@ fuzz_target!(|data: &[u8]| {
                 assert!(ks.iter().all(|k| options.iter().any(|o| &o.key == k)));
             }
             Understood::Ask(Some(t)) => assert_eq!(t, "vnc"),
-            Understood::Ask(None) | Understood::Pardon | Understood::Nothing => {}
+            Understood::Ask(None)
+            | Understood::Pardon
+            | Understood::Nothing
+            | Understood::Ticket
+            | Understood::Wait => {}
         }
-        let head: String = text.chars().take(1000).collect();
+        let head: String = text.chars().take(MAX_REPLY).collect();
         assert_eq!(understand(&lex, &options, &head, by_index), u);
+    }
+    // What a screen says: the paste readers' bound on facts, and only the
+    // first MAX_REPLY characters count.
+    for os in [None, Some(Os::Linux), Some(Os::Windows)] {
+        let facts = stated(&lex, text, os, 3389);
+        assert!(facts.len() <= 32);
+        let head: String = text.chars().take(MAX_REPLY).collect();
+        assert_eq!(stated(&lex, &head, os, 3389), facts);
     }
 });

@@ -181,6 +181,12 @@ phrases-negation-after = 않, 없, 못
 phrases-not-negation = 보안, 제안, 방안, 안녕, 불안, 안내, 안전, 잘못, 안에
 ## Spellings read as one (misspellings people type: 되요, 됬어요).
 phrases-spellings = 돼>되, 됬>됐, 햇>했, 잇>있, 됀>된
+## A request for the hand-off in words: the same as /ticket.
+phrases-ticket = ticket, give me a ticket, open a ticket, file a ticket, support ticket, talk to a person, talk to a human, talk to someone, speak to someone, speak to a person, real person, a human, live agent, an agent, talk to support, contact support, hand it over to support, escalate
+## Words that give one value for two (“both are 3389”).
+phrases-both = both, both of them, each of them, each one
+## "Not yet, still on it": the question stays.
+phrases-wait = hold on, wait a sec, one sec, one second, just a sec, give me a minute, give me a sec, still rebooting, still restarting, it's rebooting, rebooting now, working on it, still working on it
 
 ## Understanding replies
 understand-did-you-mean = { $count ->
@@ -189,6 +195,7 @@ understand-did-you-mean = { $count ->
     }
 understand-cant-answer = I can't answer that here, sorry. For anything beyond these checks, /ticket hands the case to support with everything we've found.
 understand-again = Back to the question:
+understand-wait = No rush, take your time. Answer when you're ready:
 
 ## Pastes: command output and logs, read and said back
 paste-too-long = That paste is too long for me: please paste at most { $max } KiB, for example only the lines around the error.
@@ -317,7 +324,7 @@ err-name = { $why ->
 ## console. `.words` are what people call the term (comma-separated; both
 ## languages' lists are used).
 glossary-vnc = The **VNC console** opens the server's own screen in your browser, so it works even when the network login (SSH or remote desktop) doesn't. In the cloud console's instance list, click **Log In** on the server's row and choose **VNC**. It asks for the operating system's account and password (root or ubuntu on Linux, Administrator on Windows); at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
-    .words = vnc, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing
+    .words = vnc, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing, 콘솔 로그인, console login
 glossary-security-group = A **security group** is the cloud's firewall in front of your server: its inbound rules say which ports are open to which addresses. In the console, click the instance, open the **Security Groups** tab to see the groups bound to it, and use **Edit rules** to add an inbound rule.
     .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule
 glossary-public-ip = The **public IP** is the address your server has on the internet (like 203.0.113.10), not a private one starting with 10., 172.16 to 172.31 or 192.168. The console's instance list shows it in the **IP Address** column, marked "(Public)"; if you bound an EIP, that is the public IP.

@@ -30,7 +30,10 @@ opt-login-still-fails = Still can't log in
 opt-vnc-in = I'm in through VNC
     .aliases = in, logged in, i'm in, got in, got into the console, logged in via vnc, logged in through vnc, signed in, logged in as root, logged in on vnc, in the console, on the console
 opt-vnc-cannot = VNC doesn't work either
-    .aliases = cannot, doesn't work, vnc fails, vnc doesnt work, vnc doesn't work, can't get into vnc, cant get into vnc, can't log into vnc, can't log in to vnc, vnc fails too, vnc won't, black screen
+    .aliases = cannot, doesn't work, vnc fails, vnc doesnt work, vnc doesn't work, can't get into vnc, cant get into vnc, can't log into vnc, can't log in to vnc, vnc fails too, vnc won't, black screen, no password, never set a password, don't have a password, dont have a password, don't know the password, forgot the password, blank screen, screen is black, just black
+opt-vnc-still-cannot = I still can't get in
+    .aliases = still can't, still cannot, still doesn't work, still no, still black, still stuck, black screen, still black
+vnc-help-title = Getting into the VNC console
 opt-works-now = It works now
     .aliases = works now, it works now, solved, resolved
 opt-dont-know = I don't know / I can't check this
@@ -66,7 +69,7 @@ triage-opt-nothing = Nothing found
 triage-instance-title = Instance state and address
 triage-instance = In the cloud console's instance list (Cloud Virtual Machine, Instances), check three things: the instance's status is **Running** (not Stopped or Starting), its **public IP** (or the EIP bound to it) is { $ip }, and the account is not overdue. What do you find?
 triage-opt-was-stopped = It was stopped; I started it, check again
-    .aliases = stopped, started, i started it, was stopped, it was stopped, started it, it was off
+    .aliases = stopped, started, i started it, was stopped, it was stopped, started it, it was off, shut down, was shut down, was off, turned it back on, turned it on, powered off
 triage-opt-running = It's running and the address is right
     .aliases = running, it's running, address is right, its running, ip is right, same ip, up and running
 triage-opt-other-ip = Its public IP is a different one
@@ -89,7 +92,10 @@ triage-sg = The security group bound to the instance must allow inbound **TCP { 
 triage-opt-sg-opened = I added the rule, check again
     .aliases = opened, added, done, open, added it, added the rule, saved the rule, saved, opened it, opened the port, rule added
 triage-opt-sg-already = The rule was already there
-    .aliases = already, allowed, it does, already there, already allowed, already open, was already, it was there
+    .aliases = already, allowed, it does, already there, already allowed, already open, was already, it was there, was open already, already had
+triage-sg-help = The **security group** is the cloud's firewall in front of the server. In the cloud console, click the instance, open the **Security Groups** tab and click the group's name; under **Inbound rules**, **Add rule**: protocol **TCP**, port **{ $port }**, source your own public address (or 0.0.0.0/0 while you test), action **Allow**, and save.
+    If your account can't open the security group (a sub-account without that permission), whoever manages the cloud account can add the rule for you: send them exactly the rule above.
+    Tell me once the rule is saved, and I'll check again.
 
 triage-sg-firewall-title = Into the server
 triage-sg-firewall = Next suspect: the firewall inside the server. For that, log in through the browser console: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and sign in. Are you in?
@@ -202,18 +208,24 @@ common-source-rule = { $user_ip ->
     Can you log in now?
 
 common-escalate-title = Hand-off to support
-common-escalate = We've gone through every check I can guide from here, so this needs the support team. I've put together a diagnosis report with everything we found and tried: attach it to the ticket so nobody asks you the same questions again.
+common-escalate = I can't take this further from here, so this needs the support team. I've put together a diagnosis report with what the checks from outside found, what you checked on the server and what couldn't be checked: attach it to the ticket so nobody asks you the same questions again.
 
 ## Windows
 win-vnc-title = Log in through VNC
 win-vnc = The next checks happen inside Windows, so log in through the browser console, which works even when remote desktop doesn't: in the cloud console select the instance, click **Log In**, choose **VNC** (the alternative login method) and click **Log In Now**. At the lock screen, open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in. Are you in?
+win-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row, choose **VNC** and click **Log In Now**.
+    • **At the lock screen:** open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in.
+    • **It asks for a password:** it's Windows' own **Administrator** password. If you've forgotten it, reset it with **More**, **Reset Password** on the instance's row (the instance restarts), then sign in with the new one.
+    • **The screen is black:** click into it and press a key; Windows turns the screen off when nobody uses it. Sending Ctrl-Alt-Delete wakes it too.
+    • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if nothing changes, restart the instance from the console (**More**, **Restart**) and try again once it has booted (Windows takes a few minutes, longer while it installs updates).
+    Are you in now?
 
 win-allow-remote-title = Allow remote connections
 win-allow-remote = In Windows, run `SystemPropertiesRemote` (or right-click **This PC**, **Properties**, **Advanced system settings**, tab **Remote**). Under Remote Desktop, is **Allow remote connections to this computer** selected?
 win-opt-allow-was-on = Yes, it's selected
     .aliases = selected, was on, already on, it is, already checked, already selected, it's checked, is checked, it's on, enabled, already enabled
 win-opt-allow-off = No, it isn't
-    .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off
+    .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off, don't allow, do not allow
 
 win-allow-remote-fix-title = Turn on remote connections
 win-allow-remote-fix = Select **Allow remote connections to this computer** and click **OK** (Windows also turns on the matching firewall rule for port 3389). In PowerShell the same is `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` followed by `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`. If the setting is greyed out or turns itself off again, Group Policy decides it: `HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services` holds `fDenyTSConnections` then (`gpedit.msc`, Computer Configuration, Administrative Templates, Windows Components, Remote Desktop Services, Remote Desktop Session Host, Connections). Tell me when it's done and I'll check again.
@@ -258,8 +270,8 @@ win-errors-title = What your client says
 win-errors = Which message does your remote desktop client show when it fails?
 win-opt-err-password = "The logon attempt failed" / wrong or forgotten password
     .aliases = password, wrong password, logon attempt failed, forgot password, forgot the password, forgotten password, incorrect password
-win-opt-err-no-right = "The connection was denied because the user account is not authorized for remote login"
-    .aliases = denied, not authorized, no right, connection was denied, user account is not authorized, denied because
+win-opt-err-no-right = "…the user account is not authorized for remote login"
+    .aliases = the connection was denied because the user account is not authorized for remote login, denied, not authorized, no right, connection was denied, user account is not authorized, denied because
 win-opt-err-auth = "An authentication error has occurred" (CredSSP)
     .aliases = authentication, credssp, auth, authentication error, encryption oracle
 win-opt-err-cannot-connect = "Remote Desktop can't connect to the remote computer"
@@ -293,7 +305,12 @@ win-err-cannot-connect = This message means your client got no usable answer fro
 linux-vnc-title = Log in through VNC
 linux-vnc = The next checks happen on the server itself, so log in through the browser console, which works even when SSH doesn't: in the cloud console select the instance, click **Log In** and choose **VNC**. VNC asks for the OS password of root or your user; if you only ever used a key, set one first in the console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Are you in?
 linux-opt-vnc-slow = It's extremely slow or frozen
-    .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck
+    .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck, spins forever, loading forever, keeps loading, spinning
+linux-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row and choose **VNC**.
+    • **It asks for a password:** it's the server's own account (root, or ubuntu on Ubuntu images), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
+    • **The screen is black:** press Enter once; a console that has gone dark wakes up and shows the login prompt.
+    • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if it's still frozen, restart the instance from the console (**More**, **Restart**) and try again once it has booted.
+    Are you in now?
 
 linux-firewall-title = Firewall inside the server
 linux-firewall = Check the firewall inside the server for port { $port }. Depending on the distribution:

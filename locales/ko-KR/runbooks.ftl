@@ -29,9 +29,12 @@ opt-login-works = 이제 로그인돼요
 opt-login-still-fails = 여전히 로그인이 안 돼요
     .aliases = 여전히 안 돼요, 아직도 안 돼요, 그래도 안 돼요, 계속 안 돼요, 로그인 실패, 실패, 여전히 안, 아직도 안, 그래도 안, 계속 안, 똑같아요, 같은 오류, 여전히 실패, 계속 같은, 안 됩니다, 안돼요, 안 돼요, 안됨
 opt-vnc-in = VNC로 로그인했어요
-    .aliases = 접속했어요, 들어왔어요, 로그인했어요, 접속함, 로그인됨, 로그인됐, 로그인 됐, 접속됐, 접속 됐, 접속했, 들어왔, 들어갔, 들어가져, 됐어요, 돼요, 되네요, 로그인 성공, 접속 성공
+    .aliases = 접속했어요, 들어왔어요, 로그인했어요, 접속함, 로그인됨, 로그인됐, 로그인 됐, 접속됐, 접속 됐, 접속했, 들어왔, 들어갔, 들어가져, 됐어요, 돼요, 되네요, 로그인 성공, 접속 성공, 들어가졌
 opt-vnc-cannot = VNC도 안 돼요
-    .aliases = vnc도 안 돼요, vnc 안 돼요, vnc 안 됨, vnc 실패, vnc 접속 안 돼요, vnc도 안, vnc도 접속 못, vnc 접속이 안, vnc 접속 안, vnc 로그인 안, vnc도 못, 검은 화면
+    .aliases = vnc도 안 돼요, vnc 안 돼요, vnc 안 됨, vnc 실패, vnc 접속 안 돼요, vnc도 안, vnc도 접속 못, vnc 접속이 안, vnc 접속 안, vnc 로그인 안, vnc도 못, 검은 화면, 까맣, 까만 화면, 화면이 안 나와, 비번을 몰라, 비밀번호를 몰라, 비번 몰라, 비밀번호 몰라, 비밀번호가 없, 비번이 없, 비번이 기억 안, 비밀번호가 기억 안, 몰라서 못 들어가, 없어서 못 들어가
+opt-vnc-still-cannot = 그래도 못 들어가겠어요
+    .aliases = 그래도 안 돼요, 여전히 안 돼요, 아직도 안 돼요, 그래도 안, 여전히 안, 아직도 안, 여전히 검은 화면, 그래도 못, 까맣, 까만 화면, 검은 화면
+vnc-help-title = VNC 콘솔에 들어가기
 opt-works-now = 이제 돼요
     .aliases = 이제 됩니다, 이제 잘 돼요, 해결됐어요, 해결됨
 opt-dont-know = 모르겠어요 / 확인할 수 없어요
@@ -67,7 +70,7 @@ triage-opt-nothing = 발견된 문제 없음
 triage-instance-title = 인스턴스 상태와 주소
 triage-instance = 클라우드 콘솔의 인스턴스 목록(**CVM**(Cloud Virtual Machine) > **인스턴스**(Instances))에서 세 가지를 확인해 주세요. 인스턴스 상태가 **실행 중**(Running)인지(**중지됨**(Stopped)이나 **시작 중**(Starting)이 아닌지), **공인 IP**(또는 연결된 EIP)가 { $ip } 주소와 같은지, 계정이 연체되지 않았는지요. 확인해 보니 어떤가요?
 triage-opt-was-stopped = 중지되어 있어서 시작했어요, 다시 점검해 주세요
-    .aliases = 중지됨, 중지되어 있었어요, 시작했어요, 켰어요, 꺼져 있었어요, 꺼져 있었, 중지 상태였, 중지돼 있었, 방금 켰
+    .aliases = 중지됨, 중지되어 있었어요, 시작했어요, 켰어요, 꺼져 있었어요, 꺼져 있었, 중지 상태였, 중지돼 있었, 방금 켰, 꺼져 있었, 종료되어 있었, 다시 켰, 전원이 꺼져
 triage-opt-running = 실행 중이고 주소도 맞아요
     .aliases = 실행 중, 실행중, 주소 맞아요, 주소도 맞아요, 정상, 켜져 있어요, 정상적으로 실행, 주소도 맞
 triage-opt-other-ip = 공인 IP가 다른 주소예요
@@ -90,7 +93,10 @@ triage-sg = 인스턴스에 연결된 보안 그룹이 인바운드 **TCP { $por
 triage-opt-sg-opened = 규칙을 추가했어요, 다시 점검해 주세요
     .aliases = 추가했어요, 규칙 추가, 규칙 추가했어요, 열었어요, 포트 열었어요, 원클릭 오픈, 오픈했어요, 했어요, 저장했, 추가했, 다 했어요, 완료
 triage-opt-sg-already = 규칙이 이미 있었어요
-    .aliases = 이미 있어요, 이미 있었어요, 이미 허용, 이미 열려 있어요, 허용되어 있어요, 이미 있, 원래 열려, 원래 있, 이미 열려
+    .aliases = 이미 있어요, 이미 있었어요, 이미 허용, 이미 열려 있어요, 허용되어 있어요, 이미 있, 원래 열려, 원래 있, 이미 열려, 원래부터, 열려 있었
+triage-sg-help = **보안 그룹**은 서버 앞에 있는 클라우드 방화벽이에요. 클라우드 콘솔에서 인스턴스를 클릭하고 **보안 그룹** 탭에서 그룹 이름을 클릭한 뒤, **인바운드 규칙**의 **규칙 추가**에서 프로토콜 **TCP**, 포트 **{ $port }**, 소스는 고객님의 공인 주소(테스트하는 동안에는 0.0.0.0/0도 괜찮아요), 정책 **허용**으로 저장해 주세요.
+    고객님 계정으로 보안 그룹을 열 수 없다면(권한이 없는 하위 계정 등) 클라우드 계정을 관리하는 분이 대신 규칙을 추가할 수 있어요. 위 규칙을 그대로 전달해 주세요.
+    규칙을 저장하시면 알려 주세요. 다시 점검해 볼게요.
 
 triage-sg-firewall-title = 서버 안으로
 triage-sg-firewall = 다음으로 의심되는 곳은 서버 내부 방화벽이에요. 확인하려면 브라우저 콘솔로 로그인해야 해요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤, 다른 로그인 방식인 **VNC**를 선택해 로그인해 주세요. 로그인되셨나요?
@@ -153,7 +159,7 @@ common-ping = 이제 봇이 본 결과와 고객님 쪽에서 보이는 결과�
        *[other] `ping { $ip }` 명령(Windows: 명령 프롬프트) 또는 `ping -c 4 { $ip }` 명령(macOS, Linux: 터미널)을 실행해 주세요.
     } 응답이 오나요?
 common-opt-ping-replies = 응답이 와요
-    .aliases = 응답, 응답 와요, 응답 있음, 응답이 있어요, 응답이 와요, 응답 잘 와, 핑은 잘 가, 핑 잘 가, 핑 돼요, 응답 받
+    .aliases = 응답, 응답 와요, 응답 있음, 응답이 있어요, 응답이 와요, 응답 잘 와, 핑은 잘 가, 핑 잘 가, 핑 돼요, 응답 받, 잘 나가, 핑 나가
 common-opt-ping-timeout = "요청 시간이 만료되었습니다"(Request timed out) / 응답 없음
     .aliases = 요청 시간 만료, 요청 시간이 만료되었습니다, 시간 초과, 타임아웃, 응답 없음, 응답이 없어요, 요청 시간이 만료, 응답이 없, 응답 없, 핑 안 가, 안 가요
 
@@ -203,18 +209,24 @@ common-source-rule = { $user_ip ->
     이제 로그인되나요?
 
 common-escalate-title = 기술 지원팀으로 이관
-common-escalate = 여기서 안내해 드릴 수 있는 점검은 모두 해 봤으니, 이제 기술 지원팀이 봐야 해요. 지금까지 확인하고 시도한 내용을 모두 담은 진단 보고서를 만들어 두었어요. 티켓에 첨부해 주시면 같은 질문을 다시 받지 않으셔도 돼요.
+common-escalate = 여기서 더 안내해 드릴 수 있는 방법이 없어서 기술 지원팀이 이어서 봐야 해요. 외부 점검 결과, 서버에서 확인하신 내용, 확인하지 못한 항목을 모두 담은 진단 보고서를 만들어 두었어요. 티켓에 첨부해 주시면 같은 질문을 다시 받지 않으셔도 돼요.
 
 ## Windows
 win-vnc-title = VNC로 로그인
 win-vnc = 다음 점검은 Windows 안에서 해야 하니, 원격 데스크톱이 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤, 다른 로그인 방식인 **VNC**를 선택하고 **지금 로그인**(Log In Now)을 클릭해 주세요. 잠금 화면이 나오면 왼쪽 위의 **원격 명령 보내기**(Send Remote Command)에서 **Ctrl-Alt-Delete**를 보낸 뒤 로그인해 주세요. 로그인되셨나요?
+win-vnc-help = 다음 점검은 모두 콘솔에서 해야 해서, VNC 콘솔에 들어가는 것부터 도와드릴게요. **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여는 방법이에요. 클라우드 콘솔의 인스턴스 목록에서 서버 행의 **로그인**(Log In)을 클릭하고 **VNC**를 선택한 뒤 **지금 로그인**(Log In Now)을 클릭해 주세요.
+    • **잠금 화면이 나오면:** 왼쪽 위의 **원격 명령 보내기**(Send Remote Command)에서 **Ctrl-Alt-Delete**를 보낸 뒤 로그인해 주세요.
+    • **비밀번호를 물어보면:** Windows의 **Administrator** 비밀번호예요. 잊으셨다면 서버 행의 **더 보기**(More) > **비밀번호 재설정**(Reset Password)에서 재설정하시고(인스턴스가 재시작돼요) 새 비밀번호로 로그인해 주세요.
+    • **화면이 까맣게 나오면:** 화면을 클릭하고 아무 키나 눌러 주세요. Windows는 한동안 쓰지 않으면 화면을 꺼요. Ctrl-Alt-Delete를 보내도 화면이 켜져요.
+    • **몇 분이 지나도 까맣거나 멈춰 있으면:** 탭을 닫고 VNC를 다시 열어 보세요. 그래도 그대로면 콘솔에서 인스턴스를 재시작하시고(**더 보기**(More) > **재시작**(Restart)) 부팅이 끝난 뒤 다시 열어 주세요. Windows는 부팅하는 데 몇 분이 걸리고, 업데이트를 설치하는 중이면 더 오래 걸려요.
+    이제 로그인되셨나요?
 
 win-allow-remote-title = 원격 연결 허용
 win-allow-remote = Windows에서 `SystemPropertiesRemote` 명령을 실행해 주세요. (또는 **내 PC**(This PC)를 마우스 오른쪽 버튼으로 클릭하고 **속성**(Properties) > **고급 시스템 설정**(Advanced system settings) > **원격**(Remote) 탭으로 가도 돼요.) 원격 데스크톱 항목에서 **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)이 선택되어 있나요?
 win-opt-allow-was-on = 네, 선택되어 있어요
     .aliases = 선택되어 있어요, 선택됨, 체크되어 있어요, 체크됨, 허용되어 있어요, 선택되어, 선택돼, 체크되어, 체크돼, 되어 있어요, 켜져 있
 win-opt-allow-off = 아니요, 선택되어 있지 않아요
-    .aliases = 선택 안 됨, 선택되어 있지 않아요, 체크 안 됨, 체크 안 되어 있어요, 허용 안 됨, 선택 안, 체크 안, 선택이 안, 체크가 안, 꺼져 있, 해제되어
+    .aliases = 선택 안 됨, 선택되어 있지 않아요, 체크 안 됨, 체크 안 되어 있어요, 허용 안 됨, 선택 안, 체크 안, 선택이 안, 체크가 안, 꺼져 있, 해제되어, 허용 안 함, 허용 안 함으로, 연결 허용 안 함
 
 win-allow-remote-fix-title = 원격 연결 켜기
 win-allow-remote-fix = **이 컴퓨터에 대한 원격 연결 허용**(Allow remote connections to this computer)을 선택하고 **확인**(OK)을 클릭해 주세요. (3389번 포트용 방화벽 규칙도 Windows가 함께 켜 줘요.) PowerShell에서는 `Set-ItemProperty 'HKLM:\System\CurrentControlSet\Control\Terminal Server' -Name fDenyTSConnections -Value 0` 명령을 실행한 다음 `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령을 실행하면 같아요. 설정이 회색으로 잠겨 있거나 다시 꺼진다면 그룹 정책이 정하고 있는 거예요. 그때는 `HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services`에 `fDenyTSConnections` 값이 있어요. (`gpedit.msc` > 컴퓨터 구성 > 관리 템플릿 > Windows 구성 요소 > 원격 데스크톱 서비스 > 원격 데스크톱 세션 호스트 > 연결) 다 되면 알려 주세요. 다시 점검할게요.
@@ -259,11 +271,11 @@ win-errors-title = 클라이언트에 나오는 메시지
 win-errors = 원격 데스크톱 클라이언트에서 연결에 실패할 때 어떤 메시지가 나오나요?
 win-opt-err-password = "로그온 시도가 실패했습니다"(The logon attempt failed) / 비밀번호가 틀렸거나 기억나지 않음
     .aliases = 비밀번호, 비밀번호 오류, 비밀번호 틀림, 비번, 로그온 실패, 로그온 시도 실패, 자격 증명, 비밀번호 분실, 비밀번호가 틀, 비밀번호 틀, 로그온 시도, 비밀번호를 잊, 까먹
-win-opt-err-no-right = "사용자 계정에 원격 로그인 권한이 없으므로 연결이 거부되었습니다"(The connection was denied because the user account is not authorized for remote login)
+win-opt-err-no-right = "사용자 계정에 원격 로그인 권한이 없으므로 연결이 거부되었습니다"
     .aliases = 연결 거부, 거부, 권한, 권한 없음, 원격 로그인 권한, 권한이 없, 권한 없, 거부되었, 연결이 거부
 win-opt-err-auth = "인증 오류가 발생했습니다"(An authentication error has occurred) (CredSSP)
     .aliases = 인증 오류, 인증, 인증 오류가 발생했습니다, 인증 에러
-win-opt-err-cannot-connect = "원격 데스크톱에서 원격 컴퓨터에 연결할 수 없습니다"(Remote Desktop can't connect to the remote computer)
+win-opt-err-cannot-connect = "원격 데스크톱에서 원격 컴퓨터에 연결할 수 없습니다"
     .aliases = 연결할 수 없음, 연결할 수 없습니다, 연결 불가, 원격 컴퓨터에 연결할 수 없습니다, 연결할 수 없, 접속할 수 없
 win-opt-err-mac = Mac에서 접속하는데 안 돼요
     .aliases = 맥, 맥북, 맥에서, mac에서, 맥으로
@@ -294,7 +306,12 @@ win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $por
 linux-vnc-title = VNC로 로그인
 linux-vnc = 다음 점검은 서버에서 직접 해야 하니, SSH가 안 될 때도 쓸 수 있는 브라우저 콘솔로 로그인해 주세요. 클라우드 콘솔에서 인스턴스를 선택하고 **로그인**(Log In)을 클릭한 뒤 **VNC**를 선택하면 돼요. VNC에서는 root나 사용 중인 계정의 OS 비밀번호가 필요해요. 키로만 로그인해 와서 비밀번호가 없다면 콘솔에서 먼저 설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). 로그인되셨나요?
 linux-opt-vnc-slow = 너무 느리거나 멈춰 있어요
-    .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤, 멈췄, 멈춰, 버벅
+    .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤, 멈췄, 멈춰, 버벅, 계속 로딩, 로딩만
+linux-vnc-help = 다음 점검은 모두 콘솔에서 해야 해서, VNC 콘솔에 들어가는 것부터 도와드릴게요. **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여는 방법이에요. 클라우드 콘솔의 인스턴스 목록에서 서버 행의 **로그인**(Log In)을 클릭하고 **VNC**를 선택해 주세요.
+    • **비밀번호를 물어보면:** SSH 키가 아니라 서버 계정(root, Ubuntu 이미지는 ubuntu)의 비밀번호예요. 키로만 로그인해 오셨다면 그 계정에는 비밀번호가 없을 수도 있어요. 서버 행의 **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password)에서 비밀번호를 정하시고(인스턴스가 재시작돼요) 그 비밀번호로 로그인해 주세요.
+    • **화면이 까맣게 나오면:** Enter 키를 한 번 눌러 주세요. 꺼져 있던 콘솔 화면이 켜지면서 로그인 프롬프트가 나와요.
+    • **몇 분이 지나도 까맣거나 멈춰 있으면:** 탭을 닫고 VNC를 다시 열어 보세요. 그래도 멈춰 있으면 콘솔에서 인스턴스를 재시작하시고(**더 보기**(More) > **재시작**(Restart)) 부팅이 끝난 뒤 다시 열어 주세요.
+    이제 로그인되셨나요?
 
 linux-firewall-title = 서버 내부 방화벽
 linux-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요. 배포판에 따라 달라요.

@@ -1577,6 +1577,37 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// The option that `facts` answer at the current question (a state a
+    /// reply quotes, the values it gives: `understand::stated`), by the
+    /// `answer` rows of the paste routes: what a fact means for a question
+    /// is decided there, for a paste and a sentence alike.
+    pub fn answer_from_facts(&self, s: &Session, facts: Vec<paste::Fact>) -> Option<String> {
+        let Phase::Step(cur) = &s.phase else {
+            return None;
+        };
+        if facts.is_empty() {
+            return None;
+        }
+        let mut tmp = s.clone();
+        tmp.pastes = vec![PasteRecord {
+            at_ms: s.updated_ms,
+            step: Some(cur.clone()),
+            text: String::new(),
+            // One reading alone: its kind only keeps readings apart.
+            readings: vec![paste::Reading {
+                kind: paste::PasteKind::SshClient,
+                confidence: paste::Confidence::Medium,
+                facts,
+            }],
+        }];
+        self.rb
+            .paste_routes()
+            .iter()
+            .filter(|r| r.when.contains(&Cond::At(cur.clone())))
+            .find(|r| r.when.iter().all(|c| self.holds(&tmp, c)))
+            .and_then(|r| r.answer.clone())
+    }
+
     fn msg(&self, s: &Session, id: &str) -> Msg {
         Msg::new(id).with_args(&self.context(s))
     }

@@ -10,6 +10,8 @@
 //! Matching is linear in the reply: the reply is capped at [`MAX_REPLY`]
 //! characters, and each phrase is looked for once per position.
 
+use crate::command::Os;
+use crate::paste::{ClientResult, Fact, RegKey, Svc, SvcState};
 use crate::runbook::{Means, UNKNOWN_KEY, WORKS_KEY};
 
 /// Longest reply read, in characters; the rest is ignored.
@@ -45,6 +47,13 @@ pub struct LexiconSource {
     pub spellings: Vec<(char, char)>,
     /// Glossary terms: an id and the words that name it.
     pub glossary: Vec<(String, Vec<String>)>,
+    /// A request for the hand-off ("just give me a ticket", "상담원 연결").
+    pub ticket: Vec<String>,
+    /// Words that give one value for two ("both", "둘 다").
+    pub both: Vec<String>,
+    /// "Not yet, still on it" ("아직이요", "hold on", "still rebooting"):
+    /// the user is busy with the step, not answering it.
+    pub wait: Vec<String>,
 }
 
 /// The folded [`LexiconSource`].
@@ -62,6 +71,9 @@ pub struct Lexicon {
     not_negation: Vec<Phrase>,
     spellings: Vec<(char, char)>,
     glossary: Vec<(String, Vec<Phrase>)>,
+    ticket: Vec<Phrase>,
+    both: Vec<Phrase>,
+    wait: Vec<Phrase>,
 }
 
 /// One option of the question being asked, with everything that names it:
@@ -84,6 +96,10 @@ pub enum Understood {
     Pardon,
     /// It asks something back: the glossary term it names, if any.
     Ask(Option<String>),
+    /// It asks for the hand-off to support (a ticket, a person).
+    Ticket,
+    /// "Not yet, still on it": the question stays, nothing is answered.
+    Wait,
     /// Nothing plausible.
     Nothing,
 }
@@ -182,6 +198,9 @@ impl Lexicon {
                 .iter()
                 .map(|(id, words)| (id.clone(), phrases(sp, words)))
                 .collect(),
+            ticket: phrases(sp, &src.ticket),
+            both: phrases(sp, &src.both),
+            wait: phrases(sp, &src.wait),
         }
     }
 
@@ -385,6 +404,16 @@ pub fn understand(
         return Understood::Pardon;
     }
 
+    // "Just give me a ticket", "상담원 연결해 주세요": the hand-off, unless
+    // negated ("I don't want a ticket yet").
+    let neg = Negations::find(lex, &t);
+    if found(&t, &lex.ticket, |_| false)
+        .iter()
+        .any(|(s, e)| !neg.covers(&t, *s, *e))
+    {
+        return Understood::Ticket;
+    }
+
     // A question back: a question word, or "what" with a term the glossary
     // knows; the longest term named is the one asked about.
     let mut term: Option<(&str, usize, usize)> = None;
@@ -411,9 +440,19 @@ pub fn understand(
             }
         }
     }
-    let neg = Negations::find(lex, &t);
+    // "still rebooting" is not "rebooted": a longer "not yet" phrase hides
+    // the option word inside it.
+    let still = options.len();
+    for (s, e) in found(&t, &lex.wait, table_whole_word) {
+        hits.push(Hit { opt: still, s, e });
+    }
+    let mut waiting = false;
     let mut best: Vec<(usize, usize)> = Vec::new(); // (option, longest hit)
     for h in outermost(hits) {
+        if h.opt == still {
+            waiting = true;
+            continue;
+        }
         let mut opt = h.opt;
         if neg.covers(&t, h.s, h.e) {
             // "not running" names the opposite of "running", if there is one.
@@ -440,6 +479,7 @@ pub fn understand(
         [(o, _), (p, _), ..] => {
             return Understood::DidYouMean(vec![options[*o].key.clone(), options[*p].key.clone()])
         }
+        [] if waiting => return Understood::Wait,
         [] => {}
     }
 
@@ -447,7 +487,7 @@ pub fn understand(
     // phrase inside a longer one counts as the longer one ("꺼져 있어요" is
     // not "있어요"), a negated "yes" or "works" is a "no".
     let mut table_hits = Vec::new();
-    for (kind, list) in [&lex.unknown, &lex.works, &lex.yes, &lex.no]
+    for (kind, list) in [&lex.unknown, &lex.works, &lex.yes, &lex.no, &lex.wait]
         .into_iter()
         .enumerate()
     {
@@ -456,6 +496,7 @@ pub fn understand(
         }
     }
     let (mut unknown, mut works, mut yes, mut no) = (false, false, false, false);
+    let mut wait = false;
     for h in outermost(table_hits) {
         let negated = neg.covers(&t, h.s, h.e);
         match (h.opt, negated) {
@@ -463,8 +504,13 @@ pub fn understand(
             (1, false) => works = true,
             (2, false) => yes = true,
             (3, false) | (1, true) | (2, true) => no = true,
+            (4, _) => wait = true,
             _ => {}
         }
+    }
+    // "아직이요", "hold on": only when nothing else was said.
+    if wait && !(unknown || works || yes || no) {
+        return Understood::Wait;
     }
     if unknown {
         if let Some(k) = key_of(UNKNOWN_KEY) {
@@ -512,6 +558,293 @@ pub fn understand(
     }
 }
 
+/// Service states as `systemctl status`, `sc query` and the Services console
+/// print them (English and Korean Windows), quoted inside a sentence: the
+/// same states the paste readers turn into [`Fact::Service`].
+const SERVICE_STATES: &[(&str, SvcState)] = &[
+    ("active (running)", SvcState::Running),
+    ("active (listening)", SvcState::Listening),
+    ("inactive (dead)", SvcState::Stopped),
+    ("inactive", SvcState::Stopped),
+    ("failed", SvcState::Failed),
+    ("exit-code", SvcState::Failed),
+    ("activating", SvcState::Starting),
+    ("could not be found", SvcState::NotFound),
+    ("not-found", SvcState::NotFound),
+    ("running", SvcState::Running),
+    ("stopped", SvcState::Stopped),
+    ("실행 중", SvcState::Running),
+    ("중지됨", SvcState::Stopped),
+];
+
+/// The user's own connection test as the ssh client, telnet and
+/// `Test-NetConnection` print it: the results the paste readers turn into
+/// [`Fact::Client`].
+const CLIENT_RESULTS: &[(&str, ClientResult)] = &[
+    ("tcptestsucceeded true", ClientResult::Connected),
+    ("tcptestsucceeded false", ClientResult::TimedOut),
+    ("true", ClientResult::Connected),
+    ("false", ClientResult::TimedOut),
+    ("connection refused", ClientResult::Refused),
+    ("연결이 거부", ClientResult::Refused),
+    ("connection timed out", ClientResult::TimedOut),
+    ("timed out", ClientResult::TimedOut),
+    ("시간 초과", ClientResult::TimedOut),
+    ("no route to host", ClientResult::NoRoute),
+    (
+        "permission denied (publickey",
+        ClientResult::PublickeyDenied,
+    ),
+    ("host key verification failed", ClientResult::HostKeyChanged),
+    ("no matching key exchange", ClientResult::NoMatchingKex),
+];
+
+/// A listening socket as `netstat` and `ss` print it.
+const LISTEN_WORDS: &[&str] = &["listening", "listen", "수신 대기"];
+
+/// How people and screens name the load and a full disk ("load average",
+/// `df`), and the CPUs a load is shared by.
+const LOAD_WORDS: &[&str] = &["load", "로드", "부하"];
+const DISK_WORDS: &[&str] = &["disk", "df", "디스크", "용량", "/dev/"];
+const CPU_WORDS: &[&str] = &["cpu", "core", "코어"];
+
+/// Decimal numbers in `text` (lowercased characters): (where it starts,
+/// where it ends, its value).
+fn decimals(chars: &[char]) -> Vec<(usize, usize, f64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit()
+                || chars[i] == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
+            i += 1;
+        }
+        let n: String = chars[start..i].iter().collect();
+        if let Ok(v) = n.parse::<f64>() {
+            out.push((start, i, v));
+        }
+    }
+    out
+}
+
+/// The load and how full a disk is, as a reply states them ("load average
+/// is like 30 on 2 cpus", "disk 98% used", "디스크 99% 찼어요"): the facts
+/// `uptime` and `df` give.
+fn load_and_disk(raw: &str) -> Vec<Fact> {
+    let lower: Vec<char> = raw
+        .chars()
+        .take(MAX_REPLY)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let text: String = lower.iter().collect();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let nums = decimals(&lower);
+    let mut out = Vec::new();
+    if has(DISK_WORDS) {
+        let full = nums
+            .iter()
+            .filter(|(_, e, v)| lower.get(*e) == Some(&'%') && *v <= 100.0)
+            .map(|(_, _, v)| *v as u8)
+            .max();
+        if let Some(used_pct) = full {
+            out.push(Fact::Disk {
+                mount: "/".to_owned(),
+                used_pct,
+            });
+        }
+    }
+    if has(LOAD_WORDS) {
+        // A number right before a CPU word counts the CPUs; the first other
+        // number (not a percentage) is the load.
+        let before_cpu = |e: usize| {
+            let rest: String = lower[e..].iter().take(8).collect();
+            let rest = rest.trim_start();
+            CPU_WORDS.iter().any(|w| rest.starts_with(w)) || rest.starts_with("개 코어")
+        };
+        let cpus = nums
+            .iter()
+            .find(|(_, e, v)| before_cpu(*e) && v.fract() == 0.0 && *v >= 1.0)
+            .map(|(_, _, v)| *v as u32);
+        let load = nums
+            .iter()
+            .find(|(_, e, _)| !before_cpu(*e) && lower.get(*e) != Some(&'%'))
+            .map(|(_, _, v)| *v);
+        if let Some(l) = load.filter(|l| *l < 100_000.0) {
+            out.push(Fact::Load {
+                load1_centi: (l * 100.0).round() as u64,
+                cpus,
+            });
+        }
+    }
+    out
+}
+
+/// Port-sized numbers written in a reply, in order: digit runs that are not
+/// part of an address (`10.0.0.1`, `0.0.0.0:3389`'s address) or a hex value
+/// (`0x00000d3d`).
+fn numbers(text: &str) -> Vec<u16> {
+    let chars: Vec<char> = text.chars().take(MAX_REPLY).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let before = start.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i).copied();
+        let in_address = before == Some('.')
+            || after == Some('.') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        let in_word = before.is_some_and(|c| c.is_ascii_alphabetic())
+            || after.is_some_and(|c| c.is_ascii_alphabetic() && c != 'x');
+        let hex = after == Some('x');
+        if in_address || in_word || hex || i - start > 5 {
+            continue;
+        }
+        let n: String = chars[start..i].iter().collect();
+        if let Some(p) = n.parse::<u16>().ok().filter(|p| *p > 0) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// What a one-line reply says a screen shows, as the facts the paste readers
+/// would give for that output: a line of output the readers recognise, a
+/// service state or a client error quoted in a sentence ("it says inactive
+/// (dead)", "failed라고 떠요", "Connection refused 뜹니다"), a listening
+/// line, and the two values a question compares ("first is 3389 and the
+/// second 3391", "둘 다 3389예요"). What a fact means for the question is not
+/// decided here: the conversation's `[[paste]]` answer rows decide it, as for
+/// a paste. Negated states ("not running") state nothing. `port` is the login
+/// port (a listening line without a port is about it: the question filtered
+/// the output by it).
+pub fn stated(lex: &Lexicon, text: &str, os: Option<Os>, port: u16) -> Vec<Fact> {
+    let capped: String = text.chars().take(MAX_REPLY).collect();
+    let raw = capped.trim();
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let read: Vec<Fact> = crate::paste::read(raw)
+        .into_iter()
+        .flat_map(|r| r.facts)
+        .collect();
+    if !read.is_empty() {
+        return read;
+    }
+    let t = fold(&lex.spellings, raw);
+    let neg = Negations::find(lex, &t);
+    // The longest state named at each place, not negated.
+    let named = |table: &[&str]| -> Vec<usize> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for (i, w) in table.iter().enumerate() {
+            if let Some(p) = phrase(&lex.spellings, w) {
+                for (s, e) in occurrences(&t, &p, false) {
+                    hits.push(Hit { opt: i, s, e });
+                }
+            }
+        }
+        let mut out: Vec<usize> = outermost(hits)
+            .into_iter()
+            .filter(|h| !neg.covers(&t, h.s, h.e))
+            .map(|h| h.opt)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    let mut facts = Vec::new();
+    let states: Vec<SvcState> = named(&SERVICE_STATES.iter().map(|x| x.0).collect::<Vec<_>>())
+        .into_iter()
+        .map(|i| SERVICE_STATES[i].1)
+        .collect();
+    // "active (listening)" is a socket unit's state (ssh.socket), not
+    // the service's: it neither contradicts a stopped service nor is one.
+    if states.contains(&SvcState::Listening) && os != Some(Os::Windows) {
+        facts.push(Fact::Service {
+            service: Svc::SshSocket,
+            state: SvcState::Listening,
+        });
+    }
+    let states: Vec<SvcState> = states
+        .into_iter()
+        .filter(|s| *s != SvcState::Listening)
+        .collect();
+    let up = states
+        .iter()
+        .any(|s| matches!(s, SvcState::Running | SvcState::Starting));
+    let down = states
+        .iter()
+        .any(|s| matches!(s, SvcState::Stopped | SvcState::Failed | SvcState::NotFound));
+    // Running and stopped at once says nothing certain.
+    if !(up && down) {
+        let services: &[Svc] = match os {
+            Some(Os::Linux) => &[Svc::Sshd],
+            Some(Os::Windows) => &[Svc::TermService],
+            _ => &[Svc::Sshd, Svc::TermService],
+        };
+        for state in &states {
+            for service in services {
+                facts.push(Fact::Service {
+                    service: *service,
+                    state: *state,
+                });
+            }
+        }
+    }
+    let results: Vec<ClientResult> = named(&CLIENT_RESULTS.iter().map(|x| x.0).collect::<Vec<_>>())
+        .into_iter()
+        .map(|i| CLIENT_RESULTS[i].1)
+        .collect();
+    if results.len() == 1 {
+        facts.push(Fact::Client { result: results[0] });
+    }
+    let nums = numbers(raw);
+    // A listening line about the login port (the question filtered the
+    // output by it); "listening on 3390" names no program, so which service
+    // that is stays the question's own options' to say.
+    if !named(LISTEN_WORDS).is_empty() && nums.iter().all(|n| *n == port) {
+        let local = raw.contains("127.0.0.1") || raw.to_lowercase().contains("localhost");
+        facts.push(Fact::Listening {
+            addr: if local { "127.0.0.1" } else { "0.0.0.0" }.to_owned(),
+            port,
+            owner: None,
+        });
+    }
+    // Two values, in the order the question lists them; one value "for
+    // both" is the same value twice.
+    let both = found(&t, &lex.both, |_| false)
+        .iter()
+        .any(|(s, e)| !neg.covers(&t, *s, *e));
+    let pair = match nums.as_slice() {
+        [a, b, ..] => Some((*a, *b)),
+        [a] if both => Some((*a, *a)),
+        _ => None,
+    };
+    facts.extend(load_and_disk(raw));
+    if let Some((a, b)) = pair {
+        facts.push(Fact::RegistryPort {
+            key: RegKey::Tds,
+            port: a,
+        });
+        facts.push(Fact::RegistryPort {
+            key: RegKey::RdpTcp,
+            port: b,
+        });
+    }
+    facts
+}
+
 /// Levenshtein distance of at most one, without allocating a matrix.
 fn within_one_edit(a: &[char], b: &[char]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -557,6 +890,9 @@ mod tests {
             not_negation: s(&["보안"]),
             spellings: vec![('돼', '되')],
             glossary: vec![("vnc".into(), s(&["vnc"]))],
+            ticket: s(&["ticket", "상담원"]),
+            both: s(&["both", "둘 다"]),
+            wait: s(&["아직", "hold on"]),
         })
     }
 
@@ -600,13 +936,84 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_ticket_asked_for_in_words() {
+        let l = lex();
+        let o = opts();
+        let u = |t: &str| understand(&l, &o, t, true);
+        assert_eq!(u("just give me a ticket"), Understood::Ticket);
+        assert_eq!(u("상담원 연결해 주세요"), Understood::Ticket);
+        assert_eq!(u("no ticket yet, I'm in"), Understood::Choose("in".into()));
+        assert_eq!(u("아직..."), Understood::Wait);
+        assert_eq!(u("hold on"), Understood::Wait);
+        assert_eq!(u("아직 안 돼요"), Understood::Choose("cannot".into()));
+    }
+
+    #[test]
+    fn what_a_screen_says_as_facts() {
+        let l = lex();
+        let svc = |state| Fact::Service {
+            service: Svc::Sshd,
+            state,
+        };
+        let st = |t: &str| stated(&l, t, Some(Os::Linux), 22);
+        assert_eq!(st("it says inactive (dead)"), vec![svc(SvcState::Stopped)]);
+        assert_eq!(
+            st("active (running) 이라고 나와요"),
+            vec![svc(SvcState::Running)]
+        );
+        assert_eq!(st("failed라고 떠요"), vec![svc(SvcState::Failed)]);
+        // Negated, or running and stopped at once: nothing certain.
+        assert_eq!(st("it's not running"), vec![]);
+        assert_eq!(st("was running, now stopped"), vec![]);
+        assert_eq!(
+            st("Connection refused 뜹니다"),
+            vec![Fact::Client {
+                result: ClientResult::Refused
+            }]
+        );
+        let reg = |a, b| {
+            vec![
+                Fact::RegistryPort {
+                    key: RegKey::Tds,
+                    port: a,
+                },
+                Fact::RegistryPort {
+                    key: RegKey::RdpTcp,
+                    port: b,
+                },
+            ]
+        };
+        assert_eq!(st("first one is 3389 and the second 3391"), reg(3389, 3391));
+        assert_eq!(st("하나는 3389고 다른 건 3391이요"), reg(3389, 3391));
+        assert_eq!(st("둘 다 3389예요"), reg(3389, 3389));
+        assert_eq!(st("both say 3389"), reg(3389, 3389));
+        assert!(
+            st("load average is like 30 on 2 cpus").contains(&Fact::Load {
+                load1_centi: 3000,
+                cpus: Some(2)
+            })
+        );
+        assert!(st("disk 98% used").contains(&Fact::Disk {
+            mount: "/".into(),
+            used_pct: 98
+        }));
+        assert!(st("디스크 99% 찼어요").contains(&Fact::Disk {
+            mount: "/".into(),
+            used_pct: 99
+        }));
+        // One value alone is not two; an address and a hex value are no values.
+        assert_eq!(st("the first one is 3389"), vec![]);
+        assert_eq!(st("0x00000d3d at 10.0.0.1"), vec![]);
+    }
+
     proptest::proptest! {
         /// Any reply is one of the offered options, one or two candidates,
         /// a question back, "pardon" or nothing; only the first
         /// MAX_REPLY characters count.
         #[test]
         fn any_reply_is_understood_within_the_options(
-            text in "(?s)[a-z' ,.?!0-9안되돼요네어못않VNC뭐예]{0,40}",
+            text in "(?s)[a-z' ,.?!:()0-9안되돼요네어못않VNC뭐예둘다]{0,40}",
             pad in 0usize..1200,
         ) {
             let l = lex();
@@ -621,6 +1028,9 @@ mod tests {
                 }
                 let head: String = t.chars().take(MAX_REPLY).collect();
                 proptest::prop_assert_eq!(understand(&l, &o, &head, true), u);
+                let facts = stated(&l, t, None, 3389);
+                proptest::prop_assert!(facts.len() <= 32);
+                proptest::prop_assert_eq!(stated(&l, &head, None, 3389), facts);
             }
         }
     }
@@ -633,5 +1043,7 @@ mod tests {
             understand(&l, &opts(), &long, true),
             Understood::Choose(_)
         ));
+        let long = "failed 3389 listening ".repeat(10_000);
+        assert!(stated(&l, &long, None, 3389).len() <= 32);
     }
 }

@@ -223,13 +223,19 @@ fn ends_and_abandoned_conversations_are_recorded() {
     let mut s = Session::new(0);
     let req = diagnose(&e, &mut s, 1);
     e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
-    let fx = e.handle(&mut s, Input::Choose("cannot".into()), 3);
+    // No VNC, and still none after the help with the console.
+    e.handle(&mut s, Input::Choose("cannot".into()), 3);
+    let fx = e.handle(&mut s, Input::Choose("cannot".into()), 4);
     let r = records(&fx);
     assert_eq!(r[0].outcome, Outcome::Escalated, "{fx:?}");
-    assert_eq!(r[0].answers, 1);
+    assert_eq!(r[0].answers, 2);
     assert_eq!(
         r[0].steps,
-        vec!["linux.vnc".to_string(), "common.escalate".to_string()]
+        vec![
+            "linux.vnc".to_string(),
+            "linux.vnc_help".to_string(),
+            "common.escalate".to_string()
+        ]
     );
     // Nothing is recorded for a conversation that never started.
     let mut s = Session::new(0);

@@ -153,7 +153,16 @@ pub struct Driver<P: Prober, S: Store> {
     /// it, never the store).
     active: std::sync::atomic::AtomicI64,
     understanding: crate::understand::Understanding,
+    /// The "did you mean" candidates last shown per conversation, with the
+    /// question they were about: a number typed next picks among them (they
+    /// are the buttons shown). Taken at that conversation's next turn.
+    candidates: Mutex<HashMap<SessionKey, (String, Vec<String>)>>,
 }
+
+/// Most conversations with "did you mean" candidates remembered at once;
+/// beyond it the oldest are forgotten (a number then means the question's
+/// option, as everywhere else).
+const MAX_CANDIDATES: usize = 10_000;
 
 pub fn now_ms() -> u64 {
     SystemTime::now()
@@ -181,6 +190,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             lookup_slots: Semaphore::new(MAX_LOOKUPS_IN_FLIGHT),
             turns: crate::shutdown::Turns::default(),
             understanding,
+            candidates: Mutex::new(HashMap::new()),
         }
     }
 
@@ -441,12 +451,32 @@ impl<P: Prober, S: Store> Driver<P, S> {
         if s.lang.is_none() {
             s.lang = self.store.user_lang(&key.platform, &key.user)?;
         }
-        let input = match self.resolve_text(&s, input, platform_lang) {
+        let shown = self
+            .candidates
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+        let input = match self.resolve_text(&s, input, platform_lang, shown.as_ref()) {
             Ok(input) => input,
             Err(replies) => {
                 // Understood without an answer ("did you mean …?", a question
                 // back, "huh?"): nothing changes, the question stays.
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);
+                let dym = replies.iter().find(|r| {
+                    r.parts
+                        .first()
+                        .is_some_and(|m| m.id == "understand-did-you-mean")
+                });
+                if let (Some(r), Some(q)) = (dym, s.question()) {
+                    let mut c = self.candidates.lock().unwrap_or_else(|p| p.into_inner());
+                    if c.len() >= MAX_CANDIDATES {
+                        c.clear();
+                    }
+                    c.insert(
+                        key.clone(),
+                        (q, r.options.iter().map(|o| o.key.clone()).collect()),
+                    );
+                }
                 for reply in replies {
                     sink(Outgoing::Reply { lang, reply });
                 }
@@ -693,18 +723,35 @@ impl<P: Prober, S: Store> Driver<P, S> {
         s: &Session,
         input: Input,
         platform: Option<Lang>,
+        shown: Option<&(String, Vec<String>)>,
     ) -> Result<Input, Vec<Reply>> {
         if let Input::At { question, input } = input {
             if s.question().as_deref() != Some(question.as_str()) {
                 // Stale: the engine ignores it.
                 return Ok(Input::At { question, input });
             }
-            let input = Box::new(self.resolve_text(s, *input, platform)?);
+            let input = Box::new(self.resolve_text(s, *input, platform, shown)?);
             return Ok(Input::At { question, input });
         }
         let Input::Text(t) = &input else {
             return Ok(input);
         };
+        // A number right after "did you mean": one of the candidates shown.
+        if let Some((q, keys)) = shown.filter(|(q, _)| s.question().as_deref() == Some(q)) {
+            let n = t
+                .trim()
+                .trim_end_matches([')', '.', ' '])
+                .trim_start_matches('#')
+                .parse::<usize>();
+            if let Some(k) = n
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| keys.get(i))
+            {
+                tracing::debug!(question = %q, "a number picks a did-you-mean candidate");
+                return Ok(Input::Choose(k.clone()));
+            }
+        }
         if command::parse(t).is_some() || s.waits_on_runtime() {
             return Ok(input);
         }
@@ -736,9 +783,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let lang = effective_lang(s, platform, self.cfg.default_lang);
         let u = self
             .understanding
-            .understand(&self.loc, &prompt.options, t, by_index);
+            .understand_at(&self.loc, &self.engine, s, &prompt, t, by_index);
         let u = match u {
             crate::understand::Understood::Choose(k) => return Ok(Input::Choose(k)),
+            // "Just give me a ticket": the same as /ticket.
+            crate::understand::Understood::Ticket => return Ok(Input::Command(Command::Ticket)),
             // At an input step a question back without a glossary term is
             // taken as the answer; the engine says what it needs.
             crate::understand::Understood::Ask(None) if !by_index => return Ok(input),

@@ -6,7 +6,9 @@
 
 use crate::i18n::Localizer;
 use vmd_core::command::Lang;
+use vmd_core::engine::Engine;
 use vmd_core::msg::{Choice, Msg, Reply, Severity};
+use vmd_core::session::Session;
 use vmd_core::understand::{self as core_u, Lexicon, LexiconSource, OptionWords};
 
 pub use vmd_core::understand::Understood;
@@ -34,6 +36,7 @@ pub const UNDERSTAND_MESSAGE_IDS: &[&str] = &[
     "understand-did-you-mean",
     "understand-cant-answer",
     "understand-again",
+    "understand-wait",
 ];
 
 /// The phrase tables (comma-separated lists, every locale's used).
@@ -49,6 +52,9 @@ const TABLES: &[&str] = &[
     "phrases-negation-after",
     "phrases-not-negation",
     "phrases-spellings",
+    "phrases-ticket",
+    "phrases-both",
+    "phrases-wait",
 ];
 
 /// The lexicon of every locale, built once.
@@ -106,6 +112,9 @@ impl Understanding {
             not_negation: all("phrases-not-negation"),
             spellings,
             glossary,
+            ticket: all("phrases-ticket"),
+            both: all("phrases-both"),
+            wait: all("phrases-wait"),
         };
         Understanding {
             lex: Lexicon::new(&src),
@@ -149,6 +158,34 @@ impl Understanding {
         core_u::understand(&self.lex, &words, text, by_index)
     }
 
+    /// What `text` means at the question session `s` waits on (`prompt`):
+    /// [`Understanding::understand`], except that a screen state or the
+    /// values the reply states (`vmd_core::understand::stated`) answer the
+    /// question when the paste routes say what they mean there; a
+    /// question back, "pardon" and a ticket request stay what they are.
+    pub fn understand_at(
+        &self,
+        loc: &Localizer,
+        engine: &Engine,
+        s: &Session,
+        prompt: &Reply,
+        text: &str,
+        by_index: bool,
+    ) -> Understood {
+        let u = self.understand(loc, &prompt.options, text, by_index);
+        if matches!(
+            u,
+            Understood::Ask(_) | Understood::Pardon | Understood::Ticket | Understood::Wait
+        ) {
+            return u;
+        }
+        let facts = core_u::stated(&self.lex, text, s.known_os(), s.service_port());
+        match engine.answer_from_facts(s, facts) {
+            Some(k) if prompt.options.iter().any(|c| c.key == k) => Understood::Choose(k),
+            _ => u,
+        }
+    }
+
     /// The option key `text` names, if it names exactly one.
     pub fn choice(
         &self,
@@ -173,8 +210,12 @@ pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> O
         r
     };
     match u {
-        Understood::Choose(_) | Understood::Nothing => None,
+        Understood::Choose(_) | Understood::Nothing | Understood::Ticket => None,
         Understood::Pardon => Some(vec![prompt.clone()]),
+        Understood::Wait => Some(vec![
+            Reply::info(vec![Msg::new("understand-wait")]),
+            prompt.clone(),
+        ]),
         Understood::Ask(term) => {
             let id = match term {
                 Some(t) => format!("glossary-{t}"),
@@ -193,9 +234,10 @@ pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> O
                     .map(|c| loc.render(lang, &c.label))
                     .unwrap_or_default()
             };
-            // The candidates, named; the question's buttons stay as they
-            // were, so a number means the same option as before.
+            // The candidates, named and as the only buttons (the driver
+            // keeps them, so a number typed next picks among them).
             let mut r = prompt.clone();
+            r.options = picked.clone();
             r.parts = vec![Msg::new("understand-did-you-mean")
                 .arg("count", picked.len() as i64)
                 .arg("first", label(0))

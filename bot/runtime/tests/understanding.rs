@@ -88,6 +88,8 @@ fn score(t: &mut Tally, got: &Understood, expected: &str) -> bool {
         }
         (None, Understood::Ask(None)) => expected == "ask",
         (None, Understood::Pardon) => expected == "pardon",
+        (None, Understood::Ticket) => expected == "ticket",
+        (None, Understood::Wait) => expected == "wait",
         (None, Understood::Nothing) => expected == "refused",
         (None, Understood::Choose(k)) => k == expected,
         _ => false,
@@ -117,6 +119,12 @@ fn run(
         let mut s = Session::new(0);
         s.target = Some("203.0.113.7".parse().unwrap());
         s.phase = Phase::Step(q.step.clone());
+        // A conversation in a runbook of one OS knows it.
+        s.os = match q.step.split_once('.').map(|x| x.0) {
+            Some("linux") => Some(vmd_core::command::Os::Linux),
+            Some("windows") => Some(vmd_core::command::Os::Windows),
+            _ => None,
+        };
         let prompt = engine
             .current_prompt(&s)
             .unwrap_or_else(|| panic!("{file}: no question at {}", q.step));
@@ -130,7 +138,7 @@ fn run(
         for (reply, expected) in &q.replies {
             if !expected.starts_with("ask")
                 && !expected.starts_with("dym:")
-                && !["pardon", "refused"].contains(&expected.as_str())
+                && !["pardon", "refused", "ticket", "wait"].contains(&expected.as_str())
             {
                 assert!(
                     prompt.options.iter().any(|c| &c.key == expected),
@@ -138,7 +146,7 @@ fn run(
                     q.step
                 );
             }
-            let got = u.understand(loc, &prompt.options, reply, true);
+            let got = u.understand_at(loc, &engine, &s, &prompt, reply, true);
             let lang = if is_korean(reply) { "ko" } else { "en" };
             for key in [lang, "all"] {
                 let ok = score(tallies.entry(key).or_default(), &got, expected);
@@ -232,7 +240,31 @@ fn held_out_replies() {
     );
 }
 
-const HELD_OUT_RIGHT_AT_LEAST: f64 = 76.0;
+const HELD_OUT_RIGHT_AT_LEAST: f64 = 95.0;
+
+/// The second held-out set (`tests/understanding/heldout2/`: screen states,
+/// numbers, ticket requests, "I can't check" at access steps), written
+/// before any of them was built and never tuned against. Its floor is the
+/// rate measured after this round.
+#[test]
+fn held_out_round_two() {
+    let loc = Localizer::embedded().unwrap();
+    let u = Understanding::new(&loc);
+    let (tallies, misses) = run(&loc, &u, "heldout2");
+    print(&tallies);
+    for m in &misses {
+        println!("miss: {m}");
+    }
+    let all = tallies["all"];
+    assert!(all.total >= 40, "{} replies", all.total);
+    assert!(
+        all.pct(all.right) >= HELD_OUT_TWO_RIGHT_AT_LEAST,
+        "{:.1}% routed right",
+        all.pct(all.right)
+    );
+}
+
+const HELD_OUT_TWO_RIGHT_AT_LEAST: f64 = 83.0;
 
 /// What a button shows is what it means when typed: at every question of
 /// every runbook, each option's label in each language is understood as that
@@ -272,6 +304,37 @@ fn every_label_typed_is_its_own_option() {
     assert!(checked > 150, "{checked}");
 }
 
+/// Every option of every question fits a button in both languages (Slack
+/// cuts at 75 characters, Discord at 80): a label is never cut mid-sentence.
+#[test]
+fn every_option_label_fits_a_button() {
+    let loc = Localizer::embedded().unwrap();
+    let engine = engine(&loc);
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let mut checked = 0;
+    for step in rb.steps() {
+        let mut s = Session::new(0);
+        s.target = Some("203.0.113.7".parse().unwrap());
+        s.phase = Phase::Step(step.id.clone());
+        let Some(prompt) = engine.current_prompt(&s) else {
+            continue;
+        };
+        for c in &prompt.options {
+            for lang in Lang::ALL {
+                let label = loc.render(lang, &c.label);
+                assert!(
+                    label.chars().count() <= 75,
+                    "{} {}: {label:?}",
+                    step.id,
+                    lang.tag()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "{checked}");
+}
+
 /// The Korean review's cases: the question's own options come first.
 #[test]
 fn the_questions_own_options_come_first() {
@@ -296,6 +359,17 @@ fn the_questions_own_options_come_first() {
         assert_eq!(at("triage.security_group", t), choose("opened"), "{t}");
     }
     assert_eq!(at("common.port_test", "돼요"), choose("connected"));
+    // "아직" at the restart step: not yet, still rebooting (the question
+    // stays), not "I can't restart it now".
+    for t in [
+        "아직이요",
+        "아직 재부팅 중이에요",
+        "잠시만요",
+        "hold on, still rebooting",
+    ] {
+        assert_eq!(at("triage.restart", t), Understood::Wait, "{t}");
+    }
+    assert_eq!(at("triage.restart", "재부팅은 못 해요"), choose("skip"));
     assert_eq!(at("triage.confirm_login", "이제 됐어요"), choose("works"));
     assert_eq!(at("linux.sshd", "이제 됐어요"), choose("_works"));
 }
