@@ -349,12 +349,12 @@ linux-sshd-config = Let's find the reason:
     After fixing, run `sudo sshd -t` and restart it (`sudo systemctl restart ssh`, or `sshd` on CentOS, Rocky, RHEL), then tell me: I'll check again.
 
 linux-listen-title = Is sshd listening?
-linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. What do you see?
+linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. The server's own private IP in place of `0.0.0.0` is fine too: the public IP maps to it. What do you see?
 linux-opt-listen-yes = Listening on { $port }, on all addresses
     .aliases = listening, yes listening, all addresses, 0.0.0.0, listening on 0.0.0.0, [::]
 linux-opt-listen-other = Listening on a different port
     .aliases = other, different port, other port, another port
-linux-opt-listen-localhost = Only on 127.0.0.1, or on an address this server doesn't have (its own private IP is fine: the public IP maps to it)
+linux-opt-listen-localhost = Only on 127.0.0.1, or on an address this server doesn't have
     .aliases = localhost, 127.0.0.1, only localhost, just localhost, only 127.0.0.1
 linux-opt-listen-none = Not listening at all
     .aliases = none, nothing, not listening, nothing shows up, empty, no output

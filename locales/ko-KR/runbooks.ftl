@@ -350,12 +350,12 @@ linux-sshd-config = 원인을 찾아볼게요.
     고친 뒤 `sudo sshd -t`로 검사하고 다시 시작한 다음(`sudo systemctl restart ssh`, CentOS, Rocky, RHEL은 `sshd`) 알려 주세요. 다시 점검할게요.
 
 linux-listen-title = sshd가 대기 중인가요?
-linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요. Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요. 어떻게 나오나요?
+linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요. Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요. `0.0.0.0` 대신 서버 자신의 사설 IP가 보여도 괜찮아요. 공인 IP가 그 주소로 연결되거든요. 어떻게 나오나요?
 linux-opt-listen-yes = { $port }번 포트에서 모든 주소로 대기 중이에요
     .aliases = 대기 중, 리스닝, 모든 주소, 0.0.0.0
 linux-opt-listen-other = 다른 포트에서 대기 중이에요
     .aliases = 다른 포트, 포트가 달라요, 다른 번호, 포트가 달라
-linux-opt-listen-localhost = 127.0.0.1이나 이 서버에 없는 주소에서만 대기 중이에요 (서버 자신의 사설 IP는 괜찮아요. 공인 IP가 그 주소로 연결돼요)
+linux-opt-listen-localhost = 127.0.0.1이나 이 서버에 없는 주소에서만 대기 중이에요
     .aliases = 로컬호스트, 로컬만, 내부 주소만, 127.0.0.1만, localhost만
 linux-opt-listen-none = 전혀 대기하지 않아요
     .aliases = 대기 안 함, 대기 안 해요, 아무것도 없어요, 결과 없음, 아무것도, 결과가 없, 안 나와요, 대기 안
