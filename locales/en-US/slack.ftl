@@ -26,3 +26,5 @@ slack-usage = Start a diagnosis with `/diagnose <ip> <windows|linux|auto> [port]
 slack-restarting = vm-doctor is restarting right now. Please send the command again in a minute; diagnoses under way are kept.
 slack-start-your-own = I start diagnoses in the channel, not inside an existing thread. To check your own server, mention me in the channel itself or use `/diagnose`.
 slack-file-unreadable = I can't read attachments. Please paste the text itself into this thread instead.
+slack-not-in-channel = I'm not a member of this channel, so I can't post the diagnosis here. Invite me ({ $bot }) with `/invite` and run the command again, or continue with me in a direct message.
+slack-continue-dm = Continue in a direct message

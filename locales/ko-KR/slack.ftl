@@ -26,3 +26,5 @@ slack-usage = `/diagnose <IP> <windows|linux|auto> [포트]`로 진단을 시작
 slack-restarting = vm-doctor가 지금 재시작하는 중이에요. 1분쯤 뒤에 명령어를 다시 보내 주세요. 진행 중이던 진단은 그대로 남아 있어요.
 slack-start-your-own = 진단은 기존 스레드 안이 아니라 채널에서 시작해요. 내 서버를 점검하려면 채널에서 저를 멘션하시거나 `/diagnose`를 입력해 주세요.
 slack-file-unreadable = 첨부 파일은 읽을 수 없어요. 대신 내용을 이 스레드에 텍스트로 붙여 넣어 주세요.
+slack-not-in-channel = 저는 이 채널의 멤버가 아니라서 여기에는 진단을 올릴 수 없어요. `/invite`로 저({ $bot })를 채널에 초대하신 뒤 명령어를 다시 입력하시거나, 저와의 DM에서 이어서 진행해 주세요.
+slack-continue-dm = DM에서 이어서 진행하기

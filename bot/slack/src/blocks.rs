@@ -274,6 +274,29 @@ pub fn escalation(text: &str, button: &str, url: &str) -> SlackMsg {
     }
 }
 
+/// `action_id` of the "continue in a direct message" button.
+pub const DM_ACTION: &str = "vmd-dm";
+
+/// "I can't post here": the text and a button that continues the command
+/// (`args`, what was typed after it) in a direct message.
+pub fn offer_dm(text: &str, label: &str, args: &str) -> SlackMsg {
+    let blocks = vec![
+        section(text),
+        json!({"type": "actions", "block_id": "vmd-dm", "elements": [{
+            "type": "button",
+            "action_id": DM_ACTION,
+            "value": clip(args, 1000),
+            "style": "primary",
+            "text": {"type": "plain_text", "text": clip(label, 75), "emoji": true},
+        }]}),
+    ];
+    SlackMsg {
+        text: clip(text, MAX_SECTION),
+        blocks,
+        shape: Shape::Text,
+    }
+}
+
 /// The modal for a typed answer; `metadata` routes the submission back.
 pub fn modal(loc: &Localizer, lang: Lang, expect: &str, metadata: &str) -> Value {
     let t = |id: &str| clip(&loc.text(lang, id), 24);

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -61,6 +61,12 @@ struct St {
     lint: Vec<String>,
     /// URL prefixes the bot may link to (its ticket page).
     links: Vec<String>,
+    /// Channels the bot is not a member of (`not_in_channel`) and private
+    /// channels it cannot see (`channel_not_found`).
+    absent: HashSet<String>,
+    hidden: HashSet<String>,
+    /// Uses of each `response_url` (Slack allows five).
+    responses: HashMap<String, u32>,
 }
 
 struct Inner {
@@ -246,6 +252,22 @@ impl FakeSlack {
         std::mem::take(&mut self.lock().lint)
     }
 
+    /// The bot is not a member of `channel`: posting there fails with
+    /// `not_in_channel`, as it does on Slack.
+    pub fn set_absent(&self, channel: &str) {
+        self.lock().absent.insert(channel.into());
+    }
+
+    /// `channel` is private and the bot is not in it: `channel_not_found`.
+    pub fn set_hidden(&self, channel: &str) {
+        self.lock().hidden.insert(channel.into());
+    }
+
+    /// What the bot sent to `response_url`s, in order (`params` is the body).
+    pub fn responses(&self) -> Vec<Call> {
+        self.calls_of("response_url")
+    }
+
     pub fn set_bad_token(&self) {
         self.lock().bad_token = true;
     }
@@ -273,8 +295,16 @@ impl FakeSlack {
         .await
     }
 
-    /// Sends an envelope on the newest connection.
+    /// Sends an envelope on the newest connection. A `response_url` to
+    /// Slack's hooks is pointed at the fake (which serves it on loopback).
     pub fn send(&self, envelope: &Value) {
+        let mut envelope = envelope.clone();
+        if let Some(url) = envelope["payload"]["response_url"].as_str() {
+            if let Some(rest) = url.strip_prefix("https://hooks.slack.com/") {
+                envelope["payload"]["response_url"] =
+                    json!(format!("http://127.0.0.1:{}/hooks/{rest}", self.inner.port));
+            }
+        }
         let st = self.lock();
         let (_, tx) = st.conns.last().expect("no Socket Mode connection");
         let _ = tx.send(Some(envelope.to_string()));
@@ -518,6 +548,31 @@ async fn http_handler(
         st.uploads.insert(file.to_owned(), body.to_vec());
         return (StatusCode::OK, format!("OK - {}", body.len())).into_response();
     }
+    if path.starts_with("/hooks/") {
+        // A response_url: five uses, answered ephemerally by default.
+        let params: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let mut st = inner.st.lock().unwrap();
+        let seq = st.calls.len();
+        st.calls.push(Call {
+            method: "response_url".into(),
+            params: json!({"url": path, "body": params.clone()}),
+            body: body.to_vec(),
+            auth: None,
+            at: Instant::now(),
+            seq,
+        });
+        let uses = st.responses.entry(path.clone()).or_insert(0);
+        *uses += 1;
+        if *uses > 5 {
+            return (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({"ok": false, "error": "used_url"})),
+            )
+                .into_response();
+        }
+        lint_payload(&mut st, "response_url", &params);
+        return axum::Json(json!({"ok": true})).into_response();
+    }
     let Some(api_method) = path.strip_prefix("/api/") else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -559,6 +614,22 @@ async fn http_handler(
         "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "views.open"
     ) {
         lint_payload(&mut st, api_method, &params);
+    }
+    // Membership: where the bot is not in the channel, Slack refuses to post.
+    let channel = params["channel"]
+        .as_str()
+        .or(params["channel_id"].as_str())
+        .unwrap_or("");
+    if matches!(
+        api_method,
+        "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "files.completeUploadExternal"
+    ) {
+        if st.hidden.contains(channel) {
+            return axum::Json(json!({"ok": false, "error": "channel_not_found"})).into_response();
+        }
+        if st.absent.contains(channel) {
+            return axum::Json(json!({"ok": false, "error": "not_in_channel"})).into_response();
+        }
     }
     let v = route(&inner, &mut st, api_method, &params, auth.as_deref());
     axum::Json(v).into_response()
@@ -627,6 +698,23 @@ fn route(inner: &Inner, st: &mut St, method: &str, p: &Value, auth: Option<&str>
             json!({"ok": true, "user": {"id": user, "team_id": TEAM, "name": user.to_lowercase(), "locale": locale}})
         }
         "usergroups.users.list" => json!({"ok": true, "users": st.group}),
+        "conversations.open" => {
+            // `users`: one id (a comma-separated list or an array).
+            let user = match &p["users"] {
+                Value::Array(a) => a.first().and_then(Value::as_str).unwrap_or("").to_owned(),
+                v => v
+                    .as_str()
+                    .unwrap_or("")
+                    .split(',')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned(),
+            };
+            if user.is_empty() {
+                return json!({"ok": false, "error": "users_list_not_supplied"});
+            }
+            json!({"ok": true, "channel": {"id": format!("D{}", user.trim_start_matches('U'))}})
+        }
         "files.getUploadURLExternal" => {
             let id = format!("F{}", inner.ids.fetch_add(1, Ordering::SeqCst));
             json!({"ok": true, "upload_url": format!("http://127.0.0.1:{port}/upload/{id}"), "file_id": id})
