@@ -37,7 +37,16 @@ pub fn colour(s: Severity) -> Colour {
     }
 }
 
-pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u64) -> Rendered {
+/// `embeds`: whether the bot may embed here (Embed Links); without it the
+/// summary is plain content.
+pub fn reply(
+    loc: &Localizer,
+    lang: Lang,
+    r: &Reply,
+    conversation: u64,
+    owner: u64,
+    embeds: bool,
+) -> Rendered {
     let l = layout::layout(
         loc,
         lang,
@@ -60,6 +69,27 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u
         .take(5)
         .map(|c| CreateActionRow::Buttons(c.to_vec()))
         .collect();
+    if l.shape == Shape::Summary && !embeds {
+        // The embed's title and fields as lines of text.
+        let mut text = l.paragraphs.first().cloned().unwrap_or_default();
+        for f in &l.fields {
+            let name = loc.text(
+                lang,
+                if f.finding {
+                    "discord-field-finding"
+                } else {
+                    "discord-field-probe"
+                },
+            );
+            text.push_str(&format!("\n**{name}**: {}", f.text));
+        }
+        return Rendered {
+            content: clip(&text, MAX_CONTENT),
+            embed: None,
+            rows,
+            shape: l.shape,
+        };
+    }
     if l.shape == Shape::Summary {
         let title = l.paragraphs.first().cloned().unwrap_or_default();
         let mut embed = CreateEmbed::new()
