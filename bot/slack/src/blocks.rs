@@ -376,6 +376,30 @@ mod tests {
     }
 
     #[test]
+    fn button_labels_are_plain_text_not_mrkdwn() {
+        // A label with `&`, `<` and markers: Slack shows plain_text as it
+        // is, so an entity or a look-alike would show literally.
+        let r = Reply {
+            severity: Severity::Info,
+            parts: vec![Msg::new("ask-os").arg("ip", "203.0.113.7")],
+            options: vec![Choice {
+                key: "x".into(),
+                label: Msg::new("err-bad-os").arg("value", "a & b <c> *d*"),
+                means: None,
+            }],
+            expect: Expect::Choice,
+            step: None,
+            question: None,
+            paste: false,
+        };
+        let m = reply(&loc(), Lang::En, &r, "C1/1700000000.000100", "U1");
+        let label = m.blocks[1]["elements"][0]["text"].clone();
+        assert_eq!(label["type"], "plain_text");
+        let text = label["text"].as_str().unwrap();
+        assert!(text.contains("\"a & b <c> *d*\""), "{text}");
+    }
+
+    #[test]
     fn a_summary_has_fields_and_escaped_server_text() {
         let r = Reply::info(vec![
             Msg::new("probe-summary")
