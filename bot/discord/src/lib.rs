@@ -24,8 +24,8 @@ use serenity::all::{
     CreateCommandOption, CreateInputText, CreateInteractionResponse,
     CreateInteractionResponseMessage, CreateMessage, CreateModal, CreateThread,
     EditInteractionResponse, EditMessage, EventHandler, GatewayIntents, GuildId, HttpBuilder,
-    InputTextStyle, Interaction, Member, MessageId, ModalInteraction, PartialChannel, Permissions,
-    Ready, ResolvedValue, RoleId, ShardManager,
+    InputTextStyle, InstallationContext, Interaction, InteractionContext, Member, MessageId,
+    ModalInteraction, PartialChannel, Permissions, Ready, ResolvedValue, RoleId, ShardManager,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -289,7 +289,8 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
         self.connected
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        self.bot.register(&ctx).await;
+        let here: Vec<GuildId> = ready.guilds.iter().map(|g| g.id).collect();
+        self.bot.register(&ctx, &here).await;
         if !self
             .bot
             .took_up
@@ -585,16 +586,31 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         ]
     }
 
-    async fn register(&self, ctx: &Context) {
+    /// Registers the commands globally or in the configured guilds, and
+    /// removes the other scope's set (`here`: the guilds of this shard), so
+    /// a switch between the two never shows every command twice.
+    async fn register(&self, ctx: &Context, here: &[GuildId]) {
         let cmds = self.commands();
         if self.cfg.guilds.is_empty() {
+            // Installed in servers only, usable in servers and in the bot's
+            // own DMs: never where a user install would leave it unable to post.
+            let global: Vec<CreateCommand> = cmds
+                .into_iter()
+                .map(|c| {
+                    c.contexts(vec![InteractionContext::Guild, InteractionContext::BotDm])
+                        .integration_types(vec![InstallationContext::Guild])
+                })
+                .collect();
             if retry("register global commands", || {
-                DiscordCommand::set_global_commands(&ctx.http, cmds.clone())
+                DiscordCommand::set_global_commands(&ctx.http, global.clone())
             })
             .await
             .is_none()
             {
                 tracing::error!("could not register slash commands");
+            }
+            for g in here {
+                self.clear_guild_commands(ctx, *g).await;
             }
         } else {
             for g in &self.cfg.guilds {
@@ -608,6 +624,41 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     tracing::error!(guild = g, "could not register slash commands");
                 }
             }
+            let global = retry("list global commands", || {
+                DiscordCommand::get_global_commands(&ctx.http)
+            })
+            .await;
+            if global.is_some_and(|l| !l.is_empty())
+                && retry("remove global commands", || {
+                    DiscordCommand::set_global_commands(&ctx.http, Vec::new())
+                })
+                .await
+                .is_some()
+            {
+                tracing::info!("removed the global commands (registered per guild now)");
+            }
+            for g in here.iter().filter(|g| !self.cfg.guilds.contains(&g.get())) {
+                self.clear_guild_commands(ctx, *g).await;
+            }
+        }
+    }
+
+    /// Removes this bot's commands from guild `g`, if it has any there.
+    async fn clear_guild_commands(&self, ctx: &Context, g: GuildId) {
+        let Some(list) = retry("list guild commands", || g.get_commands(&ctx.http)).await else {
+            return;
+        };
+        if !list.is_empty()
+            && retry("remove guild commands", || {
+                g.set_commands(&ctx.http, Vec::new())
+            })
+            .await
+            .is_some()
+        {
+            tracing::info!(
+                guild = g.get(),
+                "removed the guild's commands (registered elsewhere now)"
+            );
         }
     }
 

@@ -125,6 +125,8 @@ struct St {
     perms: HashMap<u64, u64>,
     /// Writes refused with 403 (Discord counts them against the bot).
     forbidden: usize,
+    /// Guilds READY lists (unavailable, as Discord sends them first).
+    ready_guilds: Vec<u64>,
 }
 
 /// Permission bits the fake enforces (Discord's values).
@@ -323,6 +325,37 @@ impl FakeDiscord {
     /// do not allow are refused with 403 50001/50013, as Discord does.
     pub fn set_bot_permissions(&self, channel: u64, bits: u64) {
         self.inner.lock().perms.insert(channel, bits);
+    }
+
+    /// READY lists these guilds.
+    pub fn set_ready_guilds(&self, guilds: &[u64]) {
+        self.inner.lock().ready_guilds = guilds.to_vec();
+    }
+
+    /// Commands registered earlier (by a previous deployment) in `guild`
+    /// (`None`: global), by name.
+    pub fn preset_commands(&self, guild: Option<u64>, names: &[&str]) {
+        let cmds = names
+            .iter()
+            .map(|n| {
+                let mut c = echo_command(&self.inner, &json!({"name": n, "description": n}), guild);
+                c["id"] = json!(self.new_id().to_string());
+                c
+            })
+            .collect();
+        self.inner.lock().commands.insert(guild, cmds);
+    }
+
+    /// The command names a member of `guild` sees in the picker: the global
+    /// set and the guild's own, both (Discord shows both: a name twice is a
+    /// duplicate).
+    pub fn visible_commands(&self, guild: u64) -> Vec<String> {
+        let st = self.inner.lock();
+        [None, Some(guild)]
+            .iter()
+            .flat_map(|g| st.commands.get(g).cloned().unwrap_or_default())
+            .filter_map(|c| c["name"].as_str().map(str::to_owned))
+            .collect()
     }
 
     /// How many writes were refused with 403.
@@ -654,7 +687,9 @@ fn handle_gateway_payload(
                         "mfa_enabled": false,
                         "flags": 0,
                     },
-                    "guilds": [],
+                    "guilds": st.ready_guilds.iter()
+                        .map(|g| json!({"id": g.to_string(), "unavailable": true}))
+                        .collect::<Vec<_>>(),
                     "session_id": format!("fake-session-{}", st.session_counter),
                     "resume_gateway_url": format!("ws://127.0.0.1:{port}/ws"),
                     "shard": if shard.is_array() { shard } else { json!([0, 1]) },
