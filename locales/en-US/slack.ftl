@@ -28,3 +28,4 @@ slack-start-your-own = I start diagnoses in the channel, not inside an existing 
 slack-file-unreadable = I can't read attachments. Please paste the text itself into this thread instead.
 slack-not-in-channel = I'm not a member of this channel, so I can't post the diagnosis here. Invite me ({ $bot }) with `/invite` and run the command again, or continue with me in a direct message.
 slack-continue-dm = Continue in a direct message
+slack-modal-failed = The answer form didn't open in time. Please click the button again.

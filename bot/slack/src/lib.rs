@@ -1205,13 +1205,27 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
     }
 
+    /// The conversation's language from what is known already (no API
+    /// call): for a click that must open a modal while its trigger lives.
+    fn lang_known(&self, key: &SessionKey) -> Lang {
+        let cached = self
+            .langs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key.user)
+            .copied();
+        self.driver.lang_of(key, cached)
+    }
+
     /// Admission through the kit; a refusal is answered ephemerally.
+    /// `quick`: the language from what is known (a modal is opened next).
     async fn admit(
         &self,
         raw: &str,
         clicker: &str,
         channel: &str,
         origin: Origin<'_>,
+        quick: bool,
     ) -> Option<(Admitted, Lang)> {
         let decoded = ButtonId::decode(raw);
         let owner_key = decoded
@@ -1226,7 +1240,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .and_then(|id| split_conversation(&id.conversation).map(|(_, t)| t.to_owned()));
         match admit(&self.driver, PLATFORM, raw, clicker, origin, || support) {
             Ok(a) => {
-                let (lang, _) = self.lang(&a.key).await;
+                let lang = if quick {
+                    self.lang_known(&a.key)
+                } else {
+                    self.lang(&a.key).await.0
+                };
                 Some((a, lang))
             }
             Err(refusal) => {
@@ -1292,8 +1310,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 conversation: here.as_deref().unwrap_or(""),
                 carried: Some(a.message.as_ref().is_some_and(|m| carries(m, &raw))),
             };
-            let Some((Admitted { id, key }, lang)) =
-                self.admit(&raw, &clicker, &channel, origin).await
+            // A button that opens a modal: its trigger_id lives 3 s and is
+            // single-use, so views.open comes before any lookup it can skip.
+            let opens_modal =
+                ButtonId::decode(&raw).is_some_and(|id| id.is_input() || id.is_paste());
+            let Some((Admitted { id, key }, lang)) = self
+                .admit(&raw, &clicker, &channel, origin, opens_modal)
+                .await
             else {
                 return;
             };
@@ -1315,7 +1338,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 };
                 let req = SlackApiViewsOpenRequest::new(a.trigger_id.clone(), view);
                 let api = self.api();
-                let _ = retry("views.open", || api.views_open(&req)).await;
+                // One try: a trigger_id is single-use and expires in 3 s.
+                if let Err(e) = api.views_open(&req).await {
+                    tracing::warn!(error = %brief(&e), "the answer form did not open");
+                    let text = self.text(lang, Msg::new("slack-modal-failed"));
+                    let thread = split_conversation(&key.conversation).map(|(_, t)| t.to_owned());
+                    self.ephemeral(&channel, &clicker, thread.as_deref(), &text)
+                        .await;
+                }
                 return;
             }
             // The question's buttons give way to the answer.
@@ -1408,7 +1438,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 carried: None,
             };
             let Some((Admitted { key, id }, lang)) =
-                self.admit(raw, &clicker, channel, origin).await
+                self.admit(raw, &clicker, channel, origin, false).await
             else {
                 return;
             };

@@ -67,7 +67,16 @@ struct St {
     hidden: HashSet<String>,
     /// Uses of each `response_url` (Slack allows five).
     responses: HashMap<String, u32>,
+    /// The fake's clock: moved only by simulated call latencies
+    /// ([`FakeSlack::set_latency`]), never by the machine's load.
+    clock: Duration,
+    latency: HashMap<String, Duration>,
+    /// trigger_id -> (issued at, used).
+    triggers: HashMap<String, (Duration, bool)>,
 }
+
+/// A trigger_id's lifetime.
+pub const TRIGGER_LIFE: Duration = Duration::from_secs(3);
 
 struct Inner {
     port: u16,
@@ -263,6 +272,12 @@ impl FakeSlack {
         self.lock().hidden.insert(channel.into());
     }
 
+    /// Each call of `method` takes `d` on the fake's clock (the clock
+    /// trigger_ids expire by: a views.open after it may come too late).
+    pub fn set_latency(&self, method: &str, d: Duration) {
+        self.lock().latency.insert(method.into(), d);
+    }
+
     /// What the bot sent to `response_url`s, in order (`params` is the body).
     pub fn responses(&self) -> Vec<Call> {
         self.calls_of("response_url")
@@ -305,7 +320,11 @@ impl FakeSlack {
                     json!(format!("http://127.0.0.1:{}/hooks/{rest}", self.inner.port));
             }
         }
-        let st = self.lock();
+        let mut st = self.lock();
+        if let Some(t) = envelope["payload"]["trigger_id"].as_str() {
+            let now = st.clock;
+            st.triggers.insert(t.to_owned(), (now, false));
+        }
         let (_, tx) = st.conns.last().expect("no Socket Mode connection");
         let _ = tx.send(Some(envelope.to_string()));
     }
@@ -592,6 +611,27 @@ async fn http_handler(
         at: Instant::now(),
         seq,
     });
+    if let Some(d) = st.latency.get(api_method).copied() {
+        st.clock += d;
+    }
+    if api_method == "views.open" {
+        // A trigger_id is single-use and lives 3 s (on the fake's clock).
+        let now = st.clock;
+        if let Some((at, used)) = st
+            .triggers
+            .get_mut(params["trigger_id"].as_str().unwrap_or(""))
+        {
+            if *used {
+                return axum::Json(json!({"ok": false, "error": "exchanged_trigger_id"}))
+                    .into_response();
+            }
+            *used = true;
+            if now.saturating_sub(*at) > TRIGGER_LIFE {
+                return axum::Json(json!({"ok": false, "error": "expired_trigger_id"}))
+                    .into_response();
+            }
+        }
+    }
     if let Some(pos) = st.fail_next.iter().position(|f| f.0 == api_method) {
         let (_, status, retry_after, error) = st.fail_next.remove(pos);
         if status == 429 {
