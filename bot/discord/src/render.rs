@@ -12,6 +12,9 @@ use vmd_runtime::kit::safe::Markup;
 pub const MAX_CONTENT: usize = 2000;
 const MAX_FIELD: usize = 1024;
 const MAX_TITLE: usize = 256;
+/// Discord refuses a message whose embeds hold more than 6000 characters
+/// in all (titles, field names and values: 400, code 50035).
+const MAX_EMBED_TOTAL: usize = 6000;
 
 pub const STYLE: Style = Style {
     markup: Markup::Discord,
@@ -91,10 +94,16 @@ pub fn reply(
         };
     }
     if l.shape == Shape::Summary {
-        let title = l.paragraphs.first().cloned().unwrap_or_default();
-        let mut embed = CreateEmbed::new()
-            .title(clip(&title.replace("**", ""), MAX_TITLE))
-            .colour(colour(l.severity));
+        let title = clip(
+            &l.paragraphs
+                .first()
+                .cloned()
+                .unwrap_or_default()
+                .replace("**", ""),
+            MAX_TITLE,
+        );
+        let mut total = title.chars().count();
+        let mut embed = CreateEmbed::new().title(title).colour(colour(l.severity));
         for f in l.fields.iter().take(25) {
             let name = loc.text(
                 lang,
@@ -104,7 +113,14 @@ pub fn reply(
                     "discord-field-probe"
                 },
             );
-            embed = embed.field(name, clip(&f.text, MAX_FIELD), false);
+            let value = clip(&f.text, MAX_FIELD);
+            // Within the 6000 total: the fields that do not fit are left out.
+            let len = name.chars().count() + value.chars().count();
+            if total + len > MAX_EMBED_TOTAL {
+                break;
+            }
+            total += len;
+            embed = embed.field(name, value, false);
         }
         return Rendered {
             content: String::new(),
@@ -118,5 +134,36 @@ pub fn reply(
         embed: None,
         rows,
         shape: l.shape,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vmd_core::msg::Msg;
+
+    #[test]
+    fn a_summary_embed_stays_within_discords_6000_total() {
+        let loc = Localizer::embedded().unwrap();
+        let mut parts = vec![Msg::new("probe-summary")
+            .arg("ip", "203.0.113.7")
+            .arg("elapsed", 5u64)];
+        for port in 1..=20u16 {
+            parts.push(
+                Msg::new("probe-ssh")
+                    .arg("port", port)
+                    .arg("banner", "SSH-2.0-".to_owned() + &"x".repeat(1000)),
+            );
+        }
+        let r = reply(&loc, Lang::En, &Reply::info(parts), 1, 2, true);
+        let embed = serde_json::to_value(r.embed.unwrap()).unwrap();
+        let mut total = embed["title"].as_str().unwrap().chars().count();
+        let fields = embed["fields"].as_array().unwrap();
+        assert!(!fields.is_empty());
+        for f in fields {
+            total += f["name"].as_str().unwrap().chars().count();
+            total += f["value"].as_str().unwrap().chars().count();
+        }
+        assert!(total <= 6000, "{total} characters in the embed");
     }
 }
