@@ -24,8 +24,8 @@ use serenity::all::{
     CreateCommandOption, CreateInputText, CreateInteractionResponse,
     CreateInteractionResponseMessage, CreateMessage, CreateModal, CreateThread,
     EditInteractionResponse, EditMessage, EventHandler, GatewayIntents, GuildId, HttpBuilder,
-    InputTextStyle, Interaction, Member, MessageId, ModalInteraction, PartialChannel, Ready,
-    ResolvedValue, RoleId, ShardManager,
+    InputTextStyle, InstallationContext, Interaction, InteractionContext, Member, MessageId,
+    ModalInteraction, PartialChannel, Permissions, Ready, ResolvedValue, RoleId, ShardManager,
 };
 use std::future::Future;
 use std::sync::Arc;
@@ -289,7 +289,8 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
         tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
         self.connected
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        self.bot.register(&ctx).await;
+        let here: Vec<GuildId> = ready.guilds.iter().map(|g| g.id).collect();
+        self.bot.register(&ctx, &here).await;
         if !self
             .bot
             .took_up
@@ -354,7 +355,30 @@ fn has_role(member: Option<&Member>, role: Option<u64>) -> bool {
 
 /// Retries a Discord call that failed on the server's side (5xx, 429) or in
 /// transit; gives up after three tries and logs.
-async fn retry<T, F, Fut>(what: &str, mut f: F) -> Option<T>
+async fn retry<T, F, Fut>(what: &str, f: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, serenity::Error>>,
+{
+    retry_checked(what, f).await.ok()
+}
+
+/// Discord refused a write for want of access or a permission (403, JSON
+/// codes 50001 Missing Access, 50013 Missing Permissions): never retried.
+fn is_forbidden(e: &serenity::Error) -> Option<isize> {
+    match e {
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
+            if r.status_code.as_u16() == 403 =>
+        {
+            Some(r.error.code)
+        }
+        _ => None,
+    }
+}
+
+/// [`retry`], telling a refusal for want of permission (`Err(Some(code))`)
+/// from any other failure (`Err(None)`).
+async fn retry_checked<T, F, Fut>(what: &str, mut f: F) -> Result<T, Option<isize>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, serenity::Error>>,
@@ -362,7 +386,7 @@ where
     let mut delay = Duration::from_millis(200);
     for attempt in 1..=3 {
         match f().await {
-            Ok(v) => return Some(v),
+            Ok(v) => return Ok(v),
             Err(e) => {
                 let retryable = match &e {
                     serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
@@ -374,14 +398,93 @@ where
                 tracing::warn!(call = what, attempt, error = %e, "Discord call failed");
                 if !retryable || attempt == 3 {
                     vmd_runtime::telemetry::platform_error("discord", "api");
-                    return None;
+                    return Err(is_forbidden(&e));
                 }
                 tokio::time::sleep(delay).await;
                 delay *= 4;
             }
         }
     }
-    None
+    Err(None)
+}
+
+/// What the bot may do in the channel of an interaction, from its
+/// `app_permissions` (`None`: outside a guild, or a conversation taken up
+/// without an interaction: everything).
+#[derive(Clone, Copy, Debug)]
+struct Can {
+    embed: bool,
+    attach: bool,
+}
+
+impl Can {
+    fn of(p: Option<Permissions>) -> Can {
+        match p {
+            None => Can {
+                embed: true,
+                attach: true,
+            },
+            Some(p) => Can {
+                embed: p.contains(Permissions::EMBED_LINKS),
+                attach: p.contains(Permissions::ATTACH_FILES),
+            },
+        }
+    }
+}
+
+/// Whether `channel` is a thread.
+fn is_thread(channel: Option<&PartialChannel>) -> bool {
+    channel.is_some_and(|c| {
+        matches!(
+            c.kind,
+            ChannelType::PublicThread | ChannelType::PrivateThread | ChannelType::NewsThread
+        )
+    })
+}
+
+/// Where a conversation can be posted, from the bot's permissions in the
+/// channel: `Ok(true)` in a new thread (when `want_thread`), `Ok(false)` in
+/// the channel itself, or `Err` with the permissions it lacks for either.
+fn plan(p: Option<Permissions>, in_thread: bool, want_thread: bool) -> Result<bool, Permissions> {
+    let Some(p) = p else {
+        return Ok(want_thread && !in_thread);
+    };
+    let lacks = |need: Permissions| need - p;
+    let view = Permissions::VIEW_CHANNEL;
+    if in_thread {
+        let m = lacks(view | Permissions::SEND_MESSAGES_IN_THREADS);
+        return if m.is_empty() { Ok(false) } else { Err(m) };
+    }
+    let threads = Permissions::CREATE_PUBLIC_THREADS | Permissions::SEND_MESSAGES_IN_THREADS;
+    if want_thread && lacks(view | threads).is_empty() {
+        return Ok(true);
+    }
+    let here = view | Permissions::SEND_MESSAGES;
+    match (lacks(here).is_empty(), want_thread) {
+        (true, _) => Ok(false),
+        (false, true) => Err(lacks(here | threads)),
+        (false, false) => Err(lacks(here)),
+    }
+}
+
+/// The locale ids naming the permissions in `missing`, in Discord's order.
+fn permission_ids(missing: Permissions) -> Vec<&'static str> {
+    [
+        (Permissions::VIEW_CHANNEL, "discord-perm-view-channel"),
+        (Permissions::SEND_MESSAGES, "discord-perm-send-messages"),
+        (
+            Permissions::SEND_MESSAGES_IN_THREADS,
+            "discord-perm-send-in-threads",
+        ),
+        (
+            Permissions::CREATE_PUBLIC_THREADS,
+            "discord-perm-create-threads",
+        ),
+    ]
+    .into_iter()
+    .filter(|(p, _)| missing.contains(*p))
+    .map(|(_, id)| id)
+    .collect()
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
@@ -412,6 +515,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// markup (a mention or a link it built) and pass unescaped.
     fn text_trusting(&self, lang: Lang, m: Msg, trusted: &[&str]) -> String {
         safe::render(self.driver.localizer(), lang, Markup::Discord, &m, trusted)
+    }
+
+    /// "I can't post here: I'm missing …" for the permissions in `missing`.
+    fn cannot_post(&self, lang: Lang, missing: Permissions) -> String {
+        let names: Vec<String> = permission_ids(missing)
+            .into_iter()
+            .map(|id| self.driver.localizer().text(lang, id))
+            .collect();
+        self.text(
+            lang,
+            Msg::new("discord-cannot-post").arg("missing", names.join(", ")),
+        )
     }
 
     fn lang(&self, locale: &str, key: Option<&SessionKey>) -> Lang {
@@ -471,16 +586,31 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         ]
     }
 
-    async fn register(&self, ctx: &Context) {
+    /// Registers the commands globally or in the configured guilds, and
+    /// removes the other scope's set (`here`: the guilds of this shard), so
+    /// a switch between the two never shows every command twice.
+    async fn register(&self, ctx: &Context, here: &[GuildId]) {
         let cmds = self.commands();
         if self.cfg.guilds.is_empty() {
+            // Installed in servers only, usable in servers and in the bot's
+            // own DMs: never where a user install would leave it unable to post.
+            let global: Vec<CreateCommand> = cmds
+                .into_iter()
+                .map(|c| {
+                    c.contexts(vec![InteractionContext::Guild, InteractionContext::BotDm])
+                        .integration_types(vec![InstallationContext::Guild])
+                })
+                .collect();
             if retry("register global commands", || {
-                DiscordCommand::set_global_commands(&ctx.http, cmds.clone())
+                DiscordCommand::set_global_commands(&ctx.http, global.clone())
             })
             .await
             .is_none()
             {
                 tracing::error!("could not register slash commands");
+            }
+            for g in here {
+                self.clear_guild_commands(ctx, *g).await;
             }
         } else {
             for g in &self.cfg.guilds {
@@ -494,6 +624,41 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     tracing::error!(guild = g, "could not register slash commands");
                 }
             }
+            let global = retry("list global commands", || {
+                DiscordCommand::get_global_commands(&ctx.http)
+            })
+            .await;
+            if global.is_some_and(|l| !l.is_empty())
+                && retry("remove global commands", || {
+                    DiscordCommand::set_global_commands(&ctx.http, Vec::new())
+                })
+                .await
+                .is_some()
+            {
+                tracing::info!("removed the global commands (registered per guild now)");
+            }
+            for g in here.iter().filter(|g| !self.cfg.guilds.contains(&g.get())) {
+                self.clear_guild_commands(ctx, *g).await;
+            }
+        }
+    }
+
+    /// Removes this bot's commands from guild `g`, if it has any there.
+    async fn clear_guild_commands(&self, ctx: &Context, g: GuildId) {
+        let Some(list) = retry("list guild commands", || g.get_commands(&ctx.http)).await else {
+            return;
+        };
+        if !list.is_empty()
+            && retry("remove guild commands", || {
+                g.set_commands(&ctx.http, Vec::new())
+            })
+            .await
+            .is_some()
+        {
+            tracing::info!(
+                guild = g.get(),
+                "removed the guild's commands (registered elsewhere now)"
+            );
         }
     }
 
@@ -612,6 +777,21 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         )
                         .await;
                 }
+                // Where the bot can post, from its permissions here: a
+                // channel it cannot post in is said in the first response.
+                let want_thread = self.cfg.threads && guild.is_some();
+                let new_thread = match plan(
+                    c.app_permissions,
+                    is_thread(c.channel.as_ref()),
+                    want_thread,
+                ) {
+                    Ok(t) => t,
+                    Err(missing) => {
+                        tracing::info!(missing = ?missing, "cannot post in the channel");
+                        let text = self.cannot_post(lang, missing);
+                        return self.ephemeral_command(ctx, &c, text).await;
+                    }
+                };
                 // First response now, before any slow work: Discord's 3 s deadline.
                 if retry("defer", || c.defer(&ctx.http)).await.is_none() {
                     return;
@@ -620,7 +800,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     Some(name) => name.clone(),
                     None => ip.map(|i| i.to_string()).unwrap_or_default(),
                 };
-                let conv = if self.cfg.threads && guild.is_some() {
+                let conv = if new_thread {
                     // A thread name is plain text, not markdown: the host name
                     // is cleaned and defanged, not backslash-escaped.
                     let name = self.driver.localizer().render(
@@ -685,9 +865,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     user,
                     lang_of(&c.locale),
                     input,
+                    Reach::of(c.app_permissions, &c.token),
                 )
                 .await;
             } else {
+                if let Err(missing) = plan(c.app_permissions, is_thread(c.channel.as_ref()), false)
+                {
+                    let text = self.cannot_post(lang, missing);
+                    return self.ephemeral_command(ctx, &c, text).await;
+                }
                 if retry("defer", || c.defer(&ctx.http)).await.is_none() {
                     return;
                 }
@@ -705,6 +891,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     user,
                     lang_of(&c.locale),
                     Input::Command(cmd),
+                    Reach::of(c.app_permissions, &c.token),
                 )
                 .await;
             }
@@ -818,6 +1005,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     return;
                 }
             };
+            // A channel the bot can no longer post in: said now, not after the turn.
+            if let Err(missing) = plan(c.app_permissions, is_thread(c.channel.as_ref()), false) {
+                let r = ephemeral(self.cannot_post(lang, missing));
+                retry("ephemeral reply", || {
+                    c.create_response(&ctx.http, r.clone())
+                })
+                .await;
+                return;
+            }
             if id.is_input() || id.is_paste() {
                 let expect = id.expects();
                 // Pasted output: one paragraph field, as long as Discord allows.
@@ -872,6 +1068,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 owner,
                 lang_of(&c.locale),
                 id.answer(Input::Choose(id.key.clone())),
+                Reach::of(c.app_permissions, &c.token),
             )
             .await;
         }
@@ -900,7 +1097,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         .map(|msg| carries(&msg.components, &m.data.custom_id)),
                 },
             );
-            let (id, key, _lang) = match admitted {
+            let (id, key, lang) = match admitted {
                 Ok(a) => a,
                 Err(text) => {
                     let r = ephemeral(text);
@@ -911,6 +1108,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     return;
                 }
             };
+            if let Err(missing) = plan(m.app_permissions, is_thread(m.channel.as_ref()), false) {
+                let r = ephemeral(self.cannot_post(lang, missing));
+                retry("ephemeral reply", || {
+                    m.create_response(&ctx.http, r.clone())
+                })
+                .await;
+                return;
+            }
             let value = m
                 .data
                 .components
@@ -955,6 +1160,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 } else {
                     id.answer(Input::Text(value))
                 },
+                Reach::of(m.app_permissions, &m.token),
             )
             .await;
         }
@@ -1005,6 +1211,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     owner,
                     None,
                     Input::Resume,
+                    Reach::default(),
                 )
                 .await;
             });
@@ -1024,6 +1231,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         owner: u64,
         platform_lang: Option<Lang>,
         input: Input,
+        reach: Reach,
     ) {
         let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
         let driver = self.driver.clone();
@@ -1045,7 +1253,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .turn_as(&key, caller, input, platform_lang, &mut sink)
                 .await
         };
-        let post = self.post(ctx, rx, channel, owner);
+        let post = self.post(ctx, rx, channel, owner, &reach);
         // Graceful shutdown waits for the replies to be posted, not only for the turn.
         let _held = self.driver.turns().hold();
         let (result, ()) = tokio::join!(turn, post);
@@ -1061,20 +1269,52 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
     }
 
+    /// Discord refused a write here (403): logged, the user told once
+    /// through the interaction's follow-up (ephemeral), and nothing more is
+    /// written in this turn (each refused request counts against the bot).
+    async fn refused(&self, ctx: &Context, reach: &Reach, code: isize, lang: Lang) {
+        tracing::warn!(
+            code,
+            "Discord refused a write in this channel (missing access or permission)"
+        );
+        vmd_runtime::telemetry::platform_error("discord", "forbidden");
+        let Some(token) = &reach.token else {
+            return;
+        };
+        let body = serde_json::json!({
+            "content": self.text(lang, Msg::new("discord-lost-permission")),
+            "flags": 64,
+            "allowed_mentions": {"parse": []},
+        });
+        if let Err(e) = ctx
+            .http
+            .create_followup_message(token, &body, Vec::new())
+            .await
+        {
+            tracing::warn!(error = %e, "could not tell the user through a follow-up");
+        }
+    }
+
     async fn post(
         &self,
         ctx: &Context,
         mut rx: mpsc::UnboundedReceiver<Outgoing>,
         channel: ChannelId,
         owner: u64,
+        reach: &Reach,
     ) {
         let loc = self.driver.localizer();
         let conv = channel.get();
         let mut progress: Option<(MessageId, String)> = None;
+        // Set once Discord refused a write here: the rest of the turn is dropped.
+        let mut refused = false;
         while let Some(ev) = rx.recv().await {
+            if refused {
+                continue;
+            }
             match ev {
                 Outgoing::Reply { lang, reply } => {
-                    let r = render::reply(loc, lang, &reply, conv, owner);
+                    let r = render::reply(loc, lang, &reply, conv, owner, reach.can.embed);
                     if r.shape == Shape::Summary {
                         if let Some((mid, _)) = progress.take() {
                             let mut edit = edit_message()
@@ -1100,10 +1340,19 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     if let Some(e) = r.embed {
                         msg = msg.embed(e);
                     }
-                    let sent = retry("send message", || {
+                    let sent = match retry_checked("send message", || {
                         channel.send_message(&ctx.http, msg.clone())
                     })
-                    .await;
+                    .await
+                    {
+                        Ok(m) => Some(m),
+                        Err(Some(code)) => {
+                            refused = true;
+                            self.refused(ctx, reach, code, lang).await;
+                            None
+                        }
+                        Err(None) => None,
+                    };
                     if r.shape == Shape::Progress {
                         progress = sent.map(|m| (m.id, m.content.clone()));
                     }
@@ -1114,11 +1363,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     markdown,
                     ..
                 } => {
-                    // A report attached a moment ago stands: the link again, no new file.
-                    let upload = self
-                        .uploads
-                        .should_upload(&conv.to_string(), Instant::now());
-                    let head = if upload {
+                    // A report attached a moment ago stands: the link again, no
+                    // new file; where files are not allowed, the link alone.
+                    let upload = reach.can.attach
+                        && self
+                            .uploads
+                            .should_upload(&conv.to_string(), Instant::now());
+                    let head = if !reach.can.attach {
+                        "discord-report-not-attached"
+                    } else if upload {
                         "discord-report-attached"
                     } else {
                         "limit-report-again"
@@ -1143,10 +1396,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                                 .label(self.text(lang, Msg::new("discord-ticket-button"))),
                         ])]);
                     }
-                    retry("send report", || {
+                    if let Err(Some(code)) = retry_checked("send report", || {
                         channel.send_message(&ctx.http, msg.clone())
                     })
-                    .await;
+                    .await
+                    {
+                        refused = true;
+                        self.refused(ctx, reach, code, lang).await;
+                    }
                 }
                 Outgoing::Progress { lang, lines } => {
                     // The "checking…" message shows each probe as it finishes.
@@ -1165,6 +1422,32 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 }
                 Outgoing::Ended(_) => {}
             }
+        }
+    }
+}
+
+/// What a turn's replies may use where they go: the bot's permissions there
+/// and the interaction's token for follow-ups (valid 15 minutes).
+#[derive(Clone, Debug)]
+struct Reach {
+    can: Can,
+    token: Option<String>,
+}
+
+impl Default for Reach {
+    fn default() -> Reach {
+        Reach {
+            can: Can::of(None),
+            token: None,
+        }
+    }
+}
+
+impl Reach {
+    fn of(p: Option<Permissions>, token: &str) -> Reach {
+        Reach {
+            can: Can::of(p),
+            token: Some(token.to_owned()),
         }
     }
 }

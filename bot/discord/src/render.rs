@@ -12,6 +12,9 @@ use vmd_runtime::kit::safe::Markup;
 pub const MAX_CONTENT: usize = 2000;
 const MAX_FIELD: usize = 1024;
 const MAX_TITLE: usize = 256;
+/// Discord refuses a message whose embeds hold more than 6000 characters
+/// in all (titles, field names and values: 400, code 50035).
+const MAX_EMBED_TOTAL: usize = 6000;
 
 pub const STYLE: Style = Style {
     markup: Markup::Discord,
@@ -37,7 +40,16 @@ pub fn colour(s: Severity) -> Colour {
     }
 }
 
-pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u64) -> Rendered {
+/// `embeds`: whether the bot may embed here (Embed Links); without it the
+/// summary is plain content.
+pub fn reply(
+    loc: &Localizer,
+    lang: Lang,
+    r: &Reply,
+    conversation: u64,
+    owner: u64,
+    embeds: bool,
+) -> Rendered {
     let l = layout::layout(
         loc,
         lang,
@@ -60,11 +72,38 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u
         .take(5)
         .map(|c| CreateActionRow::Buttons(c.to_vec()))
         .collect();
+    if l.shape == Shape::Summary && !embeds {
+        // The embed's title and fields as lines of text.
+        let mut text = l.paragraphs.first().cloned().unwrap_or_default();
+        for f in &l.fields {
+            let name = loc.text(
+                lang,
+                if f.finding {
+                    "discord-field-finding"
+                } else {
+                    "discord-field-probe"
+                },
+            );
+            text.push_str(&format!("\n**{name}**: {}", f.text));
+        }
+        return Rendered {
+            content: clip(&text, MAX_CONTENT),
+            embed: None,
+            rows,
+            shape: l.shape,
+        };
+    }
     if l.shape == Shape::Summary {
-        let title = l.paragraphs.first().cloned().unwrap_or_default();
-        let mut embed = CreateEmbed::new()
-            .title(clip(&title.replace("**", ""), MAX_TITLE))
-            .colour(colour(l.severity));
+        let title = clip(
+            &l.paragraphs
+                .first()
+                .cloned()
+                .unwrap_or_default()
+                .replace("**", ""),
+            MAX_TITLE,
+        );
+        let mut total = title.chars().count();
+        let mut embed = CreateEmbed::new().title(title).colour(colour(l.severity));
         for f in l.fields.iter().take(25) {
             let name = loc.text(
                 lang,
@@ -74,7 +113,14 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u
                     "discord-field-probe"
                 },
             );
-            embed = embed.field(name, clip(&f.text, MAX_FIELD), false);
+            let value = clip(&f.text, MAX_FIELD);
+            // Within the 6000 total: the fields that do not fit are left out.
+            let len = name.chars().count() + value.chars().count();
+            if total + len > MAX_EMBED_TOTAL {
+                break;
+            }
+            total += len;
+            embed = embed.field(name, value, false);
         }
         return Rendered {
             content: String::new(),
@@ -88,5 +134,36 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: u64, owner: u
         embed: None,
         rows,
         shape: l.shape,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vmd_core::msg::Msg;
+
+    #[test]
+    fn a_summary_embed_stays_within_discords_6000_total() {
+        let loc = Localizer::embedded().unwrap();
+        let mut parts = vec![Msg::new("probe-summary")
+            .arg("ip", "203.0.113.7")
+            .arg("elapsed", 5u64)];
+        for port in 1..=20u16 {
+            parts.push(
+                Msg::new("probe-ssh")
+                    .arg("port", port)
+                    .arg("banner", "SSH-2.0-".to_owned() + &"x".repeat(1000)),
+            );
+        }
+        let r = reply(&loc, Lang::En, &Reply::info(parts), 1, 2, true);
+        let embed = serde_json::to_value(r.embed.unwrap()).unwrap();
+        let mut total = embed["title"].as_str().unwrap().chars().count();
+        let fields = embed["fields"].as_array().unwrap();
+        assert!(!fields.is_empty());
+        for f in fields {
+            total += f["name"].as_str().unwrap().chars().count();
+            total += f["value"].as_str().unwrap().chars().count();
+        }
+        assert!(total <= 6000, "{total} characters in the embed");
     }
 }

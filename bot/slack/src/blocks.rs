@@ -274,6 +274,29 @@ pub fn escalation(text: &str, button: &str, url: &str) -> SlackMsg {
     }
 }
 
+/// `action_id` of the "continue in a direct message" button.
+pub const DM_ACTION: &str = "vmd-dm";
+
+/// "I can't post here": the text and a button that continues the command
+/// (`args`, what was typed after it) in a direct message.
+pub fn offer_dm(text: &str, label: &str, args: &str) -> SlackMsg {
+    let blocks = vec![
+        section(text),
+        json!({"type": "actions", "block_id": "vmd-dm", "elements": [{
+            "type": "button",
+            "action_id": DM_ACTION,
+            "value": clip(args, 1000),
+            "style": "primary",
+            "text": {"type": "plain_text", "text": clip(label, 75), "emoji": true},
+        }]}),
+    ];
+    SlackMsg {
+        text: clip(text, MAX_SECTION),
+        blocks,
+        shape: Shape::Text,
+    }
+}
+
 /// The modal for a typed answer; `metadata` routes the submission back.
 pub fn modal(loc: &Localizer, lang: Lang, expect: &str, metadata: &str) -> Value {
     let t = |id: &str| clip(&loc.text(lang, id), 24);
@@ -350,6 +373,30 @@ mod tests {
         assert_eq!(done.last().unwrap()["type"], "context");
         assert!(done.iter().all(|b| b["type"] != "actions"));
         round_trips(&done);
+    }
+
+    #[test]
+    fn button_labels_are_plain_text_not_mrkdwn() {
+        // A label with `&`, `<` and markers: Slack shows plain_text as it
+        // is, so an entity or a look-alike would show literally.
+        let r = Reply {
+            severity: Severity::Info,
+            parts: vec![Msg::new("ask-os").arg("ip", "203.0.113.7")],
+            options: vec![Choice {
+                key: "x".into(),
+                label: Msg::new("err-bad-os").arg("value", "a & b <c> *d*"),
+                means: None,
+            }],
+            expect: Expect::Choice,
+            step: None,
+            question: None,
+            paste: false,
+        };
+        let m = reply(&loc(), Lang::En, &r, "C1/1700000000.000100", "U1");
+        let label = m.blocks[1]["elements"][0]["text"].clone();
+        assert_eq!(label["type"], "plain_text");
+        let text = label["text"].as_str().unwrap();
+        assert!(text.contains("\"a & b <c> *d*\""), "{text}");
     }
 
     #[test]

@@ -469,6 +469,55 @@ fn incoming(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// A slash command's own reply path: its `response_url` (30 minutes, five
+/// uses, works where the bot is not a member) and what was typed after it.
+struct CommandReply<'a> {
+    url: &'a str,
+    args: &'a str,
+}
+
+/// Slack's answers for a channel the bot cannot post in: not a member, or a
+/// private channel it cannot see.
+fn cannot_post_here(code: &str) -> bool {
+    matches!(code, "not_in_channel" | "channel_not_found")
+}
+
+/// A failed call's `ok:false` code, or the failure in a few words.
+fn code(e: &SlackClientError) -> String {
+    match e {
+        SlackClientError::ApiError(a) => a.code.clone(),
+        other => brief(other),
+    }
+}
+
+/// `/diagnose` with `args` as an engine input, or the message that says
+/// what is wrong with the word at fault.
+fn diagnose_input(args: &str) -> Result<Input, Msg> {
+    let line = format!("/diagnose {args}");
+    match command::parse(&line) {
+        Some(Ok(c)) => Ok(Input::Command(c)),
+        // A DNS name where the address goes: the engine resolves it.
+        Some(Err(command::CommandError::BadIp))
+            if args
+                .split_whitespace()
+                .next()
+                .and_then(command::host_name)
+                .is_some() =>
+        {
+            Ok(Input::Text(line))
+        }
+        Some(Err(e)) => {
+            let value = command::offending(&line, &e);
+            Err(Msg::new(e.id()).arg("value", clip(value, 60)))
+        }
+        None => Ok(Input::Command(Command::Diagnose {
+            ip: None,
+            os: None,
+            port: None,
+        })),
+    }
+}
+
 /// What the platform says about an event's sender and place, for the
 /// driver's authorisation point (the driver decides; this only states facts).
 #[derive(Clone, Debug, Default)]
@@ -616,6 +665,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     // ----- posting --------------------------------------------------------
 
     async fn post(&self, channel: &str, thread_ts: Option<&str>, m: &SlackMsg) -> Option<String> {
+        self.post_checked(channel, thread_ts, m).await.ok()
+    }
+
+    /// Posts a message; on failure, Slack's error code (`not_in_channel`, …).
+    async fn post_checked(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        m: &SlackMsg,
+    ) -> Result<String, String> {
         let mut req = SlackApiChatPostMessageRequest::new(channel.to_owned().into(), m.content())
             .with_unfurl_links(false)
             .with_unfurl_media(false);
@@ -625,8 +684,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         let api = self.api();
         retry("chat.postMessage", || api.chat_post_message(&req))
             .await
-            .ok()
             .map(|r| r.ts.to_string())
+            .map_err(|e| code(&e))
     }
 
     async fn update(&self, channel: &str, ts: &str, m: &SlackMsg) -> bool {
@@ -640,6 +699,16 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     async fn ephemeral(&self, channel: &str, user: &str, thread_ts: Option<&str>, text: &str) {
+        let _ = self.ephemeral_checked(channel, user, thread_ts, text).await;
+    }
+
+    async fn ephemeral_checked(
+        &self,
+        channel: &str,
+        user: &str,
+        thread_ts: Option<&str>,
+        text: &str,
+    ) -> Result<(), String> {
         let mut req = SlackApiChatPostEphemeralRequest::new(
             channel.to_owned().into(),
             user.to_owned().into(),
@@ -651,7 +720,126 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             req = req.with_thread_ts(ts.to_owned().into());
         }
         let api = self.api();
-        let _ = retry("chat.postEphemeral", || api.chat_post_ephemeral(&req)).await;
+        retry("chat.postEphemeral", || api.chat_post_ephemeral(&req))
+            .await
+            .map(|_| ())
+            .map_err(|e| code(&e))
+    }
+
+    /// Tells `user` something about their slash command: ephemerally in the
+    /// channel, or, where the bot cannot post (not a member, a private
+    /// channel it cannot see), through the command's `response_url`.
+    async fn tell(
+        &self,
+        channel: &str,
+        user: &str,
+        thread_ts: Option<&str>,
+        reply: Option<&CommandReply<'_>>,
+        text: &str,
+    ) {
+        let Err(code) = self.ephemeral_checked(channel, user, thread_ts, text).await else {
+            return;
+        };
+        if let Some(r) = reply {
+            tracing::info!(code = %code, "ephemeral refused; answering through the command's response_url");
+            let m = SlackMsg {
+                text: text.to_owned(),
+                blocks: vec![blocks::section(text)],
+                shape: Shape::Text,
+            };
+            self.respond(r.url, &m, false).await;
+        }
+    }
+
+    /// Answers through a `response_url` (ephemeral by default; `delete`
+    /// removes the message the action came from instead).
+    async fn respond(&self, url: &str, m: &SlackMsg, delete: bool) -> bool {
+        let Ok(url) = url::Url::parse(url) else {
+            tracing::warn!("response_url is not a URL");
+            return false;
+        };
+        let url = SlackResponseUrl::new(url);
+        let mut req = SlackApiPostWebhookMessageRequest::new(m.content());
+        if delete {
+            req = req.with_delete_original(true);
+        }
+        let client = self.client.clone();
+        retry("response_url", || client.respond_to_event(&url, &req))
+            .await
+            .is_ok()
+    }
+
+    /// The bot cannot post where the command was typed: the command's own
+    /// response says so and offers a direct message (or an invitation).
+    async fn offer_dm(&self, reply: &CommandReply<'_>, lang: Lang) {
+        let text = blocks::text_trusting(
+            self.loc(),
+            lang,
+            &Msg::new("slack-not-in-channel").arg("bot", format!("<@{}>", self.bot_user)),
+            &["bot"],
+        );
+        let label = self.loc().text(lang, "slack-continue-dm");
+        if !self
+            .respond(
+                reply.url,
+                &blocks::offer_dm(&text, &label, reply.args),
+                false,
+            )
+            .await
+        {
+            tracing::warn!("could not tell the user that the bot is not in the channel");
+        }
+    }
+
+    /// "Continue in a direct message" was clicked: the diagnosis the command
+    /// asked for starts in the user's DM with the bot.
+    async fn continue_in_dm(&self, a: &SlackInteractionBlockActionsEvent, args: &str) {
+        let Some(user) = a.user.as_ref().map(|u| u.id.to_string()) else {
+            return;
+        };
+        let team = a.team.id.to_string();
+        let req = SlackApiConversationsOpenRequest::new().with_users(vec![user.clone().into()]);
+        let api = self.api();
+        let dm = match retry("conversations.open", || api.conversations_open(&req)).await {
+            Ok(r) => r.channel.id.to_string(),
+            Err(e) => {
+                tracing::warn!(error = %brief(&e), "could not open a direct message");
+                if let Some(url) = &a.response_url {
+                    let (lang, _) = self.lang(&SessionKey::new(PLATFORM, "dm", &user)).await;
+                    let text = self.text(lang, Msg::new("err-internal"));
+                    let m = SlackMsg {
+                        text: text.clone(),
+                        blocks: vec![blocks::section(&text)],
+                        shape: Shape::Text,
+                    };
+                    self.respond(url.value().as_str(), &m, false).await;
+                }
+                return;
+            }
+        };
+        // The offer has been taken: it goes away.
+        if let Some(url) = &a.response_url {
+            let m = SlackMsg {
+                text: String::new(),
+                blocks: Vec::new(),
+                shape: Shape::Text,
+            };
+            self.respond(url.value().as_str(), &m, true).await;
+        }
+        let key = SessionKey::new(PLATFORM, &dm, &user);
+        let (lang, _) = self.lang(&key).await;
+        match diagnose_input(args) {
+            Ok(input) => self.start(&team, &dm, &user, None, input, lang, None).await,
+            Err(m) => {
+                let text = self.text(lang, m);
+                let m = SlackMsg {
+                    text: text.clone(),
+                    blocks: vec![blocks::section(&text)],
+                    shape: Shape::Text,
+                };
+                self.post(&dm, None, &m).await;
+            }
+        }
     }
 
     /// Uploads the report into the thread (`files.getUploadURLExternal`, the
@@ -715,54 +903,52 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let args = incoming(ev.text.as_deref().unwrap_or_default());
             let name = ev.command.to_string();
             let name = name.trim_start_matches('/');
+            let reply = CommandReply {
+                url: ev.response_url.value().as_str(),
+                args: &args,
+            };
             if name == "lang" {
-                return self.set_lang(&channel, &user, &args, lang).await;
+                return self.set_lang(&channel, &user, &args, lang, &reply).await;
             }
-            let line = format!("/diagnose {args}");
-            let parsed = match command::parse(&line) {
-                Some(Ok(c)) => Input::Command(c),
-                // A DNS name where the address goes: the engine resolves it.
-                Some(Err(command::CommandError::BadIp))
-                    if args
-                        .split_whitespace()
-                        .next()
-                        .and_then(command::host_name)
-                        .is_some() =>
-                {
-                    Input::Text(line)
+            let parsed = match diagnose_input(&args) {
+                Ok(input) => input,
+                Err(m) => {
+                    let text = self.text(lang, m);
+                    return self.tell(&channel, &user, None, Some(&reply), &text).await;
                 }
-                Some(Err(e)) => {
-                    let value = args.split_whitespace().next().unwrap_or("");
-                    let text = self.text(lang, Msg::new(e.id()).arg("value", clip(value, 60)));
-                    return self.ephemeral(&channel, &user, None, &text).await;
-                }
-                None => Input::Command(Command::Diagnose {
-                    ip: None,
-                    os: None,
-                    port: None,
-                }),
             };
             let team = ev.team_id.to_string();
-            self.start(&team, &channel, &user, None, parsed, lang).await;
+            self.start(&team, &channel, &user, None, parsed, lang, Some(&reply))
+                .await;
         }
         .instrument(span)
         .await
     }
 
-    async fn set_lang(&self, channel: &str, user: &str, args: &str, lang: Lang) {
+    async fn set_lang(
+        &self,
+        channel: &str,
+        user: &str,
+        args: &str,
+        lang: Lang,
+        reply: &CommandReply<'_>,
+    ) {
         let Some(new) = Lang::parse(args.trim()).or_else(|| lang_word(args)) else {
             let text = self.text(lang, Msg::new("err-bad-lang"));
-            return self.ephemeral(channel, user, None, &text).await;
+            return self.tell(channel, user, None, Some(reply), &text).await;
         };
         if let Err(e) = self.driver.store().set_user_lang(PLATFORM, user, new) {
             tracing::error!(error = %e, "store");
         }
         let text = self.text(new, Msg::new("slack-lang-set"));
-        self.ephemeral(channel, user, None, &text).await;
+        self.tell(channel, user, None, Some(reply), &text).await;
     }
 
     /// Starts a diagnosis: checks the channel and the limits, opens the thread
     /// (under `thread_ts`, or under a new root message) and runs the turn.
+    /// `reply`: the slash command's own response path, for when the bot
+    /// cannot post in the channel.
+    #[allow(clippy::too_many_arguments)]
     async fn start(
         &self,
         team: &str,
@@ -771,20 +957,21 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         thread_ts: Option<&str>,
         input: Input,
         lang: Lang,
+        reply: Option<&CommandReply<'_>>,
     ) {
         // Said before a thread is opened; the driver's authorisation point
         // decides (and charges the start) on every path.
         let facts = self.facts(team, channel);
         if facts.place_refused {
             let text = self.text(lang, Msg::new("slack-channel-not-allowed"));
-            return self.ephemeral(channel, user, thread_ts, &text).await;
+            return self.tell(channel, user, thread_ts, reply, &text).await;
         }
         if let Err(wait) = self.limiter.peek(user, Some(team), Instant::now()) {
             let text = self.text(
                 lang,
                 Msg::new("slack-rate-limited").arg("seconds", wait.as_secs().max(1)),
             );
-            return self.ephemeral(channel, user, thread_ts, &text).await;
+            return self.tell(channel, user, thread_ts, reply, &text).await;
         }
         let root = match thread_ts {
             Some(ts) => ts.to_owned(),
@@ -804,11 +991,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     blocks: vec![blocks::section(&text)],
                     shape: Shape::Text,
                 };
-                match self.post(channel, None, &m).await {
-                    Some(ts) => ts,
-                    None => {
+                match self.post_checked(channel, None, &m).await {
+                    Ok(ts) => ts,
+                    Err(code) if cannot_post_here(&code) => {
+                        tracing::warn!(code = %code, "the bot cannot post in this channel");
+                        if let Some(r) = reply {
+                            self.offer_dm(r, lang).await;
+                        }
+                        return;
+                    }
+                    Err(_) => {
                         let text = self.text(lang, Msg::new("err-internal"));
-                        return self.ephemeral(channel, user, None, &text).await;
+                        return self.tell(channel, user, None, reply, &text).await;
                     }
                 }
             }
@@ -980,7 +1174,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             };
             // The new diagnosis lives in a thread under the message that asked.
             let root = thread_ts.unwrap_or_else(|| ts.to_owned());
-            self.start(team, channel, user, Some(&root), input, lang)
+            self.start(team, channel, user, Some(&root), input, lang, None)
                 .await;
         }
         .instrument(span)
@@ -1011,13 +1205,27 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
     }
 
+    /// The conversation's language from what is known already (no API
+    /// call): for a click that must open a modal while its trigger lives.
+    fn lang_known(&self, key: &SessionKey) -> Lang {
+        let cached = self
+            .langs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key.user)
+            .copied();
+        self.driver.lang_of(key, cached)
+    }
+
     /// Admission through the kit; a refusal is answered ephemerally.
+    /// `quick`: the language from what is known (a modal is opened next).
     async fn admit(
         &self,
         raw: &str,
         clicker: &str,
         channel: &str,
         origin: Origin<'_>,
+        quick: bool,
     ) -> Option<(Admitted, Lang)> {
         let decoded = ButtonId::decode(raw);
         let owner_key = decoded
@@ -1032,7 +1240,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .and_then(|id| split_conversation(&id.conversation).map(|(_, t)| t.to_owned()));
         match admit(&self.driver, PLATFORM, raw, clicker, origin, || support) {
             Ok(a) => {
-                let (lang, _) = self.lang(&a.key).await;
+                let lang = if quick {
+                    self.lang_known(&a.key)
+                } else {
+                    self.lang(&a.key).await.0
+                };
                 Some((a, lang))
             }
             Err(refusal) => {
@@ -1065,6 +1277,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             return;
         };
         let raw = action.action_id.to_string();
+        if raw == blocks::DM_ACTION {
+            let args = action.value.clone().unwrap_or_default();
+            return self.continue_in_dm(&a, &args).await;
+        }
         if !raw.starts_with("v1|") {
             return; // e.g. the ticket link button: Slack opens the URL itself
         }
@@ -1094,8 +1310,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 conversation: here.as_deref().unwrap_or(""),
                 carried: Some(a.message.as_ref().is_some_and(|m| carries(m, &raw))),
             };
-            let Some((Admitted { id, key }, lang)) =
-                self.admit(&raw, &clicker, &channel, origin).await
+            // A button that opens a modal: its trigger_id lives 3 s and is
+            // single-use, so views.open comes before any lookup it can skip.
+            let opens_modal =
+                ButtonId::decode(&raw).is_some_and(|id| id.is_input() || id.is_paste());
+            let Some((Admitted { id, key }, lang)) = self
+                .admit(&raw, &clicker, &channel, origin, opens_modal)
+                .await
             else {
                 return;
             };
@@ -1117,7 +1338,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 };
                 let req = SlackApiViewsOpenRequest::new(a.trigger_id.clone(), view);
                 let api = self.api();
-                let _ = retry("views.open", || api.views_open(&req)).await;
+                // One try: a trigger_id is single-use and expires in 3 s.
+                if let Err(e) = api.views_open(&req).await {
+                    tracing::warn!(error = %brief(&e), "the answer form did not open");
+                    let text = self.text(lang, Msg::new("slack-modal-failed"));
+                    let thread = split_conversation(&key.conversation).map(|(_, t)| t.to_owned());
+                    self.ephemeral(&channel, &clicker, thread.as_deref(), &text)
+                        .await;
+                }
                 return;
             }
             // The question's buttons give way to the answer.
@@ -1210,7 +1438,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 carried: None,
             };
             let Some((Admitted { key, id }, lang)) =
-                self.admit(raw, &clicker, channel, origin).await
+                self.admit(raw, &clicker, channel, origin, false).await
             else {
                 return;
             };

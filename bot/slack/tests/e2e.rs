@@ -584,9 +584,10 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
         Some(&ts),
         "!help",
     ));
-    chat.wait_text(&ts, "`!back`").await;
+    chat.wait_text(&ts, "mentioning me").await;
     // The shared help, as a Slack user reads it: thread commands with `!`,
-    // placeholders as entities (Slack would read `<ip>` as a link).
+    // placeholders as entities (Slack would read `<ip>` as a link), and
+    // the Slack note after it adds what the help does not say, once.
     let help = chat.all_text(&ts);
     assert!(
         help.contains("!restart: start over")
@@ -594,6 +595,11 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
             && !help.contains("/back")
             && !help.contains("/status"),
         "{help}"
+    );
+    assert_eq!(help.matches("/diagnose &lt;ip&gt;").count(), 1, "{help}");
+    assert!(
+        !help.contains("`!back`"),
+        "the commands listed twice: {help}"
     );
     let posted = fake.calls_of("chat.postMessage").len() - before;
     assert!(posted <= 4, "only the answers to Alice: {posted}");

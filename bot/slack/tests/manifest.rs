@@ -32,6 +32,7 @@ fn the_manifest_covers_what_the_adapter_uses() {
         ("usergroups_users_list", "usergroups:read"),
         ("get_upload_url_external", "files:write"),
         ("files_complete_upload_external", "files:write"),
+        ("conversations_open", "im:write"),
     ] {
         assert!(ADAPTER.contains(call), "the adapter no longer calls {call}");
         assert!(has(&format!("- {scope}")), "{call} needs the scope {scope}");

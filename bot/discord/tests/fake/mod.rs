@@ -120,6 +120,23 @@ struct St {
     originals: HashMap<String, u64>,
     /// (guild or None for global) -> registered commands
     commands: HashMap<Option<u64>, Vec<Value>>,
+    /// channel -> the bot's permissions there (a thread takes its parent's);
+    /// channels not listed allow everything.
+    perms: HashMap<u64, u64>,
+    /// Writes refused with 403 (Discord counts them against the bot).
+    forbidden: usize,
+    /// Guilds READY lists (unavailable, as Discord sends them first).
+    ready_guilds: Vec<u64>,
+}
+
+/// Permission bits the fake enforces (Discord's values).
+pub mod perm {
+    pub const VIEW_CHANNEL: u64 = 1 << 10;
+    pub const SEND_MESSAGES: u64 = 1 << 11;
+    pub const EMBED_LINKS: u64 = 1 << 14;
+    pub const ATTACH_FILES: u64 = 1 << 15;
+    pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
+    pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
 }
 
 struct Inner {
@@ -252,8 +269,15 @@ impl FakeDiscord {
     /// itself would drop them silently). They are also remembered so that responses to them
     /// (callback, `@original`, follow-ups) produce messages in the right channel. Use
     /// [`FakeDiscord::dispatch_raw`] to send a deliberately broken payload.
-    pub async fn dispatch(&self, t: &str, d: Value) {
+    pub async fn dispatch(&self, t: &str, mut d: Value) {
         if t == "INTERACTION_CREATE" {
+            // The interaction carries the bot's permissions in its channel.
+            let channel = id_of(&d["channel_id"]).unwrap_or(0);
+            let bits = self.inner.lock().perms.get(&channel).copied();
+            if let Some(bits) = bits {
+                d["app_permissions"] = json!(bits.to_string());
+                d["channel"]["permissions"] = json!(bits.to_string());
+            }
             if let Err(e) =
                 serde_json::from_value::<serenity::model::application::Interaction>(d.clone())
             {
@@ -294,6 +318,49 @@ impl FakeDiscord {
                 c.tx.send(Out::Text(json!({"op": 9, "d": resumable}).to_string()));
             c.ready = false;
         }
+    }
+
+    /// The bot's permissions in `channel` (and its threads) become `bits`:
+    /// interactions there carry them as `app_permissions`, and writes they
+    /// do not allow are refused with 403 50001/50013, as Discord does.
+    pub fn set_bot_permissions(&self, channel: u64, bits: u64) {
+        self.inner.lock().perms.insert(channel, bits);
+    }
+
+    /// READY lists these guilds.
+    pub fn set_ready_guilds(&self, guilds: &[u64]) {
+        self.inner.lock().ready_guilds = guilds.to_vec();
+    }
+
+    /// Commands registered earlier (by a previous deployment) in `guild`
+    /// (`None`: global), by name.
+    pub fn preset_commands(&self, guild: Option<u64>, names: &[&str]) {
+        let cmds = names
+            .iter()
+            .map(|n| {
+                let mut c = echo_command(&self.inner, &json!({"name": n, "description": n}), guild);
+                c["id"] = json!(self.new_id().to_string());
+                c
+            })
+            .collect();
+        self.inner.lock().commands.insert(guild, cmds);
+    }
+
+    /// The command names a member of `guild` sees in the picker: the global
+    /// set and the guild's own, both (Discord shows both: a name twice is a
+    /// duplicate).
+    pub fn visible_commands(&self, guild: u64) -> Vec<String> {
+        let st = self.inner.lock();
+        [None, Some(guild)]
+            .iter()
+            .flat_map(|g| st.commands.get(g).cloned().unwrap_or_default())
+            .filter_map(|c| c["name"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// How many writes were refused with 403.
+    pub fn forbidden_count(&self) -> usize {
+        self.inner.lock().forbidden
     }
 
     /// Closes the live gateway connection with close code 4000 (serenity then resumes).
@@ -620,7 +687,9 @@ fn handle_gateway_payload(
                         "mfa_enabled": false,
                         "flags": 0,
                     },
-                    "guilds": [],
+                    "guilds": st.ready_guilds.iter()
+                        .map(|g| json!({"id": g.to_string(), "unavailable": true}))
+                        .collect::<Vec<_>>(),
                     "session_id": format!("fake-session-{}", st.session_counter),
                     "resume_gateway_url": format!("ws://127.0.0.1:{port}/ws"),
                     "shard": if shard.is_array() { shard } else { json!([0, 1]) },
@@ -714,11 +783,69 @@ async fn rest_handler(
             .into_response();
     }
 
+    if let Some(refusal) = permission_check(&st, &rec) {
+        st.forbidden += 1;
+        return refusal.into_response();
+    }
     let (status, body) = route(&inner, &mut st, &rec);
     match body {
         Some(v) => (status, axum::Json(v)).into_response(),
         None => status.into_response(),
     }
+}
+
+/// Discord's 403 for a write the bot's permissions in the channel do not
+/// allow: 50001 without View Channel, 50013 for any other missing bit
+/// (sending, in a thread, threads, embeds, files).
+fn permission_check(st: &St, rec: &Recorded) -> Option<(StatusCode, axum::Json<Value>)> {
+    let rest = rec.path.strip_prefix("/api/v10/")?;
+    let seg: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let (cid, need) = match (rec.method.as_str(), seg.as_slice()) {
+        ("POST", ["channels", cid, "messages"]) => (cid.parse::<u64>().ok()?, "send"),
+        ("PATCH", ["channels", cid, "messages", _]) => (cid.parse::<u64>().ok()?, "edit"),
+        ("POST", ["channels", cid, "threads"])
+        | ("POST", ["channels", cid, "messages", _, "threads"]) => {
+            (cid.parse::<u64>().ok()?, "thread")
+        }
+        _ => return None,
+    };
+    let channel = st.channels.get(&cid);
+    let thread = channel.is_some_and(|c| matches!(c["type"].as_u64(), Some(10..=12)));
+    let parent = if thread {
+        channel.and_then(|c| id_of(&c["parent_id"])).unwrap_or(cid)
+    } else {
+        cid
+    };
+    let bits = *st.perms.get(&cid).or_else(|| st.perms.get(&parent))?;
+    let has = |b: u64| bits & b == b;
+    let refuse = |code: u64, message: &str| {
+        Some((
+            StatusCode::FORBIDDEN,
+            axum::Json(json!({"message": message, "code": code})),
+        ))
+    };
+    if !has(perm::VIEW_CHANNEL) {
+        return refuse(50001, "Missing Access");
+    }
+    let send = if thread {
+        perm::SEND_MESSAGES_IN_THREADS
+    } else {
+        perm::SEND_MESSAGES
+    };
+    let embeds = rec.json["embeds"].as_array().is_some_and(|e| !e.is_empty());
+    let missing = match need {
+        "send" => {
+            !has(send)
+                || (embeds && !has(perm::EMBED_LINKS))
+                || (!rec.files.is_empty() && !has(perm::ATTACH_FILES))
+        }
+        "edit" => embeds && !has(perm::EMBED_LINKS),
+        _ => !has(perm::CREATE_PUBLIC_THREADS),
+    };
+    if missing {
+        return refuse(50013, "Missing Permissions");
+    }
+    None
 }
 
 fn not_found() -> (StatusCode, Option<Value>) {

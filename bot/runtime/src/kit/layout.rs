@@ -136,7 +136,12 @@ pub fn layout_mapped(
                 buttons.push(Button {
                     id,
                     key: c.key.clone(),
-                    label: clip(&text(&c.label), style.max_label),
+                    // A label is plain text on every platform (Slack
+                    // `plain_text`, Discord buttons): never escaped.
+                    label: clip(
+                        &safe::render_plain(loc, lang, &c.label, literal),
+                        style.max_label,
+                    ),
                     input: false,
                 });
             }

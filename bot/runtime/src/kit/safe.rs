@@ -93,9 +93,16 @@ pub fn neutralise(s: &str) -> String {
 /// is stripped here; so its markers become look-alikes that Slack does not
 /// parse: `*` U+2217 `∗`, `_` U+02CD `ˍ`, `~` U+223C `∼`, `` ` `` U+02CB `ˋ`
 /// (a value can then never pair with our own markup either), and `&`, `<`,
-/// `>` become Slack's three entities.
+/// `>` become Slack's three entities. For Slack also an `:emoji:` code
+/// loses its first colon to a look-alike (U+A789 `꞉`; IPv6 groups, all hex,
+/// stay) and a leading `>`, which Slack would read as a quote at the start
+/// of a line, becomes U+02C3 `˃`.
 pub fn escape_text(markup: Markup, s: &str) -> String {
     let s = neutralise(s);
+    let s = match markup {
+        Markup::Discord => s,
+        Markup::Slack => slack_plain(&s),
+    };
     let mut out = String::with_capacity(s.len() + 8);
     match markup {
         Markup::Discord => {
@@ -127,6 +134,56 @@ pub fn escape_text(markup: Markup, s: &str) -> String {
             out
         }
     }
+}
+
+/// Slack's own readings of running text a value must not trigger: an
+/// `:emoji:` code and a quote (`>` first).
+fn slack_plain(s: &str) -> String {
+    let s = match s.strip_prefix('>') {
+        Some(rest) => format!("\u{02C3}{rest}"),
+        None => s.to_owned(),
+    };
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ':' {
+            // `:name:` with a name Slack could know (not all hex digits).
+            let name: Vec<char> = chars[i + 1..]
+                .iter()
+                .copied()
+                .take_while(|d| d.is_ascii_alphanumeric() || matches!(d, '_' | '+' | '-'))
+                .collect();
+            let closed = chars.get(i + 1 + name.len()) == Some(&':');
+            if closed && !name.is_empty() && !name.iter().all(|d| d.is_ascii_hexdigit()) {
+                out.push('\u{A789}');
+                i += 1;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// A message as plain text, for a field no platform reads as markup (a
+/// button label, Slack `plain_text`): the locale text as written (with
+/// `literal` applied), every string argument neutralised, nothing escaped.
+pub fn render_plain(
+    loc: &Localizer,
+    lang: Lang,
+    msg: &Msg,
+    literal: &dyn Fn(&str) -> String,
+) -> String {
+    let mut m = msg.clone();
+    for (_, v) in m.args.iter_mut() {
+        if let Arg::Str(s) = v {
+            *s = neutralise(s);
+        }
+    }
+    literal(&loc.render(lang, &m))
 }
 
 /// Escapes an untrusted value that sits inside a code span: only the
@@ -266,6 +323,30 @@ mod tests {
 
     fn loc() -> Localizer {
         Localizer::embedded().unwrap()
+    }
+
+    #[test]
+    fn slack_emoji_codes_and_quotes_in_values_stay_text() {
+        let l = loc();
+        let m = Msg::new("err-bad-os").arg("value", "> :rotating_light: :+1: 2001:db8::1");
+        let t = render(&l, Lang::En, Markup::Slack, &m, &[]);
+        assert!(!t.contains(":rotating_light:"), "{t}");
+        assert!(!t.contains(":+1:"), "{t}");
+        assert!(t.contains("\u{A789}rotating"), "{t}");
+        assert!(t.contains("2001:db8::1"), "IPv6 stays as written: {t}");
+        assert!(t.contains("\"\u{02C3} "), "no quote: {t}");
+        assert!(!t.contains("&gt;"), "{t}");
+        // Discord has no such readings: the value is only backslash-escaped.
+        let d = render(&l, Lang::En, Markup::Discord, &m, &[]);
+        assert!(d.contains("\\:rotating\\_light\\:"), "{d}");
+    }
+
+    #[test]
+    fn plain_text_is_not_escaped() {
+        let l = loc();
+        let m = Msg::new("err-bad-os").arg("value", "a & b <c> *d*\u{202E}");
+        let t = render_plain(&l, Lang::En, &m, &|s| s.to_owned());
+        assert!(t.contains("\"a & b <c> *d*\""), "{t}");
     }
 
     #[test]

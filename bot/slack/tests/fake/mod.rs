@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -61,7 +61,22 @@ struct St {
     lint: Vec<String>,
     /// URL prefixes the bot may link to (its ticket page).
     links: Vec<String>,
+    /// Channels the bot is not a member of (`not_in_channel`) and private
+    /// channels it cannot see (`channel_not_found`).
+    absent: HashSet<String>,
+    hidden: HashSet<String>,
+    /// Uses of each `response_url` (Slack allows five).
+    responses: HashMap<String, u32>,
+    /// The fake's clock: moved only by simulated call latencies
+    /// ([`FakeSlack::set_latency`]), never by the machine's load.
+    clock: Duration,
+    latency: HashMap<String, Duration>,
+    /// trigger_id -> (issued at, used).
+    triggers: HashMap<String, (Duration, bool)>,
 }
+
+/// A trigger_id's lifetime.
+pub const TRIGGER_LIFE: Duration = Duration::from_secs(3);
 
 struct Inner {
     port: u16,
@@ -246,6 +261,28 @@ impl FakeSlack {
         std::mem::take(&mut self.lock().lint)
     }
 
+    /// The bot is not a member of `channel`: posting there fails with
+    /// `not_in_channel`, as it does on Slack.
+    pub fn set_absent(&self, channel: &str) {
+        self.lock().absent.insert(channel.into());
+    }
+
+    /// `channel` is private and the bot is not in it: `channel_not_found`.
+    pub fn set_hidden(&self, channel: &str) {
+        self.lock().hidden.insert(channel.into());
+    }
+
+    /// Each call of `method` takes `d` on the fake's clock (the clock
+    /// trigger_ids expire by: a views.open after it may come too late).
+    pub fn set_latency(&self, method: &str, d: Duration) {
+        self.lock().latency.insert(method.into(), d);
+    }
+
+    /// What the bot sent to `response_url`s, in order (`params` is the body).
+    pub fn responses(&self) -> Vec<Call> {
+        self.calls_of("response_url")
+    }
+
     pub fn set_bad_token(&self) {
         self.lock().bad_token = true;
     }
@@ -273,9 +310,21 @@ impl FakeSlack {
         .await
     }
 
-    /// Sends an envelope on the newest connection.
+    /// Sends an envelope on the newest connection. A `response_url` to
+    /// Slack's hooks is pointed at the fake (which serves it on loopback).
     pub fn send(&self, envelope: &Value) {
-        let st = self.lock();
+        let mut envelope = envelope.clone();
+        if let Some(url) = envelope["payload"]["response_url"].as_str() {
+            if let Some(rest) = url.strip_prefix("https://hooks.slack.com/") {
+                envelope["payload"]["response_url"] =
+                    json!(format!("http://127.0.0.1:{}/hooks/{rest}", self.inner.port));
+            }
+        }
+        let mut st = self.lock();
+        if let Some(t) = envelope["payload"]["trigger_id"].as_str() {
+            let now = st.clock;
+            st.triggers.insert(t.to_owned(), (now, false));
+        }
         let (_, tx) = st.conns.last().expect("no Socket Mode connection");
         let _ = tx.send(Some(envelope.to_string()));
     }
@@ -518,6 +567,31 @@ async fn http_handler(
         st.uploads.insert(file.to_owned(), body.to_vec());
         return (StatusCode::OK, format!("OK - {}", body.len())).into_response();
     }
+    if path.starts_with("/hooks/") {
+        // A response_url: five uses, answered ephemerally by default.
+        let params: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let mut st = inner.st.lock().unwrap();
+        let seq = st.calls.len();
+        st.calls.push(Call {
+            method: "response_url".into(),
+            params: json!({"url": path, "body": params.clone()}),
+            body: body.to_vec(),
+            auth: None,
+            at: Instant::now(),
+            seq,
+        });
+        let uses = st.responses.entry(path.clone()).or_insert(0);
+        *uses += 1;
+        if *uses > 5 {
+            return (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({"ok": false, "error": "used_url"})),
+            )
+                .into_response();
+        }
+        lint_payload(&mut st, "response_url", &params);
+        return axum::Json(json!({"ok": true})).into_response();
+    }
     let Some(api_method) = path.strip_prefix("/api/") else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -537,6 +611,27 @@ async fn http_handler(
         at: Instant::now(),
         seq,
     });
+    if let Some(d) = st.latency.get(api_method).copied() {
+        st.clock += d;
+    }
+    if api_method == "views.open" {
+        // A trigger_id is single-use and lives 3 s (on the fake's clock).
+        let now = st.clock;
+        if let Some((at, used)) = st
+            .triggers
+            .get_mut(params["trigger_id"].as_str().unwrap_or(""))
+        {
+            if *used {
+                return axum::Json(json!({"ok": false, "error": "exchanged_trigger_id"}))
+                    .into_response();
+            }
+            *used = true;
+            if now.saturating_sub(*at) > TRIGGER_LIFE {
+                return axum::Json(json!({"ok": false, "error": "expired_trigger_id"}))
+                    .into_response();
+            }
+        }
+    }
     if let Some(pos) = st.fail_next.iter().position(|f| f.0 == api_method) {
         let (_, status, retry_after, error) = st.fail_next.remove(pos);
         if status == 429 {
@@ -559,6 +654,22 @@ async fn http_handler(
         "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "views.open"
     ) {
         lint_payload(&mut st, api_method, &params);
+    }
+    // Membership: where the bot is not in the channel, Slack refuses to post.
+    let channel = params["channel"]
+        .as_str()
+        .or(params["channel_id"].as_str())
+        .unwrap_or("");
+    if matches!(
+        api_method,
+        "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "files.completeUploadExternal"
+    ) {
+        if st.hidden.contains(channel) {
+            return axum::Json(json!({"ok": false, "error": "channel_not_found"})).into_response();
+        }
+        if st.absent.contains(channel) {
+            return axum::Json(json!({"ok": false, "error": "not_in_channel"})).into_response();
+        }
     }
     let v = route(&inner, &mut st, api_method, &params, auth.as_deref());
     axum::Json(v).into_response()
@@ -627,6 +738,23 @@ fn route(inner: &Inner, st: &mut St, method: &str, p: &Value, auth: Option<&str>
             json!({"ok": true, "user": {"id": user, "team_id": TEAM, "name": user.to_lowercase(), "locale": locale}})
         }
         "usergroups.users.list" => json!({"ok": true, "users": st.group}),
+        "conversations.open" => {
+            // `users`: one id (a comma-separated list or an array).
+            let user = match &p["users"] {
+                Value::Array(a) => a.first().and_then(Value::as_str).unwrap_or("").to_owned(),
+                v => v
+                    .as_str()
+                    .unwrap_or("")
+                    .split(',')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned(),
+            };
+            if user.is_empty() {
+                return json!({"ok": false, "error": "users_list_not_supplied"});
+            }
+            json!({"ok": true, "channel": {"id": format!("D{}", user.trim_start_matches('U'))}})
+        }
         "files.getUploadURLExternal" => {
             let id = format!("F{}", inner.ids.fetch_add(1, Ordering::SeqCst));
             json!({"ok": true, "upload_url": format!("http://127.0.0.1:{port}/upload/{id}"), "file_id": id})

@@ -1,0 +1,112 @@
+//! Command registration against the fake Discord: global commands say where
+//! they may be used (`contexts`: servers and the bot's DMs; `integration_types`:
+//! server installs), and switching between global and per-guild
+//! registration removes the other scope's set, so no command shows twice.
+
+mod fake;
+
+use fake::*;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use vmd_discord::limits::Limit;
+use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_runtime::fake::GateProber;
+
+const GUILD: u64 = 1_400_000_000_000_000_001;
+const OLD_GUILD: u64 = 1_400_000_000_000_000_002;
+const WAIT: Duration = Duration::from_secs(15);
+const NAMES: [&str; 7] = [
+    "diagnose", "back", "restart", "status", "ticket", "lang", "help",
+];
+
+async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, guilds: Vec<u64>) -> BotHandle {
+    let cfg = DiscordConfig {
+        token: "Bot.fake.token".into(),
+        api_url: Some(fake.url()),
+        guilds,
+        channels: vec![],
+        support_role: None,
+        probe_role: None,
+        threads: true,
+        user_limit: Limit {
+            max: 5,
+            per: Duration::from_secs(600),
+        },
+        guild_limit: Limit {
+            max: 60,
+            per: Duration::from_secs(600),
+        },
+    };
+    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(
+        GateProber::new(&[], true),
+        store,
+    ));
+    let n = fake.identify_count();
+    let bot = vmd_discord::start(cfg, driver).await.unwrap();
+    assert!(
+        fake.wait_identified(n + 1, WAIT).await,
+        "bot never connected"
+    );
+    bot
+}
+
+async fn wait_until(what: &str, f: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !f() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn expected() -> Vec<String> {
+    sorted(NAMES.iter().map(|n| n.to_string()).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn global_registration_sets_contexts_and_removes_the_guild_set() {
+    let fake = FakeDiscord::start().await;
+    fake.set_ready_guilds(&[GUILD]);
+    // A previous deployment registered per guild.
+    fake.preset_commands(Some(GUILD), &NAMES);
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, data.path(), vec![]).await;
+
+    wait_until("one set of commands, the global one", || {
+        sorted(fake.visible_commands(GUILD)) == expected() && fake.commands(Some(GUILD)).is_empty()
+    })
+    .await;
+    assert_eq!(fake.commands(None).len(), NAMES.len());
+    for c in fake.commands(None) {
+        assert_eq!(c["contexts"], serde_json::json!([0, 1]), "{c:#}");
+        assert_eq!(c["integration_types"], serde_json::json!([0]), "{c:#}");
+    }
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guild_registration_removes_the_global_set_and_old_guilds() {
+    let fake = FakeDiscord::start().await;
+    fake.set_ready_guilds(&[GUILD, OLD_GUILD]);
+    // A previous deployment registered globally, and in a guild no longer configured.
+    fake.preset_commands(None, &NAMES);
+    fake.preset_commands(Some(OLD_GUILD), &NAMES);
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, data.path(), vec![GUILD]).await;
+
+    wait_until("one set of commands", || {
+        sorted(fake.visible_commands(GUILD)) == expected()
+            && fake.commands(None).is_empty()
+            && fake.commands(Some(OLD_GUILD)).is_empty()
+    })
+    .await;
+    let guild: Vec<Value> = fake.commands(Some(GUILD));
+    assert_eq!(guild.len(), NAMES.len());
+    bot.stop().await;
+}
