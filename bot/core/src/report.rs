@@ -5,7 +5,7 @@ use crate::command::Os;
 use crate::findings::Finding;
 use crate::msg::Msg;
 use crate::runbook::{Cond, Runbooks, UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL};
-use crate::session::{Outcome, Phase, ProbeRecord, ProbeSummary, Session};
+use crate::session::{CorrectionRecord, Outcome, Phase, ProbeRecord, ProbeSummary, Session};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -57,6 +57,10 @@ pub struct Report {
     /// Probe runs older still, only counted.
     #[serde(default)]
     pub forgotten: u32,
+    /// What the user corrected during the chat (address, OS, login port);
+    /// `target`, `os` and `service_port` are the values in force.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionRecord>,
 }
 
 impl Report {
@@ -152,6 +156,7 @@ impl Report {
                 .collect(),
             earlier: s.probe_history.clone(),
             forgotten: s.probes_forgotten,
+            corrections: s.corrections.clone(),
         }
     }
 }
