@@ -1068,6 +1068,14 @@ impl Engine {
 
     /// Asks whether to apply `change`; nothing changes until the user says so.
     fn ask_correction(&self, s: &mut Session, change: Correction, out: &mut Out) {
+        // An address the policy refuses is refused at once, with the reason
+        // (the switch would be refused the same way).
+        if let Some(ip) = change.ip {
+            if let Err(refusal) = self.cfg.policy.check(ip) {
+                say(out, refusal_reply(refusal.code(), ip));
+                return self.prompt(s, out);
+            }
+        }
         let from = match s.phase.clone() {
             // A second correction replaces the one waiting.
             Phase::Correcting { from, .. } => from,
