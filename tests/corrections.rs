@@ -412,3 +412,45 @@ fn a_ticket_after_an_os_switch_names_the_new_login_port() {
     assert!(report.contains("login port 3389"), "{report}");
     assert!(report.contains("login port from 2222 to 3389"), "{report}");
 }
+
+/// A port the port policy refuses is refused at once, like a typed one.
+#[test]
+fn a_port_the_policy_refuses_is_not_offered() {
+    let r = run(
+        Lang::En,
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "ssh uses port 80 not 22"],
+    );
+    assert!(r.has("I can't check port 80"), "{}", r.out);
+    assert!(!r.has("Switch to port 80"), "{}", r.out);
+    assert_eq!(r.requests().len(), 1);
+}
+
+/// A switch to a new address is a probe like any other: the runtime's
+/// admission (here the user's budget, one probe) refuses it and says why.
+#[test]
+fn a_new_address_does_not_bypass_the_rate_limits() {
+    let prober = FakeProber::default();
+    prober.then(|req| World::closed().report(req));
+    let store = RecordingStore::default();
+    let mut cfg = test_config();
+    cfg.admission.per_user = vmd_runtime::admission::Rate::new(1, 600);
+    let d =
+        vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober.clone(), store).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = console(
+        &d,
+        Some(Lang::En),
+        "limited",
+        dir.path(),
+        "/diagnose 203.0.113.10 linux\nsorry wrong ip, it's 203.0.113.11\n1\n",
+    );
+    assert_eq!(prober.requests.lock().unwrap().len(), 1, "{out}");
+    assert_eq!(prober.remaining(), 0);
+    assert!(out.contains("You've started a lot of checks"), "{out}");
+    // Nothing was probed at the new address: it is asked for again.
+    assert!(
+        after(&out, "You've started a lot of checks").contains("public IP address"),
+        "{out}"
+    );
+}

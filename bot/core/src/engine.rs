@@ -1068,11 +1068,17 @@ impl Engine {
 
     /// Asks whether to apply `change`; nothing changes until the user says so.
     fn ask_correction(&self, s: &mut Session, change: Correction, out: &mut Out) {
-        // An address the policy refuses is refused at once, with the reason
-        // (the switch would be refused the same way).
+        // An address or port the policy refuses is refused at once, with
+        // the reason (the switch would be refused the same way).
         if let Some(ip) = change.ip {
             if let Err(refusal) = self.cfg.policy.check(ip) {
                 say(out, refusal_reply(refusal.code(), ip));
+                return self.prompt(s, out);
+            }
+        }
+        if let Some(p) = change.port {
+            if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, p) {
+                say(out, Reply::info(r.msgs()).severity(Severity::Warning));
                 return self.prompt(s, out);
             }
         }
