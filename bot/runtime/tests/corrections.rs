@@ -83,3 +83,97 @@ fn no_answer_in_the_understanding_corpus_is_taken_as_a_correction() {
     assert!(n > 100, "{n}");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+fn ip(s: &str) -> Option<std::net::IpAddr> {
+    Some(s.parse().unwrap())
+}
+
+/// Corrections by kind, in both languages, at questions that ask for none
+/// of these values; and the same values where the question asks for them.
+#[test]
+fn corrections_and_answers_by_step() {
+    let e = engine();
+    let c = |ip, os, port| Some(vmd_core::correct::Correction { ip, os, port });
+    let cases: &[(&str, &str, Option<vmd_core::correct::Correction>)] = &[
+        (
+            "linux.sshd",
+            "sorry, wrong IP, it's 203.0.113.9",
+            c(ip("203.0.113.9"), None, None),
+        ),
+        (
+            "windows.errors",
+            "아 IP 잘못 드렸어요 203.0.113.9예요",
+            c(ip("203.0.113.9"), None, None),
+        ),
+        (
+            "linux.vnc",
+            "it's ubuntu actually... no wait, it's windows",
+            None,
+        ),
+        (
+            "windows.vnc",
+            "it's ubuntu actually",
+            c(None, Some(Os::Linux), None),
+        ),
+        (
+            "linux.firewall",
+            "윈도우 서버예요",
+            c(None, Some(Os::Windows), None),
+        ),
+        (
+            "linux.vnc",
+            "ssh는 2222 포트 써요",
+            c(None, None, Some(2222)),
+        ),
+        (
+            "linux.bans",
+            "port is 2222 not 22",
+            c(None, None, Some(2222)),
+        ),
+        (
+            "linux.vnc",
+            "it's windows, port 3390",
+            c(None, Some(Os::Windows), Some(3390)),
+        ),
+        // The new OS's own default port is no change of its own.
+        (
+            "linux.vnc",
+            "it's windows on port 3389",
+            c(None, Some(Os::Windows), None),
+        ),
+        // Already in force: nothing to correct.
+        ("linux.vnc", "it's ubuntu", None),
+        ("linux.vnc", "ssh on port 22", None),
+        ("linux.vnc", "203.0.113.5 맞아요", None),
+        // The question asks for the value: an answer.
+        ("linux.custom_port", "it's port 2222", None),
+        ("windows.registry_port", "포트는 3390번이에요", None),
+        ("common.your_side", "my ip is 198.51.100.20", None),
+        ("triage.new_ip", "the new one is 203.0.113.9", None),
+        ("windows.registry", "PortNumber is 3390 in both", None),
+        ("windows.registry", "둘 다 3390 포트예요", None),
+        ("windows.netstat", "listening on port 3390", None),
+        ("linux.sshd_listen", "sshd listens on port 2222", None),
+        // The user's own machine and address.
+        ("linux.client_error", "I use putty on windows", None),
+        (
+            "triage.security_group",
+            "I allowed my ip 198.51.100.20",
+            None,
+        ),
+        // Pasted output is read, not taken as a correction.
+        (
+            "linux.client_error",
+            "ssh: connect to host 203.0.113.9 port 2222: Connection refused",
+            None,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (step, reply, want) in cases {
+        let got = e.correction(&at(step), reply);
+        if &got != want {
+            wrong.push(format!("{step} {reply:?}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
