@@ -256,7 +256,7 @@ fn a_new_port_is_re_checked_and_becomes_the_login_port() {
         (
             Lang::Ko,
             "ssh는 2222 포트 써요",
-            "이제부터 로그인 포트는 2222번으로 볼게요.",
+            "이제부터 로그인 포트는 2222번이에요.",
         ),
     ] {
         let r = run(

@@ -43,7 +43,7 @@ correct-os-done = { $os ->
         [windows] Windows로
        *[linux] Linux로
     } 바꿀게요. 로그인 포트 { $port }번을 다시 확인한 뒤 그에 맞는 점검으로 넘어갈게요.
-correct-port-done = 이제부터 로그인 포트는 { $port }번으로 볼게요. 지금 바로 확인해 볼게요.
+correct-port-done = 알겠어요. 이제부터 로그인 포트는 { $port }번이에요. 지금 바로 확인해 볼게요.
 corrected-in-force = 현재 기준: { $ip } ({ $os ->
         [windows] Windows
         [linux] Linux
