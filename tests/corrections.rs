@@ -410,7 +410,10 @@ fn a_ticket_after_an_os_switch_names_the_new_login_port() {
     assert!(r.has("Switch to Windows and check port 3389"), "{}", r.out);
     let report = r.report();
     assert!(report.contains("login port 3389"), "{report}");
-    assert!(report.contains("login port from 2222 to 3389"), "{report}");
+    assert!(
+        report.contains("corrected the operating system from Linux to Windows"),
+        "{report}"
+    );
 }
 
 /// A port the port policy refuses is refused at once, like a typed one.

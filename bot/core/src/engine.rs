@@ -1161,6 +1161,7 @@ impl Engine {
             });
         };
         let old_os = s.known_os().map(Os::key).unwrap_or("auto").to_owned();
+        let old_port = s.service_port();
         if let Some(ip) = c.ip {
             let ip = match self.cfg.policy.check(ip) {
                 Ok(ip) => ip,
@@ -1176,7 +1177,7 @@ impl Engine {
                 s.custom_port = None;
             }
             if let Some(p) = c.port {
-                record(s, "port", s.service_port().to_string(), p.to_string());
+                record(s, "port", old_port.to_string(), p.to_string());
                 s.custom_port = Some(p);
             }
             // The old server's measurements say nothing about this one;
@@ -1199,18 +1200,13 @@ impl Engine {
         }
         let id = if let Some(os) = c.os {
             record(s, "os", old_os, os.key().into());
-            let old_port = s.service_port();
-            s.os = Some(os);
-            // A port the old OS logged in on is not this one's.
-            s.custom_port = c.port;
-            if s.service_port() != old_port {
-                record(
-                    s,
-                    "port",
-                    old_port.to_string(),
-                    s.service_port().to_string(),
-                );
+            if let Some(p) = c.port {
+                record(s, "port", old_port.to_string(), p.to_string());
             }
+            s.os = Some(os);
+            // A port the old OS logged in on is not this one's: the one
+            // named with it, else the new OS's own.
+            s.custom_port = c.port;
             "correct-os-done"
         } else {
             let p = c.port.unwrap_or_else(|| s.service_port());
