@@ -351,14 +351,18 @@ fn back_reaches_the_os_question_and_another_os_routes_afresh() {
 
 #[test]
 fn the_same_os_at_the_os_question_asks_the_first_question_again() {
-    let r = run(
-        Lang::En,
-        &[World::closed()],
-        &["/diagnose 203.0.113.10 linux", "/back", "2"],
-    );
-    assert_eq!(r.requests().len(), 1, "{}", r.out);
-    assert!(!r.has("Corrected"), "{}", r.out);
-    assert!(r.reached("linux.vnc"));
+    // The same OS, or "detect it" once a probe knows it: nothing changes.
+    for answer in ["2", "3"] {
+        let r = run(
+            Lang::En,
+            &[World::closed()],
+            &["/diagnose 203.0.113.10 linux", "/back", answer, "/status"],
+        );
+        assert_eq!(r.requests().len(), 1, "{}", r.out);
+        assert!(!r.has("Corrected"), "{}", r.out);
+        assert!(r.has("Where we are: 203.0.113.10 (Linux)"), "{}", r.out);
+        assert!(r.reached("linux.vnc"));
+    }
 }
 
 /// "no" alone answers the VNC question ("VNC doesn't work either"); with a

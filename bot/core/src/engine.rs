@@ -1246,6 +1246,11 @@ impl Engine {
     }
 
     fn set_os(&self, s: &mut Session, os: Os, out: &mut Out) {
+        // "Detect it" once the OS is known from a probe: the OS stays.
+        let os = match (os, s.probes.is_empty()) {
+            (Os::Auto, false) => s.known_os().unwrap_or(Os::Auto),
+            _ => os,
+        };
         // Another OS than the one the diagnosis ran with (the OS question
         // reached with /back): switch as a confirmed correction does.
         if !s.probes.is_empty() && os != Os::Auto && s.known_os().is_some_and(|known| known != os) {
