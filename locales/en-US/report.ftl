@@ -17,6 +17,7 @@ report-findings = Findings
 report-probes = Probes from outside
 report-probe-run = { $at } ({ $purpose ->
         [initial] first look
+        [corrected] re-check after a correction
        *[recheck] re-check after a change
     }, { $elapsed } ms)
 report-checks = Checks done inside the server

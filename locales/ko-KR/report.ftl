@@ -17,6 +17,7 @@ report-findings = 진단 결과
 report-probes = 외부 점검
 report-probe-run = { $at } ({ $purpose ->
         [initial] 최초 점검
+        [corrected] 정정 후 재점검
        *[recheck] 변경 후 재점검
     }, { $elapsed }ms)
 report-checks = 서버 내부 점검 내역

@@ -6,6 +6,7 @@
 //! [`Input::ProbeDone`].
 
 use crate::command::{self, Command, Lang, Os};
+use crate::correct::{self, Correction};
 use crate::facts;
 use crate::findings::{self, Finding};
 use crate::limits::ProbeRefusal;
@@ -20,7 +21,8 @@ use crate::runbook::{
     UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
 };
 use crate::session::{
-    Answer, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose, Session, MAX_PASTES,
+    Answer, CorrectionRecord, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose, Session,
+    MAX_PASTES,
 };
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -192,7 +194,19 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "paste-ask-tasklist",
     "alt-found",
     "alt-none",
+    "correct-ask",
+    "correct-switch",
+    "correct-keep",
+    "correct-kept",
+    "correct-os-done",
+    "correct-port-done",
+    "corrected-in-force",
+    "status-corrected",
 ];
+
+/// Option keys of the correction question ([`Phase::Correcting`]).
+pub const SWITCH_KEY: &str = "switch";
+pub const KEEP_KEY: &str = "keep";
 
 /// The effects of one turn so far, and the time the turn happens at.
 struct Out {
@@ -366,6 +380,11 @@ impl Engine {
         if t.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
             return self.paste(s, t, out);
         }
+        // A new address, OS or login port named at any question: confirm
+        // it before anything changes.
+        if let Some(change) = self.correction(s, t) {
+            return self.ask_correction(s, change, out);
+        }
         match s.phase.clone() {
             Phase::New | Phase::AskIp => {
                 let fresh = s.phase == Phase::New;
@@ -428,6 +447,27 @@ impl Engine {
                 },
             },
             Phase::Probing(_) | Phase::Resolving(_) => say(out, Reply::one("still-probing")),
+            Phase::Correcting { .. } => {
+                let key = match pick_index(t, 2) {
+                    Some(i) => Some([SWITCH_KEY, KEEP_KEY][i]),
+                    None => [SWITCH_KEY, KEEP_KEY]
+                        .into_iter()
+                        .find(|k| k.eq_ignore_ascii_case(t)),
+                };
+                match key {
+                    Some(k) => self.choose(s, k, out),
+                    None => {
+                        say(
+                            out,
+                            Reply::info(vec![Msg::new("err-not-an-option")
+                                .arg("value", clip(t))
+                                .arg("count", 2i64)])
+                            .severity(Severity::Warning),
+                        );
+                        self.prompt(s, out);
+                    }
+                }
+            }
             Phase::Step(id) => {
                 let Some(step) = self.rb.step(&id) else {
                     return self.lost(s, out);
@@ -472,6 +512,18 @@ impl Engine {
 
     fn choose(&self, s: &mut Session, key: &str, out: &mut Out) {
         match s.phase.clone() {
+            Phase::Correcting { change, from } => match key {
+                SWITCH_KEY => {
+                    s.phase = *from;
+                    self.apply_correction(s, change, out)
+                }
+                KEEP_KEY => {
+                    say(out, self.kept_reply(s, &change));
+                    s.phase = *from;
+                    self.prompt(s, out)
+                }
+                _ => self.stale(s, out),
+            },
             Phase::AskOs => match Os::parse(key) {
                 Some(os) => self.set_os(s, os, out),
                 None => self.stale(s, out),
@@ -968,7 +1020,10 @@ impl Engine {
                 // The question again, with its buttons (or how it ended):
                 // the way back to it when its message is gone or was never
                 // posted (a crash).
-                if matches!(s.phase, Phase::Step(_) | Phase::AskOs | Phase::Ended(_)) {
+                if matches!(
+                    s.phase,
+                    Phase::Step(_) | Phase::AskOs | Phase::Ended(_) | Phase::Correcting { .. }
+                ) {
                     self.prompt(s, out);
                 }
             }
@@ -996,10 +1051,22 @@ impl Engine {
                 say(out, Reply::one("back-done"));
                 self.prompt(s, out);
             }
+            // Back from the first question: the OS question, where another
+            // choice routes afresh (and re-checks the login port).
+            Phase::Step(_) if s.target.is_some() && !s.probes.is_empty() => {
+                s.phase = Phase::AskOs;
+                say(out, Reply::one("back-done"));
+                self.prompt(s, out);
+            }
             Phase::AskOs => {
                 s.target = None;
                 s.phase = Phase::AskIp;
                 say(out, Reply::one("back-done"));
+                self.prompt(s, out);
+            }
+            Phase::Correcting { change, from } => {
+                say(out, self.kept_reply(s, &change));
+                s.phase = *from;
                 self.prompt(s, out);
             }
             Phase::Probing(_) => say(out, Reply::one("still-probing")),
@@ -1022,6 +1089,216 @@ impl Engine {
             }
             _ => self.prompt(s, out),
         }
+    }
+
+    // ----- corrections ---------------------------------------------------
+
+    /// A new server address, OS or login port that `t` names at the
+    /// current question ([`crate::correct`]), when it differs from what is
+    /// in force and the question does not ask for exactly that (an address
+    /// or port input step, a question about where something listens).
+    /// `None` for recognised pasted output, commands and several lines.
+    pub fn correction(&self, s: &Session, t: &str) -> Option<Correction> {
+        if t.lines().filter(|l| !l.trim().is_empty()).count() > 1 || command::parse(t).is_some() {
+            return None;
+        }
+        // The question the user answers: while a correction waits, the one
+        // it interrupted.
+        let phase = match &s.phase {
+            Phase::Correcting { from, .. } => from.as_ref(),
+            p => p,
+        };
+        let (input, ports_answer, at_os) = match phase {
+            Phase::Step(id) => {
+                let st = self.rb.step(id)?;
+                let input = (st.kind == StepKind::Input).then_some(st.input).flatten();
+                (input, st.ports_answer, false)
+            }
+            // The OS question: an OS or a port named there is its answer.
+            Phase::AskOs => (None, true, true),
+            _ => return None,
+        };
+        if !paste::read(t).is_empty() {
+            return None;
+        }
+        let n = correct::named(t);
+        // Typed text (an error message, a value) corrects only when it says so.
+        if input == Some(InputKind::Text) && !n.cue {
+            return None;
+        }
+        let ip = n
+            .ip
+            .filter(|ip| s.target != Some(*ip) && input != Some(InputKind::Ip) && !ports_answer);
+        let os =
+            n.os.filter(|os| !at_os && s.known_os() != Some(*os) && s.target.is_some());
+        let port = n.port.filter(|p| {
+            input != Some(InputKind::Port)
+                && !ports_answer
+                && if ip.is_some() || os.is_some() {
+                    *p != default_port(os.or(s.known_os()))
+                } else {
+                    *p != s.service_port()
+                }
+        });
+        let c = Correction { ip, os, port };
+        (!c.is_empty()).then_some(c)
+    }
+
+    /// Asks whether to apply `change`; nothing changes until the user says so.
+    fn ask_correction(&self, s: &mut Session, change: Correction, out: &mut Out) {
+        // An address or port the policy refuses is refused at once, with
+        // the reason (the switch would be refused the same way).
+        if let Some(ip) = change.ip {
+            if let Err(refusal) = self.cfg.policy.check(ip) {
+                say(out, refusal_reply(refusal.code(), ip));
+                return self.prompt(s, out);
+            }
+        }
+        if let Some(p) = change.port {
+            if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, p) {
+                say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                return self.prompt(s, out);
+            }
+        }
+        let from = match s.phase.clone() {
+            // A second correction replaces the one waiting.
+            Phase::Correcting { from, .. } => from,
+            p => Box::new(p),
+        };
+        s.phase = Phase::Correcting { change, from };
+        self.prompt(s, out);
+    }
+
+    /// The confirmation question: what changes, "switch" or "keep".
+    fn correction_reply(&self, s: &Session, c: &Correction) -> Reply {
+        let what = c.what();
+        let new_os = c.os.or(s.known_os());
+        let new_port = c.port.unwrap_or(if c.os.is_some() {
+            default_port(c.os)
+        } else {
+            s.service_port()
+        });
+        let args = |m: Msg| {
+            m.arg("what", what)
+                .arg("ip", c.ip.map(|ip| ip.to_string()).unwrap_or_default())
+                .arg("os", new_os.map(Os::key).unwrap_or("auto"))
+                .arg("port", new_port)
+                .arg("old_ip", s.target_display())
+                .arg("old_os", s.known_os().map(Os::key).unwrap_or("auto"))
+                .arg("old_port", s.service_port())
+        };
+        Reply {
+            severity: Severity::Info,
+            parts: vec![args(Msg::new("correct-ask"))],
+            options: vec![
+                Choice {
+                    key: SWITCH_KEY.into(),
+                    label: args(Msg::new("correct-switch")),
+                    means: Some(crate::runbook::Means::Yes),
+                },
+                Choice {
+                    key: KEEP_KEY.into(),
+                    label: args(Msg::new("correct-keep")),
+                    means: Some(crate::runbook::Means::No),
+                },
+            ],
+            expect: Expect::Choice,
+            step: None,
+            question: s.question(),
+            paste: false,
+        }
+    }
+
+    /// "Keeping …": the correction was declined.
+    fn kept_reply(&self, s: &Session, c: &Correction) -> Reply {
+        Reply::info(vec![Msg::new("correct-kept")
+            .arg("what", c.what())
+            .arg("old_ip", s.target_display())
+            .arg("old_os", s.known_os().map(Os::key).unwrap_or("auto"))
+            .arg("old_port", s.service_port())])
+    }
+
+    /// Applies a confirmed correction: a new address starts a fresh first
+    /// probe (the policy first, then the runtime's admission as for any
+    /// probe); a new OS or login port re-checks the login port in force and
+    /// routes the first question afresh from what is known. The phase is
+    /// where the conversation stood before the correction was asked.
+    fn apply_correction(&self, s: &mut Session, c: Correction, out: &mut Out) {
+        if let Some(p) = c.port {
+            if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, p) {
+                say(out, Reply::info(r.msgs()).severity(Severity::Warning));
+                return self.prompt(s, out);
+            }
+        }
+        let record = |s: &mut Session, what: &str, from: String, to: String| {
+            s.corrections.push(CorrectionRecord {
+                at_ms: out.now,
+                what: what.into(),
+                from,
+                to,
+            });
+        };
+        let old_os = s.known_os().map(Os::key).unwrap_or("auto").to_owned();
+        let old_port = s.service_port();
+        if let Some(ip) = c.ip {
+            let ip = match self.cfg.policy.check(ip) {
+                Ok(ip) => ip,
+                Err(refusal) => {
+                    say(out, refusal_reply(refusal.code(), ip));
+                    return self.prompt(s, out);
+                }
+            };
+            record(s, "ip", s.target_display(), ip.to_string());
+            if let Some(os) = c.os {
+                record(s, "os", old_os, os.key().into());
+                s.os = Some(os);
+                s.custom_port = None;
+            }
+            if let Some(p) = c.port {
+                record(s, "port", old_port.to_string(), p.to_string());
+                s.custom_port = Some(p);
+            }
+            // The old server's measurements say nothing about this one;
+            // what the user said about their own side is kept.
+            s.target = Some(ip);
+            s.target_name = None;
+            s.probes.clear();
+            s.probe_history.clear();
+            s.probes_forgotten = 0;
+            s.trail.clear();
+            say(
+                out,
+                Reply::info(vec![Msg::new("target-changed").arg("ip", ip.to_string())]),
+            );
+            if s.os.is_none() {
+                s.phase = Phase::AskOs;
+                return self.prompt(s, out);
+            }
+            return self.start_probe(s, Purpose::Initial, ProbeKind::Full, out);
+        }
+        let id = if let Some(os) = c.os {
+            record(s, "os", old_os, os.key().into());
+            if let Some(p) = c.port {
+                record(s, "port", old_port.to_string(), p.to_string());
+            }
+            s.os = Some(os);
+            // A port the old OS logged in on is not this one's: the one
+            // named with it, else the new OS's own.
+            s.custom_port = c.port;
+            "correct-os-done"
+        } else {
+            let p = c.port.unwrap_or_else(|| s.service_port());
+            record(s, "port", s.service_port().to_string(), p.to_string());
+            s.custom_port = Some(p);
+            "correct-port-done"
+        };
+        say(
+            out,
+            Reply::info(vec![Msg::new(id)
+                .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+                .arg("port", s.service_port())]),
+        );
+        self.start_probe(s, Purpose::Corrected, ProbeKind::Service, out);
     }
 
     // ----- target and OS ------------------------------------------------
@@ -1047,6 +1324,20 @@ impl Engine {
     }
 
     fn set_os(&self, s: &mut Session, os: Os, out: &mut Out) {
+        // "Detect it" once the OS is known from a probe: the OS stays.
+        let os = match (os, s.probes.is_empty()) {
+            (Os::Auto, false) => s.known_os().unwrap_or(Os::Auto),
+            _ => os,
+        };
+        // Another OS than the one the diagnosis ran with (the OS question
+        // reached with /back): switch as a confirmed correction does.
+        if !s.probes.is_empty() && os != Os::Auto && s.known_os().is_some_and(|known| known != os) {
+            let change = Correction {
+                os: Some(os),
+                ..Correction::default()
+            };
+            return self.apply_correction(s, change, out);
+        }
         s.os = Some(os);
         if s.probes.is_empty() {
             self.start_probe(s, Purpose::Initial, ProbeKind::Full, out);
@@ -1100,7 +1391,7 @@ impl Engine {
         };
         let id = match purpose {
             Purpose::Initial => "probing",
-            Purpose::Recheck { .. } => "recheck-start",
+            Purpose::Recheck { .. } | Purpose::Corrected => "recheck-start",
         };
         say(
             out,
@@ -1164,6 +1455,11 @@ impl Engine {
                 }
                 None => self.lost(s, out),
             },
+            // The correction stays in force; route from what is known.
+            Purpose::Corrected => {
+                s.trail.clear();
+                self.enter_first(s, out)
+            }
         }
     }
 
@@ -1206,6 +1502,16 @@ impl Engine {
         if let Some(p) = alt_hit {
             s.custom_port = Some(p);
         }
+        // After a correction the first question is routed afresh: from all
+        // that is known, the latest ping included.
+        let merged = match (&pending.purpose, &merged.icmp) {
+            (Purpose::Corrected, None) => {
+                let mut m = merged;
+                m.icmp = s.probes.iter().rev().find_map(|p| p.report.icmp.clone());
+                m
+            }
+            _ => merged,
+        };
         let port = s.service_port();
         let found = findings::derive(&merged, port, s.service());
         let before = s
@@ -1260,6 +1566,13 @@ impl Engine {
                         self.paste_route(s, out)
                     }
                 }
+            }
+            Purpose::Corrected => {
+                // What is known now, with the login port in force, and the
+                // first question routed afresh from it.
+                say(out, summary_reply(s, &merged, &found));
+                s.trail.clear();
+                self.enter_first(s, out);
             }
             Purpose::Recheck { step, option } => {
                 let after = report.port(port).map(|r| r.state);
@@ -1684,6 +1997,7 @@ impl Engine {
                 paste: false,
             },
             Phase::Probing(_) | Phase::Resolving(_) => Reply::one("still-probing"),
+            Phase::Correcting { change, .. } => self.correction_reply(s, &change),
             Phase::Step(id) => match self.rb.step(&id) {
                 Some(step) => self.step_reply(s, step),
                 None => return self.lost(s, out),
@@ -1710,6 +2024,7 @@ impl Engine {
                         .arg("probes", s.probes.len() as i64)
                         .arg("answers", s.answers.len() as i64),
                 );
+                parts.extend(s.corrections.iter().map(corrected_msg));
                 if let Some(step) = s.trail.last().and_then(|id| self.rb.step(id)) {
                     parts.push(Msg::new("status-step"));
                     parts.push(Msg::new(step.title.clone()));
@@ -1848,6 +2163,16 @@ pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
                 .arg("accepts", accepts.join(", ")),
         );
     }
+    // After a correction: what is in force now, and that it was corrected.
+    if let Some(c) = s.corrections.last() {
+        parts.push(
+            Msg::new("corrected-in-force")
+                .arg("ip", s.target_display())
+                .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+                .arg("port", s.service_port())
+                .arg("what", c.what.clone()),
+        );
+    }
     let mut sorted: Vec<Finding> = found.to_vec();
     // An ICMP refusal is said as a refusal, never also as "no answer".
     if sorted.contains(&Finding::HostUnreachable) {
@@ -1898,6 +2223,22 @@ fn finding_msg(f: Finding, s: &Session) -> Msg {
         .arg("port", s.service_port())
         .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())
         .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+}
+
+/// One line for a correction: what changed, from what to what.
+pub fn corrected_msg(c: &CorrectionRecord) -> Msg {
+    Msg::new("status-corrected")
+        .arg("what", c.what.clone())
+        .arg("from", c.from.clone())
+        .arg("to", c.to.clone())
+}
+
+/// The login port an OS uses when nothing else is said.
+fn default_port(os: Option<Os>) -> u16 {
+    match os {
+        Some(Os::Linux) => 22,
+        _ => 3389,
+    }
 }
 
 fn decide_os(r: &ProbeReport) -> Option<Os> {

@@ -7,6 +7,7 @@
 //! or knows a chat platform or a language. Inputs come in, effects go out.
 
 pub mod command;
+pub mod correct;
 pub mod engine;
 pub mod facts;
 pub mod findings;

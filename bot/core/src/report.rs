@@ -5,7 +5,7 @@ use crate::command::Os;
 use crate::findings::Finding;
 use crate::msg::Msg;
 use crate::runbook::{Cond, Runbooks, UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL};
-use crate::session::{Outcome, Phase, ProbeRecord, ProbeSummary, Session};
+use crate::session::{CorrectionRecord, Outcome, Phase, ProbeRecord, ProbeSummary, Session};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -65,6 +65,10 @@ pub struct Report {
     /// can tell a rule that admits only some sources.
     #[serde(default)]
     pub egress: Vec<IpAddr>,
+    /// What the user corrected during the chat (address, OS, login port);
+    /// `target`, `os` and `service_port` are the values in force.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionRecord>,
 }
 
 /// The hypothesis the latest measurement supports, most decisive first.
@@ -224,6 +228,7 @@ impl Report {
             forgotten: s.probes_forgotten,
             summary: summary(s),
             egress: Vec::new(),
+            corrections: s.corrections.clone(),
         }
     }
 }

@@ -104,6 +104,12 @@ struct StepDef {
     /// adapters offer a "Paste output" button.
     #[serde(default)]
     paste: bool,
+    /// The question asks where something listens (netstat, the registry,
+    /// sshd's listener): an address or port named in a reply here answers
+    /// it and is not a correction of the target or the login port
+    /// ([`crate::correct`]).
+    #[serde(default)]
+    ports_answer: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -336,6 +342,9 @@ pub struct Step {
     pub offers_works: bool,
     /// Output the user runs here can be pasted (a "Paste output" button).
     pub paste: bool,
+    /// An address or port named in a reply answers this question (not a
+    /// correction).
+    pub ports_answer: bool,
 }
 
 impl Step {
@@ -1071,6 +1080,7 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
         unknown,
         offers_works: false,
         paste: s.paste,
+        ports_answer: s.ports_answer,
     })
 }
 

@@ -49,6 +49,9 @@ pub enum Purpose {
         step: String,
         option: Option<String>,
     },
+    /// After the user corrected the OS or the login port: the login port
+    /// again, then the first question routed afresh.
+    Corrected,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +76,12 @@ pub enum Phase {
     Resolving(String),
     /// At a runbook step (question or input).
     Step(String),
+    /// A correction named in a sentence waits for the user's yes
+    /// ([`crate::correct`]); `from` is where the conversation stood.
+    Correcting {
+        change: crate::correct::Correction,
+        from: Box<Phase>,
+    },
     Ended(Outcome),
 }
 
@@ -85,6 +94,19 @@ pub struct ProbeRecord {
     pub report: ProbeReport,
     pub findings: Vec<Finding>,
 }
+
+/// A correction the user confirmed: what changed (`ip`, `os`, `port`), from
+/// what to what (an address, an OS key, a port number), and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionRecord {
+    pub at_ms: u64,
+    pub what: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// How many corrections a session keeps (the latest).
+pub const MAX_CORRECTIONS: usize = 8;
 
 /// One answer the user gave at a runbook step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +164,10 @@ pub struct Session {
     /// Distinct ports this conversation probed (the port policy counts them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports_probed: Vec<u16>,
+    /// Corrections the user confirmed, oldest first (the latest
+    /// [`MAX_CORRECTIONS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionRecord>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -250,6 +276,7 @@ impl Session {
             probe_history: Vec::new(),
             probes_forgotten: 0,
             ports_probed: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 
@@ -300,6 +327,7 @@ impl Session {
             Phase::New | Phase::AskIp => Some("ip".into()),
             Phase::AskOs => Some("os".into()),
             Phase::Step(step) => Some(Session::step_question(step, self.answer_count)),
+            Phase::Correcting { .. } => Some(format!("fix:{}", self.answer_count)),
             _ => None,
         }
     }
@@ -377,6 +405,7 @@ impl Session {
             }
         }
         self.cap_pastes();
+        keep_last(&mut self.corrections, MAX_CORRECTIONS);
         self.ports_probed.sort_unstable();
         self.ports_probed.dedup();
         // The admission point keeps this small; a damaged record can't make it big.

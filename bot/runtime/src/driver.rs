@@ -759,6 +759,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         if t.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
             return Ok(input);
         }
+        // A new address, OS or login port named in the sentence is a
+        // correction, asked about before any option could match it.
+        if self.engine.correction(s, t).is_some() {
+            return Ok(input);
+        }
         let Some(prompt) = self.engine.current_prompt(s) else {
             return Ok(input);
         };

@@ -49,6 +49,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../locales/en-US/slack.ftl"),
     ),
     (
+        "en-US",
+        "correct.ftl",
+        include_str!("../../../locales/en-US/correct.ftl"),
+    ),
+    (
         "ko-KR",
         "bot.ftl",
         include_str!("../../../locales/ko-KR/bot.ftl"),
@@ -82,6 +87,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "ko-KR",
         "slack.ftl",
         include_str!("../../../locales/ko-KR/slack.ftl"),
+    ),
+    (
+        "ko-KR",
+        "correct.ftl",
+        include_str!("../../../locales/ko-KR/correct.ftl"),
     ),
 ];
 

@@ -129,6 +129,17 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
         ));
     }
 
+    // Corrections: the values above are those in force; say what they replaced.
+    for c in &r.corrections {
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-corrected")
+                .arg("at", utc(c.at_ms))
+                .arg("what", c.what.clone())
+                .arg("from", c.from.clone())
+                .arg("to", c.to.clone()))
+        ));
+    }
     md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-findings")));
     if r.findings.is_empty() {
         md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
@@ -150,6 +161,7 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
         let purpose = match p.purpose {
             Purpose::Initial => "initial",
             Purpose::Recheck { .. } => "recheck",
+            Purpose::Corrected => "corrected",
         };
         md.push_str(&format!(
             "### {}\n\n",

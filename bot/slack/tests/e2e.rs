@@ -1263,3 +1263,33 @@ async fn http_mode_refuses_unsigned_requests_before_their_body_and_drops_slow_cl
     }
     handle.stop();
 }
+
+/// A mention naming a port starts a diagnosis that probes that port
+/// (`kit::freetext::start_from_text` keeps it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_naming_a_port_probes_that_port() {
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let _bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat { fake: fake.clone() };
+    let ts = fake.new_ts();
+    let id = fake.new_id("env-ev-");
+    fake.send(&app_mention(
+        &id,
+        &fake.new_id("Ev"),
+        ALICE,
+        CHANNEL,
+        &ts,
+        None,
+        &format!("<@{BOT_USER}> 203.0.113.5 linux port 2222"),
+    ));
+    fake.wait_ack(&id, WAIT).await.expect("acked");
+    chat.question(&ts, "linux.client_error").await;
+    chat.wait_text(&ts, "Port 2222: open").await;
+}

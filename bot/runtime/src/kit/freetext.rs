@@ -1,6 +1,7 @@
 //! A diagnosis started by a sentence ("@vm-doctor my server 203.0.113.7 won't
-//! let me rdp"): the first IP address in it, and the OS if a word gives it
-//! away. Pure; adapters turn a hit into `/diagnose` and anything else into
+//! let me rdp"): the first IP address in it, the OS if a word gives it away,
+//! and the login port if the sentence names one ("port 2222", "2222번 포트",
+//! `203.0.113.7:2222`). Pure; adapters turn a hit into `/diagnose` and anything else into
 //! plain text for the conversation.
 
 use vmd_core::command::{self, Command, Os};
@@ -16,7 +17,11 @@ pub fn start_from_text(text: &str) -> Option<Command> {
         .map(|w| w.trim_end_matches(['.', '!', '?', ':']).to_lowercase())
         .filter(|w| !w.is_empty())
         .collect();
-    let ip = words.iter().find_map(|w| command::parse_ip(w).ok())?;
+    let named = command::extract(&text);
+    let ip = words
+        .iter()
+        .find_map(|w| command::parse_ip(w).ok())
+        .or(named.ip)?;
     let os = words.iter().find_map(|w| match w.as_str() {
         "rdp" | "mstsc" | "windows" | "win" | "윈도우" | "윈도우즈" | "원격데스크톱" => {
             Some(Os::Windows)
@@ -29,7 +34,7 @@ pub fn start_from_text(text: &str) -> Option<Command> {
     Some(Command::Diagnose {
         ip: Some(ip),
         os,
-        port: None,
+        port: named.port,
     })
 }
 
@@ -64,6 +69,18 @@ mod tests {
             Some(Command::Diagnose { os: None, .. })
         ));
         assert_eq!(start_from_text("my server won't let me in"), None);
+        // The port named in the sentence is the one probed.
+        let port = |t: &str| match start_from_text(t) {
+            Some(Command::Diagnose { port, .. }) => port,
+            other => panic!("{t}: {other:?}"),
+        };
+        assert_eq!(port("203.0.113.5 linux port 2222"), Some(2222));
+        assert_eq!(
+            port("우분투 203.0.113.5 2222번 포트로 접속이 안 돼요"),
+            Some(2222)
+        );
+        assert_eq!(port("can't ssh to 203.0.113.5:2222"), Some(2222));
+        assert_eq!(port("203.0.113.5 ubuntu 22.04"), None);
         assert_eq!(start_from_text("version 1.2.3"), None);
     }
 }
