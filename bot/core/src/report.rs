@@ -57,6 +57,9 @@ pub struct Report {
     /// Probe runs older still, only counted.
     #[serde(default)]
     pub forgotten: u32,
+    /// What the provider's API said (in full: the report goes to support).
+    #[serde(default)]
+    pub cloud: Option<crate::cloud::CloudAnswer>,
 }
 
 impl Report {
@@ -152,6 +155,7 @@ impl Report {
                 .collect(),
             earlier: s.probe_history.clone(),
             forgotten: s.probes_forgotten,
+            cloud: s.cloud.clone(),
         }
     }
 }

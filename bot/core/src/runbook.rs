@@ -35,6 +35,10 @@ struct FileDef {
     /// Where the conversation starts after the first probe, by findings.
     #[serde(default)]
     first: Vec<FirstDef>,
+    /// Rows tried before `first` when the provider's API answered
+    /// (`cloud:` conditions): where its facts start the conversation.
+    #[serde(default)]
+    cloud: Vec<FirstDef>,
     /// The step "it works now" leads to, from any question.
     works: Option<String>,
     /// Where a paste leads, by the facts read from it.
@@ -212,6 +216,8 @@ pub enum Cond {
     Fact(String),
     /// The conversation stands at this step (`at:linux.sshd`).
     At(String),
+    /// A code from what the provider's API said (`crate::cloud::CODES`).
+    Cloud(String),
 }
 
 impl Cond {
@@ -242,6 +248,13 @@ impl Cond {
                     Ok(Cond::Fact(rest.to_owned()))
                 } else {
                     Err(format!("unknown fact `{rest}`"))
+                }
+            }
+            "cloud" => {
+                if crate::cloud::CODES.contains(&rest) {
+                    Ok(Cond::Cloud(rest.to_owned()))
+                } else {
+                    Err(format!("unknown cloud code `{rest}`"))
                 }
             }
             "var" => {
@@ -437,6 +450,8 @@ impl Runbooks {
         let mut steps = BTreeMap::new();
         let mut books = Vec::new();
         let mut first = Vec::new();
+        // `[[cloud]]` rows: tried before every `[[first]]` row.
+        let mut cloud_first = Vec::new();
         let mut paste = Vec::new();
         let mut works = None;
         let mut confirm = None;
@@ -445,7 +460,8 @@ impl Runbooks {
                 file: (*name).to_owned(),
                 msg: e.to_string(),
             })?;
-            for f in &def.first {
+            let rows = def.cloud.iter().map(|f| (true, f));
+            for (cloud_row, f) in rows.chain(def.first.iter().map(|f| (false, f))) {
                 if f.answer.is_some() {
                     return Err(RunbookError::Invalid {
                         step: format!("(first route {})", f.name),
@@ -458,13 +474,18 @@ impl Runbooks {
                         msg: "`to` must be a qualified step id (`runbook.step`)".into(),
                     });
                 }
-                first.push(FirstRoute {
+                let row = FirstRoute {
                     name: f.name.clone(),
                     when: conds(&format!("(first route {})", f.name), &f.when)?,
                     to: f.to.clone(),
                     note: f.note.clone(),
                     answer: None,
-                });
+                };
+                if cloud_row {
+                    cloud_first.push(row);
+                } else {
+                    first.push(row);
+                }
             }
             for f in &def.paste {
                 let invalid = |msg: &str| RunbookError::Invalid {
@@ -562,6 +583,8 @@ impl Runbooks {
             .find(|(b, _, _)| b == entry_book)
             .map(|(_, _, e)| e.clone())
             .ok_or_else(|| RunbookError::NoEntry(entry_book.to_owned()))?;
+        cloud_first.append(&mut first);
+        let first = cloud_first;
         let works = works.ok_or_else(|| RunbookError::Invalid {
             step: "(works)".into(),
             msg: "no file names the `works` step (where \"it works now\" leads)".into(),

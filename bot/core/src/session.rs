@@ -71,6 +71,9 @@ pub enum Phase {
     /// Waiting for a host name to resolve (the runtime looks it up once and
     /// checks every address against the target policy).
     Resolving(String),
+    /// Waiting for the provider's API to answer about the address (after
+    /// the first probe, when the API is configured).
+    Looking(crate::cloud::CloudRequest),
     /// At a runbook step (question or input).
     Step(String),
     Ended(Outcome),
@@ -142,6 +145,9 @@ pub struct Session {
     /// Distinct ports this conversation probed (the port policy counts them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports_probed: Vec<u16>,
+    /// What the provider's API said about the target (when it was asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<crate::cloud::CloudAnswer>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -250,6 +256,7 @@ impl Session {
             probe_history: Vec::new(),
             probes_forgotten: 0,
             ports_probed: Vec::new(),
+            cloud: None,
         }
     }
 
@@ -282,6 +289,10 @@ impl Session {
             Cond::VarNot(k, v) => self.vars.get(k) != Some(v),
             Cond::Fact(code) => self.fact_codes().contains(&code.as_str()),
             Cond::At(step) => self.phase == Phase::Step(step.clone()),
+            Cond::Cloud(code) => match &self.cloud {
+                Some(crate::cloud::CloudAnswer::Found(f)) => f.codes().contains(&code.as_str()),
+                _ => false,
+            },
         }
     }
 
@@ -308,7 +319,10 @@ impl Session {
     /// the runtime does inside one turn, so a session stored this way was left
     /// there by a process that stopped (a crash, the shutdown deadline).
     pub fn waits_on_runtime(&self) -> bool {
-        matches!(self.phase, Phase::Probing(_) | Phase::Resolving(_))
+        matches!(
+            self.phase,
+            Phase::Probing(_) | Phase::Resolving(_) | Phase::Looking(_)
+        )
     }
 
     /// How [`Session::question`] names `step` asked after `answers` answers.

@@ -49,6 +49,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../locales/en-US/slack.ftl"),
     ),
     (
+        "en-US",
+        "cloud.ftl",
+        include_str!("../../../locales/en-US/cloud.ftl"),
+    ),
+    (
         "ko-KR",
         "bot.ftl",
         include_str!("../../../locales/ko-KR/bot.ftl"),
@@ -82,6 +87,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "ko-KR",
         "slack.ftl",
         include_str!("../../../locales/ko-KR/slack.ftl"),
+    ),
+    (
+        "ko-KR",
+        "cloud.ftl",
+        include_str!("../../../locales/ko-KR/cloud.ftl"),
     ),
 ];
 
