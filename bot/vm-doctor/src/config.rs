@@ -680,6 +680,55 @@ mod tests {
     }
 
     #[test]
+    fn cloud_credentials_from_env_or_a_file_never_from_toml_never_shown() {
+        assert!(Config::load(None, &env(&[])).unwrap().cloud.is_none());
+        let base = [
+            ("VM_DOCTOR_TENCENT_SECRET_ID", "AKIDtest"),
+            ("VM_DOCTOR_TENCENT_SECRET_KEY", "tencent-very-secret"),
+            ("VM_DOCTOR_TENCENT_REGIONS", "ap-seoul, ap-guangzhou"),
+        ];
+        let c = Config::load(None, &env(&base)).unwrap();
+        let cloud = c.cloud.as_ref().unwrap();
+        assert_eq!(cloud.client.regions, ["ap-seoul", "ap-guangzhou"]);
+        assert_eq!(cloud.client.endpoint, vmd_cloud::client::DEFAULT_ENDPOINT);
+        assert_eq!(cloud.show, vmd_core::engine::CloudShow::Verdicts);
+        let shown = format!("{c:?}");
+        assert!(shown.contains("AKIDtest") && !shown.contains("very-secret"), "{shown}");
+        // From a mounted secret file.
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("key");
+        std::fs::write(&key_file, "from-a-file\n").unwrap();
+        let c = Config::load(
+            None,
+            &env(&[
+                ("VM_DOCTOR_TENCENT_SECRET_ID", "AKIDtest"),
+                ("VM_DOCTOR_TENCENT_SECRET_KEY_FILE", key_file.to_str().unwrap()),
+                ("VM_DOCTOR_TENCENT_REGIONS", "ap-seoul"),
+                ("VM_DOCTOR_CLOUD_SHOW", "details"),
+                ("VM_DOCTOR_TENCENT_API_URL", "https://{service}.intl.tencentcloudapi.com"),
+            ]),
+        )
+        .unwrap();
+        let cloud = c.cloud.unwrap();
+        assert_eq!(cloud.show, vmd_core::engine::CloudShow::Details);
+        assert!(cloud.client.endpoint.contains(".intl."));
+        // One without the other, no region, a bad show: refused.
+        assert!(Config::load(None, &env(&base[..1])).is_err());
+        assert!(Config::load(None, &env(&base[..2])).is_err());
+        let mut bad = base.to_vec();
+        bad.push(("VM_DOCTOR_CLOUD_SHOW", "everything"));
+        assert!(Config::load(None, &env(&bad)).is_err());
+        // The key in the TOML file is refused, and the error does not echo it.
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[cloud]\nregions = [\"ap-seoul\"]\nsecret_key = \"toml-very-secret\"\n").unwrap();
+        let e = format!("{:#}", Config::load(Some(&f), &env(&[])).unwrap_err());
+        assert!(!e.contains("toml-very-secret"), "{e}");
+        std::fs::write(&f, "[cloud]\nregions = [\"ap-tokyo\"]\nshow = \"details\"\n").unwrap();
+        let c = Config::load(Some(&f), &env(&base[..2])).unwrap();
+        assert_eq!(c.cloud.unwrap().client.regions, ["ap-tokyo"]);
+    }
+
+    #[test]
     fn adaptive_floor_from_file_then_env() {
         let c = Config::load(None, &env(&[])).unwrap();
         assert_eq!(c.probe.tuning, vmd_probe::Tuning::default());
