@@ -471,3 +471,124 @@ fn a_hung_api_is_cut_off_by_the_deadline() {
     assert!(out.contains("it didn't answer in time"), "{out}");
     assert!(out.contains("security group"), "{out}");
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
+
+fn binary_env(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("VM_DOCTOR_EGRESS_IPS", BOT.to_owned()),
+        ("VM_DOCTOR_TENCENT_SECRET_ID", SECRET_ID.to_owned()),
+        ("VM_DOCTOR_TENCENT_SECRET_KEY", SECRET_KEY.to_owned()),
+        ("VM_DOCTOR_TENCENT_REGIONS", "ap-seoul".to_owned()),
+        ("VM_DOCTOR_TENCENT_API_URL", url.to_owned()),
+    ]
+}
+
+#[test]
+fn the_cloud_command_prints_what_the_api_says_as_text_and_json() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let data = account(
+        instance("RUNNING", "NORMAL", 5),
+        vec![
+            rule(1, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
+            rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
+        ],
+        &[5.0; 10],
+    );
+    let fake = rt.block_on(FakeCloud::start(data)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, String)]| {
+        let out = std::process::Command::new(BIN)
+            .args(args)
+            .env_clear()
+            .env("VM_DOCTOR_DATA_DIR", dir.path())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let env = binary_env(&fake.url());
+    let (code, out, err) = run(&["cloud", TARGET, "--json"], &env);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["found"]["instance_id"], INSTANCE, "{out}");
+    assert_eq!(v["found"]["verdicts"][0]["decision"], "drop", "{out}");
+    assert_eq!(
+        v["found"]["verdicts"][0]["rule"]["source"], "198.18.0.0/24",
+        "{out}"
+    );
+    let (code, out, err) = run(&["cloud", TARGET, "--lang", "ko"], &env);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("클라우드 API 조회 결과"), "{out}");
+    assert!(
+        out.contains("sg-5ufw8k2p") && out.contains("198.18.0.0/24"),
+        "{out}"
+    );
+    assert!(!out.contains(SECRET_KEY) && !err.contains(SECRET_KEY));
+    // doctor: one harmless call proves the credentials; a wrong key fails it.
+    let (_, out, _) = run(&["doctor"], &env);
+    let line = out.lines().find(|l| l.contains("cloud-api")).expect(&out);
+    assert!(line.starts_with("ok"), "{out}");
+    let mut wrong = env.clone();
+    wrong[2].1 = "a-wrong-key".into();
+    let (code, out, _) = run(&["doctor"], &wrong);
+    assert_eq!(code, Some(1), "{out}");
+    let line = out.lines().find(|l| l.contains("cloud-api")).expect(&out);
+    assert!(
+        line.starts_with("FAIL") && line.contains("AuthFailure.SignatureFailure"),
+        "{out}"
+    );
+    assert!(!out.contains("a-wrong-key"), "{out}");
+    // Without credentials: the command says what is missing.
+    let (code, _, err) = run(&["cloud", TARGET], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("VM_DOCTOR_TENCENT_SECRET_ID"), "{err}");
+}
+
+#[test]
+fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
+    let policy: serde_json::Value =
+        serde_json::from_str(include_str!("../deploy/tencent-cam-policy.json")).unwrap();
+    let allowed: std::collections::BTreeSet<String> = policy["statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    for a in &allowed {
+        let action = a.split_once(':').unwrap().1;
+        assert!(
+            action.starts_with("Describe") || action.starts_with("Get"),
+            "{a} is not read-only"
+        );
+    }
+    // Every call of lookups that take each path (an instance's own address,
+    // an elastic IP) is allowed, and nothing more is.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut data = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
+    data.eips
+        .push(("ap-seoul".into(), "203.0.113.20".into(), INSTANCE.into()));
+    let fake = rt.block_on(FakeCloud::start(data)).unwrap();
+    let cfg = cloud_config(&fake.url(), "details");
+    let api = vm_doctor::cloud::Api::new(cfg.cloud.as_ref().unwrap()).unwrap();
+    for target in [TARGET, "203.0.113.20"] {
+        let req = vm_doctor::cloud::request(&cfg, target.parse().unwrap(), 22);
+        rt.block_on(api.lookups().lookup(target, &req)).unwrap();
+    }
+    let service = |a: &str| match a {
+        "DescribeInstances" => "cvm",
+        "GetMonitorData" => "monitor",
+        _ => "vpc",
+    };
+    let used: std::collections::BTreeSet<String> = fake
+        .actions()
+        .iter()
+        .map(|a| format!("{}:{a}", service(a)))
+        .collect();
+    assert_eq!(used, allowed);
+}

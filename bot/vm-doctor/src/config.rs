@@ -693,7 +693,10 @@ mod tests {
         assert_eq!(cloud.client.endpoint, vmd_cloud::client::DEFAULT_ENDPOINT);
         assert_eq!(cloud.show, vmd_core::engine::CloudShow::Verdicts);
         let shown = format!("{c:?}");
-        assert!(shown.contains("AKIDtest") && !shown.contains("very-secret"), "{shown}");
+        assert!(
+            shown.contains("AKIDtest") && !shown.contains("very-secret"),
+            "{shown}"
+        );
         // From a mounted secret file.
         let dir = tempfile::tempdir().unwrap();
         let key_file = dir.path().join("key");
@@ -702,10 +705,16 @@ mod tests {
             None,
             &env(&[
                 ("VM_DOCTOR_TENCENT_SECRET_ID", "AKIDtest"),
-                ("VM_DOCTOR_TENCENT_SECRET_KEY_FILE", key_file.to_str().unwrap()),
+                (
+                    "VM_DOCTOR_TENCENT_SECRET_KEY_FILE",
+                    key_file.to_str().unwrap(),
+                ),
                 ("VM_DOCTOR_TENCENT_REGIONS", "ap-seoul"),
                 ("VM_DOCTOR_CLOUD_SHOW", "details"),
-                ("VM_DOCTOR_TENCENT_API_URL", "https://{service}.intl.tencentcloudapi.com"),
+                (
+                    "VM_DOCTOR_TENCENT_API_URL",
+                    "https://{service}.intl.tencentcloudapi.com",
+                ),
             ]),
         )
         .unwrap();
@@ -720,10 +729,18 @@ mod tests {
         assert!(Config::load(None, &env(&bad)).is_err());
         // The key in the TOML file is refused, and the error does not echo it.
         let f = dir.path().join("c.toml");
-        std::fs::write(&f, "[cloud]\nregions = [\"ap-seoul\"]\nsecret_key = \"toml-very-secret\"\n").unwrap();
+        std::fs::write(
+            &f,
+            "[cloud]\nregions = [\"ap-seoul\"]\nsecret_key = \"toml-very-secret\"\n",
+        )
+        .unwrap();
         let e = format!("{:#}", Config::load(Some(&f), &env(&[])).unwrap_err());
         assert!(!e.contains("toml-very-secret"), "{e}");
-        std::fs::write(&f, "[cloud]\nregions = [\"ap-tokyo\"]\nshow = \"details\"\n").unwrap();
+        std::fs::write(
+            &f,
+            "[cloud]\nregions = [\"ap-tokyo\"]\nshow = \"details\"\n",
+        )
+        .unwrap();
         let c = Config::load(Some(&f), &env(&base[..2])).unwrap();
         assert_eq!(c.cloud.unwrap().client.regions, ["ap-tokyo"]);
     }
