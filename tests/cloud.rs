@@ -592,3 +592,139 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
         .collect();
     assert_eq!(used, allowed);
 }
+
+/// The figures of BENCHMARKS.md ("Cloud API lookups"), printed:
+/// `cargo test -p vm-doctor --test cloud -- --ignored --nocapture benchmark`.
+/// Ignored in CI: it measures time (nothing is asserted on it).
+#[test]
+#[ignore]
+fn benchmark_answers_and_latency() {
+    // Answers before the advice step, without the API (the same world, the
+    // user answering as the case demands) and with it (0, tested above).
+    let without: [(&str, World, &str, &[&str], &str); 6] = [
+        (
+            "stopped",
+            World::dark(),
+            "linux",
+            &[],
+            "triage.instance_state",
+        ),
+        (
+            "arrears",
+            World::dark(),
+            "windows",
+            &["2", "5"],
+            "triage.arrears",
+        ),
+        (
+            "zero bandwidth",
+            World::dark(),
+            "linux",
+            &["2", "1"],
+            "triage.bandwidth",
+        ),
+        (
+            "drop above accept",
+            World::sg_drop(),
+            "linux",
+            &[],
+            "triage.security_group",
+        ),
+        (
+            "accept only for the user's address",
+            World::sg_drop(),
+            "linux",
+            &["2", "2", "2", "1", "1"],
+            "common.bot_blocked",
+        ),
+        (
+            "saturated cpu",
+            World::hung(),
+            "linux",
+            &["1"],
+            "linux.resources",
+        ),
+    ];
+    println!("| case | advice step without the API | answers without | answers with |");
+    println!("|---|---|---:|---:|");
+    for (name, world, os, answers, step) in without {
+        let prober = FakeProber::default();
+        prober.then(move |req| world.report(req));
+        let store = RecordingStore::default();
+        let d = driver_with_egress(prober, store.clone(), BOT);
+        let reports = tempfile::tempdir().unwrap();
+        let mut script = vec![format!("/diagnose {TARGET} {os}")];
+        script.extend(answers.iter().map(|a| a.to_string()));
+        script.push("/quit".into());
+        let out = console(
+            &d,
+            Some(Lang::En),
+            "bench",
+            reports.path(),
+            &(script.join("\n") + "\n"),
+        );
+        let n = store
+            .first_seen
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(s, _)| s == step)
+            .map(|(_, n)| *n)
+            .unwrap_or_else(|| panic!("{name}: {step} not reached\n{out}"));
+        println!("| {name} | `{step}` | {n} | 0 |");
+    }
+
+    // Latency: the first turn (probe, then the lookup, then the first
+    // question) with and without the API, and one lookup on its own.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let data = || account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 30]);
+    let fake = rt.block_on(FakeCloud::start(data())).unwrap();
+    let mut cfg = cloud_config(&fake.url(), "details");
+    cfg.cloud.as_mut().unwrap().client.per_minute = 100_000;
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let turn = |with: bool| {
+        let prober = FakeProber::default();
+        prober.then(|req| World::sg_drop().report(req));
+        let store = RecordingStore::default();
+        let d = if with {
+            vm_doctor::build_driver(&cfg, vmd_runtime::RUNBOOK_FILES, prober, store).unwrap()
+        } else {
+            driver_with_egress(prober, store, BOT)
+        };
+        let reports = tempfile::tempdir().unwrap();
+        let t = Instant::now();
+        console(
+            &d,
+            Some(Lang::En),
+            "bench",
+            reports.path(),
+            &format!("/diagnose {TARGET} linux\n"),
+        );
+        t.elapsed().as_secs_f64() * 1000.0
+    };
+    const N: usize = 25;
+    let plain = median((0..N).map(|_| turn(false)).collect());
+    let with = median((0..N).map(|_| turn(true)).collect());
+    let api = vm_doctor::cloud::Api::new(cfg.cloud.as_ref().unwrap()).unwrap();
+    let req = vm_doctor::cloud::request(&cfg, TARGET.parse().unwrap(), 22);
+    let lookups: Vec<f64> = (0..N)
+        .map(|i| {
+            let t = Instant::now();
+            rt.block_on(api.lookups().lookup(&format!("bench-{i}"), &req))
+                .unwrap();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let lookup = median(lookups);
+    let calls = fake.actions().len() / (2 * N);
+    println!();
+    println!("first turn without the API: {plain:.1} ms (median of {N})");
+    println!(
+        "first turn with the API:    {with:.1} ms (median of {N}), {:.2}x",
+        with / plain
+    );
+    println!("one lookup alone:           {lookup:.1} ms (median of {N}), {calls} API calls");
+}
