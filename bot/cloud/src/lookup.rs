@@ -283,7 +283,9 @@ impl Lookups {
             let bound = parse::<AddressesResponse>(&r)?
                 .address_set
                 .into_iter()
-                .find(|a| a.address_ip == ip_s && a.address_status == "BIND")
+                .find(|a| {
+                    a.address_ip == ip_s && matches!(a.address_status.as_str(), "BIND" | "BIND_ENI")
+                })
                 .and_then(|a| a.instance_id)
                 .filter(|id| id.starts_with("ins-"));
             if let Some(id) = bound {
