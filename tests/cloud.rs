@@ -728,3 +728,38 @@ fn benchmark_answers_and_latency() {
     );
     println!("one lookup alone:           {lookup:.1} ms (median of {N}), {calls} API calls");
 }
+
+#[test]
+fn the_probe_outweighs_a_rule_verdict_it_contradicts() {
+    // The API says a rule drops the bot's address, yet the port answered:
+    // the egress addresses configured are not the ones the bot probes from.
+    // The probe's own route decides (here: SSH answers properly).
+    let data = account(
+        instance("RUNNING", "NORMAL", 5),
+        vec![rule(0, "TCP", "22", "198.18.0.0/24", "DROP")],
+        &[99.0; 10],
+    );
+    let r = converse(
+        Lang::En,
+        data,
+        "details",
+        &[World::open()],
+        &[&format!("/diagnose {TARGET} linux"), "/quit"],
+        |_| {},
+    );
+    assert_eq!(order(&r)[0], "linux.client_error", "{}", r.out);
+    assert!(r.out.contains("What the cloud API says"), "{}", r.out);
+}
+
+#[test]
+fn every_cloud_row_has_a_case() {
+    let loc = vmd_runtime::i18n::Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let cases = cases();
+    // The bandwidth-at-cap row shares its step with the zero-bandwidth case.
+    let covered = |to: &str| cases.iter().any(|c| c.advice_at == to);
+    assert!(rb.cloud_routes().len() >= 6);
+    for r in rb.cloud_routes() {
+        assert!(covered(&r.to), "`{}` ({}) has no case", r.name, r.to);
+    }
+}

@@ -1363,8 +1363,9 @@ impl Engine {
     fn enter_first(&self, s: &mut Session, out: &mut Out) {
         let row = self
             .rb
-            .first_routes()
+            .cloud_routes()
             .iter()
+            .chain(self.rb.first_routes())
             .find(|r| r.when.iter().all(|c| self.holds(s, c)));
         let to = match row {
             Some(r) => {

@@ -439,6 +439,9 @@ pub struct Runbooks {
     books: Vec<(String, String, String)>,
     entry: String,
     first: Vec<FirstRoute>,
+    /// `[[cloud]]` rows: tried before `first` (they hold only when the
+    /// provider's API answered).
+    cloud: Vec<FirstRoute>,
     paste: Vec<FirstRoute>,
     works: String,
     confirm: String,
@@ -583,8 +586,6 @@ impl Runbooks {
             .find(|(b, _, _)| b == entry_book)
             .map(|(_, _, e)| e.clone())
             .ok_or_else(|| RunbookError::NoEntry(entry_book.to_owned()))?;
-        cloud_first.append(&mut first);
-        let first = cloud_first;
         let works = works.ok_or_else(|| RunbookError::Invalid {
             step: "(works)".into(),
             msg: "no file names the `works` step (where \"it works now\" leads)".into(),
@@ -609,6 +610,7 @@ impl Runbooks {
             books,
             entry,
             first,
+            cloud: cloud_first,
             paste,
             works,
             confirm: confirm.unwrap_or_default(),
@@ -626,7 +628,7 @@ impl Runbooks {
                 });
             }
         }
-        for f in self.first.iter().chain(&self.paste) {
+        for f in self.cloud.iter().chain(&self.first).chain(&self.paste) {
             if f.answer.is_none() && !self.steps.contains_key(&f.to) {
                 return Err(RunbookError::UnknownTarget {
                     step: format!("(route {})", f.name),
@@ -690,8 +692,9 @@ impl Runbooks {
         let mut seen = BTreeSet::new();
         let mut queue = VecDeque::from([self.entry.as_str(), self.works.as_str()]);
         queue.extend(
-            self.first
+            self.cloud
                 .iter()
+                .chain(&self.first)
                 .chain(&self.paste)
                 .filter(|f| f.answer.is_none())
                 .map(|f| f.to.as_str()),
@@ -777,8 +780,9 @@ impl Runbooks {
         has: impl Fn(&str) -> bool,
     ) -> Result<(), RunbookError> {
         for note in self
-            .first
+            .cloud
             .iter()
+            .chain(&self.first)
             .chain(&self.paste)
             .filter_map(|f| f.note.as_deref())
         {
@@ -820,6 +824,11 @@ impl Runbooks {
     /// The finding-route table, in order.
     pub fn first_routes(&self) -> &[FirstRoute] {
         &self.first
+    }
+
+    /// The `[[cloud]]` rows (tried before [`Runbooks::first_routes`]), in order.
+    pub fn cloud_routes(&self) -> &[FirstRoute] {
+        &self.cloud
     }
 
     /// Where a paste leads, by its facts, in order.
@@ -878,7 +887,7 @@ impl Runbooks {
             out.push_str("  end\n");
         }
         out.push_str(&format!("  start((start)) --> {}\n", node(&self.entry)));
-        for f in &self.first {
+        for f in self.cloud.iter().chain(&self.first) {
             out.push_str(&format!("  start -->|{}| {}\n", f.name, node(&f.to)));
         }
         for s in self.steps.values() {
