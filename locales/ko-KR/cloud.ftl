@@ -1,7 +1,7 @@
 ## 클라우드 API 조회 (읽기 전용 Tencent Cloud 자격 증명이 있을 때).
 ## 인수는 en-US/cloud.ftl 설명을 참고하세요.
 
-cloud-found = **클라우드 API 조회 결과:** 인스턴스 `{ $cloud_instance }`({ $cloud_region })는 { $cloud_state ->
+cloud-found = **클라우드 API 조회 결과:** `{ $cloud_instance }`({ $cloud_region }) 인스턴스는 { $cloud_state ->
         [RUNNING] 실행 중이에요
         [STOPPED] **종료된 상태예요**
         [STOPPING] **종료되는 중이에요**
@@ -59,9 +59,9 @@ route-cloud-arrears = 클라우드 API에 따르면 인스턴스가 { $cloud_res
         [EXPIRED] **만료**됐어요. 갱신되지 않았어요
        *[other] 계정 미납으로 **격리**됐어요
     }. 그래서 접속이 안 되는 거고, 이 문제가 해결되기 전에는 서버 안을 봐도 소용이 없어요. 비용 센터에서 충전하거나 갱신하신 다음 인스턴스를 시작해 주세요.
-route-cloud-stopped = 클라우드 API에 따르면 인스턴스 `{ $cloud_instance }`가 **종료된 상태**라서 { $ip } 주소에서 아무것도 응답할 수 없어요. 콘솔에서 시작해 주세요(인스턴스 목록에서 선택하고 **시작**). 부팅되도록 1분쯤 기다려 주시면 다시 점검할게요.
+route-cloud-stopped = 클라우드 API에 따르면 `{ $cloud_instance }` 인스턴스가 **종료된 상태**라서 { $ip } 주소에서 아무것도 응답할 수 없어요. 콘솔에서 시작해 주세요(인스턴스 목록에서 선택하고 **시작**). 부팅되도록 1분쯤 기다려 주시면 다시 점검할게요.
 route-cloud-no-bandwidth = 클라우드 API에 따르면 인스턴스의 공인 대역폭이 **0Mbps**예요. 규칙과 상관없이 인터넷 트래픽이 전혀 들어오지 못해요. 콘솔에서 인스턴스의 **더 보기 > 리소스 조정 > 네트워크 조정**을 열어 공인 대역폭을 1Mbps 이상으로 설정해 주세요. 그러면 다시 점검할게요.
-route-cloud-admits-other = 클라우드 API를 보면 보안 그룹이 TCP { $port }을 { $cloud_details ->
+route-cloud-admits-other = 클라우드 API를 보면 보안 그룹이 TCP { $port }번 포트를 { $cloud_details ->
         [yes] `{ $cloud_other_source }`에서만 허용하고 있어요(`{ $cloud_other_group }`의 { $cloud_other_index }번 규칙)
        *[no] 다른 한 주소에서만 허용하고 있어요
     }. 봇 주소({ $cloud_from })는 허용되지 않아요{ $cloud_details ->
@@ -71,7 +71,7 @@ route-cloud-admits-other = 클라우드 API를 보면 보안 그룹이 TCP { $po
         }
        *[no] {""}
     }. 그래서 봇의 점검이 실패하는 거예요.
-route-cloud-sg-blocked = 클라우드 API를 보면 보안 그룹이 봇 주소({ $cloud_from })에서 들어오는 TCP { $port }을 차단하고 있어요{ $cloud_details ->
+route-cloud-sg-blocked = 클라우드 API를 보면 보안 그룹이 봇 주소({ $cloud_from })에서 들어오는 TCP { $port }번 포트를 차단하고 있어요{ $cloud_details ->
         [yes] { $cloud_rule ->
             [yes] . `{ $cloud_group }`의 { $cloud_index }번 규칙({ $cloud_action } { $cloud_rule_port }, 소스 `{ $cloud_source }`)이 먼저 적용돼요. 이 규칙을 ACCEPT로 바꾸시거나, 고객님 주소와 봇 주소({ $egress })에 대한 TCP { $port } ACCEPT 규칙을 그 위(더 작은 번호)에 추가해 주세요
            *[no] . 허용하는 규칙이 없어요. 고객님 주소와 봇 주소({ $egress })에 대한 TCP { $port } ACCEPT 규칙을 `{ $cloud_group }`에 추가해 주세요
@@ -88,7 +88,7 @@ skip-cloud-running = 인스턴스 상태 점검은 건너뛸게요. 클라우드
 skip-cloud-bandwidth = 대역폭 점검은 건너뛸게요. 클라우드 API에 따르면 대역폭이 { $cloud_bandwidth }Mbps이고 트래픽이 한도보다 낮아요.
 skip-cloud-load = 서버 부하 점검은 건너뛸게요. 클라우드 API에 따르면 최근 30분 동안 CPU와 트래픽이 정상이에요.
 skip-cloud-not-restricted = 계정 점검은 건너뛸게요. 클라우드 API에 따르면 인스턴스가 격리되거나 만료되지 않았어요.
-skip-cloud-sg-allows = 보안 그룹 점검은 건너뛸게요. 클라우드 API에 따르면 규칙이 TCP { $port }을 허용하고 있어요.
+skip-cloud-sg-allows = 보안 그룹 점검은 건너뛸게요. 클라우드 API에 따르면 규칙이 TCP { $port }번 포트를 허용하고 있어요.
 
 report-cloud = 클라우드 API 조회 결과
 report-cloud-not-ours = 이 주소는 설정된 계정의 인스턴스 주소가 아니에요.
