@@ -5,6 +5,7 @@
 //! first, then replies, then probes) and feeds probe results back as
 //! [`Input::ProbeDone`].
 
+use crate::cloud::{CloudAnswer, CloudFacts, CloudRequest, SgDecision, SourceRole};
 use crate::command::{self, Command, Lang, Os};
 use crate::correct::{self, Correction};
 use crate::facts;
@@ -64,6 +65,12 @@ pub enum Input {
     /// a click delivered twice (a double click racing itself past the
     /// adapter's stale-click check, a retry after a crash) is applied once.
     At { question: String, input: Box<Input> },
+    /// The provider's API lookup the engine asked for ([`Effect::CloudLookup`])
+    /// has finished for the address `ip`.
+    CloudDone {
+        ip: IpAddr,
+        answer: Box<crate::cloud::CloudAnswer>,
+    },
 }
 
 /// The option key a re-probe started by a paste is recorded under.
@@ -92,6 +99,21 @@ pub enum Effect {
     /// Look this host name up once, check every address against the target
     /// policy, and answer with [`Input::Resolved`].
     Resolve(String),
+    /// Ask the provider's API what it knows about the address (only when the
+    /// engine was built [`Engine::with_cloud`]); answer with
+    /// [`Input::CloudDone`].
+    CloudLookup(crate::cloud::CloudRequest),
+}
+
+/// Who reads the rule details the provider's API gave (`cloud.show`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CloudShow {
+    /// Verdicts in the chat (stopped, a rule blocks the port, …); the rule
+    /// itself (group, index, source) only in the report.
+    #[default]
+    Verdicts,
+    /// The deciding rule is named in the chat too.
+    Details,
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +129,8 @@ pub struct EngineConfig {
 pub struct Engine {
     rb: Runbooks,
     cfg: EngineConfig,
+    /// Set when the provider's API is configured: a lookup follows the first probe.
+    cloud: Option<CloudShow>,
 }
 
 /// Fluent ids the engine itself uses (runbooks bring their own).
@@ -202,6 +226,12 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "correct-port-done",
     "corrected-in-force",
     "status-corrected",
+    "cloud-found",
+    "cloud-sg",
+    "cloud-load",
+    "cloud-ddos",
+    "cloud-not-ours",
+    "cloud-failed",
 ];
 
 /// Option keys of the correction question ([`Phase::Correcting`]).
@@ -226,7 +256,23 @@ fn say(out: &mut Out, r: Reply) {
 
 impl Engine {
     pub fn new(rb: Runbooks, cfg: EngineConfig) -> Self {
-        Engine { rb, cfg }
+        Engine {
+            rb,
+            cfg,
+            cloud: None,
+        }
+    }
+
+    /// After the first probe, ask the provider's API about the address
+    /// ([`Effect::CloudLookup`]) before the first question.
+    pub fn with_cloud(mut self, show: CloudShow) -> Self {
+        self.cloud = Some(show);
+        self
+    }
+
+    /// Whether lookups are on, and what the chat shows of them.
+    pub fn cloud(&self) -> Option<CloudShow> {
+        self.cloud
     }
 
     pub fn runbooks(&self) -> &Runbooks {
@@ -313,6 +359,7 @@ impl Engine {
             Input::Paste(t) => self.paste(s, &t, &mut out),
             Input::Resolved { name, result } => self.resolved(s, name, result, &mut out),
             Input::ProbeRefused(r) => self.probe_refused(s, r, &mut out),
+            Input::CloudDone { ip, answer } => self.cloud_done(s, ip, *answer, &mut out),
             // Only one level of `At` means anything.
             Input::At { .. } => self.stale(s, &mut out),
         }
@@ -329,10 +376,12 @@ impl Engine {
     /// answers would be dropped and buttons never shown. A path that breaks
     /// it goes back to the step the probe came from and asks its question.
     fn settle(&self, s: &mut Session, out: &mut Out) {
-        let asked = out
-            .fx
-            .iter()
-            .any(|e| matches!(e, Effect::Probe(_) | Effect::Resolve(_)));
+        let asked = out.fx.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Probe(_) | Effect::Resolve(_) | Effect::CloudLookup(_)
+            )
+        });
         if !s.waits_on_runtime() || asked {
             return;
         }
@@ -446,7 +495,9 @@ impl Engine {
                     }
                 },
             },
-            Phase::Probing(_) | Phase::Resolving(_) => say(out, Reply::one("still-probing")),
+            Phase::Probing(_) | Phase::Resolving(_) | Phase::Looking(_) => {
+                say(out, Reply::one("still-probing"))
+            }
             Phase::Correcting { .. } => {
                 let key = match pick_index(t, 2) {
                     Some(i) => Some([SWITCH_KEY, KEEP_KEY][i]),
@@ -662,7 +713,7 @@ impl Engine {
         }
         match s.phase {
             Phase::Step(_) => {}
-            Phase::Probing(_) => return say(out, Reply::one("still-probing")),
+            Phase::Probing(_) | Phase::Looking(_) => return say(out, Reply::one("still-probing")),
             _ => {
                 say(out, Reply::one("paste-later"));
                 return self.prompt(s, out);
@@ -911,6 +962,7 @@ impl Engine {
                 });
                 s.target = Some(ip);
                 s.probes.clear();
+                s.cloud = None;
                 say(
                     out,
                     Reply::info(vec![Msg::new("target-changed").arg("ip", ip.to_string())]),
@@ -1069,7 +1121,7 @@ impl Engine {
                 s.phase = *from;
                 self.prompt(s, out);
             }
-            Phase::Probing(_) => say(out, Reply::one("still-probing")),
+            Phase::Probing(_) | Phase::Looking(_) => say(out, Reply::one("still-probing")),
             _ => {
                 say(out, Reply::one("back-nothing"));
                 self.prompt(s, out);
@@ -1086,6 +1138,10 @@ impl Engine {
             Phase::Resolving(name) => {
                 let name = name.clone();
                 self.resolve(s, name, out);
+            }
+            Phase::Looking(req) => {
+                say(out, Reply::one("probing-resume"));
+                out.push(Effect::CloudLookup(req.clone()));
             }
             _ => self.prompt(s, out),
         }
@@ -1344,7 +1400,7 @@ impl Engine {
         } else {
             // The first probe already ran but could not tell the OS.
             s.trail.clear();
-            self.enter_first(s, out);
+            self.after_first_probe(s, out);
         }
     }
 
@@ -1535,7 +1591,7 @@ impl Engine {
                     s.phase = Phase::AskOs;
                     return self.prompt(s, out);
                 }
-                self.enter_first(s, out);
+                self.after_first_probe(s, out);
             }
             Purpose::Recheck { step, option } if alternates => {
                 let key = s.service().map(service_key).unwrap_or("rdp");
@@ -1645,6 +1701,77 @@ impl Engine {
         }
     }
 
+    /// After the first probe (and the OS): the provider's API first when it
+    /// is configured and has not answered for this address yet, then the
+    /// first question.
+    fn after_first_probe(&self, s: &mut Session, out: &mut Out) {
+        let (Some(_), Some(ip)) = (self.cloud, s.target) else {
+            return self.enter_first(s, out);
+        };
+        if s.cloud.is_some() {
+            return self.enter_first(s, out);
+        }
+        let mut sources: Vec<(SourceRole, IpAddr)> = self
+            .cfg
+            .egress
+            .iter()
+            .map(|ip| (SourceRole::Bot, *ip))
+            .collect();
+        if let Some(user) = s.vars.get("user_ip").and_then(|v| v.parse::<IpAddr>().ok()) {
+            sources.push((SourceRole::User, user));
+        }
+        let req = CloudRequest {
+            ip,
+            port: s.service_port(),
+            sources,
+        };
+        s.phase = Phase::Looking(req.clone());
+        out.push(Effect::CloudLookup(req));
+    }
+
+    fn cloud_done(&self, s: &mut Session, ip: IpAddr, answer: CloudAnswer, out: &mut Out) {
+        if !matches!(&s.phase, Phase::Looking(r) if r.ip == ip) {
+            return; // a late answer for a conversation that moved on
+        }
+        let answer = match answer {
+            CloudAnswer::Found(mut f) => {
+                f.cap();
+                CloudAnswer::Found(f)
+            }
+            CloudAnswer::Failed(mut code) => {
+                crate::limits::truncate_chars(&mut code, 40);
+                CloudAnswer::Failed(code)
+            }
+            other => other,
+        };
+        s.cloud = Some(answer);
+        say(out, Reply::info(self.cloud_lines(s)));
+        s.trail.clear();
+        self.enter_first(s, out);
+    }
+
+    /// What the provider's API said, a line per subject (summary, `/status`).
+    fn cloud_lines(&self, s: &Session) -> Vec<Msg> {
+        let ctx = self.context(s);
+        let m = |id: &str| Msg::new(id).with_args(&ctx);
+        match &s.cloud {
+            None => Vec::new(),
+            Some(CloudAnswer::NotOurs) => vec![m("cloud-not-ours")],
+            Some(CloudAnswer::Failed(code)) => {
+                vec![Msg::new("cloud-failed").arg("code", code.clone())]
+            }
+            Some(CloudAnswer::Found(f)) => {
+                let mut v = vec![m("cloud-found")];
+                if f.bot_verdict().is_some() || f.user_verdict().is_some() {
+                    v.push(m("cloud-sg"));
+                }
+                v.push(m("cloud-load"));
+                v.push(m("cloud-ddos"));
+                v
+            }
+        }
+    }
+
     // ----- runbook walking ----------------------------------------------
 
     fn holds(&self, s: &Session, c: &Cond) -> bool {
@@ -1685,8 +1812,9 @@ impl Engine {
     fn enter_first(&self, s: &mut Session, out: &mut Out) {
         let row = self
             .rb
-            .first_routes()
+            .cloud_routes()
             .iter()
+            .chain(self.rb.first_routes())
             .find(|r| r.when.iter().all(|c| self.holds(s, c)));
         let to = match row {
             Some(r) => {
@@ -1855,7 +1983,158 @@ impl Engine {
             .map(|i| i.state.key())
             .unwrap_or("unknown");
         a.insert("icmp".into(), Arg::Str(icmp.into()));
+        if let Some(CloudAnswer::Found(f)) = &s.cloud {
+            self.cloud_context(f, &mut a);
+        }
         a
+    }
+
+    /// `cloud_*` arguments: what the provider's API said (the rule details
+    /// only when `cloud_details` is `yes`; messages select on it).
+    fn cloud_context(&self, f: &CloudFacts, a: &mut BTreeMap<String, Arg>) {
+        let mut put = |k: &str, v: Arg| {
+            a.insert(format!("cloud_{k}"), v);
+        };
+        let details = self.cloud == Some(CloudShow::Details);
+        put(
+            "details",
+            Arg::Str(if details { "yes" } else { "no" }.into()),
+        );
+        put("instance", Arg::Str(f.instance_id.clone()));
+        put("name", Arg::Str(f.instance_name.clone()));
+        put("region", Arg::Str(f.region.clone()));
+        put("state", Arg::Str(f.state.clone()));
+        put("restrict", Arg::Str(f.restrict.clone()));
+        put("os", Arg::Str(f.os_name.clone()));
+        put(
+            "bandwidth",
+            Arg::Num(f.bandwidth_out_mbps.map(i64::from).unwrap_or(0)),
+        );
+        put(
+            "bw_state",
+            Arg::Str(
+                match f.bandwidth_out_mbps {
+                    Some(0) => "zero",
+                    Some(_) => "set",
+                    None => "none",
+                }
+                .into(),
+            ),
+        );
+        put(
+            "cpu",
+            Arg::Num(f.cpu_recent_pct.map(i64::from).unwrap_or(-1)),
+        );
+        put(
+            "cpu_peak",
+            Arg::Num(f.cpu_peak_pct.map(i64::from).unwrap_or(-1)),
+        );
+        put(
+            "bw_used",
+            Arg::Str(match f.bw_recent_centi_mbps {
+                Some(c) => format!("{}.{:02}", c / 100, c % 100),
+                None => "-".into(),
+            }),
+        );
+        put(
+            "load",
+            Arg::Str(
+                match (f.cpu_saturated, f.bw_saturated) {
+                    (true, true) => "both",
+                    (true, false) => "cpu",
+                    (false, true) => "bandwidth",
+                    _ if f.cpu_recent_pct.is_none() && f.bw_recent_centi_mbps.is_none() => {
+                        "unknown"
+                    }
+                    _ => "ok",
+                }
+                .into(),
+            ),
+        );
+        put("ddos", Arg::Str(f.ddos.clone()));
+        let verdict = f.bot_verdict().or(f.user_verdict());
+        put(
+            "verdict",
+            Arg::Str(
+                match verdict.map(|v| v.decision) {
+                    Some(SgDecision::Accept) => "accept",
+                    Some(SgDecision::Drop) => "drop",
+                    Some(SgDecision::NoMatch) => "no-match",
+                    Some(SgDecision::Unknown) => "unknown",
+                    None => "none",
+                }
+                .into(),
+            ),
+        );
+        put(
+            "from",
+            Arg::Str(verdict.map(|v| v.source.to_string()).unwrap_or_default()),
+        );
+        put(
+            "from_role",
+            Arg::Str(verdict.map(|v| v.role.key()).unwrap_or("bot").into()),
+        );
+        put(
+            "user_verdict",
+            Arg::Str(
+                match f.user_verdict().map(|v| v.decision) {
+                    Some(SgDecision::Accept) => "accept",
+                    Some(SgDecision::Drop | SgDecision::NoMatch) => "blocked",
+                    Some(SgDecision::Unknown) => "unknown",
+                    None => "none",
+                }
+                .into(),
+            ),
+        );
+        let rule = verdict.and_then(|v| v.rule.as_ref());
+        put(
+            "rule",
+            Arg::Str(if rule.is_some() { "yes" } else { "no" }.into()),
+        );
+        put(
+            "group",
+            Arg::Str(
+                rule.map(|r| r.group.clone())
+                    .or_else(|| f.groups.first().cloned())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        );
+        put(
+            "index",
+            Arg::Num(rule.map(|r| i64::from(r.index)).unwrap_or(-1)),
+        );
+        put(
+            "action",
+            Arg::Str(rule.map(|r| r.action.clone()).unwrap_or_else(|| "-".into())),
+        );
+        put(
+            "source",
+            Arg::Str(rule.map(|r| r.source.clone()).unwrap_or_else(|| "-".into())),
+        );
+        put(
+            "rule_port",
+            Arg::Str(
+                rule.map(|r| format!("{} {}", r.protocol, r.port))
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        );
+        let other = f.accept_elsewhere.as_ref();
+        put(
+            "other_group",
+            Arg::Str(other.map(|r| r.group.clone()).unwrap_or_else(|| "-".into())),
+        );
+        put(
+            "other_index",
+            Arg::Num(other.map(|r| i64::from(r.index)).unwrap_or(-1)),
+        );
+        put(
+            "other_source",
+            Arg::Str(
+                other
+                    .map(|r| r.source.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        );
     }
 
     /// The question the conversation currently waits on (options and the
@@ -1996,7 +2275,9 @@ impl Engine {
                 question: Some("os".into()),
                 paste: false,
             },
-            Phase::Probing(_) | Phase::Resolving(_) => Reply::one("still-probing"),
+            Phase::Probing(_) | Phase::Resolving(_) | Phase::Looking(_) => {
+                Reply::one("still-probing")
+            }
             Phase::Correcting { change, .. } => self.correction_reply(s, &change),
             Phase::Step(id) => match self.rb.step(&id) {
                 Some(step) => self.step_reply(s, step),
@@ -2033,6 +2314,7 @@ impl Engine {
                     parts.push(Msg::new("status-findings"));
                     parts.extend(p.findings.iter().map(|f| finding_msg(*f, s)));
                 }
+                parts.extend(self.cloud_lines(s));
             }
         }
         Reply::info(parts)
@@ -2046,6 +2328,7 @@ fn ends_wait(phase: &Phase, input: &Input) -> bool {
         (Phase::Probing(p), Input::ProbeDone(r)) => r.target == p.request.target,
         (Phase::Probing(_), Input::ProbeRefused(_)) => true,
         (Phase::Resolving(n), Input::Resolved { name, .. }) => n == name,
+        (Phase::Looking(r), Input::CloudDone { ip, .. }) => r.ip == *ip,
         _ => false,
     }
 }

@@ -6,6 +6,7 @@
 //! **Architecture invariant:** nothing in this crate performs I/O, reads a clock
 //! or knows a chat platform or a language. Inputs come in, effects go out.
 
+pub mod cloud;
 pub mod command;
 pub mod correct;
 pub mod engine;

@@ -69,6 +69,9 @@ pub struct Report {
     /// `target`, `os` and `service_port` are the values in force.
     #[serde(default)]
     pub corrections: Vec<CorrectionRecord>,
+    /// What the provider's API said (in full: the report goes to support).
+    #[serde(default)]
+    pub cloud: Option<crate::cloud::CloudAnswer>,
 }
 
 /// The hypothesis the latest measurement supports, most decisive first.
@@ -229,6 +232,7 @@ impl Report {
             summary: summary(s),
             egress: Vec::new(),
             corrections: s.corrections.clone(),
+            cloud: s.cloud.clone(),
         }
     }
 }

@@ -35,6 +35,10 @@ struct FileDef {
     /// Where the conversation starts after the first probe, by findings.
     #[serde(default)]
     first: Vec<FirstDef>,
+    /// Rows tried before `first` when the provider's API answered
+    /// (`cloud:` conditions): where its facts start the conversation.
+    #[serde(default)]
+    cloud: Vec<FirstDef>,
     /// The step "it works now" leads to, from any question.
     works: Option<String>,
     /// Where a paste leads, by the facts read from it.
@@ -218,6 +222,8 @@ pub enum Cond {
     Fact(String),
     /// The conversation stands at this step (`at:linux.sshd`).
     At(String),
+    /// A code from what the provider's API said (`crate::cloud::CODES`).
+    Cloud(String),
 }
 
 impl Cond {
@@ -248,6 +254,13 @@ impl Cond {
                     Ok(Cond::Fact(rest.to_owned()))
                 } else {
                     Err(format!("unknown fact `{rest}`"))
+                }
+            }
+            "cloud" => {
+                if crate::cloud::CODES.contains(&rest) {
+                    Ok(Cond::Cloud(rest.to_owned()))
+                } else {
+                    Err(format!("unknown cloud code `{rest}`"))
                 }
             }
             "var" => {
@@ -435,6 +448,9 @@ pub struct Runbooks {
     books: Vec<(String, String, String)>,
     entry: String,
     first: Vec<FirstRoute>,
+    /// `[[cloud]]` rows: tried before `first` (they hold only when the
+    /// provider's API answered).
+    cloud: Vec<FirstRoute>,
     paste: Vec<FirstRoute>,
     works: String,
     confirm: String,
@@ -446,6 +462,8 @@ impl Runbooks {
         let mut steps = BTreeMap::new();
         let mut books = Vec::new();
         let mut first = Vec::new();
+        // `[[cloud]]` rows: tried before every `[[first]]` row.
+        let mut cloud_first = Vec::new();
         let mut paste = Vec::new();
         let mut works = None;
         let mut confirm = None;
@@ -454,7 +472,8 @@ impl Runbooks {
                 file: (*name).to_owned(),
                 msg: e.to_string(),
             })?;
-            for f in &def.first {
+            let rows = def.cloud.iter().map(|f| (true, f));
+            for (cloud_row, f) in rows.chain(def.first.iter().map(|f| (false, f))) {
                 if f.answer.is_some() {
                     return Err(RunbookError::Invalid {
                         step: format!("(first route {})", f.name),
@@ -467,13 +486,18 @@ impl Runbooks {
                         msg: "`to` must be a qualified step id (`runbook.step`)".into(),
                     });
                 }
-                first.push(FirstRoute {
+                let row = FirstRoute {
                     name: f.name.clone(),
                     when: conds(&format!("(first route {})", f.name), &f.when)?,
                     to: f.to.clone(),
                     note: f.note.clone(),
                     answer: None,
-                });
+                };
+                if cloud_row {
+                    cloud_first.push(row);
+                } else {
+                    first.push(row);
+                }
             }
             for f in &def.paste {
                 let invalid = |msg: &str| RunbookError::Invalid {
@@ -595,6 +619,7 @@ impl Runbooks {
             books,
             entry,
             first,
+            cloud: cloud_first,
             paste,
             works,
             confirm: confirm.unwrap_or_default(),
@@ -612,7 +637,7 @@ impl Runbooks {
                 });
             }
         }
-        for f in self.first.iter().chain(&self.paste) {
+        for f in self.cloud.iter().chain(&self.first).chain(&self.paste) {
             if f.answer.is_none() && !self.steps.contains_key(&f.to) {
                 return Err(RunbookError::UnknownTarget {
                     step: format!("(route {})", f.name),
@@ -676,8 +701,9 @@ impl Runbooks {
         let mut seen = BTreeSet::new();
         let mut queue = VecDeque::from([self.entry.as_str(), self.works.as_str()]);
         queue.extend(
-            self.first
+            self.cloud
                 .iter()
+                .chain(&self.first)
                 .chain(&self.paste)
                 .filter(|f| f.answer.is_none())
                 .map(|f| f.to.as_str()),
@@ -763,8 +789,9 @@ impl Runbooks {
         has: impl Fn(&str) -> bool,
     ) -> Result<(), RunbookError> {
         for note in self
-            .first
+            .cloud
             .iter()
+            .chain(&self.first)
             .chain(&self.paste)
             .filter_map(|f| f.note.as_deref())
         {
@@ -806,6 +833,11 @@ impl Runbooks {
     /// The finding-route table, in order.
     pub fn first_routes(&self) -> &[FirstRoute] {
         &self.first
+    }
+
+    /// The `[[cloud]]` rows (tried before [`Runbooks::first_routes`]), in order.
+    pub fn cloud_routes(&self) -> &[FirstRoute] {
+        &self.cloud
     }
 
     /// Where a paste leads, by its facts, in order.
@@ -864,7 +896,7 @@ impl Runbooks {
             out.push_str("  end\n");
         }
         out.push_str(&format!("  start((start)) --> {}\n", node(&self.entry)));
-        for f in &self.first {
+        for f in self.cloud.iter().chain(&self.first) {
             out.push_str(&format!("  start -->|{}| {}\n", f.name, node(&f.to)));
         }
         for s in self.steps.values() {

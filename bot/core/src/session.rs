@@ -74,6 +74,9 @@ pub enum Phase {
     /// Waiting for a host name to resolve (the runtime looks it up once and
     /// checks every address against the target policy).
     Resolving(String),
+    /// Waiting for the provider's API to answer about the address (after
+    /// the first probe, when the API is configured).
+    Looking(crate::cloud::CloudRequest),
     /// At a runbook step (question or input).
     Step(String),
     /// A correction named in a sentence waits for the user's yes
@@ -168,6 +171,9 @@ pub struct Session {
     /// [`MAX_CORRECTIONS`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<CorrectionRecord>,
+    /// What the provider's API said about the target (when it was asked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<crate::cloud::CloudAnswer>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -277,6 +283,7 @@ impl Session {
             probes_forgotten: 0,
             ports_probed: Vec::new(),
             corrections: Vec::new(),
+            cloud: None,
         }
     }
 
@@ -309,6 +316,10 @@ impl Session {
             Cond::VarNot(k, v) => self.vars.get(k) != Some(v),
             Cond::Fact(code) => self.fact_codes().contains(&code.as_str()),
             Cond::At(step) => self.phase == Phase::Step(step.clone()),
+            Cond::Cloud(code) => match &self.cloud {
+                Some(crate::cloud::CloudAnswer::Found(f)) => f.codes().contains(&code.as_str()),
+                _ => false,
+            },
         }
     }
 
@@ -336,7 +347,10 @@ impl Session {
     /// the runtime does inside one turn, so a session stored this way was left
     /// there by a process that stopped (a crash, the shutdown deadline).
     pub fn waits_on_runtime(&self) -> bool {
-        matches!(self.phase, Phase::Probing(_) | Phase::Resolving(_))
+        matches!(
+            self.phase,
+            Phase::Probing(_) | Phase::Resolving(_) | Phase::Looking(_)
+        )
     }
 
     /// How [`Session::question`] names `step` asked after `answers` answers.

@@ -32,6 +32,23 @@ pub trait NameLookup: Send + Sync {
     >;
 }
 
+/// The provider's API as the driver asks it (`vmd-cloud` behind the binary's
+/// adapter; tests substitute a fake). Object-safe, so the driver can hold any.
+/// `conversation` identifies the conversation for the lookup budget.
+pub trait CloudApi: Send + Sync {
+    fn lookup<'a>(
+        &'a self,
+        conversation: &'a SessionKey,
+        req: &'a vmd_core::cloud::CloudRequest,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = vmd_core::cloud::CloudAnswer> + Send + 'a>,
+    >;
+}
+
+/// How long all the API calls of one lookup may take together, unless
+/// [`Driver::with_cloud`] says otherwise.
+pub const CLOUD_DEADLINE: Duration = Duration::from_secs(20);
+
 /// Threads the system resolver may occupy at once, over the whole process.
 pub const LOOKUP_THREADS: usize = 8;
 
@@ -85,6 +102,22 @@ impl vmd_probe::targets::Resolver for Lookup {
         name: &str,
     ) -> impl std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send {
         self.0.lookup(name)
+    }
+}
+
+/// A closed label for a lookup's outcome (logs and metrics carry no address).
+fn cloud_outcome(a: &vmd_core::cloud::CloudAnswer) -> &'static str {
+    use vmd_core::cloud::CloudAnswer;
+    match a {
+        CloudAnswer::Found(_) => "found",
+        CloudAnswer::NotOurs => "not-ours",
+        CloudAnswer::Failed(code) => match code.as_str() {
+            "auth" => "auth",
+            "throttled" => "throttled",
+            "timeout" => "timeout",
+            "budget" => "budget",
+            _ => "error",
+        },
     }
 }
 
@@ -157,6 +190,8 @@ pub struct Driver<P: Prober, S: Store> {
     /// question they were about: a number typed next picks among them (they
     /// are the buttons shown). Taken at that conversation's next turn.
     candidates: Mutex<HashMap<SessionKey, (String, Vec<String>)>>,
+    /// The provider's API and the deadline of one lookup, when configured.
+    cloud: Option<(Arc<dyn CloudApi>, Duration)>,
 }
 
 /// Most conversations with "did you mean" candidates remembered at once;
@@ -191,7 +226,16 @@ impl<P: Prober, S: Store> Driver<P, S> {
             turns: crate::shutdown::Turns::default(),
             understanding,
             candidates: Mutex::new(HashMap::new()),
+            cloud: None,
         }
+    }
+
+    /// Answers the engine's [`Effect::CloudLookup`] with this API, each
+    /// lookup cut off after `deadline` (the engine must be built
+    /// `with_cloud` to ask at all).
+    pub fn with_cloud(mut self, api: Arc<dyn CloudApi>, deadline: Duration) -> Self {
+        self.cloud = Some((api, deadline));
+        self
     }
 
     /// Resolves host names with this instead of the system resolver (tests).
@@ -636,6 +680,33 @@ impl<P: Prober, S: Store> Driver<P, S> {
                         tracing::info!(ok = result.is_ok(), "host name resolved");
                         queue.push_back(Input::Resolved { name, result });
                     }
+                    Effect::CloudLookup(req) => {
+                        let answer = match &self.cloud {
+                            Some((api, deadline)) => {
+                                let started = std::time::Instant::now();
+                                let answer =
+                                    match tokio::time::timeout(*deadline, api.lookup(key, &req))
+                                        .await
+                                    {
+                                        Ok(a) => a,
+                                        Err(_) => {
+                                            vmd_core::cloud::CloudAnswer::Failed("timeout".into())
+                                        }
+                                    };
+                                crate::telemetry::cloud_lookup(
+                                    cloud_outcome(&answer),
+                                    started.elapsed(),
+                                );
+                                answer
+                            }
+                            None => vmd_core::cloud::CloudAnswer::Failed("unavailable".into()),
+                        };
+                        tracing::info!(outcome = cloud_outcome(&answer), "cloud lookup");
+                        queue.push_back(Input::CloudDone {
+                            ip: req.ip,
+                            answer: Box::new(answer),
+                        });
+                    }
                     // Written before the turn's first Persist (above).
                     Effect::Record(_) => {}
                 }
@@ -853,6 +924,7 @@ fn input_kind(i: &Input) -> &'static str {
         Input::Paste(_) => "paste",
         Input::Resolved { .. } => "resolved",
         Input::ProbeRefused(_) => "probe_refused",
+        Input::CloudDone { .. } => "cloud_done",
         Input::At { input, .. } => input_kind(input),
     }
 }

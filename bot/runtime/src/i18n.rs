@@ -54,6 +54,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../../locales/en-US/correct.ftl"),
     ),
     (
+        "en-US",
+        "cloud.ftl",
+        include_str!("../../../locales/en-US/cloud.ftl"),
+    ),
+    (
         "ko-KR",
         "bot.ftl",
         include_str!("../../../locales/ko-KR/bot.ftl"),
@@ -92,6 +97,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         "ko-KR",
         "correct.ftl",
         include_str!("../../../locales/ko-KR/correct.ftl"),
+    ),
+    (
+        "ko-KR",
+        "cloud.ftl",
+        include_str!("../../../locales/ko-KR/cloud.ftl"),
     ),
 ];
 

@@ -60,6 +60,108 @@ pub fn ticket_url(loc: &Localizer, lang: Lang, template: &str, r: &Report) -> St
         .replace("{summary}", &enc(&summary))
 }
 
+/// The provider API's answer in the report: the instance, and every
+/// source's verdict with its deciding rule (always in full: the report is
+/// for support staff, whatever `cloud.show` says for the chat).
+fn report_cloud(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
+    use vmd_core::cloud::{CloudAnswer, SgDecision};
+    let Some(answer) = &r.cloud else { return };
+    let t = |m: Msg| md_msg(loc, lang, &m, &[]);
+    md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-cloud")));
+    let f = match answer {
+        CloudAnswer::NotOurs => {
+            md.push_str(&format!("{}\n", loc.text(lang, "report-cloud-not-ours")));
+            return;
+        }
+        CloudAnswer::Failed(code) => {
+            md.push_str(&format!(
+                "{}\n",
+                t(Msg::new("report-cloud-failed").arg("code", code.clone()))
+            ));
+            return;
+        }
+        CloudAnswer::Found(f) => f,
+    };
+    md.push_str(&format!(
+        "- {}\n",
+        t(Msg::new("report-cloud-instance")
+            .arg("instance", f.instance_id.clone())
+            .arg("region", f.region.clone())
+            .arg("state", f.state.clone())
+            .arg("restrict", f.restrict.clone())
+            .arg(
+                "bandwidth",
+                f.bandwidth_out_mbps.map(i64::from).unwrap_or(0)
+            )
+            .arg(
+                "bw_state",
+                if f.bandwidth_out_mbps.is_some() {
+                    "set"
+                } else {
+                    "none"
+                }
+            )
+            .arg("os", f.os_name.clone())
+            .arg("groups", f.groups.join(", ")))
+    ));
+    for v in &f.verdicts {
+        let decision = match v.decision {
+            SgDecision::Accept => "accept",
+            SgDecision::Drop => "drop",
+            SgDecision::NoMatch => "no-match",
+            SgDecision::Unknown => "unknown",
+        };
+        let mut m = Msg::new("report-cloud-verdict")
+            .arg("role", v.role.key())
+            .arg("from", v.source.to_string())
+            .arg("port", r.service_port)
+            .arg("verdict", decision);
+        m = match &v.rule {
+            Some(rule) => m
+                .arg("rule", "yes")
+                .arg("group", rule.group.clone())
+                .arg("index", i64::from(rule.index))
+                .arg("action", rule.action.clone())
+                .arg("source", rule.source.clone())
+                .arg("rule_port", format!("{} {}", rule.protocol, rule.port)),
+            None => m
+                .arg("rule", "no")
+                .arg("group", "-")
+                .arg("index", -1i64)
+                .arg("action", "-")
+                .arg("source", "-")
+                .arg("rule_port", "-"),
+        };
+        md.push_str(&format!("- {}\n", t(m)));
+    }
+    if let Some(rule) = &f.accept_elsewhere {
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-cloud-other")
+                .arg("group", rule.group.clone())
+                .arg("index", i64::from(rule.index))
+                .arg("source", rule.source.clone())
+                .arg("rule_port", format!("{} {}", rule.protocol, rule.port)))
+        ));
+    }
+    md.push_str(&format!(
+        "- {}\n",
+        t(Msg::new("report-cloud-load")
+            .arg("cpu", f.cpu_recent_pct.map(i64::from).unwrap_or(-1))
+            .arg("cpu_peak", f.cpu_peak_pct.map(i64::from).unwrap_or(-1))
+            .arg(
+                "bw_used",
+                match f.bw_recent_centi_mbps {
+                    Some(c) => format!("{}.{:02}", c / 100, c % 100),
+                    None => "-".into(),
+                }
+            )
+            .arg("cpu_saturated", if f.cpu_saturated { "yes" } else { "no" })
+            .arg("bw_saturated", if f.bw_saturated { "yes" } else { "no" })
+            .arg("ddos", f.ddos.clone()))
+    ));
+}
+
 /// The diagnosis report as markdown, in the user's language.
 ///
 /// Support staff and ticket systems read it, so nothing a server sent, a
@@ -152,6 +254,8 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"));
         md.push_str(&format!("- `{}`: {}\n", f.code(), one_line(&t(m))));
     }
+
+    report_cloud(loc, lang, r, &mut md);
 
     md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-probes")));
     if r.probes.is_empty() {

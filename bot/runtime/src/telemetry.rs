@@ -19,6 +19,7 @@ pub const RATE_LIMITED: &str = "vm_doctor_rate_limited_total";
 pub const RETENTION_PRUNED: &str = "vm_doctor_retention_pruned_total";
 pub const TAKEN_UP: &str = "vm_doctor_interrupted_taken_up_total";
 pub const DUPLICATE_ANSWERS: &str = "vm_doctor_duplicate_answers_total";
+pub const CLOUD_LOOKUPS: &str = "vm_doctor_cloud_lookup_seconds";
 
 /// Every metric this crate emits, for exporters that want the names up front.
 pub const ALL: &[&str] = &[
@@ -34,6 +35,7 @@ pub const ALL: &[&str] = &[
     RETENTION_PRUNED,
     TAKEN_UP,
     DUPLICATE_ANSWERS,
+    CLOUD_LOOKUPS,
 ];
 
 /// Registers help texts with the installed recorder.
@@ -80,6 +82,16 @@ pub fn describe() {
         DUPLICATE_ANSWERS,
         "Clicks or form answers for a question already answered, ignored (double clicks, retries)"
     );
+    describe_histogram!(
+        CLOUD_LOOKUPS,
+        Unit::Seconds,
+        "Time the provider's API lookups took after a first probe, by outcome"
+    );
+}
+
+/// `outcome`: `found`, `not-ours`, `auth`, `throttled`, `timeout`, `budget`, `error`.
+pub fn cloud_lookup(outcome: &'static str, d: Duration) {
+    metrics::histogram!(CLOUD_LOOKUPS, "outcome" => outcome).record(d.as_secs_f64());
 }
 
 pub fn taken_up(platform: &str) {

@@ -44,6 +44,160 @@ struct FileConfig {
     discord: DiscordSection,
     #[serde(default)]
     slack: SlackSection,
+    #[serde(default)]
+    cloud: CloudSection,
+}
+
+/// The provider's API (Tencent Cloud). The credentials are never read from
+/// this file: `VM_DOCTOR_TENCENT_SECRET_ID` / `_SECRET_KEY` (or `_FILE`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloudSection {
+    #[serde(default)]
+    regions: Vec<String>,
+    api_url: Option<String>,
+    /// `verdicts` (default) or `details`.
+    show: Option<String>,
+    call_timeout_ms: Option<u64>,
+    lookup_deadline_ms: Option<u64>,
+    per_minute: Option<u32>,
+    per_conversation: Option<u32>,
+}
+
+/// The resolved provider-API settings. Its `Debug` never shows the key.
+#[derive(Clone)]
+pub struct CloudSettings {
+    pub credentials: vmd_cloud::Credentials,
+    pub client: vmd_cloud::ClientConfig,
+    pub show: vmd_core::engine::CloudShow,
+    /// All the calls of one lookup together.
+    pub lookup_deadline: Duration,
+}
+
+impl std::fmt::Debug for CloudSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudSettings")
+            .field("credentials", &self.credentials)
+            .field("endpoint", &redact_url(&self.client.endpoint))
+            .field("regions", &self.client.regions)
+            .field("show", &self.show)
+            .field("lookup_deadline", &self.lookup_deadline)
+            .finish()
+    }
+}
+
+/// Reads `NAME` or, failing that, the file `NAME_FILE` names (a mounted
+/// secret), trimmed.
+fn secret(env: &HashMap<String, String>, name: &str) -> Result<Option<String>> {
+    if let Some(v) = env.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        return Ok(Some(v.to_owned()));
+    }
+    let file_var = format!("{name}_FILE");
+    match env
+        .get(&file_var)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+    {
+        Some(path) => {
+            let v = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {file_var} ({path})"))?;
+            Ok(Some(v.trim().to_owned()).filter(|v| !v.is_empty()))
+        }
+        None => Ok(None),
+    }
+}
+
+fn cloud_settings(
+    env: &HashMap<String, String>,
+    cs: CloudSection,
+) -> Result<Option<CloudSettings>> {
+    let var = |k: &str| env.get(k).filter(|v| !v.trim().is_empty()).cloned();
+    let id = secret(env, "VM_DOCTOR_TENCENT_SECRET_ID")?;
+    let key = secret(env, "VM_DOCTOR_TENCENT_SECRET_KEY")?;
+    let (id, key) = match (id, key) {
+        (None, None) => return Ok(None),
+        (Some(id), Some(key)) => (id, key),
+        _ => bail!(
+            "VM_DOCTOR_TENCENT_SECRET_ID and VM_DOCTOR_TENCENT_SECRET_KEY go together: set both (or neither)"
+        ),
+    };
+    let regions: Vec<String> = match var("VM_DOCTOR_TENCENT_REGIONS") {
+        Some(v) => v
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => cs.regions,
+    };
+    if regions.is_empty() {
+        bail!("VM_DOCTOR_TENCENT_REGIONS / cloud.regions: name the regions your instances are in (e.g. ap-seoul,ap-guangzhou)");
+    }
+    if regions.iter().any(|r| {
+        r.len() > 32
+            || !r
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    }) {
+        bail!("VM_DOCTOR_TENCENT_REGIONS / cloud.regions: a region looks like ap-seoul");
+    }
+    let endpoint = var("VM_DOCTOR_TENCENT_API_URL")
+        .or(cs.api_url)
+        .unwrap_or_else(|| vmd_cloud::client::DEFAULT_ENDPOINT.to_owned());
+    if !endpoint.starts_with("https://") && !endpoint.starts_with("http://") {
+        bail!("VM_DOCTOR_TENCENT_API_URL / cloud.api_url must start with https:// or http://");
+    }
+    let show = match var("VM_DOCTOR_CLOUD_SHOW")
+        .or(cs.show)
+        .as_deref()
+        .map(str::trim)
+    {
+        None | Some("verdicts") => vmd_core::engine::CloudShow::Verdicts,
+        Some("details") => vmd_core::engine::CloudShow::Details,
+        Some(_) => bail!("VM_DOCTOR_CLOUD_SHOW / cloud.show must be verdicts or details"),
+    };
+    let d = vmd_cloud::ClientConfig::default();
+    let ms = |k: &str, file: Option<u64>, default: Duration| -> Result<Duration> {
+        let v = match var(k) {
+            Some(v) => Some(
+                v.trim()
+                    .parse::<u64>()
+                    .with_context(|| format!("{k} must be a number"))?,
+            ),
+            None => file,
+        };
+        match v {
+            Some(0) => bail!("{k} must be more than 0"),
+            Some(n) => Ok(Duration::from_millis(n.min(120_000))),
+            None => Ok(default),
+        }
+    };
+    let call_timeout = ms(
+        "VM_DOCTOR_TENCENT_TIMEOUT_MS",
+        cs.call_timeout_ms,
+        d.call_timeout,
+    )?;
+    let lookup_deadline = ms(
+        "VM_DOCTOR_TENCENT_DEADLINE_MS",
+        cs.lookup_deadline_ms,
+        vmd_runtime::driver::CLOUD_DEADLINE,
+    )?;
+    Ok(Some(CloudSettings {
+        credentials: vmd_cloud::Credentials {
+            secret_id: id,
+            key: vmd_cloud::SecretKey::new(key),
+        },
+        client: vmd_cloud::ClientConfig {
+            endpoint,
+            regions,
+            call_timeout,
+            per_minute: cs.per_minute.unwrap_or(d.per_minute).max(1),
+            per_conversation: cs.per_conversation.unwrap_or(d.per_conversation).max(1),
+            ..d
+        },
+        show,
+        lookup_deadline,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +270,8 @@ pub struct Config {
     pub max_concurrent_probes: usize,
     pub discord: vmd_discord::DiscordConfig,
     pub slack: vmd_slack::SlackConfig,
+    /// The provider's API, when credentials are configured.
+    pub cloud: Option<CloudSettings>,
 }
 
 impl std::fmt::Debug for Config {
@@ -137,6 +293,7 @@ impl std::fmt::Debug for Config {
             .field("max_concurrent_probes", &self.max_concurrent_probes)
             .field("discord", &discord)
             .field("slack", &self.slack)
+            .field("cloud", &self.cloud)
             .finish()
     }
 }
@@ -450,7 +607,9 @@ impl Config {
                 .or(ss.team_limit)
                 .unwrap_or_else(|| "60/600".into()),
         )?;
+        let cloud = cloud_settings(env, fc.cloud)?;
         Ok(Config {
+            cloud,
             slack,
             discord,
             data_dir,
@@ -518,6 +677,72 @@ mod tests {
         assert_eq!(c.default_lang, Lang::En);
         assert_eq!(c.probe.connect_timeout, Duration::from_millis(700));
         assert_eq!(c.allow_targets.len(), 3);
+    }
+
+    #[test]
+    fn cloud_credentials_from_env_or_a_file_never_from_toml_never_shown() {
+        assert!(Config::load(None, &env(&[])).unwrap().cloud.is_none());
+        let base = [
+            ("VM_DOCTOR_TENCENT_SECRET_ID", "AKIDtest"),
+            ("VM_DOCTOR_TENCENT_SECRET_KEY", "tencent-very-secret"),
+            ("VM_DOCTOR_TENCENT_REGIONS", "ap-seoul, ap-guangzhou"),
+        ];
+        let c = Config::load(None, &env(&base)).unwrap();
+        let cloud = c.cloud.as_ref().unwrap();
+        assert_eq!(cloud.client.regions, ["ap-seoul", "ap-guangzhou"]);
+        assert_eq!(cloud.client.endpoint, vmd_cloud::client::DEFAULT_ENDPOINT);
+        assert_eq!(cloud.show, vmd_core::engine::CloudShow::Verdicts);
+        let shown = format!("{c:?}");
+        assert!(
+            shown.contains("AKIDtest") && !shown.contains("very-secret"),
+            "{shown}"
+        );
+        // From a mounted secret file.
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("key");
+        std::fs::write(&key_file, "from-a-file\n").unwrap();
+        let c = Config::load(
+            None,
+            &env(&[
+                ("VM_DOCTOR_TENCENT_SECRET_ID", "AKIDtest"),
+                (
+                    "VM_DOCTOR_TENCENT_SECRET_KEY_FILE",
+                    key_file.to_str().unwrap(),
+                ),
+                ("VM_DOCTOR_TENCENT_REGIONS", "ap-seoul"),
+                ("VM_DOCTOR_CLOUD_SHOW", "details"),
+                (
+                    "VM_DOCTOR_TENCENT_API_URL",
+                    "https://{service}.intl.tencentcloudapi.com",
+                ),
+            ]),
+        )
+        .unwrap();
+        let cloud = c.cloud.unwrap();
+        assert_eq!(cloud.show, vmd_core::engine::CloudShow::Details);
+        assert!(cloud.client.endpoint.contains(".intl."));
+        // One without the other, no region, a bad show: refused.
+        assert!(Config::load(None, &env(&base[..1])).is_err());
+        assert!(Config::load(None, &env(&base[..2])).is_err());
+        let mut bad = base.to_vec();
+        bad.push(("VM_DOCTOR_CLOUD_SHOW", "everything"));
+        assert!(Config::load(None, &env(&bad)).is_err());
+        // The key in the TOML file is refused, and the error does not echo it.
+        let f = dir.path().join("c.toml");
+        std::fs::write(
+            &f,
+            "[cloud]\nregions = [\"ap-seoul\"]\nsecret_key = \"toml-very-secret\"\n",
+        )
+        .unwrap();
+        let e = format!("{:#}", Config::load(Some(&f), &env(&[])).unwrap_err());
+        assert!(!e.contains("toml-very-secret"), "{e}");
+        std::fs::write(
+            &f,
+            "[cloud]\nregions = [\"ap-tokyo\"]\nshow = \"details\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), &env(&base[..2])).unwrap();
+        assert_eq!(c.cloud.unwrap().client.regions, ["ap-tokyo"]);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub const TOKEN_VARS: &[&str] = &[
     "VM_DOCTOR_SLACK_BOT_TOKEN",
     "VM_DOCTOR_SLACK_APP_TOKEN",
     "VM_DOCTOR_SLACK_SIGNING_SECRET",
+    "VM_DOCTOR_TENCENT_SECRET_ID",
+    "VM_DOCTOR_TENCENT_SECRET_KEY",
 ];
 
 /// Runs every check. `cfg` is the result of loading the configuration.
@@ -111,10 +113,63 @@ pub fn run(cfg: anyhow::Result<Config>, env: &HashMap<String, String>) -> Vec<Ch
             format!("probing from {}", ips.join(", ")),
         ));
     }
+    out.push(cloud_api(&cfg));
     if let Some(o) = ops {
         out.push(http(&o));
     }
     out
+}
+
+/// The provider's API: one harmless call (`DescribeInstances`, `Limit` 1)
+/// proves the credentials, the clock and the network path.
+fn cloud_api(cfg: &Config) -> Check {
+    let Some(c) = &cfg.cloud else {
+        return Check::new(
+            Level::Ok,
+            "cloud-api",
+            "skipped: no VM_DOCTOR_TENCENT_SECRET_ID / _SECRET_KEY (conversations go on without the provider's API)",
+        );
+    };
+    let api = match crate::cloud::Api::new(c) {
+        Ok(a) => a,
+        Err(e) => return Check::new(Level::Fail, "cloud-api", format!("{e}")),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return Check::new(Level::Fail, "cloud-api", format!("no runtime: {e}")),
+    };
+    let r = rt.block_on(async {
+        tokio::time::timeout(c.lookup_deadline, api.lookups().check_credentials()).await
+    });
+    let url = crate::config::redact_url(&c.client.endpoint);
+    match r {
+        Ok(Ok(())) => Check::new(
+            Level::Ok,
+            "cloud-api",
+            format!(
+                "{url} accepts the credentials (regions {})",
+                c.client.regions.join(", ")
+            ),
+        ),
+        Ok(Err(vmd_cloud::CloudError::Auth { code })) => Check::new(
+            Level::Fail,
+            "cloud-api",
+            format!("{url} refused the credentials ({code}): check the SecretId/SecretKey pair, the CAM policy (deploy/tencent-cam-policy.json) and this host's clock"),
+        ),
+        Ok(Err(e)) => Check::new(
+            Level::Fail,
+            "cloud-api",
+            format!("{url}: {e}; check outbound HTTPS to it"),
+        ),
+        Err(_) => Check::new(
+            Level::Fail,
+            "cloud-api",
+            format!("{url} did not answer within {:?}", c.lookup_deadline),
+        ),
+    }
 }
 
 /// True when a check blocks the bot from running.

@@ -1,6 +1,7 @@
 //! The `vm-doctor` binary's library half: configuration, wiring, and the
 //! console adapter. `main.rs` is only the command line.
 
+pub mod cloud;
 pub mod config;
 pub mod console;
 pub mod doctor;
@@ -47,7 +48,7 @@ pub fn build_driver<P: Prober, S: Store>(
 ) -> Result<Driver<P, S>> {
     let loc = Localizer::embedded().context("loading locales")?;
     let rb = vmd_runtime::load_runbooks(runbook_files, &loc).context("loading runbooks")?;
-    let engine = Engine::new(
+    let mut engine = Engine::new(
         rb,
         EngineConfig {
             idle_ttl_ms: cfg.session_ttl.as_millis() as u64,
@@ -55,7 +56,10 @@ pub fn build_driver<P: Prober, S: Store>(
             egress: cfg.egress_ips.clone(),
         },
     );
-    Ok(Driver::new(
+    if let Some(c) = &cfg.cloud {
+        engine = engine.with_cloud(c.show);
+    }
+    let driver = Driver::new(
         engine,
         prober,
         store,
@@ -67,5 +71,12 @@ pub fn build_driver<P: Prober, S: Store>(
             probe_deadline: cfg.probe_deadline(),
         },
     )
-    .with_admission(cfg.admission.clone()))
+    .with_admission(cfg.admission.clone());
+    Ok(match &cfg.cloud {
+        Some(c) => driver.with_cloud(
+            std::sync::Arc::new(cloud::Api::new(c).context("setting up the cloud API client")?),
+            c.lookup_deadline,
+        ),
+        None => driver,
+    })
 }

@@ -86,6 +86,21 @@ enum Cmd {
         #[arg(long)]
         http: Option<std::net::SocketAddr>,
     },
+    /// Ask the provider's API (Tencent Cloud, read-only) what it says about
+    /// a public address: the instance, its state and restrictions, public
+    /// bandwidth, the security groups' verdict for the login port from the
+    /// bot's egress addresses, the last 30 minutes of load.
+    Cloud {
+        ip: String,
+        #[arg(long, default_value_t = 22)]
+        port: u16,
+        /// Language of the text: en or ko (default: config).
+        #[arg(long)]
+        lang: Option<String>,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate or draw the runbooks.
     Runbook {
         #[command(subcommand)]
@@ -209,6 +224,18 @@ fn run() -> Result<()> {
             Ok(())
         }
         Cmd::Slack { data_dir, http } => slack(cfg, data_dir, http, &env),
+        Cmd::Cloud {
+            ip,
+            port,
+            lang,
+            json,
+        } => {
+            let lang = match lang {
+                Some(l) => Lang::parse(&l).context("--lang must be en or ko")?,
+                None => cfg.default_lang,
+            };
+            vm_doctor::cloud::command(&cfg, &ip, port, json, lang)
+        }
         Cmd::Runbook { cmd } => match cmd {
             RunbookCmd::Check { dir } => {
                 let rb = load_runbooks(dir)?;
