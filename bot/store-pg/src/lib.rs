@@ -65,6 +65,9 @@ pub struct PgConfig {
     /// The schema the tables live in (created when missing); none: the
     /// user's default `search_path`. Letters, digits and `_` only.
     pub schema: Option<String>,
+    /// The password, when it is not in the URL (from the environment,
+    /// never from a file).
+    pub password: Option<String>,
 }
 
 impl PgConfig {
@@ -76,6 +79,7 @@ impl PgConfig {
             turn_wait: Duration::from_secs(90),
             op_timeout: Duration::from_secs(5),
             schema: None,
+            password: None,
         }
     }
 
@@ -94,6 +98,7 @@ impl std::fmt::Debug for PgConfig {
             .field("turn_wait", &self.turn_wait)
             .field("op_timeout", &self.op_timeout)
             .field("schema", &self.schema)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -191,6 +196,9 @@ impl PgStore {
         let mut pg = tokio_postgres::Config::from_str(&cfg.url).map_err(|e| {
             StoreError::Backend(format!("the store URL {} is not valid: {e}", cfg.shown()))
         })?;
+        if let Some(p) = &cfg.password {
+            pg.password(p.as_bytes());
+        }
         if pg.get_connect_timeout().is_none() {
             pg.connect_timeout(cfg.op_timeout);
         }
