@@ -305,6 +305,21 @@ impl<P: Prober, S: Store> Driver<P, S> {
         Ok(keys)
     }
 
+    /// Whether a platform event (an interaction, an envelope, a click) is
+    /// delivered for the first time to any process sharing the store (a
+    /// store of one process says yes: the adapter's `Seen` decides). A
+    /// store that cannot answer lets the event through: its turn then finds
+    /// the store unavailable and asks the user to try again.
+    pub fn first_delivery(&self, platform: &str, event: &str) -> bool {
+        match blocking(|| self.store.first_delivery(platform, event)) {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not record the event id; handling the event");
+                true
+            }
+        }
+    }
+
     /// The turns under way, for graceful shutdown (`shutdown.rs`).
     pub fn turns(&self) -> &crate::shutdown::Turns {
         &self.turns

@@ -82,19 +82,26 @@ fn split(url: &str, via: Option<u16>) -> (String, String) {
 }
 
 fn driver(store: PgStore) -> Driver<vmd_runtime::fake::GateProber, PgStore> {
+    driver_with(store, vmd_runtime::fake::GateProber::new(&[], true))
+}
+
+fn driver_with(
+    store: PgStore,
+    prober: vmd_runtime::fake::GateProber,
+) -> Driver<vmd_runtime::fake::GateProber, PgStore> {
     let loc = Localizer::embedded().unwrap();
     let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
     let engine = Engine::new(
         rb,
         EngineConfig {
             idle_ttl_ms: 3_600_000,
-            policy: vmd_core::policy::TargetPolicy::new(Vec::new()),
+            policy: vmd_core::policy::TargetPolicy::new(vec!["127.0.0.0/8".parse().unwrap()]),
             egress: Vec::new(),
         },
     );
     Driver::new(
         engine,
-        vmd_runtime::fake::GateProber::new(&[], true),
+        prober,
         store,
         loc,
         DriverConfig {
@@ -187,4 +194,74 @@ async fn a_database_lost_mid_run_refuses_turns_and_keeps_what_was_stored() {
         !ids.contains(&"err-store-unavailable".to_owned()),
         "{ids:?}"
     );
+}
+
+/// Two replicas' drivers on one database: while one runs a turn (its probe
+/// held back), the other's turn on the same conversation waits for it, and
+/// then finds the conversation past the probe: it never takes the probe up
+/// as if its replica had died, and never runs it a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_turn_on_another_replica_waits_for_the_turn_under_way() {
+    let Some(url) = support::url("a_turn_on_another_replica_waits_for_the_turn_under_way") else {
+        return;
+    };
+    let schema = support::fresh_schema();
+    let open = |schema: String| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || PgStore::open(support::config(&url, &schema)))
+    };
+    let (sa, sb) = (
+        open(schema.clone()).await.unwrap().unwrap(),
+        open(schema).await.unwrap().unwrap(),
+    );
+    let held = vmd_runtime::fake::GateProber::new(&[vmd_core::probe::PortState::Open], false);
+    let gate = held.gate.clone();
+    let a = Arc::new(driver_with(sa, held));
+    // The other replica's prober panics on any probe.
+    let b = Arc::new(driver(sb));
+    let key = SessionKey::new("discord", "chan/9", "user-9");
+    let a2 = a.clone();
+    let k2 = key.clone();
+    let first = tokio::spawn(async move { turn(&a2, &k2, "/diagnose 127.0.0.1 linux").await });
+    // Wait until A stored the conversation in its probe.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let (b2, k2) = (b.clone(), key.clone());
+        let s = tokio::task::spawn_blocking(move || b2.store().load(&k2))
+            .await
+            .unwrap()
+            .unwrap();
+        if s.is_some_and(|s| s.waits_on_runtime()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "A never started its probe"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let (b2, k2, d2) = (b.clone(), key.clone(), done.clone());
+    let second = tokio::spawn(async move {
+        let ids = turn(&b2, &k2, "/status").await;
+        d2.store(true, Ordering::SeqCst);
+        ids
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !done.load(Ordering::SeqCst),
+        "B ran a turn while A's turn held the conversation"
+    );
+    gate.add_permits(10);
+    first.await.unwrap();
+    let ids = second
+        .await
+        .expect("B's turn must not take the probe up again");
+    assert!(
+        !ids.contains(&"err-store-unavailable".to_owned()),
+        "{ids:?}"
+    );
+    let s = b.store().load(&key).unwrap().unwrap();
+    assert!(!s.waits_on_runtime());
+    assert_eq!(s.probes.len(), 1, "the probe ran once");
 }
