@@ -110,3 +110,41 @@ fn a_conversation_stored_in_postgres_goes_on_in_another_process() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("no outcomes in postgres://"), "{text}");
 }
+
+#[test]
+fn doctor_checks_the_database_without_writing_to_it() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let data = tempfile::tempdir().unwrap();
+    let out = cmd()
+        .args(["doctor", "--data-dir"])
+        .arg(data.path())
+        .env(
+            "VM_DOCTOR_STORE",
+            format!("postgres://vmd:pw-secret@127.0.0.1:{port}/vmd"),
+        )
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("cannot reach the PostgreSQL store"), "{text}");
+    assert!(!text.contains("pw-secret"), "{text}");
+    let Some(url) = test_pg("doctor_checks_the_database_without_writing_to_it") else {
+        return;
+    };
+    let schema = format!("vmd_doctor_{}", std::process::id());
+    let out = cmd()
+        .args(["doctor", "--data-dir"])
+        .arg(data.path())
+        .env("VM_DOCTOR_STORE", &url)
+        .env("VM_DOCTOR_STORE_SCHEMA", &schema)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("its tables are created on first start"),
+        "{text}"
+    );
+}

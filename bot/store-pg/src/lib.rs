@@ -193,6 +193,47 @@ impl PgStore {
     /// date. An unreachable database is [`StoreError::Unavailable`] with
     /// the reason, within [`PgConfig::op_timeout`].
     pub fn open(cfg: PgConfig) -> Result<PgStore, StoreError> {
+        let store = PgStore::connect(cfg)?;
+        let pool = store.pool.clone();
+        let schema = store.cfg.schema.clone();
+        store.run(async move {
+            let mut c = pool.get().await.map_err(pool_err)?;
+            migrate::run(&mut c, schema.as_deref()).await
+        })?;
+        Ok(store)
+    }
+
+    /// What `vm-doctor doctor` reports, without writing anything (no
+    /// migration): the schema version found (0: not created yet) and the
+    /// conversations stored.
+    pub fn inspect(cfg: PgConfig) -> Result<(i32, u64), StoreError> {
+        let store = PgStore::connect(cfg)?;
+        let pool = store.pool.clone();
+        store.run(async move {
+            let c = pool.get().await.map_err(pool_err)?;
+            let exists: bool = c
+                .query_one("SELECT to_regclass('vmd_schema') IS NOT NULL", &[])
+                .await
+                .map_err(pg_err)?
+                .get(0);
+            if !exists {
+                return Ok((0, 0));
+            }
+            let version: i32 = c
+                .query_one("SELECT coalesce(max(version), 0) FROM vmd_schema", &[])
+                .await
+                .map_err(pg_err)?
+                .get(0);
+            let sessions: i64 = match c.query_one("SELECT count(*) FROM vmd_sessions", &[]).await {
+                Ok(r) => r.get(0),
+                Err(_) => 0,
+            };
+            Ok((version, sessions as u64))
+        })
+    }
+
+    /// The pool and its runtime, after one connection answered.
+    fn connect(cfg: PgConfig) -> Result<PgStore, StoreError> {
         let mut pg = tokio_postgres::Config::from_str(&cfg.url).map_err(|e| {
             StoreError::Backend(format!("the store URL {} is not valid: {e}", cfg.shown()))
         })?;
@@ -260,10 +301,9 @@ impl PgStore {
             cfg,
         };
         let pool = store.pool.clone();
-        let schema = store.cfg.schema.clone();
         store.run(async move {
-            let mut c = pool.get().await.map_err(pool_err)?;
-            migrate::run(&mut c, schema.as_deref()).await
+            let _first = pool.get().await.map_err(pool_err)?;
+            Ok(())
         })?;
         Ok(store)
     }
