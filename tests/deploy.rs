@@ -308,6 +308,88 @@ fn the_kubernetes_manifests_agree_with_the_binary() {
     assert_eq!(slack["spec"]["replicas"].as_u64(), Some(1));
 }
 
+/// PostgreSQL mode: a Deployment of several replicas rolled one at a time,
+/// a PodDisruptionBudget, the store's URL and password from their Secret.
+#[test]
+fn the_postgres_deployment_agrees_with_the_binary() {
+    let file = "deploy/k8s/deployment-postgres.yaml";
+    let docs = yaml_docs(file);
+    let dep = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    let pdb = docs
+        .iter()
+        .find(|d| d["kind"] == "PodDisruptionBudget")
+        .unwrap();
+    let spec = &dep["spec"];
+    let replicas = spec["replicas"].as_u64().unwrap();
+    assert!(
+        (2..=10).contains(&replicas),
+        "{replicas}: Slack allows 10 connections"
+    );
+    let labels = &spec["template"]["metadata"]["labels"];
+    assert_eq!(&spec["selector"]["matchLabels"], labels);
+    assert_eq!(&pdb["spec"]["selector"]["matchLabels"], labels);
+    assert_eq!(pdb["spec"]["maxUnavailable"].as_u64(), Some(1));
+    let roll = &spec["strategy"]["rollingUpdate"];
+    assert_eq!(spec["strategy"]["type"], "RollingUpdate");
+    assert_eq!(roll["maxUnavailable"].as_u64(), Some(0));
+    let c = &spec["template"]["spec"]["containers"][0];
+    let args: Vec<String> = serde_yaml::from_value(c["args"].clone()).unwrap();
+    assert_subcommand(&args[0]);
+    let known = known_vars();
+    let secret = yaml_docs("deploy/k8s/secret-store.example.yaml").remove(0);
+    let tokens = yaml_docs("deploy/k8s/secret.example.yaml").remove(0);
+    let mut env = HashMap::new();
+    for e in c["env"].as_sequence().unwrap() {
+        let name = e["name"].as_str().unwrap();
+        assert!(
+            known.contains(name),
+            "{name} is not a variable vm-doctor reads"
+        );
+        env.insert(name.to_owned(), e.clone());
+    }
+    for (var, from) in [
+        ("VM_DOCTOR_STORE", &secret),
+        ("VM_DOCTOR_STORE_PASSWORD", &secret),
+        ("VM_DOCTOR_SLACK_BOT_TOKEN", &tokens),
+        ("VM_DOCTOR_SLACK_APP_TOKEN", &tokens),
+    ] {
+        let r = &env[var]["valueFrom"]["secretKeyRef"];
+        assert_eq!(r["name"], from["metadata"]["name"], "{var}");
+        let key = r["key"].as_str().unwrap();
+        assert!(
+            from["stringData"].get(key).is_some(),
+            "{var}: secret has {key}"
+        );
+    }
+    // The example URL is one the binary accepts, and holds no password.
+    let url = secret["stringData"]["url"].as_str().unwrap();
+    assert!(url.starts_with("postgres://") && !url.contains(":replace-me@"));
+    let out = Command::new(BIN)
+        .args(["runbook", "check"])
+        .env("VM_DOCTOR_STORE", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Readiness asks /readyz (the database answering), and the grace period
+    // covers the shutdown deadline.
+    let ready: Vec<String> =
+        serde_yaml::from_value(c["readinessProbe"]["exec"]["command"].clone()).unwrap();
+    assert_eq!(ready, ["vm-doctor", "healthcheck", "--ready"]);
+    let shutdown: u64 = env["VM_DOCTOR_SHUTDOWN_SECS"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let grace = spec["template"]["spec"]["terminationGracePeriodSeconds"]
+        .as_u64()
+        .unwrap();
+    assert!(grace > shutdown);
+}
+
 fn check_statefulset(file: &str, tokens: &[&str]) {
     let sts = yaml_docs(file).remove(0);
     assert_eq!(sts["kind"], "StatefulSet");

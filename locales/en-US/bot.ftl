@@ -119,6 +119,7 @@ ruled-out-host-down = The instance is up and reachable (it answered ping).
 ticket-link = Open a support ticket here (target and summary are filled in): { $url }
 report-saved = The full report is saved at `{ $path }`; attach it to the ticket.
 err-internal = Something went wrong on my side (not with your server). Please try again in a moment; if it keeps happening, type /ticket.
+err-store-unavailable = I can't reach my conversation store right now, so I didn't take that in (nothing you told me earlier is lost). Please try again in a minute.
 
 ## Discord
 discord-cmd-diagnose-name = diagnose

@@ -306,7 +306,9 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
             tracing::info!(interaction = id, "shutting down; interaction not taken");
             return;
         }
-        if !self.bot.seen.first_time(&id.to_string()) {
+        let key = id.to_string();
+        // Once by this process, and once over every replica sharing the store.
+        if !self.bot.seen.first_time(&key) || !self.bot.driver.first_delivery("discord", &key) {
             tracing::debug!(interaction = id, "duplicate interaction ignored");
             return;
         }

@@ -298,7 +298,9 @@ impl<P: Prober, S: Store> Driver<P, S> {
             if s.in_progress() {
                 if s.probed() {
                     let rec = OutcomeRecord::of(s, vmd_core::session::Outcome::Abandoned, now);
-                    self.record(key, rec);
+                    if let Err(e) = self.record(key, rec) {
+                        tracing::warn!(error = %e, "could not record an abandoned conversation");
+                    }
                 }
                 self.active_changed(-1);
             }
@@ -312,11 +314,23 @@ impl<P: Prober, S: Store> Driver<P, S> {
 
     /// Counts an ended conversation and appends its outcome line, named
     /// after the conversation's key and start.
-    fn record(&self, key: &SessionKey, mut rec: OutcomeRecord) {
+    /// A store that keeps outcomes itself (PostgreSQL) gets the line
+    /// instead of the file; failing to keep it fails the turn before the
+    /// session is stored, so the end is recorded when it is retried.
+    fn record(&self, key: &SessionKey, mut rec: OutcomeRecord) -> Result<(), StoreError> {
         rec.platform = key.platform.clone();
         rec.conversation = crate::outcomes::conversation_id(key, rec.started_ms);
+        let json = serde_json::to_string(&rec).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let line = crate::store::OutcomeLine {
+            conversation: &rec.conversation,
+            ended_ms: rec.ts,
+            json: &json,
+        };
+        if !self.store.record_outcome(&line)? {
+            self.log_outcome(&rec);
+        }
         crate::telemetry::outcome(&key.platform, rec.outcome);
-        self.log_outcome(&rec);
+        Ok(())
     }
 
     fn log_outcome(&self, rec: &OutcomeRecord) {
@@ -343,6 +357,21 @@ impl<P: Prober, S: Store> Driver<P, S> {
             }
         }
         Ok(keys)
+    }
+
+    /// Whether a platform event (an interaction, an envelope, a click) is
+    /// delivered for the first time to any process sharing the store (a
+    /// store of one process says yes: the adapter's `Seen` decides). A
+    /// store that cannot answer lets the event through: its turn then finds
+    /// the store unavailable and asks the user to try again.
+    pub fn first_delivery(&self, platform: &str, event: &str) -> bool {
+        match blocking(|| self.store.first_delivery(platform, event)) {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not record the event id; handling the event");
+                true
+            }
+        }
     }
 
     /// The turns under way, for graceful shutdown (`shutdown.rs`).
@@ -445,10 +474,27 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let started = std::time::Instant::now();
         let r = self
             .turn_inner(key, &caller, input, platform_lang, sink)
-            .instrument(span)
+            .instrument(span.clone())
             .await;
         crate::telemetry::turn_duration(started.elapsed());
-        r
+        match r {
+            Err(DriverError::Store(StoreError::Unavailable(why))) => {
+                // A shared database that went away: what was stored stays
+                // as it was (every change is persisted before its reply);
+                // the user is asked to send it again shortly.
+                span.in_scope(
+                    || tracing::warn!(error = %why, "session store unavailable; turn refused"),
+                );
+                let lang = platform_lang.unwrap_or(self.cfg.default_lang);
+                sink(Outgoing::Reply {
+                    lang,
+                    reply: Reply::one("err-store-unavailable")
+                        .severity(vmd_core::msg::Severity::Warning),
+                });
+                Ok(())
+            }
+            r => r,
+        }
     }
 
     async fn turn_inner(
@@ -461,6 +507,9 @@ impl<P: Prober, S: Store> Driver<P, S> {
     ) -> Result<(), DriverError> {
         let lock = self.lock_for(key);
         let _guard = lock.lock().await;
+        // Other processes sharing the store wait too (a store of one process
+        // holds nothing more); the answered-question check below runs under it.
+        let _held = blocking(|| self.store.lock_turn(key))?;
         let stored = match self.store.load(key) {
             Ok(s) => s,
             Err(StoreError::TooNew { found }) => {
@@ -565,7 +614,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             // once), and never loses it.
             for e in &effects {
                 if let Effect::Record(rec) = e {
-                    self.record(key, (**rec).clone());
+                    blocking(|| self.record(key, (**rec).clone()))?;
                 }
             }
             if probes_before == 0 && !s.probes.is_empty() {

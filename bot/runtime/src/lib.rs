@@ -18,6 +18,8 @@ pub mod render;
 pub mod retention;
 pub mod shutdown;
 pub mod store;
+#[cfg(any(test, feature = "fake"))]
+pub mod store_suite;
 pub mod telemetry;
 pub mod understand;
 

@@ -50,6 +50,10 @@ pub enum StoreError {
     Locked(String),
     #[error("the store is damaged and sled cannot open it: {0}")]
     Damaged(String),
+    /// The database cannot be reached now (a shared store): the turn is
+    /// refused with "try again in a minute"; nothing stored is touched.
+    #[error("the session database is unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl StoreError {
@@ -143,6 +147,62 @@ pub trait Store: Send + Sync {
     /// A user's language preference (`/lang`), per platform.
     fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError>;
     fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError>;
+    /// Taken by the driver for each turn, after its own per-session lock:
+    /// a store shared by several processes holds the conversation for this
+    /// process until the guard drops (PostgreSQL: a lease with an expiry,
+    /// renewed while the turn runs). A store of one process needs nothing.
+    fn lock_turn(&self, key: &SessionKey) -> Result<TurnLock, StoreError> {
+        let _ = key;
+        Ok(TurnLock::local())
+    }
+    /// Records a platform event id (a Slack envelope, a Discord
+    /// interaction) and says whether this is its first delivery. A shared
+    /// store records it for every process, so a redelivery to another
+    /// replica is applied once; a store of one process leaves this to the
+    /// adapter's in-memory `Seen`.
+    fn first_delivery(&self, platform: &str, event: &str) -> Result<bool, StoreError> {
+        let _ = (platform, event);
+        Ok(true)
+    }
+    /// Keeps an outcome line in the store itself (a shared store: every
+    /// replica's outcomes in one table that `vm-doctor stats` reads).
+    /// `Ok(false)`: this store keeps none, the outcome log file does.
+    fn record_outcome(&self, line: &OutcomeLine<'_>) -> Result<bool, StoreError> {
+        let _ = line;
+        Ok(false)
+    }
+    /// Whether the store can take work now (`/readyz`).
+    fn ready(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+/// An outcome record as the store keeps it: its conversation id, when it
+/// ended and the JSON line `vm-doctor stats` reads.
+pub struct OutcomeLine<'a> {
+    pub conversation: &'a str,
+    pub ended_ms: u64,
+    pub json: &'a str,
+}
+
+/// The cross-process hold on a conversation for one turn
+/// ([`Store::lock_turn`]); dropping it lets other processes in.
+pub struct TurnLock {
+    _guard: Option<Box<dyn Send + Sync>>,
+}
+
+impl TurnLock {
+    /// Nothing to hold: the driver's own per-session lock is enough.
+    pub fn local() -> TurnLock {
+        TurnLock { _guard: None }
+    }
+
+    /// A hold that ends when `guard` drops.
+    pub fn held(guard: Box<dyn Send + Sync>) -> TurnLock {
+        TurnLock {
+            _guard: Some(guard),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -221,6 +281,18 @@ fn generation_of(bytes: &[u8]) -> u64 {
 
 pub fn encode(s: &Session) -> Result<Vec<u8>, StoreError> {
     encode_at(s, 0)
+}
+
+/// Encodes `s` for another store's save: trimmed to [`MAX_RECORD_BYTES`]
+/// (with the warning), versioned like a sled record (no generation).
+pub fn encode_for_store(s: &Session) -> Result<Vec<u8>, StoreError> {
+    encode_for_save(s, 0)
+}
+
+/// The version a record claims, if it claims one (a record of a newer
+/// version is left alone by every store).
+pub fn record_version(bytes: &[u8]) -> Option<u32> {
+    version_of(bytes)
 }
 
 fn encode_at(s: &Session, g: u64) -> Result<Vec<u8>, StoreError> {
@@ -700,6 +772,20 @@ impl SledStore {
         self.quarantine.len()
     }
 
+    /// Writes `bytes` as the record of `key` as they are (tests: a record
+    /// of a newer build, a damaged one).
+    #[cfg(any(test, feature = "fake"))]
+    pub fn insert_raw(&self, key: &SessionKey, bytes: Vec<u8>) -> Result<(), StoreError> {
+        self.sessions.insert(key_bytes(key), bytes)?;
+        Ok(())
+    }
+
+    /// The stored bytes of `key`, as they are (tests).
+    #[cfg(any(test, feature = "fake"))]
+    pub fn raw(&self, key: &SessionKey) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.sessions.get(key_bytes(key))?.map(|v| v.to_vec()))
+    }
+
     /// Writes everything to disk (graceful shutdown calls it last).
     pub fn flush(&self) -> Result<(), StoreError> {
         self._db.flush()?;
@@ -877,6 +963,18 @@ impl<T: Store + ?Sized> Store for std::sync::Arc<T> {
     }
     fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError> {
         (**self).set_user_lang(platform, user, lang)
+    }
+    fn lock_turn(&self, key: &SessionKey) -> Result<TurnLock, StoreError> {
+        (**self).lock_turn(key)
+    }
+    fn first_delivery(&self, platform: &str, event: &str) -> Result<bool, StoreError> {
+        (**self).first_delivery(platform, event)
+    }
+    fn record_outcome(&self, line: &OutcomeLine<'_>) -> Result<bool, StoreError> {
+        (**self).record_outcome(line)
+    }
+    fn ready(&self) -> Result<(), StoreError> {
+        (**self).ready()
     }
 }
 
@@ -1477,6 +1575,30 @@ mod tests {
             prefs_to_prune(prefs, &active, 25, 10),
             vec![b"b".to_vec(), b"c".to_vec()]
         );
+    }
+
+    impl crate::store_suite::RawStore for SledStore {
+        fn put_raw(&self, key: &SessionKey, bytes: Vec<u8>) {
+            self.insert_raw(key, bytes).unwrap();
+        }
+        fn get_raw(&self, key: &SessionKey) -> Option<Vec<u8>> {
+            self.raw(key).unwrap()
+        }
+        fn quarantine_len(&self) -> usize {
+            self.quarantined()
+        }
+    }
+
+    /// The suite every backend passes (`vmd-store-pg` runs it on PostgreSQL).
+    #[test]
+    fn sled_passes_the_store_suite() {
+        let dirs = std::sync::Mutex::new(Vec::new());
+        crate::store_suite::run_all(&|| {
+            let dir = tempfile::tempdir().unwrap();
+            let st = SledStore::open(dir.path()).unwrap();
+            dirs.lock().unwrap().push(dir);
+            st
+        });
     }
 
     #[test]

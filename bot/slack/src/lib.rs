@@ -582,6 +582,12 @@ struct Bot<P: Prober, S: Store> {
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
+    /// A redelivered envelope, command or click is handled once: by this
+    /// process (`seen`) and by every replica sharing the store.
+    fn first_time(&self, id: &str) -> bool {
+        self.seen.first_time(id) && self.driver.first_delivery("slack", id)
+    }
+
     fn api(&self) -> SlackClientSession<'_, Conn> {
         self.client.open_session(&self.token)
     }
@@ -890,7 +896,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     // ----- events ---------------------------------------------------------
 
     async fn on_command(&self, ev: SlackCommandEvent) {
-        if !self.seen.first_time(&format!("cmd:{}", ev.trigger_id)) {
+        if !self.first_time(&format!("cmd:{}", ev.trigger_id)) {
             tracing::debug!("duplicate command ignored");
             return;
         }
@@ -1012,7 +1018,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     async fn on_push(&self, ev: SlackPushEventCallback) {
-        if !self.seen.first_time(&format!("ev:{}", ev.event_id)) {
+        if !self.first_time(&format!("ev:{}", ev.event_id)) {
             tracing::debug!("duplicate event ignored");
             return;
         }
@@ -1184,7 +1190,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     async fn on_interaction(&self, ev: SlackInteractionEvent) {
         match ev {
             SlackInteractionEvent::BlockActions(a) => {
-                if !self.seen.first_time(&format!("act:{}", a.trigger_id)) {
+                if !self.first_time(&format!("act:{}", a.trigger_id)) {
                     tracing::debug!("duplicate click ignored");
                     return;
                 }
@@ -1195,7 +1201,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     "view:{}:{}",
                     v.view.state_params.id, v.view.state_params.hash
                 );
-                if !self.seen.first_time(&id) {
+                if !self.first_time(&id) {
                     tracing::debug!("duplicate submission ignored");
                     return;
                 }

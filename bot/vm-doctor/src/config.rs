@@ -46,6 +46,8 @@ struct FileConfig {
     slack: SlackSection,
     #[serde(default)]
     cloud: CloudSection,
+    #[serde(default)]
+    store: StoreSection,
 }
 
 /// The provider's API (Tencent Cloud). The credentials are never read from
@@ -200,6 +202,18 @@ fn cloud_settings(
     }))
 }
 
+/// Where sessions live: sled under the data directory (no `url`), or a
+/// PostgreSQL database shared by replicas. The password comes from
+/// `VM_DOCTOR_STORE_PASSWORD`, never from the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoreSection {
+    url: Option<String>,
+    pool_size: Option<usize>,
+    lease_secs: Option<u64>,
+    schema: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SlackSection {
@@ -272,6 +286,9 @@ pub struct Config {
     pub slack: vmd_slack::SlackConfig,
     /// The provider's API, when credentials are configured.
     pub cloud: Option<CloudSettings>,
+    /// The PostgreSQL store (`VM_DOCTOR_STORE=postgres://…`); none: sled
+    /// under the data directory.
+    pub store: Option<vmd_store_pg::PgConfig>,
 }
 
 impl std::fmt::Debug for Config {
@@ -282,6 +299,7 @@ impl std::fmt::Debug for Config {
         }
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
+            .field("store", &self.store)
             .field("default_lang", &self.default_lang)
             .field("session_ttl", &self.session_ttl)
             .field("ticket_url", &redact_url(&self.ticket_url))
@@ -336,6 +354,61 @@ fn ids(what: &str, v: &str) -> Result<Vec<u64>> {
                 .map_err(|_| anyhow::anyhow!("{what}: every item must be a Discord id (a number)"))
         })
         .collect()
+}
+
+/// The PostgreSQL store from `VM_DOCTOR_STORE` (a URL, or `sled`) or the
+/// file's `[store] url`, the password from `VM_DOCTOR_STORE_PASSWORD`.
+fn store_config(
+    var: &dyn Fn(&str) -> Option<String>,
+    fs: StoreSection,
+) -> Result<Option<vmd_store_pg::PgConfig>> {
+    if let Some(u) = &fs.url {
+        let authority = u.split_once("://").map_or("", |(_, r)| r);
+        let authority = &authority[..authority.find(['/', '?']).unwrap_or(authority.len())];
+        let userinfo = authority.rfind('@').map_or("", |at| &authority[..at]);
+        if userinfo.contains(':') || u.contains("password=") {
+            bail!("[store] url must not hold the password: set VM_DOCTOR_STORE_PASSWORD instead");
+        }
+    }
+    let url = match var("VM_DOCTOR_STORE").or(fs.url) {
+        None => return Ok(None),
+        Some(u) if u.trim().eq_ignore_ascii_case("sled") => return Ok(None),
+        Some(u) => u.trim().to_owned(),
+    };
+    if !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+        bail!(
+            "VM_DOCTOR_STORE / [store] url must be postgres://… (or sled); got {}",
+            redact_url(&url)
+        );
+    }
+    let mut c = vmd_store_pg::PgConfig::new(url);
+    c.password = var("VM_DOCTOR_STORE_PASSWORD");
+    let num = |k: &str| -> Result<Option<u64>> {
+        var(k)
+            .map(|v| {
+                v.trim()
+                    .parse::<u64>()
+                    .with_context(|| format!("{k} must be a number"))
+            })
+            .transpose()
+    };
+    if let Some(n) = num("VM_DOCTOR_STORE_POOL_SIZE")?
+        .map(|n| n as usize)
+        .or(fs.pool_size)
+    {
+        if !(2..=256).contains(&n) {
+            bail!("VM_DOCTOR_STORE_POOL_SIZE / [store] pool_size must be 2 to 256");
+        }
+        c.pool_size = n;
+    }
+    if let Some(s) = num("VM_DOCTOR_STORE_LEASE_SECS")?.or(fs.lease_secs) {
+        if !(5..=600).contains(&s) {
+            bail!("VM_DOCTOR_STORE_LEASE_SECS / [store] lease_secs must be 5 to 600");
+        }
+        c.lease = Duration::from_secs(s);
+    }
+    c.schema = var("VM_DOCTOR_STORE_SCHEMA").or(fs.schema);
+    Ok(Some(c))
 }
 
 fn limit(what: &str, v: &str) -> Result<vmd_discord::limits::Limit> {
@@ -608,8 +681,10 @@ impl Config {
                 .unwrap_or_else(|| "60/600".into()),
         )?;
         let cloud = cloud_settings(env, fc.cloud)?;
+        let store = store_config(&var, fc.store)?;
         Ok(Config {
             cloud,
+            store,
             slack,
             discord,
             data_dir,
@@ -761,6 +836,46 @@ mod tests {
             vmd_probe::Tuning::default().syn_attempts
         );
         assert!(Config::load(None, &env(&[("VM_DOCTOR_ADAPTIVE_FLOOR_MS", "0")])).is_err());
+    }
+
+    #[test]
+    fn the_store_is_sled_unless_a_postgres_url_is_given() {
+        assert!(Config::load(None, &env(&[])).unwrap().store.is_none());
+        let c = Config::load(None, &env(&[("VM_DOCTOR_STORE", "sled")])).unwrap();
+        assert!(c.store.is_none());
+        let c = Config::load(
+            None,
+            &env(&[
+                ("VM_DOCTOR_STORE", "postgres://vmd:pw-in-env@db:5432/vmd"),
+                ("VM_DOCTOR_STORE_POOL_SIZE", "8"),
+            ]),
+        )
+        .unwrap();
+        let pg = c.store.as_ref().unwrap();
+        assert_eq!(pg.pool_size, 8);
+        assert!(!format!("{c:?}").contains("pw-in-env"));
+        // The file names the database; the password comes from the environment.
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(
+            &f,
+            "[store]\nurl = \"postgres://vmd@db/vmd?sslmode=require\"\nlease_secs = 20\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&f), &env(&[("VM_DOCTOR_STORE_PASSWORD", "from-env")])).unwrap();
+        let pg = c.store.as_ref().unwrap();
+        assert_eq!(pg.password.as_deref(), Some("from-env"));
+        assert_eq!(pg.lease, Duration::from_secs(20));
+        assert!(!format!("{c:?}").contains("from-env"));
+        // A password in the file is refused.
+        std::fs::write(&f, "[store]\nurl = \"postgres://vmd:secret@db/vmd\"\n").unwrap();
+        let e = Config::load(Some(&f), &env(&[])).unwrap_err().to_string();
+        assert!(e.contains("VM_DOCTOR_STORE_PASSWORD"), "{e}");
+        assert!(!e.contains("secret"), "{e}");
+        let e = Config::load(None, &env(&[("VM_DOCTOR_STORE", "mysql://db")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("postgres://"), "{e}");
     }
 
     #[test]

@@ -93,7 +93,9 @@ pub fn run(cfg: anyhow::Result<Config>, env: &HashMap<String, String>) -> Vec<Ch
         }
     };
     out.push(data_dir(&cfg.data_dir));
-    if out.last().is_some_and(|c| c.level == Level::Ok) {
+    if let Some(pg) = &cfg.store {
+        out.push(pg_store(pg));
+    } else if out.last().is_some_and(|c| c.level == Level::Ok) {
         out.push(store(&cfg.data_dir));
     }
     out.push(icmp());
@@ -205,6 +207,39 @@ fn data_dir(dir: &Path) -> Check {
                 "{} is not writable: {e}; give the bot's user write access (chown) or set VM_DOCTOR_DATA_DIR",
                 dir.display()
             ),
+        ),
+    }
+}
+
+/// Checks the PostgreSQL store answers, without migrating or writing.
+fn pg_store(pg: &vmd_store_pg::PgConfig) -> Check {
+    match vmd_store_pg::PgStore::inspect(pg.clone()) {
+        Ok((0, _)) => Check::new(
+            Level::Ok,
+            "store",
+            format!(
+                "{} answers; its tables are created on first start",
+                pg.shown()
+            ),
+        ),
+        Ok((v, n)) if v > vmd_store_pg::SCHEMA_VERSION => Check::new(
+            Level::Warn,
+            "store",
+            format!(
+                "{} answers; schema version {v} is newer than this build's {} (a newer release migrated it), {n} conversations stored",
+                pg.shown(),
+                vmd_store_pg::SCHEMA_VERSION
+            ),
+        ),
+        Ok((v, n)) => Check::new(
+            Level::Ok,
+            "store",
+            format!("{} answers (schema version {v}, {n} conversations stored)", pg.shown()),
+        ),
+        Err(e) => Check::new(
+            Level::Fail,
+            "store",
+            format!("cannot reach the PostgreSQL store at {}: {e}", pg.shown()),
         ),
     }
 }

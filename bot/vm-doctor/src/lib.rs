@@ -7,6 +7,7 @@ pub mod console;
 pub mod doctor;
 pub mod fleet;
 pub mod ops;
+pub mod store;
 
 use anyhow::{Context, Result};
 use config::Config;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use vm_doctor::config::Config;
 use vm_doctor::console::Console;
 use vm_doctor::ops::{Ops, OpsConfig};
+use vm_doctor::store::AnyStore;
 use vmd_core::command::Lang;
 use vmd_core::runbook::Runbooks;
 use vmd_core::session::SessionKey;
@@ -204,6 +205,22 @@ fn run() -> Result<()> {
         } => console(cfg, data_dir, lang, user, &env),
         Cmd::Discord { data_dir } => discord(cfg, data_dir, &env),
         Cmd::Doctor { .. } | Cmd::Healthcheck { .. } => unreachable!("handled above"),
+        Cmd::Stats { .. } if cfg.store.is_some() => {
+            let pg = cfg.store.clone().expect("checked above");
+            let shown = pg.shown();
+            let store = vmd_store_pg::PgStore::open(pg)
+                .with_context(|| format!("opening the PostgreSQL store at {shown}"))?;
+            let lines = store
+                .outcome_lines()
+                .with_context(|| format!("reading the outcomes in {shown}"))?;
+            if lines.is_empty() {
+                println!("no conversations have ended yet (no outcomes in {shown})");
+                return Ok(());
+            }
+            let st = vmd_runtime::outcomes::Stats::read(lines.as_bytes())?;
+            print!("{}", st.render());
+            Ok(())
+        }
         Cmd::Stats { data_dir } => {
             let dir = data_dir.unwrap_or(cfg.data_dir);
             let path = dir.join("outcomes.jsonl");
@@ -299,9 +316,30 @@ fn load_runbooks(dir: Option<PathBuf>) -> Result<Runbooks> {
     }
 }
 
+/// Opens the configured store (refusing to start, with the reason, when it
+/// can't) and drops expired sessions.
+fn open_store(cfg: &Config) -> Result<AnyStore> {
+    let Some(pg) = &cfg.store else {
+        return Ok(AnyStore::Sled(open_sled(cfg)?));
+    };
+    let store = vmd_store_pg::PgStore::open(pg.clone()).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the PostgreSQL session store at {}: {e} (check VM_DOCTOR_STORE, the password in VM_DOCTOR_STORE_PASSWORD, that the database is up and that this host may connect to it)",
+            pg.shown()
+        )
+    })?;
+    tracing::info!(store = %pg.shown(), "PostgreSQL session store ready");
+    let cutoff = vmd_runtime::driver::now_ms().saturating_sub(cfg.session_ttl.as_millis() as u64);
+    match vmd_runtime::store::Store::prune(&store, cutoff) {
+        Ok(n) => tracing::debug!(pruned = n, "expired sessions removed"),
+        Err(e) => tracing::warn!(error = %e, "could not prune expired sessions"),
+    }
+    Ok(AnyStore::Pg(store))
+}
+
 /// Opens the sled store under the data directory (refusing to start, with
 /// the reason, when it can't) and drops expired sessions.
-fn open_store(cfg: &Config) -> Result<SledStore> {
+fn open_sled(cfg: &Config) -> Result<SledStore> {
     vmd_runtime::files::create_private_dir(&cfg.data_dir)
         .with_context(|| format!("creating data directory {}", cfg.data_dir.display()))?;
     let dir = cfg.data_dir.join("sled");
@@ -391,10 +429,12 @@ fn console(
             cfg.session_ttl,
             cfg.prune_interval,
         );
+        let store_ok = vm_doctor::store::watch_ready(&driver, cfg.store.is_some());
+        vm_doctor::store::spawn_outcome_retention(&driver, ops_cfg.retention);
         let ops = Ops::start(
             ops_cfg,
             cfg.data_dir.clone(),
-            Arc::new(|| Ok(())),
+            vm_doctor::store::ready_with(store_ok, Arc::new(|| Ok(()))),
             vm_doctor::ops::active_gauge(&driver),
         )
         .await?;
@@ -416,7 +456,7 @@ fn console(
     })
 }
 
-type ChatDriver = std::sync::Arc<vmd_runtime::Driver<NetProber, SledStore>>;
+type ChatDriver = std::sync::Arc<vmd_runtime::Driver<NetProber, AnyStore>>;
 
 /// The store, the real prober, the driver and a runtime, for a chat bot.
 fn chat_driver(cfg: &Config) -> Result<(ChatDriver, tokio::runtime::Runtime)> {
@@ -434,7 +474,7 @@ fn chat_driver(cfg: &Config) -> Result<(ChatDriver, tokio::runtime::Runtime)> {
     Ok((driver, rt))
 }
 
-fn flush(store: &SledStore) {
+fn flush(store: &AnyStore) {
     match store.flush() {
         Ok(()) => tracing::info!("session store flushed"),
         Err(e) => tracing::error!(error = %e, "could not flush the session store"),
@@ -473,16 +513,21 @@ fn discord(
         );
         let bot = vmd_discord::start_sharded(cfg.discord.clone(), driver.clone(), shards).await?;
         let connected = bot.connected();
+        let store_ok = vm_doctor::store::watch_ready(&driver, cfg.store.is_some());
+        vm_doctor::store::spawn_outcome_retention(&driver, ops_cfg.retention);
         let ops = Ops::start(
             ops_cfg,
             cfg.data_dir.clone(),
-            Arc::new(move || {
-                if connected.load(std::sync::atomic::Ordering::SeqCst) {
-                    Ok(())
-                } else {
-                    Err("not connected to the Discord gateway".into())
-                }
-            }),
+            vm_doctor::store::ready_with(
+                store_ok,
+                Arc::new(move || {
+                    if connected.load(std::sync::atomic::Ordering::SeqCst) {
+                        Ok(())
+                    } else {
+                        Err("not connected to the Discord gateway".into())
+                    }
+                }),
+            ),
             vm_doctor::ops::active_gauge(&driver),
         )
         .await?;
@@ -551,16 +596,21 @@ fn slack(
         // Mode reconnects by itself from then on).
         let connected = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let ready = connected.clone();
+        let store_ok = vm_doctor::store::watch_ready(&driver, cfg.store.is_some());
+        vm_doctor::store::spawn_outcome_retention(&driver, ops_cfg.retention);
         let ops = Ops::start(
             ops_cfg,
             cfg.data_dir.clone(),
-            Arc::new(move || {
-                if ready.load(std::sync::atomic::Ordering::SeqCst) {
-                    Ok(())
-                } else {
-                    Err("not connected to Slack yet".into())
-                }
-            }),
+            vm_doctor::store::ready_with(
+                store_ok,
+                Arc::new(move || {
+                    if ready.load(std::sync::atomic::Ordering::SeqCst) {
+                        Ok(())
+                    } else {
+                        Err("not connected to Slack yet".into())
+                    }
+                }),
+            ),
             vm_doctor::ops::active_gauge(&driver),
         )
         .await?;

@@ -1,0 +1,133 @@
+//! Versioned schema migrations, run at start by every replica.
+//!
+//! All of them run in one transaction that first takes a transaction-level
+//! advisory lock: replicas starting together migrate one after another, the
+//! first does the work and the others find the schema up to date. A
+//! migration is only ever added at the end and never changed once released;
+//! each is additive, so a replica of the previous release keeps working
+//! during a rolling update. A database migrated by a newer release (a
+//! version above [`SCHEMA_VERSION`]) is used as it is, with a warning.
+
+use vmd_runtime::store::StoreError;
+
+/// The advisory lock key of the migrations ("vmdmigr" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0076_6d64_6d69_6772;
+
+/// The migrations in order: (version, SQL).
+const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    "CREATE TABLE vmd_sessions (
+        platform text NOT NULL,
+        conversation text NOT NULL,
+        usr text NOT NULL,
+        record bytea NOT NULL,
+        v integer NOT NULL,
+        updated_ms bigint NOT NULL,
+        waiting boolean NOT NULL,
+        PRIMARY KEY (platform, conversation, usr)
+    );
+    CREATE INDEX vmd_sessions_updated ON vmd_sessions (updated_ms);
+    CREATE INDEX vmd_sessions_waiting ON vmd_sessions (waiting) WHERE waiting;
+    CREATE TABLE vmd_quarantine (
+        id bigserial PRIMARY KEY,
+        platform text NOT NULL,
+        conversation text NOT NULL,
+        usr text NOT NULL,
+        record bytea NOT NULL,
+        moved_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE vmd_prefs (
+        platform text NOT NULL,
+        usr text NOT NULL,
+        lang text NOT NULL,
+        set_ms bigint NOT NULL,
+        PRIMARY KEY (platform, usr)
+    );
+    CREATE TABLE vmd_turn_leases (
+        platform text NOT NULL,
+        conversation text NOT NULL,
+        usr text NOT NULL,
+        owner text NOT NULL,
+        token bigint NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (platform, conversation, usr)
+    );
+    CREATE TABLE vmd_events (
+        platform text NOT NULL,
+        event text NOT NULL,
+        seen_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (platform, event)
+    );
+    CREATE INDEX vmd_events_seen ON vmd_events (seen_at);
+    CREATE TABLE vmd_outcomes (
+        id bigserial PRIMARY KEY,
+        conversation text NOT NULL,
+        ended_ms bigint NOT NULL,
+        line text NOT NULL
+    );
+    CREATE INDEX vmd_outcomes_ended ON vmd_outcomes (ended_ms);",
+)];
+
+/// The schema version this build migrates to.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+fn err(what: &str, e: tokio_postgres::Error) -> StoreError {
+    match super::pg_err(e) {
+        StoreError::Backend(m) => StoreError::Backend(format!("{what}: {m}")),
+        other => other,
+    }
+}
+
+/// Brings the schema to [`SCHEMA_VERSION`]; returns the version found.
+/// `schema` (checked by the caller: a plain identifier) is created first
+/// when it is missing, under the same lock.
+pub(crate) async fn run(
+    c: &mut deadpool_postgres::Object,
+    schema: Option<&str>,
+) -> Result<i32, StoreError> {
+    let tx = c
+        .transaction()
+        .await
+        .map_err(|e| err("starting the migration", e))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(|e| err("taking the migration lock", e))?;
+    if let Some(schema) = schema {
+        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+            .await
+            .map_err(|e| err("creating the schema", e))?;
+    }
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS vmd_schema (
+            version integer PRIMARY KEY,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        )",
+    )
+    .await
+    .map_err(|e| err("creating the schema table", e))?;
+    let found: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM vmd_schema", &[])
+        .await
+        .map_err(|e| err("reading the schema version", e))?
+        .get(0);
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+        tx.batch_execute(sql)
+            .await
+            .map_err(|e| err(&format!("schema migration {version}"), e))?;
+        tx.execute("INSERT INTO vmd_schema (version) VALUES ($1)", &[version])
+            .await
+            .map_err(|e| err("recording the schema version", e))?;
+        tracing::info!(version, "schema migration applied");
+    }
+    tx.commit()
+        .await
+        .map_err(|e| err("committing the migration", e))?;
+    if found > SCHEMA_VERSION {
+        tracing::warn!(
+            found,
+            known = SCHEMA_VERSION,
+            "the database schema is newer than this build (a newer release migrated it); using it as it is"
+        );
+    }
+    Ok(found)
+}
