@@ -2389,6 +2389,51 @@ fn a_state_or_the_values_quoted_in_a_sentence_answer_the_question() {
 }
 
 #[test]
+fn a_port_named_in_a_sentence_at_the_listen_question_becomes_the_login_port() {
+    // "Listening on 2222" is a different port, with its number: never the
+    // option that says "listening on 22", and the port question not asked.
+    for (lang, text) in [
+        (Lang::En, "it's listening on 2222"),
+        (Lang::En, "sshd is on 0.0.0.0:2222"),
+        (Lang::Ko, "2222 포트에서 대기하고 있네요"),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed(), World::open()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                "in",
+                "active (running)",
+                text,
+                "/quit",
+            ],
+        );
+        assert!(
+            reached(&r).contains("linux.sshd_listen"),
+            "{text}: {}",
+            r.out
+        );
+        assert!(!reached(&r).contains("linux.firewall"), "{text}: {}", r.out);
+        let reqs = r.prober.requests.lock().unwrap();
+        assert_eq!(reqs.len(), 2, "{text}: {}", r.out);
+        assert_eq!(reqs[1].ports[0].port, 2222, "{text}");
+    }
+    // The login port named again is the "yes" it always was.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            "active (running)",
+            "listening on 22 on all addresses",
+            "/quit",
+        ],
+    );
+    assert!(reached(&r).contains("linux.firewall"), "{}", r.out);
+}
+
+#[test]
 fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
     for lang in [Lang::En, Lang::Ko] {
         let both = match lang {

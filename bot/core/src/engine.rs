@@ -65,6 +65,11 @@ pub enum Input {
     /// a click delivered twice (a double click racing itself past the
     /// adapter's stale-click check, a retry after a crash) is applied once.
     At { question: String, input: Box<Input> },
+    /// An option chosen by a reply that also named a value ("it's listening
+    /// on 2222"): the option, then `value` as the answer to the input step it
+    /// leads to (the port question it would ask next), in one turn. Where the
+    /// option leads elsewhere, the value is not used.
+    ChooseWith { key: String, value: String },
     /// The provider's API lookup the engine asked for ([`Effect::CloudLookup`])
     /// has finished for the address `ip`.
     CloudDone {
@@ -354,6 +359,7 @@ impl Engine {
             },
             Input::Command(c) => self.command(s, c, &mut out),
             Input::Choose(k) => self.choose(s, &k, &mut out),
+            Input::ChooseWith { key, value } => self.choose_with(s, &key, &value, &mut out),
             Input::ProbeDone(r) => self.probe_done(s, *r, &mut out),
             Input::Resume => self.resume(s, &mut out),
             Input::Paste(t) => self.paste(s, &t, &mut out),
@@ -559,6 +565,57 @@ impl Engine {
             }
             Phase::Ended(_) => self.prompt(s, out),
         }
+    }
+
+    /// The option of the current question that leads to a port question,
+    /// when a reply names a port `n` other than the login port: "it's
+    /// listening on 2222" at "where does sshd listen?" is "a different port,
+    /// 2222", never the option that names the login port. `None` where no
+    /// option of the question leads to a port question.
+    pub fn port_answer(&self, s: &Session, n: u16) -> Option<Input> {
+        let Phase::Step(id) = &s.phase else {
+            return None;
+        };
+        if n == s.service_port() {
+            return None;
+        }
+        let step = self.rb.step(id)?;
+        let opt = step.options.iter().find(|o| {
+            o.go.targets().any(|t| {
+                self.rb.step(t).is_some_and(|st| {
+                    st.kind == StepKind::Input && st.input == Some(InputKind::Port)
+                })
+            })
+        })?;
+        Some(Input::ChooseWith {
+            key: opt.key.clone(),
+            value: n.to_string(),
+        })
+    }
+
+    fn choose_with(&self, s: &mut Session, key: &str, value: &str, out: &mut Out) {
+        let from = out.fx.len();
+        self.choose(s, key, out);
+        let Phase::Step(id) = &s.phase else {
+            return;
+        };
+        let Some(step) = self.rb.step(id) else {
+            return;
+        };
+        if step.kind != StepKind::Input || step.input != Some(InputKind::Port) {
+            return;
+        }
+        // The port question is answered already: not asked.
+        let mut i = from;
+        while i < out.fx.len() {
+            if matches!(&out.fx[i], Effect::Say(r) if r.expect == Expect::Port) {
+                out.fx.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        let step = step.clone();
+        self.input_answer(s, &step, value, out)
     }
 
     fn choose(&self, s: &mut Session, key: &str, out: &mut Out) {

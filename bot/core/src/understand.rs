@@ -688,6 +688,18 @@ fn load_and_disk(raw: &str) -> Vec<Fact> {
 /// Port-sized numbers written in a reply, in order: digit runs that are not
 /// part of an address (`10.0.0.1`, `0.0.0.0:3389`'s address) or a hex value
 /// (`0x00000d3d`).
+/// The one number a reply names (as [`numbers`] finds them: not inside an
+/// address or a word), when it names exactly one distinct number.
+pub fn single_number(text: &str) -> Option<u16> {
+    let mut nums = numbers(text);
+    nums.sort_unstable();
+    nums.dedup();
+    match nums.as_slice() {
+        [n] => Some(*n),
+        _ => None,
+    }
+}
+
 fn numbers(text: &str) -> Vec<u16> {
     let chars: Vec<char> = text.chars().take(MAX_REPLY).collect();
     let mut out = Vec::new();

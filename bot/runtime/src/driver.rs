@@ -905,6 +905,15 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 return Ok(input);
             }
         }
+        // "It's listening on 2222" where an option leads to the port
+        // question: that option, with the port as its answer.
+        if by_index {
+            if let Some(n) = vmd_core::understand::single_number(t) {
+                if let Some(input) = self.engine.port_answer(s, n) {
+                    return Ok(input);
+                }
+            }
+        }
         let lang = effective_lang(s, platform, self.cfg.default_lang);
         let u = self
             .understanding
@@ -968,6 +977,7 @@ fn input_kind(i: &Input) -> &'static str {
         Input::Command(Command::Diagnose { .. }) => "diagnose",
         Input::Command(_) => "command",
         Input::Choose(_) => "choose",
+        Input::ChooseWith { .. } => "choose",
         Input::ProbeDone(_) => "probe_done",
         Input::Resume => "resume",
         Input::Paste(_) => "paste",
