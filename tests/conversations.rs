@@ -2434,6 +2434,71 @@ fn a_port_named_in_a_sentence_at_the_listen_question_becomes_the_login_port() {
 }
 
 #[test]
+fn the_distribution_named_picks_the_commands_shown() {
+    let start = |first: &str, lang| {
+        run(
+            Some(lang),
+            &[World::closed()],
+            &[first, "in", "stopped", "/quit"],
+        )
+    };
+    // CentOS: the unit is sshd, and nothing about Ubuntu's socket.
+    let r = start("my centos server 203.0.113.10 won't let me in", Lang::En);
+    assert!(
+        r.out.contains("`sudo systemctl enable --now sshd`."),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("(Ubuntu, Debian)"), "{}", r.out);
+    assert!(!r.out.contains("Ubuntu 22.10"), "{}", r.out);
+    // Ubuntu, in Korean: the unit is ssh.
+    let r = start("우분투 서버 203.0.113.10 접속이 안 돼요", Lang::Ko);
+    assert!(
+        r.out.contains("`sudo systemctl enable --now ssh`."),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("CentOS"), "{}", r.out);
+    // Named later ("it's rocky btw") counts too; "linux" alone shows both.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "in", "stopped", "/quit"],
+    );
+    assert!(r.out.contains("(Ubuntu, Debian)"), "{}", r.out);
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            "it's rocky btw",
+            "stopped",
+            "/quit",
+        ],
+    );
+    assert!(
+        r.out.contains("`sudo systemctl status sshd`. What"),
+        "{}",
+        r.out
+    );
+    // The firewall step: firewalld only for CentOS, ufw only for Ubuntu.
+    for (first, shown, hidden) in [
+        ("centos box at 203.0.113.10", "• firewalld:", "ufw status"),
+        ("ubuntu box at 203.0.113.10", "• ufw:", "firewall-cmd"),
+    ] {
+        let r = run(
+            Some(Lang::En),
+            &[World::closed()],
+            &[first, "in", "active (running)", "on all addresses", "/quit"],
+        );
+        assert!(reached(&r).contains("linux.firewall"), "{first}: {}", r.out);
+        assert!(r.out.contains(shown), "{first}: {}", r.out);
+        assert!(!r.out.contains(hidden), "{first}: {}", r.out);
+    }
+}
+
+#[test]
 fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
     for lang in [Lang::En, Lang::Ko] {
         let both = match lang {

@@ -313,11 +313,21 @@ linux-vnc-help = Let's get you into the console first; the next checks all happe
     Are you in now?
 
 linux-firewall-title = Firewall inside the server
-linux-firewall = Check the firewall inside the server for port { $port }. Depending on the distribution:
-    • Ubuntu/Debian with ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
-    • CentOS, Rocky, RHEL with firewalld: `sudo firewall-cmd --get-active-zones` names the zone of the network interface, then `sudo firewall-cmd --zone=<zone> --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --zone=<zone> --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
-    • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save` (Ubuntu, Debian) or `sudo service iptables save` (CentOS 7).
-    Does the firewall let TCP { $port } in (or is there no firewall at all)?
+linux-firewall = { $distro ->
+        [debian] Check the firewall inside the server for port { $port }.
+            • ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
+            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save`.
+            Does the firewall let TCP { $port } in (or is there no firewall at all)?
+        [redhat] Check the firewall inside the server for port { $port }.
+            • firewalld: `sudo firewall-cmd --get-active-zones` names the zone of the network interface, then `sudo firewall-cmd --zone=<zone> --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --zone=<zone> --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
+            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo service iptables save` (CentOS 7; on later releases use firewalld).
+            Does the firewall let TCP { $port } in (or is there no firewall at all)?
+       *[other] Check the firewall inside the server for port { $port }. Depending on the distribution:
+            • Ubuntu/Debian with ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
+            • CentOS, Rocky, RHEL with firewalld: `sudo firewall-cmd --get-active-zones` names the zone of the network interface, then `sudo firewall-cmd --zone=<zone> --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --zone=<zone> --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
+            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save` (Ubuntu, Debian) or `sudo service iptables save` (CentOS 7).
+            Does the firewall let TCP { $port } in (or is there no firewall at all)?
+    }
 linux-opt-firewall-allows = It lets { $port } in / no firewall
     .aliases = allows, allowed, lets it in, no firewall, is allowed, inactive, ufw is inactive, disabled, not running
 linux-opt-firewall-fixed = It blocked it; I opened it, check again
@@ -325,7 +335,11 @@ linux-opt-firewall-fixed = It blocked it; I opened it, check again
 linux-skip-firewall = Skipping the firewall and security-group checks: port { $port } answers from outside, so neither of them blocks it.
 
 linux-sshd-title = Is sshd running?
-linux-sshd = On the server, run `sudo systemctl status ssh` on Ubuntu and Debian, or `sudo systemctl status sshd` on CentOS, Rocky and RHEL. Ubuntu 22.10 and later start SSH on demand: there `ssh.service` can show **inactive** while `sudo systemctl status ssh.socket` shows **active (listening)**, and that is fine. What do you see?
+linux-sshd = { $distro ->
+        [debian] On the server, run `sudo systemctl status ssh`. Ubuntu 22.10 and later start SSH on demand: there `ssh.service` can show **inactive** while `sudo systemctl status ssh.socket` shows **active (listening)**, and that is fine. What do you see?
+        [redhat] On the server, run `sudo systemctl status sshd`. What do you see?
+       *[other] On the server, run `sudo systemctl status ssh` on Ubuntu and Debian, or `sudo systemctl status sshd` on CentOS, Rocky and RHEL. Ubuntu 22.10 and later start SSH on demand: there `ssh.service` can show **inactive** while `sudo systemctl status ssh.socket` shows **active (listening)**, and that is fine. What do you see?
+    }
 linux-opt-sshd-running = active (running)
     .aliases = running, active, active running, active (running), it's running, is running
 linux-opt-sshd-socket = ssh inactive, but ssh.socket active (listening)
@@ -336,7 +350,11 @@ linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on po
 linux-skip-legacy = An SSH server answers on port { $port }, but it only offers old algorithms that current SSH clients refuse. That explains a lot, so let's deal with it.
 
 linux-sshd-start-title = Start sshd
-linux-sshd-start = Start it and make it start at boot: `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sudo systemctl enable --now sshd` (CentOS, Rocky, RHEL). Then check `sudo systemctl status ssh` (or `sshd`) again. Tell me when it's running and I'll check again.
+linux-sshd-start = { $distro ->
+        [debian] Start it and make it start at boot: `sudo systemctl enable --now ssh`. Then check `sudo systemctl status ssh` again. Tell me when it's running and I'll check again.
+        [redhat] Start it and make it start at boot: `sudo systemctl enable --now sshd`. Then check `sudo systemctl status sshd` again. Tell me when it's running and I'll check again.
+       *[other] Start it and make it start at boot: `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sudo systemctl enable --now sshd` (CentOS, Rocky, RHEL). Then check `sudo systemctl status ssh` (or `sshd`) again. Tell me when it's running and I'll check again.
+    }
 linux-opt-sshd-fails = It won't start
     .aliases = fails, won't start, error, failed, doesn't start, job for ssh.service failed
 

@@ -314,11 +314,21 @@ linux-vnc-help = 다음 점검은 모두 콘솔에서 해야 해서, VNC 콘솔�
     이제 로그인되셨나요?
 
 linux-firewall-title = 서버 내부 방화벽
-linux-firewall = 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요. 배포판에 따라 달라요.
-    • ufw를 쓰는 Ubuntu/Debian: `sudo ufw status`. 22번 포트는 `OpenSSH` 또는 `22/tcp` 줄에 `ALLOW`로 표시돼요. 열려면: `sudo ufw allow { $port }/tcp`.
-    • firewalld를 쓰는 CentOS, Rocky, RHEL: 먼저 `sudo firewall-cmd --get-active-zones`로 네트워크 인터페이스가 속한 영역(zone)을 확인하고, `sudo firewall-cmd --zone=<영역> --list-all`을 실행해 주세요. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --zone=<영역> --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
-    • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`도 그중 하나예요.) 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo netfilter-persistent save`(Ubuntu, Debian) 또는 `sudo service iptables save`(CentOS 7)로 저장해 주세요.
-    방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
+linux-firewall = { $distro ->
+        [debian] 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요.
+            • ufw: `sudo ufw status`. 22번 포트는 `OpenSSH` 또는 `22/tcp` 줄에 `ALLOW`로 표시돼요. 열려면: `sudo ufw allow { $port }/tcp`.
+            • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`도 그중 하나예요.) 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo netfilter-persistent save`로 저장해 주세요.
+            방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
+        [redhat] 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요.
+            • firewalld: 먼저 `sudo firewall-cmd --get-active-zones`로 네트워크 인터페이스가 속한 영역(zone)을 확인하고, `sudo firewall-cmd --zone=<영역> --list-all`을 실행해 주세요. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --zone=<영역> --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
+            • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`도 그중 하나예요.) 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo service iptables save`(CentOS 7, 이후 버전은 firewalld를 써 주세요)로 저장해 주세요.
+            방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
+       *[other] 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요. 배포판에 따라 달라요.
+            • ufw를 쓰는 Ubuntu/Debian: `sudo ufw status`. 22번 포트는 `OpenSSH` 또는 `22/tcp` 줄에 `ALLOW`로 표시돼요. 열려면: `sudo ufw allow { $port }/tcp`.
+            • firewalld를 쓰는 CentOS, Rocky, RHEL: 먼저 `sudo firewall-cmd --get-active-zones`로 네트워크 인터페이스가 속한 영역(zone)을 확인하고, `sudo firewall-cmd --zone=<영역> --list-all`을 실행해 주세요. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --zone=<영역> --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
+            • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`도 그중 하나예요.) 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo netfilter-persistent save`(Ubuntu, Debian) 또는 `sudo service iptables save`(CentOS 7)로 저장해 주세요.
+            방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
+    }
 linux-opt-firewall-allows = { $port }번 포트를 허용해요 / 방화벽이 없어요
     .aliases = 허용, 허용돼요, 허용됨, 방화벽 없음, 방화벽 없어요, 방화벽 없, 비활성, 허용돼, 허용되어, 꺼져 있
 linux-opt-firewall-fixed = 막혀 있어서 열었어요, 다시 점검해 주세요
@@ -326,7 +336,11 @@ linux-opt-firewall-fixed = 막혀 있어서 열었어요, 다시 점검해 주�
 linux-skip-firewall = 방화벽과 보안 그룹 점검은 건너뛸게요. 외부에서 { $port }번 포트가 응답하니 둘 다 이 포트를 막고 있지 않아요.
 
 linux-sshd-title = sshd가 실행 중인가요?
-linux-sshd = 서버에서 Ubuntu와 Debian은 `sudo systemctl status ssh`, CentOS, Rocky, RHEL은 `sudo systemctl status sshd` 명령을 실행해 주세요. Ubuntu 22.10 이상은 SSH를 필요할 때 시작해요. 그래서 `ssh.service`가 **inactive**로 보여도 `sudo systemctl status ssh.socket` 결과가 **active (listening)**이면 정상이에요. 어떻게 나오나요?
+linux-sshd = { $distro ->
+        [debian] 서버에서 `sudo systemctl status ssh` 명령을 실행해 주세요. Ubuntu 22.10 이상은 SSH를 필요할 때 시작해요. 그래서 `ssh.service`가 **inactive**로 보여도 `sudo systemctl status ssh.socket` 결과가 **active (listening)**이면 정상이에요. 어떻게 나오나요?
+        [redhat] 서버에서 `sudo systemctl status sshd` 명령을 실행해 주세요. 어떻게 나오나요?
+       *[other] 서버에서 Ubuntu와 Debian은 `sudo systemctl status ssh`, CentOS, Rocky, RHEL은 `sudo systemctl status sshd` 명령을 실행해 주세요. Ubuntu 22.10 이상은 SSH를 필요할 때 시작해요. 그래서 `ssh.service`가 **inactive**로 보여도 `sudo systemctl status ssh.socket` 결과가 **active (listening)**이면 정상이에요. 어떻게 나오나요?
+    }
 linux-opt-sshd-running = active (running)
     .aliases = 실행 중, 실행중, 돌아가요, 동작 중, 돌아가, running이라고, running 이라고
 linux-opt-sshd-socket = ssh는 inactive지만 ssh.socket은 active (listening)이에요
@@ -337,7 +351,11 @@ linux-skip-sshd = sshd 점검은 건너뛸게요. { $port }번 포트에서 SSH 
 linux-skip-legacy = { $port }번 포트에서 SSH 서버가 응답하지만, 최신 SSH 클라이언트가 거부하는 오래된 알고리즘만 제공해요. 로그인이 안 되는 이유가 여기에 있을 가능성이 크니 이것부터 해결해 볼게요.
 
 linux-sshd-start-title = sshd 시작
-linux-sshd-start = sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sudo systemctl enable --now sshd`(CentOS, Rocky, RHEL). 그런 다음 `sudo systemctl status ssh`(또는 `sshd`)로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
+linux-sshd-start = { $distro ->
+        [debian] sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`. 그런 다음 `sudo systemctl status ssh`로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
+        [redhat] sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now sshd`. 그런 다음 `sudo systemctl status sshd`로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
+       *[other] sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sudo systemctl enable --now sshd`(CentOS, Rocky, RHEL). 그런 다음 `sudo systemctl status ssh`(또는 `sshd`)로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
+    }
 linux-opt-sshd-fails = 시작되지 않아요
     .aliases = 시작 안 돼요, 시작 안 됨, 시작 실패, 오류, 에러, 시작이 안, 시작 안, 실패해요, 실패
 

@@ -160,6 +160,29 @@ pub struct Extracted {
     pub ip: Option<IpAddr>,
     pub os: Option<Os>,
     pub port: Option<u16>,
+    /// The Linux family a named distribution belongs to, when the text
+    /// names distributions of one family only.
+    pub distro: Option<Distro>,
+}
+
+/// A Linux family whose commands differ: the SSH unit (`ssh` / `sshd`), the
+/// package manager, the firewall front end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Distro {
+    /// Ubuntu, Debian.
+    Debian,
+    /// CentOS, Rocky, RHEL, AlmaLinux, Fedora, TencentOS, OpenCloudOS.
+    Redhat,
+}
+
+impl Distro {
+    pub fn key(self) -> &'static str {
+        match self {
+            Distro::Debian => "debian",
+            Distro::Redhat => "redhat",
+        }
+    }
 }
 
 /// Longest sentence looked at; the rest is ignored (bounded work per message).
@@ -241,6 +264,24 @@ pub fn extract(text: &str) -> Extracted {
         "레드햇",
         "로키",
     ];
+    const DEBIAN: &[&str] = &["ubuntu", "debian", "우분투", "데비안"];
+    const REDHAT: &[&str] = &[
+        "centos",
+        "rocky",
+        "rhel",
+        "almalinux",
+        "fedora",
+        "tencentos",
+        "opencloudos",
+        "센토스",
+        "레드햇",
+        "로키",
+    ];
+    x.distro = match (DEBIAN.iter().any(|w| has(w)), REDHAT.iter().any(|w| has(w))) {
+        (true, false) => Some(Distro::Debian),
+        (false, true) => Some(Distro::Redhat),
+        _ => None,
+    };
     if WINDOWS.iter().any(|w| has(w)) {
         x.os = Some(Os::Windows);
     } else if LINUX.iter().any(|w| has(w)) {

@@ -330,6 +330,13 @@ impl Engine {
             other => other,
         };
         let ends_wait = ends_wait(&s.phase, &input);
+        // The Linux family named anywhere in what the user types ("my
+        // ubuntu box", "it's centos actually") picks the commands shown.
+        if let Input::Text(t) = &input {
+            if let Some(d) = command::extract(t).distro {
+                s.distro = Some(d);
+            }
+        }
         match input {
             Input::Text(t) => match command::parse(&t) {
                 Some(Ok(c)) => self.command(s, c, &mut out),
@@ -1988,6 +1995,15 @@ impl Engine {
         a.insert(
             "os".into(),
             Arg::Str(s.os.map(Os::key).unwrap_or("auto").into()),
+        );
+        a.insert(
+            "distro".into(),
+            Arg::Str(
+                s.distro
+                    .map(command::Distro::key)
+                    .unwrap_or("unknown")
+                    .into(),
+            ),
         );
         a.entry("client".into())
             .or_insert_with(|| Arg::Str("unknown".into()));

@@ -135,6 +135,10 @@ pub struct Session {
     pub target_name: Option<String>,
     /// As given: may be `Auto` until the first probe decides.
     pub os: Option<Os>,
+    /// The Linux family the user named (Ubuntu/Debian or CentOS/Rocky/RHEL),
+    /// so steps show that family's commands only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distro: Option<crate::command::Distro>,
     pub custom_port: Option<u16>,
     pub phase: Phase,
     /// Steps shown, oldest first; `/back` walks it.
@@ -267,6 +271,7 @@ impl Session {
             target: None,
             target_name: None,
             os: None,
+            distro: None,
             custom_port: None,
             phase: Phase::New,
             trail: Vec::new(),
