@@ -297,6 +297,24 @@ fn ping_blocked_but_port_open_is_called_normal() {
         "{}",
         r.out
     );
+    // How to make it answer, if wanted: the security group, and on Windows
+    // the firewall's echo rule too.
+    assert!(
+        r.out.contains("allow ICMP in the security group"),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("Echo Request"), "{}", r.out);
+    let r = run(
+        Some(Lang::Ko),
+        &[World::open()],
+        &["/diagnose 203.0.113.10 windows"],
+    );
+    assert!(
+        r.out.contains("ICMP를 허용해 주세요. Windows Defender"),
+        "{}",
+        r.out
+    );
 }
 
 /// "Bind to port … Permission denied" is SELinux refusing the port: the

@@ -6,7 +6,10 @@
 finding-icmp-reply = The server at { $ip } answers ping, so it is powered on and reachable over the network.
 finding-icmp-no-reply = The server at { $ip } does not answer ping. On its own this does not mean it is down: many cloud servers and firewalls block ping by default. Look at the port results below.
 finding-icmp-unavailable = Ping could not be sent from where this bot runs, so ping tells us nothing here. This is not a problem with your server.
-finding-icmp-blocked-port-open = Ping is blocked, but port { $port } answers, so the server is up. Blocked ping is normal and needs no fix.
+finding-icmp-blocked-port-open = Ping is blocked, but port { $port } answers, so the server is up. Blocked ping is normal and needs no fix. If you want it to answer (for monitoring, say), allow ICMP in the security group's inbound rules{ $os ->
+        [windows] {""} and turn on the Windows Defender Firewall rule "File and Printer Sharing (Echo Request - ICMPv4-In)".
+       *[other] .
+    }
 finding-port-open = Port { $port } is open: the server accepted a connection on it.
 finding-port-closed = Port { $port } is closed: the server is reachable but nothing listens on that port, or a firewall rejects it. Check that { $os ->
         [windows] Remote Desktop
