@@ -2517,6 +2517,40 @@ fn the_distribution_named_picks_the_commands_shown() {
 }
 
 #[test]
+fn a_question_back_naming_nothing_is_about_the_step_it_is_asked_at() {
+    // "How do I do that?" at the VNC step: what the VNC console is and where
+    // to click, then the same question; nothing answered.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "how do I do that?", "/quit"],
+    );
+    assert!(r.out.contains("opens the server's own screen"), "{}", r.out);
+    assert!(!r.out.contains("I can't answer that here"), "{}", r.out);
+    assert!(!reached(&r).contains("linux.sshd"), "{}", r.out);
+    // At the security group, in Korean.
+    let r = run(
+        Some(Lang::Ko),
+        &[World::sg_drop()],
+        &["/diagnose 203.0.113.10 linux", "그건 어디서 해요?", "/quit"],
+    );
+    assert!(r.out.contains("보안 그룹은 클라우드가"), "{}", r.out);
+    // A step with no topic still says it can't answer.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            "stopped",
+            "how do I do that?",
+            "/quit",
+        ],
+    );
+    assert!(r.out.contains("I can't answer that here"), "{}", r.out);
+}
+
+#[test]
 fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
     for lang in [Lang::En, Lang::Ko] {
         let both = match lang {

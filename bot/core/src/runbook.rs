@@ -114,6 +114,11 @@ struct StepDef {
     /// ([`crate::correct`]).
     #[serde(default)]
     ports_answer: bool,
+    /// The glossary term (`glossary-<topic>`) this step is about: a question
+    /// back that names no term ("how do I do that?", "그게 뭐예요?") is
+    /// answered with it.
+    #[serde(default)]
+    topic: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -358,6 +363,8 @@ pub struct Step {
     /// An address or port named in a reply answers this question (not a
     /// correction).
     pub ports_answer: bool,
+    /// The glossary term the step is about (see the TOML field).
+    pub topic: Option<String>,
 }
 
 impl Step {
@@ -388,6 +395,11 @@ impl Step {
     }
 
     /// Every Fluent id this step references.
+    /// The glossary entry of the step's topic, if it has one.
+    pub fn topic_id(&self) -> Option<String> {
+        self.topic.as_ref().map(|t| format!("glossary-{t}"))
+    }
+
     pub fn message_ids(&self) -> Vec<&str> {
         let mut out = vec![self.title.as_str()];
         out.extend(self.say.iter().map(String::as_str));
@@ -822,6 +834,15 @@ impl Runbooks {
                     });
                 }
             }
+            if let Some(id) = step.topic_id() {
+                if !has(&id) {
+                    return Err(RunbookError::MissingMessage {
+                        step: step.id.clone(),
+                        id,
+                        locale: locale.to_owned(),
+                    });
+                }
+            }
         }
         Ok(())
     }
@@ -1113,6 +1134,7 @@ fn convert(book: &str, s: StepDef) -> Result<Step, RunbookError> {
         offers_works: false,
         paste: s.paste,
         ports_answer: s.ports_answer,
+        topic: s.topic,
     })
 }
 

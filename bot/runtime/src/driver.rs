@@ -918,6 +918,19 @@ impl<P: Prober, S: Store> Driver<P, S> {
         let u = self
             .understanding
             .understand_at(&self.loc, &self.engine, s, &prompt, t, by_index);
+        // A question back naming no term ("how do I do that?") is about
+        // what this step asks: its topic's glossary entry answers it.
+        let u = match u {
+            crate::understand::Understood::Ask(None) if by_index => {
+                let topic = prompt
+                    .step
+                    .as_deref()
+                    .and_then(|id| self.engine.runbooks().step(id))
+                    .and_then(|st| st.topic.clone());
+                crate::understand::Understood::Ask(topic)
+            }
+            u => u,
+        };
         let u = match u {
             crate::understand::Understood::Choose(k) => return Ok(Input::Choose(k)),
             // "Just give me a ticket": the same as /ticket.
