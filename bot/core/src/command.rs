@@ -185,6 +185,30 @@ impl Distro {
     }
 }
 
+/// Words that name a Linux distribution (or Linux itself), as whole words;
+/// the Korean ones anywhere.
+pub const LINUX_WORDS: &[&str] = &[
+    "linux",
+    "ubuntu",
+    "centos",
+    "debian",
+    "rocky",
+    "rhel",
+    "almalinux",
+    "fedora",
+    "opensuse",
+    "suse",
+    "tencentos",
+    "opencloudos",
+    "amazon-linux",
+    "리눅스",
+    "우분투",
+    "센토스",
+    "데비안",
+    "레드햇",
+    "로키",
+];
+
 /// Longest sentence looked at; the rest is ignored (bounded work per message).
 const MAX_SENTENCE: usize = 1000;
 
@@ -243,27 +267,6 @@ pub fn extract(text: &str) -> Extracted {
         "윈도",
         "윈도우서버",
     ];
-    const LINUX: &[&str] = &[
-        "linux",
-        "ubuntu",
-        "centos",
-        "debian",
-        "rocky",
-        "rhel",
-        "almalinux",
-        "fedora",
-        "opensuse",
-        "suse",
-        "tencentos",
-        "opencloudos",
-        "amazon-linux",
-        "리눅스",
-        "우분투",
-        "센토스",
-        "데비안",
-        "레드햇",
-        "로키",
-    ];
     const DEBIAN: &[&str] = &["ubuntu", "debian", "우분투", "데비안"];
     const REDHAT: &[&str] = &[
         "centos",
@@ -284,7 +287,7 @@ pub fn extract(text: &str) -> Extracted {
     };
     if WINDOWS.iter().any(|w| has(w)) {
         x.os = Some(Os::Windows);
-    } else if LINUX.iter().any(|w| has(w)) {
+    } else if LINUX_WORDS.iter().any(|w| has(w)) {
         x.os = Some(Os::Linux);
     } else if [
         "rdp",

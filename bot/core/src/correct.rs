@@ -139,27 +139,7 @@ const WINDOWS: &[&str] = &[
     "윈도우",
     "윈도",
 ];
-const LINUX: &[&str] = &[
-    "linux",
-    "ubuntu",
-    "centos",
-    "debian",
-    "rocky",
-    "rhel",
-    "almalinux",
-    "fedora",
-    "opensuse",
-    "suse",
-    "tencentos",
-    "opencloudos",
-    "amazon-linux",
-    "리눅스",
-    "우분투",
-    "센토스",
-    "데비안",
-    "레드햇",
-    "로키",
-];
+const LINUX: &[&str] = command::LINUX_WORDS;
 
 /// English words before a value that make it the wrong one ("not 22",
 /// "instead of windows", "from 22 to 2222").
