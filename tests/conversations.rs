@@ -2527,6 +2527,9 @@ fn a_question_back_naming_nothing_is_about_the_step_it_is_asked_at() {
     );
     assert!(r.out.contains("opens the server's own screen"), "{}", r.out);
     assert!(!r.out.contains("I can't answer that here"), "{}", r.out);
+    // Said for the system the user has: a Linux password, no Windows lock screen.
+    assert!(r.out.contains("password of a Linux account"), "{}", r.out);
+    assert!(!r.out.contains("Windows lock screen"), "{}", r.out);
     assert!(!reached(&r).contains("linux.sshd"), "{}", r.out);
     // At the security group, in Korean.
     let r = run(

@@ -331,7 +331,11 @@ err-name = { $why ->
 ## Glossary: short answers to questions back, with where to click in the
 ## console. `.words` are what people call the term (comma-separated; both
 ## languages' lists are used).
-glossary-vnc = The **VNC console** opens the server's own screen in your browser, so it works even when the network login (SSH or remote desktop) doesn't. In the cloud console's instance list, click **Log In** on the server's row and choose **VNC**. It asks for the operating system's account and password (root or ubuntu on Linux, Administrator on Windows); at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
+glossary-vnc = The **VNC console** opens the server's own screen in your browser, so it works even when the network login (SSH or remote desktop) doesn't. In the cloud console's instance list, click **Log In** on the server's row and choose **VNC**. { $os ->
+        [linux] It asks for the password of a Linux account (root, or ubuntu on Ubuntu images); if you have only ever logged in with a key, set a password first: instance, **More**, **Password/Key**, **Reset Password** (the instance restarts).
+        [windows] It asks for the Administrator password; at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
+       *[other] It asks for the operating system's account and password (root or ubuntu on Linux, Administrator on Windows); at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
+    }
     .words = vnc, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing, 콘솔 로그인, console login
 glossary-security-group = A **security group** is the cloud's firewall in front of your server: its inbound rules say which ports are open to which addresses. In the console, click the instance, open the **Security Groups** tab to see the groups bound to it, and use **Edit rules** to add an inbound rule.
     .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule

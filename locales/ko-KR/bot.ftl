@@ -324,7 +324,11 @@ err-name = { $why ->
 
 ## 용어 설명: 되물으신 질문에 답하는 짧은 설명과 콘솔에서 찾는 위치. .words는 그 용어를
 ## 부르는 말이에요(쉼표로 구분, 두 언어의 목록을 모두 사용해요).
-glossary-vnc = **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여는 로그인 방법이에요. 네트워크나 SSH, 원격 데스크톱이 안 될 때도 쓸 수 있어요. 클라우드 콘솔의 인스턴스 목록에서 서버 행의 **로그인**(Log In)을 클릭하고 **VNC 로그인**을 선택하면 돼요. 서버 OS 계정(Linux는 root나 ubuntu, Windows는 Administrator)의 비밀번호가 필요하고, Windows 잠금 화면에서는 왼쪽 위 **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내 주세요.
+glossary-vnc = **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여는 로그인 방법이에요. 네트워크나 SSH, 원격 데스크톱이 안 될 때도 쓸 수 있어요. 클라우드 콘솔의 인스턴스 목록에서 서버 행의 **로그인**(Log In)을 클릭하고 **VNC 로그인**을 선택하면 돼요. { $os ->
+        [linux] Linux 계정(root, Ubuntu 이미지는 ubuntu)의 비밀번호가 필요해요. 키로만 로그인해 오셔서 비밀번호가 없다면 인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password)에서 먼저 설정해 주세요(인스턴스가 재시작돼요).
+        [windows] Administrator 계정의 비밀번호가 필요해요. Windows 잠금 화면에서는 왼쪽 위 **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내 주세요.
+       *[other] 서버 OS 계정(Linux는 root나 ubuntu, Windows는 Administrator)의 비밀번호가 필요하고, Windows 잠금 화면에서는 왼쪽 위 **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내 주세요.
+    }
     .words = vnc, vnc 콘솔, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing, 콘솔 로그인, console login
 glossary-security-group = **보안 그룹**은 클라우드가 서버 앞에서 적용하는 방화벽이에요. 들어오는 트래픽(인바운드)을 어떤 포트, 어떤 주소에서 허용할지 규칙으로 정해요. 콘솔에서 인스턴스를 클릭한 뒤 **보안 그룹** 탭에서 연결된 그룹을 보고, **규칙 편집**으로 인바운드 규칙을 추가할 수 있어요.
     .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule

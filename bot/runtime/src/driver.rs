@@ -942,7 +942,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         };
         // Nothing plausible: the engine tries the paste readers, then says
         // what it can read.
-        match crate::understand::replies(&self.loc, lang, &u, &prompt) {
+        let os = s
+            .known_os()
+            .map(vmd_core::command::Os::key)
+            .unwrap_or("auto");
+        match crate::understand::replies(&self.loc, lang, &u, &prompt, os) {
             Some(replies) => Err(replies),
             None => Ok(input),
         }

@@ -203,7 +203,15 @@ impl Understanding {
 
 /// The replies for what was understood without an answer: `None` when the
 /// engine takes it from here (an option, or nothing plausible).
-pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> Option<Vec<Reply>> {
+/// `os` (`linux`, `windows` or `auto`) lets a glossary entry speak of the
+/// system the user has.
+pub fn replies(
+    loc: &Localizer,
+    lang: Lang,
+    u: &Understood,
+    prompt: &Reply,
+    os: &str,
+) -> Option<Vec<Reply>> {
     let again = || {
         let mut r = prompt.clone();
         r.parts.insert(0, Msg::new("understand-again"));
@@ -221,7 +229,10 @@ pub fn replies(loc: &Localizer, lang: Lang, u: &Understood, prompt: &Reply) -> O
                 Some(t) => format!("glossary-{t}"),
                 None => "understand-cant-answer".to_owned(),
             };
-            Some(vec![Reply::info(vec![Msg::new(id)]), again()])
+            Some(vec![
+                Reply::info(vec![Msg::new(id).arg("os", os.to_owned())]),
+                again(),
+            ])
         }
         Understood::DidYouMean(keys) => {
             let picked: Vec<Choice> = keys
