@@ -352,7 +352,7 @@ linux-skip-legacy = { $port }번 포트에서 SSH 서버가 응답하지만, 최
 
 linux-sshd-start-title = sshd 시작
 linux-sshd-start = { $distro ->
-        [debian] sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`. 그런 다음 `sudo systemctl status ssh`로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
+        [debian] SSH 서비스를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`. 그런 다음 `sudo systemctl status ssh`로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
         [redhat] sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now sshd`. 그런 다음 `sudo systemctl status sshd`로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
        *[other] sshd를 시작하고 부팅할 때도 자동으로 시작되게 해 주세요: `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sudo systemctl enable --now sshd`(CentOS, Rocky, RHEL). 그런 다음 `sudo systemctl status ssh`(또는 `sshd`)로 다시 확인해 주세요. 실행되면 알려 주세요. 다시 점검할게요.
     }

@@ -225,16 +225,23 @@ fn corpus_is_understood() {
 /// it was written, so it can only go up.
 #[test]
 fn held_out_replies() {
+    held_out_at_least("heldout", 0, HELD_OUT_RIGHT_AT_LEAST);
+}
+
+/// Runs the held-out set in `dir` (at least `min_replies` replies), prints
+/// its table and misses, and holds it to `right_at_least` percent.
+fn held_out_at_least(dir: &str, min_replies: usize, right_at_least: f64) {
     let loc = Localizer::embedded().unwrap();
     let u = Understanding::new(&loc);
-    let (tallies, misses) = run(&loc, &u, "heldout");
+    let (tallies, misses) = run(&loc, &u, dir);
     print(&tallies);
     for m in &misses {
         println!("miss: {m}");
     }
     let all = tallies["all"];
+    assert!(all.total >= min_replies, "{} replies", all.total);
     assert!(
-        all.pct(all.right) >= HELD_OUT_RIGHT_AT_LEAST,
+        all.pct(all.right) >= right_at_least,
         "{:.1}% routed right",
         all.pct(all.right)
     );
@@ -248,20 +255,7 @@ const HELD_OUT_RIGHT_AT_LEAST: f64 = 95.0;
 /// rate measured after this round.
 #[test]
 fn held_out_round_two() {
-    let loc = Localizer::embedded().unwrap();
-    let u = Understanding::new(&loc);
-    let (tallies, misses) = run(&loc, &u, "heldout2");
-    print(&tallies);
-    for m in &misses {
-        println!("miss: {m}");
-    }
-    let all = tallies["all"];
-    assert!(all.total >= 40, "{} replies", all.total);
-    assert!(
-        all.pct(all.right) >= HELD_OUT_TWO_RIGHT_AT_LEAST,
-        "{:.1}% routed right",
-        all.pct(all.right)
-    );
+    held_out_at_least("heldout2", 40, HELD_OUT_TWO_RIGHT_AT_LEAST);
 }
 
 const HELD_OUT_TWO_RIGHT_AT_LEAST: f64 = 83.0;
