@@ -242,7 +242,7 @@ impl CloudFacts {
 
     /// Caps every string the API sent (the session record stays small).
     pub fn cap(&mut self) {
-        let cut = |s: &mut String| crate::limits::truncate_chars(s, 64);
+        let cut = |s: &mut String| crate::text::truncate_chars(s, 64);
         for s in [
             &mut self.instance_id,
             &mut self.instance_name,

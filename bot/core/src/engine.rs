@@ -437,6 +437,16 @@ impl Engine {
 
     // ----- inputs -------------------------------------------------------
 
+    /// The port policy's verdict on probing `port` after `seen`, as what the
+    /// user is told when it refuses.
+    fn port_check(&self, seen: &[u16], port: u16) -> Result<(), ProbeRefusal> {
+        self.cfg
+            .policy
+            .ports()
+            .check(seen, port)
+            .map_err(ProbeRefusal::from)
+    }
+
     fn text(&self, s: &mut Session, t: &str, out: &mut Out) {
         // Several lines in one message are pasted output, wherever they come.
         if t.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
@@ -455,7 +465,7 @@ impl Engine {
                 // as `/diagnose … port` does (a new conversation has probed
                 // only the default ports).
                 if let Some(p) = x.port {
-                    if let Err(r) = self.cfg.policy.ports().check(&[22, 3389], p) {
+                    if let Err(r) = self.port_check(&[22, 3389], p) {
                         say(out, Reply::info(r.msgs()).severity(Severity::Warning));
                         return self.prompt(s, out);
                     }
@@ -814,7 +824,7 @@ impl Engine {
             for p in &candidates {
                 let mut seen = s.ports_probed.clone();
                 seen.extend(&pick);
-                if !s.ports_probed.contains(p) && self.cfg.policy.ports().check(&seen, *p).is_ok() {
+                if !s.ports_probed.contains(p) && self.port_check(&seen, *p).is_ok() {
                     pick.push(*p);
                 }
             }
@@ -976,7 +986,7 @@ impl Engine {
         }
         if step.sets_port {
             if let Ok(port) = value.parse::<u16>() {
-                if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, port) {
+                if let Err(r) = self.port_check(&s.ports_probed, port) {
                     say(out, Reply::info(r.msgs()).severity(Severity::Warning));
                     return self.prompt(s, out);
                 }
@@ -1096,7 +1106,7 @@ impl Engine {
             Command::Diagnose { ip, os, port } => {
                 if let Some(p) = port {
                     // A new conversation: only the default ports were probed.
-                    if let Err(r) = self.cfg.policy.ports().check(&[22, 3389], p) {
+                    if let Err(r) = self.port_check(&[22, 3389], p) {
                         say(out, Reply::info(r.msgs()).severity(Severity::Warning));
                         return self.prompt(s, out);
                     }
@@ -1275,7 +1285,7 @@ impl Engine {
             }
         }
         if let Some(p) = change.port {
-            if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, p) {
+            if let Err(r) = self.port_check(&s.ports_probed, p) {
                 say(out, Reply::info(r.msgs()).severity(Severity::Warning));
                 return self.prompt(s, out);
             }
@@ -1345,7 +1355,7 @@ impl Engine {
     /// where the conversation stood before the correction was asked.
     fn apply_correction(&self, s: &mut Session, c: Correction, out: &mut Out) {
         if let Some(p) = c.port {
-            if let Err(r) = self.cfg.policy.ports().check(&s.ports_probed, p) {
+            if let Err(r) = self.port_check(&s.ports_probed, p) {
                 say(out, Reply::info(r.msgs()).severity(Severity::Warning));
                 return self.prompt(s, out);
             }

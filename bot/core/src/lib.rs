@@ -17,6 +17,7 @@ pub mod msg;
 pub mod outcome;
 pub mod paste;
 pub mod policy;
+pub mod ports;
 pub mod probe;
 pub mod report;
 pub mod runbook;

@@ -90,7 +90,7 @@ pub struct Choice {
     pub label: Msg,
     /// What a plain "yes" or "no" picks at this question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub means: Option<crate::runbook::Means>,
+    pub means: Option<Means>,
 }
 
 /// What kind of free text the bot is waiting for, if any.
@@ -156,4 +156,12 @@ impl Reply {
         self.expect = e;
         self
     }
+}
+
+/// The meaning of an option for plain answers ("yes", "네", "nope", "ㄴㄴ").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Means {
+    Yes,
+    No,
 }

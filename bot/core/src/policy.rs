@@ -144,7 +144,7 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 pub struct TargetPolicy {
     allow: Vec<IpNet>,
     own: Vec<IpAddr>,
-    ports: crate::limits::PortPolicy,
+    ports: crate::ports::PortPolicy,
 }
 
 impl TargetPolicy {
@@ -153,17 +153,17 @@ impl TargetPolicy {
         TargetPolicy {
             allow,
             own: Vec::new(),
-            ports: crate::limits::PortPolicy::default(),
+            ports: crate::ports::PortPolicy::default(),
         }
     }
 
     /// The port policy that goes with this target policy.
-    pub fn with_ports(mut self, ports: crate::limits::PortPolicy) -> Self {
+    pub fn with_ports(mut self, ports: crate::ports::PortPolicy) -> Self {
         self.ports = ports;
         self
     }
 
-    pub fn ports(&self) -> &crate::limits::PortPolicy {
+    pub fn ports(&self) -> &crate::ports::PortPolicy {
         &self.ports
     }
 

@@ -148,13 +148,7 @@ struct DisputeDef {
     note: String,
 }
 
-/// The meaning of an option for plain answers ("yes", "네", "nope", "ㄴㄴ").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Means {
-    Yes,
-    No,
-}
+pub use crate::msg::Means;
 
 /// Option key of the "it works now" choice every question offers.
 pub const WORKS_KEY: &str = "_works";

@@ -133,6 +133,13 @@ pub fn clean_lines(s: &str) -> String {
     out
 }
 
+/// At most `max` characters of `s`, cut on a character boundary.
+pub fn truncate_chars(s: &mut String, max: usize) {
+    if let Some((i, _)) = s.char_indices().nth(max) {
+        s.truncate(i);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

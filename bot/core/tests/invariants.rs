@@ -97,3 +97,92 @@ fn only_the_discord_crate_depends_on_serenity() {
 fn only_the_slack_crate_depends_on_slack_morphism() {
     only_one_crate_knows("slack-morphism", "slack_morphism::", "slack");
 }
+
+/// The core's modules depend on each other without circles (a module is a
+/// file under `src/`, or a folder: `paste/`): each can be read, tested and
+/// changed knowing only the modules below it. A `crate::x` path in code (not
+/// in a comment) is a dependency on `x`.
+#[test]
+fn core_modules_have_no_import_circles() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in rust_files(&src) {
+        let rel = f.strip_prefix(&src).unwrap();
+        let module = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if module == "lib" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let entry = deps.entry(module.clone()).or_default();
+        for line in text.lines() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            let mut rest = code;
+            while let Some(i) = rest.find("crate::") {
+                rest = &rest[i + "crate::".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    entry.insert(name);
+                }
+                // `use crate::{a::X, b::Y}`
+                if rest.starts_with('{') {
+                    let inner = &rest[1..rest.find('}').unwrap_or(rest.len())];
+                    for part in inner.split(',') {
+                        if let Some((m, _)) = part.trim().split_once("::") {
+                            if m != module {
+                                entry.insert(m.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Depth-first search for a back edge; the circle is reported in full.
+    fn visit(
+        m: &str,
+        deps: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == m) {
+            let mut circle = path[i..].to_vec();
+            circle.push(m.to_owned());
+            return Some(circle);
+        }
+        if done.contains(m) {
+            return None;
+        }
+        path.push(m.to_owned());
+        for d in deps.get(m).into_iter().flatten() {
+            if deps.contains_key(d) {
+                if let Some(c) = visit(d, deps, path, done) {
+                    return Some(c);
+                }
+            }
+        }
+        path.pop();
+        done.insert(m.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for m in deps.keys() {
+        if let Some(circle) = visit(m, &deps, &mut Vec::new(), &mut done) {
+            panic!("import circle in vmd-core: {}", circle.join(" → "));
+        }
+    }
+    assert!(deps.contains_key("paste") && deps["paste"].contains("text"));
+}
