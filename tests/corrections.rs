@@ -461,3 +461,43 @@ fn a_new_address_does_not_bypass_the_rate_limits() {
         "{out}"
     );
 }
+
+/// A user who writes in Korean to a conversation that speaks English (the
+/// console's locale, Slack, a Discord client in English) is answered in
+/// Korean from that message on, told once how to switch back; a language the
+/// user chose with `/lang` is never overridden; Korean to a Korean
+/// conversation says nothing about languages.
+#[test]
+fn a_user_who_writes_in_korean_is_answered_in_korean() {
+    let r = run(
+        Lang::En,
+        &[World::closed()],
+        &["서버에 접속이 안 돼요. 203.0.113.5 우분투예요"],
+    );
+    assert!(
+        r.out.contains("지금부터 한국어로 안내해 드릴게요"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("외부에서 확인한 결과"), "{}", r.out);
+    assert!(!r.out.contains("What I see from outside"), "{}", r.out);
+
+    // Chosen with /lang: stays, whatever is typed after.
+    let r = run(
+        Lang::En,
+        &[World::closed()],
+        &["/lang en", "서버 203.0.113.5 우분투"],
+    );
+    assert!(!r.out.contains("지금부터 한국어로"), "{}", r.out);
+    assert!(r.out.contains("What I see from outside"), "{}", r.out);
+
+    // Already Korean: no note. Latin text alone never switches.
+    let r = run(Lang::Ko, &[World::closed()], &["203.0.113.5 우분투예요"]);
+    assert!(!r.out.contains("한국어로 적어 주셔서"), "{}", r.out);
+    let r = run(
+        Lang::En,
+        &[World::closed()],
+        &["203.0.113.5 ubuntu, ssh says refused"],
+    );
+    assert!(!r.out.contains("한국어"), "{}", r.out);
+}

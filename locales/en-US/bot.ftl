@@ -90,6 +90,7 @@ back-done = OK, one step back.
 back-nothing = There's no earlier step to go back to.
 restarted = Starting over.
 lang-set = From now on I'll answer in English.
+lang-inferred = You wrote in Korean, so I'll go on in Korean. To switch back to English, type /lang en.
 status = **Where we are:** { $ip } ({ $os ->
         [windows] Windows
         [linux] Linux

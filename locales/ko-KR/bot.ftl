@@ -87,6 +87,7 @@ back-done = 네, 한 단계 전으로 돌아갈게요.
 back-nothing = 돌아갈 이전 단계가 없어요.
 restarted = 처음부터 다시 시작할게요.
 lang-set = 지금부터 한국어로 안내해 드릴게요.
+lang-inferred = 한국어로 적어 주셔서 지금부터 한국어로 안내해 드릴게요. 영어가 편하시면 /lang en 을 입력해 주세요.
 status = **진행 상황:** { $ip } ({ $os ->
         [windows] Windows
         [linux] Linux

@@ -10,7 +10,7 @@
 //! Matching is linear in the reply: the reply is capped at [`MAX_REPLY`]
 //! characters, and each phrase is looked for once per position.
 
-use crate::command::Os;
+use crate::command::{Lang, Os};
 use crate::paste::{ClientResult, Fact, RegKey, Svc, SvcState};
 use crate::runbook::{Means, UNKNOWN_KEY, WORKS_KEY};
 
@@ -880,9 +880,38 @@ fn within_one_edit(a: &[char], b: &[char]) -> bool {
     }
 }
 
+/// The language a typed message is plainly written in, when it says so by
+/// itself: a Hangul letter is Korean (nobody types Hangul in an
+/// English conversation, while Korean users mix in English words, commands
+/// and addresses all the time, so Latin text says nothing about the writer).
+/// `None`: the text doesn't tell.
+pub fn written_in(text: &str) -> Option<Lang> {
+    let hangul = text
+        .chars()
+        .filter(|c| matches!(*c as u32, 0xAC00..=0xD7A3 | 0x3131..=0x318E | 0x1100..=0x11FF))
+        .take(1)
+        .count();
+    (hangul >= 1).then_some(Lang::Ko)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn korean_is_told_by_its_letters_and_latin_text_tells_nothing() {
+        for ko in [
+            "안 돼요",
+            "ㅇㅇ",
+            "ubuntu 22.04인데 ssh가 안돼요",
+            "수신 대기",
+            "네",
+        ] {
+            assert_eq!(written_in(ko), Some(Lang::Ko), "{ko}");
+        }
+        for none in ["", "yes", "203.0.113.5 ubuntu", "ssh: connect refused", "①"] {
+            assert_eq!(written_in(none), None, "{none}");
+        }
+    }
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| (*x).to_owned()).collect()

@@ -544,6 +544,32 @@ impl<P: Prober, S: Store> Driver<P, S> {
         if s.lang.is_none() {
             s.lang = self.store.user_lang(&key.platform, &key.user)?;
         }
+        // Typed in Korean while the conversation speaks English, and the
+        // user never chose a language: go on in theirs (and remember it).
+        if s.lang.is_none() {
+            let typed = match &input {
+                Input::Text(t) => Some(t.as_str()),
+                Input::At { input, .. } => match input.as_ref() {
+                    Input::Text(t) => Some(t.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let inferred = typed
+                .filter(|t| command::parse(t).is_none())
+                .and_then(vmd_core::understand::written_in);
+            if let Some(l) = inferred {
+                if l != effective_lang(&s, platform_lang, self.cfg.default_lang) {
+                    tracing::debug!(lang = ?l, "the user writes in another language; switching");
+                    s.lang = Some(l);
+                    blocking(|| self.store.set_user_lang(&key.platform, &key.user, l))?;
+                    sink(Outgoing::Reply {
+                        lang: l,
+                        reply: Reply::info(vec![Msg::new("lang-inferred")]),
+                    });
+                }
+            }
+        }
         let shown = self
             .candidates
             .lock()
