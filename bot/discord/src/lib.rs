@@ -215,6 +215,8 @@ where
             driver,
             seen: Seen::new(4096),
             took_up: std::sync::atomic::AtomicBool::new(false),
+            registered: std::sync::atomic::AtomicBool::new(false),
+            cleared: std::sync::Mutex::new(std::collections::HashSet::new()),
         }),
     };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
@@ -276,6 +278,10 @@ struct Bot<P: Prober, S: Store> {
     /// Whether the conversations a stopped process left in a probe were taken
     /// up (once per process, at the first `ready`).
     took_up: std::sync::atomic::AtomicBool,
+    /// Whether this process registered the commands (once, by shard 0).
+    registered: std::sync::atomic::AtomicBool,
+    /// Guilds whose stale command sets were looked at (once each).
+    cleared: std::sync::Mutex<std::collections::HashSet<GuildId>>,
 }
 
 struct Handler<P: Prober, S: Store> {
@@ -290,7 +296,18 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
         self.connected
             .store(true, std::sync::atomic::Ordering::SeqCst);
         let here: Vec<GuildId> = ready.guilds.iter().map(|g| g.id).collect();
-        self.bot.register(&ctx, &here).await;
+        // serenity fires `ready` per shard (and again after a new session):
+        // the commands are registered once, by the process running shard 0.
+        let shard0 = ready.shard.is_none_or(|s| s.id.0 == 0);
+        if shard0
+            && !self
+                .bot
+                .registered
+                .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.bot.register(&ctx).await;
+        }
+        self.bot.clear_stale(&ctx, &here).await;
         if !self
             .bot
             .took_up
@@ -589,9 +606,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// Registers the commands globally or in the configured guilds, and
-    /// removes the other scope's set (`here`: the guilds of this shard), so
-    /// a switch between the two never shows every command twice.
-    async fn register(&self, ctx: &Context, here: &[GuildId]) {
+    /// removes the global set when registering per guild, so a switch
+    /// between the two never shows every command twice.
+    async fn register(&self, ctx: &Context) {
         let cmds = self.commands();
         if self.cfg.guilds.is_empty() {
             // Installed in servers only, usable in servers and in the bot's
@@ -610,9 +627,6 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .is_none()
             {
                 tracing::error!("could not register slash commands");
-            }
-            for g in here {
-                self.clear_guild_commands(ctx, *g).await;
             }
         } else {
             for g in &self.cfg.guilds {
@@ -639,9 +653,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             {
                 tracing::info!("removed the global commands (registered per guild now)");
             }
-            for g in here.iter().filter(|g| !self.cfg.guilds.contains(&g.get())) {
-                self.clear_guild_commands(ctx, *g).await;
-            }
+        }
+    }
+
+    /// Removes the commands of an earlier registration from the guilds of a
+    /// shard (`here`) that are not registered per guild now; each guild once.
+    async fn clear_stale(&self, ctx: &Context, here: &[GuildId]) {
+        let fresh: Vec<GuildId> = {
+            let mut cleared = self.cleared.lock().unwrap_or_else(|p| p.into_inner());
+            here.iter()
+                .filter(|g| !self.cfg.guilds.contains(&g.get()))
+                .filter(|g| cleared.insert(**g))
+                .copied()
+                .collect()
+        };
+        for g in fresh {
+            self.clear_guild_commands(ctx, g).await;
         }
     }
 

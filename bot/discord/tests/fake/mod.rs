@@ -90,6 +90,14 @@ struct Conn {
     ready: bool,
 }
 
+/// A gateway connection still open, with the shard it identified as.
+struct Live {
+    id: u64,
+    tx: mpsc::UnboundedSender<Out>,
+    shard: Option<u64>,
+    ready: bool,
+}
+
 #[derive(Clone)]
 struct InteractionCtx {
     channel_id: u64,
@@ -105,7 +113,20 @@ struct St {
     identify: usize,
     resume: usize,
     seq: u64,
+    /// The newest live connection (dispatches go there).
     conn: Option<Conn>,
+    /// Every open connection (one per shard and process).
+    live: Vec<Live>,
+    /// session id -> shard, to close a resumed shard's older connection.
+    sessions: HashMap<String, u64>,
+    /// `max_concurrency` enforced on IDENTIFY (`None`: not enforced; `/gateway/bot` says 1).
+    max_concurrency: Option<u64>,
+    /// Shards `/gateway/bot` recommends.
+    recommended_shards: u64,
+    /// Accepted IDENTIFYs: (when, shard id).
+    identified_at: Vec<(Instant, u64)>,
+    /// IDENTIFYs refused with op 9 for coming too soon in their rate-limit bucket.
+    identify_violations: usize,
     conn_counter: u64,
     session_counter: u64,
     fail_next: Vec<(String, u16)>,
@@ -127,6 +148,8 @@ struct St {
     forbidden: usize,
     /// Guilds READY lists (unavailable, as Discord sends them first).
     ready_guilds: Vec<u64>,
+    /// Guilds READY lists for one shard (instead of `ready_guilds`).
+    shard_guilds: HashMap<u64, Vec<u64>>,
 }
 
 /// Permission bits the fake enforces (Discord's values).
@@ -158,6 +181,9 @@ impl Drop for Inner {
 pub struct FakeDiscord {
     inner: Arc<Inner>,
 }
+
+/// Discord's identify window: one IDENTIFY per rate-limit bucket in it.
+pub const IDENTIFY_WINDOW: Duration = Duration::from_secs(5);
 
 /// Heartbeat interval announced in HELLO.
 pub const HEARTBEAT_MS: u64 = 5_000;
@@ -332,6 +358,15 @@ impl FakeDiscord {
         self.inner.lock().ready_guilds = guilds.to_vec();
     }
 
+    /// READY on shard `shard` lists these guilds (Discord sends each shard
+    /// only its own).
+    pub fn set_shard_guilds(&self, shard: u64, guilds: &[u64]) {
+        self.inner
+            .lock()
+            .shard_guilds
+            .insert(shard, guilds.to_vec());
+    }
+
     /// Commands registered earlier (by a previous deployment) in `guild`
     /// (`None`: global), by name.
     pub fn preset_commands(&self, guild: Option<u64>, names: &[&str]) {
@@ -355,6 +390,32 @@ impl FakeDiscord {
             .iter()
             .flat_map(|g| st.commands.get(g).cloned().unwrap_or_default())
             .filter_map(|c| c["name"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Enforces Discord's identify rate from now on: in any 5 s, one
+    /// IDENTIFY per bucket `shard_id % max_concurrency`; an early one gets op
+    /// 9 and counts as a violation. `/gateway/bot` reports `max_concurrency`
+    /// and `shards`.
+    pub fn enforce_identify_rate(&self, max_concurrency: u64, shards: u64) {
+        let mut st = self.inner.lock();
+        st.max_concurrency = Some(max_concurrency.max(1));
+        st.recommended_shards = shards;
+    }
+
+    /// IDENTIFYs refused for coming too soon in their bucket.
+    pub fn identify_violations(&self) -> usize {
+        self.inner.lock().identify_violations
+    }
+
+    /// Shard ids of every IDENTIFY received (refused ones too), in order.
+    pub fn identified_shards(&self) -> Vec<u64> {
+        self.inner
+            .lock()
+            .gateway_in
+            .iter()
+            .filter(|v| v["op"] == 2)
+            .filter_map(|v| v["d"]["shard"][0].as_u64())
             .collect()
     }
 
@@ -585,9 +646,14 @@ async fn gateway_conn(
         let mut st = inner.lock();
         st.conn_counter += 1;
         let id = st.conn_counter;
-        if let Some(old) = st.conn.take() {
-            let _ = old.tx.send(Out::Close(4000));
-        }
+        // Older connections stay open (other shards); one of the same shard
+        // is closed when this one identifies or resumes as it.
+        st.live.push(Live {
+            id,
+            tx: tx.clone(),
+            shard: None,
+            ready: false,
+        });
         st.conn = Some(Conn {
             id,
             tx: tx.clone(),
@@ -641,8 +707,28 @@ async fn gateway_conn(
     }
     if let Some(inner) = weak.upgrade() {
         let mut st = inner.lock();
+        st.live.retain(|l| l.id != conn_id);
         if st.conn.as_ref().is_some_and(|c| c.id == conn_id) {
-            st.conn = None;
+            // Dispatches go to the newest connection still open.
+            st.conn = st.live.last().map(|l| Conn {
+                id: l.id,
+                tx: l.tx.clone(),
+                ready: l.ready,
+            });
+        }
+    }
+}
+
+/// Marks connection `conn_id` as shard `shard` (ready) and closes any older
+/// connection of the same shard (a new session replaces it).
+fn take_shard(st: &mut St, conn_id: u64, shard: u64) {
+    for l in st.live.iter_mut() {
+        if l.id == conn_id {
+            l.shard = Some(shard);
+            l.ready = true;
+        } else if l.shard == Some(shard) {
+            let _ = l.tx.send(Out::Close(4000));
+            l.shard = None;
         }
     }
 }
@@ -668,10 +754,29 @@ fn handle_gateway_payload(
             ));
         }
         Some(2) => {
+            let shard = v["d"]["shard"].clone();
+            let shard_id = shard[0].as_u64().unwrap_or(0);
+            // Discord's identify rate: within 5 s, one IDENTIFY per bucket
+            // (`shard_id % max_concurrency`); more gets op 9 (not resumable).
+            if let Some(mc) = st.max_concurrency {
+                let now = Instant::now();
+                let key = shard_id % mc.max(1);
+                let early = st.identified_at.iter().any(|(at, s)| {
+                    s % mc.max(1) == key && now.duration_since(*at) < IDENTIFY_WINDOW
+                });
+                if early {
+                    st.identify_violations += 1;
+                    let _ = tx.send(Out::Text(json!({"op": 9, "d": false}).to_string()));
+                    return;
+                }
+                st.identified_at.push((now, shard_id));
+            }
             st.identify += 1;
             st.session_counter += 1;
             st.seq = 1;
-            let shard = v["d"]["shard"].clone();
+            let session = format!("fake-session-{}", st.session_counter);
+            st.sessions.insert(session, shard_id);
+            take_shard(&mut st, conn_id, shard_id);
             let ready = json!({
                 "op": 0, "t": "READY", "s": 1,
                 "d": {
@@ -687,7 +792,7 @@ fn handle_gateway_payload(
                         "mfa_enabled": false,
                         "flags": 0,
                     },
-                    "guilds": st.ready_guilds.iter()
+                    "guilds": st.shard_guilds.get(&shard_id).unwrap_or(&st.ready_guilds).iter()
                         .map(|g| json!({"id": g.to_string(), "unavailable": true}))
                         .collect::<Vec<_>>(),
                     "session_id": format!("fake-session-{}", st.session_counter),
@@ -710,6 +815,12 @@ fn handle_gateway_payload(
         }
         Some(6) => {
             st.resume += 1;
+            let shard = v["d"]["session_id"]
+                .as_str()
+                .and_then(|id| st.sessions.get(id).copied());
+            if let Some(shard) = shard {
+                take_shard(&mut st, conn_id, shard);
+            }
             let client_seq = v["d"]["seq"].as_u64().unwrap_or(st.seq);
             st.seq = st.seq.max(client_seq) + 1;
             let resumed = json!({"op": 0, "t": "RESUMED", "s": st.seq, "d": {}});
@@ -875,8 +986,9 @@ fn route(inner: &Inner, st: &mut St, rec: &Recorded) -> (StatusCode, Option<Valu
         ("GET", ["gateway"]) => ok(json!({"url": format!("ws://127.0.0.1:{port}/ws")})),
         ("GET", ["gateway", "bot"]) => ok(json!({
             "url": format!("ws://127.0.0.1:{port}/ws"),
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            "shards": st.recommended_shards.max(1),
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
+                "max_concurrency": st.max_concurrency.unwrap_or(1)}
         })),
         ("GET", ["users", "@me"]) => ok(FakeDiscord::bot_user()),
         ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
