@@ -226,12 +226,39 @@ where
     if let Some(url) = gateway {
         *client.ws_url.lock().await = url;
     }
+    // Replicas starting together identify in turn (max_concurrency from
+    // /gateway/bot): each waits for its range's slot.
+    let wait = match shard_range {
+        Some(r) => {
+            let mc = match client.http.get_bot_gateway().await {
+                Ok(g) => g.session_start_limit.max_concurrency,
+                Err(e) => {
+                    tracing::warn!(error = %vmd_runtime::redact::in_text(&e.to_string()), "no max_concurrency from /gateway/bot; assuming 1");
+                    1
+                }
+            };
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
+            r.identify_wait(mc, now_ms)
+        }
+        None => Duration::ZERO,
+    };
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
+        if !wait.is_zero() {
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting for this replica's identify slot"
+            );
+            tokio::time::sleep(wait).await;
+        }
         match shard_range {
             // serenity 0.12 boots `start..=end` (it counts end - start + 1 shards).
             Some(r) => client.start_shard_range(r.first..r.last, r.total).await,
-            None => client.start().await,
+            // Not configured: as many shards as /gateway/bot recommends.
+            None => client.start_autosharded().await,
         }
     });
     Ok(BotHandle {
