@@ -217,6 +217,7 @@ where
             took_up: std::sync::atomic::AtomicBool::new(false),
             registered: std::sync::atomic::AtomicBool::new(false),
             cleared: std::sync::Mutex::new(std::collections::HashSet::new()),
+            raw: Raw::new(),
         }),
     };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
@@ -309,6 +310,8 @@ struct Bot<P: Prober, S: Store> {
     registered: std::sync::atomic::AtomicBool,
     /// Guilds whose stale command sets were looked at (once each).
     cleared: std::sync::Mutex<std::collections::HashSet<GuildId>>,
+    /// Message posts made as raw requests (see [`Bot::post_raw`]).
+    raw: Raw,
 }
 
 struct Handler<P: Prober, S: Store> {
@@ -446,7 +449,18 @@ where
                     vmd_runtime::telemetry::platform_error("discord", "api");
                     return Err(is_forbidden(&e));
                 }
-                tokio::time::sleep(delay).await;
+                // serenity's error drops a 429's Retry-After: at least a
+                // second then (message posts and edits go through `Raw`,
+                // which reads it).
+                let rate_limited = matches!(&e,
+                    serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
+                        if r.status_code.as_u16() == 429);
+                let wait = if rate_limited {
+                    delay.max(Duration::from_secs(1))
+                } else {
+                    delay
+                };
+                tokio::time::sleep(wait).await;
                 delay *= 4;
             }
         }
@@ -1318,10 +1332,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             vmd_runtime::telemetry::platform_error("discord", "turn");
             let lang = platform_lang.unwrap_or(Lang::En);
             let text = self.text(lang, Msg::new("err-internal"));
-            retry("send error", || {
-                channel.send_message(&ctx.http, new_message().content(text.clone()))
-            })
-            .await;
+            let msg = new_message().content(text);
+            let _ = self
+                .raw
+                .send(&ctx.http, "send error", channel, msg, Vec::new())
+                .await;
         }
     }
 
@@ -1379,11 +1394,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             if let Some(e) = r.embed.clone() {
                                 edit = edit.embed(e);
                             }
-                            if retry("edit progress", || {
-                                channel.edit_message(&ctx.http, mid, edit.clone())
-                            })
-                            .await
-                            .is_some()
+                            if self
+                                .raw
+                                .edit(&ctx.http, "edit progress", channel, mid, &edit)
+                                .await
+                                .is_ok()
                             {
                                 continue;
                             }
@@ -1396,10 +1411,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     if let Some(e) = r.embed {
                         msg = msg.embed(e);
                     }
-                    let sent = match retry_checked("send message", || {
-                        channel.send_message(&ctx.http, msg.clone())
-                    })
-                    .await
+                    let sent = match self
+                        .raw
+                        .send(&ctx.http, "send message", channel, msg, Vec::new())
+                        .await
                     {
                         Ok(m) => Some(m),
                         Err(Some(code)) => {
@@ -1440,11 +1455,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         &["url"],
                     ));
                     let mut msg = new_message().content(clip(&text, 2000));
+                    let mut files = Vec::new();
                     if upload {
-                        msg = msg.add_file(CreateAttachment::bytes(
-                            markdown.into_bytes(),
-                            "vm-doctor-report.md",
-                        ));
+                        let file =
+                            CreateAttachment::bytes(markdown.into_bytes(), "vm-doctor-report.md");
+                        msg = msg.add_file(file.clone());
+                        files.push(file);
                     }
                     if url.len() <= 512 {
                         msg = msg.components(vec![CreateActionRow::Buttons(vec![
@@ -1452,10 +1468,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                                 .label(self.text(lang, Msg::new("discord-ticket-button"))),
                         ])]);
                     }
-                    if let Err(Some(code)) = retry_checked("send report", || {
-                        channel.send_message(&ctx.http, msg.clone())
-                    })
-                    .await
+                    if let Err(Some(code)) = self
+                        .raw
+                        .send(&ctx.http, "send report", channel, msg, files)
+                        .await
                     {
                         refused = true;
                         self.refused(ctx, reach, code, lang).await;
@@ -1470,13 +1486,270 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             text.push_str(&safe::render(loc, lang, Markup::Discord, l, &[]));
                         }
                         let edit = edit_message().content(clip(&text, 2000));
-                        retry("edit progress", || {
-                            channel.edit_message(&ctx.http, *mid, edit.clone())
-                        })
-                        .await;
+                        let _ = self
+                            .raw
+                            .edit(&ctx.http, "edit progress", channel, *mid, &edit)
+                            .await;
                     }
                 }
                 Outgoing::Ended(_) => {}
+            }
+        }
+    }
+}
+
+/// Longest `Retry-After` a message post waits out; a longer one gives up.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Tries of one message post or edit (the first and the retries).
+const POST_TRIES: u32 = 4;
+
+/// Message posts as raw requests. serenity's error drops a 429's
+/// `Retry-After` (header and body), and with a proxy its own rate limiter is
+/// off: here a 429 is waited out as Discord says (a `global` one holds every
+/// post of the process), and each message carries a nonce with
+/// `enforce_nonce`, so a retry after a post Discord did take returns that
+/// message instead of posting it twice.
+struct Raw {
+    client: reqwest::Client,
+    /// Until when a global rate limit holds every post.
+    global_until: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// Nonces: this process's prefix and a counter.
+    base: u64,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// What one try of a post came to.
+enum Try<T> {
+    Done(T),
+    /// Rate limited: wait this long (for every post when `global`).
+    Limited {
+        wait: Duration,
+        global: bool,
+    },
+    /// Worth trying again after the backoff (5xx, transport).
+    Again(String),
+    /// Refused for want of access or a permission (403): never retried.
+    Forbidden(isize),
+    Failed(String),
+}
+
+impl Raw {
+    fn new() -> Raw {
+        let base = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+            ^ u64::from(std::process::id()) << 40;
+        Raw {
+            client: reqwest::Client::new(),
+            global_until: std::sync::Mutex::new(None),
+            base,
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// A nonce unique to one message (Discord allows 25 characters).
+    fn nonce(&self) -> String {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("{:016x}{:x}", self.base, n & 0xff_ffff)
+    }
+
+    /// Posts `msg` (with `files`) in `channel`: up to [`POST_TRIES`] tries,
+    /// each after the `Retry-After` of a 429 or a growing backoff.
+    async fn send(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        channel: ChannelId,
+        msg: CreateMessage,
+        files: Vec<CreateAttachment>,
+    ) -> Result<serenity::all::Message, Option<isize>> {
+        let msg = msg
+            .nonce(serenity::all::Nonce::String(self.nonce()))
+            .enforce_nonce(true);
+        let Ok(json) = serde_json::to_string(&msg) else {
+            return Err(None);
+        };
+        self.call(http, what, || {
+            let r = serenity::http::Request::new(
+                serenity::http::Route::ChannelMessages {
+                    channel_id: channel,
+                },
+                serenity::http::LightMethod::Post,
+            );
+            if files.is_empty() {
+                r.body(Some(json.clone().into_bytes()))
+            } else {
+                r.multipart(Some(serenity::http::Multipart {
+                    upload: serenity::http::MultipartUpload::Attachments(files.clone()),
+                    payload_json: Some(json.clone()),
+                    fields: Vec::new(),
+                }))
+            }
+        })
+        .await
+    }
+
+    /// Edits message `id` in `channel`, as [`Raw::send`] retries.
+    async fn edit(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        channel: ChannelId,
+        id: MessageId,
+        edit: &EditMessage,
+    ) -> Result<serenity::all::Message, Option<isize>> {
+        let Ok(json) = serde_json::to_vec(edit) else {
+            return Err(None);
+        };
+        self.call(http, what, || {
+            serenity::http::Request::new(
+                serenity::http::Route::ChannelMessage {
+                    channel_id: channel,
+                    message_id: id,
+                },
+                serenity::http::LightMethod::Patch,
+            )
+            .body(Some(json.clone()))
+        })
+        .await
+    }
+
+    /// One REST call, `request` made afresh for each try.
+    async fn call<'a, T: serde::de::DeserializeOwned>(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        request: impl Fn() -> serenity::http::Request<'a>,
+    ) -> Result<T, Option<isize>> {
+        let mut delay = Duration::from_millis(200);
+        for attempt in 1..=POST_TRIES {
+            self.hold().await;
+            let outcome = self.try_once::<T>(http, request()).await;
+            let wait = match outcome {
+                Try::Done(m) => return Ok(m),
+                Try::Forbidden(code) => {
+                    vmd_runtime::telemetry::platform_error("discord", "api");
+                    return Err(Some(code));
+                }
+                Try::Failed(why) => {
+                    tracing::warn!(call = what, attempt, error = %why, "Discord call failed");
+                    vmd_runtime::telemetry::platform_error("discord", "api");
+                    return Err(None);
+                }
+                Try::Limited { wait, global } => {
+                    tracing::warn!(
+                        call = what,
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        global,
+                        "Discord rate limit"
+                    );
+                    if wait > MAX_RETRY_AFTER {
+                        break;
+                    }
+                    if global {
+                        let until = tokio::time::Instant::now() + wait;
+                        let mut g = self.global_until.lock().unwrap_or_else(|p| p.into_inner());
+                        *g = Some(g.map_or(until, |u| u.max(until)));
+                    }
+                    wait
+                }
+                Try::Again(why) => {
+                    tracing::warn!(call = what, attempt, error = %why, "Discord call failed");
+                    let d = delay;
+                    delay *= 4;
+                    d
+                }
+            };
+            if attempt < POST_TRIES {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        vmd_runtime::telemetry::platform_error("discord", "api");
+        Err(None)
+    }
+
+    /// Waits out a global rate limit.
+    async fn hold(&self) {
+        let until = *self.global_until.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(u) = until {
+            tokio::time::sleep_until(u).await;
+        }
+    }
+
+    /// One try. With serenity's rate limiter on (no proxy), serenity sends
+    /// it and waits out 429s itself; without it, the request goes out here
+    /// and the answer is read whole.
+    async fn try_once<T: serde::de::DeserializeOwned>(
+        &self,
+        http: &serenity::http::Http,
+        request: serenity::http::Request<'_>,
+    ) -> Try<T> {
+        if http.ratelimiter.is_some() {
+            return match http.fire::<T>(request).await {
+                Ok(v) => Try::Done(v),
+                Err(e) => match is_forbidden(&e) {
+                    Some(code) => Try::Forbidden(code),
+                    None => Try::Failed(e.to_string()),
+                },
+            };
+        }
+        let built = request
+            .build(&self.client, http.token(), http.proxy.as_deref())
+            .map_err(|e| e.to_string())
+            .and_then(|b| b.build().map_err(|e| e.to_string()));
+        let req = match built {
+            Ok(r) => r,
+            Err(e) => return Try::Failed(e),
+        };
+        let resp = match self.client.execute(req).await {
+            Ok(r) => r,
+            Err(e) => return Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
+        };
+        let status = resp.status().as_u16();
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = header("retry-after").and_then(|v| v.trim().parse::<f64>().ok());
+        let global_header = header("x-ratelimit-global").is_some_and(|v| v == "true")
+            || header("x-ratelimit-scope").is_some_and(|v| v == "global");
+        let body = match resp.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
+        };
+        match status {
+            200..=299 => match serde_json::from_slice::<T>(&body) {
+                Ok(v) => Try::Done(v),
+                Err(e) => Try::Failed(format!("unexpected answer: {e}")),
+            },
+            429 => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                // The body's value is the precise one (fractional seconds).
+                let secs = v["retry_after"]
+                    .as_f64()
+                    .or(retry_after)
+                    .unwrap_or(1.0)
+                    .max(0.0);
+                Try::Limited {
+                    wait: Duration::from_secs_f64(secs.min(3600.0)),
+                    global: v["global"].as_bool().unwrap_or(false) || global_header,
+                }
+            }
+            403 => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                Try::Forbidden(v["code"].as_i64().unwrap_or(0) as isize)
+            }
+            500..=599 => Try::Again(format!("HTTP {status}")),
+            _ => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                Try::Failed(format!(
+                    "HTTP {status}, code {}",
+                    v["code"].as_i64().unwrap_or(0)
+                ))
             }
         }
     }

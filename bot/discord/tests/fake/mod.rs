@@ -150,6 +150,42 @@ struct St {
     ready_guilds: Vec<u64>,
     /// Guilds READY lists for one shard (instead of `ready_guilds`).
     shard_guilds: HashMap<u64, Vec<u64>>,
+    /// 429s to give: the next matching request is refused.
+    rate_limit_next: Vec<RateLimit>,
+    /// Routes (path substrings) rate limited until then.
+    limited_until: Vec<(String, Instant)>,
+    /// Everything rate limited until then (a global 429).
+    global_until: Option<Instant>,
+    /// Requests sent while their 429's Retry-After had not run out.
+    early_retries: usize,
+    /// 429s given.
+    rate_limited: usize,
+    /// (channel, nonce) -> message created with `enforce_nonce`.
+    nonces: HashMap<(u64, String), u64>,
+    /// (method, path suffix): the next such request is carried out but
+    /// answered 502 (as a proxy that gave up after Discord took it).
+    fail_after_commit: Vec<(String, String)>,
+}
+
+/// How a 429 says how long to wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAfterIn {
+    /// The `Retry-After` header (whole seconds, rounded up) and the body's
+    /// `retry_after` (fractional), as Discord sends them.
+    Both,
+    /// Only the header.
+    Header,
+    /// Only the body.
+    Body,
+}
+
+#[derive(Clone, Debug)]
+struct RateLimit {
+    method: String,
+    path: String,
+    retry_after: Duration,
+    global: bool,
+    style: RetryAfterIn,
 }
 
 /// Permission bits the fake enforces (Discord's values).
@@ -417,6 +453,48 @@ impl FakeDiscord {
             .filter(|v| v["op"] == 2)
             .filter_map(|v| v["d"]["shard"][0].as_u64())
             .collect()
+    }
+
+    /// The next `method` request whose path contains `path_contains` gets a
+    /// 429 saying to wait `retry_after` (`global`: every route). A request
+    /// to a limited route (any, when global) before that time is answered
+    /// 429 again and counted in [`FakeDiscord::early_retries`].
+    pub fn rate_limit_next(
+        &self,
+        method: &str,
+        path_contains: &str,
+        retry_after: Duration,
+        global: bool,
+        style: RetryAfterIn,
+    ) {
+        self.inner.lock().rate_limit_next.push(RateLimit {
+            method: method.into(),
+            path: path_contains.into(),
+            retry_after,
+            global,
+            style,
+        });
+    }
+
+    /// Requests that came before their 429's Retry-After ran out.
+    pub fn early_retries(&self) -> usize {
+        self.inner.lock().early_retries
+    }
+
+    /// 429s given (the planned ones and the early retries').
+    pub fn rate_limited_count(&self) -> usize {
+        self.inner.lock().rate_limited
+    }
+
+    /// The next `method` request whose path ends with `path_suffix` is
+    /// carried out (a message is posted) but answered 502, as a proxy that
+    /// timed out after Discord took it: a client that retries without a
+    /// nonce posts twice.
+    pub fn set_fail_after_commit(&self, method: &str, path_suffix: &str) {
+        self.inner
+            .lock()
+            .fail_after_commit
+            .push((method.to_string(), path_suffix.to_string()));
     }
 
     /// How many writes were refused with 403.
@@ -894,15 +972,78 @@ async fn rest_handler(
             .into_response();
     }
 
+    if let Some(limited) = rate_limit(&mut st, &rec) {
+        return limited;
+    }
     if let Some(refusal) = permission_check(&st, &rec) {
         st.forbidden += 1;
         return refusal.into_response();
     }
     let (status, body) = route(&inner, &mut st, &rec);
+    if status.is_success() {
+        if let Some(pos) = st
+            .fail_after_commit
+            .iter()
+            .position(|(m, p)| m == method.as_str() && path.ends_with(p.as_str()))
+        {
+            st.fail_after_commit.remove(pos);
+            return (
+                StatusCode::BAD_GATEWAY,
+                axum::Json(json!({"message": "Bad Gateway", "code": 0})),
+            )
+                .into_response();
+        }
+    }
     match body {
         Some(v) => (status, axum::Json(v)).into_response(),
         None => status.into_response(),
     }
+}
+
+/// Discord's rate limits as a client meets them: a request while its route
+/// (or everything, after a global 429) is limited is early, counted and
+/// refused again; otherwise a planned 429 is given.
+fn rate_limit(st: &mut St, rec: &Recorded) -> Option<Response> {
+    let now = Instant::now();
+    let route_left = st
+        .limited_until
+        .iter()
+        .filter(|(p, u)| rec.path.contains(p.as_str()) && now < *u)
+        .map(|(_, u)| *u - now)
+        .max();
+    let global_left = st.global_until.filter(|u| now < *u).map(|u| u - now);
+    let (left, global, style) = if let Some(left) = global_left.or(route_left) {
+        st.early_retries += 1;
+        (left, global_left.is_some(), RetryAfterIn::Both)
+    } else {
+        let pos = st
+            .rate_limit_next
+            .iter()
+            .position(|r| r.method == rec.method && rec.path.contains(r.path.as_str()))?;
+        let r = st.rate_limit_next.remove(pos);
+        if r.global {
+            st.global_until = Some(now + r.retry_after);
+        } else {
+            st.limited_until.push((r.path.clone(), now + r.retry_after));
+        }
+        (r.retry_after, r.global, r.style)
+    };
+    st.rate_limited += 1;
+    let mut body = json!({"message": "You are being rate limited.", "global": global, "code": 0});
+    if style != RetryAfterIn::Header {
+        body["retry_after"] = json!((left.as_secs_f64() * 1000.0).ceil() / 1000.0);
+    }
+    let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if style != RetryAfterIn::Body {
+        let secs = left.as_secs_f64().ceil() as u64;
+        resp.headers_mut()
+            .insert("retry-after", secs.max(1).to_string().parse().ok()?);
+        if global {
+            resp.headers_mut()
+                .insert("x-ratelimit-global", "true".parse().ok()?);
+        }
+    }
+    Some(resp)
 }
 
 /// Discord's 403 for a write the bot's permissions in the channel do not
@@ -1148,7 +1289,26 @@ fn route(inner: &Inner, st: &mut St, rec: &Recorded) -> (StatusCode, Option<Valu
             let Some(cid) = num(cid) else {
                 return not_found();
             };
+            // `enforce_nonce`: a nonce already used here returns that message.
+            let nonce = match &rec.json["nonce"] {
+                Value::String(n) => Some(n.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            let enforce = rec.json["enforce_nonce"].as_bool() == Some(true);
+            if let (Some(n), true) = (&nonce, enforce) {
+                if let Some(m) = st
+                    .nonces
+                    .get(&(cid, n.clone()))
+                    .and_then(|id| st.messages.get(id))
+                {
+                    return ok(m.clone());
+                }
+            }
             let id = inner.new_id();
+            if let (Some(n), true) = (nonce, enforce) {
+                st.nonces.insert((cid, n), id);
+            }
             let mut msg = build_message(inner, id, cid, &rec.json, &rec.files, false);
             if let Some(g) = st.channel_guild.get(&cid) {
                 msg["guild_id"] = json!(g.to_string());
@@ -1453,6 +1613,9 @@ pub(crate) fn message_object(
     }
     if let Some(r) = body.get("message_reference").filter(|r| r.is_object()) {
         m["message_reference"] = r.clone();
+    }
+    if let Some(n) = body.get("nonce").filter(|n| !n.is_null()) {
+        m["nonce"] = n.clone();
     }
     m
 }
