@@ -350,7 +350,10 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let id = interaction.id().get();
         if self.bot.driver.turns().is_draining() {
+            // Shutting down: no new conversation, but the user is told
+            // (Discord would otherwise show "This interaction failed").
             tracing::info!(interaction = id, "shutting down; interaction not taken");
+            self.bot.restarting(&ctx, &interaction).await;
             return;
         }
         let key = id.to_string();
@@ -733,6 +736,35 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     // ----- interactions --------------------------------------------------
+
+    /// The answer to an interaction that arrives while the process drains:
+    /// "restarting, try again in a minute", seen only by its user.
+    async fn restarting(&self, ctx: &Context, interaction: &Interaction) {
+        let (locale, user) = match interaction {
+            Interaction::Command(c) => (c.locale.as_str(), c.user.id),
+            Interaction::Component(c) => (c.locale.as_str(), c.user.id),
+            Interaction::Modal(m) => (m.locale.as_str(), m.user.id),
+            _ => return,
+        };
+        let lang = self
+            .driver
+            .store()
+            .user_lang("discord", &user.get().to_string())
+            .ok()
+            .flatten()
+            .or_else(|| lang_of(locale))
+            .unwrap_or(Lang::En);
+        let r = ephemeral(self.text(lang, Msg::new("discord-restarting")));
+        let sent = match interaction {
+            Interaction::Command(c) => c.create_response(&ctx.http, r).await,
+            Interaction::Component(c) => c.create_response(&ctx.http, r).await,
+            Interaction::Modal(m) => m.create_response(&ctx.http, r).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "could not answer an interaction while shutting down");
+        }
+    }
 
     async fn ephemeral_command(&self, ctx: &Context, c: &CommandInteraction, text: String) {
         let r = ephemeral(text);

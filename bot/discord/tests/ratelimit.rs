@@ -161,10 +161,7 @@ async fn a_post_discord_took_before_the_answer_was_lost_is_not_posted_twice() {
     assert_eq!(posts[1].json["nonce"], nonce, "the retry keeps its nonce");
     assert_eq!(posts[1].json["enforce_nonce"], true);
     // ...and the message is in the thread once.
-    let copies = posted(&fake)
-        .iter()
-        .filter(|m| m["nonce"] == nonce)
-        .count();
+    let copies = posted(&fake).iter().filter(|m| m["nonce"] == nonce).count();
     assert_eq!(copies, 1, "posted once: {:#?}", posted(&fake));
     bot.stop().await;
 }
