@@ -279,14 +279,7 @@ async fn on_command<P: Prober + 'static, S: Store + 'static>(
         if bot.driver.turns().is_draining() {
             // Shutting down: the acknowledgement tells the user (ephemeral).
             tracing::info!("shutting down; command not taken");
-            let lang = bot
-                .driver
-                .store()
-                .user_lang(PLATFORM, ev.user_id.as_ref())
-                .ok()
-                .flatten()
-                .unwrap_or(Lang::En);
-            let text = bot.text(lang, Msg::new("slack-restarting"));
+            let text = bot.restarting_text(ev.user_id.as_ref());
             return Ok(SlackCommandEventResponse::new(
                 SlackMessageContent::new().with_text(text),
             ));
@@ -326,8 +319,10 @@ async fn on_interaction<P: Prober + 'static, S: Store + 'static>(
 ) -> UserCallbackResult<()> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
         if bot.driver.turns().is_draining() {
-            // The button stays valid: the click works again after the restart.
+            // The button stays valid: the click works again after the
+            // restart, and its user is told so.
             tracing::info!("shutting down; click not taken");
+            tokio::spawn(async move { bot.restarting(ev).await });
             return Ok(());
         }
         tokio::spawn(async move { bot.on_interaction(ev).await });
@@ -1185,6 +1180,44 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
         .instrument(span)
         .await
+    }
+
+    /// The language a user last used with the bot (stored), else English.
+    pub(crate) fn stored_lang(&self, user: &str) -> Lang {
+        self.driver
+            .store()
+            .user_lang(PLATFORM, user)
+            .ok()
+            .flatten()
+            .unwrap_or(Lang::En)
+    }
+
+    /// The text acknowledging a slash command while the process drains.
+    pub(crate) fn restarting_text(&self, user: &str) -> String {
+        self.text(self.stored_lang(user), Msg::new("slack-restarting"))
+    }
+
+    /// A click while the process drains: "restarting, click again in a
+    /// minute", through the action's `response_url` (only its user sees it).
+    pub(crate) async fn restarting(&self, ev: SlackInteractionEvent) {
+        let SlackInteractionEvent::BlockActions(a) = ev else {
+            return;
+        };
+        let (Some(url), Some(user)) = (&a.response_url, &a.user) else {
+            return;
+        };
+        let text = self.text(
+            self.stored_lang(user.id.as_ref()),
+            Msg::new("slack-restarting-click"),
+        );
+        let m = SlackMsg {
+            text: text.clone(),
+            blocks: vec![blocks::section(&text)],
+            shape: Shape::Text,
+        };
+        if !self.respond(url.value().as_str(), &m, false).await {
+            tracing::warn!("could not tell a user that the bot is restarting");
+        }
     }
 
     async fn on_interaction(&self, ev: SlackInteractionEvent) {
