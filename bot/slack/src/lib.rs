@@ -64,9 +64,20 @@ pub struct SlackConfig {
     pub team_limit: Limit,
     /// Seconds between Socket Mode reconnection attempts.
     pub reconnect_secs: u64,
-    /// Socket Mode connections kept open (Slack spreads envelopes over them).
+    /// Socket Mode connections kept open (Slack spreads envelopes over them;
+    /// while one is refreshed the others carry them). At least
+    /// [`MIN_CONNECTIONS`], at most [`MAX_CONNECTIONS`].
     pub connections: u32,
 }
+
+/// Socket Mode connections by default: one carries the envelopes while the
+/// other is refreshed (Slack closes each about every few hours, after a
+/// `disconnect` message, and envelopes sent where no socket is live are lost).
+pub const DEFAULT_CONNECTIONS: u32 = 2;
+/// Fewest Socket Mode connections: with one, a refresh leaves a gap.
+pub const MIN_CONNECTIONS: u32 = 2;
+/// Most Socket Mode connections Slack allows an app.
+pub const MAX_CONNECTIONS: u32 = 10;
 
 impl std::fmt::Debug for SlackConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,6 +90,7 @@ impl std::fmt::Debug for SlackConfig {
             .field("support_group", &self.support_group)
             .field("user_limit", &self.user_limit)
             .field("team_limit", &self.team_limit)
+            .field("connections", &self.connections)
             .finish()
     }
 }
@@ -102,7 +114,7 @@ impl SlackConfig {
                 per: Duration::from_secs(600),
             },
             reconnect_secs: 5,
-            connections: 1,
+            connections: DEFAULT_CONNECTIONS,
         }
     }
 
@@ -208,7 +220,7 @@ where
     }
     let app_token = SlackApiToken::new(cfg.app_token.trim().to_owned().into());
     let sm_config = SlackClientSocketModeConfig::new()
-        .with_max_connections_count(cfg.connections.max(1))
+        .with_max_connections_count(cfg.connections.clamp(MIN_CONNECTIONS, MAX_CONNECTIONS))
         .with_reconnect_timeout_in_seconds(cfg.reconnect_secs.max(1))
         .with_initial_backoff_in_seconds(cfg.reconnect_secs.max(1));
     let bot = bot(cfg, driver).await?;
