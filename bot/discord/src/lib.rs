@@ -1436,6 +1436,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             }
                         }
                     }
+                    // A text too long for one message: its first pieces.
+                    for piece in &r.before {
+                        let msg = new_message().content(piece.clone());
+                        if let Err(Some(code)) = self
+                            .raw
+                            .send(&ctx.http, "send message", channel, msg, Vec::new())
+                            .await
+                        {
+                            refused = true;
+                            self.refused(ctx, reach, code, lang).await;
+                            break;
+                        }
+                    }
+                    if refused {
+                        continue;
+                    }
                     let mut msg = new_message().components(r.rows);
                     if !r.content.is_empty() {
                         msg = msg.content(r.content);

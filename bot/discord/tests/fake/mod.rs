@@ -15,6 +15,7 @@
 #![allow(dead_code)]
 
 mod fixtures;
+mod limits;
 #[allow(unused_imports)]
 pub use fixtures::*;
 
@@ -158,6 +159,8 @@ struct St {
     global_until: Option<Instant>,
     /// Requests sent while their 429's Retry-After had not run out.
     early_retries: usize,
+    /// Bodies refused with 400/50035 (the paths of what broke a limit).
+    invalid_bodies: Vec<String>,
     /// 429s given.
     rate_limited: usize,
     /// (channel, nonce) -> message created with `enforce_nonce`.
@@ -474,6 +477,12 @@ impl FakeDiscord {
             global,
             style,
         });
+    }
+
+    /// What broke Discord's payload limits (refused with 400/50035), by
+    /// path in the body, e.g. `content: 2143 > 2000`.
+    pub fn invalid_bodies(&self) -> Vec<String> {
+        self.inner.lock().invalid_bodies.clone()
     }
 
     /// Requests that came before their 429's Retry-After ran out.
@@ -974,6 +983,15 @@ async fn rest_handler(
 
     if let Some(limited) = rate_limit(&mut st, &rec) {
         return limited;
+    }
+    let invalid = limits::check(&rec);
+    if !invalid.is_empty() {
+        st.invalid_bodies.extend(invalid.iter().cloned());
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(limits::error_body(&invalid)),
+        )
+            .into_response();
     }
     if let Some(refusal) = permission_check(&st, &rec) {
         st.forbidden += 1;
