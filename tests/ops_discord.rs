@@ -156,7 +156,9 @@ async fn a_replica_identifies_only_its_shards() {
         shards.dedup();
         shards
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    // Replica 1 first waits for its identify slot (up to one cycle of the
+    // four slots), then serenity boots its second shard 5 s later.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while identified().len() < 2 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -29,3 +29,4 @@ slack-file-unreadable = I can't read attachments. Please paste the text itself i
 slack-not-in-channel = I'm not a member of this channel, so I can't post the diagnosis here. Invite me ({ $bot }) with `/invite` and run the command again, or continue with me in a direct message.
 slack-continue-dm = Continue in a direct message
 slack-modal-failed = The answer form didn't open in time. Please click the button again.
+slack-restarting-click = vm-doctor is restarting right now. Please click again in a minute; diagnoses under way are kept.

@@ -29,3 +29,4 @@ slack-file-unreadable = 첨부 파일은 읽을 수 없어요. 대신 내용을 
 slack-not-in-channel = 저는 이 채널의 멤버가 아니라서 여기에는 진단을 올릴 수 없어요. `/invite`로 저({ $bot })를 채널에 초대하신 뒤 명령어를 다시 입력하시거나, 저와의 DM에서 이어서 진행해 주세요.
 slack-continue-dm = DM에서 이어서 진행하기
 slack-modal-failed = 답변 입력 창이 제때 열리지 않았어요. 버튼을 다시 눌러 주세요.
+slack-restarting-click = vm-doctor가 지금 재시작하는 중이에요. 1분쯤 뒤에 다시 눌러 주세요. 진행 중이던 진단은 그대로 남아 있어요.

@@ -215,6 +215,9 @@ where
             driver,
             seen: Seen::new(4096),
             took_up: std::sync::atomic::AtomicBool::new(false),
+            registered: std::sync::atomic::AtomicBool::new(false),
+            cleared: std::sync::Mutex::new(std::collections::HashSet::new()),
+            raw: Raw::new(),
         }),
     };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
@@ -224,12 +227,39 @@ where
     if let Some(url) = gateway {
         *client.ws_url.lock().await = url;
     }
+    // Replicas starting together identify in turn (max_concurrency from
+    // /gateway/bot): each waits for its range's slot.
+    let wait = match shard_range {
+        Some(r) => {
+            let mc = match client.http.get_bot_gateway().await {
+                Ok(g) => g.session_start_limit.max_concurrency,
+                Err(e) => {
+                    tracing::warn!(error = %vmd_runtime::redact::in_text(&e.to_string()), "no max_concurrency from /gateway/bot; assuming 1");
+                    1
+                }
+            };
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
+            r.identify_wait(mc, now_ms)
+        }
+        None => Duration::ZERO,
+    };
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
+        if !wait.is_zero() {
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                "waiting for this replica's identify slot"
+            );
+            tokio::time::sleep(wait).await;
+        }
         match shard_range {
             // serenity 0.12 boots `start..=end` (it counts end - start + 1 shards).
             Some(r) => client.start_shard_range(r.first..r.last, r.total).await,
-            None => client.start().await,
+            // Not configured: as many shards as /gateway/bot recommends.
+            None => client.start_autosharded().await,
         }
     });
     Ok(BotHandle {
@@ -276,6 +306,12 @@ struct Bot<P: Prober, S: Store> {
     /// Whether the conversations a stopped process left in a probe were taken
     /// up (once per process, at the first `ready`).
     took_up: std::sync::atomic::AtomicBool,
+    /// Whether this process registered the commands (once, by shard 0).
+    registered: std::sync::atomic::AtomicBool,
+    /// Guilds whose stale command sets were looked at (once each).
+    cleared: std::sync::Mutex<std::collections::HashSet<GuildId>>,
+    /// Message posts made as raw requests (see [`Bot::post_raw`]).
+    raw: Raw,
 }
 
 struct Handler<P: Prober, S: Store> {
@@ -290,7 +326,18 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
         self.connected
             .store(true, std::sync::atomic::Ordering::SeqCst);
         let here: Vec<GuildId> = ready.guilds.iter().map(|g| g.id).collect();
-        self.bot.register(&ctx, &here).await;
+        // serenity fires `ready` per shard (and again after a new session):
+        // the commands are registered once, by the process running shard 0.
+        let shard0 = ready.shard.is_none_or(|s| s.id.0 == 0);
+        if shard0
+            && !self
+                .bot
+                .registered
+                .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.bot.register(&ctx).await;
+        }
+        self.bot.clear_stale(&ctx, &here).await;
         if !self
             .bot
             .took_up
@@ -303,7 +350,10 @@ impl<P: Prober + 'static, S: Store + 'static> EventHandler for Handler<P, S> {
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let id = interaction.id().get();
         if self.bot.driver.turns().is_draining() {
+            // Shutting down: no new conversation, but the user is told
+            // (Discord would otherwise show "This interaction failed").
             tracing::info!(interaction = id, "shutting down; interaction not taken");
+            self.bot.restarting(&ctx, &interaction).await;
             return;
         }
         let key = id.to_string();
@@ -402,7 +452,18 @@ where
                     vmd_runtime::telemetry::platform_error("discord", "api");
                     return Err(is_forbidden(&e));
                 }
-                tokio::time::sleep(delay).await;
+                // serenity's error drops a 429's Retry-After: at least a
+                // second then (message posts and edits go through `Raw`,
+                // which reads it).
+                let rate_limited = matches!(&e,
+                    serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
+                        if r.status_code.as_u16() == 429);
+                let wait = if rate_limited {
+                    delay.max(Duration::from_secs(1))
+                } else {
+                    delay
+                };
+                tokio::time::sleep(wait).await;
                 delay *= 4;
             }
         }
@@ -589,9 +650,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// Registers the commands globally or in the configured guilds, and
-    /// removes the other scope's set (`here`: the guilds of this shard), so
-    /// a switch between the two never shows every command twice.
-    async fn register(&self, ctx: &Context, here: &[GuildId]) {
+    /// removes the global set when registering per guild, so a switch
+    /// between the two never shows every command twice.
+    async fn register(&self, ctx: &Context) {
         let cmds = self.commands();
         if self.cfg.guilds.is_empty() {
             // Installed in servers only, usable in servers and in the bot's
@@ -610,9 +671,6 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .is_none()
             {
                 tracing::error!("could not register slash commands");
-            }
-            for g in here {
-                self.clear_guild_commands(ctx, *g).await;
             }
         } else {
             for g in &self.cfg.guilds {
@@ -639,9 +697,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             {
                 tracing::info!("removed the global commands (registered per guild now)");
             }
-            for g in here.iter().filter(|g| !self.cfg.guilds.contains(&g.get())) {
-                self.clear_guild_commands(ctx, *g).await;
-            }
+        }
+    }
+
+    /// Removes the commands of an earlier registration from the guilds of a
+    /// shard (`here`) that are not registered per guild now; each guild once.
+    async fn clear_stale(&self, ctx: &Context, here: &[GuildId]) {
+        let fresh: Vec<GuildId> = {
+            let mut cleared = self.cleared.lock().unwrap_or_else(|p| p.into_inner());
+            here.iter()
+                .filter(|g| !self.cfg.guilds.contains(&g.get()))
+                .filter(|g| cleared.insert(**g))
+                .copied()
+                .collect()
+        };
+        for g in fresh {
+            self.clear_guild_commands(ctx, g).await;
         }
     }
 
@@ -665,6 +736,35 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     // ----- interactions --------------------------------------------------
+
+    /// The answer to an interaction that arrives while the process drains:
+    /// "restarting, try again in a minute", seen only by its user.
+    async fn restarting(&self, ctx: &Context, interaction: &Interaction) {
+        let (locale, user) = match interaction {
+            Interaction::Command(c) => (c.locale.as_str(), c.user.id),
+            Interaction::Component(c) => (c.locale.as_str(), c.user.id),
+            Interaction::Modal(m) => (m.locale.as_str(), m.user.id),
+            _ => return,
+        };
+        let lang = self
+            .driver
+            .store()
+            .user_lang("discord", &user.get().to_string())
+            .ok()
+            .flatten()
+            .or_else(|| lang_of(locale))
+            .unwrap_or(Lang::En);
+        let r = ephemeral(self.text(lang, Msg::new("discord-restarting")));
+        let sent = match interaction {
+            Interaction::Command(c) => c.create_response(&ctx.http, r).await,
+            Interaction::Component(c) => c.create_response(&ctx.http, r).await,
+            Interaction::Modal(m) => m.create_response(&ctx.http, r).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "could not answer an interaction while shutting down");
+        }
+    }
 
     async fn ephemeral_command(&self, ctx: &Context, c: &CommandInteraction, text: String) {
         let r = ephemeral(text);
@@ -1264,10 +1364,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             vmd_runtime::telemetry::platform_error("discord", "turn");
             let lang = platform_lang.unwrap_or(Lang::En);
             let text = self.text(lang, Msg::new("err-internal"));
-            retry("send error", || {
-                channel.send_message(&ctx.http, new_message().content(text.clone()))
-            })
-            .await;
+            let msg = new_message().content(text);
+            let _ = self
+                .raw
+                .send(&ctx.http, "send error", channel, msg, Vec::new())
+                .await;
         }
     }
 
@@ -1325,15 +1426,31 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             if let Some(e) = r.embed.clone() {
                                 edit = edit.embed(e);
                             }
-                            if retry("edit progress", || {
-                                channel.edit_message(&ctx.http, mid, edit.clone())
-                            })
-                            .await
-                            .is_some()
+                            if self
+                                .raw
+                                .edit(&ctx.http, "edit progress", channel, mid, &edit)
+                                .await
+                                .is_ok()
                             {
                                 continue;
                             }
                         }
+                    }
+                    // A text too long for one message: its first pieces.
+                    for piece in &r.before {
+                        let msg = new_message().content(piece.clone());
+                        if let Err(Some(code)) = self
+                            .raw
+                            .send(&ctx.http, "send message", channel, msg, Vec::new())
+                            .await
+                        {
+                            refused = true;
+                            self.refused(ctx, reach, code, lang).await;
+                            break;
+                        }
+                    }
+                    if refused {
+                        continue;
                     }
                     let mut msg = new_message().components(r.rows);
                     if !r.content.is_empty() {
@@ -1342,10 +1459,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     if let Some(e) = r.embed {
                         msg = msg.embed(e);
                     }
-                    let sent = match retry_checked("send message", || {
-                        channel.send_message(&ctx.http, msg.clone())
-                    })
-                    .await
+                    let sent = match self
+                        .raw
+                        .send(&ctx.http, "send message", channel, msg, Vec::new())
+                        .await
                     {
                         Ok(m) => Some(m),
                         Err(Some(code)) => {
@@ -1386,11 +1503,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         &["url"],
                     ));
                     let mut msg = new_message().content(clip(&text, 2000));
+                    let mut files = Vec::new();
                     if upload {
-                        msg = msg.add_file(CreateAttachment::bytes(
-                            markdown.into_bytes(),
-                            "vm-doctor-report.md",
-                        ));
+                        let file =
+                            CreateAttachment::bytes(markdown.into_bytes(), "vm-doctor-report.md");
+                        msg = msg.add_file(file.clone());
+                        files.push(file);
                     }
                     if url.len() <= 512 {
                         msg = msg.components(vec![CreateActionRow::Buttons(vec![
@@ -1398,10 +1516,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                                 .label(self.text(lang, Msg::new("discord-ticket-button"))),
                         ])]);
                     }
-                    if let Err(Some(code)) = retry_checked("send report", || {
-                        channel.send_message(&ctx.http, msg.clone())
-                    })
-                    .await
+                    if let Err(Some(code)) = self
+                        .raw
+                        .send(&ctx.http, "send report", channel, msg, files)
+                        .await
                     {
                         refused = true;
                         self.refused(ctx, reach, code, lang).await;
@@ -1416,13 +1534,270 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             text.push_str(&safe::render(loc, lang, Markup::Discord, l, &[]));
                         }
                         let edit = edit_message().content(clip(&text, 2000));
-                        retry("edit progress", || {
-                            channel.edit_message(&ctx.http, *mid, edit.clone())
-                        })
-                        .await;
+                        let _ = self
+                            .raw
+                            .edit(&ctx.http, "edit progress", channel, *mid, &edit)
+                            .await;
                     }
                 }
                 Outgoing::Ended(_) => {}
+            }
+        }
+    }
+}
+
+/// Longest `Retry-After` a message post waits out; a longer one gives up.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Tries of one message post or edit (the first and the retries).
+const POST_TRIES: u32 = 4;
+
+/// Message posts as raw requests. serenity's error drops a 429's
+/// `Retry-After` (header and body), and with a proxy its own rate limiter is
+/// off: here a 429 is waited out as Discord says (a `global` one holds every
+/// post of the process), and each message carries a nonce with
+/// `enforce_nonce`, so a retry after a post Discord did take returns that
+/// message instead of posting it twice.
+struct Raw {
+    client: reqwest::Client,
+    /// Until when a global rate limit holds every post.
+    global_until: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// Nonces: this process's prefix and a counter.
+    base: u64,
+    next: std::sync::atomic::AtomicU64,
+}
+
+/// What one try of a post came to.
+enum Try<T> {
+    Done(T),
+    /// Rate limited: wait this long (for every post when `global`).
+    Limited {
+        wait: Duration,
+        global: bool,
+    },
+    /// Worth trying again after the backoff (5xx, transport).
+    Again(String),
+    /// Refused for want of access or a permission (403): never retried.
+    Forbidden(isize),
+    Failed(String),
+}
+
+impl Raw {
+    fn new() -> Raw {
+        let base = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
+            ^ u64::from(std::process::id()) << 40;
+        Raw {
+            client: reqwest::Client::new(),
+            global_until: std::sync::Mutex::new(None),
+            base,
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// A nonce unique to one message (Discord allows 25 characters).
+    fn nonce(&self) -> String {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        format!("{:016x}{:x}", self.base, n & 0xff_ffff)
+    }
+
+    /// Posts `msg` (with `files`) in `channel`: up to [`POST_TRIES`] tries,
+    /// each after the `Retry-After` of a 429 or a growing backoff.
+    async fn send(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        channel: ChannelId,
+        msg: CreateMessage,
+        files: Vec<CreateAttachment>,
+    ) -> Result<serenity::all::Message, Option<isize>> {
+        let msg = msg
+            .nonce(serenity::all::Nonce::String(self.nonce()))
+            .enforce_nonce(true);
+        let Ok(json) = serde_json::to_string(&msg) else {
+            return Err(None);
+        };
+        self.call(http, what, || {
+            let r = serenity::http::Request::new(
+                serenity::http::Route::ChannelMessages {
+                    channel_id: channel,
+                },
+                serenity::http::LightMethod::Post,
+            );
+            if files.is_empty() {
+                r.body(Some(json.clone().into_bytes()))
+            } else {
+                r.multipart(Some(serenity::http::Multipart {
+                    upload: serenity::http::MultipartUpload::Attachments(files.clone()),
+                    payload_json: Some(json.clone()),
+                    fields: Vec::new(),
+                }))
+            }
+        })
+        .await
+    }
+
+    /// Edits message `id` in `channel`, as [`Raw::send`] retries.
+    async fn edit(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        channel: ChannelId,
+        id: MessageId,
+        edit: &EditMessage,
+    ) -> Result<serenity::all::Message, Option<isize>> {
+        let Ok(json) = serde_json::to_vec(edit) else {
+            return Err(None);
+        };
+        self.call(http, what, || {
+            serenity::http::Request::new(
+                serenity::http::Route::ChannelMessage {
+                    channel_id: channel,
+                    message_id: id,
+                },
+                serenity::http::LightMethod::Patch,
+            )
+            .body(Some(json.clone()))
+        })
+        .await
+    }
+
+    /// One REST call, `request` made afresh for each try.
+    async fn call<'a, T: serde::de::DeserializeOwned>(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        request: impl Fn() -> serenity::http::Request<'a>,
+    ) -> Result<T, Option<isize>> {
+        let mut delay = Duration::from_millis(200);
+        for attempt in 1..=POST_TRIES {
+            self.hold().await;
+            let outcome = self.try_once::<T>(http, request()).await;
+            let wait = match outcome {
+                Try::Done(m) => return Ok(m),
+                Try::Forbidden(code) => {
+                    vmd_runtime::telemetry::platform_error("discord", "api");
+                    return Err(Some(code));
+                }
+                Try::Failed(why) => {
+                    tracing::warn!(call = what, attempt, error = %why, "Discord call failed");
+                    vmd_runtime::telemetry::platform_error("discord", "api");
+                    return Err(None);
+                }
+                Try::Limited { wait, global } => {
+                    tracing::warn!(
+                        call = what,
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        global,
+                        "Discord rate limit"
+                    );
+                    if wait > MAX_RETRY_AFTER {
+                        break;
+                    }
+                    if global {
+                        let until = tokio::time::Instant::now() + wait;
+                        let mut g = self.global_until.lock().unwrap_or_else(|p| p.into_inner());
+                        *g = Some(g.map_or(until, |u| u.max(until)));
+                    }
+                    wait
+                }
+                Try::Again(why) => {
+                    tracing::warn!(call = what, attempt, error = %why, "Discord call failed");
+                    let d = delay;
+                    delay *= 4;
+                    d
+                }
+            };
+            if attempt < POST_TRIES {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        vmd_runtime::telemetry::platform_error("discord", "api");
+        Err(None)
+    }
+
+    /// Waits out a global rate limit.
+    async fn hold(&self) {
+        let until = *self.global_until.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(u) = until {
+            tokio::time::sleep_until(u).await;
+        }
+    }
+
+    /// One try. With serenity's rate limiter on (no proxy), serenity sends
+    /// it and waits out 429s itself; without it, the request goes out here
+    /// and the answer is read whole.
+    async fn try_once<T: serde::de::DeserializeOwned>(
+        &self,
+        http: &serenity::http::Http,
+        request: serenity::http::Request<'_>,
+    ) -> Try<T> {
+        if http.ratelimiter.is_some() {
+            return match http.fire::<T>(request).await {
+                Ok(v) => Try::Done(v),
+                Err(e) => match is_forbidden(&e) {
+                    Some(code) => Try::Forbidden(code),
+                    None => Try::Failed(e.to_string()),
+                },
+            };
+        }
+        let built = request
+            .build(&self.client, http.token(), http.proxy.as_deref())
+            .map_err(|e| e.to_string())
+            .and_then(|b| b.build().map_err(|e| e.to_string()));
+        let req = match built {
+            Ok(r) => r,
+            Err(e) => return Try::Failed(e),
+        };
+        let resp = match self.client.execute(req).await {
+            Ok(r) => r,
+            Err(e) => return Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
+        };
+        let status = resp.status().as_u16();
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = header("retry-after").and_then(|v| v.trim().parse::<f64>().ok());
+        let global_header = header("x-ratelimit-global").is_some_and(|v| v == "true")
+            || header("x-ratelimit-scope").is_some_and(|v| v == "global");
+        let body = match resp.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
+        };
+        match status {
+            200..=299 => match serde_json::from_slice::<T>(&body) {
+                Ok(v) => Try::Done(v),
+                Err(e) => Try::Failed(format!("unexpected answer: {e}")),
+            },
+            429 => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                // The body's value is the precise one (fractional seconds).
+                let secs = v["retry_after"]
+                    .as_f64()
+                    .or(retry_after)
+                    .unwrap_or(1.0)
+                    .max(0.0);
+                Try::Limited {
+                    wait: Duration::from_secs_f64(secs.min(3600.0)),
+                    global: v["global"].as_bool().unwrap_or(false) || global_header,
+                }
+            }
+            403 => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                Try::Forbidden(v["code"].as_i64().unwrap_or(0) as isize)
+            }
+            500..=599 => Try::Again(format!("HTTP {status}")),
+            _ => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                Try::Failed(format!(
+                    "HTTP {status}, code {}",
+                    v["code"].as_i64().unwrap_or(0)
+                ))
             }
         }
     }

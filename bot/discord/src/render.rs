@@ -25,6 +25,9 @@ pub const STYLE: Style = Style {
 
 /// A reply ready for Discord.
 pub struct Rendered {
+    /// Text too long for one message: the pieces posted before this one
+    /// (split cleanly by `layout::split`, nothing lost).
+    pub before: Vec<String>,
     pub content: String,
     pub embed: Option<CreateEmbed>,
     pub rows: Vec<CreateActionRow>,
@@ -86,8 +89,10 @@ pub fn reply(
             );
             text.push_str(&format!("\n**{name}**: {}", f.text));
         }
+        let (before, content) = pieces(&text);
         return Rendered {
-            content: clip(&text, MAX_CONTENT),
+            before,
+            content,
             embed: None,
             rows,
             shape: l.shape,
@@ -123,18 +128,29 @@ pub fn reply(
             embed = embed.field(name, value, false);
         }
         return Rendered {
+            before: Vec::new(),
             content: String::new(),
             embed: Some(embed),
             rows,
             shape: l.shape,
         };
     }
+    let (before, content) = pieces(&l.paragraphs.join("\n\n"));
     Rendered {
-        content: clip(&l.paragraphs.join("\n\n"), MAX_CONTENT),
+        before,
+        content,
         embed: None,
         rows,
         shape: l.shape,
     }
+}
+
+/// `text` in pieces within Discord's 2000 characters: the earlier ones and
+/// the last (which carries the buttons).
+fn pieces(text: &str) -> (Vec<String>, String) {
+    let mut all = layout::split(text, MAX_CONTENT);
+    let last = all.pop().unwrap_or_default();
+    (all, last)
 }
 
 #[cfg(test)]

@@ -100,7 +100,32 @@ impl ShardRange {
     pub fn contains(&self, shard: u32) -> bool {
         (self.first..=self.last).contains(&shard)
     }
+
+    /// How long this replica waits before its first IDENTIFY, so replicas
+    /// starting together stay within Discord's identify rate: one IDENTIFY
+    /// per bucket (`shard_id % max_concurrency`) in 5 s. Shard `s` goes in
+    /// slot `s / max_concurrency`; the slots are [`IDENTIFY_SPACING`] apart
+    /// on the wall clock (`now_ms`: ms since the Unix epoch), so replicas
+    /// agree on them without talking to each other. A range holding every
+    /// shard (one process) waits for nothing; within a process serenity
+    /// boots its shards 5 s apart by itself.
+    pub fn identify_wait(&self, max_concurrency: u64, now_ms: u64) -> std::time::Duration {
+        let mc = max_concurrency.max(1);
+        let slots = u64::from(self.total).div_ceil(mc);
+        if slots <= 1 || (self.first == 0 && self.last + 1 >= self.total) {
+            return std::time::Duration::ZERO;
+        }
+        let spacing = IDENTIFY_SPACING.as_millis() as u64;
+        let cycle = slots * spacing;
+        let target = (u64::from(self.first) / mc) * spacing;
+        let wait = (target + cycle - now_ms % cycle) % cycle;
+        std::time::Duration::from_millis(wait)
+    }
 }
+
+/// The time between two identify slots: Discord's 5 s window and a margin
+/// for a busy machine.
+pub const IDENTIFY_SPACING: std::time::Duration = std::time::Duration::from_secs(7);
 
 #[cfg(test)]
 mod tests {
@@ -176,6 +201,28 @@ mod tests {
             ShardRange::parse("ordinal/8", Some(4), "laptop"),
             Err(ShardError::NoOrdinal { .. })
         ));
+    }
+
+    #[test]
+    fn replicas_identify_in_their_own_slots() {
+        let spacing = IDENTIFY_SPACING.as_millis() as u64;
+        let range = |first, last, total| ShardRange { first, last, total };
+        // Whatever the time, replica 1 of 2 (max_concurrency 1) identifies
+        // one slot after replica 0, modulo the two-slot cycle.
+        for now in [0, 1, 6_999, 7_000, 13_999, 1_733_000_123_456] {
+            let a = now + range(0, 0, 2).identify_wait(1, now).as_millis() as u64;
+            let b = now + range(1, 1, 2).identify_wait(1, now).as_millis() as u64;
+            assert_eq!(a % (2 * spacing), 0, "{now}");
+            assert_eq!(b % (2 * spacing), spacing, "{now}");
+        }
+        // Shards of different buckets may identify together: max_concurrency
+        // 4 with 4 shards is one slot, no wait.
+        assert!(range(2, 3, 4).identify_wait(4, 12_345).is_zero());
+        // 8 shards, max_concurrency 2: shards 4-5 are slot 2.
+        let w = range(4, 5, 8).identify_wait(2, 0);
+        assert_eq!(w.as_millis() as u64, 2 * spacing);
+        // One process holding every shard waits for nothing.
+        assert!(range(0, 7, 8).identify_wait(1, 12_345).is_zero());
     }
 
     #[test]

@@ -936,3 +936,91 @@ async fn a_refused_token_stops_the_bot_with_a_clear_error() {
     assert!(err.to_string().contains("VM_DOCTOR_DISCORD_TOKEN"), "{err}");
     assert_eq!(fake.identify_count(), 0, "never went to the gateway");
 }
+
+/// The longest replies a user can cause stay within Discord's limits (the
+/// fake refuses anything over with 400/50035): a long listener list pasted
+/// in Korean, read and said back, the conversation going on; no message
+/// with an open code block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_longest_replies_stay_within_discords_limits() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(
+        &fake,
+        data.path(),
+        GateProber::new(&[PortState::Closed, PortState::Open, PortState::Open], true),
+        5,
+    )
+    .await;
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "ko",
+    };
+    let id = chat.diagnose(ALICE, "203.0.113.63", "linux").await;
+    let thread = chat.thread_of(id).await;
+    let q = chat.question(thread, "linux.vnc").await;
+    let cb = chat.click_as(ALICE, &[], thread, &q, "@paste").await;
+    let custom = cb.json["data"]["custom_id"].as_str().unwrap().to_owned();
+    let mut paste = String::from(
+        "$ sudo ss -tlnp\nState  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n",
+    );
+    for (i, name) in [
+        "sshd",
+        "nginx",
+        "postgres",
+        "redis-server",
+        "dockerd",
+        "containerd",
+        "node",
+        "java",
+        "python3",
+        "mysqld",
+        "memcached",
+        "haproxy",
+        "grafana",
+        "prometheus",
+        "php-fpm",
+        "rpcbind",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (j, addr) in ["0.0.0.0", "[::]"].iter().enumerate() {
+            let port = if *name == "sshd" {
+                2222
+            } else {
+                3000 + i * 10 + j
+            };
+            paste.push_str(&format!(
+                "LISTEN 0      4096     {addr}:{port}      0.0.0.0:*     users:((\"{name}\",pid={},fd=3))\n",
+                1000 + i
+            ));
+        }
+    }
+    let mid = fake.new_id();
+    let p = modal_submit(
+        mid,
+        &format!("tok-{mid}"),
+        GUILD,
+        thread,
+        ALICE,
+        "ko",
+        &custom,
+        &[("answer", &paste)],
+    );
+    fake.dispatch("INTERACTION_CREATE", p).await;
+    chat.callback(mid).await;
+    chat.question(thread, "triage.confirm_login").await;
+    assert!(
+        fake.invalid_bodies().is_empty(),
+        "over Discord's limits: {:?}",
+        fake.invalid_bodies()
+    );
+    for m in fake.channel_messages(thread) {
+        let c = m["content"].as_str().unwrap_or("");
+        assert_eq!(c.matches("```").count() % 2, 0, "an open code block: {c}");
+    }
+    let text = all_text(&fake, thread);
+    assert!(text.contains("0.0.0.0:2222"), "{text}");
+    bot.stop().await;
+}

@@ -20,8 +20,8 @@ const NAMES: [&str; 7] = [
     "diagnose", "back", "restart", "status", "ticket", "lang", "help",
 ];
 
-async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, guilds: Vec<u64>) -> BotHandle {
-    let cfg = DiscordConfig {
+fn config(fake: &FakeDiscord, guilds: Vec<u64>) -> DiscordConfig {
+    DiscordConfig {
         token: "Bot.fake.token".into(),
         api_url: Some(fake.url()),
         guilds,
@@ -37,7 +37,11 @@ async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, guilds: Vec<u64>)
             max: 60,
             per: Duration::from_secs(600),
         },
-    };
+    }
+}
+
+async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, guilds: Vec<u64>) -> BotHandle {
+    let cfg = config(fake, guilds);
     let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
     let driver = Arc::new(vmd_runtime::fake::test_driver(
         GateProber::new(&[], true),
@@ -108,5 +112,57 @@ async fn guild_registration_removes_the_global_set_and_old_guilds() {
     .await;
     let guild: Vec<Value> = fake.commands(Some(GUILD));
     assert_eq!(guild.len(), NAMES.len());
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_shards_in_one_process_register_the_commands_once() {
+    let fake = FakeDiscord::start().await;
+    // Each shard's READY lists its own guild; shard 1's still holds an old
+    // per-guild set, which it removes once its `ready` has run.
+    fake.set_shard_guilds(0, &[GUILD]);
+    fake.set_shard_guilds(1, &[OLD_GUILD]);
+    fake.preset_commands(Some(OLD_GUILD), &NAMES);
+    let data = tempfile::tempdir().unwrap();
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(
+        GateProber::new(&[], true),
+        store,
+    ));
+    let cfg = config(&fake, vec![]);
+    let range = vmd_discord::shards::ShardRange {
+        first: 0,
+        last: 1,
+        total: 2,
+    };
+    let bot = vmd_discord::start_sharded(cfg, driver, Some(range))
+        .await
+        .unwrap();
+    // serenity boots the second shard 5 s after the first.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !fake.commands(Some(OLD_GUILD)).is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "shard 1's ready never ran (shards identified: {:?})",
+            fake.identified_shards()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut shards = fake.identified_shards();
+    shards.sort();
+    shards.dedup();
+    assert_eq!(shards, vec![0, 1], "both shards connected");
+    let puts = fake
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.method == "PUT"
+                && r.segments() == ["applications", &FakeDiscord::APP_ID.to_string(), "commands"]
+        })
+        .count();
+    assert_eq!(
+        puts, 1,
+        "the global set is registered once per process, not per shard"
+    );
     bot.stop().await;
 }

@@ -250,6 +250,9 @@ async fn handle<P: Prober + 'static, S: Store + 'static>(
             return axum::Json(serde_json::json!({"challenge": v["challenge"]})).into_response();
         }
         match serde_json::from_value::<SlackPushEvent>(v) {
+            Ok(SlackPushEvent::EventCallback(_)) if st.bot.driver.turns().is_draining() => {
+                tracing::info!("shutting down; event not taken");
+            }
             Ok(SlackPushEvent::EventCallback(ev)) => {
                 let bot = st.bot.clone();
                 tokio::spawn(async move { bot.on_push(ev).await });
@@ -267,13 +270,26 @@ async fn handle<P: Prober + 'static, S: Store + 'static>(
         match serde_json::from_str::<SlackInteractionEvent>(payload) {
             Ok(ev) => {
                 let bot = st.bot.clone();
-                tokio::spawn(async move { bot.on_interaction(ev).await });
+                if bot.driver.turns().is_draining() {
+                    // Shutting down: the click starts nothing; its user is told.
+                    tracing::info!("shutting down; click not taken");
+                    tokio::spawn(async move { bot.restarting(ev).await });
+                } else {
+                    tokio::spawn(async move { bot.on_interaction(ev).await });
+                }
                 StatusCode::OK.into_response()
             }
             Err(_) => StatusCode::BAD_REQUEST.into_response(),
         }
     } else if form.contains_key("command") {
         match serde_json::from_value::<SlackCommandEvent>(serde_json::Value::Object(form)) {
+            Ok(ev) if st.bot.driver.turns().is_draining() => {
+                // Shutting down: the acknowledgement tells the user (ephemeral).
+                tracing::info!("shutting down; command not taken");
+                let text = st.bot.restarting_text(ev.user_id.as_ref());
+                axum::Json(serde_json::json!({"response_type": "ephemeral", "text": text}))
+                    .into_response()
+            }
             Ok(ev) => {
                 let bot = st.bot.clone();
                 tokio::spawn(async move { bot.on_command(ev).await });

@@ -64,9 +64,20 @@ pub struct SlackConfig {
     pub team_limit: Limit,
     /// Seconds between Socket Mode reconnection attempts.
     pub reconnect_secs: u64,
-    /// Socket Mode connections kept open (Slack spreads envelopes over them).
+    /// Socket Mode connections kept open (Slack spreads envelopes over them;
+    /// while one is refreshed the others carry them). At least
+    /// [`MIN_CONNECTIONS`], at most [`MAX_CONNECTIONS`].
     pub connections: u32,
 }
+
+/// Socket Mode connections by default: one carries the envelopes while the
+/// other is refreshed (Slack closes each about every few hours, after a
+/// `disconnect` message, and envelopes sent where no socket is live are lost).
+pub const DEFAULT_CONNECTIONS: u32 = 2;
+/// Fewest Socket Mode connections: with one, a refresh leaves a gap.
+pub const MIN_CONNECTIONS: u32 = 2;
+/// Most Socket Mode connections Slack allows an app.
+pub const MAX_CONNECTIONS: u32 = 10;
 
 impl std::fmt::Debug for SlackConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,6 +90,7 @@ impl std::fmt::Debug for SlackConfig {
             .field("support_group", &self.support_group)
             .field("user_limit", &self.user_limit)
             .field("team_limit", &self.team_limit)
+            .field("connections", &self.connections)
             .finish()
     }
 }
@@ -102,7 +114,7 @@ impl SlackConfig {
                 per: Duration::from_secs(600),
             },
             reconnect_secs: 5,
-            connections: 1,
+            connections: DEFAULT_CONNECTIONS,
         }
     }
 
@@ -208,7 +220,7 @@ where
     }
     let app_token = SlackApiToken::new(cfg.app_token.trim().to_owned().into());
     let sm_config = SlackClientSocketModeConfig::new()
-        .with_max_connections_count(cfg.connections.max(1))
+        .with_max_connections_count(cfg.connections.clamp(MIN_CONNECTIONS, MAX_CONNECTIONS))
         .with_reconnect_timeout_in_seconds(cfg.reconnect_secs.max(1))
         .with_initial_backoff_in_seconds(cfg.reconnect_secs.max(1));
     let bot = bot(cfg, driver).await?;
@@ -279,14 +291,7 @@ async fn on_command<P: Prober + 'static, S: Store + 'static>(
         if bot.driver.turns().is_draining() {
             // Shutting down: the acknowledgement tells the user (ephemeral).
             tracing::info!("shutting down; command not taken");
-            let lang = bot
-                .driver
-                .store()
-                .user_lang(PLATFORM, ev.user_id.as_ref())
-                .ok()
-                .flatten()
-                .unwrap_or(Lang::En);
-            let text = bot.text(lang, Msg::new("slack-restarting"));
+            let text = bot.restarting_text(ev.user_id.as_ref());
             return Ok(SlackCommandEventResponse::new(
                 SlackMessageContent::new().with_text(text),
             ));
@@ -326,8 +331,10 @@ async fn on_interaction<P: Prober + 'static, S: Store + 'static>(
 ) -> UserCallbackResult<()> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
         if bot.driver.turns().is_draining() {
-            // The button stays valid: the click works again after the restart.
+            // The button stays valid: the click works again after the
+            // restart, and its user is told so.
             tracing::info!("shutting down; click not taken");
+            tokio::spawn(async move { bot.restarting(ev).await });
             return Ok(());
         }
         tokio::spawn(async move { bot.on_interaction(ev).await });
@@ -1185,6 +1192,44 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
         .instrument(span)
         .await
+    }
+
+    /// The language a user last used with the bot (stored), else English.
+    pub(crate) fn stored_lang(&self, user: &str) -> Lang {
+        self.driver
+            .store()
+            .user_lang(PLATFORM, user)
+            .ok()
+            .flatten()
+            .unwrap_or(Lang::En)
+    }
+
+    /// The text acknowledging a slash command while the process drains.
+    pub(crate) fn restarting_text(&self, user: &str) -> String {
+        self.text(self.stored_lang(user), Msg::new("slack-restarting"))
+    }
+
+    /// A click while the process drains: "restarting, click again in a
+    /// minute", through the action's `response_url` (only its user sees it).
+    pub(crate) async fn restarting(&self, ev: SlackInteractionEvent) {
+        let SlackInteractionEvent::BlockActions(a) = ev else {
+            return;
+        };
+        let (Some(url), Some(user)) = (&a.response_url, &a.user) else {
+            return;
+        };
+        let text = self.text(
+            self.stored_lang(user.id.as_ref()),
+            Msg::new("slack-restarting-click"),
+        );
+        let m = SlackMsg {
+            text: text.clone(),
+            blocks: vec![blocks::section(&text)],
+            shape: Shape::Text,
+        };
+        if !self.respond(url.value().as_str(), &m, false).await {
+            tracing::warn!("could not tell a user that the bot is restarting");
+        }
     }
 
     async fn on_interaction(&self, ev: SlackInteractionEvent) {

@@ -1293,3 +1293,107 @@ async fn a_mention_naming_a_port_probes_that_port() {
     chat.question(&ts, "linux.client_error").await;
     chat.wait_text(&ts, "Port 2222: open").await;
 }
+
+/// HTTP mode, shutting down: a command is acknowledged "restarting", a click
+/// is answered so through its response_url, neither starts anything, and
+/// the diagnosis under way finishes and posts its result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_mode_drains_telling_new_commands_and_clicks_and_finishing_the_turn_under_way() {
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let secret = "test-signing-secret";
+    let mut cfg = config(&fake, 5);
+    cfg.signing_secret = secret.into();
+    // The probe waits until the test lets it run.
+    let prober = GateProber::new(&[PortState::Open], false);
+    let driver = driver(data.path(), prober.clone()).await;
+    let handle = vmd_slack::http::serve(cfg, "127.0.0.1:0".parse().unwrap(), driver.clone())
+        .await
+        .unwrap();
+    let addr = handle.addr;
+    let ctype = "application/x-www-form-urlencoded";
+    let signed = |body: &str| {
+        let ts = vmd_slack::http::now_secs().to_string();
+        vec![
+            ("content-type", ctype.to_owned()),
+            (
+                "x-slack-signature",
+                vmd_slack::http::sign(secret, &ts, body.as_bytes()),
+            ),
+            ("x-slack-request-timestamp", ts),
+        ]
+    };
+    let command = |user: &str, trigger: &str| {
+        format!(
+            "token=x&team_id={TEAM}&team_domain=fake&channel_id={CHANNEL}&channel_name=support&user_id={user}&user_name=u&command=%2Fdiagnose&text=203.0.113.91+linux&api_app_id={APP}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1&trigger_id={trigger}"
+        )
+    };
+    let form = command(ALICE, "trig-drain-http-1");
+    assert_eq!(http_post(addr, &signed(&form), &form).await.0, 200);
+    let chat = Chat { fake: fake.clone() };
+    let root = chat.root_for(ALICE).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while driver.turns().in_flight() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "no turn under way");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // SIGTERM.
+    driver.turns().begin_drain();
+    let roots = fake.channel_messages(CHANNEL).len();
+    let form = command(BOB, "trig-drain-http-2");
+    let (status, body) = http_post(addr, &signed(&form), &form).await;
+    assert_eq!(status, 200);
+    let ack: Value = serde_json::from_str(&body).expect("a JSON acknowledgement");
+    assert_eq!(ack["response_type"], "ephemeral", "{ack}");
+    assert!(
+        ack["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("restarting right now"),
+        "{ack}"
+    );
+    // A click, with a response_url the fake serves.
+    let message = fake.message(CHANNEL, &root).expect("the root message");
+    let mut env = block_action(
+        "unused",
+        "trig-drain-http-3",
+        BOB,
+        CHANNEL,
+        &message,
+        "v1|x|y|z|0",
+        "Yes",
+        "yes",
+    );
+    let hooks = fake.api_url().replace("/api", "/hooks/actions/T1/2");
+    env["payload"]["response_url"] = Value::String(hooks);
+    let payload = env["payload"].to_string();
+    let form: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload)
+        .finish();
+    assert_eq!(http_post(addr, &signed(&form), &form).await.0, 200);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !fake
+        .responses()
+        .iter()
+        .any(|c| c.params.to_string().contains("click again in a minute"))
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the click was not answered: {:?}",
+            fake.responses()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // The diagnosis under way finishes; the drain ends; nothing new started.
+    let drain = tokio::spawn({
+        let driver = driver.clone();
+        async move { driver.turns().drain(Duration::from_secs(60)).await }
+    });
+    prober.gate.add_permits(10);
+    assert_eq!(drain.await.unwrap(), 0, "every turn finished");
+    chat.wait_text(&root, "What I see from outside").await;
+    assert_eq!(fake.channel_messages(CHANNEL).len(), roots);
+    handle.stop();
+}

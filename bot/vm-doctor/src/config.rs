@@ -224,6 +224,8 @@ struct SlackSection {
     /// "N/SECONDS", e.g. "5/600".
     user_limit: Option<String>,
     team_limit: Option<String>,
+    /// Socket Mode connections (2 to 10).
+    connections: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -680,6 +682,21 @@ impl Config {
                 .or(ss.team_limit)
                 .unwrap_or_else(|| "60/600".into()),
         )?;
+        slack.connections = match var("VM_DOCTOR_SLACK_CONNECTIONS") {
+            Some(v) => v.trim().parse::<u32>().map_err(|_| {
+                anyhow::anyhow!("VM_DOCTOR_SLACK_CONNECTIONS must be a number, not {v:?}")
+            })?,
+            None => ss.connections.unwrap_or(vmd_slack::DEFAULT_CONNECTIONS),
+        };
+        if !(vmd_slack::MIN_CONNECTIONS..=vmd_slack::MAX_CONNECTIONS).contains(&slack.connections) {
+            bail!(
+                "VM_DOCTOR_SLACK_CONNECTIONS must be from {} to {} (Slack allows {} Socket Mode connections; one alone leaves a gap at each refresh), not {}",
+                vmd_slack::MIN_CONNECTIONS,
+                vmd_slack::MAX_CONNECTIONS,
+                vmd_slack::MAX_CONNECTIONS,
+                slack.connections
+            );
+        }
         let cloud = cloud_settings(env, fc.cloud)?;
         let store = store_config(&var, fc.store)?;
         Ok(Config {
@@ -937,6 +954,21 @@ mod tests {
         assert!(!shown.contains("very-secret"), "{shown}");
         let e = Config::load(None, &env(&[("VM_DOCTOR_SLACK_API_URL", "slack.com")])).unwrap_err();
         assert!(e.to_string().contains("VM_DOCTOR_SLACK_API_URL"));
+    }
+
+    #[test]
+    fn slack_socket_mode_connections_default_to_two_and_stay_within_slack_s_ten() {
+        let c = Config::load(None, &env(&[])).unwrap();
+        assert_eq!(c.slack.connections, 2);
+        let c = Config::load(None, &env(&[("VM_DOCTOR_SLACK_CONNECTIONS", "4")])).unwrap();
+        assert_eq!(c.slack.connections, 4);
+        for bad in ["1", "11", "0", "two"] {
+            let e = Config::load(None, &env(&[("VM_DOCTOR_SLACK_CONNECTIONS", bad)])).unwrap_err();
+            assert!(
+                e.to_string().contains("VM_DOCTOR_SLACK_CONNECTIONS"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -538,8 +538,10 @@ fn discord(
                 tracing::info!(signal = sig, "shutting down");
                 ops.mark_draining();
                 driver.turns().begin_drain();
-                stop.stop_gateway().await;
+                // The gateway stays up while turns finish: an interaction
+                // arriving now is answered "restarting, try again".
                 ops.drain(driver.turns()).await;
+                stop.stop_gateway().await;
                 flush(driver.store());
                 Ok(())
             }

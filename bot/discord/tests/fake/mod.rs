@@ -15,6 +15,7 @@
 #![allow(dead_code)]
 
 mod fixtures;
+mod limits;
 #[allow(unused_imports)]
 pub use fixtures::*;
 
@@ -90,6 +91,14 @@ struct Conn {
     ready: bool,
 }
 
+/// A gateway connection still open, with the shard it identified as.
+struct Live {
+    id: u64,
+    tx: mpsc::UnboundedSender<Out>,
+    shard: Option<u64>,
+    ready: bool,
+}
+
 #[derive(Clone)]
 struct InteractionCtx {
     channel_id: u64,
@@ -105,7 +114,20 @@ struct St {
     identify: usize,
     resume: usize,
     seq: u64,
+    /// The newest live connection (dispatches go there).
     conn: Option<Conn>,
+    /// Every open connection (one per shard and process).
+    live: Vec<Live>,
+    /// session id -> shard, to close a resumed shard's older connection.
+    sessions: HashMap<String, u64>,
+    /// `max_concurrency` enforced on IDENTIFY (`None`: not enforced; `/gateway/bot` says 1).
+    max_concurrency: Option<u64>,
+    /// Shards `/gateway/bot` recommends.
+    recommended_shards: u64,
+    /// Accepted IDENTIFYs: (when, shard id).
+    identified_at: Vec<(Instant, u64)>,
+    /// IDENTIFYs refused with op 9 for coming too soon in their rate-limit bucket.
+    identify_violations: usize,
     conn_counter: u64,
     session_counter: u64,
     fail_next: Vec<(String, u16)>,
@@ -127,6 +149,46 @@ struct St {
     forbidden: usize,
     /// Guilds READY lists (unavailable, as Discord sends them first).
     ready_guilds: Vec<u64>,
+    /// Guilds READY lists for one shard (instead of `ready_guilds`).
+    shard_guilds: HashMap<u64, Vec<u64>>,
+    /// 429s to give: the next matching request is refused.
+    rate_limit_next: Vec<RateLimit>,
+    /// Routes (path substrings) rate limited until then.
+    limited_until: Vec<(String, Instant)>,
+    /// Everything rate limited until then (a global 429).
+    global_until: Option<Instant>,
+    /// Requests sent while their 429's Retry-After had not run out.
+    early_retries: usize,
+    /// Bodies refused with 400/50035 (the paths of what broke a limit).
+    invalid_bodies: Vec<String>,
+    /// 429s given.
+    rate_limited: usize,
+    /// (channel, nonce) -> message created with `enforce_nonce`.
+    nonces: HashMap<(u64, String), u64>,
+    /// (method, path suffix): the next such request is carried out but
+    /// answered 502 (as a proxy that gave up after Discord took it).
+    fail_after_commit: Vec<(String, String)>,
+}
+
+/// How a 429 says how long to wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryAfterIn {
+    /// The `Retry-After` header (whole seconds, rounded up) and the body's
+    /// `retry_after` (fractional), as Discord sends them.
+    Both,
+    /// Only the header.
+    Header,
+    /// Only the body.
+    Body,
+}
+
+#[derive(Clone, Debug)]
+struct RateLimit {
+    method: String,
+    path: String,
+    retry_after: Duration,
+    global: bool,
+    style: RetryAfterIn,
 }
 
 /// Permission bits the fake enforces (Discord's values).
@@ -158,6 +220,9 @@ impl Drop for Inner {
 pub struct FakeDiscord {
     inner: Arc<Inner>,
 }
+
+/// Discord's identify window: one IDENTIFY per rate-limit bucket in it.
+pub const IDENTIFY_WINDOW: Duration = Duration::from_secs(5);
 
 /// Heartbeat interval announced in HELLO.
 pub const HEARTBEAT_MS: u64 = 5_000;
@@ -332,6 +397,15 @@ impl FakeDiscord {
         self.inner.lock().ready_guilds = guilds.to_vec();
     }
 
+    /// READY on shard `shard` lists these guilds (Discord sends each shard
+    /// only its own).
+    pub fn set_shard_guilds(&self, shard: u64, guilds: &[u64]) {
+        self.inner
+            .lock()
+            .shard_guilds
+            .insert(shard, guilds.to_vec());
+    }
+
     /// Commands registered earlier (by a previous deployment) in `guild`
     /// (`None`: global), by name.
     pub fn preset_commands(&self, guild: Option<u64>, names: &[&str]) {
@@ -356,6 +430,80 @@ impl FakeDiscord {
             .flat_map(|g| st.commands.get(g).cloned().unwrap_or_default())
             .filter_map(|c| c["name"].as_str().map(str::to_owned))
             .collect()
+    }
+
+    /// Enforces Discord's identify rate from now on: in any 5 s, one
+    /// IDENTIFY per bucket `shard_id % max_concurrency`; an early one gets op
+    /// 9 and counts as a violation. `/gateway/bot` reports `max_concurrency`
+    /// and `shards`.
+    pub fn enforce_identify_rate(&self, max_concurrency: u64, shards: u64) {
+        let mut st = self.inner.lock();
+        st.max_concurrency = Some(max_concurrency.max(1));
+        st.recommended_shards = shards;
+    }
+
+    /// IDENTIFYs refused for coming too soon in their bucket.
+    pub fn identify_violations(&self) -> usize {
+        self.inner.lock().identify_violations
+    }
+
+    /// Shard ids of every IDENTIFY received (refused ones too), in order.
+    pub fn identified_shards(&self) -> Vec<u64> {
+        self.inner
+            .lock()
+            .gateway_in
+            .iter()
+            .filter(|v| v["op"] == 2)
+            .filter_map(|v| v["d"]["shard"][0].as_u64())
+            .collect()
+    }
+
+    /// The next `method` request whose path contains `path_contains` gets a
+    /// 429 saying to wait `retry_after` (`global`: every route). A request
+    /// to a limited route (any, when global) before that time is answered
+    /// 429 again and counted in [`FakeDiscord::early_retries`].
+    pub fn rate_limit_next(
+        &self,
+        method: &str,
+        path_contains: &str,
+        retry_after: Duration,
+        global: bool,
+        style: RetryAfterIn,
+    ) {
+        self.inner.lock().rate_limit_next.push(RateLimit {
+            method: method.into(),
+            path: path_contains.into(),
+            retry_after,
+            global,
+            style,
+        });
+    }
+
+    /// What broke Discord's payload limits (refused with 400/50035), by
+    /// path in the body, e.g. `content: 2143 > 2000`.
+    pub fn invalid_bodies(&self) -> Vec<String> {
+        self.inner.lock().invalid_bodies.clone()
+    }
+
+    /// Requests that came before their 429's Retry-After ran out.
+    pub fn early_retries(&self) -> usize {
+        self.inner.lock().early_retries
+    }
+
+    /// 429s given (the planned ones and the early retries').
+    pub fn rate_limited_count(&self) -> usize {
+        self.inner.lock().rate_limited
+    }
+
+    /// The next `method` request whose path ends with `path_suffix` is
+    /// carried out (a message is posted) but answered 502, as a proxy that
+    /// timed out after Discord took it: a client that retries without a
+    /// nonce posts twice.
+    pub fn set_fail_after_commit(&self, method: &str, path_suffix: &str) {
+        self.inner
+            .lock()
+            .fail_after_commit
+            .push((method.to_string(), path_suffix.to_string()));
     }
 
     /// How many writes were refused with 403.
@@ -585,9 +733,14 @@ async fn gateway_conn(
         let mut st = inner.lock();
         st.conn_counter += 1;
         let id = st.conn_counter;
-        if let Some(old) = st.conn.take() {
-            let _ = old.tx.send(Out::Close(4000));
-        }
+        // Older connections stay open (other shards); one of the same shard
+        // is closed when this one identifies or resumes as it.
+        st.live.push(Live {
+            id,
+            tx: tx.clone(),
+            shard: None,
+            ready: false,
+        });
         st.conn = Some(Conn {
             id,
             tx: tx.clone(),
@@ -641,8 +794,28 @@ async fn gateway_conn(
     }
     if let Some(inner) = weak.upgrade() {
         let mut st = inner.lock();
+        st.live.retain(|l| l.id != conn_id);
         if st.conn.as_ref().is_some_and(|c| c.id == conn_id) {
-            st.conn = None;
+            // Dispatches go to the newest connection still open.
+            st.conn = st.live.last().map(|l| Conn {
+                id: l.id,
+                tx: l.tx.clone(),
+                ready: l.ready,
+            });
+        }
+    }
+}
+
+/// Marks connection `conn_id` as shard `shard` (ready) and closes any older
+/// connection of the same shard (a new session replaces it).
+fn take_shard(st: &mut St, conn_id: u64, shard: u64) {
+    for l in st.live.iter_mut() {
+        if l.id == conn_id {
+            l.shard = Some(shard);
+            l.ready = true;
+        } else if l.shard == Some(shard) {
+            let _ = l.tx.send(Out::Close(4000));
+            l.shard = None;
         }
     }
 }
@@ -668,10 +841,29 @@ fn handle_gateway_payload(
             ));
         }
         Some(2) => {
+            let shard = v["d"]["shard"].clone();
+            let shard_id = shard[0].as_u64().unwrap_or(0);
+            // Discord's identify rate: within 5 s, one IDENTIFY per bucket
+            // (`shard_id % max_concurrency`); more gets op 9 (not resumable).
+            if let Some(mc) = st.max_concurrency {
+                let now = Instant::now();
+                let key = shard_id % mc.max(1);
+                let early = st.identified_at.iter().any(|(at, s)| {
+                    s % mc.max(1) == key && now.duration_since(*at) < IDENTIFY_WINDOW
+                });
+                if early {
+                    st.identify_violations += 1;
+                    let _ = tx.send(Out::Text(json!({"op": 9, "d": false}).to_string()));
+                    return;
+                }
+                st.identified_at.push((now, shard_id));
+            }
             st.identify += 1;
             st.session_counter += 1;
             st.seq = 1;
-            let shard = v["d"]["shard"].clone();
+            let session = format!("fake-session-{}", st.session_counter);
+            st.sessions.insert(session, shard_id);
+            take_shard(&mut st, conn_id, shard_id);
             let ready = json!({
                 "op": 0, "t": "READY", "s": 1,
                 "d": {
@@ -687,7 +879,7 @@ fn handle_gateway_payload(
                         "mfa_enabled": false,
                         "flags": 0,
                     },
-                    "guilds": st.ready_guilds.iter()
+                    "guilds": st.shard_guilds.get(&shard_id).unwrap_or(&st.ready_guilds).iter()
                         .map(|g| json!({"id": g.to_string(), "unavailable": true}))
                         .collect::<Vec<_>>(),
                     "session_id": format!("fake-session-{}", st.session_counter),
@@ -710,6 +902,12 @@ fn handle_gateway_payload(
         }
         Some(6) => {
             st.resume += 1;
+            let shard = v["d"]["session_id"]
+                .as_str()
+                .and_then(|id| st.sessions.get(id).copied());
+            if let Some(shard) = shard {
+                take_shard(&mut st, conn_id, shard);
+            }
             let client_seq = v["d"]["seq"].as_u64().unwrap_or(st.seq);
             st.seq = st.seq.max(client_seq) + 1;
             let resumed = json!({"op": 0, "t": "RESUMED", "s": st.seq, "d": {}});
@@ -783,15 +981,87 @@ async fn rest_handler(
             .into_response();
     }
 
+    if let Some(limited) = rate_limit(&mut st, &rec) {
+        return limited;
+    }
+    let invalid = limits::check(&rec);
+    if !invalid.is_empty() {
+        st.invalid_bodies.extend(invalid.iter().cloned());
+        return (
+            StatusCode::BAD_REQUEST,
+            axum::Json(limits::error_body(&invalid)),
+        )
+            .into_response();
+    }
     if let Some(refusal) = permission_check(&st, &rec) {
         st.forbidden += 1;
         return refusal.into_response();
     }
     let (status, body) = route(&inner, &mut st, &rec);
+    if status.is_success() {
+        if let Some(pos) = st
+            .fail_after_commit
+            .iter()
+            .position(|(m, p)| m == method.as_str() && path.ends_with(p.as_str()))
+        {
+            st.fail_after_commit.remove(pos);
+            return (
+                StatusCode::BAD_GATEWAY,
+                axum::Json(json!({"message": "Bad Gateway", "code": 0})),
+            )
+                .into_response();
+        }
+    }
     match body {
         Some(v) => (status, axum::Json(v)).into_response(),
         None => status.into_response(),
     }
+}
+
+/// Discord's rate limits as a client meets them: a request while its route
+/// (or everything, after a global 429) is limited is early, counted and
+/// refused again; otherwise a planned 429 is given.
+fn rate_limit(st: &mut St, rec: &Recorded) -> Option<Response> {
+    let now = Instant::now();
+    let route_left = st
+        .limited_until
+        .iter()
+        .filter(|(p, u)| rec.path.contains(p.as_str()) && now < *u)
+        .map(|(_, u)| *u - now)
+        .max();
+    let global_left = st.global_until.filter(|u| now < *u).map(|u| u - now);
+    let (left, global, style) = if let Some(left) = global_left.or(route_left) {
+        st.early_retries += 1;
+        (left, global_left.is_some(), RetryAfterIn::Both)
+    } else {
+        let pos = st
+            .rate_limit_next
+            .iter()
+            .position(|r| r.method == rec.method && rec.path.contains(r.path.as_str()))?;
+        let r = st.rate_limit_next.remove(pos);
+        if r.global {
+            st.global_until = Some(now + r.retry_after);
+        } else {
+            st.limited_until.push((r.path.clone(), now + r.retry_after));
+        }
+        (r.retry_after, r.global, r.style)
+    };
+    st.rate_limited += 1;
+    let mut body = json!({"message": "You are being rate limited.", "global": global, "code": 0});
+    if style != RetryAfterIn::Header {
+        body["retry_after"] = json!((left.as_secs_f64() * 1000.0).ceil() / 1000.0);
+    }
+    let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if style != RetryAfterIn::Body {
+        let secs = left.as_secs_f64().ceil() as u64;
+        resp.headers_mut()
+            .insert("retry-after", secs.max(1).to_string().parse().ok()?);
+        if global {
+            resp.headers_mut()
+                .insert("x-ratelimit-global", "true".parse().ok()?);
+        }
+    }
+    Some(resp)
 }
 
 /// Discord's 403 for a write the bot's permissions in the channel do not
@@ -875,8 +1145,9 @@ fn route(inner: &Inner, st: &mut St, rec: &Recorded) -> (StatusCode, Option<Valu
         ("GET", ["gateway"]) => ok(json!({"url": format!("ws://127.0.0.1:{port}/ws")})),
         ("GET", ["gateway", "bot"]) => ok(json!({
             "url": format!("ws://127.0.0.1:{port}/ws"),
-            "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            "shards": st.recommended_shards.max(1),
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
+                "max_concurrency": st.max_concurrency.unwrap_or(1)}
         })),
         ("GET", ["users", "@me"]) => ok(FakeDiscord::bot_user()),
         ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
@@ -1036,7 +1307,26 @@ fn route(inner: &Inner, st: &mut St, rec: &Recorded) -> (StatusCode, Option<Valu
             let Some(cid) = num(cid) else {
                 return not_found();
             };
+            // `enforce_nonce`: a nonce already used here returns that message.
+            let nonce = match &rec.json["nonce"] {
+                Value::String(n) => Some(n.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            let enforce = rec.json["enforce_nonce"].as_bool() == Some(true);
+            if let (Some(n), true) = (&nonce, enforce) {
+                if let Some(m) = st
+                    .nonces
+                    .get(&(cid, n.clone()))
+                    .and_then(|id| st.messages.get(id))
+                {
+                    return ok(m.clone());
+                }
+            }
             let id = inner.new_id();
+            if let (Some(n), true) = (nonce, enforce) {
+                st.nonces.insert((cid, n), id);
+            }
             let mut msg = build_message(inner, id, cid, &rec.json, &rec.files, false);
             if let Some(g) = st.channel_guild.get(&cid) {
                 msg["guild_id"] = json!(g.to_string());
@@ -1341,6 +1631,9 @@ pub(crate) fn message_object(
     }
     if let Some(r) = body.get("message_reference").filter(|r| r.is_object()) {
         m["message_reference"] = r.clone();
+    }
+    if let Some(n) = body.get("nonce").filter(|n| !n.is_null()) {
+        m["nonce"] = n.clone();
     }
     m
 }

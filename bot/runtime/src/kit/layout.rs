@@ -103,6 +103,116 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// Splits `text` into pieces of at most `max` characters for a platform
+/// that refuses longer ones, nothing lost: at paragraph breaks, else at line
+/// breaks, else at a space (a word longer than a piece is cut). Markup is
+/// never left open across a cut: a code block (```` ``` ````) is closed at
+/// the end of a piece and opened again at the start of the next, and so are
+/// an inline code span and bold (`` ` ``, `**`) cut on one line.
+pub fn split(text: &str, max: usize) -> Vec<String> {
+    const FENCE: &str = "```";
+    // Room for what closes a piece and opens the next.
+    let room = max.saturating_sub(8).max(16);
+    if text.chars().count() <= max {
+        return vec![text.to_owned()];
+    }
+    let mut pieces: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0usize;
+    let mut in_fence = false;
+    let flush =
+        |pieces: &mut Vec<String>, cur: &mut String, cur_len: &mut usize, in_fence: bool| {
+            let mut piece = std::mem::take(cur);
+            if in_fence {
+                piece.push('\n');
+                piece.push_str(FENCE);
+            }
+            let trimmed = piece.trim_end_matches('\n').to_owned();
+            if !trimmed.trim().is_empty() {
+                pieces.push(trimmed);
+            }
+            *cur_len = 0;
+            if in_fence {
+                cur.push_str(FENCE);
+                cur.push('\n');
+                *cur_len = FENCE.len() + 1;
+            }
+        };
+    for line in text.split('\n') {
+        let is_fence = line.trim_start().starts_with(FENCE);
+        // A line longer than a piece: cut at spaces, markup closed per cut.
+        let mut parts = if line.chars().count() > room {
+            cut_line(line, room)
+        } else {
+            vec![line.to_owned()]
+        };
+        for part in parts.drain(..) {
+            let n = part.chars().count() + 1;
+            if cur_len + n > room && cur_len > 0 {
+                flush(&mut pieces, &mut cur, &mut cur_len, in_fence);
+            }
+            cur.push_str(&part);
+            cur.push('\n');
+            cur_len += n;
+        }
+        if is_fence {
+            in_fence = !in_fence;
+        }
+    }
+    // The end of the text closes nothing itself.
+    let last = cur.trim_end_matches('\n').to_owned();
+    if !last.trim().is_empty() && last != FENCE {
+        pieces.push(last);
+    }
+    pieces
+}
+
+/// One over-long line in pieces of at most `room` characters, cut at a
+/// space where there is one; an inline code span or bold open at a cut is
+/// closed there and opened again.
+fn cut_line(line: &str, room: usize) -> Vec<String> {
+    let room = room.saturating_sub(4).max(8);
+    let mut out = Vec::new();
+    let chars: Vec<char> = line.chars().collect();
+    let mut start = 0;
+    let mut open_code = false;
+    let mut open_bold = false;
+    while start < chars.len() {
+        let mut end = (start + room).min(chars.len());
+        if end < chars.len() {
+            if let Some(sp) = (start + room / 2..end).rev().find(|&i| chars[i] == ' ') {
+                end = sp + 1;
+            }
+        }
+        let body: String = chars[start..end].iter().collect();
+        let mut piece = String::new();
+        if open_code {
+            piece.push('`');
+        }
+        if open_bold {
+            piece.push_str("**");
+        }
+        piece.push_str(&body);
+        // What is open at the end of this piece (counted over the line so far).
+        let so_far: String = chars[..end].iter().collect();
+        let bold = so_far.matches("**").count() % 2 == 1;
+        let code = so_far.replace("**", "").matches('`').count() % 2 == 1;
+        if end < chars.len() {
+            if bold {
+                piece.push_str("**");
+            }
+            if code {
+                piece.push('`');
+            }
+        }
+        out.push(piece.trim_end().to_owned());
+        open_code = code;
+        open_bold = bold;
+        start = end;
+    }
+    out
+}
+
 /// Lays out `r` for a conversation and its owner.
 pub fn layout(
     loc: &Localizer,
@@ -205,6 +315,58 @@ pub fn layout_mapped(
 
 #[cfg(test)]
 mod tests {
+
+    fn fences_balanced(piece: &str) -> bool {
+        piece
+            .lines()
+            .filter(|l| l.trim_start().starts_with("```"))
+            .count()
+            % 2
+            == 0
+    }
+
+    #[test]
+    fn split_keeps_every_line_within_the_cap_and_closes_code_blocks() {
+        let mut text =
+            String::from("**진단 결과**: 붙여 넣으신 출력에서 읽은 내용이에요.\n\n```\n");
+        for i in 0..120 {
+            text.push_str(&format!(
+                "tcp LISTEN 0 128 0.0.0.0:{} 0.0.0.0:* users:((\"sshd\",pid={i}))\n",
+                2000 + i
+            ));
+        }
+        text.push_str("```\n\n");
+        for i in 0..40 {
+            text.push_str(&format!("- 포트 {i}번에서 `sshd`가 대기하고 있어요.\n"));
+        }
+        for max in [2000, 3000] {
+            let pieces = split(&text, max);
+            assert!(pieces.len() > 1, "{max}");
+            for p in &pieces {
+                assert!(p.chars().count() <= max, "{} > {max}", p.chars().count());
+                assert!(fences_balanced(p), "an open code block:\n{p}");
+            }
+            let joined = pieces.join("\n");
+            for line in text.lines().filter(|l| !l.is_empty()) {
+                assert!(joined.contains(line), "lost: {line}");
+            }
+        }
+        assert_eq!(split("short", 2000), vec!["short".to_owned()]);
+    }
+
+    #[test]
+    fn split_cuts_a_long_line_at_spaces_closing_code_and_bold() {
+        let word = "`/etc/ssh/sshd_config` **확인해 주세요** ";
+        let line = word.repeat(200);
+        let pieces = split(&line, 500);
+        assert!(pieces.len() > 1);
+        for p in &pieces {
+            assert!(p.chars().count() <= 500);
+            assert_eq!(p.replace("**", "").matches('`').count() % 2, 0, "{p}");
+            assert_eq!(p.matches("**").count() % 2, 0, "{p}");
+        }
+    }
+
     use super::*;
     use vmd_core::msg::Choice;
 

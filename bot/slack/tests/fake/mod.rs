@@ -49,6 +49,13 @@ struct St {
     /// Live Socket Mode connections: id → sender.
     conns: Vec<(u64, mpsc::UnboundedSender<Option<String>>)>,
     conn_count: u64,
+    /// Envelopes sent so far (to spread them over the connections).
+    sent: u64,
+    /// New connections wait (not live, no `hello`) while this is set.
+    hold_new: bool,
+    /// Envelope ids sent while no connection was live: lost, as on Slack
+    /// (interactive envelopes are not redelivered).
+    lost: Vec<String>,
     /// Frames received from the client (acks), with when they arrived.
     acks: Vec<(Instant, Value)>,
     /// `(method, status, retry_after_secs, error)` to fail the next matching call with.
@@ -325,13 +332,69 @@ impl FakeSlack {
             let now = st.clock;
             st.triggers.insert(t.to_owned(), (now, false));
         }
-        let (_, tx) = st.conns.last().expect("no Socket Mode connection");
-        let _ = tx.send(Some(envelope.to_string()));
+        // Slack spreads envelopes over the app's open connections.
+        if st.conns.is_empty() {
+            let id = envelope["envelope_id"].as_str().unwrap_or("").to_owned();
+            st.lost.push(id);
+            return;
+        }
+        st.sent += 1;
+        let i = (st.sent as usize) % st.conns.len();
+        let _ = st.conns[i].1.send(Some(envelope.to_string()));
     }
 
-    /// Sends a `disconnect` message (`refresh_requested`, `link_disabled`, …).
+    /// Sends the same envelope on every live connection (Slack may deliver
+    /// one twice), returning on how many.
+    pub fn send_on_all(&self, envelope: &Value) -> usize {
+        let st = self.lock();
+        for (_, tx) in &st.conns {
+            let _ = tx.send(Some(envelope.to_string()));
+        }
+        st.conns.len()
+    }
+
+    /// Refreshes the oldest connection as Slack does: a `disconnect`
+    /// (`refresh_requested`) on it alone; the others stay.
+    /// Returns the connection's id (see [`FakeSlack::is_live`]).
+    pub fn refresh_oldest(&self) -> u64 {
+        let st = self.lock();
+        let Some((id, tx)) = st.conns.first() else {
+            return 0;
+        };
+        let msg = json!({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "applink-fake"}});
+        let _ = tx.send(Some(msg.to_string()));
+        *id
+    }
+
+    /// Whether connection `id` is still open.
+    pub fn is_live(&self, id: u64) -> bool {
+        self.lock().conns.iter().any(|(i, _)| *i == id)
+    }
+
+    /// While `hold` is set, a new Socket Mode connection is accepted but
+    /// not live (no `hello`, nothing delivered on it): a slow reconnect.
+    pub fn hold_new_connections(&self, hold: bool) {
+        self.lock().hold_new = hold;
+    }
+
+    /// Envelopes sent while no connection was live.
+    pub fn lost(&self) -> Vec<String> {
+        self.lock().lost.clone()
+    }
+
+    /// Acknowledgements of envelope `id` received (on any connection).
+    pub fn ack_count(&self, id: &str) -> usize {
+        self.lock()
+            .acks
+            .iter()
+            .filter(|(_, a)| a["envelope_id"] == id)
+            .count()
+    }
+
+    /// Sends a `disconnect` message (`refresh_requested`, `link_disabled`, …)
+    /// on every live connection.
     pub fn disconnect(&self, reason: &str) {
-        self.send(&json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-fake"}}));
+        self.send_on_all(&json!({"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-fake"}}));
     }
 
     /// Drops every live connection without a word.
@@ -462,6 +525,17 @@ async fn ws_handler(
 async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Option<String>>();
+    // A held connection goes live only when the test lets it.
+    loop {
+        let held = match weak.upgrade() {
+            Some(inner) => inner.st.lock().unwrap().hold_new,
+            None => return,
+        };
+        if !held {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let id = {
         let Some(inner) = weak.upgrade() else { return };
         let mut st = inner.st.lock().unwrap();

@@ -1,0 +1,111 @@
+//! Replicas that start together identify within Discord's rate: one
+//! IDENTIFY per bucket (`shard_id % max_concurrency`) in 5 s, or op 9. The
+//! fake Discord enforces it; each replica waits for its range's slot.
+
+mod fake;
+
+use fake::*;
+use std::sync::Arc;
+use std::time::Duration;
+use vmd_discord::limits::Limit;
+use vmd_discord::shards::ShardRange;
+use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_runtime::fake::GateProber;
+
+fn config(fake: &FakeDiscord) -> DiscordConfig {
+    DiscordConfig {
+        token: "Bot.fake.token".into(),
+        api_url: Some(fake.url()),
+        guilds: vec![],
+        channels: vec![],
+        support_role: None,
+        probe_role: None,
+        threads: true,
+        user_limit: Limit {
+            max: 5,
+            per: Duration::from_secs(600),
+        },
+        guild_limit: Limit {
+            max: 60,
+            per: Duration::from_secs(600),
+        },
+    }
+}
+
+async fn replica(
+    fake: &FakeDiscord,
+    data: &std::path::Path,
+    shard: u32,
+    total: u32,
+    name: &str,
+) -> BotHandle {
+    let store = vmd_runtime::fake::sled_store(&data.join(format!("sled-{name}"))).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver(
+        GateProber::new(&[], true),
+        store,
+    ));
+    let range = ShardRange {
+        first: shard,
+        last: shard,
+        total,
+    };
+    vmd_discord::start_sharded(config(fake), driver, Some(range))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fake_refuses_a_second_identify_in_the_same_bucket() {
+    let fake = FakeDiscord::start().await;
+    fake.enforce_identify_rate(1, 1);
+    let data = tempfile::tempdir().unwrap();
+    // Two processes that each think they hold every shard (one of one):
+    // nothing spaces them, and both identify at once.
+    let (a, b) = tokio::join!(
+        replica(&fake, data.path(), 0, 1, "a"),
+        replica(&fake, data.path(), 0, 1, "b")
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while fake.identify_violations() == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the second IDENTIFY was let through: {:?}",
+            fake.identified_shards()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_started_together_identify_in_turn() {
+    let fake = FakeDiscord::start().await;
+    // max_concurrency 1: every shard is in bucket 0.
+    fake.enforce_identify_rate(1, 2);
+    let data = tempfile::tempdir().unwrap();
+    let (a, b) = tokio::join!(
+        replica(&fake, data.path(), 0, 2, "0"),
+        replica(&fake, data.path(), 1, 2, "1")
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    while fake.identify_count() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the replicas never both connected: {:?}",
+            fake.identified_shards()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        fake.identify_violations(),
+        0,
+        "an IDENTIFY came within 5 s of another in its bucket: {:?}",
+        fake.identified_shards()
+    );
+    let mut shards = fake.identified_shards();
+    shards.sort();
+    assert_eq!(shards, vec![0, 1]);
+    a.stop().await;
+    b.stop().await;
+}
