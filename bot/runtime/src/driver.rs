@@ -210,6 +210,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
     pub fn new(engine: Engine, prober: P, store: S, loc: Localizer, cfg: DriverConfig) -> Self {
         let slots = Semaphore::new(cfg.max_concurrent_probes.max(1));
         let understanding = crate::understand::Understanding::new(&loc);
+        let shared = store.shared_budgets();
         Driver {
             engine,
             prober,
@@ -220,7 +221,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
             active: std::sync::atomic::AtomicI64::new(0),
             slots,
             outcomes: None,
-            admission: Admission::new(AdmissionConfig::default()),
+            admission: Admission::new(AdmissionConfig::default()).with_shared(shared),
             names: Arc::new(SystemLookup::default()),
             lookup_slots: Semaphore::new(MAX_LOOKUPS_IN_FLIGHT),
             turns: crate::shutdown::Turns::default(),
@@ -259,7 +260,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
 
     /// Replaces the probe budgets (the defaults are [`AdmissionConfig::default`]).
     pub fn with_admission(mut self, cfg: AdmissionConfig) -> Self {
-        self.admission = Admission::new(cfg);
+        self.admission = Admission::new(cfg).with_shared(self.store.shared_budgets());
         self
     }
 

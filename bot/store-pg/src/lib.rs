@@ -38,6 +38,7 @@ use std::time::{Duration, Instant};
 use tokio_postgres::error::SqlState;
 use vmd_core::command::Lang;
 use vmd_core::session::{Session, SessionKey};
+use vmd_runtime::admission::{SharedAsk, SharedBudgets};
 use vmd_runtime::store::{
     decode, encode_for_store, record_version, OutcomeLine, Store, StoreError, TurnLock, MAX_PREFS,
     RECORD_VERSION,
@@ -468,6 +469,53 @@ impl PgStore {
     }
 }
 
+/// The probe budgets and start limits in the database, shared by every
+/// replica (`vmd_budgets`, spent by the `vmd_take` function: one statement,
+/// one round trip per admission).
+struct PgBudgets {
+    rt: tokio::runtime::Handle,
+    pool: Pool,
+    op_timeout: Duration,
+}
+
+impl SharedBudgets for PgBudgets {
+    fn take(&self, asks: &[SharedAsk]) -> Result<Option<(usize, Duration)>, StoreError> {
+        let us = |d: Duration| i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+        let keys: Vec<String> = asks.iter().map(|a| a.key.clone()).collect();
+        let intervals: Vec<i64> = asks.iter().map(|a| us(a.interval)).collect();
+        let tolerances: Vec<i64> = asks.iter().map(|a| us(a.tolerance)).collect();
+        let pool = self.pool.clone();
+        let limit = self.op_timeout;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        self.rt.spawn(async move {
+            let work = async move {
+                let c = pool.get().await.map_err(pool_err)?;
+                let row = c
+                    .query_one(
+                        "SELECT refused, wait_us FROM vmd_take($1, $2, $3)",
+                        &[&keys, &intervals, &tolerances],
+                    )
+                    .await
+                    .map_err(pg_err)?;
+                let (refused, wait): (i32, i64) = (row.get(0), row.get(1));
+                Ok(match usize::try_from(refused) {
+                    Ok(0) | Err(_) => None,
+                    Ok(i) => Some((i - 1, Duration::from_micros(wait.max(0) as u64))),
+                })
+            };
+            let r = match tokio::time::timeout(limit, work).await {
+                Ok(r) => r,
+                Err(_) => Err(StoreError::Unavailable(format!(
+                    "no answer from the database within {limit:?}"
+                ))),
+            };
+            let _ = tx.send(r);
+        });
+        rx.recv()
+            .map_err(|_| StoreError::Unavailable("the store's runtime stopped".into()))?
+    }
+}
+
 /// A held turn lease: renewed in the background until dropped, then deleted.
 struct Lease {
     rt: tokio::runtime::Handle,
@@ -719,6 +767,15 @@ impl Store for PgStore {
             )
             .await
             .map_err(pg_err)?;
+            // Budgets full again (their arrival time has passed) are
+            // forgotten: a missing row is a full bucket.
+            c.execute(
+                "DELETE FROM vmd_budgets
+                 WHERE tat_us < (extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
             Ok(())
         })?;
         Ok(n)
@@ -911,5 +968,19 @@ impl Store for PgStore {
             c.simple_query("SELECT 1").await.map_err(pg_err)?;
             Ok(())
         })
+    }
+
+    fn shared_budgets(&self) -> Option<Arc<dyn SharedBudgets>> {
+        Some(Arc::new(PgBudgets {
+            rt: self.rt.handle().clone(),
+            pool: self.pool.clone(),
+            op_timeout: self.cfg.op_timeout,
+        }))
+    }
+
+    /// A third of the lease: a probe left by a dead replica is taken up at
+    /// most a lease and a third after its last renewal.
+    fn takeover_sweep(&self) -> Option<Duration> {
+        Some((self.cfg.lease / 3).max(Duration::from_millis(200)))
     }
 }
