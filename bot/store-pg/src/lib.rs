@@ -45,6 +45,7 @@ use vmd_runtime::store::{
 };
 
 mod migrate;
+pub mod tls;
 pub use migrate::SCHEMA_VERSION;
 
 /// How to reach the database and how long to wait for it.
@@ -141,6 +142,22 @@ pub struct PgStore {
     held: Arc<Mutex<HashMap<SessionKey, i64>>>,
 }
 
+/// The error with its causes (a TLS handshake's names the certificate
+/// problem); never the URL or the password.
+fn with_causes(e: &tokio_postgres::Error) -> String {
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let c_msg = c.to_string();
+        if !msg.contains(&c_msg) {
+            msg.push_str(": ");
+            msg.push_str(&c_msg);
+        }
+        cause = c.source();
+    }
+    msg
+}
+
 fn pg_err(e: tokio_postgres::Error) -> StoreError {
     match e.code() {
         // The server is there but going away or refusing: unavailable.
@@ -157,7 +174,7 @@ fn pg_err(e: tokio_postgres::Error) -> StoreError {
         }
         Some(_) => StoreError::Backend(e.to_string()),
         // No SQL state: the connection itself failed.
-        None => StoreError::Unavailable(e.to_string()),
+        None => StoreError::Unavailable(with_causes(&e)),
     }
 }
 
@@ -170,23 +187,6 @@ fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
 
 fn as_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
-    let mut roots = rustls::RootCertStore::empty();
-    let found = rustls_native_certs::load_native_certs();
-    for cert in found.certs {
-        // A certificate the system store holds but rustls can't use is skipped.
-        let _ = roots.add(cert);
-    }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| StoreError::Backend(format!("TLS setup: {e}")))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 impl PgStore {
@@ -235,9 +235,14 @@ impl PgStore {
 
     /// The pool and its runtime, after one connection answered.
     fn connect(cfg: PgConfig) -> Result<PgStore, StoreError> {
-        let mut pg = tokio_postgres::Config::from_str(&cfg.url).map_err(|e| {
+        // sslmode and sslrootcert as libpq reads them (tls.rs).
+        let tls_opts = tls::options(&cfg.url).map_err(|e| {
             StoreError::Backend(format!("the store URL {} is not valid: {e}", cfg.shown()))
         })?;
+        let mut pg = tokio_postgres::Config::from_str(&tls_opts.url).map_err(|e| {
+            StoreError::Backend(format!("the store URL {} is not valid: {e}", cfg.shown()))
+        })?;
+        pg.ssl_mode(tls_opts.mode.ssl_mode());
         if let Some(p) = &cfg.password {
             pg.password(p.as_bytes());
         }
@@ -271,7 +276,7 @@ impl PgStore {
         let rt = Rt(Some(rt));
         let mgr = Manager::from_config(
             pg,
-            tls()?,
+            tls::connector(&tls_opts)?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -459,6 +464,22 @@ impl PgStore {
                 .await
                 .map_err(pg_err)?;
             Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    /// Whether this store's connections to the database are encrypted
+    /// (`doctor`, tests).
+    pub fn encrypted(&self) -> Result<bool, StoreError> {
+        let pool = self.pool.clone();
+        self.run(async move {
+            let c = pool.get().await.map_err(pool_err)?;
+            Ok(c.query_one(
+                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?
+            .get(0))
         })
     }
 
