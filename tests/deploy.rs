@@ -390,6 +390,93 @@ fn the_postgres_deployment_agrees_with_the_binary() {
     assert!(grace > shutdown);
 }
 
+/// Discord in PostgreSQL mode: a StatefulSet only for the ordinals (shard
+/// ranges), no volume, the store from its Secret, shards split over the
+/// replicas, a PodDisruptionBudget and a headless Service.
+#[test]
+fn the_discord_postgres_statefulset_agrees_with_the_binary() {
+    let file = "deploy/k8s/statefulset-discord-postgres.yaml";
+    let docs = yaml_docs(file);
+    let sts = docs.iter().find(|d| d["kind"] == "StatefulSet").unwrap();
+    let pdb = docs
+        .iter()
+        .find(|d| d["kind"] == "PodDisruptionBudget")
+        .unwrap();
+    let spec = &sts["spec"];
+    let labels = &spec["template"]["metadata"]["labels"];
+    assert_eq!(&spec["selector"]["matchLabels"], labels);
+    assert_eq!(&pdb["spec"]["selector"]["matchLabels"], labels);
+    assert_eq!(pdb["spec"]["maxUnavailable"].as_u64(), Some(1));
+    assert!(
+        spec.get("volumeClaimTemplates").is_none(),
+        "nothing of the conversations lives in the pod"
+    );
+    let svc = yaml_docs("deploy/k8s/service.yaml")
+        .into_iter()
+        .find(|d| d["metadata"]["name"] == spec["serviceName"])
+        .expect("a headless Service named like its serviceName");
+    assert_eq!(svc["spec"]["clusterIP"], "None");
+    assert_eq!(&svc["spec"]["selector"], labels);
+    let c = &spec["template"]["spec"]["containers"][0];
+    let args: Vec<String> = serde_yaml::from_value(c["args"].clone()).unwrap();
+    assert_eq!(args, ["discord"]);
+    assert_subcommand(&args[0]);
+    let known = known_vars();
+    let mut env = HashMap::new();
+    for e in c["env"].as_sequence().unwrap() {
+        let name = e["name"].as_str().unwrap();
+        assert!(
+            known.contains(name),
+            "{name} is not a variable vm-doctor reads"
+        );
+        env.insert(name.to_owned(), e.clone());
+    }
+    let secret = yaml_docs("deploy/k8s/secret-store.example.yaml").remove(0);
+    let tokens = yaml_docs("deploy/k8s/secret.example.yaml").remove(0);
+    for (var, from) in [
+        ("VM_DOCTOR_STORE", &secret),
+        ("VM_DOCTOR_STORE_PASSWORD", &secret),
+        ("VM_DOCTOR_DISCORD_TOKEN", &tokens),
+    ] {
+        let r = &env[var]["valueFrom"]["secretKeyRef"];
+        assert_eq!(r["name"], from["metadata"]["name"], "{var}");
+        let key = r["key"].as_str().unwrap();
+        assert!(
+            from["stringData"].get(key).is_some(),
+            "{var}: secret has {key}"
+        );
+    }
+    // The shards are split over exactly the replicas, at least one each,
+    // and the binary accepts the split for every ordinal.
+    let replicas = spec["replicas"].as_u64().unwrap();
+    assert!(replicas >= 2);
+    let shards = env["VM_DOCTOR_DISCORD_SHARDS"]["value"].as_str().unwrap();
+    let total: u64 = shards.strip_prefix("ordinal/").unwrap().parse().unwrap();
+    let r: u64 = env["VM_DOCTOR_DISCORD_REPLICAS"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(r, replicas, "VM_DOCTOR_DISCORD_REPLICAS = spec.replicas");
+    assert!(replicas <= total);
+    let ready: Vec<String> =
+        serde_yaml::from_value(c["readinessProbe"]["exec"]["command"].clone()).unwrap();
+    assert_eq!(ready, ["vm-doctor", "healthcheck", "--ready"]);
+    let shutdown: u64 = env["VM_DOCTOR_SHUTDOWN_SECS"]["value"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let grace = spec["template"]["spec"]["terminationGracePeriodSeconds"]
+        .as_u64()
+        .unwrap();
+    assert!(grace > shutdown);
+    assert_eq!(
+        spec["template"]["spec"]["securityContext"]["runAsNonRoot"],
+        true
+    );
+}
+
 fn check_statefulset(file: &str, tokens: &[&str]) {
     let sts = yaml_docs(file).remove(0);
     assert_eq!(sts["kind"], "StatefulSet");

@@ -1274,6 +1274,19 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// previous process was killed or hit the shutdown deadline): each gets
     /// its probe again and the result in its channel, a few at a time.
     async fn take_up_interrupted(self: Arc<Self>, ctx: Context) {
+        // With replicas sharing the store, again every sweep: a probe a dead
+        // replica left is taken up once its lease expires.
+        let sweep = self.driver.takeover_sweep();
+        loop {
+            self.clone().take_up_once(ctx.clone()).await;
+            match sweep {
+                Some(every) => tokio::time::sleep(every).await,
+                None => return,
+            }
+        }
+    }
+
+    async fn take_up_once(self: Arc<Self>, ctx: Context) {
         let keys = match self.driver.interrupted() {
             Ok(keys) => keys,
             Err(e) => {

@@ -27,13 +27,21 @@
 //! Every bucket is asked first and spent only when all of them admit the
 //! probe, so a request refused by one budget costs nothing from the others.
 //!
+//! Replicas sharing a store ([`crate::store::Store::shared_budgets`]:
+//! PostgreSQL) share the buckets too: the same GCRA buckets, and the start
+//! limit as one, are asked and spent in the database in one statement
+//! ([`SharedBudgets::take`]), so N replicas never admit more than one
+//! process would. A database that does not answer falls back to this
+//! process's own buckets (logged); the turn then finds the store
+//! unavailable anyway.
+//!
 //! A refusal is a [`ProbeRefusal`]; the driver feeds it to the engine, which
 //! says why in the user's language and goes back to where it was.
 
 use governor::clock::{Clock, DefaultClock, Reference};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use vmd_core::limits::{Budget, ProbeRefusal};
 use vmd_core::policy::TargetPolicy;
@@ -41,6 +49,27 @@ use vmd_core::probe::ProbeRequest;
 use vmd_core::session::{Session, SessionKey};
 
 use crate::kit::limits::RateLimiter as StartLimiter;
+use crate::store::StoreError;
+
+/// One bucket asked of a shared budget store: its key (the bucket's kind
+/// and its own key) and its GCRA rate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedAsk {
+    pub key: String,
+    /// The time one token takes to come back.
+    pub interval: Duration,
+    /// How far ahead of now a bucket's arrival time may run (a full
+    /// bucket's burst less one token).
+    pub tolerance: Duration,
+}
+
+/// Token buckets kept where every replica sees them (PostgreSQL).
+pub trait SharedBudgets: Send + Sync {
+    /// Asks every bucket of `asks` and spends one token of each only when
+    /// all of them have one: `Ok(None)`; otherwise the index of the first
+    /// bucket that refused and how long until it has a token.
+    fn take(&self, asks: &[SharedAsk]) -> Result<Option<(usize, Duration)>, StoreError>;
+}
 
 /// What the platform says about a turn's sender and the place it came from:
 /// the facts the one authorisation point ([`Admission::authorize`]) decides
@@ -151,6 +180,15 @@ struct Buckets {
 }
 
 impl Buckets {
+    /// This bucket kind, for `key`, as a shared store is asked for it.
+    fn shared(&self, kind: &str, key: &str) -> SharedAsk {
+        SharedAsk {
+            key: format!("{kind}:{key}"),
+            interval: Duration::from_nanos(self.interval),
+            tolerance: Duration::from_nanos(self.tolerance),
+        }
+    }
+
     fn new(r: Rate) -> Buckets {
         let burst = u64::from(r.burst.max(1));
         let per = u64::try_from(r.per.as_nanos()).unwrap_or(u64::MAX);
@@ -194,6 +232,17 @@ impl Buckets {
     }
 }
 
+/// A start limit (a sliding window of `max` per `per`) as a shared bucket.
+fn start_ask(kind: &str, platform: &str, who: &str, l: crate::kit::limits::Limit) -> SharedAsk {
+    let max = u64::from(l.max.max(1));
+    let interval = (l.per / l.max.max(1)).max(Duration::from_millis(1));
+    SharedAsk {
+        key: format!("{kind}:{platform}\u{1f}{who}"),
+        interval,
+        tolerance: interval.saturating_mul((max - 1) as u32),
+    }
+}
+
 fn refusal(budget: Budget, wait: Duration) -> ProbeRefusal {
     ProbeRefusal::Rate {
         budget,
@@ -214,6 +263,8 @@ pub struct Admission<C: Clock = DefaultClock> {
     share: Buckets,
     running: Mutex<HashMap<String, u32>>,
     lookups: Mutex<HashMap<String, u32>>,
+    /// The buckets every replica shares, when the store keeps them.
+    shared: Option<Arc<dyn SharedBudgets>>,
 }
 
 /// Held while an admitted host-name lookup runs.
@@ -266,6 +317,33 @@ impl<C: Clock + Clone> Admission<C> {
             clock,
             running: Mutex::new(HashMap::new()),
             lookups: Mutex::new(HashMap::new()),
+            shared: None,
+        }
+    }
+
+    /// Keeps the token buckets (and the start limit) in `shared`, where
+    /// every replica spends them; this process's own buckets are then used
+    /// only while the shared store does not answer.
+    pub fn with_shared(mut self, shared: Option<Arc<dyn SharedBudgets>>) -> Self {
+        self.shared = shared;
+        self
+    }
+
+    /// Whether the buckets are shared with other replicas.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// Asks the shared buckets: `Some(answer)` when they answered, `None`
+    /// when there are none or the store failed (then the caller asks its own).
+    fn take_shared(&self, asks: &[SharedAsk]) -> Option<Option<(usize, Duration)>> {
+        let shared = self.shared.as_ref()?;
+        match shared.take(asks) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!(error = %e, "shared probe budgets unavailable; this replica's own apply");
+                None
+            }
         }
     }
 
@@ -299,7 +377,20 @@ impl<C: Clock + Clone> Admission<C> {
             }
         }
         if let (true, Some(limiter)) = (first, caller.starts) {
-            if let Err(wait) = limiter.check(&key.user, caller.space, now) {
+            let shared = self.shared.as_ref().and_then(|_| {
+                let (user, space) = limiter.limits();
+                let mut asks = vec![start_ask("start-user", &key.platform, &key.user, user)];
+                if let Some(sp) = caller.space {
+                    asks.push(start_ask("start-space", &key.platform, sp, space));
+                }
+                self.take_shared(&asks)
+            });
+            let checked = match shared {
+                Some(None) => Ok(()),
+                Some(Some((_, wait))) => Err(wait),
+                None => limiter.check(&key.user, caller.space, now),
+            };
+            if let Err(wait) = checked {
                 crate::telemetry::rate_limited(&key.platform);
                 return Err(ProbeRefusal::Rate {
                     budget: Budget::Starts,
@@ -324,16 +415,27 @@ impl<C: Clock + Clone> Admission<C> {
                 max: self.cfg.max_lookups_per_user,
             });
         }
+        *lookups.entry(user.clone()).or_insert(0) += 1;
+        drop(lookups);
+        // Counted in flight from here; dropped on a refusal.
+        let permit = LookupPermit(Permit {
+            running: &self.lookups,
+            user: user.clone(),
+        });
+        if self.shared.is_some() {
+            drop(_running);
+            match self.take_shared(&[self.user.shared("user", &user)]) {
+                Some(None) => return Ok(permit),
+                Some(Some((_, wait))) => return Err(refusal(Budget::User, wait)),
+                None => {}
+            }
+        }
         let now = self.now();
         self.user
             .peek(&user, now)
             .map_err(|wait| refusal(Budget::User, wait))?;
         self.user.spend(&user, now);
-        *lookups.entry(user.clone()).or_insert(0) += 1;
-        Ok(LookupPermit(Permit {
-            running: &self.lookups,
-            user,
-        }))
+        Ok(permit)
     }
 
     /// Lookups in flight now, over all users (tests).
@@ -384,6 +486,37 @@ impl<C: Clock + Clone> Admission<C> {
         }
         let space_key = format!("{}\u{1f}{}", key.platform, space.unwrap_or("*"));
         let target = target_key(req.target);
+        if self.shared.is_some() {
+            // Counted as running from here (a refusal drops the permit), so
+            // the database is asked without holding this process's lock.
+            *running.entry(user.clone()).or_insert(0) += 1;
+            drop(running);
+            let permit = Permit {
+                running: &self.running,
+                user: user.clone(),
+            };
+            let share = format!("{user}\u{1f}{target}");
+            let asks = [
+                self.user.shared("user", &user),
+                self.share.shared("share", &share),
+                self.target.shared("target", &target),
+                self.space.shared("space", &space_key),
+            ];
+            let budgets = [Budget::User, Budget::Target, Budget::Target, Budget::Space];
+            match self.take_shared(&asks) {
+                Some(None) => return Ok(permit),
+                Some(Some((i, wait))) => return Err(refusal(budgets[i.min(3)], wait)),
+                None => {
+                    drop(permit);
+                    running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+                    if running.get(&user).copied().unwrap_or(0) >= self.cfg.max_running_per_user {
+                        return Err(ProbeRefusal::Busy {
+                            max: self.cfg.max_running_per_user,
+                        });
+                    }
+                }
+            }
+        }
         let checks = [
             (&self.user, user.clone(), Budget::User),
             (&self.share, format!("{user}\u{1f}{target}"), Budget::Target),

@@ -192,7 +192,16 @@ pub struct Driver<P: Prober, S: Store> {
     candidates: Mutex<HashMap<SessionKey, (String, Vec<String>)>>,
     /// The provider's API and the deadline of one lookup, when configured.
     cloud: Option<(Arc<dyn CloudApi>, Duration)>,
+    /// Conversations [`Driver::interrupted`] handed to the adapter to take
+    /// up, and when: not handed out again while their `Resume` is pending,
+    /// and that `Resume` does nothing when another turn or replica took the
+    /// conversation up first.
+    handed: Mutex<HashMap<SessionKey, std::time::Instant>>,
 }
+
+/// How long a conversation handed out by [`Driver::interrupted`] is not
+/// handed out again when its `Resume` never came (an adapter that skipped it).
+const HANDED_FOR: Duration = Duration::from_secs(300);
 
 /// Most conversations with "did you mean" candidates remembered at once;
 /// beyond it the oldest are forgotten (a number then means the question's
@@ -210,6 +219,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
     pub fn new(engine: Engine, prober: P, store: S, loc: Localizer, cfg: DriverConfig) -> Self {
         let slots = Semaphore::new(cfg.max_concurrent_probes.max(1));
         let understanding = crate::understand::Understanding::new(&loc);
+        let shared = store.shared_budgets();
         Driver {
             engine,
             prober,
@@ -220,13 +230,14 @@ impl<P: Prober, S: Store> Driver<P, S> {
             active: std::sync::atomic::AtomicI64::new(0),
             slots,
             outcomes: None,
-            admission: Admission::new(AdmissionConfig::default()),
+            admission: Admission::new(AdmissionConfig::default()).with_shared(shared),
             names: Arc::new(SystemLookup::default()),
             lookup_slots: Semaphore::new(MAX_LOOKUPS_IN_FLIGHT),
             turns: crate::shutdown::Turns::default(),
             understanding,
             candidates: Mutex::new(HashMap::new()),
             cloud: None,
+            handed: Mutex::new(HashMap::new()),
         }
     }
 
@@ -259,7 +270,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
 
     /// Replaces the probe budgets (the defaults are [`AdmissionConfig::default`]).
     pub fn with_admission(mut self, cfg: AdmissionConfig) -> Self {
-        self.admission = Admission::new(cfg);
+        self.admission = Admission::new(cfg).with_shared(self.store.shared_budgets());
         self
     }
 
@@ -345,18 +356,39 @@ impl<P: Prober, S: Store> Driver<P, S> {
     /// that are still within their idle time: an adapter sends each an
     /// [`Input::Resume`] once it is connected, so the user sees the result
     /// without having to ask (older ones expire through housekeeping).
+    ///
+    /// With a store shared by replicas the adapters ask again every
+    /// [`Driver::takeover_sweep`]: a conversation another replica left in a
+    /// probe when it died is listed once its lease expires. A conversation
+    /// listed is not listed again while its `Resume` is pending, and a
+    /// `Resume` that finds it taken up already (by a user's turn, or by
+    /// another replica) does nothing: exactly one turn takes it up.
     pub fn interrupted(&self) -> Result<Vec<SessionKey>, DriverError> {
         let now = now_ms();
         let ttl = self.engine.idle_ttl_ms();
         let mut keys = Vec::new();
-        for key in self.store.interrupted()? {
+        let found = self.store.interrupted()?;
+        let mut handed = self.handed.lock().unwrap_or_else(|p| p.into_inner());
+        let at = std::time::Instant::now();
+        handed.retain(|_, t| at.saturating_duration_since(*t) < HANDED_FOR);
+        for key in found {
+            if handed.contains_key(&key) {
+                continue;
+            }
             if let Ok(Some(s)) = self.store.load(&key) {
                 if now.saturating_sub(s.updated_ms) <= ttl {
+                    handed.insert(key.clone(), at);
                     keys.push(key);
                 }
             }
         }
         Ok(keys)
+    }
+
+    /// How often the adapters ask [`Driver::interrupted`] again while they
+    /// run (a store shared by replicas); `None`: once, when they connect.
+    pub fn takeover_sweep(&self) -> Option<Duration> {
+        self.store.takeover_sweep()
     }
 
     /// Whether a platform event (an interaction, an envelope, a click) is
@@ -507,6 +539,12 @@ impl<P: Prober, S: Store> Driver<P, S> {
     ) -> Result<(), DriverError> {
         let lock = self.lock_for(key);
         let _guard = lock.lock().await;
+        let handed = self
+            .handed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key)
+            .is_some();
         // Other processes sharing the store wait too (a store of one process
         // holds nothing more); the answered-question check below runs under it.
         let _held = blocking(|| self.store.lock_turn(key))?;
@@ -532,6 +570,15 @@ impl<P: Prober, S: Store> Driver<P, S> {
                 None
             }
         };
+        // A conversation handed out to be taken up that another turn (here,
+        // or on another replica) took up meanwhile: nothing left to do.
+        if handed
+            && matches!(input, Input::Resume)
+            && !stored.as_ref().is_some_and(|s| s.waits_on_runtime())
+        {
+            tracing::info!("an interrupted conversation was taken up already");
+            return Ok(());
+        }
         // A session is stored only once a diagnosis starts: `/lang`,
         // `/status`, `/back`, `/help` or `/ticket` on nothing leave nothing
         // behind (the language choice is kept as the user's preference).

@@ -175,6 +175,18 @@ pub trait Store: Send + Sync {
     fn ready(&self) -> Result<(), StoreError> {
         Ok(())
     }
+    /// The probe budgets and start limits every process sharing this store
+    /// spends together (`crate::admission::SharedBudgets`); a store of one
+    /// process has none: the admission point keeps its own.
+    fn shared_budgets(&self) -> Option<std::sync::Arc<dyn crate::admission::SharedBudgets>> {
+        None
+    }
+    /// How often the runtime looks for conversations another replica left
+    /// in a probe ([`Store::interrupted`]) while it runs; `None` (a store of
+    /// one process): only once, when the adapter connects.
+    fn takeover_sweep(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// An outcome record as the store keeps it: its conversation id, when it

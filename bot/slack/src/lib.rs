@@ -1534,6 +1534,19 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// previous process was killed or hit the shutdown deadline): each gets
     /// its probe again and the result in its thread, a few at a time.
     pub(crate) async fn take_up_interrupted(self: Arc<Self>) {
+        // With replicas sharing the store, again every sweep: a probe a dead
+        // replica left is taken up once its lease expires.
+        let sweep = self.driver.takeover_sweep();
+        loop {
+            self.clone().take_up_once().await;
+            match sweep {
+                Some(every) => tokio::time::sleep(every).await,
+                None => return,
+            }
+        }
+    }
+
+    async fn take_up_once(self: Arc<Self>) {
         let keys = match self.driver.interrupted() {
             Ok(keys) => keys,
             Err(e) => {

@@ -38,12 +38,14 @@ use std::time::{Duration, Instant};
 use tokio_postgres::error::SqlState;
 use vmd_core::command::Lang;
 use vmd_core::session::{Session, SessionKey};
+use vmd_runtime::admission::{SharedAsk, SharedBudgets};
 use vmd_runtime::store::{
     decode, encode_for_store, record_version, OutcomeLine, Store, StoreError, TurnLock, MAX_PREFS,
     RECORD_VERSION,
 };
 
 mod migrate;
+pub mod tls;
 pub use migrate::SCHEMA_VERSION;
 
 /// How to reach the database and how long to wait for it.
@@ -140,6 +142,22 @@ pub struct PgStore {
     held: Arc<Mutex<HashMap<SessionKey, i64>>>,
 }
 
+/// The error with its causes (a TLS handshake's names the certificate
+/// problem); never the URL or the password.
+fn with_causes(e: &tokio_postgres::Error) -> String {
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let c_msg = c.to_string();
+        if !msg.contains(&c_msg) {
+            msg.push_str(": ");
+            msg.push_str(&c_msg);
+        }
+        cause = c.source();
+    }
+    msg
+}
+
 fn pg_err(e: tokio_postgres::Error) -> StoreError {
     match e.code() {
         // The server is there but going away or refusing: unavailable.
@@ -156,7 +174,7 @@ fn pg_err(e: tokio_postgres::Error) -> StoreError {
         }
         Some(_) => StoreError::Backend(e.to_string()),
         // No SQL state: the connection itself failed.
-        None => StoreError::Unavailable(e.to_string()),
+        None => StoreError::Unavailable(with_causes(&e)),
     }
 }
 
@@ -169,23 +187,6 @@ fn pool_err(e: deadpool_postgres::PoolError) -> StoreError {
 
 fn as_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
-    let mut roots = rustls::RootCertStore::empty();
-    let found = rustls_native_certs::load_native_certs();
-    for cert in found.certs {
-        // A certificate the system store holds but rustls can't use is skipped.
-        let _ = roots.add(cert);
-    }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| StoreError::Backend(format!("TLS setup: {e}")))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 impl PgStore {
@@ -234,9 +235,14 @@ impl PgStore {
 
     /// The pool and its runtime, after one connection answered.
     fn connect(cfg: PgConfig) -> Result<PgStore, StoreError> {
-        let mut pg = tokio_postgres::Config::from_str(&cfg.url).map_err(|e| {
+        // sslmode and sslrootcert as libpq reads them (tls.rs).
+        let tls_opts = tls::options(&cfg.url).map_err(|e| {
             StoreError::Backend(format!("the store URL {} is not valid: {e}", cfg.shown()))
         })?;
+        let mut pg = tokio_postgres::Config::from_str(&tls_opts.url).map_err(|e| {
+            StoreError::Backend(format!("the store URL {} is not valid: {e}", cfg.shown()))
+        })?;
+        pg.ssl_mode(tls_opts.mode.ssl_mode());
         if let Some(p) = &cfg.password {
             pg.password(p.as_bytes());
         }
@@ -270,7 +276,7 @@ impl PgStore {
         let rt = Rt(Some(rt));
         let mgr = Manager::from_config(
             pg,
-            tls()?,
+            tls::connector(&tls_opts)?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -461,10 +467,73 @@ impl PgStore {
         })
     }
 
+    /// Whether this store's connections to the database are encrypted
+    /// (`doctor`, tests).
+    pub fn encrypted(&self) -> Result<bool, StoreError> {
+        let pool = self.pool.clone();
+        self.run(async move {
+            let c = pool.get().await.map_err(pool_err)?;
+            Ok(c.query_one(
+                "SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?
+            .get(0))
+        })
+    }
+
     /// Connections open now and at most (benchmarks, logs).
     pub fn pool_status(&self) -> (usize, usize) {
         let s = self.pool.status();
         (s.size, s.max_size)
+    }
+}
+
+/// The probe budgets and start limits in the database, shared by every
+/// replica (`vmd_budgets`, spent by the `vmd_take` function: one statement,
+/// one round trip per admission).
+struct PgBudgets {
+    rt: tokio::runtime::Handle,
+    pool: Pool,
+    op_timeout: Duration,
+}
+
+impl SharedBudgets for PgBudgets {
+    fn take(&self, asks: &[SharedAsk]) -> Result<Option<(usize, Duration)>, StoreError> {
+        let us = |d: Duration| i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
+        let keys: Vec<String> = asks.iter().map(|a| a.key.clone()).collect();
+        let intervals: Vec<i64> = asks.iter().map(|a| us(a.interval)).collect();
+        let tolerances: Vec<i64> = asks.iter().map(|a| us(a.tolerance)).collect();
+        let pool = self.pool.clone();
+        let limit = self.op_timeout;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        self.rt.spawn(async move {
+            let work = async move {
+                let c = pool.get().await.map_err(pool_err)?;
+                let row = c
+                    .query_one(
+                        "SELECT refused, wait_us FROM vmd_take($1, $2, $3)",
+                        &[&keys, &intervals, &tolerances],
+                    )
+                    .await
+                    .map_err(pg_err)?;
+                let (refused, wait): (i32, i64) = (row.get(0), row.get(1));
+                Ok(match usize::try_from(refused) {
+                    Ok(0) | Err(_) => None,
+                    Ok(i) => Some((i - 1, Duration::from_micros(wait.max(0) as u64))),
+                })
+            };
+            let r = match tokio::time::timeout(limit, work).await {
+                Ok(r) => r,
+                Err(_) => Err(StoreError::Unavailable(format!(
+                    "no answer from the database within {limit:?}"
+                ))),
+            };
+            let _ = tx.send(r);
+        });
+        rx.recv()
+            .map_err(|_| StoreError::Unavailable("the store's runtime stopped".into()))?
     }
 }
 
@@ -719,6 +788,15 @@ impl Store for PgStore {
             )
             .await
             .map_err(pg_err)?;
+            // Budgets full again (their arrival time has passed) are
+            // forgotten: a missing row is a full bucket.
+            c.execute(
+                "DELETE FROM vmd_budgets
+                 WHERE tat_us < (extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
             Ok(())
         })?;
         Ok(n)
@@ -911,5 +989,19 @@ impl Store for PgStore {
             c.simple_query("SELECT 1").await.map_err(pg_err)?;
             Ok(())
         })
+    }
+
+    fn shared_budgets(&self) -> Option<Arc<dyn SharedBudgets>> {
+        Some(Arc::new(PgBudgets {
+            rt: self.rt.handle().clone(),
+            pool: self.pool.clone(),
+            op_timeout: self.cfg.op_timeout,
+        }))
+    }
+
+    /// A third of the lease: a probe left by a dead replica is taken up at
+    /// most a lease and a third after its last renewal.
+    fn takeover_sweep(&self) -> Option<Duration> {
+        Some((self.cfg.lease / 3).max(Duration::from_millis(200)))
     }
 }

@@ -14,9 +14,10 @@ use vmd_runtime::store::StoreError;
 const MIGRATION_LOCK: i64 = 0x0076_6d64_6d69_6772;
 
 /// The migrations in order: (version, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    "CREATE TABLE vmd_sessions (
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        "CREATE TABLE vmd_sessions (
         platform text NOT NULL,
         conversation text NOT NULL,
         usr text NOT NULL,
@@ -66,7 +67,51 @@ const MIGRATIONS: &[(i32, &str)] = &[(
         line text NOT NULL
     );
     CREATE INDEX vmd_outcomes_ended ON vmd_outcomes (ended_ms);",
-)];
+    ),
+    (
+        2,
+        // Probe budgets and start limits shared by every replica: one GCRA
+        // arrival time (microseconds of the database's clock) per bucket.
+        // `vmd_take` asks every bucket of a request and spends one token of
+        // each only when all have one, in one statement; rows are locked in
+        // key order, so two requests never deadlock.
+        "CREATE TABLE vmd_budgets (
+        key text PRIMARY KEY,
+        tat_us bigint NOT NULL
+    );
+    CREATE INDEX vmd_budgets_tat ON vmd_budgets (tat_us);
+    CREATE FUNCTION vmd_take(keys text[], intervals bigint[], tolerances bigint[],
+                             OUT refused integer, OUT wait_us bigint)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        now_us bigint := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+        tats bigint[] := '{}';
+        t bigint;
+        i integer;
+    BEGIN
+        refused := 0;
+        wait_us := 0;
+        INSERT INTO vmd_budgets (key, tat_us)
+            SELECT DISTINCT k, 0 FROM unnest(keys) AS k ORDER BY 1
+            ON CONFLICT (key) DO NOTHING;
+        PERFORM 1 FROM vmd_budgets WHERE key = ANY(keys) ORDER BY key FOR UPDATE;
+        FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
+            SELECT greatest(b.tat_us, now_us) INTO t FROM vmd_budgets b WHERE b.key = keys[i];
+            t := coalesce(t, now_us);
+            IF t - now_us > tolerances[i] THEN
+                refused := i;
+                wait_us := t - now_us - tolerances[i];
+                RETURN;
+            END IF;
+        END LOOP;
+        FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
+            INSERT INTO vmd_budgets AS b (key, tat_us) VALUES (keys[i], now_us + intervals[i])
+                ON CONFLICT (key) DO UPDATE SET tat_us = greatest(b.tat_us, now_us) + intervals[i];
+        END LOOP;
+    END
+    $$;",
+    ),
+];
 
 /// The schema version this build migrates to.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

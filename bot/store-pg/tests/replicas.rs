@@ -157,3 +157,43 @@ fn a_probe_left_by_a_dead_replica_is_taken_up_by_one() {
     assert_eq!(taken_up.load(Ordering::SeqCst), 1);
     assert!(stores[0].interrupted().unwrap().is_empty());
 }
+
+/// Fencing: a replica whose lease expired (it stalled: a long pause, a
+/// partition) and was taken over can no longer save; what the new holder
+/// wrote stays, and releasing the stale lease does not free the new one.
+#[test]
+fn a_stale_lease_holders_save_is_refused() {
+    let Some(url) = support::url("a_stale_lease_holders_save_is_refused") else {
+        return;
+    };
+    let schema = support::fresh_schema();
+    let open = || {
+        let mut cfg = support::config(&url, &schema);
+        cfg.lease = Duration::from_secs(600);
+        PgStore::open(cfg).unwrap()
+    };
+    let (stale, fresh) = (open(), open());
+    let key = SessionKey::new("slack", "C1/1700000000.000100", "U1");
+    let old_turn = stale.lock_turn(&key).unwrap();
+    stale.save(&key, &Session::new(1)).unwrap();
+    // The stale holder's lease runs out (its renewals stalled).
+    support::expire_leases(&url, &schema);
+    let new_turn = fresh.lock_turn(&key).unwrap();
+    fresh.save(&key, &Session::new(2)).unwrap();
+    let e = stale
+        .save(&key, &Session::new(3))
+        .expect_err("a stale holder must not save");
+    assert!(
+        matches!(e, vmd_runtime::store::StoreError::Unavailable(_)),
+        "{e:?}"
+    );
+    assert_eq!(fresh.load(&key).unwrap().unwrap().updated_ms, 2);
+    // The stale turn ends: the new holder's lease is untouched.
+    drop(old_turn);
+    fresh.save(&key, &Session::new(4)).unwrap();
+    assert_eq!(stale.load(&key).unwrap().unwrap().updated_ms, 4);
+    // After the new turn ends too, the stale holder still cannot save
+    // under its old token.
+    drop(new_turn);
+    assert!(fresh.lock_turn(&key).is_ok());
+}

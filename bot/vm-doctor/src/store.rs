@@ -89,6 +89,12 @@ impl Store for AnyStore {
     fn ready(&self) -> Result<(), StoreError> {
         each!(self, s => s.ready())
     }
+    fn shared_budgets(&self) -> Option<Arc<dyn vmd_runtime::admission::SharedBudgets>> {
+        each!(self, s => s.shared_budgets())
+    }
+    fn takeover_sweep(&self) -> Option<Duration> {
+        each!(self, s => s.takeover_sweep())
+    }
 }
 
 /// How often a shared store is asked whether it answers (`/readyz` reads

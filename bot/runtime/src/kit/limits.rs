@@ -117,6 +117,12 @@ impl RateLimiter {
         }
     }
 
+    /// The per-user and per-space limits (a shared store keeps them as
+    /// buckets: `Admission::authorize`).
+    pub fn limits(&self) -> (Limit, Limit) {
+        (self.user, self.space)
+    }
+
     /// Hits remembered now (for tests and metrics).
     pub fn remembered(&self) -> usize {
         let st = self.state.lock().unwrap_or_else(|p| p.into_inner());

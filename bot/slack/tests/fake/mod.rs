@@ -391,6 +391,22 @@ impl FakeSlack {
             .count()
     }
 
+    /// Sends an envelope on live connection number `pick` (modulo their
+    /// count), as Slack spreads envelopes over an app's connections (several
+    /// replicas, each with its own); `false` when none is live.
+    pub fn send_on(&self, envelope: &Value, pick: usize) -> bool {
+        let mut st = self.lock();
+        if let Some(t) = envelope["payload"]["trigger_id"].as_str() {
+            let now = st.clock;
+            st.triggers.entry(t.to_owned()).or_insert((now, false));
+        }
+        if st.conns.is_empty() {
+            return false;
+        }
+        let (_, tx) = &st.conns[pick % st.conns.len()];
+        tx.send(Some(envelope.to_string())).is_ok()
+    }
+
     /// Sends a `disconnect` message (`refresh_requested`, `link_disabled`, …)
     /// on every live connection.
     pub fn disconnect(&self, reason: &str) {

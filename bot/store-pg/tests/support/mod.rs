@@ -133,3 +133,28 @@ pub fn versions(url: &str, schema: &str) -> Vec<i32> {
     let st = PgStore::open(config(url, schema)).unwrap();
     st.schema_versions().unwrap()
 }
+
+/// Makes every turn lease in `schema` expired now, as if its holder had
+/// stopped renewing it long ago (a stalled or partitioned replica).
+pub fn expire_leases(url: &str, schema: &str) {
+    let (url, schema) = (url.to_owned(), schema.to_owned());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            c.batch_execute(&format!(
+                "UPDATE {schema}.vmd_turn_leases SET expires_at = clock_timestamp() - interval '1 second'"
+            ))
+            .await
+            .unwrap();
+        })
+    })
+    .join()
+    .unwrap();
+}
