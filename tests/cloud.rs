@@ -115,6 +115,58 @@ fn converse(
     }
 }
 
+/// A conversation driven as a chat adapter drives it, for a sender who
+/// holds the support role or not (the console's reader is the operator,
+/// always support): the replies as plain text, and the report.
+fn converse_as(
+    lang: Lang,
+    data: FakeData,
+    show: &str,
+    world: World,
+    script: &[&str],
+    support: bool,
+) -> (String, String) {
+    use vmd_runtime::driver::Outgoing;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeCloud::start(data)).unwrap();
+    let prober = FakeProber::default();
+    prober.then(move |req| world.report(req));
+    let cfg = cloud_config(&fake.url(), show);
+    let d = vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober,
+        RecordingStore::default(),
+    )
+    .unwrap();
+    let key = vmd_core::session::SessionKey::new("discord", "channel-1", "someone");
+    let (mut chat, mut report) = (String::new(), String::new());
+    for line in script {
+        let caller = vmd_runtime::admission::Caller {
+            support,
+            ..Default::default()
+        };
+        let mut sink = |ev: Outgoing| match ev {
+            Outgoing::Reply { lang, reply } => {
+                chat.push_str(&vmd_runtime::render::plain(d.localizer(), lang, &reply));
+                chat.push('\n');
+            }
+            Outgoing::Escalation { markdown, .. } => report.push_str(&markdown),
+            _ => {}
+        };
+        rt.block_on(d.turn_as(
+            &key,
+            caller,
+            vmd_core::engine::Input::Text((*line).to_owned()),
+            Some(lang),
+            &mut sink,
+        ))
+        .unwrap();
+    }
+    drop(fake);
+    (chat, report)
+}
+
 fn order(r: &Run) -> Vec<String> {
     r.store
         .first_seen
@@ -242,6 +294,28 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "ddos blocked",
+            data: || {
+                let mut d = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
+                d.ddos
+                    .insert(TARGET.into(), ("1".into(), "2026-12-02 13:30:00".into()));
+                d
+            },
+            world: World::dark(),
+            os: "linux",
+            advice_at: "triage.blocked",
+            en: &[
+                "is blocked by DDoS protection",
+                "It lifts on its own at 2026-12-02 13:30:00",
+                "request unblocking in the Anti-DDoS console (Blocking list, then Unblock)",
+            ],
+            ko: &[
+                "DDoS 방어로 차단돼 있어요",
+                "2026-12-02 13:30:00(중국 표준시 UTC+8)에 저절로 풀려요",
+                "차단 목록에서 차단 해제를 신청해 주세요",
+            ],
+        },
+        Case {
             name: "saturated cpu",
             data: || {
                 account(
@@ -297,44 +371,148 @@ fn each_case_reaches_its_advice_in_zero_answers_in_both_languages() {
     }
 }
 
+fn drop_above_accept() -> FakeData {
+    account(
+        instance("RUNNING", "NORMAL", 5),
+        vec![
+            rule(1, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
+            rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
+        ],
+        &[5.0; 10],
+    )
+}
+
 #[test]
 fn by_default_the_chat_gets_the_verdict_and_the_report_the_rule() {
-    let data = || {
-        account(
-            instance("RUNNING", "NORMAL", 5),
-            vec![
-                rule(1, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
-                rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
-            ],
-            &[5.0; 10],
-        )
-    };
-    let script = [&format!("/diagnose {TARGET} linux")[..], "/ticket", "/quit"];
-    let r = converse(
+    // Someone without the support role in a shared channel.
+    let script = [
+        &format!("/diagnose {TARGET} linux")[..],
+        "/status",
+        "/ticket",
+    ];
+    let (chat, report) = converse_as(
         Lang::En,
-        data(),
+        drop_above_accept(),
         "verdicts",
-        &[World::sg_drop()],
+        World::sg_drop(),
         &script,
-        |_| {},
+        false,
     );
-    assert_eq!(order(&r)[0], "triage.security_group", "{}", r.out);
-    assert!(r.out.contains("drops TCP 22 from my address"), "{}", r.out);
+    assert!(chat.contains("drops TCP 22 from my address"), "{chat}");
     assert!(
-        r.out.contains("support sees which one in the report"),
-        "{}",
-        r.out
+        chat.contains("support sees which one in the report"),
+        "{chat}"
     );
     assert!(
-        !r.out.contains("198.18.0.0/24"),
-        "a rule detail reached the chat:\n{}",
-        r.out
+        !chat.contains("198.18.0.0/24") && !chat.contains("sg-5ufw8k2p"),
+        "a rule detail reached the chat:\n{chat}"
     );
-    let report = report_text(&r);
     assert!(report.contains("What the cloud API said"), "{report}");
     assert!(
         report.contains("sg-5ufw8k2p") && report.contains("198.18.0.0/24"),
         "{report}"
+    );
+}
+
+#[test]
+fn the_support_role_reads_the_deciding_rule_in_the_chat() {
+    // The same conversation, `cloud.show = verdicts`, sent by a member of
+    // the support role: the rule is named in the advice and in /status.
+    for (lang, rule) in [
+        (
+            Lang::En,
+            "rule #0 of `sg-5ufw8k2p` (DROP TCP 22 from `198.18.0.0/24`) matches first",
+        ),
+        (
+            Lang::Ko,
+            "`sg-5ufw8k2p`의 0번 규칙(DROP TCP 22, 소스 `198.18.0.0/24`)이 먼저 적용돼요",
+        ),
+    ] {
+        let script = [&format!("/diagnose {TARGET} linux")[..], "/status"];
+        let (chat, _) = converse_as(
+            lang,
+            drop_above_accept(),
+            "verdicts",
+            World::sg_drop(),
+            &script,
+            true,
+        );
+        assert!(chat.contains(rule), "{chat}");
+        let status = &chat[chat.rfind("sg-5ufw8k2p").unwrap()..];
+        assert!(status.contains("198.18.0.0/24"), "{chat}");
+    }
+    // The console's reader is the operator: support.
+    let r = converse(
+        Lang::En,
+        drop_above_accept(),
+        "verdicts",
+        &[World::sg_drop()],
+        &[&format!("/diagnose {TARGET} linux"), "/quit"],
+        |_| {},
+    );
+    assert!(
+        r.out.contains("(DROP TCP 22 from `198.18.0.0/24`)"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
+fn the_users_own_address_learned_later_is_evaluated_against_the_rules() {
+    // The bot is dropped by rule #0; the user's address falls to the
+    // ACCEPT of rule #1 (or, for another address, to a DROP of its own).
+    let data = || {
+        account(
+            instance("RUNNING", "NORMAL", 5),
+            vec![
+                rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
+                rule(1, "TCP", "22", "192.0.2.0/24", "DROP"),
+                rule(2, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
+            ],
+            &[5.0; 10],
+        )
+    };
+    for (lang, says, line) in [
+        (
+            Lang::En,
+            "my IP is 198.51.100.7",
+            "For your address (198.51.100.7), TCP 22: allowed by rule #2 of `sg-5ufw8k2p` (ACCEPT TCP 22 from `0.0.0.0/0`).",
+        ),
+        (
+            Lang::Ko,
+            "제 아이피는 192.0.2.44예요",
+            "고객님 주소(192.0.2.44)에서 들어오는 TCP 22: 규칙에 의해 차단돼요 (결정한 규칙: `sg-5ufw8k2p`의 1번, DROP TCP 22, 소스 `192.0.2.0/24`).",
+        ),
+    ] {
+        let r = converse(
+            lang,
+            data(),
+            "verdicts",
+            &[World::sg_drop()],
+            &[&format!("/diagnose {TARGET} linux"), says, "/status", "/quit"],
+            |_| {},
+        );
+        assert_eq!(order(&r)[0], "triage.security_group", "{}", r.out);
+        let at = r.out.find(line).unwrap_or_else(|| panic!("{line:?} missing in\n{}", r.out));
+        // The question stays, and /status keeps the user's verdict.
+        assert!(r.out[at..].matches(&line[..20]).count() >= 2, "{}", r.out);
+        assert_eq!(r.store.first_seen.lock().unwrap().len(), 1, "{}", r.out);
+    }
+    // Without the support role the rule stays out of the chat.
+    let (chat, _) = converse_as(
+        Lang::En,
+        data(),
+        "verdicts",
+        World::sg_drop(),
+        &[
+            &format!("/diagnose {TARGET} linux"),
+            "my ip is 198.51.100.7",
+        ],
+        false,
+    );
+    assert!(
+        chat.contains("For your address (198.51.100.7), TCP 22: **allowed**."),
+        "{chat}"
     );
 }
 
@@ -386,7 +564,12 @@ fn the_summary_and_status_show_what_the_api_said() {
         "/status must repeat it:\n{}",
         r.out
     );
-    assert!(r.out.contains("DDoS blocking: not checked"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("The address is not blocked by DDoS protection."),
+        "{}",
+        r.out
+    );
     assert!(r.calls >= 3, "{}", r.calls);
 }
 
@@ -573,6 +756,11 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
     let mut data = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
     data.eips
         .push(("ap-seoul".into(), "203.0.113.20".into(), INSTANCE.into()));
+    // Blocked, so the block list (for the unblock time) is read too.
+    data.ddos.insert(
+        "203.0.113.20".into(),
+        ("1".into(), "2026-12-02 13:30:00".into()),
+    );
     let fake = rt.block_on(FakeCloud::start(data)).unwrap();
     let cfg = cloud_config(&fake.url(), "details");
     let api = vm_doctor::cloud::Api::new(cfg.cloud.as_ref().unwrap()).unwrap();
@@ -583,6 +771,7 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
     let service = |a: &str| match a {
         "DescribeInstances" => "cvm",
         "GetMonitorData" => "monitor",
+        "DescribeBasicDeviceStatus" | "DescribeIpBlockList" => "antiddos",
         _ => "vpc",
     };
     let used: std::collections::BTreeSet<String> = fake
