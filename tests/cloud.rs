@@ -517,6 +517,83 @@ fn the_users_own_address_learned_later_is_evaluated_against_the_rules() {
 }
 
 #[test]
+fn ddos_not_readable_by_the_key_is_said_as_not_checked_in_chat_and_report() {
+    // A CAM policy without Anti-DDoS: `UnauthorizedOperation`; the rest of
+    // the lookup stands and the probe's route decides.
+    let r = converse(
+        Lang::En,
+        drop_above_accept(),
+        "details",
+        &[World::sg_drop()],
+        &[&format!("/diagnose {TARGET} linux"), "/ticket", "/quit"],
+        |f| {
+            f.state
+                .denied
+                .lock()
+                .unwrap()
+                .push("DescribeBasicDeviceStatus".into())
+        },
+    );
+    assert_eq!(order(&r)[0], "triage.security_group", "{}", r.out);
+    assert!(
+        r.out
+            .contains("DDoS blocking: not checked (this API key may not read it)"),
+        "{}",
+        r.out
+    );
+    let report = report_text(&r);
+    assert!(report.contains("DDoS blocking: not-checked"), "{report}");
+}
+
+#[test]
+fn an_elastic_ips_own_bandwidth_decides_over_the_instances() {
+    // The instance carries 5 Mbps, the elastic IP in front of it 0: no
+    // traffic reaches it, and the advice says so in 0 answers.
+    for (lang, words) in [
+        (
+            Lang::En,
+            [
+                "(the elastic IP's own limit)",
+                "the elastic IP `eip-fake0001` in front of the instance has 0 Mbps",
+                "More > Adjust Bandwidth",
+            ],
+        ),
+        (
+            Lang::Ko,
+            [
+                "(EIP 자체 대역폭 한도)",
+                "EIP `eip-fake0001`의 대역폭이 0Mbps예요",
+                "더 보기 > 대역폭 조정",
+            ],
+        ),
+    ] {
+        let mut data = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
+        data.eips
+            .push(("ap-seoul".into(), TARGET.into(), INSTANCE.into()));
+        data.eip_info.insert(
+            TARGET.into(),
+            vmd_cloud::fake::FakeEip {
+                bandwidth: Some(0),
+                ..Default::default()
+            },
+        );
+        let r = converse(
+            lang,
+            data,
+            "details",
+            &[World::dark()],
+            &[&format!("/diagnose {TARGET} linux"), "/quit"],
+            |_| {},
+        );
+        assert_eq!(order(&r)[0], "triage.bandwidth", "{}", r.out);
+        assert_eq!(answers_to(&r, "triage.bandwidth"), 0);
+        for w in words {
+            assert!(r.out.contains(w), "{w:?} missing in\n{}", r.out);
+        }
+    }
+}
+
+#[test]
 fn questions_the_api_answered_are_skipped_with_a_reason() {
     // Nothing answers from outside, yet the API says the instance runs, the
     // account is fine and the rules admit the bot: the instance question is
@@ -790,7 +867,7 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
 fn benchmark_answers_and_latency() {
     // Answers before the advice step, without the API (the same world, the
     // user answering as the case demands) and with it (0, tested above).
-    let without: [(&str, World, &str, &[&str], &str); 6] = [
+    let without: [(&str, World, &str, &[&str], &str); 8] = [
         (
             "stopped",
             World::dark(),
@@ -832,6 +909,20 @@ fn benchmark_answers_and_latency() {
             "linux",
             &["1"],
             "linux.resources",
+        ),
+        (
+            "ddos blocked",
+            World::dark(),
+            "linux",
+            &["2", "4"],
+            "triage.blocked",
+        ),
+        (
+            "elastic IP at 0 Mbps",
+            World::dark(),
+            "linux",
+            &["2", "1"],
+            "triage.bandwidth",
         ),
     ];
     println!("| case | advice step without the API | answers without | answers with |");

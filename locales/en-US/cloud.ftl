@@ -78,7 +78,11 @@ route-cloud-arrears = The cloud API says the instance is { $cloud_restrict ->
        *[other] **isolated** because the account is in arrears
     }. That is why it can't be reached, and nothing inside the server matters until it is settled: top up or renew in the billing centre, then start the instance.
 route-cloud-stopped = The cloud API says instance `{ $cloud_instance }` is **stopped**, so nothing can answer on { $ip }. Start it in the console (Instances, select it, **Start**), give it a minute to boot, and I'll check again.
-route-cloud-no-bandwidth = The cloud API says the instance's public bandwidth is **0 Mbps**: no traffic from the internet reaches it, whatever the rules say. In the console, choose the instance's **More > Resource Adjustment > Adjust Network** and set the public bandwidth to at least 1 Mbps; then I'll check again.
+route-cloud-no-bandwidth = { $cloud_bw_source ->
+        [eip] The cloud API says the elastic IP `{ $cloud_eip }` in front of the instance has **0 Mbps** of bandwidth: no traffic from the internet reaches it, whatever the rules say. In the console's **Elastic IP** list, choose **More > Adjust Bandwidth** for it and set at least 1 Mbps; then I'll check again.
+        [package] The cloud API says the elastic IP `{ $cloud_eip }` has **0 Mbps** of bandwidth in bandwidth package `{ $cloud_package }`: no traffic from the internet reaches it, whatever the rules say. Raise its bandwidth (or the package's) in the console; then I'll check again.
+       *[other] The cloud API says the instance's public bandwidth is **0 Mbps**: no traffic from the internet reaches it, whatever the rules say. In the console, choose the instance's **More > Resource Adjustment > Adjust Network** and set the public bandwidth to at least 1 Mbps; then I'll check again.
+    }
 route-cloud-admits-other = The cloud API shows the security group lets TCP { $port } in { $cloud_details ->
         [yes] only from `{ $cloud_other_source }` (rule #{ $cloud_other_index } of `{ $cloud_other_group }`)
        *[no] only from another address

@@ -415,7 +415,7 @@ async fn handle(st: &FakeState, h: &HeaderMap, body: &[u8]) -> (axum::http::Stat
     if st
         .denied
         .lock()
-        .map(|d| d.iter().any(|a| *a == action))
+        .map(|d| d.contains(&action))
         .unwrap_or(false)
     {
         return error("UnauthorizedOperation");
