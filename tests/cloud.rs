@@ -732,6 +732,79 @@ fn a_hung_api_is_cut_off_by_the_deadline() {
     assert!(out.contains("security group"), "{out}");
 }
 
+/// One console conversation against the fake with the client's budgets
+/// changed: the output and the API calls the fake served.
+fn converse_budget(
+    tweak: impl FnOnce(&mut vmd_cloud::ClientConfig),
+    worlds: &[World],
+    script: &str,
+) -> (String, usize) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt
+        .block_on(FakeCloud::start(account(
+            instance("STOPPED", "NORMAL", 5),
+            open_rules(),
+            &[],
+        )))
+        .unwrap();
+    let mut cfg = cloud_config(&fake.url(), "details");
+    tweak(&mut cfg.cloud.as_mut().unwrap().client);
+    let prober = FakeProber::default();
+    for w in worlds {
+        let w = *w;
+        prober.then(move |req| w.report(req));
+    }
+    let d = vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober,
+        RecordingStore::default(),
+    )
+    .unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let out = console(&d, Some(Lang::En), "tester", reports.path(), script);
+    let calls = fake.actions().len();
+    (out, calls)
+}
+
+#[test]
+fn the_lookup_budgets_per_conversation_and_per_minute_hold_in_a_conversation() {
+    // One lookup per conversation: a second diagnosis in the same
+    // conversation is told the budget is used up, and goes on from the probe.
+    let script = format!("/diagnose {TARGET} linux\n/diagnose {TARGET} linux\n/quit\n");
+    let (out, calls) = converse_budget(
+        |c| c.per_conversation = 1,
+        &[World::dark(), World::sg_drop()],
+        &script,
+    );
+    let first = out.find("instance `ins-7kq2c9xw` is stopped").expect(&out);
+    assert!(
+        out[first..].contains("the lookup budget is used up for now"),
+        "{out}"
+    );
+    let served = calls;
+    // The second lookup made no call at all.
+    let (_, one) = converse_budget(
+        |c| c.per_conversation = 1,
+        &[World::dark()],
+        &format!("/diagnose {TARGET} linux\n/quit\n"),
+    );
+    assert_eq!(served, one, "the refused lookup still called the API");
+    // Two calls a minute over the process: the lookup stops at the budget,
+    // says so, and the probe's route decides.
+    let (out, calls) = converse_budget(
+        |c| c.per_minute = 2,
+        &[World::sg_drop()],
+        &format!("/diagnose {TARGET} linux\n/quit\n"),
+    );
+    assert_eq!(calls, 2, "{out}");
+    assert!(
+        out.contains("the lookup budget is used up for now"),
+        "{out}"
+    );
+    assert!(!out.contains("is stopped"), "{out}");
+}
+
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 
 fn binary_env(url: &str) -> Vec<(&'static str, String)> {
