@@ -604,6 +604,7 @@ impl Lookups {
             eip: None,
             rules: groups,
             rules_complete: complete,
+            port: req.port,
         })
     }
 

@@ -146,6 +146,10 @@ pub struct CloudFacts {
     /// Every rule read is in `rules` (false: there were more than kept).
     #[serde(default)]
     pub rules_complete: bool,
+    /// The TCP port the verdicts are for (0: not recorded, a record from
+    /// before the rules were kept).
+    #[serde(default)]
+    pub port: u16,
 }
 
 /// An elastic IP as `DescribeAddresses` lists it.
@@ -303,6 +307,38 @@ impl CloudFacts {
             rule,
         });
         self.verdicts.last()
+    }
+
+    /// The verdicts (and the `ACCEPT` for another source) evaluated again
+    /// for TCP `port` from the kept rules, when the login port changed since
+    /// the lookup (a correction, a paste showing sshd on another port): a
+    /// verdict for the old port would advise on the wrong rule. Returns
+    /// whether anything was evaluated.
+    pub fn follow_port(&mut self, port: u16) -> bool {
+        if self.rules.is_empty() || self.port == 0 || self.port == port {
+            return false;
+        }
+        for v in &mut self.verdicts {
+            let (mut decision, rule) = evaluate(&self.rules, v.source, port);
+            if decision == SgDecision::NoMatch && !self.rules_complete {
+                decision = SgDecision::Unknown;
+            }
+            v.decision = decision;
+            v.rule = rule;
+        }
+        let bots: Vec<IpAddr> = self
+            .verdicts
+            .iter()
+            .filter(|v| v.role == SourceRole::Bot)
+            .map(|v| v.source)
+            .collect();
+        self.accept_elsewhere = if bots.is_empty() {
+            None
+        } else {
+            accept_elsewhere(&self.rules, &bots, port)
+        };
+        self.port = port;
+        true
     }
 
     /// Caps every string the API sent (the session record stays small).

@@ -359,6 +359,12 @@ impl Engine {
             other => other,
         };
         let ends_wait = ends_wait(&s.phase, &input);
+        // The provider's verdicts follow the login port in force (a
+        // correction or a paste may have moved it since the lookup).
+        let port = s.service_port();
+        if let Some(CloudAnswer::Found(f)) = &mut s.cloud {
+            f.follow_port(port);
+        }
         // The Linux family named anywhere in what the user types ("my
         // ubuntu box", "it's centos actually") picks the commands shown.
         if let Input::Text(t) = &input {

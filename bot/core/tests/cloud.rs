@@ -77,6 +77,7 @@ fn facts(state: &str, decision: SgDecision) -> CloudFacts {
         eip: None,
         rules: Vec::new(),
         rules_complete: false,
+        port: 22,
     }
 }
 
@@ -359,4 +360,44 @@ fn my_ip_in_a_sentence_is_the_users_own_address() {
     assert_eq!(own_address("the server is 198.51.100.7"), None);
     assert_eq!(own_address("my ip is 192.168.0.10"), None);
     assert_eq!(own_address("my ip is\n198.51.100.7"), None);
+}
+
+#[test]
+fn the_verdicts_follow_a_login_port_that_moved_after_the_lookup() {
+    use vmd_core::cloud::RawRule;
+    let e = engine(true);
+    let mut s = Session::new(0);
+    to_lookup(&e, &mut s);
+    let mut f = facts("RUNNING", SgDecision::Accept);
+    f.rules = vec![(
+        "sg-1".into(),
+        vec![RawRule {
+            index: 0,
+            protocol: "TCP".into(),
+            port: "22".into(),
+            cidr: "0.0.0.0/0".into(),
+            action: "ACCEPT".into(),
+            ..RawRule::default()
+        }],
+    )];
+    f.rules_complete = true;
+    e.handle(
+        &mut s,
+        Input::CloudDone {
+            ip: ip(),
+            answer: Box::new(CloudAnswer::Found(Box::new(f))),
+        },
+        2_500,
+    );
+    // sshd turned out to listen on 2222: nothing admits that port.
+    s.custom_port = Some(2222);
+    let fx = e.handle(&mut s, Input::Command(Command::Status), 3_000);
+    let m = said(&fx, "cloud-sg").unwrap();
+    assert_eq!(arg(m, "cloud_verdict"), "no-match");
+    let Some(CloudAnswer::Found(f)) = &s.cloud else {
+        panic!()
+    };
+    assert_eq!(f.port, 2222);
+    assert!(f.codes().contains(&"sg-bot-blocked"), "{:?}", f.codes());
+    assert!(!f.codes().contains(&"sg-allows"));
 }
