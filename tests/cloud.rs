@@ -866,6 +866,21 @@ fn the_cloud_command_prints_what_the_api_says_as_text_and_json() {
     let (_, out, _) = run(&["doctor"], &env);
     let line = out.lines().find(|l| l.contains("cloud-api")).expect(&out);
     assert!(line.starts_with("ok"), "{out}");
+    let line = out.lines().find(|l| l.contains("cloud-ddos")).expect(&out);
+    assert!(line.starts_with("ok"), "{out}");
+    // A policy without Anti-DDoS: a warning, not a failure.
+    fake.state
+        .denied
+        .lock()
+        .unwrap()
+        .push("DescribeBasicDeviceStatus".into());
+    let (code, out, _) = run(&["doctor"], &env);
+    assert_eq!(code, Some(0), "{out}");
+    let line = out.lines().find(|l| l.contains("cloud-ddos")).expect(&out);
+    assert!(
+        line.starts_with("warn") && line.contains("not checked"),
+        "{out}"
+    );
     let mut wrong = env.clone();
     wrong[2].1 = "a-wrong-key".into();
     let (code, out, _) = run(&["doctor"], &wrong);

@@ -324,6 +324,30 @@ impl Lookups {
             .map(|_| ())
     }
 
+    /// Whether the key may read DDoS blocking (`vm-doctor doctor`): one
+    /// `DescribeBasicDeviceStatus` for a documentation address. `Ok(false)`
+    /// when the policy leaves it out (`UnauthorizedOperation` or another
+    /// refusal of the key); any other answer means the call was allowed.
+    pub async fn check_ddos(&self) -> Result<bool, CloudError> {
+        let mut budget = 1 + self.client.config().retries;
+        match self
+            .client
+            .call(
+                "antiddos",
+                ANTIDDOS_VERSION,
+                "DescribeBasicDeviceStatus",
+                None,
+                &json!({ "IpList": ["192.0.2.1"] }),
+                &mut budget,
+            )
+            .await
+        {
+            Ok(_) | Err(CloudError::Api { .. } | CloudError::BadResponse) => Ok(true),
+            Err(CloudError::Auth { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The conversation's lookup, errors folded into [`CloudAnswer::Failed`].
     pub async fn answer(&self, conversation: &str, req: &CloudRequest) -> CloudAnswer {
         match self.lookup(conversation, req).await {
