@@ -115,6 +115,58 @@ fn converse(
     }
 }
 
+/// A conversation driven as a chat adapter drives it, for a sender who
+/// holds the support role or not (the console's reader is the operator,
+/// always support): the replies as plain text, and the report.
+fn converse_as(
+    lang: Lang,
+    data: FakeData,
+    show: &str,
+    world: World,
+    script: &[&str],
+    support: bool,
+) -> (String, String) {
+    use vmd_runtime::driver::Outgoing;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeCloud::start(data)).unwrap();
+    let prober = FakeProber::default();
+    prober.then(move |req| world.report(req));
+    let cfg = cloud_config(&fake.url(), show);
+    let d = vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober,
+        RecordingStore::default(),
+    )
+    .unwrap();
+    let key = vmd_core::session::SessionKey::new("discord", "channel-1", "someone");
+    let (mut chat, mut report) = (String::new(), String::new());
+    for line in script {
+        let caller = vmd_runtime::admission::Caller {
+            support,
+            ..Default::default()
+        };
+        let mut sink = |ev: Outgoing| match ev {
+            Outgoing::Reply { lang, reply } => {
+                chat.push_str(&vmd_runtime::render::plain(d.localizer(), lang, &reply));
+                chat.push('\n');
+            }
+            Outgoing::Escalation { markdown, .. } => report.push_str(&markdown),
+            _ => {}
+        };
+        rt.block_on(d.turn_as(
+            &key,
+            caller,
+            vmd_core::engine::Input::Text((*line).to_owned()),
+            Some(lang),
+            &mut sink,
+        ))
+        .unwrap();
+    }
+    drop(fake);
+    (chat, report)
+}
+
 fn order(r: &Run) -> Vec<String> {
     r.store
         .first_seen
@@ -242,6 +294,28 @@ fn cases() -> Vec<Case> {
             ],
         },
         Case {
+            name: "ddos blocked",
+            data: || {
+                let mut d = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
+                d.ddos
+                    .insert(TARGET.into(), ("1".into(), "2026-12-02 13:30:00".into()));
+                d
+            },
+            world: World::dark(),
+            os: "linux",
+            advice_at: "triage.blocked",
+            en: &[
+                "is blocked by DDoS protection",
+                "It lifts on its own at 2026-12-02 13:30:00",
+                "request unblocking in the Anti-DDoS console (Blocking list, then Unblock)",
+            ],
+            ko: &[
+                "DDoS 방어로 차단돼 있어요",
+                "2026-12-02 13:30:00(중국 표준시 UTC+8)에 저절로 풀려요",
+                "차단 목록에서 차단 해제를 신청해 주세요",
+            ],
+        },
+        Case {
             name: "saturated cpu",
             data: || {
                 account(
@@ -297,45 +371,226 @@ fn each_case_reaches_its_advice_in_zero_answers_in_both_languages() {
     }
 }
 
+fn drop_above_accept() -> FakeData {
+    account(
+        instance("RUNNING", "NORMAL", 5),
+        vec![
+            rule(1, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
+            rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
+        ],
+        &[5.0; 10],
+    )
+}
+
 #[test]
 fn by_default_the_chat_gets_the_verdict_and_the_report_the_rule() {
-    let data = || {
-        account(
-            instance("RUNNING", "NORMAL", 5),
-            vec![
-                rule(1, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
-                rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
-            ],
-            &[5.0; 10],
-        )
-    };
-    let script = [&format!("/diagnose {TARGET} linux")[..], "/ticket", "/quit"];
-    let r = converse(
+    // Someone without the support role in a shared channel.
+    let script = [
+        &format!("/diagnose {TARGET} linux")[..],
+        "/status",
+        "/ticket",
+    ];
+    let (chat, report) = converse_as(
         Lang::En,
-        data(),
+        drop_above_accept(),
         "verdicts",
-        &[World::sg_drop()],
+        World::sg_drop(),
         &script,
-        |_| {},
+        false,
     );
-    assert_eq!(order(&r)[0], "triage.security_group", "{}", r.out);
-    assert!(r.out.contains("drops TCP 22 from my address"), "{}", r.out);
+    assert!(chat.contains("drops TCP 22 from my address"), "{chat}");
     assert!(
-        r.out.contains("support sees which one in the report"),
-        "{}",
-        r.out
+        chat.contains("support sees which one in the report"),
+        "{chat}"
     );
     assert!(
-        !r.out.contains("198.18.0.0/24"),
-        "a rule detail reached the chat:\n{}",
-        r.out
+        !chat.contains("198.18.0.0/24") && !chat.contains("sg-5ufw8k2p"),
+        "a rule detail reached the chat:\n{chat}"
     );
-    let report = report_text(&r);
     assert!(report.contains("What the cloud API said"), "{report}");
     assert!(
         report.contains("sg-5ufw8k2p") && report.contains("198.18.0.0/24"),
         "{report}"
     );
+}
+
+#[test]
+fn the_support_role_reads_the_deciding_rule_in_the_chat() {
+    // The same conversation, `cloud.show = verdicts`, sent by a member of
+    // the support role: the rule is named in the advice and in /status.
+    for (lang, rule) in [
+        (
+            Lang::En,
+            "rule #0 of `sg-5ufw8k2p` (DROP TCP 22 from `198.18.0.0/24`) matches first",
+        ),
+        (
+            Lang::Ko,
+            "`sg-5ufw8k2p`의 0번 규칙(DROP TCP 22, 소스 `198.18.0.0/24`)이 먼저 적용돼요",
+        ),
+    ] {
+        let script = [&format!("/diagnose {TARGET} linux")[..], "/status"];
+        let (chat, _) = converse_as(
+            lang,
+            drop_above_accept(),
+            "verdicts",
+            World::sg_drop(),
+            &script,
+            true,
+        );
+        assert!(chat.contains(rule), "{chat}");
+        let status = &chat[chat.rfind("sg-5ufw8k2p").unwrap()..];
+        assert!(status.contains("198.18.0.0/24"), "{chat}");
+    }
+    // The console's reader is the operator: support.
+    let r = converse(
+        Lang::En,
+        drop_above_accept(),
+        "verdicts",
+        &[World::sg_drop()],
+        &[&format!("/diagnose {TARGET} linux"), "/quit"],
+        |_| {},
+    );
+    assert!(
+        r.out.contains("(DROP TCP 22 from `198.18.0.0/24`)"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
+fn the_users_own_address_learned_later_is_evaluated_against_the_rules() {
+    // The bot is dropped by rule #0; the user's address falls to the
+    // ACCEPT of rule #1 (or, for another address, to a DROP of its own).
+    let data = || {
+        account(
+            instance("RUNNING", "NORMAL", 5),
+            vec![
+                rule(0, "TCP", "22", "198.18.0.0/24", "DROP"),
+                rule(1, "TCP", "22", "192.0.2.0/24", "DROP"),
+                rule(2, "TCP", "22", "0.0.0.0/0", "ACCEPT"),
+            ],
+            &[5.0; 10],
+        )
+    };
+    for (lang, says, line) in [
+        (
+            Lang::En,
+            "my IP is 198.51.100.7",
+            "For your address (198.51.100.7), TCP 22: allowed by rule #2 of `sg-5ufw8k2p` (ACCEPT TCP 22 from `0.0.0.0/0`).",
+        ),
+        (
+            Lang::Ko,
+            "제 아이피는 192.0.2.44예요",
+            "고객님 주소(192.0.2.44)에서 들어오는 TCP 22: 규칙에 의해 차단돼요 (결정한 규칙: `sg-5ufw8k2p`의 1번, DROP TCP 22, 소스 `192.0.2.0/24`).",
+        ),
+    ] {
+        let r = converse(
+            lang,
+            data(),
+            "verdicts",
+            &[World::sg_drop()],
+            &[&format!("/diagnose {TARGET} linux"), says, "/status", "/quit"],
+            |_| {},
+        );
+        assert_eq!(order(&r)[0], "triage.security_group", "{}", r.out);
+        let at = r.out.find(line).unwrap_or_else(|| panic!("{line:?} missing in\n{}", r.out));
+        // The question stays, and /status keeps the user's verdict.
+        assert!(r.out[at..].matches(&line[..20]).count() >= 2, "{}", r.out);
+        assert_eq!(r.store.first_seen.lock().unwrap().len(), 1, "{}", r.out);
+    }
+    // Without the support role the rule stays out of the chat.
+    let (chat, _) = converse_as(
+        Lang::En,
+        data(),
+        "verdicts",
+        World::sg_drop(),
+        &[
+            &format!("/diagnose {TARGET} linux"),
+            "my ip is 198.51.100.7",
+        ],
+        false,
+    );
+    assert!(
+        chat.contains("For your address (198.51.100.7), TCP 22: **allowed**."),
+        "{chat}"
+    );
+}
+
+#[test]
+fn ddos_not_readable_by_the_key_is_said_as_not_checked_in_chat_and_report() {
+    // A CAM policy without Anti-DDoS: `UnauthorizedOperation`; the rest of
+    // the lookup stands and the probe's route decides.
+    let r = converse(
+        Lang::En,
+        drop_above_accept(),
+        "details",
+        &[World::sg_drop()],
+        &[&format!("/diagnose {TARGET} linux"), "/ticket", "/quit"],
+        |f| {
+            f.state
+                .denied
+                .lock()
+                .unwrap()
+                .push("DescribeBasicDeviceStatus".into())
+        },
+    );
+    assert_eq!(order(&r)[0], "triage.security_group", "{}", r.out);
+    assert!(
+        r.out
+            .contains("DDoS blocking: not checked (this API key may not read it)"),
+        "{}",
+        r.out
+    );
+    let report = report_text(&r);
+    assert!(report.contains("DDoS blocking: not-checked"), "{report}");
+}
+
+#[test]
+fn an_elastic_ips_own_bandwidth_decides_over_the_instances() {
+    // The instance carries 5 Mbps, the elastic IP in front of it 0: no
+    // traffic reaches it, and the advice says so in 0 answers.
+    for (lang, words) in [
+        (
+            Lang::En,
+            [
+                "(the elastic IP's own limit)",
+                "the elastic IP `eip-fake0001` in front of the instance has 0 Mbps",
+                "More > Adjust Bandwidth",
+            ],
+        ),
+        (
+            Lang::Ko,
+            [
+                "(EIP 자체 대역폭 한도)",
+                "EIP `eip-fake0001`의 대역폭이 0Mbps예요",
+                "더 보기 > 대역폭 조정",
+            ],
+        ),
+    ] {
+        let mut data = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
+        data.eips
+            .push(("ap-seoul".into(), TARGET.into(), INSTANCE.into()));
+        data.eip_info.insert(
+            TARGET.into(),
+            vmd_cloud::fake::FakeEip {
+                bandwidth: Some(0),
+                ..Default::default()
+            },
+        );
+        let r = converse(
+            lang,
+            data,
+            "details",
+            &[World::dark()],
+            &[&format!("/diagnose {TARGET} linux"), "/quit"],
+            |_| {},
+        );
+        assert_eq!(order(&r)[0], "triage.bandwidth", "{}", r.out);
+        assert_eq!(answers_to(&r, "triage.bandwidth"), 0);
+        for w in words {
+            assert!(r.out.contains(w), "{w:?} missing in\n{}", r.out);
+        }
+    }
 }
 
 #[test]
@@ -386,7 +641,12 @@ fn the_summary_and_status_show_what_the_api_said() {
         "/status must repeat it:\n{}",
         r.out
     );
-    assert!(r.out.contains("DDoS blocking: not checked"), "{}", r.out);
+    assert!(
+        r.out
+            .contains("The address is not blocked by DDoS protection."),
+        "{}",
+        r.out
+    );
     assert!(r.calls >= 3, "{}", r.calls);
 }
 
@@ -472,6 +732,79 @@ fn a_hung_api_is_cut_off_by_the_deadline() {
     assert!(out.contains("security group"), "{out}");
 }
 
+/// One console conversation against the fake with the client's budgets
+/// changed: the output and the API calls the fake served.
+fn converse_budget(
+    tweak: impl FnOnce(&mut vmd_cloud::ClientConfig),
+    worlds: &[World],
+    script: &str,
+) -> (String, usize) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt
+        .block_on(FakeCloud::start(account(
+            instance("STOPPED", "NORMAL", 5),
+            open_rules(),
+            &[],
+        )))
+        .unwrap();
+    let mut cfg = cloud_config(&fake.url(), "details");
+    tweak(&mut cfg.cloud.as_mut().unwrap().client);
+    let prober = FakeProber::default();
+    for w in worlds {
+        let w = *w;
+        prober.then(move |req| w.report(req));
+    }
+    let d = vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober,
+        RecordingStore::default(),
+    )
+    .unwrap();
+    let reports = tempfile::tempdir().unwrap();
+    let out = console(&d, Some(Lang::En), "tester", reports.path(), script);
+    let calls = fake.actions().len();
+    (out, calls)
+}
+
+#[test]
+fn the_lookup_budgets_per_conversation_and_per_minute_hold_in_a_conversation() {
+    // One lookup per conversation: a second diagnosis in the same
+    // conversation is told the budget is used up, and goes on from the probe.
+    let script = format!("/diagnose {TARGET} linux\n/diagnose {TARGET} linux\n/quit\n");
+    let (out, calls) = converse_budget(
+        |c| c.per_conversation = 1,
+        &[World::dark(), World::sg_drop()],
+        &script,
+    );
+    let first = out.find("instance `ins-7kq2c9xw` is stopped").expect(&out);
+    assert!(
+        out[first..].contains("the lookup budget is used up for now"),
+        "{out}"
+    );
+    let served = calls;
+    // The second lookup made no call at all.
+    let (_, one) = converse_budget(
+        |c| c.per_conversation = 1,
+        &[World::dark()],
+        &format!("/diagnose {TARGET} linux\n/quit\n"),
+    );
+    assert_eq!(served, one, "the refused lookup still called the API");
+    // Two calls a minute over the process: the lookup stops at the budget,
+    // says so, and the probe's route decides.
+    let (out, calls) = converse_budget(
+        |c| c.per_minute = 2,
+        &[World::sg_drop()],
+        &format!("/diagnose {TARGET} linux\n/quit\n"),
+    );
+    assert_eq!(calls, 2, "{out}");
+    assert!(
+        out.contains("the lookup budget is used up for now"),
+        "{out}"
+    );
+    assert!(!out.contains("is stopped"), "{out}");
+}
+
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 
 fn binary_env(url: &str) -> Vec<(&'static str, String)> {
@@ -533,6 +866,21 @@ fn the_cloud_command_prints_what_the_api_says_as_text_and_json() {
     let (_, out, _) = run(&["doctor"], &env);
     let line = out.lines().find(|l| l.contains("cloud-api")).expect(&out);
     assert!(line.starts_with("ok"), "{out}");
+    let line = out.lines().find(|l| l.contains("cloud-ddos")).expect(&out);
+    assert!(line.starts_with("ok"), "{out}");
+    // A policy without Anti-DDoS: a warning, not a failure.
+    fake.state
+        .denied
+        .lock()
+        .unwrap()
+        .push("DescribeBasicDeviceStatus".into());
+    let (code, out, _) = run(&["doctor"], &env);
+    assert_eq!(code, Some(0), "{out}");
+    let line = out.lines().find(|l| l.contains("cloud-ddos")).expect(&out);
+    assert!(
+        line.starts_with("warn") && line.contains("not checked"),
+        "{out}"
+    );
     let mut wrong = env.clone();
     wrong[2].1 = "a-wrong-key".into();
     let (code, out, _) = run(&["doctor"], &wrong);
@@ -573,6 +921,11 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
     let mut data = account(instance("RUNNING", "NORMAL", 5), open_rules(), &[5.0; 10]);
     data.eips
         .push(("ap-seoul".into(), "203.0.113.20".into(), INSTANCE.into()));
+    // Blocked, so the block list (for the unblock time) is read too.
+    data.ddos.insert(
+        "203.0.113.20".into(),
+        ("1".into(), "2026-12-02 13:30:00".into()),
+    );
     let fake = rt.block_on(FakeCloud::start(data)).unwrap();
     let cfg = cloud_config(&fake.url(), "details");
     let api = vm_doctor::cloud::Api::new(cfg.cloud.as_ref().unwrap()).unwrap();
@@ -583,6 +936,7 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
     let service = |a: &str| match a {
         "DescribeInstances" => "cvm",
         "GetMonitorData" => "monitor",
+        "DescribeBasicDeviceStatus" | "DescribeIpBlockList" => "antiddos",
         _ => "vpc",
     };
     let used: std::collections::BTreeSet<String> = fake
@@ -601,7 +955,7 @@ fn the_cam_policy_allows_exactly_the_read_only_calls_a_lookup_makes() {
 fn benchmark_answers_and_latency() {
     // Answers before the advice step, without the API (the same world, the
     // user answering as the case demands) and with it (0, tested above).
-    let without: [(&str, World, &str, &[&str], &str); 6] = [
+    let without: [(&str, World, &str, &[&str], &str); 8] = [
         (
             "stopped",
             World::dark(),
@@ -643,6 +997,20 @@ fn benchmark_answers_and_latency() {
             "linux",
             &["1"],
             "linux.resources",
+        ),
+        (
+            "ddos blocked",
+            World::dark(),
+            "linux",
+            &["2", "4"],
+            "triage.blocked",
+        ),
+        (
+            "elastic IP at 0 Mbps",
+            World::dark(),
+            "linux",
+            &["2", "1"],
+            "triage.bandwidth",
         ),
     ];
     println!("| case | advice step without the API | answers without | answers with |");

@@ -3,9 +3,14 @@
 //! `AuthFailure.SignatureFailure`, an unknown SecretId
 //! `AuthFailure.SecretIdNotFound`, a stale timestamp
 //! `AuthFailure.SignatureExpire`), and serves instances, elastic IPs,
-//! security-group rules and monitoring data, plus throttling and delays on
-//! demand. Errors come back the way the API sends them: HTTP 200 with
-//! `Response.Error`.
+//! security-group rules, monitoring data and Anti-DDoS blocking, plus
+//! throttling, delays and refused permissions on demand. Like the API it
+//! checks each action's `X-TC-Version` (`NoSuchVersion`), the region of
+//! regional products (`MissingParameter`), required parameters
+//! (`MissingParameter`), `Limit` ranges and parameters that exclude each
+//! other (`InvalidParameterValue.LimitExceeded`,
+//! `InvalidParameterCombination`). Errors come back the way the API sends
+//! them: HTTP 200 with `Response.Error`.
 
 use crate::sign;
 use axum::body::Bytes;
@@ -83,11 +88,38 @@ pub fn rule(index: u32, protocol: &str, port: &str, cidr: &str, action: &str) ->
     })
 }
 
+/// What `DescribeAddresses` says of an elastic IP beyond its binding.
+#[derive(Clone, Debug)]
+pub struct FakeEip {
+    /// `Bandwidth` (`None`: `null`, an account billed by CVM).
+    pub bandwidth: Option<i64>,
+    pub charge_type: Option<String>,
+    pub package: Option<String>,
+    pub blocked: bool,
+}
+
+impl Default for FakeEip {
+    fn default() -> Self {
+        FakeEip {
+            bandwidth: Some(10),
+            charge_type: Some("TRAFFIC_POSTPAID_BY_HOUR".into()),
+            package: None,
+            blocked: false,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct FakeData {
     pub instances: Vec<FakeInstance>,
     /// (region, elastic IP, instance id it is bound to).
     pub eips: Vec<(String, String, String)>,
+    /// Elastic IP to its bandwidth, billing and block state (default
+    /// [`FakeEip::default`]).
+    pub eip_info: HashMap<String, FakeEip>,
+    /// Address to its Anti-DDoS status (`1` blocked, `2` normal, `3` under
+    /// attack) and `UnBlockTime` (`DescribeIpBlockList`, when blocked).
+    pub ddos: HashMap<String, (String, String)>,
     /// Security group id to its inbound rules.
     pub groups: HashMap<String, Vec<Value>>,
     /// (instance id, metric name) to values, oldest first.
@@ -107,6 +139,12 @@ pub struct FakeState {
     pub delay_ms: AtomicU64,
     /// The key the fake checks signatures with (defaults to [`SECRET_KEY`]).
     pub key: Mutex<Option<String>>,
+    /// Actions the key may not call (`UnauthorizedOperation`), like a CAM
+    /// policy without them.
+    pub denied: Mutex<Vec<String>>,
+    /// Requests the fake refused for a rule of the API (a version, a
+    /// region, a parameter): a correct client makes none.
+    pub invalid: AtomicU32,
 }
 
 pub struct FakeCloud {
@@ -177,7 +215,120 @@ fn service_of(action: &str) -> &'static str {
         "DescribeInstances" | "DescribeInstancesStatus" => "cvm",
         "DescribeAddresses" | "DescribeSecurityGroupPolicies" => "vpc",
         "GetMonitorData" => "monitor",
+        "DescribeBasicDeviceStatus" | "DescribeIpBlockList" => "antiddos",
         _ => "unknown",
+    }
+}
+
+/// The API version each product answers to, and whether it needs a region.
+fn version_of(service: &str) -> Option<(&'static str, bool)> {
+    match service {
+        "cvm" | "vpc" => Some(("2017-03-12", true)),
+        "monitor" => Some(("2018-07-24", true)),
+        "antiddos" => Some(("2020-03-09", false)),
+        _ => None,
+    }
+}
+
+/// The rules of the API a request must meet before it is served: its
+/// version, its region, its parameters. The error code when it does not.
+fn check_request(action: &str, h: &HeaderMap, req: &Value) -> Result<(), &'static str> {
+    let get = |k: &str| h.get(k).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some((version, regional)) = version_of(service_of(action)) else {
+        return Err("InvalidAction");
+    };
+    if get("x-tc-version") != version {
+        return Err("NoSuchVersion");
+    }
+    if regional && get("x-tc-region").is_empty() {
+        return Err("MissingParameter");
+    }
+    let limit = |max: i64| match req.get("Limit") {
+        None => Ok(()),
+        Some(l) => match l.as_i64() {
+            Some(n) if (1..=max).contains(&n) => Ok(()),
+            _ => Err("InvalidParameterValue.LimitExceeded"),
+        },
+    };
+    let filters_ok = |names: &[&str]| match req.get("Filters") {
+        None => Ok(()),
+        Some(f) => {
+            let Some(f) = f.as_array() else {
+                return Err("InvalidParameter");
+            };
+            // At most 10 filters of 5 values each.
+            if f.len() > 10 {
+                return Err("InvalidParameterValue.LimitExceeded");
+            }
+            for x in f {
+                let name = x.get("Name").and_then(Value::as_str).unwrap_or("");
+                let values = x.get("Values").and_then(Value::as_array);
+                if !names.contains(&name) {
+                    return Err("InvalidFilter");
+                }
+                match values {
+                    Some(v) if !v.is_empty() && v.len() <= 5 => {}
+                    _ => return Err("InvalidParameterValue.LimitExceeded"),
+                }
+            }
+            Ok(())
+        }
+    };
+    match action {
+        "DescribeInstances" => {
+            if req.get("InstanceIds").is_some() && req.get("Filters").is_some() {
+                return Err("InvalidParameterCombination");
+            }
+            if req
+                .get("InstanceIds")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.len() > 100)
+            {
+                return Err("InvalidParameterValue.LimitExceeded");
+            }
+            limit(100)?;
+            filters_ok(&[
+                "public-ip-address",
+                "instance-id",
+                "zone",
+                "private-ip-address",
+            ])
+        }
+        "DescribeAddresses" => {
+            if req.get("AddressIds").is_some() && req.get("Filters").is_some() {
+                return Err("InvalidParameterCombination");
+            }
+            limit(100)?;
+            filters_ok(&["address-ip", "address-id", "instance-id", "address-status"])
+        }
+        "DescribeSecurityGroupPolicies" => match req.get("SecurityGroupId").and_then(Value::as_str)
+        {
+            Some(id) if !id.is_empty() => Ok(()),
+            _ => Err("MissingParameter"),
+        },
+        "GetMonitorData" => {
+            for k in ["Namespace", "MetricName", "Instances"] {
+                if req.get(k).is_none() {
+                    return Err("MissingParameter");
+                }
+            }
+            let n = req
+                .get("Instances")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            if n == 0 || n > 10 {
+                return Err("InvalidParameterValue");
+            }
+            match req.get("Period").and_then(Value::as_i64) {
+                None | Some(10 | 60 | 300 | 3600 | 86400) => Ok(()),
+                Some(_) => Err("InvalidParameterValue"),
+            }
+        }
+        "DescribeBasicDeviceStatus" => match req.get("IpList").and_then(Value::as_array) {
+            Some(l) if !l.is_empty() => Ok(()),
+            _ => Err("MissingParameter"),
+        },
+        _ => Ok(()),
     }
 }
 
@@ -257,6 +408,18 @@ async fn handle(st: &FakeState, h: &HeaderMap, body: &[u8]) -> (axum::http::Stat
     let Ok(req) = serde_json::from_slice::<Value>(body) else {
         return error("InvalidParameter");
     };
+    if let Err(code) = check_request(&action, h, &req) {
+        st.invalid.fetch_add(1, Ordering::SeqCst);
+        return error(code);
+    }
+    if st
+        .denied
+        .lock()
+        .map(|d| d.contains(&action))
+        .unwrap_or(false)
+    {
+        return error("UnauthorizedOperation");
+    }
     let Ok(data) = st.data.lock() else {
         return error("InternalError");
     };
@@ -287,13 +450,19 @@ async fn handle(st: &FakeState, h: &HeaderMap, body: &[u8]) -> (axum::http::Stat
                 .iter()
                 .filter(|(r, a, _)| *r == region && Some(a.as_str()) == ip)
                 .map(|(_, a, ins)| {
+                    let info = data.eip_info.get(a).cloned().unwrap_or_default();
                     json!({
                         "AddressId": "eip-fake0001",
                         "AddressIp": a,
                         "AddressStatus": "BIND",
                         "InstanceId": ins,
                         "InstanceType": "CVM",
-                        "AddressType": "EIP"
+                        "AddressType": "EIP",
+                        "IsArrears": false,
+                        "IsBlocked": info.blocked,
+                        "Bandwidth": info.bandwidth,
+                        "InternetChargeType": info.charge_type,
+                        "BandwidthPackageId": info.package,
                     })
                 })
                 .collect();
@@ -335,6 +504,40 @@ async fn handle(st: &FakeState, h: &HeaderMap, body: &[u8]) -> (axum::http::Stat
                     "Values": values
                 }]
             }))
+        }
+        "DescribeBasicDeviceStatus" => {
+            let data_kv: Vec<Value> = req
+                .get("IpList")
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .filter_map(Value::as_str)
+                        .map(|ip| {
+                            let status = data.ddos.get(ip).map_or("2", |(s, _)| s.as_str());
+                            json!({ "Key": ip, "Value": status })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ok(json!({ "Data": data_kv, "CLBData": [], "CnameWafData": [] }))
+        }
+        "DescribeIpBlockList" => {
+            let list: Vec<Value> = data
+                .ddos
+                .iter()
+                .filter(|(_, (status, _))| status == "1")
+                .map(|(ip, (_, until))| {
+                    json!({
+                        "Ip": ip,
+                        "Status": "1",
+                        "BlockTime": "2026-12-02 08:00:00",
+                        "UnBlockTime": until,
+                        "ActionType": "1",
+                        "ProtectFlag": 0
+                    })
+                })
+                .collect();
+            ok(json!({ "List": list }))
         }
         _ => error("InvalidAction"),
     }

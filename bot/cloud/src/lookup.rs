@@ -16,8 +16,18 @@
 //! 3. the last 30 minutes of `CPUUsage` and `WanOuttraffic` (Mbps) at a
 //!    60 s period: Monitor `GetMonitorData` (2018-07-24), namespace
 //!    `QCE/CVM`, dimension `InstanceId` (only for a running instance);
-//! 4. DDoS blocking is not read (the account's API gives no stable way for
-//!    a read-only key): reported as `not-checked`.
+//! 4. the elastic IP behind the address: VPC `DescribeAddresses` with the
+//!    filter `address-ip` (also for an address the instance search found):
+//!    `AddressId`, `AddressType`, `Bandwidth` (the EIP's own cap; `null` for
+//!    an account billed by CVM, where the instance's
+//!    `InternetMaxBandwidthOut` applies), `InternetChargeType`,
+//!    `BandwidthPackageId`, `IsBlocked`;
+//! 5. DDoS blocking: Anti-DDoS `DescribeBasicDeviceStatus` (2020-03-09,
+//!    no region) with `IpList` = the address: `Data[].Value` `1` blocked,
+//!    `2` normal, `3` under attack; when blocked, `DescribeIpBlockList`
+//!    for the entry's `UnBlockTime`. A key the policy does not allow
+//!    (`UnauthorizedOperation`) or another error leaves it `not-checked`
+//!    (an elastic IP's `IsBlocked` still counts).
 
 use crate::client::{Client, CloudError};
 use serde::Deserialize;
@@ -25,16 +35,19 @@ use serde_json::{json, Value};
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 use vmd_core::cloud::{
-    accept_elsewhere, evaluate, CloudAnswer, CloudFacts, CloudRequest, RawRule, SgVerdict,
-    SourceRole, BW_SATURATED_PCT, CPU_SATURATED_PCT,
+    accept_elsewhere, evaluate, CloudAnswer, CloudFacts, CloudRequest, EipFacts, RawRule,
+    SgVerdict, SourceRole, BW_SATURATED_PCT, CPU_SATURATED_PCT,
 };
 
 pub const CVM_VERSION: &str = "2017-03-12";
 pub const VPC_VERSION: &str = "2017-03-12";
 pub const MONITOR_VERSION: &str = "2018-07-24";
+pub const ANTIDDOS_VERSION: &str = "2020-03-09";
 
 /// Security groups read per instance (an instance has at most a handful).
 pub const MAX_GROUPS: usize = 8;
+/// Inbound rules read per group (a group holds at most a few hundred).
+pub const MAX_RULES_READ: usize = 256;
 /// Monitoring points kept per metric (30 minutes at 60 s is 30).
 pub const MAX_POINTS: usize = 64;
 
@@ -65,10 +78,86 @@ struct InstancesResponse {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-struct Address {
-    address_ip: String,
-    address_status: String,
-    instance_id: Option<String>,
+pub struct Address {
+    pub address_id: String,
+    pub address_ip: String,
+    pub address_status: String,
+    pub address_type: String,
+    pub instance_id: Option<String>,
+    pub bandwidth: Option<i64>,
+    pub internet_charge_type: Option<String>,
+    pub bandwidth_package_id: Option<String>,
+    pub is_blocked: Option<bool>,
+}
+
+impl Address {
+    /// The address as [`EipFacts`]: an ordinary public IP (`WanIP`) carries
+    /// no bandwidth of its own.
+    fn facts(&self) -> EipFacts {
+        let own = !matches!(self.address_type.as_str(), "WanIP" | "CalcIP");
+        EipFacts {
+            id: self.address_id.clone(),
+            bandwidth_mbps: self
+                .bandwidth
+                .filter(|_| own)
+                .map(|b| b.clamp(0, u32::MAX as i64) as u32),
+            charge_type: self.internet_charge_type.clone().unwrap_or_default(),
+            package: self.bandwidth_package_id.clone().unwrap_or_default(),
+            blocked: self.is_blocked.unwrap_or(false),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct KeyValue {
+    key: String,
+    value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct DeviceStatusResponse {
+    data: Vec<KeyValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct IpBlock {
+    ip: String,
+    un_block_time: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct BlockListResponse {
+    list: Vec<IpBlock>,
+}
+
+/// Parses a `DescribeBasicDeviceStatus` response object: the status of
+/// `ip` (`blocked`, `not-blocked`, `attacked`), `None` when not listed.
+pub fn parse_device_status(v: &Value, ip: &str) -> Result<Option<&'static str>, CloudError> {
+    let r: DeviceStatusResponse = parse(v)?;
+    Ok(r.data
+        .iter()
+        .find(|kv| kv.key == ip)
+        .and_then(|kv| match kv.value.trim() {
+            "1" => Some("blocked"),
+            "2" => Some("not-blocked"),
+            "3" => Some("attacked"),
+            _ => None,
+        }))
+}
+
+/// Parses a `DescribeIpBlockList` response object: `UnBlockTime` of `ip`.
+pub fn parse_unblock_time(v: &Value, ip: &str) -> Result<Option<String>, CloudError> {
+    let r: BlockListResponse = parse(v)?;
+    Ok(r.list
+        .into_iter()
+        .take(10_000)
+        .find(|b| b.ip == ip)
+        .map(|b| b.un_block_time)
+        .filter(|t| !t.is_empty()))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,13 +213,18 @@ pub fn parse_instances(v: &Value) -> Result<Vec<Instance>, CloudError> {
     parse::<InstancesResponse>(v).map(|r| r.instance_set)
 }
 
+/// Parses a `DescribeAddresses` response object.
+pub fn parse_addresses(v: &Value) -> Result<Vec<Address>, CloudError> {
+    parse::<AddressesResponse>(v).map(|r| r.address_set)
+}
+
 /// Parses a `DescribeSecurityGroupPolicies` response object into rules.
 pub fn parse_ingress(v: &Value) -> Result<Vec<RawRule>, CloudError> {
     let r: PoliciesResponse = parse(v)?;
     Ok(r.security_group_policy_set
         .ingress
         .into_iter()
-        .take(256)
+        .take(MAX_RULES_READ)
         .map(|p| {
             let template = |t: &Option<Value>| {
                 t.as_ref().is_some_and(|t| {
@@ -170,6 +264,14 @@ pub fn parse_monitor(v: &Value) -> Result<Vec<f64>, CloudError> {
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// Whether recent outbound traffic (Mbps x100) is at the cap of `cap` Mbps.
+fn bw_saturated(recent_centi: Option<u64>, cap: u32) -> bool {
+    match recent_centi {
+        Some(used) if cap > 0 => used * 100 >= u64::from(cap) * 100 * BW_SATURATED_PCT,
+        _ => false,
+    }
 }
 
 /// ISO 8601 in UTC (`2026-12-02T06:30:00+00:00`), as `GetMonitorData` takes it.
@@ -222,6 +324,30 @@ impl Lookups {
             .map(|_| ())
     }
 
+    /// Whether the key may read DDoS blocking (`vm-doctor doctor`): one
+    /// `DescribeBasicDeviceStatus` for a documentation address. `Ok(false)`
+    /// when the policy leaves it out (`UnauthorizedOperation` or another
+    /// refusal of the key); any other answer means the call was allowed.
+    pub async fn check_ddos(&self) -> Result<bool, CloudError> {
+        let mut budget = 1 + self.client.config().retries;
+        match self
+            .client
+            .call(
+                "antiddos",
+                ANTIDDOS_VERSION,
+                "DescribeBasicDeviceStatus",
+                None,
+                &json!({ "IpList": ["192.0.2.1"] }),
+                &mut budget,
+            )
+            .await
+        {
+            Ok(_) | Err(CloudError::Api { .. } | CloudError::BadResponse) => Ok(true),
+            Err(CloudError::Auth { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The conversation's lookup, errors folded into [`CloudAnswer::Failed`].
     pub async fn answer(&self, conversation: &str, req: &CloudRequest) -> CloudAnswer {
         match self.lookup(conversation, req).await {
@@ -238,10 +364,23 @@ impl Lookups {
     ) -> Result<CloudAnswer, CloudError> {
         self.client.start_lookup(conversation)?;
         let mut budget = self.client.config().calls_per_lookup;
-        let Some((region, inst)) = self.find(req.ip, &mut budget).await? else {
+        let Some((region, inst, address)) = self.find(req.ip, &mut budget).await? else {
             return Ok(CloudAnswer::NotOurs);
         };
-        let facts = self.facts(req, &region, inst, &mut budget).await?;
+        let address = match address {
+            Some(a) => Some(a),
+            None => self.address(req.ip, &region, &mut budget).await?,
+        };
+        let mut facts = self.facts(req, &region, inst, &mut budget).await?;
+        if let Some(a) = &address {
+            let eip = a.facts();
+            if let Some(b) = eip.bandwidth_mbps {
+                facts.bandwidth_out_mbps = Some(b);
+                facts.bw_saturated = bw_saturated(facts.bw_recent_centi_mbps, b);
+            }
+            facts.eip = Some(eip);
+        }
+        self.ddos(req.ip, &mut facts, &mut budget).await?;
         Ok(CloudAnswer::Found(Box::new(facts)))
     }
 
@@ -249,7 +388,7 @@ impl Lookups {
         &self,
         ip: IpAddr,
         budget: &mut u32,
-    ) -> Result<Option<(String, Instance)>, CloudError> {
+    ) -> Result<Option<(String, Instance, Option<Address>)>, CloudError> {
         let ip_s = ip.to_string();
         for region in &self.client.config().regions {
             let r = self
@@ -267,7 +406,7 @@ impl Lookups {
                 )
                 .await?;
             if let Some(inst) = parse_instances(&r)?.into_iter().next() {
-                return Ok(Some((region.clone(), inst)));
+                return Ok(Some((region.clone(), inst, None)));
             }
             let r = self
                 .client
@@ -280,15 +419,15 @@ impl Lookups {
                     budget,
                 )
                 .await?;
-            let bound = parse::<AddressesResponse>(&r)?
-                .address_set
-                .into_iter()
-                .find(|a| {
-                    a.address_ip == ip_s && matches!(a.address_status.as_str(), "BIND" | "BIND_ENI")
-                })
-                .and_then(|a| a.instance_id)
-                .filter(|id| id.starts_with("ins-"));
-            if let Some(id) = bound {
+            let bound = parse_addresses(&r)?.into_iter().find(|a| {
+                a.address_ip == ip_s
+                    && matches!(a.address_status.as_str(), "BIND" | "BIND_ENI")
+                    && a.instance_id
+                        .as_deref()
+                        .is_some_and(|i| i.starts_with("ins-"))
+            });
+            if let Some(address) = bound {
+                let id = address.instance_id.clone().unwrap_or_default();
                 let r = self
                     .client
                     .call(
@@ -301,11 +440,95 @@ impl Lookups {
                     )
                     .await?;
                 if let Some(inst) = parse_instances(&r)?.into_iter().next() {
-                    return Ok(Some((region.clone(), inst)));
+                    return Ok(Some((region.clone(), inst, Some(address))));
                 }
             }
         }
         Ok(None)
+    }
+
+    /// The address as `DescribeAddresses` lists it in `region` (an elastic
+    /// IP, or the instance's ordinary public IP), if it does.
+    async fn address(
+        &self,
+        ip: IpAddr,
+        region: &str,
+        budget: &mut u32,
+    ) -> Result<Option<Address>, CloudError> {
+        let ip_s = ip.to_string();
+        let r = self
+            .client
+            .call(
+                "vpc",
+                VPC_VERSION,
+                "DescribeAddresses",
+                Some(region),
+                &json!({ "Filters": [{ "Name": "address-ip", "Values": [ip_s] }] }),
+                budget,
+            )
+            .await?;
+        Ok(parse_addresses(&r)?
+            .into_iter()
+            .find(|a| a.address_ip == ip_s))
+    }
+
+    /// DDoS blocking of the address (see the module docs); a refusal or an
+    /// error of Anti-DDoS leaves it `not-checked`, an elastic IP's
+    /// `IsBlocked` still counting.
+    async fn ddos(
+        &self,
+        ip: IpAddr,
+        facts: &mut CloudFacts,
+        budget: &mut u32,
+    ) -> Result<(), CloudError> {
+        let ip_s = ip.to_string();
+        let status = self
+            .client
+            .call(
+                "antiddos",
+                ANTIDDOS_VERSION,
+                "DescribeBasicDeviceStatus",
+                None,
+                &json!({ "IpList": [ip_s] }),
+                budget,
+            )
+            .await;
+        let status = match status {
+            Ok(v) => parse_device_status(&v, &ip_s).unwrap_or(None),
+            Err(CloudError::Auth { .. } | CloudError::Api { .. } | CloudError::BadResponse) => None,
+            Err(e) => return Err(e),
+        };
+        let eip_blocked = facts.eip.as_ref().is_some_and(|e| e.blocked);
+        facts.ddos = match (status, eip_blocked) {
+            (_, true) | (Some("blocked"), _) => "blocked",
+            (Some(s), false) => s,
+            (None, false) => "not-checked",
+        }
+        .to_owned();
+        if facts.ddos == "blocked" {
+            let list = self
+                .client
+                .call(
+                    "antiddos",
+                    ANTIDDOS_VERSION,
+                    "DescribeIpBlockList",
+                    None,
+                    &json!({}),
+                    budget,
+                )
+                .await;
+            match list {
+                Ok(v) => {
+                    facts.ddos_unblock = parse_unblock_time(&v, &ip_s)
+                        .unwrap_or(None)
+                        .unwrap_or_default();
+                }
+                Err(CloudError::Auth { .. } | CloudError::Api { .. } | CloudError::BadResponse) => {
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     async fn facts(
@@ -380,12 +603,10 @@ impl Lookups {
         let bw_recent = recent(&bw);
         let pct = |x: f64| x.round().clamp(0.0, 100.0) as u32;
         let cpu_saturated = cpu_recent.is_some_and(|c| pct(c) >= CPU_SATURATED_PCT);
-        let bw_saturated = match (bw_recent, bandwidth) {
-            (Some(used), Some(cap)) if cap > 0 => {
-                used * 100.0 >= (cap as f64) * BW_SATURATED_PCT as f64
-            }
-            _ => false,
-        };
+        let bw_recent_centi = bw_recent.map(|b| (b * 100.0).round().clamp(0.0, 1e12) as u64);
+        let bw_saturated = bandwidth.is_some_and(|cap| bw_saturated(bw_recent_centi, cap));
+        let complete = inst.security_group_ids.len() <= MAX_GROUPS
+            && groups.iter().all(|(_, r)| r.len() < MAX_RULES_READ);
         Ok(CloudFacts {
             instance_id: inst.instance_id,
             instance_name: inst.instance_name,
@@ -399,10 +620,15 @@ impl Lookups {
             accept_elsewhere: elsewhere,
             cpu_peak_pct: cpu_peak.map(pct),
             cpu_recent_pct: cpu_recent.map(pct),
-            bw_recent_centi_mbps: bw_recent.map(|b| (b * 100.0).round().clamp(0.0, 1e12) as u64),
+            bw_recent_centi_mbps: bw_recent_centi,
             cpu_saturated,
             bw_saturated,
             ddos: "not-checked".into(),
+            ddos_unblock: String::new(),
+            eip: None,
+            rules: groups,
+            rules_complete: complete,
+            port: req.port,
         })
     }
 

@@ -105,17 +105,21 @@ async fn an_instance_by_its_public_ip_with_rules_and_load() {
     assert!(f.cpu_saturated, "{f:?}");
     assert_eq!(f.cpu_peak_pct, Some(100));
     assert!(!f.bw_saturated);
-    assert_eq!(f.ddos, "not-checked");
+    assert_eq!(f.ddos, "not-blocked");
+    assert!(f.rules_complete && f.rules.len() == 2, "{f:?}");
     assert_eq!(fake.state.rejected.load(Ordering::SeqCst), 0);
-    // Every API the lookup needs, each once, monitoring last.
+    assert_eq!(fake.state.invalid.load(Ordering::SeqCst), 0);
+    // Every API the lookup needs, each once, Anti-DDoS last.
     assert_eq!(
         fake.actions(),
         [
             "DescribeInstances",
+            "DescribeAddresses",
             "DescribeSecurityGroupPolicies",
             "DescribeSecurityGroupPolicies",
             "GetMonitorData",
-            "GetMonitorData"
+            "GetMonitorData",
+            "DescribeBasicDeviceStatus"
         ]
     );
 }
@@ -170,10 +174,14 @@ async fn throttling_is_retried_with_backoff_then_given_up() {
         l.lookup("c1", &request("192.0.2.10")).await.unwrap(),
         CloudAnswer::Found(_)
     ));
-    // Always throttled: the retries end and the error says so.
+    // Always throttled: the retries end and the error says so, after
+    // exactly the configured attempts of the first call.
     fake.state.throttle_next.store(1000, Ordering::SeqCst);
+    let before = fake.actions().len();
     let e = l.lookup("c2", &request("192.0.2.10")).await.unwrap_err();
     assert!(matches!(e, CloudError::Throttled), "{e:?}");
+    let attempts = fake.actions().len() - before;
+    assert_eq!(attempts as u32, 1 + ClientConfig::default().retries);
     assert_eq!(
         l.answer("c3", &request("192.0.2.10")).await,
         CloudAnswer::Failed("throttled".into())
@@ -242,4 +250,192 @@ async fn an_oversized_answer_is_refused() {
         l.lookup("c1", &request("192.0.2.10")).await,
         Err(CloudError::TooLarge(64))
     ));
+}
+
+#[tokio::test]
+async fn ddos_blocking_with_its_unblock_time_or_not_checked_when_refused() {
+    let mut d = data();
+    d.ddos.insert(
+        "192.0.2.10".into(),
+        ("1".into(), "2026-12-02 13:30:00".into()),
+    );
+    let fake = FakeCloud::start(d).await.unwrap();
+    let l = Lookups::new(Client::new(creds(SECRET_KEY), config(&fake)).unwrap());
+    let CloudAnswer::Found(f) = l.lookup("c1", &request("192.0.2.10")).await.unwrap() else {
+        panic!("not found");
+    };
+    assert_eq!(f.ddos, "blocked");
+    assert_eq!(f.ddos_unblock, "2026-12-02 13:30:00");
+    assert!(f.codes().contains(&"ddos-blocked"));
+    assert!(fake.actions().ends_with(&[
+        "DescribeBasicDeviceStatus".into(),
+        "DescribeIpBlockList".into()
+    ]));
+    // A key whose policy leaves Anti-DDoS out: the rest stands, DDoS is
+    // "not checked".
+    fake.state
+        .denied
+        .lock()
+        .unwrap()
+        .push("DescribeBasicDeviceStatus".into());
+    let CloudAnswer::Found(f) = l.lookup("c2", &request("192.0.2.10")).await.unwrap() else {
+        panic!("not found");
+    };
+    assert_eq!(f.ddos, "not-checked");
+    assert_eq!(f.instance_id, "ins-web00001");
+    assert!(!f.codes().contains(&"ddos-blocked"));
+    assert_eq!(fake.state.invalid.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn an_elastic_ip_has_its_own_bandwidth_and_block_state() {
+    let mut d = data();
+    d.eip_info.insert(
+        "192.0.2.20".into(),
+        vmd_cloud::fake::FakeEip {
+            bandwidth: Some(0),
+            package: Some("bwp-fake0001".into()),
+            charge_type: Some("BANDWIDTH_PACKAGE".into()),
+            blocked: true,
+        },
+    );
+    // The instance itself carries 5 Mbps; the EIP's own 0 decides.
+    let fake = FakeCloud::start(d).await.unwrap();
+    // Anti-DDoS refused: the EIP's IsBlocked still says blocked.
+    fake.state
+        .denied
+        .lock()
+        .unwrap()
+        .push("DescribeBasicDeviceStatus".into());
+    let l = Lookups::new(Client::new(creds(SECRET_KEY), config(&fake)).unwrap());
+    let CloudAnswer::Found(f) = l.lookup("c1", &request("192.0.2.20")).await.unwrap() else {
+        panic!("not found");
+    };
+    assert_eq!(f.bandwidth_out_mbps, Some(0), "{f:?}");
+    let eip = f.eip.as_ref().unwrap();
+    assert_eq!(
+        (eip.id.as_str(), eip.package.as_str(), eip.blocked),
+        ("eip-fake0001", "bwp-fake0001", true)
+    );
+    assert!(f.codes().contains(&"no-bandwidth"));
+    assert_eq!(f.ddos, "blocked");
+    // An account billed by CVM: `Bandwidth` is null, the instance's applies.
+    let mut d = data();
+    d.eip_info.insert(
+        "192.0.2.20".into(),
+        vmd_cloud::fake::FakeEip {
+            bandwidth: None,
+            ..Default::default()
+        },
+    );
+    let fake = FakeCloud::start(d).await.unwrap();
+    let l = Lookups::new(Client::new(creds(SECRET_KEY), config(&fake)).unwrap());
+    let CloudAnswer::Found(f) = l.lookup("c1", &request("192.0.2.20")).await.unwrap() else {
+        panic!("not found");
+    };
+    assert_eq!(f.bandwidth_out_mbps, Some(5));
+    assert_eq!(f.eip.as_ref().unwrap().bandwidth_mbps, None);
+}
+
+#[tokio::test]
+async fn the_fake_enforces_the_apis_rules() {
+    use serde_json::json;
+    let fake = FakeCloud::start(data()).await.unwrap();
+    let c = Client::new(creds(SECRET_KEY), config(&fake)).unwrap();
+    let call = |service: &'static str,
+                version: &'static str,
+                action: &'static str,
+                region: Option<&'static str>,
+                body: serde_json::Value| {
+        let c = &c;
+        async move {
+            let mut budget = 1;
+            c.call(service, version, action, region, &body, &mut budget)
+                .await
+        }
+    };
+    let code = |r: Result<serde_json::Value, CloudError>| match r {
+        Err(CloudError::Api { code }) => code,
+        other => panic!("{other:?}"),
+    };
+    // A version the product does not have.
+    assert_eq!(
+        code(
+            call(
+                "cvm",
+                "2020-01-01",
+                "DescribeInstances",
+                Some("ap-seoul"),
+                json!({})
+            )
+            .await
+        ),
+        "NoSuchVersion"
+    );
+    // A regional product without a region.
+    assert_eq!(
+        code(call("cvm", "2017-03-12", "DescribeInstances", None, json!({})).await),
+        "MissingParameter"
+    );
+    // Past the page size, or both ways of naming instances at once.
+    assert_eq!(
+        code(
+            call(
+                "cvm",
+                "2017-03-12",
+                "DescribeInstances",
+                Some("ap-seoul"),
+                json!({"Limit": 1000})
+            )
+            .await
+        ),
+        "InvalidParameterValue.LimitExceeded"
+    );
+    assert_eq!(
+        code(
+            call(
+                "cvm",
+                "2017-03-12",
+                "DescribeInstances",
+                Some("ap-seoul"),
+                json!({"InstanceIds": ["ins-1"], "Filters": [{"Name": "zone", "Values": ["z"]}]})
+            )
+            .await
+        ),
+        "InvalidParameterCombination"
+    );
+    // A required parameter missing.
+    assert_eq!(
+        code(
+            call(
+                "vpc",
+                "2017-03-12",
+                "DescribeSecurityGroupPolicies",
+                Some("ap-seoul"),
+                json!({})
+            )
+            .await
+        ),
+        "MissingParameter"
+    );
+    assert_eq!(
+        code(
+            call(
+                "antiddos",
+                "2020-03-09",
+                "DescribeBasicDeviceStatus",
+                None,
+                json!({})
+            )
+            .await
+        ),
+        "MissingParameter"
+    );
+    assert_eq!(fake.state.invalid.load(Ordering::SeqCst), 6);
+    // The lookups themselves break none of them.
+    let l = Lookups::new(Client::new(creds(SECRET_KEY), config(&fake)).unwrap());
+    l.lookup("c1", &request("192.0.2.10")).await.unwrap();
+    l.lookup("c2", &request("192.0.2.20")).await.unwrap();
+    l.check_credentials().await.unwrap();
+    assert_eq!(fake.state.invalid.load(Ordering::SeqCst), 6);
 }

@@ -4,7 +4,10 @@
 use proptest::prelude::*;
 use serde_json::Value;
 use vmd_cloud::client::parse_envelope;
-use vmd_cloud::lookup::{parse_ingress, parse_instances, parse_monitor, MAX_POINTS};
+use vmd_cloud::lookup::{
+    parse_addresses, parse_device_status, parse_ingress, parse_instances, parse_monitor,
+    parse_unblock_time, MAX_POINTS,
+};
 
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -28,6 +31,8 @@ fn json_value() -> impl Strategy<Value = Value> {
             Just("Port"),
             Just("CidrBlock"),
             Just("InternetAccessible"),
+            Just("192.0.2.1"),
+            Just("1"),
         ]
         .prop_map(|s| Value::String(s.into())),
     ];
@@ -47,6 +52,15 @@ fn json_value() -> impl Strategy<Value = Value> {
                     Just("PolicyIndex".to_owned()),
                     Just("InstanceState".to_owned()),
                     Just("SecurityGroupIds".to_owned()),
+                    Just("Data".to_owned()),
+                    Just("Key".to_owned()),
+                    Just("Value".to_owned()),
+                    Just("List".to_owned()),
+                    Just("Ip".to_owned()),
+                    Just("UnBlockTime".to_owned()),
+                    Just("AddressSet".to_owned()),
+                    Just("Bandwidth".to_owned()),
+                    Just("IsBlocked".to_owned()),
                     "[A-Za-z]{1,8}",
                 ],
                 inner,
@@ -70,6 +84,11 @@ proptest! {
         let _ = parse_envelope(v.to_string().as_bytes());
         let _ = parse_instances(&v);
         let _ = parse_ingress(&v);
+        let _ = parse_addresses(&v);
+        if let Ok(Some(s)) = parse_device_status(&v, "192.0.2.1") {
+            prop_assert!(["blocked", "not-blocked", "attacked"].contains(&s));
+        }
+        let _ = parse_unblock_time(&v, "192.0.2.1");
         if let Ok(points) = parse_monitor(&v) {
             prop_assert!(points.len() <= MAX_POINTS);
             prop_assert!(points.iter().all(|p| p.is_finite() && *p >= 0.0));

@@ -125,10 +125,52 @@ pub struct CloudFacts {
     pub bw_recent_centi_mbps: Option<u64>,
     pub cpu_saturated: bool,
     pub bw_saturated: bool,
-    /// Whether DDoS blocking was read: `not-checked` (the API cannot tell
-    /// the bot), `blocked`, `not-blocked`.
+    /// Whether DDoS blocking was read (Anti-DDoS `DescribeBasicDeviceStatus`,
+    /// or the elastic IP's `IsBlocked`): `blocked`, `attacked` (under attack,
+    /// not blocked), `not-blocked`, or `not-checked` (the key may not read
+    /// it, or the API could not say).
     pub ddos: String,
+    /// When the block lifts, as the API gives it (`UnBlockTime` of
+    /// `DescribeIpBlockList`, China Standard Time); empty when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ddos_unblock: String,
+    /// The elastic IP behind the address, when it is one
+    /// (`DescribeAddresses`): its own bandwidth and billing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eip: Option<EipFacts>,
+    /// The inbound rules read, by group in binding order (at most
+    /// [`MAX_KEPT_RULES`] in all), so that a source the conversation learns
+    /// later (the user's own address) is evaluated without asking again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<(String, Vec<RawRule>)>,
+    /// Every rule read is in `rules` (false: there were more than kept).
+    #[serde(default)]
+    pub rules_complete: bool,
+    /// The TCP port the verdicts are for (0: not recorded, a record from
+    /// before the rules were kept).
+    #[serde(default)]
+    pub port: u16,
 }
+
+/// An elastic IP as `DescribeAddresses` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EipFacts {
+    /// `AddressId` (`eip-…`).
+    pub id: String,
+    /// `Bandwidth` in Mbps; `None` for an account billed by CVM, whose
+    /// elastic IPs take the instance's `InternetMaxBandwidthOut`.
+    pub bandwidth_mbps: Option<u32>,
+    /// `InternetChargeType` (`BANDWIDTH_PACKAGE`, `TRAFFIC_POSTPAID_BY_HOUR`,
+    /// …); empty when the API gives none.
+    pub charge_type: String,
+    /// `BandwidthPackageId` when the address draws on a bandwidth package.
+    pub package: String,
+    /// `IsBlocked`: the address is blocked (DDoS black hole).
+    pub blocked: bool,
+}
+
+/// Inbound rules kept in the session for a later evaluation.
+pub const MAX_KEPT_RULES: usize = 96;
 
 /// CPU use at or above this (recent average) is saturated.
 pub const CPU_SATURATED_PCT: u32 = 90;
@@ -151,6 +193,7 @@ pub const CODES: &[&str] = &[
     "cpu-saturated",
     "bw-saturated",
     "load-ok",
+    "ddos-blocked",
 ];
 
 impl CloudFacts {
@@ -222,6 +265,9 @@ impl CloudFacts {
         if self.bw_saturated {
             c.push("bw-saturated");
         }
+        if self.ddos == "blocked" {
+            c.push("ddos-blocked");
+        }
         if !self.cpu_saturated
             && !self.bw_saturated
             && (self.cpu_recent_pct.is_some() || self.bw_recent_centi_mbps.is_some())
@@ -240,6 +286,61 @@ impl CloudFacts {
             .or(self.accept_elsewhere.as_ref())
     }
 
+    /// Evaluates the kept rules for the user's own address `ip` (learned
+    /// after the lookup) on TCP `port` and keeps the verdict as the user's,
+    /// replacing an earlier one. A rule set kept only in part decides
+    /// nothing it did not keep: unless a kept rule matched, the verdict is
+    /// `Unknown`. `None` when no rules were kept (no groups read).
+    pub fn evaluate_user(&mut self, ip: IpAddr, port: u16) -> Option<&SgVerdict> {
+        if self.rules.is_empty() {
+            return None;
+        }
+        let (mut decision, rule) = evaluate(&self.rules, ip, port);
+        if decision == SgDecision::NoMatch && !self.rules_complete {
+            decision = SgDecision::Unknown;
+        }
+        self.verdicts.retain(|v| v.role != SourceRole::User);
+        self.verdicts.push(SgVerdict {
+            role: SourceRole::User,
+            source: ip,
+            decision,
+            rule,
+        });
+        self.verdicts.last()
+    }
+
+    /// The verdicts (and the `ACCEPT` for another source) evaluated again
+    /// for TCP `port` from the kept rules, when the login port changed since
+    /// the lookup (a correction, a paste showing sshd on another port): a
+    /// verdict for the old port would advise on the wrong rule. Returns
+    /// whether anything was evaluated.
+    pub fn follow_port(&mut self, port: u16) -> bool {
+        if self.rules.is_empty() || self.port == 0 || self.port == port {
+            return false;
+        }
+        for v in &mut self.verdicts {
+            let (mut decision, rule) = evaluate(&self.rules, v.source, port);
+            if decision == SgDecision::NoMatch && !self.rules_complete {
+                decision = SgDecision::Unknown;
+            }
+            v.decision = decision;
+            v.rule = rule;
+        }
+        let bots: Vec<IpAddr> = self
+            .verdicts
+            .iter()
+            .filter(|v| v.role == SourceRole::Bot)
+            .map(|v| v.source)
+            .collect();
+        self.accept_elsewhere = if bots.is_empty() {
+            None
+        } else {
+            accept_elsewhere(&self.rules, &bots, port)
+        };
+        self.port = port;
+        true
+    }
+
     /// Caps every string the API sent (the session record stays small).
     pub fn cap(&mut self) {
         let cut = |s: &mut String| crate::text::truncate_chars(s, 64);
@@ -251,8 +352,35 @@ impl CloudFacts {
             &mut self.restrict,
             &mut self.os_name,
             &mut self.ddos,
+            &mut self.ddos_unblock,
         ] {
             cut(s);
+        }
+        if let Some(e) = &mut self.eip {
+            for s in [&mut e.id, &mut e.charge_type, &mut e.package] {
+                cut(s);
+            }
+        }
+        self.rules.truncate(8);
+        let mut room = MAX_KEPT_RULES;
+        for (g, rules) in &mut self.rules {
+            cut(g);
+            if rules.len() > room {
+                rules.truncate(room);
+                self.rules_complete = false;
+            }
+            room -= rules.len();
+            for r in rules.iter_mut() {
+                for s in [
+                    &mut r.protocol,
+                    &mut r.port,
+                    &mut r.cidr,
+                    &mut r.cidr6,
+                    &mut r.action,
+                ] {
+                    cut(s);
+                }
+            }
         }
         self.groups.truncate(8);
         self.groups.iter_mut().for_each(cut);
@@ -271,6 +399,68 @@ impl CloudFacts {
                 &mut r.port,
             ] {
                 cut(s);
+            }
+        }
+    }
+}
+
+/// Phrases that make an address in a sentence the user's own ("my IP is
+/// …", "제 IP는 …"), in lower case.
+const OWN_ADDRESS: &[&str] = &[
+    "my ip",
+    "my public ip",
+    "my address",
+    "my own ip",
+    "my home ip",
+    "my office ip",
+    "i'm connecting from",
+    "i am connecting from",
+    "내 ip",
+    "제 ip",
+    "내 아이피",
+    "제 아이피",
+    "내 공인 ip",
+    "제 공인 ip",
+    "내 주소",
+    "제 주소",
+];
+
+/// The user's own public address, when `text` (one line, at most 1000
+/// characters read) says it is theirs: "my IP is 198.51.100.7", "제 아이피는
+/// 198.51.100.7이에요". A private, loopback or unspecified address is not
+/// one a security group sees, so it is not taken.
+pub fn own_address(text: &str) -> Option<IpAddr> {
+    let text: String = text.chars().take(1000).collect();
+    if text.lines().filter(|l| !l.trim().is_empty()).count() > 1 {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    if !OWN_ADDRESS.iter().any(|p| lower.contains(p)) {
+        return None;
+    }
+    let ip = crate::command::extract(&text).ip?;
+    let private = match ip {
+        IpAddr::V4(v) => {
+            v.is_private() || v.is_loopback() || v.is_link_local() || v.is_unspecified()
+        }
+        IpAddr::V6(v) => {
+            v.is_loopback() || v.is_unspecified() || (v.segments()[0] & 0xfe00) == 0xfc00
+        }
+    };
+    (!private).then_some(ip)
+}
+
+/// Shows the rule details in these replies (the reader holds the support
+/// role): every message that selects on `$cloud_details` gets `yes`. The
+/// engine always passes the details as arguments; what a message shows of
+/// them is decided here, per turn, for the one who reads it.
+pub fn reveal_details(fx: &mut [crate::Effect]) {
+    for e in fx {
+        if let crate::Effect::Say(r) = e {
+            for m in &mut r.parts {
+                if let Some(a) = m.args.get_mut("cloud_details") {
+                    *a = crate::msg::Arg::Str("yes".into());
+                }
             }
         }
     }
@@ -329,7 +519,7 @@ pub fn accept_elsewhere(
 }
 
 /// An inbound rule as the API sent it (strings unparsed).
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RawRule {
     pub index: u32,
     pub protocol: String,
@@ -339,6 +529,7 @@ pub struct RawRule {
     pub action: String,
     /// The rule refers to an address or service template instead of a
     /// block or port list.
+    #[serde(default)]
     pub template: bool,
 }
 

@@ -121,6 +121,18 @@ pub enum CloudShow {
     Details,
 }
 
+/// Who reads a turn's replies, as the adapter knows it (a per-turn fact:
+/// the same conversation may be answered by its owner and by support).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Viewer {
+    /// Anyone in the place (a shared channel): what `cloud.show` allows.
+    #[default]
+    Anyone,
+    /// A member of the support role (or the console's operator): the rule
+    /// details the provider's API gave are shown in the chat too.
+    Support,
+}
+
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
     /// A session idle longer than this starts afresh.
@@ -237,6 +249,7 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "cloud-ddos",
     "cloud-not-ours",
     "cloud-failed",
+    "cloud-user-source",
 ];
 
 /// Option keys of the correction question ([`Phase::Correcting`]).
@@ -295,6 +308,22 @@ impl Engine {
         &self.cfg.policy
     }
 
+    /// [`Engine::handle`] for a reader the adapter knows: support sees the
+    /// provider's rule details in the chat whatever `cloud.show` says.
+    pub fn handle_as(
+        &self,
+        s: &mut Session,
+        input: Input,
+        now_ms: u64,
+        viewer: Viewer,
+    ) -> Vec<Effect> {
+        let mut fx = self.handle(s, input, now_ms);
+        if viewer == Viewer::Support {
+            crate::cloud::reveal_details(&mut fx);
+        }
+        fx
+    }
+
     /// Handles one input. Never panics on user input; every effect list that
     /// changes the session starts with [`Effect::Persist`].
     pub fn handle(&self, s: &mut Session, input: Input, now_ms: u64) -> Vec<Effect> {
@@ -330,6 +359,12 @@ impl Engine {
             other => other,
         };
         let ends_wait = ends_wait(&s.phase, &input);
+        // The provider's verdicts follow the login port in force (a
+        // correction or a paste may have moved it since the lookup).
+        let port = s.service_port();
+        if let Some(CloudAnswer::Found(f)) = &mut s.cloud {
+            f.follow_port(port);
+        }
         // The Linux family named anywhere in what the user types ("my
         // ubuntu box", "it's centos actually") picks the commands shown.
         if let Input::Text(t) = &input {
@@ -456,6 +491,13 @@ impl Engine {
         // it before anything changes.
         if let Some(change) = self.correction(s, t) {
             return self.ask_correction(s, change, out);
+        }
+        // "My IP is …" once the provider's rules are known: what they do
+        // to that address, and the question again.
+        if let Some(ip) = self.own_address(s, t) {
+            s.vars.insert("user_ip".into(), ip.to_string());
+            self.cloud_user_source(s, out);
+            return self.prompt(s, out);
         }
         match s.phase.clone() {
             Phase::New | Phase::AskIp => {
@@ -994,6 +1036,9 @@ impl Engine {
         }
         if let Some(var) = &step.var {
             s.vars.insert(var.clone(), value.clone());
+            if var == "user_ip" {
+                self.cloud_user_source(s, out);
+            }
         }
         s.answer_count = s.answer_count.saturating_add(1);
         if step.sets_port {
@@ -1839,11 +1884,47 @@ impl Engine {
                 if f.bot_verdict().is_some() || f.user_verdict().is_some() {
                     v.push(m("cloud-sg"));
                 }
+                if let (Some(_), Some(u)) = (f.bot_verdict(), f.user_verdict()) {
+                    v.push(user_source_msg(u, &ctx));
+                }
                 v.push(m("cloud-load"));
                 v.push(m("cloud-ddos"));
                 v
             }
         }
+    }
+
+    /// The user's own address named in `t` ([`crate::cloud::own_address`])
+    /// at a question, when the provider's rules are kept to evaluate it and
+    /// it is not already the address in use.
+    pub fn own_address(&self, s: &Session, t: &str) -> Option<IpAddr> {
+        let Some(CloudAnswer::Found(f)) = &s.cloud else {
+            return None;
+        };
+        if f.rules.is_empty() || !matches!(s.phase, Phase::Step(_)) {
+            return None;
+        }
+        let ip = crate::cloud::own_address(t)?;
+        let known = s.vars.get("user_ip").and_then(|v| v.parse::<IpAddr>().ok());
+        (known != Some(ip) && s.target != Some(ip)).then_some(ip)
+    }
+
+    /// The security groups evaluated again for the user's address now in
+    /// `user_ip` (from the kept rules, no new lookup), and one line on
+    /// what decides for it.
+    fn cloud_user_source(&self, s: &mut Session, out: &mut Out) {
+        let Some(user) = s.vars.get("user_ip").and_then(|v| v.parse::<IpAddr>().ok()) else {
+            return;
+        };
+        let port = s.service_port();
+        let Some(CloudAnswer::Found(f)) = &mut s.cloud else {
+            return;
+        };
+        let Some(v) = f.evaluate_user(user, port).cloned() else {
+            return;
+        };
+        let ctx = self.context(s);
+        say(out, Reply::info(vec![user_source_msg(&v, &ctx)]));
     }
 
     // ----- runbook walking ----------------------------------------------
@@ -2135,6 +2216,44 @@ impl Engine {
             ),
         );
         put("ddos", Arg::Str(f.ddos.clone()));
+        put(
+            "ddos_unblock",
+            Arg::Str(if f.ddos_unblock.is_empty() {
+                "none".into()
+            } else {
+                f.ddos_unblock.clone()
+            }),
+        );
+        put(
+            "bw_source",
+            Arg::Str(
+                match &f.eip {
+                    Some(e) if !e.package.is_empty() => "package",
+                    Some(e) if e.bandwidth_mbps.is_some() => "eip",
+                    _ => "instance",
+                }
+                .into(),
+            ),
+        );
+        put(
+            "eip",
+            Arg::Str(
+                f.eip
+                    .as_ref()
+                    .map(|e| e.id.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        );
+        put(
+            "package",
+            Arg::Str(
+                f.eip
+                    .as_ref()
+                    .filter(|e| !e.package.is_empty())
+                    .map(|e| e.package.clone())
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        );
         let verdict = f.bot_verdict().or(f.user_verdict());
         put(
             "verdict",
@@ -2402,6 +2521,46 @@ impl Engine {
         }
         Reply::info(parts)
     }
+}
+
+/// `cloud-user-source`: what the security groups do to the user's own
+/// address, the deciding rule as arguments (shown as `$cloud_details` allows).
+fn user_source_msg(v: &crate::cloud::SgVerdict, ctx: &BTreeMap<String, Arg>) -> Msg {
+    let rule = v.rule.as_ref();
+    let dash = || "-".to_owned();
+    let mut m = Msg::new("cloud-user-source")
+        .arg("user_ip", v.source.to_string())
+        .arg(
+            "decision",
+            match v.decision {
+                SgDecision::Accept => "accept",
+                SgDecision::Drop => "drop",
+                SgDecision::NoMatch => "no-match",
+                SgDecision::Unknown => "unknown",
+            },
+        )
+        .arg("rule", if rule.is_some() { "yes" } else { "no" })
+        .arg("group", rule.map(|r| r.group.clone()).unwrap_or_else(dash))
+        .arg("index", rule.map(|r| i64::from(r.index)).unwrap_or(-1))
+        .arg(
+            "action",
+            rule.map(|r| r.action.clone()).unwrap_or_else(dash),
+        )
+        .arg(
+            "rule_port",
+            rule.map(|r| format!("{} {}", r.protocol, r.port))
+                .unwrap_or_else(dash),
+        )
+        .arg(
+            "source",
+            rule.map(|r| r.source.clone()).unwrap_or_else(dash),
+        );
+    for k in ["port", "cloud_details", "egress"] {
+        if let Some(a) = ctx.get(k) {
+            m.args.insert(k.to_owned(), a.clone());
+        }
+    }
+    m
 }
 
 /// Whether `input` is the answer to what the session waits on (its probe's

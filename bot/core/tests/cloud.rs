@@ -73,6 +73,11 @@ fn facts(state: &str, decision: SgDecision) -> CloudFacts {
         cpu_saturated: false,
         bw_saturated: false,
         ddos: "not-checked".into(),
+        ddos_unblock: String::new(),
+        eip: None,
+        rules: Vec::new(),
+        rules_complete: false,
+        port: 22,
     }
 }
 
@@ -228,4 +233,171 @@ fn a_session_stored_before_this_feature_still_reads() {
     let mut v = serde_json::to_value(&s).unwrap();
     v.as_object_mut().unwrap().remove("cloud");
     assert_eq!(serde_json::from_value::<Session>(v).unwrap(), s);
+}
+
+fn with_rules() -> CloudFacts {
+    use vmd_core::cloud::RawRule;
+    let mut f = facts("RUNNING", SgDecision::Drop);
+    let r = |index: u32, cidr: &str, action: &str| RawRule {
+        index,
+        protocol: "TCP".into(),
+        port: "22".into(),
+        cidr: cidr.into(),
+        action: action.into(),
+        ..RawRule::default()
+    };
+    f.rules = vec![(
+        "sg-1".into(),
+        vec![r(0, "198.18.0.0/24", "DROP"), r(1, "0.0.0.0/0", "ACCEPT")],
+    )];
+    f.rules_complete = true;
+    f
+}
+
+fn said<'a>(fx: &'a [Effect], id: &str) -> Option<&'a vmd_core::msg::Msg> {
+    fx.iter().find_map(|e| match e {
+        Effect::Say(r) => r.parts.iter().find(|m| m.id == id),
+        _ => None,
+    })
+}
+
+fn arg(m: &vmd_core::msg::Msg, k: &str) -> String {
+    match m.args.get(k) {
+        Some(vmd_core::msg::Arg::Str(s)) => s.clone(),
+        Some(vmd_core::msg::Arg::Num(n)) => n.to_string(),
+        None => String::new(),
+    }
+}
+
+#[test]
+fn the_address_given_at_the_your_side_step_is_evaluated_against_the_kept_rules() {
+    let e = engine(true);
+    let mut s = Session::new(0);
+    to_lookup(&e, &mut s);
+    e.handle(
+        &mut s,
+        Input::CloudDone {
+            ip: ip(),
+            answer: Box::new(CloudAnswer::Found(Box::new(with_rules()))),
+        },
+        2_500,
+    );
+    s.phase = Phase::Step("common.your_side".into());
+    let fx = e.handle(&mut s, Input::Text("198.51.100.7".into()), 3_000);
+    let m = said(&fx, "cloud-user-source").expect("a line on the user's address");
+    assert_eq!(arg(m, "decision"), "accept");
+    assert_eq!(arg(m, "index"), "1");
+    assert_eq!(arg(m, "cloud_details"), "no");
+    let Some(CloudAnswer::Found(f)) = &s.cloud else {
+        panic!()
+    };
+    let u = f.user_verdict().unwrap();
+    assert_eq!(u.source, "198.51.100.7".parse::<IpAddr>().unwrap());
+    assert_eq!(u.decision, SgDecision::Accept);
+    // The conversation moved on as the step says.
+    assert_eq!(s.phase, Phase::Step("common.source_rule".into()));
+}
+
+#[test]
+fn rules_kept_only_in_part_decide_nothing_they_did_not_keep() {
+    let mut f = with_rules();
+    f.rules[0].1.retain(|r| r.action == "DROP");
+    f.rules_complete = false;
+    let v = f
+        .evaluate_user("198.51.100.7".parse().unwrap(), 22)
+        .unwrap();
+    assert_eq!(v.decision, SgDecision::Unknown);
+    // A kept rule that matches still decides.
+    let v = f.evaluate_user("198.18.0.9".parse().unwrap(), 22).unwrap();
+    assert_eq!(v.decision, SgDecision::Drop);
+    assert_eq!(
+        f.verdicts
+            .iter()
+            .filter(|v| v.role == SourceRole::User)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn support_readers_get_the_rule_details_other_readers_the_verdict() {
+    use vmd_core::engine::Viewer;
+    let e = engine(true);
+    for (viewer, details) in [(Viewer::Anyone, "no"), (Viewer::Support, "yes")] {
+        let mut s = Session::new(0);
+        to_lookup(&e, &mut s);
+        let fx = e.handle_as(
+            &mut s,
+            Input::CloudDone {
+                ip: ip(),
+                answer: Box::new(CloudAnswer::Found(Box::new(with_rules()))),
+            },
+            2_500,
+            viewer,
+        );
+        let m = said(&fx, "cloud-sg").unwrap();
+        assert_eq!(arg(m, "cloud_details"), details, "{viewer:?}");
+        // The same session, the next reader: decided per turn, not stored.
+        let other = if viewer == Viewer::Support {
+            Viewer::Anyone
+        } else {
+            Viewer::Support
+        };
+        let fx = e.handle_as(&mut s, Input::Command(Command::Status), 3_000, other);
+        let m = said(&fx, "cloud-sg").unwrap();
+        assert_ne!(arg(m, "cloud_details"), details, "{other:?}");
+    }
+}
+
+#[test]
+fn my_ip_in_a_sentence_is_the_users_own_address() {
+    use vmd_core::cloud::own_address;
+    let me: IpAddr = "198.51.100.7".parse().unwrap();
+    assert_eq!(own_address("my IP is 198.51.100.7"), Some(me));
+    assert_eq!(own_address("제 아이피는 198.51.100.7이에요"), Some(me));
+    assert_eq!(own_address("내 IP 198.51.100.7"), Some(me));
+    // The server's address, a private one, or two lines: not taken.
+    assert_eq!(own_address("the server is 198.51.100.7"), None);
+    assert_eq!(own_address("my ip is 192.168.0.10"), None);
+    assert_eq!(own_address("my ip is\n198.51.100.7"), None);
+}
+
+#[test]
+fn the_verdicts_follow_a_login_port_that_moved_after_the_lookup() {
+    use vmd_core::cloud::RawRule;
+    let e = engine(true);
+    let mut s = Session::new(0);
+    to_lookup(&e, &mut s);
+    let mut f = facts("RUNNING", SgDecision::Accept);
+    f.rules = vec![(
+        "sg-1".into(),
+        vec![RawRule {
+            index: 0,
+            protocol: "TCP".into(),
+            port: "22".into(),
+            cidr: "0.0.0.0/0".into(),
+            action: "ACCEPT".into(),
+            ..RawRule::default()
+        }],
+    )];
+    f.rules_complete = true;
+    e.handle(
+        &mut s,
+        Input::CloudDone {
+            ip: ip(),
+            answer: Box::new(CloudAnswer::Found(Box::new(f))),
+        },
+        2_500,
+    );
+    // sshd turned out to listen on 2222: nothing admits that port.
+    s.custom_port = Some(2222);
+    let fx = e.handle(&mut s, Input::Command(Command::Status), 3_000);
+    let m = said(&fx, "cloud-sg").unwrap();
+    assert_eq!(arg(m, "cloud_verdict"), "no-match");
+    let Some(CloudAnswer::Found(f)) = &s.cloud else {
+        panic!()
+    };
+    assert_eq!(f.port, 2222);
+    assert!(f.codes().contains(&"sg-bot-blocked"), "{:?}", f.codes());
+    assert!(!f.codes().contains(&"sg-allows"));
 }

@@ -388,6 +388,8 @@ fn lang_of(locale: &str) -> Option<Lang> {
 struct Facts {
     place_refused: bool,
     role_missing: bool,
+    /// The sender holds the configured support role.
+    support: bool,
 }
 
 /// Whether the clicked message carries a button with this custom id.
@@ -566,6 +568,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         Facts {
             place_refused: !place_ok,
             role_missing: self.cfg.probe_role.is_some() && !has_role(member, self.cfg.probe_role),
+            support: has_role(member, self.cfg.support_role),
         }
     }
 
@@ -1363,6 +1366,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 place_refused: facts.place_refused,
                 role_missing: facts.role_missing,
                 starts: Some(starts),
+                support: facts.support,
             };
             driver
                 .turn_as(&key, caller, input, platform_lang, &mut sink)

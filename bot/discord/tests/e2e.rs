@@ -1024,3 +1024,101 @@ async fn the_longest_replies_stay_within_discords_limits() {
     assert!(text.contains("0.0.0.0:2222"), "{text}");
     bot.stop().await;
 }
+
+/// What the provider's API says in these tests: a DROP rule for the bot's
+/// address decides (its group id is what a verdict-only reader must not see).
+fn dropped_by_a_rule() -> vmd_core::cloud::CloudAnswer {
+    use vmd_core::cloud::*;
+    CloudAnswer::Found(Box::new(CloudFacts {
+        instance_id: "ins-e2e00001".into(),
+        instance_name: "web".into(),
+        region: "ap-seoul".into(),
+        state: "RUNNING".into(),
+        restrict: "NORMAL".into(),
+        bandwidth_out_mbps: Some(5),
+        os_name: "Ubuntu".into(),
+        groups: vec!["sg-e2eprivate".into()],
+        verdicts: vec![SgVerdict {
+            role: SourceRole::Bot,
+            source: "198.18.0.5".parse().unwrap(),
+            decision: SgDecision::Drop,
+            rule: Some(SgRule {
+                group: "sg-e2eprivate".into(),
+                index: 0,
+                action: "DROP".into(),
+                protocol: "TCP".into(),
+                source: "198.18.0.0/24".into(),
+                port: "22".into(),
+            }),
+        }],
+        accept_elsewhere: None,
+        cpu_peak_pct: Some(3),
+        cpu_recent_pct: Some(2),
+        bw_recent_centi_mbps: Some(10),
+        cpu_saturated: false,
+        bw_saturated: false,
+        ddos: "not-blocked".into(),
+        ddos_unblock: String::new(),
+        eip: None,
+        rules: Vec::new(),
+        rules_complete: false,
+        port: 22,
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_support_role_reads_the_cloud_rule_a_member_reads_the_verdict() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver_with_cloud(
+        GateProber::new(&[PortState::Filtered, PortState::Filtered], true),
+        store,
+        dropped_by_a_rule(),
+    ));
+    let n = fake.identify_count() + fake.resume_count();
+    let bot = vmd_discord::start(config(&fake, 5), driver).await.unwrap();
+    assert!(
+        fake.wait_identified(n + 1, WAIT).await,
+        "bot never connected"
+    );
+    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
+        .await
+        .expect("commands registered");
+    let chat = Chat {
+        fake: fake.clone(),
+        locale: "en-US",
+    };
+    // Alice, a member: the verdict, never the rule.
+    let id = chat.diagnose(ALICE, "203.0.113.31", "linux").await;
+    let thread = chat.thread_of(id).await;
+    chat.question(thread, "triage.security_group").await;
+    let text = all_text(&fake, thread);
+    assert!(text.contains("dropped by a rule"), "{text}");
+    assert!(
+        !text.contains("sg-e2eprivate"),
+        "a rule reached a member: {text}"
+    );
+    // Carol holds the support role: the same facts name the rule.
+    let id = fake.new_id();
+    let mut cmd = slash_command(
+        id,
+        &format!("tok-{id}"),
+        GUILD,
+        CHANNEL,
+        CAROL,
+        "en-US",
+        "diagnose",
+        json!([
+            {"name": "ip", "type": 3, "value": "203.0.113.32"},
+            {"name": "os", "type": 3, "value": "linux"},
+        ]),
+    );
+    cmd["member"]["roles"] = json!([SUPPORT_ROLE.to_string()]);
+    fake.dispatch("INTERACTION_CREATE", cmd).await;
+    let thread = chat.thread_of(id).await;
+    chat.question(thread, "triage.security_group").await;
+    let text = all_text(&fake, thread);
+    assert!(text.contains("sg-e2eprivate"), "{text}");
+    bot.stop().await;
+}

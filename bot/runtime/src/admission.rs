@@ -89,6 +89,10 @@ pub struct Caller<'a> {
     /// The adapter's diagnosis-start limit (per user and space), charged once
     /// per turn that starts a conversation's first probe or lookup.
     pub starts: Option<&'a StartLimiter>,
+    /// The sender holds the support role (Discord's support role, Slack's
+    /// support user group, the console's operator): the engine shows them
+    /// the provider's rule details ([`vmd_core::engine::Viewer::Support`]).
+    pub support: bool,
 }
 
 impl<'a> Caller<'a> {

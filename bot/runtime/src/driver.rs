@@ -676,7 +676,12 @@ impl<P: Prober, S: Store> Driver<P, S> {
         while let Some(input) = queue.pop_front() {
             let probes_before = s.probes.len();
             let answer = matches!(input, Input::At { .. });
-            let effects = self.engine.handle(&mut s, input, now_ms());
+            let viewer = if caller.support {
+                vmd_core::engine::Viewer::Support
+            } else {
+                vmd_core::engine::Viewer::Anyone
+            };
+            let effects = self.engine.handle_as(&mut s, input, now_ms(), viewer);
             if answer && effects.is_empty() {
                 tracing::info!("an answer to a question already answered; ignored");
                 crate::telemetry::duplicate_answer(&key.platform);
@@ -955,6 +960,11 @@ impl<P: Prober, S: Store> Driver<P, S> {
         // A new address, OS or login port named in the sentence is a
         // correction, asked about before any option could match it.
         if self.engine.correction(s, t).is_some() {
+            return Ok(input);
+        }
+        // "My IP is …" with the provider's rules kept: the engine says what
+        // they do to that address.
+        if self.engine.own_address(s, t).is_some() {
             return Ok(input);
         }
         let Some(prompt) = self.engine.current_prompt(s) else {

@@ -162,6 +162,41 @@ pub const TICKET_TEMPLATE: &str = "https://support.example/ticket?ip={ip}&os={os
 /// A driver as the adapters' tests use it: the embedded runbooks and locales,
 /// targets in 203.0.113.0/24 admitted, sessions idle after an hour.
 pub fn test_driver<P: Prober, S: crate::store::Store>(prober: P, store: S) -> crate::Driver<P, S> {
+    driver_of(prober, store, None)
+}
+
+/// The provider's API answering every lookup with the same answer.
+pub struct FixedCloud(pub vmd_core::cloud::CloudAnswer);
+
+impl crate::driver::CloudApi for FixedCloud {
+    fn lookup<'a>(
+        &'a self,
+        _conversation: &'a vmd_core::session::SessionKey,
+        _req: &'a vmd_core::cloud::CloudRequest,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = vmd_core::cloud::CloudAnswer> + Send + 'a>,
+    > {
+        let answer = self.0.clone();
+        Box::pin(async move { answer })
+    }
+}
+
+/// [`test_driver`] with the provider's API configured (`cloud.show` =
+/// verdicts) answering every lookup with `answer`: what each reader of the
+/// chat is shown of it (adapter tests).
+pub fn test_driver_with_cloud<P: Prober, S: crate::store::Store>(
+    prober: P,
+    store: S,
+    answer: vmd_core::cloud::CloudAnswer,
+) -> crate::Driver<P, S> {
+    driver_of(prober, store, Some(answer))
+}
+
+fn driver_of<P: Prober, S: crate::store::Store>(
+    prober: P,
+    store: S,
+    cloud: Option<vmd_core::cloud::CloudAnswer>,
+) -> crate::Driver<P, S> {
     let loc = crate::i18n::Localizer::embedded().expect("embedded locales");
     let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).expect("embedded runbooks");
     let engine = vmd_core::engine::Engine::new(
@@ -174,7 +209,11 @@ pub fn test_driver<P: Prober, S: crate::store::Store>(prober: P, store: S) -> cr
             egress: Vec::new(),
         },
     );
-    crate::Driver::new(
+    let engine = match &cloud {
+        Some(_) => engine.with_cloud(vmd_core::engine::CloudShow::Verdicts),
+        None => engine,
+    };
+    let driver = crate::Driver::new(
         engine,
         prober,
         store,
@@ -185,7 +224,14 @@ pub fn test_driver<P: Prober, S: crate::store::Store>(prober: P, store: S) -> cr
             max_concurrent_probes: 64,
             probe_deadline: std::time::Duration::from_secs(10),
         },
-    )
+    );
+    match cloud {
+        Some(answer) => driver.with_cloud(
+            std::sync::Arc::new(FixedCloud(answer)),
+            crate::driver::CLOUD_DEADLINE,
+        ),
+        None => driver,
+    }
 }
 
 /// The `p` quantile (0..=1) of sorted durations.

@@ -160,6 +160,44 @@ fn report_cloud(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
             .arg("bw_saturated", if f.bw_saturated { "yes" } else { "no" })
             .arg("ddos", f.ddos.clone()))
     ));
+    if let Some(e) = &f.eip {
+        let or_dash = |v: &str| {
+            if v.is_empty() {
+                "-".to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-cloud-eip")
+                .arg("eip", e.id.clone())
+                .arg(
+                    "bandwidth",
+                    e.bandwidth_mbps
+                        .map(|b| format!("{b} Mbps"))
+                        .unwrap_or_else(|| "-".into())
+                )
+                .arg("charge", or_dash(&e.charge_type))
+                .arg("package", or_dash(&e.package))
+                .arg("blocked", if e.blocked { "yes" } else { "no" }))
+        ));
+    }
+    if f.ddos == "blocked" {
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-cloud-ddos")
+                .arg("ddos", f.ddos.clone())
+                .arg(
+                    "until",
+                    if f.ddos_unblock.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        f.ddos_unblock.clone()
+                    }
+                ))
+        ));
+    }
 }
 
 /// The diagnosis report as markdown, in the user's language.

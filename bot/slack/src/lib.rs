@@ -531,6 +531,8 @@ fn diagnose_input(args: &str) -> Result<Input, Msg> {
 struct Facts {
     team: Option<String>,
     place_refused: bool,
+    /// The sender is in the configured support user group.
+    support: bool,
 }
 
 /// Whether a message's blocks carry an action with this id.
@@ -615,6 +617,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             place_refused: !is_dm
                 && !self.cfg.channels.is_empty()
                 && !self.cfg.channels.iter().any(|c| c == channel),
+            support: false,
+        }
+    }
+
+    /// [`Bot::facts`] with whether `sender` is in the support group.
+    async fn facts_of(&self, team: &str, channel: &str, sender: &str) -> Facts {
+        Facts {
+            support: self.is_support(sender).await,
+            ..self.facts(team, channel)
         }
     }
 
@@ -974,7 +985,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     ) {
         // Said before a thread is opened; the driver's authorisation point
         // decides (and charges the start) on every path.
-        let facts = self.facts(team, channel);
+        let facts = self.facts_of(team, channel, user).await;
         if facts.place_refused {
             let text = self.text(lang, Msg::new("slack-channel-not-allowed"));
             return self.tell(channel, user, thread_ts, reply, &text).await;
@@ -1157,7 +1168,8 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         } else {
                             Input::Text(text)
                         };
-                        return self.turn(key, self.facts(team, channel), input).await;
+                        let facts = self.facts_of(team, channel, user).await;
+                        return self.turn(key, facts, input).await;
                     }
                     Ok(None) => {}
                     Err(e) => {
@@ -1409,7 +1421,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 self.mark_answered(&channel, ts, msg, &label, &clicker, lang)
                     .await;
             }
-            let facts = self.facts(&team, &channel);
+            let facts = self.facts_of(&team, &channel, &clicker).await;
             self.turn(key, facts, id.answer(Input::Choose(id.key.clone())))
                 .await;
         }
@@ -1512,9 +1524,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         .await;
                 }
             }
+            let facts = self.facts_of(&team, channel, &clicker).await;
             self.turn(
                 key,
-                self.facts(&team, channel),
+                facts,
                 if paste {
                     Input::Paste(value)
                 } else {
@@ -1598,6 +1611,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 place_refused: facts.place_refused,
                 role_missing: false,
                 starts: Some(starts),
+                support: facts.support,
             };
             driver.turn_as(&k, caller, input, platform, &mut sink).await
         };

@@ -1397,3 +1397,78 @@ async fn http_mode_drains_telling_new_commands_and_clicks_and_finishing_the_turn
     assert_eq!(fake.channel_messages(CHANNEL).len(), roots);
     handle.stop();
 }
+
+/// What the provider's API says in these tests: a DROP rule for the bot's
+/// address decides (its group id is what a verdict-only reader must not see).
+fn dropped_by_a_rule() -> vmd_core::cloud::CloudAnswer {
+    use vmd_core::cloud::*;
+    CloudAnswer::Found(Box::new(CloudFacts {
+        instance_id: "ins-e2e00001".into(),
+        instance_name: "web".into(),
+        region: "ap-seoul".into(),
+        state: "RUNNING".into(),
+        restrict: "NORMAL".into(),
+        bandwidth_out_mbps: Some(5),
+        os_name: "Ubuntu".into(),
+        groups: vec!["sg-e2eprivate".into()],
+        verdicts: vec![SgVerdict {
+            role: SourceRole::Bot,
+            source: "198.18.0.5".parse().unwrap(),
+            decision: SgDecision::Drop,
+            rule: Some(SgRule {
+                group: "sg-e2eprivate".into(),
+                index: 0,
+                action: "DROP".into(),
+                protocol: "TCP".into(),
+                source: "198.18.0.0/24".into(),
+                port: "22".into(),
+            }),
+        }],
+        accept_elsewhere: None,
+        cpu_peak_pct: Some(3),
+        cpu_recent_pct: Some(2),
+        bw_recent_centi_mbps: Some(10),
+        cpu_saturated: false,
+        bw_saturated: false,
+        ddos: "not-blocked".into(),
+        ddos_unblock: String::new(),
+        eip: None,
+        rules: Vec::new(),
+        rules_complete: false,
+        port: 22,
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_support_group_reads_the_cloud_rule_a_member_reads_the_verdict() {
+    let fake = FakeSlack::start().await;
+    fake.set_group(&[CAROL]);
+    let data = tempfile::tempdir().unwrap();
+    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    let driver = Arc::new(vmd_runtime::fake::test_driver_with_cloud(
+        GateProber::new(&[PortState::Filtered, PortState::Filtered], true),
+        store,
+        dropped_by_a_rule(),
+    ));
+    let n = fake.connections_opened();
+    let bot = vmd_slack::start(config(&fake, 5), driver).await.unwrap();
+    assert!(fake.wait_connected(n + 1, WAIT).await, "never connected");
+    let chat = Chat { fake: fake.clone() };
+    // Alice, not in the support group: the verdict, never the rule.
+    chat.diagnose(ALICE, "203.0.113.31 linux");
+    let root = chat.root_for(ALICE).await;
+    chat.question(&root, "triage.security_group").await;
+    let text = chat.all_text(&root);
+    assert!(text.contains("dropped by a rule"), "{text}");
+    assert!(
+        !text.contains("sg-e2eprivate"),
+        "a rule reached a member: {text}"
+    );
+    // Carol is in the support group: the same facts name the rule.
+    chat.diagnose(CAROL, "203.0.113.32 linux");
+    let root = chat.root_for(CAROL).await;
+    chat.question(&root, "triage.security_group").await;
+    let text = chat.all_text(&root);
+    assert!(text.contains("sg-e2eprivate"), "{text}");
+    bot.stop().await;
+}

@@ -166,7 +166,16 @@ impl Console<'_> {
                 failed = Some(e);
             }
         };
-        if let Err(e) = driver.turn(&self.key, input, self.lang, &mut sink).await {
+        // The console's reader is the operator: support, who sees the
+        // provider's rule details whatever `cloud.show` says.
+        let caller = vmd_runtime::admission::Caller {
+            support: true,
+            ..Default::default()
+        };
+        if let Err(e) = driver
+            .turn_as(&self.key, caller, input, self.lang, &mut sink)
+            .await
+        {
             tracing::error!(error = %e, "turn failed");
             let lang = self.lang.unwrap_or(Lang::En);
             writeln!(out, "{}\n", driver.localizer().text(lang, "err-internal"))?;

@@ -115,7 +115,7 @@ pub fn run(cfg: anyhow::Result<Config>, env: &HashMap<String, String>) -> Vec<Ch
             format!("probing from {}", ips.join(", ")),
         ));
     }
-    out.push(cloud_api(&cfg));
+    out.extend(cloud_api(&cfg));
     if let Some(o) = ops {
         out.push(http(&o));
     }
@@ -123,8 +123,46 @@ pub fn run(cfg: anyhow::Result<Config>, env: &HashMap<String, String>) -> Vec<Ch
 }
 
 /// The provider's API: one harmless call (`DescribeInstances`, `Limit` 1)
-/// proves the credentials, the clock and the network path.
-fn cloud_api(cfg: &Config) -> Check {
+/// proves the credentials, the clock and the network path; a second says
+/// whether the key may read DDoS blocking (a warning when not: that part of
+/// the lookups is then "not checked").
+fn cloud_api(cfg: &Config) -> Vec<Check> {
+    let first = cloud_credentials(cfg);
+    let Some(c) = cfg.cloud.as_ref().filter(|_| first.level == Level::Ok) else {
+        return vec![first];
+    };
+    let ddos = crate::cloud::Api::new(c).ok().and_then(|api| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            tokio::time::timeout(c.lookup_deadline, api.lookups().check_ddos()).await
+        })
+        .ok()
+    });
+    let second = match ddos {
+        Some(Ok(true)) => Check::new(
+            Level::Ok,
+            "cloud-ddos",
+            "the key may read DDoS blocking (antiddos:DescribeBasicDeviceStatus)",
+        ),
+        Some(Ok(false)) => Check::new(
+            Level::Warn,
+            "cloud-ddos",
+            "the key's CAM policy does not allow antiddos:DescribeBasicDeviceStatus / DescribeIpBlockList: DDoS blocking is \"not checked\" in conversations (deploy/tencent-cam-policy.json has both)",
+        ),
+        Some(Err(e)) => Check::new(Level::Warn, "cloud-ddos", format!("{e}")),
+        None => Check::new(
+            Level::Warn,
+            "cloud-ddos",
+            format!("no answer within {:?}", c.lookup_deadline),
+        ),
+    };
+    vec![first, second]
+}
+
+fn cloud_credentials(cfg: &Config) -> Check {
     let Some(c) = &cfg.cloud else {
         return Check::new(
             Level::Ok,
