@@ -361,3 +361,44 @@ glossary-remote-desktop = **Remote Desktop** (RDP) shows a Windows server's scre
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = An **SSH client** is the program on your computer that connects to a Linux server. On macOS, Linux and Windows 10 or later, `ssh user@server-ip` in a terminal (or PowerShell) is one; PuTTY, Xshell and Termius are others.
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
+
+## Two facts disagree: which one the conversation goes by (engine, evidence model)
+evidence-contradiction = { $subject ->
+        [firewall] The firewall inside the server
+        [listener] Whether something listens on port { $port }
+        [service] The login service
+        [client] Your own connection test
+        [user-ping] Your own ping
+        [registry] The Remote Desktop port in the registry
+        [resources] The server's memory, CPU and disk
+        [security-group] The security group
+        [instance] The instance's state
+       *[other] This
+    }: { $held ->
+        [measured] my earlier check
+        [provider] the cloud provider's API
+        [pasted] the pasted output
+        [inferred] what I read from an earlier paste
+       *[said] your answer
+    } { $held_ok ->
+        [yes] said it is fine
+       *[no] showed a problem
+    }, but { $wins ->
+        [measured] my own check from outside
+        [provider] the cloud provider's API
+        [pasted] the pasted output
+        [inferred] what I read from a paste
+       *[said] your answer
+    } { $wins_ok ->
+        [yes] says it is fine
+       *[no] shows a problem
+    }. { $why ->
+        [specific] A line about the port itself counts over a tool's overall status (such as "inactive"), so I'm going by it.
+        [newer] The newer one counts, so I'm going by it.
+       *[source] { $wins ->
+            [measured] What I measure myself counts over what is reported
+            [provider] The provider's own records count over what is reported
+            [pasted] The server's own output counts over an answer
+           *[other] That counts more
+        }, so I'm going by it.
+    }

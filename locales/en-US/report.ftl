@@ -75,3 +75,43 @@ report-reason = { $reason ->
 
 ## A paste answered the current question (engine)
 paste-answers = That answers this question.
+
+## The summary at the top of the report, and every fact with its source
+report-summary-title = Summary
+report-opening = The user's own words ({ $at } UTC): { $words }
+report-opening-none = Started { $at } UTC; the user typed no words of their own (commands and buttons only).
+report-user-lang = The user wrote in { $lang ->
+        [ko-KR] Korean
+       *[other] English
+    }; their answers are quoted as typed, the options they saw in their language beside.
+report-user-saw = the user saw: { $label }
+report-decisive = Decisive clue: { $by }, which led to "{ $step }".
+report-decisive-none = Decisive clue: none yet (the conversation has not been routed by a finding or a paste).
+report-contradiction = Contradiction
+report-how = { $how ->
+        [measured] measured by the bot
+        [inferred] inferred by the bot from pasted output
+        [provider] said by the cloud provider's API
+        [pasted] read from pasted output
+       *[said] said by the user
+    }
+report-evidence = Facts and where they came from
+report-evidence-line = { $at }: { $source ->
+        [measured] measured by the bot
+        [provider] the cloud provider's API
+        [pasted] pasted output
+        [inferred] inferred by the bot from pasted output
+       *[said] said by the user
+    }: { $code } ({ $subject }: { $ok ->
+        [yes] fine
+       *[no] a problem
+    }){ $stands ->
+        [yes] {""}
+       *[no] , overruled
+    }
+report-decisions = Why the conversation went where it did
+report-decision-line = { $at }: "{ $step }", because { $by } ({ $table ->
+        [first] first probe
+        [cloud] cloud provider's API
+       *[paste] pasted output
+    })

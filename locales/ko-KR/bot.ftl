@@ -354,3 +354,44 @@ glossary-remote-desktop = **원격 데스크톱**(RDP)은 Windows 서버 화면�
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = **SSH 클라이언트**는 고객님 컴퓨터에서 Linux 서버에 접속하는 프로그램이에요. macOS, Linux, Windows 10 이상에서는 터미널(또는 PowerShell)에서 `ssh 사용자@서버IP` 명령으로 접속해요. PuTTY, Xshell, Termius 같은 프로그램도 SSH 클라이언트예요.
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
+
+## Two facts disagree: which one the conversation goes by (engine, evidence model)
+evidence-contradiction = { $subject ->
+        [firewall] 서버 안 방화벽
+        [listener] { $port }번 포트에서 대기 중인 서비스
+        [service] 로그인 서비스
+        [client] 고객님이 직접 해 보신 연결 테스트
+        [user-ping] 고객님이 직접 해 보신 ping
+        [registry] 레지스트리의 원격 데스크톱 포트
+        [resources] 서버의 메모리, CPU, 디스크
+        [security-group] 보안 그룹
+        [instance] 인스턴스 상태
+       *[other] 이 항목
+    }: { $held ->
+        [measured] 제 이전 점검
+        [provider] 클라우드 API 정보
+        [pasted] 붙여 넣어 주신 출력
+        [inferred] 이전에 붙여 넣으신 출력에서 제가 읽은 내용
+       *[said] 고객님 답변
+    }에서는 { $held_ok ->
+        [yes] 문제없다고
+       *[no] 문제가 있다고
+    } 나왔지만, { $wins ->
+        [measured] 제가 밖에서 직접 점검한 결과
+        [provider] 클라우드 API 정보
+        [pasted] 붙여 넣어 주신 출력
+        [inferred] 붙여 넣으신 출력에서 제가 읽은 내용
+       *[said] 고객님 답변
+    }에서는 { $wins_ok ->
+        [yes] 문제없다고
+       *[no] 문제가 있다고
+    } 나와요. { $why ->
+        [specific] 포트에 대한 구체적인 규칙이 전체 상태 표시(예: inactive)보다 정확해서 그쪽을 기준으로 볼게요.
+        [newer] 더 최근 결과를 기준으로 볼게요.
+       *[source] { $wins ->
+            [measured] 직접 측정한 결과가 전해 들은 내용보다 확실해서
+            [provider] 클라우드 쪽 기록이 전해 들은 내용보다 확실해서
+            [pasted] 서버가 직접 출력한 내용이 답변보다 확실해서
+           *[other] 그쪽이 더 확실해서
+        } 그쪽을 기준으로 볼게요.
+    }

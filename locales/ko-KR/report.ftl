@@ -75,3 +75,43 @@ report-paste-at = { $at }, 단계: { $step }
 
 ## A paste answered the current question (engine)
 paste-answers = 붙여 넣어 주신 내용으로 이 질문의 답을 확인했어요.
+
+## The summary at the top of the report, and every fact with its source
+report-summary-title = 요약
+report-opening = 사용자가 처음 쓴 말({ $at } UTC): { $words }
+report-opening-none = { $at } UTC에 시작했어요. 사용자가 직접 쓴 문장은 없어요(명령과 버튼만 사용).
+report-user-lang = 사용자는 { $lang ->
+        [ko-KR] 한국어
+       *[other] 영어
+    }로 대화했어요. 사용자가 입력한 답은 입력한 그대로 인용하고, 사용자가 본 선택지는 그 언어로 옆에 적었어요.
+report-user-saw = 사용자가 본 선택지: { $label }
+report-decisive = 결정적 단서: { $by }. 이 단서로 "{ $step }" 단계로 진행했어요.
+report-decisive-none = 결정적 단서: 아직 없어요(점검 결과나 붙여 넣은 출력으로 경로가 정해지지 않았어요).
+report-contradiction = 서로 맞지 않는 정보
+report-how = { $how ->
+        [measured] 봇이 직접 측정
+        [inferred] 붙여 넣은 출력에서 봇이 추론
+        [provider] 클라우드 API 정보
+        [pasted] 붙여 넣은 출력에서 확인
+       *[said] 사용자 답변
+    }
+report-evidence = 확인된 사실과 출처
+report-evidence-line = { $at }: { $source ->
+        [measured] 봇이 직접 측정
+        [provider] 클라우드 API
+        [pasted] 붙여 넣은 출력
+        [inferred] 붙여 넣은 출력에서 봇이 추론
+       *[said] 사용자 답변
+    }: { $code } ({ $subject }: { $ok ->
+        [yes] 정상
+       *[no] 문제 있음
+    }){ $stands ->
+        [yes] {""}
+       *[no] , 다른 근거에 밀림
+    }
+report-decisions = 대화가 이렇게 진행된 이유
+report-decision-line = { $at }: "{ $step }", 근거: { $by } ({ $table ->
+        [first] 첫 점검
+        [cloud] 클라우드 API
+       *[paste] 붙여 넣은 출력
+    })

@@ -8,6 +8,7 @@
 use crate::cloud::{CloudAnswer, CloudFacts, CloudRequest, SgDecision, SourceRole};
 use crate::command::{self, Command, Lang, Os};
 use crate::correct::{self, Correction};
+use crate::evidence;
 use crate::facts;
 use crate::findings::{self, Finding};
 use crate::limits::ProbeRefusal;
@@ -18,12 +19,12 @@ use crate::policy::TargetPolicy;
 use crate::probe::{PortSpec, PortState, ProbeReport, ProbeRequest, Service};
 use crate::report::Report;
 use crate::runbook::{
-    Cond, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition, BACK_TARGET, UNKNOWN_KEY,
-    UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
+    Cond, FirstRoute, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition, BACK_TARGET,
+    UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
 };
 use crate::session::{
-    Answer, CorrectionRecord, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose, Session,
-    MAX_PASTES,
+    Answer, CorrectionRecord, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose,
+    RouteDecision, Session, MAX_PASTES,
 };
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -237,7 +238,52 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "cloud-ddos",
     "cloud-not-ours",
     "cloud-failed",
+    "evidence-contradiction",
 ];
+
+/// Keeps which route row moved the conversation and the conditions that
+/// decided it (an answer row's `to` is the step it answered, `at`).
+fn record_decision(s: &mut Session, table: &str, r: &FirstRoute, now: u64, at: &str) {
+    s.decisions.push(RouteDecision {
+        at_ms: now,
+        table: table.to_owned(),
+        row: r.name.clone(),
+        to: if r.answer.is_some() {
+            at.to_owned()
+        } else {
+            r.to.clone()
+        },
+        by: r
+            .when
+            .iter()
+            .filter(|c| !matches!(c, Cond::At(_)))
+            .map(Cond::code)
+            .collect(),
+    });
+}
+
+/// A contradiction as the chat says it: what it is about, who said what,
+/// and which one wins.
+pub fn contradiction_msg(c: &evidence::Contradiction, port: u16) -> Msg {
+    let yn = |b: bool| if b { "yes" } else { "no" };
+    Msg::new("evidence-contradiction")
+        .arg("subject", c.subject.clone())
+        .arg("port", port)
+        .arg("held", c.held.source.key())
+        .arg("held_ok", yn(c.held.ok))
+        .arg("wins", c.wins.source.key())
+        .arg("wins_ok", yn(c.wins.ok))
+        .arg(
+            "why",
+            if c.held.source != c.wins.source {
+                "source"
+            } else if c.held.strength != c.wins.strength {
+                "specific"
+            } else {
+                "newer"
+            },
+        )
+}
 
 /// Option keys of the correction question ([`Phase::Correcting`]).
 pub const SWITCH_KEY: &str = "switch";
@@ -336,6 +382,12 @@ impl Engine {
             if let Some(d) = command::extract(t).distro {
                 s.distro = Some(d);
             }
+            // The user's own words, as first typed: the report quotes them.
+            if s.opening.is_none() && !t.trim().is_empty() {
+                let mut first = t.trim().to_owned();
+                crate::limits::truncate_chars(&mut first, crate::session::MAX_OPENING);
+                s.opening = Some((now_ms, first));
+            }
         }
         match input {
             Input::Text(t) => match command::parse(&t) {
@@ -427,12 +479,45 @@ impl Engine {
 
     /// Caps, and the leading [`Effect::Persist`] when the turn changed anything.
     fn finish(&self, s: &mut Session, before: Session, now_ms: u64, mut out: Out) -> Vec<Effect> {
+        self.name_contradictions(s, &before, &mut out);
         s.enforce_caps();
         if *s != before {
             s.updated_ms = now_ms;
             out.fx.insert(0, Effect::Persist);
         }
         out.fx
+    }
+
+    /// A fact that arrived this turn and disagrees with one held (or the
+    /// other way round): say so, and which one the conversation goes by
+    /// ([`evidence::beats`]), before the question the turn ends with.
+    fn name_contradictions(&self, s: &Session, before: &Session, out: &mut Out) {
+        if s.target != before.target {
+            return; // another server: nothing held is about it
+        }
+        let old = evidence::contradictions(&evidence::gather(&self.rb, before));
+        let new: Vec<Msg> = evidence::contradictions(&evidence::gather(&self.rb, s))
+            .into_iter()
+            .filter(|c| {
+                !old.iter().any(|o| {
+                    o.subject == c.subject
+                        && o.held.code == c.held.code
+                        && o.wins.code == c.wins.code
+                })
+            })
+            .map(|c| contradiction_msg(&c, s.service_port()))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let reply = Reply::info(new).severity(Severity::Warning);
+        // Before the question this turn ends with, else last.
+        let at = out
+            .fx
+            .iter()
+            .rposition(|e| matches!(e, Effect::Say(r) if r.step.is_some()))
+            .unwrap_or(out.fx.len());
+        out.fx.insert(at, Effect::Say(reply));
     }
 
     // ----- inputs -------------------------------------------------------
@@ -890,11 +975,16 @@ impl Engine {
             Phase::Step(id) => id.clone(),
             _ => String::new(),
         };
-        let row = self
-            .rb
-            .paste_routes()
-            .iter()
-            .find(|r| r.to != cur && r.when.iter().all(|c| self.holds(s, c)));
+        // A paste never answers the question against a fact it holds.
+        let held = evidence::gather(&self.rb, s);
+        let row = self.rb.paste_routes().iter().find(|r| {
+            r.to != cur
+                && r.when.iter().all(|c| self.holds(s, c))
+                && (r.answer.is_none() || evidence::paste_answer_stands(&r.when, &held, out.now))
+        });
+        if let Some(r) = row {
+            record_decision(s, "paste", r, out.now, &cur);
+        }
         match row {
             Some(r) => {
                 if let Some(note) = &r.note {
@@ -926,6 +1016,9 @@ impl Engine {
                 let here = self.rb.paste_routes().iter().find(|r| {
                     r.to == cur && r.note.is_some() && r.when.iter().all(|c| self.holds(s, c))
                 });
+                if let Some(r) = here {
+                    record_decision(s, "paste", r, out.now, &cur);
+                }
                 match here.and_then(|r| r.note.as_ref()) {
                     Some(note) => say(out, Reply::info(vec![self.msg(s, note)])),
                     None => say(out, Reply::one("paste-no-change")),
@@ -1890,6 +1983,14 @@ impl Engine {
             .iter()
             .chain(self.rb.first_routes())
             .find(|r| r.when.iter().all(|c| self.holds(s, c)));
+        if let Some(r) = row {
+            let table = if self.rb.cloud_routes().iter().any(|c| std::ptr::eq(c, r)) {
+                "cloud"
+            } else {
+                "first"
+            };
+            record_decision(s, table, r, out.now, "");
+        }
         let to = match row {
             Some(r) => {
                 if let Some(note) = &r.note {

@@ -171,8 +171,16 @@ fn report_cloud(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
 /// without control characters; pasted text goes in a fenced block longer
 /// than any backtick run in it. No raw HTML, link or mention gets through.
 pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
+    report_markdown_for(loc, lang, lang, r)
+}
+
+/// The report in the support team's language `lang`, with the user's
+/// language `user` beside it where they differ: what the user was shown
+/// (option labels) in both, what they typed as typed.
+pub fn report_markdown_for(loc: &Localizer, lang: Lang, user: Lang, r: &Report) -> String {
     let t = |m: Msg| md_msg(loc, lang, &m, &[]);
     let mut md = format!("# {}\n\n", loc.text(lang, "report-title"));
+    report_summary(loc, lang, user, r, &mut md);
     md.push_str(&format!(
         "- {}\n",
         t(Msg::new("report-target")
@@ -186,9 +194,6 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"))
             .arg("port", r.service_port))
     ));
-    if let Some(sum) = &r.summary {
-        md.push_str(&format!("**{}**\n\n", one_line(&t(sum.clone()))));
-    }
     md.push_str(&format!(
         "- {}\n",
         t(Msg::new("report-source").arg(
@@ -385,16 +390,27 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     }
     // Step titles and option labels name the login port and the address
     // ("Listening on { $port }"), as they did when asked.
-    let with_context = |id: &str| {
+    let with_context_in = |l: Lang, id: &str| {
         let mut m = Msg::new(id).arg("port", r.service_port);
         if let Some(ip) = r.target {
             m = m.arg("ip", ip.to_string());
         }
-        t(m)
+        md_msg(loc, l, &m, &[])
     };
+    let with_context = |id: &str| with_context_in(lang, id);
     for c in &r.checks {
         // What the user typed goes in a code span; labels are ours.
         let answer = match (&c.answer, &c.value) {
+            (Some(a), _) if user != lang => format!(
+                "{} ({})",
+                with_context(a),
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-user-saw").arg("label", with_context_in(user, a)),
+                    &["label"]
+                )
+            ),
             (Some(a), _) => with_context(a),
             (None, Some(v)) => code_span(v, false),
             (None, None) => "-".into(),
@@ -427,8 +443,13 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     if r.ruled_out.is_empty() {
         md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
     }
-    for m in &r.ruled_out {
-        md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
+    for (i, m) in r.ruled_out.iter().enumerate() {
+        let how = r.ruled_out_how.get(i).map(|h| h.key()).unwrap_or("said");
+        md.push_str(&format!(
+            "- {} ({})\n",
+            one_line(&t(m.clone())),
+            t(Msg::new("report-how").arg("how", how))
+        ));
     }
     if !r.pastes.is_empty() {
         md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-pastes")));
@@ -465,7 +486,119 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
         }
     }
+    report_evidence(loc, lang, r, &mut md);
     md
+}
+
+/// The top of the report: the user's words and when, the hypothesis and the
+/// decisive clue, contradictions, the user's language.
+fn report_summary(loc: &Localizer, lang: Lang, user: Lang, r: &Report, md: &mut String) {
+    let t = |m: Msg| md_msg(loc, lang, &m, &[]);
+    md.push_str(&format!(
+        "## {}\n\n",
+        loc.text(lang, "report-summary-title")
+    ));
+    match &r.opening {
+        Some((at, words)) => md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-opening")
+                .arg("at", utc(*at))
+                .arg("words", code_span(words, false)))
+        )),
+        None => md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-opening-none").arg("at", utc(r.started_ms)))
+        )),
+    }
+    if user != lang {
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-user-lang").arg("lang", user.tag()))
+        ));
+    }
+    if let Some(sum) = &r.summary {
+        md.push_str(&format!("- **{}**\n", one_line(&t(sum.clone()))));
+        if user != lang {
+            md.push_str(&format!("  - {}\n", one_line(&md_msg(loc, user, sum, &[]))));
+        }
+    }
+    match r.decisions.last() {
+        Some(d) => md.push_str(&format!(
+            "- {}\n",
+            md_msg(
+                loc,
+                lang,
+                &Msg::new("report-decisive")
+                    .arg("step", one_line(&loc.text(lang, &d.to)))
+                    .arg("by", codes(&d.by)),
+                &["step", "by"]
+            )
+        )),
+        None => md.push_str(&format!("- {}\n", loc.text(lang, "report-decisive-none"))),
+    }
+    for c in &r.contradictions {
+        md.push_str(&format!(
+            "- {}: {}\n",
+            loc.text(lang, "report-contradiction"),
+            one_line(&t(vmd_core::engine::contradiction_msg(c, r.service_port)))
+        ));
+    }
+    md.push('\n');
+}
+
+/// Condition or fact codes, each in its own code span.
+fn codes(v: &[String]) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    v.iter()
+        .map(|c| code_span(c, false))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every fact with its source, and the route rows each decision took.
+fn report_evidence(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
+    if !r.evidence.is_empty() {
+        md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-evidence")));
+        for e in &r.evidence {
+            let stands =
+                vmd_core::evidence::winner(&r.evidence, &e.subject).is_some_and(|w| w.ok == e.ok);
+            md.push_str(&format!(
+                "- {}\n",
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-evidence-line")
+                        .arg("at", utc(e.at_ms))
+                        .arg("source", e.source.key())
+                        .arg("subject", e.subject.clone())
+                        .arg("ok", if e.ok { "yes" } else { "no" })
+                        .arg("code", code_span(&e.code, false))
+                        .arg("stands", if stands { "yes" } else { "no" }),
+                    &["code"]
+                )
+            ));
+        }
+    }
+    if !r.decisions.is_empty() {
+        md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-decisions")));
+        for d in &r.decisions {
+            md.push_str(&format!(
+                "- {}\n",
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-decision-line")
+                        .arg("at", utc(d.at_ms))
+                        .arg("table", d.table.clone())
+                        .arg("step", one_line(&loc.text(lang, &d.to)))
+                        .arg("by", codes(&d.by)),
+                    &["step", "by"]
+                )
+            ));
+        }
+    }
 }
 
 /// The stable code of a result enum: its serde name, as in `probe --json`.

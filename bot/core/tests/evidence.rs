@@ -1,0 +1,301 @@
+//! The evidence model in conversations: contradictions named with the one
+//! that wins, pastes that never answer against a fact they hold, routes that
+//! record what decided them, and the report built from it. Pure.
+
+use std::net::IpAddr;
+use vmd_core::command::{Command, Os};
+use vmd_core::evidence::{self, Source, TABLE};
+use vmd_core::msg::{Arg, Msg};
+use vmd_core::policy::TargetPolicy;
+use vmd_core::probe::*;
+use vmd_core::report::Report;
+use vmd_core::runbook::{Cond, Runbooks};
+use vmd_core::session::{Phase, Session};
+use vmd_core::{Effect, Engine, EngineConfig, Input};
+
+const FILES: &[(&str, &str)] = &[
+    ("triage.toml", include_str!("../../runbooks/triage.toml")),
+    ("common.toml", include_str!("../../runbooks/common.toml")),
+    ("windows.toml", include_str!("../../runbooks/windows.toml")),
+    ("linux.toml", include_str!("../../runbooks/linux.toml")),
+    ("routes.toml", include_str!("../../runbooks/routes.toml")),
+];
+
+fn runbooks() -> Runbooks {
+    Runbooks::load(FILES, "triage").unwrap()
+}
+
+fn engine() -> Engine {
+    Engine::new(
+        runbooks(),
+        EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy: TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+            egress: Vec::new(),
+        },
+    )
+}
+
+fn ip() -> IpAddr {
+    "203.0.113.9".parse().unwrap()
+}
+
+fn msgs(fx: &[Effect]) -> Vec<&Msg> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Say(r) => Some(r),
+            _ => None,
+        })
+        .flat_map(|r| r.parts.iter())
+        .collect()
+}
+
+fn arg<'a>(m: &'a Msg, k: &str) -> Option<&'a str> {
+    match m.args.get(k) {
+        Some(Arg::Str(s)) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// A Linux conversation whose first probe found port 22 in `state`.
+fn started(e: &Engine, state: PortState, reason: PortReason) -> Session {
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("I can't log in to my ubuntu server 203.0.113.9".into()),
+        2,
+    );
+    assert_eq!(s.known_os(), Some(Os::Linux));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Probe(r) => Some(r.clone()),
+            _ => None,
+        })
+        .expect("a probe");
+    e.handle(
+        &mut s,
+        Input::ProbeDone(Box::new(ProbeReport::uniform(&req, state, reason, 5))),
+        3,
+    );
+    s
+}
+
+const UFW_OFF_IPTABLES_REJECTS: &str = "$ sudo ufw status\nStatus: inactive\n$ sudo iptables -S\n\
+     -P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n\
+     -A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset";
+
+/// The issue's case: at the firewall step, `ufw` inactive and an iptables
+/// rule rejecting the login port in one paste. The paste does not answer
+/// "it lets the port in"; the reply names the contradiction and that the
+/// rule wins; the report says so.
+#[test]
+fn a_rule_that_blocks_beats_ufw_inactive_and_the_reply_says_so() {
+    let e = engine();
+    let mut s = started(&e, PortState::Filtered, PortReason::Timeout);
+    s.phase = Phase::Step("linux.firewall".into());
+    let fx = e.handle(&mut s, Input::Paste(UFW_OFF_IPTABLES_REJECTS.into()), 10);
+    let said = msgs(&fx);
+    assert!(
+        !said.iter().any(|m| m.id == "paste-answers"),
+        "answered against the block: {said:?}"
+    );
+    assert!(
+        !s.answers
+            .iter()
+            .any(|a| a.option.as_deref() == Some("allows")),
+        "{:?}",
+        s.answers
+    );
+    let c = said
+        .iter()
+        .find(|m| m.id == "evidence-contradiction")
+        .unwrap_or_else(|| panic!("the contradiction is named: {said:?}"));
+    assert_eq!(arg(c, "subject"), Some("firewall"));
+    assert_eq!(arg(c, "held_ok"), Some("yes"));
+    assert_eq!(arg(c, "wins_ok"), Some("no"), "the block wins");
+    assert_eq!(arg(c, "why"), Some("specific"));
+    // Named once: the next turn does not repeat it.
+    let fx = e.handle(&mut s, Input::Command(Command::Status), 11);
+    assert!(!msgs(&fx).iter().any(|m| m.id == "evidence-contradiction"));
+    let r = Report::build(e.runbooks(), &s, 12);
+    assert!(
+        r.contradictions
+            .iter()
+            .any(|c| c.subject == "firewall" && !c.wins.ok && c.held.code == "fact:firewall-off"),
+        "{:?}",
+        r.contradictions
+    );
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.code == "fact:firewall-blocks" && e.source == Source::Pasted && e.at_ms == 10));
+}
+
+/// The user said the firewall lets the port in; a paste then shows a rule
+/// dropping it: the server's own output wins over the answer, and the reply
+/// says so.
+#[test]
+fn pasted_output_beats_what_the_user_said() {
+    let e = engine();
+    let mut s = started(&e, PortState::Closed, PortReason::Reset);
+    s.phase = Phase::Step("linux.firewall".into());
+    e.handle(&mut s, Input::Choose("allows".into()), 10);
+    let text = "$ sudo iptables -S\n-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n\
+                -A INPUT -p tcp -m tcp --dport 22 -j DROP";
+    let fx = e.handle(&mut s, Input::Paste(text.into()), 20);
+    let c = msgs(&fx)
+        .into_iter()
+        .find(|m| m.id == "evidence-contradiction")
+        .cloned()
+        .unwrap_or_else(|| panic!("named: {fx:?}"));
+    assert_eq!(arg(&c, "held"), Some("said"));
+    assert_eq!(arg(&c, "wins"), Some("pasted"));
+    assert_eq!(arg(&c, "why"), Some("source"));
+    // The message comes before the question the turn ends with.
+    let says: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Say(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let at = says
+        .iter()
+        .position(|r| r.parts.iter().any(|m| m.id == "evidence-contradiction"))
+        .unwrap();
+    if let Some(q) = says.iter().rposition(|r| r.step.is_some()) {
+        assert!(at < q, "{says:?}");
+    }
+}
+
+/// A later measurement that differs from an earlier one is a change the
+/// re-check reports, never a "contradiction" message; the newer stands.
+#[test]
+fn a_newer_measurement_is_a_change_not_a_contradiction() {
+    let e = engine();
+    let mut s = started(&e, PortState::Closed, PortReason::Reset);
+    let req = ProbeRequest {
+        target: ip(),
+        icmp: false,
+        ports: vec![PortSpec {
+            port: 22,
+            service: Some(Service::Ssh),
+        }],
+    };
+    s.phase = Phase::Probing(vmd_core::session::Pending {
+        purpose: vmd_core::session::Purpose::Recheck {
+            step: "linux.sshd".into(),
+            option: Some("restarted".into()),
+        },
+        kind: vmd_core::runbook::ProbeKind::Service,
+        request: req.clone(),
+    });
+    let fx = e.handle(
+        &mut s,
+        Input::ProbeDone(Box::new(ProbeReport::uniform(
+            &req,
+            PortState::Open,
+            PortReason::SynAck,
+            5,
+        ))),
+        30,
+    );
+    assert!(!msgs(&fx).iter().any(|m| m.id == "evidence-contradiction"));
+    let ev = evidence::gather(e.runbooks(), &s);
+    let w = evidence::winner(&ev, "listener").expect("a listener fact");
+    assert!(w.ok && w.at_ms == 30, "{w:?}");
+}
+
+/// Every `[[paste]]` row that answers the question, against every fact that
+/// shows a problem with the same subject as the fact the row reads: the
+/// paste never answers. Without the blocking fact, it does.
+#[test]
+fn no_paste_row_answers_against_a_blocking_fact_it_holds() {
+    let rb = runbooks();
+    let blocking: Vec<(&str, &str)> = TABLE
+        .iter()
+        .filter(|(c, _, ok, _)| c.starts_with("fact:") && !ok)
+        .map(|(c, subject, _, _)| (c.trim_start_matches("fact:"), *subject))
+        .collect();
+    let mut checked = 0;
+    for row in rb.paste_routes().iter().filter(|r| r.answer.is_some()) {
+        let reads: Vec<&str> = row
+            .when
+            .iter()
+            .filter_map(|c| match c {
+                Cond::Fact(f) => Some(f.as_str()),
+                _ => None,
+            })
+            .collect();
+        let own: Vec<_> = reads.iter().flat_map(|c| evidence::pasted(c, 7)).collect();
+        assert!(
+            evidence::paste_answer_stands(&row.when, &own, 7),
+            "{}: its own facts must let it answer",
+            row.name
+        );
+        for (code, subject) in &blocking {
+            let about_it = own.iter().any(|e| e.subject == *subject && e.ok);
+            if !about_it {
+                continue;
+            }
+            let mut held = own.clone();
+            held.extend(evidence::pasted(code, 7));
+            assert!(
+                !evidence::paste_answer_stands(&row.when, &held, 7),
+                "{} answers while the same paste shows {code}",
+                row.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} pairs checked");
+}
+
+/// The first route and a paste route are recorded with the conditions that
+/// decided them; the report carries them, the user's first words, and how
+/// each ruled-out item was ruled out.
+#[test]
+fn routes_record_what_decided_them_and_the_report_shows_it() {
+    let e = engine();
+    let mut s = started(&e, PortState::Filtered, PortReason::Timeout);
+    let first = s.decisions.first().expect("the first route is recorded");
+    assert_eq!(first.table, "first");
+    assert!(
+        first.by.iter().any(|c| c == "finding:port-filtered"),
+        "{first:?}"
+    );
+    s.phase = Phase::Step("linux.firewall".into());
+    e.handle(&mut s, Input::Paste(UFW_OFF_IPTABLES_REJECTS.into()), 10);
+    let r = Report::build(e.runbooks(), &s, 20);
+    assert!(
+        r.decisions
+            .iter()
+            .any(|d| d.table == "paste" && d.by.iter().any(|c| c == "fact:firewall-blocks")),
+        "{:?}",
+        r.decisions
+    );
+    assert_eq!(
+        r.opening.as_ref().map(|(_, t)| t.as_str()),
+        Some("I can't log in to my ubuntu server 203.0.113.9")
+    );
+    assert_eq!(r.ruled_out.len(), r.ruled_out_how.len());
+}
+
+/// Measured and said are told apart in what the report rules out.
+#[test]
+fn ruled_out_says_how() {
+    let e = engine();
+    let mut s = started(&e, PortState::Open, PortReason::SynAck);
+    s.phase = Phase::Step("linux.resources".into());
+    e.handle(&mut s, Input::Choose("normal".into()), 10);
+    let r = Report::build(e.runbooks(), &s, 20);
+    let how = |id: &str| {
+        r.ruled_out
+            .iter()
+            .position(|m| m.id == id)
+            .map(|i| r.ruled_out_how[i])
+    };
+    assert_eq!(how("ruled-out-port-blocked"), Some(Source::Measured));
+    assert_eq!(how("ruled-out-resources"), Some(Source::Said));
+}
