@@ -102,10 +102,11 @@ report-evidence-line = { $at }: { $source ->
         [pasted] pasted output
         [inferred] inferred by the bot from pasted output
        *[said] said by the user
-    }: { $code } ({ $subject }: { $ok ->
-        [yes] fine
-       *[no] a problem
-    }){ $stands ->
+    }: { $code }{ $ok ->
+        [yes] {" "}({ $subject }: fine)
+        [no] {" "}({ $subject }: a problem)
+       *[none] {""}
+    }{ $stands ->
         [yes] {""}
        *[no] , overruled
     }

@@ -102,10 +102,11 @@ report-evidence-line = { $at }: { $source ->
         [pasted] 붙여 넣은 출력
         [inferred] 붙여 넣은 출력에서 봇이 추론
        *[said] 사용자 답변
-    }: { $code } ({ $subject }: { $ok ->
-        [yes] 정상
-       *[no] 문제 있음
-    }){ $stands ->
+    }: { $code }{ $ok ->
+        [yes] {" "}({ $subject }: 정상)
+        [no] {" "}({ $subject }: 문제 있음)
+       *[none] {""}
+    }{ $stands ->
         [yes] {""}
        *[no] , 다른 근거에 밀림
     }

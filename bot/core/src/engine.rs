@@ -383,7 +383,7 @@ impl Engine {
                 s.distro = Some(d);
             }
             // The user's own words, as first typed: the report quotes them.
-            if s.opening.is_none() && !t.trim().is_empty() {
+            if s.opening.is_none() && !t.trim().is_empty() && command::parse(t).is_none() {
                 let mut first = t.trim().to_owned();
                 crate::limits::truncate_chars(&mut first, crate::session::MAX_OPENING);
                 s.opening = Some((now_ms, first));
@@ -1206,8 +1206,12 @@ impl Engine {
                 }
                 self.abandon(s, out);
                 let lang = s.lang;
+                // What the user said before naming the server is theirs
+                // for this diagnosis too.
+                let opening = if s.probed() { None } else { s.opening.take() };
                 *s = Session::new(out.now);
                 s.lang = lang;
+                s.opening = opening;
                 s.custom_port = port;
                 s.os = os;
                 s.phase = Phase::AskIp;

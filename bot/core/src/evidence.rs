@@ -53,7 +53,8 @@ pub enum Strength {
 /// One fact the conversation holds, about one subject.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
-    /// What it is about (`firewall`, `listener`, `service`, …; see [`TABLE`]).
+    /// What it is about (`firewall`, `listener`, `service`, …; see
+    /// [`TABLE`]); empty for a fact about no subject the table weighs.
     pub subject: String,
     /// Whether it says the subject is fine (`true`) or shows a problem.
     pub ok: bool,
@@ -185,6 +186,23 @@ pub const TABLE: &[(&str, &str, bool, Strength)] = &[
     ),
     ("fact:disk-full", "resources", false, Strength::Specific),
     // Measured by the bot.
+    ("finding:port-open", "port", true, Strength::Specific),
+    ("finding:port-closed", "port", false, Strength::Specific),
+    ("finding:port-filtered", "port", false, Strength::Specific),
+    (
+        "finding:no-answer-at-all",
+        "port",
+        false,
+        Strength::Specific,
+    ),
+    (
+        "finding:host-unreachable",
+        "port",
+        false,
+        Strength::Specific,
+    ),
+    ("finding:ssh-ok", "service", true, Strength::Specific),
+    ("finding:rdp-ok", "service", true, Strength::Specific),
     ("finding:port-open", "listener", true, Strength::Specific),
     (
         "finding:port-open",
@@ -297,6 +315,23 @@ pub fn subjects() -> Vec<&'static str> {
 }
 
 fn push(out: &mut Vec<Evidence>, code: &str, source: Source, at_ms: u64) {
+    if !TABLE.iter().any(|(c, ..)| *c == code) {
+        // Held and shown with its source, but about no subject the
+        // precedence weighs (an ICMP reply, a load figure, an answer that
+        // rules nothing out): `subject` is empty.
+        let e = Evidence {
+            subject: String::new(),
+            ok: true,
+            code: code.to_owned(),
+            source,
+            strength: Strength::Specific,
+            at_ms,
+        };
+        if !out.contains(&e) {
+            out.push(e);
+        }
+        return;
+    }
     for (c, subject, ok, strength) in TABLE {
         if *c == code {
             let e = Evidence {

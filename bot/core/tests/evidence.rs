@@ -299,3 +299,160 @@ fn ruled_out_says_how() {
     assert_eq!(how("ruled-out-port-blocked"), Some(Source::Measured));
     assert_eq!(how("ruled-out-resources"), Some(Source::Said));
 }
+
+fn probe_of(fx: &[Effect]) -> Option<ProbeRequest> {
+    fx.iter().find_map(|e| match e {
+        Effect::Probe(r) => Some(r.clone()),
+        _ => None,
+    })
+}
+
+/// Every port of `req` in `state`; an open SSH port answers with a banner.
+fn answer(req: &ProbeRequest, state: PortState) -> Input {
+    let reason = match state {
+        PortState::Open => PortReason::SynAck,
+        PortState::Closed => PortReason::Reset,
+        _ => PortReason::Timeout,
+    };
+    let mut r = ProbeReport::uniform(req, state, reason, 5);
+    if state == PortState::Open {
+        if let Some(p) = req.ports.iter().find(|p| p.service == Some(Service::Ssh)) {
+            r.ssh = Some(SshResult {
+                port: p.port,
+                banner: Some("SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10".into()),
+                kex: vec!["curve25519-sha256".into()],
+                host_key: vec!["ssh-ed25519".into()],
+                ciphers: Vec::new(),
+                macs: Vec::new(),
+                legacy_only: false,
+                client_hint: None,
+                server_message: None,
+                error: None,
+            });
+        }
+    }
+    Input::ProbeDone(Box::new(r))
+}
+
+/// A ticket filed at any moment of a conversation carries the target, OS
+/// and login port in force then: after a paste moved the login port, after
+/// a corrected OS, after a corrected address, and while a probe is under
+/// way.
+#[test]
+fn a_ticket_at_every_step_matches_the_conversation() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let mut now = 0;
+    let mut ticket = |e: &Engine, s: &mut Session, want: (&str, Option<Os>, u16), at: &str| {
+        now += 1;
+        let fx = e.handle(s, Input::Command(Command::Ticket), 1000 + now);
+        let r = fx
+            .iter()
+            .find_map(|x| match x {
+                Effect::Escalate(r) => Some(r.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{at}: a ticket: {fx:?}"));
+        assert_eq!(
+            r.target.map(|t| t.to_string()).as_deref(),
+            Some(want.0),
+            "{at}"
+        );
+        assert_eq!(r.os, want.1, "{at}");
+        assert_eq!(r.service_port, want.2, "{at}");
+        // And the session agrees with what it filed.
+        assert_eq!(r.target, s.target, "{at}");
+        assert_eq!(r.service_port, s.service_port(), "{at}");
+    };
+    let fx = e.handle(
+        &mut s,
+        Input::Text("my ubuntu server 203.0.113.9 won't let me log in".into()),
+        1,
+    );
+    let req = probe_of(&fx).expect("a first probe");
+    ticket(&e, &mut s, ("203.0.113.9", Some(Os::Linux), 22), "probing");
+    e.handle(&mut s, answer(&req, PortState::Closed), 2);
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.9", Some(Os::Linux), 22),
+        "first question",
+    );
+    e.handle(&mut s, Input::Choose("in".into()), 3);
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.9", Some(Os::Linux), 22),
+        "after an answer",
+    );
+    let fx = e.handle(
+        &mut s,
+        Input::Paste(include_str!("../../../tests/pastes/debian12-ss-2222.txt").into()),
+        4,
+    );
+    let req = probe_of(&fx).expect("the new port re-checked");
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.9", Some(Os::Linux), 2222),
+        "re-checking 2222",
+    );
+    e.handle(&mut s, answer(&req, PortState::Open), 5);
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.9", Some(Os::Linux), 2222),
+        "2222 answers",
+    );
+    // Another address: everything about the old server goes.
+    e.handle(
+        &mut s,
+        Input::Text("sorry, the address is 203.0.113.20".into()),
+        6,
+    );
+    assert!(matches!(s.phase, Phase::Correcting { .. }), "{:?}", s.phase);
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.9", Some(Os::Linux), 2222),
+        "not switched yet",
+    );
+    let fx = e.handle(&mut s, Input::Choose("switch".into()), 7);
+    let req = probe_of(&fx).expect("the new address probed");
+    let port = s.service_port();
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.20", Some(Os::Linux), port),
+        "new address",
+    );
+    e.handle(&mut s, answer(&req, PortState::Filtered), 8);
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.20", Some(Os::Linux), port),
+        "new address probed",
+    );
+    // It is Windows after all.
+    e.handle(
+        &mut s,
+        Input::Text("oh wait, it's actually windows".into()),
+        9,
+    );
+    assert!(matches!(s.phase, Phase::Correcting { .. }), "{:?}", s.phase);
+    let fx = e.handle(&mut s, Input::Choose("switch".into()), 10);
+    let req = probe_of(&fx).expect("the Windows port probed");
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.20", Some(Os::Windows), 3389),
+        "windows",
+    );
+    e.handle(&mut s, answer(&req, PortState::Closed), 11);
+    ticket(
+        &e,
+        &mut s,
+        ("203.0.113.20", Some(Os::Windows), 3389),
+        "windows probed",
+    );
+}

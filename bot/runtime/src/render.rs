@@ -503,7 +503,7 @@ fn report_summary(loc: &Localizer, lang: Lang, user: Lang, r: &Report, md: &mut 
             "- {}\n",
             t(Msg::new("report-opening")
                 .arg("at", utc(*at))
-                .arg("words", code_span(words, false)))
+                .arg("words", words.clone()))
         )),
         None => md.push_str(&format!(
             "- {}\n",
@@ -562,8 +562,9 @@ fn report_evidence(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
     if !r.evidence.is_empty() {
         md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-evidence")));
         for e in &r.evidence {
-            let stands =
-                vmd_core::evidence::winner(&r.evidence, &e.subject).is_some_and(|w| w.ok == e.ok);
+            let stands = e.subject.is_empty()
+                || vmd_core::evidence::winner(&r.evidence, &e.subject)
+                    .is_some_and(|w| w.ok == e.ok);
             md.push_str(&format!(
                 "- {}\n",
                 md_msg(
@@ -573,7 +574,14 @@ fn report_evidence(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
                         .arg("at", utc(e.at_ms))
                         .arg("source", e.source.key())
                         .arg("subject", e.subject.clone())
-                        .arg("ok", if e.ok { "yes" } else { "no" })
+                        .arg(
+                            "ok",
+                            match (e.subject.is_empty(), e.ok) {
+                                (true, _) => "none",
+                                (false, true) => "yes",
+                                (false, false) => "no",
+                            },
+                        )
                         .arg("code", code_span(&e.code, false))
                         .arg("stands", if stands { "yes" } else { "no" }),
                     &["code"]
@@ -921,13 +929,20 @@ mod tests {
                 ],
             }],
         });
+        // The user's own words, as first typed.
+        s.opening = Some((0, evil("opening")));
         let r = Report::build(&rb, &s, 4);
         let tags = [
             "name", "banner", "kex", "hostkey", "typed", "paste", "paste2", "addr", "owner",
-            "mount", "fatal", "option", "from", "fstab",
+            "mount", "fatal", "option", "from", "fstab", "opening",
         ];
-        for lang in Lang::ALL {
-            let md = report_markdown(&loc, lang, &r);
+        // In each support language, for a user of each language.
+        let pairs: Vec<(Lang, Lang)> = Lang::ALL
+            .iter()
+            .flat_map(|a| Lang::ALL.iter().map(move |b| (*a, *b)))
+            .collect();
+        for (lang, user) in pairs {
+            let md = report_markdown_for(&loc, lang, user, &r);
             let (text, code) = split_code(&md);
             for bad in [
                 "evil",
@@ -972,5 +987,96 @@ mod tests {
             code_span("SSH-2.0-a\u{2028}b\u{3164}\u{202E}|c`d\u{E0041}", true),
             "``SSH-2.0-a b\\|c`d``"
         );
+    }
+
+    /// The report opens with a summary: the user's words and when, the
+    /// hypothesis and the decisive clue, contradictions; each fact with its
+    /// source; what was ruled out and how; the route rows and what decided
+    /// them. In the support team's language, with the user's beside it.
+    #[test]
+    fn report_summary_sources_and_the_users_language() {
+        use vmd_core::engine::{Engine, EngineConfig, Input};
+        use vmd_core::probe::*;
+        let loc = Localizer::embedded().unwrap();
+        let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).unwrap();
+        let e = Engine::new(
+            rb,
+            EngineConfig {
+                idle_ttl_ms: 3_600_000,
+                policy: vmd_core::policy::TargetPolicy::new(vec!["203.0.113.0/24"
+                    .parse()
+                    .unwrap()]),
+                egress: Vec::new(),
+            },
+        );
+        let mut s = vmd_core::session::Session::new(0);
+        let fx = e.handle(
+            &mut s,
+            Input::Text("서버 203.0.113.9 우분투인데 접속이 안 돼요".into()),
+            1_000,
+        );
+        let req = fx
+            .iter()
+            .find_map(|x| match x {
+                vmd_core::Effect::Probe(r) => Some(r.clone()),
+                _ => None,
+            })
+            .expect("a probe");
+        e.handle(
+            &mut s,
+            Input::ProbeDone(Box::new(ProbeReport::uniform(
+                &req,
+                PortState::Closed,
+                PortReason::Reset,
+                5,
+            ))),
+            2_000,
+        );
+        s.phase = vmd_core::session::Phase::Step("linux.firewall".into());
+        e.handle(&mut s, Input::Choose("allows".into()), 3_000);
+        s.phase = vmd_core::session::Phase::Step("linux.firewall".into());
+        e.handle(
+            &mut s,
+            Input::Paste(
+                "$ sudo ufw status\nStatus: inactive\n$ sudo iptables -S\n-P INPUT ACCEPT\n\
+                 -A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset"
+                    .into(),
+            ),
+            4_000,
+        );
+        let r = Report::build(e.runbooks(), &s, 5_000);
+        let md = report_markdown_for(&loc, Lang::En, Lang::Ko, &r);
+        let summary = md.split("\n- Server:").next().unwrap();
+        for want in [
+            "## Summary",
+            "The user's own words (1970-01-01 00:00:01 UTC): `서버 203.0.113.9 우분투인데 접속이 안 돼요`",
+            "The user wrote in Korean",
+            "Hypothesis: the login service is not listening on that port",
+            "가설: 로그인 서비스가 그 포트에서 대기하고 있지 않아요",
+            "Decisive clue: `fact:firewall-blocks`",
+            "Contradiction: The firewall inside the server: your answer said it is fine, but the pasted output shows a problem.",
+        ] {
+            assert!(summary.contains(want), "{want:?} not in the summary:\n{md}");
+        }
+        for want in [
+            "## Facts and where they came from",
+            "1970-01-01 00:00:02: measured by the bot: `finding:port-closed` (port: a problem)\n",
+            "said by the user: `said:linux.firewall/allows`\n",
+            "said by the user: `said:ruled-out-firewall` (firewall: fine), overruled",
+            "pasted output: `fact:firewall-off` (firewall: fine), overruled",
+            "pasted output: `fact:firewall-blocks` (firewall: a problem)\n",
+            "## Why the conversation went where it did",
+            "because `finding:port-closed`, `os:linux` (first probe)",
+            // The option the user saw, in their language beside.
+            "the user saw: 22번 포트를 허용해요 / 방화벽이 없어요",
+        ] {
+            assert!(md.contains(want), "{want:?} not in:\n{md}");
+        }
+        // The same in Korean for a Korean team: nothing beside.
+        let ko = report_markdown_for(&loc, Lang::Ko, Lang::Ko, &r);
+        assert!(ko.contains("## 요약"), "{ko}");
+        assert!(ko.contains("고객님 답변에서는 문제없다고 나왔지만"), "{ko}");
+        assert!(!ko.contains("사용자가 본 선택지"), "{ko}");
+        assert!(!ko.contains("Hypothesis"), "{ko}");
     }
 }

@@ -48,6 +48,16 @@ struct FileConfig {
     cloud: CloudSection,
     #[serde(default)]
     store: StoreSection,
+    #[serde(default)]
+    support: SupportSection,
+}
+
+/// Who reads the reports: `lang` is the support team's language (`en`,
+/// `ko`); the report is written in it, with the user's beside it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SupportSection {
+    lang: Option<String>,
 }
 
 /// The provider's API (Tencent Cloud). The credentials are never read from
@@ -269,6 +279,9 @@ struct ProbeSection {
 pub struct Config {
     pub data_dir: PathBuf,
     pub default_lang: Lang,
+    /// The support team's language: reports are written in it
+    /// (`VM_DOCTOR_SUPPORT_LANG`, `[support] lang`; default English).
+    pub support_lang: Lang,
     pub session_ttl: Duration,
     pub ticket_url: String,
     pub allow_targets: Vec<IpNet>,
@@ -301,6 +314,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("store", &self.store)
             .field("default_lang", &self.default_lang)
+            .field("support_lang", &self.support_lang)
             .field("session_ttl", &self.session_ttl)
             .field("ticket_url", &redact_url(&self.ticket_url))
             .field("allow_targets", &self.allow_targets)
@@ -469,6 +483,12 @@ impl Config {
             .unwrap_or_else(|| "en".into());
         let Some(default_lang) = Lang::parse(&lang_s) else {
             bail!("VM_DOCTOR_LANG / default_lang: unknown language: use en or ko");
+        };
+        let support_s = var("VM_DOCTOR_SUPPORT_LANG")
+            .or(fc.support.lang)
+            .unwrap_or_else(|| "en".into());
+        let Some(support_lang) = Lang::parse(&support_s) else {
+            bail!("VM_DOCTOR_SUPPORT_LANG / [support] lang: unknown language: use en or ko");
         };
         let ttl = num("VM_DOCTOR_SESSION_TTL_SECS")?
             .or(fc.session_ttl_secs)
@@ -689,6 +709,7 @@ impl Config {
             discord,
             data_dir,
             default_lang,
+            support_lang,
             session_ttl: Duration::from_secs(ttl.max(60)),
             ticket_url,
             allow_targets,
