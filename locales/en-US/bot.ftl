@@ -402,3 +402,7 @@ evidence-contradiction = { $subject ->
            *[other] That counts more
         }, so I'm going by it.
     }
+
+## A re-check whose result did not change because of what the user did (engine)
+recheck-healthy = Port { $port } answers properly from outside.
+recheck-changed = Something changed from outside, but the login port doesn't answer properly yet. Let's keep going.

@@ -395,3 +395,7 @@ evidence-contradiction = { $subject ->
            *[other] 그쪽이 더 확실해서
         } 그쪽을 기준으로 볼게요.
     }
+
+## A re-check whose result did not change because of what the user did (engine)
+recheck-healthy = 밖에서 확인해 보니 { $port }번 포트가 정상적으로 응답해요.
+recheck-changed = 밖에서 보기에 달라진 점은 있지만, 로그인 포트가 아직 제대로 응답하지 않아요. 계속 확인해 볼게요.

@@ -171,6 +171,8 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "recheck-result",
     "recheck-better",
     "recheck-same",
+    "recheck-healthy",
+    "recheck-changed",
     "back-done",
     "back-nothing",
     "restarted",
@@ -1818,10 +1820,25 @@ impl Engine {
                     && s.probes[..s.probes.len() - 1]
                         .last()
                         .is_some_and(|p| p.service_port != port);
-                parts.push(match (better, found_elsewhere) {
-                    (true, true) => Msg::new("recheck-found").arg("port", port),
-                    (true, false) => Msg::new("recheck-better"),
-                    (false, _) => Msg::new("recheck-same"),
+                // "That made the difference" only when two measurements of
+                // this port differ and what the user did came between them
+                // (an option or a typed answer, not a paste or the bot's
+                // own look at other ports).
+                let earlier = s.probes[..s.probes.len() - 1]
+                    .iter()
+                    .rev()
+                    .find(|p| p.service_port == port && p.report.port(port).is_some());
+                let differs = earlier.is_some_and(|p| {
+                    findings::service_healthy(&p.findings) != healthy
+                        || p.report.port(port).map(|r| r.state) != after
+                });
+                let by_user = !matches!(option.as_deref(), Some(PASTE_KEY | ALT_KEY));
+                parts.push(match (healthy, found_elsewhere, differs && by_user) {
+                    (true, true, _) => Msg::new("recheck-found").arg("port", port),
+                    (true, false, true) => Msg::new("recheck-better"),
+                    (true, false, false) => Msg::new("recheck-healthy").arg("port", port),
+                    (false, _, true) => Msg::new("recheck-changed"),
+                    (false, _, false) => Msg::new("recheck-same"),
                 });
                 parts.extend(
                     found

@@ -456,3 +456,133 @@ fn a_ticket_at_every_step_matches_the_conversation() {
         "windows probed",
     );
 }
+
+fn ids(fx: &[Effect]) -> Vec<String> {
+    msgs(fx).iter().map(|m| m.id.clone()).collect()
+}
+
+/// "That made the difference" only when two measurements of the login port
+/// differ and what the user did came between them: a re-check after "I
+/// fixed it" that finds the same says so; one that differs says it made
+/// the difference; a port the user typed that answers where nothing was
+/// measured before is found, not "made the difference".
+#[test]
+fn made_the_difference_only_when_two_measurements_differ() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+        1,
+    );
+    e.handle(
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Closed),
+        2,
+    );
+    s.phase = Phase::Step("linux.firewall".into());
+    // The same from outside after the user's fix.
+    let fx = e.handle(&mut s, Input::Choose("fixed".into()), 3);
+    let fx = e.handle(
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Closed),
+        4,
+    );
+    let said = ids(&fx);
+    assert!(!said.contains(&"recheck-better".to_owned()), "{said:?}");
+    assert!(said.contains(&"recheck-same".to_owned()), "{said:?}");
+    // Different after the next fix: that made the difference.
+    s.phase = Phase::Step("linux.firewall".into());
+    let fx = e.handle(&mut s, Input::Choose("fixed".into()), 5);
+    let fx = e.handle(&mut s, answer(&probe_of(&fx).unwrap(), PortState::Open), 6);
+    let said = ids(&fx);
+    assert!(said.contains(&"recheck-better".to_owned()), "{said:?}");
+
+    // Another conversation: the user types the port sshd uses; it answers
+    // there, where nothing was measured before: found, not changed.
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+        1,
+    );
+    e.handle(
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Closed),
+        2,
+    );
+    s.phase = Phase::Step("linux.custom_port".into());
+    let fx = e.handle(&mut s, Input::Text("2222".into()), 3);
+    let req = probe_of(&fx).expect("2222 checked");
+    assert_eq!(req.ports[0].port, 2222);
+    let fx = e.handle(&mut s, answer(&req, PortState::Open), 4);
+    let said = ids(&fx);
+    assert!(!said.contains(&"recheck-better".to_owned()), "{said:?}");
+    assert!(said.contains(&"recheck-healthy".to_owned()), "{said:?}");
+}
+
+/// Each cause a paste names selects the advice for that cause: its own note
+/// and the step that fixes it, never the generic "look at the journal".
+#[test]
+fn every_paste_cause_selects_its_own_advice() {
+    let e = engine();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            include_str!("../../../tests/pastes/ubuntu2204-systemctl-privsep.txt"),
+            "paste-privsep",
+            "linux.sshd_start",
+        ),
+        (
+            include_str!("../../../tests/pastes/debian12-systemctl-ssh-failed-addrinuse.txt"),
+            "paste-sshd-address-in-use",
+            "linux.sshd_config",
+        ),
+        (
+            include_str!("../../../tests/pastes/debian12-sshd-t-badoption.txt"),
+            "paste-sshd-bad-config",
+            "linux.sshd_config",
+        ),
+        (
+            include_str!("../../../tests/pastes/rocky9-journalctl-sshd-bind-denied.txt"),
+            "paste-sshd-bind-denied",
+            "linux.sshd_config",
+        ),
+        (
+            "Dec 02 03:41:46 web sshd[812]: sshd: no hostkeys available -- exiting.\n\
+             Dec 02 03:41:46 web systemd[1]: ssh.service: Main process exited, code=exited, status=1/FAILURE",
+            "paste-sshd-no-hostkeys",
+            "linux.sshd_config",
+        ),
+        (
+            include_str!("../../../tests/pastes/ubuntu-df-h-full.txt"),
+            "paste-disk-full",
+            "linux.resources_fix",
+        ),
+    ];
+    let mut notes = Vec::new();
+    for (text, note, step) in cases {
+        let mut s = Session::new(0);
+        let fx = e.handle(
+            &mut s,
+            Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+            1,
+        );
+        e.handle(
+            &mut s,
+            answer(&probe_of(&fx).unwrap(), PortState::Closed),
+            2,
+        );
+        assert_eq!(s.phase, Phase::Step("linux.vnc".into()));
+        let fx = e.handle(&mut s, Input::Paste((*text).into()), 3);
+        let said = ids(&fx);
+        assert!(said.contains(&(*note).to_owned()), "{note}: {said:?}");
+        assert_eq!(s.phase, Phase::Step((*step).into()), "{note}: {said:?}");
+        assert!(
+            !said.contains(&"paste-sshd-config".to_owned()),
+            "{note}: the generic advice too: {said:?}"
+        );
+        notes.push(*note);
+    }
+    notes.dedup();
+    assert_eq!(notes.len(), cases.len());
+}
