@@ -241,7 +241,146 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "cloud-not-ours",
     "cloud-failed",
     "evidence-contradiction",
+    "paste-ssh-keys",
+    "paste-ssh-user",
+    "fixed-followup",
 ];
+
+/// Where the fix most likely was, from the step of the last answer that led
+/// to it (the login service found on a moved port, when that is how it
+/// ended), as a key of `fixed-followup`.
+fn fix_cause(s: &Session) -> &'static str {
+    let usual = default_port(s.known_os());
+    let moved = s.custom_port.is_some_and(|p| p != usual)
+        && s.probes.iter().any(|p| {
+            matches!(&p.purpose, Purpose::Recheck { option: Some(k), .. }
+                if k == PASTE_KEY || k == ALT_KEY)
+        });
+    if moved {
+        return "port";
+    }
+    let last = s.answers.iter().rev().find(|a| {
+        !matches!(a.option.as_deref(), Some(UNKNOWN_KEY | WORKS_KEY))
+            && !a.step.ends_with("confirm_login")
+            && !a.step.ends_with("works_confirm")
+    });
+    let Some(step) = last.map(|a| a.step.as_str()) else {
+        return "general";
+    };
+    let (book, id) = step.split_once('.').unwrap_or(("", step));
+    match id {
+        "security_group" | "sg_help" | "sg_firewall" | "bot_blocked" | "both_blocked"
+        | "source_rule" => "security-group",
+        "instance_state" | "arrears" | "bandwidth" | "restart" | "new_ip" => "instance",
+        "load" | "resources" | "resources_fix" => "resources",
+        "firewall" => "firewall",
+        "key" | "credentials" | "legacy" | "hostkey" | "client_error" | "verbose" => "login",
+        _ if book == "windows" => "rdp",
+        "sshd" | "sshd_start" | "sshd_listen" | "sshd_config" | "custom_port" | "bans" | "boot" => {
+            "sshd"
+        }
+        _ => "general",
+    }
+}
+
+/// After "it works now": the likely cause, how to keep it from coming back,
+/// and, when the security group was part of it, to narrow a test rule.
+fn fixed_followup(s: &Session) -> Msg {
+    let sg = s.visited.iter().any(|v| {
+        v.ends_with("security_group") || v.ends_with("sg_help") || v.ends_with("source_rule")
+    }) || s.first_findings.contains(&Finding::PortFiltered);
+    Msg::new("fixed-followup")
+        .arg("cause", fix_cause(s))
+        .arg("port", s.service_port())
+        .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+        .arg("sg", if sg { "yes" } else { "no" })
+}
+
+/// The image a banner names: `ubuntu` or `debian` (Red Hat family banners
+/// name no distribution).
+fn banner_image(banner: &str) -> Option<&'static str> {
+    let b = banner.to_ascii_lowercase();
+    if b.contains("ubuntu") {
+        Some("ubuntu")
+    } else if b.contains("debian") {
+        Some("debian")
+    } else {
+        None
+    }
+}
+
+/// The login user a Tencent Cloud image starts with, when the image is
+/// known: `ubuntu` on Ubuntu images (root login is off there), `root` on
+/// CentOS, Rocky, TencentOS and OpenCloudOS.
+fn image_user(s: &Session) -> Option<&'static str> {
+    if s.vars.get("image").map(String::as_str) == Some("ubuntu") {
+        return Some("ubuntu");
+    }
+    if s.distro == Some(command::Distro::Redhat) {
+        return Some("root");
+    }
+    let said = s
+        .opening
+        .as_ref()
+        .map(|(_, t)| t.to_lowercase())
+        .unwrap_or_default();
+    (said.contains("ubuntu") || said.contains("우분투")).then_some("ubuntu")
+}
+
+/// What `ssh -v` of a refused login says beyond "denied": no key offered,
+/// a key file that isn't there, keys the server did not take; a user name
+/// other than the image's default.
+fn ssh_notes(s: &mut Session, d: &paste::SshDetails) -> Vec<Msg> {
+    let mut v = Vec::new();
+    let port = s.service_port();
+    let ssh = if port == 22 {
+        "ssh".to_owned()
+    } else {
+        format!("ssh -p {port}")
+    };
+    let ip = s
+        .target
+        .map(|t| t.to_string())
+        .or_else(|| s.target_name.clone())
+        .unwrap_or_default();
+    if let Some(u) = &d.user {
+        s.vars.insert("ssh_user".into(), u.clone());
+    }
+    let default = image_user(s);
+    let user = default
+        .map(str::to_owned)
+        .or_else(|| d.user.clone())
+        .unwrap_or_else(|| "root".into());
+    let keys = match (&d.missing, d.offered) {
+        (Some(_), _) => Some("missing"),
+        (None, Some(0)) => Some("none"),
+        (None, Some(_)) => Some("offered"),
+        (None, None) => None,
+    };
+    if let Some(k) = keys {
+        v.push(
+            Msg::new("paste-ssh-keys")
+                .arg("keys", k)
+                .arg("count", i64::from(d.offered.unwrap_or(0)))
+                .arg("file", d.missing.clone().unwrap_or_default())
+                .arg("ssh", ssh.clone())
+                .arg("user", user.clone())
+                .arg("ip", ip.clone()),
+        );
+    }
+    if let (Some(typed), Some(default)) = (&d.user, default) {
+        if typed != default {
+            v.push(
+                Msg::new("paste-ssh-user")
+                    .arg("typed", typed.clone())
+                    .arg("default", default)
+                    .arg("ssh", ssh)
+                    .arg("ip", ip),
+            );
+        }
+    }
+    v
+}
 
 /// Keeps which route row moved the conversation and the conditions that
 /// decided it (an answer row's `to` is the step it answered, `at`).
@@ -868,6 +1007,13 @@ impl Engine {
             parts.push(Msg::new("paste-more").arg("count", (all.len() - MAX_FACT_LINES) as i64));
         }
         say(out, Reply::info(parts));
+        // `ssh -v` of a refused login: the keys offered, the user typed.
+        if let Some(d) = paste::ssh_details(text) {
+            let notes = ssh_notes(s, &d);
+            if !notes.is_empty() {
+                say(out, Reply::info(notes));
+            }
+        }
         // What the facts settle: the user's own tests, values notes quote.
         for (k, v) in facts::vars(&s.facts(), s.service_port(), s.known_os()) {
             s.vars.insert(k.to_owned(), v);
@@ -1749,6 +1895,20 @@ impl Engine {
         if pending.purpose == Purpose::Initial {
             s.first_findings = found.clone();
         }
+        // The distribution the SSH banner names (`OpenSSH_8.9p1
+        // Ubuntu-3ubuntu0.10`): the commands shown fit it, and the image's
+        // default user is known.
+        if let Some(image) = report
+            .ssh
+            .as_ref()
+            .and_then(|x| x.banner.as_deref())
+            .and_then(banner_image)
+        {
+            s.vars.insert("image".into(), image.into());
+            if s.distro.is_none() {
+                s.distro = Some(command::Distro::Debian);
+            }
+        }
         s.probes.push(ProbeRecord {
             at_ms: out.now,
             purpose: pending.purpose.clone(),
@@ -2057,6 +2217,8 @@ impl Engine {
                 StepKind::Success => {
                     s.phase = Phase::Ended(Outcome::Fixed);
                     say(out, self.step_reply(s, step).severity(Severity::Good));
+                    // The likely cause and how to keep it from coming back.
+                    say(out, Reply::info(vec![fixed_followup(s)]));
                     out.push(Effect::Ended(Outcome::Fixed));
                     out.push(Effect::Record(Box::new(OutcomeRecord::of(
                         s,

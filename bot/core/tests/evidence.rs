@@ -586,3 +586,147 @@ fn every_paste_cause_selects_its_own_advice() {
     notes.dedup();
     assert_eq!(notes.len(), cases.len());
 }
+
+/// `ssh -v` of a refused login: the keys offered (none, a missing key
+/// file, keys the server did not take) and the user typed against the
+/// image's default user (`ubuntu` on Ubuntu images, as the SSH banner
+/// shows); the banner also sets the distribution, so commands fit it.
+#[test]
+fn ssh_v_details_are_used() {
+    let e = engine();
+    // The banner says Ubuntu; the user named no distribution.
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("203.0.113.9 linux can't log in".into()),
+        1,
+    );
+    assert_eq!(s.distro, None);
+    e.handle(&mut s, answer(&probe_of(&fx).unwrap(), PortState::Open), 2);
+    assert_eq!(s.distro, Some(vmd_core::command::Distro::Debian));
+    let root_no_key = "debug1: identity file /home/me/.ssh/id_rsa type -1\n\
+        debug1: Authenticating to 203.0.113.9:22 as 'root'\n\
+        debug1: Authentications that can continue: publickey\n\
+        debug1: Next authentication method: publickey\n\
+        debug1: Trying private key: /home/me/.ssh/id_rsa\n\
+        debug1: No more authentication methods to try.\n\
+        root@203.0.113.9: Permission denied (publickey).";
+    let fx = e.handle(&mut s, Input::Paste(root_no_key.into()), 3);
+    let all = msgs(&fx);
+    let keys = all.iter().find(|m| m.id == "paste-ssh-keys").expect("keys");
+    assert_eq!(arg(keys, "keys"), Some("none"));
+    assert_eq!(arg(keys, "user"), Some("ubuntu"));
+    let user = all.iter().find(|m| m.id == "paste-ssh-user").expect("user");
+    assert_eq!(arg(user, "typed"), Some("root"));
+    assert_eq!(arg(user, "default"), Some("ubuntu"));
+    // The right user, a key offered and refused: no user note, "another key".
+    let fx = e.handle(
+        &mut s,
+        Input::Paste(include_str!("../../../tests/pastes/linux-ssh-v-publickey.txt").into()),
+        4,
+    );
+    let all = msgs(&fx);
+    let keys = all.iter().find(|m| m.id == "paste-ssh-keys").expect("keys");
+    assert_eq!(arg(keys, "keys"), Some("offered"));
+    assert_eq!(keys.args.get("count"), Some(&Arg::Num(1)));
+    assert!(!all.iter().any(|m| m.id == "paste-ssh-user"), "{all:?}");
+    // A key file that isn't there.
+    let missing =
+        "Warning: Identity file /home/me/keys/web.pem not accessible: No such file or directory.\n\
+        debug1: Next authentication method: publickey\n\
+        ubuntu@203.0.113.9: Permission denied (publickey).";
+    let fx = e.handle(&mut s, Input::Paste(missing.into()), 5);
+    let keys = msgs(&fx)
+        .into_iter()
+        .find(|m| m.id == "paste-ssh-keys")
+        .cloned()
+        .expect("keys");
+    assert_eq!(arg(&keys, "keys"), Some("missing"));
+    assert_eq!(arg(&keys, "file"), Some("/home/me/keys/web.pem"));
+}
+
+/// After a fix: the likely cause (from where the fix was) and how to keep
+/// it from coming back, and a reminder to narrow a 0.0.0.0/0 test rule when
+/// the security group was part of it.
+#[test]
+fn after_a_fix_the_likely_cause_and_how_to_keep_it_away() {
+    let e = engine();
+    let followup = |fx: &[Effect]| {
+        msgs(fx)
+            .into_iter()
+            .find(|m| m.id == "fixed-followup")
+            .cloned()
+            .unwrap_or_else(|| panic!("no follow-up: {fx:?}"))
+    };
+    // The firewall inside the server, fixed; the port was closed, not dropped.
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+        1,
+    );
+    e.handle(
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Closed),
+        2,
+    );
+    s.phase = Phase::Step("linux.firewall".into());
+    let fx = e.handle(&mut s, Input::Choose("fixed".into()), 3);
+    e.handle(&mut s, answer(&probe_of(&fx).unwrap(), PortState::Open), 4);
+    assert_eq!(s.phase, Phase::Step("triage.confirm_login".into()));
+    let fx = e.handle(&mut s, Input::Choose("works".into()), 5);
+    let m = followup(&fx);
+    assert_eq!(arg(&m, "cause"), Some("firewall"));
+    assert_eq!(arg(&m, "sg"), Some("no"));
+    // Dropped on the way, fixed at the security group: the reminder.
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+        1,
+    );
+    e.handle(
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Filtered),
+        2,
+    );
+    assert_eq!(s.phase, Phase::Step("triage.security_group".into()));
+    let opt = e
+        .runbooks()
+        .step("triage.security_group")
+        .unwrap()
+        .options
+        .iter()
+        .find(|o| o.reprobe.is_some())
+        .map(|o| o.key.clone())
+        .expect("a fix option");
+    let fx = e.handle(&mut s, Input::Choose(opt), 3);
+    e.handle(&mut s, answer(&probe_of(&fx).unwrap(), PortState::Open), 4);
+    let fx = e.handle(&mut s, Input::Choose("works".into()), 5);
+    let m = followup(&fx);
+    assert_eq!(arg(&m, "cause"), Some("security-group"));
+    assert_eq!(arg(&m, "sg"), Some("yes"));
+    // The service was found on a moved port: that is the cause.
+    let mut s = Session::new(0);
+    let fx = e.handle(
+        &mut s,
+        Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+        1,
+    );
+    e.handle(
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Closed),
+        2,
+    );
+    let fx = e.handle(
+        &mut s,
+        Input::Paste(include_str!("../../../tests/pastes/debian12-ss-2222.txt").into()),
+        3,
+    );
+    e.handle(&mut s, answer(&probe_of(&fx).unwrap(), PortState::Open), 4);
+    assert_eq!(s.phase, Phase::Step("triage.confirm_login".into()));
+    let fx = e.handle(&mut s, Input::Choose("works".into()), 5);
+    let m = followup(&fx);
+    assert_eq!(arg(&m, "cause"), Some("port"));
+    assert_eq!(m.args.get("port"), Some(&Arg::Num(2222)));
+}
