@@ -395,6 +395,16 @@ pub fn gather(rb: &Runbooks, s: &Session) -> Vec<Evidence> {
     }
     for a in &s.answers {
         let Some(key) = a.option.as_deref() else {
+            // A typed answer (an address, a port): held as typed, cut short.
+            if let Some(v) = &a.value {
+                let v: String = v.chars().take(40).collect();
+                push(
+                    &mut out,
+                    &format!("said:{}={v}", a.step),
+                    Source::Said,
+                    a.at_ms,
+                );
+            }
             continue;
         };
         if key == UNKNOWN_KEY || key == WORKS_KEY {

@@ -900,6 +900,25 @@ mod tests {
     }
 
     #[test]
+    fn the_support_language_is_configurable_and_english_by_default() {
+        assert_eq!(
+            Config::load(None, &env(&[])).unwrap().support_lang,
+            Lang::En
+        );
+        let c = Config::load(None, &env(&[("VM_DOCTOR_SUPPORT_LANG", "ko")])).unwrap();
+        assert_eq!(c.support_lang, Lang::Ko);
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[support]\nlang = \"ko\"\n").unwrap();
+        assert_eq!(
+            Config::load(Some(&f), &env(&[])).unwrap().support_lang,
+            Lang::Ko
+        );
+        let e = Config::load(None, &env(&[("VM_DOCTOR_SUPPORT_LANG", "fr")])).unwrap_err();
+        assert!(e.to_string().contains("VM_DOCTOR_SUPPORT_LANG"), "{e}");
+    }
+
+    #[test]
     fn bad_values_are_clear_errors() {
         let e = Config::load(None, &env(&[("VM_DOCTOR_LANG", "fr")])).unwrap_err();
         assert!(e.to_string().contains("unknown language"));
