@@ -57,6 +57,26 @@ report-summary = Summary: login port { $port } is { $state ->
         [rdp-ok] the path and Remote Desktop are healthy: client or account
         [probe-inconclusive] unknown: the bot could not test from where it runs
         [none] none yet
+        [firewall-blocks] a firewall rule inside the server blocks the login port
+        [sshd-privsep] sshd is stopped (its privilege-separation directory is missing)
+        [sshd-bad-config] sshd won't start: a bad line in its configuration
+        [sshd-address-in-use] sshd won't start: another program holds its port
+        [sshd-bind-denied] sshd may not bind its port (SELinux)
+        [sshd-no-hostkeys] sshd won't start: its host keys are missing
+        [sshd-fatal] sshd stops with an error of its own
+        [service-stopped] the login service is stopped
+        [service-missing] the login service is not installed
+        [listen-local-only] the login service listens only on a local address
+        [listen-other-port] the login service listens on another port
+        [listen-none] nothing listens on the login port
+        [disk-full] the disk is full
+        [resources-high] the server is short of CPU, memory or disk
+        [registry-differ] the two registry PortNumber values differ
+        [rdp-listener-missing] the RDP-Tcp listener is missing
+        [boot-trouble] the server doesn't boot properly
+        [client-publickey] the server refuses the key offered
+        [client-password] the password is refused
+        [client-other-port] the user's client still connects to the old port
        *[other] the login service accepts connections but misbehaves ({ $cause })
     }. Clues from pastes: { $clues }.
 report-source = Probed from: { $egress ->

@@ -56,6 +56,26 @@ report-summary = 요약: 로그인 포트 { $port }번은 { $state ->
         [rdp-ok] 경로와 원격 데스크톱은 정상이에요. 클라이언트나 계정 쪽이에요
         [probe-inconclusive] 알 수 없어요. 봇이 있는 곳에서 점검하지 못했어요
         [none] 아직 없어요
+        [firewall-blocks] 서버 안 방화벽 규칙이 로그인 포트를 막고 있어요
+        [sshd-privsep] sshd가 중지되어 있어요(권한 분리 디렉터리가 없음)
+        [sshd-bad-config] 설정 파일의 잘못된 줄 때문에 sshd가 시작되지 않아요
+        [sshd-address-in-use] 다른 프로그램이 포트를 쓰고 있어서 sshd가 시작되지 않아요
+        [sshd-bind-denied] sshd가 포트를 쓸 수 없어요(SELinux)
+        [sshd-no-hostkeys] 호스트 키가 없어서 sshd가 시작되지 않아요
+        [sshd-fatal] sshd가 자체 오류로 멈춰요
+        [service-stopped] 로그인 서비스가 중지되어 있어요
+        [service-missing] 로그인 서비스가 설치되어 있지 않아요
+        [listen-local-only] 로그인 서비스가 로컬 주소에서만 대기하고 있어요
+        [listen-other-port] 로그인 서비스가 다른 포트에서 대기하고 있어요
+        [listen-none] 로그인 포트에서 대기 중인 서비스가 없어요
+        [disk-full] 디스크가 가득 찼어요
+        [resources-high] 서버의 CPU, 메모리 또는 디스크가 부족해요
+        [registry-differ] 레지스트리의 PortNumber 값 두 개가 서로 달라요
+        [rdp-listener-missing] RDP-Tcp 리스너가 없어요
+        [boot-trouble] 서버가 정상적으로 부팅되지 않아요
+        [client-publickey] 서버가 제시한 키를 받아들이지 않아요
+        [client-password] 비밀번호가 거부돼요
+        [client-other-port] 사용자의 클라이언트가 아직 예전 포트로 접속하고 있어요
        *[other] 로그인 서비스가 연결은 받지만 정상적으로 동작하지 않아요({ $cause })
     }. 붙여 넣은 출력에서 읽은 단서: { $clues }.
 report-source = 점검한 곳: { $egress ->

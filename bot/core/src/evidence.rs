@@ -439,6 +439,16 @@ pub fn winner<'a>(ev: &'a [Evidence], subject: &str) -> Option<&'a Evidence> {
     best
 }
 
+/// Whether what `code` says is overruled: about a subject whose standing
+/// evidence says the opposite (an answer that rules the firewall out while a
+/// pasted rule blocks the port).
+pub fn overruled(ev: &[Evidence], code: &str) -> bool {
+    TABLE
+        .iter()
+        .filter(|(c, ..)| *c == code)
+        .any(|(_, subject, ok, _)| winner(ev, subject).is_some_and(|w| w.ok != *ok))
+}
+
 /// Two pieces of evidence that disagree, and which one the conversation
 /// goes by.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

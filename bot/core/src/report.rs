@@ -117,6 +117,32 @@ const HYPOTHESES: &[Finding] = &[
     Finding::PortOpen,
 ];
 
+/// Causes a paste names, most decisive first: when one is held it is the
+/// hypothesis, as it says more than the measurement from outside (a closed
+/// port and a rule that rejects it: the rule).
+const FACT_HYPOTHESES: &[&str] = &[
+    "boot-trouble",
+    "firewall-blocks",
+    "sshd-privsep",
+    "sshd-bad-config",
+    "sshd-address-in-use",
+    "sshd-bind-denied",
+    "sshd-no-hostkeys",
+    "sshd-fatal",
+    "disk-full",
+    "service-missing",
+    "service-stopped",
+    "listen-local-only",
+    "listen-other-port",
+    "listen-none",
+    "registry-differ",
+    "rdp-listener-missing",
+    "resources-high",
+    "client-other-port",
+    "client-publickey",
+    "client-password",
+];
+
 /// The summary line: port, state, hypothesis (a finding code), whether the
 /// login service was found on a moved port, and the paste facts in force.
 fn summary(s: &Session) -> Option<Msg> {
@@ -130,17 +156,23 @@ fn summary(s: &Session) -> Option<Msg> {
         Some(crate::probe::PortState::Inconclusive) => "inconclusive",
         None => "unknown",
     };
-    let cause = HYPOTHESES
+    let clues = s.fact_codes();
+    let cause = FACT_HYPOTHESES
         .iter()
-        .find(|f| last.findings.contains(f))
-        .map(|f| f.code())
+        .find(|c| clues.contains(c))
+        .copied()
+        .or_else(|| {
+            HYPOTHESES
+                .iter()
+                .find(|f| last.findings.contains(f))
+                .map(|f| f.code())
+        })
         .unwrap_or("none");
     let usual = if s.service() == Some(crate::probe::Service::Ssh) {
         22
     } else {
         3389
     };
-    let clues = s.fact_codes();
     Some(
         Msg::new("report-summary")
             .arg("port", port)
@@ -197,7 +229,12 @@ impl Report {
                 if !disputed.contains(&m) {
                     disputed.push(m);
                 }
-            } else if let Some(r) = opt.and_then(|o| o.rules_out.as_ref()) {
+            } else if let Some(r) = opt
+                .and_then(|o| o.rules_out.as_ref())
+                // Not ruled out when stronger evidence says the opposite
+                // (listed among the contradictions instead).
+                .filter(|r| !crate::evidence::overruled(&evidence, &format!("said:{r}")))
+            {
                 let m = Msg::new(r.clone()).arg("port", port);
                 if !ruled_out.contains(&m) {
                     ruled_out.push(m);

@@ -152,6 +152,13 @@ fn pasted_output_beats_what_the_user_said() {
     assert_eq!(arg(&c, "held"), Some("said"));
     assert_eq!(arg(&c, "wins"), Some("pasted"));
     assert_eq!(arg(&c, "why"), Some("source"));
+    // The report no longer claims the firewall as ruled out.
+    let r = Report::build(e.runbooks(), &s, 21);
+    assert!(
+        !r.ruled_out.iter().any(|m| m.id == "ruled-out-firewall"),
+        "{:?}",
+        r.ruled_out
+    );
     // The message comes before the question the turn ends with.
     let says: Vec<_> = fx
         .iter()

@@ -439,18 +439,6 @@ pub fn report_markdown_for(loc: &Localizer, lang: Lang, user: Lang, r: &Report) 
         ));
     }
 
-    md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-ruled-out")));
-    if r.ruled_out.is_empty() {
-        md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
-    }
-    for (i, m) in r.ruled_out.iter().enumerate() {
-        let how = r.ruled_out_how.get(i).map(|h| h.key()).unwrap_or("said");
-        md.push_str(&format!(
-            "- {} ({})\n",
-            one_line(&t(m.clone())),
-            t(Msg::new("report-how").arg("how", how))
-        ));
-    }
     if !r.pastes.is_empty() {
         md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-pastes")));
         for p in &r.pastes {
@@ -541,6 +529,19 @@ fn report_summary(loc: &Localizer, lang: Lang, user: Lang, r: &Report, md: &mut 
             "- {}: {}\n",
             loc.text(lang, "report-contradiction"),
             one_line(&t(vmd_core::engine::contradiction_msg(c, r.service_port)))
+        ));
+    }
+    // What was ruled out, and how: measured, said by the user, inferred.
+    md.push_str(&format!("- {}:\n", loc.text(lang, "report-ruled-out")));
+    if r.ruled_out.is_empty() {
+        md.push_str(&format!("  - {}\n", loc.text(lang, "report-none")));
+    }
+    for (i, m) in r.ruled_out.iter().enumerate() {
+        let how = r.ruled_out_how.get(i).map(|h| h.key()).unwrap_or("said");
+        md.push_str(&format!(
+            "  - {} ({})\n",
+            one_line(&t(m.clone())),
+            t(Msg::new("report-how").arg("how", how))
         ));
     }
     md.push('\n');
@@ -1051,10 +1052,13 @@ mod tests {
             "## Summary",
             "The user's own words (1970-01-01 00:00:01 UTC): `서버 203.0.113.9 우분투인데 접속이 안 돼요`",
             "The user wrote in Korean",
-            "Hypothesis: the login service is not listening on that port",
-            "가설: 로그인 서비스가 그 포트에서 대기하고 있지 않아요",
+            // The rule shown beats "closed" as the hypothesis.
+            "Hypothesis: a firewall rule inside the server blocks the login port",
+            "가설: 서버 안 방화벽 규칙이 로그인 포트를 막고 있어요",
             "Decisive clue: `fact:firewall-blocks`",
             "Contradiction: The firewall inside the server: your answer said it is fine, but the pasted output shows a problem.",
+            // The user's "it allows the port" is overruled by the rule shown.
+            "- Ruled out:\n  - (none)\n",
         ] {
             assert!(summary.contains(want), "{want:?} not in the summary:\n{md}");
         }
