@@ -136,3 +136,26 @@ report-decision-line = { $at }: "{ $step }", because { $by } ({ $table ->
         [cloud] cloud provider's API
        *[paste] pasted output
     })
+report-contradiction-line = { $subject }: { $held ->
+        [measured] an earlier measurement by the bot
+        [provider] the cloud provider's API
+        [pasted] pasted output
+        [inferred] an answer the bot read from pasted output
+       *[said] the user's answer
+    } ({ $held_code }) { $held_ok ->
+        [yes] says fine
+       *[no] says a problem
+    }; { $wins ->
+        [measured] the bot's measurement
+        [provider] the cloud provider's API
+        [pasted] pasted output
+        [inferred] an answer the bot read from pasted output
+       *[said] the user's answer
+    } ({ $wins_code }) { $wins_ok ->
+        [yes] says fine
+       *[no] says a problem
+    } and wins ({ $why ->
+        [specific] a line about the port beats a tool's overall status
+        [newer] the newer one
+       *[source] the stronger source
+    }).

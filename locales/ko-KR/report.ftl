@@ -136,3 +136,26 @@ report-decision-line = { $at }: "{ $step }", 근거: { $by } ({ $table ->
         [cloud] 클라우드 API
        *[paste] 붙여 넣은 출력
     })
+report-contradiction-line = { $subject }: { $held ->
+        [measured] 봇의 이전 측정
+        [provider] 클라우드 API
+        [pasted] 붙여 넣은 출력
+        [inferred] 붙여 넣은 출력에서 봇이 추론한 답변
+       *[said] 사용자 답변
+    }({ $held_code }) 결과는 { $held_ok ->
+        [yes] 정상
+       *[no] 문제 있음
+    }, { $wins ->
+        [measured] 봇의 측정
+        [provider] 클라우드 API
+        [pasted] 붙여 넣은 출력
+        [inferred] 붙여 넣은 출력에서 봇이 추론한 답변
+       *[said] 사용자 답변
+    }({ $wins_code }) 결과는 { $wins_ok ->
+        [yes] 정상
+       *[no] 문제 있음
+    }. 뒤쪽 결과를 따름({ $why ->
+        [specific] 포트에 대한 구체적인 줄이 도구의 전체 상태 표시보다 우선
+        [newer] 더 최근 결과
+       *[source] 더 확실한 출처
+    }).

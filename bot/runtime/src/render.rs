@@ -525,10 +525,16 @@ fn report_summary(loc: &Localizer, lang: Lang, user: Lang, r: &Report, md: &mut 
         None => md.push_str(&format!("- {}\n", loc.text(lang, "report-decisive-none"))),
     }
     for c in &r.contradictions {
+        // The chat's message, said for support: both codes, who won and why.
+        let m = vmd_core::engine::contradiction_msg(c, r.service_port);
+        let mut line = Msg::new("report-contradiction-line")
+            .arg("held_code", code_span(&c.held.code, false))
+            .arg("wins_code", code_span(&c.wins.code, false));
+        line.args.extend(m.args);
         md.push_str(&format!(
             "- {}: {}\n",
             loc.text(lang, "report-contradiction"),
-            one_line(&t(vmd_core::engine::contradiction_msg(c, r.service_port)))
+            one_line(&md_msg(loc, lang, &line, &["held_code", "wins_code"]))
         ));
     }
     // What was ruled out, and how: measured, said by the user, inferred.
@@ -1056,7 +1062,8 @@ mod tests {
             "Hypothesis: a firewall rule inside the server blocks the login port",
             "가설: 서버 안 방화벽 규칙이 로그인 포트를 막고 있어요",
             "Decisive clue: `fact:firewall-blocks`",
-            "Contradiction: The firewall inside the server: your answer said it is fine, but the pasted output shows a problem.",
+            "Contradiction: firewall: the user's answer (`said:ruled-out-firewall`) says fine; pasted output (`fact:firewall-blocks`) says a problem and wins (the stronger source).",
+            "Contradiction: firewall: pasted output (`fact:firewall-off`) says fine; pasted output (`fact:firewall-blocks`) says a problem and wins (a line about the port beats a tool's overall status).",
             // The user's "it allows the port" is overruled by the rule shown.
             "- Ruled out:\n  - (none)\n",
         ] {
@@ -1079,7 +1086,10 @@ mod tests {
         // The same in Korean for a Korean team: nothing beside.
         let ko = report_markdown_for(&loc, Lang::Ko, Lang::Ko, &r);
         assert!(ko.contains("## 요약"), "{ko}");
-        assert!(ko.contains("고객님 답변에서는 문제없다고 나왔지만"), "{ko}");
+        assert!(
+            ko.contains("사용자 답변(`said:ruled-out-firewall`) 결과는 정상"),
+            "{ko}"
+        );
         assert!(!ko.contains("사용자가 본 선택지"), "{ko}");
         assert!(!ko.contains("Hypothesis"), "{ko}");
     }
