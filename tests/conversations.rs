@@ -490,7 +490,9 @@ fn the_report_summarises_and_names_the_source_and_icmp() {
         "{md}"
     );
     assert!(!md.contains("host_unreachable"), "{md}");
-    // Korean, without a configured source address.
+    // A Korean user, without a configured source address: the report is in
+    // the support team's language (English by default) with the user's
+    // Korean beside it.
     let r = run(
         Some(Lang::Ko),
         &[World::closed()],
@@ -498,11 +500,47 @@ fn the_report_summarises_and_names_the_source_and_icmp() {
     );
     let md = report_files(&r).pop().expect("a report");
     assert!(
+        md.contains("Hypothesis: the login service is not listening on that port"),
+        "{md}"
+    );
+    assert!(
         md.contains("가설: 로그인 서비스가 그 포트에서 대기하고 있지 않아요"),
         "{md}"
     );
+    assert!(md.contains("The user wrote in Korean"), "{md}");
+    assert!(
+        md.contains("the bot's source address is not configured"),
+        "{md}"
+    );
+    assert!(md.contains("TCP reset (RST)"), "{md}");
+    // A Korean support team: the report in Korean.
+    let prober = FakeProber::default();
+    prober.then(|req| World::closed().report(req));
+    let mut cfg = test_config();
+    cfg.support_lang = Lang::Ko;
+    let d = vm_doctor::build_driver(
+        &cfg,
+        vmd_runtime::RUNBOOK_FILES,
+        prober.clone(),
+        RecordingStore::default(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    console(
+        &d,
+        Some(Lang::En),
+        "tester",
+        dir.path(),
+        "/diagnose 203.0.113.10 linux\n/ticket\n/quit\n",
+    );
+    let md = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .find(|t| t.starts_with('#'))
+        .expect("a report");
     assert!(md.contains("봇의 출발 주소가 설정되어 있지 않아요"), "{md}");
     assert!(md.contains("TCP 리셋(RST)"), "{md}");
+    assert!(md.contains("사용자는 영어로 대화했어요"), "{md}");
 }
 
 // ----- the scenarios ------------------------------------------------------------

@@ -363,3 +363,84 @@ glossary-remote-desktop = **Remote Desktop** (RDP) shows a Windows server's scre
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = An **SSH client** is the program on your computer that connects to a Linux server. On macOS, Linux and Windows 10 or later, `ssh user@server-ip` in a terminal (or PowerShell) is one; PuTTY, Xshell and Termius are others.
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
+
+## Two facts disagree: which one the conversation goes by (engine, evidence model)
+evidence-contradiction = { $subject ->
+        [firewall] The firewall inside the server
+        [listener] Whether something listens on port { $port }
+        [service] The login service
+        [client] Your own connection test
+        [user-ping] Your own ping
+        [registry] The Remote Desktop port in the registry
+        [resources] The server's memory, CPU and disk
+        [security-group] The security group
+        [instance] The instance's state
+       *[other] This
+    }: { $held ->
+        [measured] my earlier check
+        [provider] the cloud provider's API
+        [pasted] the pasted output
+        [inferred] what I read from an earlier paste
+       *[said] your answer
+    } { $held_ok ->
+        [yes] said it is fine
+       *[no] showed a problem
+    }, but { $wins ->
+        [measured] my own check from outside
+        [provider] the cloud provider's API
+        [pasted] the pasted output
+        [inferred] what I read from a paste
+       *[said] your answer
+    } { $wins_ok ->
+        [yes] says it is fine
+       *[no] shows a problem
+    }. { $why ->
+        [specific] A line about the port itself counts over a tool's overall status (such as "inactive"), so I'm going by it.
+        [newer] The newer one counts, so I'm going by it.
+       *[source] { $wins ->
+            [measured] What I measure myself counts over what is reported
+            [provider] The provider's own records count over what is reported
+            [pasted] The server's own output counts over an answer
+           *[other] That counts more
+        }, so I'm going by it.
+    }
+
+## A re-check whose result did not change because of what the user did (engine)
+recheck-healthy = Port { $port } answers properly from outside.
+recheck-changed = Something changed from outside, but the login port doesn't answer properly yet. Let's keep going.
+
+## What `ssh -v` of a refused login shows: the keys offered, the user typed (engine)
+paste-ssh-keys = { $keys ->
+        [none] Your client offered no key at all, so the server had nothing to accept. Name the key file: `{ $ssh } -i /path/to/your-key.pem { $user }@{ $ip }` (run `chmod 600` on it first: ssh skips a key others can read).
+        [missing] The key file you named isn't on your computer ({ $file }). Check the path and the file name, then `{ $ssh } -i /path/to/your-key.pem { $user }@{ $ip }`.
+       *[offered] Your client offered { $count ->
+            [one] one key
+           *[other] { $count } keys
+        } and the server took none: the key pair bound to the instance is another one. The console's **SSH Key** page shows which key pair is bound to the instance; use that file with `{ $ssh } -i /path/to/that-key.pem -o IdentitiesOnly=yes { $user }@{ $ip }`.
+    }
+paste-ssh-user = You logged in as `{ $typed }`, but this image's default user is `{ $default }`{ $default ->
+        [ubuntu] {" "}(Ubuntu images on Tencent Cloud start with `ubuntu`; root login is off there)
+       *[other] {" "}(CentOS, Rocky, TencentOS and OpenCloudOS images start with `root`; Ubuntu images with `ubuntu`)
+    }: try `{ $ssh } { $default }@{ $ip }`.
+
+## After "it works now": the likely cause and how to keep it from coming back (engine)
+fixed-followup = { $cause ->
+        [security-group] Likely cause: the security group did not admit port { $port }. Keep only the rules you need; the console's operation log (Cloud Audit) shows who changes a rule and when.
+        [firewall] Likely cause: the firewall inside the server blocked port { $port }. { $os ->
+            [windows] Keep the inbound rule enabled for all profiles (Domain, Private, Public), so a network change doesn't turn it off.
+           *[other] Make the rule permanent so a reboot doesn't undo it: `sudo ufw allow { $port }/tcp`, `sudo firewall-cmd --permanent --add-port={ $port }/tcp` then `--reload`, or save iptables rules (`sudo netfilter-persistent save`, or `sudo service iptables save` on CentOS 7).
+        }
+        [sshd] Likely cause: the SSH service was stopped or misconfigured. `sudo journalctl -b -u ssh` (or `-u sshd`) shows its log since boot, and so why it stopped; after any change to its configuration, `sudo sshd -t` before restarting keeps a typo from locking you out.
+        [resources] Likely cause: the server ran out of CPU, memory or disk. An alarm on CPU, memory and disk use in the console's monitoring warns you next time; `sudo journalctl -b -k | grep -i oom` shows programs killed for lack of memory since boot.
+        [instance] Likely cause: the instance itself (stopped, in arrears, or without bandwidth). The console's operation log (Cloud Audit) shows who stopped or changed it and when, and the billing page shows whether it was stopped for an overdue payment: top up or turn on auto-renewal so it isn't stopped again.
+        [port] Likely cause: the login service listens on port { $port }, not the usual one. Connect to that port from now on, or move the service back in its configuration (and keep the security group and firewall admitting the port you use).
+        [rdp] Likely cause: Remote Desktop's settings on the server. The Event Viewer (Windows Logs, System; and Applications and Services Logs, Microsoft, Windows, TerminalServices) shows what changed and when.
+        [login] Likely cause: the client side (the key, the user name or the client's settings), not the server. Keep the key file and the user name that worked together, for example in `~/.ssh/config`.
+       *[general] To find out what happened, { $os ->
+            [windows] the Event Viewer (Windows Logs, System)
+           *[other] the journal since boot (`sudo journalctl -b`)
+        } and the console's operation log (Cloud Audit) show what changed and when.
+    }{ $sg ->
+        [yes] {" "}If you added a test rule admitting 0.0.0.0/0 to the security group, narrow it now to your own address or office range: an open login port is scanned within minutes.
+       *[no] {""}
+    }

@@ -57,6 +57,26 @@ report-summary = Summary: login port { $port } is { $state ->
         [rdp-ok] the path and Remote Desktop are healthy: client or account
         [probe-inconclusive] unknown: the bot could not test from where it runs
         [none] none yet
+        [firewall-blocks] a firewall rule inside the server blocks the login port
+        [sshd-privsep] sshd is stopped (its privilege-separation directory is missing)
+        [sshd-bad-config] sshd won't start: a bad line in its configuration
+        [sshd-address-in-use] sshd won't start: another program holds its port
+        [sshd-bind-denied] sshd may not bind its port (SELinux)
+        [sshd-no-hostkeys] sshd won't start: its host keys are missing
+        [sshd-fatal] sshd stops with an error of its own
+        [service-stopped] the login service is stopped
+        [service-missing] the login service is not installed
+        [listen-local-only] the login service listens only on a local address
+        [listen-other-port] the login service listens on another port
+        [listen-none] nothing listens on the login port
+        [disk-full] the disk is full
+        [resources-high] the server is short of CPU, memory or disk
+        [registry-differ] the two registry PortNumber values differ
+        [rdp-listener-missing] the RDP-Tcp listener is missing
+        [boot-trouble] the server doesn't boot properly
+        [client-publickey] the server refuses the key offered
+        [client-password] the password is refused
+        [client-other-port] the user's client still connects to the old port
        *[other] the login service accepts connections but misbehaves ({ $cause })
     }. Clues from pastes: { $clues }.
 report-source = Probed from: { $egress ->
@@ -75,3 +95,67 @@ report-reason = { $reason ->
 
 ## A paste answered the current question (engine)
 paste-answers = That answers this question.
+
+## The summary at the top of the report, and every fact with its source
+report-summary-title = Summary
+report-opening = The user's own words ({ $at } UTC): { $words }
+report-opening-none = Started { $at } UTC; the user typed no words of their own (commands and buttons only).
+report-user-lang = The user wrote in { $lang ->
+        [ko-KR] Korean
+       *[other] English
+    }; their answers are quoted as typed, the options they saw in their language beside.
+report-user-saw = the user saw: { $label }
+report-decisive = Decisive clue: { $by }, which led to "{ $step }".
+report-decisive-none = Decisive clue: none yet (the conversation has not been routed by a finding or a paste).
+report-contradiction = Contradiction
+report-how = { $how ->
+        [measured] measured by the bot
+        [inferred] inferred by the bot from pasted output
+        [provider] said by the cloud provider's API
+        [pasted] read from pasted output
+       *[said] said by the user
+    }
+report-evidence = Facts and where they came from
+report-evidence-line = { $at }: { $source ->
+        [measured] measured by the bot
+        [provider] the cloud provider's API
+        [pasted] pasted output
+        [inferred] inferred by the bot from pasted output
+       *[said] said by the user
+    }: { $code }{ $ok ->
+        [yes] {" "}({ $subject }: fine)
+        [no] {" "}({ $subject }: a problem)
+       *[none] {""}
+    }{ $stands ->
+        [yes] {""}
+       *[no] , overruled
+    }
+report-decisions = Why the conversation went where it did
+report-decision-line = { $at }: "{ $step }", because { $by } ({ $table ->
+        [first] first probe
+        [cloud] cloud provider's API
+       *[paste] pasted output
+    })
+report-contradiction-line = { $subject }: { $held ->
+        [measured] an earlier measurement by the bot
+        [provider] the cloud provider's API
+        [pasted] pasted output
+        [inferred] an answer the bot read from pasted output
+       *[said] the user's answer
+    } ({ $held_code }) { $held_ok ->
+        [yes] says fine
+       *[no] says a problem
+    }; { $wins ->
+        [measured] the bot's measurement
+        [provider] the cloud provider's API
+        [pasted] pasted output
+        [inferred] an answer the bot read from pasted output
+       *[said] the user's answer
+    } ({ $wins_code }) { $wins_ok ->
+        [yes] says fine
+       *[no] says a problem
+    } and wins ({ $why ->
+        [specific] a line about the port beats a tool's overall status
+        [newer] the newer one
+       *[source] the stronger source
+    }).

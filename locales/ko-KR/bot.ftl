@@ -356,3 +356,81 @@ glossary-remote-desktop = **원격 데스크톱**(RDP)은 Windows 서버 화면�
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = **SSH 클라이언트**는 고객님 컴퓨터에서 Linux 서버에 접속하는 프로그램이에요. macOS, Linux, Windows 10 이상에서는 터미널(또는 PowerShell)에서 `ssh 사용자@서버IP` 명령으로 접속해요. PuTTY, Xshell, Termius 같은 프로그램도 SSH 클라이언트예요.
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
+
+## Two facts disagree: which one the conversation goes by (engine, evidence model)
+evidence-contradiction = { $subject ->
+        [firewall] 서버 안 방화벽
+        [listener] { $port }번 포트에서 대기 중인 서비스
+        [service] 로그인 서비스
+        [client] 고객님이 직접 해 보신 연결 테스트
+        [user-ping] 고객님이 직접 해 보신 ping
+        [registry] 레지스트리의 원격 데스크톱 포트
+        [resources] 서버의 메모리, CPU, 디스크
+        [security-group] 보안 그룹
+        [instance] 인스턴스 상태
+       *[other] 이 항목
+    }: { $held ->
+        [measured] 제 이전 점검
+        [provider] 클라우드 API 정보
+        [pasted] 붙여 넣어 주신 출력
+        [inferred] 이전에 붙여 넣으신 출력에서 제가 읽은 내용
+       *[said] 고객님 답변
+    }에서는 { $held_ok ->
+        [yes] 문제없다고
+       *[no] 문제가 있다고
+    } 나왔지만, { $wins ->
+        [measured] 제가 밖에서 직접 점검한 결과
+        [provider] 클라우드 API 정보
+        [pasted] 붙여 넣어 주신 출력
+        [inferred] 붙여 넣으신 출력에서 제가 읽은 내용
+       *[said] 고객님 답변
+    }에서는 { $wins_ok ->
+        [yes] 문제없다고
+       *[no] 문제가 있다고
+    } 나와요. { $why ->
+        [specific] 포트에 대한 구체적인 규칙이 전체 상태 표시(예: inactive)보다 정확해서 그쪽을 기준으로 볼게요.
+        [newer] 더 최근 결과를 기준으로 볼게요.
+       *[source] { $wins ->
+            [measured] 직접 측정한 결과가 전해 들은 내용보다 확실해서
+            [provider] 클라우드 쪽 기록이 전해 들은 내용보다 확실해서
+            [pasted] 서버가 직접 출력한 내용이 답변보다 확실해서
+           *[other] 그쪽이 더 확실해서
+        } 그쪽을 기준으로 볼게요.
+    }
+
+## A re-check whose result did not change because of what the user did (engine)
+recheck-healthy = 밖에서 확인해 보니 { $port }번 포트가 정상적으로 응답해요.
+recheck-changed = 밖에서 보기에 달라진 점은 있지만, 로그인 포트가 아직 제대로 응답하지 않아요. 계속 확인해 볼게요.
+
+## What `ssh -v` of a refused login shows: the keys offered, the user typed (engine)
+paste-ssh-keys = { $keys ->
+        [none] 클라이언트가 키를 하나도 제시하지 않아서 서버가 받아들일 키가 없었어요. 키 파일을 직접 지정해 주세요: `{ $ssh } -i /키/파일/경로.pem { $user }@{ $ip }` (먼저 `chmod 600`으로 권한을 바꿔 주세요. 다른 사용자가 읽을 수 있는 키는 ssh가 건너뛰어요).
+        [missing] 지정하신 키 파일이 컴퓨터에 없어요({ $file }). 경로와 파일 이름을 확인하신 뒤 `{ $ssh } -i /키/파일/경로.pem { $user }@{ $ip }`로 다시 접속해 주세요.
+       *[offered] 클라이언트가 키를 { $count }개 제시했지만 서버가 하나도 받아들이지 않았어요. 인스턴스에 연결된 키 페어가 다른 키예요. 콘솔의 **SSH 키** 페이지에서 인스턴스에 연결된 키 페어를 확인할 수 있어요. 그 키 파일로 `{ $ssh } -i /그/키/파일.pem -o IdentitiesOnly=yes { $user }@{ $ip }`를 실행해 주세요.
+    }
+paste-ssh-user = `{ $typed }` 사용자로 접속하셨는데, 이 이미지의 기본 사용자는 `{ $default }`예요{ $default ->
+        [ubuntu] {" "}(Tencent Cloud의 Ubuntu 이미지는 `ubuntu` 사용자로 시작하고, root 로그인은 기본적으로 꺼져 있어요)
+       *[other] {" "}(CentOS, Rocky, TencentOS, OpenCloudOS 이미지는 `root`, Ubuntu 이미지는 `ubuntu` 사용자로 시작해요)
+    }. `{ $ssh } { $default }@{ $ip }`로 접속해 보세요.
+
+## After "it works now": the likely cause and how to keep it from coming back (engine)
+fixed-followup = { $cause ->
+        [security-group] 원인은 보안 그룹이 { $port }번 포트를 허용하지 않았던 것으로 보여요. 꼭 필요한 규칙만 남겨 두시고, 누가 언제 규칙을 바꿨는지는 콘솔의 작업 기록(Cloud Audit)에서 확인할 수 있어요.
+        [firewall] 원인은 서버 안 방화벽이 { $port }번 포트를 막았던 것으로 보여요. { $os ->
+            [windows] 네트워크가 바뀌어도 꺼지지 않도록 인바운드 규칙을 모든 프로필(도메인, 개인, 공용)에서 사용으로 두세요.
+           *[other] 재부팅해도 사라지지 않도록 규칙을 영구로 저장해 주세요: `sudo ufw allow { $port }/tcp`, `sudo firewall-cmd --permanent --add-port={ $port }/tcp` 후 `--reload`, 또는 iptables 규칙 저장(`sudo netfilter-persistent save`, CentOS 7은 `sudo service iptables save`).
+        }
+        [sshd] 원인은 SSH 서비스가 멈췄거나 설정에 문제가 있었던 것으로 보여요. `sudo journalctl -b -u ssh`(또는 `-u sshd`)로 부팅 이후의 로그를 보시면 왜 멈췄는지 알 수 있어요. 설정을 바꾼 뒤에는 재시작 전에 `sudo sshd -t`로 먼저 확인하시면 오타 때문에 접속이 막히는 일을 막을 수 있어요.
+        [resources] 원인은 서버의 CPU, 메모리 또는 디스크가 부족했던 것으로 보여요. 콘솔 모니터링에서 CPU, 메모리, 디스크 사용률 알람을 설정해 두시면 다음에 미리 알 수 있어요. `sudo journalctl -b -k | grep -i oom`으로 부팅 이후 메모리 부족으로 종료된 프로그램을 확인할 수 있어요.
+        [instance] 원인은 인스턴스 자체(중지, 요금 연체, 대역폭 없음)로 보여요. 누가 언제 인스턴스를 중지하거나 바꿨는지는 콘솔의 작업 기록(Cloud Audit)에서, 요금 연체로 중지됐는지는 결제 페이지에서 확인할 수 있어요. 다시 중지되지 않도록 잔액을 충전하시거나 자동 갱신을 켜 두세요.
+        [port] 원인은 로그인 서비스가 기본 포트가 아닌 { $port }번 포트에서 대기하고 있었던 것으로 보여요. 앞으로는 이 포트로 접속하시거나, 서비스 설정에서 원래 포트로 되돌려 주세요(사용하는 포트는 보안 그룹과 방화벽에서 계속 허용해 두세요).
+        [rdp] 원인은 서버의 원격 데스크톱 설정으로 보여요. 이벤트 뷰어(Windows 로그 > 시스템, 그리고 응용 프로그램 및 서비스 로그 > Microsoft > Windows > TerminalServices)에서 무엇이 언제 바뀌었는지 확인할 수 있어요.
+        [login] 원인은 서버가 아니라 클라이언트 쪽(키, 사용자 이름, 클라이언트 설정)으로 보여요. 접속에 성공한 키 파일과 사용자 이름을 `~/.ssh/config` 등에 함께 저장해 두세요.
+       *[general] 무슨 일이 있었는지는 { $os ->
+            [windows] 이벤트 뷰어(Windows 로그 > 시스템)
+           *[other] 부팅 이후의 저널(`sudo journalctl -b`)
+        }과 콘솔의 작업 기록(Cloud Audit)에서 무엇이 언제 바뀌었는지 확인할 수 있어요.
+    }{ $sg ->
+        [yes] {" "}테스트용으로 보안 그룹에 0.0.0.0/0을 허용하는 규칙을 추가하셨다면, 지금 고객님 주소나 사무실 대역으로 좁혀 주세요. 열려 있는 로그인 포트는 몇 분 안에 스캔 대상이 돼요.
+       *[no] {""}
+    }

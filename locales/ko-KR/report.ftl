@@ -56,6 +56,26 @@ report-summary = 요약: 로그인 포트 { $port }번은 { $state ->
         [rdp-ok] 경로와 원격 데스크톱은 정상이에요. 클라이언트나 계정 쪽이에요
         [probe-inconclusive] 알 수 없어요. 봇이 있는 곳에서 점검하지 못했어요
         [none] 아직 없어요
+        [firewall-blocks] 서버 안 방화벽 규칙이 로그인 포트를 막고 있어요
+        [sshd-privsep] sshd가 중지되어 있어요(권한 분리 디렉터리가 없음)
+        [sshd-bad-config] 설정 파일의 잘못된 줄 때문에 sshd가 시작되지 않아요
+        [sshd-address-in-use] 다른 프로그램이 포트를 쓰고 있어서 sshd가 시작되지 않아요
+        [sshd-bind-denied] sshd가 포트를 쓸 수 없어요(SELinux)
+        [sshd-no-hostkeys] 호스트 키가 없어서 sshd가 시작되지 않아요
+        [sshd-fatal] sshd가 자체 오류로 멈춰요
+        [service-stopped] 로그인 서비스가 중지되어 있어요
+        [service-missing] 로그인 서비스가 설치되어 있지 않아요
+        [listen-local-only] 로그인 서비스가 로컬 주소에서만 대기하고 있어요
+        [listen-other-port] 로그인 서비스가 다른 포트에서 대기하고 있어요
+        [listen-none] 로그인 포트에서 대기 중인 서비스가 없어요
+        [disk-full] 디스크가 가득 찼어요
+        [resources-high] 서버의 CPU, 메모리 또는 디스크가 부족해요
+        [registry-differ] 레지스트리의 PortNumber 값 두 개가 서로 달라요
+        [rdp-listener-missing] RDP-Tcp 리스너가 없어요
+        [boot-trouble] 서버가 정상적으로 부팅되지 않아요
+        [client-publickey] 서버가 제시한 키를 받아들이지 않아요
+        [client-password] 비밀번호가 거부돼요
+        [client-other-port] 사용자의 클라이언트가 아직 예전 포트로 접속하고 있어요
        *[other] 로그인 서비스가 연결은 받지만 정상적으로 동작하지 않아요({ $cause })
     }. 붙여 넣은 출력에서 읽은 단서: { $clues }.
 report-source = 점검한 곳: { $egress ->
@@ -75,3 +95,67 @@ report-paste-at = { $at }, 단계: { $step }
 
 ## A paste answered the current question (engine)
 paste-answers = 붙여 넣어 주신 내용으로 이 질문의 답을 확인했어요.
+
+## The summary at the top of the report, and every fact with its source
+report-summary-title = 요약
+report-opening = 사용자가 처음 쓴 말({ $at } UTC): { $words }
+report-opening-none = { $at } UTC에 시작했어요. 사용자가 직접 쓴 문장은 없어요(명령과 버튼만 사용).
+report-user-lang = 사용자는 { $lang ->
+        [ko-KR] 한국어
+       *[other] 영어
+    }로 대화했어요. 사용자가 입력한 답은 입력한 그대로 인용하고, 사용자가 본 선택지는 그 언어로 옆에 적었어요.
+report-user-saw = 사용자가 본 선택지: { $label }
+report-decisive = 결정적 단서: { $by }. 이 단서로 "{ $step }" 단계로 진행했어요.
+report-decisive-none = 결정적 단서: 아직 없어요(점검 결과나 붙여 넣은 출력으로 경로가 정해지지 않았어요).
+report-contradiction = 서로 맞지 않는 정보
+report-how = { $how ->
+        [measured] 봇이 직접 측정
+        [inferred] 붙여 넣은 출력에서 봇이 추론
+        [provider] 클라우드 API 정보
+        [pasted] 붙여 넣은 출력에서 확인
+       *[said] 사용자 답변
+    }
+report-evidence = 확인된 사실과 출처
+report-evidence-line = { $at }: { $source ->
+        [measured] 봇이 직접 측정
+        [provider] 클라우드 API
+        [pasted] 붙여 넣은 출력
+        [inferred] 붙여 넣은 출력에서 봇이 추론
+       *[said] 사용자 답변
+    }: { $code }{ $ok ->
+        [yes] {" "}({ $subject }: 정상)
+        [no] {" "}({ $subject }: 문제 있음)
+       *[none] {""}
+    }{ $stands ->
+        [yes] {""}
+       *[no] , 다른 근거에 밀림
+    }
+report-decisions = 대화가 이렇게 진행된 이유
+report-decision-line = { $at }: "{ $step }", 근거: { $by } ({ $table ->
+        [first] 첫 점검
+        [cloud] 클라우드 API
+       *[paste] 붙여 넣은 출력
+    })
+report-contradiction-line = { $subject }: { $held ->
+        [measured] 봇의 이전 측정
+        [provider] 클라우드 API
+        [pasted] 붙여 넣은 출력
+        [inferred] 붙여 넣은 출력에서 봇이 추론한 답변
+       *[said] 사용자 답변
+    }({ $held_code }) 결과는 { $held_ok ->
+        [yes] 정상
+       *[no] 문제 있음
+    }, { $wins ->
+        [measured] 봇의 측정
+        [provider] 클라우드 API
+        [pasted] 붙여 넣은 출력
+        [inferred] 붙여 넣은 출력에서 봇이 추론한 답변
+       *[said] 사용자 답변
+    }({ $wins_code }) 결과는 { $wins_ok ->
+        [yes] 정상
+       *[no] 문제 있음
+    }. 뒤쪽 결과를 따름({ $why ->
+        [specific] 포트에 대한 구체적인 줄이 도구의 전체 상태 표시보다 우선
+        [newer] 더 최근 결과
+       *[source] 더 확실한 출처
+    }).

@@ -8,6 +8,7 @@
 use crate::cloud::{CloudAnswer, CloudFacts, CloudRequest, SgDecision, SourceRole};
 use crate::command::{self, Command, Lang, Os};
 use crate::correct::{self, Correction};
+use crate::evidence;
 use crate::facts;
 use crate::findings::{self, Finding};
 use crate::limits::ProbeRefusal;
@@ -18,12 +19,12 @@ use crate::policy::TargetPolicy;
 use crate::probe::{PortSpec, PortState, ProbeReport, ProbeRequest, Service};
 use crate::report::Report;
 use crate::runbook::{
-    Cond, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition, BACK_TARGET, UNKNOWN_KEY,
-    UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
+    Cond, FirstRoute, InputKind, ProbeKind, Runbooks, Step, StepKind, Transition, BACK_TARGET,
+    UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL,
 };
 use crate::session::{
-    Answer, CorrectionRecord, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose, Session,
-    MAX_PASTES,
+    Answer, CorrectionRecord, Outcome, PasteRecord, Pending, Phase, ProbeRecord, Purpose,
+    RouteDecision, Session, MAX_PASTES,
 };
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -182,6 +183,8 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "recheck-result",
     "recheck-better",
     "recheck-same",
+    "recheck-healthy",
+    "recheck-changed",
     "back-done",
     "back-nothing",
     "restarted",
@@ -250,7 +253,191 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "cloud-not-ours",
     "cloud-failed",
     "cloud-user-source",
+    "evidence-contradiction",
+    "paste-ssh-keys",
+    "paste-ssh-user",
+    "fixed-followup",
 ];
+
+/// Where the fix most likely was, from the step of the last answer that led
+/// to it (the login service found on a moved port, when that is how it
+/// ended), as a key of `fixed-followup`.
+fn fix_cause(s: &Session) -> &'static str {
+    let usual = default_port(s.known_os());
+    let moved = s.custom_port.is_some_and(|p| p != usual)
+        && s.probes.iter().any(|p| {
+            matches!(&p.purpose, Purpose::Recheck { option: Some(k), .. }
+                if k == PASTE_KEY || k == ALT_KEY)
+        });
+    if moved {
+        return "port";
+    }
+    let last = s.answers.iter().rev().find(|a| {
+        !matches!(a.option.as_deref(), Some(UNKNOWN_KEY | WORKS_KEY))
+            && !a.step.ends_with("confirm_login")
+            && !a.step.ends_with("works_confirm")
+    });
+    let Some(step) = last.map(|a| a.step.as_str()) else {
+        return "general";
+    };
+    let (book, id) = step.split_once('.').unwrap_or(("", step));
+    match id {
+        "security_group" | "sg_help" | "sg_firewall" | "bot_blocked" | "both_blocked"
+        | "source_rule" => "security-group",
+        "instance_state" | "arrears" | "bandwidth" | "restart" | "new_ip" => "instance",
+        "load" | "resources" | "resources_fix" => "resources",
+        "firewall" => "firewall",
+        "key" | "credentials" | "legacy" | "hostkey" | "client_error" | "verbose" => "login",
+        _ if book == "windows" => "rdp",
+        "sshd" | "sshd_start" | "sshd_listen" | "sshd_config" | "custom_port" | "bans" | "boot" => {
+            "sshd"
+        }
+        _ => "general",
+    }
+}
+
+/// After "it works now": the likely cause, how to keep it from coming back,
+/// and, when the security group was part of it, to narrow a test rule.
+fn fixed_followup(s: &Session) -> Msg {
+    let sg = s.visited.iter().any(|v| {
+        v.ends_with("security_group") || v.ends_with("sg_help") || v.ends_with("source_rule")
+    }) || s.first_findings.contains(&Finding::PortFiltered);
+    Msg::new("fixed-followup")
+        .arg("cause", fix_cause(s))
+        .arg("port", s.service_port())
+        .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+        .arg("sg", if sg { "yes" } else { "no" })
+}
+
+/// The image a banner names: `ubuntu` or `debian` (Red Hat family banners
+/// name no distribution).
+fn banner_image(banner: &str) -> Option<&'static str> {
+    let b = banner.to_ascii_lowercase();
+    if b.contains("ubuntu") {
+        Some("ubuntu")
+    } else if b.contains("debian") {
+        Some("debian")
+    } else {
+        None
+    }
+}
+
+/// The login user a Tencent Cloud image starts with, when the image is
+/// known: `ubuntu` on Ubuntu images (root login is off there), `root` on
+/// CentOS, Rocky, TencentOS and OpenCloudOS.
+fn image_user(s: &Session) -> Option<&'static str> {
+    if s.vars.get("image").map(String::as_str) == Some("ubuntu") {
+        return Some("ubuntu");
+    }
+    if s.distro == Some(command::Distro::Redhat) {
+        return Some("root");
+    }
+    let said = s
+        .opening
+        .as_ref()
+        .map(|(_, t)| t.to_lowercase())
+        .unwrap_or_default();
+    (said.contains("ubuntu") || said.contains("우분투")).then_some("ubuntu")
+}
+
+/// What `ssh -v` of a refused login says beyond "denied": no key offered,
+/// a key file that isn't there, keys the server did not take; a user name
+/// other than the image's default.
+fn ssh_notes(s: &mut Session, d: &paste::SshDetails) -> Vec<Msg> {
+    let mut v = Vec::new();
+    let port = s.service_port();
+    let ssh = if port == 22 {
+        "ssh".to_owned()
+    } else {
+        format!("ssh -p {port}")
+    };
+    let ip = s
+        .target
+        .map(|t| t.to_string())
+        .or_else(|| s.target_name.clone())
+        .unwrap_or_default();
+    if let Some(u) = &d.user {
+        s.vars.insert("ssh_user".into(), u.clone());
+    }
+    let default = image_user(s);
+    let user = default
+        .map(str::to_owned)
+        .or_else(|| d.user.clone())
+        .unwrap_or_else(|| "root".into());
+    let keys = match (&d.missing, d.offered) {
+        (Some(_), _) => Some("missing"),
+        (None, Some(0)) => Some("none"),
+        (None, Some(_)) => Some("offered"),
+        (None, None) => None,
+    };
+    if let Some(k) = keys {
+        v.push(
+            Msg::new("paste-ssh-keys")
+                .arg("keys", k)
+                .arg("count", i64::from(d.offered.unwrap_or(0)))
+                .arg("file", d.missing.clone().unwrap_or_default())
+                .arg("ssh", ssh.clone())
+                .arg("user", user.clone())
+                .arg("ip", ip.clone()),
+        );
+    }
+    if let (Some(typed), Some(default)) = (&d.user, default) {
+        if typed != default {
+            v.push(
+                Msg::new("paste-ssh-user")
+                    .arg("typed", typed.clone())
+                    .arg("default", default)
+                    .arg("ssh", ssh)
+                    .arg("ip", ip),
+            );
+        }
+    }
+    v
+}
+
+/// Keeps which route row moved the conversation and the conditions that
+/// decided it (an answer row's `to` is the step it answered, `at`).
+fn record_decision(s: &mut Session, table: &str, r: &FirstRoute, now: u64, at: &str) {
+    s.decisions.push(RouteDecision {
+        at_ms: now,
+        table: table.to_owned(),
+        row: r.name.clone(),
+        to: if r.answer.is_some() {
+            at.to_owned()
+        } else {
+            r.to.clone()
+        },
+        by: r
+            .when
+            .iter()
+            .filter(|c| !matches!(c, Cond::At(_)))
+            .map(Cond::code)
+            .collect(),
+    });
+}
+
+/// A contradiction as the chat says it: what it is about, who said what,
+/// and which one wins.
+pub fn contradiction_msg(c: &evidence::Contradiction, port: u16) -> Msg {
+    let yn = |b: bool| if b { "yes" } else { "no" };
+    Msg::new("evidence-contradiction")
+        .arg("subject", c.subject.clone())
+        .arg("port", port)
+        .arg("held", c.held.source.key())
+        .arg("held_ok", yn(c.held.ok))
+        .arg("wins", c.wins.source.key())
+        .arg("wins_ok", yn(c.wins.ok))
+        .arg(
+            "why",
+            if c.held.source != c.wins.source {
+                "source"
+            } else if c.held.strength != c.wins.strength {
+                "specific"
+            } else {
+                "newer"
+            },
+        )
+}
 
 /// Option keys of the correction question ([`Phase::Correcting`]).
 pub const SWITCH_KEY: &str = "switch";
@@ -371,6 +558,12 @@ impl Engine {
             if let Some(d) = command::extract(t).distro {
                 s.distro = Some(d);
             }
+            // The user's own words, as first typed: the report quotes them.
+            if s.opening.is_none() && !t.trim().is_empty() && command::parse(t).is_none() {
+                let mut first = t.trim().to_owned();
+                crate::limits::truncate_chars(&mut first, crate::session::MAX_OPENING);
+                s.opening = Some((now_ms, first));
+            }
         }
         match input {
             Input::Text(t) => match command::parse(&t) {
@@ -462,12 +655,45 @@ impl Engine {
 
     /// Caps, and the leading [`Effect::Persist`] when the turn changed anything.
     fn finish(&self, s: &mut Session, before: Session, now_ms: u64, mut out: Out) -> Vec<Effect> {
+        self.name_contradictions(s, &before, &mut out);
         s.enforce_caps();
         if *s != before {
             s.updated_ms = now_ms;
             out.fx.insert(0, Effect::Persist);
         }
         out.fx
+    }
+
+    /// A fact that arrived this turn and disagrees with one held (or the
+    /// other way round): say so, and which one the conversation goes by
+    /// ([`evidence::beats`]), before the question the turn ends with.
+    fn name_contradictions(&self, s: &Session, before: &Session, out: &mut Out) {
+        if s.target != before.target {
+            return; // another server: nothing held is about it
+        }
+        let old = evidence::contradictions(&evidence::gather(&self.rb, before));
+        let new: Vec<Msg> = evidence::contradictions(&evidence::gather(&self.rb, s))
+            .into_iter()
+            .filter(|c| {
+                !old.iter().any(|o| {
+                    o.subject == c.subject
+                        && o.held.code == c.held.code
+                        && o.wins.code == c.wins.code
+                })
+            })
+            .map(|c| contradiction_msg(&c, s.service_port()))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let reply = Reply::info(new).severity(Severity::Warning);
+        // Before the question this turn ends with, else last.
+        let at = out
+            .fx
+            .iter()
+            .rposition(|e| matches!(e, Effect::Say(r) if r.step.is_some()))
+            .unwrap_or(out.fx.len());
+        out.fx.insert(at, Effect::Say(reply));
     }
 
     // ----- inputs -------------------------------------------------------
@@ -823,6 +1049,13 @@ impl Engine {
             parts.push(Msg::new("paste-more").arg("count", (all.len() - MAX_FACT_LINES) as i64));
         }
         say(out, Reply::info(parts));
+        // `ssh -v` of a refused login: the keys offered, the user typed.
+        if let Some(d) = paste::ssh_details(text) {
+            let notes = ssh_notes(s, &d);
+            if !notes.is_empty() {
+                say(out, Reply::info(notes));
+            }
+        }
         // What the facts settle: the user's own tests, values notes quote.
         for (k, v) in facts::vars(&s.facts(), s.service_port(), s.known_os()) {
             s.vars.insert(k.to_owned(), v);
@@ -932,11 +1165,16 @@ impl Engine {
             Phase::Step(id) => id.clone(),
             _ => String::new(),
         };
-        let row = self
-            .rb
-            .paste_routes()
-            .iter()
-            .find(|r| r.to != cur && r.when.iter().all(|c| self.holds(s, c)));
+        // A paste never answers the question against a fact it holds.
+        let held = evidence::gather(&self.rb, s);
+        let row = self.rb.paste_routes().iter().find(|r| {
+            r.to != cur
+                && r.when.iter().all(|c| self.holds(s, c))
+                && (r.answer.is_none() || evidence::paste_answer_stands(&r.when, &held, out.now))
+        });
+        if let Some(r) = row {
+            record_decision(s, "paste", r, out.now, &cur);
+        }
         match row {
             Some(r) => {
                 if let Some(note) = &r.note {
@@ -968,6 +1206,9 @@ impl Engine {
                 let here = self.rb.paste_routes().iter().find(|r| {
                     r.to == cur && r.note.is_some() && r.when.iter().all(|c| self.holds(s, c))
                 });
+                if let Some(r) = here {
+                    record_decision(s, "paste", r, out.now, &cur);
+                }
                 match here.and_then(|r| r.note.as_ref()) {
                     Some(note) => say(out, Reply::info(vec![self.msg(s, note)])),
                     None => say(out, Reply::one("paste-no-change")),
@@ -1158,8 +1399,12 @@ impl Engine {
                 }
                 self.abandon(s, out);
                 let lang = s.lang;
+                // What the user said before naming the server is theirs
+                // for this diagnosis too.
+                let opening = if s.probed() { None } else { s.opening.take() };
                 *s = Session::new(out.now);
                 s.lang = lang;
+                s.opening = opening;
                 s.custom_port = port;
                 s.os = os;
                 s.phase = Phase::AskIp;
@@ -1695,6 +1940,20 @@ impl Engine {
         if pending.purpose == Purpose::Initial {
             s.first_findings = found.clone();
         }
+        // The distribution the SSH banner names (`OpenSSH_8.9p1
+        // Ubuntu-3ubuntu0.10`): the commands shown fit it, and the image's
+        // default user is known.
+        if let Some(image) = report
+            .ssh
+            .as_ref()
+            .and_then(|x| x.banner.as_deref())
+            .and_then(banner_image)
+        {
+            s.vars.insert("image".into(), image.into());
+            if s.distro.is_none() {
+                s.distro = Some(command::Distro::Debian);
+            }
+        }
         s.probes.push(ProbeRecord {
             at_ms: out.now,
             purpose: pending.purpose.clone(),
@@ -1766,10 +2025,25 @@ impl Engine {
                     && s.probes[..s.probes.len() - 1]
                         .last()
                         .is_some_and(|p| p.service_port != port);
-                parts.push(match (better, found_elsewhere) {
-                    (true, true) => Msg::new("recheck-found").arg("port", port),
-                    (true, false) => Msg::new("recheck-better"),
-                    (false, _) => Msg::new("recheck-same"),
+                // "That made the difference" only when two measurements of
+                // this port differ and what the user did came between them
+                // (an option or a typed answer, not a paste or the bot's
+                // own look at other ports).
+                let earlier = s.probes[..s.probes.len() - 1]
+                    .iter()
+                    .rev()
+                    .find(|p| p.service_port == port && p.report.port(port).is_some());
+                let differs = earlier.is_some_and(|p| {
+                    findings::service_healthy(&p.findings) != healthy
+                        || p.report.port(port).map(|r| r.state) != after
+                });
+                let by_user = !matches!(option.as_deref(), Some(PASTE_KEY | ALT_KEY));
+                parts.push(match (healthy, found_elsewhere, differs && by_user) {
+                    (true, true, _) => Msg::new("recheck-found").arg("port", port),
+                    (true, false, true) => Msg::new("recheck-better"),
+                    (true, false, false) => Msg::new("recheck-healthy").arg("port", port),
+                    (false, _, true) => Msg::new("recheck-changed"),
+                    (false, _, false) => Msg::new("recheck-same"),
                 });
                 parts.extend(
                     found
@@ -1971,6 +2245,14 @@ impl Engine {
             .iter()
             .chain(self.rb.first_routes())
             .find(|r| r.when.iter().all(|c| self.holds(s, c)));
+        if let Some(r) = row {
+            let table = if self.rb.cloud_routes().iter().any(|c| std::ptr::eq(c, r)) {
+                "cloud"
+            } else {
+                "first"
+            };
+            record_decision(s, table, r, out.now, "");
+        }
         let to = match row {
             Some(r) => {
                 if let Some(note) = &r.note {
@@ -2016,6 +2298,8 @@ impl Engine {
                 StepKind::Success => {
                     s.phase = Phase::Ended(Outcome::Fixed);
                     say(out, self.step_reply(s, step).severity(Severity::Good));
+                    // The likely cause and how to keep it from coming back.
+                    say(out, Reply::info(vec![fixed_followup(s)]));
                     out.push(Effect::Ended(Outcome::Fixed));
                     out.push(Effect::Record(Box::new(OutcomeRecord::of(
                         s,

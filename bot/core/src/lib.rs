@@ -10,6 +10,7 @@ pub mod cloud;
 pub mod command;
 pub mod correct;
 pub mod engine;
+pub mod evidence;
 pub mod facts;
 pub mod findings;
 pub mod limits;

@@ -2,10 +2,13 @@
 //! Rendering (markdown, in the user's language) happens outside the core.
 
 use crate::command::Os;
+use crate::evidence::{Contradiction, Evidence, Source};
 use crate::findings::Finding;
 use crate::msg::Msg;
 use crate::runbook::{Cond, Runbooks, UNKNOWN_KEY, UNKNOWN_LABEL, WORKS_KEY, WORKS_LABEL};
-use crate::session::{CorrectionRecord, Outcome, Phase, ProbeRecord, ProbeSummary, Session};
+use crate::session::{
+    CorrectionRecord, Outcome, Phase, ProbeRecord, ProbeSummary, RouteDecision, Session,
+};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -72,6 +75,26 @@ pub struct Report {
     /// What the provider's API said (in full: the report goes to support).
     #[serde(default)]
     pub cloud: Option<crate::cloud::CloudAnswer>,
+    /// The user's own words as first typed, and when.
+    #[serde(default)]
+    pub opening: Option<(u64, String)>,
+    /// How each item of `ruled_out` was ruled out (same order): measured by
+    /// the bot, said by the user, or inferred by the bot from a paste.
+    #[serde(default)]
+    pub ruled_out_how: Vec<Source>,
+    /// Facts that disagree and the one the diagnosis goes by.
+    #[serde(default)]
+    pub contradictions: Vec<Contradiction>,
+    /// Every fact the conversation holds, with its source and time.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// The route rows that moved the conversation and what decided them;
+    /// the last one is the decisive clue.
+    #[serde(default)]
+    pub decisions: Vec<RouteDecision>,
+    /// The language the user spoke (the report may be in another).
+    #[serde(default)]
+    pub user_lang: Option<crate::command::Lang>,
 }
 
 /// The hypothesis the latest measurement supports, most decisive first.
@@ -94,6 +117,32 @@ const HYPOTHESES: &[Finding] = &[
     Finding::PortOpen,
 ];
 
+/// Causes a paste names, most decisive first: when one is held it is the
+/// hypothesis, as it says more than the measurement from outside (a closed
+/// port and a rule that rejects it: the rule).
+const FACT_HYPOTHESES: &[&str] = &[
+    "boot-trouble",
+    "firewall-blocks",
+    "sshd-privsep",
+    "sshd-bad-config",
+    "sshd-address-in-use",
+    "sshd-bind-denied",
+    "sshd-no-hostkeys",
+    "sshd-fatal",
+    "disk-full",
+    "service-missing",
+    "service-stopped",
+    "listen-local-only",
+    "listen-other-port",
+    "listen-none",
+    "registry-differ",
+    "rdp-listener-missing",
+    "resources-high",
+    "client-other-port",
+    "client-publickey",
+    "client-password",
+];
+
 /// The summary line: port, state, hypothesis (a finding code), whether the
 /// login service was found on a moved port, and the paste facts in force.
 fn summary(s: &Session) -> Option<Msg> {
@@ -107,17 +156,23 @@ fn summary(s: &Session) -> Option<Msg> {
         Some(crate::probe::PortState::Inconclusive) => "inconclusive",
         None => "unknown",
     };
-    let cause = HYPOTHESES
+    let clues = s.fact_codes();
+    let cause = FACT_HYPOTHESES
         .iter()
-        .find(|f| last.findings.contains(f))
-        .map(|f| f.code())
+        .find(|c| clues.contains(c))
+        .copied()
+        .or_else(|| {
+            HYPOTHESES
+                .iter()
+                .find(|f| last.findings.contains(f))
+                .map(|f| f.code())
+        })
         .unwrap_or("none");
     let usual = if s.service() == Some(crate::probe::Service::Ssh) {
         22
     } else {
         3389
     };
-    let clues = s.fact_codes();
     Some(
         Msg::new("report-summary")
             .arg("port", port)
@@ -138,6 +193,7 @@ fn summary(s: &Session) -> Option<Msg> {
 
 impl Report {
     pub fn build(rb: &Runbooks, s: &Session, now_ms: u64) -> Report {
+        let evidence = crate::evidence::gather(rb, s);
         let mut ruled_out: Vec<Msg> = Vec::new();
         let port = s.service_port();
         // Summarised older runs count too.
@@ -145,12 +201,15 @@ impl Report {
             s.probes.iter().any(|p| p.findings.contains(&f))
                 || s.probe_history.iter().any(|p| p.findings.contains(&f))
         };
+        let mut ruled_out_how: Vec<Source> = Vec::new();
         let ever_open = ever(Finding::PortOpen);
         if ever_open {
             ruled_out.push(Msg::new("ruled-out-port-blocked").arg("port", port));
+            ruled_out_how.push(Source::Measured);
         }
         if ever(Finding::IcmpReply) {
             ruled_out.push(Msg::new("ruled-out-host-down"));
+            ruled_out_how.push(Source::Measured);
         }
         let mut checks = Vec::new();
         let mut disputed: Vec<Msg> = Vec::new();
@@ -170,10 +229,20 @@ impl Report {
                 if !disputed.contains(&m) {
                     disputed.push(m);
                 }
-            } else if let Some(r) = opt.and_then(|o| o.rules_out.as_ref()) {
+            } else if let Some(r) = opt
+                .and_then(|o| o.rules_out.as_ref())
+                // Not ruled out when stronger evidence says the opposite
+                // (listed among the contradictions instead).
+                .filter(|r| !crate::evidence::overruled(&evidence, &format!("said:{r}")))
+            {
                 let m = Msg::new(r.clone()).arg("port", port);
                 if !ruled_out.contains(&m) {
                     ruled_out.push(m);
+                    ruled_out_how.push(if a.inferred {
+                        Source::Inferred
+                    } else {
+                        Source::Said
+                    });
                 }
             }
             let universal = match a.option.as_deref() {
@@ -233,6 +302,23 @@ impl Report {
             egress: Vec::new(),
             corrections: s.corrections.clone(),
             cloud: s.cloud.clone(),
+            opening: s.opening.clone(),
+            ruled_out_how,
+            contradictions: crate::evidence::contradictions(&evidence),
+            evidence,
+            // Step ids become the steps' title ids, for rendering.
+            decisions: s
+                .decisions
+                .iter()
+                .map(|d| {
+                    let mut d = d.clone();
+                    if let Some(st) = rb.step(&d.to) {
+                        d.to = st.title.clone();
+                    }
+                    d
+                })
+                .collect(),
+            user_lang: s.lang,
         }
     }
 }

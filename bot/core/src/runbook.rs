@@ -274,6 +274,23 @@ impl Cond {
             _ => Err(format!("unknown condition kind `{kind}`")),
         }
     }
+
+    /// The condition as written in a runbook (`fact:firewall-blocks`): what
+    /// the report shows as the reason a route was taken.
+    pub fn code(&self) -> String {
+        match self {
+            Cond::Finding(f) => format!("finding:{}", f.code()),
+            Cond::NotFinding(f) => format!("not-finding:{}", f.code()),
+            Cond::Os(os) => format!("os:{}", os.key()),
+            Cond::Service(Service::Ssh) => "service:ssh".into(),
+            Cond::Service(Service::Rdp) => "service:rdp".into(),
+            Cond::Var(k, v) => format!("var:{k}={v}"),
+            Cond::VarNot(k, v) => format!("var:{k}!={v}"),
+            Cond::Fact(c) => format!("fact:{c}"),
+            Cond::At(step) => format!("at:{step}"),
+            Cond::Cloud(c) => format!("cloud:{c}"),
+        }
+    }
 }
 
 /// A validated transition: routes are tried in order, then `next`.

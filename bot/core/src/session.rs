@@ -178,6 +178,31 @@ pub struct Session {
     /// What the provider's API said about the target (when it was asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud: Option<crate::cloud::CloudAnswer>,
+    /// The first thing the user typed, as typed (cut to
+    /// [`MAX_OPENING`] characters), and when: the report quotes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<(u64, String)>,
+    /// Which route rows moved the conversation and the conditions that
+    /// decided them, oldest first (the latest [`MAX_DECISIONS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<RouteDecision>,
+}
+
+/// Longest opening message kept, in characters.
+pub const MAX_OPENING: usize = 300;
+/// How many route decisions a session keeps (the latest).
+pub const MAX_DECISIONS: usize = 16;
+
+/// A route row that moved the conversation: which table (`first`,
+/// `cloud`, `paste`), the row's name, where it led (a step id) and the
+/// conditions that held (`fact:firewall-blocks`, `os:linux`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RouteDecision {
+    pub at_ms: u64,
+    pub table: String,
+    pub row: String,
+    pub to: String,
+    pub by: Vec<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -289,6 +314,8 @@ impl Session {
             ports_probed: Vec::new(),
             corrections: Vec::new(),
             cloud: None,
+            opening: None,
+            decisions: Vec::new(),
         }
     }
 
@@ -425,6 +452,18 @@ impl Session {
         }
         self.cap_pastes();
         keep_last(&mut self.corrections, MAX_CORRECTIONS);
+        keep_last(&mut self.decisions, MAX_DECISIONS);
+        for d in &mut self.decisions {
+            d.by.truncate(8);
+            for c in &mut d.by {
+                truncate_chars(c, 64);
+            }
+            truncate_chars(&mut d.row, 64);
+            truncate_chars(&mut d.to, 64);
+        }
+        if let Some((_, t)) = self.opening.as_mut() {
+            truncate_chars(t, MAX_OPENING);
+        }
         self.ports_probed.sort_unstable();
         self.ports_probed.dedup();
         // The admission point keeps this small; a damaged record can't make it big.

@@ -401,3 +401,55 @@ fn the_verdicts_follow_a_login_port_that_moved_after_the_lookup() {
     assert!(f.codes().contains(&"sg-bot-blocked"), "{:?}", f.codes());
     assert!(!f.codes().contains(&"sg-allows"));
 }
+
+/// The provider's API says the security group drops the bot; the user then
+/// answers that it allows the port: the reply names the contradiction and
+/// that the API's records win over the answer.
+#[test]
+fn the_apis_word_beats_a_claim_and_the_reply_says_so() {
+    let e = engine(true);
+    let mut s = Session::new(0);
+    let fx = to_lookup(&e, &mut s);
+    let req = lookup_of(&fx).unwrap();
+    e.handle(
+        &mut s,
+        Input::CloudDone {
+            ip: req.ip,
+            answer: Box::new(CloudAnswer::Found(Box::new(facts(
+                "RUNNING",
+                SgDecision::Drop,
+            )))),
+        },
+        3_000,
+    );
+    let Phase::Step(at) = s.phase.clone() else {
+        panic!("{:?}", s.phase)
+    };
+    let key = e
+        .runbooks()
+        .step(&at)
+        .unwrap()
+        .options
+        .iter()
+        .find(|o| o.rules_out.as_deref() == Some("ruled-out-security-group"))
+        .map(|o| o.key.clone())
+        .unwrap_or_else(|| panic!("{at} has no 'it allows the port' option"));
+    let fx = e.handle(&mut s, Input::Choose(key), 4_000);
+    let named = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Say(r) => Some(r),
+            _ => None,
+        })
+        .flat_map(|r| r.parts.iter())
+        .find(|m| m.id == "evidence-contradiction")
+        .unwrap_or_else(|| panic!("not named: {fx:?}"));
+    let arg = |k: &str| match named.args.get(k) {
+        Some(vmd_core::msg::Arg::Str(v)) => v.clone(),
+        other => panic!("{k}: {other:?}"),
+    };
+    assert_eq!(arg("subject"), "security-group");
+    assert_eq!(arg("held"), "said");
+    assert_eq!(arg("wins"), "provider");
+    assert_eq!(arg("wins_ok"), "no");
+}

@@ -160,6 +160,9 @@ pub enum DriverError {
 #[derive(Clone, Debug)]
 pub struct DriverConfig {
     pub default_lang: Lang,
+    /// The support team's language: reports are written in it, with the
+    /// user's language beside it where they differ.
+    pub support_lang: Lang,
     /// Ticket URL template with `{ip}`, `{os}`, `{port}`, `{summary}`.
     pub ticket_template: String,
     /// How many probe runs may be under way at once, over all conversations.
@@ -749,7 +752,14 @@ impl<P: Prober, S: Store> Driver<P, S> {
                     Effect::Escalate(report) => {
                         let url =
                             render::ticket_url(&self.loc, lang, &self.cfg.ticket_template, &report);
-                        let markdown = render::report_markdown(&self.loc, lang, &report);
+                        let mut report = report;
+                        report.user_lang = Some(lang);
+                        let markdown = render::report_markdown_for(
+                            &self.loc,
+                            self.cfg.support_lang,
+                            lang,
+                            &report,
+                        );
                         tracing::info!("escalation");
                         sink(Outgoing::Escalation {
                             lang,

@@ -220,6 +220,7 @@ fn driver_of<P: Prober, S: crate::store::Store>(
         loc,
         crate::DriverConfig {
             default_lang: vmd_core::command::Lang::En,
+            support_lang: vmd_core::command::Lang::En,
             ticket_template: TICKET_TEMPLATE.into(),
             max_concurrent_probes: 64,
             probe_deadline: std::time::Duration::from_secs(10),

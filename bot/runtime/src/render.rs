@@ -209,8 +209,16 @@ fn report_cloud(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
 /// without control characters; pasted text goes in a fenced block longer
 /// than any backtick run in it. No raw HTML, link or mention gets through.
 pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
+    report_markdown_for(loc, lang, lang, r)
+}
+
+/// The report in the support team's language `lang`, with the user's
+/// language `user` beside it where they differ: what the user was shown
+/// (option labels) in both, what they typed as typed.
+pub fn report_markdown_for(loc: &Localizer, lang: Lang, user: Lang, r: &Report) -> String {
     let t = |m: Msg| md_msg(loc, lang, &m, &[]);
     let mut md = format!("# {}\n\n", loc.text(lang, "report-title"));
+    report_summary(loc, lang, user, r, &mut md);
     md.push_str(&format!(
         "- {}\n",
         t(Msg::new("report-target")
@@ -224,9 +232,6 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"))
             .arg("port", r.service_port))
     ));
-    if let Some(sum) = &r.summary {
-        md.push_str(&format!("**{}**\n\n", one_line(&t(sum.clone()))));
-    }
     md.push_str(&format!(
         "- {}\n",
         t(Msg::new("report-source").arg(
@@ -423,16 +428,27 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
     }
     // Step titles and option labels name the login port and the address
     // ("Listening on { $port }"), as they did when asked.
-    let with_context = |id: &str| {
+    let with_context_in = |l: Lang, id: &str| {
         let mut m = Msg::new(id).arg("port", r.service_port);
         if let Some(ip) = r.target {
             m = m.arg("ip", ip.to_string());
         }
-        t(m)
+        md_msg(loc, l, &m, &[])
     };
+    let with_context = |id: &str| with_context_in(lang, id);
     for c in &r.checks {
         // What the user typed goes in a code span; labels are ours.
         let answer = match (&c.answer, &c.value) {
+            (Some(a), _) if user != lang => format!(
+                "{} ({})",
+                with_context(a),
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-user-saw").arg("label", with_context_in(user, a)),
+                    &["label"]
+                )
+            ),
             (Some(a), _) => with_context(a),
             (None, Some(v)) => code_span(v, false),
             (None, None) => "-".into(),
@@ -461,13 +477,6 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
         ));
     }
 
-    md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-ruled-out")));
-    if r.ruled_out.is_empty() {
-        md.push_str(&format!("{}\n", loc.text(lang, "report-none")));
-    }
-    for m in &r.ruled_out {
-        md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
-    }
     if !r.pastes.is_empty() {
         md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-pastes")));
         for p in &r.pastes {
@@ -503,7 +512,146 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             md.push_str(&format!("- {}\n", one_line(&t(m.clone()))));
         }
     }
+    report_evidence(loc, lang, r, &mut md);
     md
+}
+
+/// The top of the report: the user's words and when, the hypothesis and the
+/// decisive clue, contradictions, the user's language.
+fn report_summary(loc: &Localizer, lang: Lang, user: Lang, r: &Report, md: &mut String) {
+    let t = |m: Msg| md_msg(loc, lang, &m, &[]);
+    md.push_str(&format!(
+        "## {}\n\n",
+        loc.text(lang, "report-summary-title")
+    ));
+    match &r.opening {
+        Some((at, words)) => md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-opening")
+                .arg("at", utc(*at))
+                .arg("words", words.clone()))
+        )),
+        None => md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-opening-none").arg("at", utc(r.started_ms)))
+        )),
+    }
+    if user != lang {
+        md.push_str(&format!(
+            "- {}\n",
+            t(Msg::new("report-user-lang").arg("lang", user.tag()))
+        ));
+    }
+    if let Some(sum) = &r.summary {
+        md.push_str(&format!("- **{}**\n", one_line(&t(sum.clone()))));
+        if user != lang {
+            md.push_str(&format!("  - {}\n", one_line(&md_msg(loc, user, sum, &[]))));
+        }
+    }
+    match r.decisions.last() {
+        Some(d) => md.push_str(&format!(
+            "- {}\n",
+            md_msg(
+                loc,
+                lang,
+                &Msg::new("report-decisive")
+                    .arg("step", one_line(&loc.text(lang, &d.to)))
+                    .arg("by", codes(&d.by)),
+                &["step", "by"]
+            )
+        )),
+        None => md.push_str(&format!("- {}\n", loc.text(lang, "report-decisive-none"))),
+    }
+    for c in &r.contradictions {
+        // The chat's message, said for support: both codes, who won and why.
+        let m = vmd_core::engine::contradiction_msg(c, r.service_port);
+        let mut line = Msg::new("report-contradiction-line")
+            .arg("held_code", code_span(&c.held.code, false))
+            .arg("wins_code", code_span(&c.wins.code, false));
+        line.args.extend(m.args);
+        md.push_str(&format!(
+            "- {}: {}\n",
+            loc.text(lang, "report-contradiction"),
+            one_line(&md_msg(loc, lang, &line, &["held_code", "wins_code"]))
+        ));
+    }
+    // What was ruled out, and how: measured, said by the user, inferred.
+    md.push_str(&format!("- {}:\n", loc.text(lang, "report-ruled-out")));
+    if r.ruled_out.is_empty() {
+        md.push_str(&format!("  - {}\n", loc.text(lang, "report-none")));
+    }
+    for (i, m) in r.ruled_out.iter().enumerate() {
+        let how = r.ruled_out_how.get(i).map(|h| h.key()).unwrap_or("said");
+        md.push_str(&format!(
+            "  - {} ({})\n",
+            one_line(&t(m.clone())),
+            t(Msg::new("report-how").arg("how", how))
+        ));
+    }
+    md.push('\n');
+}
+
+/// Condition or fact codes, each in its own code span.
+fn codes(v: &[String]) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    v.iter()
+        .map(|c| code_span(c, false))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every fact with its source, and the route rows each decision took.
+fn report_evidence(loc: &Localizer, lang: Lang, r: &Report, md: &mut String) {
+    if !r.evidence.is_empty() {
+        md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-evidence")));
+        for e in &r.evidence {
+            let stands = e.subject.is_empty()
+                || vmd_core::evidence::winner(&r.evidence, &e.subject)
+                    .is_some_and(|w| w.ok == e.ok);
+            md.push_str(&format!(
+                "- {}\n",
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-evidence-line")
+                        .arg("at", utc(e.at_ms))
+                        .arg("source", e.source.key())
+                        .arg("subject", e.subject.clone())
+                        .arg(
+                            "ok",
+                            match (e.subject.is_empty(), e.ok) {
+                                (true, _) => "none",
+                                (false, true) => "yes",
+                                (false, false) => "no",
+                            },
+                        )
+                        .arg("code", code_span(&e.code, false))
+                        .arg("stands", if stands { "yes" } else { "no" }),
+                    &["code"]
+                )
+            ));
+        }
+    }
+    if !r.decisions.is_empty() {
+        md.push_str(&format!("\n## {}\n\n", loc.text(lang, "report-decisions")));
+        for d in &r.decisions {
+            md.push_str(&format!(
+                "- {}\n",
+                md_msg(
+                    loc,
+                    lang,
+                    &Msg::new("report-decision-line")
+                        .arg("at", utc(d.at_ms))
+                        .arg("table", d.table.clone())
+                        .arg("step", one_line(&loc.text(lang, &d.to)))
+                        .arg("by", codes(&d.by)),
+                    &["step", "by"]
+                )
+            ));
+        }
+    }
 }
 
 /// The stable code of a result enum: its serde name, as in `probe --json`.
@@ -826,13 +974,20 @@ mod tests {
                 ],
             }],
         });
+        // The user's own words, as first typed.
+        s.opening = Some((0, evil("opening")));
         let r = Report::build(&rb, &s, 4);
         let tags = [
             "name", "banner", "kex", "hostkey", "typed", "paste", "paste2", "addr", "owner",
-            "mount", "fatal", "option", "from", "fstab",
+            "mount", "fatal", "option", "from", "fstab", "opening",
         ];
-        for lang in Lang::ALL {
-            let md = report_markdown(&loc, lang, &r);
+        // In each support language, for a user of each language.
+        let pairs: Vec<(Lang, Lang)> = Lang::ALL
+            .iter()
+            .flat_map(|a| Lang::ALL.iter().map(move |b| (*a, *b)))
+            .collect();
+        for (lang, user) in pairs {
+            let md = report_markdown_for(&loc, lang, user, &r);
             let (text, code) = split_code(&md);
             for bad in [
                 "evil",
@@ -877,5 +1032,103 @@ mod tests {
             code_span("SSH-2.0-a\u{2028}b\u{3164}\u{202E}|c`d\u{E0041}", true),
             "``SSH-2.0-a b\\|c`d``"
         );
+    }
+
+    /// The report opens with a summary: the user's words and when, the
+    /// hypothesis and the decisive clue, contradictions; each fact with its
+    /// source; what was ruled out and how; the route rows and what decided
+    /// them. In the support team's language, with the user's beside it.
+    #[test]
+    fn report_summary_sources_and_the_users_language() {
+        use vmd_core::engine::{Engine, EngineConfig, Input};
+        use vmd_core::probe::*;
+        let loc = Localizer::embedded().unwrap();
+        let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).unwrap();
+        let e = Engine::new(
+            rb,
+            EngineConfig {
+                idle_ttl_ms: 3_600_000,
+                policy: vmd_core::policy::TargetPolicy::new(vec!["203.0.113.0/24"
+                    .parse()
+                    .unwrap()]),
+                egress: Vec::new(),
+            },
+        );
+        let mut s = vmd_core::session::Session::new(0);
+        let fx = e.handle(
+            &mut s,
+            Input::Text("서버 203.0.113.9 우분투인데 접속이 안 돼요".into()),
+            1_000,
+        );
+        let req = fx
+            .iter()
+            .find_map(|x| match x {
+                vmd_core::Effect::Probe(r) => Some(r.clone()),
+                _ => None,
+            })
+            .expect("a probe");
+        e.handle(
+            &mut s,
+            Input::ProbeDone(Box::new(ProbeReport::uniform(
+                &req,
+                PortState::Closed,
+                PortReason::Reset,
+                5,
+            ))),
+            2_000,
+        );
+        s.phase = vmd_core::session::Phase::Step("linux.firewall".into());
+        e.handle(&mut s, Input::Choose("allows".into()), 3_000);
+        s.phase = vmd_core::session::Phase::Step("linux.firewall".into());
+        e.handle(
+            &mut s,
+            Input::Paste(
+                "$ sudo ufw status\nStatus: inactive\n$ sudo iptables -S\n-P INPUT ACCEPT\n\
+                 -A INPUT -p tcp -m tcp --dport 22 -j REJECT --reject-with tcp-reset"
+                    .into(),
+            ),
+            4_000,
+        );
+        let r = Report::build(e.runbooks(), &s, 5_000);
+        let md = report_markdown_for(&loc, Lang::En, Lang::Ko, &r);
+        let summary = md.split("\n- Server:").next().unwrap();
+        for want in [
+            "## Summary",
+            "The user's own words (1970-01-01 00:00:01 UTC): `서버 203.0.113.9 우분투인데 접속이 안 돼요`",
+            "The user wrote in Korean",
+            // The rule shown beats "closed" as the hypothesis.
+            "Hypothesis: a firewall rule inside the server blocks the login port",
+            "가설: 서버 안 방화벽 규칙이 로그인 포트를 막고 있어요",
+            "Decisive clue: `fact:firewall-blocks`",
+            "Contradiction: firewall: the user's answer (`said:ruled-out-firewall`) says fine; pasted output (`fact:firewall-blocks`) says a problem and wins (the stronger source).",
+            "Contradiction: firewall: pasted output (`fact:firewall-off`) says fine; pasted output (`fact:firewall-blocks`) says a problem and wins (a line about the port beats a tool's overall status).",
+            // The user's "it allows the port" is overruled by the rule shown.
+            "- Ruled out:\n  - (none)\n",
+        ] {
+            assert!(summary.contains(want), "{want:?} not in the summary:\n{md}");
+        }
+        for want in [
+            "## Facts and where they came from",
+            "1970-01-01 00:00:02: measured by the bot: `finding:port-closed` (port: a problem)\n",
+            "said by the user: `said:linux.firewall/allows`\n",
+            "said by the user: `said:ruled-out-firewall` (firewall: fine), overruled",
+            "pasted output: `fact:firewall-off` (firewall: fine), overruled",
+            "pasted output: `fact:firewall-blocks` (firewall: a problem)\n",
+            "## Why the conversation went where it did",
+            "because `finding:port-closed`, `os:linux` (first probe)",
+            // The option the user saw, in their language beside.
+            "the user saw: 22번 포트를 허용해요 / 방화벽이 없어요",
+        ] {
+            assert!(md.contains(want), "{want:?} not in:\n{md}");
+        }
+        // The same in Korean for a Korean team: nothing beside.
+        let ko = report_markdown_for(&loc, Lang::Ko, Lang::Ko, &r);
+        assert!(ko.contains("## 요약"), "{ko}");
+        assert!(
+            ko.contains("사용자 답변(`said:ruled-out-firewall`) 결과는 정상"),
+            "{ko}"
+        );
+        assert!(!ko.contains("사용자가 본 선택지"), "{ko}");
+        assert!(!ko.contains("Hypothesis"), "{ko}");
     }
 }

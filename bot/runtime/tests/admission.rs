@@ -51,6 +51,7 @@ fn driver(
         loc,
         DriverConfig {
             default_lang: Lang::En,
+            support_lang: Lang::En,
             ticket_template: "https://example.invalid/?{summary}".into(),
             max_concurrent_probes: 4,
             probe_deadline: Duration::from_secs(5),

@@ -77,6 +77,7 @@ async fn check_again_then_back_does_not_fill_the_disk() {
         loc,
         DriverConfig {
             default_lang: Lang::En,
+            support_lang: Lang::En,
             ticket_template: "https://example.invalid/?{summary}".into(),
             max_concurrent_probes: 2,
             probe_deadline: Duration::from_secs(5),

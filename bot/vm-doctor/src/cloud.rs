@@ -116,6 +116,12 @@ pub fn text(loc: &Localizer, lang: Lang, answer: &CloudAnswer, port: u16) -> Str
         egress: Vec::new(),
         corrections: Vec::new(),
         cloud: Some(answer.clone()),
+        opening: None,
+        ruled_out_how: Vec::new(),
+        contradictions: Vec::new(),
+        evidence: Vec::new(),
+        decisions: Vec::new(),
+        user_lang: None,
     };
     // The report's section, without its markdown heading.
     let md = vmd_runtime::render::report_markdown(loc, lang, &report);

@@ -48,6 +48,16 @@ struct FileConfig {
     cloud: CloudSection,
     #[serde(default)]
     store: StoreSection,
+    #[serde(default)]
+    support: SupportSection,
+}
+
+/// Who reads the reports: `lang` is the support team's language (`en`,
+/// `ko`); the report is written in it, with the user's beside it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SupportSection {
+    lang: Option<String>,
 }
 
 /// The provider's API (Tencent Cloud). The credentials are never read from
@@ -271,6 +281,9 @@ struct ProbeSection {
 pub struct Config {
     pub data_dir: PathBuf,
     pub default_lang: Lang,
+    /// The support team's language: reports are written in it
+    /// (`VM_DOCTOR_SUPPORT_LANG`, `[support] lang`; default English).
+    pub support_lang: Lang,
     pub session_ttl: Duration,
     pub ticket_url: String,
     pub allow_targets: Vec<IpNet>,
@@ -303,6 +316,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("store", &self.store)
             .field("default_lang", &self.default_lang)
+            .field("support_lang", &self.support_lang)
             .field("session_ttl", &self.session_ttl)
             .field("ticket_url", &redact_url(&self.ticket_url))
             .field("allow_targets", &self.allow_targets)
@@ -471,6 +485,12 @@ impl Config {
             .unwrap_or_else(|| "en".into());
         let Some(default_lang) = Lang::parse(&lang_s) else {
             bail!("VM_DOCTOR_LANG / default_lang: unknown language: use en or ko");
+        };
+        let support_s = var("VM_DOCTOR_SUPPORT_LANG")
+            .or(fc.support.lang)
+            .unwrap_or_else(|| "en".into());
+        let Some(support_lang) = Lang::parse(&support_s) else {
+            bail!("VM_DOCTOR_SUPPORT_LANG / [support] lang: unknown language: use en or ko");
         };
         let ttl = num("VM_DOCTOR_SESSION_TTL_SECS")?
             .or(fc.session_ttl_secs)
@@ -706,6 +726,7 @@ impl Config {
             discord,
             data_dir,
             default_lang,
+            support_lang,
             session_ttl: Duration::from_secs(ttl.max(60)),
             ticket_url,
             allow_targets,
@@ -893,6 +914,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("postgres://"), "{e}");
+    }
+
+    #[test]
+    fn the_support_language_is_configurable_and_english_by_default() {
+        assert_eq!(
+            Config::load(None, &env(&[])).unwrap().support_lang,
+            Lang::En
+        );
+        let c = Config::load(None, &env(&[("VM_DOCTOR_SUPPORT_LANG", "ko")])).unwrap();
+        assert_eq!(c.support_lang, Lang::Ko);
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(&f, "[support]\nlang = \"ko\"\n").unwrap();
+        assert_eq!(
+            Config::load(Some(&f), &env(&[])).unwrap().support_lang,
+            Lang::Ko
+        );
+        let e = Config::load(None, &env(&[("VM_DOCTOR_SUPPORT_LANG", "fr")])).unwrap_err();
+        assert!(e.to_string().contains("VM_DOCTOR_SUPPORT_LANG"), "{e}");
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub fn build_driver<P: Prober, S: Store>(
         loc,
         DriverConfig {
             default_lang: cfg.default_lang,
+            support_lang: cfg.support_lang,
             ticket_template: cfg.ticket_url.clone(),
             max_concurrent_probes: cfg.max_concurrent_probes,
             probe_deadline: cfg.probe_deadline(),

@@ -123,6 +123,81 @@ pub(crate) fn ssh_client(text: &str) -> Option<Reading> {
     })
 }
 
+/// What `ssh -v` shows about a refused login: the user name typed, the keys
+/// the client offered, a key file named that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SshDetails {
+    /// The login name (`root` of `root@203.0.113.7: Permission denied` or
+    /// `Authenticating to … as 'root'`): letters, digits, `.`, `_`, `-`.
+    pub user: Option<String>,
+    /// Keys offered to the server; `None` without `-v` output.
+    pub offered: Option<u32>,
+    /// A key file named with `-i` that is not there.
+    pub missing: Option<String>,
+}
+
+/// A login name as `ssh` prints it, or nothing when it isn't one.
+fn login_name(s: &str) -> Option<String> {
+    let ok = !s.is_empty()
+        && s.len() <= 32
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    ok.then(|| s.to_owned())
+}
+
+/// The details of an `ssh` login the server refused; `None` when the text
+/// shows no refused login.
+pub fn ssh_details(text: &str) -> Option<SshDetails> {
+    let mut denied = false;
+    let mut user = None;
+    let mut offered = 0u32;
+    let mut debug = false;
+    let mut missing = None;
+    let mut absent: Vec<String> = Vec::new();
+    for line in text.lines().take(2000) {
+        let l = line.trim();
+        if server_log(l) {
+            continue;
+        }
+        if l.starts_with("debug1:") {
+            debug = true;
+        }
+        if let Some((who, _)) = l.split_once(": Permission denied (") {
+            denied = true;
+            if let Some((u, _)) = who.rsplit_once('@') {
+                user = login_name(u).or(user);
+            }
+        } else if l.starts_with("Permission denied, please try again") {
+            denied = true;
+        } else if let Some(rest) = after_ci(l, "debug1: Authenticating to ") {
+            if let Some(u) = rest.split(" as '").nth(1) {
+                user = login_name(u.trim_end_matches('\'')).or(user);
+            }
+        } else if l.starts_with("debug1: Offering ") && has(l, "public key") {
+            offered += 1;
+        } else if let Some(rest) = after_ci(l, "debug1: identity file ") {
+            // `type -1`: no such file (ssh lists the default names it looks for).
+            if let Some(file) = rest.strip_suffix(" type -1") {
+                absent.push(file.to_owned());
+            }
+        } else if let Some(file) = after_ci(l, "debug1: Trying private key: ") {
+            // A private key without its public half is offered too, when
+            // the file exists.
+            if !absent.iter().any(|a| a == file.trim()) {
+                offered += 1;
+            }
+        } else if let Some(rest) = after_ci(l, "Warning: Identity file ") {
+            let file = rest.split(" not accessible").next().unwrap_or(rest);
+            missing = Some(file.chars().take(80).collect::<String>());
+        }
+    }
+    denied.then_some(SshDetails {
+        user,
+        offered: debug.then_some(offered),
+        missing,
+    })
+}
+
 /// `nc -vz` (OpenBSD, macOS) and ncat.
 pub(crate) fn netcat(text: &str) -> Option<Reading> {
     let mut facts = Vec::new();

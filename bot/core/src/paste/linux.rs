@@ -208,7 +208,10 @@ fn bad_config(msg: &str) -> Option<SshdProblem> {
 }
 
 fn sshd_message(msg: &str, facts: &mut Vec<Fact>) -> bool {
+    // sshd names itself again in some messages
+    // (`sshd[812]: sshd: no hostkeys available -- exiting.`).
     let m = msg.trim();
+    let m = m.strip_prefix("sshd: ").unwrap_or(m);
     let problem = if let Some(rest) = after_ci(m, "Bind to port ") {
         if has(rest, "Address already in use") {
             SshdProblem::AddressInUse {

@@ -30,6 +30,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use client::{ssh_details, SshDetails};
 pub use mask::{mask_secrets, MAX_REPORT_PASTE};
 
 /// Longest paste read, in bytes; longer ones get a clear message instead.
