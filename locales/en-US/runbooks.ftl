@@ -307,7 +307,10 @@ linux-vnc = The next checks happen on the server itself, so log in through the b
 linux-opt-vnc-slow = It's extremely slow or frozen
     .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck, spins forever, loading forever, keeps loading, spinning
 linux-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row and choose **VNC**.
-    • **It asks for a password:** it's the server's own account (root, or ubuntu on Ubuntu images), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
+    • **It asks for a password:** it's the server's own account ({ $distro ->
+        [redhat] root
+       *[other] root, or ubuntu on Ubuntu images
+    }), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
     • **The screen is black:** press Enter once; a console that has gone dark wakes up and shows the login prompt.
     • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if it's still frozen, restart the instance from the console (**More**, **Restart**) and try again once it has booted.
     Are you in now?
@@ -316,7 +319,7 @@ linux-firewall-title = Firewall inside the server
 linux-firewall = { $distro ->
         [debian] Check the firewall inside the server for port { $port }.
             • ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
-            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save`.
+            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it. To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save`.
             Does the firewall let TCP { $port } in (or is there no firewall at all)?
         [redhat] Check the firewall inside the server for port { $port }.
             • firewalld: `sudo firewall-cmd --get-active-zones` names the zone of the network interface, then `sudo firewall-cmd --zone=<zone> --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --zone=<zone> --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
@@ -342,8 +345,11 @@ linux-sshd = { $distro ->
     }
 linux-opt-sshd-running = active (running)
     .aliases = running, active, active running, active (running), it's running, is running
-linux-opt-sshd-socket = ssh inactive, but ssh.socket active (listening)
-    .aliases = socket, ssh.socket, listening socket, ssh.socket active, socket is listening, active (listening), active listening, listening
+linux-opt-sshd-socket = { $distro ->
+        [redhat] sshd inactive, but sshd.socket active (listening)
+       *[other] ssh inactive, but ssh.socket active (listening)
+    }
+    .aliases = socket, ssh.socket, listening socket, ssh.socket active, socket is listening, active (listening), active listening, listening, sshd.socket
 linux-opt-sshd-stopped = inactive, failed, or not found
     .aliases = stopped, inactive, failed, dead, not found, could not be found, not running, exit-code
 linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on port { $port }, so sshd is running and listening.
@@ -360,14 +366,35 @@ linux-opt-sshd-fails = It won't start
 
 linux-sshd-config-title = Why sshd won't start or listen
 linux-sshd-config = Let's find the reason:
-    • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix. On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
-    • `sudo journalctl -u ssh -n 50` (`-u sshd` on CentOS, Rocky, RHEL) shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one. "no hostkeys available": `sudo ssh-keygen -A` creates them. "Bind to port { $port } … Permission denied" on CentOS, Rocky or RHEL is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
-    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses (the first value read wins, and the drop-ins in `sshd_config.d` come first). On Ubuntu 24.04 `Port` still goes in sshd_config, but takes effect only after `sudo systemctl daemon-reload` and `sudo systemctl restart ssh.socket`; on 22.10 to 23.10 the port is set in `sudo systemctl edit ssh.socket`, with an empty `ListenStream=` line before the new one (without it the old port stays too).
+    • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix.{ $distro ->
+        [redhat] {""}
+       *[other] { " " }On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
+    }
+    • { $distro ->
+        [debian] `sudo journalctl -u ssh -n 50`
+        [redhat] `sudo journalctl -u sshd -n 50`
+       *[other] `sudo journalctl -u ssh -n 50` (`-u sshd` on CentOS, Rocky, RHEL)
+    } shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one. "no hostkeys available": `sudo ssh-keygen -A` creates them.{ $distro ->
+        [debian] {""}
+        [redhat] { " " }"Bind to port { $port } … Permission denied" is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+       *[other] { " " }"Bind to port { $port } … Permission denied" on CentOS, Rocky or RHEL is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+    }
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses (the first value read wins, and the drop-ins in `sshd_config.d` come first).{ $distro ->
+        [redhat] {""}
+       *[other] { " " }On Ubuntu 24.04 `Port` still goes in sshd_config, but takes effect only after `sudo systemctl daemon-reload` and `sudo systemctl restart ssh.socket`; on 22.10 to 23.10 the port is set in `sudo systemctl edit ssh.socket`, with an empty `ListenStream=` line before the new one (without it the old port stays too).
+    }
     • `df -h /` and `df -i /` show whether the disk (or its inodes) is full; sshd can't start sessions then.
-    After fixing, run `sudo sshd -t` and restart it (`sudo systemctl restart ssh`, or `sshd` on CentOS, Rocky, RHEL), then tell me: I'll check again.
+    After fixing, run `sudo sshd -t` and restart it with { $distro ->
+        [debian] `sudo systemctl restart ssh`
+        [redhat] `sudo systemctl restart sshd`
+       *[other] `sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL)
+    }, then tell me: I'll check again.
 
 linux-listen-title = Is sshd listening?
-linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. The server's own private IP in place of `0.0.0.0` is fine too: the public IP maps to it. What do you see?
+linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`{ $distro ->
+        [redhat] {""}
+       *[other] , or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it
+    }. The server's own private IP in place of `0.0.0.0` is fine too: the public IP maps to it. What do you see?
 linux-opt-listen-yes = Listening on { $port }, on all addresses
     .aliases = listening, yes listening, all addresses, 0.0.0.0, listening on 0.0.0.0, [::]
 linux-opt-listen-other = Listening on a different port
@@ -419,14 +446,36 @@ linux-opt-err-other = Something else
 
 linux-key-title = Key login
 linux-key = The server wants a key and didn't accept yours. Check:
-    • The user name depends on the image: `ubuntu` on Ubuntu; on this cloud's CentOS, Rocky and Debian images it is `root` (other providers use `centos`, `rocky` or `admin`: the image's description names it).
+    • The user name depends on the image: { $distro ->
+        [debian] `ubuntu` on Ubuntu; on this cloud's Debian images it is `root` (other providers use `admin`: the image's description names it).
+        [redhat] on this cloud's CentOS and Rocky images it is `root` (other providers use `centos`, `rocky` or `ec2-user`: the image's description names it).
+       *[other] `ubuntu` on Ubuntu; on this cloud's CentOS, Rocky and Debian images it is `root` (other providers use `centos`, `rocky` or `admin`: the image's description names it).
+    }
     • Use the private key that belongs to the key pair bound to the instance: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. On macOS and Linux the key file must be private: `chmod 600 /path/to/key.pem`. "Too many authentication failures" means your agent offered other keys first: add `-o IdentitiesOnly=yes`.
     • In the console, check which SSH key pair is bound to the instance; binding a key (instance, **More**, **Password/Key**, **Bind Key**) needs the instance stopped.
-    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user. On CentOS, Rocky and RHEL, keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
+    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user.{ $distro ->
+        [debian] {""}
+        [redhat] { " " }Keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
+       *[other] { " " }On CentOS, Rocky and RHEL, keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
+    }
     Can you log in now?
 
 linux-credentials-title = Password login
-linux-credentials = Passwords are case-sensitive, and the user name depends on the image (`ubuntu` on Ubuntu, `root` on most others). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` shows what sshd really uses (`passwordauthentication no`: keys only; `permitrootlogin prohibit-password` or `no`: root can't log in with a password). To change it, find where it is set: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd keeps the first value it reads, and on Ubuntu and Debian cloud images a drop-in such as `/etc/ssh/sshd_config.d/50-cloud-init.conf` is read before the main file, so change it there. Then `sudo sshd -t && sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL) and confirm with `sudo sshd -T`. Can you log in now?
+linux-credentials = Passwords are case-sensitive, and the user name depends on the image ({ $distro ->
+        [debian] `ubuntu` on Ubuntu, `root` on Debian
+        [redhat] `root` on this cloud's CentOS and Rocky images
+       *[other] `ubuntu` on Ubuntu, `root` on most others
+    }). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` shows what sshd really uses (`passwordauthentication no`: keys only; `permitrootlogin prohibit-password` or `no`: root can't log in with a password). To change it, find where it is set: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd keeps the first value it reads, and { $distro ->
+        [redhat] a drop-in in `/etc/ssh/sshd_config.d/` (`50-redhat.conf` on release 9, often `50-cloud-init.conf` on cloud images) is read before the main file, so change it there.
+       *[other] on Ubuntu and Debian cloud images a drop-in such as `/etc/ssh/sshd_config.d/50-cloud-init.conf` is read before the main file, so change it there.
+    } Then `sudo sshd -t && { $distro ->
+        [redhat] sudo systemctl restart sshd`
+       *[debian] sudo systemctl restart ssh`
+    }{ $distro ->
+        [debian] {""}
+        [redhat] {""}
+       *[other] { " " }(`sshd` on CentOS, Rocky, RHEL)
+    } and confirm with `sudo sshd -T`. Can you log in now?
 
 linux-hostkey-title = Changed host key
 linux-hostkey = Your computer remembers a different key for { $ip }, which is normal after the instance was reinstalled or the address moved to a new instance. If that's the case, forget the old key with `ssh-keygen -R { $ip }` (for a port other than 22: `ssh-keygen -R "[{ $ip }]:{ $port }"`), then connect again and accept the new key. If nothing changed on your side, don't override it: ask support first. Can you log in now?
@@ -461,25 +510,51 @@ disputed-firewall = The user reports that the firewall inside the server allows 
 ## What a paste shows, said before moving on (notes of the paste routes)
 paste-contradicts-filtered = Your own test gets through to port { $port }, but mine is dropped: a rule admits your address and not mine.
 paste-client-old-port = Your client still connects to port { $client_port }, but the login service now answers on port { $port }: nothing blocks the new port, the connection just goes to the old one.
-paste-sshd-bind-denied = sshd may not use that port: on CentOS, Rocky and RHEL, SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then restart sshd.
+paste-sshd-bind-denied = { $distro ->
+        [debian] sshd may not use that port: the system refused it ("Permission denied"). A security module does that (`sudo dmesg | grep -i denied` names it; with SELinux installed, `sudo semanage port -a -t ssh_port_t -p tcp <port>` allows the port), or sshd was not started as root: start it with `sudo systemctl restart ssh`.
+        [redhat] sshd may not use that port: SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then `sudo systemctl restart sshd`.
+       *[other] sshd may not use that port: on CentOS, Rocky and RHEL, SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then restart sshd.
+    }
 paste-contradicts-open = Your client can't reach port { $port }, but I can: something between you and the server is in the way.
 paste-contradicts-closed = The service listens on port { $port }, yet I get "closed" from outside: a firewall rule that rejects (REJECT) or a ban answers for it.
 paste-contradicts-filtered-listening = The service listens on port { $port }, yet my connection is dropped on the way: a firewall inside the server or the security group drops it.
 paste-firewall-blocks = The firewall blocks TCP { $port }. To open it: { $firewall ->
         [ufw] `sudo ufw allow { $port }/tcp`
         [firewalld] `sudo firewall-cmd --permanent --add-port={ $port }/tcp && sudo firewall-cmd --reload`
-        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (and save it: `sudo netfilter-persistent save` or `sudo service iptables save`)
+        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (and save it: { $distro ->
+            [debian] `sudo netfilter-persistent save`
+            [redhat] `sudo service iptables save`
+           *[other] `sudo netfilter-persistent save` or `sudo service iptables save`
+        })
         [nft] `sudo nft insert rule inet filter input tcp dport { $port } accept` (adjust the table and chain to your ruleset, and add it to `/etc/nftables.conf`)
        *[other] `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`
     }
 paste-firewall-open-but-dropped = The firewall inside the server lets port { $port } in, yet my connection is dropped: the security group (or a network ACL) is what drops it.
 paste-privsep = "Missing privilege separation directory: /run/sshd" is not a configuration error: ssh is simply stopped. `sudo mkdir -p -m 0755 /run/sshd` makes `sshd -t` work; starting the service creates it anyway.
 paste-sshd-config = sshd reports a problem of its own, so let's look at its configuration and log.
-paste-sshd-bad-config = sshd refuses to start because of a line in its configuration. `sudo sshd -t` names the file and the line (a file in `/etc/ssh/sshd_config.d/` counts too): fix or remove that line, run `sudo sshd -t` again until it prints nothing, then `sudo systemctl restart ssh` (or `sshd`).
-paste-sshd-address-in-use = sshd can't start because something else already holds port { $port }. `sudo ss -tlnp 'sport = :{ $port }'` shows what: if it is `systemd` (ssh.socket, Ubuntu 22.10 and later), keep one of the two: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`; if it is another program, stop it or move it to another port.
-paste-sshd-no-hostkeys = sshd has no host keys, so it can't start. `sudo ssh-keygen -A` creates the missing ones; then `sudo systemctl restart ssh` (or `sshd`). Clients that connected before will warn that the host key changed: that is expected this once.
-paste-sshd-missing = The SSH service isn't installed (or has another name). Install it with `sudo apt install openssh-server` (Ubuntu, Debian), `sudo dnf install openssh-server` (Rocky, RHEL 8 and later) or `sudo yum install openssh-server` (CentOS 7, which has no dnf), then `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sshd` (the others).
-paste-local-only = sshd only listens on a local address, so nothing from outside can reach it: `ListenAddress` in `/etc/ssh/sshd_config` (or `ListenStream` in `ssh.socket`) needs to be `0.0.0.0` / `::` or removed.
+paste-sshd-bad-config = sshd refuses to start because of a line in its configuration. `sudo sshd -t` names the file and the line (a file in `/etc/ssh/sshd_config.d/` counts too): fix or remove that line, run `sudo sshd -t` again until it prints nothing, then { $distro ->
+        [debian] `sudo systemctl restart ssh`
+        [redhat] `sudo systemctl restart sshd`
+       *[other] `sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL)
+    }.
+paste-sshd-address-in-use = sshd can't start because something else already holds port { $port }. `sudo ss -tlnp 'sport = :{ $port }'` shows what: { $distro ->
+        [redhat] if it is `systemd` (sshd.socket), keep one of the two: `sudo systemctl disable --now sshd.socket && sudo systemctl restart sshd`;
+       *[other] if it is `systemd` (ssh.socket, Ubuntu 22.10 and later), keep one of the two: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`;
+    } if it is another program, stop it or move it to another port.
+paste-sshd-no-hostkeys = sshd has no host keys, so it can't start. `sudo ssh-keygen -A` creates the missing ones; then { $distro ->
+        [debian] `sudo systemctl restart ssh`
+        [redhat] `sudo systemctl restart sshd`
+       *[other] `sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL)
+    }. Clients that connected before will warn that the host key changed: that is expected this once.
+paste-sshd-missing = The SSH service isn't installed (or has another name). { $distro ->
+        [debian] Install it with `sudo apt install openssh-server`, then `sudo systemctl enable --now ssh`.
+        [redhat] Install it with `sudo dnf install openssh-server` (`sudo yum install openssh-server` on CentOS 7, which has no dnf), then `sudo systemctl enable --now sshd`.
+       *[other] Install it with `sudo apt install openssh-server` (Ubuntu, Debian), `sudo dnf install openssh-server` (Rocky, RHEL 8 and later) or `sudo yum install openssh-server` (CentOS 7, which has no dnf), then `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sshd` (the others).
+    }
+paste-local-only = sshd only listens on a local address, so nothing from outside can reach it: `ListenAddress` in `/etc/ssh/sshd_config` (or in a file under `/etc/ssh/sshd_config.d/`{ $distro ->
+        [redhat] {""}
+       *[other] , or `ListenStream` in `ssh.socket`
+    }) needs to be `0.0.0.0` / `::` or removed.
 paste-registry-differ = The two PortNumber values differ: `Tds\tcp` says { $reg_tds }, `RDP-Tcp` says { $reg_rdp }, and remote desktop listens on { $reg_rdp }.
 paste-registry-same = Both PortNumber values say { $port }, so the registry isn't the problem.
 paste-resources-high = The server is short of CPU, memory or disk space: that alone can stop logins from completing.
@@ -491,5 +566,9 @@ linux-boot = The boot console shows the server is stuck before SSH can start. { 
         [emergency] It's in emergency mode. In the VNC console, log in as root and run `journalctl -xb | grep -i fail` to see what failed; often it's an `/etc/fstab` entry. The root filesystem is read-only there: run `mount -o remount,rw /` before editing anything.
         [fstab] A disk listed in `/etc/fstab` ({ $boot_mount }) can't be mounted. In the VNC console, first make the root filesystem writable (`mount -o remount,rw /`), then comment that line out (or add `nofail` to its options) and `reboot`.
         [no-space] The disk is full. Free space (old logs under `/var/log`, `sudo journalctl --vacuum-size=200M`, package caches), then restart ssh.
-       *[ssh-failed] OpenSSH fails to start at boot. `sudo journalctl -u ssh -b` (or `-u sshd`) shows why.
+       *[ssh-failed] OpenSSH fails to start at boot. { $distro ->
+            [debian] `sudo journalctl -u ssh -b`
+            [redhat] `sudo journalctl -u sshd -b`
+           *[other] `sudo journalctl -u ssh -b` (or `-u sshd`)
+        } shows why.
     } Tell me when it's fixed and I'll check again.

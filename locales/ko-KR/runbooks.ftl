@@ -308,7 +308,10 @@ linux-vnc = 다음 점검은 서버에서 직접 해야 하니, SSH가 안 될 �
 linux-opt-vnc-slow = 너무 느리거나 멈춰 있어요
     .aliases = 느려요, 느림, 멈춤, 멈췄어요, 멈춰 있어요, 먹통, 화면 멈춤, 멈췄, 멈춰, 버벅, 계속 로딩, 로딩만
 linux-vnc-help = 다음 점검은 모두 콘솔에서 해야 해서, VNC 콘솔에 들어가는 것부터 도와드릴게요. **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여는 방법이에요. 클라우드 콘솔의 인스턴스 목록에서 서버 행의 **로그인**(Log In)을 클릭하고 **VNC**를 선택해 주세요.
-    • **비밀번호를 물어보면:** SSH 키가 아니라 서버 계정(root, Ubuntu 이미지는 ubuntu)의 비밀번호예요. 키로만 로그인해 오셨다면 그 계정에는 비밀번호가 없을 수도 있어요. 서버 행의 **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password)에서 비밀번호를 정하시고(인스턴스가 재시작돼요) 그 비밀번호로 로그인해 주세요.
+    • **비밀번호를 물어보면:** SSH 키가 아니라 서버 계정({ $distro ->
+        [redhat] root
+       *[other] root, Ubuntu 이미지는 ubuntu
+    })의 비밀번호예요. 키로만 로그인해 오셨다면 그 계정에는 비밀번호가 없을 수도 있어요. 서버 행의 **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password)에서 비밀번호를 정하시고(인스턴스가 재시작돼요) 그 비밀번호로 로그인해 주세요.
     • **화면이 까맣게 나오면:** Enter 키를 한 번 눌러 주세요. 꺼져 있던 콘솔 화면이 켜지면서 로그인 프롬프트가 나와요.
     • **몇 분이 지나도 까맣거나 멈춰 있으면:** 탭을 닫고 VNC를 다시 열어 보세요. 그래도 멈춰 있으면 콘솔에서 인스턴스를 재시작하시고(**더 보기**(More) > **재시작**(Restart)) 부팅이 끝난 뒤 다시 열어 주세요.
     이제 로그인되셨나요?
@@ -317,7 +320,7 @@ linux-firewall-title = 서버 내부 방화벽
 linux-firewall = { $distro ->
         [debian] 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요.
             • ufw: `sudo ufw status`. 22번 포트는 `OpenSSH` 또는 `22/tcp` 줄에 `ALLOW`로 표시돼요. 열려면: `sudo ufw allow { $port }/tcp`.
-            • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`도 그중 하나예요.) 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo netfilter-persistent save`로 저장해 주세요.
+            • iptables나 nftables만 쓰는 경우: `sudo iptables -S INPUT` 또는 `sudo nft list ruleset`. { $port }번 포트를 허용하는 `ACCEPT`보다 앞에 이 포트를 막는 `DROP`이나 `REJECT`가 있는지 봐 주세요. 열려면: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`. 재시작해도 유지되도록 `sudo netfilter-persistent save`로 저장해 주세요.
             방화벽이 TCP { $port }번 포트를 허용하나요? (또는 방화벽이 아예 없나요?)
         [redhat] 서버 내부 방화벽이 { $port }번 포트를 허용하는지 확인해 주세요.
             • firewalld: 먼저 `sudo firewall-cmd --get-active-zones`로 네트워크 인터페이스가 속한 영역(zone)을 확인하고, `sudo firewall-cmd --zone=<영역> --list-all`을 실행해 주세요. 22번 포트는 `services:` 아래에 `ssh`로, 다른 포트는 `ports:` 아래에 표시돼요. 열려면: `sudo firewall-cmd --permanent --zone=<영역> --add-port={ $port }/tcp` 명령을 실행한 뒤 `sudo firewall-cmd --reload`.
@@ -343,8 +346,11 @@ linux-sshd = { $distro ->
     }
 linux-opt-sshd-running = active (running)
     .aliases = 실행 중, 실행중, 돌아가요, 동작 중, 돌아가, running이라고, running 이라고
-linux-opt-sshd-socket = ssh는 inactive지만 ssh.socket은 active (listening)이에요
-    .aliases = 소켓, 소켓 활성, ssh.socket 활성, ssh.socket active, ssh.socket은 active
+linux-opt-sshd-socket = { $distro ->
+        [redhat] sshd는 inactive지만 sshd.socket은 active (listening)이에요
+       *[other] ssh는 inactive지만 ssh.socket은 active (listening)이에요
+    }
+    .aliases = 소켓, 소켓 활성, ssh.socket 활성, ssh.socket active, ssh.socket은 active, sshd.socket
 linux-opt-sshd-stopped = inactive, failed 또는 서비스를 찾을 수 없음
     .aliases = 중지, 중지됨, 멈춤, 실패, 서비스 없음, 찾을 수 없음, 찾을 수 없, 실행 안, 실행이 안, 안 돌아, 멈춰
 linux-skip-sshd = sshd 점검은 건너뛸게요. { $port }번 포트에서 SSH 서버가 정상적으로 응답하니 sshd는 실행 중이고 연결을 기다리고 있어요.
@@ -361,14 +367,35 @@ linux-opt-sshd-fails = 시작되지 않아요
 
 linux-sshd-config-title = sshd가 시작되지 않거나 대기하지 않는 이유
 linux-sshd-config = 원인을 찾아볼게요.
-    • `sudo sshd -t` 명령은 설정을 검사해요. 파일에 문제가 없으면 아무것도 출력하지 않고, 문제가 있으면 고칠 파일과 줄을 알려 줘요. Debian과 Ubuntu에서는 ssh가 중지된 상태일 때 "Missing privilege separation directory: /run/sshd"라는 메시지도 나오는데, 이건 설정 오류가 아니에요. `sudo mkdir -p -m 0755 /run/sshd` 명령으로 디렉터리를 만들고 다시 검사해 주세요.
-    • `sudo journalctl -u ssh -n 50`(CentOS, Rocky, RHEL은 `-u sshd`) 명령으로 멈춘 이유를 볼 수 있어요. "Address already in use"가 나오면 다른 프로그램이 그 포트를 쓰고 있는 거예요. `sudo ss -tlnp` 명령으로 어떤 프로그램인지 확인할 수 있어요. "no hostkeys available"이 나오면 `sudo ssh-keygen -A`로 호스트 키를 만들어 주세요. CentOS, Rocky, RHEL에서 "Bind to port { $port } … Permission denied"가 나오면 SELinux가 기본이 아닌 포트를 막는 거예요: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
-    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` 명령으로 sshd가 쓰는 포트와 주소를 볼 수 있어요. (처음 읽은 값이 적용되고, `sshd_config.d`의 추가 설정 파일을 먼저 읽어요.) Ubuntu 24.04에서는 `Port`를 sshd_config에 적지만, `sudo systemctl daemon-reload`와 `sudo systemctl restart ssh.socket`을 실행해야 적용돼요. 22.10~23.10에서는 `sudo systemctl edit ssh.socket`에서 포트를 정하는데, 새 줄 앞에 빈 `ListenStream=` 줄을 넣어야 예전 포트가 함께 남지 않아요.
+    • `sudo sshd -t` 명령은 설정을 검사해요. 파일에 문제가 없으면 아무것도 출력하지 않고, 문제가 있으면 고칠 파일과 줄을 알려 줘요.{ $distro ->
+        [redhat] {""}
+       *[other] { " " }Debian과 Ubuntu에서는 ssh가 중지된 상태일 때 "Missing privilege separation directory: /run/sshd"라는 메시지도 나오는데, 이건 설정 오류가 아니에요. `sudo mkdir -p -m 0755 /run/sshd` 명령으로 디렉터리를 만들고 다시 검사해 주세요.
+    }
+    • { $distro ->
+        [debian] `sudo journalctl -u ssh -n 50`
+        [redhat] `sudo journalctl -u sshd -n 50`
+       *[other] `sudo journalctl -u ssh -n 50`(CentOS, Rocky, RHEL은 `-u sshd`)
+    } 명령으로 멈춘 이유를 볼 수 있어요. "Address already in use"가 나오면 다른 프로그램이 그 포트를 쓰고 있는 거예요. `sudo ss -tlnp` 명령으로 어떤 프로그램인지 확인할 수 있어요. "no hostkeys available"이 나오면 `sudo ssh-keygen -A`로 호스트 키를 만들어 주세요.{ $distro ->
+        [debian] {""}
+        [redhat] { " " }"Bind to port { $port } … Permission denied"가 나오면 SELinux가 기본이 아닌 포트를 막는 거예요: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+       *[other] { " " }CentOS, Rocky, RHEL에서 "Bind to port { $port } … Permission denied"가 나오면 SELinux가 기본이 아닌 포트를 막는 거예요: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+    }
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` 명령으로 sshd가 쓰는 포트와 주소를 볼 수 있어요. (처음 읽은 값이 적용되고, `sshd_config.d`의 추가 설정 파일을 먼저 읽어요.){ $distro ->
+        [redhat] {""}
+       *[other] { " " }Ubuntu 24.04에서는 `Port`를 sshd_config에 적지만, `sudo systemctl daemon-reload`와 `sudo systemctl restart ssh.socket`을 실행해야 적용돼요. 22.10~23.10에서는 `sudo systemctl edit ssh.socket`에서 포트를 정하는데, 새 줄 앞에 빈 `ListenStream=` 줄을 넣어야 예전 포트가 함께 남지 않아요.
+    }
     • `df -h /`와 `df -i /` 명령으로 디스크(또는 inode)가 가득 찼는지 확인해 주세요. 가득 차면 sshd가 세션을 시작하지 못해요.
-    고친 뒤 `sudo sshd -t`로 검사하고 다시 시작한 다음(`sudo systemctl restart ssh`, CentOS, Rocky, RHEL은 `sshd`) 알려 주세요. 다시 점검할게요.
+    고친 뒤 `sudo sshd -t`로 검사하고 { $distro ->
+        [debian] `sudo systemctl restart ssh`로
+        [redhat] `sudo systemctl restart sshd`로
+       *[other] `sudo systemctl restart ssh`(CentOS, Rocky, RHEL은 `sshd`)로
+    } 다시 시작한 다음 알려 주세요. 다시 점검할게요.
 
 linux-listen-title = sshd가 대기 중인가요?
-linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요. Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요. `0.0.0.0` 대신 서버 자신의 사설 IP가 보여도 괜찮아요. 공인 IP가 그 주소로 연결되거든요. 어떻게 나오나요?
+linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요.{ $distro ->
+        [redhat] {""}
+       *[other] { " " }Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요.
+    } `0.0.0.0` 대신 서버 자신의 사설 IP가 보여도 괜찮아요. 공인 IP가 그 주소로 연결되거든요. 어떻게 나오나요?
 linux-opt-listen-yes = { $port }번 포트에서 모든 주소로 대기 중이에요
     .aliases = 대기 중, 리스닝, 모든 주소, 0.0.0.0
 linux-opt-listen-other = 다른 포트에서 대기 중이에요
@@ -420,14 +447,33 @@ linux-opt-err-other = 다른 메시지가 나와요
 
 linux-key-title = 키 로그인
 linux-key = 서버는 키 인증을 요구하는데 고객님의 키를 받아들이지 않았어요. 다음을 확인해 주세요.
-    • 사용자 이름은 이미지에 따라 달라요. Ubuntu는 `ubuntu`이고, 이 클라우드의 CentOS, Rocky, Debian 이미지는 `root`예요. (다른 클라우드는 `centos`, `rocky`, `admin` 등을 쓰니 이미지 설명을 확인해 주세요.)
+    • 사용자 이름은 이미지에 따라 달라요. { $distro ->
+        [debian] Ubuntu는 `ubuntu`이고, 이 클라우드의 Debian 이미지는 `root`예요. (다른 클라우드는 `admin` 등을 쓰니 이미지 설명을 확인해 주세요.)
+        [redhat] 이 클라우드의 CentOS, Rocky 이미지는 `root`예요. (다른 클라우드는 `centos`, `rocky`, `ec2-user` 등을 쓰니 이미지 설명을 확인해 주세요.)
+       *[other] Ubuntu는 `ubuntu`이고, 이 클라우드의 CentOS, Rocky, Debian 이미지는 `root`예요. (다른 클라우드는 `centos`, `rocky`, `admin` 등을 쓰니 이미지 설명을 확인해 주세요.)
+    }
     • 인스턴스에 연결된 키 페어의 개인 키를 사용해 주세요: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. macOS와 Linux에서는 키 파일을 본인만 읽을 수 있어야 해요: `chmod 600 /path/to/key.pem`. "Too many authentication failures"가 나오면 에이전트가 다른 키를 먼저 내민 거예요. `-o IdentitiesOnly=yes` 옵션을 붙여 주세요.
     • 콘솔에서 인스턴스에 어떤 SSH 키 페어가 연결되어 있는지 확인해 주세요. 키를 연결하려면(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **키 연결**(Bind Key)) 인스턴스를 중지해야 해요.
-    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요. CentOS, Rocky, RHEL에서 키를 손으로 복사해 넣었다면 SELinux 레이블이 틀렸을 수 있어요: `sudo restorecon -Rv ~/.ssh`.
+    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요.{ $distro ->
+        [debian] {""}
+        [redhat] { " " }키를 손으로 복사해 넣었다면 SELinux 레이블이 틀렸을 수 있어요: `sudo restorecon -Rv ~/.ssh`.
+       *[other] { " " }CentOS, Rocky, RHEL에서 키를 손으로 복사해 넣었다면 SELinux 레이블이 틀렸을 수 있어요: `sudo restorecon -Rv ~/.ssh`.
+    }
     이제 로그인되나요?
 
 linux-credentials-title = 비밀번호 로그인
-linux-credentials = 비밀번호는 대소문자를 구분하고, 사용자 이름은 이미지에 따라 달라요(Ubuntu는 `ubuntu`, 대부분의 다른 이미지는 `root`). 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). SSH 비밀번호 로그인을 꺼 둔 이미지도 많아요. VNC로 접속해 `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` 명령을 실행하면 sshd가 실제로 쓰는 값을 볼 수 있어요. (`passwordauthentication no`면 키로만 로그인할 수 있고, `permitrootlogin`이 `prohibit-password`나 `no`면 root는 비밀번호로 로그인할 수 없어요.) 바꾸려면 먼저 어디에 설정되어 있는지 찾아 주세요: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd는 처음 읽은 값을 쓰는데, Ubuntu와 Debian 클라우드 이미지에서는 `/etc/ssh/sshd_config.d/50-cloud-init.conf` 같은 추가 설정 파일을 본 파일보다 먼저 읽으니 그 파일에서 고쳐야 해요. 그다음 `sudo sshd -t && sudo systemctl restart ssh`(CentOS, Rocky, RHEL은 `sshd`)로 재시작하고 `sudo sshd -T`로 적용됐는지 확인해 주세요. 이제 로그인되나요?
+linux-credentials = 비밀번호는 대소문자를 구분하고, 사용자 이름은 이미지에 따라 달라요({ $distro ->
+        [debian] Ubuntu는 `ubuntu`, Debian은 `root`
+        [redhat] 이 클라우드의 CentOS, Rocky 이미지는 `root`
+       *[other] Ubuntu는 `ubuntu`, 대부분의 다른 이미지는 `root`
+    }). 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **비밀번호 재설정**(Reset Password), 인스턴스가 재시작돼요). SSH 비밀번호 로그인을 꺼 둔 이미지도 많아요. VNC로 접속해 `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` 명령을 실행하면 sshd가 실제로 쓰는 값을 볼 수 있어요. (`passwordauthentication no`면 키로만 로그인할 수 있고, `permitrootlogin`이 `prohibit-password`나 `no`면 root는 비밀번호로 로그인할 수 없어요.) 바꾸려면 먼저 어디에 설정되어 있는지 찾아 주세요: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd는 처음 읽은 값을 쓰는데, { $distro ->
+        [redhat] `/etc/ssh/sshd_config.d/` 안의 추가 설정 파일(9 버전의 `50-redhat.conf`, 클라우드 이미지에서는 흔히 `50-cloud-init.conf`)을 본 파일보다 먼저 읽으니 그 파일에서 고쳐야 해요.
+       *[other] Ubuntu와 Debian 클라우드 이미지에서는 `/etc/ssh/sshd_config.d/50-cloud-init.conf` 같은 추가 설정 파일을 본 파일보다 먼저 읽으니 그 파일에서 고쳐야 해요.
+    } 그다음 { $distro ->
+        [debian] `sudo sshd -t && sudo systemctl restart ssh`로
+        [redhat] `sudo sshd -t && sudo systemctl restart sshd`로
+       *[other] `sudo sshd -t && sudo systemctl restart ssh`(CentOS, Rocky, RHEL은 `sshd`)로
+    } 재시작하고 `sudo sshd -T`로 적용됐는지 확인해 주세요. 이제 로그인되나요?
 
 linux-hostkey-title = 바뀐 호스트 키
 linux-hostkey = 고객님 컴퓨터가 { $ip } 주소에 대해 다른 키를 기억하고 있어요. 인스턴스를 재설치했거나 주소가 새 인스턴스로 옮겨 갔다면 정상이에요. 그런 경우라면 `ssh-keygen -R { $ip }` 명령으로 예전 키를 지우고(22번이 아닌 포트라면 `ssh-keygen -R "[{ $ip }]:{ $port }"`), 다시 접속해 새 키를 수락해 주세요. 고객님 쪽에서 바뀐 게 없다면 키를 지우지 마시고 먼저 지원팀에 문의해 주세요. 이제 로그인되나요?
@@ -462,25 +508,51 @@ disputed-firewall = 사용자는 서버 내부 방화벽이 { $port }번 포트�
 ## 붙여 넣은 내용에서 알 수 있는 점, 다음 단계로 넘어가기 전에 안내 (붙여 넣기 경로의 안내 문구)
 paste-contradicts-filtered = 고객님 쪽 테스트는 { $port }번 포트까지 연결되는데, 봇의 연결은 드롭돼요. 어떤 규칙이 고객님 주소는 허용하고 봇의 주소는 허용하지 않고 있어요.
 paste-client-old-port = 클라이언트가 아직 예전 포트인 { $client_port }번으로 접속하고 있어요. 로그인 서비스는 이제 { $port }번 포트에서 응답하니, 새 포트가 막힌 게 아니라 접속할 포트만 바꾸면 돼요.
-paste-sshd-bind-denied = sshd가 그 포트를 쓸 수 없어요. CentOS, Rocky, RHEL에서는 SELinux가 SSH용으로 지정된 포트만 sshd에 허용해요. `sudo semanage port -a -t ssh_port_t -p tcp <포트>`로 포트를 지정한 뒤 sshd를 다시 시작해 주세요. (`semanage`가 없으면 `policycoreutils-python-utils`를, CentOS 7에서는 `policycoreutils-python`을 설치해 주세요.)
+paste-sshd-bind-denied = { $distro ->
+        [debian] sshd가 그 포트를 쓸 수 없어요. 시스템이 포트 사용을 거부했어요("Permission denied"). 보안 모듈이 막았거나(`sudo dmesg | grep -i denied`로 어느 모듈인지 확인할 수 있고, SELinux를 설치해 쓰고 계시다면 `sudo semanage port -a -t ssh_port_t -p tcp <포트>`로 허용할 수 있어요), sshd가 root 권한으로 실행되지 않은 거예요. `sudo systemctl restart ssh`로 다시 시작해 주세요.
+        [redhat] sshd가 그 포트를 쓸 수 없어요. SELinux가 SSH용으로 지정된 포트만 sshd에 허용해요. `sudo semanage port -a -t ssh_port_t -p tcp <포트>`로 포트를 지정한 뒤 `sudo systemctl restart sshd`로 다시 시작해 주세요. (`semanage`가 없으면 `policycoreutils-python-utils`를, CentOS 7에서는 `policycoreutils-python`을 설치해 주세요.)
+       *[other] sshd가 그 포트를 쓸 수 없어요. CentOS, Rocky, RHEL에서는 SELinux가 SSH용으로 지정된 포트만 sshd에 허용해요. `sudo semanage port -a -t ssh_port_t -p tcp <포트>`로 포트를 지정한 뒤 sshd를 다시 시작해 주세요. (`semanage`가 없으면 `policycoreutils-python-utils`를, CentOS 7에서는 `policycoreutils-python`을 설치해 주세요.)
+    }
 paste-contradicts-open = 고객님 클라이언트는 { $port }번 포트에 연결하지 못하지만, 봇은 연결할 수 있어요. 고객님과 서버 사이의 무언가가 연결을 막고 있어요.
 paste-contradicts-closed = 서비스는 { $port }번 포트에서 대기하고 있는데, 외부에서 점검하면 "닫힘"으로 나와요. 연결을 거부하는(REJECT) 방화벽 규칙이나 차단 목록이 대신 응답하고 있어요.
 paste-contradicts-filtered-listening = 서비스는 { $port }번 포트에서 대기하고 있는데, 봇의 연결은 도중에 드롭돼요. 서버 내부 방화벽이나 보안 그룹이 연결을 드롭하고 있어요.
 paste-firewall-blocks = 방화벽이 TCP { $port }번 포트를 막고 있어요. 다음 명령으로 포트를 열어 주세요: { $firewall ->
         [ufw] `sudo ufw allow { $port }/tcp`
         [firewalld] `sudo firewall-cmd --permanent --add-port={ $port }/tcp && sudo firewall-cmd --reload`
-        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (규칙을 저장하는 것도 잊지 마세요: `sudo netfilter-persistent save` 또는 `sudo service iptables save`)
+        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (규칙을 저장하는 것도 잊지 마세요: { $distro ->
+            [debian] `sudo netfilter-persistent save`
+            [redhat] `sudo service iptables save`
+           *[other] `sudo netfilter-persistent save` 또는 `sudo service iptables save`
+        })
         [nft] `sudo nft insert rule inet filter input tcp dport { $port } accept` (테이블과 체인 이름은 사용 중인 규칙 세트에 맞게 바꾸시고, `/etc/nftables.conf`에도 추가해 주세요)
        *[other] `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`
     }
 paste-firewall-open-but-dropped = 서버 내부 방화벽은 { $port }번 포트를 허용하는데도 봇의 연결은 드롭돼요. 연결을 드롭하는 곳은 보안 그룹(또는 네트워크 ACL)이에요.
 paste-privsep = "Missing privilege separation directory: /run/sshd"는 설정 오류가 아니에요. ssh가 중지되어 있을 뿐이에요. `sudo mkdir -p -m 0755 /run/sshd` 명령을 실행하면 `sshd -t`가 정상적으로 동작해요. 서비스를 시작하면 이 디렉터리는 어차피 자동으로 만들어져요.
 paste-sshd-config = sshd가 자체적으로 문제를 보고하고 있으니, sshd의 설정과 로그를 살펴볼게요.
-paste-sshd-bad-config = 설정 파일의 한 줄 때문에 sshd가 시작되지 않고 있어요. `sudo sshd -t`를 실행하면 문제가 있는 파일과 줄 번호가 나와요(`/etc/ssh/sshd_config.d/` 안의 파일도 포함돼요). 그 줄을 고치거나 지운 뒤 `sudo sshd -t`가 아무것도 출력하지 않을 때까지 다시 확인하고, `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요.
-paste-sshd-address-in-use = 다른 프로그램이 이미 { $port }번 포트를 쓰고 있어서 sshd가 시작되지 않고 있어요. `sudo ss -tlnp 'sport = :{ $port }'`로 무엇이 쓰고 있는지 확인해 주세요. `systemd`(Ubuntu 22.10 이후의 ssh.socket)라면 둘 중 하나만 남겨 주세요: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`. 다른 프로그램이라면 그 프로그램을 멈추거나 다른 포트로 옮겨 주세요.
-paste-sshd-no-hostkeys = 호스트 키가 없어서 sshd가 시작되지 않고 있어요. `sudo ssh-keygen -A`로 빠진 키를 만든 뒤 `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요. 이전에 접속했던 클라이언트에서는 호스트 키가 바뀌었다는 경고가 한 번 나오는데, 이번에는 정상이에요.
-paste-sshd-missing = SSH 서비스가 설치되어 있지 않아요(또는 다른 이름으로 설치되어 있어요). `sudo apt install openssh-server`(Ubuntu, Debian), `sudo dnf install openssh-server`(Rocky, RHEL 8 이상) 또는 `sudo yum install openssh-server`(dnf가 없는 CentOS 7) 명령으로 설치한 뒤, `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sshd`(그 밖의 배포판)로 시작해 주세요.
-paste-local-only = sshd가 로컬 주소에서만 대기하고 있어서 외부에서는 연결할 수 없어요. `/etc/ssh/sshd_config`의 `ListenAddress`(또는 `ssh.socket`의 `ListenStream`)를 `0.0.0.0` / `::`로 바꾸시거나 삭제해 주세요.
+paste-sshd-bad-config = 설정 파일의 한 줄 때문에 sshd가 시작되지 않고 있어요. `sudo sshd -t`를 실행하면 문제가 있는 파일과 줄 번호가 나와요(`/etc/ssh/sshd_config.d/` 안의 파일도 포함돼요). 그 줄을 고치거나 지운 뒤 `sudo sshd -t`가 아무것도 출력하지 않을 때까지 다시 확인하고, { $distro ->
+        [debian] `sudo systemctl restart ssh`로
+        [redhat] `sudo systemctl restart sshd`로
+       *[other] `sudo systemctl restart ssh`(CentOS, Rocky, RHEL은 `sshd`)로
+    } 다시 시작해 주세요.
+paste-sshd-address-in-use = 다른 프로그램이 이미 { $port }번 포트를 쓰고 있어서 sshd가 시작되지 않고 있어요. `sudo ss -tlnp 'sport = :{ $port }'`로 무엇이 쓰고 있는지 확인해 주세요. { $distro ->
+        [redhat] `systemd`(sshd.socket)라면 둘 중 하나만 남겨 주세요: `sudo systemctl disable --now sshd.socket && sudo systemctl restart sshd`.
+       *[other] `systemd`(Ubuntu 22.10 이후의 ssh.socket)라면 둘 중 하나만 남겨 주세요: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`.
+    } 다른 프로그램이라면 그 프로그램을 멈추거나 다른 포트로 옮겨 주세요.
+paste-sshd-no-hostkeys = 호스트 키가 없어서 sshd가 시작되지 않고 있어요. `sudo ssh-keygen -A`로 빠진 키를 만든 뒤 { $distro ->
+        [debian] `sudo systemctl restart ssh`로
+        [redhat] `sudo systemctl restart sshd`로
+       *[other] `sudo systemctl restart ssh`(CentOS, Rocky, RHEL은 `sshd`)로
+    } 다시 시작해 주세요. 이전에 접속했던 클라이언트에서는 호스트 키가 바뀌었다는 경고가 한 번 나오는데, 이번에는 정상이에요.
+paste-sshd-missing = SSH 서비스가 설치되어 있지 않아요(또는 다른 이름으로 설치되어 있어요). { $distro ->
+        [debian] `sudo apt install openssh-server` 명령으로 설치한 뒤 `sudo systemctl enable --now ssh`로 시작해 주세요.
+        [redhat] `sudo dnf install openssh-server` 명령으로 설치한 뒤(dnf가 없는 CentOS 7에서는 `sudo yum install openssh-server`) `sudo systemctl enable --now sshd`로 시작해 주세요.
+       *[other] `sudo apt install openssh-server`(Ubuntu, Debian), `sudo dnf install openssh-server`(Rocky, RHEL 8 이상) 또는 `sudo yum install openssh-server`(dnf가 없는 CentOS 7) 명령으로 설치한 뒤, `sudo systemctl enable --now ssh`(Ubuntu, Debian) 또는 `sshd`(그 밖의 배포판)로 시작해 주세요.
+    }
+paste-local-only = sshd가 로컬 주소에서만 대기하고 있어서 외부에서는 연결할 수 없어요. `/etc/ssh/sshd_config`(또는 `/etc/ssh/sshd_config.d/` 안의 파일)의 `ListenAddress`{ $distro ->
+        [redhat] {""}
+       *[other] (또는 `ssh.socket`의 `ListenStream`)
+    }를 `0.0.0.0` / `::`로 바꾸시거나 삭제해 주세요.
 paste-registry-differ = PortNumber 값 두 개가 서로 달라요(`Tds\tcp` 값: { $reg_tds }, `RDP-Tcp` 값: { $reg_rdp }). 원격 데스크톱은 { $reg_rdp }번 포트에서 대기하고 있어요.
 paste-registry-same = PortNumber 값 두 개가 모두 같으니(값: { $port }) 레지스트리는 문제가 아니에요.
 paste-resources-high = 서버의 CPU, 메모리 또는 디스크 공간이 부족해요. 이것만으로도 로그인이 끝까지 완료되지 못할 수 있어요.
@@ -492,5 +564,9 @@ linux-boot = 부팅 콘솔을 보면 서버가 SSH가 시작되기 전 단계에
         [emergency] 서버가 긴급 모드(emergency mode)에 들어가 있어요. VNC 콘솔에서 root로 로그인하고 `journalctl -xb | grep -i fail` 명령을 실행해 무엇이 실패했는지 확인해 주세요. `/etc/fstab` 항목이 원인인 경우가 많아요. 이 모드에서는 루트 파일 시스템이 읽기 전용이라, 파일을 고치기 전에 `mount -o remount,rw /`를 먼저 실행해 주세요.
         [fstab] `/etc/fstab`에 등록된 디스크({ $boot_mount })를 마운트할 수 없어요. VNC 콘솔에서 먼저 `mount -o remount,rw /`로 루트 파일 시스템을 쓸 수 있게 한 뒤, 그 줄을 주석 처리하시거나 옵션에 `nofail`을 추가하고 `reboot` 명령으로 재부팅해 주세요.
         [no-space] 디스크가 가득 찼어요. 공간을 확보하신 뒤(`/var/log` 아래의 오래된 로그, `sudo journalctl --vacuum-size=200M`, 패키지 캐시) ssh를 재시작해 주세요.
-       *[ssh-failed] 부팅할 때 OpenSSH가 시작되지 못했어요. `sudo journalctl -u ssh -b`(또는 `-u sshd`) 명령으로 원인을 확인할 수 있어요.
+       *[ssh-failed] 부팅할 때 OpenSSH가 시작되지 못했어요. { $distro ->
+            [debian] `sudo journalctl -u ssh -b`
+            [redhat] `sudo journalctl -u sshd -b`
+           *[other] `sudo journalctl -u ssh -b`(또는 `-u sshd`)
+        } 명령으로 원인을 확인할 수 있어요.
     } 해결되면 알려 주세요. 다시 점검할게요.

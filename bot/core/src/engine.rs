@@ -2589,6 +2589,10 @@ fn finding_msg(f: Finding, s: &Session) -> Msg {
         .arg("port", s.service_port())
         .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())
         .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+        .arg(
+            "distro",
+            s.distro.map(command::Distro::key).unwrap_or("unknown"),
+        )
 }
 
 /// One line for a correction: what changed, from what to what.
