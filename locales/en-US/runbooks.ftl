@@ -239,11 +239,11 @@ win-opt-firewall-fixed = It was missing; I fixed it, check again
 
 win-netstat-title = Is remote desktop listening?
 win-netstat = In PowerShell on the server, run `Get-NetTCPConnection -State Listen -LocalPort { $port }` (or `netstat -ano | findstr :{ $port }`, which works in every display language: don't filter on `LISTENING`, Korean Windows prints `수신 대기` there). A healthy server shows a listener on `0.0.0.0:{ $port }` (and `[::]:{ $port }`). What do you see?
-win-opt-netstat-listening = A LISTENING line on { $port }
+win-opt-netstat-listening = Something listens on { $port } (Listen, LISTENING or 수신 대기)
     .aliases = listening, listening line, a listening line, there's a listening line, listening on
 win-opt-netstat-other = It listens, but on another port
     .aliases = other port, another port, different port, listens on another
-win-opt-netstat-nothing = Nothing, no LISTENING line
+win-opt-netstat-nothing = Nothing listens on { $port }
     .aliases = nothing, empty, no line, prints nothing, no listening line, nothing shows, blank
 
 win-registry-title = Registry port numbers

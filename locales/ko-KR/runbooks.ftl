@@ -240,11 +240,11 @@ win-opt-firewall-fixed = 규칙이 없어서 고쳤어요, 다시 점검해 주�
 
 win-netstat-title = 원격 데스크톱이 대기 중인가요?
 win-netstat = 서버의 PowerShell에서 `Get-NetTCPConnection -State Listen -LocalPort { $port }` 명령을 실행해 주세요. (`netstat -ano | findstr :{ $port }`도 돼요. 한국어 Windows는 상태가 `LISTENING`이 아니라 `수신 대기`로 나오니, 상태 말고 포트로만 걸러 주세요.) 정상이라면 `0.0.0.0:{ $port }`(그리고 `[::]:{ $port }`)에서 대기 중인 줄이 보여요. 어떻게 나오나요?
-win-opt-netstat-listening = { $port }번 포트에 LISTENING 줄이 있어요
+win-opt-netstat-listening = { $port }번 포트에서 대기 중이에요(Listen, 수신 대기 또는 LISTENING)
     .aliases = 리스닝, 대기 중, listening 있음, listening 줄 있음, 수신 대기, listening 있, listening이 있
 win-opt-netstat-other = 대기 중이지만 다른 포트예요
     .aliases = 다른 포트, 포트가 달라요, 다른 포트에서 대기, 포트가 달라
-win-opt-netstat-nothing = 아무것도 없어요, LISTENING 줄이 없어요
+win-opt-netstat-nothing = { $port }번 포트에서 대기 중인 게 없어요
     .aliases = 아무것도 없어요, 아무것도 안 나와요, 결과 없음, 빈 화면, 아무것도 안, 아무것도 없, 빈칸, 안 나와요, 결과 없
 
 win-registry-title = 레지스트리의 포트 번호

@@ -181,6 +181,18 @@ fn windows_commands_work_in_every_display_language() {
             }
         }
     }
+    // The state column is translated too: a text that names `LISTENING`
+    // names the Korean `수신 대기` beside it, so no one waits for a word
+    // their Windows never prints.
+    let loc = Localizer::embedded().unwrap();
+    for lang in Lang::ALL {
+        for id in ids(lang.tag(), "runbooks.ftl") {
+            let text = loc.render(lang, &Msg::new(&id).arg("port", 3389u16));
+            if text.contains("LISTENING") && !text.contains("수신 대기") {
+                wrong.push(format!("{} {id}: LISTENING alone", lang.tag()));
+            }
+        }
+    }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
