@@ -337,6 +337,13 @@ impl Engine {
                 s.distro = Some(d);
             }
         }
+        // The user's own computer, from what they say or paste ("from my
+        // Mac", a Windows `ping`): the client commands shown follow it.
+        if let Input::Text(t) | Input::Paste(t) = &input {
+            if let Some(c) = command::client_os(t) {
+                s.vars.insert("client".into(), c.into());
+            }
+        }
         match input {
             Input::Text(t) => match command::parse(&t) {
                 Some(Ok(c)) => self.command(s, c, &mut out),
