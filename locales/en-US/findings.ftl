@@ -7,7 +7,7 @@ finding-icmp-reply = The server at { $ip } answers ping, so it is powered on and
 finding-icmp-no-reply = The server at { $ip } does not answer ping. On its own this does not mean it is down: many cloud servers and firewalls block ping by default. Look at the port results below.
 finding-icmp-unavailable = Ping could not be sent from where this bot runs, so ping tells us nothing here. This is not a problem with your server.
 finding-icmp-blocked-port-open = Ping is blocked, but port { $port } answers, so the server is up. Blocked ping is normal and needs no fix. If you want it to answer (for monitoring, say), allow ICMP in the security group's inbound rules{ $os ->
-        [windows] {""} and turn on the Windows Defender Firewall rule "File and Printer Sharing (Echo Request - ICMPv4-In)".
+        [windows] {""} and, on the server, add a firewall rule: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow` (the built-in echo-request rule has a different name in every display language).
        *[other] .
     }
 finding-port-open = Port { $port } is open: the server accepted a connection on it.

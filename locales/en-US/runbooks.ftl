@@ -145,6 +145,14 @@ triage-fixed = Great, you're back in. If it happens again, just start a new diag
 
 skip-sg-port-answers = Skipping the security group: port { $port } answers me from outside, so the rule lets traffic through.
 
+triage-restart-last = Before I hand this over: nothing left to fix turned up inside the server, and a restart often clears what the checks can't see (a hung service, exhausted memory, a stuck network stack). In the console, select the instance and choose **Restart** (the forced restart if a normal one hangs), wait a minute or two for it to boot, and I'll check again. If you can't restart it now, I'll hand this over with the report.
+triage-restart-retry = Before I hand this over: restart the instance once and log in again. A restart ends stuck sessions and hung services that my checks from outside can't see. In the console, select the instance and choose **Restart**, and wait a few minutes for it to boot{ $os ->
+        [windows] {" "}(longer while Windows installs updates)
+       *[other] {""}
+    }. Does logging in work now?
+triage-opt-restarted-still = Restarted, still can't log in
+    .aliases = still, still fails, still can't, restarted still, still after restart, restarted but still, rebooted still, still fails after restart, same after restart
+
 ## Common: the user's vantage point
 common-ping-title = Ping from your computer
 common-ping = Now let's compare my view with yours. { $icmp ->
@@ -163,7 +171,14 @@ common-opt-ping-timeout = Request timed out / no replies
     .aliases = timeout, timed out, request timed out, no replies, times out, no reply, 100% loss, 100% packet loss, unreachable
 
 common-port-test-title = Port test from your computer
-common-port-test = Now test the login port from your computer: { $client ->
+common-port-test = { $user_ping ->
+        [failed] Your ping timing out proves little on its own: ping needs an ICMP rule in the security group and a server that answers it, and many servers have neither. If you want it to answer, allow ICMP in the security group's inbound rules{ $os ->
+            [windows] {" "}and, on the server, add a firewall rule: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`.
+            [linux] ; on the server, `sysctl net.ipv4.icmp_echo_ignore_all` must say 0 and the firewall must not drop ICMP.
+           *[other] {" "}and in the server's own firewall.
+        }{" "}
+       *[other] {""}
+    }Now test the login port from your computer: { $client ->
         [windows] in PowerShell run `Test-NetConnection { $ip } -Port { $port }` and look at `TcpTestSucceeded`.
         [mac] in Terminal run `nc -vz -G 5 { $ip } { $port }`; "succeeded" or "open" means it connected.
         [linux] run `nc -vz -w 5 { $ip } { $port }`; "succeeded", "open" or "Connected to" means it connected.
@@ -288,18 +303,35 @@ win-err-logon-right-title = Remote logon right
 win-err-logon-right = Your account lacks the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account isn't listed under **Deny log on through Remote Desktop Services**. Then run `gpupdate /force` and try again.
 
 win-err-mac-title = Connecting from a Mac
-win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and accept the certificate warning if it shows one. If it still fails, note the error it shows.
+win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and accept the certificate warning if it shows one. Error code **0x204** means your Mac got no connection at all: that is the network, not the client, so we'll test the port from your Mac next. Does logging in work now?
 
 win-err-auth-title = Authentication error (CredSSP)
 win-err-auth = This usually means the client and the server disagree on Network Level Authentication (CredSSP), often after one side got security updates and the other didn't. The proper fix is the latest Windows updates on both. To get in right away: through VNC, run `SystemPropertiesRemote` on the server and untick **Allow connections only from computers running Remote Desktop with Network Level Authentication**, connect and update, then tick it again. It also appears with a wrong password, so double-check it (it's case-sensitive).
 
 win-err-cannot-connect-title = Can't connect to the remote computer
-win-err-cannot-connect = This message means your client got no usable answer from port { $port }{ $port_state ->
-        [open] , while I get one: first test the port from your computer (`Test-NetConnection { $ip } -Port { $port }`); if it fails there, the security group's source rule may not include your address, or your ISP or company network blocks outgoing { $port }.
-        [closed] , and from here it is refused too: nothing accepts connections on it.
-        [filtered] , and from here it is dropped too.
-       *[other] ; I couldn't test it conclusively from here.
-    } Check, through VNC, that Windows Defender Firewall allows it: `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` lists the built-in Remote Desktop rules (enable them with `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. If the port isn't 3389, connect as `{ $ip }:{ $port }`.
+win-err-cannot-connect = This message means your client got no usable answer from port { $port }. { $port_state ->
+        [open] From here the port answers properly, so the server is up and lets the connection in: the trouble is between your computer and the server. Test the port from your computer first ({ $client ->
+            [mac] in Terminal: `nc -vz -G 5 { $ip } { $port }`
+            [linux] `nc -vz -w 5 { $ip } { $port }`
+           *[other] in PowerShell: `Test-NetConnection { $ip } -Port { $port }`
+        }). If it fails there, the security group's source rule may not include your address, or your ISP or company network blocks outgoing port { $port }; if it connects, check that the client connects to exactly `{ $ip }:{ $port }`.
+        [closed] From here it is refused too: nothing in the server accepts connections on it, so Remote Desktop Services is stopped or listens on another port. Through VNC, `Get-NetTCPConnection -State Listen -LocalPort { $port }` shows whether anything listens on it, and `Restart-Service TermService -Force` restarts the service.
+        [filtered] { $user_port ->
+            [ok] From here it is dropped, but your own test got through: a rule admits only your address, which is fine for you. Check that the client connects to exactly `{ $ip }:{ $port }` and that no VPN or proxy on your computer sends it another way.
+           *[other] From here it is dropped too, before Windows answers: the security group or Windows Defender Firewall drops it. Through VNC, `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` lists the built-in Remote Desktop rules (`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` enables them; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`.
+        }
+       *[other] I couldn't test it conclusively from here, so your own test decides: { $client ->
+            [mac] in Terminal, `nc -vz -G 5 { $ip } { $port }`
+            [linux] `nc -vz -w 5 { $ip } { $port }`
+           *[other] in PowerShell, `Test-NetConnection { $ip } -Port { $port }`
+        }. If it fails, the security group's source rule, Windows Defender Firewall on the server or your own network (ISP, company) is in the way.
+    }{ $moved ->
+        [yes] {" "}Port { $port } isn't the usual 3389, so connect as `{ $ip }:{ $port }`.
+       *[other] {""}
+    }
+
+win-opt-mac-0x204 = Error code 0x204
+    .aliases = 0x204, 0x00000204, error 0x204, code 0x204, error code 0x204, we couldn't connect to the remote pc, network error
 
 ## Linux
 linux-vnc-title = Log in through VNC

@@ -7,7 +7,7 @@ finding-icmp-reply = { $ip } 서버가 Ping에 응답해요. 서버가 켜져 �
 finding-icmp-no-reply = { $ip } 서버가 Ping에 응답하지 않아요. 클라우드 서버나 방화벽은 기본적으로 Ping을 막아 두는 경우가 많아서, 이것만으로 서버가 꺼져 있다고 볼 수는 없어요. 아래 포트 점검 결과를 함께 봐 주세요.
 finding-icmp-unavailable = 봇이 실행되는 환경에서 Ping을 보낼 수 없어서 Ping으로는 알 수 있는 게 없어요. 고객님 서버의 문제는 아니에요.
 finding-icmp-blocked-port-open = Ping은 막혀 있지만 { $port }번 포트가 응답하니 서버는 켜져 있어요. Ping 차단은 흔한 설정이라 따로 조치하실 필요는 없어요. 모니터링 등으로 Ping 응답이 필요하시면 보안 그룹 인바운드 규칙에서 ICMP를 허용해 주세요.{ $os ->
-        [windows] {" "}Windows Defender 방화벽의 "파일 및 프린터 공유(에코 요청 - ICMPv4-In)" 규칙도 사용으로 바꿔 주세요.
+        [windows] {" "}서버에서는 방화벽 규칙도 추가해 주세요: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`. (기본 제공 에코 요청 규칙은 Windows 표시 언어마다 이름이 달라요.)
        *[other] {""}
     }
 finding-port-open = { $port }번 포트가 열려 있어요. 서버가 이 포트로 들어온 연결을 받아들였어요.

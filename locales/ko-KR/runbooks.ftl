@@ -146,6 +146,14 @@ triage-fixed = 다시 로그인되셨다니 다행이에요. 같은 문제가 �
 
 skip-sg-port-answers = 보안 그룹 점검은 건너뛸게요. 외부에서 봇이 { $port }번 포트의 응답을 받았으니 규칙이 트래픽을 통과시키고 있어요.
 
+triage-restart-last = 지원팀에 넘기기 전에 하나만 더 해 볼게요. 서버 안에서는 더 고칠 곳이 보이지 않았지만, 점검으로는 보이지 않는 문제(멈춘 서비스, 바닥난 메모리, 꼬인 네트워크 스택)가 재시작으로 풀리는 경우가 많아요. 콘솔에서 인스턴스를 선택하고 **재시작**(Restart)을 선택한 뒤(일반 재시작이 진행되지 않으면 강제 재시작을 사용해 주세요), 부팅될 때까지 1~2분 기다려 주시면 다시 점검할게요. 지금 재시작하기 어려우시면 진단 보고서와 함께 지원팀에 넘겨 드릴게요.
+triage-restart-retry = 지원팀에 넘기기 전에 인스턴스를 한 번 재시작하고 다시 로그인해 보세요. 외부 점검으로는 보이지 않는 멈춘 세션이나 서비스가 재시작하면 정리돼요. 콘솔에서 인스턴스를 선택하고 **재시작**(Restart)을 선택한 뒤 부팅될 때까지 몇 분 기다려 주세요{ $os ->
+        [windows] (Windows가 업데이트를 설치하는 중이면 더 오래 걸려요)
+       *[other] {""}
+    }. 이제 로그인되나요?
+triage-opt-restarted-still = 재시작했는데도 안 돼요
+    .aliases = 재시작해도 안 돼요, 재부팅해도 안 돼요, 재시작했는데 안 돼요, 여전히 안 돼요, 그래도 안 돼요, 재시작해도 똑같아요, 재부팅했는데 안 돼요
+
 ## 공통: 고객님 쪽에서 본 상태
 common-ping-title = 고객님 컴퓨터에서 Ping 테스트
 common-ping = 이제 봇이 본 결과와 고객님 쪽에서 보이는 결과를 비교해 볼게요. { $icmp ->
@@ -164,7 +172,14 @@ common-opt-ping-timeout = "요청 시간이 만료되었습니다"(Request timed
     .aliases = 요청 시간 만료, 요청 시간이 만료되었습니다, 시간 초과, 타임아웃, 응답 없음, 응답이 없어요, 요청 시간이 만료, 응답이 없, 응답 없, 핑 안 가, 안 가요
 
 common-port-test-title = 고객님 컴퓨터에서 포트 테스트
-common-port-test = 이번에는 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
+common-port-test = { $user_ping ->
+        [failed] ping이 시간 초과된 것만으로는 알 수 있는 게 많지 않아요. ping에 응답하려면 보안 그룹에 ICMP 규칙이 있어야 하고 서버도 ping에 응답해야 하는데, 둘 다 막아 둔 서버가 많거든요. ping이 응답하게 하려면 보안 그룹 인바운드 규칙에서 ICMP를 허용하시고{ $os ->
+            [windows] , 서버에서는 방화벽 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`.
+            [linux] , 서버에서는 `sysctl net.ipv4.icmp_echo_ignore_all` 값이 0이고 방화벽이 ICMP를 막지 않아야 해요.
+           *[other] , 서버 자체 방화벽에서도 허용해 주세요.
+        }{" "}
+       *[other] {""}
+    }이번에는 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
         [windows] PowerShell에서 `Test-NetConnection { $ip } -Port { $port }` 명령을 실행하고 `TcpTestSucceeded` 값을 확인해 주세요.
         [mac] 터미널에서 `nc -vz -G 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded"나 "open"이 나오면 연결된 거예요.
         [linux] `nc -vz -w 5 { $ip } { $port }` 명령을 실행해 주세요. "succeeded", "open" 또는 "Connected to"가 나오면 연결된 거예요.
@@ -289,18 +304,35 @@ win-err-logon-right-title = 원격 로그온 권한
 win-err-logon-right = 사용 중인 계정에 원격 데스크톱으로 로그온할 권한이 없어요. VNC로 접속해 `secpol.msc`를 실행하고 **로컬 정책**(Local Policies) > **사용자 권한 할당**(User Rights Assignment)에서 **원격 데스크톱 서비스를 통한 로그온 허용**(Allow log on through Remote Desktop Services)을 열어 주세요. 여기에 **Administrators**와 **Remote Desktop Users**(또는 사용 중인 계정)가 있어야 해요. **원격 데스크톱 서비스를 통한 로그온 거부**(Deny log on through Remote Desktop Services)에 계정이 들어 있지 않은지도 확인해 주세요. 그런 다음 `gpupdate /force` 명령을 실행하고 다시 접속해 보세요.
 
 win-err-mac-title = Mac에서 접속하는 경우
-win-err-mac = Microsoft의 공식 클라이언트인 **Windows App**(이전 이름: Microsoft Remote Desktop)을 App Store에서 설치해 최신 버전으로 업데이트해 주세요. 오래된 서드파티 클라이언트는 최신 Windows 서버에 연결하지 못하는 경우가 많아요. PC를 `{ $ip }:{ $port }` 주소로 추가하고 사용자 이름은 `Administrator`(또는 사용 중인 계정)로 입력한 뒤, 인증서 경고가 나오면 수락해 주세요. 그래도 안 되면 표시되는 오류 메시지를 적어 두세요.
+win-err-mac = Microsoft의 공식 클라이언트인 **Windows App**(이전 이름: Microsoft Remote Desktop)을 App Store에서 설치해 최신 버전으로 업데이트해 주세요. 오래된 서드파티 클라이언트는 최신 Windows 서버에 연결하지 못하는 경우가 많아요. PC를 `{ $ip }:{ $port }` 주소로 추가하고 사용자 이름은 `Administrator`(또는 사용 중인 계정)로 입력한 뒤, 인증서 경고가 나오면 수락해 주세요. 오류 코드 **0x204**가 나온다면 Mac이 서버에 아예 연결하지 못한 거예요. 클라이언트가 아니라 네트워크 문제라서, 다음으로 Mac에서 포트를 테스트해 볼게요. 이제 로그인되나요?
 
 win-err-auth-title = 인증 오류(CredSSP)
 win-err-auth = 대개 클라이언트와 서버의 네트워크 수준 인증(NLA, CredSSP) 설정이 맞지 않을 때 나오고, 한쪽에만 보안 업데이트가 설치된 경우가 많아요. 제대로 해결하려면 양쪽 모두에 최신 Windows 업데이트를 설치해야 해요. 당장 접속하셔야 한다면 VNC로 서버에 접속해 `SystemPropertiesRemote`를 실행하고 **네트워크 수준 인증을 사용하여 원격 데스크톱을 실행하는 컴퓨터에서만 연결 허용**(Allow connections only from computers running Remote Desktop with Network Level Authentication)의 선택을 해제한 뒤, 접속해서 업데이트하고 다시 선택해 주세요. 비밀번호가 틀렸을 때도 이 메시지가 나오니 비밀번호도 다시 확인해 주세요(대소문자를 구분해요).
 
 win-err-cannot-connect-title = 원격 컴퓨터에 연결할 수 없음
 win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $port }번 포트에서 쓸 만한 응답을 받지 못했다는 뜻이에요. { $port_state ->
-        [open] 봇이 점검할 때는 응답이 와요. 먼저 고객님 컴퓨터에서 포트를 테스트해 보세요(`Test-NetConnection { $ip } -Port { $port }`). 거기서 실패하면 보안 그룹의 소스 규칙에 고객님 주소가 빠져 있거나, 인터넷 회사나 회사 네트워크가 나가는 { $port }번 포트를 막고 있을 수 있어요.
-        [closed] 봇에서도 거부돼요. 이 포트에서 연결을 받는 서비스가 없어요.
-        [filtered] 봇에서도 응답 없이 버려져요.
-       *[other] 봇이 있는 곳에서는 확실하게 점검하지 못했어요.
-    } VNC로 접속해 Windows Defender 방화벽이 이 포트를 허용하는지 확인해 주세요. `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 기본 제공 원격 데스크톱 규칙을 볼 수 있어요(`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 켤 수 있고, 3389번 포트에만 해당돼요). 다른 포트라면 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. 포트가 3389가 아니라면 `{ $ip }:{ $port }` 형식으로 접속해 주세요.
+        [open] 제가 점검할 때는 포트가 정상적으로 응답해요. 서버는 켜져 있고 연결도 받아들이고 있으니, 문제는 고객님 컴퓨터와 서버 사이에 있어요. 먼저 고객님 컴퓨터에서 포트를 테스트해 보세요({ $client ->
+            [mac] 터미널에서 `nc -vz -G 5 { $ip } { $port }`
+            [linux] `nc -vz -w 5 { $ip } { $port }`
+           *[other] PowerShell에서 `Test-NetConnection { $ip } -Port { $port }`
+        }). 거기서 실패하면 보안 그룹의 소스 규칙에 고객님 주소가 빠져 있거나, 인터넷 회사나 회사 네트워크가 나가는 { $port }번 포트를 막고 있을 수 있어요. 연결된다면 클라이언트가 정확히 `{ $ip }:{ $port }`로 접속하는지 확인해 주세요.
+        [closed] 제가 점검할 때도 거부돼요. 서버 안에서 이 포트로 연결을 받는 서비스가 없으니, 원격 데스크톱 서비스가 멈춰 있거나 다른 포트에서 대기하고 있는 거예요. VNC로 접속해 `Get-NetTCPConnection -State Listen -LocalPort { $port }` 명령으로 이 포트에서 대기하는 게 있는지 확인하시고, `Restart-Service TermService -Force` 명령으로 서비스를 다시 시작해 주세요.
+        [filtered] { $user_port ->
+            [ok] 제가 점검할 때는 버려지지만 고객님의 테스트는 연결됐어요. 규칙이 고객님 주소만 허용하고 있는 거라 고객님이 접속하는 데는 문제가 없어요. 클라이언트가 정확히 `{ $ip }:{ $port }`로 접속하는지, 고객님 컴퓨터의 VPN이나 프록시가 연결을 다른 길로 보내고 있지 않은지 확인해 주세요.
+           *[other] 제가 점검할 때도 Windows가 응답하기 전에 버려져요. 보안 그룹이나 Windows Defender 방화벽이 막고 있는 거예요. VNC로 접속해 `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` 명령으로 기본 제공 원격 데스크톱 규칙을 확인해 주세요(`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` 명령으로 켤 수 있고, 3389번 포트에만 해당돼요). 다른 포트라면 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`.
+        }
+       *[other] 제가 있는 곳에서는 확실하게 점검하지 못했으니, 고객님의 테스트 결과로 판단할게요. { $client ->
+            [mac] 터미널에서 `nc -vz -G 5 { $ip } { $port }`
+            [linux] `nc -vz -w 5 { $ip } { $port }`
+           *[other] PowerShell에서 `Test-NetConnection { $ip } -Port { $port }`
+        } 명령을 실행해 보세요. 실패한다면 보안 그룹의 소스 규칙, 서버의 Windows Defender 방화벽, 또는 고객님 쪽 네트워크(인터넷 회사, 회사망)가 막고 있는 거예요.
+    }{ $moved ->
+        [yes] {" "}{ $port }번은 기본 포트(3389)가 아니니 `{ $ip }:{ $port }` 형식으로 접속해 주세요.
+       *[other] {""}
+    }
+
+win-opt-mac-0x204 = 오류 코드 0x204가 나와요
+    .aliases = 0x204, 0x00000204, 오류 0x204, 에러 0x204, 코드 0x204, 0x204 오류, 0x204 에러, 오류 코드 0x204
 
 ## Linux
 linux-vnc-title = VNC로 로그인

@@ -330,19 +330,11 @@ impl Engine {
             other => other,
         };
         let ends_wait = ends_wait(&s.phase, &input);
-        // The Linux family named anywhere in what the user types ("my
-        // ubuntu box", "it's centos actually") picks the commands shown.
         if let Input::Text(t) = &input {
-            if let Some(d) = command::extract(t).distro {
-                s.distro = Some(d);
-            }
+            heard(s, t);
         }
-        // The user's own computer, from what they say or paste ("from my
-        // Mac", a Windows `ping`): the client commands shown follow it.
-        if let Input::Text(t) | Input::Paste(t) = &input {
-            if let Some(c) = command::client_os(t) {
-                s.vars.insert("client".into(), c.into());
-            }
+        if let Input::Paste(t) = &input {
+            heard_client(s, t);
         }
         match input {
             Input::Text(t) => match command::parse(&t) {
@@ -2587,6 +2579,32 @@ fn legacy_opts(s: &Session) -> String {
             h.to_owned()
         }
         _ => "none".to_owned(),
+    }
+}
+
+/// What the user types that outlasts the answer it came with: the Linux
+/// family named anywhere ("my ubuntu box", "it's centos actually") picks the
+/// commands shown; the user's own computer ("from my Mac") the client
+/// commands. The driver calls it too, on a sentence it resolves to an
+/// option itself. Whether anything changed.
+pub fn heard(s: &mut Session, text: &str) -> bool {
+    let mut changed = false;
+    if let Some(d) = command::extract(text).distro {
+        changed |= s.distro != Some(d);
+        s.distro = Some(d);
+    }
+    changed | heard_client(s, text)
+}
+
+/// The user's own computer from a sentence or a pasted client output (a
+/// Windows `ping`, `Test-NetConnection`, macOS's `ping`).
+fn heard_client(s: &mut Session, text: &str) -> bool {
+    match command::client_os(text) {
+        Some(c) if s.vars.get("client").map(String::as_str) != Some(c) => {
+            s.vars.insert("client".into(), c.into());
+            true
+        }
+        _ => false,
     }
 }
 

@@ -181,6 +181,19 @@ fn windows_commands_work_in_every_display_language() {
             }
         }
     }
+    // Built-in firewall rules are named in the display language: name them
+    // by group or create a rule, never by their English display name.
+    for (lang, file, text) in FILES {
+        for name in [
+            "File and Printer Sharing",
+            "파일 및 프린터 공유",
+            "Remote Desktop - User Mode",
+        ] {
+            if text.contains(name) {
+                wrong.push(format!("{lang}/{file}: the rule name {name:?}"));
+            }
+        }
+    }
     // The state column is translated too: a text that names `LISTENING`
     // names the Korean `수신 대기` beside it, so no one waits for a word
     // their Windows never prints.
