@@ -791,6 +791,7 @@ fn a_disputed_security_group_is_not_reported_as_ruled_out() {
             "allows",
             "failed", // both blocked
             "nothing",
+            "nothing", // the network inside the server
             "nothing", // self-diagnosis
             "skip",    // restart -> escalate (user's test failed)
         ],
@@ -1106,7 +1107,8 @@ fn windows_branches() {
             "in",
             "fixed", // firewall rule added, re-check: still dropped -> user's test
             "failed",
-            "nothing", // both blocked: nothing -> self-diagnosis
+            "nothing", // both blocked: nothing -> the network adapter
+            "nothing", // -> self-diagnosis
             "bandwidth",
             "not it",
             "skip", // restart -> escalate
@@ -1115,6 +1117,7 @@ fn windows_branches() {
     for s in [
         "windows.firewall",
         "common.both_blocked",
+        "windows.network",
         "triage.bandwidth",
         "common.escalate",
     ] {
@@ -1167,8 +1170,8 @@ fn windows_branches() {
     assert!(!said.contains("Defender"), "{said}");
     assert!(!r.out.contains("-DisplayGroup"), "{}", r.out);
     // RDP hung: restart Remote Desktop Services, re-check still hung; then
-    // "Allow remote connections" (not asked yet), then the instance restart,
-    // re-checked, still hung: the hand-off.
+    // "Allow remote connections" (not asked yet), CPU, memory and disk, then
+    // the instance restart, re-checked, still hung: the hand-off.
     let r = run(
         Some(Lang::En),
         &[World::hung(), World::hung(), World::hung()],
@@ -1177,6 +1180,7 @@ fn windows_branches() {
             "in",
             "done",
             "yes",
+            "normal",
             "restarted",
         ],
     );
@@ -1186,6 +1190,7 @@ fn windows_branches() {
             "windows.vnc",
             "windows.restart_rds",
             "windows.allow_remote",
+            "windows.resources",
             "triage.restart_last",
             "common.escalate"
         ],
@@ -1380,6 +1385,7 @@ fn triage_branches() {
             "in",
             "allows",
             "failed",  // both blocked
+            "nothing", // the network inside the server
             "nothing", // self-diagnosis already done -> escalate
         ],
     );
@@ -2211,6 +2217,7 @@ fn every_step_is_exercised() {
     linux_branches();
     triage_branches();
     boot_trouble_from_the_serial_console();
+    what_a_strong_support_engineer_adds();
     let reached = REACHED.lock().unwrap().clone();
     let loc = vmd_runtime::i18n::Localizer::embedded().unwrap();
     let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
@@ -2378,9 +2385,11 @@ fn i_cant_check_at_the_vnc_step_gets_help_and_a_ticket_comes_when_asked() {
         let r = run(
             Some(lang),
             &[World::closed()],
-            &["/diagnose 203.0.113.10 windows", "cannot", cannot],
+            // The console help, then rescue (forced restart, update screens).
+            &["/diagnose 203.0.113.10 windows", "cannot", cannot, cannot],
         );
         assert!(reached(&r).contains("windows.vnc_help"), "{}", r.out);
+        assert!(reached(&r).contains("common.vnc_rescue"), "{}", r.out);
         assert!(reached(&r).contains("common.escalate"), "{}", r.out);
         assert!(r.out.contains(truthful), "{}", r.out);
         assert!(!r.out.contains(untrue), "{}", r.out);
@@ -2709,7 +2718,11 @@ fn a_mac_0x204_goes_back_to_the_port_test() {
         ),
         (
             Lang::Ko,
-            ["/diagnose 203.0.113.10 windows", "5", "0x204 오류가 떠요"],
+            [
+                "/diagnose 203.0.113.10 windows",
+                "맥북이에요",
+                "0x204 오류가 떠요",
+            ],
             "터미널에서 `nc -vz -G 5 203.0.113.10 3389`",
         ),
     ] {
@@ -2787,4 +2800,116 @@ fn cannot_connect_is_worded_by_the_measured_port_state() {
     let said = &r.out[r.out.find("This message means your client").expect(&r.out)..];
     assert!(said.contains("your own test decides"), "{said}");
     assert!(!said.contains("From here the port answers"), "{said}");
+}
+
+/// What a strong support engineer adds, reached from what the user reports:
+/// RDS sessions and licensing, a locked or expired account, "An internal
+/// error has occurred", Remote Desktop Users by SID, Windows resources; on
+/// Linux the account itself, PuTTY keys.
+#[test]
+fn what_a_strong_support_engineer_adds() {
+    // Windows client messages, each to its own advice.
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "No Remote Desktop license servers available",
+            "/back",
+            "the referenced account is currently locked out",
+            "/back",
+            "an internal error has occurred",
+            "/back",
+            "denied",
+            "still",
+            "still",
+        ],
+    );
+    assert_eq!(
+        order(&r),
+        [
+            "windows.errors",
+            "windows.err_sessions",
+            "windows.err_account",
+            "windows.err_internal",
+            "windows.err_logon_right",
+            "triage.restart_retry",
+            "common.escalate"
+        ],
+        "{}",
+        r.out
+    );
+    for said in [
+        "`mstsc /admin /v:203.0.113.10:3389`",
+        "Set-CimInstance -Property @{Lockout=$false}",
+        "MachineKeys /grant *S-1-5-32-544:(F)",
+        "Add-LocalGroupMember -SID S-1-5-32-555",
+    ] {
+        assert!(r.out.contains(said), "{said}: {}", r.out);
+    }
+    let r = run(
+        Some(Lang::Ko),
+        &[World::open()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "계정이 잠겨 있대요",
+            "그래도 안 돼요",
+        ],
+    );
+    assert!(reached(&r).contains("windows.err_account"), "{}", r.out);
+    assert!(r.out.contains("네트워크 수준 인증(NLA)"), "{}", r.out);
+    // VNC crawls: CPU, memory and disk inside Windows, by commands that work
+    // in every display language; relieved, re-checked, healthy.
+    let r = run(
+        Some(Lang::En),
+        &[World::hung(), World::open()],
+        &["/diagnose 203.0.113.10 windows", "slow", "high", "done"],
+    );
+    assert_eq!(
+        order(&r),
+        [
+            "windows.vnc",
+            "windows.resources",
+            "windows.resources_fix",
+            "triage.confirm_login"
+        ],
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("Get-CimInstance Win32_Processor | Select-Object LoadPercentage"),
+        "{}",
+        r.out
+    );
+    // Linux: the right password still refused, then the account itself.
+    for (lang, script, said) in [
+        (
+            Lang::En,
+            ["/diagnose 203.0.113.10 linux", "password", "still"],
+            "sudo passwd -S <user>",
+        ),
+        (
+            Lang::Ko,
+            ["/diagnose 203.0.113.10 linux", "2", "여전히 안 돼요"],
+            "두 번째 칸이 `L`이나 `LK`면",
+        ),
+    ] {
+        let r = run(Some(lang), &[World::open()], &script);
+        assert_eq!(
+            order(&r),
+            ["linux.client_error", "linux.credentials", "linux.account"],
+            "{}",
+            r.out
+        );
+        assert!(r.out.contains(said), "{}", r.out);
+        assert!(r.out.contains("StrictModes"), "{}", r.out);
+    }
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &["/diagnose 203.0.113.10 linux", "publickey"],
+    );
+    assert!(r.out.contains("`.ppk`"), "{}", r.out);
+    assert!(r.out.contains("IdentitiesOnly=yes"), "{}", r.out);
 }

@@ -214,16 +214,26 @@ common-source-rule-title = Rule for your address
 common-source-rule = { $user_ip ->
         [none] Check these for your public address:
     1. Security group: the inbound rule for TCP { $port } must include your address (as a /32 for IPv4, /128 for IPv6), or 0.0.0.0/0 while you test.
-    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip <your address>` lifts a ban. Also look at `/etc/hosts.deny`.
+    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip <your address>` lifts a ban. Also look at `/etc/hosts.deny`, and at the brute-force blocking of the provider's host security (Cloud Workload Protection).
        *[other] Check these for { $user_ip }:
     1. Security group: the inbound rule for TCP { $port } must include { $user_ip } (as `{ $user_cidr }`), or 0.0.0.0/0 while you test.
-    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip { $user_ip }` lifts the ban. Also look at `/etc/hosts.deny`.
+    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip { $user_ip }` lifts the ban. Also look at `/etc/hosts.deny`, and at the brute-force blocking of the provider's host security (Cloud Workload Protection).
     }
     3. Your network: try from another network, for example your phone's hotspot. If that works, your office or ISP blocks the port.
     Can you log in now?
 
 common-escalate-title = Hand-off to support
 common-escalate = I can't take this further from here, so this needs the support team. I've put together a diagnosis report with what the checks from outside found, what you checked on the server and what couldn't be checked: attach it to the ticket so nobody asks you the same questions again.
+
+common-vnc-rescue-title = When VNC doesn't work
+common-vnc-rescue = A few more things to try before I hand this over:
+    • **A forced restart:** in the console, **Restart** the instance with the forced restart, then open VNC again after a few minutes.
+    { $os ->
+        [windows] • **"Working on updates", "Getting Windows ready" or a spinning circle:** Windows is installing updates. Don't restart it then; wait until it has finished (it can take half an hour). A blue screen or **Automatic Repair** at every boot needs an earlier state back: restore a snapshot of the system disk, or ask support.
+       *[other] • **Boot messages that stop, or an `(initramfs)` or emergency-mode prompt:** the server doesn't finish booting. Paste what the screen shows and I'll read it.
+            • **Rescue mode** (if your console offers it for the instance: **More**, **Operations**, **Enter Rescue Mode**) starts a small system with your disk attached, so you can fix files on it. Take a snapshot of the system disk first.
+    }
+    Are you in now?
 
 ## Windows
 win-vnc-title = Log in through VNC
@@ -232,6 +242,7 @@ win-vnc-help = Let's get you into the console first; the next checks all happen 
     • **At the lock screen:** open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in.
     • **It asks for a password:** it's Windows' own **Administrator** password. If you've forgotten it, reset it with **More**, **Reset Password** on the instance's row (the instance restarts), then sign in with the new one.
     • **The screen is black:** click into it and press a key; Windows turns the screen off when nobody uses it. Sending Ctrl-Alt-Delete wakes it too.
+    • **"Working on updates" or "Getting Windows ready":** Windows is installing updates; wait, and don't restart it meanwhile.
     • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if nothing changes, restart the instance from the console (**More**, **Restart**) and try again once it has booted (Windows takes a few minutes, longer while it installs updates).
     Are you in now?
 
@@ -271,7 +282,7 @@ win-opt-registry-differ = They differ
     .aliases = differ, different, mismatch, they differ, don't match
 
 win-registry-fix-title = Make the port numbers agree
-win-registry-fix = Decide which port remote desktop should use: **3389**, the standard, unless you changed it on purpose. Set **PortNumber** under both keys to that number (in regedit: double-click it, choose **Decimal**, type the number), or in PowerShell run for each key `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` (and the same for `Wds\rdpwd\Tds\tcp`). If you choose a port other than 3389, the built-in firewall rule doesn't cover it: add one with `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow`, and allow that port in the security group. Then apply it with `Restart-Service TermService -Force` (your VNC session stays up), or restart the instance.
+win-registry-fix = Before you edit the registry, a snapshot of the system disk in the console gives you a way back. Decide which port remote desktop should use: **3389**, the standard, unless you changed it on purpose. Set **PortNumber** under both keys to that number (in regedit: double-click it, choose **Decimal**, type the number), or in PowerShell run for each key `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` (and the same for `Wds\rdpwd\Tds\tcp`). If you choose a port other than 3389, the built-in firewall rule doesn't cover it: add one with `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow`, and allow that port in the security group. Then apply it with `Restart-Service TermService -Force` (your VNC session stays up), or restart the instance.
 win-opt-registry-fixed = Done, and remote desktop restarted
     .aliases = done, fixed, restarted
 
@@ -300,7 +311,7 @@ win-credentials-title = User name and password
 win-credentials = Check the account first: the default user name is **Administrator** (type it without a domain, or as `.\Administrator`), and the password is case-sensitive. If you've forgotten the password, reset it in the cloud console: select the instance, **More**, **Reset Password** (the instance has to restart for it to take effect; the console offers to stop it). Then connect to `{ $ip }:{ $port }` with the new password. Can you log in now?
 
 win-err-logon-right-title = Remote logon right
-win-err-logon-right = Your account lacks the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account isn't listed under **Deny log on through Remote Desktop Services**. Then run `gpupdate /force` and try again.
+win-err-logon-right = Your account lacks the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account isn't listed under **Deny log on through Remote Desktop Services**. To add your account to **Remote Desktop Users**: `Add-LocalGroupMember -SID S-1-5-32-555 -Member <user>` (the group's name differs between display languages, its SID doesn't). Then run `gpupdate /force` and try again. Can you log in now?
 
 win-err-mac-title = Connecting from a Mac
 win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and accept the certificate warning if it shows one. Error code **0x204** means your Mac got no connection at all: that is the network, not the client, so we'll test the port from your Mac next. Does logging in work now?
@@ -332,6 +343,49 @@ win-err-cannot-connect = This message means your client got no usable answer fro
 
 win-opt-mac-0x204 = Error code 0x204
     .aliases = 0x204, 0x00000204, error 0x204, code 0x204, error code 0x204, we couldn't connect to the remote pc, network error
+
+win-opt-err-sessions = "No Remote Desktop license servers" / too many users, session limit
+    .aliases = license, licensing, licence, license server, no remote desktop license servers available, too many users, session limit, maximum number of connections, another user is signed in, sessions
+win-opt-err-account = Account "locked out", or the password expired / must be changed
+    .aliases = locked out, account locked, account is locked, password expired, password has expired, must change password, change your password, the referenced account is currently locked out, account is disabled, account disabled
+win-opt-err-internal = "An internal error has occurred"
+    .aliases = internal error, an internal error has occurred, internal
+
+win-err-sessions-title = Sessions and licensing
+win-err-sessions = Windows Server allows two remote desktop sessions for administration. More need the Remote Desktop Session Host role and licences, and once its 120-day grace period ends without a licence server, logins fail with a licensing message.
+    • To get in now: `mstsc /admin /v:{ $ip }:{ $port }` opens the administrative session, which needs no licence.
+    • Full sessions: through VNC, `qwinsta` lists them (disconnected ones count too), and `logoff <ID>` ends one.
+    • The role: `Get-WindowsFeature RDS-RD-Server` shows whether it's installed. Without a licence server, remove it (`Uninstall-WindowsFeature RDS-RD-Server`, then restart) to go back to the two administrative sessions, or point it at your licence server.
+    Can you log in now?
+
+win-err-account-title = Locked out, disabled or expired
+win-err-account = The account itself refuses the login. Through VNC, in PowerShell:
+    • `Get-LocalUser <user> | Format-List Name, Enabled, PasswordExpires, PasswordLastSet` shows whether it's disabled (`Enabled False`: `Enable-LocalUser <user>`) and when its password expires.
+    • **Locked out** after too many wrong passwords (often bots guessing at an open port { $port }): it unlocks itself after the lockout time (`secpol.msc`, Account Lockout Policy), or at once with `Get-CimInstance Win32_UserAccount -Filter "LocalAccount=True AND Name='<user>'" | Set-CimInstance -Property @{"{"}Lockout=$false{"}"}`.
+    • **Expired, or to be changed at the next logon:** with Network Level Authentication the client can't change it while connecting. Sign in through VNC, where Windows asks for the new one, or set it: `Set-LocalUser <user> -Password (Read-Host -AsSecureString)`, or reset it in the console (**More**, **Reset Password**).
+    Can you log in now?
+
+win-err-internal-title = "An internal error has occurred"
+win-err-internal = This usually comes from the server's side of the encryption: the Remote Desktop certificate or the key store it lives in. Through VNC, in PowerShell:
+    • `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop'` shows the certificate. An expired or broken one is made anew when you delete it and restart the service: `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Remove-Item`, then `Restart-Service TermService -Force`.
+    • If it still fails, the permissions on the key store may have been tightened: `icacls C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys /grant *S-1-5-32-544:(F) *S-1-5-18:(F)` gives Administrators and SYSTEM full control again (by SID, so it works in every display language), then restart the service again.
+    Can you log in now?
+
+win-resources-title = CPU, memory and disk inside Windows
+win-resources = A Windows server that's out of CPU, memory or disk space crawls in VNC and may never finish a remote desktop login. In PowerShell (these work in every display language):
+    • CPU: `Get-CimInstance Win32_Processor | Select-Object LoadPercentage`
+    • Memory: `Get-CimInstance Win32_OperatingSystem | Select-Object FreePhysicalMemory, TotalVisibleMemorySize` (in KB)
+    • Disk: `Get-PSDrive C` (the **Free** column)
+    Task Manager (`taskmgr`, **More details**) shows the same at a glance. Is the CPU near 100%, memory almost used up, or drive C: full?
+
+win-resources-fix-title = Relieve the load
+win-resources-fix = `Get-Process | Sort-Object CPU -Descending | Select-Object -First 10 Name, Id, CPU, WS` lists the heaviest processes (sort by `WS` for memory); stop the culprit with `Stop-Process -Id <Id>` or stop its service. For a full drive C:, run `cleanmgr`, or clear old update downloads (`Stop-Service wuauserv`, then empty `C:\Windows\SoftwareDistribution\Download`), or extend the disk in the console. If it's the normal load, move to a larger instance type. Tell me when it's done and I'll check again.
+
+win-network-title = The network adapter inside Windows
+win-network = Nothing answers for either of us although the security group and the firewall look right, so let's look at the network adapter inside Windows. In PowerShell through VNC:
+    • `Get-NetAdapter | Format-Table Name, Status, MacAddress`: the adapter must be **Up**. If it's **Disabled**: `Enable-NetAdapter -Name "<Name>"`.
+    • `Get-NetIPConfiguration` (or `ipconfig /all`): the IPv4 address must be the instance's private IP (the console shows it), with a default gateway. A static address typed in by hand that doesn't match cuts the server off: go back to DHCP with `netsh interface ip set address name="<Name>" source=dhcp` and `netsh interface ip set dns name="<Name>" source=dhcp`.
+    Found something?
 
 ## Linux
 linux-vnc-title = Log in through VNC
@@ -397,7 +451,7 @@ linux-opt-sshd-fails = It won't start
     .aliases = fails, won't start, error, failed, doesn't start, job for ssh.service failed
 
 linux-sshd-config-title = Why sshd won't start or listen
-linux-sshd-config = Let's find the reason:
+linux-sshd-config = Let's find the reason (before you edit anything, a snapshot of the system disk in the console gives you a way back):
     • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix.{ $distro ->
         [redhat] {""}
        *[other] { " " }On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
@@ -447,6 +501,7 @@ linux-bans = Something accepts the connection and closes it, or turns away only 
     }
     • TCP wrappers: `cat /etc/hosts.deny /etc/hosts.allow`. A line like `sshd: ALL` in hosts.deny blocks everyone not listed in hosts.allow.
     • sshd itself: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
+    • The provider's host security (Cloud Workload Protection) blocks addresses after repeated failed logins too: look for brute-force blocking in its console and allow your address.
     Did you find and remove a ban or a rule?
 linux-opt-bans-found = Yes, removed it, check again
     .aliases = found, removed, unbanned, found one, removed it, was banned
@@ -484,8 +539,9 @@ linux-key = The server wants a key and didn't accept yours. Check:
        *[other] `ubuntu` on Ubuntu; on this cloud's CentOS, Rocky and Debian images it is `root` (other providers use `centos`, `rocky` or `admin`: the image's description names it).
     }
     • Use the private key that belongs to the key pair bound to the instance: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. On macOS and Linux the key file must be private: `chmod 600 /path/to/key.pem`. "Too many authentication failures" means your agent offered other keys first: add `-o IdentitiesOnly=yes`.
+    • PuTTY needs the key as a `.ppk` file: in PuTTYgen, **Load** the `.pem` and **Save private key**, then choose it under **Connection**, **SSH**, **Auth**. The other way round, `ssh` needs the OpenSSH format (PuTTYgen, **Conversions**, **Export OpenSSH key**).
     • In the console, check which SSH key pair is bound to the instance; binding a key (instance, **More**, **Password/Key**, **Bind Key**) needs the instance stopped.
-    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user.{ $distro ->
+    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user, and the home directory not writable by group or others (`chmod go-w ~`), or sshd ignores the keys.{ $distro ->
         [debian] {""}
         [redhat] { " " }Keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
        *[other] { " " }On CentOS, Rocky and RHEL, keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
@@ -516,7 +572,7 @@ linux-verbose-title = ssh in detail
 linux-verbose = Let's see where the login stops. Run `ssh -v -p { $port } <user>@{ $ip }` and read the last lines before the error: they name the step that failed (key exchange, authentication method, the key offered). Keep that output: it goes into the ticket if this doesn't solve it. Can you log in now?
 
 linux-resources-title = CPU and memory
-linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console, run `top` (press `q` to quit), `free -m` and `uptime`, and `df -h /` for the disk. Is the CPU near 100%, the load far above the number of CPUs, memory almost used up, or the disk full?
+linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console, run `top` (press `q` to quit), `free -m` and `uptime`, and `df -h /` and `df -i /` for the disk and its inodes. Is the CPU near 100%, the load far above the number of CPUs, memory almost used up, or the disk full?
 linux-opt-resources-high = Yes, it's overloaded or full
     .aliases = high, overloaded, full, 100%, cpu is at 100, almost full, maxed out, very high, out of memory
 linux-opt-resources-normal = No, they look normal
@@ -524,6 +580,29 @@ linux-opt-resources-normal = No, they look normal
 
 linux-resources-fix-title = Relieve the load
 linux-resources-fix = Find the culprit with `ps aux --sort=-%cpu | head` and `ps aux --sort=-%mem | head`, and check whether the kernel killed processes for lack of memory with `sudo dmesg | grep -i oom` (or `sudo journalctl -k | grep -i oom`). Stop or restart the process that's eating the machine (`sudo systemctl stop <service>` or `sudo kill <pid>`), free disk space if it's full, or restart the instance. If it's normal load, move to a larger instance type. Tell me when it's done and I'll check again.
+
+linux-opt-err-account = "This account is currently not available" / account or password expired
+    .aliases = account, not available, this account is currently not available, account has expired, account expired, account locked, your password has expired, password expired, cut off after the password
+
+linux-account-title = The account itself
+linux-account = The password or key may be right while the account itself refuses logins. Through VNC, as root, check your user (`<user>`):
+    • `sudo passwd -S <user>`: `L` or `LK` in the second field means the password is locked (`sudo passwd -u <user>` unlocks it). `sudo chage -l <user>` shows whether the account or its password expired: `sudo chage -E -1 <user>` lifts the account's expiry, `sudo passwd <user>` sets a new password.
+    • `getent passwd <user>`: the last field is the shell. `/sbin/nologin`, `/usr/sbin/nologin` or `/bin/false` lets nobody in: `sudo usermod -s /bin/bash <user>`.
+    • `ls /etc/nologin /run/nologin`: while either exists, only root may log in (a leftover of a shutdown or an update): `sudo rm -f /etc/nologin /run/nologin`.
+    • `ls -ld /home/<user> /home/<user>/.ssh`: the home directory must exist (`sudo mkhomedir_helper <user>` creates it), and sshd ignores the keys when it is writable by group or others (StrictModes): `sudo chmod go-w /home/<user>` and `sudo chmod 700 /home/<user>/.ssh`.
+    • For root: `sudo sshd -T | grep -i permitrootlogin`. `no` refuses root even with a key, `prohibit-password` refuses root's password: log in as the image's default user and use `sudo`.
+    Can you log in now?
+
+linux-network-title = The network inside the server
+linux-network = Nothing answers for either of us although the security group and the firewall look right, so let's look at the network inside the server. In the VNC console:
+    • `ip a`: the main interface (`eth0`, `ens5`…) must be **UP**, with the instance's private IP (the console shows it). No address, or another one, means its network configuration was changed.
+    • `ip route`: there must be a `default via …` line; without it, replies never leave.
+    • The configuration: { $distro ->
+        [debian] `cat /etc/netplan/*.yaml` on Ubuntu (apply with `sudo netplan apply`), `/etc/network/interfaces` on Debian.
+        [redhat] `cat /etc/sysconfig/network-scripts/ifcfg-eth0`, or `nmcli connection show` on release 8 and later.
+       *[other] `cat /etc/netplan/*.yaml` on Ubuntu (apply with `sudo netplan apply`), `/etc/network/interfaces` on Debian, `/etc/sysconfig/network-scripts/ifcfg-eth0` or `nmcli connection show` on CentOS, Rocky, RHEL.
+    } DHCP (`dhcp4: true`, `BOOTPROTO=dhcp`) is the safe setting on this cloud; a static address that isn't the instance's private IP cuts the server off.
+    Found something?
 
 ## What a diagnosis ruled out (for the report)
 ruled-out-self-check = The console self-diagnosis found nothing (bandwidth, load, security group, DDoS, isolation, billing).

@@ -173,10 +173,10 @@ common-opt-ping-timeout = "요청 시간이 만료되었습니다"(Request timed
 
 common-port-test-title = 고객님 컴퓨터에서 포트 테스트
 common-port-test = { $user_ping ->
-        [failed] ping이 시간 초과된 것만으로는 알 수 있는 게 많지 않아요. ping에 응답하려면 보안 그룹에 ICMP 규칙이 있어야 하고 서버도 ping에 응답해야 하는데, 둘 다 막아 둔 서버가 많거든요. ping이 응답하게 하려면 보안 그룹 인바운드 규칙에서 ICMP를 허용하시고{ $os ->
-            [windows] , 서버에서는 방화벽 규칙을 추가해 주세요: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`.
-            [linux] , 서버에서는 `sysctl net.ipv4.icmp_echo_ignore_all` 값이 0이고 방화벽이 ICMP를 막지 않아야 해요.
-           *[other] , 서버 자체 방화벽에서도 허용해 주세요.
+        [failed] ping이 시간 초과된 것만으로는 알 수 있는 게 많지 않아요. ping에 응답하려면 보안 그룹에 ICMP 규칙이 있어야 하고 서버도 ping에 응답해야 하는데, 둘 다 막아 둔 서버가 많거든요. ping이 응답하게 하려면 보안 그룹 인바운드 규칙에서 ICMP를 허용해 주세요.{ $os ->
+            [windows] {" "}서버에서는 방화벽 규칙도 추가해 주세요: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`.
+            [linux] {" "}서버에서는 `sysctl net.ipv4.icmp_echo_ignore_all` 값이 0이어야 하고, 방화벽이 ICMP를 막지 않아야 해요.
+           *[other] {" "}서버 자체 방화벽에서도 허용해 주세요.
         }{" "}
        *[other] {""}
     }이번에는 고객님 컴퓨터에서 로그인 포트를 테스트해 주세요. { $client ->
@@ -215,16 +215,26 @@ common-source-rule-title = 고객님 주소에 대한 규칙
 common-source-rule = { $user_ip ->
         [none] 고객님의 공인 주소를 기준으로 다음을 확인해 주세요.
     1. 보안 그룹: TCP { $port }번 포트의 인바운드 규칙에 고객님 주소가 포함되어 있어야 해요(IPv4는 /32, IPv6는 /128로). 테스트하는 동안에는 0.0.0.0/0으로 두셔도 돼요.
-    2. 서버의 차단 목록(Linux, VNC로 접속해서): `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip <your address>` 명령으로 차단을 풀 수 있어요. `/etc/hosts.deny` 파일도 확인해 주세요.
+    2. 서버의 차단 목록(Linux, VNC로 접속해서): `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip <your address>` 명령으로 차단을 풀 수 있어요. `/etc/hosts.deny` 파일과 클라우드 호스트 보안(Cloud Workload Protection)의 무차별 대입 차단 목록도 확인해 주세요.
        *[other] { $user_ip } 주소를 기준으로 다음을 확인해 주세요.
     1. 보안 그룹: TCP { $port }번 포트의 인바운드 규칙에 { $user_ip } 주소가 포함되어 있어야 해요(`{ $user_cidr }` 형식으로). 테스트하는 동안에는 0.0.0.0/0으로 두셔도 돼요.
-    2. 서버의 차단 목록(Linux, VNC로 접속해서): `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip { $user_ip }` 명령으로 차단을 풀 수 있어요. `/etc/hosts.deny` 파일도 확인해 주세요.
+    2. 서버의 차단 목록(Linux, VNC로 접속해서): `sudo fail2ban-client status sshd` 명령으로 차단된 주소를 볼 수 있고, `sudo fail2ban-client set sshd unbanip { $user_ip }` 명령으로 차단을 풀 수 있어요. `/etc/hosts.deny` 파일과 클라우드 호스트 보안(Cloud Workload Protection)의 무차별 대입 차단 목록도 확인해 주세요.
     }
     3. 고객님 쪽 네트워크: 휴대폰 핫스팟 같은 다른 네트워크에서 접속해 보세요. 거기서는 된다면 회사나 통신사에서 이 포트를 막고 있는 거예요.
     이제 로그인되나요?
 
 common-escalate-title = 기술 지원팀으로 이관
 common-escalate = 여기서 더 안내해 드릴 수 있는 방법이 없어서 기술 지원팀이 이어서 봐야 해요. 외부 점검 결과, 서버에서 확인하신 내용, 확인하지 못한 항목을 모두 담은 진단 보고서를 만들어 두었어요. 티켓에 첨부해 주시면 같은 질문을 다시 받지 않으셔도 돼요.
+
+common-vnc-rescue-title = VNC로도 안 될 때
+common-vnc-rescue = 지원팀에 넘기기 전에 몇 가지만 더 해 볼게요.
+    • **강제 재시작:** 콘솔에서 인스턴스를 강제 재시작으로 **재시작**(Restart)하시고, 몇 분 뒤 VNC를 다시 열어 주세요.
+    { $os ->
+        [windows] • **"업데이트 작업 중", "Windows 준비 중" 화면이나 돌아가는 동그라미가 보이면:** Windows가 업데이트를 설치하고 있어요. 이때는 재시작하지 말고 끝날 때까지 기다려 주세요(30분 정도 걸릴 수도 있어요). 부팅할 때마다 파란 화면이나 **자동 복구**(Automatic Repair)가 나온다면 이전 상태로 되돌려야 해요. 시스템 디스크 스냅샷으로 복원하시거나 지원팀에 문의해 주세요.
+       *[other] • **부팅 메시지가 멈추거나 `(initramfs)` 또는 emergency mode 프롬프트가 나오면:** 서버가 부팅을 끝내지 못하고 있는 거예요. 화면에 나온 내용을 붙여 넣어 주시면 읽어 볼게요.
+            • **복구 모드**(콘솔에서 이 인스턴스에 제공된다면 **더 보기**(More) > **운영**(Operations) > **복구 모드 진입**(Enter Rescue Mode))로 들어가면 디스크가 연결된 작은 시스템으로 부팅돼서 디스크의 파일을 고칠 수 있어요. 먼저 시스템 디스크 스냅샷을 만들어 두세요.
+    }
+    이제 접속되셨나요?
 
 ## Windows
 win-vnc-title = VNC로 로그인
@@ -233,6 +243,7 @@ win-vnc-help = 다음 점검은 모두 콘솔에서 해야 해서, VNC 콘솔에
     • **잠금 화면이 나오면:** 왼쪽 위의 **원격 명령 보내기**(Send Remote Command)에서 **Ctrl-Alt-Delete**를 보낸 뒤 로그인해 주세요.
     • **비밀번호를 물어보면:** Windows의 **Administrator** 비밀번호예요. 잊으셨다면 서버 행의 **더 보기**(More) > **비밀번호 재설정**(Reset Password)에서 재설정하시고(인스턴스가 재시작돼요) 새 비밀번호로 로그인해 주세요.
     • **화면이 까맣게 나오면:** 화면을 클릭하고 아무 키나 눌러 주세요. Windows는 한동안 쓰지 않으면 화면을 꺼요. Ctrl-Alt-Delete를 보내도 화면이 켜져요.
+    • **"업데이트 작업 중"이나 "Windows 준비 중"이 보이면:** Windows가 업데이트를 설치하고 있어요. 그동안은 재시작하지 말고 기다려 주세요.
     • **몇 분이 지나도 까맣거나 멈춰 있으면:** 탭을 닫고 VNC를 다시 열어 보세요. 그래도 그대로면 콘솔에서 인스턴스를 재시작하시고(**더 보기**(More) > **재시작**(Restart)) 부팅이 끝난 뒤 다시 열어 주세요. Windows는 부팅하는 데 몇 분이 걸리고, 업데이트를 설치하는 중이면 더 오래 걸려요.
     이제 로그인되셨나요?
 
@@ -272,7 +283,7 @@ win-opt-registry-differ = 달라요
     .aliases = 다름, 불일치, 일치하지 않아요, 서로 달라요, 달라요, 다르네요, 다릅니다, 서로 다르, 같지 않, 일치하지 않
 
 win-registry-fix-title = 포트 번호 맞추기
-win-registry-fix = 원격 데스크톱이 쓸 포트를 정해 주세요. 일부러 바꾼 게 아니라면 표준 포트인 **3389**예요. 두 키의 **PortNumber**를 모두 그 번호로 설정해 주세요. regedit에서는 값을 더블 클릭하고 **10진수**(Decimal)를 선택한 뒤 번호를 입력하면 되고, PowerShell에서는 키마다 `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` 명령을 실행하면 돼요(`Wds\rdpwd\Tds\tcp` 키도 똑같이요). 3389가 아닌 포트를 고르셨다면 기본 제공 방화벽 규칙이 그 포트를 허용하지 않으니, `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow` 명령으로 규칙을 추가하고 보안 그룹에서도 그 포트를 허용해 주세요. 그런 다음 `Restart-Service TermService -Force` 명령으로 적용하시거나(VNC 세션은 끊기지 않아요) 인스턴스를 재시작해 주세요.
+win-registry-fix = 레지스트리를 고치기 전에 콘솔에서 시스템 디스크 스냅샷을 만들어 두시면 되돌릴 수 있어요. 원격 데스크톱이 쓸 포트를 정해 주세요. 일부러 바꾼 게 아니라면 표준 포트인 **3389**예요. 두 키의 **PortNumber**를 모두 그 번호로 설정해 주세요. regedit에서는 값을 더블 클릭하고 **10진수**(Decimal)를 선택한 뒤 번호를 입력하면 되고, PowerShell에서는 키마다 `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` 명령을 실행하면 돼요(`Wds\rdpwd\Tds\tcp` 키도 똑같이요). 3389가 아닌 포트를 고르셨다면 기본 제공 방화벽 규칙이 그 포트를 허용하지 않으니, `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow` 명령으로 규칙을 추가하고 보안 그룹에서도 그 포트를 허용해 주세요. 그런 다음 `Restart-Service TermService -Force` 명령으로 적용하시거나(VNC 세션은 끊기지 않아요) 인스턴스를 재시작해 주세요.
 win-opt-registry-fixed = 맞추고 원격 데스크톱을 다시 시작했어요
     .aliases = 맞췄어요, 수정했어요, 다시 시작했어요, 재시작했어요, 수정 완료, 완료, 맞췄, 수정했, 재시작했
 
@@ -301,7 +312,7 @@ win-credentials-title = 사용자 이름과 비밀번호
 win-credentials = 먼저 계정을 확인해 주세요. 기본 사용자 이름은 **Administrator**예요(도메인 없이 입력하시거나 `.\Administrator`로 입력해 주세요). 비밀번호는 대소문자를 구분해요. 비밀번호를 잊으셨다면 클라우드 콘솔에서 재설정해 주세요. 인스턴스를 선택하고 **더 보기**(More) > **비밀번호 재설정**(Reset Password)을 선택하면 돼요. (인스턴스를 재시작해야 적용돼요. 콘솔에서 인스턴스를 중지할지 함께 물어봐요.) 그런 다음 새 비밀번호로 `{ $ip }:{ $port }` 주소에 접속해 보세요. 이제 로그인되나요?
 
 win-err-logon-right-title = 원격 로그온 권한
-win-err-logon-right = 사용 중인 계정에 원격 데스크톱으로 로그온할 권한이 없어요. VNC로 접속해 `secpol.msc`를 실행하고 **로컬 정책**(Local Policies) > **사용자 권한 할당**(User Rights Assignment)에서 **원격 데스크톱 서비스를 통한 로그온 허용**(Allow log on through Remote Desktop Services)을 열어 주세요. 여기에 **Administrators**와 **Remote Desktop Users**(또는 사용 중인 계정)가 있어야 해요. **원격 데스크톱 서비스를 통한 로그온 거부**(Deny log on through Remote Desktop Services)에 계정이 들어 있지 않은지도 확인해 주세요. 그런 다음 `gpupdate /force` 명령을 실행하고 다시 접속해 보세요.
+win-err-logon-right = 사용 중인 계정에 원격 데스크톱으로 로그온할 권한이 없어요. VNC로 접속해 `secpol.msc`를 실행하고 **로컬 정책**(Local Policies) > **사용자 권한 할당**(User Rights Assignment)에서 **원격 데스크톱 서비스를 통한 로그온 허용**(Allow log on through Remote Desktop Services)을 열어 주세요. 여기에 **Administrators**와 **Remote Desktop Users**(또는 사용 중인 계정)가 있어야 해요. **원격 데스크톱 서비스를 통한 로그온 거부**(Deny log on through Remote Desktop Services)에 계정이 들어 있지 않은지도 확인해 주세요. 계정을 **Remote Desktop Users** 그룹에 넣으려면 `Add-LocalGroupMember -SID S-1-5-32-555 -Member <user>` 명령을 실행해 주세요(그룹 이름은 Windows 표시 언어마다 다를 수 있지만 SID는 같아요). 그런 다음 `gpupdate /force` 명령을 실행하고 다시 접속해 보세요. 이제 로그인되나요?
 
 win-err-mac-title = Mac에서 접속하는 경우
 win-err-mac = Microsoft의 공식 클라이언트인 **Windows App**(이전 이름: Microsoft Remote Desktop)을 App Store에서 설치해 최신 버전으로 업데이트해 주세요. 오래된 서드파티 클라이언트는 최신 Windows 서버에 연결하지 못하는 경우가 많아요. PC를 `{ $ip }:{ $port }` 주소로 추가하고 사용자 이름은 `Administrator`(또는 사용 중인 계정)로 입력한 뒤, 인증서 경고가 나오면 수락해 주세요. 오류 코드 **0x204**가 나온다면 Mac이 서버에 아예 연결하지 못한 거예요. 클라이언트가 아니라 네트워크 문제라서, 다음으로 Mac에서 포트를 테스트해 볼게요. 이제 로그인되나요?
@@ -333,6 +344,49 @@ win-err-cannot-connect = 이 메시지는 고객님의 클라이언트가 { $por
 
 win-opt-mac-0x204 = 오류 코드 0x204가 나와요
     .aliases = 0x204, 0x00000204, 오류 0x204, 에러 0x204, 코드 0x204, 0x204 오류, 0x204 에러, 오류 코드 0x204
+
+win-opt-err-sessions = 원격 데스크톱 라이선스 서버 오류 / 사용자 수, 세션 제한
+    .aliases = 라이선스, 라이센스, 라이선스 서버, 라이센스 서버, 사용자가 너무 많, 세션 제한, 최대 연결 수, 다른 사용자가 로그인, 세션
+win-opt-err-account = 계정 잠김 / 비밀번호 만료 또는 변경 필요
+    .aliases = 계정이 잠겨, 계정 잠김, 잠겨 있습니다, 잠겼, 비밀번호 만료, 비밀번호가 만료, 암호가 만료, 암호를 변경, 비밀번호를 변경, 계정이 비활성, 계정 사용 안 함
+win-opt-err-internal = "내부 오류가 발생했습니다"
+    .aliases = 내부 오류, 내부 오류가 발생했습니다, 내부 오류 발생
+
+win-err-sessions-title = 세션과 라이선스
+win-err-sessions = Windows Server는 관리용 원격 데스크톱 세션을 두 개까지 허용해요. 그보다 많이 쓰려면 원격 데스크톱 세션 호스트 역할과 라이선스가 필요하고, 라이선스 서버 없이 120일 유예 기간이 끝나면 라이선스 메시지와 함께 로그인이 실패해요.
+    • 지금 바로 접속하려면: `mstsc /admin /v:{ $ip }:{ $port }` 명령은 라이선스가 필요 없는 관리용 세션으로 접속해요.
+    • 세션이 가득 찼다면: VNC로 접속해 `qwinsta` 명령으로 세션 목록을 볼 수 있고(연결이 끊긴 세션도 자리를 차지해요), `logoff <ID>` 명령으로 세션을 끝낼 수 있어요.
+    • 역할: `Get-WindowsFeature RDS-RD-Server` 명령으로 설치되어 있는지 확인해 주세요. 라이선스 서버가 없다면 역할을 제거하시고(`Uninstall-WindowsFeature RDS-RD-Server` 실행 후 재시작) 관리용 세션 두 개로 돌아가시거나, 사용 중인 라이선스 서버를 지정해 주세요.
+    이제 로그인되나요?
+
+win-err-account-title = 계정 잠김, 사용 안 함, 만료
+win-err-account = 계정 자체가 로그인을 거부하고 있어요. VNC로 접속해 PowerShell에서 확인해 주세요.
+    • `Get-LocalUser <user> | Format-List Name, Enabled, PasswordExpires, PasswordLastSet` 명령으로 계정이 비활성화되어 있는지(`Enabled`가 `False`면 `Enable-LocalUser <user>`), 비밀번호가 언제 만료되는지 볼 수 있어요.
+    • **계정 잠김:** 잘못된 비밀번호가 여러 번 입력되면 잠겨요({ $port }번 포트가 열려 있으면 봇이 비밀번호를 대입해 보는 경우가 많아요). 잠금 시간이 지나면 저절로 풀리고(`secpol.msc` > 계정 잠금 정책), 바로 풀려면 `Get-CimInstance Win32_UserAccount -Filter "LocalAccount=True AND Name='<user>'" | Set-CimInstance -Property @{"{"}Lockout=$false{"}"}` 명령을 실행해 주세요.
+    • **비밀번호 만료, 또는 다음 로그온 때 변경해야 하는 경우:** 네트워크 수준 인증(NLA)을 쓰면 접속하는 동안에는 비밀번호를 바꿀 수 없어요. VNC로 로그인하면 Windows가 새 비밀번호를 물어보니 거기서 바꾸시거나, `Set-LocalUser <user> -Password (Read-Host -AsSecureString)` 명령으로 정하시거나, 콘솔에서 재설정해 주세요(**더 보기**(More) > **비밀번호 재설정**(Reset Password)).
+    이제 로그인되나요?
+
+win-err-internal-title = "내부 오류가 발생했습니다"
+win-err-internal = 보통 서버 쪽 암호화, 즉 원격 데스크톱 인증서나 인증서가 저장된 키 저장소에 문제가 있을 때 나와요. VNC로 접속해 PowerShell에서 확인해 주세요.
+    • `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop'` 명령으로 인증서를 볼 수 있어요. 만료되었거나 깨진 인증서는 지우고 서비스를 다시 시작하면 새로 만들어져요: `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Remove-Item` 실행 후 `Restart-Service TermService -Force`.
+    • 그래도 안 되면 키 저장소 권한이 좁혀졌을 수 있어요. `icacls C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys /grant *S-1-5-32-544:(F) *S-1-5-18:(F)` 명령으로 Administrators와 SYSTEM에 모든 권한을 다시 주신 뒤(SID로 지정해서 Windows 표시 언어와 관계없이 동작해요) 서비스를 한 번 더 다시 시작해 주세요.
+    이제 로그인되나요?
+
+win-resources-title = Windows의 CPU, 메모리, 디스크
+win-resources = CPU나 메모리, 디스크 공간이 바닥난 Windows 서버는 VNC에서도 아주 느리고, 원격 데스크톱 로그인을 끝내 마치지 못할 수 있어요. PowerShell에서 확인해 주세요(모두 Windows 표시 언어와 관계없이 동작해요).
+    • CPU: `Get-CimInstance Win32_Processor | Select-Object LoadPercentage`
+    • 메모리: `Get-CimInstance Win32_OperatingSystem | Select-Object FreePhysicalMemory, TotalVisibleMemorySize` (KB 단위)
+    • 디스크: `Get-PSDrive C` (**Free** 열)
+    작업 관리자(`taskmgr` > **자세히**)에서도 한눈에 볼 수 있어요. CPU가 100%에 가깝거나, 메모리가 거의 남지 않았거나, C: 드라이브가 가득 찼나요?
+
+win-resources-fix-title = 부하 줄이기
+win-resources-fix = `Get-Process | Sort-Object CPU -Descending | Select-Object -First 10 Name, Id, CPU, WS` 명령으로 자원을 가장 많이 쓰는 프로세스를 찾고(메모리는 `WS`로 정렬해 주세요), `Stop-Process -Id <Id>` 명령이나 해당 서비스를 중지해서 멈춰 주세요. C: 드라이브가 가득 찼다면 `cleanmgr`를 실행하시거나, 오래된 업데이트 다운로드 파일을 지우시거나(`Stop-Service wuauserv` 실행 후 `C:\Windows\SoftwareDistribution\Download` 비우기), 콘솔에서 디스크를 늘려 주세요. 평소 수준의 부하라면 더 큰 인스턴스 유형으로 바꿔 주세요. 다 되면 알려 주세요. 다시 점검할게요.
+
+win-network-title = Windows의 네트워크 어댑터
+win-network = 보안 그룹과 방화벽은 문제없어 보이는데 고객님과 저 모두 응답을 받지 못하고 있어요. 그러니 Windows 안의 네트워크 어댑터를 살펴볼게요. VNC로 접속해 PowerShell에서 확인해 주세요.
+    • `Get-NetAdapter | Format-Table Name, Status, MacAddress`: 어댑터가 **Up**이어야 해요. **Disabled**라면 `Enable-NetAdapter -Name "<Name>"` 명령으로 켜 주세요.
+    • `Get-NetIPConfiguration`(또는 `ipconfig /all`): IPv4 주소가 인스턴스의 사설 IP(콘솔에 나와요)여야 하고 기본 게이트웨이가 있어야 해요. 누군가 직접 입력한 고정 주소가 맞지 않으면 서버가 네트워크에서 끊겨요. `netsh interface ip set address name="<Name>" source=dhcp`와 `netsh interface ip set dns name="<Name>" source=dhcp` 명령으로 DHCP로 되돌려 주세요.
+    찾은 게 있나요?
 
 ## Linux
 linux-vnc-title = VNC로 로그인
@@ -398,7 +452,7 @@ linux-opt-sshd-fails = 시작되지 않아요
     .aliases = 시작 안 돼요, 시작 안 됨, 시작 실패, 오류, 에러, 시작이 안, 시작 안, 실패해요, 실패
 
 linux-sshd-config-title = sshd가 시작되지 않거나 대기하지 않는 이유
-linux-sshd-config = 원인을 찾아볼게요.
+linux-sshd-config = 원인을 찾아볼게요. (무언가를 고치기 전에 콘솔에서 시스템 디스크 스냅샷을 만들어 두시면 되돌릴 수 있어요.)
     • `sudo sshd -t` 명령은 설정을 검사해요. 파일에 문제가 없으면 아무것도 출력하지 않고, 문제가 있으면 고칠 파일과 줄을 알려 줘요.{ $distro ->
         [redhat] {""}
        *[other] { " " }Debian과 Ubuntu에서는 ssh가 중지된 상태일 때 "Missing privilege separation directory: /run/sshd"라는 메시지도 나오는데, 이건 설정 오류가 아니에요. `sudo mkdir -p -m 0755 /run/sshd` 명령으로 디렉터리를 만들고 다시 검사해 주세요.
@@ -448,6 +502,7 @@ linux-bans = 무언가가 연결을 받은 뒤 끊거나, 일부 주소만 돌�
     }
     • TCP Wrapper: `cat /etc/hosts.deny /etc/hosts.allow`. hosts.deny에 `sshd: ALL` 같은 줄이 있으면 hosts.allow에 없는 모든 주소가 막혀요.
     • sshd 자체 설정: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
+    • 클라우드의 호스트 보안(Cloud Workload Protection)도 로그인 실패가 반복되면 주소를 차단해요. 호스트 보안 콘솔에서 무차별 대입(brute-force) 차단 목록을 확인하시고 고객님 주소를 허용해 주세요.
     차단이나 규칙을 찾아서 없애셨나요?
 linux-opt-bans-found = 네, 찾아서 없앴어요, 다시 점검해 주세요
     .aliases = 찾았어요, 없앴어요, 지웠어요, 차단 해제, 해제했어요, 풀었어요, 찾아서, 해제했, 밴 되어, 차단돼 있어서
@@ -485,8 +540,9 @@ linux-key = 서버는 키 인증을 요구하는데 고객님의 키를 받아�
        *[other] Ubuntu는 `ubuntu`이고, 이 클라우드의 CentOS, Rocky, Debian 이미지는 `root`예요. (다른 클라우드는 `centos`, `rocky`, `admin` 등을 쓰니 이미지 설명을 확인해 주세요.)
     }
     • 인스턴스에 연결된 키 페어의 개인 키를 사용해 주세요: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. macOS와 Linux에서는 키 파일을 본인만 읽을 수 있어야 해요: `chmod 600 /path/to/key.pem`. "Too many authentication failures"가 나오면 에이전트가 다른 키를 먼저 내민 거예요. `-o IdentitiesOnly=yes` 옵션을 붙여 주세요.
+    • PuTTY는 `.ppk` 형식의 키가 필요해요. PuTTYgen에서 `.pem` 파일을 **Load**하고 **Save private key**로 저장한 뒤, **Connection** > **SSH** > **Auth**에서 그 파일을 선택해 주세요. 반대로 `ssh`에는 OpenSSH 형식이 필요해요(PuTTYgen > **Conversions** > **Export OpenSSH key**).
     • 콘솔에서 인스턴스에 어떤 SSH 키 페어가 연결되어 있는지 확인해 주세요. 키를 연결하려면(인스턴스 > **더 보기**(More) > **비밀번호/키**(Password/Key) > **키 연결**(Bind Key)) 인스턴스를 중지해야 해요.
-    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요.{ $distro ->
+    • VNC로 접속해서: `~/.ssh`는 권한 700, `~/.ssh/authorized_keys`는 권한 600이어야 하고, 소유자는 그 사용자여야 해요. 홈 디렉터리도 그룹이나 다른 사용자가 쓸 수 없어야 해요(`chmod go-w ~`). 그렇지 않으면 sshd가 키를 무시해요.{ $distro ->
         [debian] {""}
         [redhat] { " " }키를 손으로 복사해 넣었다면 SELinux 레이블이 틀렸을 수 있어요: `sudo restorecon -Rv ~/.ssh`.
        *[other] { " " }CentOS, Rocky, RHEL에서 키를 손으로 복사해 넣었다면 SELinux 레이블이 틀렸을 수 있어요: `sudo restorecon -Rv ~/.ssh`.
@@ -514,7 +570,7 @@ linux-verbose-title = ssh 상세 로그
 linux-verbose = 로그인이 어디에서 멈추는지 볼게요. `ssh -v -p { $port } <user>@{ $ip }` 명령을 실행하고 오류 직전의 마지막 몇 줄을 읽어 보세요. 실패한 단계(키 교환, 인증 방식, 제시한 키)가 나와 있어요. 이 출력은 꼭 보관해 주세요. 여기서 해결되지 않으면 티켓에 함께 들어가요. 이제 로그인되나요?
 
 linux-resources-title = CPU와 메모리
-linux-resources = CPU나 메모리가 바닥난 서버는 연결은 받아도 로그인을 끝내 마치지 못할 수 있어요. VNC 콘솔에서 `top`(`q`를 누르면 종료), `free -m`, `uptime`, 그리고 디스크는 `df -h /` 명령으로 확인해 주세요. CPU가 100%에 가깝거나, 로드 평균(load average)이 CPU 개수보다 훨씬 높거나, 메모리가 거의 남지 않았거나, 디스크가 가득 찼나요?
+linux-resources = CPU나 메모리가 바닥난 서버는 연결은 받아도 로그인을 끝내 마치지 못할 수 있어요. VNC 콘솔에서 `top`(`q`를 누르면 종료), `free -m`, `uptime`, 그리고 디스크와 inode는 `df -h /`, `df -i /` 명령으로 확인해 주세요. CPU가 100%에 가깝거나, 로드 평균(load average)이 CPU 개수보다 훨씬 높거나, 메모리가 거의 남지 않았거나, 디스크가 가득 찼나요?
 linux-opt-resources-high = 네, 과부하 상태이거나 가득 찼어요
     .aliases = 과부하, 높아요, 가득 찼어요, 꽉 찼어요, 부하 높음, 100%, 꽉 찼, 가득 찼, 거의 없어요, 부족
 linux-opt-resources-normal = 아니요, 정상으로 보여요
@@ -522,6 +578,29 @@ linux-opt-resources-normal = 아니요, 정상으로 보여요
 
 linux-resources-fix-title = 부하 줄이기
 linux-resources-fix = `ps aux --sort=-%cpu | head`와 `ps aux --sort=-%mem | head` 명령으로 원인 프로세스를 찾고, `sudo dmesg | grep -i oom`(또는 `sudo journalctl -k | grep -i oom`) 명령으로 메모리가 부족해 커널이 프로세스를 강제 종료했는지 확인해 주세요. 서버 자원을 잡아먹는 프로세스를 중지하거나 재시작하시고(`sudo systemctl stop <service>` 또는 `sudo kill <pid>`), 디스크가 가득 찼다면 공간을 확보하시거나 인스턴스를 재시작해 주세요. 평소 수준의 부하라면 더 큰 인스턴스 유형으로 바꿔 주세요. 다 되면 알려 주세요. 다시 점검할게요.
+
+linux-opt-err-account = "This account is currently not available" / 계정이나 비밀번호 만료
+    .aliases = 계정, 계정 만료, 만료된 계정, 계정이 만료, 계정 잠김, 계정이 잠겨, 비밀번호 만료, 비밀번호가 만료, not available, this account is currently not available
+
+linux-account-title = 계정 자체 문제
+linux-account = 비밀번호나 키가 맞아도 계정 자체가 로그인을 거부할 수 있어요. VNC에서 root로 접속해 고객님 계정(`<user>`)을 확인해 주세요.
+    • `sudo passwd -S <user>`: 두 번째 칸이 `L`이나 `LK`면 비밀번호가 잠긴 거예요(`sudo passwd -u <user>`로 풀 수 있어요). `sudo chage -l <user>`로 계정이나 비밀번호가 만료됐는지 볼 수 있어요. `sudo chage -E -1 <user>`는 계정 만료를 없애고, `sudo passwd <user>`는 새 비밀번호를 정해요.
+    • `getent passwd <user>`: 마지막 칸이 셸이에요. `/sbin/nologin`, `/usr/sbin/nologin`, `/bin/false`면 아무도 로그인할 수 없어요: `sudo usermod -s /bin/bash <user>`.
+    • `ls /etc/nologin /run/nologin`: 둘 중 하나라도 있으면 root만 로그인할 수 있어요(종료나 업데이트 중에 남은 파일이에요): `sudo rm -f /etc/nologin /run/nologin`.
+    • `ls -ld /home/<user> /home/<user>/.ssh`: 홈 디렉터리가 있어야 하고(`sudo mkhomedir_helper <user>`로 만들 수 있어요), 그룹이나 다른 사용자가 쓸 수 있으면 sshd가 키를 무시해요(StrictModes): `sudo chmod go-w /home/<user>`, `sudo chmod 700 /home/<user>/.ssh`.
+    • root라면: `sudo sshd -T | grep -i permitrootlogin`. `no`면 키로도 root 로그인이 안 되고, `prohibit-password`면 root 비밀번호 로그인이 안 돼요. 이미지의 기본 사용자로 로그인해서 `sudo`를 써 주세요.
+    이제 로그인되나요?
+
+linux-network-title = 서버 안의 네트워크
+linux-network = 보안 그룹과 방화벽은 문제없어 보이는데 고객님과 저 모두 응답을 받지 못하고 있어요. 그러니 서버 안의 네트워크를 살펴볼게요. VNC 콘솔에서 확인해 주세요.
+    • `ip a`: 주 인터페이스(`eth0`, `ens5` 등)가 **UP**이고 인스턴스의 사설 IP(콘솔에 나와요)가 붙어 있어야 해요. 주소가 없거나 다른 주소라면 네트워크 설정이 바뀐 거예요.
+    • `ip route`: `default via …` 줄이 있어야 해요. 없으면 응답이 서버 밖으로 나가지 못해요.
+    • 설정 파일: { $distro ->
+        [debian] Ubuntu는 `cat /etc/netplan/*.yaml`(적용은 `sudo netplan apply`), Debian은 `/etc/network/interfaces`예요.
+        [redhat] `cat /etc/sysconfig/network-scripts/ifcfg-eth0`, 8 버전 이후라면 `nmcli connection show`예요.
+       *[other] Ubuntu는 `cat /etc/netplan/*.yaml`(적용은 `sudo netplan apply`), Debian은 `/etc/network/interfaces`, CentOS, Rocky, RHEL은 `/etc/sysconfig/network-scripts/ifcfg-eth0` 또는 `nmcli connection show`예요.
+    } 이 클라우드에서는 DHCP(`dhcp4: true`, `BOOTPROTO=dhcp`)가 안전한 설정이에요. 인스턴스의 사설 IP가 아닌 고정 주소를 쓰면 서버가 네트워크에서 끊겨요.
+    찾은 게 있나요?
 
 ## 진단에서 배제된 원인 (보고서용)
 ruled-out-self-check = 콘솔 자가 진단에서 문제가 발견되지 않았어요. (대역폭, 부하, 보안 그룹, DDoS, 보안 격리, 요금)
