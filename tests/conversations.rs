@@ -311,10 +311,13 @@ fn ping_blocked_but_port_open_is_called_normal() {
         &["/diagnose 203.0.113.10 windows"],
     );
     assert!(
-        r.out.contains("ICMP를 허용해 주세요. Windows Defender"),
+        r.out
+            .contains("ICMP를 허용해 주세요. 서버에서는 방화벽 규칙도"),
         "{}",
         r.out
     );
+    // The echo rule by protocol and type: its built-in name is translated.
+    assert!(r.out.contains("-Protocol ICMPv4 -IcmpType 8"), "{}", r.out);
 }
 
 /// "Bind to port … Permission denied" is SELinux refusing the port: the
@@ -826,6 +829,7 @@ fn a_disputed_security_group_is_not_reported_as_ruled_out() {
             "allows",
             "failed", // both blocked
             "nothing",
+            "nothing", // the network inside the server
             "nothing", // self-diagnosis
             "skip",    // restart -> escalate (user's test failed)
         ],
@@ -1141,7 +1145,8 @@ fn windows_branches() {
             "in",
             "fixed", // firewall rule added, re-check: still dropped -> user's test
             "failed",
-            "nothing", // both blocked: nothing -> self-diagnosis
+            "nothing", // both blocked: nothing -> the network adapter
+            "nothing", // -> self-diagnosis
             "bandwidth",
             "not it",
             "skip", // restart -> escalate
@@ -1150,6 +1155,7 @@ fn windows_branches() {
     for s in [
         "windows.firewall",
         "common.both_blocked",
+        "windows.network",
         "triage.bandwidth",
         "common.escalate",
     ] {
@@ -1173,7 +1179,8 @@ fn windows_branches() {
             "still", // -> user's port test
             "connected",
             "still",
-            "other",
+            "other", // -> restart the instance, log in again
+            "still",
         ],
     );
     for s in [
@@ -1183,25 +1190,51 @@ fn windows_branches() {
         "windows.credentials",
         "windows.err_cannot_connect",
         "common.port_test",
+        "triage.restart_retry",
         "common.escalate",
     ] {
         assert!(reached(&r).contains(s), "{s}: {}", r.out);
     }
     assert!(r.out.contains("OK, one step back."), "{}", r.out);
+    // "Can't connect" while the bot's connection gets through: the path
+    // between the user and the server, never the firewall inside.
     assert!(
-        r.out.contains("-Group \"@FirewallAPI.dll,-28752\""),
+        r.out.contains("From here the port answers properly"),
         "{}",
         r.out
     );
+    let said = &r.out[r.out.find("This message means your client").unwrap()..];
+    let said = &said[..said.find("\n\n").unwrap_or(said.len())];
+    assert!(!said.contains("Defender"), "{said}");
     assert!(!r.out.contains("-DisplayGroup"), "{}", r.out);
-    // RDP hung: restart Remote Desktop Services, re-check still hung.
+    // RDP hung: restart Remote Desktop Services, re-check still hung; then
+    // "Allow remote connections" (not asked yet), CPU, memory and disk, then
+    // the instance restart, re-checked, still hung: the hand-off.
     let r = run(
         Some(Lang::En),
-        &[World::hung(), World::hung()],
-        &["/diagnose 203.0.113.10 windows", "in", "done"],
+        &[World::hung(), World::hung(), World::hung()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "in",
+            "done",
+            "yes",
+            "normal",
+            "restarted",
+        ],
     );
-    assert!(reached(&r).contains("windows.restart_rds"), "{}", r.out);
-    assert!(reached(&r).contains("common.escalate"), "{}", r.out);
+    assert_eq!(
+        order(&r),
+        [
+            "windows.vnc",
+            "windows.restart_rds",
+            "windows.allow_remote",
+            "windows.resources",
+            "triage.restart_last",
+            "common.escalate"
+        ],
+        "{}",
+        r.out
+    );
     // Allow remote turned on, re-check healthy; netstat on another port.
     let r = run(
         Some(Lang::En),
@@ -1226,9 +1259,11 @@ fn windows_branches() {
             "same",
             "3390",
             "cannot",
+            "skip", // the instance restart
         ],
     );
     assert!(reached(&r).contains("windows.registry_port"), "{}", r.out);
+    assert!(reached(&r).contains("triage.restart_last"), "{}", r.out);
     assert!(reached(&r).contains("common.escalate"), "{}", r.out);
 }
 
@@ -1247,6 +1282,7 @@ fn linux_branches() {
             "found", // ban removed, re-check: still closed -> resources
             "high",
             "cannot",
+            "skip", // the instance restart
         ],
     );
     for s in [
@@ -1387,6 +1423,7 @@ fn triage_branches() {
             "in",
             "allows",
             "failed",  // both blocked
+            "nothing", // the network inside the server
             "nothing", // self-diagnosis already done -> escalate
         ],
     );
@@ -2218,6 +2255,7 @@ fn every_step_is_exercised() {
     linux_branches();
     triage_branches();
     boot_trouble_from_the_serial_console();
+    what_a_strong_support_engineer_adds();
     let reached = REACHED.lock().unwrap().clone();
     let loc = vmd_runtime::i18n::Localizer::embedded().unwrap();
     let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
@@ -2385,9 +2423,11 @@ fn i_cant_check_at_the_vnc_step_gets_help_and_a_ticket_comes_when_asked() {
         let r = run(
             Some(lang),
             &[World::closed()],
-            &["/diagnose 203.0.113.10 windows", "cannot", cannot],
+            // The console help, then rescue (forced restart, update screens).
+            &["/diagnose 203.0.113.10 windows", "cannot", cannot, cannot],
         );
         assert!(reached(&r).contains("windows.vnc_help"), "{}", r.out);
+        assert!(reached(&r).contains("common.vnc_rescue"), "{}", r.out);
         assert!(reached(&r).contains("common.escalate"), "{}", r.out);
         assert!(r.out.contains(truthful), "{}", r.out);
         assert!(!r.out.contains(untrue), "{}", r.out);
@@ -2627,4 +2667,287 @@ fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
         );
         assert!(reached(&r).contains("triage.sg_firewall"), "{}", r.out);
     }
+}
+
+// ----- advice that is right (issue 17 item 4) ---------------------------------
+
+/// The seeds' "restart the instance, then reconnect" comes before every
+/// hand-off where the checks inside found nothing: re-checked from outside
+/// on the service side, "log in again" on the client side.
+#[test]
+fn a_restart_is_offered_before_the_hand_off() {
+    // Linux, SSH hangs before its banner, load normal: the restart, then
+    // the re-check finds SSH healthy.
+    for (lang, script, said) in [
+        (
+            Lang::En,
+            ["/diagnose 203.0.113.10 linux", "in", "normal", "restarted"],
+            "Before I hand this over: nothing left to fix",
+        ),
+        (
+            Lang::Ko,
+            ["/diagnose 203.0.113.10 linux", "1", "2", "재시작했어요"],
+            "지원팀에 넘기기 전에 하나만 더 해 볼게요",
+        ),
+    ] {
+        let r = run(Some(lang), &[World::hung(), World::open()], &script);
+        assert_eq!(
+            order(&r),
+            [
+                "linux.vnc",
+                "linux.resources",
+                "triage.restart_last",
+                "triage.confirm_login"
+            ],
+            "{}",
+            r.out
+        );
+        assert!(r.out.contains(said), "{}", r.out);
+    }
+    // Windows, remote desktop healthy, the password still refused: restart
+    // and log in again before the hand-off.
+    for (lang, script, said) in [
+        (
+            Lang::En,
+            [
+                "/diagnose 203.0.113.10 windows",
+                "password",
+                "still",
+                "still",
+            ],
+            "restart the instance once and log in again",
+        ),
+        (
+            Lang::Ko,
+            [
+                "/diagnose 203.0.113.10 windows",
+                "1",
+                "2",
+                "재시작해도 안 돼요",
+            ],
+            "인스턴스를 한 번 재시작하고 다시 로그인해 보세요",
+        ),
+    ] {
+        let r = run(Some(lang), &[World::open()], &script);
+        assert_eq!(
+            order(&r),
+            [
+                "windows.errors",
+                "windows.credentials",
+                "triage.restart_retry",
+                "common.escalate"
+            ],
+            "{}",
+            r.out
+        );
+        assert!(r.out.contains(said), "{}", r.out);
+    }
+}
+
+/// On a Mac, error 0x204 is a network error: back to the port test, run from
+/// the Mac; "still failing" goes on to the account, not to the hand-off.
+#[test]
+fn a_mac_0x204_goes_back_to_the_port_test() {
+    for (lang, script, terminal) in [
+        (
+            Lang::En,
+            ["/diagnose 203.0.113.10 windows", "mac", "0x204"],
+            "in Terminal run `nc -vz -G 5 203.0.113.10 3389`",
+        ),
+        (
+            Lang::Ko,
+            [
+                "/diagnose 203.0.113.10 windows",
+                "맥북이에요",
+                "0x204 오류가 떠요",
+            ],
+            "터미널에서 `nc -vz -G 5 203.0.113.10 3389`",
+        ),
+    ] {
+        let r = run(Some(lang), &[World::open()], &script);
+        assert_eq!(
+            order(&r),
+            ["windows.errors", "windows.err_mac", "common.port_test"],
+            "{}",
+            r.out
+        );
+        // The Mac's command only: the user said which computer they use.
+        let test = &r.out[r.out.rfind(terminal).expect(&r.out)..];
+        assert!(!test.contains("Test-NetConnection"), "{}", r.out);
+    }
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &["/diagnose 203.0.113.10 windows", "mac", "still"],
+    );
+    assert!(reached(&r).contains("windows.credentials"), "{}", r.out);
+    assert!(!reached(&r).contains("common.escalate"), "{}", r.out);
+}
+
+/// The user's own computer, from what they paste or say, picks the client
+/// commands of the ping and port-test steps; a ping that times out gets how
+/// to make it answer.
+#[test]
+fn the_users_own_computer_picks_the_client_commands() {
+    let paste = pasted(include_str!("pastes/windows-ping-timeout-ko.txt"));
+    let r = run(
+        Some(Lang::Ko),
+        &[World::inconclusive()],
+        &["/diagnose 203.0.113.10 windows", &paste],
+    );
+    assert!(reached(&r).contains("common.port_test"), "{}", r.out);
+    let test = &r.out[r.out.rfind("ping이 시간 초과된 것만으로는").expect(&r.out)..];
+    assert!(test.contains("-Protocol ICMPv4 -IcmpType 8"), "{test}");
+    assert!(
+        test.contains("PowerShell에서 `Test-NetConnection 203.0.113.10 -Port 3389`"),
+        "{test}"
+    );
+    assert!(!test.contains("nc -vz"), "{test}");
+    // Said in a sentence: a Mac user's ping step shows the Terminal command.
+    let r = run(
+        Some(Lang::En),
+        &[World::inconclusive()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "I'm on my MacBook, how do I ping?",
+        ],
+    );
+    let ping = &r.out[r.out.rfind("From your computer, run").expect(&r.out)..];
+    assert!(
+        ping.contains("`ping -c 4 203.0.113.10` in Terminal"),
+        "{ping}"
+    );
+    assert!(!ping.contains("Command Prompt"), "{ping}");
+}
+
+/// "Can't connect to the remote computer" says what was measured: with no
+/// conclusive test from here, the user's own test decides.
+#[test]
+fn cannot_connect_is_worded_by_the_measured_port_state() {
+    let r = run(
+        Some(Lang::En),
+        &[World::inconclusive()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "replies",
+            "connected",
+            "still",
+            "can't connect",
+        ],
+    );
+    let said = &r.out[r.out.find("This message means your client").expect(&r.out)..];
+    assert!(said.contains("your own test decides"), "{said}");
+    assert!(!said.contains("From here the port answers"), "{said}");
+}
+
+/// What a strong support engineer adds, reached from what the user reports:
+/// RDS sessions and licensing, a locked or expired account, "An internal
+/// error has occurred", Remote Desktop Users by SID, Windows resources; on
+/// Linux the account itself, PuTTY keys.
+#[test]
+fn what_a_strong_support_engineer_adds() {
+    // Windows client messages, each to its own advice.
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "No Remote Desktop license servers available",
+            "/back",
+            "the referenced account is currently locked out",
+            "/back",
+            "an internal error has occurred",
+            "/back",
+            "denied",
+            "still",
+            "still",
+        ],
+    );
+    assert_eq!(
+        order(&r),
+        [
+            "windows.errors",
+            "windows.err_sessions",
+            "windows.err_account",
+            "windows.err_internal",
+            "windows.err_logon_right",
+            "triage.restart_retry",
+            "common.escalate"
+        ],
+        "{}",
+        r.out
+    );
+    for said in [
+        "`mstsc /admin /v:203.0.113.10:3389`",
+        "Set-CimInstance -Property @{Lockout=$false}",
+        "MachineKeys /grant *S-1-5-32-544:(F)",
+        "Add-LocalGroupMember -SID S-1-5-32-555",
+    ] {
+        assert!(r.out.contains(said), "{said}: {}", r.out);
+    }
+    let r = run(
+        Some(Lang::Ko),
+        &[World::open()],
+        &[
+            "/diagnose 203.0.113.10 windows",
+            "계정이 잠겨 있대요",
+            "그래도 안 돼요",
+        ],
+    );
+    assert!(reached(&r).contains("windows.err_account"), "{}", r.out);
+    assert!(r.out.contains("네트워크 수준 인증(NLA)"), "{}", r.out);
+    // VNC crawls: CPU, memory and disk inside Windows, by commands that work
+    // in every display language; relieved, re-checked, healthy.
+    let r = run(
+        Some(Lang::En),
+        &[World::hung(), World::open()],
+        &["/diagnose 203.0.113.10 windows", "slow", "high", "done"],
+    );
+    assert_eq!(
+        order(&r),
+        [
+            "windows.vnc",
+            "windows.resources",
+            "windows.resources_fix",
+            "triage.confirm_login"
+        ],
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("Get-CimInstance Win32_Processor | Select-Object LoadPercentage"),
+        "{}",
+        r.out
+    );
+    // Linux: the right password still refused, then the account itself.
+    for (lang, script, said) in [
+        (
+            Lang::En,
+            ["/diagnose 203.0.113.10 linux", "password", "still"],
+            "sudo passwd -S <user>",
+        ),
+        (
+            Lang::Ko,
+            ["/diagnose 203.0.113.10 linux", "2", "여전히 안 돼요"],
+            "두 번째 칸이 `L`이나 `LK`면",
+        ),
+    ] {
+        let r = run(Some(lang), &[World::open()], &script);
+        assert_eq!(
+            order(&r),
+            ["linux.client_error", "linux.credentials", "linux.account"],
+            "{}",
+            r.out
+        );
+        assert!(r.out.contains(said), "{}", r.out);
+        assert!(r.out.contains("StrictModes"), "{}", r.out);
+    }
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &["/diagnose 203.0.113.10 linux", "publickey"],
+    );
+    assert!(r.out.contains("`.ppk`"), "{}", r.out);
+    assert!(r.out.contains("IdentitiesOnly=yes"), "{}", r.out);
 }

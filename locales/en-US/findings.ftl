@@ -7,7 +7,7 @@ finding-icmp-reply = The server at { $ip } answers ping, so it is powered on and
 finding-icmp-no-reply = The server at { $ip } does not answer ping. On its own this does not mean it is down: many cloud servers and firewalls block ping by default. Look at the port results below.
 finding-icmp-unavailable = Ping could not be sent from where this bot runs, so ping tells us nothing here. This is not a problem with your server.
 finding-icmp-blocked-port-open = Ping is blocked, but port { $port } answers, so the server is up. Blocked ping is normal and needs no fix. If you want it to answer (for monitoring, say), allow ICMP in the security group's inbound rules{ $os ->
-        [windows] {""} and turn on the Windows Defender Firewall rule "File and Printer Sharing (Echo Request - ICMPv4-In)".
+        [windows] {""} and, on the server, add a firewall rule: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow` (the built-in echo-request rule has a different name in every display language).
        *[other] .
     }
 finding-port-open = Port { $port } is open: the server accepted a connection on it.
@@ -22,7 +22,11 @@ finding-probe-inconclusive = The bot's own network could not make the attempt (f
 finding-no-answer-at-all = Neither ping nor any port got an answer from { $ip }. The server may be stopped, the address may be wrong or no longer attached, or a firewall drops everything. Check in your cloud console that the server is running and that { $ip } is still its public address.
 finding-ssh-ok = The SSH service on port { $port } answers normally and offers algorithms a current SSH client accepts. If you still cannot log in, the problem is the user name, the key or the password.
 finding-ssh-kex-incomplete = The SSH service on port { $port } introduced itself but never sent a complete key-exchange offer. sshd may be overloaded or hanging, or something in between cuts the connection. Check the load and the sshd log through the VNC console.
-finding-ssh-no-banner = Port { $port } accepts connections but the SSH service never introduced itself. The server may be overloaded, sshd may be hanging, or something else is listening there. Log in through the VNC console, restart it (`sudo systemctl restart ssh`, `sshd` on CentOS, Rocky, RHEL) and check its log (`sudo journalctl -u ssh -n 50`, or `-u sshd`).
+finding-ssh-no-banner = Port { $port } accepts connections but the SSH service never introduced itself. The server may be overloaded, sshd may be hanging, or something else is listening there. Log in through the VNC console, restart it and check its log ({ $distro ->
+        [debian] `sudo systemctl restart ssh`, `sudo journalctl -u ssh -n 50`
+        [redhat] `sudo systemctl restart sshd`, `sudo journalctl -u sshd -n 50`
+       *[other] `sudo systemctl restart ssh` and `sudo journalctl -u ssh -n 50`; the unit is `sshd` on CentOS, Rocky, RHEL
+    }).
 finding-ssh-closed-before-banner = The server closed the connection on port { $port } before SSH said anything. This is typical of TCP wrappers (hosts.deny), a fail2ban-style ban, or sshd failing to start the session. Check /etc/hosts.deny, ban lists (fail2ban) and the sshd log through the VNC console.
 finding-ssh-server-refused = The SSH service on port { $port } turned the connection away with a message (such as "Exceeded MaxStartups"): too many unauthenticated connections at once, often from brute-force bots. Wait a minute and retry; consider raising MaxStartups or limiting who can reach port { $port }.
 finding-ssh-not-ssh = Something other than SSH answers on port { $port }. Another program uses the port, or a port forward points to the wrong service. Check which program listens on port { $port } on the server.

@@ -145,6 +145,14 @@ triage-fixed = Great, you're back in. If it happens again, just start a new diag
 
 skip-sg-port-answers = Skipping the security group: port { $port } answers me from outside, so the rule lets traffic through.
 
+triage-restart-last = Before I hand this over: nothing left to fix turned up inside the server, and a restart often clears what the checks can't see (a hung service, exhausted memory, a stuck network stack). In the console, select the instance and choose **Restart** (the forced restart if a normal one hangs), wait a minute or two for it to boot, and I'll check again. If you can't restart it now, I'll hand this over with the report.
+triage-restart-retry = Before I hand this over: restart the instance once and log in again. A restart ends stuck sessions and hung services that my checks from outside can't see. In the console, select the instance and choose **Restart**, and wait a few minutes for it to boot{ $os ->
+        [windows] {" "}(longer while Windows installs updates)
+       *[other] {""}
+    }. Does logging in work now?
+triage-opt-restarted-still = Restarted, still can't log in
+    .aliases = still, still fails, still can't, restarted still, still after restart, restarted but still, rebooted still, still fails after restart, same after restart
+
 ## Common: the user's vantage point
 common-ping-title = Ping from your computer
 common-ping = Now let's compare my view with yours. { $icmp ->
@@ -163,7 +171,14 @@ common-opt-ping-timeout = Request timed out / no replies
     .aliases = timeout, timed out, request timed out, no replies, times out, no reply, 100% loss, 100% packet loss, unreachable
 
 common-port-test-title = Port test from your computer
-common-port-test = Now test the login port from your computer: { $client ->
+common-port-test = { $user_ping ->
+        [failed] Your ping timing out proves little on its own: ping needs an ICMP rule in the security group and a server that answers it, and many servers have neither. If you want it to answer, allow ICMP in the security group's inbound rules{ $os ->
+            [windows] {" "}and, on the server, add a firewall rule: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`.
+            [linux] ; on the server, `sysctl net.ipv4.icmp_echo_ignore_all` must say 0 and the firewall must not drop ICMP.
+           *[other] {" "}and in the server's own firewall.
+        }{" "}
+       *[other] {""}
+    }Now test the login port from your computer: { $client ->
         [windows] in PowerShell run `Test-NetConnection { $ip } -Port { $port }` and look at `TcpTestSucceeded`.
         [mac] in Terminal run `nc -vz -G 5 { $ip } { $port }`; "succeeded" or "open" means it connected.
         [linux] run `nc -vz -w 5 { $ip } { $port }`; "succeeded", "open" or "Connected to" means it connected.
@@ -199,16 +214,26 @@ common-source-rule-title = Rule for your address
 common-source-rule = { $user_ip ->
         [none] Check these for your public address:
     1. Security group: the inbound rule for TCP { $port } must include your address (as a /32 for IPv4, /128 for IPv6), or 0.0.0.0/0 while you test.
-    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip <your address>` lifts a ban. Also look at `/etc/hosts.deny`.
+    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip <your address>` lifts a ban. Also look at `/etc/hosts.deny`, and at the brute-force blocking of the provider's host security (Cloud Workload Protection).
        *[other] Check these for { $user_ip }:
     1. Security group: the inbound rule for TCP { $port } must include { $user_ip } (as `{ $user_cidr }`), or 0.0.0.0/0 while you test.
-    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip { $user_ip }` lifts the ban. Also look at `/etc/hosts.deny`.
+    2. Bans on the server (Linux, through VNC): `sudo fail2ban-client status sshd` lists banned addresses; `sudo fail2ban-client set sshd unbanip { $user_ip }` lifts the ban. Also look at `/etc/hosts.deny`, and at the brute-force blocking of the provider's host security (Cloud Workload Protection).
     }
     3. Your network: try from another network, for example your phone's hotspot. If that works, your office or ISP blocks the port.
     Can you log in now?
 
 common-escalate-title = Hand-off to support
 common-escalate = I can't take this further from here, so this needs the support team. I've put together a diagnosis report with what the checks from outside found, what you checked on the server and what couldn't be checked: attach it to the ticket so nobody asks you the same questions again.
+
+common-vnc-rescue-title = When VNC doesn't work
+common-vnc-rescue = A few more things to try before I hand this over:
+    • **A forced restart:** in the console, **Restart** the instance with the forced restart, then open VNC again after a few minutes.
+    { $os ->
+        [windows] • **"Working on updates", "Getting Windows ready" or a spinning circle:** Windows is installing updates. Don't restart it then; wait until it has finished (it can take half an hour). A blue screen or **Automatic Repair** at every boot needs an earlier state back: restore a snapshot of the system disk, or ask support.
+       *[other] • **Boot messages that stop, or an `(initramfs)` or emergency-mode prompt:** the server doesn't finish booting. Paste what the screen shows and I'll read it.
+            • **Rescue mode** (if your console offers it for the instance: **More**, **Operations**, **Enter Rescue Mode**) starts a small system with your disk attached, so you can fix files on it. Take a snapshot of the system disk first.
+    }
+    Are you in now?
 
 ## Windows
 win-vnc-title = Log in through VNC
@@ -217,6 +242,7 @@ win-vnc-help = Let's get you into the console first; the next checks all happen 
     • **At the lock screen:** open **Send Remote Command** at the top left and send **Ctrl-Alt-Delete**, then sign in.
     • **It asks for a password:** it's Windows' own **Administrator** password. If you've forgotten it, reset it with **More**, **Reset Password** on the instance's row (the instance restarts), then sign in with the new one.
     • **The screen is black:** click into it and press a key; Windows turns the screen off when nobody uses it. Sending Ctrl-Alt-Delete wakes it too.
+    • **"Working on updates" or "Getting Windows ready":** Windows is installing updates; wait, and don't restart it meanwhile.
     • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if nothing changes, restart the instance from the console (**More**, **Restart**) and try again once it has booted (Windows takes a few minutes, longer while it installs updates).
     Are you in now?
 
@@ -239,11 +265,11 @@ win-opt-firewall-fixed = It was missing; I fixed it, check again
 
 win-netstat-title = Is remote desktop listening?
 win-netstat = In PowerShell on the server, run `Get-NetTCPConnection -State Listen -LocalPort { $port }` (or `netstat -ano | findstr :{ $port }`, which works in every display language: don't filter on `LISTENING`, Korean Windows prints `수신 대기` there). A healthy server shows a listener on `0.0.0.0:{ $port }` (and `[::]:{ $port }`). What do you see?
-win-opt-netstat-listening = A LISTENING line on { $port }
+win-opt-netstat-listening = Something listens on { $port } (Listen, LISTENING or 수신 대기)
     .aliases = listening, listening line, a listening line, there's a listening line, listening on
 win-opt-netstat-other = It listens, but on another port
     .aliases = other port, another port, different port, listens on another
-win-opt-netstat-nothing = Nothing, no LISTENING line
+win-opt-netstat-nothing = Nothing listens on { $port }
     .aliases = nothing, empty, no line, prints nothing, no listening line, nothing shows, blank
 
 win-registry-title = Registry port numbers
@@ -256,7 +282,7 @@ win-opt-registry-differ = They differ
     .aliases = differ, different, mismatch, they differ, don't match
 
 win-registry-fix-title = Make the port numbers agree
-win-registry-fix = Decide which port remote desktop should use: **3389**, the standard, unless you changed it on purpose. Set **PortNumber** under both keys to that number (in regedit: double-click it, choose **Decimal**, type the number), or in PowerShell run for each key `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` (and the same for `Wds\rdpwd\Tds\tcp`). If you choose a port other than 3389, the built-in firewall rule doesn't cover it: add one with `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow`, and allow that port in the security group. Then apply it with `Restart-Service TermService -Force` (your VNC session stays up), or restart the instance.
+win-registry-fix = Before you edit the registry, a snapshot of the system disk in the console gives you a way back. Decide which port remote desktop should use: **3389**, the standard, unless you changed it on purpose. Set **PortNumber** under both keys to that number (in regedit: double-click it, choose **Decimal**, type the number), or in PowerShell run for each key `Set-ItemProperty "HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp" -Name PortNumber -Value 3389` (and the same for `Wds\rdpwd\Tds\tcp`). If you choose a port other than 3389, the built-in firewall rule doesn't cover it: add one with `New-NetFirewallRule -DisplayName "Remote Desktop custom port" -Direction Inbound -Protocol TCP -LocalPort <port> -Action Allow`, and allow that port in the security group. Then apply it with `Restart-Service TermService -Force` (your VNC session stays up), or restart the instance.
 win-opt-registry-fixed = Done, and remote desktop restarted
     .aliases = done, fixed, restarted
 
@@ -285,21 +311,81 @@ win-credentials-title = User name and password
 win-credentials = Check the account first: the default user name is **Administrator** (type it without a domain, or as `.\Administrator`), and the password is case-sensitive. If you've forgotten the password, reset it in the cloud console: select the instance, **More**, **Reset Password** (the instance has to restart for it to take effect; the console offers to stop it). Then connect to `{ $ip }:{ $port }` with the new password. Can you log in now?
 
 win-err-logon-right-title = Remote logon right
-win-err-logon-right = Your account lacks the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account isn't listed under **Deny log on through Remote Desktop Services**. Then run `gpupdate /force` and try again.
+win-err-logon-right = Your account lacks the right to log on through remote desktop. Through VNC run `secpol.msc`, go to **Local Policies**, **User Rights Assignment**, and open **Allow log on through Remote Desktop Services**: it must list **Administrators** and **Remote Desktop Users** (or your account). Also make sure your account isn't listed under **Deny log on through Remote Desktop Services**. To add your account to **Remote Desktop Users**: `Add-LocalGroupMember -SID S-1-5-32-555 -Member <user>` (the group's name differs between display languages, its SID doesn't). Then run `gpupdate /force` and try again. Can you log in now?
 
 win-err-mac-title = Connecting from a Mac
-win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and accept the certificate warning if it shows one. If it still fails, note the error it shows.
+win-err-mac = Use Microsoft's own client, **Windows App** (formerly Microsoft Remote Desktop), from the App Store, updated to the latest version; older third-party clients often fail on current Windows servers. Add the PC as `{ $ip }:{ $port }`, user name `Administrator` (or your account), and accept the certificate warning if it shows one. Error code **0x204** means your Mac got no connection at all: that is the network, not the client, so we'll test the port from your Mac next. Does logging in work now?
 
 win-err-auth-title = Authentication error (CredSSP)
 win-err-auth = This usually means the client and the server disagree on Network Level Authentication (CredSSP), often after one side got security updates and the other didn't. The proper fix is the latest Windows updates on both. To get in right away: through VNC, run `SystemPropertiesRemote` on the server and untick **Allow connections only from computers running Remote Desktop with Network Level Authentication**, connect and update, then tick it again. It also appears with a wrong password, so double-check it (it's case-sensitive).
 
 win-err-cannot-connect-title = Can't connect to the remote computer
-win-err-cannot-connect = This message means your client got no usable answer from port { $port }{ $port_state ->
-        [open] , while I get one: first test the port from your computer (`Test-NetConnection { $ip } -Port { $port }`); if it fails there, the security group's source rule may not include your address, or your ISP or company network blocks outgoing { $port }.
-        [closed] , and from here it is refused too: nothing accepts connections on it.
-        [filtered] , and from here it is dropped too.
-       *[other] ; I couldn't test it conclusively from here.
-    } Check, through VNC, that Windows Defender Firewall allows it: `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` lists the built-in Remote Desktop rules (enable them with `Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"`; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`. If the port isn't 3389, connect as `{ $ip }:{ $port }`.
+win-err-cannot-connect = This message means your client got no usable answer from port { $port }. { $port_state ->
+        [open] From here the port answers properly, so the server is up and lets the connection in: the trouble is between your computer and the server. Test the port from your computer first ({ $client ->
+            [mac] in Terminal: `nc -vz -G 5 { $ip } { $port }`
+            [linux] `nc -vz -w 5 { $ip } { $port }`
+           *[other] in PowerShell: `Test-NetConnection { $ip } -Port { $port }`
+        }). If it fails there, the security group's source rule may not include your address, or your ISP or company network blocks outgoing port { $port }; if it connects, check that the client connects to exactly `{ $ip }:{ $port }`.
+        [closed] From here it is refused too: nothing in the server accepts connections on it, so Remote Desktop Services is stopped or listens on another port. Through VNC, `Get-NetTCPConnection -State Listen -LocalPort { $port }` shows whether anything listens on it, and `Restart-Service TermService -Force` restarts the service.
+        [filtered] { $user_port ->
+            [ok] From here it is dropped, but your own test got through: a rule admits only your address, which is fine for you. Check that the client connects to exactly `{ $ip }:{ $port }` and that no VPN or proxy on your computer sends it another way.
+           *[other] From here it is dropped too, before Windows answers: the security group or Windows Defender Firewall drops it. Through VNC, `Get-NetFirewallRule -Group "@FirewallAPI.dll,-28752" | Format-Table DisplayName, Enabled, Profile` lists the built-in Remote Desktop rules (`Enable-NetFirewallRule -Group "@FirewallAPI.dll,-28752"` enables them; they cover only port 3389). For another port, add a rule: `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`.
+        }
+       *[other] I couldn't test it conclusively from here, so your own test decides: { $client ->
+            [mac] in Terminal, `nc -vz -G 5 { $ip } { $port }`
+            [linux] `nc -vz -w 5 { $ip } { $port }`
+           *[other] in PowerShell, `Test-NetConnection { $ip } -Port { $port }`
+        }. If it fails, the security group's source rule, Windows Defender Firewall on the server or your own network (ISP, company) is in the way.
+    }{ $moved ->
+        [yes] {" "}Port { $port } isn't the usual 3389, so connect as `{ $ip }:{ $port }`.
+       *[other] {""}
+    }
+
+win-opt-mac-0x204 = Error code 0x204
+    .aliases = 0x204, 0x00000204, error 0x204, code 0x204, error code 0x204, we couldn't connect to the remote pc, network error
+
+win-opt-err-sessions = "No Remote Desktop license servers" / too many users, session limit
+    .aliases = license, licensing, licence, license server, no remote desktop license servers available, too many users, session limit, maximum number of connections, another user is signed in, sessions
+win-opt-err-account = Account "locked out", or the password expired / must be changed
+    .aliases = locked out, account locked, account is locked, password expired, password has expired, must change password, change your password, the referenced account is currently locked out, account is disabled, account disabled
+win-opt-err-internal = "An internal error has occurred"
+    .aliases = internal error, an internal error has occurred, internal
+
+win-err-sessions-title = Sessions and licensing
+win-err-sessions = Windows Server allows two remote desktop sessions for administration. More need the Remote Desktop Session Host role and licences, and once its 120-day grace period ends without a licence server, logins fail with a licensing message.
+    • To get in now: `mstsc /admin /v:{ $ip }:{ $port }` opens the administrative session, which needs no licence.
+    • Full sessions: through VNC, `qwinsta` lists them (disconnected ones count too), and `logoff <ID>` ends one.
+    • The role: `Get-WindowsFeature RDS-RD-Server` shows whether it's installed. Without a licence server, remove it (`Uninstall-WindowsFeature RDS-RD-Server`, then restart) to go back to the two administrative sessions, or point it at your licence server.
+    Can you log in now?
+
+win-err-account-title = Locked out, disabled or expired
+win-err-account = The account itself refuses the login. Through VNC, in PowerShell:
+    • `Get-LocalUser <user> | Format-List Name, Enabled, PasswordExpires, PasswordLastSet` shows whether it's disabled (`Enabled False`: `Enable-LocalUser <user>`) and when its password expires.
+    • **Locked out** after too many wrong passwords (often bots guessing at an open port { $port }): it unlocks itself after the lockout time (`secpol.msc`, Account Lockout Policy), or at once with `Get-CimInstance Win32_UserAccount -Filter "LocalAccount=True AND Name='<user>'" | Set-CimInstance -Property @{"{"}Lockout=$false{"}"}`.
+    • **Expired, or to be changed at the next logon:** with Network Level Authentication the client can't change it while connecting. Sign in through VNC, where Windows asks for the new one, or set it: `Set-LocalUser <user> -Password (Read-Host -AsSecureString)`, or reset it in the console (**More**, **Reset Password**).
+    Can you log in now?
+
+win-err-internal-title = "An internal error has occurred"
+win-err-internal = This usually comes from the server's side of the encryption: the Remote Desktop certificate or the key store it lives in. Through VNC, in PowerShell:
+    • `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop'` shows the certificate. An expired or broken one is made anew when you delete it and restart the service: `Get-ChildItem 'Cert:\LocalMachine\Remote Desktop' | Remove-Item`, then `Restart-Service TermService -Force`.
+    • If it still fails, the permissions on the key store may have been tightened: `icacls C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys /grant *S-1-5-32-544:(F) *S-1-5-18:(F)` gives Administrators and SYSTEM full control again (by SID, so it works in every display language), then restart the service again.
+    Can you log in now?
+
+win-resources-title = CPU, memory and disk inside Windows
+win-resources = A Windows server that's out of CPU, memory or disk space crawls in VNC and may never finish a remote desktop login. In PowerShell (these work in every display language):
+    • CPU: `Get-CimInstance Win32_Processor | Select-Object LoadPercentage`
+    • Memory: `Get-CimInstance Win32_OperatingSystem | Select-Object FreePhysicalMemory, TotalVisibleMemorySize` (in KB)
+    • Disk: `Get-PSDrive C` (the **Free** column)
+    Task Manager (`taskmgr`, **More details**) shows the same at a glance. Is the CPU near 100%, memory almost used up, or drive C: full?
+
+win-resources-fix-title = Relieve the load
+win-resources-fix = `Get-Process | Sort-Object CPU -Descending | Select-Object -First 10 Name, Id, CPU, WS` lists the heaviest processes (sort by `WS` for memory); stop the culprit with `Stop-Process -Id <Id>` or stop its service. For a full drive C:, run `cleanmgr`, or clear old update downloads (`Stop-Service wuauserv`, then empty `C:\Windows\SoftwareDistribution\Download`), or extend the disk in the console. If it's the normal load, move to a larger instance type. Tell me when it's done and I'll check again.
+
+win-network-title = The network adapter inside Windows
+win-network = Nothing answers for either of us although the security group and the firewall look right, so let's look at the network adapter inside Windows. In PowerShell through VNC:
+    • `Get-NetAdapter | Format-Table Name, Status, MacAddress`: the adapter must be **Up**. If it's **Disabled**: `Enable-NetAdapter -Name "<Name>"`.
+    • `Get-NetIPConfiguration` (or `ipconfig /all`): the IPv4 address must be the instance's private IP (the console shows it), with a default gateway. A static address typed in by hand that doesn't match cuts the server off: go back to DHCP with `netsh interface ip set address name="<Name>" source=dhcp` and `netsh interface ip set dns name="<Name>" source=dhcp`.
+    Found something?
 
 ## Linux
 linux-vnc-title = Log in through VNC
@@ -307,7 +393,10 @@ linux-vnc = The next checks happen on the server itself, so log in through the b
 linux-opt-vnc-slow = It's extremely slow or frozen
     .aliases = slow, frozen, hangs, super slow, freezes, barely moves, laggy, stuck, spins forever, loading forever, keeps loading, spinning
 linux-vnc-help = Let's get you into the console first; the next checks all happen there. The **VNC console** shows the server's own screen in your browser: in the cloud console's instance list, click **Log In** on the server's row and choose **VNC**.
-    • **It asks for a password:** it's the server's own account (root, or ubuntu on Ubuntu images), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
+    • **It asks for a password:** it's the server's own account ({ $distro ->
+        [redhat] root
+       *[other] root, or ubuntu on Ubuntu images
+    }), not your SSH key. If you've only ever used a key, that account may never have had a password: set one with **More**, **Password/Key**, **Reset Password** on the instance's row (the instance restarts), then log in with it.
     • **The screen is black:** press Enter once; a console that has gone dark wakes up and shows the login prompt.
     • **It stays black or frozen for a few minutes:** close the tab and open VNC again; if it's still frozen, restart the instance from the console (**More**, **Restart**) and try again once it has booted.
     Are you in now?
@@ -316,7 +405,7 @@ linux-firewall-title = Firewall inside the server
 linux-firewall = { $distro ->
         [debian] Check the firewall inside the server for port { $port }.
             • ufw: `sudo ufw status`. Port 22 shows up as `OpenSSH` or `22/tcp` with `ALLOW`. To open it: `sudo ufw allow { $port }/tcp`.
-            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it (CentOS 7's default `REJECT --reject-with icmp-host-prohibited` is one). To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save`.
+            • Plain iptables or nftables: `sudo iptables -S INPUT` or `sudo nft list ruleset`. Look for a `DROP` or `REJECT` that covers port { $port } before any `ACCEPT` for it. To open it: `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT`, then save it so a restart keeps it: `sudo netfilter-persistent save`.
             Does the firewall let TCP { $port } in (or is there no firewall at all)?
         [redhat] Check the firewall inside the server for port { $port }.
             • firewalld: `sudo firewall-cmd --get-active-zones` names the zone of the network interface, then `sudo firewall-cmd --zone=<zone> --list-all`. Port 22 shows up as `ssh` under `services:`, other ports under `ports:`. To open it: `sudo firewall-cmd --permanent --zone=<zone> --add-port={ $port }/tcp` and then `sudo firewall-cmd --reload`.
@@ -342,8 +431,11 @@ linux-sshd = { $distro ->
     }
 linux-opt-sshd-running = active (running)
     .aliases = running, active, active running, active (running), it's running, is running
-linux-opt-sshd-socket = ssh inactive, but ssh.socket active (listening)
-    .aliases = socket, ssh.socket, listening socket, ssh.socket active, socket is listening, active (listening), active listening, listening
+linux-opt-sshd-socket = { $distro ->
+        [redhat] sshd inactive, but sshd.socket active (listening)
+       *[other] ssh inactive, but ssh.socket active (listening)
+    }
+    .aliases = socket, ssh.socket, listening socket, ssh.socket active, socket is listening, active (listening), active listening, listening, sshd.socket
 linux-opt-sshd-stopped = inactive, failed, or not found
     .aliases = stopped, inactive, failed, dead, not found, could not be found, not running, exit-code
 linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on port { $port }, so sshd is running and listening.
@@ -359,15 +451,36 @@ linux-opt-sshd-fails = It won't start
     .aliases = fails, won't start, error, failed, doesn't start, job for ssh.service failed
 
 linux-sshd-config-title = Why sshd won't start or listen
-linux-sshd-config = Let's find the reason:
-    • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix. On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
-    • `sudo journalctl -u ssh -n 50` (`-u sshd` on CentOS, Rocky, RHEL) shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one. "no hostkeys available": `sudo ssh-keygen -A` creates them. "Bind to port { $port } … Permission denied" on CentOS, Rocky or RHEL is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
-    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses (the first value read wins, and the drop-ins in `sshd_config.d` come first). On Ubuntu 24.04 `Port` still goes in sshd_config, but takes effect only after `sudo systemctl daemon-reload` and `sudo systemctl restart ssh.socket`; on 22.10 to 23.10 the port is set in `sudo systemctl edit ssh.socket`, with an empty `ListenStream=` line before the new one (without it the old port stays too).
+linux-sshd-config = Let's find the reason (before you edit anything, a snapshot of the system disk in the console gives you a way back):
+    • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix.{ $distro ->
+        [redhat] {""}
+       *[other] { " " }On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.
+    }
+    • { $distro ->
+        [debian] `sudo journalctl -u ssh -n 50`
+        [redhat] `sudo journalctl -u sshd -n 50`
+       *[other] `sudo journalctl -u ssh -n 50` (`-u sshd` on CentOS, Rocky, RHEL)
+    } shows why it stopped. "Address already in use" means another program holds the port: `sudo ss -tlnp` shows which one. "no hostkeys available": `sudo ssh-keygen -A` creates them.{ $distro ->
+        [debian] {""}
+        [redhat] { " " }"Bind to port { $port } … Permission denied" is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+       *[other] { " " }"Bind to port { $port } … Permission denied" on CentOS, Rocky or RHEL is SELinux refusing a non-standard port: `sudo semanage port -a -t ssh_port_t -p tcp { $port }`.
+    }
+    • `sudo grep -Ei '^(Port|ListenAddress)' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf` shows the port and the addresses sshd uses (the first value read wins, and the drop-ins in `sshd_config.d` come first).{ $distro ->
+        [redhat] {""}
+       *[other] { " " }On Ubuntu 24.04 `Port` still goes in sshd_config, but takes effect only after `sudo systemctl daemon-reload` and `sudo systemctl restart ssh.socket`; on 22.10 to 23.10 the port is set in `sudo systemctl edit ssh.socket`, with an empty `ListenStream=` line before the new one (without it the old port stays too).
+    }
     • `df -h /` and `df -i /` show whether the disk (or its inodes) is full; sshd can't start sessions then.
-    After fixing, run `sudo sshd -t` and restart it (`sudo systemctl restart ssh`, or `sshd` on CentOS, Rocky, RHEL), then tell me: I'll check again.
+    After fixing, run `sudo sshd -t` and restart it with { $distro ->
+        [debian] `sudo systemctl restart ssh`
+        [redhat] `sudo systemctl restart sshd`
+       *[other] `sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL)
+    }, then tell me: I'll check again.
 
 linux-listen-title = Is sshd listening?
-linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`, or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it. The server's own private IP in place of `0.0.0.0` is fine too: the public IP maps to it. What do you see?
+linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`{ $distro ->
+        [redhat] {""}
+       *[other] , or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it
+    }. The server's own private IP in place of `0.0.0.0` is fine too: the public IP maps to it. What do you see?
 linux-opt-listen-yes = Listening on { $port }, on all addresses
     .aliases = listening, yes listening, all addresses, 0.0.0.0, listening on 0.0.0.0, [::]
 linux-opt-listen-other = Listening on a different port
@@ -388,6 +501,7 @@ linux-bans = Something accepts the connection and closes it, or turns away only 
     }
     • TCP wrappers: `cat /etc/hosts.deny /etc/hosts.allow`. A line like `sshd: ALL` in hosts.deny blocks everyone not listed in hosts.allow.
     • sshd itself: `sudo grep -Ei '^(AllowUsers|DenyUsers|AllowGroups|MaxStartups)' /etc/ssh/sshd_config`.
+    • The provider's host security (Cloud Workload Protection) blocks addresses after repeated failed logins too: look for brute-force blocking in its console and allow your address.
     Did you find and remove a ban or a rule?
 linux-opt-bans-found = Yes, removed it, check again
     .aliases = found, removed, unbanned, found one, removed it, was banned
@@ -419,14 +533,37 @@ linux-opt-err-other = Something else
 
 linux-key-title = Key login
 linux-key = The server wants a key and didn't accept yours. Check:
-    • The user name depends on the image: `ubuntu` on Ubuntu; on this cloud's CentOS, Rocky and Debian images it is `root` (other providers use `centos`, `rocky` or `admin`: the image's description names it).
+    • The user name depends on the image: { $distro ->
+        [debian] `ubuntu` on Ubuntu; on this cloud's Debian images it is `root` (other providers use `admin`: the image's description names it).
+        [redhat] on this cloud's CentOS and Rocky images it is `root` (other providers use `centos`, `rocky` or `ec2-user`: the image's description names it).
+       *[other] `ubuntu` on Ubuntu; on this cloud's CentOS, Rocky and Debian images it is `root` (other providers use `centos`, `rocky` or `admin`: the image's description names it).
+    }
     • Use the private key that belongs to the key pair bound to the instance: `ssh -i /path/to/key.pem -p { $port } <user>@{ $ip }`. On macOS and Linux the key file must be private: `chmod 600 /path/to/key.pem`. "Too many authentication failures" means your agent offered other keys first: add `-o IdentitiesOnly=yes`.
+    • PuTTY needs the key as a `.ppk` file: in PuTTYgen, **Load** the `.pem` and **Save private key**, then choose it under **Connection**, **SSH**, **Auth**. The other way round, `ssh` needs the OpenSSH format (PuTTYgen, **Conversions**, **Export OpenSSH key**).
     • In the console, check which SSH key pair is bound to the instance; binding a key (instance, **More**, **Password/Key**, **Bind Key**) needs the instance stopped.
-    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user. On CentOS, Rocky and RHEL, keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
+    • Through VNC: `~/.ssh` must be mode 700 and `~/.ssh/authorized_keys` mode 600, owned by the user, and the home directory not writable by group or others (`chmod go-w ~`), or sshd ignores the keys.{ $distro ->
+        [debian] {""}
+        [redhat] { " " }Keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
+       *[other] { " " }On CentOS, Rocky and RHEL, keys copied in by hand can carry the wrong SELinux label: `sudo restorecon -Rv ~/.ssh`.
+    }
     Can you log in now?
 
 linux-credentials-title = Password login
-linux-credentials = Passwords are case-sensitive, and the user name depends on the image (`ubuntu` on Ubuntu, `root` on most others). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` shows what sshd really uses (`passwordauthentication no`: keys only; `permitrootlogin prohibit-password` or `no`: root can't log in with a password). To change it, find where it is set: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd keeps the first value it reads, and on Ubuntu and Debian cloud images a drop-in such as `/etc/ssh/sshd_config.d/50-cloud-init.conf` is read before the main file, so change it there. Then `sudo sshd -t && sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL) and confirm with `sudo sshd -T`. Can you log in now?
+linux-credentials = Passwords are case-sensitive, and the user name depends on the image ({ $distro ->
+        [debian] `ubuntu` on Ubuntu, `root` on Debian
+        [redhat] `root` on this cloud's CentOS and Rocky images
+       *[other] `ubuntu` on Ubuntu, `root` on most others
+    }). If you've forgotten it, reset the password in the cloud console (instance, **More**, **Password/Key**, **Reset Password**; the instance restarts). Many images turn password login off for SSH: through VNC, `sudo sshd -T | grep -Ei 'passwordauthentication|permitrootlogin'` shows what sshd really uses (`passwordauthentication no`: keys only; `permitrootlogin prohibit-password` or `no`: root can't log in with a password). To change it, find where it is set: `sudo grep -ri passwordauthentication /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`. sshd keeps the first value it reads, and { $distro ->
+        [redhat] a drop-in in `/etc/ssh/sshd_config.d/` (`50-redhat.conf` on release 9, often `50-cloud-init.conf` on cloud images) is read before the main file, so change it there.
+       *[other] on Ubuntu and Debian cloud images a drop-in such as `/etc/ssh/sshd_config.d/50-cloud-init.conf` is read before the main file, so change it there.
+    } Then `sudo sshd -t && { $distro ->
+        [redhat] sudo systemctl restart sshd`
+       *[debian] sudo systemctl restart ssh`
+    }{ $distro ->
+        [debian] {""}
+        [redhat] {""}
+       *[other] { " " }(`sshd` on CentOS, Rocky, RHEL)
+    } and confirm with `sudo sshd -T`. Can you log in now?
 
 linux-hostkey-title = Changed host key
 linux-hostkey = Your computer remembers a different key for { $ip }, which is normal after the instance was reinstalled or the address moved to a new instance. If that's the case, forget the old key with `ssh-keygen -R { $ip }` (for a port other than 22: `ssh-keygen -R "[{ $ip }]:{ $port }"`), then connect again and accept the new key. If nothing changed on your side, don't override it: ask support first. Can you log in now?
@@ -435,7 +572,7 @@ linux-verbose-title = ssh in detail
 linux-verbose = Let's see where the login stops. Run `ssh -v -p { $port } <user>@{ $ip }` and read the last lines before the error: they name the step that failed (key exchange, authentication method, the key offered). Keep that output: it goes into the ticket if this doesn't solve it. Can you log in now?
 
 linux-resources-title = CPU and memory
-linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console, run `top` (press `q` to quit), `free -m` and `uptime`, and `df -h /` for the disk. Is the CPU near 100%, the load far above the number of CPUs, memory almost used up, or the disk full?
+linux-resources = A server that's out of CPU or memory can accept a connection and never finish the login. In the VNC console, run `top` (press `q` to quit), `free -m` and `uptime`, and `df -h /` and `df -i /` for the disk and its inodes. Is the CPU near 100%, the load far above the number of CPUs, memory almost used up, or the disk full?
 linux-opt-resources-high = Yes, it's overloaded or full
     .aliases = high, overloaded, full, 100%, cpu is at 100, almost full, maxed out, very high, out of memory
 linux-opt-resources-normal = No, they look normal
@@ -443,6 +580,29 @@ linux-opt-resources-normal = No, they look normal
 
 linux-resources-fix-title = Relieve the load
 linux-resources-fix = Find the culprit with `ps aux --sort=-%cpu | head` and `ps aux --sort=-%mem | head`, and check whether the kernel killed processes for lack of memory with `sudo dmesg | grep -i oom` (or `sudo journalctl -k | grep -i oom`). Stop or restart the process that's eating the machine (`sudo systemctl stop <service>` or `sudo kill <pid>`), free disk space if it's full, or restart the instance. If it's normal load, move to a larger instance type. Tell me when it's done and I'll check again.
+
+linux-opt-err-account = "This account is currently not available" / account or password expired
+    .aliases = account, not available, this account is currently not available, account has expired, account expired, account locked, your password has expired, password expired, cut off after the password
+
+linux-account-title = The account itself
+linux-account = The password or key may be right while the account itself refuses logins. Through VNC, as root, check your user (`<user>`):
+    • `sudo passwd -S <user>`: `L` or `LK` in the second field means the password is locked (`sudo passwd -u <user>` unlocks it). `sudo chage -l <user>` shows whether the account or its password expired: `sudo chage -E -1 <user>` lifts the account's expiry, `sudo passwd <user>` sets a new password.
+    • `getent passwd <user>`: the last field is the shell. `/sbin/nologin`, `/usr/sbin/nologin` or `/bin/false` lets nobody in: `sudo usermod -s /bin/bash <user>`.
+    • `ls /etc/nologin /run/nologin`: while either exists, only root may log in (a leftover of a shutdown or an update): `sudo rm -f /etc/nologin /run/nologin`.
+    • `ls -ld /home/<user> /home/<user>/.ssh`: the home directory must exist (`sudo mkhomedir_helper <user>` creates it), and sshd ignores the keys when it is writable by group or others (StrictModes): `sudo chmod go-w /home/<user>` and `sudo chmod 700 /home/<user>/.ssh`.
+    • For root: `sudo sshd -T | grep -i permitrootlogin`. `no` refuses root even with a key, `prohibit-password` refuses root's password: log in as the image's default user and use `sudo`.
+    Can you log in now?
+
+linux-network-title = The network inside the server
+linux-network = Nothing answers for either of us although the security group and the firewall look right, so let's look at the network inside the server. In the VNC console:
+    • `ip a`: the main interface (`eth0`, `ens5`…) must be **UP**, with the instance's private IP (the console shows it). No address, or another one, means its network configuration was changed.
+    • `ip route`: there must be a `default via …` line; without it, replies never leave.
+    • The configuration: { $distro ->
+        [debian] `cat /etc/netplan/*.yaml` on Ubuntu (apply with `sudo netplan apply`), `/etc/network/interfaces` on Debian.
+        [redhat] `cat /etc/sysconfig/network-scripts/ifcfg-eth0`, or `nmcli connection show` on release 8 and later.
+       *[other] `cat /etc/netplan/*.yaml` on Ubuntu (apply with `sudo netplan apply`), `/etc/network/interfaces` on Debian, `/etc/sysconfig/network-scripts/ifcfg-eth0` or `nmcli connection show` on CentOS, Rocky, RHEL.
+    } DHCP (`dhcp4: true`, `BOOTPROTO=dhcp`) is the safe setting on this cloud; a static address that isn't the instance's private IP cuts the server off.
+    Found something?
 
 ## What a diagnosis ruled out (for the report)
 ruled-out-self-check = The console self-diagnosis found nothing (bandwidth, load, security group, DDoS, isolation, billing).
@@ -461,25 +621,51 @@ disputed-firewall = The user reports that the firewall inside the server allows 
 ## What a paste shows, said before moving on (notes of the paste routes)
 paste-contradicts-filtered = Your own test gets through to port { $port }, but mine is dropped: a rule admits your address and not mine.
 paste-client-old-port = Your client still connects to port { $client_port }, but the login service now answers on port { $port }: nothing blocks the new port, the connection just goes to the old one.
-paste-sshd-bind-denied = sshd may not use that port: on CentOS, Rocky and RHEL, SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then restart sshd.
+paste-sshd-bind-denied = { $distro ->
+        [debian] sshd may not use that port: the system refused it ("Permission denied"). A security module does that (`sudo dmesg | grep -i denied` names it; with SELinux installed, `sudo semanage port -a -t ssh_port_t -p tcp <port>` allows the port), or sshd was not started as root: start it with `sudo systemctl restart ssh`.
+        [redhat] sshd may not use that port: SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then `sudo systemctl restart sshd`.
+       *[other] sshd may not use that port: on CentOS, Rocky and RHEL, SELinux lets sshd bind only ports labelled for SSH. Label it with `sudo semanage port -a -t ssh_port_t -p tcp <port>` (install `policycoreutils-python-utils`, or `policycoreutils-python` on CentOS 7, if `semanage` is missing), then restart sshd.
+    }
 paste-contradicts-open = Your client can't reach port { $port }, but I can: something between you and the server is in the way.
 paste-contradicts-closed = The service listens on port { $port }, yet I get "closed" from outside: a firewall rule that rejects (REJECT) or a ban answers for it.
 paste-contradicts-filtered-listening = The service listens on port { $port }, yet my connection is dropped on the way: a firewall inside the server or the security group drops it.
 paste-firewall-blocks = The firewall blocks TCP { $port }. To open it: { $firewall ->
         [ufw] `sudo ufw allow { $port }/tcp`
         [firewalld] `sudo firewall-cmd --permanent --add-port={ $port }/tcp && sudo firewall-cmd --reload`
-        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (and save it: `sudo netfilter-persistent save` or `sudo service iptables save`)
+        [iptables] `sudo iptables -I INPUT -p tcp --dport { $port } -j ACCEPT` (and save it: { $distro ->
+            [debian] `sudo netfilter-persistent save`
+            [redhat] `sudo service iptables save`
+           *[other] `sudo netfilter-persistent save` or `sudo service iptables save`
+        })
         [nft] `sudo nft insert rule inet filter input tcp dport { $port } accept` (adjust the table and chain to your ruleset, and add it to `/etc/nftables.conf`)
        *[other] `New-NetFirewallRule -DisplayName "Remote Desktop { $port }" -Direction Inbound -Protocol TCP -LocalPort { $port } -Action Allow`
     }
 paste-firewall-open-but-dropped = The firewall inside the server lets port { $port } in, yet my connection is dropped: the security group (or a network ACL) is what drops it.
 paste-privsep = "Missing privilege separation directory: /run/sshd" is not a configuration error: ssh is simply stopped. `sudo mkdir -p -m 0755 /run/sshd` makes `sshd -t` work; starting the service creates it anyway.
 paste-sshd-config = sshd reports a problem of its own, so let's look at its configuration and log.
-paste-sshd-bad-config = sshd refuses to start because of a line in its configuration. `sudo sshd -t` names the file and the line (a file in `/etc/ssh/sshd_config.d/` counts too): fix or remove that line, run `sudo sshd -t` again until it prints nothing, then `sudo systemctl restart ssh` (or `sshd`).
-paste-sshd-address-in-use = sshd can't start because something else already holds port { $port }. `sudo ss -tlnp 'sport = :{ $port }'` shows what: if it is `systemd` (ssh.socket, Ubuntu 22.10 and later), keep one of the two: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`; if it is another program, stop it or move it to another port.
-paste-sshd-no-hostkeys = sshd has no host keys, so it can't start. `sudo ssh-keygen -A` creates the missing ones; then `sudo systemctl restart ssh` (or `sshd`). Clients that connected before will warn that the host key changed: that is expected this once.
-paste-sshd-missing = The SSH service isn't installed (or has another name). Install it with `sudo apt install openssh-server` (Ubuntu, Debian), `sudo dnf install openssh-server` (Rocky, RHEL 8 and later) or `sudo yum install openssh-server` (CentOS 7, which has no dnf), then `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sshd` (the others).
-paste-local-only = sshd only listens on a local address, so nothing from outside can reach it: `ListenAddress` in `/etc/ssh/sshd_config` (or `ListenStream` in `ssh.socket`) needs to be `0.0.0.0` / `::` or removed.
+paste-sshd-bad-config = sshd refuses to start because of a line in its configuration. `sudo sshd -t` names the file and the line (a file in `/etc/ssh/sshd_config.d/` counts too): fix or remove that line, run `sudo sshd -t` again until it prints nothing, then { $distro ->
+        [debian] `sudo systemctl restart ssh`
+        [redhat] `sudo systemctl restart sshd`
+       *[other] `sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL)
+    }.
+paste-sshd-address-in-use = sshd can't start because something else already holds port { $port }. `sudo ss -tlnp 'sport = :{ $port }'` shows what: { $distro ->
+        [redhat] if it is `systemd` (sshd.socket), keep one of the two: `sudo systemctl disable --now sshd.socket && sudo systemctl restart sshd`;
+       *[other] if it is `systemd` (ssh.socket, Ubuntu 22.10 and later), keep one of the two: `sudo systemctl disable --now ssh.socket && sudo systemctl restart ssh`;
+    } if it is another program, stop it or move it to another port.
+paste-sshd-no-hostkeys = sshd has no host keys, so it can't start. `sudo ssh-keygen -A` creates the missing ones; then { $distro ->
+        [debian] `sudo systemctl restart ssh`
+        [redhat] `sudo systemctl restart sshd`
+       *[other] `sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL)
+    }. Clients that connected before will warn that the host key changed: that is expected this once.
+paste-sshd-missing = The SSH service isn't installed (or has another name). { $distro ->
+        [debian] Install it with `sudo apt install openssh-server`, then `sudo systemctl enable --now ssh`.
+        [redhat] Install it with `sudo dnf install openssh-server` (`sudo yum install openssh-server` on CentOS 7, which has no dnf), then `sudo systemctl enable --now sshd`.
+       *[other] Install it with `sudo apt install openssh-server` (Ubuntu, Debian), `sudo dnf install openssh-server` (Rocky, RHEL 8 and later) or `sudo yum install openssh-server` (CentOS 7, which has no dnf), then `sudo systemctl enable --now ssh` (Ubuntu, Debian) or `sshd` (the others).
+    }
+paste-local-only = sshd only listens on a local address, so nothing from outside can reach it: `ListenAddress` in `/etc/ssh/sshd_config` (or in a file under `/etc/ssh/sshd_config.d/`{ $distro ->
+        [redhat] {""}
+       *[other] , or `ListenStream` in `ssh.socket`
+    }) needs to be `0.0.0.0` / `::` or removed.
 paste-registry-differ = The two PortNumber values differ: `Tds\tcp` says { $reg_tds }, `RDP-Tcp` says { $reg_rdp }, and remote desktop listens on { $reg_rdp }.
 paste-registry-same = Both PortNumber values say { $port }, so the registry isn't the problem.
 paste-resources-high = The server is short of CPU, memory or disk space: that alone can stop logins from completing.
@@ -492,5 +678,9 @@ linux-boot = The boot console shows the server is stuck before SSH can start. { 
         [emergency] It's in emergency mode. In the VNC console, log in as root and run `journalctl -xb | grep -i fail` to see what failed; often it's an `/etc/fstab` entry. The root filesystem is read-only there: run `mount -o remount,rw /` before editing anything.
         [fstab] A disk listed in `/etc/fstab` ({ $boot_mount }) can't be mounted. In the VNC console, first make the root filesystem writable (`mount -o remount,rw /`), then comment that line out (or add `nofail` to its options) and `reboot`.
         [no-space] The disk is full. Free space (old logs under `/var/log`, `sudo journalctl --vacuum-size=200M`, package caches), then restart ssh.
-       *[ssh-failed] OpenSSH fails to start at boot. `sudo journalctl -u ssh -b` (or `-u sshd`) shows why.
+       *[ssh-failed] OpenSSH fails to start at boot. { $distro ->
+            [debian] `sudo journalctl -u ssh -b`
+            [redhat] `sudo journalctl -u sshd -b`
+           *[other] `sudo journalctl -u ssh -b` (or `-u sshd`)
+        } shows why.
     } Tell me when it's fixed and I'll check again.

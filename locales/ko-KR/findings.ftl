@@ -7,7 +7,7 @@ finding-icmp-reply = { $ip } 서버가 Ping에 응답해요. 서버가 켜져 �
 finding-icmp-no-reply = { $ip } 서버가 Ping에 응답하지 않아요. 클라우드 서버나 방화벽은 기본적으로 Ping을 막아 두는 경우가 많아서, 이것만으로 서버가 꺼져 있다고 볼 수는 없어요. 아래 포트 점검 결과를 함께 봐 주세요.
 finding-icmp-unavailable = 봇이 실행되는 환경에서 Ping을 보낼 수 없어서 Ping으로는 알 수 있는 게 없어요. 고객님 서버의 문제는 아니에요.
 finding-icmp-blocked-port-open = Ping은 막혀 있지만 { $port }번 포트가 응답하니 서버는 켜져 있어요. Ping 차단은 흔한 설정이라 따로 조치하실 필요는 없어요. 모니터링 등으로 Ping 응답이 필요하시면 보안 그룹 인바운드 규칙에서 ICMP를 허용해 주세요.{ $os ->
-        [windows] {" "}Windows Defender 방화벽의 "파일 및 프린터 공유(에코 요청 - ICMPv4-In)" 규칙도 사용으로 바꿔 주세요.
+        [windows] {" "}서버에서는 방화벽 규칙도 추가해 주세요: `New-NetFirewallRule -DisplayName "Allow ping" -Direction Inbound -Protocol ICMPv4 -IcmpType 8 -Action Allow`. (기본 제공 에코 요청 규칙은 Windows 표시 언어마다 이름이 달라요.)
        *[other] {""}
     }
 finding-port-open = { $port }번 포트가 열려 있어요. 서버가 이 포트로 들어온 연결을 받아들였어요.
@@ -22,7 +22,11 @@ finding-probe-inconclusive = 봇 쪽 네트워크 문제로 점검하지 못했�
 finding-no-answer-at-all = { $ip } 주소에서 Ping도, 어떤 포트도 응답하지 않아요. 서버가 중지되었거나, 주소가 잘못되었거나 더 이상 서버에 연결되어 있지 않거나, 방화벽이 모든 트래픽을 막고 있을 수 있어요. 클라우드 콘솔에서 서버가 실행 중인지, { $ip } 주소가 지금도 서버의 공인 IP인지 확인해 주세요.
 finding-ssh-ok = { $port }번 포트의 SSH 서비스가 정상적으로 응답하고, 최신 SSH 클라이언트가 받아들이는 알고리즘을 제공해요. 그래도 로그인이 안 된다면 사용자 이름, 키 또는 비밀번호 문제예요.
 finding-ssh-kex-incomplete = { $port }번 포트의 SSH 서비스가 배너는 보냈지만, 키 교환 제안(KEXINIT)을 끝까지 보내지 않았어요. sshd에 부하가 많이 걸렸거나 멈춰 있을 수 있고, 중간의 무언가가 연결을 끊고 있을 수도 있어요. VNC 콘솔로 접속해 서버 부하와 sshd 로그를 확인해 주세요.
-finding-ssh-no-banner = { $port }번 포트에 연결은 되지만 SSH 서비스가 배너(첫 인사 메시지)를 보내지 않았어요. 서버 부하가 높거나 sshd가 멈춰 있거나, 다른 프로그램이 이 포트에서 대기하고 있을 수 있어요. VNC 콘솔로 로그인해 sshd를 재시작하고(`sudo systemctl restart ssh`, CentOS, Rocky, RHEL은 `sshd`) 로그(`sudo journalctl -u ssh -n 50`, 또는 `-u sshd`)를 확인해 주세요.
+finding-ssh-no-banner = { $port }번 포트에 연결은 되지만 SSH 서비스가 배너(첫 인사 메시지)를 보내지 않았어요. 서버 부하가 높거나 sshd가 멈춰 있거나, 다른 프로그램이 이 포트에서 대기하고 있을 수 있어요. VNC 콘솔로 로그인해 sshd를 재시작하고 로그를 확인해 주세요({ $distro ->
+        [debian] `sudo systemctl restart ssh`, `sudo journalctl -u ssh -n 50`
+        [redhat] `sudo systemctl restart sshd`, `sudo journalctl -u sshd -n 50`
+       *[other] `sudo systemctl restart ssh`, `sudo journalctl -u ssh -n 50`. CentOS, Rocky, RHEL에서는 서비스 이름이 `sshd`예요
+    }).
 finding-ssh-closed-before-banner = SSH가 아무 응답도 하기 전에 서버가 { $port }번 포트의 연결을 끊었어요. TCP Wrapper(hosts.deny), fail2ban 같은 차단 목록, 또는 sshd가 세션을 시작하지 못할 때 흔히 나타나는 현상이에요. VNC 콘솔로 접속해 /etc/hosts.deny, 차단 목록(fail2ban), sshd 로그를 확인해 주세요.
 finding-ssh-server-refused = { $port }번 포트의 SSH 서비스가 "Exceeded MaxStartups" 같은 메시지를 보내며 연결을 거절했어요. 인증 전 연결이 한꺼번에 너무 많이 들어온 상태로, 대개 무차별 대입 공격 봇 때문이에요. 1분쯤 뒤에 다시 접속해 보시고, MaxStartups 값을 늘리거나 { $port }번 포트에 접근할 수 있는 주소를 제한하는 것을 검토해 주세요.
 finding-ssh-not-ssh = { $port }번 포트에서 SSH가 아닌 다른 서비스가 응답해요. 다른 프로그램이 이 포트를 쓰고 있거나, 포트 포워딩이 엉뚱한 서비스를 가리키고 있어요. 서버에서 { $port }번 포트를 쓰는 프로그램을 확인해 주세요.

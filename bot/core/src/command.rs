@@ -468,6 +468,87 @@ fn parse_diagnose(args: &[&str]) -> Result<Command, CommandError> {
     Ok(Command::Diagnose { ip, os, port })
 }
 
+/// Longest text looked at for the user's own computer (a pasted `ping` or
+/// `ssh -v` names it in its first lines).
+const MAX_CLIENT_TEXT: usize = 8000;
+
+/// The user's own computer, `mac`, `windows` or `linux`, when a sentence or
+/// a pasted client output says it: "from my MacBook", "윈도우 10 노트북",
+/// `TcpTestSucceeded`, Windows' `Reply from`, macOS's `round-trip … stddev`
+/// and LibreSSL, Linux's `rtt … mdev`. The server's OS words alone
+/// ("windows", "ubuntu") say nothing about the client; a text that names
+/// two clients names none.
+pub fn client_os(text: &str) -> Option<&'static str> {
+    let lower: String = text
+        .chars()
+        .take(MAX_CLIENT_TEXT)
+        .collect::<String>()
+        .to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let word = |w: &str| {
+        words.iter().enumerate().any(|(i, x)| {
+            *x == w
+                && words
+                    .get(i + 1)
+                    .is_none_or(|n| *n != "address" && *n != "주소")
+        })
+    };
+    let any = |ps: &[&str]| ps.iter().any(|p| lower.contains(p));
+    let mac = ["mac", "macbook", "macos", "imac", "osx"]
+        .iter()
+        .any(|w| word(w))
+        || any(&[
+            "맥북",
+            "맥에서",
+            "맥으로",
+            "맥os",
+            "맥 os",
+            "아이맥",
+            "libressl",
+            "round-trip min/avg/max/stddev",
+            "nc: connectx to",
+        ]);
+    let windows = any(&[
+        "windows 10",
+        "windows 11",
+        "win10",
+        "win11",
+        "windows pc",
+        "windows laptop",
+        "윈도우 10",
+        "윈도우10",
+        "윈도우 11",
+        "윈도우11",
+        "윈도우 노트북",
+        "윈도우 pc",
+        "tcptestsucceeded",
+        "reply from ",
+        "request timed out",
+        "bytes=32",
+        "바이트=32",
+        "요청 시간이 만료",
+        "openssh_for_windows",
+    ]);
+    let linux = any(&[
+        "rtt min/avg/max/mdev",
+        "linux laptop",
+        "linux desktop",
+        "linux pc",
+        "ubuntu desktop",
+        "리눅스 노트북",
+        "리눅스 pc",
+    ]);
+    match (mac, windows, linux) {
+        (true, false, false) => Some("mac"),
+        (false, true, false) => Some("windows"),
+        (false, false, true) => Some("linux"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -536,5 +617,34 @@ mod tests {
         assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
         assert_eq!(Lang::parse("ko_KR"), Some(Lang::Ko));
         assert_eq!(Lang::parse("de"), None);
+    }
+
+    #[test]
+    fn the_users_own_computer_from_sentences_and_pastes() {
+        for (t, want) in [
+            ("I'm connecting from my MacBook", Some("mac")),
+            ("맥북에서 접속하는데 안 돼요", Some("mac")),
+            ("on macOS Sonoma", Some("mac")),
+            ("my MAC address is 00:11:22", None),
+            ("windows 11 laptop, server is ubuntu", Some("windows")),
+            ("윈도우 10 노트북에서 해요", Some("windows")),
+            (
+                "ComputerName : 1.2.3.4\nTcpTestSucceeded : False",
+                Some("windows"),
+            ),
+            ("Request timed out.\nRequest timed out.", Some("windows")),
+            ("요청 시간이 만료되었습니다.", Some("windows")),
+            (
+                "--- 1.2.3.4 ping statistics ---\nround-trip min/avg/max/stddev = 1/2/3/0.5 ms",
+                Some("mac"),
+            ),
+            ("rtt min/avg/max/mdev = 1.0/2.0/3.0/0.5 ms", Some("linux")),
+            ("debug1: OpenSSH_9.0p1, LibreSSL 3.3.6", Some("mac")),
+            ("my server runs windows", None),
+            ("it's an ubuntu server", None),
+            ("from my mac; the other one is windows 10", None),
+        ] {
+            assert_eq!(client_os(t), want, "{t:?}");
+        }
     }
 }

@@ -552,18 +552,20 @@ impl Engine {
         if let Some(CloudAnswer::Found(f)) = &mut s.cloud {
             f.follow_port(port);
         }
-        // The Linux family named anywhere in what the user types ("my
-        // ubuntu box", "it's centos actually") picks the commands shown.
+        // The Linux family and the user's own computer named anywhere in
+        // what the user types ("my ubuntu box", "from my MacBook") pick the
+        // commands shown.
         if let Input::Text(t) = &input {
-            if let Some(d) = command::extract(t).distro {
-                s.distro = Some(d);
-            }
+            heard(s, t);
             // The user's own words, as first typed: the report quotes them.
             if s.opening.is_none() && !t.trim().is_empty() && command::parse(t).is_none() {
                 let mut first = t.trim().to_owned();
                 crate::limits::truncate_chars(&mut first, crate::session::MAX_OPENING);
                 s.opening = Some((now_ms, first));
             }
+        }
+        if let Input::Paste(t) = &input {
+            heard_client(s, t);
         }
         match input {
             Input::Text(t) => match command::parse(&t) {
@@ -3026,12 +3028,42 @@ fn legacy_opts(s: &Session) -> String {
     }
 }
 
+/// What the user types that outlasts the answer it came with: the Linux
+/// family named anywhere ("my ubuntu box", "it's centos actually") picks the
+/// commands shown; the user's own computer ("from my Mac") the client
+/// commands. The driver calls it too, on a sentence it resolves to an
+/// option itself. Whether anything changed.
+pub fn heard(s: &mut Session, text: &str) -> bool {
+    let mut changed = false;
+    if let Some(d) = command::extract(text).distro {
+        changed |= s.distro != Some(d);
+        s.distro = Some(d);
+    }
+    changed | heard_client(s, text)
+}
+
+/// The user's own computer from a sentence or a pasted client output (a
+/// Windows `ping`, `Test-NetConnection`, macOS's `ping`).
+fn heard_client(s: &mut Session, text: &str) -> bool {
+    match command::client_os(text) {
+        Some(c) if s.vars.get("client").map(String::as_str) != Some(c) => {
+            s.vars.insert("client".into(), c.into());
+            true
+        }
+        _ => false,
+    }
+}
+
 fn finding_msg(f: Finding, s: &Session) -> Msg {
     Msg::new(format!("finding-{}", f.code()))
         .arg("legacy_opts", legacy_opts(s))
         .arg("port", s.service_port())
         .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())
         .arg("os", s.known_os().map(Os::key).unwrap_or("auto"))
+        .arg(
+            "distro",
+            s.distro.map(command::Distro::key).unwrap_or("unknown"),
+        )
 }
 
 /// One line for a correction: what changed, from what to what.

@@ -223,17 +223,20 @@ fn ends_and_abandoned_conversations_are_recorded() {
     let mut s = Session::new(0);
     let req = diagnose(&e, &mut s, 1);
     e.handle(&mut s, Input::ProbeDone(Box::new(open_report(&req))), 2);
-    // No VNC, and still none after the help with the console.
+    // No VNC, and still none after the help with the console and the
+    // rescue options.
     e.handle(&mut s, Input::Choose("cannot".into()), 3);
-    let fx = e.handle(&mut s, Input::Choose("cannot".into()), 4);
+    e.handle(&mut s, Input::Choose("cannot".into()), 4);
+    let fx = e.handle(&mut s, Input::Choose("cannot".into()), 5);
     let r = records(&fx);
     assert_eq!(r[0].outcome, Outcome::Escalated, "{fx:?}");
-    assert_eq!(r[0].answers, 2);
+    assert_eq!(r[0].answers, 3);
     assert_eq!(
         r[0].steps,
         vec![
             "linux.vnc".to_string(),
             "linux.vnc_help".to_string(),
+            "common.vnc_rescue".to_string(),
             "common.escalate".to_string()
         ]
     );

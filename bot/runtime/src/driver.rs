@@ -586,6 +586,7 @@ impl<P: Prober, S: Store> Driver<P, S> {
         // `/status`, `/back`, `/help` or `/ticket` on nothing leave nothing
         // behind (the language choice is kept as the user's preference).
         let aside = stored.is_none() && is_aside(&input);
+        let had_session = stored.is_some();
         let mut s = stored.unwrap_or_else(|| Session::new(now_ms()));
         // Whether the stored record counts as under way (for the gauge).
         let mut counted = s.in_progress();
@@ -625,9 +626,26 @@ impl<P: Prober, S: Store> Driver<P, S> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(key);
+        // What a sentence says about the user's side (their computer, the
+        // server's Linux family) is kept even when the sentence becomes an
+        // option here, or is a question back.
+        let said = match &input {
+            Input::Text(t) => Some(t),
+            Input::At { input, .. } => match input.as_ref() {
+                Input::Text(t) => Some(t),
+                _ => None,
+            },
+            _ => None,
+        };
+        let heard = said
+            .filter(|t| command::parse(t).is_none())
+            .is_some_and(|t| vmd_core::engine::heard(&mut s, t));
         let input = match self.resolve_text(&s, input, platform_lang, shown.as_ref()) {
             Ok(input) => input,
             Err(replies) => {
+                if heard && had_session {
+                    blocking(|| self.store.save(key, &s))?;
+                }
                 // Understood without an answer ("did you mean …?", a question
                 // back, "huh?"): nothing changes, the question stays.
                 let lang = effective_lang(&s, platform_lang, self.cfg.default_lang);

@@ -45,6 +45,7 @@ fn driver(store: PgStore, prober: GateProber) -> D {
             ticket_template: "https://example.invalid/?{summary}".into(),
             max_concurrent_probes: 4,
             probe_deadline: Duration::from_secs(5),
+            support_lang: Lang::En,
         },
     )
 }
