@@ -121,7 +121,7 @@ report-cloud = What the cloud API said
 report-cloud-not-ours = The address does not belong to an instance of the configured account.
 report-cloud-failed = The cloud API could not be asked (`{ $code }`).
 report-cloud-instance = Instance { $instance } in { $region }: state { $state }, restriction { $restrict }, public bandwidth { $bw_state ->
-        [none] on the elastic IP
+        [none] not given
        *[set] { $bandwidth } Mbps
     }, image { $os }, security groups in binding order: { $groups }
 report-cloud-verdict = TCP { $port } from { $from } ({ $role ->

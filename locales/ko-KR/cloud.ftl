@@ -111,7 +111,7 @@ report-cloud = 클라우드 API 조회 결과
 report-cloud-not-ours = 이 주소는 설정된 계정의 인스턴스 주소가 아니에요.
 report-cloud-failed = 클라우드 API에 조회하지 못했어요(`{ $code }`).
 report-cloud-instance = 인스턴스 { $instance }({ $region }): 상태 { $state }, 제한 상태 { $restrict }, 공인 대역폭 { $bw_state ->
-        [none] EIP에 설정됨
+        [none] 정보 없음
        *[set] { $bandwidth }Mbps
     }, 이미지 { $os }, 바인딩 순서대로 본 보안 그룹: { $groups }
 report-cloud-verdict = { $from }({ $role ->

@@ -104,9 +104,11 @@ pub struct CloudFacts {
     pub state: String,
     /// `RestrictState`: `NORMAL`, `EXPIRED`, `PROTECTIVELY_ISOLATED`.
     pub restrict: String,
-    /// `InternetAccessible.InternetMaxBandwidthOut` in Mbps (0: no public
-    /// network); `None` when the instance's address is an elastic IP whose
-    /// bandwidth the instance does not carry.
+    /// The public outbound bandwidth cap in force, in Mbps (0: no public
+    /// network): the elastic IP's own `Bandwidth` when the address is one
+    /// that has it ([`CloudFacts::eip`]), else the instance's
+    /// `InternetAccessible.InternetMaxBandwidthOut`; `None` when the API
+    /// gave neither.
     pub bandwidth_out_mbps: Option<u32>,
     /// `OsName`.
     pub os_name: String,
@@ -524,12 +526,14 @@ pub struct RawRule {
     pub index: u32,
     pub protocol: String,
     pub port: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cidr: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cidr6: String,
     pub action: String,
     /// The rule refers to an address or service template instead of a
     /// block or port list.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub template: bool,
 }
 

@@ -2177,7 +2177,12 @@ impl Engine {
         let Some(CloudAnswer::Found(f)) = &s.cloud else {
             return None;
         };
-        if f.rules.is_empty() || !matches!(s.phase, Phase::Step(_)) {
+        let Phase::Step(id) = &s.phase else {
+            return None;
+        };
+        // A step that asks for the user's address takes it as its answer.
+        let asks = self.rb.step(id).and_then(|st| st.var.as_deref()) == Some("user_ip");
+        if f.rules.is_empty() || asks {
             return None;
         }
         let ip = crate::cloud::own_address(t)?;

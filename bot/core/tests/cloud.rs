@@ -283,6 +283,8 @@ fn the_address_given_at_the_your_side_step_is_evaluated_against_the_kept_rules()
         2_500,
     );
     s.phase = Phase::Step("common.your_side".into());
+    // A sentence naming it is the step's answer, not a remark beside it.
+    assert_eq!(e.own_address(&s, "my ip is 198.51.100.7"), None);
     let fx = e.handle(&mut s, Input::Text("198.51.100.7".into()), 3_000);
     let m = said(&fx, "cloud-user-source").expect("a line on the user's address");
     assert_eq!(arg(m, "decision"), "accept");
