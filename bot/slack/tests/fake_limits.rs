@@ -73,5 +73,13 @@ async fn blocks_and_text_over_slacks_limits_are_refused() {
     )
     .await;
     assert_eq!(v["ok"], true, "within every limit: {v}");
-    assert_eq!(fake.invalid().len(), 5);
+    // A modal's title over 24 characters.
+    let v = call(
+        &fake,
+        "views.open",
+        json!({"trigger_id": "t", "view": {"type": "modal", "title": {"type": "plain_text", "text": "x".repeat(25)}, "blocks": []}}),
+    )
+    .await;
+    assert_eq!(v["error"], "invalid_blocks", "{v}");
+    assert_eq!(fake.invalid().len(), 6);
 }

@@ -638,6 +638,16 @@ fn limits(st: &mut St, method: &str, params: &Value) -> Option<&'static str> {
         }
     };
     let too_long = len(&params["text"]) > 40_000;
+    if method == "views.open" {
+        // A view's title, submit and close labels: 24 characters each.
+        for part in ["title", "submit", "close"] {
+            check(
+                format!("view.{part}"),
+                len(&params["view"][part]["text"]),
+                24,
+            );
+        }
+    }
     let (blocks, max_blocks) = if method == "views.open" {
         (&params["view"]["blocks"], 100)
     } else {
@@ -735,6 +745,13 @@ async fn http_handler(
                 .into_response();
         }
         lint_payload(&mut st, "response_url", &params);
+        if let Some(error) = limits(&mut st, "response_url", &params) {
+            return (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"ok": false, "error": error})),
+            )
+                .into_response();
+        }
         return axum::Json(json!({"ok": true})).into_response();
     }
     let Some(api_method) = path.strip_prefix("/api/") else {
