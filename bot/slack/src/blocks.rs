@@ -75,6 +75,16 @@ pub fn mrkdwn_object(text: &str) -> Value {
     json!({"type": "mrkdwn", "text": text, "verbatim": true})
 }
 
+/// Section blocks for a paragraph: one, or as many as a text longer than a
+/// section holds takes, cut cleanly (`layout::split`: at lines or spaces,
+/// no code block left open), nothing lost.
+pub fn sections(text: &str) -> Vec<Value> {
+    layout::split(&mrkdwn(text), MAX_SECTION)
+        .into_iter()
+        .map(|t| json!({"type": "section", "text": mrkdwn_object(&t)}))
+        .collect()
+}
+
 /// A section block of mrkdwn text.
 pub fn section(text: &str) -> Value {
     json!({"type": "section", "text": mrkdwn_object(&clip(&mrkdwn(text), MAX_SECTION))})
@@ -211,7 +221,7 @@ pub fn reply(loc: &Localizer, lang: Lang, r: &Reply, conversation: &str, owner: 
         title
     } else {
         for p in &l.paragraphs {
-            blocks.push(section(p));
+            blocks.extend(sections(p));
         }
         l.paragraphs.first().cloned().unwrap_or_default()
     };
@@ -339,6 +349,28 @@ mod tests {
             let back = serde_json::to_value(t).unwrap();
             assert_eq!(&back, v, "block changed in slack-morphism");
         }
+    }
+
+    #[test]
+    fn a_long_paragraph_is_several_sections_with_nothing_lost() {
+        let mut p = String::from("```\n");
+        for i in 0..200 {
+            p.push_str(&format!(
+                "LISTEN 0 4096 0.0.0.0:{} users:((\"sshd\",pid={i}))\n",
+                3000 + i
+            ));
+        }
+        p.push_str("```");
+        let blocks = sections(&p);
+        assert!(blocks.len() >= 3, "{}", blocks.len());
+        let mut all = String::new();
+        for b in &blocks {
+            let t = b["text"]["text"].as_str().unwrap();
+            assert!(t.chars().count() <= MAX_SECTION);
+            assert_eq!(t.matches("```").count() % 2, 0, "an open code block: {t}");
+            all.push_str(t);
+        }
+        assert!(all.contains("0.0.0.0:3199"), "the last line is there");
     }
 
     #[test]

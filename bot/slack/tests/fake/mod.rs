@@ -49,6 +49,9 @@ struct St {
     /// Live Socket Mode connections: id → sender.
     conns: Vec<(u64, mpsc::UnboundedSender<Option<String>>)>,
     conn_count: u64,
+    /// What broke Slack's payload limits (refused), e.g.
+    /// `chat.postMessage: blocks.3.text: 3120 > 3000`.
+    invalid: Vec<String>,
     /// Envelopes sent so far (to spread them over the connections).
     sent: u64,
     /// New connections wait (not live, no `hello`) while this is set.
@@ -377,6 +380,12 @@ impl FakeSlack {
         self.lock().hold_new = hold;
     }
 
+    /// What broke Slack's payload limits (refused with `invalid_blocks`,
+    /// `msg_too_long`, …).
+    pub fn invalid(&self) -> Vec<String> {
+        self.lock().invalid.clone()
+    }
+
     /// Envelopes sent while no connection was live.
     pub fn lost(&self) -> Vec<String> {
         self.lock().lost.clone()
@@ -632,6 +641,78 @@ fn params_of(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Value {
     Value::Object(m)
 }
 
+/// Slack's Block Kit and message limits: `msg_too_long` for text over
+/// 40 000 characters, `invalid_blocks` for more than 50 blocks (100 in a
+/// view), a section's text over 3000, a field over 2000 or more than 10,
+/// a button's text over 75, an `action_id` over 255, a value over 2000.
+fn limits(st: &mut St, method: &str, params: &Value) -> Option<&'static str> {
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let mut bad = Vec::new();
+    let mut check = |path: String, n: usize, max: usize| {
+        if n > max {
+            bad.push(format!("{method}: {path}: {n} > {max}"));
+        }
+    };
+    let too_long = len(&params["text"]) > 40_000;
+    if method == "views.open" {
+        // A view's title, submit and close labels: 24 characters each.
+        for part in ["title", "submit", "close"] {
+            check(
+                format!("view.{part}"),
+                len(&params["view"][part]["text"]),
+                24,
+            );
+        }
+    }
+    let (blocks, max_blocks) = if method == "views.open" {
+        (&params["view"]["blocks"], 100)
+    } else {
+        (&params["blocks"], 50)
+    };
+    let blocks = blocks.as_array().cloned().unwrap_or_default();
+    check("blocks".into(), blocks.len(), max_blocks);
+    for (i, b) in blocks.iter().enumerate() {
+        check(format!("blocks.{i}.text"), len(&b["text"]["text"]), 3000);
+        let fields = b["fields"].as_array().cloned().unwrap_or_default();
+        check(format!("blocks.{i}.fields"), fields.len(), 10);
+        for (j, f) in fields.iter().enumerate() {
+            check(format!("blocks.{i}.fields.{j}"), len(&f["text"]), 2000);
+        }
+        let elements = b["elements"].as_array().cloned().unwrap_or_default();
+        if b["type"] == "actions" {
+            check(format!("blocks.{i}.elements"), elements.len(), 25);
+        }
+        for (j, e) in elements.iter().enumerate() {
+            if e["type"] == "button" {
+                check(
+                    format!("blocks.{i}.elements.{j}.text"),
+                    len(&e["text"]["text"]),
+                    75,
+                );
+                check(
+                    format!("blocks.{i}.elements.{j}.action_id"),
+                    len(&e["action_id"]),
+                    255,
+                );
+                check(
+                    format!("blocks.{i}.elements.{j}.value"),
+                    len(&e["value"]),
+                    2000,
+                );
+            }
+        }
+    }
+    if too_long {
+        st.invalid.push(format!("{method}: text over 40000"));
+        return Some("msg_too_long");
+    }
+    if bad.is_empty() {
+        return None;
+    }
+    st.invalid.extend(bad);
+    Some("invalid_blocks")
+}
+
 async fn http_handler(
     AxState(weak): AxState<std::sync::Weak<Inner>>,
     method: Method,
@@ -680,6 +761,13 @@ async fn http_handler(
                 .into_response();
         }
         lint_payload(&mut st, "response_url", &params);
+        if let Some(error) = limits(&mut st, "response_url", &params) {
+            return (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"ok": false, "error": error})),
+            )
+                .into_response();
+        }
         return axum::Json(json!({"ok": true})).into_response();
     }
     let Some(api_method) = path.strip_prefix("/api/") else {
@@ -744,6 +832,9 @@ async fn http_handler(
         "chat.postMessage" | "chat.update" | "chat.postEphemeral" | "views.open"
     ) {
         lint_payload(&mut st, api_method, &params);
+        if let Some(error) = limits(&mut st, api_method, &params) {
+            return axum::Json(json!({"ok": false, "error": error})).into_response();
+        }
     }
     // Membership: where the bot is not in the channel, Slack refuses to post.
     let channel = params["channel"]
