@@ -101,8 +101,12 @@ fn runbook_check_fails_broken_runbooks() {
     std::fs::write(
         &linux,
         good.replace(
-            "key = \"normal\"\nlabel = \"linux-opt-resources-normal\"\nnext = \"common.escalate\"",
+            "key = \"normal\"\nlabel = \"linux-opt-resources-normal\"\nnext = \"triage.restart_last\"",
             "key = \"normal\"\nlabel = \"linux-opt-resources-normal\"\nnext = \"resources\"",
+        )
+        .replace(
+            "key = \"cannot\"\nlabel = \"opt-cannot-do\"\nnext = \"triage.restart_last\"",
+            "key = \"cannot\"\nlabel = \"opt-cannot-do\"\nnext = \"resources\"",
         )
         .replace(
             "key = \"cannot\"\nlabel = \"opt-cannot-do\"\nnext = \"common.escalate\"",
@@ -124,7 +128,7 @@ fn runbook_check_fails_broken_runbooks() {
             "next = \"resources\"",
         )
         .replace(
-            "say = [\"linux-resources\"]\nunknown = \"common.escalate\"",
+            "say = [\"linux-resources\"]\nunknown = \"triage.restart_last\"",
             "say = [\"linux-resources\"]\nunknown = \"resources\"",
         );
     std::fs::write(&linux, text).unwrap();
@@ -320,6 +324,8 @@ fn console_survives_a_hard_kill_mid_conversation() {
     let out = p.expect("Where we are");
     assert!(out.contains("127.0.0.1 (Linux)"), "{out}");
     p.send("normal");
+    p.expect("Before I hand this over");
+    p.send("skip");
     p.expect("needs the support team");
     p.send("/quit");
     p.expect("Bye for now");
@@ -331,7 +337,7 @@ fn console_survives_a_hard_kill_mid_conversation() {
     let line: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
     assert_eq!(line["outcome"], "escalated", "{log}");
     assert_eq!(line["platform"], "console");
-    assert_eq!(line["answers"], 2);
+    assert_eq!(line["answers"], 3);
     assert_eq!(line["findings"][0], "icmp-reply");
     let steps: Vec<&str> = line["steps"]
         .as_array()
@@ -339,7 +345,15 @@ fn console_survives_a_hard_kill_mid_conversation() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert_eq!(steps, ["linux.vnc", "linux.resources", "common.escalate"]);
+    assert_eq!(
+        steps,
+        [
+            "linux.vnc",
+            "linux.resources",
+            "triage.restart_last",
+            "common.escalate"
+        ]
+    );
     let out = cmd()
         .args(["stats", "--data-dir"])
         .arg(data.path())
@@ -623,7 +637,8 @@ fn data_reports_and_the_outcome_log_are_private_under_a_permissive_umask() {
         .take()
         .unwrap()
         .write_all(
-            format!("/diagnose 127.0.0.1 linux {open}\nin\nnormal\n/lang en\n/quit\n").as_bytes(),
+            format!("/diagnose 127.0.0.1 linux {open}\nin\nnormal\nskip\n/lang en\n/quit\n")
+                .as_bytes(),
         )
         .unwrap();
     let out = child.wait_with_output().unwrap();

@@ -2704,6 +2704,28 @@ fn a_restart_is_offered_before_the_hand_off() {
         );
         assert!(r.out.contains(said), "{}", r.out);
     }
+    // Linux, SSH healthy, the key still refused after `ssh -v`: the same.
+    let r = run(
+        Some(Lang::En),
+        &[World::open()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "publickey",
+            "still",
+            "still",
+        ],
+    );
+    assert_eq!(
+        order(&r),
+        [
+            "linux.client_error",
+            "linux.key",
+            "linux.verbose",
+            "triage.restart_retry"
+        ],
+        "{}",
+        r.out
+    );
     // Windows, remote desktop healthy, the password still refused: restart
     // and log in again before the hand-off.
     for (lang, script, said) in [
@@ -2818,6 +2840,18 @@ fn the_users_own_computer_picks_the_client_commands() {
         "{ping}"
     );
     assert!(!ping.contains("Command Prompt"), "{ping}");
+    // The Linux family in a sentence that picks an option is kept too.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "yes I'm in, it's an ubuntu box",
+        ],
+    );
+    let sshd = &r.out[r.out.rfind("On the server, run").expect(&r.out)..];
+    assert!(sshd.contains("`sudo systemctl status ssh`"), "{sshd}");
+    assert!(!sshd.contains("CentOS"), "{sshd}");
 }
 
 /// "Can't connect to the remote computer" says what was measured: with no

@@ -294,7 +294,9 @@ pub fn report_markdown_for(loc: &Localizer, lang: Lang, user: Lang, r: &Report) 
         let m = Msg::new(format!("finding-{}", f.code()))
             .arg("port", r.service_port)
             .arg("ip", ip.clone())
-            .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"));
+            .arg("os", r.os.map(|o| o.key()).unwrap_or("auto"))
+            // Support reads both Linux families' commands.
+            .arg("distro", "unknown");
         md.push_str(&format!("- `{}`: {}\n", f.code(), one_line(&t(m))));
     }
 
@@ -429,7 +431,9 @@ pub fn report_markdown_for(loc: &Localizer, lang: Lang, user: Lang, r: &Report) 
     // Step titles and option labels name the login port and the address
     // ("Listening on { $port }"), as they did when asked.
     let with_context_in = |l: Lang, id: &str| {
-        let mut m = Msg::new(id).arg("port", r.service_port);
+        let mut m = Msg::new(id)
+            .arg("port", r.service_port)
+            .arg("distro", "unknown");
         if let Some(ip) = r.target {
             m = m.arg("ip", ip.to_string());
         }
