@@ -1135,4 +1135,51 @@ mod tests {
         assert!(!ko.contains("사용자가 본 선택지"), "{ko}");
         assert!(!ko.contains("Hypothesis"), "{ko}");
     }
+
+    /// The contradiction the chat names reads as a sentence in both
+    /// languages for every subject, source and reason the evidence model
+    /// can give (no variable or id left raw), and so does its report line.
+    #[test]
+    fn every_contradiction_reads_in_both_languages() {
+        use vmd_core::evidence::{Contradiction, Evidence, Source, Strength, RANK};
+        let loc = Localizer::embedded().unwrap();
+        let rb = crate::load_runbooks(crate::RUNBOOK_FILES, &loc).unwrap();
+        let empty = Report::build(&rb, &vmd_core::session::Session::new(0), 2);
+        let ev = |subject: &str, ok: bool, source: Source, strength: Strength| Evidence {
+            subject: subject.into(),
+            ok,
+            code: "fact:x".into(),
+            source,
+            strength,
+            at_ms: 1,
+        };
+        for subject in vmd_core::evidence::subjects() {
+            for held in RANK {
+                for wins in RANK {
+                    for strength in [Strength::Status, Strength::Specific] {
+                        let c = Contradiction {
+                            subject: subject.into(),
+                            held: ev(subject, true, held, Strength::Status),
+                            wins: ev(subject, false, wins, strength),
+                        };
+                        let m = vmd_core::engine::contradiction_msg(&c, 22);
+                        for lang in Lang::ALL {
+                            let text = loc.render(lang, &m);
+                            assert!(
+                                !text.contains('{') && !text.contains('$') && text.len() > 40,
+                                "{lang:?} {subject} {held:?}/{wins:?}: {text}"
+                            );
+                            if lang == Lang::Ko {
+                                assert!(text.contains("볼게요"), "{text}");
+                            }
+                            let mut r = empty.clone();
+                            r.contradictions = vec![c.clone()];
+                            let md = report_markdown(&loc, lang, &r);
+                            assert!(!md.contains("$held") && !md.contains("$wins"), "{md}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
