@@ -266,6 +266,7 @@ pub fn report_markdown(loc: &Localizer, lang: Lang, r: &Report) -> String {
             Purpose::Initial => "initial",
             Purpose::Recheck { .. } => "recheck",
             Purpose::Corrected => "corrected",
+            Purpose::Alternates => "alternates",
         };
         md.push_str(&format!(
             "### {}\n\n",
@@ -711,6 +712,7 @@ mod tests {
         let req = ProbeRequest {
             target,
             icmp: false,
+            alternates: false,
             ports: vec![PortSpec {
                 port: 22,
                 service: Some(Service::Ssh),
