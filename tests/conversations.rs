@@ -2058,6 +2058,15 @@ fn no_alternate_answering_keeps_the_usual_start() {
         &["/diagnose 203.0.113.10 linux", "/quit"],
     );
     assert_eq!(r.prober.alt_requests().len(), 1);
+    // Ping answered the first look: pinged again, so silent ports are judged
+    // by the round trip; after a silent ping, not.
+    assert!(r.prober.alt_requests()[0].icmp);
+    let dark = run(
+        Some(Lang::En),
+        &[World::dark()],
+        &["/diagnose 203.0.113.10 linux", "/quit"],
+    );
+    assert!(!dark.prober.alt_requests()[0].icmp);
     assert!(
         r.out
             .contains("SSH doesn't answer on 2222, 22222, 2200, 8022 from outside either"),

@@ -70,9 +70,10 @@ impl FakeProber {
     }
 }
 
-/// Nothing answers on any requested port (every one dropped).
+/// Nothing answers on any requested port (every one dropped); ping, when
+/// asked (only after it answered the first look), answers.
 pub fn nothing_answers(req: &ProbeRequest) -> ProbeReport {
-    World::filtered().report(req)
+    World::sg_drop().report(req)
 }
 
 impl Prober for FakeProber {
@@ -388,7 +389,7 @@ pub fn target() -> IpAddr {
 /// `port` only (a moved sshd or Remote Desktop), every other port dropped.
 pub fn answers_on(port: u16) -> impl Fn(&ProbeRequest) -> ProbeReport + Send + 'static {
     move |req| {
-        let mut r = World::filtered().report(req);
+        let mut r = World::sg_drop().report(req);
         let one = ProbeRequest {
             ports: req
                 .ports

@@ -1830,9 +1830,16 @@ impl Engine {
                 service: Some(service),
             })
             .collect();
+        // Ping answered the first look: ping again, so the run knows the
+        // round trip at once and judges silent ports by it (a dropped port
+        // ends in a few round trips, not the whole connect timeout).
+        let icmp = first
+            .icmp
+            .as_ref()
+            .is_some_and(|i| i.state == crate::probe::IcmpState::Reply);
         (!ports.is_empty()).then_some(ProbeRequest {
             target,
-            icmp: false,
+            icmp,
             ports,
             alternates: true,
         })
