@@ -427,6 +427,262 @@ fn the_first_reply_says_each_finding_once() {
     }
 }
 
+/// Every first-probe outcome of the fake prober, in both languages: the
+/// first reply is one verdict and one next step, at most 6 rendered lines
+/// before the question, no finding or note twice, no pair of
+/// `findings::FIRST_REPLY_PAIRS` together, no operator-facing wording.
+#[test]
+fn the_first_reply_is_one_verdict_and_one_next_step() {
+    use vmd_core::engine::{Effect, Engine, EngineConfig, Input};
+    use vmd_core::msg::Reply;
+    use vmd_core::probe::{ProbeReport, ProbeRequest, SshError};
+    let loc = vmd_runtime::i18n::Localizer::embedded().unwrap();
+    let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
+    let e = Engine::new(
+        rb,
+        EngineConfig {
+            idle_ttl_ms: 3_600_000,
+            policy: vmd_core::policy::TargetPolicy::new(vec!["203.0.113.0/24".parse().unwrap()]),
+            egress: Vec::new(),
+        },
+    );
+    type Alt = fn(&ProbeRequest) -> ProbeReport;
+    type Seen = Box<dyn Fn(&ProbeRequest) -> ProbeReport>;
+    let not_ssh = |w: World| {
+        move |req: &ProbeRequest| {
+            let mut r = w.report(req);
+            if let Some(ssh) = r.ssh.as_mut() {
+                ssh.banner = None;
+                ssh.error = Some(SshError::NotSsh);
+            }
+            r
+        }
+    };
+    let outcomes: Vec<(&str, &str, Seen, Alt)> = vec![
+        (
+            "closed",
+            "linux",
+            Box::new(|r| World::closed().report(r)),
+            nothing_answers,
+        ),
+        (
+            "closed",
+            "windows",
+            Box::new(|r| World::closed().report(r)),
+            nothing_answers,
+        ),
+        (
+            "filtered",
+            "linux",
+            Box::new(|r| World::sg_drop().report(r)),
+            nothing_answers,
+        ),
+        (
+            "filtered",
+            "windows",
+            Box::new(|r| World::sg_drop().report(r)),
+            nothing_answers,
+        ),
+        (
+            "refused by ICMP",
+            "linux",
+            Box::new(|r| World::prohibited().report(r)),
+            nothing_answers,
+        ),
+        (
+            "refused by ICMP",
+            "windows",
+            Box::new(|r| World::prohibited().report(r)),
+            nothing_answers,
+        ),
+        (
+            "no answer at all",
+            "linux",
+            Box::new(|r| World::dark().report(r)),
+            nothing_answers,
+        ),
+        (
+            "no answer at all",
+            "windows",
+            Box::new(|r| World::dark().report(r)),
+            nothing_answers,
+        ),
+        (
+            "open, handshake ok, no ping",
+            "linux",
+            Box::new(|r| World::open().report(r)),
+            nothing_answers,
+        ),
+        (
+            "open, handshake ok, no ping",
+            "windows",
+            Box::new(|r| World::open().report(r)),
+            nothing_answers,
+        ),
+        (
+            "open, ping",
+            "linux",
+            Box::new(|r| {
+                World {
+                    icmp: vmd_core::probe::IcmpState::Reply,
+                    ..World::open()
+                }
+                .report(r)
+            }),
+            nothing_answers,
+        ),
+        (
+            "open, not ssh",
+            "linux",
+            Box::new(not_ssh(World::open())),
+            nothing_answers,
+        ),
+        (
+            "banner-less",
+            "linux",
+            Box::new(|r| World::hung().report(r)),
+            nothing_answers,
+        ),
+        (
+            "no negotiation",
+            "windows",
+            Box::new(|r| World::hung().report(r)),
+            nothing_answers,
+        ),
+        (
+            "legacy only",
+            "linux",
+            Box::new(|r| World::legacy().report(r)),
+            nothing_answers,
+        ),
+        (
+            "inconclusive",
+            "linux",
+            Box::new(|r| World::inconclusive().report(r)),
+            nothing_answers,
+        ),
+        (
+            "moved",
+            "linux",
+            Box::new(|r| World::closed().report(r)),
+            |r| answers_on(2222)(r),
+        ),
+        (
+            "moved",
+            "windows",
+            Box::new(|r| World::sg_drop().report(r)),
+            |r| answers_on(3390)(r),
+        ),
+    ];
+    let pairs = vmd_core::findings::FIRST_REPLY_PAIRS;
+    for (name, os, world, alt) in &outcomes {
+        let mut s = vmd_core::session::Session::new(0);
+        let mut fx = e.handle(
+            &mut s,
+            Input::Command(vmd_core::command::Command::Diagnose {
+                ip: Some(target()),
+                os: vmd_core::command::Os::parse(os),
+                port: None,
+            }),
+            1,
+        );
+        let mut said: Vec<Reply> = Vec::new();
+        for now in 2..6 {
+            let Some(req) = fx.iter().find_map(|e| match e {
+                Effect::Probe(r) => Some(r.clone()),
+                _ => None,
+            }) else {
+                break;
+            };
+            let report = if req.alternates {
+                alt(&req)
+            } else {
+                world(&req)
+            };
+            fx = e.handle(&mut s, Input::ProbeDone(Box::new(report)), now);
+            said.extend(fx.iter().filter_map(|e| match e {
+                Effect::Say(r) => Some(r.clone()),
+                _ => None,
+            }));
+        }
+        let q = said
+            .iter()
+            .position(|r| r.step.is_some())
+            .unwrap_or_else(|| panic!("{name} ({os}): no question: {said:?}"));
+        let body = &said[..q];
+        let ids: Vec<&str> = body
+            .iter()
+            .flat_map(|r| r.parts.iter().map(|m| m.id.as_str()))
+            .collect();
+        for id in &ids {
+            if ["finding-", "route-", "alt-"]
+                .iter()
+                .any(|p| id.starts_with(p))
+            {
+                let n = ids.iter().filter(|x| x == &id).count();
+                assert_eq!(n, 1, "{name} ({os}): {id} said {n} times: {ids:?}");
+            }
+        }
+        for (a, b) in pairs {
+            assert!(
+                !(ids.contains(a) && ids.contains(b)),
+                "{name} ({os}): {a} and {b} together: {ids:?}"
+            );
+        }
+        let verdicts = ids.iter().filter(|i| i.starts_with("finding-")).count();
+        assert!(verdicts <= 2, "{name} ({os}): {ids:?}");
+        for lang in [Lang::En, Lang::Ko] {
+            let text: Vec<String> = body
+                .iter()
+                .map(|r| vmd_runtime::render::plain(&loc, lang, r))
+                .collect();
+            let lines = text
+                .iter()
+                .flat_map(|t| t.lines())
+                .filter(|l| !l.trim().is_empty())
+                .count();
+            assert!(
+                lines <= 6,
+                "{name} ({os}, {lang:?}): {lines} lines before the question:\n{}",
+                text.join("\n")
+            );
+            let all = said
+                .iter()
+                .map(|r| vmd_runtime::render::plain(&loc, lang, r))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for w in ["operator", "운영자"] {
+                assert!(!all.contains(w), "{name} ({os}, {lang:?}): {w}\n{all}");
+            }
+        }
+    }
+}
+
+/// No user-facing message speaks of the bot's operator: the user can't ask
+/// them (the words an operator reads live in the logs and `doctor`).
+#[test]
+fn no_user_message_speaks_of_the_operator() {
+    for dir in ["en-US", "ko-KR"] {
+        let path = format!("{}/../../locales/{dir}", env!("CARGO_MANIFEST_DIR"));
+        for f in std::fs::read_dir(&path).unwrap() {
+            let f = f.unwrap().path();
+            let text = std::fs::read_to_string(&f).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim_start().starts_with('#') {
+                    continue;
+                }
+                let l = line.to_lowercase();
+                assert!(
+                    !l.contains("operator") && !l.contains("운영자"),
+                    "{}:{}: {line}",
+                    f.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+}
+
 /// An ICMP "administratively prohibited" is a refusal, usually by the
 /// server's own firewall: said as such, never also as "no answer at all",
 /// and the conversation starts inside the server, not at the security group.
@@ -679,7 +935,7 @@ fn registry_port_mismatch_in_both_languages() {
             r.out
         );
         assert!(r.out.contains("New-NetFirewallRule"), "{}", r.out);
-        let reqs = r.prober.requests.lock().unwrap();
+        let reqs = r.prober.user_requests();
         assert_eq!(reqs.len(), 2);
         assert_eq!(reqs[1].ports[0].port, 3389);
     }
@@ -1124,7 +1380,7 @@ fn new_address_from_the_console_is_checked_afresh() {
             "works",
         ],
     );
-    let reqs = r.prober.requests.lock().unwrap();
+    let reqs = r.prober.user_requests();
     assert_eq!(reqs[1].target.to_string(), "203.0.113.11");
     assert!(r.out.contains("Checking 203.0.113.11 instead"), "{}", r.out);
     assert!(reached(&r).contains("linux.credentials"), "{}", r.out);
@@ -1708,7 +1964,7 @@ fn a_pid_only_listener_list_is_checked_from_outside() {
             ],
         );
         {
-            let reqs = r.prober.requests.lock().unwrap();
+            let reqs = r.prober.user_requests();
             let ports: Vec<u16> = reqs[1].ports.iter().map(|p| p.port).collect();
             assert_eq!(ports, [33890], "{}", r.out);
         }
@@ -1748,6 +2004,197 @@ fn a_pid_only_listener_list_is_checked_from_outside() {
     let md = report_files(&r).pop().expect("a report");
     assert!(md.contains("login port 3389 is closed"), "{md}");
     assert!(!reached(&r).contains("triage.confirm_login"), "{}", r.out);
+}
+
+/// A scripted console run whose alternate-port check is answered by `alt`.
+fn run_alt(
+    lang: Lang,
+    worlds: &[World],
+    alt: impl Fn(&vmd_core::probe::ProbeRequest) -> vmd_core::probe::ProbeReport + Send + 'static,
+    script: &[&str],
+) -> Run {
+    let prober = FakeProber::default();
+    for w in worlds {
+        let w = *w;
+        prober.then(move |req| w.report(req));
+    }
+    prober.then_alt(alt);
+    let store = RecordingStore::default();
+    let d = driver(prober.clone(), store.clone());
+    let reports = tempfile::tempdir().unwrap();
+    let mut text = script.join("\n");
+    text.push('\n');
+    let out = console(&d, Some(lang), "tester", reports.path(), &text);
+    REACHED
+        .lock()
+        .unwrap()
+        .extend(store.steps.lock().unwrap().iter().cloned());
+    assert_eq!(prober.remaining(), 0, "probes scripted but not run\n{out}");
+    assert_no_raw_ids(&out);
+    Run {
+        out,
+        store,
+        prober,
+        reports,
+    }
+}
+
+/// The login port closed or dropped from outside: before the first question
+/// the bot tries the few ports a moved service most often uses, and an SSH
+/// or Remote Desktop handshake there starts the conversation from it: how
+/// to connect, how to move it back, "does it work?" (0 answers).
+#[test]
+fn a_moved_login_port_is_found_before_the_first_question() {
+    for (lang, os, world, port, connect, back, ask) in [
+        (
+            Lang::En,
+            "linux",
+            World::closed(),
+            2222,
+            "`ssh -p 2222 <user>@203.0.113.10`",
+            "`Port 22`",
+            "Does logging in on port 2222 work now?",
+        ),
+        (
+            Lang::Ko,
+            "linux",
+            World::sg_drop(),
+            22222,
+            "`ssh -p 22222 <사용자>@203.0.113.10`",
+            "`Port 22`",
+            "22222번 포트로 로그인되나요?",
+        ),
+        (
+            Lang::En,
+            "windows",
+            World::sg_drop(),
+            3390,
+            "`mstsc /v:203.0.113.10:3390`",
+            "to 3389 (Decimal)",
+            "Does logging in on port 3390 work now?",
+        ),
+        (
+            Lang::Ko,
+            "windows",
+            World::closed(),
+            33890,
+            "`mstsc /v:203.0.113.10:33890`",
+            "3389(10진수)",
+            "33890번 포트로 로그인되나요?",
+        ),
+    ] {
+        let r = run_alt(
+            lang,
+            &[world],
+            answers_on(port),
+            &[&format!("/diagnose 203.0.113.10 {os}"), "/quit"],
+        );
+        let alt = r.prober.alt_requests();
+        assert_eq!(alt.len(), 1, "{}", r.out);
+        let ports: Vec<u16> = alt[0].ports.iter().map(|p| p.port).collect();
+        let list: &[u16] = if os == "linux" {
+            &[2222, 22222, 2200, 8022]
+        } else {
+            &[3390, 33890, 3388, 13389]
+        };
+        assert_eq!(ports, list);
+        assert_eq!(answers_to(&r, "triage.confirm_login"), 0, "{}", r.out);
+        // How to connect and how to move it back, once, in one message.
+        let line = r
+            .out
+            .lines()
+            .find(|l| l.contains(connect))
+            .unwrap_or_else(|| panic!("{connect}\n{}", r.out));
+        assert!(line.contains(back), "{line}");
+        assert_eq!(r.out.matches(connect).count(), 1, "{}", r.out);
+        assert!(r.out.contains(ask), "{}", r.out);
+        // Not the advice for a service that is down.
+        assert!(!r.out.contains("Check that sshd is running"), "{}", r.out);
+        assert!(!r.out.contains("sshd가 실행 중이고"), "{}", r.out);
+    }
+    // The login service found there works: fixed, with no other question.
+    let r = run_alt(
+        Lang::En,
+        &[World::closed()],
+        answers_on(2200),
+        &["/diagnose 203.0.113.10 linux", "works"],
+    );
+    assert!(reached(&r).contains("triage.fixed"), "{}", r.out);
+}
+
+/// Nothing answers on the alternate ports: one line says so and the
+/// conversation starts where it always did; an open login port, or the OS
+/// still to be detected, never triggers the check.
+#[test]
+fn no_alternate_answering_keeps_the_usual_start() {
+    let r = run(
+        Some(Lang::En),
+        &[World::closed()],
+        &["/diagnose 203.0.113.10 linux", "/quit"],
+    );
+    assert_eq!(r.prober.alt_requests().len(), 1);
+    // Ping answered the first look: pinged again, so silent ports are judged
+    // by the round trip; after a silent ping, not.
+    assert!(r.prober.alt_requests()[0].icmp);
+    let dark = run(
+        Some(Lang::En),
+        &[World::dark()],
+        &["/diagnose 203.0.113.10 linux", "/quit"],
+    );
+    assert!(!dark.prober.alt_requests()[0].icmp);
+    assert!(
+        r.out
+            .contains("SSH doesn't answer on 2222, 22222, 2200, 8022 from outside either"),
+        "{}",
+        r.out
+    );
+    assert_eq!(answers_to(&r, "linux.vnc"), 0, "{}", r.out);
+    for (world, os) in [(World::open(), "linux"), (World::hung(), "windows")] {
+        let r = run(
+            Some(Lang::En),
+            &[world],
+            &[&format!("/diagnose 203.0.113.10 {os}"), "/quit"],
+        );
+        assert!(r.prober.alt_requests().is_empty(), "{}", r.out);
+    }
+    // Legacy-only SSH on an alternate port is not "found there".
+    let r = run_alt(
+        Lang::En,
+        &[World::closed()],
+        |req| {
+            let mut r = answers_on(2222)(req);
+            if let Some(ssh) = r.ssh.as_mut() {
+                ssh.legacy_only = true;
+            }
+            r
+        },
+        &["/diagnose 203.0.113.10 linux", "/quit"],
+    );
+    assert!(reached(&r).contains("linux.vnc"), "{}", r.out);
+    assert!(!r.out.contains("ssh -p 2222"), "{}", r.out);
+}
+
+/// The alternate-port check never counts against the conversation's cap of
+/// distinct ports (default 4): after it ran (22 and four alternates), the
+/// port the user names is still checked.
+#[test]
+fn the_alternate_check_leaves_the_users_port_budget_alone() {
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::open()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            "active (running)",
+            "it's listening on 2023",
+            "/quit",
+        ],
+    );
+    assert_eq!(r.prober.alt_requests().len(), 1, "{}", r.out);
+    let reqs = r.prober.user_requests();
+    assert_eq!(reqs.len(), 2, "{}", r.out);
+    assert_eq!(reqs[1].ports[0].port, 2023, "{}", r.out);
+    assert!(!r.out.contains("at most"), "{}", r.out);
 }
 
 /// The user's own connection succeeding while the bot measured "closed" is
@@ -2510,7 +2957,7 @@ fn a_port_named_in_a_sentence_at_the_listen_question_becomes_the_login_port() {
             r.out
         );
         assert!(!reached(&r).contains("linux.firewall"), "{text}: {}", r.out);
-        let reqs = r.prober.requests.lock().unwrap();
+        let reqs = r.prober.user_requests();
         assert_eq!(reqs.len(), 2, "{text}: {}", r.out);
         assert_eq!(reqs[1].ports[0].port, 2222, "{text}");
     }

@@ -100,6 +100,7 @@ fuzz_target!(|data: &[u8]| {
     let req = ProbeRequest {
         target,
         icmp: false,
+        alternates: false,
         ports: vec![PortSpec {
             port: 22,
             service: Some(Service::Ssh),

@@ -20,10 +20,10 @@ limit-busy = You already have { $max ->
         [one] it finishes
        *[other] one of them finishes
     }, then try again.
-limit-port-not-allowed = I can't check port { $port }: this bot only checks the ports its operator allows ({ $allowed }).
+limit-port-not-allowed = I can't check port { $port }: I only check these ports: { $allowed }.
 limit-too-many-ports = I can't check port { $port } as well: one conversation can check at most { $max } different ports. Use /restart to start a new diagnosis.
 limit-target-refused = I can't check { $ip } under the rules this bot follows now.
-limit-record-too-new = This conversation was saved by a newer version of vm-doctor, so this version can't continue it and leaves it as it is. Please try again once the newer version is back, or ask the bot's operator.
+limit-record-too-new = This conversation was saved by a newer version of vm-doctor, so this version can't continue it and leaves it as it is. Please try again once the newer version is back, or ask support.
 limit-report-earlier = Earlier checks (summarised)
 limit-report-forgotten = { $count ->
         [one] One check older than these is no longer kept.

@@ -18,6 +18,7 @@ report-probes = Probes from outside
 report-probe-run = { $at } ({ $purpose ->
         [initial] first look
         [corrected] re-check after a correction
+        [alternates] the ports a moved login service often uses
        *[recheck] re-check after a change
     }, { $elapsed } ms)
 report-checks = Checks done inside the server

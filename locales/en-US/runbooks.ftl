@@ -121,6 +121,7 @@ triage-opt-no-restart = I can't restart it now
 
 triage-confirm-title = Try logging in
 triage-confirm = { $moved ->
+        [told] Does logging in on port { $port } work now?
         [yes] Port { $port } answers properly now, so connect to { $port } instead of { $default_port }: { $os ->
             [windows] in Remote Desktop Connection, enter `{ $ip }:{ $port }` as the computer (or run `mstsc /v:{ $ip }:{ $port }`).
            *[other] `ssh -p { $port } <user>@{ $ip }` (in PuTTY, { $port } goes in the Port box).
@@ -196,7 +197,7 @@ common-opt-port-failed = It failed or timed out
 
 common-bot-blocked-title = You get through, I don't
 common-bot-blocked = Your computer reaches port { $port }, but I can't. So the path to the server works for you, and a rule lets only certain source addresses in: most likely a security-group rule (or a firewall rule) limited to your address. That is fine for logging in. If you want my re-checks to work too, add my address as a source as well: { $egress ->
-        [none] this bot's operator hasn't configured it, so ask them, or allow 0.0.0.0/0 only while testing.
+        [none] I can't tell you mine here, so allow 0.0.0.0/0 only while testing, then narrow it to your own address.
        *[other] { $egress }.
     } Can you log in now?
 

@@ -18,6 +18,7 @@ report-probes = 외부 점검
 report-probe-run = { $at } ({ $purpose ->
         [initial] 최초 점검
         [corrected] 정정 후 재점검
+        [alternates] 로그인 서비스를 옮길 때 자주 쓰는 포트 점검
        *[recheck] 변경 후 재점검
     }, { $elapsed }ms)
 report-checks = 서버 내부 점검 내역

@@ -25,6 +25,10 @@ pub type Answer = Box<dyn Fn(&ProbeRequest) -> ProbeReport + Send>;
 pub struct FakeProber {
     pub queue: Arc<Mutex<VecDeque<Answer>>>,
     pub requests: Arc<Mutex<Vec<ProbeRequest>>>,
+    /// Answers to the alternate-port check (`ProbeRequest::alternates`), in
+    /// order; when none is scripted nothing answers there (every port
+    /// dropped), so most scripts need not mention the check.
+    pub alt: Arc<Mutex<VecDeque<Answer>>>,
 }
 
 impl FakeProber {
@@ -33,22 +37,62 @@ impl FakeProber {
         self
     }
 
-    pub fn remaining(&self) -> usize {
-        self.queue.lock().unwrap().len()
+    /// The answer to the next alternate-port check.
+    pub fn then_alt(&self, f: impl Fn(&ProbeRequest) -> ProbeReport + Send + 'static) -> &Self {
+        self.alt.lock().unwrap().push_back(Box::new(f));
+        self
     }
+
+    pub fn remaining(&self) -> usize {
+        self.queue.lock().unwrap().len() + self.alt.lock().unwrap().len()
+    }
+
+    /// The probes the conversation asked for, the alternate-port check left out.
+    pub fn user_requests(&self) -> Vec<ProbeRequest> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| !r.alternates)
+            .cloned()
+            .collect()
+    }
+
+    /// The alternate-port checks that ran.
+    pub fn alt_requests(&self) -> Vec<ProbeRequest> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.alternates)
+            .cloned()
+            .collect()
+    }
+}
+
+/// Nothing answers on any requested port (every one dropped); ping, when
+/// asked (only after it answered the first look), answers.
+pub fn nothing_answers(req: &ProbeRequest) -> ProbeReport {
+    World::sg_drop().report(req)
 }
 
 impl Prober for FakeProber {
     fn probe(&self, req: &ProbeRequest) -> impl Future<Output = ProbeReport> + Send {
         self.requests.lock().unwrap().push(req.clone());
+        if req.alternates {
+            let r = match self.alt.lock().unwrap().pop_front() {
+                Some(f) => f(req),
+                None => nothing_answers(req),
+            };
+            return std::future::ready(r);
+        }
         let f = self
             .queue
             .lock()
             .unwrap()
             .pop_front()
             .unwrap_or_else(|| panic!("FakeProber: unexpected probe request {req:?}"));
-        let r = f(req);
-        async move { r }
+        std::future::ready(f(req))
     }
 }
 
@@ -339,4 +383,27 @@ pub const TARGET: &str = "203.0.113.10";
 
 pub fn target() -> IpAddr {
     TARGET.parse().unwrap()
+}
+
+/// An alternate-port check where the login service answers properly on
+/// `port` only (a moved sshd or Remote Desktop), every other port dropped.
+pub fn answers_on(port: u16) -> impl Fn(&ProbeRequest) -> ProbeReport + Send + 'static {
+    move |req| {
+        let mut r = World::sg_drop().report(req);
+        let one = ProbeRequest {
+            ports: req
+                .ports
+                .iter()
+                .filter(|p| p.port == port)
+                .copied()
+                .collect(),
+            ..req.clone()
+        };
+        let open = World::open().report(&one);
+        r.ports.retain(|p| p.port != port);
+        r.ports.extend(open.ports);
+        r.ssh = open.ssh;
+        r.rdp = open.rdp;
+        r
+    }
 }

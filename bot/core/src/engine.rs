@@ -238,6 +238,7 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "paste-ask-tasklist",
     "alt-found",
     "alt-none",
+    "alt-moved",
     "correct-ask",
     "correct-switch",
     "correct-keep",
@@ -1144,6 +1145,7 @@ impl Engine {
         let request = ProbeRequest {
             target,
             icmp: false,
+            alternates: false,
             ports: ports
                 .iter()
                 .map(|p| PortSpec { port: *p, service })
@@ -1802,6 +1804,7 @@ impl Engine {
         Some(ProbeRequest {
             target,
             icmp: kind == ProbeKind::Full,
+            alternates: false,
             ports,
         })
     }
@@ -1813,7 +1816,7 @@ impl Engine {
         };
         let id = match purpose {
             Purpose::Initial => "probing",
-            Purpose::Recheck { .. } | Purpose::Corrected => "recheck-start",
+            Purpose::Recheck { .. } | Purpose::Corrected | Purpose::Alternates => "recheck-start",
         };
         say(
             out,
@@ -1845,6 +1848,16 @@ impl Engine {
         let Phase::Probing(pending) = s.phase.clone() else {
             return; // nothing was waiting for this probe
         };
+        if pending.purpose == Purpose::Alternates {
+            // A check the user did not ask for, refused (a spent budget, a
+            // policy narrowed since): the first reply as without it.
+            let Some(first) = s.probes.last().cloned() else {
+                s.phase = Phase::AskIp;
+                return self.prompt(s, out);
+            };
+            say(out, first_summary(s, &first.report, &first.findings));
+            return self.after_first_probe(s, out);
+        }
         say(out, Reply::info(r.msgs()).severity(Severity::Warning));
         match r {
             ProbeRefusal::Target { .. } => {
@@ -1878,7 +1891,7 @@ impl Engine {
                 None => self.lost(s, out),
             },
             // The correction stays in force; route from what is known.
-            Purpose::Corrected => {
+            Purpose::Corrected | Purpose::Alternates => {
                 s.trail.clear();
                 self.enter_first(s, out)
             }
@@ -1892,8 +1905,11 @@ impl Engine {
         if report.target != pending.request.target {
             return;
         }
-        s.ports_probed
-            .extend(pending.request.ports.iter().map(|p| p.port));
+        // The alternate-port check is not among the user's distinct ports.
+        if !pending.request.alternates {
+            s.ports_probed
+                .extend(pending.request.ports.iter().map(|p| p.port));
+        }
         let mut undecided = false;
         if s.os == Some(Os::Auto) {
             match decide_os(&report) {
@@ -1915,7 +1931,8 @@ impl Engine {
         // A check of the ports a moved service may use: the one where the
         // login service answers becomes the login port.
         let alternates = matches!(&pending.purpose,
-            Purpose::Recheck { option: Some(k), .. } if k == ALT_KEY);
+            Purpose::Recheck { option: Some(k), .. } if k == ALT_KEY)
+            || pending.purpose == Purpose::Alternates;
         let alt_hit = if alternates {
             answering_port(&report, s.service())
         } else {
@@ -1965,14 +1982,27 @@ impl Engine {
         });
         match pending.purpose {
             Purpose::Initial => {
-                say(out, summary_reply(s, &report, &found));
                 if undecided {
+                    say(out, first_summary(s, &report, &found));
                     say(out, Reply::one("os-undecided"));
                     s.phase = Phase::AskOs;
                     return self.prompt(s, out);
                 }
+                // The login port closed or dropped: the ports a moved
+                // service most often uses first; the summary waits for them,
+                // so the first reply says what answers.
+                if let Some(request) = self.alternates_request(s, &report) {
+                    s.phase = Phase::Probing(Pending {
+                        purpose: Purpose::Alternates,
+                        kind: ProbeKind::Service,
+                        request: request.clone(),
+                    });
+                    return out.push(Effect::Probe(request));
+                }
+                say(out, first_summary(s, &report, &found));
                 self.after_first_probe(s, out);
             }
+            Purpose::Alternates => self.alternates_done(s, &report, alt_hit, out),
             Purpose::Recheck { step, option } if alternates => {
                 let key = s.service().map(service_key).unwrap_or("rdp");
                 match alt_hit {
@@ -2006,7 +2036,7 @@ impl Engine {
             Purpose::Corrected => {
                 // What is known now, with the login port in force, and the
                 // first question routed afresh from it.
-                say(out, summary_reply(s, &merged, &found));
+                say(out, first_summary(s, &merged, &found));
                 s.trail.clear();
                 self.enter_first(s, out);
             }
@@ -2092,6 +2122,116 @@ impl Engine {
                         None => self.lost(s, out),
                     },
                 }
+            }
+        }
+    }
+
+    /// The alternate-port check after a first probe, when it applies: the
+    /// login service known, its port closed or filtered from outside, and
+    /// [`Service::moved_ports`] within the port policy's ranges (not its
+    /// per-conversation cap: [`ProbeRequest::alternates`]).
+    fn alternates_request(&self, s: &Session, first: &ProbeReport) -> Option<ProbeRequest> {
+        let service = s.service()?;
+        let target = s.target?;
+        let login = s.service_port();
+        let state = first.port(login)?.state;
+        if !matches!(state, PortState::Closed | PortState::Filtered) {
+            return None;
+        }
+        let ports: Vec<PortSpec> = service
+            .moved_ports()
+            .iter()
+            .filter(|p| {
+                **p != login
+                    && first.port(**p).is_none()
+                    && self.cfg.policy.ports().check_alternate(**p).is_ok()
+            })
+            .map(|p| PortSpec {
+                port: *p,
+                service: Some(service),
+            })
+            .collect();
+        // Ping answered the first look: ping again, so the run knows the
+        // round trip at once and judges silent ports by it (a dropped port
+        // ends in a few round trips, not the whole connect timeout).
+        let icmp = first
+            .icmp
+            .as_ref()
+            .is_some_and(|i| i.state == crate::probe::IcmpState::Reply);
+        (!ports.is_empty()).then_some(ProbeRequest {
+            target,
+            icmp,
+            ports,
+            alternates: true,
+        })
+    }
+
+    /// The first reply after the alternate-port check: what the first probe
+    /// saw, then where the login service answers (how to connect there and
+    /// how to move it back, then "does it work?") or, nothing answering
+    /// there either, one line saying so and the first question as usual.
+    fn alternates_done(&self, s: &mut Session, alt: &ProbeReport, hit: Option<u16>, out: &mut Out) {
+        let n = s.probes.len();
+        let Some(first) = n.checked_sub(2).and_then(|i| s.probes.get(i)).cloned() else {
+            return self.after_first_probe(s, out);
+        };
+        let key = s.service().map(service_key).unwrap_or("ssh");
+        let healthy = s.probes[n - 1].findings.clone();
+        match hit {
+            Some(p) if findings::service_healthy(&healthy) => {
+                // The first probe's lines and the port that answered; the
+                // verdict is the "moved" message, not a finding about the
+                // old port.
+                let mut shown = first.report.clone();
+                shown.ports.extend(alt.port(p).cloned());
+                shown.ssh = alt.ssh.clone().or(shown.ssh);
+                shown.rdp = alt.rdp.clone().or(shown.rdp);
+                shown.elapsed_ms = shown.elapsed_ms.saturating_add(alt.elapsed_ms);
+                say(out, summary_reply(s, &shown, &[]));
+                say(
+                    out,
+                    Reply::info(vec![Msg::new("alt-moved")
+                        .arg("port", p)
+                        .arg("default_port", first.service_port)
+                        .arg("service", key)
+                        .arg("ip", s.target_display())])
+                    .severity(Severity::Good),
+                );
+                s.trail.clear();
+                let confirm = self.rb.confirm_step().to_owned();
+                self.enter(s, &confirm, out);
+                if let Some(Effect::Say(r)) = out
+                    .fx
+                    .iter_mut()
+                    .rev()
+                    .find(|e| matches!(e, Effect::Say(r) if r.step.is_some()))
+                {
+                    r.parts.push(Msg::new("nav-hint"));
+                }
+            }
+            _ => {
+                if hit.is_some() {
+                    // Open there, but not a healthy login service: the
+                    // login port stays what it was.
+                    s.custom_port = (first.service_port != default_port(s.known_os()))
+                        .then_some(first.service_port);
+                }
+                // The first question is routed on the login port's first
+                // look, as without the check.
+                if let Some(last) = s.probes.last_mut() {
+                    last.findings = first.findings.clone();
+                }
+                let mut reply = first_summary(s, &first.report, &first.findings);
+                reply.parts.push(
+                    Msg::new("alt-none")
+                        .arg(
+                            "ports",
+                            join_ports(&alt.ports.iter().map(|p| p.port).collect::<Vec<_>>()),
+                        )
+                        .arg("service", key),
+                );
+                say(out, reply);
+                self.after_first_probe(s, out);
             }
         }
     }
@@ -2260,10 +2400,21 @@ impl Engine {
             };
             record_decision(s, table, r, out.now, "");
         }
+        // What the first reply's summary said: a note repeating it (or
+        // contradicting it) is left out.
+        let said: Vec<String> = findings::first_reply(s.findings())
+            .iter()
+            .map(|f| format!("finding-{}", f.code()))
+            .collect();
         let to = match row {
             Some(r) => {
                 if let Some(note) = &r.note {
-                    say(out, Reply::info(vec![self.msg(s, note)]));
+                    let repeats = findings::FIRST_REPLY_PAIRS
+                        .iter()
+                        .any(|(a, b)| b == note && said.iter().any(|x| x == a));
+                    if !repeats {
+                        say(out, Reply::info(vec![self.msg(s, note)]));
+                    }
                 }
                 r.to.clone()
             }
@@ -2363,13 +2514,18 @@ impl Engine {
             3389
         };
         a.insert("default_port".into(), Arg::Num(usual.into()));
+        // `told`: the alternate-port check found it there and its message
+        // already said how to connect.
+        let told = s.last_probe().is_some_and(|p| {
+            p.purpose == Purpose::Alternates && p.service_port == s.service_port()
+        });
         a.insert(
             "moved".into(),
             Arg::Str(
-                if s.service_port() != usual {
-                    "yes"
-                } else {
-                    "no"
+                match (s.service_port() != usual, told) {
+                    (true, true) => "told",
+                    (true, false) => "yes",
+                    _ => "no",
                 }
                 .into(),
             ),
@@ -2939,6 +3095,15 @@ pub fn progress_lines(
         });
     }
     out
+}
+
+/// The summary of a first reply (after the first probe, or a correction):
+/// the measurements and one verdict ([`findings::first_reply`]), so the
+/// reply stays short and says nothing twice. Severity from all findings.
+fn first_summary(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
+    let mut reply = summary_reply(s, r, &findings::first_reply(found));
+    reply.severity = summary_reply(s, r, found).severity;
+    reply
 }
 
 /// The "what I see from outside" reply for a probe report.

@@ -267,3 +267,137 @@ pub fn service_healthy(findings: &[Finding]) -> bool {
             )
         })
 }
+
+/// The verdict of a first reply: when several findings hold, the first of
+/// these is the one said (the most decisive: the bot couldn't test, nothing
+/// answers, a refusal, a drop, a reset, then what the service said).
+pub const VERDICT_ORDER: [Finding; 20] = {
+    use Finding::*;
+    [
+        ProbeInconclusive,
+        NoAnswerAtAll,
+        HostUnreachable,
+        PortFiltered,
+        PortClosed,
+        SshLegacyOnly,
+        SshNotSsh,
+        SshServerRefused,
+        SshClosedBeforeBanner,
+        SshKexIncomplete,
+        SshNoBanner,
+        RdpNotRdp,
+        RdpNoAnswer,
+        RdpLegacy,
+        RdpClassicOnly,
+        SshOk,
+        RdpOk,
+        // Which security layers a healthy RDP requires: current clients
+        // cope, so these are details for the report, not the verdict.
+        RdpNlaRequired,
+        RdpTlsOnly,
+        PortOpen,
+    ]
+};
+
+/// What a first reply says of `found`: one verdict (the first of
+/// [`VERDICT_ORDER`] that holds) and, when that verdict is a healthy
+/// service (or an open port) with ping dropped, that blocked ping is normal (the ping line
+/// says "no reply"; without it a user would take it for the problem). The
+/// ping findings otherwise repeat the ping line and are left to the report.
+pub fn first_reply(found: &[Finding]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = VERDICT_ORDER
+        .iter()
+        .copied()
+        .find(|f| found.contains(f))
+        .into_iter()
+        .collect();
+    let healthy = matches!(
+        out.first(),
+        Some(Finding::SshOk | Finding::RdpOk | Finding::PortOpen)
+    );
+    if healthy && found.contains(&Finding::IcmpBlockedPortOpen) {
+        out.push(Finding::IcmpBlockedPortOpen);
+    }
+    out
+}
+
+/// Messages a first reply never says together: the second repeats the first
+/// (the next step said twice) or contradicts it (silence next to a refusal,
+/// "check that sshd runs" next to "SSH answers on port 2222"). When both
+/// would be said, the second is left out (a finding pair can't arise:
+/// [`first_reply`] says one verdict; a route note after the verdict that
+/// repeats it is not said). Fluent ids: `finding-*`, the route notes
+/// (`route-*`), the alternate-port check's `alt-moved`.
+pub const FIRST_REPLY_PAIRS: &[(&str, &str)] = &[
+    // Contradictions.
+    ("finding-host-unreachable", "finding-no-answer-at-all"),
+    ("finding-host-unreachable", "finding-port-filtered"),
+    ("finding-icmp-blocked-port-open", "finding-icmp-no-reply"),
+    ("finding-no-answer-at-all", "finding-icmp-no-reply"),
+    ("alt-moved", "finding-port-closed"),
+    ("alt-moved", "finding-port-filtered"),
+    ("alt-moved", "finding-host-unreachable"),
+    ("alt-moved", "finding-no-answer-at-all"),
+    ("alt-moved", "route-closed"),
+    ("alt-moved", "route-filtered"),
+    ("alt-moved", "route-refused-icmp"),
+    ("alt-moved", "route-no-answer"),
+    // The same thing said twice: the verdict already names the next step.
+    ("finding-port-closed", "finding-icmp-reply"),
+    ("finding-port-closed", "route-closed"),
+    ("finding-no-answer-at-all", "route-no-answer"),
+    ("finding-host-unreachable", "route-refused-icmp"),
+    ("finding-ssh-ok", "route-ssh-ok"),
+    ("finding-rdp-ok", "route-rdp-ok"),
+    ("finding-probe-inconclusive", "route-inconclusive"),
+    ("finding-ssh-no-banner", "route-service-broken"),
+    ("finding-ssh-not-ssh", "route-service-broken"),
+    ("finding-ssh-server-refused", "route-service-broken"),
+    ("finding-ssh-closed-before-banner", "route-service-broken"),
+    ("finding-ssh-kex-incomplete", "route-service-broken"),
+    ("finding-rdp-no-answer", "route-service-broken"),
+    ("finding-rdp-not-rdp", "route-service-broken"),
+];
+
+#[cfg(test)]
+mod first_reply_tests {
+    use super::*;
+
+    #[test]
+    fn one_verdict_and_blocked_ping_only_next_to_a_healthy_service() {
+        use Finding::*;
+        assert_eq!(
+            first_reply(&[IcmpNoReply, PortFiltered, HostUnreachable]),
+            [HostUnreachable]
+        );
+        assert_eq!(
+            first_reply(&[IcmpNoReply, PortFiltered, NoAnswerAtAll]),
+            [NoAnswerAtAll]
+        );
+        assert_eq!(first_reply(&[IcmpReply, PortClosed]), [PortClosed]);
+        assert_eq!(
+            first_reply(&[IcmpNoReply, IcmpBlockedPortOpen, PortOpen, SshOk]),
+            [SshOk, IcmpBlockedPortOpen]
+        );
+        assert_eq!(
+            first_reply(&[IcmpNoReply, IcmpBlockedPortOpen, PortOpen, SshNoBanner]),
+            [SshNoBanner]
+        );
+        assert_eq!(
+            first_reply(&[IcmpNoReply, IcmpBlockedPortOpen, PortOpen, SshLegacyOnly]),
+            [SshLegacyOnly]
+        );
+        assert_eq!(
+            first_reply(&[IcmpReply, PortOpen, RdpOk, RdpTlsOnly]),
+            [RdpOk]
+        );
+        // Every problem finding a port can have is a verdict.
+        for f in Finding::ALL {
+            let icmp = matches!(
+                f,
+                IcmpReply | IcmpNoReply | IcmpUnavailable | IcmpBlockedPortOpen
+            );
+            assert_eq!(VERDICT_ORDER.contains(&f), !icmp, "{f:?}");
+        }
+    }
+}

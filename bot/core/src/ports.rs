@@ -1,5 +1,9 @@
 //! The port policy: which TCP ports may be probed, and how many distinct ones
-//! one conversation may probe. A leaf module: [`crate::policy`] holds one, and
+//! one conversation may probe. The ports a moved login service most often
+//! uses (`Service::moved_ports`, checked once when the login port is closed
+//! or filtered) pass [`PortPolicy::check_alternate`]: the allowed ranges
+//! apply, the per-conversation cap does not, so that check never leaves the
+//! user fewer ports of their own. A leaf module: [`crate::policy`] holds one, and
 //! [`crate::limits::ProbeRefusal`] turns a [`PortRefusal`] into what the user
 //! is told.
 
@@ -129,6 +133,20 @@ impl PortPolicy {
         }
         Ok(())
     }
+
+    /// May the alternate-port check probe `port`? Only the allowed ranges
+    /// apply: the alternates are not counted among the conversation's
+    /// distinct ports (`Session::ports_probed`), nor limited by them.
+    pub fn check_alternate(&self, port: u16) -> Result<(), PortRefusal> {
+        if self.allows(port) {
+            Ok(())
+        } else {
+            Err(PortRefusal::NotAllowed {
+                port,
+                allowed: self.describe(),
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +189,19 @@ mod tests {
         assert!(matches!(
             p.check(&[], 979),
             Err(PortRefusal::NotAllowed { port: 979, .. })
+        ));
+    }
+
+    #[test]
+    fn alternates_are_outside_the_distinct_port_cap() {
+        let p = PortPolicy::new(parse_port_list("22,3389,2000-2999").unwrap(), 2);
+        // The cap is reached by the user's own ports...
+        assert!(p.check(&[22, 2022], 2222).is_err());
+        // ...and the alternate check still may run, within the ranges only.
+        assert_eq!(p.check_alternate(2222), Ok(()));
+        assert!(matches!(
+            p.check_alternate(22222),
+            Err(PortRefusal::NotAllowed { port: 22222, .. })
         ));
     }
 }

@@ -27,6 +27,39 @@ pub struct ProbeRequest {
     pub target: IpAddr,
     pub icmp: bool,
     pub ports: Vec<PortSpec>,
+    /// The ports are [`Service::moved_ports`], checked once after a first
+    /// probe found the login port closed or filtered: the port policy's
+    /// allowed ranges and the probe budgets apply, the per-conversation cap of
+    /// distinct ports does not (a fixed list the bot chose, not ports the user
+    /// named, so they can't crowd out the user's own).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub alternates: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Service {
+    /// The ports a login service moved off its default most often listens
+    /// on, at most 4, checked from outside when the login port is closed or
+    /// filtered (README "Alternate ports" says why these):
+    /// SSH: 2222 (the first example of nearly every "change the SSH port"
+    /// guide; Vagrant's forward of guest 22; the linuxserver.io and GitLab
+    /// container images), 22222 ("22" doubled), 2200 (Vagrant's next forward
+    /// when 2222 is taken; "22" and two zeros), 8022 (the 8000 + port
+    /// convention; Termux's sshd);
+    /// RDP: 3390 (the next port, the usual move and the one Microsoft's
+    /// own "change the listening port" article shows), 33890 (a zero
+    /// appended, common in Chinese-language cloud guides), 3388 (the port
+    /// before), 13389 (a one prefixed).
+    /// All lie in the default allowed ranges (`1024-65535`).
+    pub fn moved_ports(self) -> &'static [u16] {
+        match self {
+            Service::Ssh => &[2222, 22222, 2200, 8022],
+            Service::Rdp => &[3390, 33890, 3388, 13389],
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

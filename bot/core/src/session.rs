@@ -52,6 +52,10 @@ pub enum Purpose {
     /// After the user corrected the OS or the login port: the login port
     /// again, then the first question routed afresh.
     Corrected,
+    /// After a first probe found the login port closed or filtered: the
+    /// ports a moved login service most often uses (`Service::moved_ports`),
+    /// before the first question.
+    Alternates,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -168,7 +172,8 @@ pub struct Session {
     /// Probe runs forgotten entirely (past [`limits::MAX_PROBE_SUMMARIES`]).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub probes_forgotten: u32,
-    /// Distinct ports this conversation probed (the port policy counts them).
+    /// Distinct ports this conversation probed (the port policy counts them;
+    /// the alternate-port check's ports are not among them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports_probed: Vec<u16>,
     /// Corrections the user confirmed, oldest first (the latest

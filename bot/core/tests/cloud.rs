@@ -100,7 +100,19 @@ fn to_lookup(e: &Engine, s: &mut Session) -> Vec<Effect> {
         })
         .unwrap();
     let report = ProbeReport::uniform(&req, PortState::Filtered, PortReason::Timeout, 5);
-    e.handle(s, Input::ProbeDone(Box::new(report)), 2_000)
+    let fx = e.handle(s, Input::ProbeDone(Box::new(report)), 2_000);
+    // The login port dropped: the alternate-port check comes first, and
+    // nothing answers there either.
+    let alt = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Probe(r) if r.alternates => Some(r.clone()),
+            _ => None,
+        })
+        .expect("the alternate-port check");
+    assert!(lookup_of(&fx).is_none(), "the lookup waits for the check");
+    let report = ProbeReport::uniform(&alt, PortState::Filtered, PortReason::Timeout, 5);
+    e.handle(s, Input::ProbeDone(Box::new(report)), 2_500)
 }
 
 fn lookup_of(fx: &[Effect]) -> Option<CloudRequest> {

@@ -189,6 +189,7 @@ fn a_newer_measurement_is_a_change_not_a_contradiction() {
             port: 22,
             service: Some(Service::Ssh),
         }],
+        alternates: false,
     };
     s.phase = Phase::Probing(vmd_core::session::Pending {
         purpose: vmd_core::session::Purpose::Recheck {

@@ -174,6 +174,7 @@ fn every_result_of_a_paste_re_check_ends_at_a_question() {
     for (name, outcome) in outcomes(&ProbeRequest {
         target: ip(),
         icmp: false,
+        alternates: false,
         ports: vec![PortSpec {
             port: 2222,
             service: Some(Service::Ssh),
@@ -190,7 +191,12 @@ fn every_result_of_a_paste_re_check_ends_at_a_question() {
             1,
         );
         let closed = ProbeReport::uniform(&probe, PortState::Closed, PortReason::Reset, 5);
-        e.handle(&mut s, Input::ProbeDone(Box::new(closed)), 2);
+        let fx = e.handle(&mut s, Input::ProbeDone(Box::new(closed)), 2);
+        // The alternate-port check: nothing answers there either.
+        let alt = probe_of(&fx).expect("the alternate-port check");
+        assert!(alt.alternates);
+        let none = ProbeReport::uniform(&alt, PortState::Closed, PortReason::Reset, 5);
+        e.handle(&mut s, Input::ProbeDone(Box::new(none)), 2);
         assert_eq!(s.phase, Phase::Step("linux.vnc".into()));
         let fx = e.handle(&mut s, Input::Paste(SS_2222.into()), 3);
         let req = probe_of(&fx).expect("the new port is re-checked");

@@ -58,6 +58,7 @@ pub fn request_for(target: IpAddr, os: Option<&str>, custom_port: Option<u16>) -
     ProbeRequest {
         target,
         icmp: true,
+        alternates: false,
         ports,
     }
 }

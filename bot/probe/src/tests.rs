@@ -44,6 +44,7 @@ fn req(ports: &[(u16, Service)]) -> ProbeRequest {
     ProbeRequest {
         target: "127.0.0.1".parse().expect("ip"),
         icmp: false,
+        alternates: false,
         ports: ports
             .iter()
             .map(|&(port, s)| PortSpec {

@@ -313,6 +313,7 @@ fn lab_hosts() {
     let req = vmd_core::probe::ProbeRequest {
         target: rdp_nego,
         icmp: false,
+        alternates: false,
         ports: request_for(rdp_nego, None, Some(2222))
             .ports
             .into_iter()

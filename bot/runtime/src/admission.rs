@@ -476,8 +476,17 @@ impl<C: Clock + Clone> Admission<C> {
                 refusal,
             });
         }
+        // The request's own ports count too, one after another.
+        let mut seen = session.ports_probed.clone();
         for p in &req.ports {
-            policy.ports().check(&session.ports_probed, p.port)?;
+            if req.alternates {
+                // The fixed list of ports a moved login service uses: the
+                // allowed ranges apply, the distinct-port cap does not.
+                policy.ports().check_alternate(p.port)?;
+            } else {
+                policy.ports().check(&seen, p.port)?;
+                seen.push(p.port);
+            }
         }
         let user = format!("{}\u{1f}{}", key.platform, key.user);
         // Held from the check of running probes to their increment, so two
@@ -534,8 +543,13 @@ impl<C: Clock + Clone> Admission<C> {
                 .peek(k, now)
                 .map_err(|wait| refusal(*budget, wait))?;
         }
-        for (buckets, k, _) in &checks {
-            buckets.spend(k, now);
+        // The alternate-port check runs once, right after a first probe
+        // these budgets admitted: it needs their room, and costs nothing of
+        // it (a closed login port doesn't halve the user's re-checks).
+        if !req.alternates {
+            for (buckets, k, _) in &checks {
+                buckets.spend(k, now);
+            }
         }
         *running.entry(user.clone()).or_insert(0) += 1;
         Ok(Permit {
@@ -570,6 +584,7 @@ mod tests {
         ProbeRequest {
             target: ip.parse().unwrap(),
             icmp: false,
+            alternates: false,
             ports: ports
                 .iter()
                 .map(|&port| PortSpec {
@@ -717,6 +732,60 @@ mod tests {
             a.admit(&k, None, &policy(), &s, &req("203.0.113.5", &[2224]))
                 .err(),
             Some(ProbeRefusal::TooManyPorts { port: 2224, .. })
+        ));
+    }
+
+    /// The alternate-port check (the ports a moved login service uses) is
+    /// outside the per-conversation cap of distinct ports, and inside the
+    /// allowed ranges and the budgets.
+    #[test]
+    fn the_alternate_port_check_is_outside_the_distinct_port_cap() {
+        let a = Admission::new(AdmissionConfig::default());
+        let k = SessionKey::new("console", "local", "alt");
+        let mut s = Session::new(0);
+        s.ports_probed = vec![22, 3389, 2022, 2023];
+        let mut alt = req("203.0.113.5", &[2222, 22222, 2200, 8022]);
+        // As the user's own ports: over the cap.
+        assert!(matches!(
+            a.admit(&k, None, &policy(), &s, &alt).err(),
+            Some(ProbeRefusal::TooManyPorts { .. })
+        ));
+        alt.alternates = true;
+        drop(a.admit(&k, None, &policy(), &s, &alt).expect("not counted"));
+        // The allowed ranges still apply.
+        let narrow = policy().with_ports(PortPolicy::new(parse_port_list("22,2222").unwrap(), 4));
+        assert!(matches!(
+            a.admit(&k, None, &narrow, &s, &alt).err(),
+            Some(ProbeRefusal::PortNotAllowed { port: 22222, .. })
+        ));
+    }
+
+    /// The alternate-port check needs room in every budget but spends none.
+    #[test]
+    fn the_alternate_port_check_needs_budget_room_and_spends_none() {
+        let clock = FakeRelativeClock::default();
+        let a = Admission::with_clock(
+            cfg(Rate::new(2, 60), Rate::new(100, 60), Rate::new(100, 60)),
+            clock,
+        );
+        let k = SessionKey::new("discord", "c1", "u1");
+        let s = Session::new(0);
+        let first = req("203.0.113.5", &[22]);
+        let mut alt = req("203.0.113.5", &[2222, 22222, 2200, 8022]);
+        alt.alternates = true;
+        drop(a.admit(&k, Some("g"), &policy(), &s, &first).unwrap());
+        for _ in 0..3 {
+            drop(a.admit(&k, Some("g"), &policy(), &s, &alt).unwrap());
+        }
+        // The user's second probe still has its token...
+        drop(a.admit(&k, Some("g"), &policy(), &s, &first).unwrap());
+        // ...and with the budget spent, the check is refused too.
+        assert!(matches!(
+            a.admit(&k, Some("g"), &policy(), &s, &alt).err(),
+            Some(ProbeRefusal::Rate {
+                budget: Budget::User,
+                ..
+            })
         ));
     }
 

@@ -9,7 +9,8 @@ use vmd_core::probe::*;
 use vmd_probe::Prober;
 
 /// Probe results from a script; each run waits for a permit of `gate`, so a
-/// test can hold probes back. An unexpected probe panics.
+/// test can hold probes back. An unexpected probe panics. The alternate-port
+/// check ([`ProbeRequest::alternates`]) is answered "nothing answers" at once.
 #[derive(Clone)]
 pub struct GateProber {
     pub worlds: Arc<Mutex<VecDeque<PortState>>>,
@@ -51,6 +52,11 @@ impl Prober for GateProber {
         let me = self.clone();
         let req = req.clone();
         async move {
+            // The alternate-port check after a closed or dropped login port:
+            // nothing answers there, at once, outside the script and the gate.
+            if req.alternates {
+                return report(&req, PortState::Filtered, &me.banner);
+            }
             me.gate.acquire().await.expect("gate").forget();
             let state = me
                 .worlds

@@ -311,6 +311,7 @@ pub fn report_markdown_for(loc: &Localizer, lang: Lang, user: Lang, r: &Report) 
             Purpose::Initial => "initial",
             Purpose::Recheck { .. } => "recheck",
             Purpose::Corrected => "corrected",
+            Purpose::Alternates => "alternates",
         };
         md.push_str(&format!(
             "### {}\n\n",
@@ -901,6 +902,7 @@ mod tests {
         let req = ProbeRequest {
             target,
             icmp: false,
+            alternates: false,
             ports: vec![PortSpec {
                 port: 22,
                 service: Some(Service::Ssh),

@@ -21,7 +21,11 @@ struct Counting(Arc<AtomicUsize>);
 
 impl Prober for Counting {
     fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        self.0.fetch_add(1, Ordering::SeqCst);
+        // The probes the conversation starts (the alternate-port check after
+        // a closed login port is not one of them).
+        if !req.alternates {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
         // Closed: the runbooks keep offering "check again".
         let r = ProbeReport::uniform(req, PortState::Closed, PortReason::Reset, 1);
         async move { r }

@@ -27,6 +27,7 @@ fn req(ip: &str) -> ProbeRequest {
             port: 22,
             service: Some(Service::Ssh),
         }],
+        alternates: false,
     }
 }
 
