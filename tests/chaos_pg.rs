@@ -577,10 +577,17 @@ async fn converse(
         if restarted || waited_since.elapsed() > PATIENCE {
             quiet_rounds += 1;
             match &root {
-                // No thread, or a thread the bot never went on with (the
-                // replica died between its root and the conversation's
-                // first store): a new /diagnose, as a user would type.
-                None | Some(_) if q.is_none() && pending.is_none() && quiet_rounds >= 3 => {
+                // No thread, or a thread the bot never said anything in
+                // (the replica died between its root and the conversation's
+                // first store): a new /diagnose, as a user would type. A
+                // thread that says "checking…" is waited for: its probe is
+                // taken up once the dead replica's lease expires.
+                None | Some(_)
+                    if thread.is_empty()
+                        && q.is_none()
+                        && pending.is_none()
+                        && quiet_rounds >= 4 =>
+                {
                     let env = diagnose(sh);
                     sh.send(&env).await;
                     quiet_rounds = 0;
