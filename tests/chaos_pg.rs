@@ -23,8 +23,10 @@
 //! users asking for one address over all connections: exactly 4 probes.
 //!
 //! `VMD_CHAOS_USERS` (default 6) users run `VMD_CHAOS_ROUNDS` (default 3)
-//! diagnoses each; `VMD_CHAOS_SEED` replays a run's choices. BENCHMARKS.md
-//! has a larger run (`--ignored` is not needed: set the variables).
+//! diagnoses each; `VMD_CHAOS_SEED` replays a run's choices;
+//! `VMD_CHAOS_HANDSHAKE_MS` (default 400) is how long each probe waits for
+//! the silent login port (longer: more kills land inside probes).
+//! BENCHMARKS.md has a larger run.
 
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -143,7 +145,10 @@ impl Cluster {
             .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
             // The login port accepts and stays silent: every probe waits
             // for the SSH banner this long, so kills land inside probes.
-            .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "400")
+            .env(
+                "VM_DOCTOR_HANDSHAKE_TIMEOUT_MS",
+                env_num("VMD_CHAOS_HANDSHAKE_MS", 400).to_string(),
+            )
             .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "300")
             .env("VM_DOCTOR_ICMP_COUNT", "1")
             .env(
@@ -257,9 +262,22 @@ struct Question {
     message: Value,
 }
 
-fn question(thread: &[Value]) -> Option<Question> {
+fn ts_num(m: &Value) -> u128 {
+    m["ts"]
+        .as_str()
+        .unwrap_or("0")
+        .replace('.', "")
+        .parse()
+        .unwrap_or(0)
+}
+
+/// The question in front of the user: the highest count among the
+/// messages with our buttons posted since `floor` (the message that last
+/// showed progress; an older copy of a question asked again by `!status`
+/// keeps its buttons and says nothing new).
+fn question(thread: &[Value], floor: u128) -> Option<Question> {
     let mut best: Option<Question> = None;
-    for m in thread {
+    for m in thread.iter().filter(|m| ts_num(m) >= floor) {
         let bs = buttons(m);
         let Some((first, _)) = bs.first() else {
             continue;
@@ -399,6 +417,8 @@ async fn converse(
     let mut epoch = sh.epoch.load(Ordering::SeqCst);
     let mut quiet_rounds = 0;
     let mut statuses = 0;
+    let mut current_root: Option<String> = None;
+    let mut floor = 0u128;
     loop {
         if ledger.len() > 60 || statuses > 40 {
             return Err(format!(
@@ -416,6 +436,18 @@ async fn converse(
             .last()
             .and_then(|m| m["ts"].as_str())
             .map(str::to_owned);
+        if root != current_root {
+            if current_root.is_some() {
+                // A /diagnose typed again while the first seemed dead was
+                // taken up late (a slow replica): the user follows the new
+                // conversation, as one would; the old one stays where it is.
+                ledger.clear();
+                pending = None;
+                resend = false;
+                floor = 0;
+            }
+            current_root = root.clone();
+        }
         let thread = root
             .as_deref()
             .map(|r| sh.fake.thread(&channel, r))
@@ -442,7 +474,7 @@ async fn converse(
                 diagnoses,
             });
         }
-        let q = question(&thread);
+        let q = question(&thread, floor);
         let level = ledger.len() as u32;
         if let Some(q) = q
             .as_ref()
@@ -469,6 +501,7 @@ async fn converse(
                 ledger.push((step, key));
                 sh.answers.fetch_add(1, Ordering::SeqCst);
                 sh.progress.fetch_add(1, Ordering::SeqCst);
+                floor = ts_num(&q.message);
             } else if q.count > level + 1 {
                 return Err(format!(
                     "{channel}: answer applied twice or from nowhere: asked {} after {level} answers {ledger:?}",
@@ -544,10 +577,17 @@ async fn converse(
         if restarted || waited_since.elapsed() > PATIENCE {
             quiet_rounds += 1;
             match &root {
-                // No thread, or a thread the bot never went on with (the
-                // replica died between its root and the conversation's
-                // first store): a new /diagnose, as a user would type.
-                None | Some(_) if q.is_none() && pending.is_none() && quiet_rounds >= 3 => {
+                // No thread, or a thread the bot never said anything in
+                // (the replica died between its root and the conversation's
+                // first store): a new /diagnose, as a user would type. A
+                // thread that says "checking…" is waited for: its probe is
+                // taken up once the dead replica's lease expires.
+                None | Some(_)
+                    if thread.is_empty()
+                        && q.is_none()
+                        && pending.is_none()
+                        && quiet_rounds >= 4 =>
+                {
                     let env = diagnose(sh);
                     sh.send(&env).await;
                     quiet_rounds = 0;

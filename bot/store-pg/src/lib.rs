@@ -488,6 +488,13 @@ impl PgStore {
         let s = self.pool.status();
         (s.size, s.max_size)
     }
+
+    /// Connections in use now (taken from the pool) and operations waiting
+    /// for one (benchmarks).
+    pub fn pool_in_use(&self) -> (usize, usize) {
+        let s = self.pool.status();
+        (s.size.saturating_sub(s.available), s.waiting)
+    }
 }
 
 /// The probe budgets and start limits in the database, shared by every
@@ -878,7 +885,7 @@ impl Store for PgStore {
         let wait = self.cfg.turn_wait;
         let token = self.run_for(wait + self.cfg.op_timeout, async move {
             let deadline = Instant::now() + wait;
-            let mut pause = Duration::from_millis(5);
+            let mut pause = Duration::from_millis(2);
             loop {
                 let got = {
                     let c = pool.get().await.map_err(pool_err)?;
@@ -903,7 +910,7 @@ impl Store for PgStore {
                     ));
                 }
                 tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_millis(200));
+                pause = (pause * 2).min(Duration::from_millis(50));
             }
         })?;
         self.held
