@@ -670,7 +670,11 @@ paste-local-only = sshd only listens on a local address, so nothing from outside
 paste-registry-differ = The two PortNumber values differ: `Tds\tcp` says { $reg_tds }, `RDP-Tcp` says { $reg_rdp }, and remote desktop listens on { $reg_rdp }.
 paste-registry-same = Both PortNumber values say { $port }, so the registry isn't the problem.
 paste-resources-high = The server is short of CPU, memory or disk space: that alone can stop logins from completing.
-paste-disk-full = The disk is full, and a full disk stops sshd from starting and logins from finishing (no room for logs or session files). In the VNC console, `sudo du -xh / --max-depth=2 2>/dev/null | sort -h | tail -15` shows what fills it. Free space with `sudo journalctl --vacuum-size=200M`, `sudo apt clean` (Ubuntu, Debian) or `sudo dnf clean all` (CentOS 7: `yum`), and by deleting old logs under `/var/log`; then `sudo systemctl restart ssh` (or `sshd`).
+paste-disk-full = The disk is full, and a full disk stops sshd from starting and logins from finishing (no room for logs or session files). In the VNC console, `sudo du -xh / --max-depth=2 2>/dev/null | sort -h | tail -15` shows what fills it. Free space with `sudo journalctl --vacuum-size=200M`, { $distro ->
+        [debian] `sudo apt clean` and by deleting old logs under `/var/log`; then `sudo systemctl restart ssh`.
+        [redhat] `sudo dnf clean all` (CentOS 7: `sudo yum clean all`) and by deleting old logs under `/var/log`; then `sudo systemctl restart sshd`.
+       *[other] `sudo apt clean` (Ubuntu, Debian) or `sudo dnf clean all` (CentOS 7: `yum`), and by deleting old logs under `/var/log`; then `sudo systemctl restart ssh` (or `sshd`).
+    }
 
 linux-boot-title = The server doesn't boot properly
 linux-boot = The boot console shows the server is stuck before SSH can start. { $boot ->

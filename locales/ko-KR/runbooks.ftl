@@ -668,7 +668,11 @@ paste-local-only = sshd가 로컬 주소에서만 대기하고 있어서 외부�
 paste-registry-differ = PortNumber 값 두 개가 서로 달라요(`Tds\tcp` 값: { $reg_tds }, `RDP-Tcp` 값: { $reg_rdp }). 원격 데스크톱은 { $reg_rdp }번 포트에서 대기하고 있어요.
 paste-registry-same = PortNumber 값 두 개가 모두 같으니(값: { $port }) 레지스트리는 문제가 아니에요.
 paste-resources-high = 서버의 CPU, 메모리 또는 디스크 공간이 부족해요. 이것만으로도 로그인이 끝까지 완료되지 못할 수 있어요.
-paste-disk-full = 디스크가 가득 찼어요. 디스크가 가득 차면 로그나 세션 파일을 쓸 수 없어서 sshd가 시작되지 않거나 로그인이 끝까지 완료되지 않아요. VNC 콘솔에서 `sudo du -xh / --max-depth=2 2>/dev/null | sort -h | tail -15` 명령을 실행하면 무엇이 공간을 차지하는지 볼 수 있어요. `sudo journalctl --vacuum-size=200M`, `sudo apt clean`(Ubuntu, Debian) 또는 `sudo dnf clean all`(CentOS 7은 `yum`)로 공간을 확보하시고, `/var/log` 아래의 오래된 로그를 지운 뒤 `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요.
+paste-disk-full = 디스크가 가득 찼어요. 디스크가 가득 차면 로그나 세션 파일을 쓸 수 없어서 sshd가 시작되지 않거나 로그인이 끝까지 완료되지 않아요. VNC 콘솔에서 `sudo du -xh / --max-depth=2 2>/dev/null | sort -h | tail -15` 명령을 실행하면 무엇이 공간을 차지하는지 볼 수 있어요. `sudo journalctl --vacuum-size=200M`, { $distro ->
+        [debian] `sudo apt clean`으로 공간을 확보하시고, `/var/log` 아래의 오래된 로그를 지운 뒤 `sudo systemctl restart ssh`로 다시 시작해 주세요.
+        [redhat] `sudo dnf clean all`(CentOS 7은 `sudo yum clean all`)로 공간을 확보하시고, `/var/log` 아래의 오래된 로그를 지운 뒤 `sudo systemctl restart sshd`로 다시 시작해 주세요.
+       *[other] `sudo apt clean`(Ubuntu, Debian) 또는 `sudo dnf clean all`(CentOS 7은 `yum`)로 공간을 확보하시고, `/var/log` 아래의 오래된 로그를 지운 뒤 `sudo systemctl restart ssh`(또는 `sshd`)로 다시 시작해 주세요.
+    }
 
 linux-boot-title = 서버가 정상적으로 부팅되지 않아요
 linux-boot = 부팅 콘솔을 보면 서버가 SSH가 시작되기 전 단계에서 멈춰 있어요. { $boot ->

@@ -1073,7 +1073,7 @@ mod tests {
                 _ => None,
             })
             .expect("a probe");
-        e.handle(
+        let fx = e.handle(
             &mut s,
             Input::ProbeDone(Box::new(ProbeReport::uniform(
                 &req,
@@ -1083,6 +1083,22 @@ mod tests {
             ))),
             2_000,
         );
+        // The ports a moved sshd often uses: none answers either.
+        if let Some(alt) = fx.iter().find_map(|x| match x {
+            vmd_core::Effect::Probe(r) => Some(r.clone()),
+            _ => None,
+        }) {
+            e.handle(
+                &mut s,
+                Input::ProbeDone(Box::new(ProbeReport::uniform(
+                    &alt,
+                    PortState::Closed,
+                    PortReason::Reset,
+                    5,
+                ))),
+                2_000,
+            );
+        }
         s.phase = vmd_core::session::Phase::Step("linux.firewall".into());
         e.handle(&mut s, Input::Choose("allows".into()), 3_000);
         s.phase = vmd_core::session::Phase::Step("linux.firewall".into());
