@@ -61,7 +61,7 @@ fn arg<'a>(m: &'a Msg, k: &str) -> Option<&'a str> {
 fn started(e: &Engine, state: PortState, reason: PortReason) -> Session {
     let mut s = Session::new(0);
     let fx = handle(
-        &e,
+        e,
         &mut s,
         Input::Text("I can't log in to my ubuntu server 203.0.113.9".into()),
         2,
@@ -75,7 +75,7 @@ fn started(e: &Engine, state: PortState, reason: PortReason) -> Session {
         })
         .expect("a probe");
     let fx = handle(
-        &e,
+        e,
         &mut s,
         Input::ProbeDone(Box::new(ProbeReport::uniform(&req, state, reason, 5))),
         3,
@@ -88,7 +88,7 @@ fn started(e: &Engine, state: PortState, reason: PortReason) -> Session {
     }) {
         assert!(alt.alternates, "{alt:?}");
         handle(
-            &e,
+            e,
             &mut s,
             Input::ProbeDone(Box::new(ProbeReport::uniform(
                 &alt,
