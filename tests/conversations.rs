@@ -2112,6 +2112,26 @@ fn a_moved_login_port_is_found_before_the_first_question() {
         assert!(!r.out.contains("Check that sshd is running"), "{}", r.out);
         assert!(!r.out.contains("sshd가 실행 중이고"), "{}", r.out);
     }
+    // The user said Ubuntu: the image's user in the command, and only the
+    // Debian family's restart (socket activation included), in both languages.
+    for (lang, said, connect) in [
+        (
+            Lang::En,
+            "my ubuntu server 203.0.113.10 refuses ssh",
+            "`ssh -p 2222 ubuntu@203.0.113.10`",
+        ),
+        (
+            Lang::Ko,
+            "우분투 서버 203.0.113.10 에 ssh 접속이 안 돼요",
+            "`ssh -p 2222 ubuntu@203.0.113.10`",
+        ),
+    ] {
+        let r = run_alt(lang, &[World::closed()], answers_on(2222), &[said, "/quit"]);
+        assert!(r.out.contains(connect), "{}", r.out);
+        assert!(r.out.contains("ssh.socket"), "{}", r.out);
+        assert!(!r.out.contains("CentOS"), "{}", r.out);
+        assert!(!r.out.contains("restart sshd"), "{}", r.out);
+    }
     // The login service found there works: fixed, with no other question.
     let r = run_alt(
         Lang::En,

@@ -237,7 +237,14 @@ alt-none = { $service ->
     } doesn't answer on { $ports } from outside either.
 alt-moved = { $service ->
         [rdp] Remote Desktop answers on port { $port }, not { $default_port }: it was moved there. Connect with `mstsc /v:{ $ip }:{ $port }` (or `{ $ip }:{ $port }` as the computer in Remote Desktop Connection). To move it back, set **PortNumber** under `HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp` to { $default_port } (Decimal), then `Restart-Service TermService -Force`; or keep { $port } and keep it allowed in the security group.
-       *[ssh] SSH answers on port { $port }, not { $default_port }: it was moved there. Connect with `ssh -p { $port } <user>@{ $ip }` (in PuTTY, { $port } goes in the Port box). To move it back, set `Port { $default_port }` where `sudo grep -ri '^Port' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/` finds it, then `sudo sshd -t && sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL; on Ubuntu 24.04 `sudo systemctl daemon-reload && sudo systemctl restart ssh.socket`); or keep { $port } and keep it allowed in the security group.
+       *[ssh] SSH answers on port { $port }, not { $default_port }: it was moved there. Connect with `ssh -p { $port } { $user ->
+            [unknown] <user>
+           *[other] { $user }
+        }@{ $ip }` (in PuTTY, { $port } goes in the Port box). To move it back, set `Port { $default_port }` where `sudo grep -ri '^Port' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/` finds it, then { $distro ->
+            [debian] `sudo sshd -t && sudo systemctl restart ssh` (on Ubuntu 22.10 and later, where `ssh.socket` listens, `sudo systemctl daemon-reload && sudo systemctl restart ssh.socket`)
+            [redhat] `sudo sshd -t && sudo systemctl restart sshd`
+           *[other] `sudo sshd -t && sudo systemctl restart ssh` (`sshd` on CentOS, Rocky, RHEL; on Ubuntu 22.10 and later `sudo systemctl daemon-reload && sudo systemctl restart ssh.socket`)
+        }; or keep { $port } and keep it allowed in the security group.
     }
 
 fact-listening = • { $owner ->

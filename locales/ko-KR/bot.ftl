@@ -231,7 +231,14 @@ alt-none = 외부에서 { $ports }번 포트로도 { $service ->
     } 응답하지 않아요.
 alt-moved = { $service ->
         [rdp] 원격 데스크톱이 { $default_port }번이 아니라 { $port }번 포트에서 응답해요. 포트가 이쪽으로 옮겨져 있어요. `mstsc /v:{ $ip }:{ $port }` 명령으로, 또는 원격 데스크톱 연결의 컴퓨터 칸에 `{ $ip }:{ $port }`를 입력해서 접속해 주세요. 원래 포트로 되돌리려면 `HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp` 아래 **PortNumber**를 { $default_port }(10진수)로 바꾸고 `Restart-Service TermService -Force`를 실행해 주세요. { $port }번을 그대로 쓰셔도 되는데, 그때는 보안 그룹에서 이 포트를 계속 허용해 두셔야 해요.
-       *[ssh] SSH가 { $default_port }번이 아니라 { $port }번 포트에서 응답해요. 포트가 이쪽으로 옮겨져 있어요. `ssh -p { $port } <사용자>@{ $ip }` 명령으로 접속해 주세요. (PuTTY라면 Port 칸에 { $port }를 넣어 주세요.) 원래 포트로 되돌리려면 `sudo grep -ri '^Port' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`로 찾은 곳에서 `Port { $default_port }`로 바꾸고 `sudo sshd -t && sudo systemctl restart ssh`를 실행해 주세요. (CentOS, Rocky, RHEL은 `sshd`, Ubuntu 24.04는 `sudo systemctl daemon-reload && sudo systemctl restart ssh.socket`) { $port }번을 그대로 쓰셔도 되는데, 그때는 보안 그룹에서 이 포트를 계속 허용해 두셔야 해요.
+       *[ssh] SSH가 { $default_port }번이 아니라 { $port }번 포트에서 응답해요. 포트가 이쪽으로 옮겨져 있어요. `ssh -p { $port } { $user ->
+            [unknown] <사용자>
+           *[other] { $user }
+        }@{ $ip }` 명령으로 접속해 주세요. (PuTTY라면 Port 칸에 { $port }를 넣어 주세요.) 원래 포트로 되돌리려면 `sudo grep -ri '^Port' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/`로 찾은 곳에서 `Port { $default_port }`로 바꾸고 { $distro ->
+            [debian] `sudo sshd -t && sudo systemctl restart ssh`를 실행해 주세요. (Ubuntu 22.10 이상에서 `ssh.socket`이 대기 중이라면 `sudo systemctl daemon-reload && sudo systemctl restart ssh.socket`)
+            [redhat] `sudo sshd -t && sudo systemctl restart sshd`를 실행해 주세요.
+           *[other] `sudo sshd -t && sudo systemctl restart ssh`를 실행해 주세요. (CentOS, Rocky, RHEL은 `sshd`, Ubuntu 22.10 이상은 `sudo systemctl daemon-reload && sudo systemctl restart ssh.socket`)
+        } { $port }번을 그대로 쓰셔도 되는데, 그때는 보안 그룹에서 이 포트를 계속 허용해 두셔야 해요.
     }
 
 fact-listening = • { $addr }:{ $port } 주소에서 { $owner ->

@@ -2194,7 +2194,12 @@ impl Engine {
                         .arg("port", p)
                         .arg("default_port", first.service_port)
                         .arg("service", key)
-                        .arg("ip", s.target_display())])
+                        .arg("ip", s.target_display())
+                        .arg("user", image_user(s).unwrap_or("unknown"))
+                        .arg(
+                            "distro",
+                            s.distro.map(command::Distro::key).unwrap_or("unknown"),
+                        )])
                     .severity(Severity::Good),
                 );
                 s.trail.clear();
