@@ -387,25 +387,40 @@ evidence-contradiction = { $subject ->
         [security-group] The security group
         [instance] The instance's state
        *[other] This
-    }: { $held ->
-        [measured] my earlier check
-        [provider] the cloud provider's API
-        [pasted] the pasted output
-        [inferred] what I read from an earlier paste
-       *[said] your answer
-    } { $held_ok ->
-        [yes] said it is fine
-       *[no] showed a problem
-    }, but { $wins ->
-        [measured] my own check from outside
-        [provider] the cloud provider's API
-        [pasted] the pasted output
-        [inferred] what I read from a paste
-       *[said] your answer
-    } { $wins_ok ->
-        [yes] says it is fine
-       *[no] shows a problem
-    }. { $why ->
+    }: { $same ->
+        [yes] in { $wins ->
+                [pasted] the pasted output
+                [said] your answers
+                [inferred] what I read from pastes
+                [provider] the cloud provider's API
+               *[measured] my checks
+            }, one part { $held_ok ->
+                [yes] says it is fine
+               *[no] shows a problem
+            } and another { $wins_ok ->
+                [yes] says it is fine
+               *[no] shows a problem
+            }.
+       *[no] { $held ->
+            [measured] my earlier check
+            [provider] the cloud provider's API
+            [pasted] the pasted output
+            [inferred] what I read from an earlier paste
+           *[said] your answer
+        } { $held_ok ->
+            [yes] said it is fine
+           *[no] showed a problem
+        }, but { $wins ->
+            [measured] my own check from outside
+            [provider] the cloud provider's API
+            [pasted] the pasted output
+            [inferred] what I read from a paste
+           *[said] your answer
+        } { $wins_ok ->
+            [yes] says it is fine
+           *[no] shows a problem
+        }.
+    } { $why ->
         [specific] A line about the port itself counts over a tool's overall status (such as "inactive"), so I'm going by it.
         [newer] The newer one counts, so I'm going by it.
        *[source] { $wins ->

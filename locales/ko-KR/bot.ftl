@@ -380,25 +380,40 @@ evidence-contradiction = { $subject ->
         [security-group] 보안 그룹
         [instance] 인스턴스 상태
        *[other] 이 항목
-    }: { $held ->
-        [measured] 제 이전 점검
-        [provider] 클라우드 API 정보
-        [pasted] 붙여 넣어 주신 출력
-        [inferred] 이전에 붙여 넣으신 출력에서 제가 읽은 내용
-       *[said] 고객님 답변
-    }에서는 { $held_ok ->
-        [yes] 문제없다고
-       *[no] 문제가 있다고
-    } 나왔지만, { $wins ->
-        [measured] 제가 밖에서 직접 점검한 결과
-        [provider] 클라우드 API 정보
-        [pasted] 붙여 넣어 주신 출력
-        [inferred] 붙여 넣으신 출력에서 제가 읽은 내용
-       *[said] 고객님 답변
-    }에서는 { $wins_ok ->
-        [yes] 문제없다고
-       *[no] 문제가 있다고
-    } 나와요. { $why ->
+    }: { $same ->
+        [yes] { $wins ->
+                [pasted] 붙여 넣어 주신 출력
+                [said] 고객님 답변
+                [inferred] 붙여 넣으신 출력에서 제가 읽은 내용
+                [provider] 클라우드 API 정보
+               *[measured] 제 점검 결과
+            } 안에서 서로 다른 내용이 나와요. 한쪽은 { $held_ok ->
+                [yes] 문제없다고
+               *[no] 문제가 있다고
+            } 하고, 다른 쪽은 { $wins_ok ->
+                [yes] 문제없다고
+               *[no] 문제가 있다고
+            } 해요.
+       *[no] { $held ->
+            [measured] 제 이전 점검
+            [provider] 클라우드 API 정보
+            [pasted] 붙여 넣어 주신 출력
+            [inferred] 이전에 붙여 넣으신 출력에서 제가 읽은 내용
+           *[said] 고객님 답변
+        }에서는 { $held_ok ->
+            [yes] 문제없다고
+           *[no] 문제가 있다고
+        } 나왔지만, { $wins ->
+            [measured] 제가 밖에서 직접 점검한 결과
+            [provider] 클라우드 API 정보
+            [pasted] 붙여 넣어 주신 출력
+            [inferred] 붙여 넣으신 출력에서 제가 읽은 내용
+           *[said] 고객님 답변
+        }에서는 { $wins_ok ->
+            [yes] 문제없다고
+           *[no] 문제가 있다고
+        } 나와요.
+    } { $why ->
         [specific] 포트에 대한 구체적인 규칙이 전체 상태 표시(예: inactive)보다 정확해서 그쪽을 기준으로 볼게요.
         [newer] 더 최근 결과를 기준으로 볼게요.
        *[source] { $wins ->

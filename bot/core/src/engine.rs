@@ -428,6 +428,7 @@ pub fn contradiction_msg(c: &evidence::Contradiction, port: u16) -> Msg {
         .arg("held_ok", yn(c.held.ok))
         .arg("wins", c.wins.source.key())
         .arg("wins_ok", yn(c.wins.ok))
+        .arg("same", yn(c.held.source == c.wins.source))
         .arg(
             "why",
             if c.held.source != c.wins.source {

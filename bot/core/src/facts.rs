@@ -347,13 +347,27 @@ pub fn pid_on(facts: &[Fact], port: u16) -> Option<String> {
 }
 
 /// Which firewall a paste showed, for the exact command to open the port.
+/// The firewall the advice is about: the one that blocks, else the one that
+/// allows, else one reported inactive (`ufw` inactive next to an `iptables`
+/// rule that rejects: the fix goes into iptables, where the block is).
 pub fn firewall_of(facts: &[Fact]) -> Option<Firewall> {
-    facts.iter().find_map(|f| match f {
-        Fact::FirewallBlocks { firewall, .. }
-        | Fact::FirewallAllows { firewall, .. }
-        | Fact::FirewallInactive { firewall } => Some(*firewall),
+    let blocks = facts.iter().find_map(|f| match f {
+        Fact::FirewallBlocks { firewall, .. } => Some(*firewall),
         _ => None,
-    })
+    });
+    let allows = || {
+        facts.iter().find_map(|f| match f {
+            Fact::FirewallAllows { firewall, .. } => Some(*firewall),
+            _ => None,
+        })
+    };
+    let inactive = || {
+        facts.iter().find_map(|f| match f {
+            Fact::FirewallInactive { firewall } => Some(*firewall),
+            _ => None,
+        })
+    };
+    blocks.or_else(allows).or_else(inactive)
 }
 
 /// A value from a paste, fit to be said back: one line, no control or

@@ -141,6 +141,14 @@ fn a_rule_that_blocks_beats_ufw_inactive_and_the_reply_says_so() {
     assert_eq!(arg(c, "held_ok"), Some("yes"));
     assert_eq!(arg(c, "wins_ok"), Some("no"), "the block wins");
     assert_eq!(arg(c, "why"), Some("specific"));
+    // Both sides are in the same paste: said as one paste saying two things.
+    assert_eq!(arg(c, "same"), Some("yes"));
+    // The fix goes where the block is: iptables, not the inactive ufw.
+    let fix = said
+        .iter()
+        .find(|m| m.id == "paste-firewall-blocks")
+        .unwrap_or_else(|| panic!("the block's advice: {said:?}"));
+    assert_eq!(arg(fix, "firewall"), Some("iptables"));
     // Named once: the next turn does not repeat it.
     let fx = handle(&e, &mut s, Input::Command(Command::Status), 11);
     assert!(!msgs(&fx).iter().any(|m| m.id == "evidence-contradiction"));
