@@ -3452,3 +3452,29 @@ fn what_a_strong_support_engineer_adds() {
     assert!(r.out.contains("`.ppk`"), "{}", r.out);
     assert!(r.out.contains("IdentitiesOnly=yes"), "{}", r.out);
 }
+
+/// A listener list showing Remote Desktop on 3389 while the bot's connection
+/// is refused: not "restart it" alone, but why the two disagree on Windows
+/// (its firewall drops and never refuses: a stuck listener or security
+/// software), in both languages.
+#[test]
+fn rdp_listening_yet_refused_from_outside_is_explained() {
+    let paste = include_str!("pastes/windows-netstat-ano-en.txt");
+    for (lang, want) in [
+        (
+            Lang::En,
+            "Windows Firewall drops what it blocks and never refuses",
+        ),
+        (
+            Lang::Ko,
+            "Windows 방화벽은 막을 때 연결을 드롭할 뿐 거부하지는 않아요",
+        ),
+    ] {
+        let mut script = vec!["/diagnose 203.0.113.10 windows", "in", "/paste"];
+        script.extend(paste.lines());
+        script.push("/end");
+        let r = run(Some(lang), &[World::closed()], &script);
+        assert!(r.out.contains(want), "{}", r.out);
+        assert!(reached(&r).contains("windows.restart_rds"), "{}", r.out);
+    }
+}

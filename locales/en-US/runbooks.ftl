@@ -629,6 +629,7 @@ paste-sshd-bind-denied = { $distro ->
     }
 paste-contradicts-open = Your client can't reach port { $port }, but I can: something between you and the server is in the way.
 paste-contradicts-closed = The service listens on port { $port }, yet I get "closed" from outside: a firewall rule that rejects (REJECT) or a ban answers for it.
+paste-contradicts-closed-windows = Remote Desktop listens on port { $port }, yet from outside the server refuses the connection ("closed"). Windows Firewall drops what it blocks and never refuses, so either the listener has stopped taking connections (a stuck Remote Desktop service: restart it as below) or security software on the server rejects them (look at its own firewall or network-protection settings).
 paste-contradicts-filtered-listening = The service listens on port { $port }, yet my connection is dropped on the way: a firewall inside the server or the security group drops it.
 paste-firewall-blocks = The firewall blocks TCP { $port }. To open it: { $firewall ->
         [ufw] `sudo ufw allow { $port }/tcp`

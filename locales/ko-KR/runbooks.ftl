@@ -627,6 +627,7 @@ paste-sshd-bind-denied = { $distro ->
     }
 paste-contradicts-open = 고객님 클라이언트는 { $port }번 포트에 연결하지 못하지만, 봇은 연결할 수 있어요. 고객님과 서버 사이의 무언가가 연결을 막고 있어요.
 paste-contradicts-closed = 서비스는 { $port }번 포트에서 대기하고 있는데, 외부에서 점검하면 "닫힘"으로 나와요. 연결을 거부하는(REJECT) 방화벽 규칙이나 차단 목록이 대신 응답하고 있어요.
+paste-contradicts-closed-windows = 원격 데스크톱은 { $port }번 포트에서 대기하고 있는데, 외부에서 연결하면 서버가 거부해요("닫힘"). Windows 방화벽은 막을 때 연결을 드롭할 뿐 거부하지는 않아요. 그래서 대기 중인 서비스가 연결을 받지 못하는 상태이거나(원격 데스크톱 서비스가 멈춘 경우: 아래 안내대로 다시 시작해 주세요), 서버에 설치된 보안 프로그램이 연결을 거부하고 있을 가능성이 커요(보안 프로그램의 자체 방화벽이나 네트워크 보호 설정을 확인해 주세요).
 paste-contradicts-filtered-listening = 서비스는 { $port }번 포트에서 대기하고 있는데, 봇의 연결은 도중에 드롭돼요. 서버 내부 방화벽이나 보안 그룹이 연결을 드롭하고 있어요.
 paste-firewall-blocks = 방화벽이 TCP { $port }번 포트를 막고 있어요. 다음 명령으로 포트를 열어 주세요: { $firewall ->
         [ufw] `sudo ufw allow { $port }/tcp`
