@@ -1047,7 +1047,24 @@ impl Engine {
         }
         s.answer_count = s.answer_count.saturating_add(1);
         let mut parts = vec![Msg::new("paste-read")];
-        let all: Vec<paste::Fact> = readings.iter().flat_map(|r| r.facts.clone()).collect();
+        // Said back: what bears on this server. A firewall's verdict on the
+        // other system's login port (3389 for a Linux server, 22 for a
+        // Windows one) is noise to the user; the report keeps it.
+        let other = match s.known_os() {
+            Some(Os::Linux) => Some(3389),
+            Some(Os::Windows) => Some(22),
+            _ => None,
+        }
+        .filter(|p| *p != s.service_port());
+        let all: Vec<paste::Fact> = readings
+            .iter()
+            .flat_map(|r| r.facts.clone())
+            .filter(|f| match f {
+                paste::Fact::FirewallAllows { port, .. }
+                | paste::Fact::FirewallBlocks { port, .. } => Some(*port) != other,
+                _ => true,
+            })
+            .collect();
         parts.extend(all.iter().take(MAX_FACT_LINES).map(facts::fact_msg));
         if all.len() > MAX_FACT_LINES {
             parts.push(Msg::new("paste-more").arg("count", (all.len() - MAX_FACT_LINES) as i64));

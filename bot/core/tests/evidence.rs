@@ -149,6 +149,24 @@ fn a_rule_that_blocks_beats_ufw_inactive_and_the_reply_says_so() {
         .find(|m| m.id == "paste-firewall-blocks")
         .unwrap_or_else(|| panic!("the block's advice: {said:?}"));
     assert_eq!(arg(fix, "firewall"), Some("iptables"));
+    // Said back: nothing about 3389 to a Linux user.
+    let read = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Say(r) if r.parts.first().is_some_and(|m| m.id == "paste-read") => {
+                Some(r.parts.clone())
+            }
+            _ => None,
+        })
+        .expect("the paste said back");
+    assert!(read.len() > 1, "{read:?}");
+    assert!(
+        !read.iter().any(
+            |m| matches!(m.args.get("port"), Some(Arg::Num(p)) if *p == 3389)
+                || matches!(m.args.get("port"), Some(Arg::Str(p)) if p == "3389")
+        ),
+        "{read:?}"
+    );
     // Named once: the next turn does not repeat it.
     let fx = handle(&e, &mut s, Input::Command(Command::Status), 11);
     assert!(!msgs(&fx).iter().any(|m| m.id == "evidence-contradiction"));
