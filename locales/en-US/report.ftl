@@ -79,7 +79,10 @@ report-summary = Summary: login port { $port } is { $state ->
         [client-password] the password is refused
         [client-other-port] the user's client still connects to the old port
        *[other] the login service accepts connections but misbehaves ({ $cause })
-    }. Clues from pastes: { $clues }.
+    }.{ $clues ->
+        [none] {""}
+       *[other] {" "}Clues from pastes: { $clues }.
+    }
 report-source = Probed from: { $egress ->
         [none] the bot's source address is not configured
        *[other] { $egress }

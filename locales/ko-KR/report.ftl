@@ -78,7 +78,10 @@ report-summary = 요약: 로그인 포트 { $port }번은 { $state ->
         [client-password] 비밀번호가 거부돼요
         [client-other-port] 사용자의 클라이언트가 아직 예전 포트로 접속하고 있어요
        *[other] 로그인 서비스가 연결은 받지만 정상적으로 동작하지 않아요({ $cause })
-    }. 붙여 넣은 출력에서 읽은 단서: { $clues }.
+    }.{ $clues ->
+        [none] {""}
+       *[other] {" "}붙여 넣은 출력에서 읽은 단서: { $clues }.
+    }
 report-source = 점검한 곳: { $egress ->
         [none] 봇의 출발 주소가 설정되어 있지 않아요
        *[other] { $egress }

@@ -366,7 +366,14 @@ pub fn gather(rb: &Runbooks, s: &Session) -> Vec<Evidence> {
             );
         }
     }
-    for p in &s.probes {
+    // The check of the ports a moved service often uses says nothing about
+    // the login port itself: what it found is in the probes section and,
+    // when one answers, in the port the conversation moved to.
+    for p in s
+        .probes
+        .iter()
+        .filter(|p| !matches!(p.purpose, crate::session::Purpose::Alternates))
+    {
         for f in &p.findings {
             push(
                 &mut out,

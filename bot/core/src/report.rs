@@ -183,7 +183,7 @@ fn summary(s: &Session) -> Option<Msg> {
             .arg(
                 "clues",
                 if clues.is_empty() {
-                    "-".to_owned()
+                    "none".to_owned()
                 } else {
                     clues.join(", ")
                 },
