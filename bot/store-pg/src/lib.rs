@@ -893,6 +893,13 @@ impl Store for PgStore {
             )
             .await
             .map_err(pg_err)?;
+            // Running-probe slots dead replicas left (expired leases).
+            c.execute(
+                "DELETE FROM vmd_running WHERE expires_at < clock_timestamp()",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
             // Budgets full again (their arrival time has passed) are
             // forgotten: a missing row is a full bucket.
             c.execute(

@@ -339,6 +339,42 @@ fn a_dead_replicas_running_slot_frees_after_its_lease() {
     }
 }
 
+/// Housekeeping drops the slots dead replicas left once they expired, even
+/// for a user who never asks again.
+#[test]
+fn pruning_drops_expired_running_slots() {
+    let Some(url) = support::url("pruning_drops_expired_running_slots") else {
+        return;
+    };
+    let schema = support::fresh_schema();
+    let mut short = support::config(&url, &schema);
+    short.lease = Duration::from_secs(1);
+    let dead = PgStore::open(short.clone()).unwrap();
+    let alive = PgStore::open(short).unwrap();
+    let slot = dead
+        .shared_budgets()
+        .unwrap()
+        .run_slot("slack\u{1f}ghost", 2)
+        .unwrap()
+        .expect("a free slot");
+    std::mem::forget(slot);
+    drop(dead);
+    assert_eq!(support::count_rows(&url, &schema, "vmd_running"), 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        alive.prune(0).unwrap();
+        let left = support::count_rows(&url, &schema, "vmd_running");
+        if left == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the expired slot was never pruned"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// How many admissions per second the shared buckets take (BENCHMARKS.md):
 /// 2 replicas x 8 threads, each admission a distinct user on 64 targets.
 #[test]
