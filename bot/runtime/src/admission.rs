@@ -31,9 +31,11 @@
 //! PostgreSQL) share the buckets too: the same GCRA buckets, and the start
 //! limit as one, are asked and spent in the database in one statement
 //! ([`SharedBudgets::take`]), so N replicas never admit more than one
-//! process would. A database that does not answer falls back to this
-//! process's own buckets (logged); the turn then finds the store
-//! unavailable anyway.
+//! process would. The cap of running probes per user is shared the same
+//! way ([`SharedBudgets::run_slot`]: a slot leased in the database while
+//! the probe runs, so a crashed replica's slot frees itself). A database
+//! that does not answer falls back to this process's own buckets and count
+//! (logged); the turn then finds the store unavailable anyway.
 //!
 //! A refusal is a [`ProbeRefusal`]; the driver feeds it to the engine, which
 //! says why in the user's language and goes back to where it was.
@@ -69,7 +71,16 @@ pub trait SharedBudgets: Send + Sync {
     /// all of them have one: `Ok(None)`; otherwise the index of the first
     /// bucket that refused and how long until it has a token.
     fn take(&self, asks: &[SharedAsk]) -> Result<Option<(usize, Duration)>, StoreError>;
+
+    /// Takes one of `user`'s `max` running-probe slots, counted over every
+    /// replica: `Ok(None)` when all are taken. The slot is held until the
+    /// returned guard drops; one a dead replica left frees itself when its
+    /// lease expires.
+    fn run_slot(&self, user: &str, max: u32) -> Result<Option<Box<dyn SlotGuard>>, StoreError>;
 }
+
+/// A running-probe slot held in a shared store; dropping it frees the slot.
+pub trait SlotGuard: Send + Sync {}
 
 /// What the platform says about a turn's sender and the place it came from:
 /// the facts the one authorisation point ([`Admission::authorize`]) decides
@@ -278,6 +289,10 @@ pub struct LookupPermit<'a>(#[allow(dead_code)] Permit<'a>);
 pub struct Permit<'a> {
     running: &'a Mutex<HashMap<String, u32>>,
     user: String,
+    /// The user's slot in the shared store (freed after this process's
+    /// count, when the permit drops).
+    #[allow(dead_code)]
+    slot: Option<Box<dyn SlotGuard>>,
 }
 
 impl Drop for Permit<'_> {
@@ -425,6 +440,7 @@ impl<C: Clock + Clone> Admission<C> {
         let permit = LookupPermit(Permit {
             running: &self.lookups,
             user: user.clone(),
+            slot: None,
         });
         if self.shared.is_some() {
             drop(_running);
@@ -504,10 +520,22 @@ impl<C: Clock + Clone> Admission<C> {
             // the database is asked without holding this process's lock.
             *running.entry(user.clone()).or_insert(0) += 1;
             drop(running);
-            let permit = Permit {
+            let mut permit = Permit {
                 running: &self.running,
                 user: user.clone(),
+                slot: None,
             };
+            // The user's running probes over every replica, before any
+            // budget is spent (a busy user costs nothing).
+            let max = self.cfg.max_running_per_user;
+            match self.shared.as_ref().map(|s| s.run_slot(&user, max)) {
+                Some(Ok(Some(slot))) => permit.slot = Some(slot),
+                Some(Ok(None)) => return Err(ProbeRefusal::Busy { max }),
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "shared running-probe count unavailable; this replica's own applies");
+                }
+                None => {}
+            }
             let share = format!("{user}\u{1f}{target}");
             let asks = [
                 self.user.shared("user", &user),
@@ -555,6 +583,7 @@ impl<C: Clock + Clone> Admission<C> {
         Ok(Permit {
             running: &self.running,
             user,
+            slot: None,
         })
     }
 

@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use tokio_postgres::error::SqlState;
 use vmd_core::command::Lang;
 use vmd_core::session::{Session, SessionKey};
-use vmd_runtime::admission::{SharedAsk, SharedBudgets};
+use vmd_runtime::admission::{SharedAsk, SharedBudgets, SlotGuard};
 use vmd_runtime::store::{
     decode, encode_for_store, record_version, OutcomeLine, Store, StoreError, TurnLock, MAX_PREFS,
     RECORD_VERSION,
@@ -504,6 +504,60 @@ struct PgBudgets {
     rt: tokio::runtime::Handle,
     pool: Pool,
     op_timeout: Duration,
+    /// How long a running-probe slot lasts without being renewed.
+    lease: Duration,
+    /// This process's name in slot rows.
+    owner: String,
+}
+
+impl PgBudgets {
+    /// Runs `f` on the store's runtime and waits for it, within the
+    /// operation timeout.
+    fn run<T: Send + 'static>(
+        &self,
+        f: impl Future<Output = Result<T, StoreError>> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let limit = self.op_timeout;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        self.rt.spawn(async move {
+            let r = match tokio::time::timeout(limit, f).await {
+                Ok(r) => r,
+                Err(_) => Err(StoreError::Unavailable(format!(
+                    "no answer from the database within {limit:?}"
+                ))),
+            };
+            let _ = tx.send(r);
+        });
+        rx.recv()
+            .map_err(|_| StoreError::Unavailable("the store's runtime stopped".into()))?
+    }
+}
+
+/// A running-probe slot (`vmd_running`): renewed in the background until
+/// dropped, then deleted; left behind by a dead replica, it expires.
+struct PgSlot {
+    rt: tokio::runtime::Handle,
+    pool: Pool,
+    id: i64,
+    renew: tokio::task::JoinHandle<()>,
+}
+
+impl SlotGuard for PgSlot {}
+
+impl Drop for PgSlot {
+    fn drop(&mut self) {
+        self.renew.abort();
+        let (pool, id) = (self.pool.clone(), self.id);
+        self.rt.spawn(async move {
+            let Ok(c) = pool.get().await else { return };
+            if let Err(e) = c
+                .execute("DELETE FROM vmd_running WHERE id = $1", &[&id])
+                .await
+            {
+                tracing::debug!(error = %e, "running-probe slot not released; it expires by itself");
+            }
+        });
+    }
 }
 
 impl SharedBudgets for PgBudgets {
@@ -541,6 +595,50 @@ impl SharedBudgets for PgBudgets {
         });
         rx.recv()
             .map_err(|_| StoreError::Unavailable("the store's runtime stopped".into()))?
+    }
+
+    fn run_slot(&self, user: &str, max: u32) -> Result<Option<Box<dyn SlotGuard>>, StoreError> {
+        let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX);
+        let cap = i32::try_from(max).unwrap_or(i32::MAX);
+        let (pool, u, owner) = (self.pool.clone(), user.to_owned(), self.owner.clone());
+        let got: Option<i64> = self.run(async move {
+            let c = pool.get().await.map_err(pool_err)?;
+            let row = c
+                .query_one(
+                    "SELECT vmd_run_slot($1, $2, $3, $4)",
+                    &[&u, &cap, &lease_ms, &owner],
+                )
+                .await
+                .map_err(pg_err)?;
+            Ok(row.get(0))
+        })?;
+        let Some(id) = got else { return Ok(None) };
+        // Renewed at a third of its length while the probe runs.
+        let pool = self.pool.clone();
+        let every = self.lease / 3;
+        let renew = self.rt.spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Ok(c) = pool.get().await else { continue };
+                let r = c
+                    .execute(
+                        "UPDATE vmd_running
+                         SET expires_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
+                         WHERE id = $1",
+                        &[&id, &lease_ms],
+                    )
+                    .await;
+                if let Err(e) = r {
+                    tracing::warn!(error = %e, "could not renew a running-probe slot");
+                }
+            }
+        });
+        Ok(Some(Box::new(PgSlot {
+            rt: self.rt.clone(),
+            pool: self.pool.clone(),
+            id,
+            renew,
+        })))
     }
 }
 
@@ -795,6 +893,13 @@ impl Store for PgStore {
             )
             .await
             .map_err(pg_err)?;
+            // Running-probe slots dead replicas left (expired leases).
+            c.execute(
+                "DELETE FROM vmd_running WHERE expires_at < clock_timestamp()",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
             // Budgets full again (their arrival time has passed) are
             // forgotten: a missing row is a full bucket.
             c.execute(
@@ -1003,6 +1108,8 @@ impl Store for PgStore {
             rt: self.rt.handle().clone(),
             pool: self.pool.clone(),
             op_timeout: self.cfg.op_timeout,
+            lease: self.cfg.lease,
+            owner: self.owner.clone(),
         }))
     }
 

@@ -111,6 +111,40 @@ const MIGRATIONS: &[(i32, &str)] = &[
     END
     $$;",
     ),
+    (
+        3,
+        // Each user's running probes over every replica: a row per probe
+        // with a lease, renewed while it runs. `vmd_run_slot` counts the
+        // user's unexpired rows under a per-user transaction advisory lock
+        // (so two replicas can't both take the last slot) and adds one only
+        // below the cap; expired rows (a dead replica's) are dropped first.
+        "CREATE TABLE vmd_running (
+        id bigserial PRIMARY KEY,
+        usr text NOT NULL,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+    );
+    CREATE INDEX vmd_running_usr ON vmd_running (usr);
+    CREATE FUNCTION vmd_run_slot(u text, cap integer, lease_ms bigint, who text)
+    RETURNS bigint
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        n integer;
+        got bigint;
+    BEGIN
+        PERFORM pg_advisory_xact_lock(1986884210, hashtext(u));
+        DELETE FROM vmd_running WHERE usr = u AND expires_at < clock_timestamp();
+        SELECT count(*) INTO n FROM vmd_running WHERE usr = u;
+        IF n >= cap THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO vmd_running (usr, owner, expires_at)
+            VALUES (u, who, clock_timestamp() + lease_ms * interval '1 millisecond')
+            RETURNING id INTO got;
+        RETURN got;
+    END
+    $$;",
+    ),
 ];
 
 /// The schema version this build migrates to.

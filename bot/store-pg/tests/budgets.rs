@@ -11,7 +11,7 @@ use vmd_core::limits::{Budget, ProbeRefusal};
 use vmd_core::policy::TargetPolicy;
 use vmd_core::probe::{PortSpec, ProbeRequest, Service};
 use vmd_core::session::{Session, SessionKey};
-use vmd_runtime::admission::{Admission, AdmissionConfig, Caller, Rate};
+use vmd_runtime::admission::{Admission, AdmissionConfig, Caller, Permit, Rate};
 use vmd_runtime::kit::limits::{Limit, RateLimiter};
 use vmd_runtime::store::Store;
 use vmd_store_pg::PgStore;
@@ -203,6 +203,176 @@ fn two_replicas_share_the_start_limit() {
         }
     });
     assert_eq!(started.into_inner(), 3, "starts over both replicas");
+}
+
+/// Replica `r` asks for a probe of user `mallory` in conversation `i`.
+fn ask<'a>(a: &'a Admission, r: usize, i: usize) -> Result<Permit<'a>, ProbeRefusal> {
+    a.admit(
+        &SessionKey::new("discord", &format!("{r}/{i}"), "mallory"),
+        Some("G1"),
+        &policy(),
+        &Session::new(0),
+        &req(&format!("203.0.113.{}", 10 + r * 100 + i % 90)),
+    )
+}
+
+/// The cap of running probes per user holds over the replicas: what one
+/// replica runs counts on the other, and many threads of both replicas
+/// never run more than the cap for one user at once.
+#[test]
+fn two_replicas_share_the_running_probe_cap() {
+    let Some(url) = support::url("two_replicas_share_the_running_probe_cap") else {
+        return;
+    };
+    let mut c = cfg();
+    c.max_running_per_user = 2;
+    let stores = replicas(&url);
+    let a = points(&stores, &c, true);
+    // Two running on the first replica: the second refuses a third.
+    let p1 = ask(&a[0], 0, 0).unwrap();
+    let p2 = ask(&a[0], 0, 1).unwrap();
+    match ask(&a[1], 1, 0) {
+        Err(ProbeRefusal::Busy { max: 2 }) => {}
+        other => panic!("expected busy on the other replica, got {:?}", other.err()),
+    }
+    // One ends: the other replica may run one (its release is in the
+    // background; waited for, with a generous deadline).
+    drop(p1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let p3 = loop {
+        match ask(&a[1], 1, 1) {
+            Ok(p) => break p,
+            Err(ProbeRefusal::Busy { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(other) => panic!("the freed slot never came back: {other:?}"),
+        }
+    };
+    drop((p2, p3));
+
+    // Many threads of both replicas, each holding its probe a while.
+    let running = AtomicUsize::new(0);
+    let most = AtomicUsize::new(0);
+    let admitted = AtomicUsize::new(0);
+    let start = Barrier::new(REPLICAS * THREADS_PER_REPLICA);
+    std::thread::scope(|s| {
+        for (r, a) in a.iter().enumerate() {
+            for t in 0..THREADS_PER_REPLICA {
+                let (running, most, admitted, start) = (&running, &most, &admitted, &start);
+                s.spawn(move || {
+                    start.wait();
+                    for i in 0..10 {
+                        match ask(a, r, 100 + t * 10 + i) {
+                            Ok(permit) => {
+                                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                                most.fetch_max(now, Ordering::SeqCst);
+                                admitted.fetch_add(1, Ordering::SeqCst);
+                                std::thread::sleep(Duration::from_millis(30));
+                                running.fetch_sub(1, Ordering::SeqCst);
+                                drop(permit);
+                            }
+                            Err(ProbeRefusal::Busy { max: 2 }) => {
+                                std::thread::sleep(Duration::from_millis(5));
+                            }
+                            Err(other) => panic!("unexpected refusal {other:?}"),
+                        }
+                    }
+                });
+            }
+        }
+    });
+    assert!(admitted.into_inner() >= 1);
+    let most = most.into_inner();
+    assert!(most <= 2, "{most} probes of one user ran at once");
+}
+
+/// A replica that dies holding a running-probe slot doesn't keep it: the
+/// slot frees itself when its lease runs out.
+#[test]
+fn a_dead_replicas_running_slot_frees_after_its_lease() {
+    let Some(url) = support::url("a_dead_replicas_running_slot_frees_after_its_lease") else {
+        return;
+    };
+    let schema = support::fresh_schema();
+    let mut short = support::config(&url, &schema);
+    short.lease = Duration::from_secs(1);
+    let dead = PgStore::open(short.clone()).unwrap();
+    let alive = PgStore::open(short).unwrap();
+    let user = "discord\u{1f}mallory";
+    let slot = dead
+        .shared_budgets()
+        .unwrap()
+        .run_slot(user, 1)
+        .unwrap()
+        .expect("a free slot");
+    // The process dies: nothing releases or renews the slot.
+    std::mem::forget(slot);
+    drop(dead);
+    let mut c = cfg();
+    c.max_running_per_user = 1;
+    let a = Admission::new(c).with_shared(alive.shared_budgets());
+    let ask = || {
+        a.admit(
+            &SessionKey::new("discord", "1/1", "mallory"),
+            Some("G1"),
+            &policy(),
+            &Session::new(0),
+            &req("203.0.113.7"),
+        )
+    };
+    match ask() {
+        Err(ProbeRefusal::Busy { max: 1 }) => {}
+        other => panic!(
+            "expected the dead replica's slot to count, got {:?}",
+            other.err()
+        ),
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match ask() {
+            Ok(_) => break,
+            Err(ProbeRefusal::Busy { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(other) => panic!("the dead replica's slot never expired: {other:?}"),
+        }
+    }
+}
+
+/// Housekeeping drops the slots dead replicas left once they expired, even
+/// for a user who never asks again.
+#[test]
+fn pruning_drops_expired_running_slots() {
+    let Some(url) = support::url("pruning_drops_expired_running_slots") else {
+        return;
+    };
+    let schema = support::fresh_schema();
+    let mut short = support::config(&url, &schema);
+    short.lease = Duration::from_secs(1);
+    let dead = PgStore::open(short.clone()).unwrap();
+    let alive = PgStore::open(short).unwrap();
+    let slot = dead
+        .shared_budgets()
+        .unwrap()
+        .run_slot("slack\u{1f}ghost", 2)
+        .unwrap()
+        .expect("a free slot");
+    std::mem::forget(slot);
+    drop(dead);
+    assert_eq!(support::count_rows(&url, &schema, "vmd_running"), 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        alive.prune(0).unwrap();
+        let left = support::count_rows(&url, &schema, "vmd_running");
+        if left == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the expired slot was never pruned"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 /// How many admissions per second the shared buckets take (BENCHMARKS.md):

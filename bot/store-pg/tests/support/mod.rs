@@ -158,3 +158,26 @@ pub fn expire_leases(url: &str, schema: &str) {
     .join()
     .unwrap();
 }
+
+/// Rows of `table` in `schema` (read on a connection of its own).
+pub fn count_rows(url: &str, schema: &str, table: &str) -> i64 {
+    let (url, q) = (
+        url.to_owned(),
+        format!("SELECT count(*) FROM {schema}.{table}"),
+    );
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            c.query_one(q.as_str(), &[]).await.unwrap().get(0)
+        })
+    })
+    .join()
+    .unwrap()
+}
