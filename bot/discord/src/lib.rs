@@ -1876,10 +1876,19 @@ impl Raw {
             let answer = match http.request(request).await {
                 Ok(r) => r.bytes().await,
                 Err(e) => {
+                    // A 5xx or a transport failure is worth another try.
+                    let again = match &e {
+                        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(
+                            r,
+                        )) => r.status_code.is_server_error(),
+                        serenity::Error::Http(serenity::http::HttpError::Request(_)) => true,
+                        _ => false,
+                    };
                     return match is_forbidden(&e) {
                         Some(code) => Try::Forbidden(code),
+                        None if again => Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
                         None => Try::Failed(e.to_string()),
-                    }
+                    };
                 }
             };
             return match answer {
