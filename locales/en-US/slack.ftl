@@ -30,3 +30,5 @@ slack-not-in-channel = I'm not a member of this channel, so I can't post the dia
 slack-continue-dm = Continue in a direct message
 slack-modal-failed = The answer form didn't open in time. Please click the button again.
 slack-restarting-click = vm-doctor is restarting right now. Please click again in a minute; diagnoses under way are kept.
+slack-restarting-message = vm-doctor is restarting right now, so I didn't take that message. Please send it again in a minute; diagnoses under way are kept.
+slack-restarting-form = vm-doctor is restarting right now, so I didn't take your answer. Please click the button again in a minute and send it once more; diagnoses under way are kept.

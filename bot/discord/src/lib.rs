@@ -19,15 +19,14 @@ pub mod limits {
 use limits::Limit;
 use serenity::all::{
     ActionRow, ActionRowComponent, ButtonKind, ButtonStyle, ChannelId, ChannelType, ClientBuilder,
-    Command as DiscordCommand, CommandInteraction, CommandOptionType, ComponentInteraction,
-    Context, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton, CreateCommand,
-    CreateCommandOption, CreateInputText, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, CreateModal, CreateThread,
-    EditInteractionResponse, EditMessage, EventHandler, GatewayIntents, GuildId, HttpBuilder,
-    InputTextStyle, InstallationContext, Interaction, InteractionContext, Member, MessageId,
-    ModalInteraction, PartialChannel, Permissions, Ready, ResolvedValue, RoleId, ShardManager,
+    CommandInteraction, CommandOptionType, ComponentInteraction, Context, CreateActionRow,
+    CreateAllowedMentions, CreateAttachment, CreateButton, CreateCommand, CreateCommandOption,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    CreateModal, CreateThread, EditInteractionResponse, EditMessage, EventHandler, GatewayIntents,
+    GuildId, HttpBuilder, InputTextStyle, InstallationContext, Interaction, InteractionContext,
+    InteractionId, Member, MessageId, ModalInteraction, PartialChannel, Permissions, Ready,
+    ResolvedValue, RoleId, ShardManager,
 };
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -407,16 +406,6 @@ fn has_role(member: Option<&Member>, role: Option<u64>) -> bool {
     }
 }
 
-/// Retries a Discord call that failed on the server's side (5xx, 429) or in
-/// transit; gives up after three tries and logs.
-async fn retry<T, F, Fut>(what: &str, f: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, serenity::Error>>,
-{
-    retry_checked(what, f).await.ok()
-}
-
 /// Discord refused a write for want of access or a permission (403, JSON
 /// codes 50001 Missing Access, 50013 Missing Permissions): never retried.
 fn is_forbidden(e: &serenity::Error) -> Option<isize> {
@@ -430,47 +419,13 @@ fn is_forbidden(e: &serenity::Error) -> Option<isize> {
     }
 }
 
-/// [`retry`], telling a refusal for want of permission (`Err(Some(code))`)
-/// from any other failure (`Err(None)`).
-async fn retry_checked<T, F, Fut>(what: &str, mut f: F) -> Result<T, Option<isize>>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, serenity::Error>>,
-{
-    let mut delay = Duration::from_millis(200);
-    for attempt in 1..=3 {
-        match f().await {
-            Ok(v) => return Ok(v),
-            Err(e) => {
-                let retryable = match &e {
-                    serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r)) => {
-                        r.status_code.is_server_error() || r.status_code.as_u16() == 429
-                    }
-                    serenity::Error::Http(serenity::http::HttpError::Request(_)) => true,
-                    _ => false,
-                };
-                tracing::warn!(call = what, attempt, error = %e, "Discord call failed");
-                if !retryable || attempt == 3 {
-                    vmd_runtime::telemetry::platform_error("discord", "api");
-                    return Err(is_forbidden(&e));
-                }
-                // serenity's error drops a 429's Retry-After: at least a
-                // second then (message posts and edits go through `Raw`,
-                // which reads it).
-                let rate_limited = matches!(&e,
-                    serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(r))
-                        if r.status_code.as_u16() == 429);
-                let wait = if rate_limited {
-                    delay.max(Duration::from_secs(1))
-                } else {
-                    delay
-                };
-                tokio::time::sleep(wait).await;
-                delay *= 4;
-            }
-        }
+/// An answer's body, `null` when empty (204 No Content), so `()` reads it.
+fn or_null(body: &[u8]) -> &[u8] {
+    if body.is_empty() {
+        b"null"
+    } else {
+        body
     }
-    Err(None)
 }
 
 /// What the bot may do in the channel of an interaction, from its
@@ -667,36 +622,36 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         .integration_types(vec![InstallationContext::Guild])
                 })
                 .collect();
-            if retry("register global commands", || {
-                DiscordCommand::set_global_commands(&ctx.http, global.clone())
-            })
-            .await
-            .is_none()
+            if self
+                .raw
+                .commands(&ctx.http, "register global commands", None, Some(&global))
+                .await
+                .is_none()
             {
                 tracing::error!("could not register slash commands");
             }
         } else {
             for g in &self.cfg.guilds {
                 let gid = GuildId::new(*g);
-                if retry("register guild commands", || {
-                    gid.set_commands(&ctx.http, cmds.clone())
-                })
-                .await
-                .is_none()
+                if self
+                    .raw
+                    .commands(&ctx.http, "register guild commands", Some(gid), Some(&cmds))
+                    .await
+                    .is_none()
                 {
                     tracing::error!(guild = g, "could not register slash commands");
                 }
             }
-            let global = retry("list global commands", || {
-                DiscordCommand::get_global_commands(&ctx.http)
-            })
-            .await;
+            let global = self
+                .raw
+                .commands(&ctx.http, "list global commands", None, None)
+                .await;
             if global.is_some_and(|l| !l.is_empty())
-                && retry("remove global commands", || {
-                    DiscordCommand::set_global_commands(&ctx.http, Vec::new())
-                })
-                .await
-                .is_some()
+                && self
+                    .raw
+                    .commands(&ctx.http, "remove global commands", None, Some(&[]))
+                    .await
+                    .is_some()
             {
                 tracing::info!("removed the global commands (registered per guild now)");
             }
@@ -721,15 +676,19 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
 
     /// Removes this bot's commands from guild `g`, if it has any there.
     async fn clear_guild_commands(&self, ctx: &Context, g: GuildId) {
-        let Some(list) = retry("list guild commands", || g.get_commands(&ctx.http)).await else {
+        let Some(list) = self
+            .raw
+            .commands(&ctx.http, "list guild commands", Some(g), None)
+            .await
+        else {
             return;
         };
         if !list.is_empty()
-            && retry("remove guild commands", || {
-                g.set_commands(&ctx.http, Vec::new())
-            })
-            .await
-            .is_some()
+            && self
+                .raw
+                .commands(&ctx.http, "remove guild commands", Some(g), Some(&[]))
+                .await
+                .is_some()
         {
             tracing::info!(
                 guild = g.get(),
@@ -758,23 +717,27 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .or_else(|| lang_of(locale))
             .unwrap_or(Lang::En);
         let r = ephemeral(self.text(lang, Msg::new("discord-restarting")));
-        let sent = match interaction {
-            Interaction::Command(c) => c.create_response(&ctx.http, r).await,
-            Interaction::Component(c) => c.create_response(&ctx.http, r).await,
-            Interaction::Modal(m) => m.create_response(&ctx.http, r).await,
-            _ => Ok(()),
+        let (id, token) = match interaction {
+            Interaction::Command(c) => (c.id, &c.token),
+            Interaction::Component(c) => (c.id, &c.token),
+            Interaction::Modal(m) => (m.id, &m.token),
+            _ => return,
         };
-        if let Err(e) = sent {
-            tracing::warn!(error = %e, "could not answer an interaction while shutting down");
+        if self
+            .raw
+            .respond(&ctx.http, "restarting", id, token, &r)
+            .await
+            .is_none()
+        {
+            tracing::warn!("could not answer an interaction while shutting down");
         }
     }
 
     async fn ephemeral_command(&self, ctx: &Context, c: &CommandInteraction, text: String) {
         let r = ephemeral(text);
-        retry("ephemeral reply", || {
-            c.create_response(&ctx.http, r.clone())
-        })
-        .await;
+        self.raw
+            .respond(&ctx.http, "ephemeral reply", c.id, &c.token, &r)
+            .await;
     }
 
     async fn on_command(&self, ctx: &Context, c: CommandInteraction) {
@@ -898,7 +861,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     }
                 };
                 // First response now, before any slow work: Discord's 3 s deadline.
-                if retry("defer", || c.defer(&ctx.http)).await.is_none() {
+                if self
+                    .raw
+                    .respond(
+                        &ctx.http,
+                        "defer",
+                        c.id,
+                        &c.token,
+                        &CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new()),
+                    )
+                    .await
+                    .is_none()
+                {
                     return;
                 }
                 let ip_text = match &host {
@@ -914,11 +888,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     );
                     let builder =
                         CreateThread::new(clip(&name, 100)).kind(ChannelType::PublicThread);
-                    match retry("create thread", || {
-                        c.channel_id.create_thread(&ctx.http, builder.clone())
-                    })
-                    .await
-                    {
+                    match self.raw.thread(&ctx.http, c.channel_id, &builder).await {
                         Some(t) => {
                             let note = self.text_trusting(
                                 lang,
@@ -927,10 +897,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                                     .arg("thread", format!("<#{}>", t.id.get())),
                                 &["thread"],
                             );
-                            retry("edit original", || {
-                                c.edit_response(&ctx.http, edit_response().content(note.clone()))
-                            })
-                            .await;
+                            self.raw
+                                .edit_original(
+                                    &ctx.http,
+                                    "edit original",
+                                    &c.token,
+                                    &edit_response().content(note.clone()),
+                                )
+                                .await;
                             t.id
                         }
                         None => c.channel_id,
@@ -940,10 +914,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 };
                 if conv == c.channel_id {
                     let note = self.text(lang, Msg::new("discord-started-here").arg("ip", ip_text));
-                    retry("edit original", || {
-                        c.edit_response(&ctx.http, edit_response().content(note.clone()))
-                    })
-                    .await;
+                    self.raw
+                        .edit_original(
+                            &ctx.http,
+                            "edit original",
+                            &c.token,
+                            &edit_response().content(note.clone()),
+                        )
+                        .await;
                 }
                 let key = SessionKey::new("discord", &conv.get().to_string(), &user.to_string());
                 let input = match (&host, &cmd) {
@@ -979,14 +957,29 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     let text = self.cannot_post(lang, missing);
                     return self.ephemeral_command(ctx, &c, text).await;
                 }
-                if retry("defer", || c.defer(&ctx.http)).await.is_none() {
+                if self
+                    .raw
+                    .respond(
+                        &ctx.http,
+                        "defer",
+                        c.id,
+                        &c.token,
+                        &CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new()),
+                    )
+                    .await
+                    .is_none()
+                {
                     return;
                 }
                 let done = self.text(lang, Msg::new("discord-see-below"));
-                retry("edit original", || {
-                    c.edit_response(&ctx.http, edit_response().content(done.clone()))
-                })
-                .await;
+                self.raw
+                    .edit_original(
+                        &ctx.http,
+                        "edit original",
+                        &c.token,
+                        &edit_response().content(done.clone()),
+                    )
+                    .await;
                 self.turn(
                     ctx,
                     guild,
@@ -1103,20 +1096,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 Ok(a) => a,
                 Err(text) => {
                     let r = ephemeral(text);
-                    retry("ephemeral reply", || {
-                        c.create_response(&ctx.http, r.clone())
-                    })
-                    .await;
+                    self.raw
+                        .respond(&ctx.http, "ephemeral reply", c.id, &c.token, &r)
+                        .await;
                     return;
                 }
             };
             // A channel the bot can no longer post in: said now, not after the turn.
             if let Err(missing) = plan(c.app_permissions, is_thread(c.channel.as_ref()), false) {
                 let r = ephemeral(self.cannot_post(lang, missing));
-                retry("ephemeral reply", || {
-                    c.create_response(&ctx.http, r.clone())
-                })
-                .await;
+                self.raw
+                    .respond(&ctx.http, "ephemeral reply", c.id, &c.token, &r)
+                    .await;
                 return;
             }
             if id.is_input() || id.is_paste() {
@@ -1142,21 +1133,26 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     )
                     .max_length(max),
                 )]);
-                retry("open modal", || {
-                    c.create_response(&ctx.http, CreateInteractionResponse::Modal(modal.clone()))
-                })
-                .await;
+                self.raw
+                    .respond(
+                        &ctx.http,
+                        "open modal",
+                        c.id,
+                        &c.token,
+                        &CreateInteractionResponse::Modal(modal.clone()),
+                    )
+                    .await;
                 return;
             }
             // First response: the answered buttons become disabled, the choice highlighted.
             let rows = disabled_rows(&c.message.components, Some(&c.data.custom_id));
             let update =
                 CreateInteractionResponse::UpdateMessage(response_message().components(rows));
-            if retry("update message", || {
-                c.create_response(&ctx.http, update.clone())
-            })
-            .await
-            .is_none()
+            if self
+                .raw
+                .respond(&ctx.http, "update message", c.id, &c.token, &update)
+                .await
+                .is_none()
             {
                 return;
             }
@@ -1206,19 +1202,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 Ok(a) => a,
                 Err(text) => {
                     let r = ephemeral(text);
-                    retry("ephemeral reply", || {
-                        m.create_response(&ctx.http, r.clone())
-                    })
-                    .await;
+                    self.raw
+                        .respond(&ctx.http, "ephemeral reply", m.id, &m.token, &r)
+                        .await;
                     return;
                 }
             };
             if let Err(missing) = plan(m.app_permissions, is_thread(m.channel.as_ref()), false) {
                 let r = ephemeral(self.cannot_post(lang, missing));
-                retry("ephemeral reply", || {
-                    m.create_response(&ctx.http, r.clone())
-                })
-                .await;
+                self.raw
+                    .respond(&ctx.http, "ephemeral reply", m.id, &m.token, &r)
+                    .await;
                 return;
             }
             let value = m
@@ -1239,11 +1233,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 ),
                 None => CreateInteractionResponse::Acknowledge,
             };
-            if retry("ack modal", || {
-                m.create_response(&ctx.http, response.clone())
-            })
-            .await
-            .is_none()
+            if self
+                .raw
+                .respond(&ctx.http, "ack modal", m.id, &m.token, &response)
+                .await
+                .is_none()
             {
                 return;
             }
@@ -1406,12 +1400,25 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             "flags": 64,
             "allowed_mentions": {"parse": []},
         });
-        if let Err(e) = ctx
-            .http
-            .create_followup_message(token, &body, Vec::new())
-            .await
-        {
-            tracing::warn!(error = %e, "could not tell the user through a follow-up");
+        let Some(application_id) = ctx.http.application_id() else {
+            return;
+        };
+        let route = serenity::http::Route::WebhookFollowupMessages {
+            application_id,
+            token,
+        };
+        let sent: Result<serenity::all::Message, _> = self
+            .raw
+            .json(
+                &ctx.http,
+                "follow-up",
+                route,
+                serenity::http::LightMethod::Post,
+                serde_json::to_vec(&body).ok(),
+            )
+            .await;
+        if sent.is_err() {
+            tracing::warn!("could not tell the user through a follow-up");
         }
     }
 
@@ -1680,6 +1687,120 @@ impl Raw {
         .await
     }
 
+    /// Any other REST call (interaction responses, follow-ups, threads,
+    /// commands), retried as [`Raw::send`]: a 429 waited out as it says.
+    async fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        route: serenity::http::Route<'_>,
+        method: serenity::http::LightMethod,
+        body: Option<Vec<u8>>,
+    ) -> Result<T, Option<isize>> {
+        self.call(http, what, || {
+            serenity::http::Request::new(route, method).body(body.clone())
+        })
+        .await
+    }
+
+    /// An interaction's first response.
+    async fn respond(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        id: InteractionId,
+        token: &str,
+        r: &CreateInteractionResponse,
+    ) -> Option<()> {
+        let body = serde_json::to_vec(r).ok()?;
+        let route = serenity::http::Route::InteractionResponse {
+            interaction_id: id,
+            token,
+        };
+        self.json(
+            http,
+            what,
+            route,
+            serenity::http::LightMethod::Post,
+            Some(body),
+        )
+        .await
+        .ok()
+    }
+
+    /// Edits an interaction's original response.
+    async fn edit_original(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        token: &str,
+        edit: &EditInteractionResponse,
+    ) -> Option<serenity::all::Message> {
+        let body = serde_json::to_vec(edit).ok()?;
+        let route = serenity::http::Route::WebhookOriginalInteractionResponse {
+            application_id: http.application_id()?,
+            token,
+        };
+        self.json(
+            http,
+            what,
+            route,
+            serenity::http::LightMethod::Patch,
+            Some(body),
+        )
+        .await
+        .ok()
+    }
+
+    /// The bot's commands, globally (`guild` `None`) or in one guild:
+    /// `set` replaces them, `None` lists them.
+    async fn commands(
+        &self,
+        http: &serenity::http::Http,
+        what: &str,
+        guild: Option<GuildId>,
+        set: Option<&[CreateCommand]>,
+    ) -> Option<Vec<serenity::all::Command>> {
+        let application_id = http.application_id()?;
+        let route = match guild {
+            Some(guild_id) => serenity::http::Route::GuildCommands {
+                application_id,
+                guild_id,
+            },
+            None => serenity::http::Route::Commands { application_id },
+        };
+        let (method, body) = match set {
+            Some(cmds) => (
+                serenity::http::LightMethod::Put,
+                Some(serde_json::to_vec(cmds).ok()?),
+            ),
+            None => (serenity::http::LightMethod::Get, None),
+        };
+        self.json(http, what, route, method, body).await.ok()
+    }
+
+    /// Opens a thread in `channel`.
+    async fn thread(
+        &self,
+        http: &serenity::http::Http,
+        channel: ChannelId,
+        builder: &CreateThread<'_>,
+    ) -> Option<serenity::all::GuildChannel> {
+        let body = serde_json::to_vec(builder).ok()?;
+        let route = serenity::http::Route::ChannelThreads {
+            channel_id: channel,
+        };
+        self.json(
+            http,
+            "create thread",
+            route,
+            serenity::http::LightMethod::Post,
+            Some(body),
+        )
+        .await
+        .ok()
+    }
+
     /// One REST call, `request` made afresh for each try.
     async fn call<'a, T: serde::de::DeserializeOwned>(
         &self,
@@ -1752,12 +1873,30 @@ impl Raw {
         request: serenity::http::Request<'_>,
     ) -> Try<T> {
         if http.ratelimiter.is_some() {
-            return match http.fire::<T>(request).await {
-                Ok(v) => Try::Done(v),
-                Err(e) => match is_forbidden(&e) {
-                    Some(code) => Try::Forbidden(code),
-                    None => Try::Failed(e.to_string()),
+            let answer = match http.request(request).await {
+                Ok(r) => r.bytes().await,
+                Err(e) => {
+                    // A 5xx or a transport failure is worth another try.
+                    let again = match &e {
+                        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(
+                            r,
+                        )) => r.status_code.is_server_error(),
+                        serenity::Error::Http(serenity::http::HttpError::Request(_)) => true,
+                        _ => false,
+                    };
+                    return match is_forbidden(&e) {
+                        Some(code) => Try::Forbidden(code),
+                        None if again => Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
+                        None => Try::Failed(e.to_string()),
+                    };
+                }
+            };
+            return match answer {
+                Ok(body) => match serde_json::from_slice::<T>(or_null(&body)) {
+                    Ok(v) => Try::Done(v),
+                    Err(e) => Try::Failed(format!("unexpected answer: {e}")),
                 },
+                Err(e) => Try::Failed(vmd_runtime::redact::in_text(&e.to_string())),
             };
         }
         let built = request
@@ -1787,7 +1926,7 @@ impl Raw {
             Err(e) => return Try::Again(vmd_runtime::redact::in_text(&e.to_string())),
         };
         match status {
-            200..=299 => match serde_json::from_slice::<T>(&body) {
+            200..=299 => match serde_json::from_slice::<T>(or_null(&body)) {
                 Ok(v) => Try::Done(v),
                 Err(e) => Try::Failed(format!("unexpected answer: {e}")),
             },

@@ -2,7 +2,9 @@
 //! `Retry-After` says (header or body; a global one holds every post), and
 //! a retried message post carries a nonce with `enforce_nonce`, so a post
 //! Discord took before the answer was lost is not posted twice. The fake
-//! counts a request sent before its 429 ran out as a violation.
+//! counts a request sent before its 429 ran out as a violation. Every other
+//! call (interaction responses, edits of the original, threads, command
+//! registration) waits a 429 out the same way.
 
 mod fake;
 
@@ -163,5 +165,77 @@ async fn a_post_discord_took_before_the_answer_was_lost_is_not_posted_twice() {
     // ...and the message is in the thread once.
     let copies = posted(&fake).iter().filter(|m| m["nonce"] == nonce).count();
     assert_eq!(copies, 1, "posted once: {:#?}", posted(&fake));
+    bot.stop().await;
+}
+
+/// A 429 on `method` `path` (1.5 s, said only in the body: serenity's
+/// fixed one-second wait would come early) is waited out, and the
+/// diagnosis still reaches its first message.
+async fn a_429_on_another_call_is_waited_out(method: &str, path: &str) {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let bot = start_bot(&fake, data.path()).await;
+    fake.rate_limit_next(
+        method,
+        path,
+        Duration::from_millis(1500),
+        false,
+        RetryAfterIn::Body,
+    );
+    diagnose(&fake).await;
+    wait_until("the first message is posted after the 429", || {
+        !posted(&fake).is_empty()
+    })
+    .await;
+    assert!(fake.rate_limited_count() >= 1, "the 429 was given");
+    assert_eq!(
+        fake.early_retries(),
+        0,
+        "{method} {path} came again before the 429's Retry-After ran out"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_the_interaction_callback_is_waited_out() {
+    a_429_on_another_call_is_waited_out("POST", "/callback").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_the_thread_creation_is_waited_out() {
+    a_429_on_another_call_is_waited_out("POST", "/threads").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_the_original_response_edit_is_waited_out() {
+    a_429_on_another_call_is_waited_out("PATCH", "/messages/@original").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_command_registration_is_waited_out() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    fake.rate_limit_next(
+        "PUT",
+        "/commands",
+        Duration::from_millis(1500),
+        false,
+        RetryAfterIn::Body,
+    );
+    let bot = start_bot(&fake, data.path()).await;
+    wait_until("the commands are registered after the 429", || {
+        fake.requests()
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+            .count()
+            >= 2
+    })
+    .await;
+    assert_eq!(fake.rate_limited_count(), 1, "one 429, waited out");
+    assert_eq!(
+        fake.early_retries(),
+        0,
+        "registered again before the 429 ran out"
+    );
     bot.stop().await;
 }

@@ -250,8 +250,11 @@ async fn handle<P: Prober + 'static, S: Store + 'static>(
             return axum::Json(serde_json::json!({"challenge": v["challenge"]})).into_response();
         }
         match serde_json::from_value::<SlackPushEvent>(v) {
-            Ok(SlackPushEvent::EventCallback(_)) if st.bot.driver.turns().is_draining() => {
+            Ok(SlackPushEvent::EventCallback(ev)) if st.bot.driver.turns().is_draining() => {
+                // A message for the bot starts nothing; its sender is told.
                 tracing::info!("shutting down; event not taken");
+                let bot = st.bot.clone();
+                tokio::spawn(async move { bot.restarting_push(ev).await });
             }
             Ok(SlackPushEvent::EventCallback(ev)) => {
                 let bot = st.bot.clone();

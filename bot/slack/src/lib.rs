@@ -349,7 +349,9 @@ async fn on_push<P: Prober + 'static, S: Store + 'static>(
 ) -> UserCallbackResult<()> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
         if bot.driver.turns().is_draining() {
+            // A message for the bot starts nothing; its sender is told.
             tracing::info!("shutting down; event not taken");
+            tokio::spawn(async move { bot.restarting_push(ev).await });
             return Ok(());
         }
         tokio::spawn(async move { bot.on_push(ev).await });
@@ -1224,8 +1226,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// A click while the process drains: "restarting, click again in a
     /// minute", through the action's `response_url` (only its user sees it).
     pub(crate) async fn restarting(&self, ev: SlackInteractionEvent) {
-        let SlackInteractionEvent::BlockActions(a) = ev else {
-            return;
+        let a = match ev {
+            SlackInteractionEvent::BlockActions(a) => a,
+            SlackInteractionEvent::ViewSubmission(v) => return self.restarting_form(v).await,
+            _ => return,
         };
         let (Some(url), Some(user)) = (&a.response_url, &a.user) else {
             return;
@@ -1242,6 +1246,108 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         if !self.respond(url.value().as_str(), &m, false).await {
             tracing::warn!("could not tell a user that the bot is restarting");
         }
+    }
+
+    /// A typed answer (the modal) sent while the process drains: the form
+    /// closes, and its user is told in the diagnosis's thread to answer again
+    /// in a minute.
+    async fn restarting_form(&self, v: SlackInteractionViewSubmissionEvent) {
+        let SlackView::Modal(modal) = &v.view.view else {
+            return;
+        };
+        if modal.callback_id.as_ref().map(|c| c.to_string()).as_deref()
+            != Some(blocks::MODAL_CALLBACK)
+        {
+            return;
+        }
+        let meta: Value = modal
+            .private_metadata
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or_default();
+        let Some(channel) = meta["ch"].as_str() else {
+            return;
+        };
+        let thread = meta["cv"]
+            .as_str()
+            .and_then(split_conversation)
+            .map(|(_, ts)| ts);
+        let user = v.user.id.to_string();
+        let text = self.text(self.stored_lang(&user), Msg::new("slack-restarting-form"));
+        self.ephemeral(channel, &user, thread, &text).await;
+    }
+
+    /// A message for the bot (a mention, a direct message, a reply in the
+    /// sender's own diagnosis thread) while the process drains: it starts
+    /// nothing, and its sender is told to send it again in a minute. Other
+    /// messages are left alone, as always.
+    pub(crate) async fn restarting_push(&self, ev: SlackPushEventCallback) {
+        if !self.first_time(&format!("ev:{}", ev.event_id)) {
+            return;
+        }
+        let (channel, user, thread, addressed) = match ev.event {
+            SlackEventCallbackBody::AppMention(m) => (
+                m.channel.to_string(),
+                m.user.to_string(),
+                m.origin.thread_ts.as_ref().map(|t| t.to_string()),
+                true,
+            ),
+            SlackEventCallbackBody::Message(m) => {
+                let answer_kind = m.subtype.is_none()
+                    || matches!(
+                        m.subtype,
+                        Some(
+                            SlackMessageEventType::FileShare
+                                | SlackMessageEventType::ThreadBroadcast
+                        )
+                    );
+                if !answer_kind || m.sender.bot_id.is_some() {
+                    return;
+                }
+                let (Some(user), Some(channel)) = (
+                    m.sender.user.as_ref().map(|u| u.to_string()),
+                    m.origin.channel.as_ref().map(|c| c.to_string()),
+                ) else {
+                    return;
+                };
+                let text = m
+                    .content
+                    .as_ref()
+                    .and_then(|c| c.text.clone())
+                    .unwrap_or_default();
+                let is_dm = m
+                    .origin
+                    .channel_type
+                    .as_ref()
+                    .is_some_and(|t| t.to_string() == "im")
+                    || channel.starts_with('D');
+                // A mention in a channel comes as `app_mention` too: told there.
+                if user == self.bot_user
+                    || (!is_dm && text.contains(&format!("<@{}>", self.bot_user)))
+                {
+                    return;
+                }
+                let thread = m.origin.thread_ts.as_ref().map(|t| t.to_string());
+                (channel, user, thread, is_dm)
+            }
+            _ => return,
+        };
+        if !addressed {
+            // A reply in a thread: only in the sender's own diagnosis.
+            let Some(root) = &thread else {
+                return;
+            };
+            let key = SessionKey::new(PLATFORM, &conversation(&channel, root), &user);
+            if !matches!(self.driver.session(&key), Ok(Some(_))) {
+                return;
+            }
+        }
+        let text = self.text(
+            self.stored_lang(&user),
+            Msg::new("slack-restarting-message"),
+        );
+        self.ephemeral(&channel, &user, thread.as_deref(), &text)
+            .await;
     }
 
     async fn on_interaction(&self, ev: SlackInteractionEvent) {

@@ -1,8 +1,10 @@
 //! Socket Mode connections: two by default, so when Slack refreshes one
 //! (a `disconnect` with `refresh_requested`, the new socket slow to open)
 //! the other carries the envelopes and none is lost; an envelope delivered
-//! on both connections is handled once. The fake spreads envelopes over
-//! the live connections and loses those sent while none is live.
+//! on both connections is acknowledged on each (Slack wants every delivery
+//! acknowledged, or it retries it) and handled once. The fake spreads
+//! envelopes over the live connections, loses those sent while none is
+//! live, and tells deliveries not acknowledged on their own connection.
 
 mod fake;
 
@@ -95,6 +97,12 @@ async fn a_refresh_loses_no_envelope_and_a_double_delivery_is_handled_once() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
+    // Each delivery is acknowledged, on the connection that carried it.
+    wait_until("both deliveries are acknowledged", || {
+        fake.unacked_deliveries().is_empty()
+    })
+    .await;
+    assert_eq!(fake.ack_count(&id), 2, "one ack per delivery");
     let roots = fake
         .channel_messages(CHANNEL)
         .into_iter()

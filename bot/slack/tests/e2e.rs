@@ -1298,7 +1298,8 @@ async fn a_mention_naming_a_port_probes_that_port() {
 /// is answered so through its response_url, neither starts anything, and
 /// the diagnosis under way finishes and posts its result.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn http_mode_drains_telling_new_commands_and_clicks_and_finishing_the_turn_under_way() {
+async fn http_mode_drains_telling_new_commands_clicks_and_mentions_and_finishing_the_turn_under_way(
+) {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
     let secret = "test-signing-secret";
@@ -1385,6 +1386,28 @@ async fn http_mode_drains_telling_new_commands_and_clicks_and_finishing_the_turn
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // A mention (an Events API callback): its sender is told too.
+    let event = app_mention(
+        "unused",
+        &fake.new_id("Ev"),
+        BOB,
+        CHANNEL,
+        &fake.new_ts(),
+        None,
+        &format!("<@{BOT_USER}> 203.0.113.92"),
+    )["payload"]
+        .to_string();
+    let ts = vmd_slack::http::now_secs().to_string();
+    let headers = vec![
+        ("content-type", "application/json".to_owned()),
+        (
+            "x-slack-signature",
+            vmd_slack::http::sign(secret, &ts, event.as_bytes()),
+        ),
+        ("x-slack-request-timestamp", ts),
+    ];
+    assert_eq!(http_post(addr, &headers, &event).await.0, 200);
+    chat.wait_ephemeral(BOB, "send it again in a minute").await;
 
     // The diagnosis under way finishes; the drain ends; nothing new started.
     let drain = tokio::spawn({
@@ -1470,5 +1493,109 @@ async fn the_support_group_reads_the_cloud_rule_a_member_reads_the_verdict() {
     chat.question(&root, "triage.security_group").await;
     let text = chat.all_text(&root);
     assert!(text.contains("sg-e2eprivate"), "{text}");
+    bot.stop().await;
+}
+
+/// Socket Mode, draining: a reply in the sender's own diagnosis thread, a
+/// mention and a typed answer (the modal) start nothing, and each sender is
+/// told the bot is restarting (ephemeral, where they wrote); a reply in
+/// someone else's thread is left alone, as always.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_mode_drains_telling_thread_replies_mentions_and_typed_answers() {
+    let fake = FakeSlack::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let driver = driver(data.path(), GateProber::new(&[], true)).await;
+    let n = fake.connections_opened();
+    let bot = vmd_slack::start(config(&fake, 5), driver.clone())
+        .await
+        .unwrap();
+    assert!(fake.wait_connected(n + 1, WAIT).await, "never connected");
+    let chat = Chat { fake: fake.clone() };
+    chat.diagnose(ALICE, "");
+    let root = chat.root_for(ALICE).await;
+    let q = chat.question(&root, "ip").await;
+    // The form for a typed answer opens before the drain.
+    let before = fake.calls_of("views.open").len();
+    chat.click_as(ALICE, &q, "@input");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while fake.calls_of("views.open").len() <= before {
+        assert!(tokio::time::Instant::now() < deadline, "no modal opened");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut view = fake.calls_of("views.open").pop().unwrap().params["view"].clone();
+    view["id"] = serde_json::json!(fake.new_id("V"));
+    view["team_id"] = serde_json::json!(TEAM);
+
+    // SIGTERM.
+    driver.turns().begin_drain();
+    let posts = fake.calls_of("chat.postMessage").len();
+    // The owner's reply in the thread.
+    let id = fake.new_id("env-ev-");
+    fake.send(&message(
+        &id,
+        &fake.new_id("Ev"),
+        ALICE,
+        CHANNEL,
+        "channel",
+        &fake.new_ts(),
+        Some(&root),
+        "203.0.113.77",
+    ));
+    fake.wait_ack(&id, WAIT).await.expect("acked");
+    let told = chat
+        .wait_ephemeral(ALICE, "send it again in a minute")
+        .await;
+    assert!(told.contains("restarting"), "{told}");
+    let reply = fake
+        .calls_of("chat.postEphemeral")
+        .into_iter()
+        .find(|c| c.params["user"] == ALICE)
+        .unwrap();
+    assert_eq!(
+        reply.params["thread_ts"],
+        root.as_str(),
+        "told in the thread"
+    );
+    // Someone else's reply in that thread: left alone.
+    fake.send(&message(
+        &fake.new_id("env-ev-"),
+        &fake.new_id("Ev"),
+        BOB,
+        CHANNEL,
+        "channel",
+        &fake.new_ts(),
+        Some(&root),
+        "me too",
+    ));
+    // A new mention in the channel.
+    let ts = fake.new_ts();
+    fake.send(&app_mention(
+        &fake.new_id("env-ev-"),
+        &fake.new_id("Ev"),
+        BOB,
+        CHANNEL,
+        &ts,
+        None,
+        &format!("<@{BOT_USER}> 203.0.113.78 ssh"),
+    ));
+    chat.wait_ephemeral(BOB, "send it again in a minute").await;
+    // The typed answer.
+    let id = fake.new_id("env-view-");
+    fake.send(&view_submission(&id, ALICE, &view, "203.0.113.79"));
+    fake.wait_ack(&id, WAIT).await.expect("acked");
+    chat.wait_ephemeral(ALICE, "click the button again in a minute")
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        chat.ephemerals(BOB).len(),
+        1,
+        "only the mention was told: {:?}",
+        chat.ephemerals(BOB)
+    );
+    assert_eq!(
+        fake.calls_of("chat.postMessage").len(),
+        posts,
+        "nothing started or answered while draining"
+    );
     bot.stop().await;
 }

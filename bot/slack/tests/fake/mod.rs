@@ -61,6 +61,10 @@ struct St {
     lost: Vec<String>,
     /// Frames received from the client (acks), with when they arrived.
     acks: Vec<(Instant, Value)>,
+    /// Envelopes written to a connection: (connection, envelope id).
+    delivered: Vec<(u64, String)>,
+    /// Acknowledgements by the connection they came on.
+    acked_on: Vec<(u64, String)>,
     /// `(method, status, retry_after_secs, error)` to fail the next matching call with.
     fail_next: Vec<(String, u16, u64, String)>,
     locales: HashMap<String, String>,
@@ -400,6 +404,21 @@ impl FakeSlack {
             .count()
     }
 
+    /// Deliveries (connection, envelope id) not acknowledged on the
+    /// connection that carried them. Slack wants every delivery acknowledged
+    /// ("acknowledge receiving each event so that Slack knows whether to
+    /// retry", docs.slack.dev, Using Socket Mode): an envelope delivered on
+    /// two connections needs an ack on each, and one on another connection
+    /// does not count.
+    pub fn unacked_deliveries(&self) -> Vec<(u64, String)> {
+        let st = self.lock();
+        st.delivered
+            .iter()
+            .filter(|d| !st.acked_on.contains(d))
+            .cloned()
+            .collect()
+    }
+
     /// Sends an envelope on live connection number `pick` (modulo their
     /// count), as Slack spreads envelopes over an app's connections (several
     /// replicas, each with its own); `false` when none is live.
@@ -583,6 +602,9 @@ async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
                     if let (Some(inner), Ok(v)) = (weak.upgrade(), serde_json::from_str::<Value>(t.as_str())) {
                         let mut st = inner.st.lock().unwrap();
                         lint_payload(&mut st, "ack", &v["payload"]);
+                        if let Some(e) = v["envelope_id"].as_str() {
+                            st.acked_on.push((id, e.to_owned()));
+                        }
                         st.acks.push((Instant::now(), v));
                     }
                 }
@@ -594,8 +616,14 @@ async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
             },
             out = rx.recv() => match out {
                 Some(Some(text)) => {
+                    let envelope = serde_json::from_str::<Value>(&text)
+                        .ok()
+                        .and_then(|v| v["envelope_id"].as_str().map(str::to_owned));
                     if sink.send(WsMessage::Text(text.into())).await.is_err() {
                         break;
+                    }
+                    if let (Some(e), Some(inner)) = (envelope, weak.upgrade()) {
+                        inner.st.lock().unwrap().delivered.push((id, e));
                     }
                 }
                 Some(None) | None => {
