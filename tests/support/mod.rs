@@ -228,6 +228,7 @@ impl World {
                     rtt_ms: open.then_some(3.0),
                     basis: None,
                     attempts: 0,
+                    icmp: None,
                 })
                 .collect(),
             ssh: ssh_port
