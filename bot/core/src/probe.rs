@@ -212,6 +212,32 @@ pub struct IcmpFrom {
     pub code: u8,
 }
 
+impl IcmpFrom {
+    /// Who refused: `server` when the error came from `target` itself,
+    /// `router` when from another address on the way.
+    pub fn sender(&self, target: IpAddr) -> &'static str {
+        if self.origin == target {
+            "server"
+        } else {
+            "router"
+        }
+    }
+
+    /// `prohibited` (ICMP 3/9, 3/10, 3/13; ICMPv6 1/1) or `unreachable`.
+    pub fn kind(&self) -> &'static str {
+        let prohibited = if self.origin.is_ipv6() {
+            self.icmp_type == 1 && self.code == 1
+        } else {
+            self.icmp_type == 3 && matches!(self.code, 9 | 10 | 13)
+        };
+        if prohibited {
+            "prohibited"
+        } else {
+            "unreachable"
+        }
+    }
+}
+
 /// Stable error codes of the SSH handshake probe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
