@@ -783,6 +783,17 @@ fn an_icmp_refusal_names_who_sent_it() {
         assert!(reached(&r).contains(first), "{first} not reached\n{}", r.out);
         assert!(!reached(&r).contains(not), "{not} reached\n{}", r.out);
     }
+    // The ticket's hypothesis names the router too.
+    let r = run(
+        Some(Lang::En),
+        &[World::prohibited_by_router()],
+        &["/diagnose 203.0.113.10 linux", "/ticket", "/quit"],
+    );
+    let md = report_files(&r).pop().expect("a report");
+    assert!(
+        md.contains("a router on the way (198.51.100.1) rejects with ICMP, not the server"),
+        "{md}"
+    );
 }
 
 /// The report opens with a line support can act on (port state, hypothesis,
