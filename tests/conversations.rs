@@ -171,6 +171,15 @@ fn table() -> Vec<Row> {
             max_answers: 1,
         },
         Row {
+            name: "refused-icmp-router",
+            world: World::prohibited_by_router(),
+            os: "linux",
+            first: "triage.security_group",
+            decisive: "triage.security_group",
+            answers: &[],
+            max_answers: 0,
+        },
+        Row {
             name: "refused-icmp-linux",
             world: World::prohibited(),
             os: "linux",
@@ -722,6 +731,69 @@ fn an_icmp_refusal_is_not_silence() {
         assert!(!reached(&r).contains("triage.security_group"), "{}", r.out);
         assert!(!reached(&r).contains("triage.instance_state"), "{}", r.out);
     }
+}
+
+/// When the probe saw who sent the ICMP refusal, the verdict names it and
+/// the conversation starts there: the server itself (its own firewall,
+/// inside the server), or a router on the way (the network path, not the
+/// server).
+#[test]
+fn an_icmp_refusal_names_who_sent_it() {
+    for (lang, world, said, unsaid) in [
+        (
+            Lang::En,
+            World::prohibited_by_server(),
+            "refused by the server itself (ICMP \"administratively prohibited\" from 203.0.113.10",
+            "refused by a router",
+        ),
+        (
+            Lang::En,
+            World::prohibited_by_router(),
+            "refused by a router on the way (ICMP \"administratively prohibited\" from 198.51.100.1",
+            "refused by the server itself",
+        ),
+        (
+            Lang::Ko,
+            World::prohibited_by_server(),
+            "서버가 직접 거부했어요 (ICMP \"관리상 금지\" 응답, 보낸 곳 203.0.113.10",
+            "라우터가 거부했어요",
+        ),
+        (
+            Lang::Ko,
+            World::prohibited_by_router(),
+            "경로 중간의 라우터가 거부했어요 (ICMP \"관리상 금지\" 응답, 보낸 곳 198.51.100.1",
+            "서버가 직접",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[world],
+            &["/diagnose 203.0.113.10 linux", "/quit"],
+        );
+        assert_no_raw_ids(&r.out);
+        assert!(r.out.contains(said), "{said:?} not said\n{}", r.out);
+        assert!(!r.out.contains(unsaid), "{unsaid:?} said\n{}", r.out);
+        // The server's refusal starts inside the server; a router's on the
+        // network path (the security group first), not inside the server.
+        let (first, not) = if world.refused_by == Some(None) {
+            ("linux.vnc", "triage.security_group")
+        } else {
+            ("triage.security_group", "linux.vnc")
+        };
+        assert!(reached(&r).contains(first), "{first} not reached\n{}", r.out);
+        assert!(!reached(&r).contains(not), "{not} reached\n{}", r.out);
+    }
+    // The ticket's hypothesis names the router too.
+    let r = run(
+        Some(Lang::En),
+        &[World::prohibited_by_router()],
+        &["/diagnose 203.0.113.10 linux", "/ticket", "/quit"],
+    );
+    let md = report_files(&r).pop().expect("a report");
+    assert!(
+        md.contains("a router on the way (198.51.100.1) rejects with ICMP, not the server"),
+        "{md}"
+    );
 }
 
 /// The report opens with a line support can act on (port state, hypothesis,

@@ -17,7 +17,17 @@ finding-port-closed = Port { $port } is closed: the server is reachable but noth
        *[other] the login service (sshd or Remote Desktop)
     } is running and listens on port { $port }, and that the firewall inside the server allows it.
 finding-port-filtered = Port { $port } is dropped on the way: a security group, network ACL or firewall most likely discards the connection.
-finding-host-unreachable = Port { $port } was refused with an ICMP "unreachable" or "administratively prohibited" answer: a refusal, not silence. It usually comes from a firewall inside the server that rejects the connection (CentOS 7's default `REJECT --reject-with icmp-host-prohibited`), since security groups drop silently; less often from a router on the way.
+finding-host-unreachable = { $icmp_by ->
+        [server] Port { $port } was refused by the server itself (ICMP "{ $icmp_kind ->
+            [prohibited] administratively prohibited
+           *[unreachable] unreachable
+        }" from { $icmp_from }, the server's own address): a refusal, not silence. A firewall inside the server rejects the connection (CentOS 7's default `REJECT --reject-with icmp-host-prohibited`, for example).
+        [router] Port { $port } was refused by a router on the way (ICMP "{ $icmp_kind ->
+            [prohibited] administratively prohibited
+           *[unreachable] unreachable
+        }" from { $icmp_from }, not your server's address): a refusal, not silence. The block is on the network path, not inside the server: a network ACL or firewall of your cloud or hosting provider, or a firewall of the network you connect from.
+       *[unknown] Port { $port } was refused with an ICMP "unreachable" or "administratively prohibited" answer: a refusal, not silence. It usually comes from a firewall inside the server that rejects the connection (CentOS 7's default `REJECT --reject-with icmp-host-prohibited`), since security groups drop silently; less often from a router on the way.
+    }
 finding-probe-inconclusive = The bot's own network could not make the attempt (for example it has no IPv6 route). This says nothing about your server; try again from another network.
 finding-no-answer-at-all = Neither ping nor any port got an answer from { $ip }. The server may be stopped, the address may be wrong or no longer attached, or a firewall drops everything. Check in your cloud console that the server is running and that { $ip } is still its public address.
 finding-ssh-ok = The SSH service on port { $port } answers normally and offers algorithms a current SSH client accepts. If you still cannot log in, the problem is the user name, the key or the password.

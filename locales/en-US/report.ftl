@@ -51,6 +51,7 @@ report-summary = Summary: login port { $port } is { $state ->
     }. Hypothesis: { $cause ->
         [no-answer-at-all] the instance is stopped, the address is wrong, or everything is dropped
         [host-unreachable] a firewall rejects with ICMP, most likely the one inside the server
+        [host-unreachable-router] a router on the way ({ $icmp_from }) rejects with ICMP, not the server: the network path
         [port-filtered] a security group or firewall drops the login port
         [port-closed] the login service is not listening on that port
         [ssh-legacy-only] the SSH server offers only algorithms current clients refuse

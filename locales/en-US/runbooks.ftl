@@ -48,6 +48,7 @@ route-filtered = The security group comes first, then the firewall inside the se
 route-closed = The server itself refused, so the network and the security group let the connection through: let's go straight to what runs inside the server.
 route-service-broken = The fix is inside the server, so let's get in through the console.
 route-refused-icmp = A refusal like this usually comes from the firewall inside the server, so let's start there rather than at the security group.
+route-refused-router = A router on the way refused it, not your server, so the server's own firewall is not the cause: let's start with the network path, beginning with the security group.
 route-inconclusive = I couldn't test { $ip } from where I run (this is about my network, not your server), so your own tests will have to tell us more.
 
 ## Triage

@@ -17,7 +17,17 @@ finding-port-closed = { $port }번 포트가 닫혀 있어요. 서버까지는 �
        *[other] 로그인 서비스(sshd 또는 원격 데스크톱 서비스)가
     } 실행 중이고 { $port }번 포트에서 대기하고 있는지, 서버 내부 방화벽이 이 포트를 허용하는지 확인해 주세요.
 finding-port-filtered = { $port }번 포트 연결이 중간에서 버려지고 있어요. 보안 그룹, 네트워크 ACL 또는 방화벽이 버리고 있을 가능성이 높아요.
-finding-host-unreachable = { $port }번 포트 연결이 ICMP "도달 불가" 또는 "관리상 금지(administratively prohibited)" 응답으로 거부됐어요. 응답이 없는 게 아니라 거부된 거예요. 보안 그룹은 응답 없이 버리기 때문에, 대개는 서버 안의 방화벽이 연결을 거부하는 거예요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`) 드물게 경로 중간의 라우터가 보내기도 해요.
+finding-host-unreachable = { $icmp_by ->
+        [server] { $port }번 포트 연결을 서버가 직접 거부했어요 (ICMP "{ $icmp_kind ->
+            [prohibited] 관리상 금지
+           *[unreachable] 도달 불가
+        }" 응답, 보낸 곳 { $icmp_from }, 서버 자신의 주소예요). 응답이 없는 게 아니라 거부된 거예요. 서버 안의 방화벽이 연결을 거부하고 있어요. (예: CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`)
+        [router] { $port }번 포트 연결을 경로 중간의 라우터가 거부했어요 (ICMP "{ $icmp_kind ->
+            [prohibited] 관리상 금지
+           *[unreachable] 도달 불가
+        }" 응답, 보낸 곳 { $icmp_from }, 서버 주소가 아니에요). 응답이 없는 게 아니라 거부된 거예요. 막힌 곳은 서버 안이 아니라 네트워크 경로예요. 클라우드나 호스팅 업체의 네트워크 ACL이나 방화벽, 또는 접속하는 쪽 네트워크의 방화벽을 확인해 보세요.
+       *[unknown] { $port }번 포트 연결이 ICMP "도달 불가" 또는 "관리상 금지(administratively prohibited)" 응답으로 거부됐어요. 응답이 없는 게 아니라 거부된 거예요. 보안 그룹은 응답 없이 버리기 때문에, 대개는 서버 안의 방화벽이 연결을 거부하는 거예요. (CentOS 7 기본 규칙 `REJECT --reject-with icmp-host-prohibited`) 드물게 경로 중간의 라우터가 보내기도 해요.
+    }
 finding-probe-inconclusive = 봇 쪽 네트워크 문제로 점검하지 못했어요(예: 봇에 IPv6 경로가 없는 경우). 고객님 서버 상태와는 관계가 없으니 다른 네트워크에서 다시 점검해 주세요.
 finding-no-answer-at-all = { $ip } 주소에서 Ping도, 어떤 포트도 응답하지 않아요. 서버가 중지되었거나, 주소가 잘못되었거나 더 이상 서버에 연결되어 있지 않거나, 방화벽이 모든 트래픽을 막고 있을 수 있어요. 클라우드 콘솔에서 서버가 실행 중인지, { $ip } 주소가 지금도 서버의 공인 IP인지 확인해 주세요.
 finding-ssh-ok = { $port }번 포트의 SSH 서비스가 정상적으로 응답하고, 최신 SSH 클라이언트가 받아들이는 알고리즘을 제공해요. 그래도 로그인이 안 된다면 사용자 이름, 키 또는 비밀번호 문제예요.

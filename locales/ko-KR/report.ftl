@@ -50,6 +50,7 @@ report-summary = 요약: 로그인 포트 { $port }번은 { $state ->
     }. 가설: { $cause ->
         [no-answer-at-all] 인스턴스가 중지되었거나, 주소가 틀렸거나, 모든 트래픽이 버려지고 있어요
         [host-unreachable] 방화벽이 ICMP로 거부하고 있어요. 서버 안의 방화벽일 가능성이 높아요
+        [host-unreachable-router] 서버가 아니라 경로 중간의 라우터({ $icmp_from })가 ICMP로 거부하고 있어요. 네트워크 경로 문제예요
         [port-filtered] 보안 그룹이나 방화벽이 로그인 포트를 버리고 있어요
         [port-closed] 로그인 서비스가 그 포트에서 대기하고 있지 않아요
         [ssh-legacy-only] SSH 서버가 최신 클라이언트가 거부하는 알고리즘만 제공해요

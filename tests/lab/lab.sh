@@ -21,6 +21,7 @@ set -u
 LAB_DIR=${VMD_LAB_DIR:-/tmp/vmd-lab}
 
 # name:index — the index picks the /30; keep in sync with bot/probe/tests/lab.rs.
+# Indices 17 and 18 are the router pair (behind_router).
 HOSTS="ssh-ok:1 ssh-legacy:2 rdp-nego:3 rdp-tls:4 rdp-classic:5 fw-drop:6 fw-reset:7
 fw-prohibit:8 icmp-drop:9 drop-all:10 not-ssh:11 not-rdp:12 silent:13 maxstartups:14
 mixed:15 syn-lossy:16"
@@ -230,7 +231,54 @@ up() {
         esac
         echo "$name $ip" >>"$RUN/hosts"
     done
+    behind_router "$prefix"
     cat "$RUN/hosts"
+}
+
+# behind_router <prefix>: host "fw-router" (203.0.113.74, with sshd) sits behind
+# host "router" (203.0.113.70, index 17; its second link is the /30 of index 18),
+# which refuses forwarded SSH/RDP with ICMP admin-prohibited: the refusal comes
+# from a router on the way, not from the server.
+behind_router() {
+    local prefix=$1 r="$1-router" b="$1-fw-router" veth="${1}v17"
+    local rip; rip=$(ip_of 17)
+    local bip; bip=$(ip_of 18)
+    ip netns add "$r" || die "ip netns add $r failed"
+    echo "$r" >>"$RUN/namespaces"
+    ip netns add "$b" || die "ip netns add $b failed"
+    echo "$b" >>"$RUN/namespaces"
+    ip link add "$veth" type veth peer name eth0 netns "$r" || die "veth $veth failed"
+    echo "$veth" >>"$RUN/veths"
+    ip addr add "$(root_ip_of 17)/30" dev "$veth"
+    ip link set "$veth" up
+    ip -n "$r" link add eth1 type veth peer name eth0 netns "$b" || die "veth in $r failed"
+    ip -n "$r" link set lo up
+    ip -n "$r" addr add "$rip/30" dev eth0
+    ip -n "$r" link set eth0 up
+    ip -n "$r" addr add "$(root_ip_of 18)/30" dev eth1
+    ip -n "$r" link set eth1 up
+    ip -n "$r" route add default via "$(root_ip_of 17)"
+    ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 || die "no forwarding in $r"
+    ip -n "$b" link set lo up
+    ip -n "$b" addr add "$bip/30" dev eth0
+    ip -n "$b" link set eth0 up
+    ip -n "$b" route add default via "$(root_ip_of 18)"
+    # The root namespace reaches the server through the router; the route goes with the veth.
+    ip route add "$bip/32" via "$rip" dev "$veth" || die "route to $bip failed"
+    # shellcheck disable=SC2046
+    start "$b" fw-router-sshd $(sshd_cmd "$bip" -h "$RUN/hk_ed25519")
+    wait_port "$b" 22 || die "sshd did not start in $b"
+    {
+        echo "table inet vmdlab {"
+        echo "  chain forward {"
+        echo "    type filter hook forward priority 0; policy accept;"
+        echo "    tcp dport { 22, 3389 } reject with icmpx type admin-prohibited"
+        echo "  }"
+        echo "}"
+    } >"$RUN/$r.nft"
+    ip netns exec "$r" nft -f "$RUN/$r.nft" || die "nft failed in $r"
+    echo "router $rip" >>"$RUN/hosts"
+    echo "fw-router $bip" >>"$RUN/hosts"
 }
 
 # loss <prefix> <pct>: random loss both ways on every host of a running lab.

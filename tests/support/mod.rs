@@ -105,6 +105,9 @@ pub struct World {
     pub rdp: RdpKind,
     /// Why a dropped port gave up (an ICMP refusal instead of silence).
     pub refusal: Option<PortReason>,
+    /// Who sent that ICMP refusal, when the probe could tell: the target
+    /// itself (`Some(None)`) or a router at this address.
+    pub refused_by: Option<Option<std::net::IpAddr>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -132,6 +135,7 @@ impl World {
             ssh: SshKind::Ok,
             rdp: RdpKind::Ok,
             refusal: None,
+            refused_by: None,
         }
     }
     pub fn filtered() -> World {
@@ -141,6 +145,7 @@ impl World {
             ssh: SshKind::None,
             rdp: RdpKind::None,
             refusal: None,
+            refused_by: None,
         }
     }
     /// Ping gets nothing; the port is refused with an ICMP "host prohibited"
@@ -152,6 +157,21 @@ impl World {
             ..World::filtered()
         }
     }
+    /// [`World::prohibited`], the ICMP error (admin-prohibited) seen coming
+    /// from the server itself.
+    pub fn prohibited_by_server() -> World {
+        World {
+            refused_by: Some(None),
+            ..World::prohibited()
+        }
+    }
+    /// [`World::prohibited`], the ICMP error seen coming from a router on the way.
+    pub fn prohibited_by_router() -> World {
+        World {
+            refused_by: Some(Some([198, 51, 100, 1].into())),
+            ..World::prohibited()
+        }
+    }
     pub fn closed() -> World {
         World {
             icmp: IcmpState::Reply,
@@ -159,6 +179,7 @@ impl World {
             ssh: SshKind::None,
             rdp: RdpKind::None,
             refusal: None,
+            refused_by: None,
         }
     }
     /// Ping answers, the login port drops: a security group at work.
@@ -179,6 +200,7 @@ impl World {
             ssh: SshKind::None,
             rdp: RdpKind::None,
             refusal: None,
+            refused_by: None,
         }
     }
     /// The port accepts connections but the service never answers.
@@ -228,6 +250,14 @@ impl World {
                     rtt_ms: open.then_some(3.0),
                     basis: None,
                     attempts: 0,
+                    icmp: self
+                        .refused_by
+                        .filter(|_| self.refusal.is_some())
+                        .map(|by| vmd_core::probe::IcmpFrom {
+                            origin: by.unwrap_or(req.target),
+                            icmp_type: 3,
+                            code: 13,
+                        }),
                 })
                 .collect(),
             ssh: ssh_port

@@ -3183,7 +3183,7 @@ pub fn summary_reply(s: &Session, r: &ProbeReport, found: &[Finding]) -> Reply {
         sorted.retain(|f| *f != Finding::PortFiltered);
     }
     sorted.sort_by_key(|f| !f.is_problem());
-    parts.extend(sorted.iter().map(|f| finding_msg(*f, s)));
+    parts.extend(sorted.iter().map(|f| finding_msg_for(*f, s, Some(r))));
     let severity = if findings::service_healthy(found) && s.known_os().is_some() {
         Severity::Good
     } else if found.iter().any(|f| f.is_problem()) {
@@ -3248,7 +3248,33 @@ fn heard_client(s: &mut Session, text: &str) -> bool {
 }
 
 fn finding_msg(f: Finding, s: &Session) -> Msg {
+    finding_msg_for(f, s, None)
+}
+
+/// [`finding_msg`] for the findings of report `r` (which the session may not
+/// hold yet; else the latest probe of the login port): who sent the ICMP
+/// refusal of the login port, when the probe could tell (`icmp_by`:
+/// `server`, `router` or `unknown`).
+fn finding_msg_for(f: Finding, s: &Session, r: Option<&ProbeReport>) -> Msg {
+    let refusal = match r.and_then(|r| Some((r.port(s.service_port())?, r.target))) {
+        Some((p, target)) => p.icmp.map(|i| (i, target)),
+        None => s.icmp_refusal(),
+    };
     Msg::new(format!("finding-{}", f.code()))
+        .arg(
+            "icmp_by",
+            refusal.map(|(i, t)| i.sender(t)).unwrap_or("unknown"),
+        )
+        .arg(
+            "icmp_from",
+            refusal
+                .map(|(i, _)| i.origin.to_string())
+                .unwrap_or_default(),
+        )
+        .arg(
+            "icmp_kind",
+            refusal.map(|(i, _)| i.kind()).unwrap_or("unreachable"),
+        )
         .arg("legacy_opts", legacy_opts(s))
         .arg("port", s.service_port())
         .arg("ip", s.target.map(|t| t.to_string()).unwrap_or_default())

@@ -194,6 +194,48 @@ pub struct PortResult {
     /// Connection attempts (fresh SYNs) made; 0 when not recorded.
     #[serde(default)]
     pub attempts: u8,
+    /// The ICMP error that settled the verdict, with who sent it, when the
+    /// socket's error queue told (`None`: no ICMP error, or its origin unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<IcmpFrom>,
+}
+
+/// An ICMP error answering a connection attempt, as the socket's error queue
+/// reports it (nmap's `--reason`: "admin-prohibited from 203.0.113.1").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IcmpFrom {
+    /// The address that sent the ICMP error: the target itself or a router.
+    pub origin: IpAddr,
+    /// ICMP (or ICMPv6) type and code, e.g. 3/13 "communication administratively prohibited".
+    #[serde(rename = "type")]
+    pub icmp_type: u8,
+    pub code: u8,
+}
+
+impl IcmpFrom {
+    /// Who refused: `server` when the error came from `target` itself,
+    /// `router` when from another address on the way.
+    pub fn sender(&self, target: IpAddr) -> &'static str {
+        if self.origin == target {
+            "server"
+        } else {
+            "router"
+        }
+    }
+
+    /// `prohibited` (ICMP 3/9, 3/10, 3/13; ICMPv6 1/1) or `unreachable`.
+    pub fn kind(&self) -> &'static str {
+        let prohibited = if self.origin.is_ipv6() {
+            self.icmp_type == 1 && self.code == 1
+        } else {
+            self.icmp_type == 3 && matches!(self.code, 9 | 10 | 13)
+        };
+        if prohibited {
+            "prohibited"
+        } else {
+            "unreachable"
+        }
+    }
 }
 
 /// Stable error codes of the SSH handshake probe.
@@ -296,6 +338,7 @@ impl ProbeReport {
                     rtt_ms: None,
                     basis: None,
                     attempts: 0,
+                    icmp: None,
                 });
             }
         }
@@ -339,6 +382,7 @@ mod tests {
         let new = PortResult {
             basis: Some(VerdictBasis::AdaptiveDeadline),
             attempts: 2,
+            icmp: None,
             ..port
         };
         let back: PortResult =

@@ -168,6 +168,14 @@ fn summary(s: &Session) -> Option<Msg> {
                 .map(|f| f.code())
         })
         .unwrap_or("none");
+    // An ICMP refusal a router on the way sent (its origin is not the server).
+    let refusal = s.icmp_refusal();
+    let cause = match refusal {
+        Some((i, target)) if cause == "host-unreachable" && i.sender(target) == "router" => {
+            "host-unreachable-router"
+        }
+        _ => cause,
+    };
     let usual = if s.service() == Some(crate::probe::Service::Ssh) {
         22
     } else {
@@ -178,6 +186,12 @@ fn summary(s: &Session) -> Option<Msg> {
             .arg("port", port)
             .arg("state", state)
             .arg("cause", cause)
+            .arg(
+                "icmp_from",
+                refusal
+                    .map(|(i, _)| i.origin.to_string())
+                    .unwrap_or_default(),
+            )
             .arg("moved", if port != usual { "yes" } else { "no" })
             .arg("usual", usual)
             .arg(

@@ -223,6 +223,9 @@ pub enum Cond {
     At(String),
     /// A code from what the provider's API said (`crate::cloud::CODES`).
     Cloud(String),
+    /// Who sent the ICMP refusal of the service port, as the probe saw it:
+    /// `refused-by:server` or `refused-by:router` (unknown: neither holds).
+    RefusedBy(String),
 }
 
 impl Cond {
@@ -262,6 +265,10 @@ impl Cond {
                     Err(format!("unknown cloud code `{rest}`"))
                 }
             }
+            "refused-by" => match rest {
+                "server" | "router" => Ok(Cond::RefusedBy(rest.to_owned())),
+                _ => Err(format!("unknown refusal sender `{rest}`")),
+            },
             "var" => {
                 if let Some((k, v)) = rest.split_once("!=") {
                     Ok(Cond::VarNot(k.to_owned(), v.to_owned()))
@@ -289,6 +296,7 @@ impl Cond {
             Cond::Fact(c) => format!("fact:{c}"),
             Cond::At(step) => format!("at:{step}"),
             Cond::Cloud(c) => format!("cloud:{c}"),
+            Cond::RefusedBy(by) => format!("refused-by:{by}"),
         }
     }
 }

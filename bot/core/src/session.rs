@@ -357,6 +357,9 @@ impl Session {
                 Some(crate::cloud::CloudAnswer::Found(f)) => f.codes().contains(&code.as_str()),
                 _ => false,
             },
+            Cond::RefusedBy(by) => self
+                .icmp_refusal()
+                .is_some_and(|(i, target)| i.sender(target) == by),
         }
     }
 
@@ -656,6 +659,18 @@ impl Session {
 
     pub fn last_probe(&self) -> Option<&ProbeRecord> {
         self.probes.last()
+    }
+
+    /// The ICMP error that refused the login port in the latest probe that
+    /// measured it (an alternate-port check does not), with that probe's
+    /// target, when the probe could tell who sent it.
+    pub fn icmp_refusal(&self) -> Option<(crate::probe::IcmpFrom, std::net::IpAddr)> {
+        let port = self.service_port();
+        self.probes
+            .iter()
+            .rev()
+            .find_map(|p| p.report.port(port).map(|r| (r.icmp, p.report.target)))
+            .and_then(|(i, target)| Some((i?, target)))
     }
 
     pub fn findings(&self) -> &[Finding] {

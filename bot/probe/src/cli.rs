@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use vmd_core::findings::{derive, Finding};
 use vmd_core::probe::{
-    IcmpMethod, IcmpState, PortReason, PortSpec, PortState, ProbeReport, ProbeRequest, RdpError,
-    RdpLayer, Service, SshError, VerdictBasis,
+    IcmpFrom, IcmpMethod, IcmpState, PortReason, PortSpec, PortState, ProbeReport, ProbeRequest,
+    RdpError, RdpLayer, Service, SshError, VerdictBasis,
 };
 
 pub const SSH_PORT: u16 = 22;
@@ -152,6 +152,9 @@ pub struct PortJson {
     /// Fresh SYNs sent.
     #[serde(default)]
     pub attempts: u8,
+    /// The ICMP error's sender, type and code, when known (`icmp_error` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<IcmpFrom>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -217,6 +220,7 @@ pub fn to_json(report: &ProbeReport, findings: &[Finding]) -> ProbeJson {
                 reason: p.reason,
                 basis: p.basis,
                 attempts: p.attempts,
+                icmp: p.icmp,
             })
             .collect(),
         ssh: report.ssh.as_ref().map(|s| SshJson {
@@ -304,6 +308,7 @@ mod tests {
                     rtt_ms: Some(0.2),
                     basis: Some(VerdictBasis::SynAck),
                     attempts: 1,
+                    icmp: None,
                 },
                 PortResult {
                     port: 3389,
@@ -312,6 +317,7 @@ mod tests {
                     rtt_ms: None,
                     basis: Some(VerdictBasis::AdaptiveDeadline),
                     attempts: 3,
+                    icmp: None,
                 },
             ],
             ssh: Some(SshResult {
@@ -403,6 +409,7 @@ mod tests {
             rtt_ms: None,
             basis: Some(VerdictBasis::SynAck),
             attempts: 1,
+            icmp: None,
         });
         r.rdp.as_mut().expect("rdp").port = 2222;
         assert_eq!(primary_service(&req, &r), Some((2222, Some(Service::Rdp))));

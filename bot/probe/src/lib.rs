@@ -213,6 +213,7 @@ async fn run(
                 rtt_ms: None,
                 basis: Some(vmd_core::probe::VerdictBasis::Local),
                 attempts: 0,
+                icmp: None,
             }),
         }
     }

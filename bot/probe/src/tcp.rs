@@ -6,9 +6,23 @@ use std::future::Future;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::pin::Pin;
 use std::time::Duration;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio::time::Instant;
-use vmd_core::probe::{PortReason, PortResult, PortState, VerdictBasis};
+use vmd_core::probe::{IcmpFrom, PortReason, PortResult, PortState, VerdictBasis};
+
+/// A failed connection attempt: the OS error, and the ICMP error behind it
+/// with who sent it, when the socket's error queue told.
+#[derive(Debug)]
+pub struct Failed {
+    pub err: std::io::Error,
+    pub icmp: Option<IcmpFrom>,
+}
+
+impl From<std::io::Error> for Failed {
+    fn from(err: std::io::Error) -> Failed {
+        Failed { err, icmp: None }
+    }
+}
 
 /// Map a connect errno to a port state (see shared PROTOCOLS.md). Matches the raw
 /// OS error: `ErrorKind` merges EACCES with EPERM and hides EHOSTDOWN/ENONET.
@@ -60,14 +74,14 @@ fn verdict_of(err: &std::io::Error, addr: SocketAddr) -> Option<(PortState, Port
 }
 
 /// Whether an attempt's outcome is an answer from the path (SYN-ACK, reset, ICMP error).
-fn verdict_ok<S>(res: &std::io::Result<S>, addr: SocketAddr) -> bool {
+fn verdict_ok<S>(res: &Result<S, Failed>, addr: SocketAddr) -> bool {
     match res {
         Ok(_) => true,
-        Err(e) => verdict_of(e, addr).is_some_and(|(s, _)| s != PortState::Inconclusive),
+        Err(e) => verdict_of(&e.err, addr).is_some_and(|(s, _)| s != PortState::Inconclusive),
     }
 }
 
-type Attempt<S> = Pin<Box<dyn Future<Output = (u8, Instant, std::io::Result<S>)> + Send>>;
+type Attempt<S> = Pin<Box<dyn Future<Output = (u8, Instant, Result<S, Failed>)> + Send>>;
 
 enum Next {
     Launch,
@@ -101,7 +115,7 @@ pub async fn judge<S, F, Fut>(
 where
     S: Send + 'static,
     F: FnMut() -> Fut,
-    Fut: Future<Output = std::io::Result<S>> + Send + 'static,
+    Fut: Future<Output = Result<S, Failed>> + Send + 'static,
 {
     let start = Instant::now();
     let full = start + timeout;
@@ -123,6 +137,7 @@ where
         rtt_ms,
         basis: Some(basis),
         attempts,
+        icmp: None,
     };
     loop {
         let path = *rx.borrow_and_update();
@@ -165,7 +180,7 @@ where
                         let r = mk(PortState::Open, PortReason::SynAck, Some(ms(took)), VerdictBasis::SynAck, attempts);
                         return (r, Some(stream));
                     }
-                    Err(e) => match verdict_of(&e, addr) {
+                    Err(e) => match verdict_of(&e.err, addr) {
                         None => {}
                         Some((PortState::Closed, reason)) => {
                             rtt.observe(took);
@@ -175,7 +190,8 @@ where
                             return (mk(PortState::Inconclusive, reason, None, VerdictBasis::Local, attempts), None);
                         }
                         Some((state, reason)) => {
-                            return (mk(state, reason, None, VerdictBasis::IcmpError, attempts), None);
+                            let r = PortResult { icmp: e.icmp, ..mk(state, reason, None, VerdictBasis::IcmpError, attempts) };
+                            return (r, None);
                         }
                     },
                 }
@@ -204,7 +220,148 @@ pub async fn connect_adaptive(
     tuning: Tuning,
     rtt: &PathRtt,
 ) -> (PortResult, Option<TcpStream>) {
-    judge(addr, move || TcpStream::connect(addr), timeout, tuning, rtt).await
+    judge(
+        addr,
+        move || connect_telling_icmp(addr),
+        timeout,
+        tuning,
+        rtt,
+    )
+    .await
+}
+
+/// One TCP connect that, when an ICMP error fails it, says who sent the error.
+/// Linux queues the ICMP error of a connecting TCP socket on its error queue
+/// (`tcp_v4_err`/`tcp_v6_err` call `ip_icmp_error`/`ipv6_icmp_error` in
+/// SYN_SENT) once `IP_RECVERR`/`IPV6_RECVERR` is set; where that cannot be
+/// set or read, the attempt is the plain connect it was, with no origin.
+pub async fn connect_telling_icmp(addr: SocketAddr) -> Result<TcpStream, Failed> {
+    let sock = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    let v6 = addr.is_ipv6();
+    // A second handle on the same socket: `connect` consumes `sock` even when it fails.
+    let watch = socket2::SockRef::from(&sock).try_clone().ok();
+    let watch = watch.filter(|w| set_recverr(w, v6).is_ok());
+    match sock.connect(addr).await {
+        Ok(stream) => Ok(stream),
+        Err(err) => {
+            let icmp = watch.as_ref().and_then(|w| queued_icmp(w, v6));
+            Err(Failed { err, icmp })
+        }
+    }
+}
+
+fn set_recverr(sock: &socket2::Socket, v6: bool) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let (level, name) = if v6 {
+        (libc::IPPROTO_IPV6, libc::IPV6_RECVERR)
+    } else {
+        (libc::IPPROTO_IP, libc::IP_RECVERR)
+    };
+    let on: libc::c_int = 1;
+    // SAFETY: setsockopt(2) on a socket we own, reading one c_int that lives
+    // for the call, with its exact size.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            level,
+            name,
+            std::ptr::from_ref(&on).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// The ICMP error queued on `sock` (without waiting), if any.
+fn queued_icmp(sock: &socket2::Socket, v6: bool) -> Option<IcmpFrom> {
+    use std::os::fd::AsRawFd;
+    let mut data = [0u8; 64];
+    // u64s: aligned for `cmsghdr`.
+    let mut control = [0u64; 64];
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: msghdr is plain data; all-zero is a valid empty header.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&control) as _;
+    // SAFETY: recvmsg(2) on a socket we own; `msg` points at `iov`, `data` and
+    // `control`, which outlive the call, with their sizes; it never blocks.
+    let n = unsafe {
+        libc::recvmsg(
+            sock.as_raw_fd(),
+            &mut msg,
+            libc::MSG_ERRQUEUE | libc::MSG_DONTWAIT,
+        )
+    };
+    if n < 0 {
+        return None;
+    }
+    let (level, kind) = if v6 {
+        (libc::IPPROTO_IPV6, libc::IPV6_RECVERR)
+    } else {
+        (libc::IPPROTO_IP, libc::IP_RECVERR)
+    };
+    // SAFETY: the CMSG_* walk stays within `msg.msg_controllen` (set by the
+    // kernel, at most the buffer's size); each payload slice is `cmsg_len`
+    // minus the header, inside that range.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        while !c.is_null() {
+            if (*c).cmsg_level == level && (*c).cmsg_type == kind {
+                let head = libc::CMSG_LEN(0) as usize;
+                let len = ((*c).cmsg_len as usize).saturating_sub(head);
+                let payload = std::slice::from_raw_parts(libc::CMSG_DATA(c), len);
+                return parse_extended_err(payload, v6);
+            }
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
+    }
+    None
+}
+
+/// Decode a `sock_extended_err` and the offender's sockaddr after it
+/// (linux/errqueue.h): only ICMP (v4) / ICMPv6 origins name a sender.
+pub fn parse_extended_err(b: &[u8], v6: bool) -> Option<IcmpFrom> {
+    const EE_LEN: usize = 16;
+    let origin_kind = *b.get(4)?;
+    let want = if v6 {
+        libc::SO_EE_ORIGIN_ICMP6
+    } else {
+        libc::SO_EE_ORIGIN_ICMP
+    };
+    if origin_kind != want {
+        return None;
+    }
+    let (icmp_type, code) = (*b.get(5)?, *b.get(6)?);
+    let sa = b.get(EE_LEN..)?;
+    let family = i32::from(u16::from_ne_bytes([*sa.first()?, *sa.get(1)?]));
+    let origin = match family {
+        libc::AF_INET => {
+            let a: [u8; 4] = sa.get(4..8)?.try_into().ok()?;
+            IpAddr::from(a)
+        }
+        libc::AF_INET6 => {
+            let a: [u8; 16] = sa.get(8..24)?.try_into().ok()?;
+            IpAddr::from(a)
+        }
+        _ => return None,
+    };
+    Some(IcmpFrom {
+        origin,
+        icmp_type,
+        code,
+    })
 }
 
 /// One connect within `timeout` (no retries, no adaptation): for the extra
@@ -245,6 +402,51 @@ mod tests {
         }
     }
 
+    /// `sock_extended_err` + offender sockaddr as the kernel queues them.
+    #[test]
+    fn extended_err_names_the_icmp_sender() {
+        let ee = |origin: u8, t: u8, c: u8| {
+            let mut b = Vec::new();
+            b.extend_from_slice(&(libc::EHOSTUNREACH as u32).to_ne_bytes());
+            b.extend_from_slice(&[origin, t, c, 0]);
+            b.extend_from_slice(&[0; 8]);
+            b
+        };
+        let mut v4 = ee(libc::SO_EE_ORIGIN_ICMP, 3, 13);
+        v4.extend_from_slice(&(libc::AF_INET as u16).to_ne_bytes());
+        v4.extend_from_slice(&[0, 0, 203, 0, 113, 1]);
+        v4.extend_from_slice(&[0; 8]);
+        assert_eq!(
+            parse_extended_err(&v4, false),
+            Some(IcmpFrom {
+                origin: IpAddr::from([203, 0, 113, 1]),
+                icmp_type: 3,
+                code: 13
+            })
+        );
+        let mut v6 = ee(libc::SO_EE_ORIGIN_ICMP6, 1, 1);
+        v6.extend_from_slice(&(libc::AF_INET6 as u16).to_ne_bytes());
+        v6.extend_from_slice(&[0; 6]);
+        let a: std::net::Ipv6Addr = "2001:db8::1".parse().expect("v6");
+        v6.extend_from_slice(&a.octets());
+        v6.extend_from_slice(&[0; 4]);
+        assert_eq!(
+            parse_extended_err(&v6, true),
+            Some(IcmpFrom {
+                origin: IpAddr::V6(a),
+                icmp_type: 1,
+                code: 1
+            })
+        );
+        // Not from ICMP (a local error), or cut short: no sender named.
+        assert_eq!(
+            parse_extended_err(&ee(libc::SO_EE_ORIGIN_LOCAL, 0, 0), false),
+            None
+        );
+        assert_eq!(parse_extended_err(&v4[..18], false), None);
+        assert_eq!(parse_extended_err(&v4, true), None);
+    }
+
     #[tokio::test]
     async fn loopback_open_and_closed() {
         let l = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -274,7 +476,7 @@ mod adaptive {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    type Fake = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+    type Fake = Pin<Box<dyn Future<Output = Result<(), Failed>> + Send>>;
 
     /// What attempt n (0-based) of a fake port does.
     #[derive(Clone, Copy)]
@@ -295,7 +497,7 @@ mod adaptive {
                 match does {
                     Does::Answer(ms, r) => {
                         tokio::time::sleep(Duration::from_millis(ms)).await;
-                        r.map_err(std::io::Error::from_raw_os_error)
+                        r.map_err(|e| std::io::Error::from_raw_os_error(e).into())
                     }
                     Does::Drop => std::future::pending().await,
                 }

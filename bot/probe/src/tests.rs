@@ -395,6 +395,7 @@ async fn rdp_selecting_an_undefined_protocol_is_not_rdp_ok() {
                 rtt_ms: None,
                 basis: None,
                 attempts: 1,
+                icmp: None,
             }],
             ssh: None,
             rdp: Some(r.clone()),

@@ -75,6 +75,12 @@ fn expectations() -> Vec<(&'static str, Value, &'static [&'static str])> {
             &["icmp-reply", "port-filtered", "host-unreachable"],
         ),
         (
+            // Behind a router that refuses SSH/RDP itself (tests/lab/lab.sh behind_router).
+            "fw-router",
+            json!({"icmp": {"state": "reply"}, "ports": [prohibited(22), prohibited(3389)], "ssh": null, "rdp": null}),
+            &["icmp-reply", "port-filtered", "host-unreachable"],
+        ),
+        (
             "icmp-drop",
             json!({"icmp": {"state": "no_reply"}, "ports": [open(22), closed(3389)],
                    "ssh": {"port": 22, "legacy_only": false, "error": null}}),
@@ -272,6 +278,28 @@ fn lab_hosts() {
                     || !hint.contains("-oHostKeyAlgorithms=+ssh-rsa")
                 {
                     host_errs.push(format!("client_hint {hint:?}"));
+                }
+            }
+            // Who refused (the ICMP error's origin, from the socket's error
+            // queue): the server itself, or the router on the way.
+            "fw-prohibit" | "fw-router" => {
+                let from = if *host == "fw-prohibit" {
+                    lab.ip(host)
+                } else {
+                    lab.ip("router")
+                };
+                let want = Some(vmd_core::probe::IcmpFrom {
+                    origin: from,
+                    icmp_type: 3,
+                    code: 13,
+                });
+                for p in &report.ports {
+                    if p.icmp != want {
+                        host_errs.push(format!(
+                            "port {} refused by {:?}, want {want:?}",
+                            p.port, p.icmp
+                        ));
+                    }
                 }
             }
             "syn-lossy" => {

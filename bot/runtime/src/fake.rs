@@ -102,6 +102,7 @@ pub fn report(req: &ProbeRequest, state: PortState, banner: &str) -> ProbeReport
                 rtt_ms: None,
                 basis: None,
                 attempts: 1,
+                icmp: None,
             })
             .collect(),
         ssh: req
