@@ -2795,6 +2795,7 @@ fn every_step_is_exercised() {
     triage_branches();
     boot_trouble_from_the_serial_console();
     what_a_strong_support_engineer_adds();
+    the_sshd_state_said_picks_start_reason_or_install();
     let reached = REACHED.lock().unwrap().clone();
     let loc = vmd_runtime::i18n::Localizer::embedded().unwrap();
     let rb = vmd_runtime::load_runbooks(vmd_runtime::RUNBOOK_FILES, &loc).unwrap();
@@ -3012,7 +3013,8 @@ fn a_state_or_the_values_quoted_in_a_sentence_answer_the_question() {
     for (text, next) in [
         ("it says inactive (dead)", "linux.sshd_start"),
         ("active (running) 이라고 나와요", "linux.sshd_listen"),
-        ("failed라고 떠요", "linux.sshd_start"),
+        // It tried and stopped: the reason first, not another start.
+        ("failed라고 떠요", "linux.sshd_config"),
     ] {
         let r = run(
             Some(Lang::Ko),
@@ -3549,4 +3551,65 @@ fn rdp_listening_yet_refused_from_outside_is_explained() {
         assert!(r.out.contains(want), "{}", r.out);
         assert!(reached(&r).contains("windows.restart_rds"), "{}", r.out);
     }
+}
+
+/// What the sshd status says decides the next step, as a support engineer
+/// reads it: inactive is started; failed tried and stopped, so the reason
+/// comes first; "could not be found" is installed, not started. Said in a
+/// sentence, in both languages.
+#[test]
+fn the_sshd_state_said_picks_start_reason_or_install() {
+    for (lang, said, step, want) in [
+        (
+            Lang::Ko,
+            "inactive라고 나오네요",
+            "linux.sshd_start",
+            "enable --now ssh",
+        ),
+        (Lang::Ko, "failed 떠요", "linux.sshd_config", "sshd -t"),
+        (
+            Lang::Ko,
+            "서비스를 찾을 수 없다고 나와요",
+            "linux.sshd_install",
+            "apt install openssh-server",
+        ),
+        (
+            Lang::En,
+            "it says failed (Result: exit-code)",
+            "linux.sshd_config",
+            "sshd -t",
+        ),
+        (
+            Lang::En,
+            "Unit ssh.service could not be found.",
+            "linux.sshd_install",
+            "apt install openssh-server",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                "ubuntu",
+                "in",
+                said,
+                "/quit",
+            ],
+        );
+        assert!(reached(&r).contains(step), "{said}: {}", r.out);
+        assert!(r.out.contains(want), "{said}: {}", r.out);
+    }
+    // Installed, then re-checked: the conversation goes on from there.
+    let r = run(
+        Some(Lang::En),
+        &[World::closed(), World::closed()],
+        &[
+            "/diagnose 203.0.113.10 linux",
+            "in",
+            "not found",
+            "done, check again",
+        ],
+    );
+    assert!(reached(&r).contains("linux.sshd_install"), "{}", r.out);
 }

@@ -438,8 +438,13 @@ linux-opt-sshd-socket = { $distro ->
        *[other] ssh inactive, but ssh.socket active (listening)
     }
     .aliases = socket, ssh.socket, listening socket, ssh.socket active, socket is listening, active (listening), active listening, listening, sshd.socket
-linux-opt-sshd-stopped = inactive, failed, or not found
-    .aliases = stopped, inactive, failed, dead, not found, could not be found, not running, exit-code
+linux-opt-sshd-stopped = inactive (dead)
+    .aliases = stopped, inactive, dead, not running, is stopped, off
+linux-opt-sshd-failed = failed
+    .aliases = failed, exit-code, error, crashed, failure
+linux-opt-sshd-missing = "could not be found" (not installed)
+    .aliases = not found, could not be found, no such unit, not installed, doesn't exist, does not exist
+linux-sshd-install-title = Install the SSH server
 linux-skip-sshd = Skipping the sshd checks: an SSH server answers properly on port { $port }, so sshd is running and listening.
 linux-skip-legacy = An SSH server answers on port { $port }, but it only offers old algorithms that current SSH clients refuse. That explains a lot, so let's deal with it.
 

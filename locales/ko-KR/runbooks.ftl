@@ -439,8 +439,13 @@ linux-opt-sshd-socket = { $distro ->
        *[other] ssh는 inactive지만 ssh.socket은 active (listening)이에요
     }
     .aliases = 소켓, 소켓 활성, ssh.socket 활성, ssh.socket active, ssh.socket은 active, sshd.socket
-linux-opt-sshd-stopped = inactive, failed 또는 서비스를 찾을 수 없음
-    .aliases = 중지, 중지됨, 멈춤, 실패, 서비스 없음, 찾을 수 없음, 찾을 수 없, 실행 안, 실행이 안, 안 돌아, 멈춰
+linux-opt-sshd-stopped = inactive (dead)
+    .aliases = 중지, 중지됨, 멈춤, 실행 안, 실행이 안, 안 돌아, 멈춰, 꺼져, 죽어
+linux-opt-sshd-failed = failed
+    .aliases = 실패, 에러, 오류, exit-code
+linux-opt-sshd-missing = "could not be found" (설치되어 있지 않음)
+    .aliases = 서비스 없음, 찾을 수 없음, 찾을 수 없, 없대요, 없다고, 없다네요, 설치 안, 설치가 안
+linux-sshd-install-title = SSH 서버 설치
 linux-skip-sshd = sshd 점검은 건너뛸게요. { $port }번 포트에서 SSH 서버가 정상적으로 응답하니 sshd는 실행 중이고 연결을 기다리고 있어요.
 linux-skip-legacy = { $port }번 포트에서 SSH 서버가 응답하지만, 최신 SSH 클라이언트가 거부하는 오래된 알고리즘만 제공해요. 로그인이 안 되는 이유가 여기에 있을 가능성이 크니 이것부터 해결해 볼게요.
 

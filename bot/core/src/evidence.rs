@@ -137,6 +137,7 @@ pub const TABLE: &[(&str, &str, bool, Strength)] = &[
     ("fact:service-running", "service", true, Strength::Status),
     ("fact:socket-listening", "service", true, Strength::Status),
     ("fact:service-stopped", "service", false, Strength::Status),
+    ("fact:service-failed", "service", false, Strength::Status),
     ("fact:service-missing", "service", false, Strength::Status),
     ("fact:sshd-privsep", "service", false, Strength::Specific),
     ("fact:sshd-bad-config", "service", false, Strength::Specific),

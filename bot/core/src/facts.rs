@@ -32,6 +32,7 @@ pub const CODES: &[&str] = &[
     "ping-failed",
     "service-running",
     "service-stopped",
+    "service-failed",
     "socket-listening",
     "service-missing",
     "service-starting",
@@ -145,6 +146,11 @@ pub fn codes(facts: &[Fact], port: u16, os: Option<Os>) -> Vec<&'static str> {
                         (_, SvcState::NotFound) => "service-missing",
                         (_, SvcState::Starting) => "service-starting",
                     });
+                    // Failed is stopped too, and more: it tried and stopped,
+                    // so the reason comes before starting it again.
+                    if *state == SvcState::Failed {
+                        out.push("service-failed");
+                    }
                 }
             }
             Fact::Sshd { problem } => out.push(match problem {
