@@ -3157,19 +3157,40 @@ fn a_question_back_naming_nothing_is_about_the_step_it_is_asked_at() {
         &["/diagnose 203.0.113.10 linux", "그건 어디서 해요?", "/quit"],
     );
     assert!(r.out.contains("보안 그룹은 클라우드가"), "{}", r.out);
-    // A step with no topic still says it can't answer.
-    let r = run(
-        Some(Lang::En),
-        &[World::closed()],
-        &[
-            "/diagnose 203.0.113.10 linux",
-            "in",
-            "stopped",
-            "how do I do that?",
-            "/quit",
-        ],
-    );
-    assert!(r.out.contains("I can't answer that here"), "{}", r.out);
+    // Every question has a topic (checked when the runbooks load), so "I
+    // don't know how to check that" at a command step says where commands
+    // go and how to send back what they print, then asks again; never "I
+    // can't answer that here".
+    for (lang, how, says) in [
+        (
+            Lang::En,
+            "I don't know how to check that",
+            "Type the command at the prompt",
+        ),
+        (
+            Lang::Ko,
+            "어떻게 확인하는지 모르겠어요",
+            "프롬프트(`$`나 `#`로",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &[
+                "/diagnose 203.0.113.10 linux",
+                "in",
+                "active (running)",
+                how,
+                "/quit",
+            ],
+        );
+        assert!(reached(&r).contains("linux.sshd_listen"), "{}", r.out);
+        assert!(r.out.contains(says), "{}", r.out);
+        assert!(!r.out.contains("I can't answer that here"), "{}", r.out);
+        assert!(!r.out.contains("답해 드리기 어려워요"), "{}", r.out);
+        // Nothing was answered: the listening question is asked again.
+        assert_eq!(r.out.matches("ss -tlnp").count(), 2, "{}", r.out);
+    }
 }
 
 #[test]

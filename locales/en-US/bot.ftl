@@ -374,6 +374,32 @@ glossary-remote-desktop = **Remote Desktop** (RDP) shows a Windows server's scre
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = An **SSH client** is the program on your computer that connects to a Linux server. On macOS, Linux and Windows 10 or later, `ssh user@server-ip` in a terminal (or PowerShell) is one; PuTTY, Xshell and Termius are others.
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
+glossary-vm-command = Commands for the server run on the server itself, in the **VNC console** window where you're logged in. { $os ->
+        [windows] Open PowerShell as administrator there (right-click Start, **Windows PowerShell (Admin)** or **Terminal (Admin)**), type or paste the command and press Enter.
+       *[other] Type the command at the prompt (the line ending in `$` or `#`) and press Enter; `sudo` asks for your account's password, and nothing shows while you type it. To paste into VNC, use the console's **Send text** (or copy-paste) box at the top.
+    } Then tell me in a few words what it shows, or copy the output and paste it here; I read it for you.
+    .words = sudo, 프롬프트, prompt, 관리자 권한, run as administrator, as administrator
+glossary-allow-remote = **Allow remote connections** is the Windows switch that lets Remote Desktop in at all. In the VNC console press Win+R, type `SystemPropertiesRemote` and press Enter: on the **Remote** tab, choose **Allow remote connections to this computer**, then **OK**. On Windows Server 2022 and later, **Settings**, **System**, **Remote Desktop** has the same switch.
+    .words = allow remote connections, remote connections, 원격 연결 허용, 원격 연결, systempropertiesremote, system properties, 시스템 속성, remote tab, 원격 탭
+glossary-login-again = { $os ->
+        [windows] To try again, open **Remote Desktop Connection** on your computer (Win+R, `mstsc`; on a Mac the **Windows App**), enter the server's public IP (with `:port` if it isn't 3389) and log in as Administrator.
+        [linux] To try again, open a terminal on your computer and run `ssh user@server-ip` (with `-p port` if it isn't 22, and `-i key.pem` if you log in with a key), or connect the same way as before in PuTTY or your SSH client.
+       *[other] To try again, connect the way you normally do: `ssh user@server-ip` from a terminal for Linux, or **Remote Desktop Connection** (Win+R, `mstsc`) for Windows.
+    } Then tell me what happened, even an error message helps.
+    .words = log in again, 다시 접속, 다시 로그인, 재접속, reconnect, 접속 시도
+glossary-resources = { $os ->
+        [windows] In the VNC console open **Task Manager**: send Ctrl-Alt-Delete with **Send Remote Command** and choose Task Manager (or Ctrl+Shift+Esc). **More details**, then sort the **Processes** tab by CPU or Memory to see what uses it.
+       *[other] In the VNC console, `top` shows the load and the busiest processes (press `q` to leave), `free -m` the memory in MB and `df -h` how full each disk is. A load far above the number of CPUs, almost no free memory or a disk at 100% are what we're looking for.
+    }
+    .words = cpu, memory, 메모리, ram, task manager, 작업 관리자, htop, load average, 부하, 사용률, disk full, 디스크
+glossary-self-diagnosis = The **self-diagnosis** tool is the provider's own automatic check of an instance. In the console open **Tickets** (top right), then **Self-diagnosis**, pick the instance and start it; it takes a minute and lists what it found, like a closed port in the security group or a stopped service.
+    .words = self-diagnosis, self diagnosis, 자가 진단, 자가진단, 자체 진단, diagnosis tool, 진단 도구
+glossary-monitoring = The instance's **monitoring** graphs show its CPU, memory, and traffic over time. In the console click the instance, then the **Monitoring** tab; choose the last hour or day. A line flat at the top (CPU at 100%, outbound traffic at the bandwidth cap) is the sign we're looking for.
+    .words = monitoring, 모니터링, graph, graphs, 그래프, bandwidth, 대역폭, traffic, 트래픽, outbound, 아웃바운드
+glossary-blocking = A **block** (also "black hole" or isolation) cuts a public IP off the internet for a while, after a DDoS attack or a security problem. The bell icon at the top of the console (**Message Center**) tells you when it happens, and the **Anti-DDoS** console lists blocked IPs with the time the block lifts.
+    .words = blocked, black hole, blackhole, 블랙홀, 차단, 격리, isolated, isolation, ddos, 디도스, anti-ddos, message center, 메시지 센터
+glossary-billing = An **overdue balance** stops the account's instances or cuts their network until it is paid. The console's **Billing Center** (top right) shows the balance and any overdue amount; after topping up, start the instance from the instance list if it stopped.
+    .words = billing, 결제, 요금, 미납, 연체, overdue, arrears, 잔액, top up, 충전, billing center, 비용 센터
 
 ## Two facts disagree: which one the conversation goes by (engine, evidence model)
 evidence-contradiction = { $subject ->

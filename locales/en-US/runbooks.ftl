@@ -484,7 +484,12 @@ linux-sshd-config = Let's find the reason (before you edit anything, a snapshot 
     }, then tell me: I'll check again.
 
 linux-listen-title = Is sshd listening?
-linux-listen = Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`{ $distro ->
+linux-listen = { $port_state ->
+        [closed] Port { $port } refuses my connection, which usually means sshd isn't listening there: it's on another port, or only on 127.0.0.1.{" "}
+        [filtered] Port { $port } doesn't answer me at all. If sshd listens on it, something in between drops the traffic, so let's confirm the listening side first.{" "}
+        [open] Something answers on port { $port }, but it isn't SSH.{" "}
+       *[other] {""}
+    }Run `sudo ss -tlnp | grep -E 'sshd|systemd'`. You should see `0.0.0.0:{ $port }` or `[::]:{ $port }`, owned by `sshd`{ $distro ->
         [redhat] {""}
        *[other] , or by `systemd` on Ubuntu 22.10 and later, where ssh.socket listens for it
     }. The server's own private IP in place of `0.0.0.0` is fine too: the public IP maps to it. What do you see?

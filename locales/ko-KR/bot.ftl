@@ -367,6 +367,32 @@ glossary-remote-desktop = **원격 데스크톱**(RDP)은 Windows 서버 화면�
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = **SSH 클라이언트**는 고객님 컴퓨터에서 Linux 서버에 접속하는 프로그램이에요. macOS, Linux, Windows 10 이상에서는 터미널(또는 PowerShell)에서 `ssh 사용자@서버IP` 명령으로 접속해요. PuTTY, Xshell, Termius 같은 프로그램도 SSH 클라이언트예요.
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
+glossary-vm-command = 서버에서 실행할 명령은 **VNC 콘솔**로 로그인한 서버 화면에 입력해요. { $os ->
+        [windows] 그 화면에서 PowerShell을 관리자 권한으로 열고(시작 버튼을 마우스 오른쪽 버튼으로 클릭한 뒤 **Windows PowerShell(관리자)** 또는 **터미널(관리자)**) 명령을 입력하거나 붙여넣고 Enter를 눌러 주세요.
+       *[other] 프롬프트(`$`나 `#`로 끝나는 줄)에 명령을 입력하고 Enter를 눌러 주세요. `sudo`는 계정 비밀번호를 물어보는데, 입력해도 화면에는 아무것도 표시되지 않아요. VNC에 붙여넣으려면 콘솔 위쪽의 **텍스트 보내기**(또는 복사/붙여넣기) 창을 쓰세요.
+    } 결과가 나오면 어떻게 나왔는지 짧게 말씀해 주시거나 출력을 복사해서 여기에 붙여넣어 주세요. 제가 읽어 드릴게요.
+    .words = sudo, 프롬프트, prompt, 관리자 권한, run as administrator, as administrator
+glossary-allow-remote = **원격 연결 허용**은 Windows가 원격 데스크톱 접속을 받을지 정하는 설정이에요. VNC 콘솔에서 Win+R을 누르고 `SystemPropertiesRemote`를 입력한 뒤 Enter를 누르면 **원격** 탭이 열려요. **이 컴퓨터에 대한 원격 연결 허용**을 선택하고 **확인**을 눌러 주세요. Windows Server 2022 이후 버전은 **설정** > **시스템** > **원격 데스크톱**에도 같은 스위치가 있어요.
+    .words = allow remote connections, remote connections, 원격 연결 허용, 원격 연결, systempropertiesremote, system properties, 시스템 속성, remote tab, 원격 탭
+glossary-login-again = { $os ->
+        [windows] 다시 접속해 보시려면 고객님 컴퓨터에서 **원격 데스크톱 연결**을 열고(Win+R, `mstsc`, Mac은 **Windows App**) 서버의 공인 IP를 입력한 뒤(포트가 3389가 아니면 `:포트`까지) Administrator로 로그인해 보세요.
+        [linux] 다시 접속해 보시려면 고객님 컴퓨터의 터미널에서 `ssh 사용자@서버IP`를 실행해 보세요(포트가 22가 아니면 `-p 포트`, 키로 로그인하시면 `-i 키.pem`을 붙여요). PuTTY 같은 SSH 클라이언트를 쓰신다면 평소처럼 접속하시면 돼요.
+       *[other] 다시 접속해 보시려면 평소 하시던 방법으로 접속해 보세요. Linux는 터미널에서 `ssh 사용자@서버IP`, Windows는 **원격 데스크톱 연결**(Win+R, `mstsc`)이에요.
+    } 어떻게 됐는지 알려 주세요. 오류 메시지만 알려 주셔도 도움이 돼요.
+    .words = log in again, 다시 접속, 다시 로그인, 재접속, reconnect, 접속 시도
+glossary-resources = { $os ->
+        [windows] VNC 콘솔에서 **작업 관리자**를 열어 주세요. **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내고 작업 관리자를 선택하면 돼요(Ctrl+Shift+Esc도 돼요). **자세히**를 누른 뒤 **프로세스** 탭을 CPU나 메모리 순으로 정렬하면 무엇이 많이 쓰는지 보여요.
+       *[other] VNC 콘솔에서 `top`을 실행하면 부하와 자원을 많이 쓰는 프로세스가 보여요(`q`를 누르면 나가요). `free -m`은 메모리(MB), `df -h`는 디스크별 사용량을 보여 줘요. 부하가 CPU 개수보다 훨씬 높거나, 남은 메모리가 거의 없거나, 디스크가 100%라면 그게 원인일 수 있어요.
+    }
+    .words = cpu, memory, 메모리, ram, task manager, 작업 관리자, htop, load average, 부하, 사용률, disk full, 디스크
+glossary-self-diagnosis = **자가 진단**은 클라우드에서 제공하는 인스턴스 자동 점검 도구예요. 콘솔 오른쪽 위 **티켓**에서 **자가 진단**을 열고 인스턴스를 골라 시작하면 1분쯤 뒤에 보안 그룹에서 닫힌 포트나 멈춘 서비스처럼 찾아낸 문제를 보여 줘요.
+    .words = self-diagnosis, self diagnosis, 자가 진단, 자가진단, 자체 진단, diagnosis tool, 진단 도구
+glossary-monitoring = 인스턴스의 **모니터링** 그래프에서 CPU, 메모리, 트래픽 변화를 볼 수 있어요. 콘솔에서 인스턴스를 클릭하고 **모니터링** 탭을 연 뒤 최근 1시간이나 하루로 맞춰 보세요. CPU가 100%에 붙어 있거나 아웃바운드 트래픽이 대역폭 상한에 딱 붙어 평평하다면 그게 찾는 신호예요.
+    .words = monitoring, 모니터링, graph, graphs, 그래프, bandwidth, 대역폭, traffic, 트래픽, outbound, 아웃바운드
+glossary-blocking = **차단**(블랙홀, 격리라고도 해요)은 DDoS 공격이나 보안 문제가 있을 때 공인 IP를 한동안 인터넷에서 끊는 조치예요. 차단되면 콘솔 위쪽 종 모양 아이콘(**메시지 센터**)으로 알림이 오고, **Anti-DDoS** 콘솔에서 차단된 IP와 해제 예정 시각을 볼 수 있어요.
+    .words = blocked, black hole, blackhole, 블랙홀, 차단, 격리, isolated, isolation, ddos, 디도스, anti-ddos, message center, 메시지 센터
+glossary-billing = **미납 요금**이 있으면 계정의 인스턴스가 중지되거나 네트워크가 끊겨요. 콘솔 오른쪽 위 **비용 센터**에서 잔액과 미납 금액을 볼 수 있어요. 충전한 뒤 인스턴스가 중지돼 있다면 인스턴스 목록에서 시작해 주세요.
+    .words = billing, 결제, 요금, 미납, 연체, overdue, arrears, 잔액, top up, 충전, billing center, 비용 센터
 
 ## Two facts disagree: which one the conversation goes by (engine, evidence model)
 evidence-contradiction = { $subject ->

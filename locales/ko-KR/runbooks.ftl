@@ -485,7 +485,12 @@ linux-sshd-config = 원인을 찾아볼게요. (무언가를 고치기 전에 �
     } 다시 시작한 다음 알려 주세요. 다시 점검할게요.
 
 linux-listen-title = sshd가 대기 중인가요?
-linux-listen = `sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요.{ $distro ->
+linux-listen = { $port_state ->
+        [closed] 밖에서 { $port }번 포트로 접속하면 거부돼요. 보통 sshd가 그 포트에서 대기하지 않는다는 뜻이에요(다른 포트에서 대기하거나 127.0.0.1에서만 대기하는 경우).{" "}
+        [filtered] 밖에서 { $port }번 포트로 접속하면 아무 응답이 없어요. sshd가 대기 중이라면 중간에서 트래픽을 버리고 있는 거라, 서버 쪽 대기 상태부터 확인해 볼게요.{" "}
+        [open] { $port }번 포트에서 무언가 응답하지만 SSH는 아니에요.{" "}
+       *[other] {""}
+    }`sudo ss -tlnp | grep -E 'sshd|systemd'` 명령을 실행해 주세요. `0.0.0.0:{ $port }` 또는 `[::]:{ $port }` 주소가 보이고 소유 프로세스가 `sshd`여야 해요.{ $distro ->
         [redhat] {""}
        *[other] { " " }Ubuntu 22.10 이상에서는 ssh.socket이 대신 대기하므로 `systemd`로 보여요.
     } `0.0.0.0` 대신 서버 자신의 사설 IP가 보여도 괜찮아요. 공인 IP가 그 주소로 연결되거든요. 어떻게 나오나요?

@@ -813,6 +813,33 @@ impl Runbooks {
         Ok(())
     }
 
+    /// Checks that every question has a topic among `terms` (the glossary),
+    /// so "how do I check that?" at any question gets an answer about what
+    /// it asks, never "I can't answer that here".
+    pub fn check_topics(&self, terms: &[&str]) -> Result<(), RunbookError> {
+        for step in self.steps.values() {
+            if step.kind != StepKind::Question {
+                continue;
+            }
+            match step.topic.as_deref() {
+                Some(t) if terms.contains(&t) => {}
+                Some(t) => {
+                    return Err(RunbookError::Invalid {
+                        step: step.id.clone(),
+                        msg: format!("topic `{t}` is not a glossary term"),
+                    })
+                }
+                None => {
+                    return Err(RunbookError::Invalid {
+                        step: step.id.clone(),
+                        msg: "a question needs a `topic` (the glossary term that answers \"how do I check that?\")".into(),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Checks that every referenced message id exists, using `has(id)` per locale.
     pub fn check_messages(
         &self,
@@ -1341,6 +1368,20 @@ say = ["help-body"]
         let err = rb.check_messages("xx", |id| id != "help-body").unwrap_err();
         assert!(matches!(err, RunbookError::MissingMessage { ref id, .. } if id == "help-body"));
         rb.check_messages("xx", |_| true).unwrap();
+    }
+
+    #[test]
+    fn every_question_needs_a_topic_from_the_glossary() {
+        // "How do I check that?" must have an answer at every question.
+        let err = load(OK).unwrap().check_topics(&["vnc"]).unwrap_err();
+        assert!(err.to_string().contains("needs a `topic`"), "{err}");
+        let with = OK.replace(
+            "kind = \"question\"\n",
+            "kind = \"question\"\ntopic = \"vnc\"\n",
+        );
+        load(&with).unwrap().check_topics(&["vnc"]).unwrap();
+        let err = load(&with).unwrap().check_topics(&["port"]).unwrap_err();
+        assert!(err.to_string().contains("not a glossary term"), "{err}");
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub fn load_runbooks(
     loc: &i18n::Localizer,
 ) -> Result<Runbooks, RunbookError> {
     let rb = Runbooks::load(files, ENTRY_RUNBOOK)?;
+    rb.check_topics(understand::GLOSSARY_TERMS)?;
     for lang in vmd_core::command::Lang::ALL {
         rb.check_messages(lang.tag(), |id| loc.has(lang, id))?;
         for id in ENGINE_MESSAGE_IDS

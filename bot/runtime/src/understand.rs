@@ -29,6 +29,14 @@ pub const GLOSSARY_TERMS: &[&str] = &[
     "port",
     "remote-desktop",
     "ssh-client",
+    "vm-command",
+    "allow-remote",
+    "login-again",
+    "resources",
+    "self-diagnosis",
+    "monitoring",
+    "blocking",
+    "billing",
 ];
 
 /// Messages understanding uses, besides the phrase tables and the glossary.
