@@ -3194,6 +3194,43 @@ fn a_question_back_naming_nothing_is_about_the_step_it_is_asked_at() {
 }
 
 #[test]
+fn a_reply_about_another_subject_answers_nothing() {
+    // "The firewall is off" at "is Allow remote connections selected?" is
+    // not "no, it isn't": the bot says what it heard it as and asks again;
+    // the setting's own answer then goes on.
+    for (lang, about, answer, heard) in [
+        (
+            Lang::En,
+            "the firewall is off",
+            "it was already allowed",
+            "about the firewall inside the server",
+        ),
+        (
+            Lang::Ko,
+            "방화벽은 꺼져 있어요",
+            "이미 허용되어 있어요",
+            "서버 안 방화벽 이야기",
+        ),
+    ] {
+        let r = run(
+            Some(lang),
+            &[World::closed()],
+            &[
+                "/diagnose 203.0.113.10 windows",
+                "in",
+                about,
+                answer,
+                "/quit",
+            ],
+        );
+        assert!(r.out.contains(heard), "{}", r.out);
+        let steps = reached(&r);
+        assert!(!steps.contains("windows.allow_remote_fix"), "{}", r.out);
+        assert!(steps.contains("windows.netstat"), "{}", r.out);
+    }
+}
+
+#[test]
 fn did_you_mean_offers_only_the_candidates_and_a_number_picks_among_them() {
     for lang in [Lang::En, Lang::Ko] {
         let both = match lang {

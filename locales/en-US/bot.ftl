@@ -205,6 +205,7 @@ understand-did-you-mean = { $count ->
     }
 understand-cant-answer = I can't answer that here, sorry. For anything beyond these checks, /ticket hands the case to support with everything we've found.
 understand-again = Back to the question:
+understand-elsewhere = That sounds like it's about { $subject }, which isn't what I'm asking here; if it matters, we'll get to it. For now:
 understand-wait = No rush, take your time. Answer when you're ready:
 
 ## Pastes: command output and logs, read and said back
@@ -349,56 +350,77 @@ glossary-vnc = The **VNC console** opens the server's own screen in your browser
         [windows] It asks for the Administrator password; at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
        *[other] It asks for the operating system's account and password (root or ubuntu on Linux, Administrator on Windows); at the Windows lock screen, send Ctrl-Alt-Delete with **Send Remote Command** at the top left.
     }
+    .name = the VNC console
     .words = vnc, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing, 콘솔 로그인, console login
 glossary-security-group = A **security group** is the cloud's firewall in front of your server: its inbound rules say which ports are open to which addresses. In the console, click the instance, open the **Security Groups** tab to see the groups bound to it, and use **Edit rules** to add an inbound rule.
+    .name = the security group
     .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule
 glossary-public-ip = The **public IP** is the address your server has on the internet (like 203.0.113.10), not a private one starting with 10., 172.16 to 172.31 or 192.168. The console's instance list shows it in the **IP Address** column, marked "(Public)"; if you bound an EIP, that is the public IP.
+    .name = the public IP
     .words = 공인 ip, 공인ip, 공용 ip, 퍼블릭 ip, 공인 아이피, public ip, public address, ip address, ip 주소, eip
 glossary-key-pair = A **key pair** (SSH key) logs you in instead of a password: the public half sits on the server, the private half (a .pem file) on your computer. The console's **SSH Key** page lists them; the instance's **More**, **Password/Key**, **Bind Key** attaches one (with the instance stopped). The private key can only be downloaded once, when it is created.
+    .name = the SSH key
     .words = 키 페어, 키페어, key pair, keypair, ssh key, ssh 키, 개인 키, private key, pem, key
 glossary-instance = An **instance** is your server in the cloud (a virtual machine). The console's **Cloud Virtual Machine**, **Instances** list shows its status and public IP; the **More** menu on its row has **Restart** and **Password/Key**, **Reset Password** (resetting the password restarts the instance).
+    .name = the instance
     .words = 인스턴스, instance, instances, 인스턴스 목록, instance list, 재시작, 재부팅, restart, reboot, 비밀번호 재설정, reset the password, reset password, 가상 머신, cvm
 glossary-powershell = **PowerShell** is the Windows command window. Right-click the Start button and choose **Windows PowerShell** (or **Terminal**), or press Win+R and type `powershell`. For tests from your computer, open it on your PC; for checks inside the server, open it in the VNC console.
+    .name = PowerShell
     .words = powershell, 파워쉘, 파워셸, 파워 쉘
 glossary-regedit = The **Registry Editor** (regedit) shows and changes Windows settings directly. Press Win+R and type `regedit`; open the folders on the left along the path, then double-click a value on the right to edit it. Note the old value before changing anything.
+    .name = the registry
     .words = regedit, 레지스트리, 레지스트리 편집기, registry, registry editor, portnumber
 glossary-terminal = A **command window** is where you type commands. On Windows, press Win+R and type `cmd` for the **Command Prompt**; on macOS open **Terminal** (Applications, Utilities); on Linux open a terminal. Commands meant for the server go into the VNC console's window on the server.
+    .name = the command window
     .words = cmd, 명령 프롬프트, command prompt, 터미널, terminal, 명령 창, 명령창, 명령어, command, commands, 커맨드, ping, netstat, type
 glossary-sshd = **sshd** is the service on a Linux server that accepts SSH logins (the OpenSSH server). It is called `ssh` on Ubuntu and Debian and `sshd` on CentOS, Rocky and RHEL. In the VNC console, `sudo systemctl status ssh` (or `sshd`) shows its state.
+    .name = the SSH service (sshd)
     .words = sshd, ssh 서비스, ssh service, openssh, openssh server, systemctl
 glossary-firewall = A **firewall** inside the server allows or blocks incoming connections, separately from the cloud's security group: ufw, firewalld or iptables/nftables on Linux, Windows Defender Firewall on Windows. It is checked from inside, through the VNC console; on Windows, Win+R and `wf.msc` opens its settings.
+    .name = the firewall inside the server
     .words = 방화벽, firewall, ufw, firewalld, iptables, nftables, windows defender, 디펜더, wf.msc
 glossary-port = A **port** is the number that picks which service on the server a connection goes to: SSH usually 22, remote desktop 3389. The security group and the server's firewall must allow it. /status shows the login port we are checking.
+    .name = the port
     .words = 포트, port, ports, 포트 번호, port number
 glossary-remote-desktop = **Remote Desktop** (RDP) shows a Windows server's screen on your computer. On a Windows PC press Win+R, type `mstsc` to open **Remote Desktop Connection**, and enter the server's public IP. On a Mac use **Windows App** (formerly Microsoft Remote Desktop) from the App Store.
+    .name = Remote Desktop
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = An **SSH client** is the program on your computer that connects to a Linux server. On macOS, Linux and Windows 10 or later, `ssh user@server-ip` in a terminal (or PowerShell) is one; PuTTY, Xshell and Termius are others.
+    .name = your SSH client
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
 glossary-vm-command = Commands for the server run on the server itself, in the **VNC console** window where you're logged in. { $os ->
         [windows] Open PowerShell as administrator there (right-click Start, **Windows PowerShell (Admin)** or **Terminal (Admin)**), type or paste the command and press Enter.
        *[other] Type the command at the prompt (the line ending in `$` or `#`) and press Enter; `sudo` asks for your account's password, and nothing shows while you type it. To paste into VNC, use the console's **Send text** (or copy-paste) box at the top.
     } Then tell me in a few words what it shows, or copy the output and paste it here; I read it for you.
+    .name = running commands on the server
     .words = sudo, 프롬프트, prompt, 관리자 권한, run as administrator, as administrator
 glossary-allow-remote = **Allow remote connections** is the Windows switch that lets Remote Desktop in at all. In the VNC console press Win+R, type `SystemPropertiesRemote` and press Enter: on the **Remote** tab, choose **Allow remote connections to this computer**, then **OK**. On Windows Server 2022 and later, **Settings**, **System**, **Remote Desktop** has the same switch.
+    .name = Allow remote connections
     .words = allow remote connections, remote connections, 원격 연결 허용, 원격 연결, systempropertiesremote, system properties, 시스템 속성, remote tab, 원격 탭
 glossary-login-again = { $os ->
         [windows] To try again, open **Remote Desktop Connection** on your computer (Win+R, `mstsc`; on a Mac the **Windows App**), enter the server's public IP (with `:port` if it isn't 3389) and log in as Administrator.
         [linux] To try again, open a terminal on your computer and run `ssh user@server-ip` (with `-p port` if it isn't 22, and `-i key.pem` if you log in with a key), or connect the same way as before in PuTTY or your SSH client.
        *[other] To try again, connect the way you normally do: `ssh user@server-ip` from a terminal for Linux, or **Remote Desktop Connection** (Win+R, `mstsc`) for Windows.
     } Then tell me what happened, even an error message helps.
+    .name = trying the login again
     .words = log in again, 다시 접속, 다시 로그인, 재접속, reconnect, 접속 시도
 glossary-resources = { $os ->
         [windows] In the VNC console open **Task Manager**: send Ctrl-Alt-Delete with **Send Remote Command** and choose Task Manager (or Ctrl+Shift+Esc). **More details**, then sort the **Processes** tab by CPU or Memory to see what uses it.
        *[other] In the VNC console, `top` shows the load and the busiest processes (press `q` to leave), `free -m` the memory in MB and `df -h` how full each disk is. A load far above the number of CPUs, almost no free memory or a disk at 100% are what we're looking for.
     }
+    .name = CPU and memory use
     .words = cpu, memory, 메모리, ram, task manager, 작업 관리자, htop, load average, 부하, 사용률, disk full, 디스크
 glossary-self-diagnosis = The **self-diagnosis** tool is the provider's own automatic check of an instance. In the console open **Tickets** (top right), then **Self-diagnosis**, pick the instance and start it; it takes a minute and lists what it found, like a closed port in the security group or a stopped service.
+    .name = the self-diagnosis tool
     .words = self-diagnosis, self diagnosis, 자가 진단, 자가진단, 자체 진단, diagnosis tool, 진단 도구
 glossary-monitoring = The instance's **monitoring** graphs show its CPU, memory, and traffic over time. In the console click the instance, then the **Monitoring** tab; choose the last hour or day. A line flat at the top (CPU at 100%, outbound traffic at the bandwidth cap) is the sign we're looking for.
+    .name = the monitoring graphs
     .words = monitoring, 모니터링, graph, graphs, 그래프, bandwidth, 대역폭, traffic, 트래픽, outbound, 아웃바운드
 glossary-blocking = A **block** (also "black hole" or isolation) cuts a public IP off the internet for a while, after a DDoS attack or a security problem. The bell icon at the top of the console (**Message Center**) tells you when it happens, and the **Anti-DDoS** console lists blocked IPs with the time the block lifts.
-    .words = blocked, black hole, blackhole, 블랙홀, 차단, 격리, isolated, isolation, ddos, 디도스, anti-ddos, message center, 메시지 센터
+    .name = IP blocking
+    .words = black hole, ip blocking, IP 차단, blackhole, 블랙홀, 격리, isolated, isolation, ddos, 디도스, anti-ddos, message center, 메시지 센터
 glossary-billing = An **overdue balance** stops the account's instances or cuts their network until it is paid. The console's **Billing Center** (top right) shows the balance and any overdue amount; after topping up, start the instance from the instance list if it stopped.
+    .name = billing
     .words = billing, 결제, 요금, 미납, 연체, overdue, arrears, 잔액, top up, 충전, billing center, 비용 센터
 
 ## Two facts disagree: which one the conversation goes by (engine, evidence model)

@@ -251,7 +251,7 @@ win-vnc-help = Let's get you into the console first; the next checks all happen 
 win-allow-remote-title = Allow remote connections
 win-allow-remote = In Windows, run `SystemPropertiesRemote` (or right-click **This PC**, **Properties**, **Advanced system settings**, tab **Remote**). Under Remote Desktop, is **Allow remote connections to this computer** selected?
 win-opt-allow-was-on = Yes, it's selected
-    .aliases = selected, was on, already on, it is, already checked, already selected, it's checked, is checked, it's on, enabled, already enabled
+    .aliases = selected, was on, already on, it is, already checked, already selected, it's checked, is checked, it's on, enabled, already enabled, allowed, already allowed, it is allowed, they are allowed
 win-opt-allow-off = No, it isn't
     .aliases = not selected, off, it isn't, disabled, not checked, unchecked, it was off, it's off, don't allow, do not allow
 

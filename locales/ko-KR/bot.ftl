@@ -202,6 +202,7 @@ understand-did-you-mean = { $count ->
     }
 understand-cant-answer = 죄송해요, 그 질문에는 여기서 답해 드리기 어려워요. 이 점검 밖의 일은 /티켓(/ticket)으로 지금까지 확인한 내용과 함께 지원팀에 넘겨 드릴 수 있어요.
 understand-again = 다시 질문으로 돌아갈게요.
+understand-elsewhere = 말씀하신 건 { $subject } 이야기 같아요. 지금 여쭤본 것과는 다른 부분이라, 필요하면 뒤에서 확인할게요. 지금은 이 질문에 답해 주세요.
 understand-wait = 천천히 하셔도 돼요. 준비되시면 답해 주세요.
 
 ## 붙여 넣은 내용: 명령어 출력과 로그를 읽고 알려 드리기
@@ -342,56 +343,77 @@ glossary-vnc = **VNC 콘솔**은 브라우저에서 서버 화면을 직접 여�
         [windows] Administrator 계정의 비밀번호가 필요해요. Windows 잠금 화면에서는 왼쪽 위 **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내 주세요.
        *[other] 서버 OS 계정(Linux는 root나 ubuntu, Windows는 Administrator)의 비밀번호가 필요하고, Windows 잠금 화면에서는 왼쪽 위 **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내 주세요.
     }
+    .name = VNC 콘솔
     .words = vnc, vnc 콘솔, vnc console, 브라우저 콘솔, browser console, ctrl alt del, ctrl-alt-delete, 컨트롤 알트 딜리트, 원격 명령, send remote command, 대체 로그인, vnc thing, 콘솔 로그인, console login
 glossary-security-group = **보안 그룹**은 클라우드가 서버 앞에서 적용하는 방화벽이에요. 들어오는 트래픽(인바운드)을 어떤 포트, 어떤 주소에서 허용할지 규칙으로 정해요. 콘솔에서 인스턴스를 클릭한 뒤 **보안 그룹** 탭에서 연결된 그룹을 보고, **규칙 편집**으로 인바운드 규칙을 추가할 수 있어요.
+    .name = 보안 그룹
     .words = 보안 그룹, 보안그룹, security group, security groups, sg, 인바운드 규칙, inbound rule
 glossary-public-ip = **공인 IP**는 인터넷에서 서버에 접속할 때 쓰는 주소예요(예: 203.0.113.10). 10.x.x.x나 172.16~31.x.x, 192.168.x.x로 시작하는 사설 IP와는 달라요. 콘솔의 인스턴스 목록에서 **IP 주소** 열에 "(공인)"으로 표시된 주소예요. EIP를 연결했다면 그 주소가 공인 IP예요.
+    .name = 공인 IP
     .words = 공인 ip, 공인ip, 공용 ip, 퍼블릭 ip, 공인 아이피, public ip, public address, ip address, ip 주소, eip
 glossary-key-pair = **키 페어**(SSH 키)는 비밀번호 대신 쓰는 로그인 열쇠예요. 공개 키는 서버에, 개인 키(.pem 파일)는 고객님 컴퓨터에 있어요. 콘솔의 **SSH 키** 메뉴에서 키 목록을 보고, 인스턴스의 **더 보기**, **비밀번호/키**, **키 바인딩**으로 서버에 연결해요(인스턴스를 중지해야 해요). 개인 키 파일은 만들 때 한 번만 내려받을 수 있어요.
+    .name = SSH 키
     .words = 키 페어, 키페어, key pair, keypair, ssh key, ssh 키, 개인 키, private key, pem, 키
 glossary-instance = **인스턴스**는 클라우드에 있는 고객님의 서버(가상 머신)예요. 콘솔의 **Cloud Virtual Machine**, **인스턴스** 목록에서 상태, 공인 IP를 볼 수 있어요. 서버 행의 **더 보기** 메뉴에 **재시작**과 **비밀번호/키**, **비밀번호 재설정**이 있어요(비밀번호를 재설정하면 인스턴스가 재시작돼요).
+    .name = 인스턴스
     .words = 인스턴스, instance, instances, 인스턴스 목록, instance list, 재시작, 재부팅, restart, reboot, 비밀번호 재설정, reset the password, reset password, 가상 머신, cvm
 glossary-powershell = **PowerShell**은 Windows의 명령 창이에요. 시작 버튼을 마우스 오른쪽 버튼으로 클릭한 뒤 **Windows PowerShell**(또는 **터미널**)을 선택하거나, Win+R을 누르고 `powershell`을 입력하면 열려요. 고객님 컴퓨터에서 테스트할 때는 고객님 PC에서, 서버를 점검할 때는 VNC로 접속한 서버에서 열어 주세요.
+    .name = PowerShell
     .words = powershell, 파워쉘, 파워셸, 파워 쉘
 glossary-regedit = **레지스트리 편집기**(regedit)는 Windows 설정값을 직접 보고 고치는 도구예요. Win+R을 누르고 `regedit`를 입력하면 열려요. 왼쪽 트리에서 경로를 따라 폴더를 열고, 오른쪽 목록에서 값을 두 번 클릭하면 수정할 수 있어요. 값을 고치기 전에는 메모해 두세요.
+    .name = 레지스트리
     .words = regedit, 레지스트리, 레지스트리 편집기, registry, registry editor, portnumber
 glossary-terminal = **명령 창**은 명령어를 입력하는 창이에요. Windows에서는 Win+R을 누르고 `cmd`를 입력하면 **명령 프롬프트**가 열려요. macOS는 **응용 프로그램**, **유틸리티**의 **터미널**, Linux는 **터미널**을 여세요. 서버에서 실행할 명령은 VNC로 접속한 서버 화면에 입력해 주세요.
+    .name = 명령 창
     .words = cmd, 명령 프롬프트, command prompt, 터미널, terminal, 명령 창, 명령창, 명령어, command, commands, 커맨드, ping, netstat, 입력
 glossary-sshd = **sshd**는 Linux 서버에서 SSH 접속을 받는 서비스(OpenSSH 서버)예요. Ubuntu와 Debian에서는 `ssh`, CentOS, Rocky, RHEL에서는 `sshd`라는 이름이에요. VNC로 서버에 접속해 `sudo systemctl status ssh`(또는 `sshd`)를 실행하면 상태를 볼 수 있어요.
+    .name = SSH 서비스(sshd)
     .words = sshd, ssh 서비스, ssh service, openssh, openssh server, systemctl
 glossary-firewall = **방화벽**은 서버 안에서 들어오는 연결을 막거나 허용하는 프로그램이에요. 클라우드의 보안 그룹과는 따로 동작해요. Linux에서는 ufw, firewalld, iptables/nftables, Windows에서는 Windows Defender 방화벽이에요. 서버 안에서 확인해야 하니 VNC로 접속해 주세요. Windows는 Win+R에 `wf.msc`를 입력하면 설정이 열려요.
+    .name = 서버 안 방화벽
     .words = 방화벽, firewall, ufw, firewalld, iptables, nftables, windows defender, 디펜더, wf.msc
 glossary-port = **포트**는 서버의 어느 서비스로 연결할지 가리키는 번호예요. SSH는 보통 22번, 원격 데스크톱은 3389번이에요. 보안 그룹과 서버 방화벽이 이 번호를 허용해야 접속할 수 있어요. 지금 점검하는 로그인 포트는 /상태(/status)로 볼 수 있어요.
+    .name = 포트
     .words = 포트, port, ports, 포트 번호, port number
 glossary-remote-desktop = **원격 데스크톱**(RDP)은 Windows 서버 화면에 접속하는 방법이에요. Windows PC에서는 Win+R을 누르고 `mstsc`를 입력해 **원격 데스크톱 연결**을 열고 서버의 공인 IP를 입력하면 돼요. Mac에서는 App Store의 **Windows App**(이전 이름 Microsoft Remote Desktop)을 써요.
+    .name = 원격 데스크톱
     .words = 원격 데스크톱, 원격 데스크탑, 원격데스크톱, remote desktop, rdp, mstsc, 원격 접속
 glossary-ssh-client = **SSH 클라이언트**는 고객님 컴퓨터에서 Linux 서버에 접속하는 프로그램이에요. macOS, Linux, Windows 10 이상에서는 터미널(또는 PowerShell)에서 `ssh 사용자@서버IP` 명령으로 접속해요. PuTTY, Xshell, Termius 같은 프로그램도 SSH 클라이언트예요.
+    .name = SSH 클라이언트
     .words = ssh 클라이언트, ssh client, putty, xshell, termius, mobaxterm
 glossary-vm-command = 서버에서 실행할 명령은 **VNC 콘솔**로 로그인한 서버 화면에 입력해요. { $os ->
         [windows] 그 화면에서 PowerShell을 관리자 권한으로 열고(시작 버튼을 마우스 오른쪽 버튼으로 클릭한 뒤 **Windows PowerShell(관리자)** 또는 **터미널(관리자)**) 명령을 입력하거나 붙여넣고 Enter를 눌러 주세요.
        *[other] 프롬프트(`$`나 `#`로 끝나는 줄)에 명령을 입력하고 Enter를 눌러 주세요. `sudo`는 계정 비밀번호를 물어보는데, 입력해도 화면에는 아무것도 표시되지 않아요. VNC에 붙여넣으려면 콘솔 위쪽의 **텍스트 보내기**(또는 복사/붙여넣기) 창을 쓰세요.
     } 결과가 나오면 어떻게 나왔는지 짧게 말씀해 주시거나 출력을 복사해서 여기에 붙여넣어 주세요. 제가 읽어 드릴게요.
+    .name = 서버에서 명령 실행
     .words = sudo, 프롬프트, prompt, 관리자 권한, run as administrator, as administrator
 glossary-allow-remote = **원격 연결 허용**은 Windows가 원격 데스크톱 접속을 받을지 정하는 설정이에요. VNC 콘솔에서 Win+R을 누르고 `SystemPropertiesRemote`를 입력한 뒤 Enter를 누르면 **원격** 탭이 열려요. **이 컴퓨터에 대한 원격 연결 허용**을 선택하고 **확인**을 눌러 주세요. Windows Server 2022 이후 버전은 **설정** > **시스템** > **원격 데스크톱**에도 같은 스위치가 있어요.
+    .name = 원격 연결 허용
     .words = allow remote connections, remote connections, 원격 연결 허용, 원격 연결, systempropertiesremote, system properties, 시스템 속성, remote tab, 원격 탭
 glossary-login-again = { $os ->
         [windows] 다시 접속해 보시려면 고객님 컴퓨터에서 **원격 데스크톱 연결**을 열고(Win+R, `mstsc`, Mac은 **Windows App**) 서버의 공인 IP를 입력한 뒤(포트가 3389가 아니면 `:포트`까지) Administrator로 로그인해 보세요.
         [linux] 다시 접속해 보시려면 고객님 컴퓨터의 터미널에서 `ssh 사용자@서버IP`를 실행해 보세요(포트가 22가 아니면 `-p 포트`, 키로 로그인하시면 `-i 키.pem`을 붙여요). PuTTY 같은 SSH 클라이언트를 쓰신다면 평소처럼 접속하시면 돼요.
        *[other] 다시 접속해 보시려면 평소 하시던 방법으로 접속해 보세요. Linux는 터미널에서 `ssh 사용자@서버IP`, Windows는 **원격 데스크톱 연결**(Win+R, `mstsc`)이에요.
     } 어떻게 됐는지 알려 주세요. 오류 메시지만 알려 주셔도 도움이 돼요.
+    .name = 다시 접속
     .words = log in again, 다시 접속, 다시 로그인, 재접속, reconnect, 접속 시도
 glossary-resources = { $os ->
         [windows] VNC 콘솔에서 **작업 관리자**를 열어 주세요. **원격 명령 보내기**로 Ctrl-Alt-Delete를 보내고 작업 관리자를 선택하면 돼요(Ctrl+Shift+Esc도 돼요). **자세히**를 누른 뒤 **프로세스** 탭을 CPU나 메모리 순으로 정렬하면 무엇이 많이 쓰는지 보여요.
        *[other] VNC 콘솔에서 `top`을 실행하면 부하와 자원을 많이 쓰는 프로세스가 보여요(`q`를 누르면 나가요). `free -m`은 메모리(MB), `df -h`는 디스크별 사용량을 보여 줘요. 부하가 CPU 개수보다 훨씬 높거나, 남은 메모리가 거의 없거나, 디스크가 100%라면 그게 원인일 수 있어요.
     }
+    .name = CPU·메모리 사용량
     .words = cpu, memory, 메모리, ram, task manager, 작업 관리자, htop, load average, 부하, 사용률, disk full, 디스크
 glossary-self-diagnosis = **자가 진단**은 클라우드에서 제공하는 인스턴스 자동 점검 도구예요. 콘솔 오른쪽 위 **티켓**에서 **자가 진단**을 열고 인스턴스를 골라 시작하면 1분쯤 뒤에 보안 그룹에서 닫힌 포트나 멈춘 서비스처럼 찾아낸 문제를 보여 줘요.
+    .name = 자가 진단
     .words = self-diagnosis, self diagnosis, 자가 진단, 자가진단, 자체 진단, diagnosis tool, 진단 도구
 glossary-monitoring = 인스턴스의 **모니터링** 그래프에서 CPU, 메모리, 트래픽 변화를 볼 수 있어요. 콘솔에서 인스턴스를 클릭하고 **모니터링** 탭을 연 뒤 최근 1시간이나 하루로 맞춰 보세요. CPU가 100%에 붙어 있거나 아웃바운드 트래픽이 대역폭 상한에 딱 붙어 평평하다면 그게 찾는 신호예요.
+    .name = 모니터링 그래프
     .words = monitoring, 모니터링, graph, graphs, 그래프, bandwidth, 대역폭, traffic, 트래픽, outbound, 아웃바운드
 glossary-blocking = **차단**(블랙홀, 격리라고도 해요)은 DDoS 공격이나 보안 문제가 있을 때 공인 IP를 한동안 인터넷에서 끊는 조치예요. 차단되면 콘솔 위쪽 종 모양 아이콘(**메시지 센터**)으로 알림이 오고, **Anti-DDoS** 콘솔에서 차단된 IP와 해제 예정 시각을 볼 수 있어요.
-    .words = blocked, black hole, blackhole, 블랙홀, 차단, 격리, isolated, isolation, ddos, 디도스, anti-ddos, message center, 메시지 센터
+    .name = IP 차단
+    .words = black hole, ip blocking, IP 차단, blackhole, 블랙홀, 격리, isolated, isolation, ddos, 디도스, anti-ddos, message center, 메시지 센터
 glossary-billing = **미납 요금**이 있으면 계정의 인스턴스가 중지되거나 네트워크가 끊겨요. 콘솔 오른쪽 위 **비용 센터**에서 잔액과 미납 금액을 볼 수 있어요. 충전한 뒤 인스턴스가 중지돼 있다면 인스턴스 목록에서 시작해 주세요.
+    .name = 요금 미납
     .words = billing, 결제, 요금, 미납, 연체, overdue, arrears, 잔액, top up, 충전, billing center, 비용 센터
 
 ## Two facts disagree: which one the conversation goes by (engine, evidence model)

@@ -10,6 +10,8 @@
 //! Matching is linear in the reply: the reply is capped at [`MAX_REPLY`]
 //! characters, and each phrase is looked for once per position.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::command::{Lang, Os};
 use crate::paste::{ClientResult, Fact, RegKey, Svc, SvcState};
 use crate::runbook::{Means, UNKNOWN_KEY, WORKS_KEY};
@@ -102,6 +104,10 @@ pub enum Understood {
     Wait,
     /// Nothing plausible.
     Nothing,
+    /// It names an option, but speaks of another subject than the question
+    /// ("the firewall is off" where the question is about Allow remote
+    /// connections): the glossary term it is about; nothing is answered.
+    Elsewhere(String),
 }
 
 /// A folded phrase: characters without separators, and whether the phrase
@@ -369,6 +375,20 @@ pub fn understand(
     text: &str,
     by_index: bool,
 ) -> Understood {
+    understand_about(lex, options, text, by_index, About::default())
+}
+
+/// [`understand`], knowing what the question is about: an option or a plain
+/// answer named in a clause about another subject ("the firewall is off" at
+/// "is Allow remote connections selected?") doesn't answer it; when only
+/// such clauses named one, the reply is [`Understood::Elsewhere`].
+pub fn understand_about(
+    lex: &Lexicon,
+    options: &[OptionWords],
+    text: &str,
+    by_index: bool,
+    about: About<'_>,
+) -> Understood {
     let capped: String = text.chars().take(MAX_REPLY).collect();
     let raw = capped.trim();
     if by_index {
@@ -431,12 +451,24 @@ pub fn understand(
         return Understood::Ask(term);
     }
 
-    // The question's own options, named anywhere in the reply.
+    // The question's own options, named anywhere in the reply but in a
+    // clause about another subject.
+    let off_topic = about.off_topic_clauses(lex, &t);
+    let mut elsewhere: Option<String> = None;
+    let mut about_this = |s: usize| match off_topic.get(&t.clause[s]) {
+        Some(term) => {
+            elsewhere.get_or_insert_with(|| term.clone());
+            false
+        }
+        None => true,
+    };
     let mut hits = Vec::new();
     for (i, o) in options.iter().enumerate() {
         for p in o.phrases.iter().filter_map(|p| phrase(&lex.spellings, p)) {
             for (s, e) in occurrences(&t, &p, false) {
-                hits.push(Hit { opt: i, s, e });
+                if about_this(s) {
+                    hits.push(Hit { opt: i, s, e });
+                }
             }
         }
     }
@@ -492,7 +524,9 @@ pub fn understand(
         .enumerate()
     {
         for (s, e) in found(&t, list, table_whole_word) {
-            table_hits.push(Hit { opt: kind, s, e });
+            if about_this(s) {
+                table_hits.push(Hit { opt: kind, s, e });
+            }
         }
     }
     let (mut unknown, mut works, mut yes, mut no) = (false, false, false, false);
@@ -541,6 +575,11 @@ pub fn understand(
         (false, false) => {}
     }
 
+    // Only a clause about something else named an answer.
+    if let Some(term) = elsewhere {
+        return Understood::Elsewhere(term);
+    }
+
     // One typo in a whole label or alias: ask, naming it.
     let close: Vec<&OptionWords> = options
         .iter()
@@ -554,7 +593,13 @@ pub fn understand(
     match close.as_slice() {
         [o] => Understood::Choose(o.key.clone()),
         [o, p] => Understood::DidYouMean(vec![o.key.clone(), p.key.clone()]),
-        _ => Understood::Nothing,
+        // A sentence about another subject only ("the security group is
+        // fine"): say so rather than "I didn't catch that". Several lines
+        // are a paste, for the readers.
+        _ => match off_topic.values().next() {
+            Some(term) if !raw.contains('\n') => Understood::Elsewhere(term.clone()),
+            _ => Understood::Nothing,
+        },
     }
 }
 
@@ -855,6 +900,51 @@ pub fn stated(lex: &Lexicon, text: &str, os: Option<Os>, port: u16) -> Vec<Fact>
         });
     }
     facts
+}
+
+/// The glossary terms `text` names (their `.words`), in glossary order.
+pub fn terms_named(lex: &Lexicon, text: &str) -> Vec<String> {
+    let capped: String = text.chars().take(MAX_REPLY).collect();
+    let t = fold(&lex.spellings, capped.trim());
+    lex.glossary
+        .iter()
+        .filter(|(_, words)| words.iter().any(|w| !occurrences(&t, w, false).is_empty()))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// What a question is about, for telling a reply about something else:
+/// `subjects` are the glossary terms that are subjects of their own (the
+/// firewall, the security group…), `on_topic` those the question itself
+/// speaks of (its topic, and every term its text and options name).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct About<'a> {
+    pub subjects: &'a [&'a str],
+    pub on_topic: &'a [String],
+}
+
+impl About<'_> {
+    /// For each clause of `t` that names a subject the question doesn't and
+    /// none that it does, that subject.
+    fn off_topic_clauses(&self, lex: &Lexicon, t: &Folded) -> BTreeMap<u32, String> {
+        let mut on = BTreeSet::new();
+        let mut off: BTreeMap<u32, String> = BTreeMap::new();
+        for (id, words) in &lex.glossary {
+            if !self.subjects.contains(&id.as_str()) {
+                continue;
+            }
+            for (s, _) in words.iter().flat_map(|w| occurrences(t, w, false)) {
+                let c = t.clause[s];
+                if self.on_topic.contains(id) {
+                    on.insert(c);
+                } else {
+                    off.entry(c).or_insert_with(|| id.clone());
+                }
+            }
+        }
+        off.retain(|c, _| !on.contains(c));
+        off
+    }
 }
 
 /// Levenshtein distance of at most one, without allocating a matrix.

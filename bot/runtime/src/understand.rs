@@ -39,12 +39,31 @@ pub const GLOSSARY_TERMS: &[&str] = &[
     "billing",
 ];
 
+/// The glossary terms that are a subject of their own (a part of the
+/// server or the console a question can be about): a reply naming one the
+/// question doesn't speak of is about something else. Terms used in passing
+/// in any answer (a port, the terminal, the instance, the client) are not.
+pub const SUBJECT_TERMS: &[&str] = &[
+    "vnc",
+    "security-group",
+    "regedit",
+    "sshd",
+    "firewall",
+    "allow-remote",
+    "resources",
+    "self-diagnosis",
+    "monitoring",
+    "blocking",
+    "billing",
+];
+
 /// Messages understanding uses, besides the phrase tables and the glossary.
 pub const UNDERSTAND_MESSAGE_IDS: &[&str] = &[
     "understand-did-you-mean",
     "understand-cant-answer",
     "understand-again",
     "understand-wait",
+    "understand-elsewhere",
 ];
 
 /// The phrase tables (comma-separated lists, every locale's used).
@@ -148,7 +167,13 @@ impl Understanding {
         text: &str,
         by_index: bool,
     ) -> Understood {
-        let words: Vec<OptionWords> = options
+        core_u::understand(&self.lex, &self.option_words(loc, options), text, by_index)
+    }
+
+    /// Every option named by its key, its label in every language and its
+    /// `.aliases`.
+    fn option_words(&self, loc: &Localizer, options: &[Choice]) -> Vec<OptionWords> {
+        options
             .iter()
             .map(|c| OptionWords {
                 key: c.key.clone(),
@@ -162,8 +187,7 @@ impl Understanding {
                     )
                     .collect(),
             })
-            .collect();
-        core_u::understand(&self.lex, &words, text, by_index)
+            .collect()
     }
 
     /// What `text` means at the question session `s` waits on (`prompt`):
@@ -180,10 +204,25 @@ impl Understanding {
         text: &str,
         by_index: bool,
     ) -> Understood {
-        let u = self.understand(loc, &prompt.options, text, by_index);
+        let on_topic = self.on_topic(loc, engine, prompt);
+        let about = core_u::About {
+            subjects: SUBJECT_TERMS,
+            on_topic: &on_topic,
+        };
+        let u = core_u::understand_about(
+            &self.lex,
+            &self.option_words(loc, &prompt.options),
+            text,
+            by_index,
+            about,
+        );
         if matches!(
             u,
-            Understood::Ask(_) | Understood::Pardon | Understood::Ticket | Understood::Wait
+            Understood::Ask(_)
+                | Understood::Pardon
+                | Understood::Ticket
+                | Understood::Wait
+                | Understood::Elsewhere(_)
         ) {
             return u;
         }
@@ -192,6 +231,37 @@ impl Understanding {
             Some(k) if prompt.options.iter().any(|c| c.key == k) => Understood::Choose(k),
             _ => u,
         }
+    }
+
+    /// What the question `prompt` speaks of: its step's topic and every
+    /// glossary term its text (in every language) and its options' labels
+    /// and aliases name.
+    fn on_topic(&self, loc: &Localizer, engine: &Engine, prompt: &Reply) -> Vec<String> {
+        let mut asked = String::new();
+        for lang in Lang::ALL {
+            for part in &prompt.parts {
+                asked.push_str(&loc.render(lang, part));
+                asked.push('\n');
+            }
+            for c in &prompt.options {
+                asked.push_str(&loc.render(lang, &c.label));
+                asked.push('\n');
+                for alias in loc.attribute_list(lang, &c.label.id, "aliases") {
+                    asked.push_str(&alias);
+                    asked.push('\n');
+                }
+            }
+        }
+        let mut on = core_u::terms_named(&self.lex, &asked);
+        if let Some(topic) = prompt
+            .step
+            .as_deref()
+            .and_then(|id| engine.runbooks().step(id))
+            .and_then(|st| st.topic.clone())
+        {
+            on.push(topic);
+        }
+        on
     }
 
     /// The option key `text` names, if it names exactly one.
@@ -240,6 +310,20 @@ pub fn replies(
             Some(vec![
                 Reply::info(vec![Msg::new(id).arg("os", os.to_owned())]),
                 again(),
+            ])
+        }
+        Understood::Elsewhere(term) => {
+            let id = format!("glossary-{term}");
+            let subject = loc
+                .attribute_list(lang, &id, "name")
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| term.clone());
+            Some(vec![
+                Reply::info(vec![
+                    Msg::new("understand-elsewhere").arg("subject", subject)
+                ]),
+                prompt.clone(),
             ])
         }
         Understood::DidYouMean(keys) => {
