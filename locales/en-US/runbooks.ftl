@@ -272,7 +272,7 @@ win-opt-netstat-listening = Something listens on { $port } (Listen, LISTENING or
 win-opt-netstat-other = It listens, but on another port
     .aliases = other port, another port, different port, listens on another
 win-opt-netstat-nothing = Nothing listens on { $port }
-    .aliases = nothing, empty, no line, prints nothing, no listening line, nothing shows, blank
+    .aliases = nothing, empty, no line, prints nothing, no listening line, nothing shows, blank, i don't see it, don't see it, not there, isn't there, doesn't show up
 
 win-registry-title = Registry port numbers
 win-registry = Remote desktop keeps its port in the registry, in two places that must agree. The one under **RDP-Tcp** is the port it actually listens on. Read both at once in PowerShell:
@@ -500,7 +500,7 @@ linux-opt-listen-other = Listening on a different port
 linux-opt-listen-localhost = Only on 127.0.0.1, or on an address this server doesn't have
     .aliases = localhost, 127.0.0.1, only localhost, just localhost, only 127.0.0.1
 linux-opt-listen-none = Not listening at all
-    .aliases = none, nothing, not listening, nothing shows up, empty, no output
+    .aliases = none, nothing, not listening, nothing shows up, empty, no output, i don't see it, don't see it, not there, isn't there, doesn't show up
 
 linux-custom-port-title = SSH port
 linux-custom-port = Which port does sshd listen on? Type the number and I'll test it from here. (Connect with `ssh -p <port>`, and allow that port in the security group and the firewall.)

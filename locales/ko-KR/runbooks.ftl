@@ -273,7 +273,7 @@ win-opt-netstat-listening = { $port }번 포트에서 대기 중이에요(Listen
 win-opt-netstat-other = 대기 중이지만 다른 포트예요
     .aliases = 다른 포트, 포트가 달라요, 다른 포트에서 대기, 포트가 달라
 win-opt-netstat-nothing = { $port }번 포트에서 대기 중인 게 없어요
-    .aliases = 아무것도 없어요, 아무것도 안 나와요, 결과 없음, 빈 화면, 아무것도 안, 아무것도 없, 빈칸, 안 나와요, 결과 없
+    .aliases = 아무것도 없어요, 아무것도 안 나와요, 결과 없음, 빈 화면, 아무것도 안, 아무것도 없, 빈칸, 안 나와요, 결과 없, 안 보여요, 안 보이, 없네요
 
 win-registry-title = 레지스트리의 포트 번호
 win-registry = 원격 데스크톱은 포트 번호를 레지스트리 두 곳에 저장하고, 두 값은 같아야 해요. 실제로 대기하는 포트는 **RDP-Tcp** 아래의 값이에요. PowerShell에서 두 값을 한 번에 읽어 보세요.
@@ -501,7 +501,7 @@ linux-opt-listen-other = 다른 포트에서 대기 중이에요
 linux-opt-listen-localhost = 127.0.0.1이나 이 서버에 없는 주소에서만 대기 중이에요
     .aliases = 로컬호스트, 로컬만, 내부 주소만, 127.0.0.1만, localhost만
 linux-opt-listen-none = 전혀 대기하지 않아요
-    .aliases = 대기 안 함, 대기 안 해요, 아무것도 없어요, 결과 없음, 아무것도, 결과가 없, 안 나와요, 대기 안
+    .aliases = 대기 안 함, 대기 안 해요, 아무것도 없어요, 결과 없음, 아무것도, 결과가 없, 안 나와요, 대기 안, 안 보여요, 안 보이, 없네요
 
 linux-custom-port-title = SSH 포트
 linux-custom-port = sshd가 대기 중인 포트는 몇 번인가요? 번호를 입력해 주시면 봇이 있는 곳에서 테스트해 볼게요. (접속할 때는 `ssh -p <port>`로 포트를 지정하시고, 보안 그룹과 방화벽에서도 그 포트를 허용해 주세요.)

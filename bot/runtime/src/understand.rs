@@ -37,6 +37,7 @@ pub const GLOSSARY_TERMS: &[&str] = &[
     "monitoring",
     "blocking",
     "billing",
+    "netstat",
 ];
 
 /// The glossary terms that are a subject of their own (a part of the
