@@ -503,3 +503,53 @@ fn a_user_who_writes_in_korean_is_answered_in_korean() {
     );
     assert!(!r.out.contains("한국어"), "{}", r.out);
 }
+
+#[test]
+fn another_linux_family_changes_the_commands_at_once() {
+    // "Actually it's Ubuntu, not CentOS" at the sshd question: no probe, no
+    // confirmation; the same question again with Ubuntu's unit name, and
+    // the correction in /status and the report.
+    for (lang, first, sentence, said, status) in [
+        (
+            Lang::En,
+            "ssh to 203.0.113.10 fails, it's centos 7",
+            "oh wait, it's actually ubuntu not centos",
+            "Got it, Ubuntu or Debian then.",
+            "Corrected: Linux distribution CentOS/Rocky/RHEL → Ubuntu/Debian",
+        ),
+        (
+            Lang::Ko,
+            "203.0.113.10 센토스 서버에 ssh 접속이 안 돼요",
+            "아 센토스 말고 우분투예요",
+            "Ubuntu/Debian 계열이군요",
+            "정정한 내용: Linux 배포판 CentOS/Rocky/RHEL → Ubuntu/Debian",
+        ),
+    ] {
+        let r = run(
+            lang,
+            &[World::closed()],
+            &[first, "in", sentence, "/status", "/ticket", "/quit"],
+        );
+        assert!(r.has(said), "{}", r.out);
+        let tail = after(&r.out, said);
+        assert!(tail.contains("systemctl status ssh`"), "{}", r.out);
+        assert!(r.has(status), "{}", r.out);
+        // One probe: the family changes commands, not the server.
+        assert_eq!(r.requests().len(), 1, "{}", r.out);
+        assert!(r.report().contains("Ubuntu/Debian"), "{}", r.out);
+    }
+    // Named beside an answer, without saying it corrects anything, the
+    // answer goes on.
+    let r = run(
+        Lang::En,
+        &[World::closed()],
+        &[
+            "ssh to 203.0.113.10 fails, it's centos 7",
+            "in",
+            "ubuntu box, sshd is active (running)",
+            "/quit",
+        ],
+    );
+    assert!(!r.has("Got it, Ubuntu"), "{}", r.out);
+    assert!(r.reached("linux.sshd_listen"), "{}", r.out);
+}

@@ -44,6 +44,10 @@ correct-os-done = Switching to { $os ->
        *[linux] Linux
     }: checking login port { $port } again, then I'll pick the checks that fit.
 correct-port-done = From now on the login port is { $port }. Checking it now.
+correct-distro-done = Got it, { $distro ->
+        [debian] Ubuntu or Debian
+       *[redhat] CentOS, Rocky or RHEL
+    } then. Here is the same step with the commands for it:
 corrected-in-force = Now in force: { $ip } ({ $os ->
         [windows] Windows
         [linux] Linux
@@ -52,28 +56,40 @@ corrected-in-force = Now in force: { $ip } ({ $os ->
 status-corrected = Corrected: { $what ->
         [ip] server address
         [os] operating system
+        [distro] Linux distribution
        *[port] login port
     } { $from ->
         [windows] Windows
         [linux] Linux
         [auto] (not determined)
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
+        [unknown] (not named)
        *[other] { $from }
     } → { $to ->
         [windows] Windows
         [linux] Linux
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
        *[other] { $to }
     }
 report-corrected = { $at }: the user corrected the { $what ->
         [ip] server address
         [os] operating system
+        [distro] Linux distribution
        *[port] login port
     } from { $from ->
         [windows] Windows
         [linux] Linux
         [auto] (not determined)
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
+        [unknown] (not named)
        *[other] { $from }
     } to { $to ->
         [windows] Windows
         [linux] Linux
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
        *[other] { $to }
     }

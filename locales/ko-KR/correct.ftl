@@ -44,6 +44,10 @@ correct-os-done = { $os ->
        *[linux] Linux로
     } 바꿀게요. 로그인 포트 { $port }번을 다시 확인한 뒤 그에 맞는 점검으로 넘어갈게요.
 correct-port-done = 알겠어요. 이제부터 로그인 포트는 { $port }번이에요. 지금 바로 확인해 볼게요.
+correct-distro-done = 알겠어요, { $distro ->
+        [debian] Ubuntu/Debian
+       *[redhat] CentOS/Rocky/RHEL
+    } 계열이군요. 같은 단계를 그에 맞는 명령으로 다시 안내해 드릴게요.
 corrected-in-force = 현재 기준: { $ip } ({ $os ->
         [windows] Windows
         [linux] Linux
@@ -52,28 +56,40 @@ corrected-in-force = 현재 기준: { $ip } ({ $os ->
 status-corrected = 정정한 내용: { $what ->
         [ip] 서버 주소
         [os] 운영 체제
+        [distro] Linux 배포판
        *[port] 로그인 포트
     } { $from ->
         [windows] Windows
         [linux] Linux
         [auto] (확인 전)
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
+        [unknown] (말씀 전)
        *[other] { $from }
     } → { $to ->
         [windows] Windows
         [linux] Linux
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
        *[other] { $to }
     }
 report-corrected = { $at }: 사용자가 대화 중에 { $what ->
         [ip] 서버 주소를
         [os] 운영 체제를
+        [distro] Linux 배포판을
        *[port] 로그인 포트를
     } 정정했어요({ $from ->
         [windows] Windows
         [linux] Linux
         [auto] 확인 전
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
+        [unknown] 말씀 전
        *[other] { $from }
     } → { $to ->
         [windows] Windows
         [linux] Linux
+        [debian] Ubuntu/Debian
+        [redhat] CentOS/Rocky/RHEL
        *[other] { $to }
     })

@@ -165,6 +165,22 @@ pub struct Extracted {
     pub distro: Option<Distro>,
 }
 
+/// Distributions of the Debian family, as people name them.
+pub const DEBIAN_WORDS: &[&str] = &["ubuntu", "debian", "우분투", "데비안"];
+/// Distributions of the Red Hat family, as people name them.
+pub const REDHAT_WORDS: &[&str] = &[
+    "centos",
+    "rocky",
+    "rhel",
+    "almalinux",
+    "fedora",
+    "tencentos",
+    "opencloudos",
+    "센토스",
+    "레드햇",
+    "로키",
+];
+
 /// A Linux family whose commands differ: the SSH unit (`ssh` / `sshd`), the
 /// package manager, the firewall front end.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -267,20 +283,10 @@ pub fn extract(text: &str) -> Extracted {
         "윈도",
         "윈도우서버",
     ];
-    const DEBIAN: &[&str] = &["ubuntu", "debian", "우분투", "데비안"];
-    const REDHAT: &[&str] = &[
-        "centos",
-        "rocky",
-        "rhel",
-        "almalinux",
-        "fedora",
-        "tencentos",
-        "opencloudos",
-        "센토스",
-        "레드햇",
-        "로키",
-    ];
-    x.distro = match (DEBIAN.iter().any(|w| has(w)), REDHAT.iter().any(|w| has(w))) {
+    x.distro = match (
+        DEBIAN_WORDS.iter().any(|w| has(w)),
+        REDHAT_WORDS.iter().any(|w| has(w)),
+    ) {
         (true, false) => Some(Distro::Debian),
         (false, true) => Some(Distro::Redhat),
         _ => None,

@@ -26,11 +26,20 @@ pub struct Correction {
     pub os: Option<Os>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// Another Linux family than the one in force ("it's ubuntu, not
+    /// centos"): only the commands change, so it is applied at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distro: Option<command::Distro>,
 }
 
 impl Correction {
     pub fn is_empty(&self) -> bool {
-        self.ip.is_none() && self.os.is_none() && self.port.is_none()
+        self.ip.is_none() && self.os.is_none() && self.port.is_none() && self.distro.is_none()
+    }
+
+    /// Only the Linux family changes: nothing to confirm or re-check.
+    pub fn distro_only(&self) -> bool {
+        self.distro.is_some() && self.ip.is_none() && self.os.is_none() && self.port.is_none()
     }
 
     /// What the confirmation is about: a new address carries the rest with
@@ -53,6 +62,9 @@ pub struct Named {
     pub ip: Option<IpAddr>,
     pub os: Option<Os>,
     pub port: Option<u16>,
+    /// The Linux family of the distribution named (not named as the wrong
+    /// one: "ubuntu, not centos"), when only one family is.
+    pub distro: Option<command::Distro>,
     pub cue: bool,
 }
 
@@ -179,6 +191,7 @@ pub fn named(text: &str) -> Named {
     Named {
         ip,
         os: if client { None } else { os_named(&tokens) },
+        distro: if client { None } else { distro_named(&tokens) },
         port: port_named(&tokens).or(x.port.filter(|_| x.ip.is_some())),
         cue,
     }
@@ -219,6 +232,36 @@ fn os_named(tokens: &[&str]) -> Option<Os> {
         match found {
             Some(f) if f != os => return None,
             _ => found = Some(os),
+        }
+    }
+    found
+}
+
+/// The Linux family of the distributions named and not negated; none
+/// when two families are.
+fn distro_named(tokens: &[&str]) -> Option<command::Distro> {
+    let mut found = None;
+    for (i, t) in tokens.iter().enumerate() {
+        let hit = |list: &[&str]| {
+            list.iter().find_map(|w| {
+                if w.is_ascii() {
+                    (*t == *w).then_some("")
+                } else {
+                    t.strip_prefix(w)
+                }
+            })
+        };
+        let (d, rest) = match (hit(command::DEBIAN_WORDS), hit(command::REDHAT_WORDS)) {
+            (Some(r), _) => (command::Distro::Debian, r),
+            (None, Some(r)) => (command::Distro::Redhat, r),
+            _ => continue,
+        };
+        if negated(tokens, i, rest) {
+            continue;
+        }
+        match found {
+            Some(f) if f != d => return None,
+            _ => found = Some(d),
         }
     }
     found

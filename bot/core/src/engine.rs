@@ -245,6 +245,7 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "correct-kept",
     "correct-os-done",
     "correct-port-done",
+    "correct-distro-done",
     "corrected-in-force",
     "status-corrected",
     "cloud-found",
@@ -720,6 +721,22 @@ impl Engine {
         // A new address, OS or login port named at any question: confirm
         // it before anything changes.
         if let Some(change) = self.correction(s, t) {
+            // Only the family changes: the commands follow at once, and
+            // the question is asked again with them.
+            if let (true, Some(d)) = (change.distro_only(), change.distro) {
+                s.corrections.push(CorrectionRecord {
+                    at_ms: out.now,
+                    what: "distro".into(),
+                    from: s.distro.map(|d| d.key()).unwrap_or("unknown").into(),
+                    to: d.key().into(),
+                });
+                s.distro = Some(d);
+                say(
+                    out,
+                    Reply::info(vec![Msg::new("correct-distro-done").arg("distro", d.key())]),
+                );
+                return self.prompt(s, out);
+            }
             return self.ask_correction(s, change, out);
         }
         // "My IP is …" once the provider's rules are known: what they do
@@ -1205,6 +1222,23 @@ impl Engine {
                 match &r.answer {
                     // The paste answers the question: as if the user picked it.
                     Some(key) => {
+                        // When it also names the cause behind that answer
+                        // (a failed sshd and the config line that stopped
+                        // it), that cause's advice comes with it: the row
+                        // with a note leading where the answer leads.
+                        let leads = self.target_of(s, &cur, key);
+                        let cause = self.rb.paste_routes().iter().find(|c| {
+                            c.answer.is_none()
+                                && c.note.is_some()
+                                && Some(&c.to) == leads.as_ref()
+                                && c.when.iter().all(|w| self.holds(s, w))
+                        });
+                        if let Some(c) = cause {
+                            record_decision(s, "paste", c, out.now, &cur);
+                            if let Some(note) = &c.note {
+                                say(out, Reply::info(vec![self.msg(s, note)]));
+                            }
+                        }
                         say(out, Reply::one("paste-answers"));
                         // The paste already counted as the answer.
                         s.answer_count = s.answer_count.saturating_sub(1);
@@ -1238,6 +1272,25 @@ impl Engine {
                 self.prompt(s, out)
             }
         }
+    }
+
+    /// The step option `key` of step `step` leads to now (its first route
+    /// whose conditions hold, else its `next`).
+    fn target_of(&self, s: &Session, step: &str, key: &str) -> Option<String> {
+        let t = &self
+            .rb
+            .step(step)?
+            .options
+            .iter()
+            .find(|o| o.key == key)?
+            .go;
+        let to = t
+            .routes
+            .iter()
+            .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
+            .map(|(_, to)| to.clone())
+            .unwrap_or_else(|| t.next.clone());
+        Some(to)
     }
 
     /// A button from an earlier step, or for a phase that takes none.
@@ -1582,7 +1635,25 @@ impl Engine {
                     *p != s.service_port()
                 }
         });
-        let c = Correction { ip, os, port };
+        // Another Linux family, where Linux is (or may be) the system.
+        // Said as a correction ("actually", "not centos"): a distribution
+        // named beside an answer ("ubuntu 22.04, sshd is running") leaves
+        // the answer to the matcher.
+        let distro = n.distro.filter(|d| {
+            (n.cue || os.is_some() || ip.is_some())
+                // "ubuntu… no wait, windows": not a family.
+                && command::extract(t).os != Some(Os::Windows)
+                && s.distro != Some(*d)
+                && s.target.is_some()
+                && !at_os
+                && matches!(os.or(s.known_os()), None | Some(Os::Linux))
+        });
+        let c = Correction {
+            ip,
+            os,
+            port,
+            distro,
+        };
         (!c.is_empty()).then_some(c)
     }
 
@@ -1666,6 +1737,9 @@ impl Engine {
     /// routes the first question afresh from what is known. The phase is
     /// where the conversation stood before the correction was asked.
     fn apply_correction(&self, s: &mut Session, c: Correction, out: &mut Out) {
+        if let Some(d) = c.distro {
+            s.distro = Some(d);
+        }
         if let Some(p) = c.port {
             if let Err(r) = self.port_check(&s.ports_probed, p) {
                 say(out, Reply::info(r.msgs()).severity(Severity::Warning));

@@ -688,6 +688,42 @@ fn every_paste_cause_selects_its_own_advice() {
     assert_eq!(notes.len(), cases.len());
 }
 
+/// A paste that answers the question and names the cause behind the
+/// answer (sshd failed, and the config line that stopped it) gets that
+/// cause's advice with the answer, not only the step's general checks.
+#[test]
+fn a_paste_answering_the_question_brings_its_cause() {
+    let e = engine();
+    let mut s = Session::new(0);
+    let fx = handle(
+        &e,
+        &mut s,
+        Input::Text("ubuntu 203.0.113.9 ssh fails".into()),
+        1,
+    );
+    handle(
+        &e,
+        &mut s,
+        answer(&probe_of(&fx).unwrap(), PortState::Closed),
+        2,
+    );
+    handle(&e, &mut s, Input::Choose("in".into()), 3);
+    assert_eq!(s.phase, Phase::Step("linux.sshd".into()));
+    let paste = "● ssh.service - OpenBSD Secure Shell server\n\
+     Loaded: loaded (/lib/systemd/system/ssh.service; enabled; vendor preset: enabled)\n\
+     Active: failed (Result: exit-code) since Tue 2026-12-01 10:00:01 UTC; 1h ago\n\
+     Dec 01 10:00:01 web1 sshd[1234]: /etc/ssh/sshd_config line 17: Bad configuration option: PermitRootLogn\n\
+     Dec 01 10:00:01 web1 sshd[1234]: /etc/ssh/sshd_config: terminating, 1 bad configuration options";
+    let fx = handle(&e, &mut s, Input::Paste(paste.into()), 4);
+    let said = ids(&fx);
+    assert!(said.contains(&"paste-answers".to_owned()), "{said:?}");
+    assert!(
+        said.contains(&"paste-sshd-bad-config".to_owned()),
+        "the cause's advice: {said:?}"
+    );
+    assert_eq!(s.phase, Phase::Step("linux.sshd_config".into()), "{said:?}");
+}
+
 /// `ssh -v` of a refused login: the keys offered (none, a missing key
 /// file, keys the server did not take) and the user typed against the
 /// image's default user (`ubuntu` on Ubuntu images, as the SSH banner

@@ -93,7 +93,14 @@ fn ip(s: &str) -> Option<std::net::IpAddr> {
 #[test]
 fn corrections_and_answers_by_step() {
     let e = engine();
-    let c = |ip, os, port| Some(vmd_core::correct::Correction { ip, os, port });
+    let c = |ip, os, port| {
+        Some(vmd_core::correct::Correction {
+            ip,
+            os,
+            port,
+            distro: None,
+        })
+    };
     let cases: &[(&str, &str, Option<vmd_core::correct::Correction>)] = &[
         (
             "linux.sshd",
@@ -113,7 +120,12 @@ fn corrections_and_answers_by_step() {
         (
             "windows.vnc",
             "it's ubuntu actually",
-            c(None, Some(Os::Linux), None),
+            // The family comes with the switch to Linux.
+            Some(vmd_core::correct::Correction {
+                os: Some(Os::Linux),
+                distro: Some(vmd_core::command::Distro::Debian),
+                ..Default::default()
+            }),
         ),
         (
             "linux.firewall",
