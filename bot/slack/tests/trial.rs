@@ -197,7 +197,7 @@ impl Trial {
             fake.calls()
                 .into_iter()
                 .skip(mark)
-                .filter(|c| shown_call(c))
+                .filter(shown_call)
                 .count()
         };
         self.until("an answer", || (seen(&self.fake) > 0).then_some(()))
