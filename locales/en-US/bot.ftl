@@ -174,6 +174,7 @@ discord-perm-send-messages = Send Messages
 discord-perm-send-in-threads = Send Messages in Threads
 discord-perm-create-threads = Create Public Threads
 discord-restarting = vm-doctor is restarting right now. Please try again in a minute; diagnoses under way are kept, and the buttons you see still work afterwards.
+discord-answered-in-thread = Your diagnosis is in { $thread }, so I answered there.
 
 ## Plain answers, matched at any question (comma-separated; spacing and
 ## punctuation are ignored). Both languages' lists are used whatever the

@@ -171,6 +171,7 @@ discord-perm-send-messages = 메시지 보내기
 discord-perm-send-in-threads = 스레드에서 메시지 보내기
 discord-perm-create-threads = 공개 스레드 만들기
 discord-restarting = vm-doctor가 지금 재시작하는 중이에요. 1분쯤 뒤에 다시 해 주세요. 진행 중이던 진단은 그대로 남아 있고, 보이는 버튼도 그때 다시 누르시면 돼요.
+discord-answered-in-thread = 진단은 { $thread } 스레드에서 진행 중이라 그곳에 답변했어요.
 
 ## 어느 질문에서나 받아들이는 일반적인 답변 (쉼표로 구분, 띄어쓰기와 문장 부호는
 ## 무시함). 대화 언어와 관계없이 두 언어의 목록을 모두 사용해요.

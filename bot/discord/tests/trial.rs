@@ -457,6 +457,53 @@ async fn no_attach_files(locale: &str) {
     bot.stop().await;
 }
 
+/// `/ticket` typed in the channel after the diagnosis moved to a thread:
+/// the hand-off is that diagnosis's, posted in its thread, and the answer
+/// in the channel says where.
+async fn ticket_in_the_channel(locale: &str) {
+    let (Run { fake, bot, _data }, _) = trial(locale, ALL, true).await;
+    let id = command(&fake, locale, "ticket", json!([])).await;
+    fake.wait_for(
+        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
+        WAIT,
+    )
+    .await
+    .expect("the command was answered");
+    wait_until(&fake, "the ticket link", |s| {
+        s.iter()
+            .any(|m| m.contains("https://support.example/ticket"))
+    })
+    .await;
+    let shown = settled(&fake).await;
+    print(
+        &format!("{locale}: /ticket in the channel, the diagnosis in a thread"),
+        &shown,
+    );
+    readable(korean(locale), &shown);
+    let hand_off = shown
+        .iter()
+        .find(|m| m.contains("https://support.example/ticket"))
+        .unwrap();
+    assert!(hand_off.starts_with("--- thread"), "{hand_off}");
+    assert!(hand_off.contains("ip=203.0.113.40"), "{hand_off}");
+    let answer = fake
+        .original_message(&format!("tok-{id}"))
+        .expect("the command's answer");
+    let answer = render(&fake, &answer);
+    assert!(
+        answer.starts_with("--- #general") && answer.contains("#vm-doctor 203.0.113.40"),
+        "{answer}"
+    );
+    // Nothing asks for an address again: no second conversation.
+    let ask = if korean(locale) {
+        "공인 IP 주소를 알려"
+    } else {
+        "public IP address?"
+    };
+    assert!(!shown.join("").contains(ask), "{}", shown.join(""));
+    bot.stop().await;
+}
+
 macro_rules! both {
     ($name:ident, $f:ident) => {
         mod $name {
@@ -477,3 +524,4 @@ both!(without_send_messages, no_send_messages);
 both!(without_send_in_threads, no_send_in_threads);
 both!(without_embed_links, no_embed_links);
 both!(without_attach_files, no_attach_files);
+both!(ticket_typed_in_the_channel, ticket_in_the_channel);
