@@ -166,7 +166,7 @@ discord-report-attached = The full diagnosis report is attached; add it to your 
 discord-field-probe = Probe
 discord-field-finding = Finding
 discord-see-below = Done; see below.
-discord-cannot-post = I can't post in this channel: I'm missing { $missing } here. Please ask a server admin to give me that in this channel, or use the command in a channel where I can post.
+discord-cannot-post = I can't post in this channel: I'm missing { $missing } here. Please ask a server admin to fix my permissions in this channel, or use the command in a channel where I can post.
 discord-lost-permission = Discord stopped letting me post in this channel, so the diagnosis can't go on here. Please ask a server admin to check my permissions in this channel, then use /status to pick up where we left off.
 discord-report-not-attached = I can't attach the report in this channel (I'm missing Attach Files); the ticket link below still works. Once I have that permission, /ticket attaches the report.
 discord-perm-view-channel = View Channel
@@ -174,6 +174,7 @@ discord-perm-send-messages = Send Messages
 discord-perm-send-in-threads = Send Messages in Threads
 discord-perm-create-threads = Create Public Threads
 discord-restarting = vm-doctor is restarting right now. Please try again in a minute; diagnoses under way are kept, and the buttons you see still work afterwards.
+discord-answered-in-thread = Your diagnosis is in { $thread }, so I answered there.
 
 ## Plain answers, matched at any question (comma-separated; spacing and
 ## punctuation are ignored). Both languages' lists are used whatever the

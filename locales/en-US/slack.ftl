@@ -32,3 +32,5 @@ slack-modal-failed = The answer form didn't open in time. Please click the butto
 slack-restarting-click = vm-doctor is restarting right now. Please click again in a minute; diagnoses under way are kept.
 slack-restarting-message = vm-doctor is restarting right now, so I didn't take that message. Please send it again in a minute; diagnoses under way are kept.
 slack-restarting-form = vm-doctor is restarting right now, so I didn't take your answer. Please click the button again in a minute and send it once more; diagnoses under way are kept.
+slack-file-not-read = I can't read attachments, so I've only read what you wrote with it. If the file holds a command's output, please paste that text into this thread.
+slack-moved-to-dm = I've started the diagnosis in our direct message; you'll find me under Apps in your sidebar.

@@ -33,7 +33,7 @@ err-not-an-option = { $count ->
 err-empty-text = 답변을 입력해 주세요.
 err-text-too-long = 입력하신 내용이 너무 길어요. { $max }자 이내로 입력해 주세요.
 
-probing = 봇이 있는 곳에서 { $ip } 서버를 점검하고 있어요. (Ping, 포트 { $ports })…
+probing = { $ip } 서버를 외부에서 점검하고 있어요(Ping, 포트 { $ports })…
 probing-resume = 서버를 점검하던 중에 봇이 재시작됐어요. 지금 다시 점검할게요.
 still-probing = 아직 점검 중이에요. 몇 초만 기다려 주세요.
 probe-summary = **외부에서 확인한 결과** ({ $ip }, { $elapsed }ms):
@@ -163,7 +163,7 @@ discord-report-attached = 전체 진단 보고서를 첨부했어요. 티켓에 
 discord-field-probe = 점검 결과
 discord-field-finding = 진단 내용
 discord-see-below = 처리했어요. 아래 메시지를 확인해 주세요.
-discord-cannot-post = 이 채널에는 메시지를 올릴 수 없어요. 이 채널에서 저에게 { $missing } 권한이 없어요. 서버 관리자에게 이 채널에서 해당 권한을 달라고 요청하시거나, 제가 메시지를 올릴 수 있는 채널에서 명령어를 사용해 주세요.
+discord-cannot-post = 이 채널에는 메시지를 올릴 수 없어요. 여기서는 저에게 { $missing } 권한이 없거든요. 서버 관리자에게 제 권한을 확인해 달라고 요청하시거나, 제가 메시지를 올릴 수 있는 채널에서 명령어를 사용해 주세요.
 discord-lost-permission = Discord가 이 채널에 메시지를 올리지 못하게 막아서 여기서는 진단을 계속할 수 없어요. 서버 관리자에게 이 채널에서 제 권한을 확인해 달라고 요청하신 뒤, /status로 이어서 진행해 주세요.
 discord-report-not-attached = 이 채널에서는 보고서를 첨부할 수 없어요(파일 첨부 권한이 없어요). 아래 티켓 링크는 그대로 사용하실 수 있어요. 권한이 생기면 /ticket으로 보고서를 첨부해 드릴게요.
 discord-perm-view-channel = 채널 보기
@@ -171,6 +171,7 @@ discord-perm-send-messages = 메시지 보내기
 discord-perm-send-in-threads = 스레드에서 메시지 보내기
 discord-perm-create-threads = 공개 스레드 만들기
 discord-restarting = vm-doctor가 지금 재시작하는 중이에요. 1분쯤 뒤에 다시 해 주세요. 진행 중이던 진단은 그대로 남아 있고, 보이는 버튼도 그때 다시 누르시면 돼요.
+discord-answered-in-thread = 진단은 { $thread } 스레드에서 진행 중이라 그곳에 답변했어요.
 
 ## 어느 질문에서나 받아들이는 일반적인 답변 (쉼표로 구분, 띄어쓰기와 문장 부호는
 ## 무시함). 대화 언어와 관계없이 두 언어의 목록을 모두 사용해요.

@@ -27,6 +27,7 @@ use serenity::all::{
     InteractionId, Member, MessageId, ModalInteraction, PartialChannel, Permissions, Ready,
     ResolvedValue, RoleId, ShardManager,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -34,7 +35,7 @@ use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
-use vmd_core::session::SessionKey;
+use vmd_core::session::{Phase, SessionKey};
 use vmd_probe::Prober;
 use vmd_runtime::admission::Caller;
 use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
@@ -217,6 +218,7 @@ where
             registered: std::sync::atomic::AtomicBool::new(false),
             cleared: std::sync::Mutex::new(std::collections::HashSet::new()),
             raw: Raw::new(),
+            threads: std::sync::Mutex::new(HashMap::new()),
         }),
     };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
@@ -311,6 +313,9 @@ struct Bot<P: Prober, S: Store> {
     cleared: std::sync::Mutex<std::collections::HashSet<GuildId>>,
     /// Message posts made as raw requests (see [`Bot::post_raw`]).
     raw: Raw,
+    /// The thread each user's latest diagnosis moved to, by (channel,
+    /// user): a command typed in the channel afterwards goes there.
+    threads: std::sync::Mutex<HashMap<(u64, u64), ChannelId>>,
 }
 
 struct Handler<P: Prober, S: Store> {
@@ -536,6 +541,32 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// markup (a mention or a link it built) and pass unescaped.
     fn text_trusting(&self, lang: Lang, m: Msg, trusted: &[&str]) -> String {
         safe::render(self.driver.localizer(), lang, Markup::Discord, &m, trusted)
+    }
+
+    /// The thread `user`'s diagnosis under way moved to from `channel`, when
+    /// they have none in `channel` itself.
+    fn moved_to(&self, channel: ChannelId, user: u64, here: &SessionKey) -> Option<ChannelId> {
+        if !matches!(self.driver.session(here), Ok(None)) {
+            return None;
+        }
+        let thread = *self
+            .threads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(channel.get(), user))?;
+        let key = SessionKey::new("discord", &thread.get().to_string(), &user.to_string());
+        let open =
+            matches!(self.driver.session(&key), Ok(Some(s)) if !matches!(s.phase, Phase::Ended(_)));
+        open.then_some(thread)
+    }
+
+    /// `user`'s diagnosis started in `channel` runs in `thread`.
+    fn moved(&self, channel: ChannelId, user: u64, thread: ChannelId) {
+        let mut threads = self.threads.lock().unwrap_or_else(|p| p.into_inner());
+        if threads.len() >= 10_000 {
+            threads.clear();
+        }
+        threads.insert((channel.get(), user), thread);
     }
 
     /// "I can't post here: I'm missing …" for the permissions in `missing`.
@@ -890,6 +921,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         CreateThread::new(clip(&name, 100)).kind(ChannelType::PublicThread);
                     match self.raw.thread(&ctx.http, c.channel_id, &builder).await {
                         Some(t) => {
+                            self.moved(c.channel_id, user, t.id);
                             let note = self.text_trusting(
                                 lang,
                                 Msg::new("discord-continue-in-thread")
@@ -952,8 +984,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 )
                 .await;
             } else {
-                if let Err(missing) = plan(c.app_permissions, is_thread(c.channel.as_ref()), false)
-                {
+                // In the channel whose diagnosis moved to a thread, the
+                // command goes to that thread, and the answer says so.
+                let moved = self.moved_to(c.channel_id, user, &key);
+                let (key, conv) = match moved {
+                    Some(t) => (
+                        SessionKey::new("discord", &t.get().to_string(), &user.to_string()),
+                        t,
+                    ),
+                    None => (key, c.channel_id),
+                };
+                let in_thread = moved.is_some() || is_thread(c.channel.as_ref());
+                if let Err(missing) = plan(c.app_permissions, in_thread, false) {
                     let text = self.cannot_post(lang, missing);
                     return self.ephemeral_command(ctx, &c, text).await;
                 }
@@ -971,7 +1013,15 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 {
                     return;
                 }
-                let done = self.text(lang, Msg::new("discord-see-below"));
+                let done = match moved {
+                    Some(t) => self.text_trusting(
+                        lang,
+                        Msg::new("discord-answered-in-thread")
+                            .arg("thread", format!("<#{}>", t.get())),
+                        &["thread"],
+                    ),
+                    None => self.text(lang, Msg::new("discord-see-below")),
+                };
                 self.raw
                     .edit_original(
                         &ctx.http,
@@ -985,7 +1035,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     guild,
                     facts,
                     key,
-                    c.channel_id,
+                    conv,
                     user,
                     lang_of(&c.locale),
                     Input::Command(cmd),

@@ -26,7 +26,7 @@ use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
-use vmd_core::session::SessionKey;
+use vmd_core::session::{Phase, SessionKey};
 use vmd_probe::Prober;
 use vmd_runtime::admission::Caller;
 use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
@@ -203,6 +203,7 @@ where
         langs: Mutex::new(HashMap::new()),
         support: Mutex::new(None),
         asked: Mutex::new(HashMap::new()),
+        dms: Mutex::new(HashMap::new()),
     }))
 }
 
@@ -590,6 +591,9 @@ struct Bot<P: Prober, S: Store> {
     support: Mutex<Option<(Instant, HashSet<String>)>>,
     /// Question messages whose modal is open, by `ts` (to mark them answered).
     asked: Mutex<HashMap<String, SlackHistoryMessage>>,
+    /// Each user's latest diagnosis in a DM, `(channel, thread root)`: a
+    /// reply typed in the DM itself rather than in the thread goes on with it.
+    dms: Mutex<HashMap<String, (String, String)>>,
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
@@ -597,6 +601,21 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// process (`seen`) and by every replica sharing the store.
     fn first_time(&self, id: &str) -> bool {
         self.seen.first_time(id) && self.driver.first_delivery("slack", id)
+    }
+
+    /// The user's diagnosis still under way in DM `channel` (its thread
+    /// root), if this process ran a turn of it.
+    fn open_dm(&self, channel: &str, user: &str) -> Option<String> {
+        let (ch, root) = self
+            .dms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(user)
+            .cloned()?;
+        let key = SessionKey::new(PLATFORM, &conversation(&ch, &root), user);
+        let open =
+            matches!(self.driver.session(&key), Ok(Some(s)) if !matches!(s.phase, Phase::Ended(_)));
+        (ch == channel && open).then_some(root)
     }
 
     fn api(&self) -> SlackClientSession<'_, Conn> {
@@ -843,17 +862,26 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 return;
             }
         };
-        // The offer has been taken: it goes away.
+        let key = SessionKey::new(PLATFORM, &dm, &user);
+        let (lang, _) = self.lang(&key).await;
+        // The offer has been taken: it goes away, and where it went is said.
         if let Some(url) = &a.response_url {
             let m = SlackMsg {
                 text: String::new(),
                 blocks: Vec::new(),
                 shape: Shape::Text,
             };
-            self.respond(url.value().as_str(), &m, true).await;
+            let url = url.value().as_str();
+            if self.respond(url, &m, true).await {
+                let text = self.text(lang, Msg::new("slack-moved-to-dm"));
+                let m = SlackMsg {
+                    text: text.clone(),
+                    blocks: vec![blocks::section(&text)],
+                    shape: Shape::Text,
+                };
+                self.respond(url, &m, false).await;
+            }
         }
-        let key = SessionKey::new(PLATFORM, &dm, &user);
-        let (lang, _) = self.lang(&key).await;
         match diagnose_input(args) {
             Ok(input) => self.start(&team, &dm, &user, None, input, lang, None).await,
             Err(m) => {
@@ -1096,13 +1124,23 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 if !is_dm && thread.is_none() {
                     return; // channel chatter, not ours
                 }
-                if file_share && text.trim().is_empty() {
-                    // Only a file: say so in the user's own diagnosis thread.
-                    if let Some(root) = &thread {
+                if file_share {
+                    // The file is not read: said first, in the user's own
+                    // diagnosis thread; the text with it is read as usual.
+                    let alone = text.trim().is_empty();
+                    let root = thread
+                        .clone()
+                        .or_else(|| is_dm.then(|| self.open_dm(&channel, &user)).flatten());
+                    if let Some(root) = &root {
                         let key = SessionKey::new(PLATFORM, &conversation(&channel, root), &user);
                         if let Ok(Some(_)) = self.driver.session(&key) {
                             let (lang, _) = self.lang(&key).await;
-                            let text = self.text(lang, Msg::new("slack-file-unreadable"));
+                            let id = if alone {
+                                "slack-file-unreadable"
+                            } else {
+                                "slack-file-not-read"
+                            };
+                            let text = self.text(lang, Msg::new(id));
                             let m = SlackMsg {
                                 text: text.clone(),
                                 blocks: vec![blocks::section(&text)],
@@ -1111,7 +1149,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                             self.post(&channel, Some(root), &m).await;
                         }
                     }
-                    return;
+                    if alone {
+                        return;
+                    }
                 }
                 self.on_message(
                     &team,
@@ -1158,6 +1198,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let mention = format!("<@{}>", self.bot_user);
             let text = incoming(&text.replace(&mention, " ")).trim().to_owned();
             let text: String = text.chars().take(4000).collect();
+            // In a DM, a reply typed below the diagnosis instead of in its
+            // thread goes on with it; a new address starts a new one.
+            let thread_ts = match thread_ts {
+                None if channel.starts_with('D') && start_from_text(&text).is_none() => {
+                    self.open_dm(channel, user)
+                }
+                t => t,
+            };
             if let Some(root) = &thread_ts {
                 let key = SessionKey::new(PLATFORM, &conversation(channel, root), user);
                 match self.driver.session(&key) {
@@ -1701,6 +1749,13 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             tracing::error!("conversation without a thread");
             return;
         };
+        if channel.starts_with('D') {
+            let mut dms = self.dms.lock().unwrap_or_else(|p| p.into_inner());
+            if dms.len() >= MAX_ASKED {
+                dms.clear();
+            }
+            dms.insert(key.user.clone(), (channel.clone(), thread_ts.clone()));
+        }
         let (lang, platform) = self.lang(&key).await;
         let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
         let driver = self.driver.clone();
