@@ -32,3 +32,4 @@ slack-modal-failed = The answer form didn't open in time. Please click the butto
 slack-restarting-click = vm-doctor is restarting right now. Please click again in a minute; diagnoses under way are kept.
 slack-restarting-message = vm-doctor is restarting right now, so I didn't take that message. Please send it again in a minute; diagnoses under way are kept.
 slack-restarting-form = vm-doctor is restarting right now, so I didn't take your answer. Please click the button again in a minute and send it once more; diagnoses under way are kept.
+slack-restarting-form-typed = vm-doctor is restarting right now, so I didn't take your answer (`{ $answer }`). Please send it again in a minute, with the button or as a reply in this thread; diagnoses under way are kept.

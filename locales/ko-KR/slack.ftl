@@ -32,3 +32,4 @@ slack-modal-failed = 답변 입력 창이 제때 열리지 않았어요. 버튼�
 slack-restarting-click = vm-doctor가 지금 재시작하는 중이에요. 1분쯤 뒤에 다시 눌러 주세요. 진행 중이던 진단은 그대로 남아 있어요.
 slack-restarting-message = vm-doctor가 지금 재시작하는 중이라 방금 보내 주신 메시지를 받지 못했어요. 1분쯤 뒤에 다시 보내 주세요. 진행 중이던 진단은 그대로 남아 있어요.
 slack-restarting-form = vm-doctor가 지금 재시작하는 중이라 입력하신 답을 받지 못했어요. 1분쯤 뒤에 버튼을 다시 눌러 한 번 더 보내 주세요. 진행 중이던 진단은 그대로 남아 있어요.
+slack-restarting-form-typed = vm-doctor가 지금 재시작하는 중이라 입력하신 답(`{ $answer }`)을 받지 못했어요. 1분쯤 뒤에 버튼을 다시 누르시거나 이 스레드에 답글로 다시 보내 주세요. 진행 중이던 진단은 그대로 남아 있어요.

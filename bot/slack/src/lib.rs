@@ -1249,8 +1249,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// A typed answer (the modal) sent while the process drains: the form
-    /// closes, and its user is told in the diagnosis's thread to answer again
-    /// in a minute.
+    /// closes (the acknowledgement cannot keep it open), and its user is
+    /// told in the diagnosis's thread to answer again in a minute, with what
+    /// they typed quoted back (one code span, capped) so it is not lost. A
+    /// paste is never echoed back raw.
     async fn restarting_form(&self, v: SlackInteractionViewSubmissionEvent) {
         let SlackView::Modal(modal) = &v.view.view else {
             return;
@@ -1273,7 +1275,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .and_then(split_conversation)
             .map(|(_, ts)| ts);
         let user = v.user.id.to_string();
-        let text = self.text(self.stored_lang(&user), Msg::new("slack-restarting-form"));
+        let paste = meta["id"]
+            .as_str()
+            .and_then(ButtonId::decode)
+            .is_some_and(|id| id.is_paste());
+        let typed = form_value(&v);
+        let msg = if paste || typed.trim().is_empty() {
+            Msg::new("slack-restarting-form")
+        } else {
+            Msg::new("slack-restarting-form-typed").arg("answer", clip(typed.trim(), QUOTED_MAX))
+        };
+        let text = self.text(self.stored_lang(&user), msg);
         self.ephemeral(channel, &user, thread, &text).await;
     }
 
@@ -1588,15 +1600,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             return;
         };
         let clicker = v.user.id.to_string();
-        let value = v
-            .view
-            .state_params
-            .state
-            .as_ref()
-            .and_then(|s| s.values.get(&blocks::MODAL_BLOCK.to_owned().into()))
-            .and_then(|b| b.get(&blocks::MODAL_INPUT.to_owned().into()))
-            .and_then(|x| x.value.clone())
-            .unwrap_or_default();
+        let value = form_value(&v);
         let team = v.team.id.to_string();
         let span = tracing::info_span!("slack_modal", user = %clicker, channel = %channel);
         async {
@@ -1819,6 +1823,22 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
     }
 }
+
+/// What was typed into the answer form.
+fn form_value(v: &SlackInteractionViewSubmissionEvent) -> String {
+    v.view
+        .state_params
+        .state
+        .as_ref()
+        .and_then(|s| s.values.get(&blocks::MODAL_BLOCK.to_owned().into()))
+        .and_then(|b| b.get(&blocks::MODAL_INPUT.to_owned().into()))
+        .and_then(|x| x.value.clone())
+        .unwrap_or_default()
+}
+
+/// Characters of a typed answer quoted back while draining: with Slack's
+/// entities (`&lt;` for `<`) the message stays within a section's 3000.
+const QUOTED_MAX: usize = 500;
 
 /// The plain text of a block text object.
 fn block_text(t: &SlackBlockText) -> String {
