@@ -34,3 +34,7 @@ slack-restarting-message = vm-doctor is restarting right now, so I didn't take t
 slack-restarting-form = vm-doctor is restarting right now, so I didn't take your answer. Please click the button again in a minute and send it once more; diagnoses under way are kept.
 slack-file-not-read = I can't read attachments, so I've only read what you wrote with it. If the file holds a command's output, please paste that text into this thread.
 slack-moved-to-dm = I've started the diagnosis in our direct message; you'll find me under Apps in your sidebar.
+slack-restarting-form-typed = vm-doctor is restarting right now, so I didn't take your answer (`{ $answer }`). Please send it again in a minute, with the button or as a reply in this thread; diagnoses under way are kept.
+slack-missing-scope = I can't do that here: this Slack app lacks the permission `{ $scope }`. Please ask a workspace admin to add it to the app and reinstall vm-doctor.
+slack-report-not-attached = I couldn't attach the diagnosis report just now; the ticket link above works either way. Send `!ticket` in this thread in a minute to attach the report.
+slack-report-not-attached-scope = I couldn't attach the diagnosis report: this Slack app may not upload files (it lacks `{ $scope }`). The ticket link above works either way; once a workspace admin adds that permission and reinstalls vm-doctor, `!ticket` in this thread attaches the report.

@@ -34,3 +34,7 @@ slack-restarting-message = vm-doctor가 지금 재시작하는 중이라 방금 
 slack-restarting-form = vm-doctor가 지금 재시작하는 중이라 입력하신 답을 받지 못했어요. 1분쯤 뒤에 버튼을 다시 눌러 한 번 더 보내 주세요. 진행 중이던 진단은 그대로 남아 있어요.
 slack-file-not-read = 첨부 파일은 읽을 수 없어서 함께 적어 주신 글만 읽었어요. 파일에 명령 실행 결과가 들어 있다면 그 내용을 이 스레드에 텍스트로 붙여 넣어 주세요.
 slack-moved-to-dm = 저와의 DM에서 진단을 시작했어요. 사이드바의 앱 항목에서 저를 찾으실 수 있어요.
+slack-restarting-form-typed = vm-doctor가 지금 재시작하는 중이라 입력하신 답(`{ $answer }`)을 받지 못했어요. 1분쯤 뒤에 버튼을 다시 누르시거나 이 스레드에 답글로 다시 보내 주세요. 진행 중이던 진단은 그대로 남아 있어요.
+slack-missing-scope = 이 Slack 앱에 `{ $scope }` 권한이 없어서 여기서는 진행할 수 없어요. 워크스페이스 관리자에게 앱에 이 권한을 추가하고 vm-doctor를 다시 설치해 달라고 요청해 주세요.
+slack-report-not-attached = 지금은 진단 보고서를 첨부하지 못했어요. 위의 티켓 링크는 그대로 사용하실 수 있어요. 1분쯤 뒤에 이 스레드에 `!ticket`을 보내 주시면 보고서를 첨부해 드릴게요.
+slack-report-not-attached-scope = 이 Slack 앱은 파일을 올릴 수 없어서(`{ $scope }` 권한이 없어요) 진단 보고서를 첨부하지 못했어요. 위의 티켓 링크는 그대로 사용하실 수 있어요. 워크스페이스 관리자가 이 권한을 추가하고 vm-doctor를 다시 설치하면, 이 스레드에 `!ticket`을 보내 보고서를 첨부하실 수 있어요.

@@ -111,15 +111,19 @@ pub struct BotHandle {
     shards: Arc<ShardManager>,
     task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
     connected: Arc<std::sync::atomic::AtomicBool>,
+    /// Set by a stop: a replica still waiting for its identify slot ends
+    /// there instead of waiting the slot out and connecting.
+    stopped: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 /// Disconnects the gateway (no new interactions arrive) while the bot's
 /// handle is being waited on elsewhere; turns under way go on.
 #[derive(Clone)]
-pub struct StopHandle(Arc<ShardManager>);
+pub struct StopHandle(Arc<ShardManager>, Arc<tokio::sync::watch::Sender<bool>>);
 
 impl StopHandle {
     pub async fn stop_gateway(&self) {
+        self.1.send_replace(true);
         self.0.shutdown_all().await;
     }
 }
@@ -131,11 +135,12 @@ impl BotHandle {
     }
 
     pub fn stop_handle(&self) -> StopHandle {
-        StopHandle(self.shards.clone())
+        StopHandle(self.shards.clone(), self.stopped.clone())
     }
 
     /// Disconnects from the gateway and waits for the client to stop.
     pub async fn stop(self) {
+        self.stopped.send_replace(true);
         self.shards.shutdown_all().await;
         let _ = tokio::time::timeout(Duration::from_secs(10), self.task).await;
     }
@@ -248,13 +253,28 @@ where
         None => Duration::ZERO,
     };
     let shards = client.shard_manager.clone();
+    let (stopped, mut stop_rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(async move {
         if !wait.is_zero() {
             tracing::info!(
                 wait_ms = wait.as_millis() as u64,
                 "waiting for this replica's identify slot"
             );
-            tokio::time::sleep(wait).await;
+            // A stop (SIGTERM, `BotHandle::stop`) during the wait ends it; a
+            // handle dropped without a stop leaves the wait as it is.
+            let stop = async {
+                if stop_rx.wait_for(|s| *s).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop => {}
+            }
+        }
+        if *stop_rx.borrow() {
+            tracing::info!("stopped before connecting to the gateway");
+            return Ok(());
         }
         match shard_range {
             // serenity 0.12 boots `start..=end` (it counts end - start + 1 shards).
@@ -267,6 +287,7 @@ where
         shards,
         task,
         connected,
+        stopped: Arc::new(stopped),
     })
 }
 

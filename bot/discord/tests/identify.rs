@@ -109,3 +109,36 @@ async fn two_replicas_started_together_identify_in_turn() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_during_the_identify_wait_ends_the_bot_without_connecting() {
+    let fake = FakeDiscord::start().await;
+    let data = tempfile::tempdir().unwrap();
+    // 1000 shards, max_concurrency 1: slots 7 s apart over a cycle of
+    // 7000 s. Take the shard whose slot is half a cycle away, so the replica
+    // waits about an hour before its IDENTIFY.
+    let spacing = vmd_discord::shards::IDENTIFY_SPACING.as_millis() as u64;
+    let total = 1000u32;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let current = (now_ms % (u64::from(total) * spacing)) / spacing;
+    let shard = ((current + u64::from(total) / 2) % u64::from(total)) as u32;
+    let range = ShardRange {
+        first: shard,
+        last: shard,
+        total,
+    };
+    assert!(range.identify_wait(1, now_ms) > Duration::from_secs(3000));
+    let bot = replica(&fake, data.path(), shard, total, "waiting").await;
+    // The stop a SIGTERM makes (the binary keeps the handle to wait on).
+    bot.stop_handle().stop_gateway().await;
+    // A generous bound for a busy machine, far below the slot.
+    let ended = tokio::time::timeout(Duration::from_secs(120), bot.wait()).await;
+    assert!(
+        matches!(ended, Ok(Ok(()))),
+        "the bot kept waiting for its identify slot after the stop"
+    );
+    assert_eq!(fake.identify_count(), 0, "{:?}", fake.identified_shards());
+}

@@ -33,7 +33,9 @@
 //! ([`SharedBudgets::take`]), so N replicas never admit more than one
 //! process would. The cap of running probes per user is shared the same
 //! way ([`SharedBudgets::run_slot`]: a slot leased in the database while
-//! the probe runs, so a crashed replica's slot frees itself). A database
+//! the probe runs, so a crashed replica's slot frees itself), and so is the
+//! cap of a user's host-name lookups in flight
+//! ([`SharedBudgets::lookup_slot`]). A database
 //! that does not answer falls back to this process's own buckets and count
 //! (logged); the turn then finds the store unavailable anyway.
 //!
@@ -77,9 +79,15 @@ pub trait SharedBudgets: Send + Sync {
     /// returned guard drops; one a dead replica left frees itself when its
     /// lease expires.
     fn run_slot(&self, user: &str, max: u32) -> Result<Option<Box<dyn SlotGuard>>, StoreError>;
+
+    /// Takes one of `user`'s `max` slots of host-name lookups in flight,
+    /// counted over every replica, as [`SharedBudgets::run_slot`] does for
+    /// probes.
+    fn lookup_slot(&self, user: &str, max: u32) -> Result<Option<Box<dyn SlotGuard>>, StoreError>;
 }
 
-/// A running-probe slot held in a shared store; dropping it frees the slot.
+/// A slot of a shared per-user cap (a running probe, a lookup in flight)
+/// held in a shared store; dropping it frees the slot.
 pub trait SlotGuard: Send + Sync {}
 
 /// What the platform says about a turn's sender and the place it came from:
@@ -437,13 +445,23 @@ impl<C: Clock + Clone> Admission<C> {
         *lookups.entry(user.clone()).or_insert(0) += 1;
         drop(lookups);
         // Counted in flight from here; dropped on a refusal.
-        let permit = LookupPermit(Permit {
+        let mut permit = LookupPermit(Permit {
             running: &self.lookups,
             user: user.clone(),
             slot: None,
         });
-        if self.shared.is_some() {
+        if let Some(shared) = &self.shared {
             drop(_running);
+            // The user's lookups in flight over every replica, before the
+            // budget is spent (a busy user costs nothing).
+            let max = self.cfg.max_lookups_per_user;
+            match shared.lookup_slot(&user, max) {
+                Ok(Some(slot)) => permit.0.slot = Some(slot),
+                Ok(None) => return Err(ProbeRefusal::Busy { max }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "shared lookup count unavailable; this replica's own applies");
+                }
+            }
             match self.take_shared(&[self.user.shared("user", &user)]) {
                 Some(None) => return Ok(permit),
                 Some(Some((_, wait))) => return Err(refusal(Budget::User, wait)),

@@ -360,10 +360,14 @@ async fn on_push<P: Prober + 'static, S: Store + 'static>(
     Ok(())
 }
 
-/// An error in a few words: the API error code, never a response body.
+/// An error in a few words: the API error code (and the scope a
+/// `missing_scope` needed), never a response body.
 fn brief(e: &SlackClientError) -> String {
     match e {
-        SlackClientError::ApiError(a) => format!("error {}", a.code),
+        SlackClientError::ApiError(a) => match needed_scope(e) {
+            Some(scope) => format!("error {} (needed {scope})", a.code),
+            None => format!("error {}", a.code),
+        },
         SlackClientError::HttpError(h) => format!("HTTP {}", h.status_code),
         SlackClientError::RateLimitError(r) => format!("rate limited ({:?})", r.retry_after),
         SlackClientError::HttpProtocolError(e) => {
@@ -492,11 +496,46 @@ fn cannot_post_here(code: &str) -> bool {
     matches!(code, "not_in_channel" | "channel_not_found")
 }
 
-/// A failed call's `ok:false` code, or the failure in a few words.
+/// A failed call's `ok:false` code (`missing_scope:<scope>` for a scope
+/// the app lacks), or the failure in a few words.
 fn code(e: &SlackClientError) -> String {
-    match e {
-        SlackClientError::ApiError(a) => a.code.clone(),
-        other => brief(other),
+    match (e, needed_scope(e)) {
+        (_, Some(scope)) => format!("missing_scope:{scope}"),
+        (SlackClientError::ApiError(a), None) => a.code.clone(),
+        (other, None) => brief(other),
+    }
+}
+
+/// The scope a `missing_scope` refusal names (Slack's `needed`), when it
+/// looks like one.
+fn needed_scope(e: &SlackClientError) -> Option<String> {
+    let SlackClientError::ApiError(a) = e else {
+        return None;
+    };
+    if a.code != "missing_scope" {
+        return None;
+    }
+    let body: Value = serde_json::from_str(a.http_response_body.as_deref()?).ok()?;
+    let needed = body["needed"].as_str()?.trim();
+    let plausible = !needed.is_empty()
+        && needed.len() <= 100
+        && needed
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, ':' | '.' | '_' | ','));
+    plausible.then(|| needed.to_owned())
+}
+
+/// The scope in a [`code`], for a `missing_scope` refusal.
+fn needed_of(code: &str) -> Option<&str> {
+    code.strip_prefix("missing_scope:")
+}
+
+/// What to tell a user whose request failed with `code`: the scope the app
+/// lacks, or that something went wrong.
+fn failure(code: &str) -> Msg {
+    match needed_of(code) {
+        Some(scope) => Msg::new("slack-missing-scope").arg("scope", scope),
+        None => Msg::new("err-internal"),
     }
 }
 
@@ -851,7 +890,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 tracing::warn!(error = %brief(&e), "could not open a direct message");
                 if let Some(url) = &a.response_url {
                     let (lang, _) = self.lang(&SessionKey::new(PLATFORM, "dm", &user)).await;
-                    let text = self.text(lang, Msg::new("err-internal"));
+                    let text = self.text(lang, failure(&code(&e)));
                     let m = SlackMsg {
                         text: text.clone(),
                         blocks: vec![blocks::section(&text)],
@@ -897,7 +936,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// Uploads the report into the thread (`files.getUploadURLExternal`, the
-    /// bytes, `files.completeUploadExternal`).
+    /// bytes, `files.completeUploadExternal`); on failure, the [`code`].
     async fn upload(
         &self,
         channel: &str,
@@ -905,28 +944,23 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         name: &str,
         title: &str,
         bytes: Vec<u8>,
-    ) {
+    ) -> Result<(), String> {
         let req = SlackApiFilesGetUploadUrlExternalRequest::new(name.to_owned(), bytes.len());
         let api = self.api();
-        let Ok(url) = retry("files.getUploadURLExternal", || {
+        let url = retry("files.getUploadURLExternal", || {
             api.get_upload_url_external(&req)
         })
         .await
-        else {
-            return;
-        };
+        .map_err(|e| code(&e))?;
         let put = SlackApiFilesUploadViaUrlRequest::new(
             url.upload_url.clone(),
             bytes,
             "text/markdown".into(),
         );
         let api = self.api();
-        if retry("file upload", || api.files_upload_via_url(&put))
+        retry("file upload", || api.files_upload_via_url(&put))
             .await
-            .is_err()
-        {
-            return;
-        }
+            .map_err(|e| code(&e))?;
         let done =
             SlackApiFilesCompleteUploadExternalRequest::new(vec![SlackApiFilesComplete::new(
                 url.file_id.clone(),
@@ -935,10 +969,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .with_channel_id(channel.to_owned().into())
             .with_thread_ts(thread_ts.to_owned().into());
         let api = self.api();
-        let _ = retry("files.completeUploadExternal", || {
+        retry("files.completeUploadExternal", || {
             api.files_complete_upload_external(&done)
         })
-        .await;
+        .await
+        .map(|_| ())
+        .map_err(|e| code(&e))
     }
 
     // ----- events ---------------------------------------------------------
@@ -1054,8 +1090,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                         }
                         return;
                     }
-                    Err(_) => {
-                        let text = self.text(lang, Msg::new("err-internal"));
+                    Err(code) => {
+                        if reply.is_none() && needed_of(&code).is_some() {
+                            // A mention or a DM has no other way back.
+                            tracing::error!(code = %code, "the Slack app lacks a scope; the user cannot be told in Slack");
+                        }
+                        let text = self.text(lang, failure(&code));
                         return self.tell(channel, user, None, reply, &text).await;
                     }
                 }
@@ -1297,8 +1337,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     /// A typed answer (the modal) sent while the process drains: the form
-    /// closes, and its user is told in the diagnosis's thread to answer again
-    /// in a minute.
+    /// closes (the acknowledgement cannot keep it open), and its user is
+    /// told in the diagnosis's thread to answer again in a minute, with what
+    /// they typed quoted back (one code span, capped) so it is not lost. A
+    /// paste is never echoed back raw.
     async fn restarting_form(&self, v: SlackInteractionViewSubmissionEvent) {
         let SlackView::Modal(modal) = &v.view.view else {
             return;
@@ -1321,7 +1363,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             .and_then(split_conversation)
             .map(|(_, ts)| ts);
         let user = v.user.id.to_string();
-        let text = self.text(self.stored_lang(&user), Msg::new("slack-restarting-form"));
+        let paste = meta["id"]
+            .as_str()
+            .and_then(ButtonId::decode)
+            .is_some_and(|id| id.is_paste());
+        let typed = form_value(&v);
+        let msg = if paste || typed.trim().is_empty() {
+            Msg::new("slack-restarting-form")
+        } else {
+            Msg::new("slack-restarting-form-typed").arg("answer", clip(typed.trim(), QUOTED_MAX))
+        };
+        let text = self.text(self.stored_lang(&user), msg);
         self.ephemeral(channel, &user, thread, &text).await;
     }
 
@@ -1636,15 +1688,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             return;
         };
         let clicker = v.user.id.to_string();
-        let value = v
-            .view
-            .state_params
-            .state
-            .as_ref()
-            .and_then(|s| s.values.get(&blocks::MODAL_BLOCK.to_owned().into()))
-            .and_then(|b| b.get(&blocks::MODAL_INPUT.to_owned().into()))
-            .and_then(|x| x.value.clone())
-            .unwrap_or_default();
+        let value = form_value(&v);
         let team = v.team.id.to_string();
         let span = tracing::info_span!("slack_modal", user = %clicker, channel = %channel);
         async {
@@ -1860,20 +1904,54 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     }
                     let ip = report.target.map(|t| t.to_string()).unwrap_or_default();
                     let title = loc.render(lang, &Msg::new("slack-report-comment").arg("ip", ip));
-                    self.upload(
-                        channel,
-                        thread_ts,
-                        "vm-doctor-report.md",
-                        &title,
-                        markdown.into_bytes(),
-                    )
-                    .await;
+                    let uploaded = self
+                        .upload(
+                            channel,
+                            thread_ts,
+                            "vm-doctor-report.md",
+                            &title,
+                            markdown.into_bytes(),
+                        )
+                        .await;
+                    if let Err(code) = uploaded {
+                        // Said in the thread, and `!ticket` tries again.
+                        self.uploads.forget(&key.conversation);
+                        let m = match needed_of(&code) {
+                            Some(scope) => {
+                                Msg::new("slack-report-not-attached-scope").arg("scope", scope)
+                            }
+                            None => Msg::new("slack-report-not-attached"),
+                        };
+                        let text = self.text(lang, m);
+                        let m = SlackMsg {
+                            text: text.clone(),
+                            blocks: vec![blocks::section(&text)],
+                            shape: Shape::Text,
+                        };
+                        self.post(channel, Some(thread_ts), &m).await;
+                    }
                 }
                 Outgoing::Ended(_) => {}
             }
         }
     }
 }
+
+/// What was typed into the answer form.
+fn form_value(v: &SlackInteractionViewSubmissionEvent) -> String {
+    v.view
+        .state_params
+        .state
+        .as_ref()
+        .and_then(|s| s.values.get(&blocks::MODAL_BLOCK.to_owned().into()))
+        .and_then(|b| b.get(&blocks::MODAL_INPUT.to_owned().into()))
+        .and_then(|x| x.value.clone())
+        .unwrap_or_default()
+}
+
+/// Characters of a typed answer quoted back while draining: with Slack's
+/// entities (`&lt;` for `<`) the message stays within a section's 3000.
+const QUOTED_MAX: usize = 500;
 
 /// The plain text of a block text object.
 fn block_text(t: &SlackBlockText) -> String {

@@ -1579,12 +1579,32 @@ async fn socket_mode_drains_telling_thread_replies_mentions_and_typed_answers() 
         &format!("<@{BOT_USER}> 203.0.113.78 ssh"),
     ));
     chat.wait_ephemeral(BOB, "send it again in a minute").await;
-    // The typed answer.
+    // The typed answer: not lost, quoted back in one code span.
+    let before = chat.ephemerals(ALICE).len();
     let id = fake.new_id("env-view-");
     fake.send(&view_submission(&id, ALICE, &view, "203.0.113.79"));
     fake.wait_ack(&id, WAIT).await.expect("acked");
-    chat.wait_ephemeral(ALICE, "click the button again in a minute")
-        .await;
+    let told = chat.wait_ephemeral(ALICE, "didn't take your answer").await;
+    assert!(told.contains("(`203.0.113.79`)"), "{told}");
+    assert!(told.contains("send it again in a minute"), "{told}");
+    // A long and hostile one: capped, escaped, still within Slack's limits.
+    let hostile = format!("<@{BOB}> *b* `x` <!here> https://evil.example/ ").repeat(60);
+    let id = fake.new_id("env-view-");
+    fake.send(&view_submission(&id, ALICE, &view, &hostile));
+    fake.wait_ack(&id, WAIT).await.expect("acked");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while chat.ephemerals(ALICE).len() < before + 2 {
+        assert!(tokio::time::Instant::now() < deadline, "not told twice");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let told = chat.ephemerals(ALICE).pop().unwrap();
+    assert!(told.contains("send it again in a minute"), "{told}");
+    assert_eq!(told.matches('`').count(), 2, "one code span: {told}");
+    assert!(told.contains('…'), "capped: {told}");
+    for raw in ["<@", "<!", "https://", "evil.example"] {
+        assert!(!told.contains(raw), "{raw} reached Slack: {told}");
+    }
+    assert!(fake.invalid().is_empty(), "{:?}", fake.invalid());
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         chat.ephemerals(BOB).len(),

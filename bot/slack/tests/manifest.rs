@@ -19,6 +19,7 @@ fn the_manifest_covers_what_the_adapter_uses() {
         "command: /lang",
         "- app_mention",
         "- message.channels",
+        "- message.groups",
         "- message.im",
     ] {
         assert!(has(needed), "manifest lacks {needed:?}");
@@ -41,6 +42,7 @@ fn the_manifest_covers_what_the_adapter_uses() {
         "commands",
         "app_mentions:read",
         "channels:history",
+        "groups:history",
         "im:history",
     ] {
         assert!(

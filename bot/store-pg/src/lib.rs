@@ -533,11 +533,54 @@ impl PgBudgets {
     }
 }
 
-/// A running-probe slot (`vmd_running`): renewed in the background until
-/// dropped, then deleted; left behind by a dead replica, it expires.
+/// The leased slots of a per-user cap shared by the replicas: a table of
+/// rows and the function that takes one below the cap.
+#[derive(Clone, Copy)]
+enum Slots {
+    /// Running probes (`vmd_running`, `vmd_run_slot`).
+    Probes,
+    /// Host-name lookups in flight (`vmd_lookups`, `vmd_lookup_slot`).
+    Lookups,
+}
+
+impl Slots {
+    fn take_sql(self) -> &'static str {
+        match self {
+            Slots::Probes => "SELECT vmd_run_slot($1, $2, $3, $4)",
+            Slots::Lookups => "SELECT vmd_lookup_slot($1, $2, $3, $4)",
+        }
+    }
+
+    fn renew_sql(self) -> &'static str {
+        match self {
+            Slots::Probes => {
+                "UPDATE vmd_running
+                 SET expires_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
+                 WHERE id = $1"
+            }
+            Slots::Lookups => {
+                "UPDATE vmd_lookups
+                 SET expires_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
+                 WHERE id = $1"
+            }
+        }
+    }
+
+    fn release_sql(self) -> &'static str {
+        match self {
+            Slots::Probes => "DELETE FROM vmd_running WHERE id = $1",
+            Slots::Lookups => "DELETE FROM vmd_lookups WHERE id = $1",
+        }
+    }
+}
+
+/// A slot of a shared per-user cap (a running probe in `vmd_running`, a
+/// lookup in `vmd_lookups`): renewed in the background until dropped, then
+/// deleted; left behind by a dead replica, it expires.
 struct PgSlot {
     rt: tokio::runtime::Handle,
     pool: Pool,
+    slots: Slots,
     id: i64,
     renew: tokio::task::JoinHandle<()>,
 }
@@ -547,14 +590,11 @@ impl SlotGuard for PgSlot {}
 impl Drop for PgSlot {
     fn drop(&mut self) {
         self.renew.abort();
-        let (pool, id) = (self.pool.clone(), self.id);
+        let (pool, id, sql) = (self.pool.clone(), self.id, self.slots.release_sql());
         self.rt.spawn(async move {
             let Ok(c) = pool.get().await else { return };
-            if let Err(e) = c
-                .execute("DELETE FROM vmd_running WHERE id = $1", &[&id])
-                .await
-            {
-                tracing::debug!(error = %e, "running-probe slot not released; it expires by itself");
+            if let Err(e) = c.execute(sql, &[&id]).await {
+                tracing::debug!(error = %e, "shared slot not released; it expires by itself");
             }
         });
     }
@@ -598,44 +638,51 @@ impl SharedBudgets for PgBudgets {
     }
 
     fn run_slot(&self, user: &str, max: u32) -> Result<Option<Box<dyn SlotGuard>>, StoreError> {
+        self.slot(Slots::Probes, user, max)
+    }
+
+    fn lookup_slot(&self, user: &str, max: u32) -> Result<Option<Box<dyn SlotGuard>>, StoreError> {
+        self.slot(Slots::Lookups, user, max)
+    }
+}
+
+impl PgBudgets {
+    /// Takes one of `user`'s `max` slots of `slots` over every replica.
+    fn slot(
+        &self,
+        slots: Slots,
+        user: &str,
+        max: u32,
+    ) -> Result<Option<Box<dyn SlotGuard>>, StoreError> {
         let lease_ms = i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX);
         let cap = i32::try_from(max).unwrap_or(i32::MAX);
         let (pool, u, owner) = (self.pool.clone(), user.to_owned(), self.owner.clone());
         let got: Option<i64> = self.run(async move {
             let c = pool.get().await.map_err(pool_err)?;
             let row = c
-                .query_one(
-                    "SELECT vmd_run_slot($1, $2, $3, $4)",
-                    &[&u, &cap, &lease_ms, &owner],
-                )
+                .query_one(slots.take_sql(), &[&u, &cap, &lease_ms, &owner])
                 .await
                 .map_err(pg_err)?;
             Ok(row.get(0))
         })?;
         let Some(id) = got else { return Ok(None) };
-        // Renewed at a third of its length while the probe runs.
+        // Renewed at a third of its length while the probe or lookup runs.
         let pool = self.pool.clone();
         let every = self.lease / 3;
         let renew = self.rt.spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
                 let Ok(c) = pool.get().await else { continue };
-                let r = c
-                    .execute(
-                        "UPDATE vmd_running
-                         SET expires_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
-                         WHERE id = $1",
-                        &[&id, &lease_ms],
-                    )
-                    .await;
+                let r = c.execute(slots.renew_sql(), &[&id, &lease_ms]).await;
                 if let Err(e) = r {
-                    tracing::warn!(error = %e, "could not renew a running-probe slot");
+                    tracing::warn!(error = %e, "could not renew a shared slot");
                 }
             }
         });
         Ok(Some(Box::new(PgSlot {
             rt: self.rt.clone(),
             pool: self.pool.clone(),
+            slots,
             id,
             renew,
         })))
@@ -896,6 +943,12 @@ impl Store for PgStore {
             // Running-probe slots dead replicas left (expired leases).
             c.execute(
                 "DELETE FROM vmd_running WHERE expires_at < clock_timestamp()",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
+            c.execute(
+                "DELETE FROM vmd_lookups WHERE expires_at < clock_timestamp()",
                 &[],
             )
             .await

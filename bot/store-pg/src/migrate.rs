@@ -145,6 +145,39 @@ const MIGRATIONS: &[(i32, &str)] = &[
     END
     $$;",
     ),
+    (
+        4,
+        // Each user's host-name lookups in flight over every replica, as
+        // `vmd_running` does for probes: a leased row per lookup, taken by
+        // `vmd_lookup_slot` under a per-user advisory lock (its own lock
+        // class) only below the cap, expired rows dropped first.
+        "CREATE TABLE vmd_lookups (
+        id bigserial PRIMARY KEY,
+        usr text NOT NULL,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+    );
+    CREATE INDEX vmd_lookups_usr ON vmd_lookups (usr);
+    CREATE FUNCTION vmd_lookup_slot(u text, cap integer, lease_ms bigint, who text)
+    RETURNS bigint
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        n integer;
+        got bigint;
+    BEGIN
+        PERFORM pg_advisory_xact_lock(1986884211, hashtext(u));
+        DELETE FROM vmd_lookups WHERE usr = u AND expires_at < clock_timestamp();
+        SELECT count(*) INTO n FROM vmd_lookups WHERE usr = u;
+        IF n >= cap THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO vmd_lookups (usr, owner, expires_at)
+            VALUES (u, who, clock_timestamp() + lease_ms * interval '1 millisecond')
+            RETURNING id INTO got;
+        RETURN got;
+    END
+    $$;",
+    ),
 ];
 
 /// The schema version this build migrates to.

@@ -286,6 +286,68 @@ fn two_replicas_share_the_running_probe_cap() {
     assert!(most <= 2, "{most} probes of one user ran at once");
 }
 
+/// The cap of host-name lookups in flight per user holds over the
+/// replicas as the running-probe cap does: lookups in flight on one replica
+/// count on the other.
+#[test]
+fn two_replicas_share_the_lookup_cap() {
+    let Some(url) = support::url("two_replicas_share_the_lookup_cap") else {
+        return;
+    };
+    let key = |r: usize, i: usize| SessionKey::new("slack", &format!("C{r}/{i}"), "U1");
+    let schema = support::fresh_schema();
+    let stores: Vec<PgStore> = (0..REPLICAS)
+        .map(|_| PgStore::open(support::config(&url, &schema)).unwrap())
+        .collect();
+    let a = points(&stores, &cfg(), true);
+    // Two in flight on the first replica: the second refuses a third.
+    let l1 = a[0].admit_lookup(&key(0, 0)).unwrap();
+    let l2 = a[0].admit_lookup(&key(0, 1)).unwrap();
+    match a[1].admit_lookup(&key(1, 0)) {
+        Err(ProbeRefusal::Busy { max: 2 }) => {}
+        Ok(_) => panic!("the other replica admitted a third lookup in flight"),
+        Err(other) => panic!("expected busy on the other replica, got {other:?}"),
+    }
+    assert_eq!(support::count_rows(&url, &schema, "vmd_lookups"), 2);
+    // One ends: the other replica may look one up (the release is in the
+    // background; waited for, with a generous deadline).
+    drop(l1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let l3 = loop {
+        match a[1].admit_lookup(&key(1, 1)) {
+            Ok(p) => break p,
+            Err(ProbeRefusal::Busy { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(other) => panic!("the freed lookup slot never came back: {other:?}"),
+        }
+    };
+    // Running probes are another cap: lookups in flight take none of it.
+    let mut c = cfg();
+    c.max_running_per_user = 1;
+    let probes = Admission::new(c).with_shared(stores[1].shared_budgets());
+    drop(
+        probes
+            .admit(
+                &key(1, 2),
+                Some("T1"),
+                &policy(),
+                &Session::new(0),
+                &req("203.0.113.9"),
+            )
+            .expect("a probe while two lookups are in flight"),
+    );
+    drop((l2, l3));
+    // Without the shared store (sled), each replica counts its own.
+    let alone = points(&replicas(&url), &cfg(), false);
+    let held: Vec<_> = alone
+        .iter()
+        .enumerate()
+        .flat_map(|(r, a)| (0..2).map(move |i| a.admit_lookup(&key(r, i)).unwrap()))
+        .collect();
+    assert_eq!(held.len(), 4);
+}
+
 /// A replica that dies holding a running-probe slot doesn't keep it: the
 /// slot frees itself when its lease runs out.
 #[test]
@@ -339,8 +401,8 @@ fn a_dead_replicas_running_slot_frees_after_its_lease() {
     }
 }
 
-/// Housekeeping drops the slots dead replicas left once they expired, even
-/// for a user who never asks again.
+/// Housekeeping drops the slots (running probes, lookups) dead replicas
+/// left once they expired, even for a user who never asks again.
 #[test]
 fn pruning_drops_expired_running_slots() {
     let Some(url) = support::url("pruning_drops_expired_running_slots") else {
@@ -358,12 +420,21 @@ fn pruning_drops_expired_running_slots() {
         .unwrap()
         .expect("a free slot");
     std::mem::forget(slot);
+    let lookup = dead
+        .shared_budgets()
+        .unwrap()
+        .lookup_slot("slack\u{1f}ghost", 2)
+        .unwrap()
+        .expect("a free lookup slot");
+    std::mem::forget(lookup);
     drop(dead);
     assert_eq!(support::count_rows(&url, &schema, "vmd_running"), 1);
+    assert_eq!(support::count_rows(&url, &schema, "vmd_lookups"), 1);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         alive.prune(0).unwrap();
-        let left = support::count_rows(&url, &schema, "vmd_running");
+        let left = support::count_rows(&url, &schema, "vmd_running")
+            + support::count_rows(&url, &schema, "vmd_lookups");
         if left == 0 {
             break;
         }

@@ -68,6 +68,15 @@ impl Uploads {
         m.insert(conversation.to_owned(), now);
         true
     }
+
+    /// The upload [`Uploads::should_upload`] allowed did not happen: the
+    /// next request uploads again.
+    pub fn forget(&self, conversation: &str) {
+        self.last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(conversation);
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

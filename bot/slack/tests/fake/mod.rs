@@ -87,6 +87,35 @@ struct St {
     latency: HashMap<String, Duration>,
     /// trigger_id -> (issued at, used).
     triggers: HashMap<String, (Duration, bool)>,
+    /// Bot token scopes the app was installed without ([`FakeSlack::revoke_scope`]).
+    revoked: HashSet<String>,
+}
+
+/// The bot token's scopes (`deploy/slack-manifest.yaml`).
+pub const BOT_SCOPES: &[&str] = &[
+    "commands",
+    "chat:write",
+    "app_mentions:read",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "im:write",
+    "users:read",
+    "usergroups:read",
+    "files:write",
+];
+
+/// The bot token scope a Web API method requires (Slack's method pages);
+/// `None`: no scope (`auth.test`, `views.open`, Socket Mode's app token).
+pub fn scope_of(method: &str) -> Option<&'static str> {
+    Some(match method {
+        "chat.postMessage" | "chat.update" | "chat.postEphemeral" => "chat:write",
+        "users.info" => "users:read",
+        "usergroups.users.list" => "usergroups:read",
+        "files.getUploadURLExternal" | "files.completeUploadExternal" => "files:write",
+        "conversations.open" => "im:write",
+        _ => return None,
+    })
 }
 
 /// A trigger_id's lifetime.
@@ -279,6 +308,17 @@ impl FakeSlack {
     /// `not_in_channel`, as it does on Slack.
     pub fn set_absent(&self, channel: &str) {
         self.lock().absent.insert(channel.into());
+    }
+
+    /// The app is installed without `scope`: every method needing it is
+    /// refused as Slack refuses it, `missing_scope` with `needed` and
+    /// `provided`.
+    pub fn revoke_scope(&self, scope: &str) {
+        assert!(
+            BOT_SCOPES.contains(&scope),
+            "not a scope of the app: {scope}"
+        );
+        self.lock().revoked.insert(scope.into());
     }
 
     /// `channel` is private and the bot is not in it: `channel_not_found`.
@@ -819,6 +859,22 @@ async fn http_handler(
     });
     if let Some(d) = st.latency.get(api_method).copied() {
         st.clock += d;
+    }
+    // A bot token call needing a scope the app was installed without.
+    let bot_token = auth.as_deref().is_some_and(|a| a.contains("xoxb-"));
+    if let Some(needed) = scope_of(api_method).filter(|s| bot_token && st.revoked.contains(*s)) {
+        let provided: Vec<&str> = BOT_SCOPES
+            .iter()
+            .copied()
+            .filter(|s| !st.revoked.contains(*s))
+            .collect();
+        return axum::Json(json!({
+            "ok": false,
+            "error": "missing_scope",
+            "needed": needed,
+            "provided": provided.join(","),
+        }))
+        .into_response();
     }
     if api_method == "views.open" {
         // A trigger_id is single-use and lives 3 s (on the fake's clock).
