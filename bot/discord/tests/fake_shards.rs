@@ -36,7 +36,7 @@ impl EventHandler for Handler {
     }
 }
 
-/// Which shard received each interaction, waiting until `ids` all came.
+/// (shard, interaction id) of the next `n` interactions the clients received.
 async fn received(rx: &mut mpsc::UnboundedReceiver<(u32, u64)>, n: usize) -> Vec<(u32, u64)> {
     let mut got = Vec::new();
     while got.len() < n {
