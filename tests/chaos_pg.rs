@@ -1,43 +1,58 @@
-//! Chaos on PostgreSQL: three replicas of the released binary as Slack bots
-//! on one database, against the fake Slack with a Socket Mode connection
-//! per replica (envelopes spread at random over the live ones, as Slack
-//! does), while a replica is SIGKILLed every few seconds and restarted.
+//! Chaos on PostgreSQL: three replicas of the released binary on one
+//! database while a replica is SIGKILLed every few seconds and restarted,
+//! once as Slack bots and once as Discord bots.
+//!
+//! Slack: each replica runs two Socket Mode connections
+//! (`VM_DOCTOR_SLACK_CONNECTIONS`) to the fake Slack, which spreads
+//! envelopes at random over the live ones, as Slack does. Discord: three
+//! shards, one per replica (`VM_DOCTOR_DISCORD_SHARDS=i/3`); the fake
+//! Discord sends a guild's interactions to the shard of the guild and DMs
+//! to shard 0, so users in guilds on every shard and in DMs reach different
+//! replicas, and a conversation's probe left by a dead replica is taken up
+//! by whichever replica sweeps first. An interaction for a shard whose
+//! replica is down is lost, as on Discord.
 //!
 //! The script acts as users would (`tests/chaos.rs` has the ledger idea):
-//! it answers the newest question in its thread, sometimes twice (a double
-//! click: two envelopes on two connections) and sometimes has Slack
-//! redeliver an envelope on another connection (`retry_attempt`); when
-//! nothing happens (its envelope died with a replica) it asks `!status` and
-//! clicks again. It keeps a ledger of the answers that took effect: a
-//! button names its question with the answers before it (`linux.sshd:3`),
-//! so a lost answer (the count goes back) or one applied twice (it jumps)
-//! shows at once.
+//! it answers the newest question, sometimes twice (a double click: a
+//! second envelope on another connection; on Discord a second interaction
+//! on another shard, so another replica) and sometimes has the platform
+//! deliver one again elsewhere (a Slack `retry_attempt`; the same Discord
+//! interaction on a second shard); when nothing happens (its event died
+//! with a replica) it asks `!status` / `/status` and clicks again. It keeps
+//! a ledger of the answers that took effect: a button names its question
+//! with the answers before it (`linux.sshd:3`), so a lost answer (the
+//! count goes back) or one applied twice (it jumps) shows at once.
 //!
 //! At the end: every conversation ended as the chat said, the database
-//! holds exactly the ledger's answers and an outcome for each; no channel
-//! has more thread roots than `/diagnose` commands typed (a redelivered one
-//! started nothing); no probe ran twice at once for one conversation (each
-//! conversation probes its own loopback address, whose silent listener
-//! counts connections open at once); nothing is left in a probe. Then the
-//! budgets: three fresh replicas with a target budget of 4 per hour, twelve
-//! users asking for one address over all connections: exactly 4 probes.
+//! holds exactly the ledger's answers and an outcome for each; a delivery
+//! seen twice was taken once (Slack: no channel has more thread roots than
+//! `/diagnose` commands typed; Discord: no interaction answered twice); no
+//! probe ran twice at once for one conversation (each conversation probes
+//! its own loopback address, whose silent listener counts connections open
+//! at once); nothing is left in a probe. Then, for Slack, the budgets:
+//! three fresh replicas with a target budget of 4 per hour, twelve users
+//! asking for one address over all connections: exactly 4 probes.
 //!
-//! `VMD_CHAOS_USERS` (default 6) users run `VMD_CHAOS_ROUNDS` (default 3)
-//! diagnoses each; `VMD_CHAOS_SEED` replays a run's choices;
+//! The two tests take turns (one cluster at a time). `VMD_CHAOS_USERS`
+//! (default 6 on Slack, 8 on Discord) users run `VMD_CHAOS_ROUNDS`
+//! (default 3) diagnoses each; `VMD_CHAOS_SEED` replays a run's choices;
 //! `VMD_CHAOS_HANDSHAKE_MS` (default 400) is how long each probe waits for
 //! the silent login port (longer: more kills land inside probes).
-//! BENCHMARKS.md has a larger run.
+//! BENCHMARKS.md has larger runs.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "../bot/discord/tests/fake/mod.rs"]
+mod dfake;
 #[path = "../bot/slack/tests/fake/mod.rs"]
 mod fake;
 
+use dfake::FakeDiscord;
 use fake::fixtures::{block_action, message, redelivered, slash_command};
 use fake::FakeSlack;
 use vmd_core::outcome::OutcomeRecord;
@@ -47,12 +62,20 @@ use vmd_store_pg::{PgConfig, PgStore};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const REPLICAS: usize = 3;
+/// Socket Mode connections each Slack replica opens.
+const SLACK_CONNECTIONS: usize = 2;
 /// Kills at least, however fast the machine (users go on starting
 /// diagnoses until then).
 const MIN_KILLS: usize = 6;
 /// How long a user waits for the bot before asking `!status`.
 const PATIENCE: Duration = Duration::from_secs(4);
 const RESUMED: &str = "in the middle of checking your server when I restarted";
+/// How long to wait for the replicas to connect (serenity spaces its
+/// starts; a busy machine is slow to start three processes).
+const CONNECT_WAIT: Duration = Duration::from_secs(120);
+
+/// One cluster at a time: the two tests take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -61,18 +84,18 @@ fn env_num(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn users() -> u64 {
-    env_num("VMD_CHAOS_USERS", 6).clamp(1, 200)
+fn users(default: u64) -> u64 {
+    env_num("VMD_CHAOS_USERS", default).clamp(1, 200)
 }
 
 fn rounds() -> u64 {
     env_num("VMD_CHAOS_ROUNDS", 3).clamp(1, 99)
 }
 
-fn limit() -> Duration {
+fn limit(users: u64) -> Duration {
     Duration::from_secs(env_num(
         "VMD_CHAOS_LIMIT_SECS",
-        (4 * users() * rounds()).max(170),
+        (4 * users * rounds()).max(170),
     ))
 }
 
@@ -89,6 +112,22 @@ fn test_pg() -> Option<String> {
             None
         }
     }
+}
+
+/// The run's seed: `VMD_CHAOS_SEED`, else the clock.
+fn seed(name: &str) -> u64 {
+    let seed = std::env::var("VMD_CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+                | 1
+        });
+    eprintln!("{name} seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
+    seed
 }
 
 /// xorshift64*: a seed replays a run.
@@ -114,18 +153,62 @@ struct Replica {
     data: tempfile::TempDir,
 }
 
+/// Which bot the replicas run, against which fake.
+enum Platform {
+    /// The fake Slack's API URL.
+    Slack(String),
+    /// The fake Discord's URL; replica `i` runs shard `i` of [`REPLICAS`].
+    Discord(String),
+}
+
 struct Cluster {
     replicas: Vec<Replica>,
     url: String,
     schema: String,
-    api: String,
+    platform: Platform,
     target_probes: &'static str,
 }
 
 impl Cluster {
+    fn new(url: &str, schema: String, platform: Platform) -> Cluster {
+        Cluster {
+            replicas: (0..REPLICAS)
+                .map(|_| Replica {
+                    child: None,
+                    data: tempfile::tempdir().unwrap(),
+                })
+                .collect(),
+            url: url.to_owned(),
+            schema,
+            platform,
+            target_probes: "1000/60",
+        }
+    }
+
     fn spawn(&mut self, i: usize) {
-        let child = Command::new(BIN)
-            .args(["slack", "--data-dir"])
+        let mut cmd = Command::new(BIN);
+        match &self.platform {
+            Platform::Slack(api) => cmd
+                .arg("slack")
+                .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-fake")
+                .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-fake")
+                .env("VM_DOCTOR_SLACK_API_URL", api)
+                .env("VM_DOCTOR_SLACK_CONNECTIONS", SLACK_CONNECTIONS.to_string())
+                .env("VM_DOCTOR_SLACK_USER_LIMIT", "1000/60")
+                .env("VM_DOCTOR_SLACK_TEAM_LIMIT", "100000/60"),
+            // Every guild allowed, and DMs: no VM_DOCTOR_DISCORD_GUILDS.
+            Platform::Discord(api) => cmd
+                .arg("discord")
+                .env_remove("VM_DOCTOR_DISCORD_GUILDS")
+                .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
+                .env("VM_DOCTOR_DISCORD_API_URL", api)
+                .env("VM_DOCTOR_DISCORD_SHARDS", format!("{i}/{REPLICAS}"))
+                .env("VM_DOCTOR_DISCORD_THREADS", "false")
+                .env("VM_DOCTOR_DISCORD_USER_LIMIT", "1000/60")
+                .env("VM_DOCTOR_DISCORD_GUILD_LIMIT", "100000/60"),
+        };
+        let child = cmd
+            .arg("--data-dir")
             .arg(self.replicas[i].data.path())
             .env_remove("VM_DOCTOR_CONFIG")
             .env_remove("VM_DOCTOR_STORE_PASSWORD")
@@ -133,11 +216,6 @@ impl Cluster {
             .env("VM_DOCTOR_STORE_SCHEMA", &self.schema)
             .env("VM_DOCTOR_STORE_LEASE_SECS", "5")
             .env("VM_DOCTOR_STORE_POOL_SIZE", "4")
-            .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-fake")
-            .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-fake")
-            .env("VM_DOCTOR_SLACK_API_URL", &self.api)
-            .env("VM_DOCTOR_SLACK_USER_LIMIT", "1000/60")
-            .env("VM_DOCTOR_SLACK_TEAM_LIMIT", "100000/60")
             .env("VM_DOCTOR_USER_PROBES", "1000/60")
             .env("VM_DOCTOR_SPACE_PROBES", "100000/60")
             .env("VM_DOCTOR_TARGET_PROBES", self.target_probes)
@@ -216,6 +294,363 @@ fn target(ip: &str) -> Target {
         total,
     }
 }
+
+/// One target per user, on its own loopback address (`net`: the third
+/// octet's base, so the two tests never share one).
+fn targets(n: u64, net: u64) -> Vec<Arc<Target>> {
+    (0..n)
+        .map(|n| Arc::new(target(&format!("127.0.{}.{}", net + n / 200, 10 + n % 200))))
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum End {
+    Escalated,
+    Fixed,
+}
+
+/// The answers a user saw take effect in one conversation, and the one
+/// sent and not seen yet.
+struct Ledger {
+    answers: Vec<(String, String)>,
+    /// (question tag, step, option key) of the answer sent.
+    pending: Option<(String, String, String)>,
+    /// Regular answers to give before heading for the end.
+    plan: u32,
+    /// Ends with "It works now" and its confirmation, not the hand-off.
+    aim_fixed: bool,
+    /// Picks among the regular answers.
+    pick: u64,
+}
+
+impl Ledger {
+    fn new(rng: &mut Rng, pick: u64) -> Ledger {
+        Ledger {
+            answers: Vec::new(),
+            plan: 2 + rng.below(7) as u32,
+            aim_fixed: rng.below(3) == 0,
+            pick,
+            pending: None,
+        }
+    }
+
+    fn level(&self) -> u32 {
+        self.answers.len() as u32
+    }
+
+    /// The conversation ended: the answer sent, if any, ended it.
+    fn ended(&mut self, name: &str) -> Result<(), String> {
+        if let Some((tag, step, key)) = self.pending.take() {
+            let count: u32 = tag.rsplit(':').next().unwrap_or("0").parse().unwrap_or(0);
+            if count != self.level() {
+                return Err(format!(
+                    "{name}: ended after {tag} with ledger {:?}",
+                    self.answers
+                ));
+            }
+            self.answers.push((step, key));
+        }
+        Ok(())
+    }
+
+    /// The question `tag` (`count` answers before it) is in front of the
+    /// user: `true` when it says the answer sent took effect. An answer lost
+    /// (the count went back) or applied twice (it jumped) is an error.
+    fn asked(&mut self, name: &str, tag: &str, count: u32) -> Result<bool, String> {
+        let level = self.level();
+        if count < level {
+            return Err(format!(
+                "{name}: answer lost: asked {tag} after {level} answers"
+            ));
+        }
+        if count > level + 1 {
+            return Err(format!(
+                "{name}: answer applied twice or from nowhere: asked {tag} after {level} answers {:?}",
+                self.answers
+            ));
+        }
+        if count < level + 1 {
+            return Ok(false);
+        }
+        let Some((sent, step, key)) = self.pending.take() else {
+            return Err(format!(
+                "{name}: {tag} asked, no answer of mine took effect"
+            ));
+        };
+        if sent.rsplit(':').next() != Some(&level.to_string()) {
+            return Err(format!("{name}: {sent} answered, now {tag}"));
+        }
+        self.answers.push((step, key));
+        Ok(true)
+    }
+
+    /// The option to answer `step` with, among `keys` (the same again for
+    /// an answer sent and not seen yet).
+    fn choose(&self, name: &str, count: u32, step: &str, keys: &[&str]) -> Result<String, String> {
+        if let Some((_, _, k)) = &self.pending {
+            return Ok(k.clone());
+        }
+        let regular: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| !k.starts_with('@') && !k.starts_with('_'))
+            .collect();
+        let n = self.level();
+        Ok(if self.aim_fixed && step == "triage.works_confirm" {
+            "yes".to_owned()
+        } else if self.aim_fixed && n >= self.plan && keys.contains(&"_works") {
+            "_works".to_owned()
+        } else if n < self.plan && !regular.is_empty() {
+            regular[(u64::from(count) * 7 + self.pick) as usize % regular.len()].to_owned()
+        } else if keys.contains(&"_unknown") {
+            "_unknown".to_owned()
+        } else if let Some(k) = regular.first() {
+            (*k).to_owned()
+        } else {
+            return Err(format!("{name}: no way on from {step}: {keys:?}"));
+        })
+    }
+
+    fn sent(&mut self, tag: &str, step: &str, key: &str) {
+        self.pending = Some((tag.to_owned(), step.to_owned(), key.to_owned()));
+    }
+}
+
+/// What the users share: the fake, and what they saw.
+struct Shared<F> {
+    fake: F,
+    rng: Mutex<Rng>,
+    progress: AtomicUsize,
+    answers: AtomicUsize,
+    clicks: AtomicUsize,
+    doubles: AtomicUsize,
+    redeliveries: AtomicUsize,
+    statuses: AtomicUsize,
+    /// Events the platform lost (their shard had no replica).
+    lost: AtomicUsize,
+    kills: AtomicUsize,
+    epoch: AtomicU64,
+    state: Mutex<BTreeMap<u64, String>>,
+}
+
+impl<F> Shared<F> {
+    fn new(fake: F, rng: &mut Rng) -> Arc<Shared<F>> {
+        Arc::new(Shared {
+            fake,
+            rng: Mutex::new(Rng(rng.next() | 1)),
+            progress: AtomicUsize::new(0),
+            answers: AtomicUsize::new(0),
+            clicks: AtomicUsize::new(0),
+            doubles: AtomicUsize::new(0),
+            redeliveries: AtomicUsize::new(0),
+            statuses: AtomicUsize::new(0),
+            lost: AtomicUsize::new(0),
+            kills: AtomicUsize::new(0),
+            epoch: AtomicU64::new(0),
+            state: Mutex::default(),
+        })
+    }
+
+    fn pick(&self) -> usize {
+        self.rng.lock().unwrap().below(1 << 16) as usize
+    }
+
+    fn stand(&self, n: u64, what: String) {
+        self.state.lock().unwrap().insert(n, what);
+    }
+
+    fn count(&self, c: &AtomicUsize) -> usize {
+        c.load(Ordering::SeqCst)
+    }
+}
+
+/// The killer: once the users saw a few things happen since the last kill,
+/// SIGKILL a random replica among those `eligible` says may go (called
+/// with the victim after each kill) at a random moment, start it again;
+/// until every user is done. Returns the kills.
+#[allow(clippy::too_many_arguments)]
+async fn kill_until_done<F, T>(
+    sh: &Shared<F>,
+    cluster: &mut Cluster,
+    tasks: &[tokio::task::JoinHandle<T>],
+    rng: &mut Rng,
+    seed: u64,
+    limit: Duration,
+    last_kill: &Mutex<Option<Instant>>,
+    mut eligible: impl FnMut(Option<usize>) -> Vec<usize>,
+) -> usize {
+    let started = Instant::now();
+    let too_long = |kills: usize| {
+        let st = sh.state.lock().unwrap();
+        panic!(
+            "seed {seed}: past the bound of {} s after {kills} kills, {} answers; where users stand:\n{}",
+            limit.as_secs(),
+            sh.count(&sh.answers),
+            st.iter().map(|(n, s)| format!("  user {n}: {s}")).collect::<Vec<_>>().join("\n")
+        );
+    };
+    let mut kills = 0;
+    'run: while tasks.iter().any(|t| !t.is_finished()) {
+        let mark = sh.count(&sh.progress);
+        let need = 2 + rng.below(REPLICAS as u64 * 2) as usize;
+        let since = Instant::now();
+        let victims = loop {
+            if tasks.iter().all(|t| t.is_finished()) {
+                break 'run;
+            }
+            if started.elapsed() > limit {
+                too_long(kills);
+            }
+            let victims = eligible(None);
+            if !victims.is_empty()
+                && (sh.count(&sh.progress) >= mark + need
+                    || since.elapsed() > Duration::from_secs(8))
+            {
+                break victims;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        tokio::time::sleep(Duration::from_millis(rng.below(1500))).await;
+        let victim = victims[rng.below(victims.len() as u64) as usize];
+        cluster.kill(victim);
+        eligible(Some(victim));
+        *last_kill.lock().unwrap() = Some(Instant::now());
+        kills += 1;
+        sh.kills.store(kills, Ordering::SeqCst);
+        sh.epoch.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(300 + rng.below(1000))).await;
+        cluster.spawn(victim);
+    }
+    kills
+}
+
+/// Take-over latency: from a kill to each "checking again" posted after it
+/// (`resumed`: how many the chat shows now).
+fn watch_takeovers(
+    resumed: impl Fn() -> usize + Send + 'static,
+    last_kill: Arc<Mutex<Option<Instant>>>,
+    takeovers: Arc<Mutex<Vec<Duration>>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut seen = 0;
+        loop {
+            let now = resumed();
+            if now > seen {
+                if let Some(k) = *last_kill.lock().unwrap() {
+                    let d = k.elapsed();
+                    takeovers.lock().unwrap().extend((seen..now).map(|_| d));
+                }
+                seen = now;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+/// "p50 …, p99 …, max … ms" of the take-over latencies.
+fn percentiles(tk: &Mutex<Vec<Duration>>) -> String {
+    let mut tk = tk.lock().unwrap().clone();
+    tk.sort();
+    let pct = |p: usize| {
+        tk.get((tk.len() * p / 100).min(tk.len().saturating_sub(1)))
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    };
+    format!(
+        "{} probes taken up after a kill: p50 {} ms, p99 {} ms, max {} ms after the kill",
+        tk.len(),
+        pct(50),
+        pct(99),
+        tk.last().map(|d| d.as_millis()).unwrap_or(0)
+    )
+}
+
+fn open_store(url: &str, schema: &str) -> PgStore {
+    let mut cfg = PgConfig::new(url);
+    cfg.schema = Some(schema.to_owned());
+    cfg.op_timeout = Duration::from_secs(60);
+    PgStore::open(cfg).expect("open the replicas' database")
+}
+
+/// A conversation the script saw end.
+struct Finished {
+    key: SessionKey,
+    /// Where it was (for the messages).
+    name: String,
+    ledger: Vec<(String, String)>,
+    end: End,
+}
+
+/// What the database holds is what the chat showed: each conversation
+/// ended as the chat said with exactly the ledger's answers and its
+/// outcome line; nothing is left in a probe; no probe ran twice at once.
+/// Returns the answers and the probe connections.
+async fn check_store(
+    url: &str,
+    schema: &str,
+    seed: u64,
+    results: &[Finished],
+    targets: &[Arc<Target>],
+) -> (usize, usize) {
+    let (u2, s2) = (url.to_owned(), schema.to_owned());
+    let store = tokio::task::spawn_blocking(move || open_store(&u2, &s2))
+        .await
+        .unwrap();
+    let lines = store.outcome_lines().unwrap();
+    let mut last_line: HashMap<String, OutcomeRecord> = HashMap::new();
+    for line in lines.lines() {
+        let rec: OutcomeRecord = serde_json::from_str(line).expect("an outcome line");
+        last_line.insert(rec.conversation.clone(), rec);
+    }
+    let mut answers = 0;
+    for d in results {
+        answers += d.ledger.len();
+        let s = store
+            .load(&d.key)
+            .unwrap()
+            .unwrap_or_else(|| panic!("seed {seed}: {} not stored", d.name));
+        let want = match d.end {
+            End::Escalated => Outcome::Escalated,
+            End::Fixed => Outcome::Fixed,
+        };
+        assert_eq!(s.phase, Phase::Ended(want), "seed {seed}: {}", d.name);
+        let stored: Vec<(String, String)> = s
+            .answers
+            .iter()
+            .map(|a| (a.step.clone(), a.option.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            stored, d.ledger,
+            "seed {seed}: {}: stored answers differ from the ones that took effect",
+            d.name
+        );
+        let id = vmd_runtime::outcomes::conversation_id(&d.key, s.created_ms);
+        let rec = last_line
+            .get(&id)
+            .unwrap_or_else(|| panic!("seed {seed}: {}: no outcome", d.name));
+        assert_eq!(rec.outcome, want, "seed {seed}: {}", d.name);
+    }
+    assert!(
+        store.interrupted().unwrap().is_empty(),
+        "seed {seed}: nothing left in a probe"
+    );
+    let most = targets
+        .iter()
+        .map(|t| t.most.load(Ordering::SeqCst))
+        .max()
+        .unwrap_or(0);
+    assert!(
+        most <= 1,
+        "seed {seed}: a probe ran twice at once for one conversation"
+    );
+    (
+        answers,
+        targets.iter().map(|t| t.total.load(Ordering::SeqCst)).sum(),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Slack
 
 fn text_of(m: &Value) -> String {
     let mut out = String::new();
@@ -307,12 +742,6 @@ fn question(thread: &[Value], floor: u128) -> Option<Question> {
     best
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum End {
-    Escalated,
-    Fixed,
-}
-
 fn ended(thread: &[Value]) -> Option<End> {
     for m in thread.iter().rev() {
         let t = text_of(m);
@@ -326,25 +755,7 @@ fn ended(thread: &[Value]) -> Option<End> {
     None
 }
 
-struct Shared {
-    fake: FakeSlack,
-    rng: Mutex<Rng>,
-    progress: AtomicUsize,
-    answers: AtomicUsize,
-    clicks: AtomicUsize,
-    doubles: AtomicUsize,
-    redeliveries: AtomicUsize,
-    statuses: AtomicUsize,
-    kills: AtomicUsize,
-    epoch: AtomicU64,
-    state: Mutex<BTreeMap<u64, String>>,
-}
-
-impl Shared {
-    fn pick(&self) -> usize {
-        self.rng.lock().unwrap().below(1 << 16) as usize
-    }
-
+impl Shared<FakeSlack> {
     /// Sends on a random live connection (none live: on the next one up).
     async fn send(&self, env: &Value) {
         for _ in 0..600 {
@@ -354,10 +765,6 @@ impl Shared {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("no Socket Mode connection for 30 s");
-    }
-
-    fn stand(&self, n: u64, what: String) {
-        self.state.lock().unwrap().insert(n, what);
     }
 }
 
@@ -380,7 +787,7 @@ fn user_of(n: u64, round: u64) -> String {
 
 /// One diagnosis by its own user in its own channel.
 async fn converse(
-    sh: &Shared,
+    sh: &Shared<FakeSlack>,
     n: u64,
     round: u64,
     tgt: &Target,
@@ -388,11 +795,10 @@ async fn converse(
 ) -> Result<Done, String> {
     let channel = channel_of(n, round);
     let user = user_of(n, round);
-    let plan = 2 + rng.below(7) as u32;
-    let aim_fixed = rng.below(3) == 0;
+    let mut ledger = Ledger::new(&mut rng, n);
     let text = format!("{} linux {}", tgt.ip, tgt.port);
     let mut diagnoses = 0;
-    let mut diagnose = |sh: &Shared| {
+    let mut diagnose = |sh: &Shared<FakeSlack>| {
         diagnoses += 1;
         slash_command(
             &sh.fake.new_id("env-cmd-"),
@@ -410,8 +816,6 @@ async fn converse(
         sh.redeliveries.fetch_add(1, Ordering::SeqCst);
         sh.send(&redelivered(first.clone(), 1)).await;
     }
-    let mut ledger: Vec<(String, String)> = Vec::new();
-    let mut pending: Option<(String, String, String)> = None;
     let mut resend = false;
     let mut waited_since = tokio::time::Instant::now();
     let mut epoch = sh.epoch.load(Ordering::SeqCst);
@@ -420,10 +824,10 @@ async fn converse(
     let mut current_root: Option<String> = None;
     let mut floor = 0u128;
     loop {
-        if ledger.len() > 60 || statuses > 40 {
+        if ledger.answers.len() > 60 || statuses > 40 {
             return Err(format!(
                 "{channel} does not end: {} answers, {statuses} !status",
-                ledger.len()
+                ledger.answers.len()
             ));
         }
         let roots: Vec<Value> = sh
@@ -441,8 +845,8 @@ async fn converse(
                 // A /diagnose typed again while the first seemed dead was
                 // taken up late (a slow replica): the user follows the new
                 // conversation, as one would; the old one stays where it is.
-                ledger.clear();
-                pending = None;
+                ledger.answers.clear();
+                ledger.pending = None;
                 resend = false;
                 floor = 0;
             }
@@ -453,88 +857,41 @@ async fn converse(
             .map(|r| sh.fake.thread(&channel, r))
             .unwrap_or_default();
         if let Some(end) = ended(&thread) {
-            if let Some((tag, step, key)) = pending.take() {
-                let count: u32 = tag.rsplit(':').next().unwrap_or("0").parse().unwrap_or(0);
-                if count as usize != ledger.len() {
-                    return Err(format!(
-                        "{channel}: ended after {tag} with ledger {ledger:?}"
-                    ));
-                }
-                ledger.push((step, key));
-                sh.answers.fetch_add(1, Ordering::SeqCst);
-            }
+            let before = ledger.answers.len();
+            ledger.ended(&channel)?;
+            sh.answers
+                .fetch_add(ledger.answers.len() - before, Ordering::SeqCst);
             sh.progress.fetch_add(1, Ordering::SeqCst);
             sh.stand(n, format!("round {round} ended ({end:?})"));
             return Ok(Done {
                 channel,
                 user,
                 root: root.unwrap_or_default(),
-                ledger,
+                ledger: ledger.answers,
                 end,
                 diagnoses,
             });
         }
         let q = question(&thread, floor);
-        let level = ledger.len() as u32;
+        let level = ledger.level();
         if let Some(q) = q
             .as_ref()
-            .filter(|q| q.count > level || pending.is_none() || resend)
+            .filter(|q| q.count > level || ledger.pending.is_none() || resend)
         {
             resend = false;
             quiet_rounds = 0;
-            if q.count < level {
-                return Err(format!(
-                    "{channel}: answer lost: asked {} after {level} answers",
-                    q.tag
-                ));
-            }
-            if q.count == level + 1 {
-                let Some((tag, step, key)) = pending.take() else {
-                    return Err(format!(
-                        "{channel}: {} asked, no answer of mine took effect",
-                        q.tag
-                    ));
-                };
-                if tag.rsplit(':').next() != Some(&level.to_string()) {
-                    return Err(format!("{channel}: {tag} answered, now {}", q.tag));
-                }
-                ledger.push((step, key));
+            if ledger.asked(&channel, &q.tag, q.count)? {
                 sh.answers.fetch_add(1, Ordering::SeqCst);
                 sh.progress.fetch_add(1, Ordering::SeqCst);
                 floor = ts_num(&q.message);
-            } else if q.count > level + 1 {
-                return Err(format!(
-                    "{channel}: answer applied twice or from nowhere: asked {} after {level} answers {ledger:?}",
-                    q.tag
-                ));
             }
             let keys: Vec<&str> = q.buttons.iter().map(|(_, _, k)| k.as_str()).collect();
-            let regular: Vec<&str> = keys
-                .iter()
-                .copied()
-                .filter(|k| !k.starts_with('@') && !k.starts_with('_'))
-                .collect();
-            let key = if let Some((_, _, k)) = &pending {
-                // The same answer again for the same question.
-                k.clone()
-            } else if aim_fixed && q.step == "triage.works_confirm" {
-                "yes".to_owned()
-            } else if aim_fixed && ledger.len() as u32 >= plan && keys.contains(&"_works") {
-                "_works".to_owned()
-            } else if (ledger.len() as u32) < plan && !regular.is_empty() {
-                regular[(q.count as u64 * 7 + n) as usize % regular.len()].to_owned()
-            } else if keys.contains(&"_unknown") {
-                "_unknown".to_owned()
-            } else if let Some(k) = regular.first() {
-                (*k).to_owned()
-            } else {
-                return Err(format!("{channel}: no way on from {}: {keys:?}", q.tag));
-            };
+            let key = ledger.choose(&channel, q.count, &q.step, &keys)?;
             let Some((action, label, _)) = q.buttons.iter().find(|(_, _, k)| *k == key) else {
                 return Err(format!("{channel}: no button {key} on {}", q.tag));
             };
             tokio::time::sleep(Duration::from_millis(20 + rng.below(200))).await;
-            let click = |sh: &Shared| {
+            let click = |sh: &Shared<FakeSlack>| {
                 block_action(
                     &sh.fake.new_id("env-act-"),
                     &sh.fake.new_id("trig-"),
@@ -546,7 +903,7 @@ async fn converse(
                     &key,
                 )
             };
-            pending = Some((q.tag.clone(), q.step.clone(), key.clone()));
+            ledger.sent(&q.tag, &q.step, &key);
             let env = click(sh);
             sh.clicks.fetch_add(1, Ordering::SeqCst);
             sh.send(&env).await;
@@ -565,7 +922,7 @@ async fn converse(
                 n,
                 format!(
                     "round {round}: {} answers, clicked {key} on {}",
-                    ledger.len(),
+                    ledger.answers.len(),
                     q.tag
                 ),
             );
@@ -585,7 +942,7 @@ async fn converse(
                 None | Some(_)
                     if thread.is_empty()
                         && q.is_none()
-                        && pending.is_none()
+                        && ledger.pending.is_none()
                         && quiet_rounds >= 4 =>
                 {
                     let env = diagnose(sh);
@@ -613,14 +970,14 @@ async fn converse(
                 n,
                 format!(
                     "round {round}: {} answers, {} asked, {statuses} !status",
-                    ledger.len(),
+                    ledger.answers.len(),
                     q.as_ref().map(|q| q.tag.as_str()).unwrap_or("nothing")
                 ),
             );
             waited_since = tokio::time::Instant::now();
             epoch = sh.epoch.load(Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(300)).await;
-            resend = pending.is_some();
+            resend = ledger.pending.is_some();
             continue;
         }
         tokio::time::sleep(Duration::from_millis(40)).await;
@@ -628,7 +985,7 @@ async fn converse(
 }
 
 async fn user_rounds(
-    sh: Arc<Shared>,
+    sh: Arc<Shared<FakeSlack>>,
     n: u64,
     tgt: Arc<Target>,
     mut rng: Rng,
@@ -648,72 +1005,33 @@ async fn user_rounds(
     Ok(done)
 }
 
-fn open_store(url: &str, schema: &str) -> PgStore {
-    let mut cfg = PgConfig::new(url);
-    cfg.schema = Some(schema.to_owned());
-    cfg.op_timeout = Duration::from_secs(60);
-    PgStore::open(cfg).expect("open the replicas' database")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_replicas_on_postgres_survive_sigkill() {
     let Some(url) = test_pg() else { return };
-    let seed = std::env::var("VMD_CHAOS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
-    eprintln!("chaos_pg seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
+    let _one = ONE_AT_A_TIME.lock().await;
+    let seed = seed("chaos_pg");
     let mut rng = Rng(seed);
+    let users = users(6);
     let fake = FakeSlack::start().await;
     // The default ticket template's links.
     fake.allow_links("https://console.cloud.tencent.com/");
     let schema = format!("vmd_chaos_{}_{}", std::process::id(), seed % 100_000);
-    let mut cluster = Cluster {
-        replicas: (0..REPLICAS)
-            .map(|_| Replica {
-                child: None,
-                data: tempfile::tempdir().unwrap(),
-            })
-            .collect(),
-        url: url.clone(),
-        schema: schema.clone(),
-        api: fake.api_url(),
-        target_probes: "1000/60",
-    };
+    let mut cluster = Cluster::new(&url, schema.clone(), Platform::Slack(fake.api_url()));
     for i in 0..REPLICAS {
         cluster.spawn(i);
     }
-    let wait = Duration::from_secs(60);
-    let deadline = Instant::now() + wait;
-    while fake.live_connections() < REPLICAS {
+    let deadline = Instant::now() + CONNECT_WAIT;
+    while fake.live_connections() < REPLICAS * SLACK_CONNECTIONS {
         assert!(
             Instant::now() < deadline,
-            "the replicas never all opened Socket Mode"
+            "the replicas never all opened their Socket Mode connections: {} of {}",
+            fake.live_connections(),
+            REPLICAS * SLACK_CONNECTIONS
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let sh = Arc::new(Shared {
-        fake: fake.clone(),
-        rng: Mutex::new(Rng(rng.next() | 1)),
-        progress: AtomicUsize::new(0),
-        answers: AtomicUsize::new(0),
-        clicks: AtomicUsize::new(0),
-        doubles: AtomicUsize::new(0),
-        redeliveries: AtomicUsize::new(0),
-        statuses: AtomicUsize::new(0),
-        kills: AtomicUsize::new(0),
-        epoch: AtomicU64::new(0),
-        state: Mutex::default(),
-    });
-    let targets: Vec<Arc<Target>> = (0..users())
-        .map(|n| Arc::new(target(&format!("127.0.{}.{}", 1 + n / 200, 10 + n % 200))))
-        .collect();
+    let sh = Shared::new(fake.clone(), &mut rng);
+    let targets = targets(users, 1);
     let mut tasks = Vec::new();
     for (n, t) in targets.iter().enumerate() {
         tasks.push(tokio::spawn(user_rounds(
@@ -723,70 +1041,33 @@ async fn three_replicas_on_postgres_survive_sigkill() {
             Rng(rng.next() | 1),
         )));
     }
-    // Take-over latency: from a kill to each "checking again" posted after it.
     let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
     let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
     let watch = {
-        let (fake, last_kill, takeovers) = (fake.clone(), last_kill.clone(), takeovers.clone());
-        tokio::spawn(async move {
-            let mut seen = 0;
-            loop {
-                let now = fake
-                    .all_messages()
+        let fake = fake.clone();
+        watch_takeovers(
+            move || {
+                fake.all_messages()
                     .iter()
                     .filter(|m| text_of(m).contains(RESUMED))
-                    .count();
-                if now > seen {
-                    if let Some(k) = *last_kill.lock().unwrap() {
-                        let d = k.elapsed();
-                        takeovers.lock().unwrap().extend((seen..now).map(|_| d));
-                    }
-                    seen = now;
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        })
+                    .count()
+            },
+            last_kill.clone(),
+            takeovers.clone(),
+        )
     };
-
-    // The killer: once the users saw a few things happen since the last
-    // kill, SIGKILL a random replica at a random moment, start it again.
     let started = Instant::now();
-    let limit = limit();
-    let mut kills = 0;
-    'run: while tasks.iter().any(|t| !t.is_finished()) {
-        let mark = sh.progress.load(Ordering::SeqCst);
-        let need = 2 + rng.below(users().max(2)) as usize;
-        let since = Instant::now();
-        loop {
-            if tasks.iter().all(|t| t.is_finished()) {
-                break 'run;
-            }
-            if started.elapsed() > limit {
-                let st = sh.state.lock().unwrap();
-                panic!(
-                    "seed {seed}: past the bound of {} s after {kills} kills, {} answers; where users stand:\n{}",
-                    limit.as_secs(),
-                    sh.answers.load(Ordering::SeqCst),
-                    st.iter().map(|(n, s)| format!("  user {n}: {s}")).collect::<Vec<_>>().join("\n")
-                );
-            }
-            if sh.progress.load(Ordering::SeqCst) >= mark + need
-                || since.elapsed() > Duration::from_secs(8)
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(rng.below(1500))).await;
-        let victim = rng.below(REPLICAS as u64) as usize;
-        cluster.kill(victim);
-        *last_kill.lock().unwrap() = Some(Instant::now());
-        kills += 1;
-        sh.kills.store(kills, Ordering::SeqCst);
-        sh.epoch.fetch_add(1, Ordering::SeqCst);
-        tokio::time::sleep(Duration::from_millis(300 + rng.below(1000))).await;
-        cluster.spawn(victim);
-    }
+    let kills = kill_until_done(
+        &sh,
+        &mut cluster,
+        &tasks,
+        &mut rng,
+        seed,
+        limit(users),
+        &last_kill,
+        |_| (0..REPLICAS).collect(),
+    )
+    .await;
     let mut results = Vec::new();
     for t in tasks {
         match t.await.expect("user task") {
@@ -802,44 +1083,17 @@ async fn three_replicas_on_postgres_survive_sigkill() {
     );
 
     // What the database holds is what the chat showed.
-    let (u2, s2) = (url.clone(), schema.clone());
-    let store = tokio::task::spawn_blocking(move || open_store(&u2, &s2))
-        .await
-        .unwrap();
-    let lines = store.outcome_lines().unwrap();
-    let mut last_line: HashMap<String, OutcomeRecord> = HashMap::new();
-    for line in lines.lines() {
-        let rec: OutcomeRecord = serde_json::from_str(line).expect("an outcome line");
-        last_line.insert(rec.conversation.clone(), rec);
-    }
-    let mut answers = 0;
+    let finished: Vec<Finished> = results
+        .iter()
+        .map(|d| Finished {
+            key: SessionKey::new("slack", &format!("{}/{}", d.channel, d.root), &d.user),
+            name: d.channel.clone(),
+            ledger: d.ledger.clone(),
+            end: d.end,
+        })
+        .collect();
+    let (answers, probes) = check_store(&url, &schema, seed, &finished, &targets).await;
     for d in &results {
-        answers += d.ledger.len();
-        let key = SessionKey::new("slack", &format!("{}/{}", d.channel, d.root), &d.user);
-        let s = store
-            .load(&key)
-            .unwrap()
-            .unwrap_or_else(|| panic!("seed {seed}: {} not stored", d.channel));
-        let want = match d.end {
-            End::Escalated => Outcome::Escalated,
-            End::Fixed => Outcome::Fixed,
-        };
-        assert_eq!(s.phase, Phase::Ended(want), "seed {seed}: {}", d.channel);
-        let stored: Vec<(String, String)> = s
-            .answers
-            .iter()
-            .map(|a| (a.step.clone(), a.option.clone().unwrap_or_default()))
-            .collect();
-        assert_eq!(
-            stored, d.ledger,
-            "seed {seed}: {}: stored answers differ from the ones that took effect",
-            d.channel
-        );
-        let id = vmd_runtime::outcomes::conversation_id(&key, s.created_ms);
-        let rec = last_line
-            .get(&id)
-            .unwrap_or_else(|| panic!("seed {seed}: {}: no outcome", d.channel));
-        assert_eq!(rec.outcome, want, "seed {seed}: {}", d.channel);
         // A redelivered /diagnose started nothing: no more thread roots
         // than commands typed.
         let roots = fake
@@ -854,42 +1108,19 @@ async fn three_replicas_on_postgres_survive_sigkill() {
             d.diagnoses
         );
     }
-    assert!(
-        store.interrupted().unwrap().is_empty(),
-        "nothing left in a probe"
-    );
-    let most = targets
-        .iter()
-        .map(|t| t.most.load(Ordering::SeqCst))
-        .max()
-        .unwrap_or(0);
-    assert!(most <= 1, "a probe ran twice at once for one conversation");
-    let probes: usize = targets.iter().map(|t| t.total.load(Ordering::SeqCst)).sum();
-    let mut tk = takeovers.lock().unwrap().clone();
-    tk.sort();
-    let pct = |p: usize| {
-        tk.get((tk.len() * p / 100).min(tk.len().saturating_sub(1)))
-            .map(|d| d.as_millis())
-            .unwrap_or(0)
-    };
     let fixed = results.iter().filter(|d| d.end == End::Fixed).count();
     eprintln!(
-        "chaos_pg: {} replicas, {kills} kills in {:.1} s; {} conversations ({fixed} fixed), {answers} answers: 0 lost, 0 applied twice; \
-         {} clicks ({} double), {} redelivered envelopes, {} !status; {probes} probe connections, never two at once per conversation; \
-         {} probes taken up after a kill: p50 {} ms, p99 {} ms, max {} ms after the kill",
+        "chaos_pg: {} replicas ({SLACK_CONNECTIONS} Socket Mode connections each), {kills} kills in {:.1} s; {} conversations ({fixed} fixed), {answers} answers: 0 lost, 0 applied twice; \
+         {} clicks ({} double), {} redelivered envelopes, {} !status; {probes} probe connections, never two at once per conversation; {}",
         REPLICAS,
         elapsed.as_secs_f64(),
         results.len(),
-        sh.clicks.load(Ordering::SeqCst),
-        sh.doubles.load(Ordering::SeqCst),
-        sh.redeliveries.load(Ordering::SeqCst),
-        sh.statuses.load(Ordering::SeqCst),
-        tk.len(),
-        pct(50),
-        pct(99),
-        tk.last().map(|d| d.as_millis()).unwrap_or(0),
+        sh.count(&sh.clicks),
+        sh.count(&sh.doubles),
+        sh.count(&sh.redeliveries),
+        sh.count(&sh.statuses),
+        percentiles(&takeovers),
     );
-    drop(store);
 
     // Budgets across replicas: fresh replicas with 4 probes an hour per
     // target; twelve users ask for one address over every connection.
@@ -901,9 +1132,9 @@ async fn three_replicas_on_postgres_survive_sigkill() {
     for i in 0..REPLICAS {
         cluster.spawn(i);
     }
-    let deadline = Instant::now() + wait;
-    while fake.connections_opened() < opened + REPLICAS as u64 || fake.live_connections() < REPLICAS
-    {
+    let all = REPLICAS * SLACK_CONNECTIONS;
+    let deadline = Instant::now() + CONNECT_WAIT;
+    while fake.connections_opened() < opened + all as u64 || fake.live_connections() < all {
         assert!(Instant::now() < deadline, "the replicas never came back");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -921,7 +1152,7 @@ async fn three_replicas_on_postgres_survive_sigkill() {
     }
     // Each user's thread says either what the probe saw or that the
     // address is over its budget.
-    let deadline = Instant::now() + wait;
+    let deadline = Instant::now() + CONNECT_WAIT;
     let (probed, refused) = loop {
         let mut probed = 0;
         let mut refused = 0;
@@ -948,4 +1179,502 @@ async fn three_replicas_on_postgres_survive_sigkill() {
     };
     eprintln!("chaos_pg budgets: 12 asks for one address on {REPLICAS} replicas, budget 4: {probed} probed, {refused} refused");
     assert_eq!(probed, 4, "the target's budget over all replicas");
+}
+
+// ---------------------------------------------------------------------------
+// Discord
+
+/// A guild whose events Discord sends to `shard` of [`REPLICAS`].
+fn guild_on(shard: u64) -> u64 {
+    ((999_999 + shard) << 22) | 5
+}
+
+/// Where user `n` talks to the bot: a guild on each shard in turn, or a DM
+/// (`None`, shard 0).
+fn place_of(n: u64) -> Option<u64> {
+    match n % 4 {
+        3 => None,
+        s => Some(guild_on(s)),
+    }
+}
+
+fn dchannel_of(n: u64, round: u64) -> u64 {
+    1_400_000_000_000_200_000 + n * 100 + round
+}
+
+fn duser_of(n: u64) -> u64 {
+    1_400_000_000_000_003_000 + n
+}
+
+/// Everything a Discord message says: its content and its embeds.
+fn dtext_of(m: &Value) -> String {
+    let mut out = m["content"].as_str().unwrap_or("").to_owned();
+    for e in m["embeds"].as_array().into_iter().flatten() {
+        for t in [&e["title"], &e["description"]] {
+            if let Some(t) = t.as_str() {
+                out.push('\n');
+                out.push_str(t);
+            }
+        }
+        for f in e["fields"].as_array().into_iter().flatten() {
+            if let Some(t) = f["value"].as_str() {
+                out.push('\n');
+                out.push_str(t);
+            }
+        }
+    }
+    out
+}
+
+/// The question in front of the user in `channel`: the highest count among
+/// the messages with our buttons (the newest among equals).
+struct DQuestion {
+    tag: String,
+    count: u32,
+    step: String,
+    /// (custom id, option key).
+    buttons: Vec<(String, String)>,
+    message: Value,
+}
+
+fn dquestion(fake: &FakeDiscord, channel: u64) -> Option<DQuestion> {
+    let mut best: Option<DQuestion> = None;
+    for m in fake.channel_messages(channel) {
+        let ids: Vec<String> = m["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+            .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
+            .filter(|id| id.starts_with("v1|"))
+            .collect();
+        let Some(first) = ids.first() else { continue };
+        let parts: Vec<&str> = first.split('|').collect();
+        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
+            continue;
+        };
+        let Ok(count) = count.parse::<u32>() else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| count >= b.count) {
+            best = Some(DQuestion {
+                tag: parts[3].to_owned(),
+                count,
+                step: step.to_owned(),
+                buttons: ids
+                    .iter()
+                    .filter_map(|id| Some((id.clone(), id.rsplit('|').next()?.to_owned())))
+                    .collect(),
+                message: m.clone(),
+            });
+        }
+    }
+    best
+}
+
+fn dended(fake: &FakeDiscord, channel: u64) -> Option<End> {
+    for m in fake.channel_messages(channel).iter().rev() {
+        let t = dtext_of(m);
+        let report = m["attachments"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["filename"] == "vm-doctor-report.md"));
+        if report || t.contains("This diagnosis has been handed to support") {
+            return Some(End::Escalated);
+        }
+        if t.contains("This diagnosis is finished") {
+            return Some(End::Fixed);
+        }
+    }
+    None
+}
+
+impl Shared<FakeDiscord> {
+    /// Sends an interaction as Discord does: to the shard of its guild, lost
+    /// when that shard's replica is down.
+    fn deliver(&self, p: &Value) {
+        if !self.fake.try_dispatch("INTERACTION_CREATE", p.clone()) {
+            self.lost.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Sends an interaction on another shard than its guild's, so to another
+    /// replica.
+    fn elsewhere(&self, p: &Value, guild: Option<u64>) {
+        let home = self.fake.shard_of(guild);
+        let other = (home + 1 + self.pick() as u64 % (REPLICAS as u64 - 1)) % REPLICAS as u64;
+        if !self
+            .fake
+            .try_dispatch_on("INTERACTION_CREATE", p.clone(), other)
+        {
+            self.lost.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A slash command by `user` in `channel` (in `guild`, or a DM).
+    fn command(
+        &self,
+        guild: Option<u64>,
+        channel: u64,
+        user: u64,
+        name: &str,
+        opts: Value,
+    ) -> (u64, Value) {
+        let id = self.fake.new_id();
+        let p = dfake::slash_command(
+            id,
+            &format!("tok-{id}"),
+            guild.unwrap_or(0),
+            channel,
+            user,
+            "en-US",
+            name,
+            opts,
+        );
+        (id, if guild.is_some() { p } else { dfake::in_dm(p) })
+    }
+
+    /// A click on `custom` of `message`.
+    fn click(
+        &self,
+        guild: Option<u64>,
+        channel: u64,
+        user: u64,
+        custom: &str,
+        message: &Value,
+    ) -> Value {
+        let id = self.fake.new_id();
+        let p = dfake::component_click(
+            id,
+            &format!("tok-{id}"),
+            guild.unwrap_or(0),
+            channel,
+            user,
+            "en-US",
+            custom,
+            message.clone(),
+        );
+        if guild.is_some() {
+            p
+        } else {
+            dfake::in_dm(p)
+        }
+    }
+
+    /// What the bot said in `channel` since the interaction `since`.
+    fn said_since(&self, channel: u64, since: u64) -> Vec<String> {
+        self.fake
+            .channel_messages(channel)
+            .iter()
+            .filter(|m| dfake::id_of(&m["id"]).is_some_and(|id| id > since))
+            .map(dtext_of)
+            .collect()
+    }
+}
+
+/// One diagnosis by user `n` in its own channel (in its guild or DM).
+async fn dconverse(
+    sh: &Shared<FakeDiscord>,
+    n: u64,
+    round: u64,
+    tgt: &Target,
+    mut rng: Rng,
+) -> Result<Finished, String> {
+    let channel = dchannel_of(n, round);
+    let user = duser_of(n);
+    let guild = place_of(n);
+    let name = format!(
+        "{} {channel}",
+        guild.map_or("DM".to_owned(), |g| format!(
+            "shard {}",
+            sh.fake.shard_of(Some(g))
+        ))
+    );
+    let mut ledger = Ledger::new(&mut rng, n);
+    let opts = json!([
+        {"name": "ip", "type": 3, "value": tgt.ip},
+        {"name": "os", "type": 3, "value": "linux"},
+        {"name": "port", "type": 4, "value": tgt.port},
+    ]);
+    let (mut last_command, first) = sh.command(guild, channel, user, "diagnose", opts.clone());
+    sh.deliver(&first);
+    if rng.below(3) == 0 {
+        // The same interaction seen by a second shard's replica.
+        sh.redeliveries.fetch_add(1, Ordering::SeqCst);
+        sh.elsewhere(&first, guild);
+    }
+    let mut first_seen = false;
+    let mut resend = false;
+    let mut waited_since = tokio::time::Instant::now();
+    let mut epoch = sh.epoch.load(Ordering::SeqCst);
+    let mut statuses = 0;
+    loop {
+        if ledger.answers.len() > 60 || statuses > 60 {
+            return Err(format!(
+                "{name} does not end: {} answers, {statuses} /status; said since the last command: {:?}",
+                ledger.answers.len(),
+                sh.said_since(channel, last_command)
+            ));
+        }
+        if let Some(end) = dended(&sh.fake, channel) {
+            let before = ledger.answers.len();
+            ledger.ended(&name)?;
+            sh.answers
+                .fetch_add(ledger.answers.len() - before, Ordering::SeqCst);
+            sh.progress.fetch_add(1, Ordering::SeqCst);
+            sh.stand(n, format!("round {round} ended ({end:?})"));
+            return Ok(Finished {
+                key: SessionKey::new("discord", &channel.to_string(), &user.to_string()),
+                name,
+                ledger: ledger.answers,
+                end,
+            });
+        }
+        let q = dquestion(&sh.fake, channel);
+        if q.is_some() && !first_seen {
+            first_seen = true;
+            sh.progress.fetch_add(1, Ordering::SeqCst);
+        }
+        let level = ledger.level();
+        if let Some(q) = q
+            .as_ref()
+            .filter(|q| q.count > level || ledger.pending.is_none() || resend)
+        {
+            resend = false;
+            if ledger.asked(&name, &q.tag, q.count)? {
+                sh.answers.fetch_add(1, Ordering::SeqCst);
+                sh.progress.fetch_add(1, Ordering::SeqCst);
+            }
+            let keys: Vec<&str> = q.buttons.iter().map(|(_, k)| k.as_str()).collect();
+            let key = ledger.choose(&name, q.count, &q.step, &keys)?;
+            let Some((custom, _)) = q.buttons.iter().find(|(_, k)| *k == key) else {
+                return Err(format!("{name}: no button {key} on {}", q.tag));
+            };
+            tokio::time::sleep(Duration::from_millis(20 + rng.below(200))).await;
+            ledger.sent(&q.tag, &q.step, &key);
+            let click = sh.click(guild, channel, user, custom, &q.message);
+            sh.clicks.fetch_add(1, Ordering::SeqCst);
+            sh.deliver(&click);
+            match rng.below(4) {
+                0 => {
+                    // A double click: a second interaction for the button,
+                    // taken by another replica.
+                    sh.doubles.fetch_add(1, Ordering::SeqCst);
+                    let again = sh.click(guild, channel, user, custom, &q.message);
+                    sh.elsewhere(&again, guild);
+                }
+                1 => {
+                    sh.redeliveries.fetch_add(1, Ordering::SeqCst);
+                    sh.elsewhere(&click, guild);
+                }
+                _ => {}
+            }
+            sh.stand(
+                n,
+                format!(
+                    "round {round}: {} answers, clicked {key} on {}",
+                    ledger.answers.len(),
+                    q.tag
+                ),
+            );
+            waited_since = tokio::time::Instant::now();
+            epoch = sh.epoch.load(Ordering::SeqCst);
+            continue;
+        }
+        // Nothing new: after a kill, or when the bot has been quiet too
+        // long, ask where things stand (the question comes again).
+        let restarted = sh.epoch.load(Ordering::SeqCst) != epoch;
+        if restarted || waited_since.elapsed() > PATIENCE {
+            let p = if q.is_none()
+                && ledger.pending.is_none()
+                && sh
+                    .said_since(channel, last_command)
+                    .iter()
+                    .any(|t| t.contains("No diagnosis is running yet"))
+            {
+                // The first /diagnose was lost or died with its replica
+                // before it was stored: the latest /status says so.
+                let (id, p) = sh.command(guild, channel, user, "diagnose", opts.clone());
+                last_command = id;
+                p
+            } else {
+                let (id, p) = sh.command(guild, channel, user, "status", json!([]));
+                last_command = id;
+                statuses += 1;
+                sh.statuses.fetch_add(1, Ordering::SeqCst);
+                p
+            };
+            sh.deliver(&p);
+            sh.stand(
+                n,
+                format!(
+                    "round {round}: {} answers, {} asked, {statuses} /status",
+                    ledger.answers.len(),
+                    q.as_ref().map(|q| q.tag.as_str()).unwrap_or("nothing")
+                ),
+            );
+            waited_since = tokio::time::Instant::now();
+            epoch = sh.epoch.load(Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            resend = ledger.pending.is_some();
+            continue;
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+}
+
+async fn duser_rounds(
+    sh: Arc<Shared<FakeDiscord>>,
+    n: u64,
+    tgt: Arc<Target>,
+    mut rng: Rng,
+) -> Result<Vec<Finished>, String> {
+    let mut done = Vec::new();
+    let mut round = 0;
+    while round < rounds() || (sh.kills.load(Ordering::SeqCst) < MIN_KILLS && round < 99) {
+        let r = Rng(rng.next() | 1);
+        done.push(dconverse(&sh, n, round, &tgt, r).await?);
+        if tgt.most.load(Ordering::SeqCst) > 1 {
+            return Err(format!(
+                "user {n}: a probe of its conversation ran twice at once"
+            ));
+        }
+        round += 1;
+    }
+    Ok(done)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
+    let Some(url) = test_pg() else { return };
+    let _one = ONE_AT_A_TIME.lock().await;
+    let seed = seed("chaos_pg discord");
+    let mut rng = Rng(seed);
+    let users = users(8);
+    let fake = FakeDiscord::start().await;
+    // Discord's identify rate, with a bucket per shard (max_concurrency 3):
+    // the replicas need not wait for each other's slots.
+    fake.enforce_identify_rate(REPLICAS as u64, REPLICAS as u64);
+    let schema = format!("vmd_dchaos_{}_{}", std::process::id(), seed % 100_000);
+    let mut cluster = Cluster::new(&url, schema.clone(), Platform::Discord(fake.url()));
+    for i in 0..REPLICAS {
+        cluster.spawn(i);
+    }
+    let all: Vec<u64> = (0..REPLICAS as u64).collect();
+    let deadline = Instant::now() + CONNECT_WAIT;
+    while fake.live_shards() != all {
+        assert!(
+            Instant::now() < deadline,
+            "the replicas never all connected their shards: {:?}",
+            fake.live_shards()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let sh = Shared::new(fake.clone(), &mut rng);
+    let targets = targets(users, 3);
+    let mut tasks = Vec::new();
+    for (n, t) in targets.iter().enumerate() {
+        tasks.push(tokio::spawn(duser_rounds(
+            sh.clone(),
+            n as u64,
+            t.clone(),
+            Rng(rng.next() | 1),
+        )));
+    }
+    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let watch = {
+        let fake = fake.clone();
+        watch_takeovers(
+            move || {
+                fake.messages()
+                    .iter()
+                    .filter(|m| dtext_of(m).contains(RESUMED))
+                    .count()
+            },
+            last_kill.clone(),
+            takeovers.clone(),
+        )
+    };
+    // A replica is killed only once its shard has been up 6 s: its next
+    // IDENTIFY then keeps Discord's rate (one a shard in 5 s).
+    let mut up_since: Vec<Option<Instant>> = vec![None; REPLICAS];
+    let eligible = |killed: Option<usize>| {
+        if let Some(k) = killed {
+            up_since[k] = None;
+            return Vec::new();
+        }
+        let live = fake.live_shards();
+        (0..REPLICAS)
+            .filter(|&i| {
+                if !live.contains(&(i as u64)) {
+                    up_since[i] = None;
+                    return false;
+                }
+                up_since[i].get_or_insert_with(Instant::now).elapsed() >= Duration::from_secs(6)
+            })
+            .collect()
+    };
+    let started = Instant::now();
+    let kills = kill_until_done(
+        &sh,
+        &mut cluster,
+        &tasks,
+        &mut rng,
+        seed,
+        limit(users),
+        &last_kill,
+        eligible,
+    )
+    .await;
+    let mut results = Vec::new();
+    for t in tasks {
+        match t.await.expect("user task") {
+            Ok(r) => results.extend(r),
+            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    watch.abort();
+    assert!(
+        kills >= MIN_KILLS,
+        "only {kills} kills: too short to mean much"
+    );
+    let (answers, probes) = check_store(&url, &schema, seed, &results, &targets).await;
+    // An interaction seen by two replicas was taken by one: none answered
+    // twice (Discord refuses a second answer to an interaction).
+    let mut answered: HashMap<String, usize> = HashMap::new();
+    for r in fake.requests().iter().filter(|r| r.is_callback()) {
+        if let ["interactions", id, ..] = r.segments().as_slice() {
+            *answered.entry((*id).to_owned()).or_default() += 1;
+        }
+    }
+    let mut twice: Vec<&String> = answered
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(id, _)| id)
+        .collect();
+    twice.sort();
+    assert!(
+        twice.is_empty(),
+        "seed {seed}: {} interactions answered twice (taken by two replicas), e.g. {:?}",
+        twice.len(),
+        &twice[..twice.len().min(3)]
+    );
+    let fixed = results.iter().filter(|d| d.end == End::Fixed).count();
+    let dms = (0..users).filter(|n| place_of(*n).is_none()).count();
+    eprintln!(
+        "chaos_pg discord: {REPLICAS} replicas with a shard each, {kills} kills in {:.1} s; {} conversations ({fixed} fixed; {dms} of {users} users in DMs), {answers} answers: 0 lost, 0 applied twice; \
+         {} clicks ({} double, on another shard), {} interactions again on another shard, {} lost with their shard, {} /status; \
+         {probes} probe connections, never two at once per conversation; no interaction answered twice; {}; {} IDENTIFYs, {} too early",
+        elapsed.as_secs_f64(),
+        results.len(),
+        sh.count(&sh.clicks),
+        sh.count(&sh.doubles),
+        sh.count(&sh.redeliveries),
+        sh.count(&sh.lost),
+        sh.count(&sh.statuses),
+        percentiles(&takeovers),
+        fake.identify_count(),
+        fake.identify_violations(),
+    );
 }

@@ -231,3 +231,30 @@ pub fn message_from(rec: &Recorded, id: u64) -> Value {
     m["timestamp"] = json!(now_iso());
     m
 }
+
+/// `v` (an interaction built above) sent in the bot's DM with its user instead of in a guild:
+/// no `guild_id` or `member` but a `user`, a DM channel (`channel.type` 1), context 1 (bot DM).
+/// Discord sends DMs to shard 0.
+pub fn in_dm(mut v: Value) -> Value {
+    let user = v["member"]["user"].clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("guild_id");
+        o.remove("member");
+        o.remove("guild_locale");
+        o.insert("user".into(), user);
+        o.insert("context".into(), json!(1));
+        o.insert("authorizing_integration_owners".into(), json!({"0": "0"}));
+    }
+    if let Some(c) = v["channel"].as_object_mut() {
+        c.remove("guild_id");
+        c.remove("name");
+        c.insert("type".into(), json!(1));
+    }
+    if let Some(d) = v["data"].as_object_mut() {
+        d.remove("guild_id");
+    }
+    if let Some(m) = v["message"].as_object_mut() {
+        m.remove("guild_id");
+    }
+    v
+}

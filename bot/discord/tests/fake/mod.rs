@@ -11,7 +11,12 @@
 //! [`component_click`]).
 //!
 //! Gateway (`/ws`, any query): HELLO on connect, READY on IDENTIFY, RESUMED on RESUME, op 11 for
-//! every heartbeat. [`FakeDiscord::dispatch`] sends op 0 events on the newest live connection.
+//! every heartbeat. Dispatches (op 0) go where Discord sends them: a guild's events to the
+//! connection holding shard `(guild_id >> 22) % shard_count` (the count the connections
+//! identified with), DMs and events without a guild to shard 0. [`FakeDiscord::dispatch`] waits
+//! for that shard's connection; [`FakeDiscord::try_dispatch`] does not, and an event for a shard
+//! with no live connection is lost, as on Discord. [`FakeDiscord::try_dispatch_on`] sends one to
+//! a chosen shard (the same interaction seen by a second replica).
 #![allow(dead_code)]
 
 mod fixtures;
@@ -96,7 +101,11 @@ struct Live {
     id: u64,
     tx: mpsc::UnboundedSender<Out>,
     shard: Option<u64>,
+    /// The shard count it identified with (0: not said).
+    shards: u64,
     ready: bool,
+    /// The last sequence number sent on it.
+    seq: u64,
 }
 
 #[derive(Clone)]
@@ -113,13 +122,12 @@ struct St {
     gateway_in: Vec<Value>,
     identify: usize,
     resume: usize,
-    seq: u64,
-    /// The newest live connection (dispatches go there).
+    /// The newest live connection ([`FakeDiscord::wait_ready`] watches it).
     conn: Option<Conn>,
     /// Every open connection (one per shard and process).
     live: Vec<Live>,
-    /// session id -> shard, to close a resumed shard's older connection.
-    sessions: HashMap<String, u64>,
+    /// session id -> (shard, shard count), to close a resumed shard's older connection.
+    sessions: HashMap<String, (u64, u64)>,
     /// `max_concurrency` enforced on IDENTIFY (`None`: not enforced; `/gateway/bot` says 1).
     max_concurrency: Option<u64>,
     /// Shards `/gateway/bot` recommends.
@@ -326,15 +334,82 @@ impl FakeDiscord {
         self.inner.lock().gateway_in.clone()
     }
 
-    /// Sends a dispatch (op 0, next `s`) on the live, READY/RESUMED connection; waits up to
-    /// 10 s for one and panics if there is none (a test would hang otherwise).
+    /// Sends a dispatch (op 0, next `s`) on the READY/RESUMED connection holding its shard (see
+    /// the module doc); waits up to 10 s for one and panics if there is none (a test would hang
+    /// otherwise).
     ///
     /// `INTERACTION_CREATE` payloads are first checked against serenity's `Interaction`
     /// deserializer and the call panics with the serde error if they do not parse (serenity
     /// itself would drop them silently). They are also remembered so that responses to them
     /// (callback, `@original`, follow-ups) produce messages in the right channel. Use
     /// [`FakeDiscord::dispatch_raw`] to send a deliberately broken payload.
-    pub async fn dispatch(&self, t: &str, mut d: Value) {
+    pub async fn dispatch(&self, t: &str, d: Value) {
+        let d = self.checked(t, d);
+        self.dispatch_raw(t, d).await;
+    }
+
+    /// [`FakeDiscord::dispatch`] without the serenity validation.
+    pub async fn dispatch_raw(&self, t: &str, d: Value) {
+        let guild = guild_of(t, &d);
+        let found = self
+            .wait_until(Duration::from_secs(10), |st| {
+                holder(st, shard_for(st, guild)).is_some()
+            })
+            .await;
+        if !found {
+            panic!("fake discord: no READY gateway connection within 10 s to dispatch {t}");
+        }
+        let mut st = self.inner.lock();
+        let shard = shard_for(&st, guild);
+        assert!(
+            send_on_shard(&mut st, shard, t, d),
+            "fake discord: gateway connection vanished while dispatching {t}"
+        );
+    }
+
+    /// Sends a dispatch as Discord does, without waiting: on the connection holding its shard
+    /// now. `false`: no live, ready connection holds it and the event is lost (an interaction
+    /// lost so leaves the user with "The application did not respond"). Interactions are
+    /// checked and remembered as by [`FakeDiscord::dispatch`].
+    pub fn try_dispatch(&self, t: &str, d: Value) -> bool {
+        let d = self.checked(t, d);
+        let mut st = self.inner.lock();
+        let shard = shard_for(&st, guild_of(t, &d));
+        send_on_shard(&mut st, shard, t, d)
+    }
+
+    /// [`FakeDiscord::try_dispatch`] on the connection holding `shard`, whatever the event's
+    /// guild: the same interaction seen by a second shard, so by a second replica (a redelivery,
+    /// or a double click that reached another process). `false`: the shard has no live
+    /// connection; the event is lost.
+    pub fn try_dispatch_on(&self, t: &str, d: Value, shard: u64) -> bool {
+        let d = self.checked(t, d);
+        send_on_shard(&mut self.inner.lock(), shard, t, d)
+    }
+
+    /// The shard Discord sends an event of `guild` to now (`None`: a DM, shard 0), by the shard
+    /// count the live connections identified with.
+    pub fn shard_of(&self, guild: Option<u64>) -> u64 {
+        shard_for(&self.inner.lock(), guild)
+    }
+
+    /// The shards a live, READY/RESUMED connection holds, in order.
+    pub fn live_shards(&self) -> Vec<u64> {
+        let st = self.inner.lock();
+        let mut v: Vec<u64> = st
+            .live
+            .iter()
+            .filter(|l| l.ready)
+            .filter_map(|l| l.shard)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// An `INTERACTION_CREATE` payload with the bot's permissions in its channel, checked
+    /// against serenity's deserializer (panics with the serde error if it does not parse).
+    fn checked(&self, t: &str, mut d: Value) -> Value {
         if t == "INTERACTION_CREATE" {
             // The interaction carries the bot's permissions in its channel.
             let channel = id_of(&d["channel_id"]).unwrap_or(0);
@@ -349,39 +424,21 @@ impl FakeDiscord {
                 panic!("fake discord: INTERACTION_CREATE payload rejected by serenity: {e}\n{d:#}");
             }
         }
-        self.dispatch_raw(t, d).await;
-    }
-
-    /// [`FakeDiscord::dispatch`] without the serenity validation.
-    pub async fn dispatch_raw(&self, t: &str, d: Value) {
-        if !self.wait_ready(Duration::from_secs(10)).await {
-            panic!("fake discord: no READY gateway connection within 10 s to dispatch {t}");
-        }
-        let mut st = self.inner.lock();
-        if t == "INTERACTION_CREATE" {
-            remember_interaction(&mut st, &d);
-        }
-        st.seq += 1;
-        let frame = json!({"op": 0, "t": t, "s": st.seq, "d": d}).to_string();
-        let sent = st
-            .conn
-            .as_ref()
-            .map(|c| c.tx.send(Out::Text(frame)).is_ok())
-            .unwrap_or(false);
-        assert!(
-            sent,
-            "fake discord: gateway connection vanished while dispatching {t}"
-        );
+        d
     }
 
     /// Sends op 9 INVALID_SESSION. `false` makes serenity drop the session and re-IDENTIFY on a
     /// new connection (its shard queuer waits up to 5 s between shard boots); `true` resumes.
     pub async fn send_invalid_session(&self, resumable: bool) {
         let mut st = self.inner.lock();
-        if let Some(c) = st.conn.as_mut() {
-            let _ =
-                c.tx.send(Out::Text(json!({"op": 9, "d": resumable}).to_string()));
-            c.ready = false;
+        let Some(c) = st.conn.as_mut() else { return };
+        let _ =
+            c.tx.send(Out::Text(json!({"op": 9, "d": resumable}).to_string()));
+        c.ready = false;
+        let id = c.id;
+        // Nothing is dispatched on it until it identifies or resumes again.
+        for l in st.live.iter_mut().filter(|l| l.id == id) {
+            l.ready = false;
         }
     }
 
@@ -519,9 +576,14 @@ impl FakeDiscord {
     /// Closes the live gateway connection with `code` (4000 → resume; 4004 → serenity gives
     /// up with an authentication error; 1000 → resume as well in serenity 0.12.5).
     pub async fn disconnect_with(&self, code: u16) {
-        let conn = self.inner.lock().conn.take();
-        if let Some(c) = conn {
+        let mut st = self.inner.lock();
+        if let Some(c) = st.conn.take() {
             let _ = c.tx.send(Out::Close(code));
+            // Closing: nothing more is dispatched on it.
+            for l in st.live.iter_mut().filter(|l| l.id == c.id) {
+                l.ready = false;
+                l.shard = None;
+            }
         }
     }
 
@@ -739,7 +801,9 @@ async fn gateway_conn(
             id,
             tx: tx.clone(),
             shard: None,
+            shards: 0,
             ready: false,
+            seq: 0,
         });
         st.conn = Some(Conn {
             id,
@@ -806,18 +870,69 @@ async fn gateway_conn(
     }
 }
 
-/// Marks connection `conn_id` as shard `shard` (ready) and closes any older
-/// connection of the same shard (a new session replaces it).
-fn take_shard(st: &mut St, conn_id: u64, shard: u64) {
+/// Marks connection `conn_id` as shard `shard` of `shards` (ready, its last
+/// sequence number `seq`) and closes any older connection of the same shard
+/// (a new session replaces it).
+fn take_shard(st: &mut St, conn_id: u64, shard: u64, shards: u64, seq: u64) {
     for l in st.live.iter_mut() {
         if l.id == conn_id {
             l.shard = Some(shard);
+            l.shards = shards;
             l.ready = true;
+            l.seq = seq;
         } else if l.shard == Some(shard) {
             let _ = l.tx.send(Out::Close(4000));
             l.shard = None;
+            l.ready = false;
         }
     }
+}
+
+/// The shard count the live connections identified with (1 when none said).
+fn shard_count(st: &St) -> u64 {
+    st.live
+        .iter()
+        .filter(|l| l.shard.is_some())
+        .map(|l| l.shards)
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The shard Discord sends an event of `guild` to: `(guild_id >> 22) %
+/// shard_count`; DMs and events without a guild go to shard 0.
+fn shard_for(st: &St, guild: Option<u64>) -> u64 {
+    guild.map_or(0, |g| (g >> 22) % shard_count(st))
+}
+
+/// The guild an event belongs to: its `guild_id`, or the guild itself for
+/// `GUILD_*` events about one.
+fn guild_of(t: &str, d: &Value) -> Option<u64> {
+    id_of(&d["guild_id"]).or_else(|| t.starts_with("GUILD_").then(|| id_of(&d["id"])).flatten())
+}
+
+/// The live, ready connection holding `shard` (the newest, if two do; a
+/// connection resumed on a session the fake did not start holds shard 0).
+fn holder(st: &St, shard: u64) -> Option<usize> {
+    st.live
+        .iter()
+        .rposition(|l| l.ready && l.shard == Some(shard))
+}
+
+/// Sends a dispatch on the connection holding `shard` (its next sequence
+/// number); `false` when none does (the event is lost). Interactions sent
+/// are remembered for the responses to them.
+fn send_on_shard(st: &mut St, shard: u64, t: &str, d: Value) -> bool {
+    let Some(i) = holder(st, shard) else {
+        return false;
+    };
+    if t == "INTERACTION_CREATE" {
+        remember_interaction(st, &d);
+    }
+    let l = &mut st.live[i];
+    l.seq += 1;
+    let frame = json!({"op": 0, "t": t, "s": l.seq, "d": d}).to_string();
+    l.tx.send(Out::Text(frame)).is_ok()
 }
 
 fn handle_gateway_payload(
@@ -860,10 +975,10 @@ fn handle_gateway_payload(
             }
             st.identify += 1;
             st.session_counter += 1;
-            st.seq = 1;
             let session = format!("fake-session-{}", st.session_counter);
-            st.sessions.insert(session, shard_id);
-            take_shard(&mut st, conn_id, shard_id);
+            let shards = shard[1].as_u64().unwrap_or(1).max(1);
+            st.sessions.insert(session, (shard_id, shards));
+            take_shard(&mut st, conn_id, shard_id, shards, 1);
             let ready = json!({
                 "op": 0, "t": "READY", "s": 1,
                 "d": {
@@ -905,12 +1020,13 @@ fn handle_gateway_payload(
             let shard = v["d"]["session_id"]
                 .as_str()
                 .and_then(|id| st.sessions.get(id).copied());
-            if let Some(shard) = shard {
-                take_shard(&mut st, conn_id, shard);
+            let seq = v["d"]["seq"].as_u64().unwrap_or(0) + 1;
+            match shard {
+                Some((shard, shards)) => take_shard(&mut st, conn_id, shard, shards, seq),
+                // A session the fake never started: shard 0.
+                None => take_shard(&mut st, conn_id, 0, 1, seq),
             }
-            let client_seq = v["d"]["seq"].as_u64().unwrap_or(st.seq);
-            st.seq = st.seq.max(client_seq) + 1;
-            let resumed = json!({"op": 0, "t": "RESUMED", "s": st.seq, "d": {}});
+            let resumed = json!({"op": 0, "t": "RESUMED", "s": seq, "d": {}});
             let _ = tx.send(Out::Text(resumed.to_string()));
             if is_current {
                 if let Some(c) = st.conn.as_mut() {
