@@ -1,0 +1,411 @@
+//! One turn as every adapter runs it: the driver's turn for a [`Caller`]
+//! built from what the platform states about the sender ([`Facts`]), its
+//! [`Outgoing`] events handed, in order and as they come, to the platform's
+//! [`Poster`], under the drain guard until the last reply is posted.
+
+use std::future::Future;
+
+use tokio::sync::mpsc;
+use vmd_core::command::Lang;
+use vmd_core::engine::Input;
+use vmd_core::session::SessionKey;
+use vmd_probe::Prober;
+
+use crate::admission::Caller;
+use crate::kit::limits::RateLimiter;
+use crate::shutdown::Turns;
+use crate::store::Store;
+use crate::{Driver, Outgoing};
+
+/// What the platform says about an event's sender and place, for the
+/// driver's authorisation point (the driver decides; this only states
+/// facts). The default is a turn nobody asked for (a conversation taken up
+/// after a restart): no space, nothing refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The platform space (a Discord guild, a Slack workspace): the probe
+    /// budget's space.
+    pub space: Option<String>,
+    /// The place (a channel off the allowlist) may not start diagnoses.
+    pub place_refused: bool,
+    /// The sender lacks the role the operator requires for probes.
+    pub role_missing: bool,
+    /// The sender holds the support role (or is in the support group).
+    pub support: bool,
+}
+
+impl Facts {
+    /// The caller these facts describe, charged against `starts` (the
+    /// adapter's diagnosis-start limit) when the turn starts a diagnosis.
+    pub fn caller<'a>(&'a self, starts: &'a RateLimiter) -> Caller<'a> {
+        Caller {
+            space: self.space.as_deref(),
+            place_refused: self.place_refused,
+            role_missing: self.role_missing,
+            starts: Some(starts),
+            support: self.support,
+        }
+    }
+}
+
+/// Where a turn's replies go: the platform's translation of [`Outgoing`]
+/// into its messages. One poster serves one turn, so it may keep what the
+/// turn posted so far (the "checking…" message to edit, a refusal that
+/// stops the rest).
+pub trait Poster: Send {
+    /// Shows one event; called in the order the driver emitted them, each
+    /// after the previous one was shown.
+    fn show(&mut self, ev: Outgoing) -> impl Future<Output = ()> + Send;
+
+    /// The turn failed (already logged, without its details): tell the user,
+    /// where the replies go, that something went wrong.
+    fn failed(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+/// Runs one turn of `driver` for `key` and shows its events through
+/// `poster`, in order, as they come (a "checking…" reply is posted while the
+/// probe runs). Graceful shutdown waits for the replies to be posted, not
+/// only for the turn: the drain guard is held until the poster is done.
+pub async fn run<P, S, Po>(
+    driver: &Driver<P, S>,
+    key: &SessionKey,
+    caller: Caller<'_>,
+    input: Input,
+    platform_lang: Option<Lang>,
+    mut poster: Po,
+) where
+    P: Prober,
+    S: Store,
+    Po: Poster,
+{
+    let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
+    let turn = async move {
+        let mut sink = move |ev: Outgoing| {
+            let _ = tx.send(ev);
+        };
+        driver
+            .turn_as(key, caller, input, platform_lang, &mut sink)
+            .await
+    };
+    let post = async move {
+        while let Some(ev) = rx.recv().await {
+            poster.show(ev).await;
+        }
+        poster
+    };
+    let _held = driver.turns().hold();
+    let (result, mut poster) = tokio::join!(turn, post);
+    if let Err(e) = result {
+        tracing::error!(error = %e, "turn failed");
+        poster.failed().await;
+    }
+}
+
+/// Whether a new platform event may start work: not while the process
+/// drains (logged as `what`, "click", "event", … not taken). The adapter
+/// then tells the user to try again shortly instead.
+pub fn taken(turns: &Turns, what: &str) -> bool {
+    if turns.is_draining() {
+        tracing::info!("shutting down; {what} not taken");
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::{test_driver, GateProber};
+    use crate::kit::limits::Limit;
+    use crate::store::MemStore;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    use vmd_core::command::Command;
+    use vmd_core::probe::PortState;
+
+    /// Generous: the machine running the tests may be very busy.
+    const PATIENCE: Duration = Duration::from_secs(60);
+
+    fn starts() -> RateLimiter {
+        let l = Limit {
+            max: 5,
+            per: Duration::from_secs(600),
+        };
+        RateLimiter::new(l, l)
+    }
+
+    fn diagnose() -> Input {
+        Input::Command(Command::Diagnose {
+            ip: Some("203.0.113.7".parse().unwrap()),
+            os: Some(vmd_core::command::Os::Linux),
+            port: None,
+        })
+    }
+
+    /// What a poster was shown, as short names in order.
+    #[derive(Clone, Default)]
+    struct Shown(Arc<Mutex<Vec<String>>>);
+
+    impl Shown {
+        fn names(&self) -> Vec<String> {
+            self.0.lock().unwrap().clone()
+        }
+    }
+
+    fn name(ev: &Outgoing) -> String {
+        match ev {
+            Outgoing::Reply { reply, .. } => {
+                format!(
+                    "reply:{}",
+                    reply.parts.first().map_or("", |m| m.id.as_str())
+                )
+            }
+            Outgoing::Progress { .. } => "progress".into(),
+            Outgoing::Escalation { .. } => "escalation".into(),
+            Outgoing::Ended(_) => "ended".into(),
+        }
+    }
+
+    /// Records what it is shown; each event first waits for a permit of
+    /// `gate` (when set), so a test can hold the posting back.
+    struct Recorder {
+        shown: Shown,
+        gate: Option<Arc<tokio::sync::Semaphore>>,
+    }
+
+    impl Poster for Recorder {
+        async fn show(&mut self, ev: Outgoing) {
+            if let Some(g) = &self.gate {
+                g.acquire().await.expect("gate").forget();
+            }
+            self.shown.0.lock().unwrap().push(name(&ev));
+        }
+
+        async fn failed(&mut self) {
+            self.shown.0.lock().unwrap().push("failed".into());
+        }
+    }
+
+    #[tokio::test]
+    async fn events_reach_the_poster_in_the_order_the_driver_emitted_them() {
+        let key = SessionKey::new("test", "c1", "u1");
+        let input = diagnose();
+        // The same turn with the driver's own sink: the order to keep.
+        let plain = test_driver(
+            GateProber::new(&[PortState::Open], true),
+            MemStore::default(),
+        );
+        let mut direct = Vec::new();
+        let mut sink = |ev: Outgoing| direct.push(name(&ev));
+        plain
+            .turn(&key, input.clone(), None, &mut sink)
+            .await
+            .unwrap();
+        assert!(direct.iter().any(|n| n == "progress"), "{direct:?}");
+
+        let driver = test_driver(
+            GateProber::new(&[PortState::Open], true),
+            MemStore::default(),
+        );
+        let limiter = starts();
+        let facts = Facts::default();
+        let shown = Shown::default();
+        let poster = Recorder {
+            shown: shown.clone(),
+            gate: None,
+        };
+        run(&driver, &key, facts.caller(&limiter), input, None, poster).await;
+        assert_eq!(shown.names(), direct);
+        assert_eq!(driver.turns().in_flight(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_drain_guard_is_held_until_the_last_reply_is_posted() {
+        let driver = Arc::new(test_driver(
+            GateProber::new(&[PortState::Open], true),
+            MemStore::default(),
+        ));
+        let limiter = Arc::new(starts());
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let shown = Shown::default();
+        let poster = Recorder {
+            shown: shown.clone(),
+            gate: Some(gate.clone()),
+        };
+        let (d, l) = (driver.clone(), limiter.clone());
+        let job = tokio::spawn(async move {
+            let key = SessionKey::new("test", "c1", "u1");
+            run(
+                &d,
+                &key,
+                Facts::default().caller(&l),
+                diagnose(),
+                None,
+                poster,
+            )
+            .await;
+        });
+        // The first poll of the job counts the turn and takes the
+        // conversation's lock (nothing waits in between).
+        let until = tokio::time::Instant::now() + PATIENCE;
+        while driver.turns().in_flight() == 0 && tokio::time::Instant::now() < until {
+            tokio::task::yield_now().await;
+        }
+        // Another turn of the same conversation runs once the first one
+        // let go of the conversation (its own count gone with it: the test
+        // runtime has one thread), while nothing of it is posted yet.
+        let key = SessionKey::new("test", "c1", "u1");
+        let mut sink = |_: Outgoing| {};
+        tokio::time::timeout(
+            PATIENCE,
+            driver.turn(&key, Input::Command(Command::Status), None, &mut sink),
+        )
+        .await
+        .expect("the first turn let go")
+        .unwrap();
+        assert_eq!(driver.turns().in_flight(), 1, "the posting is counted");
+        assert!(shown.names().is_empty());
+        let left = {
+            let drain = driver.turns().drain(Duration::from_millis(1));
+            drain.await
+        };
+        assert_eq!(left, 1, "a drain waits for the replies");
+        gate.add_permits(1000);
+        job.await.unwrap();
+        assert_eq!(driver.turns().in_flight(), 0);
+        assert!(!shown.names().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_facts_decide_what_the_turn_may_start() {
+        // A place off the allowlist: the driver refuses the probe (none
+        // runs: the prober has nothing scripted and would panic).
+        let driver = test_driver(GateProber::new(&[], true), MemStore::default());
+        let limiter = starts();
+        let facts = Facts {
+            space: Some("G1".into()),
+            place_refused: true,
+            ..Facts::default()
+        };
+        let key = SessionKey::new("test", "c1", "u1");
+        let shown = Shown::default();
+        let poster = Recorder {
+            shown: shown.clone(),
+            gate: None,
+        };
+        run(
+            &driver,
+            &key,
+            facts.caller(&limiter),
+            diagnose(),
+            None,
+            poster,
+        )
+        .await;
+        let names = shown.names();
+        assert!(!names.iter().any(|n| n == "progress"), "{names:?}");
+        assert_eq!(limiter.remembered(), 0, "a refused place costs no start");
+
+        // Allowed: the start is charged to the user in that space.
+        let driver = test_driver(
+            GateProber::new(&[PortState::Open], true),
+            MemStore::default(),
+        );
+        let facts = Facts {
+            space: Some("G1".into()),
+            ..Facts::default()
+        };
+        let poster = Recorder {
+            shown: Shown::default(),
+            gate: None,
+        };
+        run(
+            &driver,
+            &key,
+            facts.caller(&limiter),
+            diagnose(),
+            None,
+            poster,
+        )
+        .await;
+        assert!(limiter.remembered() > 0, "the start was charged");
+
+        let c = Facts {
+            space: Some("G2".into()),
+            place_refused: false,
+            role_missing: true,
+            support: true,
+        };
+        let caller = c.caller(&limiter);
+        assert_eq!(caller.space, Some("G2"));
+        assert!(caller.role_missing && caller.support && !caller.place_refused);
+        assert!(caller.starts.is_some());
+    }
+
+    /// A store whose reads fail: every turn fails.
+    struct Broken(MemStore);
+
+    impl Store for Broken {
+        fn load(&self, key: &SessionKey) -> Result<Option<vmd_core::session::Session>, StoreErr> {
+            self.0.load(key)
+        }
+        fn save(&self, key: &SessionKey, s: &vmd_core::session::Session) -> Result<(), StoreErr> {
+            self.0.save(key, s)
+        }
+        fn delete(&self, key: &SessionKey) -> Result<(), StoreErr> {
+            self.0.delete(key)
+        }
+        fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreErr> {
+            self.0.prune(cutoff_ms)
+        }
+        fn prune_with(
+            &self,
+            cutoff_ms: u64,
+            expired: &mut dyn FnMut(&SessionKey, &vmd_core::session::Session),
+        ) -> Result<usize, StoreErr> {
+            self.0.prune_with(cutoff_ms, expired)
+        }
+        fn interrupted(&self) -> Result<Vec<SessionKey>, StoreErr> {
+            self.0.interrupted()
+        }
+        fn user_lang(&self, _platform: &str, _user: &str) -> Result<Option<Lang>, StoreErr> {
+            Err(StoreErr::Backend("disk on fire".into()))
+        }
+        fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreErr> {
+            self.0.set_user_lang(platform, user, lang)
+        }
+    }
+
+    use crate::store::StoreError as StoreErr;
+
+    #[tokio::test]
+    async fn a_failed_turn_is_told_where_the_replies_go() {
+        let driver = test_driver(GateProber::new(&[], true), Broken(MemStore::default()));
+        let limiter = starts();
+        let key = SessionKey::new("test", "c1", "u1");
+        let shown = Shown::default();
+        let poster = Recorder {
+            shown: shown.clone(),
+            gate: None,
+        };
+        run(
+            &driver,
+            &key,
+            Facts::default().caller(&limiter),
+            diagnose(),
+            None,
+            poster,
+        )
+        .await;
+        assert_eq!(shown.names().last().map(String::as_str), Some("failed"));
+        assert_eq!(driver.turns().in_flight(), 0);
+    }
+
+    #[test]
+    fn nothing_new_is_taken_while_draining() {
+        let t = Turns::default();
+        assert!(taken(&t, "click"));
+        t.begin_drain();
+        assert!(!taken(&t, "click"));
+    }
+}
