@@ -79,12 +79,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::{test_driver, GateProber};
-    use crate::store::{MemStore, StoreError};
+    use crate::fake::{test_driver, GateProber, TestStore};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
     use std::time::Duration;
-    use vmd_core::command::{Command, Lang};
+    use vmd_core::command::Command;
     use vmd_core::engine::Input;
     use vmd_core::session::Session;
 
@@ -92,7 +91,7 @@ mod tests {
     const PATIENCE: Duration = Duration::from_secs(60);
 
     /// Stores a conversation left in its first probe.
-    fn left_in_a_probe(d: &Driver<GateProber, Shared>, key: &SessionKey) {
+    fn left_in_a_probe(d: &Driver<GateProber, TestStore>, key: &SessionKey) {
         let now = crate::driver::now_ms();
         let mut s = Session::new(now);
         d.engine().handle(
@@ -108,47 +107,6 @@ mod tests {
         d.store().save(key, &s).unwrap();
     }
 
-    /// The in-memory store, swept every `sweep` as a shared one is.
-    #[derive(Clone, Default)]
-    struct Shared {
-        inner: Arc<MemStore>,
-        sweep: Option<Duration>,
-    }
-
-    impl Store for Shared {
-        fn load(&self, key: &SessionKey) -> Result<Option<Session>, StoreError> {
-            self.inner.load(key)
-        }
-        fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
-            self.inner.save(key, s)
-        }
-        fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
-            self.inner.delete(key)
-        }
-        fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
-            self.inner.prune(cutoff_ms)
-        }
-        fn prune_with(
-            &self,
-            cutoff_ms: u64,
-            expired: &mut dyn FnMut(&SessionKey, &Session),
-        ) -> Result<usize, StoreError> {
-            self.inner.prune_with(cutoff_ms, expired)
-        }
-        fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
-            self.inner.interrupted()
-        }
-        fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
-            self.inner.user_lang(platform, user)
-        }
-        fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError> {
-            self.inner.set_user_lang(platform, user, lang)
-        }
-        fn takeover_sweep(&self) -> Option<Duration> {
-            self.sweep
-        }
-    }
-
     async fn until(what: &str, mut ok: impl FnMut() -> bool) {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         while !ok() {
@@ -159,7 +117,7 @@ mod tests {
 
     #[tokio::test]
     async fn every_interrupted_conversation_is_taken_up_a_few_at_a_time() {
-        let d = test_driver(GateProber::new(&[], true), Shared::default());
+        let d = test_driver(GateProber::new(&[], true), TestStore::default());
         let keys: Vec<SessionKey> = (0..AT_ONCE + 4)
             .map(|i| SessionKey::new("test", &format!("c{i}"), "u1"))
             .collect();
@@ -228,9 +186,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_shared_store_is_swept_again() {
-        let store = Shared {
+        let store = TestStore {
             sweep: Some(Duration::from_millis(10)),
-            ..Shared::default()
+            ..TestStore::default()
         };
         let d = Arc::new(test_driver(GateProber::new(&[], true), store));
         let taken = Arc::new(Mutex::new(Vec::new()));

@@ -115,11 +115,11 @@ pub fn taken(turns: &Turns, what: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::{test_driver, GateProber};
+    use crate::fake::{test_driver, GateProber, TestStore};
     use crate::kit::limits::Limit;
-    use crate::store::MemStore;
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
+    use tokio::sync::Semaphore;
     use vmd_core::command::Command;
     use vmd_core::probe::PortState;
 
@@ -134,22 +134,20 @@ mod tests {
         RateLimiter::new(l, l)
     }
 
+    fn driver(worlds: &[PortState], store: TestStore) -> Driver<GateProber, TestStore> {
+        test_driver(GateProber::new(worlds, true), store)
+    }
+
+    fn key() -> SessionKey {
+        SessionKey::new("test", "c1", "u1")
+    }
+
     fn diagnose() -> Input {
         Input::Command(Command::Diagnose {
             ip: Some("203.0.113.7".parse().unwrap()),
             os: Some(vmd_core::command::Os::Linux),
             port: None,
         })
-    }
-
-    /// What a poster was shown, as short names in order.
-    #[derive(Clone, Default)]
-    struct Shown(Arc<Mutex<Vec<String>>>);
-
-    impl Shown {
-        fn names(&self) -> Vec<String> {
-            self.0.lock().unwrap().clone()
-        }
     }
 
     fn name(ev: &Outgoing) -> String {
@@ -166,168 +164,125 @@ mod tests {
         }
     }
 
-    /// Records what it is shown; each event first waits for a permit of
-    /// `gate` (when set), so a test can hold the posting back.
+    /// Records what it is shown, as short names in order; each event first
+    /// waits for a permit of `gate`, so a test can hold the posting back.
     struct Recorder {
-        shown: Shown,
-        gate: Option<Arc<tokio::sync::Semaphore>>,
+        shown: Arc<Mutex<Vec<String>>>,
+        gate: Arc<Semaphore>,
+    }
+
+    impl Recorder {
+        /// A recorder whose posting waits for `permits`, and what it shows.
+        fn new(permits: usize) -> (Recorder, Arc<Mutex<Vec<String>>>, Arc<Semaphore>) {
+            let shown = Arc::new(Mutex::new(Vec::new()));
+            let gate = Arc::new(Semaphore::new(permits));
+            let r = Recorder {
+                shown: shown.clone(),
+                gate: gate.clone(),
+            };
+            (r, shown, gate)
+        }
     }
 
     impl Poster for Recorder {
         async fn show(&mut self, ev: Outgoing) {
-            if let Some(g) = &self.gate {
-                g.acquire().await.expect("gate").forget();
-            }
-            self.shown.0.lock().unwrap().push(name(&ev));
+            self.gate.acquire().await.expect("gate").forget();
+            self.shown.lock().unwrap().push(name(&ev));
         }
 
         async fn failed(&mut self) {
-            self.shown.0.lock().unwrap().push("failed".into());
+            self.shown.lock().unwrap().push("failed".into());
         }
+    }
+
+    /// One turn through [`run`]: what the poster was shown.
+    async fn shown_by<S: Store>(
+        d: &Driver<GateProber, S>,
+        facts: &Facts,
+        l: &RateLimiter,
+    ) -> Vec<String> {
+        let (poster, shown, _) = Recorder::new(1000);
+        run(d, &key(), facts.caller(l), diagnose(), None, poster).await;
+        let names = shown.lock().unwrap().clone();
+        names
     }
 
     #[tokio::test]
     async fn events_reach_the_poster_in_the_order_the_driver_emitted_them() {
-        let key = SessionKey::new("test", "c1", "u1");
-        let input = diagnose();
         // The same turn with the driver's own sink: the order to keep.
-        let plain = test_driver(
-            GateProber::new(&[PortState::Open], true),
-            MemStore::default(),
-        );
+        let plain = driver(&[PortState::Open], TestStore::default());
         let mut direct = Vec::new();
         let mut sink = |ev: Outgoing| direct.push(name(&ev));
         plain
-            .turn(&key, input.clone(), None, &mut sink)
+            .turn(&key(), diagnose(), None, &mut sink)
             .await
             .unwrap();
         assert!(direct.iter().any(|n| n == "progress"), "{direct:?}");
 
-        let driver = test_driver(
-            GateProber::new(&[PortState::Open], true),
-            MemStore::default(),
-        );
-        let limiter = starts();
-        let facts = Facts::default();
-        let shown = Shown::default();
-        let poster = Recorder {
-            shown: shown.clone(),
-            gate: None,
-        };
-        run(&driver, &key, facts.caller(&limiter), input, None, poster).await;
-        assert_eq!(shown.names(), direct);
-        assert_eq!(driver.turns().in_flight(), 0);
+        let d = driver(&[PortState::Open], TestStore::default());
+        let shown = shown_by(&d, &Facts::default(), &starts()).await;
+        assert_eq!(shown, direct);
+        assert_eq!(d.turns().in_flight(), 0);
     }
 
     #[tokio::test]
     async fn the_drain_guard_is_held_until_the_last_reply_is_posted() {
-        let driver = Arc::new(test_driver(
-            GateProber::new(&[PortState::Open], true),
-            MemStore::default(),
-        ));
-        let limiter = Arc::new(starts());
-        let gate = Arc::new(tokio::sync::Semaphore::new(0));
-        let shown = Shown::default();
-        let poster = Recorder {
-            shown: shown.clone(),
-            gate: Some(gate.clone()),
+        let d = Arc::new(driver(&[PortState::Open], TestStore::default()));
+        let (poster, shown, gate) = Recorder::new(0);
+        let job = {
+            let d = d.clone();
+            tokio::spawn(async move {
+                let (l, facts) = (starts(), Facts::default());
+                run(&d, &key(), facts.caller(&l), diagnose(), None, poster).await;
+            })
         };
-        let (d, l) = (driver.clone(), limiter.clone());
-        let job = tokio::spawn(async move {
-            let key = SessionKey::new("test", "c1", "u1");
-            run(
-                &d,
-                &key,
-                Facts::default().caller(&l),
-                diagnose(),
-                None,
-                poster,
-            )
-            .await;
-        });
         // The first poll of the job counts the turn and takes the
         // conversation's lock (nothing waits in between).
         let until = tokio::time::Instant::now() + PATIENCE;
-        while driver.turns().in_flight() == 0 && tokio::time::Instant::now() < until {
+        while d.turns().in_flight() == 0 && tokio::time::Instant::now() < until {
             tokio::task::yield_now().await;
         }
         // Another turn of the same conversation runs once the first one
         // let go of the conversation (its own count gone with it: the test
         // runtime has one thread), while nothing of it is posted yet.
-        let key = SessionKey::new("test", "c1", "u1");
         let mut sink = |_: Outgoing| {};
-        tokio::time::timeout(
-            PATIENCE,
-            driver.turn(&key, Input::Command(Command::Status), None, &mut sink),
-        )
-        .await
-        .expect("the first turn let go")
-        .unwrap();
-        assert_eq!(driver.turns().in_flight(), 1, "the posting is counted");
-        assert!(shown.names().is_empty());
-        let left = {
-            let drain = driver.turns().drain(Duration::from_millis(1));
-            drain.await
-        };
+        let status = Input::Command(Command::Status);
+        tokio::time::timeout(PATIENCE, d.turn(&key(), status, None, &mut sink))
+            .await
+            .expect("the first turn let go")
+            .unwrap();
+        assert_eq!(d.turns().in_flight(), 1, "the posting is counted");
+        assert!(shown.lock().unwrap().is_empty());
+        let left = d.turns().drain(Duration::from_millis(1)).await;
         assert_eq!(left, 1, "a drain waits for the replies");
         gate.add_permits(1000);
         job.await.unwrap();
-        assert_eq!(driver.turns().in_flight(), 0);
-        assert!(!shown.names().is_empty());
+        assert_eq!(d.turns().in_flight(), 0);
+        assert!(!shown.lock().unwrap().is_empty());
     }
 
     #[tokio::test]
     async fn the_facts_decide_what_the_turn_may_start() {
+        let limiter = starts();
         // A place off the allowlist: the driver refuses the probe (none
         // runs: the prober has nothing scripted and would panic).
-        let driver = test_driver(GateProber::new(&[], true), MemStore::default());
-        let limiter = starts();
-        let facts = Facts {
+        let refused = Facts {
             space: Some("G1".into()),
             place_refused: true,
             ..Facts::default()
         };
-        let key = SessionKey::new("test", "c1", "u1");
-        let shown = Shown::default();
-        let poster = Recorder {
-            shown: shown.clone(),
-            gate: None,
-        };
-        run(
-            &driver,
-            &key,
-            facts.caller(&limiter),
-            diagnose(),
-            None,
-            poster,
-        )
-        .await;
-        let names = shown.names();
-        assert!(!names.iter().any(|n| n == "progress"), "{names:?}");
+        let d = driver(&[], TestStore::default());
+        let shown = shown_by(&d, &refused, &limiter).await;
+        assert!(!shown.iter().any(|n| n == "progress"), "{shown:?}");
         assert_eq!(limiter.remembered(), 0, "a refused place costs no start");
 
         // Allowed: the start is charged to the user in that space.
-        let driver = test_driver(
-            GateProber::new(&[PortState::Open], true),
-            MemStore::default(),
-        );
-        let facts = Facts {
-            space: Some("G1".into()),
-            ..Facts::default()
+        let allowed = Facts {
+            place_refused: false,
+            ..refused
         };
-        let poster = Recorder {
-            shown: Shown::default(),
-            gate: None,
-        };
-        run(
-            &driver,
-            &key,
-            facts.caller(&limiter),
-            diagnose(),
-            None,
-            poster,
-        )
-        .await;
+        let d = driver(&[PortState::Open], TestStore::default());
+        shown_by(&d, &allowed, &limiter).await;
         assert!(limiter.remembered() > 0, "the start was charged");
 
         let c = Facts {
@@ -342,63 +297,16 @@ mod tests {
         assert!(caller.starts.is_some());
     }
 
-    /// A store whose reads fail: every turn fails.
-    struct Broken(MemStore);
-
-    impl Store for Broken {
-        fn load(&self, key: &SessionKey) -> Result<Option<vmd_core::session::Session>, StoreErr> {
-            self.0.load(key)
-        }
-        fn save(&self, key: &SessionKey, s: &vmd_core::session::Session) -> Result<(), StoreErr> {
-            self.0.save(key, s)
-        }
-        fn delete(&self, key: &SessionKey) -> Result<(), StoreErr> {
-            self.0.delete(key)
-        }
-        fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreErr> {
-            self.0.prune(cutoff_ms)
-        }
-        fn prune_with(
-            &self,
-            cutoff_ms: u64,
-            expired: &mut dyn FnMut(&SessionKey, &vmd_core::session::Session),
-        ) -> Result<usize, StoreErr> {
-            self.0.prune_with(cutoff_ms, expired)
-        }
-        fn interrupted(&self) -> Result<Vec<SessionKey>, StoreErr> {
-            self.0.interrupted()
-        }
-        fn user_lang(&self, _platform: &str, _user: &str) -> Result<Option<Lang>, StoreErr> {
-            Err(StoreErr::Backend("disk on fire".into()))
-        }
-        fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreErr> {
-            self.0.set_user_lang(platform, user, lang)
-        }
-    }
-
-    use crate::store::StoreError as StoreErr;
-
     #[tokio::test]
     async fn a_failed_turn_is_told_where_the_replies_go() {
-        let driver = test_driver(GateProber::new(&[], true), Broken(MemStore::default()));
-        let limiter = starts();
-        let key = SessionKey::new("test", "c1", "u1");
-        let shown = Shown::default();
-        let poster = Recorder {
-            shown: shown.clone(),
-            gate: None,
+        let broken = TestStore {
+            broken: true,
+            ..TestStore::default()
         };
-        run(
-            &driver,
-            &key,
-            Facts::default().caller(&limiter),
-            diagnose(),
-            None,
-            poster,
-        )
-        .await;
-        assert_eq!(shown.names().last().map(String::as_str), Some("failed"));
-        assert_eq!(driver.turns().in_flight(), 0);
+        let d = driver(&[], broken);
+        let shown = shown_by(&d, &Facts::default(), &starts()).await;
+        assert_eq!(shown.last().map(String::as_str), Some("failed"));
+        assert_eq!(d.turns().in_flight(), 0);
     }
 
     #[test]
