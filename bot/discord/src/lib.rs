@@ -37,10 +37,10 @@ use vmd_core::session::SessionKey;
 use vmd_probe::Prober;
 use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
 use vmd_runtime::kit::ids::ButtonId;
-use vmd_runtime::kit::layout::{clip, Shape};
+use vmd_runtime::kit::layout::clip;
 use vmd_runtime::kit::limits::{RateLimiter, Uploads};
 use vmd_runtime::kit::safe::{self, Markup};
-use vmd_runtime::kit::turn::{self as kit_turn, Facts, Poster};
+use vmd_runtime::kit::turn::{self as kit_turn, Checking, Facts, Poster};
 use vmd_runtime::kit::{takeover, Seen};
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
@@ -1088,11 +1088,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         &self,
         ctx: &Context,
         a: &Answer<'_>,
-        response: (&str, CreateInteractionResponse),
+        (what, response): (&str, CreateInteractionResponse),
         (id, key): (&ButtonId, SessionKey),
         input: Input,
     ) {
-        let (what, response) = response;
         if self
             .raw
             .respond(&ctx.http, what, a.id, a.token, &response)
@@ -1268,7 +1267,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             owner,
             reach,
             lang: platform_lang.unwrap_or(Lang::En),
-            progress: None,
+            checking: Checking::default(),
             refused: false,
         };
         let caller = facts.caller(&self.limiter);
@@ -1376,8 +1375,8 @@ struct Posting<'a, P: Prober, S: Store> {
     reach: Reach,
     /// The language of the notice of a failed turn (the platform's).
     lang: Lang,
-    /// The "checking…" message and its header, edited as probes finish.
-    progress: Option<(MessageId, String)>,
+    /// The "checking…" message, edited as probes finish.
+    checking: Checking<MessageId>,
     /// Set once Discord refused a write here: the rest of the turn is dropped.
     refused: bool,
 }
@@ -1393,22 +1392,20 @@ impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
         match ev {
             Outgoing::Reply { lang, reply } => {
                 let r = render::reply(loc, lang, &reply, conv, self.owner, self.reach.can.embed);
-                if r.shape == Shape::Summary {
-                    if let Some((mid, _)) = self.progress.take() {
-                        let mut edit = edit_message()
-                            .content(r.content.clone())
-                            .components(r.rows.clone());
-                        if let Some(e) = r.embed.clone() {
-                            edit = edit.embed(e);
-                        }
-                        if bot
-                            .raw
-                            .edit(&ctx.http, "edit progress", channel, mid, &edit)
-                            .await
-                            .is_ok()
-                        {
-                            return;
-                        }
+                if let Some(mid) = self.checking.replaced_by(r.shape) {
+                    let mut edit = edit_message()
+                        .content(r.content.clone())
+                        .components(r.rows.clone());
+                    if let Some(e) = r.embed.clone() {
+                        edit = edit.embed(e);
+                    }
+                    if bot
+                        .raw
+                        .edit(&ctx.http, "edit progress", channel, mid, &edit)
+                        .await
+                        .is_ok()
+                    {
+                        return;
                     }
                 }
                 // A text too long for one message: its first pieces.
@@ -1447,9 +1444,8 @@ impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
                     }
                     Err(None) => None,
                 };
-                if r.shape == Shape::Progress {
-                    self.progress = sent.map(|m| (m.id, m.content.clone()));
-                }
+                let sent = sent.map(|m| (m.id, m.content.clone()));
+                self.checking.posted(r.shape, sent);
             }
             Outgoing::Escalation {
                 lang,
@@ -1500,8 +1496,8 @@ impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
             }
             Outgoing::Progress { lang, lines } => {
                 // The "checking…" message shows each probe as it finishes.
-                if let Some((mid, header)) = &self.progress {
-                    let mut text = header.clone();
+                if let Some((mid, header)) = self.checking.current() {
+                    let mut text = header.to_owned();
                     for l in &lines {
                         text.push('\n');
                         text.push_str(&safe::render(loc, lang, Markup::Discord, l, &[]));

@@ -33,7 +33,7 @@ use vmd_runtime::kit::ids::ButtonId;
 use vmd_runtime::kit::layout::{clip, Shape};
 use vmd_runtime::kit::limits::{Limit, RateLimiter, Uploads};
 use vmd_runtime::kit::safe::{self, Markup};
-use vmd_runtime::kit::turn::{self as kit_turn, Facts, Poster};
+use vmd_runtime::kit::turn::{self as kit_turn, Checking, Facts, Poster};
 use vmd_runtime::kit::{takeover, Seen};
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
@@ -1682,7 +1682,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel,
             thread_ts,
             lang,
-            progress: None,
+            checking: Checking::default(),
         };
         // The workspace is the probe budget's space; the driver authorises
         // any probe or lookup of this turn against these facts.
@@ -1700,8 +1700,8 @@ struct Posting<'a, P: Prober, S: Store> {
     thread_ts: String,
     /// The conversation's language, for the notice of a failed turn.
     lang: Lang,
-    /// The "checking…" message (`ts`) and its header, updated as probes finish.
-    progress: Option<(String, String)>,
+    /// The "checking…" message (its `ts`), updated as probes finish.
+    checking: Checking<String>,
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
@@ -1715,20 +1715,17 @@ impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
                     reply.parts.push(Msg::new("slack-usage"));
                 }
                 let m = blocks::reply(loc, lang, &reply, &self.key.conversation, &self.key.user);
-                if m.shape == Shape::Summary {
-                    if let Some((ts, _)) = self.progress.take() {
-                        if bot.update(&self.channel, &ts, &m).await {
-                            return;
-                        }
+                if let Some(ts) = self.checking.replaced_by(m.shape) {
+                    if bot.update(&self.channel, &ts, &m).await {
+                        return;
                     }
                 }
                 let ts = bot.post(&self.channel, Some(&self.thread_ts), &m).await;
-                if m.shape == Shape::Progress {
-                    self.progress = ts.map(|ts| (ts, m.blocks_text()));
-                }
+                self.checking
+                    .posted(m.shape, ts.map(|ts| (ts, m.blocks_text())));
             }
             Outgoing::Progress { lang, lines } => {
-                if let Some((ts, header)) = &self.progress {
+                if let Some((ts, header)) = self.checking.current() {
                     let lines: Vec<String> =
                         lines.iter().map(|l| blocks::text(loc, lang, l)).collect();
                     bot.update(&self.channel, ts, &blocks::progress(header, &lines))

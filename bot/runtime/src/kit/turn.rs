@@ -12,6 +12,7 @@ use vmd_core::session::SessionKey;
 use vmd_probe::Prober;
 
 use crate::admission::Caller;
+use crate::kit::layout::Shape;
 use crate::kit::limits::RateLimiter;
 use crate::shutdown::Turns;
 use crate::store::Store;
@@ -60,6 +61,47 @@ pub trait Poster: Send {
     /// The turn failed (already logged, without its details): tell the user,
     /// where the replies go, that something went wrong.
     fn failed(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+/// A turn's "checking…" message, as every platform shows it: posted with a
+/// reply of shape [`Shape::Progress`], its header kept so each finished
+/// probe part is added under it, and edited into the summary when the
+/// summary comes (posted anew when that edit fails). `Id` is the
+/// platform's id of a posted message.
+#[derive(Debug)]
+pub struct Checking<Id> {
+    posted: Option<(Id, String)>,
+}
+
+impl<Id> Default for Checking<Id> {
+    fn default() -> Self {
+        Checking { posted: None }
+    }
+}
+
+impl<Id> Checking<Id> {
+    /// The message a reply of `shape` is edited into instead of being
+    /// posted: the "checking…" message, for the summary (once).
+    pub fn replaced_by(&mut self, shape: Shape) -> Option<Id> {
+        match shape {
+            Shape::Summary => self.posted.take().map(|(id, _)| id),
+            _ => None,
+        }
+    }
+
+    /// A reply of `shape` was posted (`sent`: its id and header; `None`
+    /// when the post failed): a "checking…" one is the message to edit
+    /// from now on.
+    pub fn posted(&mut self, shape: Shape, sent: Option<(Id, String)>) {
+        if shape == Shape::Progress {
+            self.posted = sent;
+        }
+    }
+
+    /// The "checking…" message and its header, to show probe parts under.
+    pub fn current(&self) -> Option<(&Id, &str)> {
+        self.posted.as_ref().map(|(id, h)| (id, h.as_str()))
+    }
 }
 
 /// Runs one turn of `driver` for `key` and shows its events through
@@ -307,6 +349,24 @@ mod tests {
         let shown = shown_by(&d, &Facts::default(), &starts()).await;
         assert_eq!(shown.last().map(String::as_str), Some("failed"));
         assert_eq!(d.turns().in_flight(), 0);
+    }
+
+    #[test]
+    fn the_checking_message_is_edited_into_the_summary_once() {
+        let mut c = Checking::default();
+        assert_eq!(c.replaced_by(Shape::Summary), None, "nothing posted yet");
+        c.posted(Shape::Text, Some((1, "question".into())));
+        assert_eq!(c.current(), None, "a question is not the checking message");
+        c.posted(Shape::Progress, Some((2, "checking…".into())));
+        assert_eq!(c.current(), Some((&2, "checking…")));
+        assert_eq!(c.replaced_by(Shape::Text), None);
+        assert_eq!(c.replaced_by(Shape::Progress), None);
+        assert_eq!(c.replaced_by(Shape::Summary), Some(2));
+        assert_eq!(c.replaced_by(Shape::Summary), None, "once");
+        assert_eq!(c.current(), None);
+        // A "checking…" message that could not be posted is not edited.
+        c.posted(Shape::Progress, None);
+        assert_eq!(c.current(), None);
     }
 
     #[test]
