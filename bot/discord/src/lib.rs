@@ -30,20 +30,19 @@ use serenity::all::{
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
 use vmd_core::session::{Phase, SessionKey};
 use vmd_probe::Prober;
-use vmd_runtime::admission::Caller;
 use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
 use vmd_runtime::kit::ids::ButtonId;
-use vmd_runtime::kit::layout::{clip, Shape};
+use vmd_runtime::kit::layout::clip;
 use vmd_runtime::kit::limits::{RateLimiter, Uploads};
 use vmd_runtime::kit::safe::{self, Markup};
-use vmd_runtime::kit::Seen;
+use vmd_runtime::kit::turn::{self as kit_turn, Checking, Facts, Poster};
+use vmd_runtime::kit::{takeover, Seen};
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
 
@@ -407,16 +406,6 @@ fn lang_of(locale: &str) -> Option<Lang> {
     })
 }
 
-/// What the platform says about an interaction's sender and place, for the
-/// driver's authorisation point (the driver decides; this only states facts).
-#[derive(Clone, Copy, Debug, Default)]
-struct Facts {
-    place_refused: bool,
-    role_missing: bool,
-    /// The sender holds the configured support role.
-    support: bool,
-}
-
 /// Whether the clicked message carries a button with this custom id.
 fn carries(rows: &[ActionRow], custom_id: &str) -> bool {
     rows.iter().flat_map(|r| r.components.iter()).any(|c| {
@@ -534,10 +523,12 @@ fn permission_ids(missing: Permissions) -> Vec<&'static str> {
 }
 
 impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
-    /// The facts about an interaction from `channel` (its partial object, when
-    /// Discord sent one: a thread counts as its parent channel) by `member`.
+    /// The facts about an interaction in `guild` (the probe budget's space)
+    /// from `channel` (its partial object, when Discord sent one: a thread
+    /// counts as its parent channel) by `member`.
     fn facts(
         &self,
+        guild: Option<GuildId>,
         channel_id: ChannelId,
         channel: Option<&PartialChannel>,
         member: Option<&Member>,
@@ -547,6 +538,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             || listed(channel_id)
             || channel.and_then(|c| c.parent_id).is_some_and(listed);
         Facts {
+            space: guild.map(|g| g.get().to_string()),
             place_refused: !place_ok,
             role_missing: self.cfg.probe_role.is_some() && !has_role(member, self.cfg.probe_role),
             support: has_role(member, self.cfg.support_role),
@@ -785,6 +777,28 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
     }
 
+    /// A command's first response, before any slow work (Discord's 3 s
+    /// deadline): deferred. `false` when Discord did not take it.
+    async fn defer(&self, ctx: &Context, c: &CommandInteraction) -> bool {
+        let r = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
+        self.raw
+            .respond(&ctx.http, "defer", c.id, &c.token, &r)
+            .await
+            .is_some()
+    }
+
+    /// Replaces a deferred command's response with `note`.
+    async fn note(&self, ctx: &Context, c: &CommandInteraction, note: String) {
+        self.raw
+            .edit_original(
+                &ctx.http,
+                "edit original",
+                &c.token,
+                &edit_response().content(note),
+            )
+            .await;
+    }
+
     async fn ephemeral_command(&self, ctx: &Context, c: &CommandInteraction, text: String) {
         let r = ephemeral(text);
         self.raw
@@ -818,7 +832,12 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     .await;
             }
             let lang = self.lang(&c.locale, Some(&key));
-            let facts = self.facts(c.channel_id, c.channel.as_ref(), c.member.as_deref());
+            let facts = self.facts(
+                c.guild_id,
+                c.channel_id,
+                c.channel.as_ref(),
+                c.member.as_deref(),
+            );
             if !self.cfg.guilds.is_empty() && !guild.is_some_and(|g| self.cfg.guilds.contains(&g)) {
                 return self
                     .ephemeral_command(
@@ -913,18 +932,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     }
                 };
                 // First response now, before any slow work: Discord's 3 s deadline.
-                if self
-                    .raw
-                    .respond(
-                        &ctx.http,
-                        "defer",
-                        c.id,
-                        &c.token,
-                        &CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new()),
-                    )
-                    .await
-                    .is_none()
-                {
+                if !self.defer(ctx, &c).await {
                     return;
                 }
                 let ip_text = match &host {
@@ -950,14 +958,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                                     .arg("thread", format!("<#{}>", t.id.get())),
                                 &["thread"],
                             );
-                            self.raw
-                                .edit_original(
-                                    &ctx.http,
-                                    "edit original",
-                                    &c.token,
-                                    &edit_response().content(note.clone()),
-                                )
-                                .await;
+                            self.note(ctx, &c, note).await;
                             t.id
                         }
                         None => c.channel_id,
@@ -967,14 +968,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 };
                 if conv == c.channel_id {
                     let note = self.text(lang, Msg::new("discord-started-here").arg("ip", ip_text));
-                    self.raw
-                        .edit_original(
-                            &ctx.http,
-                            "edit original",
-                            &c.token,
-                            &edit_response().content(note.clone()),
-                        )
-                        .await;
+                    self.note(ctx, &c, note).await;
                 }
                 let key = SessionKey::new("discord", &conv.get().to_string(), &user.to_string());
                 let input = match (&host, &cmd) {
@@ -994,7 +988,6 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 };
                 self.turn(
                     ctx,
-                    guild,
                     facts,
                     key,
                     conv,
@@ -1020,18 +1013,7 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     let text = self.cannot_post(lang, missing);
                     return self.ephemeral_command(ctx, &c, text).await;
                 }
-                if self
-                    .raw
-                    .respond(
-                        &ctx.http,
-                        "defer",
-                        c.id,
-                        &c.token,
-                        &CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new()),
-                    )
-                    .await
-                    .is_none()
-                {
+                if !self.defer(ctx, &c).await {
                     return;
                 }
                 let done = match moved {
@@ -1043,17 +1025,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     ),
                     None => self.text(lang, Msg::new("discord-see-below")),
                 };
-                self.raw
-                    .edit_original(
-                        &ctx.http,
-                        "edit original",
-                        &c.token,
-                        &edit_response().content(done.clone()),
-                    )
-                    .await;
+                self.note(ctx, &c, done).await;
                 self.turn(
                     ctx,
-                    guild,
                     facts,
                     key,
                     conv,
@@ -1145,6 +1119,75 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         }
     }
 
+    /// The kit's admission of a click or a form, then whether the bot can
+    /// still post in the channel: the button's id, the session key and the
+    /// language, or `None` when the user was answered instead (ephemeral).
+    async fn admitted(
+        &self,
+        ctx: &Context,
+        a: &Answer<'_>,
+    ) -> Option<(ButtonId, SessionKey, Lang)> {
+        let here = a.channel_id.get().to_string();
+        let admitted = self.admit(
+            a.custom_id,
+            a.user,
+            a.member,
+            a.locale,
+            Origin {
+                conversation: &here,
+                carried: a.carried,
+            },
+        );
+        let text = match admitted {
+            Ok((id, key, lang)) => match plan(a.app_permissions, is_thread(a.channel), false) {
+                Ok(_) => return Some((id, key, lang)),
+                // A channel the bot can no longer post in: said now, not after the turn.
+                Err(missing) => self.cannot_post(lang, missing),
+            },
+            Err(text) => text,
+        };
+        let r = ephemeral(text);
+        self.raw
+            .respond(&ctx.http, "ephemeral reply", a.id, a.token, &r)
+            .await;
+        None
+    }
+
+    /// The first response to an admitted click or form (`response`), then
+    /// its turn in the owner's conversation.
+    async fn answer(
+        &self,
+        ctx: &Context,
+        a: &Answer<'_>,
+        (what, response): (&str, CreateInteractionResponse),
+        (id, key): (&ButtonId, SessionKey),
+        input: Input,
+    ) {
+        if self
+            .raw
+            .respond(&ctx.http, what, a.id, a.token, &response)
+            .await
+            .is_none()
+        {
+            return;
+        }
+        let Ok(owner) = id.owner.parse::<u64>() else {
+            return;
+        };
+        let facts = self.facts(a.guild, a.channel_id, a.channel, a.member);
+        self.turn(
+            ctx,
+            facts,
+            key,
+            a.channel_id,
+            owner,
+            lang_of(a.locale),
+            input,
+            Reach::of(a.app_permissions, a.token),
+        )
+        .await;
+    }
+
     async fn on_component(&self, ctx: &Context, c: ComponentInteraction) {
         let span = tracing::info_span!(
             "discord_click",
@@ -1152,35 +1195,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel = c.channel_id.get()
         );
         async {
-            let here = c.channel_id.get().to_string();
-            let admitted = self.admit(
-                &c.data.custom_id,
-                c.user.id.get(),
-                c.member.as_ref(),
-                &c.locale,
-                Origin {
-                    conversation: &here,
-                    carried: Some(carries(&c.message.components, &c.data.custom_id)),
-                },
-            );
-            let (id, key, lang) = match admitted {
-                Ok(a) => a,
-                Err(text) => {
-                    let r = ephemeral(text);
-                    self.raw
-                        .respond(&ctx.http, "ephemeral reply", c.id, &c.token, &r)
-                        .await;
-                    return;
-                }
-            };
-            // A channel the bot can no longer post in: said now, not after the turn.
-            if let Err(missing) = plan(c.app_permissions, is_thread(c.channel.as_ref()), false) {
-                let r = ephemeral(self.cannot_post(lang, missing));
-                self.raw
-                    .respond(&ctx.http, "ephemeral reply", c.id, &c.token, &r)
-                    .await;
+            let a = Answer::of_click(&c);
+            let Some((id, key, lang)) = self.admitted(ctx, &a).await else {
                 return;
-            }
+            };
             if id.is_input() || id.is_paste() {
                 let expect = id.expects();
                 // Pasted output: one paragraph field, as long as Discord allows.
@@ -1219,30 +1237,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             let rows = disabled_rows(&c.message.components, Some(&c.data.custom_id));
             let update =
                 CreateInteractionResponse::UpdateMessage(response_message().components(rows));
-            if self
-                .raw
-                .respond(&ctx.http, "update message", c.id, &c.token, &update)
-                .await
-                .is_none()
-            {
-                return;
-            }
-            let Ok(owner) = id.owner.parse::<u64>() else {
-                return;
-            };
-            let facts = self.facts(c.channel_id, c.channel.as_ref(), c.member.as_ref());
-            self.turn(
-                ctx,
-                c.guild_id.map(|g| g.get()),
-                facts,
-                key,
-                c.channel_id,
-                owner,
-                lang_of(&c.locale),
-                id.answer(Input::Choose(id.key.clone())),
-                Reach::of(c.app_permissions, &c.token),
-            )
-            .await;
+            let input = id.answer(Input::Choose(id.key.clone()));
+            self.answer(ctx, &a, ("update message", update), (&id, key), input)
+                .await;
         }
         .instrument(span)
         .await
@@ -1255,37 +1252,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             channel = m.channel_id.get()
         );
         async {
-            let here = m.channel_id.get().to_string();
-            let admitted = self.admit(
-                &m.data.custom_id,
-                m.user.id.get(),
-                m.member.as_ref(),
-                &m.locale,
-                Origin {
-                    conversation: &here,
-                    carried: m
-                        .message
-                        .as_ref()
-                        .map(|msg| carries(&msg.components, &m.data.custom_id)),
-                },
-            );
-            let (id, key, lang) = match admitted {
-                Ok(a) => a,
-                Err(text) => {
-                    let r = ephemeral(text);
-                    self.raw
-                        .respond(&ctx.http, "ephemeral reply", m.id, &m.token, &r)
-                        .await;
-                    return;
-                }
-            };
-            if let Err(missing) = plan(m.app_permissions, is_thread(m.channel.as_ref()), false) {
-                let r = ephemeral(self.cannot_post(lang, missing));
-                self.raw
-                    .respond(&ctx.http, "ephemeral reply", m.id, &m.token, &r)
-                    .await;
+            let a = Answer::of_form(&m);
+            let Some((id, key, _)) = self.admitted(ctx, &a).await else {
                 return;
-            }
+            };
             let value = m
                 .data
                 .components
@@ -1304,35 +1274,14 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 ),
                 None => CreateInteractionResponse::Acknowledge,
             };
-            if self
-                .raw
-                .respond(&ctx.http, "ack modal", m.id, &m.token, &response)
-                .await
-                .is_none()
-            {
-                return;
-            }
-            let Ok(owner) = id.owner.parse::<u64>() else {
-                return;
+            // A paste is one input, read by content; never echoed back.
+            let input = if id.is_paste() {
+                Input::Paste(value)
+            } else {
+                id.answer(Input::Text(value))
             };
-            let facts = self.facts(m.channel_id, m.channel.as_ref(), m.member.as_ref());
-            self.turn(
-                ctx,
-                m.guild_id.map(|g| g.get()),
-                facts,
-                key,
-                m.channel_id,
-                owner,
-                lang_of(&m.locale),
-                // A paste is one input, read by content; never echoed back.
-                if id.is_paste() {
-                    Input::Paste(value)
-                } else {
-                    id.answer(Input::Text(value))
-                },
-                Reach::of(m.app_permissions, &m.token),
-            )
-            .await;
+            self.answer(ctx, &a, ("ack modal", response), (&id, key), input)
+                .await;
         }
         .instrument(span)
         .await
@@ -1342,52 +1291,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// previous process was killed or hit the shutdown deadline): each gets
     /// its probe again and the result in its channel, a few at a time.
     async fn take_up_interrupted(self: Arc<Self>, ctx: Context) {
-        // With replicas sharing the store, again every sweep: a probe a dead
-        // replica left is taken up once its lease expires.
-        let sweep = self.driver.takeover_sweep();
-        loop {
-            self.clone().take_up_once(ctx.clone()).await;
-            match sweep {
-                Some(every) => tokio::time::sleep(every).await,
-                None => return,
-            }
-        }
-    }
-
-    async fn take_up_once(self: Arc<Self>, ctx: Context) {
-        let keys = match self.driver.interrupted() {
-            Ok(keys) => keys,
-            Err(e) => {
-                tracing::error!(error = %e, "could not list interrupted conversations");
-                return;
-            }
-        };
-        if keys.is_empty() {
-            return;
-        }
-        tracing::info!(
-            count = keys.len(),
-            "taking up conversations a stopped process left in a probe"
-        );
-        let gate = Arc::new(tokio::sync::Semaphore::new(8));
-        for key in keys {
+        takeover::take_up(&self.driver, |key| {
             let (Some(channel), Ok(owner)) = (
                 key.conversation.parse::<u64>().ok().filter(|c| *c != 0),
                 key.user.parse::<u64>(),
             ) else {
-                continue;
+                return None;
             };
-            let Ok(permit) = gate.clone().acquire_owned().await else {
-                return;
-            };
-            let bot = self.clone();
-            let ctx = ctx.clone();
-            tokio::spawn(async move {
-                let _permit = permit;
-                // Taken up, not asked for: a probe already authorised.
+            let (bot, ctx) = (self.clone(), ctx.clone());
+            // Taken up, not asked for: a probe already authorised.
+            Some(async move {
                 bot.turn(
                     &ctx,
-                    None,
                     Facts::default(),
                     key,
                     ChannelId::new(channel),
@@ -1396,18 +1311,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                     Input::Resume,
                     Reach::default(),
                 )
-                .await;
-            });
-        }
+                .await
+            })
+        })
+        .await
     }
 
     /// Runs one turn of the driver and posts its events, in order, as they come.
-    // `guild` is the probe budget's space (Driver::turn_in).
+    /// `facts` carry the guild, the probe budget's space (Driver::turn_as).
     #[allow(clippy::too_many_arguments)]
     async fn turn(
         &self,
         ctx: &Context,
-        guild: Option<u64>,
         facts: Facts,
         key: SessionKey,
         channel: ChannelId,
@@ -1416,42 +1331,18 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         input: Input,
         reach: Reach,
     ) {
-        let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
-        let driver = self.driver.clone();
-        let starts = &self.limiter;
-        let turn = async move {
-            let mut sink = move |ev: Outgoing| {
-                let _ = tx.send(ev);
-            };
-            // The guild is the probe budget's space; the driver authorises
-            // any probe or lookup of this turn against these facts.
-            let space = guild.map(|g| g.to_string());
-            let caller = Caller {
-                space: space.as_deref(),
-                place_refused: facts.place_refused,
-                role_missing: facts.role_missing,
-                starts: Some(starts),
-                support: facts.support,
-            };
-            driver
-                .turn_as(&key, caller, input, platform_lang, &mut sink)
-                .await
+        let poster = Posting {
+            bot: self,
+            ctx,
+            channel,
+            owner,
+            reach,
+            lang: platform_lang.unwrap_or(Lang::En),
+            checking: Checking::default(),
+            refused: false,
         };
-        let post = self.post(ctx, rx, channel, owner, &reach);
-        // Graceful shutdown waits for the replies to be posted, not only for the turn.
-        let _held = self.driver.turns().hold();
-        let (result, ()) = tokio::join!(turn, post);
-        if let Err(e) = result {
-            tracing::error!(error = %e, "turn failed");
-            vmd_runtime::telemetry::platform_error("discord", "turn");
-            let lang = platform_lang.unwrap_or(Lang::En);
-            let text = self.text(lang, Msg::new("err-internal"));
-            let msg = new_message().content(text);
-            let _ = self
-                .raw
-                .send(&ctx.http, "send error", channel, msg, Vec::new())
-                .await;
-        }
+        let caller = facts.caller(&self.limiter);
+        kit_turn::run(&self.driver, &key, caller, input, platform_lang, poster).await;
     }
 
     /// Discord refused a write here (403): logged, the user told once
@@ -1492,152 +1383,216 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             tracing::warn!("could not tell the user through a follow-up");
         }
     }
+}
 
-    async fn post(
-        &self,
-        ctx: &Context,
-        mut rx: mpsc::UnboundedReceiver<Outgoing>,
-        channel: ChannelId,
-        owner: u64,
-        reach: &Reach,
-    ) {
-        let loc = self.driver.localizer();
+/// An [`Answer`] from a click or a form's submission (serenity's two types
+/// name these fields alike).
+macro_rules! answer_of {
+    ($i:expr, $carried:expr) => {
+        Answer {
+            id: $i.id,
+            token: &$i.token,
+            custom_id: &$i.data.custom_id,
+            user: $i.user.id.get(),
+            member: $i.member.as_ref(),
+            locale: &$i.locale,
+            guild: $i.guild_id,
+            channel_id: $i.channel_id,
+            channel: $i.channel.as_ref(),
+            app_permissions: $i.app_permissions,
+            carried: $carried,
+        }
+    };
+}
+
+/// What a click and a form's submission say alike: who answered, where,
+/// through which button, and what the bot may do there.
+struct Answer<'a> {
+    id: InteractionId,
+    token: &'a str,
+    custom_id: &'a str,
+    user: u64,
+    member: Option<&'a Member>,
+    locale: &'a str,
+    guild: Option<GuildId>,
+    channel_id: ChannelId,
+    channel: Option<&'a PartialChannel>,
+    app_permissions: Option<Permissions>,
+    /// Whether the message answered carries the button (`None`: a form
+    /// that came without its message).
+    carried: Option<bool>,
+}
+
+impl<'a> Answer<'a> {
+    fn of_click(c: &'a ComponentInteraction) -> Answer<'a> {
+        answer_of!(c, Some(carries(&c.message.components, &c.data.custom_id)))
+    }
+
+    fn of_form(m: &'a ModalInteraction) -> Answer<'a> {
+        let carried = m
+            .message
+            .as_ref()
+            .map(|msg| carries(&msg.components, &m.data.custom_id));
+        answer_of!(m, carried)
+    }
+}
+
+/// Where one turn's replies go in Discord, and what the turn posted so far.
+struct Posting<'a, P: Prober, S: Store> {
+    bot: &'a Bot<P, S>,
+    ctx: &'a Context,
+    channel: ChannelId,
+    owner: u64,
+    reach: Reach,
+    /// The language of the notice of a failed turn (the platform's).
+    lang: Lang,
+    /// The "checking…" message, edited as probes finish.
+    checking: Checking<MessageId>,
+    /// Set once Discord refused a write here: the rest of the turn is dropped.
+    refused: bool,
+}
+
+impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
+    async fn show(&mut self, ev: Outgoing) {
+        if self.refused {
+            return;
+        }
+        let (bot, ctx, channel) = (self.bot, self.ctx, self.channel);
+        let loc = bot.driver.localizer();
         let conv = channel.get();
-        let mut progress: Option<(MessageId, String)> = None;
-        // Set once Discord refused a write here: the rest of the turn is dropped.
-        let mut refused = false;
-        while let Some(ev) = rx.recv().await {
-            if refused {
-                continue;
-            }
-            match ev {
-                Outgoing::Reply { lang, reply } => {
-                    let r = render::reply(loc, lang, &reply, conv, owner, reach.can.embed);
-                    if r.shape == Shape::Summary {
-                        if let Some((mid, _)) = progress.take() {
-                            let mut edit = edit_message()
-                                .content(r.content.clone())
-                                .components(r.rows.clone());
-                            if let Some(e) = r.embed.clone() {
-                                edit = edit.embed(e);
-                            }
-                            if self
-                                .raw
-                                .edit(&ctx.http, "edit progress", channel, mid, &edit)
-                                .await
-                                .is_ok()
-                            {
-                                continue;
-                            }
-                        }
+        match ev {
+            Outgoing::Reply { lang, reply } => {
+                let r = render::reply(loc, lang, &reply, conv, self.owner, self.reach.can.embed);
+                if let Some(mid) = self.checking.replaced_by(r.shape) {
+                    let mut edit = edit_message()
+                        .content(r.content.clone())
+                        .components(r.rows.clone());
+                    if let Some(e) = r.embed.clone() {
+                        edit = edit.embed(e);
                     }
-                    // A text too long for one message: its first pieces.
-                    for piece in &r.before {
-                        let msg = new_message().content(piece.clone());
-                        if let Err(Some(code)) = self
-                            .raw
-                            .send(&ctx.http, "send message", channel, msg, Vec::new())
-                            .await
-                        {
-                            refused = true;
-                            self.refused(ctx, reach, code, lang).await;
-                            break;
-                        }
+                    if bot
+                        .raw
+                        .edit(&ctx.http, "edit progress", channel, mid, &edit)
+                        .await
+                        .is_ok()
+                    {
+                        return;
                     }
-                    if refused {
-                        continue;
-                    }
-                    let mut msg = new_message().components(r.rows);
-                    if !r.content.is_empty() {
-                        msg = msg.content(r.content);
-                    }
-                    if let Some(e) = r.embed {
-                        msg = msg.embed(e);
-                    }
-                    let sent = match self
+                }
+                // A text too long for one message: its first pieces.
+                for piece in &r.before {
+                    let msg = new_message().content(piece.clone());
+                    if let Err(Some(code)) = bot
                         .raw
                         .send(&ctx.http, "send message", channel, msg, Vec::new())
                         .await
                     {
-                        Ok(m) => Some(m),
-                        Err(Some(code)) => {
-                            refused = true;
-                            self.refused(ctx, reach, code, lang).await;
-                            None
-                        }
-                        Err(None) => None,
-                    };
-                    if r.shape == Shape::Progress {
-                        progress = sent.map(|m| (m.id, m.content.clone()));
+                        self.refused = true;
+                        bot.refused(ctx, &self.reach, code, lang).await;
+                        break;
                     }
                 }
-                Outgoing::Escalation {
-                    lang,
-                    url,
-                    markdown,
-                    ..
-                } => {
-                    // A report attached a moment ago stands: the link again, no
-                    // new file; where files are not allowed, the link alone.
-                    let upload = reach.can.attach
-                        && self
-                            .uploads
-                            .should_upload(&conv.to_string(), Instant::now());
-                    let head = if !reach.can.attach {
-                        "discord-report-not-attached"
-                    } else if upload {
-                        "discord-report-attached"
-                    } else {
-                        "limit-report-again"
-                    };
-                    let mut text = self.text(lang, Msg::new(head));
-                    text.push_str("\n\n");
-                    text.push_str(&self.text_trusting(
-                        lang,
-                        Msg::new("ticket-link").arg("url", url.clone()),
-                        &["url"],
-                    ));
-                    let mut msg = new_message().content(clip(&text, 2000));
-                    let mut files = Vec::new();
-                    if upload {
-                        let file =
-                            CreateAttachment::bytes(markdown.into_bytes(), "vm-doctor-report.md");
-                        msg = msg.add_file(file.clone());
-                        files.push(file);
-                    }
-                    if url.len() <= 512 {
-                        msg = msg.components(vec![CreateActionRow::Buttons(vec![
-                            CreateButton::new_link(url)
-                                .label(self.text(lang, Msg::new("discord-ticket-button"))),
-                        ])]);
-                    }
-                    if let Err(Some(code)) = self
-                        .raw
-                        .send(&ctx.http, "send report", channel, msg, files)
-                        .await
-                    {
-                        refused = true;
-                        self.refused(ctx, reach, code, lang).await;
-                    }
+                if self.refused {
+                    return;
                 }
-                Outgoing::Progress { lang, lines } => {
-                    // The "checking…" message shows each probe as it finishes.
-                    if let Some((mid, header)) = &progress {
-                        let mut text = header.clone();
-                        for l in &lines {
-                            text.push('\n');
-                            text.push_str(&safe::render(loc, lang, Markup::Discord, l, &[]));
-                        }
-                        let edit = edit_message().content(clip(&text, 2000));
-                        let _ = self
-                            .raw
-                            .edit(&ctx.http, "edit progress", channel, *mid, &edit)
-                            .await;
-                    }
+                let mut msg = new_message().components(r.rows);
+                if !r.content.is_empty() {
+                    msg = msg.content(r.content);
                 }
-                Outgoing::Ended(_) => {}
+                if let Some(e) = r.embed {
+                    msg = msg.embed(e);
+                }
+                let sent = match bot
+                    .raw
+                    .send(&ctx.http, "send message", channel, msg, Vec::new())
+                    .await
+                {
+                    Ok(m) => Some(m),
+                    Err(Some(code)) => {
+                        self.refused = true;
+                        bot.refused(ctx, &self.reach, code, lang).await;
+                        None
+                    }
+                    Err(None) => None,
+                };
+                let sent = sent.map(|m| (m.id, m.content.clone()));
+                self.checking.posted(r.shape, sent);
             }
+            Outgoing::Escalation {
+                lang,
+                url,
+                markdown,
+                ..
+            } => {
+                // A report attached a moment ago stands: the link again, no
+                // new file; where files are not allowed, the link alone.
+                let upload = self.reach.can.attach
+                    && bot.uploads.should_upload(&conv.to_string(), Instant::now());
+                let head = if !self.reach.can.attach {
+                    "discord-report-not-attached"
+                } else if upload {
+                    "discord-report-attached"
+                } else {
+                    "limit-report-again"
+                };
+                let mut text = bot.text(lang, Msg::new(head));
+                text.push_str("\n\n");
+                text.push_str(&bot.text_trusting(
+                    lang,
+                    Msg::new("ticket-link").arg("url", url.clone()),
+                    &["url"],
+                ));
+                let mut msg = new_message().content(clip(&text, 2000));
+                let mut files = Vec::new();
+                if upload {
+                    let file =
+                        CreateAttachment::bytes(markdown.into_bytes(), "vm-doctor-report.md");
+                    msg = msg.add_file(file.clone());
+                    files.push(file);
+                }
+                if url.len() <= 512 {
+                    msg = msg.components(vec![CreateActionRow::Buttons(vec![
+                        CreateButton::new_link(url)
+                            .label(bot.text(lang, Msg::new("discord-ticket-button"))),
+                    ])]);
+                }
+                if let Err(Some(code)) = bot
+                    .raw
+                    .send(&ctx.http, "send report", channel, msg, files)
+                    .await
+                {
+                    self.refused = true;
+                    bot.refused(ctx, &self.reach, code, lang).await;
+                }
+            }
+            Outgoing::Progress { lang, lines } => {
+                // The "checking…" message shows each probe as it finishes.
+                if let Some((mid, header)) = self.checking.current() {
+                    let mut text = header.to_owned();
+                    for l in &lines {
+                        text.push('\n');
+                        text.push_str(&safe::render(loc, lang, Markup::Discord, l, &[]));
+                    }
+                    let edit = edit_message().content(clip(&text, 2000));
+                    let _ = bot
+                        .raw
+                        .edit(&ctx.http, "edit progress", channel, *mid, &edit)
+                        .await;
+                }
+            }
+            Outgoing::Ended(_) => {}
         }
+    }
+
+    async fn failed(&mut self) {
+        vmd_runtime::telemetry::platform_error("discord", "turn");
+        let text = self.bot.text(self.lang, Msg::new("err-internal"));
+        let msg = new_message().content(text);
+        let _ = self
+            .bot
+            .raw
+            .send(&self.ctx.http, "send error", self.channel, msg, Vec::new())
+            .await;
     }
 }
 

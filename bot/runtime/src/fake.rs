@@ -1,12 +1,18 @@
 //! Test doubles shared by the adapters' tests (feature `fake`; never in the
-//! released binary): a scripted prober whose runs can be held back.
+//! released binary): a scripted prober whose runs can be held back, a
+//! store that is swept or fails, a driver and replies as the tests use them.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
+use vmd_core::command::Lang;
+use vmd_core::msg::{Choice, Expect, Msg, Reply, Severity};
 use vmd_core::probe::*;
+use vmd_core::session::{Session, SessionKey};
 use vmd_probe::Prober;
+
+use crate::store::{MemStore, Store, StoreError};
 
 /// Probe results from a script; each run waits for a permit of `gate`, so a
 /// test can hold probes back. An unexpected probe panics. The alternate-port
@@ -160,6 +166,74 @@ pub async fn sled_store(dir: &std::path::Path) -> crate::store::SledStore {
             }
             Err(e) => panic!("sled: {e}"),
         }
+    }
+}
+
+/// The in-memory store with what a test needs of a shared or a failing
+/// one: swept every `sweep` ([`Store::takeover_sweep`]) and, when `broken`,
+/// every read of a user's language failing, so every turn fails.
+#[derive(Clone, Default)]
+pub struct TestStore {
+    pub inner: Arc<MemStore>,
+    pub sweep: Option<std::time::Duration>,
+    pub broken: bool,
+}
+
+impl Store for TestStore {
+    fn load(&self, key: &SessionKey) -> Result<Option<Session>, StoreError> {
+        self.inner.load(key)
+    }
+    fn save(&self, key: &SessionKey, s: &Session) -> Result<(), StoreError> {
+        self.inner.save(key, s)
+    }
+    fn delete(&self, key: &SessionKey) -> Result<(), StoreError> {
+        self.inner.delete(key)
+    }
+    fn prune(&self, cutoff_ms: u64) -> Result<usize, StoreError> {
+        self.inner.prune(cutoff_ms)
+    }
+    fn prune_with(
+        &self,
+        cutoff_ms: u64,
+        expired: &mut dyn FnMut(&SessionKey, &Session),
+    ) -> Result<usize, StoreError> {
+        self.inner.prune_with(cutoff_ms, expired)
+    }
+    fn interrupted(&self) -> Result<Vec<SessionKey>, StoreError> {
+        self.inner.interrupted()
+    }
+    fn user_lang(&self, platform: &str, user: &str) -> Result<Option<Lang>, StoreError> {
+        if self.broken {
+            return Err(StoreError::Backend("the test broke it".into()));
+        }
+        self.inner.user_lang(platform, user)
+    }
+    fn set_user_lang(&self, platform: &str, user: &str, lang: Lang) -> Result<(), StoreError> {
+        self.inner.set_user_lang(platform, user, lang)
+    }
+    fn takeover_sweep(&self) -> Option<std::time::Duration> {
+        self.sweep
+    }
+}
+
+/// A question with the three OS options as buttons (`ask-os`), as the
+/// engine asks it first.
+pub fn os_question() -> Reply {
+    Reply {
+        severity: Severity::Info,
+        parts: vec![Msg::new("ask-os").arg("ip", "203.0.113.7")],
+        options: ["windows", "linux", "auto"]
+            .iter()
+            .map(|k| Choice {
+                key: (*k).into(),
+                label: Msg::new(format!("os-{k}")),
+                means: None,
+            })
+            .collect(),
+        expect: Expect::Choice,
+        step: None,
+        question: None,
+        paste: false,
     }
 }
 

@@ -6,7 +6,7 @@
 
 pub mod admission;
 pub mod driver;
-#[cfg(feature = "fake")]
+#[cfg(any(test, feature = "fake"))]
 pub mod fake;
 pub mod files;
 pub mod httpd;

@@ -375,22 +375,7 @@ mod tests {
 
     #[test]
     fn a_question_is_sections_and_buttons() {
-        let r = Reply {
-            severity: Severity::Info,
-            parts: vec![Msg::new("ask-os").arg("ip", "203.0.113.7")],
-            options: ["windows", "linux", "auto"]
-                .iter()
-                .map(|k| Choice {
-                    key: (*k).into(),
-                    label: Msg::new(format!("os-{k}")),
-                    means: None,
-                })
-                .collect(),
-            expect: Expect::Choice,
-            step: None,
-            question: None,
-            paste: false,
-        };
+        let r = vmd_runtime::fake::os_question();
         let m = reply(&loc(), Lang::En, &r, "C1/1700000000.000100", "U1");
         round_trips(&m.blocks);
         assert_eq!(m.blocks.len(), 2);

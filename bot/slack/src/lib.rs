@@ -21,21 +21,20 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 use tracing::Instrument;
 use vmd_core::command::{self, Command, Lang};
 use vmd_core::engine::Input;
 use vmd_core::msg::Msg;
 use vmd_core::session::{Phase, SessionKey};
 use vmd_probe::Prober;
-use vmd_runtime::admission::Caller;
 use vmd_runtime::kit::admit::{admit, Admitted, Origin, Refusal};
 use vmd_runtime::kit::freetext::start_from_text;
 use vmd_runtime::kit::ids::ButtonId;
 use vmd_runtime::kit::layout::{clip, Shape};
 use vmd_runtime::kit::limits::{Limit, RateLimiter, Uploads};
 use vmd_runtime::kit::safe::{self, Markup};
-use vmd_runtime::kit::Seen;
+use vmd_runtime::kit::turn::{self as kit_turn, Checking, Facts, Poster};
+use vmd_runtime::kit::{takeover, Seen};
 use vmd_runtime::store::Store;
 use vmd_runtime::{Driver, Outgoing};
 
@@ -289,9 +288,8 @@ async fn on_command<P: Prober + 'static, S: Store + 'static>(
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<SlackCommandEventResponse> {
     if let Some(bot) = bot_of::<P, S>(&state).await {
-        if bot.driver.turns().is_draining() {
+        if !kit_turn::taken(bot.driver.turns(), "command") {
             // Shutting down: the acknowledgement tells the user (ephemeral).
-            tracing::info!("shutting down; command not taken");
             let text = bot.restarting_text(ev.user_id.as_ref());
             return Ok(SlackCommandEventResponse::new(
                 SlackMessageContent::new().with_text(text),
@@ -330,17 +328,13 @@ async fn on_interaction<P: Prober + 'static, S: Store + 'static>(
     _client: Arc<Client>,
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
-    if let Some(bot) = bot_of::<P, S>(&state).await {
-        if bot.driver.turns().is_draining() {
-            // The button stays valid: the click works again after the
-            // restart, and its user is told so.
-            tracing::info!("shutting down; click not taken");
-            tokio::spawn(async move { bot.restarting(ev).await });
-            return Ok(());
-        }
-        tokio::spawn(async move { bot.on_interaction(ev).await });
-    }
-    Ok(())
+    // While draining the button stays valid: the click works again after
+    // the restart, and its user is told so.
+    let work = |bot: Arc<Bot<P, S>>, ev| async move { bot.on_interaction(ev).await };
+    hand_over(&state, "click", ev, work, |bot, ev| async move {
+        bot.restarting(ev).await
+    })
+    .await
 }
 
 async fn on_push<P: Prober + 'static, S: Store + 'static>(
@@ -348,14 +342,37 @@ async fn on_push<P: Prober + 'static, S: Store + 'static>(
     _client: Arc<Client>,
     state: SlackClientEventsUserState,
 ) -> UserCallbackResult<()> {
-    if let Some(bot) = bot_of::<P, S>(&state).await {
-        if bot.driver.turns().is_draining() {
-            // A message for the bot starts nothing; its sender is told.
-            tracing::info!("shutting down; event not taken");
-            tokio::spawn(async move { bot.restarting_push(ev).await });
-            return Ok(());
+    // While draining a message for the bot starts nothing; its sender is told.
+    let work = |bot: Arc<Bot<P, S>>, ev| async move { bot.on_push(ev).await };
+    hand_over(&state, "event", ev, work, |bot, ev| async move {
+        bot.restarting_push(ev).await
+    })
+    .await
+}
+
+/// Spawns the work of an envelope (`work`), or while the process drains
+/// (`what` not taken) the answer that tells its sender to try again shortly.
+async fn hand_over<P, S, E, W, WF, R, RF>(
+    state: &SlackClientEventsUserState,
+    what: &str,
+    ev: E,
+    work: W,
+    restarting: R,
+) -> UserCallbackResult<()>
+where
+    P: Prober + 'static,
+    S: Store + 'static,
+    W: FnOnce(Arc<Bot<P, S>>, E) -> WF,
+    WF: Future<Output = ()> + Send + 'static,
+    R: FnOnce(Arc<Bot<P, S>>, E) -> RF,
+    RF: Future<Output = ()> + Send + 'static,
+{
+    if let Some(bot) = bot_of::<P, S>(state).await {
+        if kit_turn::taken(bot.driver.turns(), what) {
+            tokio::spawn(work(bot, ev));
+        } else {
+            tokio::spawn(restarting(bot, ev));
         }
-        tokio::spawn(async move { bot.on_push(ev).await });
     }
     Ok(())
 }
@@ -567,16 +584,6 @@ fn diagnose_input(args: &str) -> Result<Input, Msg> {
     }
 }
 
-/// What the platform says about an event's sender and place, for the
-/// driver's authorisation point (the driver decides; this only states facts).
-#[derive(Clone, Debug, Default)]
-struct Facts {
-    team: Option<String>,
-    place_refused: bool,
-    /// The sender is in the configured support user group.
-    support: bool,
-}
-
 /// Whether a message's blocks carry an action with this id.
 fn carries(msg: &SlackHistoryMessage, action_id: &str) -> bool {
     let Ok(blocks) = serde_json::to_value(&msg.content.blocks) else {
@@ -593,6 +600,39 @@ fn carries(msg: &SlackHistoryMessage, action_id: &str) -> bool {
         }
     }
     any(&blocks, action_id)
+}
+
+/// The metadata the bot wrote into its answer form (the button's id, the
+/// channel, the question's message, the conversation, the workspace), or
+/// `None` for a submission of another form.
+fn form_meta(v: &SlackInteractionViewSubmissionEvent) -> Option<Value> {
+    let SlackView::Modal(modal) = &v.view.view else {
+        return None;
+    };
+    if modal.callback_id.as_ref().map(|c| c.to_string()).as_deref() != Some(blocks::MODAL_CALLBACK)
+    {
+        return None;
+    }
+    Some(
+        modal
+            .private_metadata
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or_default(),
+    )
+}
+
+/// A person's message as the bot reads it ([`Bot::said`]).
+struct Said {
+    user: String,
+    channel: String,
+    text: String,
+    /// A direct message with the bot.
+    is_dm: bool,
+    /// The thread's root `ts`, for a reply in a thread.
+    thread: Option<String>,
+    /// It came with a file.
+    file_share: bool,
 }
 
 /// A conversation id: the channel and the thread's root `ts`.
@@ -673,11 +713,11 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     fn facts(&self, team: &str, channel: &str) -> Facts {
         let is_dm = channel.starts_with('D');
         Facts {
-            team: Some(team.to_owned()),
+            space: Some(team.to_owned()),
             place_refused: !is_dm
                 && !self.cfg.channels.is_empty()
                 && !self.cfg.channels.iter().any(|c| c == channel),
-            support: false,
+            ..Facts::default()
         }
     }
 
@@ -1127,40 +1167,17 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 .await
             }
             SlackEventCallbackBody::Message(m) => {
-                // Our own messages, edits, joins and other subtypes are not
-                // answers; a reply also sent to the channel, or with a file, is.
-                let file_share = matches!(m.subtype, Some(SlackMessageEventType::FileShare));
-                let answer_kind = m.subtype.is_none()
-                    || file_share
-                    || matches!(m.subtype, Some(SlackMessageEventType::ThreadBroadcast));
-                if !answer_kind || m.sender.bot_id.is_some() {
-                    return;
-                }
-                let Some(user) = m.sender.user.as_ref().map(|u| u.to_string()) else {
-                    return;
-                };
-                if user == self.bot_user {
-                    return;
-                }
-                let Some(channel) = m.origin.channel.as_ref().map(|c| c.to_string()) else {
+                let Some(Said {
+                    user,
+                    channel,
+                    text,
+                    is_dm,
+                    thread,
+                    file_share,
+                }) = self.said(&m)
+                else {
                     return;
                 };
-                let text = m
-                    .content
-                    .as_ref()
-                    .and_then(|c| c.text.clone())
-                    .unwrap_or_default();
-                let is_dm = m
-                    .origin
-                    .channel_type
-                    .as_ref()
-                    .is_some_and(|t| t.to_string() == "im")
-                    || channel.starts_with('D');
-                // In channels a mention arrives as `app_mention` too: handle it there.
-                if !is_dm && text.contains(&format!("<@{}>", self.bot_user)) {
-                    return;
-                }
-                let thread = m.origin.thread_ts.as_ref().map(|t| t.to_string());
                 if !is_dm && thread.is_none() {
                     return; // channel chatter, not ours
                 }
@@ -1296,6 +1313,48 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
         .await
     }
 
+    /// A message event as the bot reads it; `None` for what is not an
+    /// answer: the bot's own and other bots' messages, edits, joins and
+    /// other subtypes (a reply also sent to the channel, or with a file, is
+    /// one), and a mention in a channel, which arrives as `app_mention` too
+    /// and is handled there.
+    fn said(&self, m: &SlackMessageEvent) -> Option<Said> {
+        let file_share = matches!(m.subtype, Some(SlackMessageEventType::FileShare));
+        let answer_kind = m.subtype.is_none()
+            || file_share
+            || matches!(m.subtype, Some(SlackMessageEventType::ThreadBroadcast));
+        if !answer_kind || m.sender.bot_id.is_some() {
+            return None;
+        }
+        let user = m.sender.user.as_ref().map(|u| u.to_string())?;
+        if user == self.bot_user {
+            return None;
+        }
+        let channel = m.origin.channel.as_ref().map(|c| c.to_string())?;
+        let text = m
+            .content
+            .as_ref()
+            .and_then(|c| c.text.clone())
+            .unwrap_or_default();
+        let is_dm = m
+            .origin
+            .channel_type
+            .as_ref()
+            .is_some_and(|t| t.to_string() == "im")
+            || channel.starts_with('D');
+        if !is_dm && text.contains(&format!("<@{}>", self.bot_user)) {
+            return None;
+        }
+        Some(Said {
+            user,
+            channel,
+            text,
+            is_dm,
+            thread: m.origin.thread_ts.as_ref().map(|t| t.to_string()),
+            file_share,
+        })
+    }
+
     /// The language a user last used with the bot (stored), else English.
     pub(crate) fn stored_lang(&self, user: &str) -> Lang {
         self.driver
@@ -1342,19 +1401,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     /// they typed quoted back (one code span, capped) so it is not lost. A
     /// paste is never echoed back raw.
     async fn restarting_form(&self, v: SlackInteractionViewSubmissionEvent) {
-        let SlackView::Modal(modal) = &v.view.view else {
+        let Some(meta) = form_meta(&v) else {
             return;
         };
-        if modal.callback_id.as_ref().map(|c| c.to_string()).as_deref()
-            != Some(blocks::MODAL_CALLBACK)
-        {
-            return;
-        }
-        let meta: Value = modal
-            .private_metadata
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or_default();
         let Some(channel) = meta["ch"].as_str() else {
             return;
         };
@@ -1393,42 +1442,10 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
                 true,
             ),
             SlackEventCallbackBody::Message(m) => {
-                let answer_kind = m.subtype.is_none()
-                    || matches!(
-                        m.subtype,
-                        Some(
-                            SlackMessageEventType::FileShare
-                                | SlackMessageEventType::ThreadBroadcast
-                        )
-                    );
-                if !answer_kind || m.sender.bot_id.is_some() {
-                    return;
-                }
-                let (Some(user), Some(channel)) = (
-                    m.sender.user.as_ref().map(|u| u.to_string()),
-                    m.origin.channel.as_ref().map(|c| c.to_string()),
-                ) else {
+                let Some(said) = self.said(&m) else {
                     return;
                 };
-                let text = m
-                    .content
-                    .as_ref()
-                    .and_then(|c| c.text.clone())
-                    .unwrap_or_default();
-                let is_dm = m
-                    .origin
-                    .channel_type
-                    .as_ref()
-                    .is_some_and(|t| t.to_string() == "im")
-                    || channel.starts_with('D');
-                // A mention in a channel comes as `app_mention` too: told there.
-                if user == self.bot_user
-                    || (!is_dm && text.contains(&format!("<@{}>", self.bot_user)))
-                {
-                    return;
-                }
-                let thread = m.origin.thread_ts.as_ref().map(|t| t.to_string());
-                (channel, user, thread, is_dm)
+                (said.channel, said.user, said.thread, said.is_dm)
             }
             _ => return,
         };
@@ -1671,19 +1688,9 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
     }
 
     async fn on_submit(&self, v: SlackInteractionViewSubmissionEvent) {
-        let SlackView::Modal(modal) = &v.view.view else {
+        let Some(meta) = form_meta(&v) else {
             return;
         };
-        if modal.callback_id.as_ref().map(|c| c.to_string()).as_deref()
-            != Some(blocks::MODAL_CALLBACK)
-        {
-            return;
-        }
-        let meta: Value = modal
-            .private_metadata
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or_default();
         let (Some(raw), Some(channel)) = (meta["id"].as_str(), meta["ch"].as_str()) else {
             return;
         };
@@ -1740,52 +1747,19 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
 
     // ----- a turn ---------------------------------------------------------
 
-    /// Runs one turn of the driver and posts its events, in order, as they come.
     /// Conversations this process's store holds in the middle of a probe (the
     /// previous process was killed or hit the shutdown deadline): each gets
     /// its probe again and the result in its thread, a few at a time.
     pub(crate) async fn take_up_interrupted(self: Arc<Self>) {
-        // With replicas sharing the store, again every sweep: a probe a dead
-        // replica left is taken up once its lease expires.
-        let sweep = self.driver.takeover_sweep();
-        loop {
-            self.clone().take_up_once().await;
-            match sweep {
-                Some(every) => tokio::time::sleep(every).await,
-                None => return,
-            }
-        }
-    }
-
-    async fn take_up_once(self: Arc<Self>) {
-        let keys = match self.driver.interrupted() {
-            Ok(keys) => keys,
-            Err(e) => {
-                tracing::error!(error = %e, "could not list interrupted conversations");
-                return;
-            }
-        };
-        if keys.is_empty() {
-            return;
-        }
-        tracing::info!(
-            count = keys.len(),
-            "taking up conversations a stopped process left in a probe"
-        );
-        let gate = Arc::new(tokio::sync::Semaphore::new(8));
-        for key in keys {
-            let Ok(permit) = gate.clone().acquire_owned().await else {
-                return;
-            };
+        takeover::take_up(&self.driver, |key| {
             let bot = self.clone();
-            tokio::spawn(async move {
-                let _permit = permit;
-                // Taken up, not asked for: a probe already authorised.
-                bot.turn(key, Facts::default(), Input::Resume).await;
-            });
-        }
+            // Taken up, not asked for: a probe already authorised.
+            Some(async move { bot.turn(key, Facts::default(), Input::Resume).await })
+        })
+        .await
     }
 
+    /// Runs one turn of the driver and posts its events, in order, as they come.
     async fn turn(&self, key: SessionKey, facts: Facts, input: Input) {
         let Some((channel, thread_ts)) =
             split_conversation(&key.conversation).map(|(c, t)| (c.to_owned(), t.to_owned()))
@@ -1801,139 +1775,134 @@ impl<P: Prober + 'static, S: Store + 'static> Bot<P, S> {
             dms.insert(key.user.clone(), (channel.clone(), thread_ts.clone()));
         }
         let (lang, platform) = self.lang(&key).await;
-        let (tx, rx) = mpsc::unbounded_channel::<Outgoing>();
-        let driver = self.driver.clone();
-        let k = key.clone();
-        let starts = &self.limiter;
-        let turn = async move {
-            let mut sink = move |ev: Outgoing| {
-                let _ = tx.send(ev);
-            };
-            // The workspace is the probe budget's space; the driver
-            // authorises any probe or lookup of this turn against these facts.
-            let caller = Caller {
-                space: facts.team.as_deref(),
-                place_refused: facts.place_refused,
-                role_missing: false,
-                starts: Some(starts),
-                support: facts.support,
-            };
-            driver.turn_as(&k, caller, input, platform, &mut sink).await
+        let poster = Posting {
+            bot: self,
+            key: &key,
+            channel,
+            thread_ts,
+            lang,
+            checking: Checking::default(),
         };
-        let post = self.post_events(rx, &channel, &thread_ts, &key);
-        // Graceful shutdown waits for the replies to be posted, not only for the turn.
-        let _held = self.driver.turns().hold();
-        let (result, ()) = tokio::join!(turn, post);
-        if let Err(e) = result {
-            tracing::error!(error = %e, "turn failed");
-            let text = self.text(lang, Msg::new("err-internal"));
-            let m = blocks::escalation(&text, "", "");
-            self.post(&channel, Some(&thread_ts), &m).await;
+        // The workspace is the probe budget's space; the driver authorises
+        // any probe or lookup of this turn against these facts.
+        let caller = facts.caller(&self.limiter);
+        kit_turn::run(&self.driver, &key, caller, input, platform, poster).await;
+    }
+}
+
+/// Where one turn's replies go in Slack (its thread), and what the turn
+/// posted so far.
+struct Posting<'a, P: Prober, S: Store> {
+    bot: &'a Bot<P, S>,
+    key: &'a SessionKey,
+    channel: String,
+    thread_ts: String,
+    /// The conversation's language, for the notice of a failed turn.
+    lang: Lang,
+    /// The "checking…" message (its `ts`), updated as probes finish.
+    checking: Checking<String>,
+}
+
+impl<P: Prober + 'static, S: Store + 'static> Poster for Posting<'_, P, S> {
+    async fn show(&mut self, ev: Outgoing) {
+        let bot = self.bot;
+        let loc = bot.loc();
+        match ev {
+            Outgoing::Reply { lang, mut reply } => {
+                if reply.parts.first().is_some_and(|m| m.id == "help") {
+                    // In Slack, commands in a thread start with `!`.
+                    reply.parts.push(Msg::new("slack-usage"));
+                }
+                let m = blocks::reply(loc, lang, &reply, &self.key.conversation, &self.key.user);
+                if let Some(ts) = self.checking.replaced_by(m.shape) {
+                    if bot.update(&self.channel, &ts, &m).await {
+                        return;
+                    }
+                }
+                let ts = bot.post(&self.channel, Some(&self.thread_ts), &m).await;
+                self.checking
+                    .posted(m.shape, ts.map(|ts| (ts, m.blocks_text())));
+            }
+            Outgoing::Progress { lang, lines } => {
+                if let Some((ts, header)) = self.checking.current() {
+                    let lines: Vec<String> =
+                        lines.iter().map(|l| blocks::text(loc, lang, l)).collect();
+                    bot.update(&self.channel, ts, &blocks::progress(header, &lines))
+                        .await;
+                }
+            }
+            Outgoing::Escalation {
+                lang,
+                url,
+                markdown,
+                report,
+            } => {
+                // A report uploaded a moment ago stands: the link again, no new file.
+                let upload = bot
+                    .uploads
+                    .should_upload(&self.key.conversation, Instant::now());
+                let head = if upload {
+                    "slack-report-attached"
+                } else {
+                    "limit-report-again"
+                };
+                let mut text = bot.text(lang, Msg::new(head));
+                text.push_str("\n\n");
+                text.push_str(&blocks::text_trusting(
+                    loc,
+                    lang,
+                    &Msg::new("ticket-link").arg("url", safe::slack_link(&url)),
+                    &["url"],
+                ));
+                let button = loc.text(lang, "slack-ticket-button");
+                bot.post(
+                    &self.channel,
+                    Some(&self.thread_ts),
+                    &blocks::escalation(&text, &button, &url),
+                )
+                .await;
+                if !upload {
+                    return;
+                }
+                let ip = report.target.map(|t| t.to_string()).unwrap_or_default();
+                let title = loc.render(lang, &Msg::new("slack-report-comment").arg("ip", ip));
+                let uploaded = bot
+                    .upload(
+                        &self.channel,
+                        &self.thread_ts,
+                        "vm-doctor-report.md",
+                        &title,
+                        markdown.into_bytes(),
+                    )
+                    .await;
+                if let Err(code) = uploaded {
+                    // Said in the thread, and `!ticket` tries again.
+                    bot.uploads.forget(&self.key.conversation);
+                    let m = match needed_of(&code) {
+                        Some(scope) => {
+                            Msg::new("slack-report-not-attached-scope").arg("scope", scope)
+                        }
+                        None => Msg::new("slack-report-not-attached"),
+                    };
+                    let text = bot.text(lang, m);
+                    let m = SlackMsg {
+                        text: text.clone(),
+                        blocks: vec![blocks::section(&text)],
+                        shape: Shape::Text,
+                    };
+                    bot.post(&self.channel, Some(&self.thread_ts), &m).await;
+                }
+            }
+            Outgoing::Ended(_) => {}
         }
     }
 
-    async fn post_events(
-        &self,
-        mut rx: mpsc::UnboundedReceiver<Outgoing>,
-        channel: &str,
-        thread_ts: &str,
-        key: &SessionKey,
-    ) {
-        let loc = self.loc();
-        let mut progress: Option<(String, String)> = None;
-        while let Some(ev) = rx.recv().await {
-            match ev {
-                Outgoing::Reply { lang, mut reply } => {
-                    if reply.parts.first().is_some_and(|m| m.id == "help") {
-                        // In Slack, commands in a thread start with `!`.
-                        reply.parts.push(Msg::new("slack-usage"));
-                    }
-                    let m = blocks::reply(loc, lang, &reply, &key.conversation, &key.user);
-                    if m.shape == Shape::Summary {
-                        if let Some((ts, _)) = progress.take() {
-                            if self.update(channel, &ts, &m).await {
-                                continue;
-                            }
-                        }
-                    }
-                    let ts = self.post(channel, Some(thread_ts), &m).await;
-                    if m.shape == Shape::Progress {
-                        progress = ts.map(|ts| (ts, m.blocks_text()));
-                    }
-                }
-                Outgoing::Progress { lang, lines } => {
-                    if let Some((ts, header)) = &progress {
-                        let lines: Vec<String> =
-                            lines.iter().map(|l| blocks::text(loc, lang, l)).collect();
-                        self.update(channel, ts, &blocks::progress(header, &lines))
-                            .await;
-                    }
-                }
-                Outgoing::Escalation {
-                    lang,
-                    url,
-                    markdown,
-                    report,
-                } => {
-                    // A report uploaded a moment ago stands: the link again, no new file.
-                    let upload = self
-                        .uploads
-                        .should_upload(&key.conversation, Instant::now());
-                    let head = if upload {
-                        "slack-report-attached"
-                    } else {
-                        "limit-report-again"
-                    };
-                    let mut text = self.text(lang, Msg::new(head));
-                    text.push_str("\n\n");
-                    text.push_str(&blocks::text_trusting(
-                        loc,
-                        lang,
-                        &Msg::new("ticket-link").arg("url", safe::slack_link(&url)),
-                        &["url"],
-                    ));
-                    let button = loc.text(lang, "slack-ticket-button");
-                    self.post(
-                        channel,
-                        Some(thread_ts),
-                        &blocks::escalation(&text, &button, &url),
-                    )
-                    .await;
-                    if !upload {
-                        continue;
-                    }
-                    let ip = report.target.map(|t| t.to_string()).unwrap_or_default();
-                    let title = loc.render(lang, &Msg::new("slack-report-comment").arg("ip", ip));
-                    let uploaded = self
-                        .upload(
-                            channel,
-                            thread_ts,
-                            "vm-doctor-report.md",
-                            &title,
-                            markdown.into_bytes(),
-                        )
-                        .await;
-                    if let Err(code) = uploaded {
-                        // Said in the thread, and `!ticket` tries again.
-                        self.uploads.forget(&key.conversation);
-                        let m = match needed_of(&code) {
-                            Some(scope) => {
-                                Msg::new("slack-report-not-attached-scope").arg("scope", scope)
-                            }
-                            None => Msg::new("slack-report-not-attached"),
-                        };
-                        let text = self.text(lang, m);
-                        let m = SlackMsg {
-                            text: text.clone(),
-                            blocks: vec![blocks::section(&text)],
-                            shape: Shape::Text,
-                        };
-                        self.post(channel, Some(thread_ts), &m).await;
-                    }
-                }
-                Outgoing::Ended(_) => {}
-            }
-        }
+    async fn failed(&mut self) {
+        let text = self.bot.text(self.lang, Msg::new("err-internal"));
+        let m = blocks::escalation(&text, "", "");
+        self.bot
+            .post(&self.channel, Some(&self.thread_ts), &m)
+            .await;
     }
 }
 

@@ -368,7 +368,6 @@ mod tests {
     }
 
     use super::*;
-    use vmd_core::msg::Choice;
 
     const STYLE: Style = Style {
         markup: Markup::Slack,
@@ -380,22 +379,7 @@ mod tests {
     #[test]
     fn a_question_becomes_buttons_for_every_option() {
         let loc = Localizer::embedded().unwrap();
-        let r = Reply {
-            severity: Severity::Info,
-            parts: vec![Msg::new("ask-os").arg("ip", "203.0.113.7")],
-            options: ["windows", "linux", "auto"]
-                .iter()
-                .map(|k| Choice {
-                    key: (*k).into(),
-                    label: Msg::new(format!("os-{k}")),
-                    means: None,
-                })
-                .collect(),
-            expect: Expect::Choice,
-            step: None,
-            question: None,
-            paste: false,
-        };
+        let r = crate::fake::os_question();
         let l = layout(&loc, Lang::En, &STYLE, &r, "C1/1.2", "U1");
         assert_eq!(l.shape, Shape::Text);
         assert_eq!(l.question.as_deref(), Some("os"));

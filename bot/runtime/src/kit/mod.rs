@@ -7,6 +7,10 @@
 //! - [`layout`]: a reply as neutral data (question and buttons, progress,
 //!   summary fields), text already escaped by [`safe`];
 //! - [`safe`]: escaping of user- and server-supplied text per platform;
+//! - [`turn`]: one driver turn for the platform's facts about the sender,
+//!   its events shown by the platform's poster, under the drain guard;
+//! - [`takeover`]: conversations a stopped process left in a probe, taken
+//!   up a few at a time (and again every sweep with a shared store);
 //! - [`Seen`]: a bounded "handled once" set for redelivered events.
 
 pub mod admit;
@@ -15,6 +19,8 @@ pub mod ids;
 pub mod layout;
 pub mod limits;
 pub mod safe;
+pub mod takeover;
+pub mod turn;
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
