@@ -35,6 +35,12 @@ pub async fn all_answered<K: Hash + Eq + Debug>(
     }
 }
 
+/// The address the `i`th conversation of a burst diagnoses (one of 250 in
+/// the documentation range the test driver admits).
+pub fn target(i: usize) -> String {
+    format!("203.0.113.{}", 1 + i % 250)
+}
+
 /// What one burst of events got.
 pub struct Burst {
     /// From sending each event to its first answer, sorted.
