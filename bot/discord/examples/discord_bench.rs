@@ -49,7 +49,7 @@ async fn first_callbacks(fake: &FakeDiscord, sent: &[(u64, Instant)]) -> Burst {
 }
 
 fn report(what: &str, b: &Burst) {
-    b.report(what, "first callback", "answered twice");
+    b.report(what, ("first callback", "callback"), "answered twice");
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

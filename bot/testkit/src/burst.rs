@@ -81,10 +81,11 @@ impl Burst {
         }
     }
 
-    /// Prints one line: `what`, the latency quantiles of `answer` (e.g.
+    /// Prints one line: `what`, the latency quantiles of `measure` (e.g.
     /// "first callback") against the platform's 3 s deadline, the dropped
-    /// and those answered twice (`twice`, e.g. "answered twice").
-    pub fn report(&self, what: &str, answer: &str, twice: &str) {
+    /// and those answered twice (`twice`, e.g. "answered twice"); or, with
+    /// no `answer` (e.g. "callback") at all, how many were dropped.
+    pub fn report(&self, what: &str, (measure, answer): (&str, &str), twice: &str) {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let Some(max) = self.latencies.last().copied() else {
             println!("{what}: no {answer} at all; dropped {}", self.dropped);
@@ -95,7 +96,7 @@ impl Burst {
             percentile(&self.latencies, 0.99),
         );
         println!(
-            "{what}: {answer} p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; p99 / 3 s deadline {:.4}; dropped {}, {twice} {}",
+            "{what}: {measure} p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; p99 / 3 s deadline {:.4}; dropped {}, {twice} {}",
             ms(p50),
             ms(p99),
             ms(max),

@@ -16,6 +16,13 @@ impl Counting {
     }
 }
 
+/// Shows the count.
+impl std::fmt::Debug for Counting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.count())
+    }
+}
+
 impl Prober for Counting {
     fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
         // The probes a user starts (the alternate-port check after the
