@@ -1,7 +1,62 @@
-//! The fakes' HTTP plumbing: what a request's body says, as JSON.
+//! The fakes' HTTP plumbing: a request as a fake's handler reads it, and
+//! what its body says, as JSON.
 
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request as AxRequest};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
+
+/// A request to a fake platform API, read whole (axum's body limit holds,
+/// as for the `Bytes` extractor).
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    pub query: Option<String>,
+    /// The `Content-Type` (empty when missing or not text).
+    pub content_type: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Request {
+    /// The body as [`parse_body`] reads it: (JSON, files).
+    pub fn json_and_files(&self) -> (Value, Vec<(String, Vec<u8>)>) {
+        parse_body(&self.content_type, &self.body)
+    }
+
+    /// The call's parameters as [`params`] reads them.
+    pub fn params(&self) -> Value {
+        params(self.query.as_deref(), &self.content_type, &self.body)
+    }
+
+    /// A header's value, if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Request {
+    type Rejection = Response;
+
+    async fn from_request(req: AxRequest, state: &S) -> Result<Self, Self::Rejection> {
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
+        let query = req.uri().query().map(str::to_owned);
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Request {
+            method,
+            path,
+            query,
+            content_type: content_type(&headers),
+            headers,
+            body,
+        })
+    }
+}
 
 /// The request's `Content-Type` (empty when missing or not text).
 pub fn content_type(headers: &HeaderMap) -> String {
