@@ -2,12 +2,14 @@
 //! `VM_DOCTOR_DISCORD_API_URL`: it asks that API for the gateway, registers its
 //! commands, answers `/diagnose` and probes a real loopback listener.
 
+#[path = "support/bot.rs"]
+mod bot;
 #[path = "../bot/discord/tests/fake/mod.rs"]
 mod fake;
 
 use fake::*;
 use serde_json::json;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
@@ -32,33 +34,18 @@ async fn the_binary_runs_against_a_fake_discord() {
     let port = listener.local_addr().unwrap().port();
     let data = tempfile::tempdir().unwrap();
     let log = tempfile::NamedTempFile::new().unwrap();
-    let child = Command::new(BIN)
-        .args(["discord", "--data-dir"])
-        .arg(data.path())
+    let child = bot::bot(BIN, "discord", data.path(), 500)
         .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
         .env("VM_DOCTOR_DISCORD_API_URL", fake.url())
         .env("VM_DOCTOR_DISCORD_GUILDS", "1300000000000000001")
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_COUNT", "1")
         // The most verbose the operator can ask for: other crates stay at
         // info, and nothing secret reaches the log (checked at the end).
         .env("VM_DOCTOR_LOG", "trace")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
         .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut guard = Kill(child);
+    let mut guard = bot::Kill(child);
 
     assert!(
         fake.wait_identified(1, WAIT).await,
