@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::{announced_thread as thread_of, button_ids as buttons, by_channel};
 use vmd_runtime::store::SledStore;
-use vmd_testkit::burst::{report_rate, Burst};
+use vmd_testkit::burst::{summary, Burst, Words};
 
 const GUILD: u64 = 1_400_000_000_000_000_001;
 const CHANNEL: u64 = 1_400_000_000_000_000_002;
@@ -46,10 +46,6 @@ fn question_in(
 /// Waits (up to [`GIVE_UP`]) for a callback to each of `sent`.
 async fn first_callbacks(fake: &FakeDiscord, sent: &[(u64, Instant)]) -> Burst {
     Burst::wait(sent, GIVE_UP, || support::callback_times(fake)).await
-}
-
-fn report(what: &str, b: &Burst) {
-    b.report(what, ("first callback", "callback"), "answered twice");
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -145,15 +141,21 @@ async fn main() {
     }
     let to_second = start.elapsed();
 
-    println!("conversations at once: {n}");
-    report("starts (/diagnose)", &starts);
-    report("clicks (first answer)", &clicked);
-    println!(
-        "dropped interactions (no callback within {} s): {}",
-        GIVE_UP.as_secs(),
-        starts.dropped + clicked.dropped
+    let words = Words {
+        measure: "first callback",
+        answer: "callback",
+        twice: "answered twice",
+        events: "interactions",
+        give_up: GIVE_UP,
+    };
+    summary(
+        n,
+        &words,
+        (
+            ("starts (/diagnose)", &starts),
+            ("clicks (first answer)", &clicked),
+        ),
+        (to_first, to_second),
     );
-    report_rate("diagnoses per second to the first question", n, to_first);
-    report_rate("answers per second to the second question", n, to_second);
     bot.stop().await;
 }

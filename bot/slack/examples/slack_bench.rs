@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use support::button_ids as buttons;
 use vmd_runtime::store::SledStore;
-use vmd_testkit::burst::{report_rate, Burst};
+use vmd_testkit::burst::{summary, Burst, Words};
 
 const CHANNEL: &str = "C0BENCH01";
 /// How long an envelope may go unacknowledged before it counts as dropped
@@ -53,10 +53,6 @@ async fn acks(fake: &FakeSlack, sent: &[(String, Instant)]) -> Burst {
         got
     })
     .await
-}
-
-fn report(what: &str, b: &Burst) {
-    b.report(what, ("envelope-to-ack", "ack"), "acknowledged twice");
 }
 
 /// Waits until every user has a question that `done` accepts.
@@ -123,15 +119,21 @@ async fn main() {
     wait_questions(&fake, n, "second", |i, step| step != first[&user(i)].0).await;
     let to_second = start.elapsed();
 
-    println!("conversations at once: {n}");
-    report("slash commands (/diagnose)", &commands);
-    report("clicks (block_actions, first answer)", &clicks);
-    println!(
-        "dropped envelopes (no ack within {} s): {}",
-        GIVE_UP.as_secs(),
-        commands.dropped + clicks.dropped
+    let words = Words {
+        measure: "envelope-to-ack",
+        answer: "ack",
+        twice: "acknowledged twice",
+        events: "envelopes",
+        give_up: GIVE_UP,
+    };
+    summary(
+        n,
+        &words,
+        (
+            ("slash commands (/diagnose)", &commands),
+            ("clicks (block_actions, first answer)", &clicks),
+        ),
+        (to_first, to_second),
     );
-    report_rate("diagnoses per second to the first question", n, to_first);
-    report_rate("answers per second to the second question", n, to_second);
     bot.stop().await;
 }

@@ -107,9 +107,45 @@ impl Burst {
     }
 }
 
+/// What a benchmark says about its events: `measure` and `answer` as in
+/// [`Burst::report`], `twice` (e.g. "answered twice"), `events` (e.g.
+/// "interactions") and how long one may go unanswered (`give_up`).
+pub struct Words<'a> {
+    pub measure: &'a str,
+    pub answer: &'a str,
+    pub twice: &'a str,
+    pub events: &'a str,
+    pub give_up: Duration,
+}
+
+/// Prints a benchmark's summary: `n` conversations at once, its two bursts
+/// (the starts, then the clicks on the first answer), the events dropped,
+/// and how many conversations per second reached their first question
+/// (`to_first`) and their second (`to_second`).
+pub fn summary(
+    n: usize,
+    words: &Words,
+    (starts, clicks): ((&str, &Burst), (&str, &Burst)),
+    (to_first, to_second): (Duration, Duration),
+) {
+    println!("conversations at once: {n}");
+    for (what, b) in [starts, clicks] {
+        b.report(what, (words.measure, words.answer), words.twice);
+    }
+    println!(
+        "dropped {} (no {} within {} s): {}",
+        words.events,
+        words.answer,
+        words.give_up.as_secs(),
+        starts.1.dropped + clicks.1.dropped
+    );
+    report_rate("diagnoses per second to the first question", n, to_first);
+    report_rate("answers per second to the second question", n, to_second);
+}
+
 /// Prints how many conversations per second reached a question: `n` in
 /// `took`.
-pub fn report_rate(what: &str, n: usize, took: Duration) {
+fn report_rate(what: &str, n: usize, took: Duration) {
     println!(
         "{what}: {:.1} ({} in {:.2} s)",
         n as f64 / took.as_secs_f64(),
