@@ -30,7 +30,7 @@ const ALL: u64 = VIEW_CHANNEL
     | SEND_MESSAGES_IN_THREADS;
 
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, prober: GateProber) -> BotHandle {
-    let cfg = support::config(&fake, &[GUILD], 50, 100);
+    let cfg = support::config(fake, &[GUILD], 50, 100);
     let driver = vmd_testkit::setup::driver(data, prober).await;
     support::connect(fake, cfg, driver, WAIT).await
 }

@@ -23,7 +23,7 @@ const ALICE: u64 = 1_500_000_000_000_000_003;
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path) -> BotHandle {
-    let cfg = support::config(&fake, &[GUILD], 50, 100);
+    let cfg = support::config(fake, &[GUILD], 50, 100);
     let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
     let prober = GateProber::new(&[PortState::Open], true);
     let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
