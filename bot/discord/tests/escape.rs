@@ -12,10 +12,11 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 use support::custom_ids as buttons;
-use vmd_core::probe::PortState;
 use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
-use vmd_testkit::escape::{only_in_markdown_code, strings};
+use vmd_testkit::escape::{
+    assert_banner_line, banner_prober, closed_prober, fatal_line, only_in_markdown_code, strings,
+};
 
 const GUILD: u64 = 1_300_000_000_000_000_001;
 const CHANNEL: u64 = 1_300_000_000_000_000_002;
@@ -112,10 +113,7 @@ fn assert_neutralised(fake: &FakeDiscord) {
 async fn hostile_user_and_server_text_reaches_discord_neutralised() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober =
-        GateProber::new(&[PortState::Open], true).with_banner(&format!("SSH-2.0-{HOSTILE}"));
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), banner_prober(HOSTILE)).await;
 
     // User text said back: a bad address (cut at 60 characters).
     let id = diagnose(&fake, HOSTILE, "linux").await;
@@ -152,19 +150,13 @@ async fn hostile_user_and_server_text_reaches_discord_neutralised() {
     assert_eq!(named, "vm-doctor web[.]example[.]com");
 
     // Server text: the SSH banner stays in its code span, defanged, one line.
-    let ssh = text
-        .lines()
-        .find(|l| l.starts_with("SSH on port"))
-        .unwrap_or_else(|| panic!("no SSH line in {text}"))
-        .to_owned();
-    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    let ssh = assert_banner_line(&text);
     assert!(
         ssh.contains(
             "*b* _i_ ~s~ https[:]//evil[.]example/x evil[.]example/path www[.]evil[.]example"
         ),
         "{ssh}"
     );
-    assert!(ssh.contains("x y z hg tg vs cj"), "{ssh}");
 
     assert_neutralised(&fake);
     bot.stop().await;
@@ -174,9 +166,7 @@ async fn hostile_user_and_server_text_reaches_discord_neutralised() {
 async fn a_paste_is_said_back_neutralised() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober = GateProber::new(&[PortState::Closed], true);
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), closed_prober()).await;
     let id = diagnose(&fake, "203.0.113.62", "linux").await;
     let thread = thread_of(&fake, id).await;
     let q = question(&fake, thread, "linux.vnc").await;
@@ -201,10 +191,7 @@ async fn a_paste_is_said_back_neutralised() {
     .await;
     let modal = callback(&fake, cid).await;
     let custom = modal.json["data"]["custom_id"].as_str().unwrap().to_owned();
-    let paste = format!(
-        "Dec 02 03:00:01 vm sshd[812]: fatal: {}\n",
-        &HOSTILE[..HOSTILE.find(" me@").unwrap()]
-    );
+    let paste = fatal_line(HOSTILE);
     let mid = fake.new_id();
     fake.dispatch(
         "INTERACTION_CREATE",

@@ -13,10 +13,11 @@ use fake::*;
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
-use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
 use vmd_slack::SlackHandle;
-use vmd_testkit::escape::{only_in_mrkdwn_code, strings};
+use vmd_testkit::escape::{
+    assert_banner_line, banner_prober, closed_prober, fatal_line, only_in_mrkdwn_code, strings,
+};
 
 const CHANNEL: &str = "C0SUPPORT1";
 const ALICE: &str = "U0ALICE01";
@@ -127,10 +128,7 @@ fn assert_neutralised(fake: &FakeSlack) {
 async fn hostile_user_and_server_text_reaches_slack_neutralised() {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober =
-        GateProber::new(&[PortState::Open], true).with_banner(&format!("SSH-2.0-{HOSTILE}"));
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), banner_prober(HOSTILE)).await;
 
     // User text said back: bad addresses, their markers inert, links broken.
     diagnose(&fake, &format!("{WORD_MARKS} linux"));
@@ -161,17 +159,11 @@ async fn hostile_user_and_server_text_reaches_slack_neutralised() {
         tokio::time::sleep(Duration::from_millis(20)).await;
         text = wait_thread_text(&fake, "web[.]example[.]com").await.1;
     }
-    let ssh = text
-        .lines()
-        .find(|l| l.starts_with("SSH on port"))
-        .unwrap()
-        .to_owned();
-    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    let ssh = assert_banner_line(&text);
     assert!(
         ssh.contains("*b* _i_ ~s~ ˋcˋ https[:]//evil[.]example/x evil[.]example/path"),
         "{ssh}"
     );
-    assert!(ssh.contains("x y z hg tg vs cj"), "{ssh}");
 
     assert_neutralised(&fake);
     bot.stop().await;
@@ -181,9 +173,7 @@ async fn hostile_user_and_server_text_reaches_slack_neutralised() {
 async fn a_paste_is_said_back_neutralised() {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober = GateProber::new(&[PortState::Closed], true);
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), closed_prober()).await;
     diagnose(&fake, "203.0.113.62 linux");
     let (root, _) = wait_thread_text(&fake, "203.0.113.62").await;
     // Wait for the first question, then paste an sshd log line into the thread.
@@ -197,8 +187,8 @@ async fn a_paste_is_said_back_neutralised() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let paste = format!(
-        "Dec 02 03:00:01 vm sshd[812]: fatal: {}\nDec 02 03:00:02 vm systemd[1]: ssh.service: Failed.\n",
-        &HOSTILE[..HOSTILE.find(" me@").unwrap()]
+        "{}Dec 02 03:00:02 vm systemd[1]: ssh.service: Failed.\n",
+        fatal_line(HOSTILE)
     );
     fake.send(&message(
         &fake.new_id("env-ev-"),

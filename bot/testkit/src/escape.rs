@@ -2,6 +2,8 @@
 //! send through the real adapter, and what may never reach a platform's API.
 
 use serde_json::Value;
+use vmd_core::probe::PortState;
+use vmd_runtime::fake::GateProber;
 
 /// Links, invites, an address, a line and a paragraph separator, and one
 /// character of every invisible class: the part of the hostile corpus every
@@ -75,6 +77,43 @@ pub fn only_escaped(s: &str, needle: &str) -> bool {
         from = at + needle.len();
     }
     true
+}
+
+/// A server whose open SSH port sends `hostile` as its identification line.
+pub fn banner_prober(hostile: &str) -> GateProber {
+    let prober =
+        GateProber::new(&[PortState::Open], true).with_banner(&format!("SSH-2.0-{hostile}"));
+    prober.gate.add_permits(100);
+    prober
+}
+
+/// A server whose login port is closed: the conversation asks for pastes.
+pub fn closed_prober() -> GateProber {
+    let prober = GateProber::new(&[PortState::Closed], true);
+    prober.gate.add_permits(100);
+    prober
+}
+
+/// An sshd log line quoting `hostile` up to its address (what a paste
+/// reader says back).
+pub fn fatal_line(hostile: &str) -> String {
+    format!(
+        "Dec 02 03:00:01 vm sshd[812]: fatal: {}\n",
+        &hostile[..hostile.find(" me@").expect("the corpus has an address")]
+    )
+}
+
+/// The "SSH on port" line of a summary's `text`: the banner stays in its
+/// one code span, on one line, every invisible character gone.
+pub fn assert_banner_line(text: &str) -> String {
+    let ssh = text
+        .lines()
+        .find(|l| l.starts_with("SSH on port"))
+        .unwrap_or_else(|| panic!("no SSH line in {text}"))
+        .to_owned();
+    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    assert!(ssh.contains("x y z hg tg vs cj"), "{ssh}");
+    ssh
 }
 
 /// What reached `platform`'s API (`all`, every string sent): enough of it,
