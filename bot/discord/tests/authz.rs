@@ -224,15 +224,7 @@ impl Chat {
     }
 
     async fn wait_text(&self, channel: u64, needle: &str) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !all_text(&self.fake, channel).contains(needle) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no {needle:?} in {}",
-                all_text(&self.fake, channel)
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        vmd_testkit::wait::text(WAIT, needle, || all_text(&self.fake, channel)).await;
     }
 }
 

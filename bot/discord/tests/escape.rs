@@ -77,15 +77,7 @@ fn all_text(fake: &FakeDiscord, channel: u64) -> String {
 }
 
 async fn wait_text(fake: &FakeDiscord, channel: u64, needle: &str) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !all_text(fake, channel).contains(needle) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no {needle:?} in {}",
-            all_text(fake, channel)
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    vmd_testkit::wait::text(WAIT, needle, || all_text(fake, channel)).await;
 }
 
 /// Every string the bot sent to the fake API.

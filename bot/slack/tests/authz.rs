@@ -70,16 +70,7 @@ impl Chat {
     }
 
     fn reply(&self, user: &str, channel: &str, kind: &str, thread: Option<&str>, text: &str) {
-        self.fake.send(&message(
-            &self.fake.new_id("env-ev-"),
-            &self.fake.new_id("Ev"),
-            user,
-            channel,
-            kind,
-            &self.fake.new_ts(),
-            thread,
-            text,
-        ));
+        support::say(&self.fake, user, channel, kind, thread, text);
     }
 
     async fn root_for(&self, channel: &str, user: &str) -> String {

@@ -183,15 +183,7 @@ impl Chat {
     }
 
     async fn wait_text(&self, thread: &str, needle: &str) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !self.all_text(thread).contains(needle) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no {needle:?} in {}",
-                self.all_text(thread)
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        vmd_testkit::wait::text(WAIT, needle, || self.all_text(thread)).await;
     }
 
     /// Ephemeral messages sent to `user`.
@@ -485,67 +477,29 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
         &fake.new_ts(),
         &ts,
     ));
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        None,
-        "lunch?",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", None, "lunch?");
 
     // Free text in the thread answers the question.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
+    support::say(
+        &fake,
         ALICE,
         CHANNEL,
         "channel",
-        &fake.new_ts(),
         Some(&ts),
         "wrong password",
-    ));
+    );
     let q2 = chat.question(&ts, "windows.credentials").await;
     // Someone else chatting in the thread neither answers nor starts anything.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        BOB,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&ts),
-        "nothing",
-    ));
+    support::say(&fake, BOB, CHANNEL, "channel", Some(&ts), "nothing");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         chat.question(&ts, "windows.credentials").await["ts"],
         q2["ts"]
     );
     // `!status` works in the thread (Slack keeps `/` for its own commands).
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&ts),
-        "!status",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&ts), "!status");
     chat.wait_text(&ts, "Where we are").await;
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&ts),
-        "!help",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&ts), "!help");
     chat.wait_text(&ts, "mentioning me").await;
     // The shared help, as a Slack user reads it: thread commands with `!`,
     // placeholders as entities (Slack would read `<ip>` as a link), and
@@ -1090,16 +1044,7 @@ async fn lang_and_thread_words_switch_the_language() {
         chat.all_text(&root)
     );
     // "English" in the thread switches back.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&root),
-        "English",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&root), "English");
     chat.wait_text(&root, "From now on I'll answer in English")
         .await;
     bot.stop().await;
@@ -1476,16 +1421,7 @@ async fn socket_mode_drains_telling_thread_replies_mentions_and_typed_answers() 
         "told in the thread"
     );
     // Someone else's reply in that thread: left alone.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        BOB,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&root),
-        "me too",
-    ));
+    support::say(&fake, BOB, CHANNEL, "channel", Some(&root), "me too");
     // A new mention in the channel.
     let ts = fake.new_ts();
     fake.send(&app_mention(

@@ -8,7 +8,6 @@
 mod fake;
 mod support;
 
-use fake::fixtures::*;
 use fake::*;
 use serde_json::Value;
 use std::path::Path;
@@ -190,16 +189,7 @@ async fn a_paste_is_said_back_neutralised() {
         "{}Dec 02 03:00:02 vm systemd[1]: ssh.service: Failed.\n",
         fatal_line(HOSTILE)
     );
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&root),
-        &paste,
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&root), &paste);
     let (_, text) = wait_thread_text(&fake, "fatal error:").await;
     let said = text
         .lines()

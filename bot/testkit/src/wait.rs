@@ -25,3 +25,17 @@ pub async fn some<T>(wait: Duration, message: impl Fn() -> String, f: impl Fn() 
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Polls `text` every 20 ms until it contains `needle`; panics with
+/// `no {needle:?} in {text}` after `wait`.
+pub async fn text(wait: Duration, needle: &str, text: impl Fn() -> String) {
+    let deadline = tokio::time::Instant::now() + wait;
+    while !text().contains(needle) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no {needle:?} in {}",
+            text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

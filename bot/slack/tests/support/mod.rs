@@ -137,3 +137,27 @@ pub fn burst_click(tag: &str, i: usize, user: &str, channel: &str, msg: &Value) 
     );
     (id, env)
 }
+
+/// A message by `user` in `channel` (`kind`: "channel", "im"), in the
+/// thread `thread` if any; returns its envelope id.
+pub fn say(
+    fake: &FakeSlack,
+    user: &str,
+    channel: &str,
+    kind: &str,
+    thread: Option<&str>,
+    text: &str,
+) -> String {
+    let id = fake.new_id("env-ev-");
+    fake.send(&crate::fake::fixtures::message(
+        &id,
+        &fake.new_id("Ev"),
+        user,
+        channel,
+        kind,
+        &fake.new_ts(),
+        thread,
+        text,
+    ));
+    id
+}
