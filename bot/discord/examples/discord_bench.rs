@@ -50,10 +50,7 @@ async fn first_callbacks(fake: &FakeDiscord, sent: &[(u64, Instant)]) -> Burst {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(100);
+    let n = vmd_testkit::burst::bench_size();
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
     // One guild: its probe budget must hold the whole burst.

@@ -81,10 +81,7 @@ async fn wait_questions(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(100);
+    let n = vmd_testkit::burst::bench_size();
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
     // One workspace: its probe budget must hold the whole burst.

@@ -74,21 +74,7 @@ impl Chat {
     }
 
     async fn root_for(&self, channel: &str, user: &str) -> String {
-        let needle = format!("<@{user}>");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Some(m) = self
-                .fake
-                .channel_messages(channel)
-                .into_iter()
-                .rev()
-                .find(|m| text_of(m).contains(&needle))
-            {
-                return m["ts"].as_str().unwrap().to_owned();
-            }
-            assert!(tokio::time::Instant::now() < deadline, "no thread root");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        support::root_for(&self.fake, channel, user, text_of, WAIT).await
     }
 
     /// The newest message in the thread asking `owner` the question `step`.

@@ -81,21 +81,7 @@ impl Chat {
 
     /// The thread root the bot posted for `user`'s diagnosis (the newest).
     async fn root_for(&self, user: &str) -> String {
-        let needle = format!("<@{user}>");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Some(m) = self
-                .fake
-                .channel_messages(CHANNEL)
-                .into_iter()
-                .rev()
-                .find(|m| text_of(m).contains(&needle))
-            {
-                return m["ts"].as_str().unwrap().to_owned();
-            }
-            assert!(tokio::time::Instant::now() < deadline, "no thread root");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        support::root_for(&self.fake, CHANNEL, user, text_of, WAIT).await
     }
 
     /// Waits until the question in the thread is step `step`; returns its

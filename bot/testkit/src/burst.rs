@@ -41,6 +41,14 @@ pub fn target(i: usize) -> String {
     format!("203.0.113.{}", 1 + i % 250)
 }
 
+/// The burst size a benchmark was asked for: its first argument, else 100.
+pub fn bench_size() -> usize {
+    std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100)
+}
+
 /// What one burst of events got.
 pub struct Burst {
     /// From sending each event to its first answer, sorted.

@@ -161,3 +161,28 @@ pub fn say(
     ));
     id
 }
+
+/// Waits for the thread root of `user`'s diagnosis in `channel`: the newest
+/// message whose text (as `text_of` reads it) mentions them; returns its ts.
+pub async fn root_for(
+    fake: &FakeSlack,
+    channel: &str,
+    user: &str,
+    text_of: fn(&Value) -> String,
+    wait: Duration,
+) -> String {
+    let needle = format!("<@{user}>");
+    vmd_testkit::wait::some(
+        wait,
+        || "no thread root".into(),
+        || {
+            let m = fake
+                .channel_messages(channel)
+                .into_iter()
+                .rev()
+                .find(|m| text_of(m).contains(&needle))?;
+            Some(m["ts"].as_str().unwrap().to_owned())
+        },
+    )
+    .await
+}
