@@ -14,15 +14,7 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 
 fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    c.env_remove("VM_DOCTOR_CONFIG")
-        .env("VM_DOCTOR_LOG", "warn")
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_ICMP_COUNT", "1");
-    c
+    console::vm_doctor(BIN)
 }
 
 #[test]

@@ -9,6 +9,20 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
+/// `bin` with no config file, logging warnings, probing only loopback with
+/// 800 ms deadlines and one echo.
+pub fn vm_doctor(bin: &str) -> Command {
+    let mut c = Command::new(bin);
+    c.env_remove("VM_DOCTOR_CONFIG")
+        .env("VM_DOCTOR_LOG", "warn")
+        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "800")
+        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "800")
+        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "800")
+        .env("VM_DOCTOR_ICMP_COUNT", "1");
+    c
+}
+
 /// A running console.
 pub struct Proc {
     pub child: Child,
