@@ -9,7 +9,6 @@ mod fake;
 
 use fake::*;
 use serde_json::json;
-use std::process::Command;
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
@@ -17,13 +16,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn discord_without_token_is_a_clear_error() {
-    let out = Command::new(BIN)
-        .env_remove("VM_DOCTOR_DISCORD_TOKEN")
-        .args(["discord"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, err) = bot::run(BIN, "discord", &[], &["VM_DOCTOR_DISCORD_TOKEN"]);
+    assert!(!ok);
     assert!(err.contains("VM_DOCTOR_DISCORD_TOKEN"), "{err}");
 }
 

@@ -12,7 +12,7 @@ mod http;
 use fake::fixtures::slash_command;
 use fake::*;
 use http::get;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
@@ -20,22 +20,12 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn slack_without_tokens_is_a_clear_error() {
-    let out = Command::new(BIN)
-        .env_remove("VM_DOCTOR_SLACK_BOT_TOKEN")
-        .env_remove("VM_DOCTOR_SLACK_APP_TOKEN")
-        .args(["slack"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let tokens = ["VM_DOCTOR_SLACK_BOT_TOKEN", "VM_DOCTOR_SLACK_APP_TOKEN"];
+    let (ok, err) = bot::run(BIN, "slack", &[], &tokens);
+    assert!(!ok);
     assert!(err.contains("VM_DOCTOR_SLACK_BOT_TOKEN"), "{err}");
-    let out = Command::new(BIN)
-        .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-x")
-        .env_remove("VM_DOCTOR_SLACK_APP_TOKEN")
-        .args(["slack"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let bot_token = [("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-x")];
+    let (_, err) = bot::run(BIN, "slack", &bot_token, &tokens[1..]);
     assert!(err.contains("VM_DOCTOR_SLACK_APP_TOKEN"), "{err}");
 }
 

@@ -23,6 +23,21 @@ pub fn bot(bin: &str, mode: &str, data: &Path, handshake_ms: u32) -> Command {
     c
 }
 
+/// Runs `vm-doctor <mode>` to its end with `set` in its environment and
+/// `unset` removed: whether it succeeded, and what it said on stderr.
+pub fn run(bin: &str, mode: &str, set: &[(&str, &str)], unset: &[&str]) -> (bool, String) {
+    let mut c = Command::new(bin);
+    for k in unset {
+        c.env_remove(k);
+    }
+    c.envs(set.iter().copied());
+    let out = c.arg(mode).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// A loopback port nothing listens on now (bound, then released).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
