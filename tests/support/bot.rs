@@ -38,6 +38,24 @@ pub fn run(bin: &str, mode: &str, set: &[(&str, &str)], unset: &[&str]) -> (bool
     )
 }
 
+/// The log at `path` of a bot that logged at trace: it did log at that
+/// level (so the check means something), and none of `secrets` is in it.
+pub fn assert_no_secrets(path: &Path, secrets: &[&str]) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains("TRACE") || text.contains("DEBUG"), "{text}");
+    for secret in secrets {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} reached the log:\n{}",
+            text.lines()
+                .filter(|l| l.contains(secret))
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
 /// A loopback port nothing listens on now (bound, then released).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
