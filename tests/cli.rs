@@ -2,24 +2,19 @@
 //! and a console conversation against a real local listener that survives a
 //! hard kill of the process.
 
-use std::io::{BufRead, BufReader, Write};
+#[path = "support/console.rs"]
+mod console;
+
+use console::Proc;
+use std::io::Write;
 use std::net::TcpListener;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 
 fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    c.env_remove("VM_DOCTOR_CONFIG")
-        .env("VM_DOCTOR_LOG", "warn")
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_ICMP_COUNT", "1");
-    c
+    console::vm_doctor(BIN)
 }
 
 #[test]
@@ -228,69 +223,20 @@ fn probe_json_against_real_listeners() {
     assert_eq!(p["reason"], "reset", "{v}");
 }
 
-struct Proc {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    seen: String,
-}
-
 impl Proc {
     fn start(data: &std::path::Path) -> Proc {
-        let mut child = cmd()
-            .args([
-                "console",
-                "--lang",
-                "en",
-                "--user",
-                "restart-test",
-                "--data-dir",
-            ])
-            .arg(data)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Proc {
-            child,
-            stdin,
-            lines: rx,
-            seen: String::new(),
-        }
-    }
-
-    fn send(&mut self, line: &str) {
-        self.seen.clear();
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    /// Waits until the output since the last `send` contains `needle`.
-    fn expect(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !self.seen.contains(needle) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(l) => {
-                    self.seen.push_str(&l);
-                    self.seen.push('\n');
-                }
-                Err(_) => panic!("timed out waiting for {needle:?}; got:\n{}", self.seen),
-            }
-        }
-        self.seen.clone()
+        Proc::spawn(
+            cmd()
+                .args([
+                    "console",
+                    "--lang",
+                    "en",
+                    "--user",
+                    "restart-test",
+                    "--data-dir",
+                ])
+                .arg(data),
+        )
     }
 }
 

@@ -2,12 +2,13 @@
 //! `VM_DOCTOR_DISCORD_API_URL`: it asks that API for the gateway, registers its
 //! commands, answers `/diagnose` and probes a real loopback listener.
 
+#[path = "support/bot.rs"]
+mod bot;
 #[path = "../bot/discord/tests/fake/mod.rs"]
 mod fake;
 
 use fake::*;
 use serde_json::json;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
@@ -15,13 +16,8 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn discord_without_token_is_a_clear_error() {
-    let out = Command::new(BIN)
-        .env_remove("VM_DOCTOR_DISCORD_TOKEN")
-        .args(["discord"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, err) = bot::run(BIN, "discord", &[], &["VM_DOCTOR_DISCORD_TOKEN"]);
+    assert!(!ok);
     assert!(err.contains("VM_DOCTOR_DISCORD_TOKEN"), "{err}");
 }
 
@@ -32,33 +28,18 @@ async fn the_binary_runs_against_a_fake_discord() {
     let port = listener.local_addr().unwrap().port();
     let data = tempfile::tempdir().unwrap();
     let log = tempfile::NamedTempFile::new().unwrap();
-    let child = Command::new(BIN)
-        .args(["discord", "--data-dir"])
-        .arg(data.path())
+    let child = bot::bot(BIN, "discord", data.path(), 500)
         .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
         .env("VM_DOCTOR_DISCORD_API_URL", fake.url())
         .env("VM_DOCTOR_DISCORD_GUILDS", "1300000000000000001")
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_COUNT", "1")
         // The most verbose the operator can ask for: other crates stay at
         // info, and nothing secret reaches the log (checked at the end).
         .env("VM_DOCTOR_LOG", "trace")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
         .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut guard = Kill(child);
+    let mut guard = bot::Kill(child);
 
     assert!(
         fake.wait_identified(1, WAIT).await,
@@ -126,20 +107,7 @@ async fn the_binary_runs_against_a_fake_discord() {
     drop(listener);
     let _ = guard.0.kill();
     let _ = guard.0.wait();
-    let text = std::fs::read_to_string(log.path()).unwrap();
-    // Our crates did log at trace (the check below means something).
-    assert!(text.contains("TRACE") || text.contains("DEBUG"), "{text}");
-    for secret in ["Bot.fake.token", "tok-bin"] {
-        assert!(
-            !text.contains(secret),
-            "{secret:?} reached the log:\n{}",
-            text.lines()
-                .filter(|l| l.contains(secret))
-                .take(5)
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-    }
+    bot::assert_no_secrets(log.path(), &["Bot.fake.token", "tok-bin"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

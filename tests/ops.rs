@@ -3,25 +3,21 @@
 //! (a turn under way finishes; one cut off by the deadline resumes at the same
 //! step after a restart), and `vm-doctor doctor`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/console.rs"]
+mod console;
+
+use console::Proc;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 
 fn cmd() -> Command {
-    let mut c = Command::new(BIN);
-    c.env_remove("VM_DOCTOR_CONFIG")
-        .env_remove("VM_DOCTOR_DISCORD_TOKEN")
-        .env_remove("VM_DOCTOR_HTTP_LISTEN")
-        .env("VM_DOCTOR_LOG", "warn")
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "800")
-        .env("VM_DOCTOR_ICMP_COUNT", "1");
+    let mut c = console::vm_doctor(BIN);
+    c.env_remove("VM_DOCTOR_DISCORD_TOKEN")
+        .env_remove("VM_DOCTOR_HTTP_LISTEN");
     c
 }
 
@@ -89,13 +85,6 @@ fn wait_http(port: u16) {
     }
 }
 
-struct Proc {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    seen: String,
-}
-
 impl Proc {
     fn start(data: &std::path::Path, env: &[(&str, &str)]) -> Proc {
         let mut c = cmd();
@@ -107,52 +96,11 @@ impl Proc {
             "ops-test",
             "--data-dir",
         ])
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .arg(data);
         for (k, v) in env {
             c.env(k, v);
         }
-        let mut child = c.spawn().unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Proc {
-            child,
-            stdin,
-            lines: rx,
-            seen: String::new(),
-        }
-    }
-
-    fn send(&mut self, line: &str) {
-        self.seen.clear();
-        writeln!(self.stdin, "{line}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn expect(&mut self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !self.seen.contains(needle) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(l) => {
-                    self.seen.push_str(&l);
-                    self.seen.push('\n');
-                }
-                Err(_) => panic!("timed out waiting for {needle:?}; got:\n{}", self.seen),
-            }
-        }
-        self.seen.clone()
+        Proc::spawn(&mut c)
     }
 
     /// Everything printed until stdout closes.

@@ -2,6 +2,8 @@
 //! follows the gateway, and SIGTERM lets a diagnosis under way finish (its
 //! probe summary is posted) before the process exits with status 0.
 
+#[path = "support/bot.rs"]
+mod bot;
 #[path = "../bot/discord/tests/fake/mod.rs"]
 mod fake;
 #[path = "support/http.rs"]
@@ -22,31 +24,19 @@ async fn sigterm_lets_a_diagnosis_finish_then_exits_cleanly() {
     // Accepts and stays silent: the SSH handshake takes its whole deadline.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let http = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let http = bot::free_port();
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["discord", "--data-dir"])
-        .arg(data.path())
+    let mut child = bot::bot(BIN, "discord", data.path(), 2500)
         .env_remove("VM_DOCTOR_CONFIG")
         .env("VM_DOCTOR_DISCORD_TOKEN", "Bot.fake.token")
         .env("VM_DOCTOR_DISCORD_API_URL", fake.url())
         .env("VM_DOCTOR_DISCORD_GUILDS", "1300000000000000001")
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "2500")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_COUNT", "1")
         .env("VM_DOCTOR_HTTP_LISTEN", format!("127.0.0.1:{http}"))
         .env("VM_DOCTOR_SHUTDOWN_SECS", "20")
         .env(
             "VM_DOCTOR_LOG",
             std::env::var("VMD_TEST_LOG").unwrap_or("warn".into()),
         )
-        .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();

@@ -2,6 +2,8 @@
 //! `VM_DOCTOR_SLACK_API_URL`: it opens Socket Mode through that API, answers
 //! `/diagnose` in a thread and probes a real loopback listener.
 
+#[path = "support/bot.rs"]
+mod bot;
 #[path = "../bot/slack/tests/fake/mod.rs"]
 mod fake;
 #[path = "support/http.rs"]
@@ -10,7 +12,7 @@ mod http;
 use fake::fixtures::slash_command;
 use fake::*;
 use http::get;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
@@ -18,22 +20,12 @@ const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn slack_without_tokens_is_a_clear_error() {
-    let out = Command::new(BIN)
-        .env_remove("VM_DOCTOR_SLACK_BOT_TOKEN")
-        .env_remove("VM_DOCTOR_SLACK_APP_TOKEN")
-        .args(["slack"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let tokens = ["VM_DOCTOR_SLACK_BOT_TOKEN", "VM_DOCTOR_SLACK_APP_TOKEN"];
+    let (ok, err) = bot::run(BIN, "slack", &[], &tokens);
+    assert!(!ok);
     assert!(err.contains("VM_DOCTOR_SLACK_BOT_TOKEN"), "{err}");
-    let out = Command::new(BIN)
-        .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-x")
-        .env_remove("VM_DOCTOR_SLACK_APP_TOKEN")
-        .args(["slack"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let bot_token = [("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-x")];
+    let (_, err) = bot::run(BIN, "slack", &bot_token, &tokens[1..]);
     assert!(err.contains("VM_DOCTOR_SLACK_APP_TOKEN"), "{err}");
 }
 
@@ -69,33 +61,18 @@ async fn the_binary_runs_against_a_fake_slack() {
     let port = listener.local_addr().unwrap().port();
     let data = tempfile::tempdir().unwrap();
     let log = tempfile::NamedTempFile::new().unwrap();
-    let child = Command::new(BIN)
-        .args(["slack", "--data-dir"])
-        .arg(data.path())
+    let child = bot::bot(BIN, "slack", data.path(), 500)
         .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-fake")
         .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-fake")
         .env("VM_DOCTOR_SLACK_API_URL", fake.api_url())
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_COUNT", "1")
         // The most verbose the operator can ask for: other crates stay at
         // info, and nothing secret reaches the log (checked at the end).
         .env("VM_DOCTOR_LOG", "trace")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
         .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut guard = Kill(child);
+    let mut guard = bot::Kill(child);
 
     assert!(
         fake.wait_connected(1, WAIT).await,
@@ -138,26 +115,16 @@ async fn the_binary_runs_against_a_fake_slack() {
     drop(listener);
     let _ = guard.0.kill();
     let _ = guard.0.wait();
-    let text = std::fs::read_to_string(log.path()).unwrap();
-    // Our crates did log at trace (the check below means something).
-    assert!(text.contains("TRACE") || text.contains("DEBUG"), "{text}");
-    for secret in [
-        "xoxb-fake",
-        "xapp-1-fake",
-        "verification-token",
-        "hooks.slack.com",
-        "trig-bin-1",
-    ] {
-        assert!(
-            !text.contains(secret),
-            "{secret:?} reached the log:\n{}",
-            text.lines()
-                .filter(|l| l.contains(secret))
-                .take(5)
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-    }
+    bot::assert_no_secrets(
+        log.path(),
+        &[
+            "xoxb-fake",
+            "xapp-1-fake",
+            "verification-token",
+            "hooks.slack.com",
+            "trig-bin-1",
+        ],
+    );
 }
 
 /// Slack mode serves `/readyz` and `/metrics`, and on SIGTERM acknowledges
@@ -169,28 +136,16 @@ async fn slack_mode_is_ready_and_drains_on_sigterm() {
     // Accepts and stays silent: the SSH handshake takes its whole deadline.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let http = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let http = bot::free_port();
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["slack", "--data-dir"])
-        .arg(data.path())
+    let mut child = bot::bot(BIN, "slack", data.path(), 2500)
         .env_remove("VM_DOCTOR_CONFIG")
         .env("VM_DOCTOR_SLACK_BOT_TOKEN", "xoxb-fake")
         .env("VM_DOCTOR_SLACK_APP_TOKEN", "xapp-1-fake")
         .env("VM_DOCTOR_SLACK_API_URL", fake.api_url())
-        .env("VM_DOCTOR_ALLOW_TARGETS", "127.0.0.0/8")
-        .env("VM_DOCTOR_CONNECT_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_HANDSHAKE_TIMEOUT_MS", "2500")
-        .env("VM_DOCTOR_ICMP_TIMEOUT_MS", "500")
-        .env("VM_DOCTOR_ICMP_COUNT", "1")
         .env("VM_DOCTOR_HTTP_LISTEN", format!("127.0.0.1:{http}"))
         .env("VM_DOCTOR_SHUTDOWN_SECS", "20")
         .env("VM_DOCTOR_LOG", "warn")
-        .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();

@@ -70,10 +70,19 @@ fn deps_of(krate: &str) -> String {
 }
 
 /// Each chat platform's library is known to its adapter crate only (the binary
-/// may use the fakes in tests, but not the libraries in its code).
+/// may use the fakes in tests, but not the libraries in its code; the shared
+/// test support stays platform-neutral).
 fn only_one_crate_knows(lib_dep: &str, lib_path: &str, owner: &str) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for krate in ["core", "probe", "runtime", "discord", "slack", "vm-doctor"] {
+    for krate in [
+        "core",
+        "probe",
+        "runtime",
+        "discord",
+        "slack",
+        "testkit",
+        "vm-doctor",
+    ] {
         if krate == owner {
             continue;
         }

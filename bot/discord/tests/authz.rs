@@ -6,16 +6,15 @@
 //! adapter on a real serenity client against the fake Discord.
 
 mod fake;
+mod support;
 
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-use vmd_core::probe::{PortReason, PortState, ProbeReport, ProbeRequest};
-use vmd_discord::limits::Limit;
+use support::custom_ids as buttons;
 use vmd_discord::{BotHandle, DiscordConfig};
-use vmd_probe::Prober;
+use vmd_testkit::probers::Counting;
 
 const GUILD: u64 = 1_300_000_000_000_000_001;
 const CHANNEL: u64 = 1_300_000_000_000_000_002;
@@ -24,22 +23,6 @@ const PROBE_ROLE: u64 = 1_300_000_000_000_000_004;
 const ALICE: u64 = 1_300_000_000_000_000_010;
 const MALLORY: u64 = 1_300_000_000_000_000_020;
 const WAIT: Duration = Duration::from_secs(15);
-
-/// Counts probes; every port filtered (the runbooks go on from there).
-#[derive(Clone, Default)]
-struct Counting(Arc<AtomicUsize>);
-
-impl Prober for Counting {
-    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        // The probes a user starts (the alternate-port check after the
-        // dropped login port is not one of them).
-        if !req.alternates {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-        let r = ProbeReport::uniform(req, PortState::Filtered, PortReason::Timeout, 1);
-        async move { r }
-    }
-}
 
 struct Setup {
     channels: Vec<u64>,
@@ -65,35 +48,14 @@ async fn start(
     prober: Counting,
     s: Setup,
 ) -> BotHandle {
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
+    let driver = vmd_testkit::setup::driver(data, prober).await;
     let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
         channels: s.channels,
-        support_role: None,
         probe_role: s.probe_role,
         threads: s.threads,
-        user_limit: Limit {
-            max: s.user_limit,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 1000,
-            per: Duration::from_secs(600),
-        },
+        ..support::config(fake, &[GUILD], s.user_limit, 1000)
     };
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(cfg, driver).await.unwrap();
-    assert!(
-        fake.wait_identified(n + 1, WAIT).await,
-        "bot never connected"
-    );
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
-    bot
+    support::connect(fake, cfg, driver, WAIT).await
 }
 
 /// The interaction's channel as a thread of `parent`.
@@ -114,13 +76,7 @@ struct Chat {
 
 impl Chat {
     async fn callback(&self, id: u64) -> Recorded {
-        self.fake
-            .wait_for(
-                |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-                WAIT,
-            )
-            .await
-            .unwrap_or_else(|| panic!("no callback for interaction {id}"))
+        support::callback(&self.fake, id, WAIT).await
     }
 
     /// A slash command; returns its first response.
@@ -268,26 +224,8 @@ impl Chat {
     }
 
     async fn wait_text(&self, channel: u64, needle: &str) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !all_text(&self.fake, channel).contains(needle) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no {needle:?} in {}",
-                all_text(&self.fake, channel)
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        vmd_testkit::wait::text(WAIT, needle, || all_text(&self.fake, channel)).await;
     }
-}
-
-fn buttons(m: &Value) -> Vec<String> {
-    m["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| Some(b["custom_id"].as_str()?.to_owned()))
-        .collect()
 }
 
 fn button(m: &Value, suffix: &str) -> String {

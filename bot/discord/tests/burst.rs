@@ -7,18 +7,14 @@
 //! Latencies under a burst are measured by `examples/discord_bench.rs`.
 
 mod fake;
+mod support;
 
 use fake::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{announced_thread as thread_of, button_ids as buttons, by_channel, callbacks};
 use vmd_core::session::{Phase, SessionKey};
-use vmd_discord::limits::Limit;
-use vmd_discord::DiscordConfig;
-use vmd_runtime::admission::{AdmissionConfig, Rate};
-use vmd_runtime::fake::{test_driver, InstantProber};
-use vmd_runtime::kit::ids::ButtonId;
 
 const GUILD: u64 = 1_300_000_000_000_000_001;
 const CHANNEL: u64 = 1_300_000_000_000_000_002;
@@ -33,66 +29,12 @@ const N: usize = 200;
 /// Generous: only reached when something is lost, and then the test fails.
 const WAIT: Duration = Duration::from_secs(40);
 
-/// The decoded button ids of a message.
-fn buttons(m: &Value) -> Vec<ButtonId> {
-    m["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| ButtonId::decode(b["custom_id"].as_str()?))
-        .collect()
-}
-
-/// The callbacks recorded so far, by interaction id.
-fn callbacks(fake: &FakeDiscord) -> HashMap<u64, Vec<Recorded>> {
-    let mut by_id: HashMap<u64, Vec<Recorded>> = HashMap::new();
-    for r in fake.requests().into_iter().filter(Recorded::is_callback) {
-        let id = r.segments()[1].parse().expect("numeric interaction id");
-        by_id.entry(id).or_default().push(r);
-    }
-    by_id
-}
-
 /// Waits until every id in `ids` has a callback.
 async fn all_called_back(fake: &FakeDiscord, ids: &[u64]) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let got = callbacks(fake);
-        let missing: Vec<_> = ids.iter().filter(|id| !got.contains_key(id)).collect();
-        if missing.is_empty() {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} of {} interactions never got a callback (dropped), e.g. {:?}",
-            missing.len(),
-            ids.len(),
-            &missing[..missing.len().min(5)]
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The thread each diagnosis moved to, by interaction token.
-fn thread_of(fake: &FakeDiscord, token: &str) -> Option<u64> {
-    let m = fake.original_message(token)?;
-    let content = m["content"].as_str()?;
-    let rest = &content[content.find("<#")? + 2..];
-    rest[..rest.find('>')?].parse().ok()
-}
-
-/// Every message the fake holds, by channel, oldest first: one snapshot per
-/// poll (the fake clones all its messages for each look, and a look per
-/// thread would keep a core busy with 200 threads).
-fn by_channel(fake: &FakeDiscord) -> HashMap<u64, Vec<Value>> {
-    let mut out: HashMap<u64, Vec<Value>> = HashMap::new();
-    for m in fake.messages() {
-        if let Some(c) = id_of(&m["channel_id"]) {
-            out.entry(c).or_default().push(m);
-        }
-    }
-    out
+    vmd_testkit::burst::all_answered(ids, WAIT, "interactions never got a callback", || {
+        callbacks(fake).into_keys().collect()
+    })
+    .await
 }
 
 /// The question in `thread` now, if it is not `not_question`: the newest
@@ -132,61 +74,19 @@ async fn a_burst_of_starts_then_of_clicks_loses_and_doubles_nothing() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
     let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
-    // The whole burst is one guild: its probe budget must hold N probes
-    // (the default, 120 per 10 minutes, would refuse most of them).
-    let driver = Arc::new(
-        test_driver(InstantProber, store).with_admission(AdmissionConfig {
-            per_space: Rate::new(10 * N as u32, 600),
-            ..AdmissionConfig::default()
-        }),
-    );
-    let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 10,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 10 * N as u32,
-            per: Duration::from_secs(600),
-        },
-    };
-    let bot = vmd_discord::start(cfg, driver.clone()).await.unwrap();
-    assert!(
-        fake.wait_identified(1, WAIT).await,
-        "the bot never connected"
-    );
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
+    // The whole burst is one guild: its probe budget must hold N probes.
+    let driver = vmd_testkit::setup::burst_driver(store, N);
+    let cfg = support::config(&fake, &[GUILD], 10, 10 * N as u32);
+    let bot = support::connect(&fake, cfg, driver.clone(), WAIT).await;
 
     // N starts, dispatched back to back without waiting for anything.
     let mut starts = Vec::new();
     for i in 0..N {
         let id = fake.new_id();
-        fake.dispatch(
-            "INTERACTION_CREATE",
-            slash_command(
-                id,
-                &format!("tok-{id}"),
-                GUILD,
-                CHANNEL,
-                FIRST_USER + i as u64,
-                "en-US",
-                "diagnose",
-                json!([
-                    {"name": "ip", "type": 3, "value": format!("203.0.113.{}", 1 + i % 250)},
-                    {"name": "os", "type": 3, "value": "linux"},
-                ]),
-            ),
-        )
-        .await;
+        let user = FIRST_USER + i as u64;
+        let ip = vmd_testkit::burst::target(i);
+        let cmd = support::diagnose(id, (GUILD, CHANNEL), user, "en-US", &ip, "linux");
+        fake.dispatch("INTERACTION_CREATE", cmd).await;
         starts.push(id);
     }
     all_called_back(&fake, &starts).await;

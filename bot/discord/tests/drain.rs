@@ -3,14 +3,13 @@
 //! nothing, and the turn already under way finishes and posts its replies.
 
 mod fake;
+mod support;
 
 use fake::*;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use vmd_core::probe::PortState;
-use vmd_discord::limits::Limit;
-use vmd_discord::DiscordConfig;
 use vmd_runtime::fake::GateProber;
 
 const GUILD: u64 = 1_600_000_000_000_000_001;
@@ -20,34 +19,14 @@ const BOB: u64 = 1_600_000_000_000_000_004;
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn wait_until(what: &str, f: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    vmd_testkit::wait::until(WAIT, what, f).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interactions_during_the_drain_are_told_and_the_turn_under_way_finishes() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 50,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
-    };
+    let cfg = support::config(&fake, &[GUILD], 50, 100);
     let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
     // The probe waits until the test lets it run.
     let prober = GateProber::new(&[PortState::Open], false);

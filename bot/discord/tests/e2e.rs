@@ -2,6 +2,7 @@
 //! in-process fake Discord (HTTP + gateway WebSocket), with a scripted prober.
 
 mod fake;
+mod support;
 
 use fake::*;
 use serde_json::{json, Value};
@@ -10,11 +11,11 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use vmd_core::probe::*;
-use vmd_discord::limits::Limit;
 use vmd_discord::{BotHandle, DiscordConfig};
 use vmd_runtime::fake::GateProber;
 use vmd_runtime::store::SledStore;
 use vmd_runtime::Driver;
+use vmd_testkit::escape::{code_ticks, only_escaped, strings};
 
 const GUILD: u64 = 1_200_000_000_000_000_001;
 const CHANNEL: u64 = 1_200_000_000_000_000_002;
@@ -26,21 +27,8 @@ const WAIT: Duration = Duration::from_secs(15);
 
 fn config(fake: &FakeDiscord, user_limit: u32) -> DiscordConfig {
     DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
         support_role: Some(SUPPORT_ROLE),
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: user_limit,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
+        ..support::config(fake, &[GUILD], user_limit, 100)
     }
 }
 
@@ -55,43 +43,15 @@ async fn start_bot(
     start_bot_weak(fake, data, prober, user_limit).await.0
 }
 
-/// Host names the tests resolve, without any network.
-struct Names;
-
-impl vmd_runtime::driver::NameLookup for Names {
-    fn lookup(
-        &self,
-        name: &str,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
-    > {
-        let found = (name == "web.example.com").then(|| vec!["203.0.113.25".parse().unwrap()]);
-        Box::pin(async move { found.ok_or_else(|| std::io::Error::other("no such name")) })
-    }
-}
-
 async fn start_bot_weak(
     fake: &FakeDiscord,
     data: &Path,
     prober: GateProber,
     user_limit: u32,
 ) -> (BotHandle, std::sync::Weak<TestDriver>) {
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver =
-        Arc::new(vmd_runtime::fake::test_driver(prober, store).with_name_lookup(Arc::new(Names)));
-    let n = fake.identify_count() + fake.resume_count();
+    let driver = vmd_testkit::setup::driver_with_names(data, prober).await;
     let weak = Arc::downgrade(&driver);
-    let bot = vmd_discord::start(config(fake, user_limit), driver)
-        .await
-        .unwrap();
-    assert!(
-        fake.wait_identified(n + 1, WAIT).await,
-        "bot never connected"
-    );
-    // Commands are registered on READY.
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
+    let bot = support::connect(fake, config(fake, user_limit), driver, WAIT).await;
     (bot, weak)
 }
 
@@ -103,71 +63,24 @@ struct Chat {
 impl Chat {
     async fn diagnose(&self, user: u64, ip: &str, os: &str) -> u64 {
         let id = self.fake.new_id();
-        let token = format!("tok-{id}");
-        self.fake
-            .dispatch(
-                "INTERACTION_CREATE",
-                slash_command(
-                    id,
-                    &token,
-                    GUILD,
-                    CHANNEL,
-                    user,
-                    self.locale,
-                    "diagnose",
-                    json!([
-                        {"name": "ip", "type": 3, "value": ip},
-                        {"name": "os", "type": 3, "value": os},
-                    ]),
-                ),
-            )
-            .await;
+        let p = support::diagnose(id, (GUILD, CHANNEL), user, self.locale, ip, os);
+        self.fake.dispatch("INTERACTION_CREATE", p).await;
         id
     }
 
     /// The callback of interaction `id`.
     async fn callback(&self, id: u64) -> Recorded {
-        self.fake
-            .wait_for(
-                |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-                WAIT,
-            )
-            .await
-            .unwrap_or_else(|| panic!("no callback for interaction {id}"))
+        support::callback(&self.fake, id, WAIT).await
     }
 
     /// The thread the diagnosis started by interaction `id` moved to.
     async fn thread_of(&self, id: u64) -> u64 {
-        let token = format!("tok-{id}");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Some(m) = self.fake.original_message(&token) {
-                let content = m["content"].as_str().unwrap_or("");
-                if let Some(start) = content.find("<#") {
-                    let rest = &content[start + 2..];
-                    let end = rest.find('>').unwrap();
-                    return rest[..end].parse().unwrap();
-                }
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no thread announced"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        support::thread_of(&self.fake, id, WAIT).await
     }
 
     /// Waits until the channel's text contains `needle`.
     async fn wait_text(&self, channel: u64, needle: &str) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !all_text(&self.fake, channel).contains(needle) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no {needle:?} in {}",
-                all_text(&self.fake, channel)
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        vmd_testkit::wait::text(WAIT, needle, || all_text(&self.fake, channel)).await;
     }
 
     /// Waits until the question in `channel` is step `step`; returns its
@@ -787,39 +700,6 @@ async fn rate_limits_are_friendly() {
 /// Hostile text, as a user or a server could send it.
 const HOSTILE: &str = "@everyone <@123> <@&456> [x](https://e.invalid) `\u{202E}gnp.exe\u{2066}";
 
-/// Every string in a JSON value.
-fn strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
-    }
-}
-
-/// Backticks that open or close code spans (not escaped by a backslash).
-fn code_ticks(s: &str) -> usize {
-    s.match_indices('`')
-        .filter(|(i, _)| !s[..*i].ends_with('\\'))
-        .count()
-}
-
-/// `needle` occurs in `s` only escaped (right after a backslash) or inside a
-/// code span.
-fn only_escaped(s: &str, needle: &str) -> bool {
-    let mut from = 0;
-    while let Some(i) = s[from..].find(needle) {
-        let at = from + i;
-        let escaped = s[..at].ends_with('\\');
-        let in_code = code_ticks(&s[..at]) % 2 == 1;
-        if !escaped && !in_code {
-            return false;
-        }
-        from = at + needle.len();
-    }
-    true
-}
-
 /// What reached the fake Discord API: nothing pings, nothing renders as a
 /// mention or a link, no bidi control, no code span broken out of.
 fn assert_nothing_injected(fake: &FakeDiscord) {
@@ -1025,47 +905,6 @@ async fn the_longest_replies_stay_within_discords_limits() {
     bot.stop().await;
 }
 
-/// What the provider's API says in these tests: a DROP rule for the bot's
-/// address decides (its group id is what a verdict-only reader must not see).
-fn dropped_by_a_rule() -> vmd_core::cloud::CloudAnswer {
-    use vmd_core::cloud::*;
-    CloudAnswer::Found(Box::new(CloudFacts {
-        instance_id: "ins-e2e00001".into(),
-        instance_name: "web".into(),
-        region: "ap-seoul".into(),
-        state: "RUNNING".into(),
-        restrict: "NORMAL".into(),
-        bandwidth_out_mbps: Some(5),
-        os_name: "Ubuntu".into(),
-        groups: vec!["sg-e2eprivate".into()],
-        verdicts: vec![SgVerdict {
-            role: SourceRole::Bot,
-            source: "198.18.0.5".parse().unwrap(),
-            decision: SgDecision::Drop,
-            rule: Some(SgRule {
-                group: "sg-e2eprivate".into(),
-                index: 0,
-                action: "DROP".into(),
-                protocol: "TCP".into(),
-                source: "198.18.0.0/24".into(),
-                port: "22".into(),
-            }),
-        }],
-        accept_elsewhere: None,
-        cpu_peak_pct: Some(3),
-        cpu_recent_pct: Some(2),
-        bw_recent_centi_mbps: Some(10),
-        cpu_saturated: false,
-        bw_saturated: false,
-        ddos: "not-blocked".into(),
-        ddos_unblock: String::new(),
-        eip: None,
-        rules: Vec::new(),
-        rules_complete: false,
-        port: 22,
-    }))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_support_role_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let fake = FakeDiscord::start().await;
@@ -1074,17 +913,9 @@ async fn the_support_role_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let driver = Arc::new(vmd_runtime::fake::test_driver_with_cloud(
         GateProber::new(&[PortState::Filtered, PortState::Filtered], true),
         store,
-        dropped_by_a_rule(),
+        vmd_testkit::cloud::dropped_by_a_rule(),
     ));
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(config(&fake, 5), driver).await.unwrap();
-    assert!(
-        fake.wait_identified(n + 1, WAIT).await,
-        "bot never connected"
-    );
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
+    let bot = support::connect(&fake, config(&fake, 5), driver, WAIT).await;
     let chat = Chat {
         fake: fake.clone(),
         locale: "en-US",
@@ -1096,7 +927,7 @@ async fn the_support_role_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let text = all_text(&fake, thread);
     assert!(text.contains("dropped by a rule"), "{text}");
     assert!(
-        !text.contains("sg-e2eprivate"),
+        !text.contains(vmd_testkit::cloud::PRIVATE_GROUP),
         "a rule reached a member: {text}"
     );
     // Carol holds the support role: the same facts name the rule.
@@ -1119,6 +950,6 @@ async fn the_support_role_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let thread = chat.thread_of(id).await;
     chat.question(thread, "triage.security_group").await;
     let text = all_text(&fake, thread);
-    assert!(text.contains("sg-e2eprivate"), "{text}");
+    assert!(text.contains(vmd_testkit::cloud::PRIVATE_GROUP), "{text}");
     bot.stop().await;
 }

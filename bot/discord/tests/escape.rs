@@ -5,16 +5,18 @@
 //! no live link or invite, and no markup of the value's own.
 
 mod fake;
+mod support;
 
 use fake::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
-use vmd_core::probe::PortState;
-use vmd_discord::limits::Limit;
-use vmd_discord::{BotHandle, DiscordConfig};
+use support::custom_ids as buttons;
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
+use vmd_testkit::escape::{
+    assert_banner_line, banner_prober, closed_prober, fatal_line, only_in_markdown_code, strings,
+};
 
 const GUILD: u64 = 1_300_000_000_000_000_001;
 const CHANNEL: u64 = 1_300_000_000_000_000_002;
@@ -23,128 +25,31 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// Links, invites, formatting, a line and a paragraph separator, and one
 /// character of every invisible class.
-const HOSTILE: &str = "*b* _i_ ~s~ https://evil.example/x evil.example/path www.evil.example \
-     discord.gg/inv discord.com/invite/inv me@evil.example x\u{2028}y\u{2029}z \
-     h\u{3164}\u{115F}\u{1160}\u{FFA0}g t\u{E0001}\u{E0041}\u{E007F}g v\u{FE0F}\u{E0100}\u{180B}\u{180E}s \
-     c\u{034F}\u{00AD}\u{2060}\u{2062}\u{FEFF}\u{FFF9}\u{FFFB}\u{200B}\u{202E}\u{2066}j";
+const HOSTILE: &str = vmd_testkit::hostile!("*b* _i_ ~s~ ");
 
 /// Invites and invisible characters in a value short enough to be said back
 /// whole (the adapter cuts a bad value at 60 characters).
 const INVITES: &str =
     "discord.gg/inv discord.com/invite/inv x\u{2028}y h\u{3164}g c\u{00AD}\u{202E}j";
 
-/// What must never reach the API as it was typed.
-const LINKS: [&str; 5] = [
-    "evil.example",
-    "https://evil",
-    "www.evil",
-    "discord.gg",
-    "discord.com/invite",
-];
-
-fn config(fake: &FakeDiscord) -> DiscordConfig {
-    DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 20,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
-    }
-}
-
-/// `web.example.com` resolves, without any network.
-struct Names;
-
-impl vmd_runtime::driver::NameLookup for Names {
-    fn lookup(
-        &self,
-        name: &str,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
-    > {
-        let found = (name == "web.example.com").then(|| vec!["203.0.113.25".parse().unwrap()]);
-        Box::pin(async move { found.ok_or_else(|| std::io::Error::other("no such name")) })
-    }
-}
-
 async fn start_bot(fake: &FakeDiscord, data: &Path, prober: GateProber) -> BotHandle {
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver =
-        Arc::new(vmd_runtime::fake::test_driver(prober, store).with_name_lookup(Arc::new(Names)));
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(config(fake), driver).await.unwrap();
-    assert!(fake.wait_identified(n + 1, WAIT).await, "never connected");
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
-    bot
+    let driver = vmd_testkit::setup::driver_with_names(data, prober).await;
+    support::connect(fake, support::config(fake, &[GUILD], 20, 100), driver, WAIT).await
 }
 
 async fn diagnose(fake: &FakeDiscord, ip: &str, os: &str) -> u64 {
     let id = fake.new_id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        slash_command(
-            id,
-            &format!("tok-{id}"),
-            GUILD,
-            CHANNEL,
-            ALICE,
-            "en-US",
-            "diagnose",
-            json!([
-                {"name": "ip", "type": 3, "value": ip},
-                {"name": "os", "type": 3, "value": os},
-            ]),
-        ),
-    )
-    .await;
+    let p = support::diagnose(id, (GUILD, CHANNEL), ALICE, "en-US", ip, os);
+    fake.dispatch("INTERACTION_CREATE", p).await;
     id
 }
 
 async fn callback(fake: &FakeDiscord, id: u64) -> Recorded {
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .unwrap_or_else(|| panic!("no callback for interaction {id}"))
+    support::callback(fake, id, WAIT).await
 }
 
 async fn thread_of(fake: &FakeDiscord, id: u64) -> u64 {
-    let token = format!("tok-{id}");
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(m) = fake.original_message(&token) {
-            let content = m["content"].as_str().unwrap_or("");
-            if let Some(start) = content.find("<#") {
-                let rest = &content[start + 2..];
-                return rest[..rest.find('>').unwrap()].parse().unwrap();
-            }
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no thread");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-fn buttons(m: &Value) -> Vec<String> {
-    m["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
-        .collect()
+    support::thread_of(fake, id, WAIT).await
 }
 
 async fn question(fake: &FakeDiscord, channel: u64, step: &str) -> Value {
@@ -172,37 +77,7 @@ fn all_text(fake: &FakeDiscord, channel: u64) -> String {
 }
 
 async fn wait_text(fake: &FakeDiscord, channel: u64, needle: &str) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !all_text(fake, channel).contains(needle) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no {needle:?} in {}",
-            all_text(fake, channel)
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-fn strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
-    }
-}
-
-/// Backticks that open or close code spans (not escaped by a backslash).
-fn code_ticks(s: &str) -> usize {
-    s.match_indices('`')
-        .filter(|(i, _)| !s[..*i].ends_with('\\'))
-        .count()
-}
-
-/// `needle` occurs in `s` only inside a code span.
-fn only_in_code(s: &str, needle: &str) -> bool {
-    s.match_indices(needle)
-        .all(|(at, _)| code_ticks(&s[..at]) % 2 == 1)
+    vmd_testkit::wait::text(WAIT, needle, || all_text(fake, channel)).await;
 }
 
 /// Every string the bot sent to the fake API.
@@ -218,37 +93,19 @@ fn sent(fake: &FakeDiscord) -> Vec<String> {
 
 /// Nothing invisible, no separator, no link, no markup of the value's own.
 fn assert_neutralised(fake: &FakeDiscord) {
-    let all = sent(fake);
-    assert!(all.len() > 10, "too few strings checked: {}", all.len());
-    for s in &all {
-        for c in s.chars() {
-            assert!(
-                !vmd_core::text::is_hidden(c) || c == '\n',
-                "U+{:04X} reached Discord in {s:?}",
-                c as u32
-            );
-            assert!(
-                !matches!(c, '\u{2028}' | '\u{2029}'),
-                "a separator in {s:?}"
-            );
-        }
-        for link in LINKS {
-            assert!(!s.contains(link), "{link} reached Discord in {s:?}");
-        }
-        for mark in ["*b*", "_i_", "~s~"] {
-            assert!(only_in_code(s, mark), "{mark} unescaped in {s:?}");
-        }
-    }
+    vmd_testkit::escape::assert_neutralised(
+        &sent(fake),
+        "Discord",
+        &["*b*", "_i_", "~s~"],
+        only_in_markdown_code,
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_user_and_server_text_reaches_discord_neutralised() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober =
-        GateProber::new(&[PortState::Open], true).with_banner(&format!("SSH-2.0-{HOSTILE}"));
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), banner_prober(HOSTILE)).await;
 
     // User text said back: a bad address (cut at 60 characters).
     let id = diagnose(&fake, HOSTILE, "linux").await;
@@ -285,19 +142,13 @@ async fn hostile_user_and_server_text_reaches_discord_neutralised() {
     assert_eq!(named, "vm-doctor web[.]example[.]com");
 
     // Server text: the SSH banner stays in its code span, defanged, one line.
-    let ssh = text
-        .lines()
-        .find(|l| l.starts_with("SSH on port"))
-        .unwrap_or_else(|| panic!("no SSH line in {text}"))
-        .to_owned();
-    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    let ssh = assert_banner_line(&text);
     assert!(
         ssh.contains(
             "*b* _i_ ~s~ https[:]//evil[.]example/x evil[.]example/path www[.]evil[.]example"
         ),
         "{ssh}"
     );
-    assert!(ssh.contains("x y z hg tg vs cj"), "{ssh}");
 
     assert_neutralised(&fake);
     bot.stop().await;
@@ -307,9 +158,7 @@ async fn hostile_user_and_server_text_reaches_discord_neutralised() {
 async fn a_paste_is_said_back_neutralised() {
     let fake = FakeDiscord::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober = GateProber::new(&[PortState::Closed], true);
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), closed_prober()).await;
     let id = diagnose(&fake, "203.0.113.62", "linux").await;
     let thread = thread_of(&fake, id).await;
     let q = question(&fake, thread, "linux.vnc").await;
@@ -334,10 +183,7 @@ async fn a_paste_is_said_back_neutralised() {
     .await;
     let modal = callback(&fake, cid).await;
     let custom = modal.json["data"]["custom_id"].as_str().unwrap().to_owned();
-    let paste = format!(
-        "Dec 02 03:00:01 vm sshd[812]: fatal: {}\n",
-        &HOSTILE[..HOSTILE.find(" me@").unwrap()]
-    );
+    let paste = fatal_line(HOSTILE);
     let mid = fake.new_id();
     fake.dispatch(
         "INTERACTION_CREATE",

@@ -3,34 +3,14 @@
 //! fake Discord enforces it; each replica waits for its range's slot.
 
 mod fake;
+mod support;
 
 use fake::*;
 use std::sync::Arc;
 use std::time::Duration;
-use vmd_discord::limits::Limit;
 use vmd_discord::shards::ShardRange;
-use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
-
-fn config(fake: &FakeDiscord) -> DiscordConfig {
-    DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 5,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 60,
-            per: Duration::from_secs(600),
-        },
-    }
-}
 
 async fn replica(
     fake: &FakeDiscord,
@@ -49,7 +29,7 @@ async fn replica(
         last: shard,
         total,
     };
-    vmd_discord::start_sharded(config(fake), driver, Some(range))
+    vmd_discord::start_sharded(support::config(fake, &[], 5, 60), driver, Some(range))
         .await
         .unwrap()
 }

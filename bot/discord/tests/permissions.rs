@@ -7,15 +7,14 @@
 //! follow-up, once, with nothing retried.
 
 mod fake;
+mod support;
 
 use fake::perm::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
 use vmd_core::probe::PortState;
-use vmd_discord::limits::Limit;
-use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
 
 const GUILD: u64 = 1_300_000_000_000_000_001;
@@ -31,35 +30,9 @@ const ALL: u64 = VIEW_CHANNEL
     | SEND_MESSAGES_IN_THREADS;
 
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, prober: GateProber) -> BotHandle {
-    let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 50,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
-    };
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(cfg, driver).await.unwrap();
-    assert!(
-        fake.wait_identified(n + 1, WAIT).await,
-        "bot never connected"
-    );
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
-    bot
+    let cfg = support::config(fake, &[GUILD], 50, 100);
+    let driver = vmd_testkit::setup::driver(data, prober).await;
+    support::connect(fake, cfg, driver, WAIT).await
 }
 
 async fn command(fake: &FakeDiscord, name: &str, options: Value) -> u64 {
@@ -94,12 +67,7 @@ async fn diagnose(fake: &FakeDiscord) -> u64 {
 }
 
 async fn callback(fake: &FakeDiscord, id: u64) -> Recorded {
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .unwrap_or_else(|| panic!("no callback for interaction {id}"))
+    support::callback(fake, id, WAIT).await
 }
 
 /// Messages the bot sent to `channel` with `POST …/messages` (accepted or not).
@@ -112,11 +80,7 @@ fn posts(fake: &FakeDiscord, channel: u64) -> Vec<Recorded> {
 }
 
 async fn wait_until(what: &str, f: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    vmd_testkit::wait::until(WAIT, what, f).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,14 +7,14 @@
 //! registration) waits a 429 out the same way.
 
 mod fake;
+mod support;
 
 use fake::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use vmd_core::probe::PortState;
-use vmd_discord::limits::Limit;
-use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
 
 const GUILD: u64 = 1_500_000_000_000_000_001;
@@ -23,54 +23,24 @@ const ALICE: u64 = 1_500_000_000_000_000_003;
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path) -> BotHandle {
-    let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 50,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
-    };
+    let cfg = support::config(fake, &[GUILD], 50, 100);
     let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
     let prober = GateProber::new(&[PortState::Open], true);
     let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(cfg, driver).await.unwrap();
-    assert!(
-        fake.wait_identified(n + 1, WAIT).await,
-        "bot never connected"
-    );
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
-    bot
+    support::connect(fake, cfg, driver, WAIT).await
 }
 
 async fn diagnose(fake: &FakeDiscord) {
     let id = fake.new_id();
     fake.dispatch(
         "INTERACTION_CREATE",
-        slash_command(
+        support::diagnose(
             id,
-            &format!("tok-{id}"),
-            GUILD,
-            CHANNEL,
+            (GUILD, CHANNEL),
             ALICE,
             "en-US",
-            "diagnose",
-            json!([
-                {"name": "ip", "type": 3, "value": "203.0.113.40"},
-                {"name": "os", "type": 3, "value": "linux"},
-            ]),
+            "203.0.113.40",
+            "linux",
         ),
     )
     .await;
@@ -85,11 +55,7 @@ fn posted(fake: &FakeDiscord) -> Vec<Value> {
 }
 
 async fn wait_until(what: &str, f: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    vmd_testkit::wait::until(WAIT, what, f).await
 }
 
 async fn a_429_is_waited_out(global: bool, style: RetryAfterIn) {

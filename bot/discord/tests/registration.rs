@@ -4,13 +4,13 @@
 //! registration removes the other scope's set, so no command shows twice.
 
 mod fake;
+mod support;
 
 use fake::*;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
-use vmd_discord::limits::Limit;
-use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
 
 const GUILD: u64 = 1_400_000_000_000_000_001;
@@ -20,28 +20,8 @@ const NAMES: [&str; 7] = [
     "diagnose", "back", "restart", "status", "ticket", "lang", "help",
 ];
 
-fn config(fake: &FakeDiscord, guilds: Vec<u64>) -> DiscordConfig {
-    DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds,
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 5,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 60,
-            per: Duration::from_secs(600),
-        },
-    }
-}
-
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, guilds: Vec<u64>) -> BotHandle {
-    let cfg = config(fake, guilds);
+    let cfg = support::config(fake, &guilds, 5, 60);
     let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
     let driver = Arc::new(vmd_runtime::fake::test_driver(
         GateProber::new(&[], true),
@@ -57,11 +37,7 @@ async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, guilds: Vec<u64>)
 }
 
 async fn wait_until(what: &str, f: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    vmd_testkit::wait::until(WAIT, what, f).await
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -129,7 +105,7 @@ async fn two_shards_in_one_process_register_the_commands_once() {
         GateProber::new(&[], true),
         store,
     ));
-    let cfg = config(&fake, vec![]);
+    let cfg = support::config(&fake, &[], 5, 60);
     let range = vmd_discord::shards::ShardRange {
         first: 0,
         last: 1,

@@ -7,19 +7,19 @@
 //! the fake Slack.
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use vmd_core::probe::{PortReason, PortState, ProbeReport, ProbeRequest};
-use vmd_probe::Prober;
-use vmd_runtime::kit::limits::Limit;
+use support::{actions, block_text as text_of};
 use vmd_runtime::store::SledStore;
 use vmd_runtime::{Driver, Outgoing};
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
+use vmd_testkit::probers::Counting;
 
 const CHANNEL: &str = "C0SUPPORT1";
 const OTHER: &str = "C0OTHER001";
@@ -28,27 +28,10 @@ const ALICE: &str = "U0ALICE01";
 const MALLORY: &str = "U0MALLORY";
 const WAIT: Duration = Duration::from_secs(15);
 
-/// Counts probes; every port filtered.
-#[derive(Clone, Default)]
-struct Counting(Arc<AtomicUsize>);
-
-impl Prober for Counting {
-    fn probe(&self, req: &ProbeRequest) -> impl std::future::Future<Output = ProbeReport> + Send {
-        // The probes a user starts (the alternate-port check after the
-        // dropped login port is not one of them).
-        if !req.alternates {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-        let r = ProbeReport::uniform(req, PortState::Filtered, PortReason::Timeout, 1);
-        async move { r }
-    }
-}
-
 type TestDriver = Arc<Driver<Counting, SledStore>>;
 
 async fn driver(data: &std::path::Path, prober: Counting) -> TestDriver {
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    Arc::new(vmd_runtime::fake::test_driver(prober, store))
+    vmd_testkit::setup::driver(data, prober).await
 }
 
 async fn start(
@@ -57,49 +40,10 @@ async fn start(
     channels: &[&str],
     user_limit: u32,
 ) -> SlackHandle {
-    let mut c = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    c.api_url = Some(fake.api_url());
+    let mut c = support::config(fake);
     c.channels = channels.iter().map(|s| s.to_string()).collect();
-    c.user_limit = Limit {
-        max: user_limit,
-        per: Duration::from_secs(600),
-    };
-    c.reconnect_secs = 1;
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(c, driver).await.unwrap();
-    assert!(fake.wait_connected(n + 1, WAIT).await, "never connected");
-    bot
-}
-
-fn text_of(m: &Value) -> String {
-    let mut out = String::new();
-    for b in m["blocks"].as_array().into_iter().flatten() {
-        if let Some(t) = b["text"]["text"].as_str() {
-            out.push_str(t);
-            out.push('\n');
-        }
-        for f in b["fields"].as_array().into_iter().flatten() {
-            out.push_str(f["text"].as_str().unwrap_or(""));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn actions(m: &Value) -> Vec<(String, String)> {
-    m["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            Some((
-                e["action_id"].as_str()?.to_owned(),
-                e["text"]["text"].as_str().unwrap_or("").to_owned(),
-            ))
-        })
-        .collect()
+    c.user_limit = support::per_10_min(user_limit);
+    support::connect(fake, c, driver, WAIT).await
 }
 
 struct Chat {
@@ -108,11 +52,7 @@ struct Chat {
 
 impl Chat {
     fn command(&self, user: &str, channel: &str, command: &str, text: &str) -> String {
-        let id = self.fake.new_id("env-cmd-");
-        let trigger = self.fake.new_id("trig-");
-        self.fake
-            .send(&slash_command(&id, &trigger, user, channel, command, text));
-        id
+        support::command(&self.fake, user, channel, command, text)
     }
 
     fn mention(&self, user: &str, channel: &str, thread: Option<&str>, text: &str) -> String {
@@ -130,34 +70,11 @@ impl Chat {
     }
 
     fn reply(&self, user: &str, channel: &str, kind: &str, thread: Option<&str>, text: &str) {
-        self.fake.send(&message(
-            &self.fake.new_id("env-ev-"),
-            &self.fake.new_id("Ev"),
-            user,
-            channel,
-            kind,
-            &self.fake.new_ts(),
-            thread,
-            text,
-        ));
+        support::say(&self.fake, user, channel, kind, thread, text);
     }
 
     async fn root_for(&self, channel: &str, user: &str) -> String {
-        let needle = format!("<@{user}>");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Some(m) = self
-                .fake
-                .channel_messages(channel)
-                .into_iter()
-                .rev()
-                .find(|m| text_of(m).contains(&needle))
-            {
-                return m["ts"].as_str().unwrap().to_owned();
-            }
-            assert!(tokio::time::Instant::now() < deadline, "no thread root");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        support::root_for(&self.fake, channel, user, text_of, WAIT).await
     }
 
     /// The newest message in the thread asking `owner` the question `step`.
@@ -274,12 +191,6 @@ async fn wait_probes(prober: &Counting, n: usize) {
     while prober.0.load(Ordering::SeqCst) < n {
         assert!(tokio::time::Instant::now() < deadline, "probes: {prober:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-impl std::fmt::Debug for Counting {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.load(Ordering::SeqCst))
     }
 }
 

@@ -8,18 +8,14 @@
 //! `examples/slack_bench.rs`.
 
 mod fake;
+mod support;
 
-use fake::fixtures::{block_action, slash_command};
 use fake::*;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::button_ids as buttons;
 use vmd_core::session::{Phase, SessionKey};
-use vmd_runtime::admission::{AdmissionConfig, Rate};
-use vmd_runtime::fake::{test_driver, InstantProber};
-use vmd_runtime::kit::ids::ButtonId;
-use vmd_runtime::kit::limits::Limit;
 
 const CHANNEL: &str = "C0BURST01";
 
@@ -34,23 +30,6 @@ const WAIT: Duration = Duration::from_secs(40);
 
 fn user(i: usize) -> String {
     format!("U0BURST{i:05}")
-}
-
-/// The action ids of a message's buttons, decoded, with their labels.
-fn buttons(m: &Value) -> Vec<(ButtonId, String)> {
-    m["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            Some((
-                ButtonId::decode(e["action_id"].as_str()?)?,
-                e["text"]["text"].as_str().unwrap_or("").to_owned(),
-            ))
-        })
-        .collect()
 }
 
 /// The questions on screen now: owner → (conversation, question, message),
@@ -74,26 +53,13 @@ fn questions(fake: &FakeSlack) -> HashMap<String, (String, String, Value)> {
 
 /// Waits until every envelope in `ids` is acknowledged.
 async fn all_acked(fake: &FakeSlack, ids: &[String]) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let acked: HashSet<String> = fake
-            .acks()
+    vmd_testkit::burst::all_answered(ids, WAIT, "envelopes never acknowledged", || {
+        fake.acks()
             .iter()
             .filter_map(|a| a["envelope_id"].as_str().map(str::to_owned))
-            .collect();
-        let missing: Vec<_> = ids.iter().filter(|id| !acked.contains(*id)).collect();
-        if missing.is_empty() {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} of {} envelopes never acknowledged (dropped), e.g. {:?}",
-            missing.len(),
-            ids.len(),
-            &missing[..missing.len().min(5)]
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+            .collect()
+    })
+    .await
 }
 
 /// Waits until every user has a question on screen that `done` accepts.
@@ -129,40 +95,17 @@ async fn a_burst_of_commands_then_of_clicks_loses_and_doubles_nothing() {
     let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
     // The whole burst is one workspace: its probe budget must hold N probes
     // (the default, 120 per 10 minutes, would refuse most of them).
-    let driver = Arc::new(
-        test_driver(InstantProber, store).with_admission(AdmissionConfig {
-            per_space: Rate::new(10 * N as u32, 600),
-            ..AdmissionConfig::default()
-        }),
-    );
-    let mut cfg = vmd_slack::SlackConfig::new("xapp-1-burst", "xoxb-burst");
-    cfg.api_url = Some(fake.api_url());
-    cfg.user_limit = Limit {
-        max: 10,
-        per: Duration::from_secs(600),
-    };
-    cfg.team_limit = Limit {
-        max: 10 * N as u32,
-        per: Duration::from_secs(600),
-    };
-    let bot = vmd_slack::start(cfg, driver.clone()).await.unwrap();
-    assert!(
-        fake.wait_connected(1, WAIT).await,
-        "the bot never opened a Socket Mode connection"
-    );
+    let driver = vmd_testkit::setup::burst_driver(store, N);
+    let mut cfg = support::config(&fake);
+    cfg.user_limit = support::per_10_min(10);
+    cfg.team_limit = support::per_10_min(10 * N as u32);
+    let bot = support::connect(&fake, cfg, driver.clone(), WAIT).await;
 
     // N slash commands, sent back to back without waiting for anything.
     let commands: Vec<String> = (0..N)
         .map(|i| {
-            let id = format!("env-burst-cmd-{i}");
-            fake.send(&slash_command(
-                &id,
-                &format!("trig-burst-cmd-{i}"),
-                &user(i),
-                CHANNEL,
-                "/diagnose",
-                &format!("203.0.113.{} linux", 1 + i % 250),
-            ));
+            let (id, env) = support::burst_command("burst", i, &user(i), CHANNEL);
+            fake.send(&env);
             id
         })
         .collect();
@@ -189,21 +132,8 @@ async fn a_burst_of_commands_then_of_clicks_loses_and_doubles_nothing() {
     let clicks: Vec<String> = (0..N)
         .map(|i| {
             let (_, _, msg) = &first[&user(i)];
-            let (b, label) = buttons(msg)
-                .into_iter()
-                .find(|(b, _)| !b.key.starts_with('@'))
-                .expect("a question with a regular option");
-            let id = format!("env-burst-act-{i}");
-            fake.send(&block_action(
-                &id,
-                &format!("trig-burst-act-{i}"),
-                &user(i),
-                CHANNEL,
-                msg,
-                &b.encode(255).unwrap(),
-                &label,
-                &b.key,
-            ));
+            let (id, env) = support::burst_click("burst", i, &user(i), CHANNEL, msg);
+            fake.send(&env);
             id
         })
         .collect();

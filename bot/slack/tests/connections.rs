@@ -7,37 +7,29 @@
 //! live, and tells deliveries not acknowledged on their own connection.
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
-use std::sync::Arc;
 use std::time::Duration;
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::SlackConfig;
 
 const CHANNEL: &str = "C0SUPPORT1";
 const ALICE: &str = "U0ALICE01";
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn wait_until(what: &str, f: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !f() {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    vmd_testkit::wait::until(WAIT, what, f).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refresh_loses_no_envelope_and_a_double_delivery_is_handled_once() {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
-    let mut cfg = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    cfg.api_url = Some(fake.api_url());
-    cfg.reconnect_secs = 1;
-    let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
+    let cfg = support::config(&fake);
     let prober = GateProber::new(&[PortState::Open], true);
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
+    let driver = vmd_testkit::setup::driver(data.path(), prober).await;
     let bot = vmd_slack::start(cfg, driver).await.unwrap();
     wait_until("two Socket Mode connections (the default)", || {
         fake.live_connections() == 2

@@ -3,6 +3,7 @@
 //! loopback), with a scripted prober.
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
@@ -11,9 +12,9 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
+use support::actions as buttons;
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_runtime::kit::limits::Limit;
 use vmd_runtime::store::SledStore;
 use vmd_runtime::Driver;
 use vmd_slack::{SlackConfig, SlackHandle};
@@ -26,20 +27,14 @@ const GROUP: &str = "S0SUPPORT";
 const WAIT: Duration = Duration::from_secs(15);
 
 fn config(fake: &FakeSlack, user_limit: u32) -> SlackConfig {
-    let mut c = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    c.api_url = Some(fake.api_url());
+    let mut c = support::config(fake);
     c.support_group = Some(GROUP.into());
-    c.user_limit = Limit {
-        max: user_limit,
-        per: Duration::from_secs(600),
-    };
-    c.reconnect_secs = 1;
+    c.user_limit = support::per_10_min(user_limit);
     c
 }
 
 async fn driver(data: &Path, prober: GateProber) -> Arc<Driver<GateProber, SledStore>> {
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    Arc::new(vmd_runtime::fake::test_driver(prober, store))
+    vmd_testkit::setup::driver(data, prober).await
 }
 
 async fn start_bot(
@@ -48,15 +43,8 @@ async fn start_bot(
     prober: GateProber,
     user_limit: u32,
 ) -> SlackHandle {
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(config(fake, user_limit), driver(data, prober).await)
-        .await
-        .unwrap();
-    assert!(
-        fake.wait_connected(n + 1, WAIT).await,
-        "the bot never opened a Socket Mode connection"
-    );
-    bot
+    let driver = driver(data, prober).await;
+    support::connect(fake, config(fake, user_limit), driver, WAIT).await
 }
 
 /// Every piece of text in a message's blocks.
@@ -81,22 +69,6 @@ fn text_of(m: &Value) -> String {
     out
 }
 
-fn buttons(m: &Value) -> Vec<(String, String)> {
-    m["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            Some((
-                e["action_id"].as_str()?.to_owned(),
-                e["text"]["text"].as_str().unwrap_or("").to_owned(),
-            ))
-        })
-        .collect()
-}
-
 struct Chat {
     fake: FakeSlack,
 }
@@ -104,36 +76,12 @@ struct Chat {
 impl Chat {
     /// `/diagnose <text>` by `user`; returns the envelope id.
     fn diagnose(&self, user: &str, text: &str) -> String {
-        let id = self.fake.new_id("env-cmd-");
-        let trigger = self.fake.new_id("trig-");
-        self.fake.send(&slash_command(
-            &id,
-            &trigger,
-            user,
-            CHANNEL,
-            "/diagnose",
-            text,
-        ));
-        id
+        support::command(&self.fake, user, CHANNEL, "/diagnose", text)
     }
 
     /// The thread root the bot posted for `user`'s diagnosis (the newest).
     async fn root_for(&self, user: &str) -> String {
-        let needle = format!("<@{user}>");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Some(m) = self
-                .fake
-                .channel_messages(CHANNEL)
-                .into_iter()
-                .rev()
-                .find(|m| text_of(m).contains(&needle))
-            {
-                return m["ts"].as_str().unwrap().to_owned();
-            }
-            assert!(tokio::time::Instant::now() < deadline, "no thread root");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        support::root_for(&self.fake, CHANNEL, user, text_of, WAIT).await
     }
 
     /// Waits until the question in the thread is step `step`; returns its
@@ -221,15 +169,7 @@ impl Chat {
     }
 
     async fn wait_text(&self, thread: &str, needle: &str) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !self.all_text(thread).contains(needle) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no {needle:?} in {}",
-                self.all_text(thread)
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        vmd_testkit::wait::text(WAIT, needle, || self.all_text(thread)).await;
     }
 
     /// Ephemeral messages sent to `user`.
@@ -523,67 +463,29 @@ async fn a_mention_with_free_text_starts_and_thread_replies_continue() {
         &fake.new_ts(),
         &ts,
     ));
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        None,
-        "lunch?",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", None, "lunch?");
 
     // Free text in the thread answers the question.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
+    support::say(
+        &fake,
         ALICE,
         CHANNEL,
         "channel",
-        &fake.new_ts(),
         Some(&ts),
         "wrong password",
-    ));
+    );
     let q2 = chat.question(&ts, "windows.credentials").await;
     // Someone else chatting in the thread neither answers nor starts anything.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        BOB,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&ts),
-        "nothing",
-    ));
+    support::say(&fake, BOB, CHANNEL, "channel", Some(&ts), "nothing");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         chat.question(&ts, "windows.credentials").await["ts"],
         q2["ts"]
     );
     // `!status` works in the thread (Slack keeps `/` for its own commands).
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&ts),
-        "!status",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&ts), "!status");
     chat.wait_text(&ts, "Where we are").await;
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&ts),
-        "!help",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&ts), "!help");
     chat.wait_text(&ts, "mentioning me").await;
     // The shared help, as a Slack user reads it: thread commands with `!`,
     // placeholders as entities (Slack would read `<ip>` as a link), and
@@ -1128,16 +1030,7 @@ async fn lang_and_thread_words_switch_the_language() {
         chat.all_text(&root)
     );
     // "English" in the thread switches back.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&root),
-        "English",
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&root), "English");
     chat.wait_text(&root, "From now on I'll answer in English")
         .await;
     bot.stop().await;
@@ -1421,47 +1314,6 @@ async fn http_mode_drains_telling_new_commands_clicks_and_mentions_and_finishing
     handle.stop();
 }
 
-/// What the provider's API says in these tests: a DROP rule for the bot's
-/// address decides (its group id is what a verdict-only reader must not see).
-fn dropped_by_a_rule() -> vmd_core::cloud::CloudAnswer {
-    use vmd_core::cloud::*;
-    CloudAnswer::Found(Box::new(CloudFacts {
-        instance_id: "ins-e2e00001".into(),
-        instance_name: "web".into(),
-        region: "ap-seoul".into(),
-        state: "RUNNING".into(),
-        restrict: "NORMAL".into(),
-        bandwidth_out_mbps: Some(5),
-        os_name: "Ubuntu".into(),
-        groups: vec!["sg-e2eprivate".into()],
-        verdicts: vec![SgVerdict {
-            role: SourceRole::Bot,
-            source: "198.18.0.5".parse().unwrap(),
-            decision: SgDecision::Drop,
-            rule: Some(SgRule {
-                group: "sg-e2eprivate".into(),
-                index: 0,
-                action: "DROP".into(),
-                protocol: "TCP".into(),
-                source: "198.18.0.0/24".into(),
-                port: "22".into(),
-            }),
-        }],
-        accept_elsewhere: None,
-        cpu_peak_pct: Some(3),
-        cpu_recent_pct: Some(2),
-        bw_recent_centi_mbps: Some(10),
-        cpu_saturated: false,
-        bw_saturated: false,
-        ddos: "not-blocked".into(),
-        ddos_unblock: String::new(),
-        eip: None,
-        rules: Vec::new(),
-        rules_complete: false,
-        port: 22,
-    }))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_support_group_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let fake = FakeSlack::start().await;
@@ -1471,11 +1323,9 @@ async fn the_support_group_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let driver = Arc::new(vmd_runtime::fake::test_driver_with_cloud(
         GateProber::new(&[PortState::Filtered, PortState::Filtered], true),
         store,
-        dropped_by_a_rule(),
+        vmd_testkit::cloud::dropped_by_a_rule(),
     ));
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(config(&fake, 5), driver).await.unwrap();
-    assert!(fake.wait_connected(n + 1, WAIT).await, "never connected");
+    let bot = support::connect(&fake, config(&fake, 5), driver, WAIT).await;
     let chat = Chat { fake: fake.clone() };
     // Alice, not in the support group: the verdict, never the rule.
     chat.diagnose(ALICE, "203.0.113.31 linux");
@@ -1484,7 +1334,7 @@ async fn the_support_group_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let text = chat.all_text(&root);
     assert!(text.contains("dropped by a rule"), "{text}");
     assert!(
-        !text.contains("sg-e2eprivate"),
+        !text.contains(vmd_testkit::cloud::PRIVATE_GROUP),
         "a rule reached a member: {text}"
     );
     // Carol is in the support group: the same facts name the rule.
@@ -1492,7 +1342,7 @@ async fn the_support_group_reads_the_cloud_rule_a_member_reads_the_verdict() {
     let root = chat.root_for(CAROL).await;
     chat.question(&root, "triage.security_group").await;
     let text = chat.all_text(&root);
-    assert!(text.contains("sg-e2eprivate"), "{text}");
+    assert!(text.contains(vmd_testkit::cloud::PRIVATE_GROUP), "{text}");
     bot.stop().await;
 }
 
@@ -1557,16 +1407,7 @@ async fn socket_mode_drains_telling_thread_replies_mentions_and_typed_answers() 
         "told in the thread"
     );
     // Someone else's reply in that thread: left alone.
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        BOB,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&root),
-        "me too",
-    ));
+    support::say(&fake, BOB, CHANNEL, "channel", Some(&root), "me too");
     // A new mention in the channel.
     let ts = fake.new_ts();
     fake.send(&app_mention(

@@ -6,16 +6,17 @@
 //! every mrkdwn text object is `verbatim` (Slack links nothing by itself).
 
 mod fake;
+mod support;
 
-use fake::fixtures::*;
 use fake::*;
 use serde_json::Value;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
-use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
+use vmd_testkit::escape::{
+    assert_banner_line, banner_prober, closed_prober, fatal_line, only_in_mrkdwn_code, strings,
+};
 
 const CHANNEL: &str = "C0SUPPORT1";
 const ALICE: &str = "U0ALICE01";
@@ -23,10 +24,7 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// Formatting, links, a line and a paragraph separator, and one character
 /// of every invisible class (the SSH banner and the paste carry it).
-const HOSTILE: &str = "*b* _i_ ~s~ `c` https://evil.example/x evil.example/path www.evil.example \
-     discord.gg/inv discord.com/invite/inv me@evil.example x\u{2028}y\u{2029}z \
-     h\u{3164}\u{115F}\u{1160}\u{FFA0}g t\u{E0001}\u{E0041}\u{E007F}g v\u{FE0F}\u{E0100}\u{180B}\u{180E}s \
-     c\u{034F}\u{00AD}\u{2060}\u{2062}\u{FEFF}\u{FFF9}\u{FFFB}\u{200B}\u{202E}\u{2066}j";
+const HOSTILE: &str = vmd_testkit::hostile!("*b* _i_ ~s~ `c` ");
 
 /// A bad address is said back as its first word: no spaces in these (and a
 /// leading marker, or the host-name reading would take the word).
@@ -34,67 +32,13 @@ const WORD_MARKS: &str =
     "*b*_i_~s~https://evil.example/x\u{3164}\u{E0041}\u{FE0F}\u{00AD}\u{202E}discord.gg/inv";
 const WORD_LINKS: &str = "*www.evil.example/p\u{115F}\u{2060}discord.com/invite/i";
 
-/// What must never reach the API as it was typed.
-const LINKS: [&str; 5] = [
-    "evil.example",
-    "https://evil",
-    "www.evil",
-    "discord.gg",
-    "discord.com/invite",
-];
-
-fn config(fake: &FakeSlack) -> SlackConfig {
-    let mut c = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    c.api_url = Some(fake.api_url());
-    c.reconnect_secs = 1;
-    c
-}
-
-/// `web.example.com` resolves, without any network.
-struct Names;
-
-impl vmd_runtime::driver::NameLookup for Names {
-    fn lookup(
-        &self,
-        name: &str,
-    ) -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = std::io::Result<Vec<std::net::IpAddr>>> + Send>,
-    > {
-        let found = (name == "web.example.com").then(|| vec!["203.0.113.25".parse().unwrap()]);
-        Box::pin(async move { found.ok_or_else(|| std::io::Error::other("no such name")) })
-    }
-}
-
 async fn start_bot(fake: &FakeSlack, data: &Path, prober: GateProber) -> SlackHandle {
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver =
-        Arc::new(vmd_runtime::fake::test_driver(prober, store).with_name_lookup(Arc::new(Names)));
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(config(fake), driver).await.unwrap();
-    assert!(fake.wait_connected(n + 1, WAIT).await, "never connected");
-    bot
+    let driver = vmd_testkit::setup::driver_with_names(data, prober).await;
+    support::connect(fake, support::config(fake), driver, WAIT).await
 }
 
 fn diagnose(fake: &FakeSlack, text: &str) {
-    let id = fake.new_id("env-cmd-");
-    let trigger = fake.new_id("trig-");
-    fake.send(&slash_command(
-        &id,
-        &trigger,
-        ALICE,
-        CHANNEL,
-        "/diagnose",
-        text,
-    ));
-}
-
-fn strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
-    }
+    support::command(fake, ALICE, CHANNEL, "/diagnose", text);
 }
 
 /// Every mrkdwn text object in a JSON value.
@@ -158,12 +102,6 @@ async fn wait_ephemeral(fake: &FakeSlack, needle: &str) -> String {
     }
 }
 
-/// `needle` occurs in `s` only inside a code span.
-fn only_in_code(s: &str, needle: &str) -> bool {
-    s.match_indices(needle)
-        .all(|(at, _)| s[..at].matches('`').count() % 2 == 1)
-}
-
 /// What reached the fake Slack: nothing invisible, no separator, no link,
 /// no mrkdwn of a value's own, every mrkdwn object verbatim.
 fn assert_neutralised(fake: &FakeSlack) {
@@ -173,40 +111,23 @@ fn assert_neutralised(fake: &FakeSlack) {
         strings(&c.params, &mut all);
         mrkdwn_objects(&c.params, &mut objects);
     }
-    assert!(all.len() > 10, "too few strings checked: {}", all.len());
     assert!(objects.len() > 3, "too few text objects: {}", objects.len());
     for o in &objects {
         assert_eq!(o["verbatim"], Value::Bool(true), "{o}");
     }
-    for s in &all {
-        for c in s.chars() {
-            assert!(
-                !vmd_core::text::is_hidden(c) || c == '\n',
-                "U+{:04X} reached Slack in {s:?}",
-                c as u32
-            );
-            assert!(
-                !matches!(c, '\u{2028}' | '\u{2029}'),
-                "a separator in {s:?}"
-            );
-        }
-        for link in LINKS {
-            assert!(!s.contains(link), "{link} reached Slack in {s:?}");
-        }
-        for mark in ["*b*", "_i_", "~s~", "`c`"] {
-            assert!(only_in_code(s, mark), "{mark} reached Slack in {s:?}");
-        }
-    }
+    vmd_testkit::escape::assert_neutralised(
+        &all,
+        "Slack",
+        &["*b*", "_i_", "~s~", "`c`"],
+        only_in_mrkdwn_code,
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_user_and_server_text_reaches_slack_neutralised() {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober =
-        GateProber::new(&[PortState::Open], true).with_banner(&format!("SSH-2.0-{HOSTILE}"));
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), banner_prober(HOSTILE)).await;
 
     // User text said back: bad addresses, their markers inert, links broken.
     diagnose(&fake, &format!("{WORD_MARKS} linux"));
@@ -237,17 +158,11 @@ async fn hostile_user_and_server_text_reaches_slack_neutralised() {
         tokio::time::sleep(Duration::from_millis(20)).await;
         text = wait_thread_text(&fake, "web[.]example[.]com").await.1;
     }
-    let ssh = text
-        .lines()
-        .find(|l| l.starts_with("SSH on port"))
-        .unwrap()
-        .to_owned();
-    assert_eq!(ssh.matches('`').count(), 2, "{ssh}");
+    let ssh = assert_banner_line(&text);
     assert!(
         ssh.contains("*b* _i_ ~s~ ˋcˋ https[:]//evil[.]example/x evil[.]example/path"),
         "{ssh}"
     );
-    assert!(ssh.contains("x y z hg tg vs cj"), "{ssh}");
 
     assert_neutralised(&fake);
     bot.stop().await;
@@ -257,9 +172,7 @@ async fn hostile_user_and_server_text_reaches_slack_neutralised() {
 async fn a_paste_is_said_back_neutralised() {
     let fake = FakeSlack::start().await;
     let data = tempfile::tempdir().unwrap();
-    let prober = GateProber::new(&[PortState::Closed], true);
-    prober.gate.add_permits(100);
-    let bot = start_bot(&fake, data.path(), prober).await;
+    let bot = start_bot(&fake, data.path(), closed_prober()).await;
     diagnose(&fake, "203.0.113.62 linux");
     let (root, _) = wait_thread_text(&fake, "203.0.113.62").await;
     // Wait for the first question, then paste an sshd log line into the thread.
@@ -273,19 +186,10 @@ async fn a_paste_is_said_back_neutralised() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let paste = format!(
-        "Dec 02 03:00:01 vm sshd[812]: fatal: {}\nDec 02 03:00:02 vm systemd[1]: ssh.service: Failed.\n",
-        &HOSTILE[..HOSTILE.find(" me@").unwrap()]
+        "{}Dec 02 03:00:02 vm systemd[1]: ssh.service: Failed.\n",
+        fatal_line(HOSTILE)
     );
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(&root),
-        &paste,
-    ));
+    support::say(&fake, ALICE, CHANNEL, "channel", Some(&root), &paste);
     let (_, text) = wait_thread_text(&fake, "fatal error:").await;
     let said = text
         .lines()

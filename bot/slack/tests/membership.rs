@@ -5,40 +5,27 @@
 //! `channel_not_found`).
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
 
 const CHANNEL: &str = "C0NOTIN01";
 const ALICE: &str = "U0ALICE01";
 const WAIT: Duration = Duration::from_secs(15);
 
 async fn start_bot(fake: &FakeSlack, data: &std::path::Path) -> SlackHandle {
-    let mut cfg = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    cfg.api_url = Some(fake.api_url());
-    cfg.reconnect_secs = 1;
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let prober = GateProber::new(&[PortState::Open], true);
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(cfg, driver).await.unwrap();
-    assert!(
-        fake.wait_connected(n + 1, WAIT).await,
-        "no Socket Mode connection"
-    );
-    bot
+    let driver = vmd_testkit::setup::driver(data, GateProber::new(&[PortState::Open], true)).await;
+    support::connect(fake, support::config(fake), driver, WAIT).await
 }
 
 fn command(fake: &FakeSlack, channel: &str, name: &str, text: &str) {
-    let id = fake.new_id("env-cmd-");
-    let trigger = fake.new_id("trig-");
-    fake.send(&slash_command(&id, &trigger, ALICE, channel, name, text));
+    support::command(fake, ALICE, channel, name, text);
 }
 
 /// The `n`-th answer (from 1) sent through a `response_url`.

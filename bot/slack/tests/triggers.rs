@@ -5,35 +5,22 @@
 //! machine's speed.
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
 use serde_json::Value;
-use std::sync::Arc;
 use std::time::Duration;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
 
 const CHANNEL: &str = "C0SUPPORT1";
 const ALICE: &str = "U0ALICE01";
 const WAIT: Duration = Duration::from_secs(15);
 
 async fn start_bot(fake: &FakeSlack, data: &std::path::Path) -> SlackHandle {
-    let mut cfg = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    cfg.api_url = Some(fake.api_url());
-    cfg.reconnect_secs = 1;
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let driver = Arc::new(vmd_runtime::fake::test_driver(
-        GateProber::new(&[], true),
-        store,
-    ));
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(cfg, driver).await.unwrap();
-    assert!(
-        fake.wait_connected(n + 1, WAIT).await,
-        "no Socket Mode connection"
-    );
-    bot
+    let driver = vmd_testkit::setup::driver(data, GateProber::new(&[], true)).await;
+    support::connect(fake, support::config(fake), driver, WAIT).await
 }
 
 /// The question asking for the address, with its "type your answer" button.

@@ -29,10 +29,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State as AxState;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -1043,22 +1042,14 @@ fn handle_gateway_payload(
 
 async fn rest_handler(
     AxState(weak): AxState<std::sync::Weak<Inner>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    req: vmd_testkit::http::Request,
 ) -> Response {
     let Some(inner) = weak.upgrade() else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    let path = uri.path().to_string();
-    let query = uri.query().unwrap_or("").to_string();
-    let ctype = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let (json_body, files) = parse_body(&ctype, &body);
+    let (json_body, files) = req.json_and_files();
+    let (method, path) = (req.method, req.path);
+    let query = req.query.unwrap_or_default();
 
     let slow = inner
         .lock()
@@ -1861,105 +1852,4 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Body parsing
-
-/// Returns (json, files): JSON bodies parsed; multipart bodies split into `payload_json` and
-/// file parts. Unparseable bodies become a JSON string (lossy UTF-8).
-fn parse_body(content_type: &str, body: &[u8]) -> (Value, Vec<(String, Vec<u8>)>) {
-    if body.is_empty() {
-        return (Value::Null, Vec::new());
-    }
-    if content_type.starts_with("multipart/form-data") {
-        if let Some(boundary) = content_type
-            .split(';')
-            .map(str::trim)
-            .find_map(|p| p.strip_prefix("boundary="))
-        {
-            let boundary = boundary.trim_matches('"');
-            return parse_multipart(boundary, body);
-        }
-    }
-    match serde_json::from_slice(body) {
-        Ok(v) => (v, Vec::new()),
-        Err(_) => (
-            Value::String(String::from_utf8_lossy(body).into_owned()),
-            Vec::new(),
-        ),
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if from > hay.len() || needle.is_empty() {
-        return None;
-    }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
-}
-
-fn parse_multipart(boundary: &str, body: &[u8]) -> (Value, Vec<(String, Vec<u8>)>) {
-    let delim = format!("--{boundary}");
-    let next_delim = format!("\r\n--{boundary}");
-    let mut json_v = Value::Null;
-    let mut other_fields = serde_json::Map::new();
-    let mut files = Vec::new();
-    let Some(mut pos) = find(body, delim.as_bytes(), 0) else {
-        return (Value::Null, files);
-    };
-    pos += delim.len();
-    loop {
-        if body[pos..].starts_with(b"--") {
-            break;
-        }
-        if body[pos..].starts_with(b"\r\n") {
-            pos += 2;
-        }
-        let Some(hdr_end) = find(body, b"\r\n\r\n", pos) else {
-            break;
-        };
-        let headers = String::from_utf8_lossy(&body[pos..hdr_end]).into_owned();
-        let data_start = hdr_end + 4;
-        let Some(data_end) = find(body, next_delim.as_bytes(), data_start) else {
-            break;
-        };
-        let data = &body[data_start..data_end];
-        let (mut name, mut filename) = (None, None);
-        for line in headers.lines() {
-            if line.to_ascii_lowercase().starts_with("content-disposition") {
-                for p in line.split(';').map(str::trim) {
-                    if let Some(v) = p.strip_prefix("name=") {
-                        name = Some(v.trim_matches('"').to_string());
-                    } else if let Some(v) = p.strip_prefix("filename=") {
-                        filename = Some(v.trim_matches('"').to_string());
-                    }
-                }
-            }
-        }
-        match (name.as_deref(), filename) {
-            (_, Some(f)) => files.push((f, data.to_vec())),
-            (Some("payload_json"), None) => {
-                json_v = serde_json::from_slice(data)
-                    .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(data).into_owned()));
-            }
-            (Some(n), None) => {
-                other_fields.insert(
-                    n.to_string(),
-                    Value::String(String::from_utf8_lossy(data).into_owned()),
-                );
-            }
-            (None, None) => {}
-        }
-        pos = data_end + next_delim.len();
-        if pos >= body.len() {
-            break;
-        }
-    }
-    if json_v.is_null() && !other_fields.is_empty() {
-        json_v = Value::Object(other_fields);
-    }
-    (json_v, files)
 }

@@ -6,15 +6,14 @@
 
 pub mod fixtures;
 
-use axum::body::Bytes;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State as AxState;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::{SinkExt, StreamExt};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -678,37 +677,6 @@ async fn socket_conn(weak: std::sync::Weak<Inner>, socket: WebSocket) {
     }
 }
 
-fn params_of(uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Value {
-    let mut m = Map::new();
-    let mut add_pairs = |s: &str| {
-        for (k, v) in url::form_urlencoded::parse(s.as_bytes()) {
-            let v = v.into_owned();
-            // Form-encoded JSON arrays/objects (blocks, view) are decoded.
-            let val = if v.starts_with('[') || v.starts_with('{') {
-                serde_json::from_str(&v).unwrap_or(Value::String(v))
-            } else {
-                Value::String(v)
-            };
-            m.insert(k.into_owned(), val);
-        }
-    };
-    if let Some(q) = uri.query() {
-        add_pairs(q);
-    }
-    let ctype = headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if ctype.starts_with("application/json") {
-        if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(body) {
-            m.extend(o);
-        }
-    } else if ctype.starts_with("application/x-www-form-urlencoded") {
-        add_pairs(&String::from_utf8_lossy(body));
-    }
-    Value::Object(m)
-}
-
 /// Slack's Block Kit and message limits: `msg_too_long` for text over
 /// 40 000 characters, `invalid_blocks` for more than 50 blocks (100 in a
 /// view), a section's text over 3000, a field over 2000 or more than 10,
@@ -783,15 +751,12 @@ fn limits(st: &mut St, method: &str, params: &Value) -> Option<&'static str> {
 
 async fn http_handler(
     AxState(weak): AxState<std::sync::Weak<Inner>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    req: vmd_testkit::http::Request,
 ) -> Response {
     let Some(inner) = weak.upgrade() else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    let path = uri.path().to_owned();
+    let (path, body) = (req.path.clone(), req.body.clone());
     if let Some(file) = path.strip_prefix("/upload/") {
         let mut st = inner.st.lock().unwrap();
         let seq = st.calls.len();
@@ -841,12 +806,8 @@ async fn http_handler(
     let Some(api_method) = path.strip_prefix("/api/") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let _ = method;
-    let params = params_of(&uri, &headers, &body);
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let params = req.params();
+    let auth = req.header("authorization").map(str::to_owned);
     let mut st = inner.st.lock().unwrap();
     let seq = st.calls.len();
     st.calls.push(Call {
