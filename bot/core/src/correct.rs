@@ -210,58 +210,47 @@ fn negated(tokens: &[&str], i: usize, value_end: &str) -> bool {
 }
 
 fn os_named(tokens: &[&str]) -> Option<Os> {
-    let mut found: Option<Os> = None;
-    for (i, t) in tokens.iter().enumerate() {
-        let hit = |list: &[&str]| {
-            list.iter().find_map(|w| {
-                if w.is_ascii() {
-                    (*t == *w).then_some("")
-                } else {
-                    t.strip_prefix(w)
-                }
-            })
-        };
-        let (os, rest) = match (hit(WINDOWS), hit(LINUX)) {
-            (Some(r), _) => (Os::Windows, r),
-            (None, Some(r)) => (Os::Linux, r),
-            _ => continue,
-        };
-        if negated(tokens, i, rest) {
-            continue;
-        }
-        match found {
-            Some(f) if f != os => return None,
-            _ => found = Some(os),
-        }
-    }
-    found
+    one_named(tokens, &[(WINDOWS, Os::Windows), (LINUX, Os::Linux)])
 }
 
 /// The Linux family of the distributions named and not negated; none
 /// when two families are.
 fn distro_named(tokens: &[&str]) -> Option<command::Distro> {
-    let mut found = None;
+    one_named(
+        tokens,
+        &[
+            (command::DEBIAN_WORDS, command::Distro::Debian),
+            (command::REDHAT_WORDS, command::Distro::Redhat),
+        ],
+    )
+}
+
+/// The one value whose words the tokens name, not named as the wrong one
+/// ("not centos", "윈도우 말고"); none when two values are named. The
+/// first table whose words a token starts with wins (Korean particles
+/// follow the word in the same token).
+fn one_named<T: Copy + PartialEq>(tokens: &[&str], tables: &[(&[&str], T)]) -> Option<T> {
+    let mut found: Option<T> = None;
     for (i, t) in tokens.iter().enumerate() {
-        let hit = |list: &[&str]| {
+        let hit = tables.iter().find_map(|(list, value)| {
             list.iter().find_map(|w| {
-                if w.is_ascii() {
+                let rest = if w.is_ascii() {
                     (*t == *w).then_some("")
                 } else {
                     t.strip_prefix(w)
-                }
+                };
+                rest.map(|r| (*value, r))
             })
-        };
-        let (d, rest) = match (hit(command::DEBIAN_WORDS), hit(command::REDHAT_WORDS)) {
-            (Some(r), _) => (command::Distro::Debian, r),
-            (None, Some(r)) => (command::Distro::Redhat, r),
-            _ => continue,
+        });
+        let Some((value, rest)) = hit else {
+            continue;
         };
         if negated(tokens, i, rest) {
             continue;
         }
         match found {
-            Some(f) if f != d => return None,
-            _ => found = Some(d),
+            Some(f) if f != value => return None,
+            _ => found = Some(value),
         }
     }
     found
