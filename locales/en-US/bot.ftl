@@ -186,6 +186,8 @@ phrases-works = it works, works now, it works now, working now, it's working, fi
 phrases-pardon = huh, what, pardon, sorry, come again, excuse me, say again, what do you mean, eh
 phrases-ask = what is, what's, whats, what are, what does, where, how do, how can, how to, how would, which button, can't find, cannot find, cant find, i don't understand, explain
 phrases-ask-about = what, mean, means
+## "What" inside a statement, not a question ("here's what it shows").
+phrases-statement = here is what, here's what, heres what, this is what, that's what, thats what, it says, it shows, it said, says this, shows this, output is, got this, i get this, i see this
 phrases-negation = not, no, never, don't, dont, doesn't, doesnt, isn't, isnt, can't, cant, cannot, won't, wont, didn't, didnt, wasn't, wasnt, aren't, arent, haven't, nothing, neither, 안, 못
 phrases-negation-after = 않, 없, 못
 ## Words where 안 or 못 is not a negation.

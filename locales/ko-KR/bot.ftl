@@ -183,6 +183,8 @@ phrases-works = 이제 돼요, 이제 됩니다, 이제 돼, 이제 잘 돼요, 
 phrases-pardon = 뭐라고요, 뭐라구요, 네 뭐라고요, 무슨 말이에요, 무슨 말씀이세요, 다시 말해 주세요, 엥, 잉, 네에
 phrases-ask = 뭐예요, 뭐에요, 뭔가요, 뭐죠, 뭐지요, 뭔지, 뭐야, 무엇인가요, 어디, 어딨, 어떻게, 무슨 뜻, 어느 메뉴, 설명해
 phrases-ask-about = 뭐, 무슨
+## "뭐"가 질문이 아닌 문장("뭐라고 나오냐면").
+phrases-statement = 이렇게 나와요, 이렇게 나오네요, 라고 나와요, 라고 나오네요, 라고 떠요, 뭐라고 나오냐면, 뭐가 나왔냐면
 phrases-negation = not, no, never, don't, dont, doesn't, doesnt, isn't, isnt, can't, cant, cannot, won't, wont, didn't, didnt, wasn't, wasnt, aren't, arent, haven't, nothing, neither, 안, 못
 phrases-negation-after = 않, 없, 못
 ## 안, 못이 부정이 아닌 낱말.

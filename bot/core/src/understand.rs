@@ -39,6 +39,9 @@ pub struct LexiconSource {
     /// Words that make a reply a question back only when it also names a
     /// glossary term ("what" in "no idea what vnc is").
     pub ask_about: Vec<String>,
+    /// Frames that make such a word part of a statement ("here's what it
+    /// shows"): with one, `ask_about` asks nothing.
+    pub statement: Vec<String>,
     /// Words that negate what follows ("not", "doesn't", "안", "못").
     pub negation_before: Vec<String>,
     /// Endings that negate what precedes ("않", "없").
@@ -68,6 +71,7 @@ pub struct Lexicon {
     pardon: Vec<Vec<char>>,
     ask: Vec<Phrase>,
     ask_about: Vec<Phrase>,
+    statement: Vec<Phrase>,
     negation_before: Vec<Phrase>,
     negation_after: Vec<Phrase>,
     not_negation: Vec<Phrase>,
@@ -195,6 +199,7 @@ impl Lexicon {
                 .collect(),
             ask: phrases(sp, &src.ask),
             ask_about: phrases(sp, &src.ask_about),
+            statement: phrases(sp, &src.statement),
             negation_before: phrases(sp, &src.negation_before),
             negation_after: phrases(sp, &src.negation_after),
             not_negation: phrases(sp, &src.not_negation),
@@ -446,7 +451,9 @@ pub fn understand_about(
     }
     let term = term.map(|(id, _, _)| id.to_owned());
     let asks = !found(&t, &lex.ask, |_| false).is_empty()
-        || (term.is_some() && !found(&t, &lex.ask_about, |_| false).is_empty());
+        || (term.is_some()
+            && !found(&t, &lex.ask_about, |_| false).is_empty()
+            && found(&t, &lex.statement, |_| false).is_empty());
     if asks {
         return Understood::Ask(term);
     }
@@ -1016,6 +1023,7 @@ mod tests {
             pardon: s(&["huh", "어"]),
             ask: s(&["what is", "뭐예요"]),
             ask_about: s(&["what"]),
+            statement: s(&["here is what"]),
             negation_before: s(&["not", "no", "안"]),
             negation_after: s(&["않"]),
             not_negation: s(&["보안"]),
