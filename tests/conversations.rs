@@ -3194,6 +3194,33 @@ fn a_question_back_naming_nothing_is_about_the_step_it_is_asked_at() {
 }
 
 #[test]
+fn a_ticket_before_any_address_asks_for_the_address_first() {
+    // A ticket about no server would claim "target and summary are filled
+    // in" with nothing in them: the address comes first.
+    for (lang, says) in [
+        (Lang::En, "send your server's public IP address"),
+        (Lang::Ko, "서버의 공인 IP 주소를 알려 주세요"),
+    ] {
+        let r = run(Some(lang), &[], &["/ticket", "/quit"]);
+        assert!(r.out.contains(says), "{}", r.out);
+        assert!(
+            !r.out.contains("target and summary are filled in"),
+            "{}",
+            r.out
+        );
+        assert!(!r.out.contains("미리 입력되어"), "{}", r.out);
+        assert!(!r.out.contains("instance_ip="), "{}", r.out);
+    }
+    // Asked in words, the same.
+    let r = run(Some(Lang::En), &[], &["just give me a ticket", "/quit"]);
+    assert!(
+        r.out.contains("send your server's public IP address"),
+        "{}",
+        r.out
+    );
+}
+
+#[test]
 fn a_reply_about_another_subject_answers_nothing() {
     // "The firewall is off" at "is Allow remote connections selected?" is
     // not "no, it isn't": the bot says what it heard it as and asks again;

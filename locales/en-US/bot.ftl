@@ -112,6 +112,7 @@ ended-fixed = This diagnosis is finished: you're back in. Type /diagnose to chec
 ended-escalated = This diagnosis has been handed to support. Type /ticket to get the link and report again, /back to revisit the last step, or /diagnose to start a new one.
 session-expired = Our previous conversation sat idle too long, so I've started a fresh one.
 ticket-continue = You can keep going with the checks while you wait for support.
+ticket-needs-target = Support's first question will be which server it is, so let's start there: send your server's public IP address (the cloud console's instance list shows it). I'll check it from outside, and /ticket then hands over everything I found, with the address filled in.
 
 ruled-out-port-blocked = The network path and security group let port { $port } through (it answered from outside).
 ruled-out-host-down = The instance is up and reachable (it answered ping).

@@ -199,6 +199,7 @@ pub const ENGINE_MESSAGE_IDS: &[&str] = &[
     "ended-escalated",
     "session-expired",
     "ticket-continue",
+    "ticket-needs-target",
     "ruled-out-port-blocked",
     "ruled-out-host-down",
     "nav-hint",
@@ -1515,6 +1516,16 @@ impl Engine {
                     s.phase,
                     Phase::Step(_) | Phase::AskOs | Phase::Ended(_) | Phase::Correcting { .. }
                 ) {
+                    self.prompt(s, out);
+                }
+            }
+            // Nothing to hand over yet: a ticket about no server would claim
+            // details it doesn't have, and support would ask for the
+            // address first. Ask for it here.
+            Command::Ticket if s.target.is_none() => {
+                say(out, Reply::one("ticket-needs-target"));
+                // It asks for the address itself; other questions come again.
+                if !matches!(s.phase, Phase::New | Phase::AskIp) {
                     self.prompt(s, out);
                 }
             }

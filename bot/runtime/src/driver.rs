@@ -995,6 +995,17 @@ impl<P: Prober, S: Store> Driver<P, S> {
         if self.engine.own_address(s, t).is_some() {
             return Ok(input);
         }
+        // "Just give me a ticket" before any address: the same as /ticket
+        // (which asks for the address first).
+        if matches!(
+            s.phase,
+            vmd_core::session::Phase::New | vmd_core::session::Phase::AskIp
+        ) && command::extract(t).ip.is_none()
+            && self.understanding.understand(&self.loc, &[], t, false)
+                == crate::understand::Understood::Ticket
+        {
+            return Ok(Input::Command(Command::Ticket));
+        }
         let Some(prompt) = self.engine.current_prompt(s) else {
             return Ok(input);
         };
