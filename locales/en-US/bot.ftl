@@ -184,7 +184,7 @@ phrases-yes = yes, y, yep, yeah, yup, yes yes, sure, ok, okay, k, correct, right
 phrases-no = no, n, nope, nah, no no, not really, negative, it isn't, it doesn't, i don't, not yet, doesn't work, not working, still not, didn't work, failed
 phrases-unknown = idk, i don't know, dont know, don't know, not sure, no idea, unsure, can't check, cannot check, i can't check, dunno, no clue, can't tell, no access
 phrases-works = it works, works now, it works now, working now, it's working, fixed, solved, resolved, i can log in, i'm in now, logged in now, i can connect now
-phrases-pardon = huh, what, pardon, sorry, come again, excuse me, say again, what do you mean, eh
+phrases-pardon = huh, what, pardon, sorry, come again, excuse me, say again, what do you mean, eh, hello, hi, hey, hello there, are you there, anyone there, you there, still there
 phrases-ask = what is, what's, whats, what are, what does, where, how do, how can, how to, how would, which button, can't find, cannot find, cant find, i don't understand, explain
 phrases-ask-about = what, mean, means
 ## "What" inside a statement, not a question ("here's what it shows").
