@@ -36,6 +36,7 @@ use tokio::sync::RwLock;
 use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::{SledStore, Store};
+use vmd_testkit::chaos::{seed, Rng};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const GUILD: u64 = 1_400_000_000_000_000_001;
@@ -86,22 +87,6 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 /// How long the script waits for the bot before asking `/status`.
 const PATIENCE: Duration = Duration::from_secs(3);
-
-/// A small deterministic generator (xorshift64*), so a seed replays a run.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 /// The bot process and what the script needs to reach it.
 struct Bot {
@@ -577,17 +562,7 @@ async fn converse(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conversations_survive_sigkill_at_random_moments() {
-    let seed = std::env::var("VMD_CHAOS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
-    eprintln!("chaos seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
+    let seed = seed("chaos");
     let mut rng = Rng(seed);
 
     // The login port: accepts and stays silent (each connection is held open

@@ -42,6 +42,7 @@
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -59,6 +60,7 @@ use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::Store;
 use vmd_store_pg::{PgConfig, PgStore};
+use vmd_testkit::chaos::{seed, Rng};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const REPLICAS: usize = 3;
@@ -111,38 +113,6 @@ fn test_pg() -> Option<String> {
             );
             None
         }
-    }
-}
-
-/// The run's seed: `VMD_CHAOS_SEED`, else the clock.
-fn seed(name: &str) -> u64 {
-    let seed = std::env::var("VMD_CHAOS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
-    eprintln!("{name} seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
-    seed
-}
-
-/// xorshift64*: a seed replays a run.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
     }
 }
 
@@ -984,17 +954,25 @@ async fn converse(
     }
 }
 
-async fn user_rounds(
-    sh: Arc<Shared<FakeSlack>>,
+/// One user's conversations (`converse` runs one round), one after
+/// another, until the rounds are done and the killer has killed often
+/// enough; an error as soon as a probe of its conversation ran twice at
+/// once.
+async fn user_rounds<F, T, Fut>(
+    sh: Arc<Shared<F>>,
     n: u64,
     tgt: Arc<Target>,
     mut rng: Rng,
-) -> Result<Vec<Done>, String> {
+    converse: impl Fn(Arc<Shared<F>>, u64, u64, Arc<Target>, Rng) -> Fut,
+) -> Result<Vec<T>, String>
+where
+    Fut: Future<Output = Result<T, String>>,
+{
     let mut done = Vec::new();
     let mut round = 0;
     while round < rounds() || (sh.kills.load(Ordering::SeqCst) < MIN_KILLS && round < 99) {
         let r = Rng(rng.next() | 1);
-        done.push(converse(&sh, n, round, &tgt, r).await?);
+        done.push(converse(sh.clone(), n, round, tgt.clone(), r).await?);
         if tgt.most.load(Ordering::SeqCst) > 1 {
             return Err(format!(
                 "user {n}: a probe of its conversation ran twice at once"
@@ -1003,6 +981,72 @@ async fn user_rounds(
         round += 1;
     }
     Ok(done)
+}
+
+/// What a run of every user against the killer ended with.
+struct Run<T> {
+    results: Vec<T>,
+    kills: usize,
+    elapsed: Duration,
+    takeovers: Arc<Mutex<Vec<Duration>>>,
+}
+
+/// Every user's rounds (one task each, its own generator drawn from
+/// `rng`) while [`kill_until_done`] kills the replicas `eligible` names,
+/// the take-overs measured from the chat (`resumed`: how many "checking
+/// again" it shows); fails on a user's error or on too few kills.
+#[allow(clippy::too_many_arguments)]
+async fn run_users<F, T, Fut, C>(
+    sh: &Arc<Shared<F>>,
+    cluster: &mut Cluster,
+    targets: &[Arc<Target>],
+    rng: &mut Rng,
+    seed: u64,
+    limit: Duration,
+    resumed: impl Fn() -> usize + Send + 'static,
+    eligible: impl FnMut(Option<usize>) -> Vec<usize>,
+    converse: C,
+) -> Run<T>
+where
+    F: Send + Sync + 'static,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, String>> + Send + 'static,
+    C: Fn(Arc<Shared<F>>, u64, u64, Arc<Target>, Rng) -> Fut + Copy + Send + 'static,
+{
+    let mut tasks = Vec::new();
+    for (n, t) in targets.iter().enumerate() {
+        tasks.push(tokio::spawn(user_rounds(
+            sh.clone(),
+            n as u64,
+            t.clone(),
+            Rng(rng.next() | 1),
+            converse,
+        )));
+    }
+    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let watch = watch_takeovers(resumed, last_kill.clone(), takeovers.clone());
+    let started = Instant::now();
+    let kills = kill_until_done(sh, cluster, &tasks, rng, seed, limit, &last_kill, eligible).await;
+    let mut results = Vec::new();
+    for t in tasks {
+        match t.await.expect("user task") {
+            Ok(r) => results.extend(r),
+            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    watch.abort();
+    assert!(
+        kills >= MIN_KILLS,
+        "only {kills} kills: too short to mean much"
+    );
+    Run {
+        results,
+        kills,
+        elapsed,
+        takeovers,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1032,55 +1076,32 @@ async fn three_replicas_on_postgres_survive_sigkill() {
     }
     let sh = Shared::new(fake.clone(), &mut rng);
     let targets = targets(users, 1);
-    let mut tasks = Vec::new();
-    for (n, t) in targets.iter().enumerate() {
-        tasks.push(tokio::spawn(user_rounds(
-            sh.clone(),
-            n as u64,
-            t.clone(),
-            Rng(rng.next() | 1),
-        )));
-    }
-    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
-    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let watch = {
+    let resumed = {
         let fake = fake.clone();
-        watch_takeovers(
-            move || {
-                fake.all_messages()
-                    .iter()
-                    .filter(|m| text_of(m).contains(RESUMED))
-                    .count()
-            },
-            last_kill.clone(),
-            takeovers.clone(),
-        )
+        move || {
+            fake.all_messages()
+                .iter()
+                .filter(|m| text_of(m).contains(RESUMED))
+                .count()
+        }
     };
-    let started = Instant::now();
-    let kills = kill_until_done(
+    let Run {
+        results,
+        kills,
+        elapsed,
+        takeovers,
+    } = run_users(
         &sh,
         &mut cluster,
-        &tasks,
+        &targets,
         &mut rng,
         seed,
         limit(users),
-        &last_kill,
+        resumed,
         |_| (0..REPLICAS).collect(),
+        |sh, n, round, tgt, r| async move { converse(&sh, n, round, &tgt, r).await },
     )
     .await;
-    let mut results = Vec::new();
-    for t in tasks {
-        match t.await.expect("user task") {
-            Ok(r) => results.extend(r),
-            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
-        }
-    }
-    let elapsed = started.elapsed();
-    watch.abort();
-    assert!(
-        kills >= MIN_KILLS,
-        "only {kills} kills: too short to mean much"
-    );
 
     // What the database holds is what the chat showed.
     let finished: Vec<Finished> = results
@@ -1522,27 +1543,6 @@ async fn dconverse(
     }
 }
 
-async fn duser_rounds(
-    sh: Arc<Shared<FakeDiscord>>,
-    n: u64,
-    tgt: Arc<Target>,
-    mut rng: Rng,
-) -> Result<Vec<Finished>, String> {
-    let mut done = Vec::new();
-    let mut round = 0;
-    while round < rounds() || (sh.kills.load(Ordering::SeqCst) < MIN_KILLS && round < 99) {
-        let r = Rng(rng.next() | 1);
-        done.push(dconverse(&sh, n, round, &tgt, r).await?);
-        if tgt.most.load(Ordering::SeqCst) > 1 {
-            return Err(format!(
-                "user {n}: a probe of its conversation ran twice at once"
-            ));
-        }
-        round += 1;
-    }
-    Ok(done)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
     let Some(url) = test_pg() else { return };
@@ -1571,29 +1571,14 @@ async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
     }
     let sh = Shared::new(fake.clone(), &mut rng);
     let targets = targets(users, 3);
-    let mut tasks = Vec::new();
-    for (n, t) in targets.iter().enumerate() {
-        tasks.push(tokio::spawn(duser_rounds(
-            sh.clone(),
-            n as u64,
-            t.clone(),
-            Rng(rng.next() | 1),
-        )));
-    }
-    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
-    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let watch = {
+    let resumed = {
         let fake = fake.clone();
-        watch_takeovers(
-            move || {
-                fake.messages()
-                    .iter()
-                    .filter(|m| dtext_of(m).contains(RESUMED))
-                    .count()
-            },
-            last_kill.clone(),
-            takeovers.clone(),
-        )
+        move || {
+            fake.messages()
+                .iter()
+                .filter(|m| dtext_of(m).contains(RESUMED))
+                .count()
+        }
     };
     // A replica is killed only once its shard has been up 6 s: its next
     // IDENTIFY then keeps Discord's rate (one a shard in 5 s).
@@ -1614,31 +1599,23 @@ async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
             })
             .collect()
     };
-    let started = Instant::now();
-    let kills = kill_until_done(
+    let Run {
+        results,
+        kills,
+        elapsed,
+        takeovers,
+    } = run_users(
         &sh,
         &mut cluster,
-        &tasks,
+        &targets,
         &mut rng,
         seed,
         limit(users),
-        &last_kill,
+        resumed,
         eligible,
+        |sh, n, round, tgt, r| async move { dconverse(&sh, n, round, &tgt, r).await },
     )
     .await;
-    let mut results = Vec::new();
-    for t in tasks {
-        match t.await.expect("user task") {
-            Ok(r) => results.extend(r),
-            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
-        }
-    }
-    let elapsed = started.elapsed();
-    watch.abort();
-    assert!(
-        kills >= MIN_KILLS,
-        "only {kills} kills: too short to mean much"
-    );
     let (answers, probes) = check_store(&url, &schema, seed, &results, &targets).await;
     // An interaction seen by two replicas was taken by one: none answered
     // twice (Discord refuses a second answer to an interaction).
