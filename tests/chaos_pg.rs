@@ -52,6 +52,8 @@ use std::time::{Duration, Instant};
 mod dfake;
 #[path = "../bot/slack/tests/fake/mod.rs"]
 mod fake;
+#[path = "../bot/slack/tests/support/mod.rs"]
+mod support;
 
 use dfake::FakeDiscord;
 use fake::fixtures::{block_action, message, redelivered, slash_command};
@@ -623,19 +625,13 @@ async fn check_store(
 // Slack
 
 fn text_of(m: &Value) -> String {
-    let mut out = String::new();
-    for b in m["blocks"].as_array().into_iter().flatten() {
-        if let Some(t) = b["text"]["text"].as_str() {
-            out.push_str(t);
-            out.push('\n');
-        }
-        for e in b["elements"].as_array().into_iter().flatten() {
-            if let Some(t) = e["text"].as_str() {
-                out.push_str(t);
-                out.push('\n');
-            }
-        }
-    }
+    let mut out = support::text_in(
+        m,
+        support::Parts {
+            fields: false,
+            elements: true,
+        },
+    );
     if let Some(t) = m["text"].as_str() {
         out.push_str(t);
     }
@@ -644,17 +640,9 @@ fn text_of(m: &Value) -> String {
 
 /// (action id, label) of our buttons on a message.
 fn buttons(m: &Value) -> Vec<(String, String)> {
-    m["blocks"]
-        .as_array()
+    support::actions(m)
         .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            let id = e["action_id"].as_str()?.to_owned();
-            id.starts_with("v1|")
-                .then(|| (id, e["text"]["text"].as_str().unwrap_or("").to_owned()))
-        })
+        .filter(|(id, _)| id.starts_with("v1|"))
         .collect()
 }
 

@@ -12,15 +12,16 @@
 //! raw, no markup glitches, nothing silent.
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
+use support::actions as buttons;
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
 
 const CHANNEL: &str = "C0SUPPORT1";
 const NOT_IN: &str = "C0NOTIN01";
@@ -43,17 +44,8 @@ impl Trial {
             fake.set_locale(ALICE, "ko-KR");
         }
         let data = tempfile::tempdir().unwrap();
-        let mut cfg = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-        cfg.api_url = Some(fake.api_url());
-        cfg.reconnect_secs = 1;
-        let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
-        let driver = Arc::new(vmd_runtime::fake::test_driver(
-            GateProber::new(worlds, true),
-            store,
-        ));
-        let n = fake.connections_opened();
-        let bot = vmd_slack::start(cfg, driver).await.unwrap();
-        assert!(fake.wait_connected(n + 1, WAIT).await, "no connection");
+        let driver = vmd_testkit::setup::driver(data.path(), GateProber::new(worlds, true)).await;
+        let bot = support::connect(&fake, support::config(&fake), driver, WAIT).await;
         Trial {
             fake,
             bot,
@@ -71,15 +63,7 @@ impl Trial {
     }
 
     fn diagnose(&self, channel: &str, text: &str) {
-        let f = &self.fake;
-        f.send(&slash_command(
-            &f.new_id("env-cmd-"),
-            &f.new_id("trig-"),
-            ALICE,
-            channel,
-            "/diagnose",
-            text,
-        ));
+        support::command(&self.fake, ALICE, channel, "/diagnose", text);
     }
 
     /// Alice writes `text` in `channel` (in `thread`, if any); `subtype`
@@ -154,18 +138,8 @@ impl Trial {
 
     /// The newest message of the thread with buttons for step `step`.
     async fn question(&self, channel: &str, thread: &str, step: &str) -> Value {
-        let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
         self.until(&format!("question {step}"), || {
-            self.fake
-                .thread(channel, thread)
-                .into_iter()
-                .rev()
-                .find(|m| buttons(m).iter().any(|(id, _)| id.starts_with("v1|")))
-                .filter(|m| {
-                    buttons(m)
-                        .iter()
-                        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
-                })
+            support::question(&self.fake, channel, thread, step)
         })
         .await
     }
@@ -220,22 +194,6 @@ impl Trial {
     async fn stop(self) {
         self.bot.stop().await;
     }
-}
-
-fn buttons(m: &Value) -> Vec<(String, String)> {
-    m["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            Some((
-                e["action_id"].as_str()?.to_owned(),
-                e["text"]["text"].as_str().unwrap_or("").to_owned(),
-            ))
-        })
-        .collect()
 }
 
 /// mrkdwn as Slack shows it: mentions by name, links by their label,
@@ -452,25 +410,12 @@ async fn not_in_channel(korean: bool) {
     t.until("the offer", || t.fake.responses().first().cloned())
         .await;
     let offer = t.fake.responses()[0].params["body"].clone();
-    let mut msg = offer.clone();
-    msg["ts"] = json!(t.fake.new_ts());
-    msg["type"] = json!("message");
-    let f = &t.fake;
     let label = buttons(&offer)
         .into_iter()
         .find(|(id, _)| id == "vmd-dm")
         .expect("the DM button")
         .1;
-    f.send(&block_action(
-        &f.new_id("env-act-"),
-        &f.new_id("trig-"),
-        ALICE,
-        NOT_IN,
-        &msg,
-        "vmd-dm",
-        &label,
-        "203.0.113.7 linux",
-    ));
+    support::take_dm_offer(&t.fake, ALICE, NOT_IN, &offer, &label, "203.0.113.7 linux");
     let root = t.root(DM).await;
     t.question(DM, &root, "linux.client_error").await;
     // A new user answers in the DM itself, not in the thread.
