@@ -7,70 +7,31 @@
 //! what to do next, in their language, with nothing raw and nothing silent.
 
 mod fake;
+mod support;
 
 use fake::perm::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
+use support::ALL;
 use vmd_core::probe::PortState;
-use vmd_discord::limits::Limit;
-use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
+use vmd_testkit::transcript::{self, print};
 
 const GUILD: u64 = 1_400_000_000_000_000_001;
 const CHANNEL: u64 = 1_400_000_000_000_000_002;
 const ALICE: u64 = 1_400_000_000_000_000_003;
 const WAIT: Duration = Duration::from_secs(20);
-const ALL: u64 = VIEW_CHANNEL
-    | SEND_MESSAGES
-    | EMBED_LINKS
-    | ATTACH_FILES
-    | CREATE_PUBLIC_THREADS
-    | SEND_MESSAGES_IN_THREADS;
-
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path) -> BotHandle {
-    let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 50,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
-    };
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    let cfg = support::config(fake, &[GUILD], 50, 100);
     let prober = GateProber::new(&[PortState::Open], true);
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(cfg, driver).await.unwrap();
-    assert!(fake.wait_identified(n + 1, WAIT).await, "never connected");
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
-    bot
+    let driver = vmd_testkit::setup::driver(data, prober).await;
+    support::connect(fake, cfg, driver, WAIT).await
 }
 
 async fn command(fake: &FakeDiscord, locale: &str, name: &str, options: Value) -> u64 {
-    let id = fake.new_id();
-    let payload = slash_command(
-        id,
-        &format!("tok-{id}"),
-        GUILD,
-        CHANNEL,
-        ALICE,
-        locale,
-        name,
-        options,
-    );
+    let (id, payload) = support::command(fake, (GUILD, CHANNEL), ALICE, locale, name, options);
     fake.dispatch("INTERACTION_CREATE", payload).await;
     id
 }
@@ -194,38 +155,17 @@ fn transcript(fake: &FakeDiscord) -> Vec<String> {
     fake.messages().iter().map(|m| render(fake, m)).collect()
 }
 
-/// What every message of every transcript must hold for its reader.
+/// What every message of every transcript must hold for its reader:
+/// besides what [`transcript::readable`] checks, no channel the client
+/// could not name, nothing left thinking, no raw snowflake.
 fn readable(korean: bool, shown: &[String]) {
+    transcript::readable(korean, shown, |_| true, &["#unknown"]);
     let all = shown.join("");
-    assert!(!shown.is_empty(), "nothing was shown");
     for m in shown {
-        let body = m.split_once('\n').map_or("", |(_, b)| b).trim();
-        assert!(!body.is_empty(), "an empty message:\n{all}");
         assert!(
-            !body.contains("vm-doctor is thinking…"),
+            !transcript::body(m).contains("vm-doctor is thinking…"),
             "left thinking forever:\n{all}"
         );
-        if korean {
-            // Every message speaks Korean (commands and values may be Latin).
-            assert!(
-                body.chars().any(|c| ('가'..='힣').contains(&c)),
-                "a message without Korean:\n{m}"
-            );
-        }
-    }
-    for bad in [
-        "{ $",
-        "{$",
-        "Msg {",
-        "Some(",
-        "None",
-        "Err(",
-        "Ok(",
-        "\\n",
-        "undefined",
-        "#unknown",
-    ] {
-        assert!(!all.contains(bad), "{bad:?} shown:\n{all}");
     }
     // No raw snowflakes: channels and users appear by name.
     for id in [GUILD, CHANNEL, ALICE] {
@@ -234,10 +174,6 @@ fn readable(korean: bool, shown: &[String]) {
     for w in all.split(|c: char| !c.is_ascii_digit()) {
         assert!(w.len() < 15, "a raw id {w} shown:\n{all}");
     }
-}
-
-fn print(title: &str, shown: &[String]) {
-    println!("===== {title} =====\n{}", shown.join(""));
 }
 
 async fn wait_until(fake: &FakeDiscord, what: &str, f: impl Fn(&[String]) -> bool) {
@@ -290,12 +226,7 @@ async fn trial(locale: &str, bits: u64, asked: bool) -> (Run, Vec<String>) {
         ]),
     )
     .await;
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .expect("the command was answered");
+    support::callback(&fake, id, WAIT).await;
     if asked {
         // The first question, with its buttons, wherever it went.
         wait_until(&fake, "asked the first question", |_| {
@@ -407,26 +338,12 @@ async fn no_attach_files(locale: &str) {
         .find(|c| *c != CHANNEL)
         .expect("the diagnosis has a thread");
     fake.set_bot_permissions(thread, bits);
-    let id = fake.new_id();
-    let mut payload = slash_command(
-        id,
-        &format!("tok-{id}"),
-        GUILD,
-        thread,
-        ALICE,
-        locale,
-        "ticket",
-        json!([]),
-    );
+    let (id, mut payload) =
+        support::command(&fake, (GUILD, thread), ALICE, locale, "ticket", json!([]));
     payload["channel"]["type"] = json!(11);
     payload["channel"]["parent_id"] = json!(CHANNEL.to_string());
     fake.dispatch("INTERACTION_CREATE", payload).await;
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .expect("the command was answered");
+    support::callback(&fake, id, WAIT).await;
     wait_until(&fake, "the ticket link", |s| {
         s.iter()
             .any(|m| m.contains("https://support.example/ticket"))
@@ -463,12 +380,7 @@ async fn no_attach_files(locale: &str) {
 async fn ticket_in_the_channel(locale: &str) {
     let (Run { fake, bot, _data }, _) = trial(locale, ALL, true).await;
     let id = command(&fake, locale, "ticket", json!([])).await;
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .expect("the command was answered");
+    support::callback(&fake, id, WAIT).await;
     wait_until(&fake, "the ticket link", |s| {
         s.iter()
             .any(|m| m.contains("https://support.example/ticket"))

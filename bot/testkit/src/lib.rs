@@ -11,7 +11,8 @@
 //! (the hostile corpus and what may never reach a platform), [`burst`]
 //! (waiting for a burst, measuring it, the benchmarks' summary), [`chaos`]
 //! (the chaos runs' seed and generator), [`http`]
-//! (a request as the fakes read it, its body as JSON) and [`wait`]
+//! (a request as the fakes read it, its body as JSON), [`transcript`] (what
+//! a user's transcript must hold, the trial tests') and [`wait`]
 //! (conditions with a generous deadline, never a timing assertion). Each
 //! adapter's `tests/support/` adds its platform's own set-up on top.
 
@@ -22,4 +23,5 @@ pub mod escape;
 pub mod http;
 pub mod probers;
 pub mod setup;
+pub mod transcript;
 pub mod wait;
