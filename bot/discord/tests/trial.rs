@@ -39,37 +39,23 @@ async fn command(fake: &FakeDiscord, locale: &str, name: &str, options: Value) -
 /// Discord's mentions as the client shows them: `<#id>` as the channel's
 /// name, `<@id>` as the user's.
 fn mentions(fake: &FakeDiscord, text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let at = &rest[i..];
-        let Some(end) = at.find('>') else {
-            out.push_str(at);
-            rest = "";
-            break;
-        };
-        let inner = &at[1..end];
-        let shown = if let Some(id) = inner.strip_prefix('#').and_then(|s| s.parse::<u64>().ok()) {
-            match fake.channel(id) {
+    transcript::tokens(text, |inner| {
+        if let Some(id) = inner.strip_prefix('#').and_then(|s| s.parse::<u64>().ok()) {
+            Some(match fake.channel(id) {
                 Some(c) => format!("#{}", c["name"].as_str().unwrap_or("?")),
                 None if id == CHANNEL => "#general".to_owned(),
                 None => "#unknown".to_owned(),
-            }
-        } else if let Some(id) = inner.trim_start_matches('!').strip_prefix('@') {
-            if id == ALICE.to_string() {
-                "@alice".to_owned()
-            } else {
-                format!("@{id}")
-            }
+            })
         } else {
-            at[..=end].to_owned()
-        };
-        out.push_str(&shown);
-        rest = &at[end + 1..];
-    }
-    out.push_str(rest);
-    out
+            inner.trim_start_matches('!').strip_prefix('@').map(|id| {
+                if id == ALICE.to_string() {
+                    "@alice".to_owned()
+                } else {
+                    format!("@{id}")
+                }
+            })
+        }
+    })
 }
 
 /// One message as the user sees it.
@@ -327,6 +313,31 @@ async fn no_embed_links(locale: &str) {
     bot.stop().await;
 }
 
+/// Waits for the answer to `/ticket` (interaction `id`) and the ticket
+/// link shown.
+async fn ticket_answered(fake: &FakeDiscord, id: u64) {
+    support::callback(fake, id, WAIT).await;
+    wait_until(fake, "the ticket link", |s| {
+        s.iter()
+            .any(|m| m.contains("https://support.example/ticket"))
+    })
+    .await;
+}
+
+/// Once the turn is over: the transcript (printed under `title`, checked
+/// readable) and the hand-off message in it.
+async fn hand_off(fake: &FakeDiscord, locale: &str, title: &str) -> (Vec<String>, String) {
+    let shown = settled(fake).await;
+    print(&format!("{locale}: {title}"), &shown);
+    readable(korean(locale), &shown);
+    let hand_off = shown
+        .iter()
+        .find(|m| m.contains("https://support.example/ticket"))
+        .unwrap()
+        .clone();
+    (shown, hand_off)
+}
+
 async fn no_attach_files(locale: &str) {
     let bits = ALL & !ATTACH_FILES;
     let (Run { fake, bot, _data }, _) = trial(locale, bits, true).await;
@@ -343,26 +354,12 @@ async fn no_attach_files(locale: &str) {
     payload["channel"]["type"] = json!(11);
     payload["channel"]["parent_id"] = json!(CHANNEL.to_string());
     fake.dispatch("INTERACTION_CREATE", payload).await;
-    support::callback(&fake, id, WAIT).await;
-    wait_until(&fake, "the ticket link", |s| {
-        s.iter()
-            .any(|m| m.contains("https://support.example/ticket"))
-    })
-    .await;
+    ticket_answered(&fake, id).await;
     wait_until(&fake, "answered /ticket", |s| {
         !s.iter().any(|m| m.contains("thinking…"))
     })
     .await;
-    let shown = settled(&fake).await;
-    print(
-        &format!("{locale}: no Attach Files, to the hand-off"),
-        &shown,
-    );
-    readable(korean(locale), &shown);
-    let hand_off = shown
-        .iter()
-        .find(|m| m.contains("https://support.example/ticket"))
-        .unwrap();
+    let (_, hand_off) = hand_off(&fake, locale, "no Attach Files, to the hand-off").await;
     let said = if korean(locale) {
         "파일 첨부"
     } else {
@@ -380,22 +377,13 @@ async fn no_attach_files(locale: &str) {
 async fn ticket_in_the_channel(locale: &str) {
     let (Run { fake, bot, _data }, _) = trial(locale, ALL, true).await;
     let id = command(&fake, locale, "ticket", json!([])).await;
-    support::callback(&fake, id, WAIT).await;
-    wait_until(&fake, "the ticket link", |s| {
-        s.iter()
-            .any(|m| m.contains("https://support.example/ticket"))
-    })
+    ticket_answered(&fake, id).await;
+    let (shown, hand_off) = hand_off(
+        &fake,
+        locale,
+        "/ticket in the channel, the diagnosis in a thread",
+    )
     .await;
-    let shown = settled(&fake).await;
-    print(
-        &format!("{locale}: /ticket in the channel, the diagnosis in a thread"),
-        &shown,
-    );
-    readable(korean(locale), &shown);
-    let hand_off = shown
-        .iter()
-        .find(|m| m.contains("https://support.example/ticket"))
-        .unwrap();
     assert!(hand_off.starts_with("--- thread"), "{hand_off}");
     assert!(hand_off.contains("ip=203.0.113.40"), "{hand_off}");
     let answer = fake

@@ -160,6 +160,21 @@ impl Trial {
         }
     }
 
+    /// Alice writes as [`Trial::say`] does; returns what the bot then
+    /// showed, once its turn is over ([`Trial::answered_since`]).
+    async fn reply(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        text: &str,
+        subtype: Option<&str>,
+        extra: Value,
+    ) -> Vec<String> {
+        let mark = self.mark();
+        self.say(channel, thread, text, subtype, extra);
+        self.answered_since(mark).await
+    }
+
     /// Calls so far (to wait for the answer to what is sent next).
     fn mark(&self) -> usize {
         self.fake.calls().len()
@@ -200,33 +215,18 @@ impl Trial {
 /// mrkdwn as Slack shows it: mentions by name, links by their label,
 /// entities decoded.
 fn shown(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let at = &rest[i..];
-        let Some(end) = at.find('>') else {
-            out.push_str(at);
-            rest = "";
-            break;
-        };
-        let inner = &at[1..end];
-        let name = match inner {
-            u if u == format!("@{ALICE}") => "@alice".to_owned(),
-            u if u == format!("@{BOT_USER}") => "@vm-doctor".to_owned(),
-            link if link.starts_with("http") => match link.split_once('|') {
-                Some((url, label)) => format!("{label} ({url})"),
-                None => link.to_owned(),
-            },
-            other => format!("<{other}>"),
-        };
-        out.push_str(&name);
-        rest = &at[end + 1..];
-    }
-    out.push_str(rest);
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    transcript::tokens(text, |inner| match inner {
+        u if u == format!("@{ALICE}") => Some("@alice".to_owned()),
+        u if u == format!("@{BOT_USER}") => Some("@vm-doctor".to_owned()),
+        link if link.starts_with("http") => Some(match link.split_once('|') {
+            Some((url, label)) => format!("{label} ({url})"),
+            None => link.to_owned(),
+        }),
+        _ => None,
+    })
+    .replace("&lt;", "<")
+    .replace("&gt;", ">")
+    .replace("&amp;", "&")
 }
 
 /// A message's blocks as the user sees them (the text when it has none).
@@ -392,18 +392,18 @@ async fn not_in_channel(korean: bool) {
     let root = t.root(DM).await;
     t.question(DM, &root, "linux.client_error").await;
     // A new user answers in the DM itself, not in the thread.
-    let mark = t.mark();
-    t.say(
-        DM,
-        None,
-        t.pick(
-            "it says Permission denied, please try again",
-            "Permission denied, please try again 이라고 나와요",
-        ),
-        None,
-        json!({}),
-    );
-    let after = t.answered_since(mark).await;
+    let after = t
+        .reply(
+            DM,
+            None,
+            t.pick(
+                "it says Permission denied, please try again",
+                "Permission denied, please try again 이라고 나와요",
+            ),
+            None,
+            json!({}),
+        )
+        .await;
     let shown = transcript(&t.fake);
     print(
         &format!("{}: /diagnose where the bot is not a member", lang(korean)),
@@ -444,9 +444,9 @@ async fn help_in_thread(korean: bool) {
     t.diagnose(CHANNEL, "203.0.113.7 linux");
     let root = t.root(CHANNEL).await;
     t.question(CHANNEL, &root, "linux.client_error").await;
-    let mark = t.mark();
-    t.say(CHANNEL, Some(&root), "!help", None, json!({}));
-    let help = t.answered_since(mark).await;
+    let help = t
+        .reply(CHANNEL, Some(&root), "!help", None, json!({}))
+        .await;
     print(&format!("{}: !help in the thread", lang(korean)), &help);
     readable(korean, &help);
     let all = help.join("");
@@ -468,29 +468,28 @@ async fn broadcast_sentence(korean: bool) {
     let root = t.root(CHANNEL).await;
     let q = t.question(CHANNEL, &root, "linux.vnc").await;
     // The console: answered in words.
-    let mark = t.mark();
-    t.say(
+    t.reply(
         CHANNEL,
         Some(&root),
         t.pick("yes, I'm in through VNC", "네, VNC로 접속했어요"),
         None,
         json!({}),
-    );
-    t.answered_since(mark).await;
+    )
+    .await;
     let _ = q;
     t.question(CHANNEL, &root, "linux.sshd").await;
-    let mark = t.mark();
-    t.say(
-        CHANNEL,
-        Some(&root),
-        t.pick(
-            "yes I checked, it says active (running)",
-            "네 확인해 봤는데 active (running)이라고 나와요",
-        ),
-        Some("thread_broadcast"),
-        json!({"root": {"ts": root, "user": BOT_USER}}),
-    );
-    let after = t.answered_since(mark).await;
+    let after = t
+        .reply(
+            CHANNEL,
+            Some(&root),
+            t.pick(
+                "yes I checked, it says active (running)",
+                "네 확인해 봤는데 active (running)이라고 나와요",
+            ),
+            Some("thread_broadcast"),
+            json!({"root": {"ts": root, "user": BOT_USER}}),
+        )
+        .await;
     let shown = transcript(&t.fake);
     print(
         &format!(
@@ -522,21 +521,21 @@ async fn file_attached(korean: bool) {
         "mimetype": "text/plain", "filetype": "text", "pretty_type": "Plain Text",
         "mode": "snippet", "size": 812
     }], "upload": false});
-    let mark = t.mark();
-    t.say(
-        CHANNEL,
-        Some(&root),
-        t.pick(
-            "here is what systemctl status sshd shows",
-            "systemctl status sshd 결과 첨부해요",
-        ),
-        Some("file_share"),
-        file.clone(),
-    );
-    let with_text = t.answered_since(mark).await;
-    let mark = t.mark();
-    t.say(CHANNEL, Some(&root), "", Some("file_share"), file);
-    let alone = t.answered_since(mark).await;
+    let with_text = t
+        .reply(
+            CHANNEL,
+            Some(&root),
+            t.pick(
+                "here is what systemctl status sshd shows",
+                "systemctl status sshd 결과 첨부해요",
+            ),
+            Some("file_share"),
+            file.clone(),
+        )
+        .await;
+    let alone = t
+        .reply(CHANNEL, Some(&root), "", Some("file_share"), file)
+        .await;
     let mut shown = with_text.clone();
     shown.extend(alone.clone());
     print(

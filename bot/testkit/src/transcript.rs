@@ -22,6 +22,30 @@ pub fn body(shown: &str) -> &str {
     shown.split_once('\n').map_or("", |(_, b)| b).trim()
 }
 
+/// `text` with each `<…>` token (a mention, a channel, a link) as the
+/// platform's client shows it: `shown` gets what is inside the brackets,
+/// `None` keeps the token as it is; an unclosed `<` stays.
+pub fn tokens(text: &str, shown: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let at = &rest[i..];
+        let Some(end) = at.find('>') else {
+            out.push_str(at);
+            rest = "";
+            break;
+        };
+        match shown(&at[1..end]) {
+            Some(s) => out.push_str(&s),
+            None => out.push_str(&at[..=end]),
+        }
+        rest = &at[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What every transcript must hold for its reader: something shown, no
 /// empty message, in Korean a Hangul syllable in every message whose body
 /// `wants_korean` says must speak it (commands and values may be Latin),

@@ -86,7 +86,34 @@ pub fn command(
     options: Value,
 ) -> (u64, Value) {
     let id = fake.new_id();
-    let payload = slash_command(
+    (id, interaction(id, place, user, locale, name, options))
+}
+
+/// `/diagnose ip os` as an interaction (`id`, token `tok-{id}`).
+pub fn diagnose(id: u64, place: (u64, u64), user: u64, locale: &str, ip: &str, os: &str) -> Value {
+    interaction(
+        id,
+        place,
+        user,
+        locale,
+        "diagnose",
+        json!([
+            {"name": "ip", "type": 3, "value": ip},
+            {"name": "os", "type": 3, "value": os},
+        ]),
+    )
+}
+
+/// The slash command interaction `id` (token `tok-{id}`).
+fn interaction(
+    id: u64,
+    place: (u64, u64),
+    user: u64,
+    locale: &str,
+    name: &str,
+    options: Value,
+) -> Value {
+    slash_command(
         id,
         &format!("tok-{id}"),
         place.0,
@@ -95,24 +122,6 @@ pub fn command(
         locale,
         name,
         options,
-    );
-    (id, payload)
-}
-
-/// `/diagnose ip os` as an interaction (`id`, token `tok-{id}`).
-pub fn diagnose(id: u64, place: (u64, u64), user: u64, locale: &str, ip: &str, os: &str) -> Value {
-    slash_command(
-        id,
-        &format!("tok-{id}"),
-        place.0,
-        place.1,
-        user,
-        locale,
-        "diagnose",
-        json!([
-            {"name": "ip", "type": 3, "value": ip},
-            {"name": "os", "type": 3, "value": os},
-        ]),
     )
 }
 
