@@ -62,7 +62,7 @@ use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::Store;
 use vmd_store_pg::{PgConfig, PgStore};
-use vmd_testkit::chaos::{seed, Rng};
+use vmd_testkit::chaos::{discord_end, discord_question, seed, DiscordQuestion, End, Rng};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const REPLICAS: usize = 3;
@@ -273,12 +273,6 @@ fn targets(n: u64, net: u64) -> Vec<Arc<Target>> {
     (0..n)
         .map(|n| Arc::new(target(&format!("127.0.{}.{}", net + n / 200, 10 + n % 200))))
         .collect()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum End {
-    Escalated,
-    Fixed,
 }
 
 /// The answers a user saw take effect in one conversation, and the one
@@ -1237,64 +1231,12 @@ fn dtext_of(m: &Value) -> String {
 
 /// The question in front of the user in `channel`: the highest count among
 /// the messages with our buttons (the newest among equals).
-struct DQuestion {
-    tag: String,
-    count: u32,
-    step: String,
-    /// (custom id, option key).
-    buttons: Vec<(String, String)>,
-    message: Value,
-}
-
-fn dquestion(fake: &FakeDiscord, channel: u64) -> Option<DQuestion> {
-    let mut best: Option<DQuestion> = None;
-    for m in fake.channel_messages(channel) {
-        let ids: Vec<String> = m["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-            .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
-            .filter(|id| id.starts_with("v1|"))
-            .collect();
-        let Some(first) = ids.first() else { continue };
-        let parts: Vec<&str> = first.split('|').collect();
-        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
-            continue;
-        };
-        let Ok(count) = count.parse::<u32>() else {
-            continue;
-        };
-        if best.as_ref().is_none_or(|b| count >= b.count) {
-            best = Some(DQuestion {
-                tag: parts[3].to_owned(),
-                count,
-                step: step.to_owned(),
-                buttons: ids
-                    .iter()
-                    .filter_map(|id| Some((id.clone(), id.rsplit('|').next()?.to_owned())))
-                    .collect(),
-                message: m.clone(),
-            });
-        }
-    }
-    best
+fn dquestion(fake: &FakeDiscord, channel: u64) -> Option<DiscordQuestion> {
+    discord_question(fake.channel_messages(channel), |id| id.starts_with("v1|"))
 }
 
 fn dended(fake: &FakeDiscord, channel: u64) -> Option<End> {
-    for m in fake.channel_messages(channel).iter().rev() {
-        let t = dtext_of(m);
-        let report = m["attachments"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x["filename"] == "vm-doctor-report.md"));
-        if report || t.contains("This diagnosis has been handed to support") {
-            return Some(End::Escalated);
-        }
-        if t.contains("This diagnosis is finished") {
-            return Some(End::Fixed);
-        }
-    }
-    None
+    discord_end(&fake.channel_messages(channel), dtext_of)
 }
 
 impl Shared<FakeDiscord> {

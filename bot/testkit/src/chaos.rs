@@ -1,5 +1,8 @@
 //! What the chaos runs (`tests/chaos.rs`, `tests/chaos_pg.rs`) share: the
-//! run's seed and the generator a seed replays.
+//! run's seed and the generator a seed replays, how a conversation ended,
+//! and what a Discord conversation asks and how it ended.
+
+use serde_json::Value;
 
 /// The run's seed: `VMD_CHAOS_SEED`, else the clock; printed with `name`
 /// so that a failing run can be replayed.
@@ -35,4 +38,83 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
+}
+
+/// How a conversation ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum End {
+    Escalated,
+    Fixed,
+}
+
+/// The question a Discord conversation's channel shows now.
+#[derive(Debug)]
+pub struct DiscordQuestion {
+    /// `step:answers` (the button ids' question part).
+    pub tag: String,
+    pub count: u32,
+    pub step: String,
+    /// (custom id, option key).
+    pub buttons: Vec<(String, String)>,
+    pub message: Value,
+}
+
+/// The question in front of the user among a Discord channel's `messages`
+/// (oldest first): the highest count among the messages with buttons whose
+/// custom ids `ours` keeps, the newest among equals.
+pub fn discord_question(
+    messages: Vec<Value>,
+    ours: impl Fn(&str) -> bool,
+) -> Option<DiscordQuestion> {
+    let mut best: Option<DiscordQuestion> = None;
+    for m in messages {
+        let ids: Vec<String> = m["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+            .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
+            .filter(|id| ours(id))
+            .collect();
+        let Some(first) = ids.first() else { continue };
+        let parts: Vec<&str> = first.split('|').collect();
+        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
+            continue;
+        };
+        let Ok(count) = count.parse::<u32>() else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| count >= b.count) {
+            best = Some(DiscordQuestion {
+                tag: parts[3].to_owned(),
+                count,
+                step: step.to_owned(),
+                buttons: ids
+                    .iter()
+                    .filter_map(|id| Some((id.clone(), id.rsplit('|').next()?.to_owned())))
+                    .collect(),
+                message: m.clone(),
+            });
+        }
+    }
+    best
+}
+
+/// How the conversation in a Discord channel's `messages` ended, if it did,
+/// reading them newest first (`text`: what a message says): the report
+/// attached or the hand-off said is escalated, "finished" is fixed.
+pub fn discord_end(messages: &[Value], text: impl Fn(&Value) -> String) -> Option<End> {
+    for m in messages.iter().rev() {
+        let t = text(m);
+        let report = m["attachments"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["filename"] == "vm-doctor-report.md"));
+        if report || t.contains("This diagnosis has been handed to support") {
+            return Some(End::Escalated);
+        }
+        if t.contains("This diagnosis is finished") {
+            return Some(End::Fixed);
+        }
+    }
+    None
 }
