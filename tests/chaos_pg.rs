@@ -62,7 +62,7 @@ use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::Store;
 use vmd_store_pg::{PgConfig, PgStore};
-use vmd_testkit::chaos::{discord_end, discord_question, seed, DiscordQuestion, End, Rng};
+use vmd_testkit::chaos::{asked, discord_end, discord_question, seed, DiscordQuestion, End, Rng};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const REPLICAS: usize = 3;
@@ -666,19 +666,12 @@ fn question(thread: &[Value], floor: u128) -> Option<Question> {
     let mut best: Option<Question> = None;
     for m in thread.iter().filter(|m| ts_num(m) >= floor) {
         let bs = buttons(m);
-        let Some((first, _)) = bs.first() else {
-            continue;
-        };
-        let parts: Vec<&str> = first.split('|').collect();
-        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
-            continue;
-        };
-        let Ok(count) = count.parse::<u32>() else {
+        let Some((tag, step, count)) = bs.first().and_then(|(id, _)| asked(id)) else {
             continue;
         };
         if best.as_ref().is_none_or(|b| count >= b.count) {
             best = Some(Question {
-                tag: parts[3].to_owned(),
+                tag: tag.to_owned(),
                 count,
                 step: step.to_owned(),
                 buttons: bs

@@ -59,6 +59,14 @@ pub struct DiscordQuestion {
     pub message: Value,
 }
 
+/// What a button id (`v1|place|user|step:answers|key`) says is asked: the
+/// tag (`step:answers`), the step and the answers so far.
+pub fn asked(id: &str) -> Option<(&str, &str, u32)> {
+    let tag = id.split('|').nth(3)?;
+    let (step, count) = tag.split_once(':')?;
+    Some((tag, step, count.parse().ok()?))
+}
+
 /// The question in front of the user among a Discord channel's `messages`
 /// (oldest first): the highest count among the messages with buttons whose
 /// custom ids `ours` keeps, the newest among equals.
@@ -76,17 +84,12 @@ pub fn discord_question(
             .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
             .filter(|id| ours(id))
             .collect();
-        let Some(first) = ids.first() else { continue };
-        let parts: Vec<&str> = first.split('|').collect();
-        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
-            continue;
-        };
-        let Ok(count) = count.parse::<u32>() else {
+        let Some((tag, step, count)) = ids.first().and_then(|id| asked(id)) else {
             continue;
         };
         if best.as_ref().is_none_or(|b| count >= b.count) {
             best = Some(DiscordQuestion {
-                tag: parts[3].to_owned(),
+                tag: tag.to_owned(),
                 count,
                 step: step.to_owned(),
                 buttons: ids
