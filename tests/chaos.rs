@@ -36,6 +36,9 @@ use tokio::sync::RwLock;
 use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::{SledStore, Store};
+use vmd_testkit::chaos::{
+    discord_end, discord_question, seed, DiscordQuestion as Question, End, Rng,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const GUILD: u64 = 1_400_000_000_000_000_001;
@@ -86,22 +89,6 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 /// How long the script waits for the bot before asking `/status`.
 const PATIENCE: Duration = Duration::from_secs(3);
-
-/// A small deterministic generator (xorshift64*), so a seed replays a run.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 /// The bot process and what the script needs to reach it.
 struct Bot {
@@ -172,74 +159,14 @@ impl Drop for Bot {
     }
 }
 
-/// What a conversation's channel shows now.
-#[derive(Debug)]
-struct Question {
-    /// `step:answers` (the button ids' question part).
-    tag: String,
-    count: u32,
-    step: String,
-    /// (custom id, option key).
-    buttons: Vec<(String, String)>,
-    message: Value,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum End {
-    Escalated,
-    Fixed,
-}
-
 fn questions(fake: &FakeDiscord, channel: u64) -> Option<Question> {
-    let mut best: Option<Question> = None;
-    for m in fake.channel_messages(channel) {
-        let ids: Vec<String> = m["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-            .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
-            .collect();
-        let Some(first) = ids.first() else { continue };
-        let parts: Vec<&str> = first.split('|').collect();
-        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
-            continue;
-        };
-        let Ok(count) = count.parse::<u32>() else {
-            continue;
-        };
-        let buttons = ids
-            .iter()
-            .filter_map(|id| Some((id.clone(), id.rsplit('|').next()?.to_owned())))
-            .collect();
-        // The highest count wins; the newest message among equals.
-        if best.as_ref().is_none_or(|b| count >= b.count) {
-            best = Some(Question {
-                tag: parts[3].to_owned(),
-                count,
-                step: step.to_owned(),
-                buttons,
-                message: m.clone(),
-            });
-        }
-    }
-    best
+    discord_question(fake.channel_messages(channel), |_| true)
 }
 
 fn ended(fake: &FakeDiscord, channel: u64) -> Option<End> {
-    for m in fake.channel_messages(channel).iter().rev() {
-        let text = m["content"].as_str().unwrap_or("");
-        let report = m["attachments"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x["filename"] == "vm-doctor-report.md"));
-        if report || text.contains("This diagnosis has been handed to support") {
-            return Some(End::Escalated);
-        }
-        if text.contains("This diagnosis is finished") {
-            return Some(End::Fixed);
-        }
-    }
-    None
+    discord_end(&fake.channel_messages(channel), |m| {
+        m["content"].as_str().unwrap_or("").to_owned()
+    })
 }
 
 struct Shared {
@@ -577,17 +504,7 @@ async fn converse(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conversations_survive_sigkill_at_random_moments() {
-    let seed = std::env::var("VMD_CHAOS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
-    eprintln!("chaos seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
+    let seed = seed("chaos");
     let mut rng = Rng(seed);
 
     // The login port: accepts and stays silent (each connection is held open

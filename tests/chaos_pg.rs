@@ -42,6 +42,7 @@
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,6 +52,8 @@ use std::time::{Duration, Instant};
 mod dfake;
 #[path = "../bot/slack/tests/fake/mod.rs"]
 mod fake;
+#[path = "../bot/slack/tests/support/mod.rs"]
+mod support;
 
 use dfake::FakeDiscord;
 use fake::fixtures::{block_action, message, redelivered, slash_command};
@@ -59,6 +62,7 @@ use vmd_core::outcome::OutcomeRecord;
 use vmd_core::session::{Outcome, Phase, SessionKey};
 use vmd_runtime::store::Store;
 use vmd_store_pg::{PgConfig, PgStore};
+use vmd_testkit::chaos::{asked, discord_end, discord_question, seed, DiscordQuestion, End, Rng};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vm-doctor");
 const REPLICAS: usize = 3;
@@ -111,38 +115,6 @@ fn test_pg() -> Option<String> {
             );
             None
         }
-    }
-}
-
-/// The run's seed: `VMD_CHAOS_SEED`, else the clock.
-fn seed(name: &str) -> u64 {
-    let seed = std::env::var("VMD_CHAOS_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
-    eprintln!("{name} seed {seed} (VMD_CHAOS_SEED={seed} replays the choices)");
-    seed
-}
-
-/// xorshift64*: a seed replays a run.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
     }
 }
 
@@ -301,12 +273,6 @@ fn targets(n: u64, net: u64) -> Vec<Arc<Target>> {
     (0..n)
         .map(|n| Arc::new(target(&format!("127.0.{}.{}", net + n / 200, 10 + n % 200))))
         .collect()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum End {
-    Escalated,
-    Fixed,
 }
 
 /// The answers a user saw take effect in one conversation, and the one
@@ -653,19 +619,13 @@ async fn check_store(
 // Slack
 
 fn text_of(m: &Value) -> String {
-    let mut out = String::new();
-    for b in m["blocks"].as_array().into_iter().flatten() {
-        if let Some(t) = b["text"]["text"].as_str() {
-            out.push_str(t);
-            out.push('\n');
-        }
-        for e in b["elements"].as_array().into_iter().flatten() {
-            if let Some(t) = e["text"].as_str() {
-                out.push_str(t);
-                out.push('\n');
-            }
-        }
-    }
+    let mut out = support::text_in(
+        m,
+        support::Parts {
+            fields: false,
+            elements: true,
+        },
+    );
     if let Some(t) = m["text"].as_str() {
         out.push_str(t);
     }
@@ -674,17 +634,9 @@ fn text_of(m: &Value) -> String {
 
 /// (action id, label) of our buttons on a message.
 fn buttons(m: &Value) -> Vec<(String, String)> {
-    m["blocks"]
-        .as_array()
+    support::actions(m)
         .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            let id = e["action_id"].as_str()?.to_owned();
-            id.starts_with("v1|")
-                .then(|| (id, e["text"]["text"].as_str().unwrap_or("").to_owned()))
-        })
+        .filter(|(id, _)| id.starts_with("v1|"))
         .collect()
 }
 
@@ -714,19 +666,12 @@ fn question(thread: &[Value], floor: u128) -> Option<Question> {
     let mut best: Option<Question> = None;
     for m in thread.iter().filter(|m| ts_num(m) >= floor) {
         let bs = buttons(m);
-        let Some((first, _)) = bs.first() else {
-            continue;
-        };
-        let parts: Vec<&str> = first.split('|').collect();
-        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
-            continue;
-        };
-        let Ok(count) = count.parse::<u32>() else {
+        let Some((tag, step, count)) = bs.first().and_then(|(id, _)| asked(id)) else {
             continue;
         };
         if best.as_ref().is_none_or(|b| count >= b.count) {
             best = Some(Question {
-                tag: parts[3].to_owned(),
+                tag: tag.to_owned(),
                 count,
                 step: step.to_owned(),
                 buttons: bs
@@ -984,17 +929,25 @@ async fn converse(
     }
 }
 
-async fn user_rounds(
-    sh: Arc<Shared<FakeSlack>>,
+/// One user's conversations (`converse` runs one round), one after
+/// another, until the rounds are done and the killer has killed often
+/// enough; an error as soon as a probe of its conversation ran twice at
+/// once.
+async fn user_rounds<F, T, Fut>(
+    sh: Arc<Shared<F>>,
     n: u64,
     tgt: Arc<Target>,
     mut rng: Rng,
-) -> Result<Vec<Done>, String> {
+    converse: impl Fn(Arc<Shared<F>>, u64, u64, Arc<Target>, Rng) -> Fut,
+) -> Result<Vec<T>, String>
+where
+    Fut: Future<Output = Result<T, String>>,
+{
     let mut done = Vec::new();
     let mut round = 0;
     while round < rounds() || (sh.kills.load(Ordering::SeqCst) < MIN_KILLS && round < 99) {
         let r = Rng(rng.next() | 1);
-        done.push(converse(&sh, n, round, &tgt, r).await?);
+        done.push(converse(sh.clone(), n, round, tgt.clone(), r).await?);
         if tgt.most.load(Ordering::SeqCst) > 1 {
             return Err(format!(
                 "user {n}: a probe of its conversation ran twice at once"
@@ -1003,6 +956,72 @@ async fn user_rounds(
         round += 1;
     }
     Ok(done)
+}
+
+/// What a run of every user against the killer ended with.
+struct Run<T> {
+    results: Vec<T>,
+    kills: usize,
+    elapsed: Duration,
+    takeovers: Arc<Mutex<Vec<Duration>>>,
+}
+
+/// Every user's rounds (one task each, its own generator drawn from
+/// `rng`) while [`kill_until_done`] kills the replicas `eligible` names,
+/// the take-overs measured from the chat (`resumed`: how many "checking
+/// again" it shows); fails on a user's error or on too few kills.
+#[allow(clippy::too_many_arguments)]
+async fn run_users<F, T, Fut, C>(
+    sh: &Arc<Shared<F>>,
+    cluster: &mut Cluster,
+    targets: &[Arc<Target>],
+    rng: &mut Rng,
+    seed: u64,
+    limit: Duration,
+    resumed: impl Fn() -> usize + Send + 'static,
+    eligible: impl FnMut(Option<usize>) -> Vec<usize>,
+    converse: C,
+) -> Run<T>
+where
+    F: Send + Sync + 'static,
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, String>> + Send + 'static,
+    C: Fn(Arc<Shared<F>>, u64, u64, Arc<Target>, Rng) -> Fut + Copy + Send + 'static,
+{
+    let mut tasks = Vec::new();
+    for (n, t) in targets.iter().enumerate() {
+        tasks.push(tokio::spawn(user_rounds(
+            sh.clone(),
+            n as u64,
+            t.clone(),
+            Rng(rng.next() | 1),
+            converse,
+        )));
+    }
+    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let watch = watch_takeovers(resumed, last_kill.clone(), takeovers.clone());
+    let started = Instant::now();
+    let kills = kill_until_done(sh, cluster, &tasks, rng, seed, limit, &last_kill, eligible).await;
+    let mut results = Vec::new();
+    for t in tasks {
+        match t.await.expect("user task") {
+            Ok(r) => results.extend(r),
+            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    watch.abort();
+    assert!(
+        kills >= MIN_KILLS,
+        "only {kills} kills: too short to mean much"
+    );
+    Run {
+        results,
+        kills,
+        elapsed,
+        takeovers,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1032,55 +1051,32 @@ async fn three_replicas_on_postgres_survive_sigkill() {
     }
     let sh = Shared::new(fake.clone(), &mut rng);
     let targets = targets(users, 1);
-    let mut tasks = Vec::new();
-    for (n, t) in targets.iter().enumerate() {
-        tasks.push(tokio::spawn(user_rounds(
-            sh.clone(),
-            n as u64,
-            t.clone(),
-            Rng(rng.next() | 1),
-        )));
-    }
-    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
-    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let watch = {
+    let resumed = {
         let fake = fake.clone();
-        watch_takeovers(
-            move || {
-                fake.all_messages()
-                    .iter()
-                    .filter(|m| text_of(m).contains(RESUMED))
-                    .count()
-            },
-            last_kill.clone(),
-            takeovers.clone(),
-        )
+        move || {
+            fake.all_messages()
+                .iter()
+                .filter(|m| text_of(m).contains(RESUMED))
+                .count()
+        }
     };
-    let started = Instant::now();
-    let kills = kill_until_done(
+    let Run {
+        results,
+        kills,
+        elapsed,
+        takeovers,
+    } = run_users(
         &sh,
         &mut cluster,
-        &tasks,
+        &targets,
         &mut rng,
         seed,
         limit(users),
-        &last_kill,
+        resumed,
         |_| (0..REPLICAS).collect(),
+        |sh, n, round, tgt, r| async move { converse(&sh, n, round, &tgt, r).await },
     )
     .await;
-    let mut results = Vec::new();
-    for t in tasks {
-        match t.await.expect("user task") {
-            Ok(r) => results.extend(r),
-            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
-        }
-    }
-    let elapsed = started.elapsed();
-    watch.abort();
-    assert!(
-        kills >= MIN_KILLS,
-        "only {kills} kills: too short to mean much"
-    );
 
     // What the database holds is what the chat showed.
     let finished: Vec<Finished> = results
@@ -1228,64 +1224,12 @@ fn dtext_of(m: &Value) -> String {
 
 /// The question in front of the user in `channel`: the highest count among
 /// the messages with our buttons (the newest among equals).
-struct DQuestion {
-    tag: String,
-    count: u32,
-    step: String,
-    /// (custom id, option key).
-    buttons: Vec<(String, String)>,
-    message: Value,
-}
-
-fn dquestion(fake: &FakeDiscord, channel: u64) -> Option<DQuestion> {
-    let mut best: Option<DQuestion> = None;
-    for m in fake.channel_messages(channel) {
-        let ids: Vec<String> = m["components"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-            .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
-            .filter(|id| id.starts_with("v1|"))
-            .collect();
-        let Some(first) = ids.first() else { continue };
-        let parts: Vec<&str> = first.split('|').collect();
-        let Some((step, count)) = parts.get(3).and_then(|q| q.split_once(':')) else {
-            continue;
-        };
-        let Ok(count) = count.parse::<u32>() else {
-            continue;
-        };
-        if best.as_ref().is_none_or(|b| count >= b.count) {
-            best = Some(DQuestion {
-                tag: parts[3].to_owned(),
-                count,
-                step: step.to_owned(),
-                buttons: ids
-                    .iter()
-                    .filter_map(|id| Some((id.clone(), id.rsplit('|').next()?.to_owned())))
-                    .collect(),
-                message: m.clone(),
-            });
-        }
-    }
-    best
+fn dquestion(fake: &FakeDiscord, channel: u64) -> Option<DiscordQuestion> {
+    discord_question(fake.channel_messages(channel), |id| id.starts_with("v1|"))
 }
 
 fn dended(fake: &FakeDiscord, channel: u64) -> Option<End> {
-    for m in fake.channel_messages(channel).iter().rev() {
-        let t = dtext_of(m);
-        let report = m["attachments"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|x| x["filename"] == "vm-doctor-report.md"));
-        if report || t.contains("This diagnosis has been handed to support") {
-            return Some(End::Escalated);
-        }
-        if t.contains("This diagnosis is finished") {
-            return Some(End::Fixed);
-        }
-    }
-    None
+    discord_end(&fake.channel_messages(channel), dtext_of)
 }
 
 impl Shared<FakeDiscord> {
@@ -1522,27 +1466,6 @@ async fn dconverse(
     }
 }
 
-async fn duser_rounds(
-    sh: Arc<Shared<FakeDiscord>>,
-    n: u64,
-    tgt: Arc<Target>,
-    mut rng: Rng,
-) -> Result<Vec<Finished>, String> {
-    let mut done = Vec::new();
-    let mut round = 0;
-    while round < rounds() || (sh.kills.load(Ordering::SeqCst) < MIN_KILLS && round < 99) {
-        let r = Rng(rng.next() | 1);
-        done.push(dconverse(&sh, n, round, &tgt, r).await?);
-        if tgt.most.load(Ordering::SeqCst) > 1 {
-            return Err(format!(
-                "user {n}: a probe of its conversation ran twice at once"
-            ));
-        }
-        round += 1;
-    }
-    Ok(done)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
     let Some(url) = test_pg() else { return };
@@ -1571,29 +1494,14 @@ async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
     }
     let sh = Shared::new(fake.clone(), &mut rng);
     let targets = targets(users, 3);
-    let mut tasks = Vec::new();
-    for (n, t) in targets.iter().enumerate() {
-        tasks.push(tokio::spawn(duser_rounds(
-            sh.clone(),
-            n as u64,
-            t.clone(),
-            Rng(rng.next() | 1),
-        )));
-    }
-    let last_kill: Arc<Mutex<Option<Instant>>> = Arc::default();
-    let takeovers: Arc<Mutex<Vec<Duration>>> = Arc::default();
-    let watch = {
+    let resumed = {
         let fake = fake.clone();
-        watch_takeovers(
-            move || {
-                fake.messages()
-                    .iter()
-                    .filter(|m| dtext_of(m).contains(RESUMED))
-                    .count()
-            },
-            last_kill.clone(),
-            takeovers.clone(),
-        )
+        move || {
+            fake.messages()
+                .iter()
+                .filter(|m| dtext_of(m).contains(RESUMED))
+                .count()
+        }
     };
     // A replica is killed only once its shard has been up 6 s: its next
     // IDENTIFY then keeps Discord's rate (one a shard in 5 s).
@@ -1614,31 +1522,23 @@ async fn three_discord_replicas_with_a_shard_each_survive_sigkill() {
             })
             .collect()
     };
-    let started = Instant::now();
-    let kills = kill_until_done(
+    let Run {
+        results,
+        kills,
+        elapsed,
+        takeovers,
+    } = run_users(
         &sh,
         &mut cluster,
-        &tasks,
+        &targets,
         &mut rng,
         seed,
         limit(users),
-        &last_kill,
+        resumed,
         eligible,
+        |sh, n, round, tgt, r| async move { dconverse(&sh, n, round, &tgt, r).await },
     )
     .await;
-    let mut results = Vec::new();
-    for t in tasks {
-        match t.await.expect("user task") {
-            Ok(r) => results.extend(r),
-            Err(e) => panic!("seed {seed}, after {kills} kills: {e}"),
-        }
-    }
-    let elapsed = started.elapsed();
-    watch.abort();
-    assert!(
-        kills >= MIN_KILLS,
-        "only {kills} kills: too short to mean much"
-    );
     let (answers, probes) = check_store(&url, &schema, seed, &results, &targets).await;
     // An interaction seen by two replicas was taken by one: none answered
     // twice (Discord refuses a second answer to an interaction).

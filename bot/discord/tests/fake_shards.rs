@@ -5,6 +5,7 @@
 //! clients, one shard of three each.
 
 mod fake;
+mod support;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -52,18 +53,7 @@ async fn received(rx: &mut mpsc::UnboundedReceiver<(u32, u64)>, n: usize) -> Vec
 }
 
 fn command(fake: &FakeDiscord, guild: u64) -> (u64, serde_json::Value) {
-    let id = fake.new_id();
-    let v = slash_command(
-        id,
-        &format!("tok-{id}"),
-        guild,
-        CHANNEL,
-        USER,
-        "en-US",
-        "status",
-        json!([]),
-    );
-    (id, v)
+    support::command(fake, (guild, CHANNEL), USER, "en-US", "status", json!([]))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,7 @@ use fake::perm::*;
 use fake::*;
 use serde_json::{json, Value};
 use std::time::Duration;
+use support::ALL;
 use vmd_core::probe::PortState;
 use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
@@ -21,14 +22,6 @@ const GUILD: u64 = 1_300_000_000_000_000_001;
 const CHANNEL: u64 = 1_300_000_000_000_000_002;
 const ALICE: u64 = 1_300_000_000_000_000_003;
 const WAIT: Duration = Duration::from_secs(15);
-/// Everything the bot uses.
-const ALL: u64 = VIEW_CHANNEL
-    | SEND_MESSAGES
-    | EMBED_LINKS
-    | ATTACH_FILES
-    | CREATE_PUBLIC_THREADS
-    | SEND_MESSAGES_IN_THREADS;
-
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, prober: GateProber) -> BotHandle {
     let cfg = support::config(fake, &[GUILD], 50, 100);
     let driver = vmd_testkit::setup::driver(data, prober).await;
@@ -36,21 +29,8 @@ async fn start_bot(fake: &FakeDiscord, data: &std::path::Path, prober: GateProbe
 }
 
 async fn command(fake: &FakeDiscord, name: &str, options: Value) -> u64 {
-    let id = fake.new_id();
-    fake.dispatch(
-        "INTERACTION_CREATE",
-        slash_command(
-            id,
-            &format!("tok-{id}"),
-            GUILD,
-            CHANNEL,
-            ALICE,
-            "en-US",
-            name,
-            options,
-        ),
-    )
-    .await;
+    let (id, payload) = support::command(fake, (GUILD, CHANNEL), ALICE, "en-US", name, options);
+    fake.dispatch("INTERACTION_CREATE", payload).await;
     id
 }
 

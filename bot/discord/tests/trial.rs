@@ -7,70 +7,31 @@
 //! what to do next, in their language, with nothing raw and nothing silent.
 
 mod fake;
+mod support;
 
 use fake::perm::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
+use support::ALL;
 use vmd_core::probe::PortState;
-use vmd_discord::limits::Limit;
-use vmd_discord::{BotHandle, DiscordConfig};
+use vmd_discord::BotHandle;
 use vmd_runtime::fake::GateProber;
+use vmd_testkit::transcript::{self, print};
 
 const GUILD: u64 = 1_400_000_000_000_000_001;
 const CHANNEL: u64 = 1_400_000_000_000_000_002;
 const ALICE: u64 = 1_400_000_000_000_000_003;
 const WAIT: Duration = Duration::from_secs(20);
-const ALL: u64 = VIEW_CHANNEL
-    | SEND_MESSAGES
-    | EMBED_LINKS
-    | ATTACH_FILES
-    | CREATE_PUBLIC_THREADS
-    | SEND_MESSAGES_IN_THREADS;
-
 async fn start_bot(fake: &FakeDiscord, data: &std::path::Path) -> BotHandle {
-    let cfg = DiscordConfig {
-        token: "Bot.fake.token".into(),
-        api_url: Some(fake.url()),
-        guilds: vec![GUILD],
-        channels: vec![],
-        support_role: None,
-        probe_role: None,
-        threads: true,
-        user_limit: Limit {
-            max: 50,
-            per: Duration::from_secs(600),
-        },
-        guild_limit: Limit {
-            max: 100,
-            per: Duration::from_secs(600),
-        },
-    };
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
+    let cfg = support::config(fake, &[GUILD], 50, 100);
     let prober = GateProber::new(&[PortState::Open], true);
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
-    let n = fake.identify_count() + fake.resume_count();
-    let bot = vmd_discord::start(cfg, driver).await.unwrap();
-    assert!(fake.wait_identified(n + 1, WAIT).await, "never connected");
-    fake.wait_for(|r| r.method == "PUT" && r.path.ends_with("/commands"), WAIT)
-        .await
-        .expect("commands registered");
-    bot
+    let driver = vmd_testkit::setup::driver(data, prober).await;
+    support::connect(fake, cfg, driver, WAIT).await
 }
 
 async fn command(fake: &FakeDiscord, locale: &str, name: &str, options: Value) -> u64 {
-    let id = fake.new_id();
-    let payload = slash_command(
-        id,
-        &format!("tok-{id}"),
-        GUILD,
-        CHANNEL,
-        ALICE,
-        locale,
-        name,
-        options,
-    );
+    let (id, payload) = support::command(fake, (GUILD, CHANNEL), ALICE, locale, name, options);
     fake.dispatch("INTERACTION_CREATE", payload).await;
     id
 }
@@ -78,37 +39,23 @@ async fn command(fake: &FakeDiscord, locale: &str, name: &str, options: Value) -
 /// Discord's mentions as the client shows them: `<#id>` as the channel's
 /// name, `<@id>` as the user's.
 fn mentions(fake: &FakeDiscord, text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let at = &rest[i..];
-        let Some(end) = at.find('>') else {
-            out.push_str(at);
-            rest = "";
-            break;
-        };
-        let inner = &at[1..end];
-        let shown = if let Some(id) = inner.strip_prefix('#').and_then(|s| s.parse::<u64>().ok()) {
-            match fake.channel(id) {
+    transcript::tokens(text, |inner| {
+        if let Some(id) = inner.strip_prefix('#').and_then(|s| s.parse::<u64>().ok()) {
+            Some(match fake.channel(id) {
                 Some(c) => format!("#{}", c["name"].as_str().unwrap_or("?")),
                 None if id == CHANNEL => "#general".to_owned(),
                 None => "#unknown".to_owned(),
-            }
-        } else if let Some(id) = inner.trim_start_matches('!').strip_prefix('@') {
-            if id == ALICE.to_string() {
-                "@alice".to_owned()
-            } else {
-                format!("@{id}")
-            }
+            })
         } else {
-            at[..=end].to_owned()
-        };
-        out.push_str(&shown);
-        rest = &at[end + 1..];
-    }
-    out.push_str(rest);
-    out
+            inner.trim_start_matches('!').strip_prefix('@').map(|id| {
+                if id == ALICE.to_string() {
+                    "@alice".to_owned()
+                } else {
+                    format!("@{id}")
+                }
+            })
+        }
+    })
 }
 
 /// One message as the user sees it.
@@ -194,38 +141,17 @@ fn transcript(fake: &FakeDiscord) -> Vec<String> {
     fake.messages().iter().map(|m| render(fake, m)).collect()
 }
 
-/// What every message of every transcript must hold for its reader.
+/// What every message of every transcript must hold for its reader:
+/// besides what [`transcript::readable`] checks, no channel the client
+/// could not name, nothing left thinking, no raw snowflake.
 fn readable(korean: bool, shown: &[String]) {
+    transcript::readable(korean, shown, |_| true, &["#unknown"]);
     let all = shown.join("");
-    assert!(!shown.is_empty(), "nothing was shown");
     for m in shown {
-        let body = m.split_once('\n').map_or("", |(_, b)| b).trim();
-        assert!(!body.is_empty(), "an empty message:\n{all}");
         assert!(
-            !body.contains("vm-doctor is thinking…"),
+            !transcript::body(m).contains("vm-doctor is thinking…"),
             "left thinking forever:\n{all}"
         );
-        if korean {
-            // Every message speaks Korean (commands and values may be Latin).
-            assert!(
-                body.chars().any(|c| ('가'..='힣').contains(&c)),
-                "a message without Korean:\n{m}"
-            );
-        }
-    }
-    for bad in [
-        "{ $",
-        "{$",
-        "Msg {",
-        "Some(",
-        "None",
-        "Err(",
-        "Ok(",
-        "\\n",
-        "undefined",
-        "#unknown",
-    ] {
-        assert!(!all.contains(bad), "{bad:?} shown:\n{all}");
     }
     // No raw snowflakes: channels and users appear by name.
     for id in [GUILD, CHANNEL, ALICE] {
@@ -234,10 +160,6 @@ fn readable(korean: bool, shown: &[String]) {
     for w in all.split(|c: char| !c.is_ascii_digit()) {
         assert!(w.len() < 15, "a raw id {w} shown:\n{all}");
     }
-}
-
-fn print(title: &str, shown: &[String]) {
-    println!("===== {title} =====\n{}", shown.join(""));
 }
 
 async fn wait_until(fake: &FakeDiscord, what: &str, f: impl Fn(&[String]) -> bool) {
@@ -290,12 +212,7 @@ async fn trial(locale: &str, bits: u64, asked: bool) -> (Run, Vec<String>) {
         ]),
     )
     .await;
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .expect("the command was answered");
+    support::callback(&fake, id, WAIT).await;
     if asked {
         // The first question, with its buttons, wherever it went.
         wait_until(&fake, "asked the first question", |_| {
@@ -396,6 +313,31 @@ async fn no_embed_links(locale: &str) {
     bot.stop().await;
 }
 
+/// Waits for the answer to `/ticket` (interaction `id`) and the ticket
+/// link shown.
+async fn ticket_answered(fake: &FakeDiscord, id: u64) {
+    support::callback(fake, id, WAIT).await;
+    wait_until(fake, "the ticket link", |s| {
+        s.iter()
+            .any(|m| m.contains("https://support.example/ticket"))
+    })
+    .await;
+}
+
+/// Once the turn is over: the transcript (printed under `title`, checked
+/// readable) and the hand-off message in it.
+async fn hand_off(fake: &FakeDiscord, locale: &str, title: &str) -> (Vec<String>, String) {
+    let shown = settled(fake).await;
+    print(&format!("{locale}: {title}"), &shown);
+    readable(korean(locale), &shown);
+    let hand_off = shown
+        .iter()
+        .find(|m| m.contains("https://support.example/ticket"))
+        .unwrap()
+        .clone();
+    (shown, hand_off)
+}
+
 async fn no_attach_files(locale: &str) {
     let bits = ALL & !ATTACH_FILES;
     let (Run { fake, bot, _data }, _) = trial(locale, bits, true).await;
@@ -407,45 +349,17 @@ async fn no_attach_files(locale: &str) {
         .find(|c| *c != CHANNEL)
         .expect("the diagnosis has a thread");
     fake.set_bot_permissions(thread, bits);
-    let id = fake.new_id();
-    let mut payload = slash_command(
-        id,
-        &format!("tok-{id}"),
-        GUILD,
-        thread,
-        ALICE,
-        locale,
-        "ticket",
-        json!([]),
-    );
+    let (id, mut payload) =
+        support::command(&fake, (GUILD, thread), ALICE, locale, "ticket", json!([]));
     payload["channel"]["type"] = json!(11);
     payload["channel"]["parent_id"] = json!(CHANNEL.to_string());
     fake.dispatch("INTERACTION_CREATE", payload).await;
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
-    )
-    .await
-    .expect("the command was answered");
-    wait_until(&fake, "the ticket link", |s| {
-        s.iter()
-            .any(|m| m.contains("https://support.example/ticket"))
-    })
-    .await;
+    ticket_answered(&fake, id).await;
     wait_until(&fake, "answered /ticket", |s| {
         !s.iter().any(|m| m.contains("thinking…"))
     })
     .await;
-    let shown = settled(&fake).await;
-    print(
-        &format!("{locale}: no Attach Files, to the hand-off"),
-        &shown,
-    );
-    readable(korean(locale), &shown);
-    let hand_off = shown
-        .iter()
-        .find(|m| m.contains("https://support.example/ticket"))
-        .unwrap();
+    let (_, hand_off) = hand_off(&fake, locale, "no Attach Files, to the hand-off").await;
     let said = if korean(locale) {
         "파일 첨부"
     } else {
@@ -463,27 +377,13 @@ async fn no_attach_files(locale: &str) {
 async fn ticket_in_the_channel(locale: &str) {
     let (Run { fake, bot, _data }, _) = trial(locale, ALL, true).await;
     let id = command(&fake, locale, "ticket", json!([])).await;
-    fake.wait_for(
-        |r| r.is_callback() && r.path.contains(&format!("/interactions/{id}/")),
-        WAIT,
+    ticket_answered(&fake, id).await;
+    let (shown, hand_off) = hand_off(
+        &fake,
+        locale,
+        "/ticket in the channel, the diagnosis in a thread",
     )
-    .await
-    .expect("the command was answered");
-    wait_until(&fake, "the ticket link", |s| {
-        s.iter()
-            .any(|m| m.contains("https://support.example/ticket"))
-    })
     .await;
-    let shown = settled(&fake).await;
-    print(
-        &format!("{locale}: /ticket in the channel, the diagnosis in a thread"),
-        &shown,
-    );
-    readable(korean(locale), &shown);
-    let hand_off = shown
-        .iter()
-        .find(|m| m.contains("https://support.example/ticket"))
-        .unwrap();
     assert!(hand_off.starts_with("--- thread"), "{hand_off}");
     assert!(hand_off.contains("ip=203.0.113.40"), "{hand_off}");
     let answer = fake

@@ -49,24 +49,13 @@ async fn start_bot(
 
 /// Every piece of text in a message's blocks.
 fn text_of(m: &Value) -> String {
-    let mut out = String::new();
-    for b in m["blocks"].as_array().into_iter().flatten() {
-        if let Some(t) = b["text"]["text"].as_str() {
-            out.push_str(t);
-            out.push('\n');
-        }
-        for f in b["fields"].as_array().into_iter().flatten() {
-            out.push_str(f["text"].as_str().unwrap_or(""));
-            out.push('\n');
-        }
-        for e in b["elements"].as_array().into_iter().flatten() {
-            if let Some(t) = e["text"].as_str() {
-                out.push_str(t);
-                out.push('\n');
-            }
-        }
-    }
-    out
+    support::text_in(
+        m,
+        support::Parts {
+            fields: true,
+            elements: true,
+        },
+    )
 }
 
 struct Chat {
@@ -90,27 +79,12 @@ impl Chat {
         self.question_in(CHANNEL, thread, step).await
     }
 
-    /// The question is the newest message in the thread with buttons of ours
-    /// (an answered one has given its buttons way to the answer). An older
-    /// message that merely names the step (a step asked twice) is not it:
-    /// clicking it would answer a question the conversation moved past.
+    /// Waits until the question in `thread` is step `step`
+    /// ([`support::question`]); returns its message.
     async fn question_in(&self, channel: &str, thread: &str, step: &str) -> Value {
-        // `|os|`, `|ip|`, or a step with the answers so far: `|linux.sshd:3|`.
-        let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let found = self
-                .fake
-                .thread(channel, thread)
-                .into_iter()
-                .rev()
-                .find(|m| buttons(m).iter().any(|(id, _)| id.starts_with("v1|")))
-                .filter(|m| {
-                    buttons(m)
-                        .iter()
-                        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
-                });
-            if let Some(m) = found {
+            if let Some(m) = support::question(&self.fake, channel, thread, step) {
                 return m;
             }
             assert!(

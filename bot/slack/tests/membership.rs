@@ -7,10 +7,9 @@
 mod fake;
 mod support;
 
-use fake::fixtures::*;
 use fake::*;
-use serde_json::{json, Value};
 use std::time::Duration;
+use support::{message_text as text_of, response};
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
 use vmd_slack::SlackHandle;
@@ -26,36 +25,6 @@ async fn start_bot(fake: &FakeSlack, data: &std::path::Path) -> SlackHandle {
 
 fn command(fake: &FakeSlack, channel: &str, name: &str, text: &str) {
     support::command(fake, ALICE, channel, name, text);
-}
-
-/// The `n`-th answer (from 1) sent through a `response_url`.
-async fn response(fake: &FakeSlack, n: usize) -> Value {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(c) = fake.responses().get(n - 1) {
-            return c.params["body"].clone();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "nothing reached the response_url; calls: {:?}",
-            fake.calls()
-                .iter()
-                .map(|c| (c.method.clone(), c.params["error"].clone()))
-                .collect::<Vec<_>>()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-fn text_of(m: &Value) -> String {
-    let mut out = m["text"].as_str().unwrap_or("").to_owned();
-    for b in m["blocks"].as_array().into_iter().flatten() {
-        if let Some(t) = b["text"]["text"].as_str() {
-            out.push('\n');
-            out.push_str(t);
-        }
-    }
-    out
 }
 
 /// Nothing of the diagnosis was posted in `channel` (Slack refused it all).
@@ -74,7 +43,7 @@ async fn not_a_member_offers_a_dm(hide: bool) {
     let bot = start_bot(&fake, data.path()).await;
 
     command(&fake, CHANNEL, "/diagnose", "203.0.113.7 linux");
-    let told = response(&fake, 1).await;
+    let told = response(&fake, 1, WAIT).await;
     let text = text_of(&told);
     assert!(text.contains("not a member of this channel"), "{text}");
     assert!(text.contains(&format!("<@{BOT_USER}>")), "{text}");
@@ -93,20 +62,8 @@ async fn not_a_member_offers_a_dm(hide: bool) {
     nothing_in(&fake, CHANNEL);
 
     // Alice takes the offer: the diagnosis runs in her DM with the bot.
-    let mut offer = told.clone();
-    offer["ts"] = json!(fake.new_ts());
-    offer["type"] = json!("message");
     let label = button["text"]["text"].as_str().unwrap();
-    fake.send(&block_action(
-        &fake.new_id("env-act-"),
-        &fake.new_id("trig-"),
-        ALICE,
-        CHANNEL,
-        &offer,
-        "vmd-dm",
-        label,
-        "203.0.113.7 linux",
-    ));
+    support::take_dm_offer(&fake, ALICE, CHANNEL, &told, label, "203.0.113.7 linux");
     let dm = "D0ALICE01";
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
@@ -129,7 +86,7 @@ async fn not_a_member_offers_a_dm(hide: bool) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // The offer was taken: the ephemeral message is removed.
-    let removed = response(&fake, 2).await;
+    let removed = response(&fake, 2, WAIT).await;
     assert_eq!(removed["delete_original"], true, "{removed:#}");
     nothing_in(&fake, CHANNEL);
     bot.stop().await;
@@ -153,14 +110,14 @@ async fn lang_and_errors_where_the_bot_is_not_a_member_are_answered() {
     let bot = start_bot(&fake, data.path()).await;
 
     command(&fake, CHANNEL, "/lang", "ko");
-    let text = text_of(&response(&fake, 1).await);
+    let text = text_of(&response(&fake, 1, WAIT).await);
     assert!(text.contains("한국어로 답변해 드릴게요"), "{text}");
 
     // A wrong word is named as typed (the OS, not the address before it).
     command(&fake, CHANNEL, "/lang", "en");
-    response(&fake, 2).await;
+    response(&fake, 2, WAIT).await;
     command(&fake, CHANNEL, "/diagnose", "203.0.113.7 linx");
-    let text = text_of(&response(&fake, 3).await);
+    let text = text_of(&response(&fake, 3, WAIT).await);
     assert!(text.contains("\"linx\""), "{text}");
     assert!(!text.contains("203.0.113"), "{text}");
     nothing_in(&fake, CHANNEL);

@@ -5,77 +5,26 @@
 //! sees when a permission is missing").
 
 mod fake;
+mod support;
 
-use fake::fixtures::*;
 use fake::*;
-use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
+use support::{message_text as text_of, response};
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
 
 const CHANNEL: &str = "C0SCOPE01";
 const ALICE: &str = "U0ALICE01";
 const WAIT: Duration = Duration::from_secs(15);
 
 async fn start_bot(fake: &FakeSlack, data: &std::path::Path) -> SlackHandle {
-    let mut cfg = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-    cfg.api_url = Some(fake.api_url());
-    cfg.reconnect_secs = 1;
-    let store = vmd_runtime::fake::sled_store(&data.join("sled")).await;
-    let prober = GateProber::new(&[PortState::Open], true);
-    let driver = Arc::new(vmd_runtime::fake::test_driver(prober, store));
-    let n = fake.connections_opened();
-    let bot = vmd_slack::start(cfg, driver).await.unwrap();
-    assert!(
-        fake.wait_connected(n + 1, WAIT).await,
-        "no Socket Mode connection"
-    );
-    bot
+    let driver = vmd_testkit::setup::driver(data, GateProber::new(&[PortState::Open], true)).await;
+    support::connect(fake, support::config(fake), driver, WAIT).await
 }
 
 fn diagnose(fake: &FakeSlack, text: &str) {
-    let id = fake.new_id("env-cmd-");
-    let trigger = fake.new_id("trig-");
-    fake.send(&slash_command(
-        &id,
-        &trigger,
-        ALICE,
-        CHANNEL,
-        "/diagnose",
-        text,
-    ));
-}
-
-fn text_of(m: &Value) -> String {
-    let mut out = m["text"].as_str().unwrap_or("").to_owned();
-    for b in m["blocks"].as_array().into_iter().flatten() {
-        if let Some(t) = b["text"]["text"].as_str() {
-            out.push('\n');
-            out.push_str(t);
-        }
-    }
-    out
-}
-
-/// The `n`-th answer (from 1) sent through a `response_url`.
-async fn response(fake: &FakeSlack, n: usize) -> Value {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(c) = fake.responses().get(n - 1) {
-            return c.params["body"].clone();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "nothing reached the response_url: {:?}",
-            fake.calls()
-                .iter()
-                .map(|c| c.method.clone())
-                .collect::<Vec<_>>()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    support::command(fake, ALICE, CHANNEL, "/diagnose", text);
 }
 
 /// A thread message of `root` whose text contains `needle`.
@@ -104,16 +53,7 @@ async fn in_thread(fake: &FakeSlack, root: &str, needle: &str) -> String {
 
 /// `!ticket` typed by Alice in the thread under `root`.
 fn ticket(fake: &FakeSlack, root: &str) {
-    fake.send(&message(
-        &fake.new_id("env-ev-"),
-        &fake.new_id("Ev"),
-        ALICE,
-        CHANNEL,
-        "channel",
-        &fake.new_ts(),
-        Some(root),
-        "!ticket",
-    ));
+    support::say(fake, ALICE, CHANNEL, "channel", Some(root), "!ticket");
 }
 
 #[test]
@@ -188,7 +128,7 @@ async fn without_chat_write_a_command_is_told_through_its_response_url() {
     let data = tempfile::tempdir().unwrap();
     let bot = start_bot(&fake, data.path()).await;
     diagnose(&fake, "203.0.113.7 linux");
-    let told = text_of(&response(&fake, 1).await);
+    let told = text_of(&response(&fake, 1, WAIT).await);
     assert!(told.contains("`chat:write`"), "{told}");
     assert!(told.contains("workspace admin"), "{told}");
     assert!(fake.channel_messages(CHANNEL).is_empty());
@@ -205,21 +145,16 @@ async fn without_im_write_the_dm_offer_says_what_is_missing() {
     let data = tempfile::tempdir().unwrap();
     let bot = start_bot(&fake, data.path()).await;
     diagnose(&fake, "203.0.113.7 linux");
-    let offer = response(&fake, 1).await;
-    let mut message = offer.clone();
-    message["ts"] = json!(fake.new_ts());
-    message["type"] = json!("message");
-    fake.send(&block_action(
-        &fake.new_id("env-act-"),
-        &fake.new_id("trig-"),
+    let offer = response(&fake, 1, WAIT).await;
+    support::take_dm_offer(
+        &fake,
         ALICE,
         CHANNEL,
-        &message,
-        "vmd-dm",
+        &offer,
         "Continue in a direct message",
         "203.0.113.7 linux",
-    ));
-    let told = text_of(&response(&fake, 2).await);
+    );
+    let told = text_of(&response(&fake, 2, WAIT).await);
     assert!(told.contains("`im:write`"), "{told}");
     bot.stop().await;
 }

@@ -12,15 +12,17 @@
 //! raw, no markup glitches, nothing silent.
 
 mod fake;
+mod support;
 
 use fake::fixtures::*;
 use fake::*;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
+use support::actions as buttons;
 use vmd_core::probe::PortState;
 use vmd_runtime::fake::GateProber;
-use vmd_slack::{SlackConfig, SlackHandle};
+use vmd_slack::SlackHandle;
+use vmd_testkit::transcript::{self, print};
 
 const CHANNEL: &str = "C0SUPPORT1";
 const NOT_IN: &str = "C0NOTIN01";
@@ -43,17 +45,8 @@ impl Trial {
             fake.set_locale(ALICE, "ko-KR");
         }
         let data = tempfile::tempdir().unwrap();
-        let mut cfg = SlackConfig::new("xapp-1-fake", "xoxb-fake");
-        cfg.api_url = Some(fake.api_url());
-        cfg.reconnect_secs = 1;
-        let store = vmd_runtime::fake::sled_store(&data.path().join("sled")).await;
-        let driver = Arc::new(vmd_runtime::fake::test_driver(
-            GateProber::new(worlds, true),
-            store,
-        ));
-        let n = fake.connections_opened();
-        let bot = vmd_slack::start(cfg, driver).await.unwrap();
-        assert!(fake.wait_connected(n + 1, WAIT).await, "no connection");
+        let driver = vmd_testkit::setup::driver(data.path(), GateProber::new(worlds, true)).await;
+        let bot = support::connect(&fake, support::config(&fake), driver, WAIT).await;
         Trial {
             fake,
             bot,
@@ -71,15 +64,7 @@ impl Trial {
     }
 
     fn diagnose(&self, channel: &str, text: &str) {
-        let f = &self.fake;
-        f.send(&slash_command(
-            &f.new_id("env-cmd-"),
-            &f.new_id("trig-"),
-            ALICE,
-            channel,
-            "/diagnose",
-            text,
-        ));
+        support::command(&self.fake, ALICE, channel, "/diagnose", text);
     }
 
     /// Alice writes `text` in `channel` (in `thread`, if any); `subtype`
@@ -154,18 +139,8 @@ impl Trial {
 
     /// The newest message of the thread with buttons for step `step`.
     async fn question(&self, channel: &str, thread: &str, step: &str) -> Value {
-        let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
         self.until(&format!("question {step}"), || {
-            self.fake
-                .thread(channel, thread)
-                .into_iter()
-                .rev()
-                .find(|m| buttons(m).iter().any(|(id, _)| id.starts_with("v1|")))
-                .filter(|m| {
-                    buttons(m)
-                        .iter()
-                        .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
-                })
+            support::question(&self.fake, channel, thread, step)
         })
         .await
     }
@@ -183,6 +158,21 @@ impl Trial {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+    }
+
+    /// Alice writes as [`Trial::say`] does; returns what the bot then
+    /// showed, once its turn is over ([`Trial::answered_since`]).
+    async fn reply(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        text: &str,
+        subtype: Option<&str>,
+        extra: Value,
+    ) -> Vec<String> {
+        let mark = self.mark();
+        self.say(channel, thread, text, subtype, extra);
+        self.answered_since(mark).await
     }
 
     /// Calls so far (to wait for the answer to what is sent next).
@@ -222,52 +212,21 @@ impl Trial {
     }
 }
 
-fn buttons(m: &Value) -> Vec<(String, String)> {
-    m["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|b| b["type"] == "actions")
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            Some((
-                e["action_id"].as_str()?.to_owned(),
-                e["text"]["text"].as_str().unwrap_or("").to_owned(),
-            ))
-        })
-        .collect()
-}
-
 /// mrkdwn as Slack shows it: mentions by name, links by their label,
 /// entities decoded.
 fn shown(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        let at = &rest[i..];
-        let Some(end) = at.find('>') else {
-            out.push_str(at);
-            rest = "";
-            break;
-        };
-        let inner = &at[1..end];
-        let name = match inner {
-            u if u == format!("@{ALICE}") => "@alice".to_owned(),
-            u if u == format!("@{BOT_USER}") => "@vm-doctor".to_owned(),
-            link if link.starts_with("http") => match link.split_once('|') {
-                Some((url, label)) => format!("{label} ({url})"),
-                None => link.to_owned(),
-            },
-            other => format!("<{other}>"),
-        };
-        out.push_str(&name);
-        rest = &at[end + 1..];
-    }
-    out.push_str(rest);
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    transcript::tokens(text, |inner| match inner {
+        u if u == format!("@{ALICE}") => Some("@alice".to_owned()),
+        u if u == format!("@{BOT_USER}") => Some("@vm-doctor".to_owned()),
+        link if link.starts_with("http") => Some(match link.split_once('|') {
+            Some((url, label)) => format!("{label} ({url})"),
+            None => link.to_owned(),
+        }),
+        _ => None,
+    })
+    .replace("&lt;", "<")
+    .replace("&gt;", ">")
+    .replace("&amp;", "&")
 }
 
 /// A message's blocks as the user sees them (the text when it has none).
@@ -400,46 +359,18 @@ fn transcript(fake: &FakeSlack) -> Vec<String> {
     transcript_since(fake, 0)
 }
 
-/// What every transcript must hold for its reader.
+/// What every transcript must hold for its reader: besides what
+/// [`transcript::readable`] checks, no entity left encoded, no Markdown
+/// bold, no raw mention or id; a deleted message and a file need no Korean.
 fn readable(korean: bool, shown: &[String]) {
-    let all = shown.join("");
-    assert!(!shown.is_empty(), "nothing was shown");
-    for m in shown {
-        let text = m.split_once('\n').map_or("", |(_, b)| b).trim();
-        assert!(!text.is_empty(), "an empty message:\n{all}");
-        if korean && text != "(gone)" && !text.starts_with("[file:") {
-            assert!(
-                text.chars().any(|c| ('가'..='힣').contains(&c)),
-                "a message without Korean:\n{m}"
-            );
-        }
-    }
-    for bad in [
-        "{ $",
-        "{$",
-        "Msg {",
-        "Some(",
-        "None",
-        "Err(",
-        "Ok(",
-        "\\n",
-        "&lt;",
-        "&gt;",
-        "&amp;",
-        "**",
-        "undefined",
-        ALICE,
-        BOT_USER,
-        "<@",
-        "<#",
-        "<!",
-    ] {
-        assert!(!all.contains(bad), "{bad:?} shown:\n{all}");
-    }
-}
-
-fn print(title: &str, shown: &[String]) {
-    println!("===== {title} =====\n{}", shown.join(""));
+    transcript::readable(
+        korean,
+        shown,
+        |body| body != "(gone)" && !body.starts_with("[file:"),
+        &[
+            "&lt;", "&gt;", "&amp;", "**", ALICE, BOT_USER, "<@", "<#", "<!",
+        ],
+    );
 }
 
 /// `/diagnose` where the bot is not a member: the answer through the
@@ -452,40 +383,27 @@ async fn not_in_channel(korean: bool) {
     t.until("the offer", || t.fake.responses().first().cloned())
         .await;
     let offer = t.fake.responses()[0].params["body"].clone();
-    let mut msg = offer.clone();
-    msg["ts"] = json!(t.fake.new_ts());
-    msg["type"] = json!("message");
-    let f = &t.fake;
     let label = buttons(&offer)
         .into_iter()
         .find(|(id, _)| id == "vmd-dm")
         .expect("the DM button")
         .1;
-    f.send(&block_action(
-        &f.new_id("env-act-"),
-        &f.new_id("trig-"),
-        ALICE,
-        NOT_IN,
-        &msg,
-        "vmd-dm",
-        &label,
-        "203.0.113.7 linux",
-    ));
+    support::take_dm_offer(&t.fake, ALICE, NOT_IN, &offer, &label, "203.0.113.7 linux");
     let root = t.root(DM).await;
     t.question(DM, &root, "linux.client_error").await;
     // A new user answers in the DM itself, not in the thread.
-    let mark = t.mark();
-    t.say(
-        DM,
-        None,
-        t.pick(
-            "it says Permission denied, please try again",
-            "Permission denied, please try again 이라고 나와요",
-        ),
-        None,
-        json!({}),
-    );
-    let after = t.answered_since(mark).await;
+    let after = t
+        .reply(
+            DM,
+            None,
+            t.pick(
+                "it says Permission denied, please try again",
+                "Permission denied, please try again 이라고 나와요",
+            ),
+            None,
+            json!({}),
+        )
+        .await;
     let shown = transcript(&t.fake);
     print(
         &format!("{}: /diagnose where the bot is not a member", lang(korean)),
@@ -526,9 +444,9 @@ async fn help_in_thread(korean: bool) {
     t.diagnose(CHANNEL, "203.0.113.7 linux");
     let root = t.root(CHANNEL).await;
     t.question(CHANNEL, &root, "linux.client_error").await;
-    let mark = t.mark();
-    t.say(CHANNEL, Some(&root), "!help", None, json!({}));
-    let help = t.answered_since(mark).await;
+    let help = t
+        .reply(CHANNEL, Some(&root), "!help", None, json!({}))
+        .await;
     print(&format!("{}: !help in the thread", lang(korean)), &help);
     readable(korean, &help);
     let all = help.join("");
@@ -550,29 +468,28 @@ async fn broadcast_sentence(korean: bool) {
     let root = t.root(CHANNEL).await;
     let q = t.question(CHANNEL, &root, "linux.vnc").await;
     // The console: answered in words.
-    let mark = t.mark();
-    t.say(
+    t.reply(
         CHANNEL,
         Some(&root),
         t.pick("yes, I'm in through VNC", "네, VNC로 접속했어요"),
         None,
         json!({}),
-    );
-    t.answered_since(mark).await;
+    )
+    .await;
     let _ = q;
     t.question(CHANNEL, &root, "linux.sshd").await;
-    let mark = t.mark();
-    t.say(
-        CHANNEL,
-        Some(&root),
-        t.pick(
-            "yes I checked, it says active (running)",
-            "네 확인해 봤는데 active (running)이라고 나와요",
-        ),
-        Some("thread_broadcast"),
-        json!({"root": {"ts": root, "user": BOT_USER}}),
-    );
-    let after = t.answered_since(mark).await;
+    let after = t
+        .reply(
+            CHANNEL,
+            Some(&root),
+            t.pick(
+                "yes I checked, it says active (running)",
+                "네 확인해 봤는데 active (running)이라고 나와요",
+            ),
+            Some("thread_broadcast"),
+            json!({"root": {"ts": root, "user": BOT_USER}}),
+        )
+        .await;
     let shown = transcript(&t.fake);
     print(
         &format!(
@@ -604,21 +521,21 @@ async fn file_attached(korean: bool) {
         "mimetype": "text/plain", "filetype": "text", "pretty_type": "Plain Text",
         "mode": "snippet", "size": 812
     }], "upload": false});
-    let mark = t.mark();
-    t.say(
-        CHANNEL,
-        Some(&root),
-        t.pick(
-            "here is what systemctl status sshd shows",
-            "systemctl status sshd 결과 첨부해요",
-        ),
-        Some("file_share"),
-        file.clone(),
-    );
-    let with_text = t.answered_since(mark).await;
-    let mark = t.mark();
-    t.say(CHANNEL, Some(&root), "", Some("file_share"), file);
-    let alone = t.answered_since(mark).await;
+    let with_text = t
+        .reply(
+            CHANNEL,
+            Some(&root),
+            t.pick(
+                "here is what systemctl status sshd shows",
+                "systemctl status sshd 결과 첨부해요",
+            ),
+            Some("file_share"),
+            file.clone(),
+        )
+        .await;
+    let alone = t
+        .reply(CHANNEL, Some(&root), "", Some("file_share"), file)
+        .await;
     let mut shown = with_text.clone();
     shown.extend(alone.clone());
     print(

@@ -3,7 +3,8 @@
 //! All of them run in one transaction that first takes a transaction-level
 //! advisory lock: replicas starting together migrate one after another, the
 //! first does the work and the others find the schema up to date. A
-//! migration is only ever added at the end and never changed once released;
+//! migration is only ever added at the end and never changed once released
+//! (each released text is pinned by `released_migrations_never_change`);
 //! each is additive, so a replica of the previous release keeps working
 //! during a rolling update. A database migrated by a newer release (a
 //! version above [`SCHEMA_VERSION`]) is used as it is, with a warning.
@@ -12,6 +13,61 @@ use vmd_runtime::store::StoreError;
 
 /// The advisory lock key of the migrations ("vmdmigr" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0076_6d64_6d69_6772;
+
+/// The SQL of a per-user cap shared by the replicas (migrations 3 and 4):
+/// a table `$table` of leased rows, one per thing in flight, and the
+/// function `$take` adding one under the per-user advisory lock of class
+/// `$lock` only below the cap, the user's expired rows (a dead replica's)
+/// dropped first; it returns the row's id, NULL at the cap. The text is
+/// the released one to the byte (`released_migrations_never_change`).
+macro_rules! leased_slots {
+    ($table:literal, $take:literal, $lock:literal) => {
+        concat!(
+            "CREATE TABLE ",
+            $table,
+            " (
+        id bigserial PRIMARY KEY,
+        usr text NOT NULL,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL
+    );
+    CREATE INDEX ",
+            $table,
+            "_usr ON ",
+            $table,
+            " (usr);
+    CREATE FUNCTION ",
+            $take,
+            "(u text, cap integer, lease_ms bigint, who text)
+    RETURNS bigint
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        n integer;
+        got bigint;
+    BEGIN
+        PERFORM pg_advisory_xact_lock(",
+            $lock,
+            ", hashtext(u));
+        DELETE FROM ",
+            $table,
+            " WHERE usr = u AND expires_at < clock_timestamp();
+        SELECT count(*) INTO n FROM ",
+            $table,
+            " WHERE usr = u;
+        IF n >= cap THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO ",
+            $table,
+            " (usr, owner, expires_at)
+            VALUES (u, who, clock_timestamp() + lease_ms * interval '1 millisecond')
+            RETURNING id INTO got;
+        RETURN got;
+    END
+    $$;"
+        )
+    };
+}
 
 /// The migrations in order: (version, SQL).
 const MIGRATIONS: &[(i32, &str)] = &[
@@ -118,32 +174,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         // user's unexpired rows under a per-user transaction advisory lock
         // (so two replicas can't both take the last slot) and adds one only
         // below the cap; expired rows (a dead replica's) are dropped first.
-        "CREATE TABLE vmd_running (
-        id bigserial PRIMARY KEY,
-        usr text NOT NULL,
-        owner text NOT NULL,
-        expires_at timestamptz NOT NULL
-    );
-    CREATE INDEX vmd_running_usr ON vmd_running (usr);
-    CREATE FUNCTION vmd_run_slot(u text, cap integer, lease_ms bigint, who text)
-    RETURNS bigint
-    LANGUAGE plpgsql AS $$
-    DECLARE
-        n integer;
-        got bigint;
-    BEGIN
-        PERFORM pg_advisory_xact_lock(1986884210, hashtext(u));
-        DELETE FROM vmd_running WHERE usr = u AND expires_at < clock_timestamp();
-        SELECT count(*) INTO n FROM vmd_running WHERE usr = u;
-        IF n >= cap THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO vmd_running (usr, owner, expires_at)
-            VALUES (u, who, clock_timestamp() + lease_ms * interval '1 millisecond')
-            RETURNING id INTO got;
-        RETURN got;
-    END
-    $$;",
+        leased_slots!("vmd_running", "vmd_run_slot", 1986884210),
     ),
     (
         4,
@@ -151,32 +182,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         // `vmd_running` does for probes: a leased row per lookup, taken by
         // `vmd_lookup_slot` under a per-user advisory lock (its own lock
         // class) only below the cap, expired rows dropped first.
-        "CREATE TABLE vmd_lookups (
-        id bigserial PRIMARY KEY,
-        usr text NOT NULL,
-        owner text NOT NULL,
-        expires_at timestamptz NOT NULL
-    );
-    CREATE INDEX vmd_lookups_usr ON vmd_lookups (usr);
-    CREATE FUNCTION vmd_lookup_slot(u text, cap integer, lease_ms bigint, who text)
-    RETURNS bigint
-    LANGUAGE plpgsql AS $$
-    DECLARE
-        n integer;
-        got bigint;
-    BEGIN
-        PERFORM pg_advisory_xact_lock(1986884211, hashtext(u));
-        DELETE FROM vmd_lookups WHERE usr = u AND expires_at < clock_timestamp();
-        SELECT count(*) INTO n FROM vmd_lookups WHERE usr = u;
-        IF n >= cap THEN
-            RETURN NULL;
-        END IF;
-        INSERT INTO vmd_lookups (usr, owner, expires_at)
-            VALUES (u, who, clock_timestamp() + lease_ms * interval '1 millisecond')
-            RETURNING id INTO got;
-        RETURN got;
-    END
-    $$;",
+        leased_slots!("vmd_lookups", "vmd_lookup_slot", 1986884211),
     ),
 ];
 
@@ -242,4 +248,35 @@ pub(crate) async fn run(
         );
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    /// FNV-1a, 64 bits: enough to see a byte change.
+    fn fnv1a(text: &str) -> u64 {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    /// A database records only the version it applied, so a released
+    /// migration whose text changed would leave databases that ran the old
+    /// text and databases that run the new one: each released text is
+    /// pinned here (its length and hash). A new migration adds a row.
+    #[test]
+    fn released_migrations_never_change() {
+        let released: &[(i32, usize, u64)] = &[
+            (1, 1667, 0x2e12_bd10_e3f1_fb5e),
+            (2, 1467, 0xde0a_13dd_1ee2_e734),
+            (3, 894, 0x53b8_472c_6f31_2451),
+            (4, 897, 0xb41d_efae_417a_8785),
+        ];
+        let now: Vec<(i32, usize, u64)> = MIGRATIONS
+            .iter()
+            .map(|(v, sql)| (*v, sql.len(), fnv1a(sql)))
+            .collect();
+        assert_eq!(now, released);
+    }
 }

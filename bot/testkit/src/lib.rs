@@ -9,15 +9,19 @@
 //! network, the burst's driver), [`probers`] (the counting prober of the
 //! authorisation tests), [`cloud`] (the provider's answer), [`escape`]
 //! (the hostile corpus and what may never reach a platform), [`burst`]
-//! (waiting for a burst, measuring it, the benchmarks' summary), [`http`]
-//! (a request as the fakes read it, its body as JSON) and [`wait`]
+//! (waiting for a burst, measuring it, the benchmarks' summary), [`chaos`]
+//! (the chaos runs' seed and generator), [`http`]
+//! (a request as the fakes read it, its body as JSON), [`transcript`] (what
+//! a user's transcript must hold, the trial tests') and [`wait`]
 //! (conditions with a generous deadline, never a timing assertion). Each
 //! adapter's `tests/support/` adds its platform's own set-up on top.
 
 pub mod burst;
+pub mod chaos;
 pub mod cloud;
 pub mod escape;
 pub mod http;
 pub mod probers;
 pub mod setup;
+pub mod transcript;
 pub mod wait;

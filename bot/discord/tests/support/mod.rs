@@ -8,6 +8,7 @@
 //! `#[path = "../tests/support/mod.rs"] mod support;`).
 #![allow(dead_code)]
 
+use crate::fake::perm::*;
 use crate::fake::{id_of, slash_command, FakeDiscord, Recorded};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -19,6 +20,14 @@ use vmd_probe::Prober;
 use vmd_runtime::kit::ids::ButtonId;
 use vmd_runtime::store::Store;
 use vmd_runtime::Driver;
+
+/// Every permission the bot uses in a channel.
+pub const ALL: u64 = VIEW_CHANNEL
+    | SEND_MESSAGES
+    | EMBED_LINKS
+    | ATTACH_FILES
+    | CREATE_PUBLIC_THREADS
+    | SEND_MESSAGES_IN_THREADS;
 
 /// `max` in 10 minutes.
 pub fn per_10_min(max: u32) -> Limit {
@@ -66,13 +75,25 @@ pub async fn connect<P: Prober + 'static, S: Store + 'static>(
     bot
 }
 
+/// `/name options` by `user` in `place` (guild, channel) in `locale`, as a
+/// new interaction (token `tok-{id}`): its id and its payload.
+pub fn command(
+    fake: &FakeDiscord,
+    place: (u64, u64),
+    user: u64,
+    locale: &str,
+    name: &str,
+    options: Value,
+) -> (u64, Value) {
+    let id = fake.new_id();
+    (id, interaction(id, place, user, locale, name, options))
+}
+
 /// `/diagnose ip os` as an interaction (`id`, token `tok-{id}`).
 pub fn diagnose(id: u64, place: (u64, u64), user: u64, locale: &str, ip: &str, os: &str) -> Value {
-    slash_command(
+    interaction(
         id,
-        &format!("tok-{id}"),
-        place.0,
-        place.1,
+        place,
         user,
         locale,
         "diagnose",
@@ -80,6 +101,27 @@ pub fn diagnose(id: u64, place: (u64, u64), user: u64, locale: &str, ip: &str, o
             {"name": "ip", "type": 3, "value": ip},
             {"name": "os", "type": 3, "value": os},
         ]),
+    )
+}
+
+/// The slash command interaction `id` (token `tok-{id}`).
+fn interaction(
+    id: u64,
+    place: (u64, u64),
+    user: u64,
+    locale: &str,
+    name: &str,
+    options: Value,
+) -> Value {
+    slash_command(
+        id,
+        &format!("tok-{id}"),
+        place.0,
+        place.1,
+        user,
+        locale,
+        name,
+        options,
     )
 }
 

@@ -62,15 +62,57 @@ pub fn command(fake: &FakeSlack, user: &str, channel: &str, command: &str, text:
 
 /// The text of a message's sections and their fields.
 pub fn block_text(m: &Value) -> String {
+    text_in(
+        m,
+        Parts {
+            fields: true,
+            elements: false,
+        },
+    )
+}
+
+/// Which parts of a message's blocks [`text_in`] reads besides the
+/// sections' text: the sections' fields, the context blocks' elements.
+#[derive(Clone, Copy)]
+pub struct Parts {
+    pub fields: bool,
+    pub elements: bool,
+}
+
+/// The text of a message's blocks, a line each: every section's text, then
+/// (as `parts` says) its fields and its elements.
+pub fn text_in(m: &Value, parts: Parts) -> String {
     let mut out = String::new();
     for b in m["blocks"].as_array().into_iter().flatten() {
         if let Some(t) = b["text"]["text"].as_str() {
             out.push_str(t);
             out.push('\n');
         }
-        for f in b["fields"].as_array().into_iter().flatten() {
-            out.push_str(f["text"].as_str().unwrap_or(""));
+        if parts.fields {
+            for f in b["fields"].as_array().into_iter().flatten() {
+                out.push_str(f["text"].as_str().unwrap_or(""));
+                out.push('\n');
+            }
+        }
+        if parts.elements {
+            for e in b["elements"].as_array().into_iter().flatten() {
+                if let Some(t) = e["text"].as_str() {
+                    out.push_str(t);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A message's own text, then each section's text on a line of its own.
+pub fn message_text(m: &Value) -> String {
+    let mut out = m["text"].as_str().unwrap_or("").to_owned();
+    for b in m["blocks"].as_array().into_iter().flatten() {
+        if let Some(t) = b["text"]["text"].as_str() {
             out.push('\n');
+            out.push_str(t);
         }
     }
     out
@@ -99,6 +141,72 @@ pub fn button_ids(m: &Value) -> Vec<(ButtonId, String)> {
         .into_iter()
         .filter_map(|(id, label)| Some((ButtonId::decode(&id)?, label)))
         .collect()
+}
+
+/// The question in `thread` of `channel` if it is step `step`: the newest
+/// message with buttons of ours (an answered one has given its buttons way
+/// to the answer), when they are for `step` (`|os|`, `|ip|`, or a step with
+/// the answers so far: `|linux.sshd:3|`). An older message that merely
+/// names the step (a step asked twice) is not it: clicking it would answer
+/// a question the conversation moved past.
+pub fn question(fake: &FakeSlack, channel: &str, thread: &str, step: &str) -> Option<Value> {
+    let (exact, asked) = (format!("|{step}|"), format!("|{step}:"));
+    fake.thread(channel, thread)
+        .into_iter()
+        .rev()
+        .find(|m| actions(m).iter().any(|(id, _)| id.starts_with("v1|")))
+        .filter(|m| {
+            actions(m)
+                .iter()
+                .any(|(id, _)| id.contains(&exact) || id.contains(&asked))
+        })
+}
+
+/// Waits for the `n`-th answer (from 1) sent through a `response_url`;
+/// returns its body.
+pub async fn response(fake: &FakeSlack, n: usize, wait: Duration) -> Value {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(c) = fake.responses().get(n - 1) {
+            return c.params["body"].clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nothing reached the response_url; calls: {:?}",
+            fake.calls()
+                .iter()
+                .map(|c| (c.method.clone(), c.params["error"].clone()))
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// `user` takes the offer to continue in a direct message: a click on the
+/// `vmd-dm` button (labelled `label`, carrying the command's `text`) of
+/// `offer`, the answer sent through `channel`'s command's response_url, as
+/// Slack sends it (the offer as a message of its own).
+pub fn take_dm_offer(
+    fake: &FakeSlack,
+    user: &str,
+    channel: &str,
+    offer: &Value,
+    label: &str,
+    text: &str,
+) {
+    let mut message = offer.clone();
+    message["ts"] = serde_json::json!(fake.new_ts());
+    message["type"] = serde_json::json!("message");
+    fake.send(&crate::fake::fixtures::block_action(
+        &fake.new_id("env-act-"),
+        &fake.new_id("trig-"),
+        user,
+        channel,
+        &message,
+        "vmd-dm",
+        label,
+        text,
+    ));
 }
 
 /// The `i`th slash command of a burst (envelope `env-{tag}-cmd-{i}`):
