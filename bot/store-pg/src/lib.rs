@@ -48,6 +48,10 @@ mod migrate;
 pub mod tls;
 pub use migrate::SCHEMA_VERSION;
 
+/// Fencing tokens of turn leases, unique in this process (owners are
+/// unique per process, so an owner's tokens never repeat).
+static NEXT_TOKEN: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+
 /// How to reach the database and how long to wait for it.
 #[derive(Clone)]
 pub struct PgConfig {
@@ -1041,6 +1045,10 @@ impl Store for PgStore {
         let owner = self.owner.clone();
         let lease_ms = self.cfg.lease.as_millis().min(i64::MAX as u128) as i64;
         let wait = self.cfg.turn_wait;
+        // A token this process never used before: a release still on its way
+        // (they run in the background, in any order) deletes only its own
+        // lease, never a later one that a reused number would match.
+        let fresh = NEXT_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = self.run_for(wait + self.cfg.op_timeout, async move {
             let deadline = Instant::now() + wait;
             let mut pause = Duration::from_millis(2);
@@ -1049,12 +1057,12 @@ impl Store for PgStore {
                     let c = pool.get().await.map_err(pool_err)?;
                     c.query_opt(
                         "INSERT INTO vmd_turn_leases AS l (platform, conversation, usr, owner, token, expires_at)
-                         VALUES ($1, $2, $3, $4, 1, clock_timestamp() + $5::bigint * interval '1 millisecond')
+                         VALUES ($1, $2, $3, $4, $6, clock_timestamp() + $5::bigint * interval '1 millisecond')
                          ON CONFLICT (platform, conversation, usr) DO UPDATE
-                         SET owner = excluded.owner, token = l.token + 1, expires_at = excluded.expires_at
+                         SET owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at
                          WHERE l.expires_at < clock_timestamp() OR l.owner = excluded.owner
                          RETURNING l.token",
-                        &[&k.platform, &k.conversation, &k.user, &owner, &lease_ms],
+                        &[&k.platform, &k.conversation, &k.user, &owner, &lease_ms, &fresh],
                     )
                     .await
                     .map_err(pg_err)?
