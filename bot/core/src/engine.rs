@@ -1275,8 +1275,7 @@ impl Engine {
         }
     }
 
-    /// The step option `key` of step `step` leads to now (its first route
-    /// whose conditions hold, else its `next`).
+    /// The step option `key` of step `step` leads to now.
     fn target_of(&self, s: &Session, step: &str, key: &str) -> Option<String> {
         let t = &self
             .rb
@@ -1285,13 +1284,7 @@ impl Engine {
             .iter()
             .find(|o| o.key == key)?
             .go;
-        let to = t
-            .routes
-            .iter()
-            .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
-            .map(|(_, to)| to.clone())
-            .unwrap_or_else(|| t.next.clone());
-        Some(to)
+        Some(self.leads_to(s, t))
     }
 
     /// A button from an earlier step, or for a phase that takes none.
@@ -2462,13 +2455,18 @@ impl Engine {
         s.holds(c)
     }
 
-    fn go(&self, s: &mut Session, t: &Transition, out: &mut Out) {
-        let to = t
-            .routes
+    /// Where a transition leads now: its first route whose conditions hold,
+    /// else its `next`.
+    fn leads_to(&self, s: &Session, t: &Transition) -> String {
+        t.routes
             .iter()
             .find(|(conds, _)| conds.iter().all(|c| self.holds(s, c)))
             .map(|(_, to)| to.clone())
-            .unwrap_or_else(|| t.next.clone());
+            .unwrap_or_else(|| t.next.clone())
+    }
+
+    fn go(&self, s: &mut Session, t: &Transition, out: &mut Out) {
+        let to = self.leads_to(s, t);
         if to == BACK_TARGET {
             return self.return_back(s, out);
         }
