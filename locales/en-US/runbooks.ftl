@@ -458,7 +458,7 @@ linux-opt-sshd-fails = It won't start
     .aliases = fails, won't start, error, failed, doesn't start, job for ssh.service failed
 
 linux-sshd-config-title = Why sshd won't start or listen
-linux-sshd-config = Let's find the reason (before you edit anything, a snapshot of the system disk in the console gives you a way back):
+linux-sshd-config = Let's find the reason. Run the first two of these on the server and paste what they print here: I'll read it and tell you which fix applies. (Before you edit anything, a snapshot of the system disk in the console gives you a way back.)
     • `sudo sshd -t` checks the configuration; it prints nothing when the file is fine, otherwise the file and line to fix.{ $distro ->
         [redhat] {""}
        *[other] { " " }On Debian and Ubuntu it also complains "Missing privilege separation directory: /run/sshd" while ssh is stopped: that is not a configuration error. Create it with `sudo mkdir -p -m 0755 /run/sshd` and run the check again.

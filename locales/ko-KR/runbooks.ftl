@@ -459,7 +459,7 @@ linux-opt-sshd-fails = 시작되지 않아요
     .aliases = 시작 안 돼요, 시작 안 됨, 시작 실패, 오류, 에러, 시작이 안, 시작 안, 실패해요, 실패
 
 linux-sshd-config-title = sshd가 시작되지 않거나 대기하지 않는 이유
-linux-sshd-config = 원인을 찾아볼게요. (무언가를 고치기 전에 콘솔에서 시스템 디스크 스냅샷을 만들어 두시면 되돌릴 수 있어요.)
+linux-sshd-config = 원인을 찾아볼게요. 아래 첫 두 명령을 서버에서 실행하고 출력된 내용을 여기에 붙여넣어 주세요. 제가 읽어 보고 어떤 조치가 필요한지 알려 드릴게요. (무언가를 고치기 전에 콘솔에서 시스템 디스크 스냅샷을 만들어 두시면 되돌릴 수 있어요.)
     • `sudo sshd -t` 명령은 설정을 검사해요. 파일에 문제가 없으면 아무것도 출력하지 않고, 문제가 있으면 고칠 파일과 줄을 알려 줘요.{ $distro ->
         [redhat] {""}
        *[other] { " " }Debian과 Ubuntu에서는 ssh가 중지된 상태일 때 "Missing privilege separation directory: /run/sshd"라는 메시지도 나오는데, 이건 설정 오류가 아니에요. `sudo mkdir -p -m 0755 /run/sshd` 명령으로 디렉터리를 만들고 다시 검사해 주세요.
